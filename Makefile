@@ -1,0 +1,47 @@
+# Two commands do all set-up: `make run` and `make test`. Both create the virtualenv when needed.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST_PORT ?= 127.0.0.1:8000
+
+export DJANGO_DEBUG ?= 1
+
+.PHONY: run test venv messages compilemessages lint format clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+compilemessages: venv
+	@command -v msgfmt >/dev/null || { echo "GNU gettext (msgfmt) is needed: apt-get install gettext"; exit 1; }
+	$(BIN)/python manage.py compilemessages --ignore '.venv/*' -v 0
+
+# Refresh locale/fa from the code and templates (keeps existing translations).
+messages: venv
+	flock locale/.lock $(BIN)/python manage.py makemessages -l fa --ignore '.venv/*' --ignore 'bench/*' --no-obsolete -v 0
+
+run: compilemessages
+	$(BIN)/python manage.py migrate --noinput -v 0
+	$(BIN)/python manage.py load_demo
+	@echo
+	@echo "  Helpdesk is starting at http://$(HOST_PORT)/  (Ctrl-C stops web, worker and beat)"
+	@echo "  Database: $${DATABASE_URL:-SQLite in var/}   Broker: $${REDIS_URL:-file broker in var/}"
+	@echo
+	HELPDESK_BIND=$(HOST_PORT) $(BIN)/honcho start -f Procfile
+
+test: compilemessages
+	CELERY_QUEUE=helpdesk-test-$$$$ $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+
+format: venv
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) var staticfiles

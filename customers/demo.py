@@ -1,0 +1,143 @@
+"""Demo customers, products, calendars, SLA policies and contracts. Idempotent."""
+
+from datetime import date, time
+
+from helpdesk import demo as core_demo
+from helpdesk.models import Priority
+
+from .models import (
+    BusinessCalendar,
+    Contact,
+    Holiday,
+    Organization,
+    OrganizationDomain,
+    Product,
+    ServiceContract,
+    SlaPolicy,
+    SlaTarget,
+    WorkingPeriod,
+)
+
+
+def _calendars() -> dict:
+    office, created = BusinessCalendar.objects.get_or_create(
+        name="Tehran office", defaults={"time_zone": "Asia/Tehran"}
+    )
+    if created:
+        for weekday in (5, 6, 0, 1, 2):  # Saturday to Wednesday
+            WorkingPeriod.objects.create(calendar=office, weekday=weekday, start=time(8), end=time(16))
+        WorkingPeriod.objects.create(calendar=office, weekday=3, start=time(8), end=time(12))  # short Thursday
+        for day, name in [(1, "Nowruz"), (2, "Nowruz"), (3, "Nowruz"), (4, "Nowruz"), (13, "Sizdah Bedar")]:
+            Holiday.objects.create(calendar=office, name=name, recurrence=Holiday.Recurrence.JALALI, month=1, day=day)
+    berlin, created = BusinessCalendar.objects.get_or_create(
+        name="Berlin office", defaults={"time_zone": "Europe/Berlin"}
+    )
+    if created:
+        for weekday in range(5):
+            WorkingPeriod.objects.create(calendar=berlin, weekday=weekday, start=time(9), end=time(12, 30))
+            WorkingPeriod.objects.create(calendar=berlin, weekday=weekday, start=time(13, 30), end=time(18))
+        Holiday.objects.create(
+            calendar=berlin, name="New Year", recurrence=Holiday.Recurrence.GREGORIAN, month=1, day=1
+        )
+    always, _ = BusinessCalendar.objects.get_or_create(name="24/7", defaults={"always_open": True})
+    return {"office": office, "berlin": berlin, "always": always}
+
+
+def _policy(name: str, calendar, targets: dict, *, default: bool = False) -> SlaPolicy:
+    policy, created = SlaPolicy.objects.get_or_create(name=name, defaults={"calendar": calendar, "is_default": default})
+    if created:
+        for priority, (first, nxt, resolution) in targets.items():
+            SlaTarget.objects.create(
+                policy=policy,
+                priority=priority,
+                first_response_minutes=first,
+                next_response_minutes=nxt,
+                resolution_minutes=resolution,
+            )
+    return policy
+
+
+def load() -> dict:
+    calendars = _calendars()
+    standard = _policy(
+        "Standard",
+        calendars["office"],
+        {
+            Priority.LOW: (8 * 60, 16 * 60, 40 * 60),
+            Priority.NORMAL: (4 * 60, 8 * 60, 24 * 60),
+            Priority.HIGH: (60, 4 * 60, 8 * 60),
+            Priority.URGENT: (30, 60, 4 * 60),
+        },
+        default=True,
+    )
+    premium = _policy(
+        "Premium 24/7",
+        calendars["always"],
+        {
+            Priority.LOW: (4 * 60, 8 * 60, 24 * 60),
+            Priority.NORMAL: (60, 4 * 60, 12 * 60),
+            Priority.HIGH: (30, 60, 4 * 60),
+            Priority.URGENT: (15, 30, 2 * 60),
+        },
+    )
+    products = {}
+    for code, name, policy_text in [
+        ("cloud", "Cloud hosting", "Covered: uptime, backups, restores. Not covered: code running on the servers."),
+        ("mail", "Business email", "Covered: delivery, spam filtering, mailbox restores within 30 days."),
+        ("erp", "ERP suite", "Covered: defects and configuration questions. Custom reports are billed."),
+    ]:
+        products[code], _ = Product.objects.get_or_create(
+            code=code, defaults={"name": name, "policy_text": policy_text}
+        )
+
+    acme, _ = Organization.objects.get_or_create(
+        name="Acme", defaults={"share_tickets": True, "notes": "Key account since 2021. Renewal every March."}
+    )
+    OrganizationDomain.objects.get_or_create(domain="example.com", defaults={"organization": acme})
+    globex, _ = Organization.objects.get_or_create(name="Globex", defaults={"share_tickets": False})
+    OrganizationDomain.objects.get_or_create(domain="example.net", defaults={"organization": globex})
+    parsian, _ = Organization.objects.get_or_create(name="پارسیان تجارت", defaults={"share_tickets": True})
+    OrganizationDomain.objects.get_or_create(domain="parsian.example.org", defaults={"organization": parsian})
+
+    contacts = {}
+    for email, name, org, language, phone, has_login in [
+        ("customer@example.com", "Carla Customer", acme, "en", "+1 555 0100", True),
+        ("bob@example.com", "Bob Builder", acme, "en", "+1 555 0101", False),
+        ("other@example.net", "Otto Other", globex, "en", "+49 30 1234567", True),
+        ("sara@parsian.example.org", "سارا محمدی", parsian, "fa", "۰۲۱ ۸۸۷۷ ۶۶۵۵", True),
+    ]:
+        contact = Contact.objects.filter(email__iexact=email).first()
+        if contact is None:
+            user = core_demo.customer_user(email, name, language) if has_login else None
+            contact = Contact.objects.create(
+                email=email,
+                full_name=name,
+                organization=org,
+                language=language,
+                phone=phone,
+                phone_digits="".join(ch for ch in phone if ch.isdigit()),
+                user=user,
+            )
+        contacts[email] = contact
+
+    if not ServiceContract.objects.filter(organization=acme).exists():
+        contract = ServiceContract.objects.create(
+            name="Acme Premium 2026",
+            organization=acme,
+            sla_policy=premium,
+            valid_from=date(2026, 1, 1),
+            valid_to=date(2027, 3, 31),
+        )
+        contract.products.set([products["cloud"], products["mail"]])
+    if not ServiceContract.objects.filter(organization=parsian).exists():
+        contract = ServiceContract.objects.create(
+            name="قرارداد پشتیبانی ۱۴۰۵", organization=parsian, sla_policy=standard, valid_from=date(2026, 3, 21)
+        )
+        contract.products.set([products["erp"]])
+    return {
+        "calendars": calendars,
+        "policies": {"standard": standard, "premium": premium},
+        "products": products,
+        "organizations": {"acme": acme, "globex": globex, "parsian": parsian},
+        "contacts": contacts,
+    }

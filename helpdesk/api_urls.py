@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("", api.ApiRootView.as_view(), name="api-root"),
+    path("auth/token/", api.TokenLoginView.as_view(), name="api-auth-token"),
+    path("teams/", api.TeamListView.as_view(), name="api-team-list"),
+    path("users/", api.AgentListView.as_view(), name="api-user-list"),
+]

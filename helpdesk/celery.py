@@ -1,0 +1,28 @@
+"""The Celery application: configuration from Django settings (CELERY_*), schedule in code."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
+
+app = Celery("helpdesk")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# The periodic schedule. Every entry selects due rows itself and claims them, so a second beat
+# running by mistake never makes anything happen twice.
+app.conf.beat_schedule = {
+    # every minute: record that a worker is alive (shown on /healthz)
+    "worker-heartbeat": {
+        "task": "helpdesk.tasks.worker_heartbeat",
+        "schedule": 60.0,
+        "kwargs": {"name": "beat"},
+    },
+    # every night at 03:10 UTC: drop expired login sessions
+    "clear-expired-sessions": {
+        "task": "helpdesk.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=10),
+    },
+}

@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+api_urlpatterns = [
+    path("", include("helpdesk.api_urls")),
+    path("", include("customers.api_urls")),
+    path("", include("tickets.api_urls")),
+    path("kb/", include("knowledgebase.api_urls")),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("profile/", views.profile, name="profile"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
+    path("agent/", include(("tickets.urls", "agent"))),
+    path("portal/", include(("tickets.portal_urls", "portal"))),
+    path("kb/", include(("knowledgebase.urls", "kb"))),
+    path("api/v1/", include(api_urlpatterns)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "helpdesk.views.api_not_found"
+handler500 = "helpdesk.views.server_error"

@@ -1,0 +1,138 @@
+"""Core pages: health, the role-based start page, language and profile preferences."""
+
+import logging
+import zoneinfo
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+from kombu import Connection
+
+from . import services
+from .models import WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
+
+
+def _check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any driver error means "down"
+        logger.warning("healthz: database check failed: %s", exc)
+        return "unavailable"
+    return "ok"
+
+
+def _check_broker() -> str:
+    url = settings.CELERY_BROKER_URL
+    options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}) or {}
+    try:
+        if url.startswith("filesystem://"):
+            folder = Path(options["data_folder_in"])
+            if not folder.is_dir():
+                raise OSError(f"{folder} is missing")
+            return "ok"
+        with Connection(url, connect_timeout=2, transport_options=options) as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:  # any transport error means "down"
+        logger.warning("healthz: broker check failed: %s", exc)
+        return "unavailable"
+    return "ok"
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database and the broker answer, else 503 naming what failed."""
+    checks = {"database": _check_database(), "broker": _check_broker()}
+    healthy = all(value == "ok" for value in checks.values())
+    body = {"status": "ok" if healthy else "unavailable", "checks": checks}
+    if checks["database"] == "ok":
+        last = WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at", flat=True).first()
+        body["worker_last_seen"] = last.isoformat() if last else None
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person where they work: agents to the workspace, customers to the portal."""
+    if not request.user.is_authenticated:
+        return redirect(settings.LOGIN_URL)
+    if request.user.is_agent:
+        return redirect("agent:home")
+    return redirect("portal:home")
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The language switcher: remembered in the profile for signed-in users, in a cookie for all."""
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.user_set_preferences(user=request.user, language=language)
+    return django_set_language(request)
+
+
+class PreferencesForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
+    language = forms.ChoiceField(
+        label=_("Language"), choices=[("", _("As my browser"))] + list(settings.LANGUAGES), required=False
+    )
+    time_zone = forms.ChoiceField(label=_("Time zone"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        zones = sorted(zoneinfo.available_timezones())
+        self.fields["time_zone"].choices = [("", _("Site default"))] + [(z, z) for z in zones]
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if request.method == "POST":
+        form = PreferencesForm(request.POST)
+        if form.is_valid():
+            try:
+                services.user_set_preferences(
+                    user=user, language=form.cleaned_data["language"], time_zone=form.cleaned_data["time_zone"]
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                if form.cleaned_data["full_name"] != user.full_name:
+                    user.full_name = form.cleaned_data["full_name"]
+                    user.save(update_fields=["full_name"])
+                messages.success(request, _("Your preferences were saved."))
+                response = redirect("profile")
+                if user.language:
+                    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
+                return response
+    else:
+        form = PreferencesForm(
+            initial={"full_name": user.full_name, "language": user.language, "time_zone": user.time_zone}
+        )
+    return render(request, "helpdesk/profile.html", {"form": form})
+
+
+def api_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    """404 as JSON under /api/, as a page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "not_found", "detail": str(_("Not found."))}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "server_error", "detail": str(_("Something went wrong on our side."))}, status=500)
+    return render(request, "500.html", status=500)

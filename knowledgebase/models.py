@@ -1,0 +1,1 @@
+"""Knowledge base: categories, articles, revisions and feedback."""

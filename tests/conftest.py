@@ -1,0 +1,185 @@
+"""Personas and real services for the whole suite.
+
+Personas: admin, agent, agent of another team, customer (Acme, sharing on), colleague of the
+customer, customer of another organization, anonymous.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from rest_framework.test import APIClient
+
+from tests import factories
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Throttle counters and cached pages never leak between tests."""
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def team(db):
+    return factories.TeamFactory(name="First line", slug="first-line")
+
+
+@pytest.fixture
+def other_team(db):
+    return factories.TeamFactory(name="Billing", slug="billing")
+
+
+@pytest.fixture
+def admin_user(db):
+    return factories.UserFactory(role="admin", is_superuser=True, email="admin@test.example")
+
+
+@pytest.fixture
+def agent(db, team):
+    user = factories.UserFactory(role="agent", email="agent@test.example")
+    user.teams.add(team)
+    return user
+
+
+@pytest.fixture
+def other_agent(db, other_team):
+    user = factories.UserFactory(role="agent", email="billing-agent@test.example")
+    user.teams.add(other_team)
+    return user
+
+
+@pytest.fixture
+def organization(db):
+    return factories.OrganizationFactory(name="Acme", share_tickets=True)
+
+
+@pytest.fixture
+def private_organization(db):
+    return factories.OrganizationFactory(name="Initech", share_tickets=False)
+
+
+@pytest.fixture
+def other_organization(db):
+    return factories.OrganizationFactory(name="Globex")
+
+
+@pytest.fixture
+def customer(db, organization):
+    return factories.ContactFactory(organization=organization, email="carla@acme.test", with_login=True).user
+
+
+@pytest.fixture
+def colleague(db, organization):
+    """Another contact of the customer's organization (which shares tickets)."""
+    return factories.ContactFactory(organization=organization, email="bob@acme.test", with_login=True).user
+
+
+@pytest.fixture
+def private_customer(db, private_organization):
+    return factories.ContactFactory(organization=private_organization, email="pat@initech.test", with_login=True).user
+
+
+@pytest.fixture
+def private_colleague(db, private_organization):
+    """A contact of an organization that does NOT share tickets among its contacts."""
+    return factories.ContactFactory(organization=private_organization, email="quinn@initech.test", with_login=True).user
+
+
+@pytest.fixture
+def other_customer(db, other_organization):
+    return factories.ContactFactory(organization=other_organization, email="otto@globex.test", with_login=True).user
+
+
+@pytest.fixture
+def api():
+    """An API client; `api.force_authenticate(user)` to act as a persona."""
+    return APIClient()
+
+
+def api_as(user) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def as_user():
+    return api_as
+
+
+# --- A real Celery worker -------------------------------------------------------------------
+
+
+def _worker_database_url() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path):
+    """A real `celery worker` process on the configured broker (Redis in CI), on the test database."""
+    env = dict(os.environ)
+    env["DATABASE_URL"] = _worker_database_url()
+    env["DJANGO_DEBUG"] = "1"
+    env["CELERY_QUEUE"] = settings.CELERY_TASK_DEFAULT_QUEUE
+    log_path = tmp_path / "worker.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "helpdesk",
+                "worker",
+                "--pool",
+                "solo",
+                "--loglevel",
+                "INFO",
+                "-Q",
+                settings.CELERY_TASK_DEFAULT_QUEUE,
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--hostname",
+                f"test-{os.getpid()}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 60
+    while b"ready." not in log_path.read_bytes():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("Celery worker did not start:\n" + log_path.read_text(errors="replace")[-3000:])
+        time.sleep(0.2)
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.2) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()

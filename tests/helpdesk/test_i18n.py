@@ -1,0 +1,82 @@
+import re
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from helpdesk.dates import to_jalali
+
+LOCALE_DIR = Path(__file__).resolve().parents[2] / "locale"
+
+
+@pytest.mark.django_db
+def test_a_page_in_persian_is_right_to_left_with_persian_text(client):
+    response = client.get("/login/", HTTP_ACCEPT_LANGUAGE="fa")
+    html = response.content.decode()
+    assert '<html lang="fa" dir="rtl">' in html
+    assert "ورود" in html  # "Sign in"
+
+
+@pytest.mark.django_db
+def test_a_page_in_english_is_left_to_right(client):
+    html = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="en" dir="ltr">' in html
+    assert "Sign in" in html
+
+
+@pytest.mark.django_db
+def test_every_page_has_a_language_switcher(client):
+    html = client.get("/login/").content.decode()
+    assert 'name="language" value="fa"' in html and 'name="language" value="en"' in html
+
+
+@pytest.mark.django_db
+def test_switching_language_is_remembered_in_the_profile(client, agent):
+    client.force_login(agent)
+    client.post("/i18n/setlang/", {"language": "fa", "next": "/agent/"})
+    agent.refresh_from_db()
+    assert agent.language == "fa"
+    html = client.get("/agent/").content.decode()
+    assert 'dir="rtl"' in html
+
+
+def test_jalali_new_year_1405_is_21_march_2026():
+    assert to_jalali(date(2026, 3, 21)) == "1405-01-01"
+    assert to_jalali(date(2026, 3, 20)) == "1404-12-29"
+
+
+def test_date_filter_shows_jalali_with_persian_digits_in_fa_and_gregorian_in_en():
+    template = Template("{% load helpdesk %}{{ value|hd_date }}")
+    moment = datetime(2026, 3, 21, 12, 0, tzinfo=UTC)
+    with translation.override("fa"):
+        assert template.render(Context({"value": moment})) == "۱۴۰۵/۰۱/۰۱"
+    with translation.override("en"):
+        assert template.render(Context({"value": moment})) == "March 21, 2026"
+
+
+def test_datetime_filter_uses_the_active_time_zone():
+    from django.utils import timezone
+
+    template = Template("{% load helpdesk %}{{ value|hd_datetime }}")
+    moment = datetime(2026, 3, 20, 21, 0, tzinfo=UTC)  # 00:30 on 1 Farvardin in Tehran
+    with translation.override("fa"), timezone.override("Asia/Tehran"):
+        assert template.render(Context({"value": moment})) == "۱۴۰۵/۰۱/۰۱ ۰۰:۳۰"
+
+
+def test_no_persian_message_is_untranslated_or_fuzzy():
+    po_files = sorted(LOCALE_DIR.glob("fa/LC_MESSAGES/*.po"))
+    assert po_files, "locale/fa has no .po file"
+    problems = []
+    for po in po_files:
+        blocks = [b for b in po.read_text(encoding="utf-8").split("\n\n") if 'msgid "' in b]
+        for block in blocks[1:]:  # the first block is the header
+            if "#, fuzzy" in block:
+                problems.append(f"{po.name}: fuzzy: {block.splitlines()[-2] if len(block.splitlines()) > 1 else block}")
+                continue
+            for match in re.finditer(r'msgstr(?:\[\d\])? ""\n?((?:".*"\n?)*)', block):
+                if not match.group(1).strip():
+                    msgid = re.search(r'msgid "(.*)"', block).group(1)
+                    problems.append(f"{po.name}: untranslated: {msgid!r}")
+    assert not problems, "\n".join(problems)

@@ -1,0 +1,204 @@
+"""Turning bytes of unknown or mislabelled charset into text, without ever raising.
+
+Mail clients lie about charsets all the time: Persian mail declared as us-ascii or iso-8859-1
+is really UTF-8 or windows-1256, GB2312 labels carry GBK text, ISO-2022-JP labels carry
+Shift_JIS bytes. The rule here is: try what was declared (through a table of supersets), then
+UTF-8, then windows-1256, and only then decode with replacement characters.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+# Labels that are subsets of, or commonly used for, a wider Python codec. Decoding with the
+# superset never loses text that the subset could decode.
+_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "cp936": "gb18030",
+    "euc-cn": "gb18030",
+    "big5": "big5hkscs",
+    "x-big5": "big5hkscs",
+    "ks_c_5601-1987": "cp949",
+    "ks_c_5601": "cp949",
+    "euc-kr": "cp949",
+    "shift_jis": "cp932",
+    "shift-jis": "cp932",
+    "x-sjis": "cp932",
+    "sjis": "cp932",
+    "ms_kanji": "cp932",
+    "windows-31j": "cp932",
+    "iso-8859-8-i": "iso8859-8",
+    "iso-8859-6-i": "iso8859-6",
+    "iso-8859-6-e": "iso8859-6",
+    "windows-874": "cp874",
+    "tis-620": "cp874",
+    "iso-8859-11": "cp874",
+    "x-mac-roman": "mac-roman",
+    "macintosh": "mac-roman",
+    # Browsers (WHATWG) read these labels as windows-1252; so do the clients that mislabel.
+    "us-ascii": "ascii",
+    "iso-8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "iso8859-1": "cp1252",
+    "iso_8859-1": "cp1252",
+}
+
+# Codecs that decode (nearly) every byte sequence, so "it decoded" says nothing about whether
+# the label was right.
+_PERMISSIVE = {
+    "cp1252",
+    "latin-1",
+    "iso8859-1",
+    "iso8859-2",
+    "iso8859-9",
+    "iso8859-15",
+    "cp1250",
+    "cp1251",
+    "cp1254",
+    "cp1256",
+    "koi8-r",
+    "koi8-u",
+    "mac-roman",
+}
+
+_LATIN_FAMILY = {"ascii", "cp1252", "latin-1", "iso8859-1", "iso8859-15", "cp1250", "iso8859-2"}
+
+_ISO2022_JP_ESCAPE = re.compile(rb"\x1b([$(])([@AB]|J|I)")
+
+
+def lookup_codec(label: str | None) -> str | None:
+    """The Python codec name for a MIME charset label, or None when unknown or absent."""
+    if not label:
+        return None
+    cleaned = label.strip().strip("\"'").lower()
+    if not cleaned or cleaned in {"default", "unknown", "unknown-8bit", "x-unknown", "8bit"}:
+        return None
+    cleaned = _SUPERSETS.get(cleaned, cleaned)
+    # "cp-1251", "windows1256", "utf8" and similar near-miss spellings.
+    candidates = [cleaned, cleaned.replace("cp-", "cp"), re.sub(r"^windows-?", "cp", cleaned)]
+    for candidate in candidates:
+        try:
+            name = codecs.lookup(candidate).name
+        except LookupError:
+            continue
+        return _SUPERSETS.get(name, name)
+    return None
+
+
+def _strict(data: bytes, codec: str) -> str | None:
+    try:
+        return data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _iso2022jp_via_cp932(data: bytes) -> str | None:
+    """Decode ISO-2022-JP that uses vendor (NEC/IBM) characters such as ①, which Python's
+    strict codec refuses, by transcoding the JIS X 0208 runs to Shift_JIS and reading cp932."""
+    out = bytearray()
+    mode = "ascii"
+    i = 0
+    while i < len(data):
+        match = _ISO2022_JP_ESCAPE.match(data, i)
+        if match:
+            mode = "jis" if match.group(1) == b"$" else "ascii"
+            if match.group(2) == b"I":
+                mode = "kana"
+            i = match.end()
+            continue
+        byte = data[i]
+        if mode == "jis" and byte not in (0x0A, 0x0D):
+            if i + 1 >= len(data):
+                return None
+            j1, j2 = byte, data[i + 1]
+            if not (0x21 <= j1 <= 0x7E and 0x21 <= j2 <= 0x7E):
+                return None
+            s1 = (j1 + 1) // 2 + (0x70 if j1 <= 0x5E else 0xB0)
+            s2 = j2 + (0x1F if j1 % 2 else 0x7D)
+            if j1 % 2 and s2 >= 0x7F:
+                s2 += 1
+            out += bytes((s1, s2))
+            i += 2
+            continue
+        if mode == "kana" and 0x21 <= byte <= 0x5F:
+            out.append(byte + 0x80)
+        elif byte >= 0x80:
+            return None
+        else:
+            out.append(byte)
+        i += 1
+    return _strict(bytes(out), "cp932")
+
+
+def _looks_misread(text: str) -> bool:
+    """True when a Latin reading is dense with accented letters and C1 controls: the shape of
+    Arabic-script (or other non-Latin) text decoded with a Latin label."""
+    high = sum(1 for ch in text if "\x80" <= ch <= "\xff" or ch in "ŒœŠšŽžŸƒ‹›")
+    if high < 4:
+        return False
+    if any("\x80" <= ch <= "\x9f" for ch in text):
+        return True
+    ascii_letters = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    return high > ascii_letters
+
+
+def _has_multibyte_utf8(data: bytes) -> bool:
+    return any(b >= 0x80 for b in data) and _strict(data, "utf-8") is not None
+
+
+def decode_bytes(data: bytes, charset: str | None = None, *, fallbacks: tuple[str, ...] = ()) -> str:
+    """Decode ``data`` declared as ``charset``; never raises.
+
+    Order: the declared charset (read through a superset), unless the bytes are valid UTF-8
+    and the label is a single-byte one that would have "succeeded" on anything; then the
+    ``fallbacks`` (charsets seen elsewhere in the message), UTF-8, windows-1256, and finally
+    UTF-8 with replacement characters.
+    """
+    if not data:
+        return ""
+    codec = lookup_codec(charset)
+    if codec in _PERMISSIVE and _has_multibyte_utf8(data):
+        return data.decode("utf-8")
+    if codec:
+        text = _strict(data, codec)
+        if text is not None:
+            if codec in _LATIN_FAMILY and _looks_misread(text):
+                arabic = _strict(data, "cp1256")
+                if arabic is not None:
+                    return arabic
+            return text
+        if codec.startswith("iso2022_jp"):
+            text = _iso2022jp_via_cp932(data) or _strict(data, "cp932")
+            if text is not None:
+                return text
+    for candidate in (*fallbacks, "utf-8"):
+        fallback_codec = lookup_codec(candidate)
+        if fallback_codec and fallback_codec != codec:
+            text = _strict(data, fallback_codec)
+            if text is not None:
+                if fallback_codec in _LATIN_FAMILY and _looks_misread(text):
+                    continue
+                return text
+    if codec and codec.startswith("iso2022"):
+        pass
+    text = _strict(data, "cp1256")
+    if text is not None and codec not in _LATIN_FAMILY - {"ascii"}:
+        return text
+    if codec:
+        try:
+            return data.decode(codec, errors="replace")
+        except LookupError:  # pragma: no cover - lookup_codec only returns known codecs
+            pass
+    return data.decode("utf-8", errors="replace")
+
+
+def decode_surrogates(value: str, *, fallbacks: tuple[str, ...] = ()) -> str:
+    """Undo the ``surrogateescape`` the byte parser applied to raw 8-bit header bytes."""
+    if not any("\udc80" <= ch <= "\udcff" for ch in value):
+        return value
+    raw = value.encode("utf-8", errors="surrogateescape")
+    return decode_bytes(raw, None, fallbacks=fallbacks)

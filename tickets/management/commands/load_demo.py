@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from customers import demo as customers_demo
+from helpdesk import demo as core_demo
+
+LOGINS = [
+    ("admin@example.com", "administrator"),
+    ("agent@example.com", "agent"),
+    ("customer@example.com", "customer of Acme"),
+    ("other@example.net", "customer of Globex"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo data (teams, agents, customers, contracts, tickets). Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Run even with DJANGO_DEBUG off.")
+
+    def handle(self, *args, force: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Refusing to load demo accounts with DJANGO_DEBUG off (a production site would get known "
+                "passwords). Pass --force if this really is a demo site."
+            )
+        with transaction.atomic():
+            core_demo.load()
+            customers_demo.load()
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. Logins (password: demo):"))
+        for email, role in LOGINS:
+            self.stdout.write(f"  {email:<24} {role}")

@@ -1,0 +1,422 @@
+"""Tickets and everything that happens on them: messages, attachments, events, referrals, links."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Contact, Organization, Product, ServiceContract, SlaPolicy
+from helpdesk.models import Priority, Team
+
+__all__ = ["Priority"]
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    OPEN = "open", _("Open")
+    PENDING = "pending", _("Pending")
+    ON_HOLD = "on_hold", _("On hold")
+    SOLVED = "solved", _("Solved")
+    CLOSED = "closed", _("Closed")
+
+
+class TicketType(models.TextChoices):
+    QUESTION = "question", _("Question")
+    INCIDENT = "incident", _("Incident")
+    PROBLEM = "problem", _("Problem")
+    FEATURE_REQUEST = "feature_request", _("Feature request")
+    TASK = "task", _("Task")
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", _("Portal")
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone")
+    API = "api", _("API")
+    AGENT = "agent", _("Agent")
+
+
+class SlaState(models.TextChoices):
+    NONE = "", _("No target")
+    OK = "ok", _("On track")
+    WARNING = "warning", _("Due soon")
+    BREACHED = "breached", _("Breached")
+    MET = "met", _("Met")
+
+
+OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD)
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TicketQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def unassigned(self):
+        return self.filter(assignee__isnull=True)
+
+    def sla_due_before(self, moment):
+        return self.open().filter(
+            Q(first_response_due_at__lte=moment)
+            | Q(next_response_due_at__lte=moment)
+            | Q(resolution_due_at__lte=moment)
+        )
+
+
+class Ticket(models.Model):
+    """One customer request. `id` is its public number."""
+
+    subject = models.CharField(_("subject"), max_length=255)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NEW)
+    priority = models.CharField(_("priority"), max_length=16, choices=Priority.choices, default=Priority.NORMAL)
+    type = models.CharField(_("type"), max_length=20, choices=TicketType.choices, default=TicketType.QUESTION)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.PORTAL)
+    requester = models.ForeignKey(
+        Contact, verbose_name=_("requester"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_tickets",
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="tickets")
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    contract = models.ForeignKey(
+        ServiceContract,
+        verbose_name=_("contract"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
+    sla_policy = models.ForeignKey(
+        SlaPolicy,
+        verbose_name=_("SLA policy"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
+    cc_emails = models.JSONField(_("CC addresses"), default=list, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_tickets",
+    )
+
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    first_responded_at = models.DateTimeField(_("first responded"), null=True, blank=True)
+    solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    last_customer_activity_at = models.DateTimeField(_("last customer activity"), null=True, blank=True)
+    last_agent_activity_at = models.DateTimeField(_("last agent activity"), null=True, blank=True)
+
+    # SLA: due times and state, stored so lists sort and filter on them and the sweep finds due work
+    # through an index (tickets.sla computes them; tickets.services stores them).
+    first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
+    next_response_due_at = models.DateTimeField(_("next response due"), null=True, blank=True)
+    resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    sla_state = models.CharField(_("SLA state"), max_length=16, choices=SlaState.choices, default="", blank=True)
+
+    # Normalised text of subject, messages and requester for search (tickets.search keeps it current).
+    search_document = models.TextField(blank=True, default="", editable=False)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        indexes = [
+            # agent queues: ?status=&team= ordered by last update
+            models.Index(fields=["status", "team", "-updated_at"], name="ticket_status_team_upd_idx"),
+            models.Index(fields=["-updated_at", "-id"], name="ticket_updated_idx"),
+            # "mine": assignee + status
+            models.Index(fields=["assignee", "status"], name="ticket_assignee_status_idx"),
+            # customer portal: requester's and organization's tickets
+            models.Index(fields=["requester", "-updated_at"], name="ticket_requester_idx"),
+            models.Index(fields=["organization", "-updated_at"], name="ticket_org_idx"),
+            # SLA sweep and "due soon" lists
+            models.Index(
+                fields=["first_response_due_at"],
+                name="ticket_frt_due_idx",
+                condition=Q(first_response_due_at__isnull=False),
+            ),
+            models.Index(
+                fields=["next_response_due_at"],
+                name="ticket_nrt_due_idx",
+                condition=Q(next_response_due_at__isnull=False),
+            ),
+            models.Index(
+                fields=["resolution_due_at"], name="ticket_res_due_idx", condition=Q(resolution_due_at__isnull=False)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subject}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class Message(models.Model):
+    """A public reply or an internal note on a ticket, by an agent or a contact."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="ticket_messages"
+    )
+    author_contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    internal = models.BooleanField(_("internal note"), default=False)
+    body_html = models.TextField(_("body (HTML, sanitized)"), blank=True)
+    body_text = models.TextField(_("body (plain text)"), blank=True)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.PORTAL)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Email threading: our own or the sender's Message-ID, and what the mail answered.
+    email_message_id = models.CharField(max_length=255, blank=True, default="", db_index=True)
+    email_in_reply_to = models.CharField(max_length=255, blank=True, default="")
+    email_references = models.TextField(blank=True, default="")
+    needs_review = models.BooleanField(_("needs review"), default=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [models.Index(fields=["ticket", "created_at"], name="message_ticket_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{'note' if self.internal else 'reply'} on #{self.ticket_id}"
+
+    @property
+    def is_from_agent(self) -> bool:
+        return self.author_user_id is not None and self.author_contact_id is None
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    now = timezone.now()
+    return f"attachments/{now:%Y/%m}/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Attachment(models.Model):
+    """A file on a message; served only through a permission-checked view."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=127, default="application/octet-stream")
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    content_id = models.CharField(max_length=255, blank=True, default="")
+    is_inline = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Created")
+    FIELD_CHANGED = "field_changed", _("Field changed")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    REPLIED = "replied", _("Public reply")
+    NOTE_ADDED = "note_added", _("Internal note")
+    REFERRED = "referred", _("Referred")
+    REFERRAL_ANSWERED = "referral_answered", _("Referral answered")
+    REFERRAL_CANCELLED = "referral_cancelled", _("Referral cancelled")
+    CUSTOMER_INFORMED = "customer_informed", _("Customer told the outcome")
+    LINKED = "linked", _("Linked")
+    MERGED = "merged", _("Merged")
+    SLA_WARNING = "sla_warning", _("SLA warning")
+    SLA_BREACHED = "sla_breached", _("SLA breached")
+    SLA_MET = "sla_met", _("SLA met")
+    ESCALATED = "escalated", _("Escalated")
+    CALL_LOGGED = "call_logged", _("Call logged")
+
+
+class TicketEvent(models.Model):
+    """The audit trail: one row per change, written by the service that made it."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    field = models.CharField(max_length=40, blank=True, default="")
+    old_value = models.CharField(max_length=255, blank=True, default="")
+    new_value = models.CharField(max_length=255, blank=True, default="")
+    # Whether customers may see this event (status changes yes; internal fields and notes no).
+    public = models.BooleanField(default=False)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        indexes = [models.Index(fields=["ticket", "id"], name="event_ticket_id_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id} {self.kind}"
+
+
+class Referral(models.Model):
+    """A ticket (or a question about it) handed to another team, tracked until answered."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        ANSWERED = "answered", _("Answered")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="referrals")
+    from_team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals_sent")
+    to_team = models.ForeignKey(
+        Team, verbose_name=_("to team"), on_delete=models.PROTECT, related_name="referrals_received"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="referrals_made"
+    )
+    note = models.TextField(_("question or hand-off note"))
+    handoff = models.BooleanField(_("hand the ticket over"), default=False)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.OPEN)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    customer_informed_at = models.DateTimeField(_("customer told the outcome"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        indexes = [
+            models.Index(fields=["to_team", "state"], name="referral_team_state_idx"),
+            models.Index(fields=["due_at"], name="referral_due_idx", condition=Q(state="open")),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id} → {self.to_team}"
+
+
+class TicketLink(models.Model):
+    class Kind(models.TextChoices):
+        RELATED = "related", _("Related")
+        PARENT = "parent", _("Parent of")
+        DUPLICATE = "duplicate", _("Duplicate of")
+        FOLLOW_UP = "follow_up", _("Follow-up of")
+
+    from_ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_out")
+    to_ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_in")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ticket link")
+        verbose_name_plural = _("ticket links")
+        constraints = [
+            models.UniqueConstraint(fields=["from_ticket", "to_ticket", "kind"], name="ticket_link_unique"),
+            models.CheckConstraint(condition=~Q(from_ticket=models.F("to_ticket")), name="ticket_link_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.from_ticket_id} {self.kind} #{self.to_ticket_id}"
+
+
+class NotificationLog(models.Model):
+    """The outbox: every outbound email or webhook is a row first, unique on what it is for.
+
+    Sending marks `sent_at`; a sweep re-sends rows never marked, so nothing is lost or doubled.
+    """
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("Email")
+        WEBHOOK = "webhook", _("Webhook")
+
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.EMAIL)
+    key = models.CharField(max_length=200, unique=True)
+    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.CharField(max_length=320)
+    template = models.CharField(max_length=100)
+    context = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["created_at"], name="notification_unsent_idx", condition=Q(sent_at__isnull=True))
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a write sent with an `Idempotency-Key` header, replayed on retries."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    scope = models.CharField(max_length=100)
+    request_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField()
+    response_body = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "scope", "key"], name="idempotency_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"
