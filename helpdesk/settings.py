@@ -245,3 +245,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("HELPDESK_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Tickets
+HELPDESK_DEFAULT_TEAM = env("HELPDESK_DEFAULT_TEAM", default="first-line")  # slug of the team new tickets join
+HELPDESK_REFERRAL_TARGET_MINUTES = env.int("HELPDESK_REFERRAL_TARGET_MINUTES", default=480)

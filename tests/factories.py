@@ -66,3 +66,12 @@ class ProductFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Product {n}")
     code = factory.Sequence(lambda n: f"product-{n}")
+
+
+def make_ticket(
+    *, requester: Contact, actor=None, subject: str = "Printer on fire", body: str = "It is on fire.", **kwargs
+):
+    """A ticket created the way every channel creates one: through the service."""
+    from tickets import services
+
+    return services.ticket_create(actor=actor, requester=requester, subject=subject, body=body, **kwargs)

@@ -1,6 +1,7 @@
 """Tickets and everything that happens on them: messages, attachments, events, referrals, links."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -152,6 +153,9 @@ class Ticket(models.Model):
 
     # Normalised text of subject, messages and requester for search (tickets.search keeps it current).
     search_document = models.TextField(blank=True, default="", editable=False)
+    # PostgreSQL: weighted tsvector (subject/requester A, conversation B) under a GIN index added by
+    # migration 0002 (PostgreSQL only); unused on SQLite.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     objects = TicketQuerySet.as_manager()
 

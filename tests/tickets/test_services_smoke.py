@@ -1,0 +1,27 @@
+import pytest
+
+from customers.models import Contact
+from helpdesk.exceptions import InvalidTransition
+from tests.factories import make_ticket
+from tickets import services
+from tickets.models import EventKind, Status
+
+
+@pytest.mark.django_db
+def test_a_ticket_lives_through_reply_solve_and_customer_reopen(agent, customer, django_capture_on_commit_callbacks):
+    contact = Contact.objects.get(user=customer)
+    with django_capture_on_commit_callbacks(execute=False):
+        ticket = make_ticket(requester=contact, actor=customer)
+        assert ticket.status == Status.NEW
+        services.ticket_reply(ticket=ticket, actor=agent, body="Have you tried water?", status=Status.PENDING)
+        ticket.refresh_from_db()
+        assert ticket.status == Status.PENDING and ticket.first_responded_at is not None
+        services.ticket_reply(ticket=ticket, actor=customer, body="Yes, still burning")
+        ticket.refresh_from_db()
+        assert ticket.status == Status.OPEN
+        services.ticket_change_status(ticket=ticket, actor=agent, status=Status.SOLVED)
+        services.ticket_change_status(ticket=ticket, actor=customer, status=Status.OPEN)
+        with pytest.raises(InvalidTransition):
+            services.ticket_change_status(ticket=ticket, actor=customer, status=Status.PENDING)
+    kinds = list(ticket.events.values_list("kind", flat=True))
+    assert kinds[0] == EventKind.CREATED and EventKind.STATUS_CHANGED in kinds

@@ -1,0 +1,85 @@
+"""Message bodies: sanitized HTML with the plain text beside it."""
+
+import html
+import re
+
+import nh3
+
+ALLOWED_TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "del",
+    "div",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "hr",
+    "i",
+    "img",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+    "*": {"dir", "lang"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel", "cid"}
+_TAG = re.compile(r"<[^>]+>")
+_BLANKS = re.compile(r"\n{3,}")
+
+
+def sanitize_html(value: str) -> str:
+    """HTML safe to show inside our pages: no scripts, handlers, styles or javascript: links."""
+    return nh3.clean(
+        value or "",
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+
+
+def text_to_html(text: str) -> str:
+    """Plain text as HTML paragraphs; everything escaped."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", (text or "").strip()) if p.strip()]
+    return "".join("<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs)
+
+
+def html_to_text(value: str) -> str:
+    value = re.sub(r"(?i)<br\s*/?>", "\n", value or "")
+    value = re.sub(r"(?i)</(p|div|li|tr|h[1-6])>", "\n\n", value)
+    text = html.unescape(_TAG.sub("", value))
+    return _BLANKS.sub("\n\n", text).strip()
+
+
+def render_body(*, text: str = "", html_body: str = "") -> tuple[str, str]:
+    """(sanitized html, plain text) from whichever the sender gave."""
+    if html_body:
+        clean = sanitize_html(html_body)
+        return clean, (text.strip() if text else html_to_text(clean))
+    return text_to_html(text), (text or "").strip()

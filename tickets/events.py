@@ -1,0 +1,65 @@
+"""Small keyword-only writers of the audit trail; services call them explicitly, never signals."""
+
+from django.utils import timezone
+
+from helpdesk.models import User
+
+from .models import EventKind, Ticket, TicketEvent
+
+# Fields whose changes a customer may see in their request's history.
+PUBLIC_FIELDS = frozenset({"status"})
+
+
+def _label(value) -> str:
+    if value is None:
+        return ""
+    return str(value)[:255]
+
+
+def event_record(
+    *,
+    ticket: Ticket,
+    kind: str,
+    actor: User | None,
+    field: str = "",
+    old="",
+    new="",
+    public: bool = False,
+    data: dict | None = None,
+    at=None,
+) -> TicketEvent:
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        kind=kind,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        field=field,
+        old_value=_label(old),
+        new_value=_label(new),
+        public=public,
+        data=data or {},
+        created_at=at or timezone.now(),
+    )
+
+
+def event_created(*, ticket: Ticket, actor: User | None) -> TicketEvent:
+    return event_record(
+        ticket=ticket, kind=EventKind.CREATED, actor=actor, public=True, data={"channel": ticket.channel}
+    )
+
+
+def event_field_changed(*, ticket: Ticket, actor: User | None, field: str, old, new) -> TicketEvent:
+    return event_record(
+        ticket=ticket,
+        kind=EventKind.FIELD_CHANGED,
+        actor=actor,
+        field=field,
+        old=old,
+        new=new,
+        public=field in PUBLIC_FIELDS,
+    )
+
+
+def event_status_changed(*, ticket: Ticket, actor: User | None, old: str, new: str) -> TicketEvent:
+    return event_record(
+        ticket=ticket, kind=EventKind.STATUS_CHANGED, actor=actor, field="status", old=old, new=new, public=True
+    )

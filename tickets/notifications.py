@@ -1,0 +1,185 @@
+"""The notification outbox: every outbound mail is a row first, then sent exactly once by a worker.
+
+Rows are unique on `key` (what the mail is for), so a service that runs twice creates no second
+mail; `notification_send` claims a row with a conditional UPDATE before sending, and the sweep
+re-sends rows that a killed worker left unsent.
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from helpdesk.models import User
+
+from .models import Message, NotificationLog, Referral, Ticket
+
+logger = logging.getLogger(__name__)
+CLAIM_TIMEOUT = timedelta(minutes=10)
+MAX_ATTEMPTS = 8
+
+
+def notification_queue(
+    *, key: str, recipient: str, template: str, ticket: Ticket | None, context: dict
+) -> NotificationLog | None:
+    """Store one outbound mail (once per key) and send it after the transaction commits."""
+    if not recipient:
+        return None
+    try:
+        with transaction.atomic():
+            row = NotificationLog.objects.create(
+                key=key[:200], recipient=recipient, template=template, ticket=ticket, context=context
+            )
+    except IntegrityError:
+        return None  # already queued: exactly once
+    from . import tasks
+
+    tasks.send_notification.delay_on_commit(row.pk)
+    return row
+
+
+def _contact_language(ticket: Ticket) -> str:
+    return ticket.requester.language or settings.LANGUAGE_CODE
+
+
+def notify_ticket_created(*, ticket: Ticket, message: Message) -> None:
+    notification_queue(
+        key=f"ack:{ticket.pk}",
+        recipient=ticket.requester.email,
+        template="ticket_created",
+        ticket=ticket,
+        context={"language": _contact_language(ticket), "message": message.pk},
+    )
+
+
+def notify_agent_reply(*, ticket: Ticket, message: Message) -> None:
+    for email in [ticket.requester.email, *ticket.cc_emails]:
+        notification_queue(
+            key=f"reply:{message.pk}:{email.lower()}",
+            recipient=email,
+            template="agent_reply",
+            ticket=ticket,
+            context={"language": _contact_language(ticket), "message": message.pk},
+        )
+
+
+def notify_solved(*, ticket: Ticket) -> None:
+    stamp = int(ticket.solved_at.timestamp()) if ticket.solved_at else 0
+    notification_queue(
+        key=f"solved:{ticket.pk}:{stamp}",
+        recipient=ticket.requester.email,
+        template="ticket_solved",
+        ticket=ticket,
+        context={"language": _contact_language(ticket)},
+    )
+
+
+def notify_assigned(*, ticket: Ticket, assignee: User, actor: User | None) -> None:
+    if actor is not None and actor.pk == assignee.pk:
+        return  # nobody needs a mail about taking a ticket themself
+    notification_queue(
+        key=f"assigned:{ticket.pk}:{assignee.pk}:{int(timezone.now().timestamp())}",
+        recipient=assignee.email,
+        template="ticket_assigned",
+        ticket=ticket,
+        context={"language": assignee.language or settings.LANGUAGE_CODE, "actor": str(actor) if actor else ""},
+    )
+
+
+def notify_referral(*, referral: Referral) -> None:
+    team = referral.to_team
+    recipients = (
+        [team.email] if team.email else list(team.members.filter(is_active=True).values_list("email", flat=True))
+    )
+    for email in recipients:
+        notification_queue(
+            key=f"referral:{referral.pk}:{email.lower()}",
+            recipient=email,
+            template="referral_created",
+            ticket=referral.ticket,
+            context={"language": settings.LANGUAGE_CODE, "referral": referral.pk},
+        )
+
+
+def notify_referral_answered(*, referral: Referral) -> None:
+    ticket = referral.ticket
+    agent = ticket.assignee or referral.requested_by
+    if agent is None:
+        return
+    notification_queue(
+        key=f"referral-answered:{referral.pk}",
+        recipient=agent.email,
+        template="referral_answered",
+        ticket=ticket,
+        context={"language": agent.language or settings.LANGUAGE_CODE, "referral": referral.pk},
+    )
+
+
+def _render(row: NotificationLog) -> EmailMultiAlternatives:
+    ticket = row.ticket
+    context = dict(row.context)
+    language = context.get("language") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        data = {
+            "ticket": ticket,
+            "site_url": settings.SITE_URL.rstrip("/"),
+            "language": language,
+            "rtl": translation.get_language_bidi(),
+        }
+        if "message" in context:
+            data["message"] = Message.objects.filter(pk=context["message"]).first()
+        if "referral" in context:
+            data["referral"] = (
+                Referral.objects.select_related("to_team", "requested_by").filter(pk=context["referral"]).first()
+            )
+        data.update({k: v for k, v in context.items() if k not in ("message", "referral")})
+        subject = render_to_string(f"emails/{row.template}.subject.txt", data).strip().replace("\n", " ")
+        text = render_to_string(f"emails/{row.template}.txt", data)
+        html = render_to_string(f"emails/{row.template}.html", data)
+    mail = EmailMultiAlternatives(subject=subject[:200], body=text, to=[row.recipient])
+    mail.attach_alternative(html, "text/html")
+    mail.extra_headers["Auto-Submitted"] = "auto-generated"
+    if ticket is not None:
+        mail.extra_headers["X-Helpdesk-Ticket"] = str(ticket.pk)
+    return mail
+
+
+def notification_send(*, notification_id: int, now: datetime | None = None) -> bool:
+    """Claim and send one outbox row; True when this call sent it. Safe to call twice."""
+    now = now or timezone.now()
+    stale = now - CLAIM_TIMEOUT
+    claimed = (
+        NotificationLog.objects.filter(pk=notification_id, sent_at__isnull=True)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+        .update(claimed_at=now)
+    )
+    if not claimed:
+        return False
+    row = NotificationLog.objects.select_related("ticket", "ticket__requester").get(pk=notification_id)
+    try:
+        _render(row).send()
+    except Exception as exc:  # SMTP and template errors: keep the row, retry later, stay visible
+        logger.warning("notification %s to %s failed: %s", row.key, row.recipient, exc)
+        NotificationLog.objects.filter(pk=row.pk).update(
+            claimed_at=None, attempts=row.attempts + 1, last_error=str(exc)[:2000]
+        )
+        raise
+    NotificationLog.objects.filter(pk=row.pk).update(sent_at=timezone.now(), attempts=row.attempts + 1, last_error="")
+    return True
+
+
+def notifications_due(*, now: datetime, limit: int = 500) -> list[int]:
+    """Unsent rows nobody holds (never claimed, or claimed by a worker that died)."""
+    stale = now - CLAIM_TIMEOUT
+    return list(
+        NotificationLog.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+        .filter(created_at__lte=now - timedelta(seconds=30))
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )

@@ -1,0 +1,142 @@
+"""The bridge between rows and the pure SLA maths in tickets.sla: build inputs, store the results.
+
+Due columns hold only running clocks (NULL once met or while paused), so the sweep's partial
+indexes see exactly the work that can still come due.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+
+from customers.models import BusinessCalendar, Holiday, SlaPolicy, SlaTarget
+
+from . import sla
+from .models import EventKind, Message, Referral, SlaState, Status, Ticket, TicketEvent
+
+
+def calendar_from_row(row: BusinessCalendar) -> sla.Calendar:
+    """A pure Calendar from a BusinessCalendar with its periods and holidays (2 queries, or 0 prefetched)."""
+    weekly: dict[int, list[tuple]] = {}
+    for period in row.periods.all():
+        weekly.setdefault(period.weekday, []).append((period.start, period.end))
+    once, yearly, jalali = set(), set(), set()
+    for holiday in row.holidays.all():
+        if holiday.recurrence == Holiday.Recurrence.ONCE and holiday.date:
+            once.add(holiday.date)
+        elif holiday.recurrence == Holiday.Recurrence.GREGORIAN:
+            yearly.add((holiday.month, holiday.day))
+        elif holiday.recurrence == Holiday.Recurrence.JALALI:
+            jalali.add((holiday.month, holiday.day))
+    return sla.Calendar(
+        time_zone=row.time_zone,
+        weekly={day: tuple(periods) for day, periods in weekly.items()},
+        holidays=frozenset(once),
+        yearly_holidays=frozenset(yearly),
+        jalali_holidays=frozenset(jalali),
+        always_open=row.always_open,
+    )
+
+
+def _targets(policy: SlaPolicy, priority: str) -> sla.SlaTargets | None:
+    target = SlaTarget.objects.filter(policy=policy, priority=priority).first()
+    if target is None:
+        return None
+    return sla.SlaTargets(
+        first_response=target.first_response_minutes,
+        next_response=target.next_response_minutes,
+        resolution=target.resolution_minutes,
+    )
+
+
+def ticket_activity(*, ticket: Ticket, pause_on_hold: bool) -> sla.TicketActivity:
+    """Replies and pauses from the ticket's messages and status history."""
+    agent_replies, customer_messages = [], []
+    for created_at, author_contact_id, author_user_id in Message.objects.filter(
+        ticket=ticket, internal=False, needs_review=False
+    ).values_list("created_at", "author_contact_id", "author_user_id"):
+        if author_contact_id is None and author_user_id is not None:
+            agent_replies.append(created_at)
+        else:
+            customer_messages.append(created_at)
+    pausing = {Status.PENDING, Status.SOLVED, Status.CLOSED} | ({Status.ON_HOLD} if pause_on_hold else set())
+    paused: list[tuple[datetime, datetime | None]] = []
+    since: datetime | None = None
+    for created_at, new in (
+        TicketEvent.objects.filter(ticket=ticket, kind=EventKind.STATUS_CHANGED)
+        .order_by("created_at", "id")
+        .values_list("created_at", "new_value")
+    ):
+        if new in pausing and since is None:
+            since = created_at
+        elif new not in pausing and since is not None:
+            paused.append((since, created_at))
+            since = None
+    solved_at = None
+    if ticket.status in (Status.SOLVED, Status.CLOSED):
+        solved_at = ticket.solved_at or ticket.closed_at or since
+        since = None  # the clock stopped for good: not a pause
+    if since is not None:
+        paused.append((since, None))
+    return sla.TicketActivity(
+        created_at=ticket.created_at,
+        agent_replies=tuple(agent_replies),
+        customer_messages=tuple(customer_messages),
+        paused=tuple(paused),
+        solved_at=solved_at,
+    )
+
+
+def ticket_sla_compute(*, ticket: Ticket, now: datetime) -> sla.TicketSla | None:
+    """The ticket's clocks under its policy, or None when no policy or no target applies."""
+    policy = ticket.sla_policy
+    if policy is None:
+        return None
+    targets = _targets(policy, ticket.priority)
+    if targets is None:
+        return None
+    calendar = calendar_from_row(
+        BusinessCalendar.objects.prefetch_related("periods", "holidays").get(pk=policy.calendar_id)
+    )
+    warning = sla.WarningThreshold(percent=policy.warning_percent, minutes_before=policy.warning_minutes_before)
+    activity = ticket_activity(ticket=ticket, pause_on_hold=policy.pause_on_hold)
+    return sla.ticket_sla(activity=activity, targets=targets, calendar=calendar, now=now, warning=warning)
+
+
+def _running_due(clock: sla.Clock | None) -> datetime | None:
+    return clock.due_at if clock is not None and clock.met_at is None else None
+
+
+def sla_refresh(*, ticket: Ticket, now: datetime) -> None:
+    """Recompute and store a ticket's due times and SLA state (after any change that moves them)."""
+    result = ticket_sla_compute(ticket=ticket, now=now)
+    if result is None:
+        values = {
+            "first_response_due_at": None,
+            "next_response_due_at": None,
+            "resolution_due_at": None,
+            "sla_state": SlaState.NONE,
+        }
+    else:
+        values = {
+            "first_response_due_at": _running_due(result.first_response),
+            "next_response_due_at": _running_due(result.next_response),
+            "resolution_due_at": _running_due(result.resolution),
+            "sla_state": result.state or SlaState.NONE,
+        }
+    for field, value in values.items():
+        setattr(ticket, field, value)
+    Ticket.objects.filter(pk=ticket.pk).update(**values)
+
+
+def referral_set_due(*, referral: Referral, now: datetime) -> None:
+    """A referral's due time: HELPDESK_REFERRAL_TARGET_MINUTES business minutes on the default calendar."""
+    minutes = getattr(settings, "HELPDESK_REFERRAL_TARGET_MINUTES", 480)
+    policy = SlaPolicy.objects.filter(is_default=True).select_related("calendar").first()
+    if policy is None:
+        referral.due_at = now + timedelta(minutes=minutes)
+    else:
+        calendar = calendar_from_row(
+            BusinessCalendar.objects.prefetch_related("periods", "holidays").get(pk=policy.calendar_id)
+        )
+        referral.due_at = sla.add_business_minutes(start=now, minutes=minutes, calendar=calendar)
+    Referral.objects.filter(pk=referral.pk).update(due_at=referral.due_at)

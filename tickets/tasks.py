@@ -1,0 +1,23 @@
+"""Thin Celery tasks: take ids, call a service that re-checks state."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import notifications
+
+
+@shared_task(bind=True, max_retries=6, default_retry_delay=30, retry_backoff=True)
+def send_notification(self, notification_id: int) -> None:
+    try:
+        notifications.notification_send(notification_id=notification_id)
+    except Exception as exc:
+        raise self.retry(exc=exc) from exc
+
+
+@shared_task
+def sweep_notifications() -> int:
+    """Re-send what a dead worker or a lost broker message left unsent."""
+    due = notifications.notifications_due(now=timezone.now())
+    for notification_id in due:
+        send_notification.delay(notification_id)
+    return len(due)
