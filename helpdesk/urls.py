@@ -18,6 +18,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("account/", include("customers.account_urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("agent/", include(("tickets.urls", "agent"))),
     path("portal/", include(("tickets.portal_urls", "portal"))),

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from customers import demo as customers_demo
 from helpdesk import demo as core_demo
+from tickets import demo as tickets_demo
 
 LOGINS = [
     ("admin@example.com", "administrator"),
@@ -28,6 +29,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             core_demo.load()
             customers_demo.load()
+            created = tickets_demo.load()
+        if created:
+            self.stdout.write(f"Created {created} demo tickets.")
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Logins (password: demo):"))
         for email, role in LOGINS:
             self.stdout.write(f"  {email:<24} {role}")
