@@ -20,6 +20,16 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "kwargs": {"name": "beat"},
     },
+    # every minute: SLA warnings, breaches and escalation steps that have come due
+    "sla-sweep": {
+        "task": "tickets.tasks.sla_sweep",
+        "schedule": 60.0,
+    },
+    # every two minutes: re-send outbox mail a dead worker or a lost broker message left unsent
+    "notification-sweep": {
+        "task": "tickets.tasks.sweep_notifications",
+        "schedule": 120.0,
+    },
     # every night at 03:10 UTC: drop expired login sessions
     "clear-expired-sessions": {
         "task": "helpdesk.tasks.clear_expired_sessions",

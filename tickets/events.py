@@ -43,11 +43,16 @@ def event_record(
 
 def event_created(*, ticket: Ticket, actor: User | None) -> TicketEvent:
     return event_record(
-        ticket=ticket, kind=EventKind.CREATED, actor=actor, public=True, data={"channel": ticket.channel}
+        ticket=ticket,
+        kind=EventKind.CREATED,
+        actor=actor,
+        public=True,
+        data={"channel": ticket.channel},
+        at=ticket.created_at,
     )
 
 
-def event_field_changed(*, ticket: Ticket, actor: User | None, field: str, old, new) -> TicketEvent:
+def event_field_changed(*, ticket: Ticket, actor: User | None, field: str, old, new, at=None) -> TicketEvent:
     return event_record(
         ticket=ticket,
         kind=EventKind.FIELD_CHANGED,
@@ -56,10 +61,11 @@ def event_field_changed(*, ticket: Ticket, actor: User | None, field: str, old, 
         old=old,
         new=new,
         public=field in PUBLIC_FIELDS,
+        at=at,
     )
 
 
-def event_status_changed(*, ticket: Ticket, actor: User | None, old: str, new: str) -> TicketEvent:
+def event_status_changed(*, ticket: Ticket, actor: User | None, old: str, new: str, at=None) -> TicketEvent:
     return event_record(
-        ticket=ticket, kind=EventKind.STATUS_CHANGED, actor=actor, field="status", old=old, new=new, public=True
+        ticket=ticket, kind=EventKind.STATUS_CHANGED, actor=actor, field="status", old=old, new=new, public=True, at=at
     )

@@ -150,6 +150,13 @@ class Ticket(models.Model):
     next_response_due_at = models.DateTimeField(_("next response due"), null=True, blank=True)
     resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
     sla_state = models.CharField(_("SLA state"), max_length=16, choices=SlaState.choices, default="", blank=True)
+    # The next moment a clock warns or breaches; the every-minute sweep selects `<= now` on its index
+    # and claims each ticket by a conditional UPDATE of this column (tickets.escalation.sla_sweep).
+    sla_next_check_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When a target was first breached, and how many escalation steps of the policy have run since.
+    sla_breached_at = models.DateTimeField(_("SLA breached"), null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(_("escalation steps done"), default=0)
+    next_escalation_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # Normalised text of subject, messages and requester for search (tickets.search keeps it current).
     search_document = models.TextField(blank=True, default="", editable=False)
@@ -424,3 +431,30 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key}"
+
+
+class SatisfactionRating(models.Model):
+    """How the requester rated the help on a solved request: 1 (bad) to 5 (great), one per request.
+
+    Written only by tickets.ratings.rating_submit; changeable for HELPDESK_RATING_CHANGE_DAYS.
+    """
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="satisfaction_rating")
+    contact = models.ForeignKey(
+        Contact, verbose_name=_("contact"), null=True, blank=True, on_delete=models.SET_NULL, related_name="ratings"
+    )
+    score = models.PositiveSmallIntegerField(_("score"))
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("satisfaction rating")
+        verbose_name_plural = _("satisfaction ratings")
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=1) & Q(score__lte=5), name="rating_score_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id}: {self.score}/5"

@@ -52,7 +52,10 @@ def _tags(names: Iterable[str]) -> list[Tag]:
 def _lock(ticket: Ticket) -> Ticket:
     """Re-read the ticket under a row lock so concurrent changes queue up instead of overwriting."""
     return (
-        Ticket.objects.select_for_update().select_related("requester", "organization", "sla_policy").get(pk=ticket.pk)
+        # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins.
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("requester", "organization", "sla_policy")
+        .get(pk=ticket.pk)
     )
 
 
@@ -161,7 +164,7 @@ def ticket_update(
             continue
         setattr(ticket, field, value)
         changed.append(field)
-        events.event_field_changed(ticket=ticket, actor=actor, field=field, old=old, new=value)
+        events.event_field_changed(ticket=ticket, actor=actor, field=field, old=old, new=value, at=now)
         if field == "assignee" and value is not None:
             notifications.notify_assigned(ticket=ticket, assignee=value, actor=actor)
     if tags is not None:
@@ -195,7 +198,7 @@ def _set_status(*, ticket: Ticket, actor: User | None, status: str, now: datetim
         ticket.closed_at = now
     elif old == Status.SOLVED:
         ticket.solved_at = None
-    events.event_status_changed(ticket=ticket, actor=actor, old=old, new=status)
+    events.event_status_changed(ticket=ticket, actor=actor, old=old, new=status, at=now)
 
 
 @transaction.atomic
@@ -400,9 +403,9 @@ def ticket_refer(
     if handoff:
         old_team, old_assignee = ticket.team, ticket.assignee
         ticket.team, ticket.assignee = to_team, None
-        events.event_field_changed(ticket=ticket, actor=actor, field="team", old=old_team or "", new=to_team)
+        events.event_field_changed(ticket=ticket, actor=actor, field="team", old=old_team or "", new=to_team, at=now)
         if old_assignee:
-            events.event_field_changed(ticket=ticket, actor=actor, field="assignee", old=old_assignee, new="")
+            events.event_field_changed(ticket=ticket, actor=actor, field="assignee", old=old_assignee, new="", at=now)
     ticket.updated_at = now
     ticket.save()
     notifications.notify_referral(referral=referral)
@@ -535,7 +538,7 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor: User, now: datetime |
     source.merged_into = target
     source.updated_at = now
     source.save()
-    events.event_status_changed(ticket=source, actor=actor, old=old_status, new=Status.CLOSED)
+    events.event_status_changed(ticket=source, actor=actor, old=old_status, new=Status.CLOSED, at=now)
     events.event_record(
         ticket=source,
         kind=EventKind.MERGED,

@@ -210,9 +210,7 @@ def _normalize_pauses(paused: Iterable[Pause]) -> list[Pause]:
     return merged
 
 
-def _working_intervals(
-    calendar: Calendar, start: datetime, stop: datetime
-) -> Iterator[tuple[datetime, datetime]]:
+def _working_intervals(calendar: Calendar, start: datetime, stop: datetime) -> Iterator[tuple[datetime, datetime]]:
     """Ordered, disjoint UTC intervals of working time within [start, stop), one local day at a time."""
     if calendar.always_open:
         if start < stop:
@@ -351,9 +349,10 @@ def sla_state(
 ) -> SlaState:
     """Classify one target; met at or before due is "met", met late stays "breached" for good."""
     now = _utc(now, "now")
+    due_at = None if due_at is None else _utc(due_at, "due_at")
     if met_at is not None:
         return "met" if due_at is None or _utc(met_at, "met_at") <= due_at else "breached"
-    if due_at is not None and now > _utc(due_at, "due_at"):
+    if due_at is not None and now > due_at:
         return "breached"
     if warning_at is not None and now >= _utc(warning_at, "warning_at"):
         return "warning"
@@ -526,19 +525,20 @@ def ticket_sla(
             now=now,
         )
 
-    first_response = None
+    first_response: Clock | None = None
     if targets.first_response is not None:
         first_reply = next((t for t in activity.agent_replies if t >= created_at), None)
         first_response = clock(targets.first_response, created_at, first_reply)
 
-    next_response, history = None, ()
+    next_response: Clock | None = None
+    history: tuple[Clock, ...] = ()
     if (target := targets.next_response) is not None:
         answered, open_since = _next_response_cycles(activity)
         history = tuple(clock(target, start, reply) for start, reply in answered)
         if open_since is not None:
             next_response = clock(target, open_since, None)
 
-    resolution = None
+    resolution: Clock | None = None
     if targets.resolution is not None:
         resolution = clock(targets.resolution, created_at, activity.solved_at, activity.paused)
     return TicketSla(

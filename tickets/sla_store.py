@@ -102,30 +102,85 @@ def ticket_sla_compute(*, ticket: Ticket, now: datetime) -> sla.TicketSla | None
     return sla.ticket_sla(activity=activity, targets=targets, calendar=calendar, now=now, warning=warning)
 
 
+TARGETS = ("first_response", "next_response", "resolution")
+
+
 def _running_due(clock: sla.Clock | None) -> datetime | None:
     return clock.due_at if clock is not None and clock.met_at is None else None
 
 
-def sla_refresh(*, ticket: Ticket, now: datetime) -> None:
-    """Recompute and store a ticket's due times and SLA state (after any change that moves them)."""
-    result = ticket_sla_compute(ticket=ticket, now=now)
+def running_clocks(result: sla.TicketSla) -> list[tuple[str, sla.Clock]]:
+    """The clocks still counting (not met, with a due time), by target name."""
+    clocks = [(name, getattr(result, name)) for name in TARGETS]
+    return [(name, clock) for name, clock in clocks if clock is not None and clock.met_at is None and clock.due_at]
+
+
+def next_check_at(result: sla.TicketSla | None, now: datetime, *, include_past: bool = True) -> datetime | None:
+    """The next moment a running clock warns or breaches: when the sweep must look again.
+
+    With include_past, a warning or breach that already happened counts too (the sweep then
+    records it, once); the sweep itself passes include_past=False after recording.
+    """
     if result is None:
-        values = {
-            "first_response_due_at": None,
-            "next_response_due_at": None,
-            "resolution_due_at": None,
-            "sla_state": SlaState.NONE,
-        }
-    else:
+        return None
+    moments = []
+    for _name, clock in running_clocks(result):
+        for moment in (clock.warning_at, clock.due_at):
+            if moment is not None and (include_past or moment > now):
+                moments.append(moment)
+    return min(moments, default=None)
+
+
+def _record_met(*, ticket: Ticket, result: sla.TicketSla, now: datetime) -> None:
+    """One event for each target this change completed, saying how early or late it was met."""
+    done = []
+    for name in ("first_response", "resolution"):
+        clock = getattr(result, name)
+        if clock is not None and clock.met_at == now and clock.due_at is not None:
+            done.append((name, clock))
+    if result.next_response_history and result.next_response_history[-1].met_at == now:
+        done.append(("next_response", result.next_response_history[-1]))
+    for name, clock in done:
+        late = clock.minutes_late or 0
+        TicketEvent.objects.create(
+            ticket=ticket,
+            kind=EventKind.SLA_MET if late <= 0 else EventKind.SLA_BREACHED,
+            field=name,
+            new_value=f"{abs(round(late))} min {'early' if late <= 0 else 'late'}",
+            data={"target": name, "due": clock.due_at.isoformat(), "minutes_late": round(late, 1), "met": True},
+            created_at=now,
+        )
+
+
+def sla_refresh(
+    *, ticket: Ticket, now: datetime, record_met: bool = True, include_past: bool = True
+) -> sla.TicketSla | None:
+    """Recompute and store a ticket's due times, SLA state and next check (after any change that moves them).
+
+    Records an event for each target the change just met (or met late), saying by how much.
+    """
+    result = ticket_sla_compute(ticket=ticket, now=now)
+    values = {
+        "first_response_due_at": None,
+        "next_response_due_at": None,
+        "resolution_due_at": None,
+        "sla_state": SlaState.NONE,
+        "sla_next_check_at": None,
+    }
+    if result is not None:
         values = {
             "first_response_due_at": _running_due(result.first_response),
             "next_response_due_at": _running_due(result.next_response),
             "resolution_due_at": _running_due(result.resolution),
             "sla_state": result.state or SlaState.NONE,
+            "sla_next_check_at": next_check_at(result, now, include_past=include_past),
         }
+        if record_met:
+            _record_met(ticket=ticket, result=result, now=now)
     for field, value in values.items():
         setattr(ticket, field, value)
     Ticket.objects.filter(pk=ticket.pk).update(**values)
+    return result
 
 
 def referral_set_due(*, referral: Referral, now: datetime) -> None:

@@ -21,3 +21,11 @@ def sweep_notifications() -> int:
     for notification_id in due:
         send_notification.delay(notification_id)
     return len(due)
+
+
+@shared_task
+def sla_sweep() -> dict:
+    """Warnings, breaches and escalations that have come due (claimed per ticket)."""
+    from .escalation import sla_sweep as sweep
+
+    return sweep(now=timezone.now())

@@ -1,0 +1,134 @@
+"""The SLA sweep: warnings, breaches and escalation, each once, with no stale warnings."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from customers.models import BusinessCalendar, Contact, EscalationStep, SlaPolicy, SlaTarget
+from tests.conftest import wait_for
+from tests.factories import make_ticket
+from tickets import services, tasks
+from tickets.escalation import sla_check_ticket, sla_sweep
+from tickets.models import EventKind, NotificationLog, Ticket, TicketEvent
+
+
+@pytest.fixture
+def policy(db, team, agent):
+    calendar = BusinessCalendar.objects.create(name="Always", always_open=True)
+    policy = SlaPolicy.objects.create(name="Gold", calendar=calendar, is_default=True, warning_percent=75)
+    SlaTarget.objects.create(policy=policy, priority="normal", first_response_minutes=60, resolution_minutes=240)
+    SlaTarget.objects.create(policy=policy, priority="high", first_response_minutes=30, resolution_minutes=120)
+    team.lead = agent
+    team.save()
+    return policy
+
+
+@pytest.fixture
+def ticket(policy, customer, team):
+    contact = Contact.objects.get(user=customer)
+    start = timezone.now() - timedelta(minutes=5)
+    return make_ticket(requester=contact, actor=customer, team=team, now=start)
+
+
+def kinds(ticket):
+    return list(
+        TicketEvent.objects.filter(ticket=ticket, kind__in=["sla_warning", "sla_breached", "escalated"]).values_list(
+            "kind", "field"
+        )
+    )
+
+
+def test_new_ticket_gets_due_times_and_a_next_check(ticket):
+    assert ticket.first_response_due_at == ticket.created_at + timedelta(minutes=60)
+    assert ticket.resolution_due_at == ticket.created_at + timedelta(minutes=240)
+    assert ticket.sla_next_check_at == ticket.created_at + timedelta(minutes=45)  # 75 % of 60
+    assert ticket.sla_state == "ok"
+
+
+def test_warning_then_breach_are_recorded_once_each(ticket):
+    start = ticket.created_at
+    sla_sweep(now=start + timedelta(minutes=46))
+    sla_sweep(now=start + timedelta(minutes=47))
+    assert kinds(ticket) == [("sla_warning", "first_response")]
+    assert NotificationLog.objects.filter(key__startswith=f"sla-warning:{ticket.pk}:").count() == 1
+
+    sla_sweep(now=start + timedelta(minutes=61))
+    sla_sweep(now=start + timedelta(minutes=62))
+    assert kinds(ticket) == [("sla_warning", "first_response"), ("sla_breached", "first_response")]
+    ticket.refresh_from_db()
+    assert ticket.sla_state == "breached"
+    assert ticket.sla_breached_at == start + timedelta(minutes=60)
+    event = TicketEvent.objects.get(ticket=ticket, kind="sla_breached")
+    assert event.data["minutes_late"] == 1
+
+
+def test_two_sweeps_claiming_the_same_check_act_once(ticket):
+    expected = Ticket.objects.get(pk=ticket.pk).sla_next_check_at
+    now = ticket.created_at + timedelta(minutes=50)
+    assert sla_check_ticket(ticket_id=ticket.pk, expected=expected, now=now) is True
+    assert sla_check_ticket(ticket_id=ticket.pk, expected=expected, now=now) is False
+    assert kinds(ticket) == [("sla_warning", "first_response")]
+
+
+def test_answered_ticket_gets_no_stale_warning_after_downtime(ticket, agent):
+    services.ticket_reply(ticket=ticket, actor=agent, body="On it", now=ticket.created_at + timedelta(minutes=10))
+    sla_sweep(now=ticket.created_at + timedelta(minutes=90))
+    assert ("sla_warning", "first_response") not in kinds(ticket)
+    assert ("sla_breached", "first_response") not in kinds(ticket)
+    met = TicketEvent.objects.get(ticket=ticket, kind=EventKind.SLA_MET, field="first_response")
+    assert met.data["minutes_late"] == -50  # met 50 minutes early
+
+
+def test_after_downtime_a_passed_due_time_is_a_breach_not_a_late_warning(ticket):
+    sla_sweep(now=ticket.created_at + timedelta(minutes=120))
+    assert kinds(ticket) == [("sla_breached", "first_response")]
+
+
+def test_changing_priority_recomputes_due_times(ticket, agent):
+    services.ticket_update(ticket=ticket, actor=agent, changes={"priority": "high"})
+    ticket.refresh_from_db()
+    assert ticket.first_response_due_at == ticket.created_at + timedelta(minutes=30)
+
+
+def test_pending_pauses_the_resolution_clock(ticket, agent):
+    start = ticket.created_at
+    services.ticket_reply(
+        ticket=ticket, actor=agent, body="Which version?", status="pending", now=start + timedelta(minutes=10)
+    )
+    ticket.refresh_from_db()
+    assert ticket.resolution_due_at is None  # paused while waiting on the customer
+    customer = ticket.requester.user
+    services.ticket_reply(ticket=ticket, actor=customer, body="4.2", now=start + timedelta(minutes=70))
+    ticket.refresh_from_db()
+    assert ticket.resolution_due_at == start + timedelta(minutes=240 + 60)
+
+
+def test_escalation_steps_run_in_order_once_each(ticket, policy, other_team):
+    EscalationStep.objects.create(policy=policy, minutes_after_breach=0, action="notify_team_lead")
+    EscalationStep.objects.create(policy=policy, minutes_after_breach=60, action="raise_priority")
+    EscalationStep.objects.create(policy=policy, minutes_after_breach=120, action="reassign_team", team=other_team)
+    start = ticket.created_at
+    for minutes in (61, 62, 121, 122, 181, 200):
+        sla_sweep(now=start + timedelta(minutes=minutes))
+    steps = list(TicketEvent.objects.filter(ticket=ticket, kind="escalated").values_list("data__action", flat=True))
+    assert steps == ["notify_team_lead", "raise_priority", "reassign_team"]
+    ticket.refresh_from_db()
+    assert (ticket.priority, ticket.team_id, ticket.escalation_level) == ("high", other_team.pk, 3)
+    assert ticket.next_escalation_at is None
+
+
+@pytest.mark.worker
+def test_sweep_tasks_run_twice_on_a_real_worker_record_one_breach(celery_worker, policy, customer, team):
+    contact = Contact.objects.get(user=customer)
+    ticket = make_ticket(requester=contact, actor=customer, team=team, now=timezone.now() - timedelta(hours=5))
+    with transaction.atomic():
+        tasks.sla_sweep.delay_on_commit()
+        tasks.sla_sweep.delay_on_commit()
+    assert wait_for(lambda: TicketEvent.objects.filter(ticket=ticket, kind="sla_breached").count() >= 2)
+    # the first-response and the resolution targets are both breached, each exactly once
+    assert sorted(TicketEvent.objects.filter(ticket=ticket, kind="sla_breached").values_list("field", flat=True)) == [
+        "first_response",
+        "resolution",
+    ]
