@@ -156,7 +156,7 @@ def seed_tickets(count: int, messages: int) -> None:
                         CASE WHEN g %% 4 = 0 THEN NULL ELSE (%s::bigint[])[1 + g %% array_length(%s::bigint[], 1)] END AS a,
                         now() - ((g %% 720) || ' days')::interval - ((g %% 1440) || ' minutes')::interval AS cr,
                         now() - ((g %% 30) || ' days')::interval - ((g * 17 %% 1440) || ' minutes')::interval AS up
-                    FROM generate_series(1, %s) AS g
+                    FROM generate_series(1::bigint, %s::bigint) AS g
                 ) s JOIN customers_contact c ON c.id = s.contact_id
                 """,
                 [policy, teams, teams, agents, agents, count],
