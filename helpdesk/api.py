@@ -109,3 +109,11 @@ class AgentListView(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.agent_list_for(user=self.request.user)
+
+
+class MeView(APIView):
+    """Who the token or session belongs to."""
+
+    @extend_schema(responses={200: UserOutput})
+    def get(self, request):
+        return Response(UserOutput(request.user).data)

@@ -88,3 +88,13 @@ def test_customer_sees_no_agents_in_the_user_list(as_user, customer, agent):
     assert as_user(customer).get("/api/v1/users/").json()["results"] == []
     emails = [u["email"] for u in as_user(agent).get("/api/v1/users/").json()["results"]]
     assert agent.email in emails
+
+
+@pytest.mark.django_db
+def test_me_tells_who_the_token_belongs_to(api, agent):
+    token = api.post("/api/v1/auth/token/", {"email": agent.email, "password": "secret-pass-1"}, format="json").json()[
+        "token"
+    ]
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    body = api.get("/api/v1/auth/me/").json()
+    assert (body["email"], body["role"]) == (agent.email, "agent")
