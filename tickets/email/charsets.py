@@ -65,7 +65,10 @@ _PERMISSIVE = {
     "mac-roman",
 }
 
-_LATIN_FAMILY = {"ascii", "cp1252", "latin-1", "iso8859-1", "iso8859-15", "cp1250", "iso8859-2"}
+# Western labels whose reading is checked for the shape of misread Arabic script.
+_NOT_CHARSETS = {"undefined", "unicode-escape", "raw-unicode-escape", "idna", "punycode", "mbcs", "oem"}
+
+_WESTERN = {"ascii", "cp1252", "latin-1", "iso8859-1", "iso8859-15"}
 
 _ISO2022_JP_ESCAPE = re.compile(rb"\x1b([$(])([@AB]|J|I)")
 
@@ -75,24 +78,27 @@ def lookup_codec(label: str | None) -> str | None:
     if not label:
         return None
     cleaned = label.strip().strip("\"'").lower()
-    if not cleaned or cleaned in {"default", "unknown", "unknown-8bit", "x-unknown", "8bit"}:
+    if not cleaned or not cleaned.isascii() or cleaned in {"default", "unknown", "unknown-8bit", "x-unknown", "8bit"}:
         return None
     cleaned = _SUPERSETS.get(cleaned, cleaned)
     # "cp-1251", "windows1256", "utf8" and similar near-miss spellings.
     candidates = [cleaned, cleaned.replace("cp-", "cp"), re.sub(r"^windows-?", "cp", cleaned)]
     for candidate in candidates:
         try:
-            name = codecs.lookup(candidate).name
-        except LookupError:
+            info = codecs.lookup(candidate)
+        except (LookupError, ValueError, UnicodeError):
             continue
-        return _SUPERSETS.get(name, name)
+        # Only real text encodings; "undefined", escape codecs and the like are not charsets.
+        if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
+            return None
+        return _SUPERSETS.get(info.name, info.name)
     return None
 
 
 def _strict(data: bytes, codec: str) -> str | None:
     try:
         return data.decode(codec)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError, ValueError, TypeError):
         return None
 
 
@@ -118,7 +124,7 @@ def _iso2022jp_via_cp932(data: bytes) -> str | None:
             if not (0x21 <= j1 <= 0x7E and 0x21 <= j2 <= 0x7E):
                 return None
             s1 = (j1 + 1) // 2 + (0x70 if j1 <= 0x5E else 0xB0)
-            s2 = j2 + (0x1F if j1 % 2 else 0x7D)
+            s2 = j2 + (0x1F if j1 % 2 else 0x7E)
             if j1 % 2 and s2 >= 0x7F:
                 s2 += 1
             out += bytes((s1, s2))
@@ -138,7 +144,7 @@ def _looks_misread(text: str) -> bool:
     """True when a Latin reading is dense with accented letters and C1 controls: the shape of
     Arabic-script (or other non-Latin) text decoded with a Latin label."""
     high = sum(1 for ch in text if "\x80" <= ch <= "\xff" or ch in "ŒœŠšŽžŸƒ‹›")
-    if high < 4:
+    if high < 6:
         return False
     if any("\x80" <= ch <= "\x9f" for ch in text):
         return True
@@ -146,17 +152,63 @@ def _looks_misread(text: str) -> bool:
     return high > ascii_letters
 
 
+_C1_CONTROL = re.compile(r"[\x80-\x9f]")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u00ff]")
+
+
+def _latin_misread_as_arabic(text: str) -> bool:
+    """A windows-1256 reading whose Arabic letters mostly touch Latin letters ("Wِlbung",
+    "نِüك") is accented Latin text, not Persian: real Arabic-script words are runs of
+    Arabic letters."""
+    arabic = [i for i, ch in enumerate(text) if _ARABIC.match(ch)]
+    if not arabic:
+        return False
+    touching = sum(
+        1
+        for i in arabic
+        if (i > 0 and _LATIN_LETTER.match(text[i - 1])) or (i + 1 < len(text) and _LATIN_LETTER.match(text[i + 1]))
+    )
+    return touching * 2 > len(arabic)
+
+
 def _has_multibyte_utf8(data: bytes) -> bool:
     return any(b >= 0x80 for b in data) and _strict(data, "utf-8") is not None
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Valid multi-byte UTF-8 sequences far outnumber the invalid bytes: UTF-8 text with a
+    few broken bytes (a truncated name, one stray Latin-1 byte), not another charset."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) >= 0x80 and ch != "\ufffd")
+    return good >= 4 and bad * 8 <= good
+
+
+def _acceptable(data: bytes, codec: str) -> str | None:
+    """``data`` read strictly as ``codec`` (ISO-2022-JP labels also as the Shift_JIS bytes
+    they often carry), or None when that reading fails or looks wrong."""
+    text = _strict(data, codec)
+    if text is None and codec.startswith("iso2022_jp"):
+        text = _iso2022jp_via_cp932(data) or _strict(data, "cp932")
+    if text is not None and codec in _WESTERN and _looks_misread(text):
+        return None
+    if text is not None and codec.startswith("iso8859") and _C1_CONTROL.search(text):
+        # ISO-8859 charsets put control codes at 0x80-0x9F and text never uses them; those
+        # bytes are windows-125x letters (پ چ ژ گ ک in windows-1256) under the wrong label.
+        return None
+    return text
 
 
 def decode_bytes(data: bytes, charset: str | None = None, *, fallbacks: tuple[str, ...] = ()) -> str:
     """Decode ``data`` declared as ``charset``; never raises.
 
-    Order: the declared charset (read through a superset), unless the bytes are valid UTF-8
-    and the label is a single-byte one that would have "succeeded" on anything; then the
-    ``fallbacks`` (charsets seen elsewhere in the message), UTF-8, windows-1256, and finally
-    UTF-8 with replacement characters.
+    Order: the declared charset (read through a superset), except that valid UTF-8 wins over a
+    single-byte label that would have "succeeded" on anything and that a Western label is not
+    believed when the result looks like misread Arabic script; then UTF-8, the ``fallbacks``
+    (charsets seen elsewhere in the message), UTF-8 with a few bad bytes replaced when it is
+    overwhelmingly UTF-8, windows-1256 (windows-1252 when that reading is plainly accented
+    Latin); last, the declared charset or UTF-8 with replacement characters.
     """
     if not data:
         return ""
@@ -164,41 +216,34 @@ def decode_bytes(data: bytes, charset: str | None = None, *, fallbacks: tuple[st
     if codec in _PERMISSIVE and _has_multibyte_utf8(data):
         return data.decode("utf-8")
     if codec:
-        text = _strict(data, codec)
+        text = _acceptable(data, codec)
         if text is not None:
-            if codec in _LATIN_FAMILY and _looks_misread(text):
-                arabic = _strict(data, "cp1256")
-                if arabic is not None:
-                    return arabic
             return text
-        if codec.startswith("iso2022_jp"):
-            text = _iso2022jp_via_cp932(data) or _strict(data, "cp932")
-            if text is not None:
-                return text
-    for candidate in (*fallbacks, "utf-8"):
+    for candidate in ("utf-8", *fallbacks):
         fallback_codec = lookup_codec(candidate)
         if fallback_codec and fallback_codec != codec:
-            text = _strict(data, fallback_codec)
+            text = _acceptable(data, fallback_codec)
             if text is not None:
-                if fallback_codec in _LATIN_FAMILY and _looks_misread(text):
-                    continue
                 return text
-    if codec and codec.startswith("iso2022"):
-        pass
+    if codec in (None, "utf-8") and _mostly_utf8(data):
+        return data.decode("utf-8", errors="replace")
     text = _strict(data, "cp1256")
-    if text is not None and codec not in _LATIN_FAMILY - {"ascii"}:
+    if text is not None:
+        if _latin_misread_as_arabic(text):
+            western = _strict(data, "cp1252")
+            if western is not None:
+                return western
         return text
-    if codec:
-        try:
-            return data.decode(codec, errors="replace")
-        except LookupError:  # pragma: no cover - lookup_codec only returns known codecs
-            pass
-    return data.decode("utf-8", errors="replace")
+    try:
+        return data.decode(codec or "utf-8", errors="replace")
+    except (UnicodeError, LookupError, ValueError, TypeError):
+        return data.decode("utf-8", errors="replace")
 
 
 def decode_surrogates(value: str, *, fallbacks: tuple[str, ...] = ()) -> str:
-    """Undo the ``surrogateescape`` the byte parser applied to raw 8-bit header bytes."""
+    """Undo the ``surrogateescape`` the byte parser applied to raw 8-bit header bytes: UTF-8
+    when valid, else the charsets the message declares elsewhere, else windows-1256."""
     if not any("\udc80" <= ch <= "\udcff" for ch in value):
         return value
     raw = value.encode("utf-8", errors="surrogateescape")
-    return decode_bytes(raw, None, fallbacks=fallbacks)
+    return decode_bytes(raw, None, fallbacks=("utf-8", *fallbacks))

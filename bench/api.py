@@ -1,0 +1,152 @@
+"""API speed on a seeded PostgreSQL (see bench/seed.py): median and p95 per call, with query counts.
+
+    DATABASE_URL=postgres://... python bench/api.py [--runs 50]
+
+Measures, through the whole Django stack in-process (middleware, token auth, DRF, serializers):
+the ticket list (50 rows, filtered by status and team, ordered by last update), one ticket and
+its 30 messages, ticket creation, and search; and in the same run a floor: a trivial authenticated
+endpoint (GET /api/v1/auth/me/) plus the raw SQL that fetches the same rows as the list.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
+os.environ.setdefault("DJANGO_DEBUG", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from rest_framework.authtoken.models import Token  # noqa: E402
+from rest_framework.test import APIClient  # noqa: E402
+
+from customers.models import Contact  # noqa: E402
+from helpdesk.models import Role, Team, User  # noqa: E402
+from tickets import services  # noqa: E402
+from tickets.models import Ticket  # noqa: E402
+
+
+def measure(label: str, call, runs: int) -> dict:
+    call()  # warm-up
+    times, queries = [], 0
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            call()
+            times.append((time.perf_counter() - start) * 1000)
+        queries = len(captured)
+    times.sort()
+    row = {
+        "label": label,
+        "median_ms": statistics.median(times),
+        "p95_ms": times[min(len(times) - 1, int(len(times) * 0.95))],
+        "queries": queries,
+    }
+    print(
+        f"{label:<48} median {row['median_ms']:8.2f} ms   p95 {row['p95_ms']:8.2f} ms   queries {queries}", flush=True
+    )
+    return row
+
+
+def ok(response, status=200):
+    if response.status_code != status:
+        raise SystemExit(f"unexpected {response.status_code}: {response.content[:300]!r}")
+    return response
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=50)
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("bench/api.py needs PostgreSQL: set DATABASE_URL")
+    total = Ticket.objects.count()
+    print(f"tickets in database: {total}")
+    agent = User.objects.filter(role=Role.AGENT, email__startswith="bench-agent").first()
+    if agent is None:
+        sys.exit("seed first: python bench/seed.py")
+    token, _ = Token.objects.get_or_create(user=agent)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    team = Team.objects.filter(slug__startswith="bench-team").first()
+    contact = Contact.objects.filter(email__endswith="@bench.test").first()
+    big = Ticket.objects.filter(subject="bench: thirty messages").first()
+    if big is None:
+        big = services.ticket_create(
+            actor=agent, requester=contact, subject="bench: thirty messages", body="first", channel="api"
+        )
+        for i in range(29):
+            services.ticket_reply(ticket=big, actor=agent, body=f"message {i}", internal=i % 3 == 0)
+
+    list_url = f"/api/v1/tickets/?status=open&team={team.pk}&ordering=-updated_at&page_size=50"
+    rows = [
+        measure("floor: GET /api/v1/auth/me/", lambda: ok(client.get("/api/v1/auth/me/")), args.runs),
+        measure("list: 50 open tickets of a team by update", lambda: ok(client.get(list_url)), args.runs),
+        measure("detail: GET /api/v1/tickets/{id}/", lambda: ok(client.get(f"/api/v1/tickets/{big.pk}/")), args.runs),
+        measure(
+            "detail: 30 messages of the ticket",
+            lambda: ok(client.get(f"/api/v1/tickets/{big.pk}/messages/?page_size=50")),
+            args.runs,
+        ),
+        measure(
+            "create: POST /api/v1/tickets/",
+            lambda: ok(
+                client.post(
+                    "/api/v1/tickets/",
+                    {"subject": "Bench create", "body": "Created by the benchmark", "requester": contact.pk},
+                    format="json",
+                ),
+                201,
+            ),
+            max(10, args.runs // 2),
+        ),
+        measure("search: ?q=invoice refund", lambda: ok(client.get("/api/v1/tickets/?q=invoice%20refund")), args.runs),
+        measure(
+            "search: ?q=فاکتور (Persian)",
+            lambda: ok(client.get("/api/v1/tickets/?q=%D9%81%D8%A7%DA%A9%D8%AA%D9%88%D8%B1")),
+            args.runs,
+        ),
+    ]
+
+    def raw_sql():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """SELECT t.*, c.full_name, c.email, tm.name, u.full_name
+                   FROM tickets_ticket t JOIN customers_contact c ON c.id = t.requester_id
+                   LEFT JOIN helpdesk_team tm ON tm.id = t.team_id LEFT JOIN helpdesk_user u ON u.id = t.assignee_id
+                   WHERE t.status = 'open' AND t.team_id = %s ORDER BY t.updated_at DESC, t.id DESC LIMIT 51""",
+                [team.pk],
+            )
+            cursor.fetchall()
+
+    rows.append(measure("floor: raw SQL for the same 50 list rows", raw_sql, args.runs))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN ANALYZE SELECT id FROM tickets_ticket WHERE status = 'open' AND team_id = %s "
+            "ORDER BY updated_at DESC, id DESC LIMIT 51",
+            [team.pk],
+        )
+        print("\nEXPLAIN list:\n  " + "\n  ".join(r[0] for r in cursor.fetchall()))
+        cursor.execute(
+            "EXPLAIN ANALYZE SELECT id FROM tickets_ticket WHERE search_vector @@ to_tsquery('simple', %s) "
+            "ORDER BY updated_at DESC LIMIT 51",
+            ["'invoice':* & 'refund':*"],
+        )
+        print("\nEXPLAIN search:\n  " + "\n  ".join(r[0] for r in cursor.fetchall()))
+    floor = rows[0]["median_ms"] + rows[-1]["median_ms"]
+    print(f"\nfloor (auth/me + raw SQL) median: {floor:.2f} ms")
+    for row in rows[1:4]:
+        print(f"{row['label']:<48} {row['median_ms'] / floor:5.2f}× floor")
+    Ticket.objects.filter(subject="Bench create").delete()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,415 @@
+"""Tolerant decoding of header values: RFC 2047 words, addresses, MIME parameters, ids, dates.
+
+Every function takes the raw header string as the byte parser left it (8-bit bytes kept as
+``surrogateescape`` surrogates) and never raises: real mail breaks every rule here.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from urllib.parse import unquote_to_bytes
+
+from .charsets import decode_bytes, decode_surrogates
+
+# The encoded text is bounded so a header full of unterminated "=?x?q?" cannot make the
+# search quadratic; real encoded words are far shorter.
+_ENCODED_WORD = re.compile(r"=\?([^?\s]{1,40})\?([bBqQ])\?([^\r\n]{0,1000}?)\?=")
+_FOLD = re.compile(r"\r?\n(?=[ \t])|\r?\n")
+
+
+@dataclass(frozen=True)
+class Address:
+    """One mailbox as written: ``email`` is kept as found (no punycode or quote clean-up)."""
+
+    email: str
+    name: str = ""
+
+
+def unfold(value: str) -> str:
+    """Remove header folding (the line break, not the whitespace that follows it)."""
+    return _FOLD.sub("", value)
+
+
+def _decode_b(text: str) -> bytes:
+    cleaned = re.sub(r"[^A-Za-z0-9+/]", "", text)
+    cleaned += "=" * (-len(cleaned) % 4)
+    try:
+        return base64.b64decode(cleaned)
+    except (binascii.Error, ValueError):
+        # A single dangling character (len % 4 == 1) cannot be decoded; drop it.
+        try:
+            return base64.b64decode(cleaned[: len(cleaned) // 4 * 4])
+        except (binascii.Error, ValueError):
+            return b""
+
+
+def _decode_q(text: str) -> bytes:
+    raw = text.replace("_", " ").encode("utf-8", errors="surrogateescape")
+    return re.sub(rb"=([0-9A-Fa-f]{2})", lambda m: bytes((int(m.group(1), 16),)), raw)
+
+
+def decode_header_value(value: str | None, *, fallbacks: tuple[str, ...] = ()) -> str:
+    """Decode a raw header value: unfold, RFC 2047 encoded words (adjacent words joined without
+    the whitespace between them, split multi-byte characters rejoined), raw 8-bit bytes."""
+    if not value:
+        return ""
+    value = unfold(value)
+    pieces: list[str] = []
+    pending: list[tuple[str | None, bytes]] = []  # consecutive encoded words, by charset
+
+    def flush() -> None:
+        for charset, data in pending:
+            pieces.append(decode_bytes(data, charset, fallbacks=fallbacks))
+        pending.clear()
+
+    pos = 0
+    for match in _ENCODED_WORD.finditer(value):
+        gap = value[pos : match.start()]
+        if gap and (gap.strip() or not pending):
+            flush()
+            pieces.append(decode_surrogates(gap, fallbacks=fallbacks))
+        charset = match.group(1).split("*", 1)[0]
+        text = match.group(3)
+        data = _decode_b(text) if match.group(2) in "bB" else _decode_q(text)
+        if pending and pending[-1][0] and pending[-1][0].lower() == charset.lower():
+            pending[-1] = (pending[-1][0], pending[-1][1] + data)
+        else:
+            pending.append((charset, data))
+        pos = match.end()
+    flush()
+    pieces.append(decode_surrogates(value[pos:], fallbacks=fallbacks))
+    return "".join(pieces).replace("\x00", "")
+
+
+def normalize_space(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --- addresses ------------------------------------------------------------------------------
+
+
+def _split_top_level(value: str, separators: str) -> list[str]:
+    """Split on separators that are outside quotes, comments, angle brackets and encoded
+    words (a comma inside ``=?iso-8859-1?Q?Smith,_John?=`` does not end an address)."""
+    parts: list[str] = []
+    current: list[str] = []
+    depth_comment = 0
+    in_quote = False
+    in_angle = False
+    escaped = False
+    index = 0
+    while index < len(value):
+        ch = value[index]
+        if ch == "=" and not escaped:
+            word = _ENCODED_WORD.match(value, index)
+            if word:
+                current.append(word.group(0))
+                index = word.end()
+                continue
+        index += 1
+        if escaped:
+            current.append(ch)
+            escaped = False
+            continue
+        if ch == "\\" and (in_quote or depth_comment):
+            current.append(ch)
+            escaped = True
+            continue
+        if in_quote:
+            in_quote = ch != '"'
+        elif depth_comment:
+            depth_comment += {"(": 1, ")": -1}.get(ch, 0)
+        elif ch == '"':
+            in_quote = True
+        elif ch == "(":
+            depth_comment = 1
+        elif ch == "<":
+            in_angle = True
+        elif ch == ">":
+            in_angle = False
+        elif ch in separators and not in_angle:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(ch)
+    parts.append("".join(current))
+    return parts
+
+
+def _take_comments(value: str) -> tuple[str, list[str]]:
+    """Remove (possibly nested) comments outside quoted strings; return the rest and them."""
+    out: list[str] = []
+    comments: list[str] = []
+    buf: list[str] = []
+    depth = 0
+    in_quote = False
+    escaped = False
+    for ch in value:
+        if depth:
+            if escaped:
+                escaped = False
+                buf.append(ch)
+            elif ch == "\\":
+                escaped = True
+            elif ch == "(":
+                depth += 1
+                buf.append(ch)
+            elif ch == ")":
+                depth -= 1
+                if depth:
+                    buf.append(ch)
+                else:
+                    comments.append("".join(buf))
+                    buf = []
+                    out.append(" ")
+            else:
+                buf.append(ch)
+            continue
+        if escaped:
+            escaped = False
+        elif ch == "\\" and in_quote:
+            escaped = True
+        elif ch == '"':
+            in_quote = not in_quote
+        elif ch == "(" and not in_quote:
+            depth = 1
+            continue
+        out.append(ch)
+    if buf:
+        comments.append("".join(buf))
+    return "".join(out), comments
+
+
+def _unquote(text: str) -> str:
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        text = re.sub(r"\\(.)", r"\1", text[1:-1])
+    elif len(text) >= 2 and text[0] == text[-1] == "'":
+        text = text[1:-1]
+    return text
+
+
+def _decode_phrase(raw: str, fallbacks: tuple[str, ...]) -> str:
+    """A display name: quotes removed, encoded words decoded (also inside the quotes, as
+    clients write them), whitespace normalised."""
+    text = raw.strip()
+    if text.startswith('"') and text.endswith('"') and len(text) >= 2:
+        text = _unquote(text)
+    else:
+        text = re.sub(r'"((?:[^"\\]|\\.)*)"', lambda m: re.sub(r"\\(.)", r"\1", m.group(1)), text)
+    decoded = decode_header_value(text, fallbacks=fallbacks)
+    decoded = _unquote(re.sub(r"[ \t\r\n]+", " ", decoded).strip())
+    return unicodedata.normalize("NFC", decoded)
+
+
+def _decode_local_part(addr: str, fallbacks: tuple[str, ...]) -> str:
+    """Decode encoded words some senders put inside an address, but only in the local part
+    and only when the result cannot change where the address points."""
+    addr = decode_surrogates(addr, fallbacks=fallbacks)
+    if "=?" not in addr:
+        return addr
+    local, at, domain = addr.rpartition("@")
+    if not at:
+        return addr
+    decoded = decode_header_value(local, fallbacks=fallbacks)
+    if re.search(r"[@<>\s,;\x00-\x1f]", decoded):
+        return addr
+    return f"{decoded}@{domain}"
+
+
+def parse_address(value: str | None, *, fallbacks: tuple[str, ...] = ()) -> Address | None:
+    """The first mailbox in a header value, read as leniently as real mail needs.
+
+    ``Name <addr>``, ``addr (Name)``, bare ``addr``, a bare word (taken as the name), unquoted
+    spaces in the address and encoded words in the local part are all accepted.
+    """
+    addresses = parse_address_list(value, fallbacks=fallbacks)
+    return addresses[0] if addresses else None
+
+
+def _parse_one(chunk: str, fallbacks: tuple[str, ...]) -> Address | None:
+    text, comments = _take_comments(chunk)
+    text = text.strip()
+    comment_name = next((c.strip() for c in comments if c.strip()), "")
+    if "<" in text:
+        name_raw, _, rest = text.partition("<")
+        addr, _, _ = rest.partition(">")
+        addr = addr.strip()
+        name = _decode_phrase(name_raw, fallbacks) or _decode_phrase(comment_name, fallbacks)
+        if addr.lower().startswith("mailto:"):
+            addr = addr[7:]
+        # A route ("@a,@b:user@host") carries nothing a reply needs.
+        if addr.startswith("@") and ":" in addr:
+            addr = addr.split(":", 1)[1]
+        return Address(email=_decode_local_part(addr, fallbacks), name=name) if addr or name else None
+    if not text:
+        name = _decode_phrase(comment_name, fallbacks)
+        return Address(email="", name=name) if name else None
+    if "@" in text or not re.search(r"\s", text) and "=?" not in text and comment_name:
+        # A stray bracket ("x"@example.com>) is not part of the address.
+        addr = text.strip("<> \t")
+        return Address(email=_decode_local_part(addr, fallbacks), name=_decode_phrase(comment_name, fallbacks))
+    # No address at all: a bare word or phrase is what the sender is called.
+    return Address(email="", name=_decode_phrase(text, fallbacks))
+
+
+def parse_address_list(value: str | None, *, fallbacks: tuple[str, ...] = ()) -> list[Address]:
+    """All mailboxes in a To/Cc style header; group syntax (``Team: a, b;``) is flattened."""
+    if not value:
+        return []
+    value = unfold(value)
+    result: list[Address] = []
+    for chunk in _split_top_level(value, ",;"):
+        chunk = chunk.strip()
+        if not chunk:
+            continue
+        # "Group: first@x" -> drop the group name (but not the colon of a quoted name).
+        group = re.match(r'^[^"<>@(]*?:(?!:)\s*(.*)$', chunk)
+        if group and "=?" not in chunk[: group.start(1)]:
+            chunk = group.group(1).strip()
+            if not chunk:
+                continue
+        address = _parse_one(chunk, fallbacks)
+        if address is not None:
+            result.append(address)
+    return result
+
+
+def has_usable_email(address: Address | None) -> bool:
+    return bool(address and address.email and address.email.strip("<>\"' "))
+
+
+# --- MIME parameters (Content-Type, Content-Disposition) ------------------------------------
+
+_PARAM = re.compile(
+    r"""\s*;?\s*
+        (?P<name>[^\s=;"]+)\s*=\s*
+        (?P<value>"(?:[^"\\]|\\.)*"?|[^;]*)""",
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def _decode_2231(value: str, fallbacks: tuple[str, ...]) -> str:
+    parts = value.split("'", 2)
+    if len(parts) == 3:
+        charset, _, encoded = parts
+    else:
+        charset, encoded = "", value
+    data = unquote_to_bytes(encoded.encode("ascii", errors="surrogateescape"))
+    return decode_bytes(data, charset or None, fallbacks=fallbacks)
+
+
+def parse_params(value: str | None, *, fallbacks: tuple[str, ...] = ()) -> tuple[str, dict[str, str]]:
+    """Split ``type/sub; a=1; b*0*=...`` into the lower-cased main value and decoded params.
+
+    Handles RFC 2231 continuations and charsets, quoted strings, encoded words inside quotes
+    and raw 8-bit bytes. The first occurrence of a parameter wins.
+    """
+    if not value:
+        return "", {}
+    value = unfold(value)
+    main, sep, rest = value.partition(";")
+    main_value = main.strip().strip('"').lower()
+    # "application/pdf name=x.pdf": a missing semicolon must not lose the type or the name.
+    salvage = re.match(r"([a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+)\s+(\S.*)$", main_value)
+    if salvage and "=" in salvage.group(2):
+        main_value = salvage.group(1)
+        rest = main.strip()[salvage.start(2) :] + ";" + rest
+        sep = ";"
+    if not sep:
+        return main_value, {}
+    simple: dict[str, str] = {}
+    extended: dict[str, dict[int, tuple[bool, str]]] = {}
+    for match in _PARAM.finditer(rest):
+        name = match.group("name").lower()
+        raw = match.group("value").strip()
+        quoted = raw.startswith('"')
+        if quoted:
+            raw = raw[1:-1] if raw.endswith('"') and len(raw) > 1 else raw[1:]
+            raw = re.sub(r"\\(.)", r"\1", raw)
+        star = re.fullmatch(r"(.+?)\*(\d+)?(\*)?", name)
+        if star:
+            base, index, encoded = star.group(1), star.group(2), bool(star.group(3))
+            if index is None:
+                encoded = True
+            extended.setdefault(base, {}).setdefault(int(index or 0), (encoded, raw))
+        else:
+            simple.setdefault(name, raw)
+    params: dict[str, str] = {}
+    for base, sections in extended.items():
+        ordered = [sections[i] for i in sorted(sections)]
+        if ordered and ordered[0][0]:
+            # Charset prefix only on the first section; later encoded sections are %XX too.
+            first_parts = ordered[0][1].split("'", 2)
+            charset = first_parts[0] if len(first_parts) == 3 else ""
+            payload = bytearray()
+            for index, (encoded, text) in enumerate(ordered):
+                if index == 0 and len(first_parts) == 3:
+                    text = first_parts[2]
+                raw_bytes = text.encode("ascii", errors="surrogateescape")
+                payload += unquote_to_bytes(raw_bytes) if encoded else raw_bytes
+            params[base] = decode_bytes(bytes(payload), charset or None, fallbacks=fallbacks)
+        else:
+            params[base] = decode_header_value("".join(text for _, text in ordered), fallbacks=fallbacks)
+    for name, raw in simple.items():
+        if name not in params:
+            params[name] = decode_header_value(raw, fallbacks=fallbacks)
+    return main_value, params
+
+
+# --- message ids and dates -------------------------------------------------------------------
+
+_MSGID = re.compile(r"<([^<>]*)>")
+
+
+def normalize_message_id(*, value: str | None) -> str | None:
+    """``<abc@host>`` -> ``abc@host``: angle brackets, whitespace and folding removed.
+
+    The id is otherwise kept exactly (case included): ids are opaque and some generators do
+    use case, so lower-casing even the domain could merge two different threads.
+    """
+    if not value:
+        return None
+    value = decode_surrogates(unfold(value), fallbacks=())
+    match = _MSGID.search(value)
+    inner = match.group(1) if match else value
+    inner = re.sub(r"\s+", "", inner).strip("<>")
+    return inner or None
+
+
+def parse_message_ids(value: str | None) -> list[str]:
+    """All ids in a References/In-Reply-To value, in order, without duplicates."""
+    if not value:
+        return []
+    value = unfold(value)
+    found = _MSGID.findall(value)
+    if not found:
+        found = value.split()
+    ids: list[str] = []
+    for item in found:
+        normalized = normalize_message_id(value=f"<{item}>")
+        if normalized and normalized not in ids:
+            ids.append(normalized)
+    return ids
+
+
+def parse_date(value: str | None) -> dt.datetime | None:
+    """An aware datetime, UTC when the zone is missing or ``-0000``; None when unreadable."""
+    if not value:
+        return None
+    text = normalize_space(decode_surrogates(unfold(value)))
+    try:
+        parsed = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed

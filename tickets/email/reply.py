@@ -1,0 +1,411 @@
+"""The new part of a reply: quoted history, forwarded blocks and signatures removed.
+
+Line-based and conservative. History is recognised by its markers ("On <date>, <person>
+wrote:" in several languages, ">" quoting, Outlook "-----Original Message-----" and
+"From:/Sent:" blocks, forward markers, HTML quote containers); signatures by the "-- "
+delimiter, "Sent from my iPhone"-style lines and, only in a message without quoted history,
+a closing block at the very end. When stripping would leave nothing, the full text is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import islice
+
+from .html import HR_ANCHOR, HR_MARK, QUOTE_CUT, QUOTE_END, QUOTE_START, html_to_text, strip_markers
+
+__all__ = ["extract_visible_text", "extract_visible_text_from_html"]
+
+# "On <date>, <person> wrote:" and its translations. The verb may sit mid-line (German puts
+# the name after "schrieb"), so the line must also end with a colon.
+_VERBS = (
+    r"wrote|writes|schrieb|schreibt|a\s+écrit|a\s+ecrit|escribió|escribio|escreveu|"
+    r"ha\s+scritto|scrive|schreef|skrev|skrifaði|kirjoitti|napisal|napisał|napsal|napísal|"
+    r"pisze|írta|yazdı|έγραψε|написал|написала|написал\(а\)|пишет|نوشت|نوشته|كتب|כתב|"
+    r"写道|寫道|のメッセージ|님이\s*작성"
+)
+_ATTRIBUTION = re.compile(rf"(?:{_VERBS})(?:\W.{{0,200}})?[:：]\s*$", re.IGNORECASE)
+_ATTRIBUTION_LEAD = re.compile(
+    r"^[\s>*-]*(?:On|Am|Le|El|Il|Op|Em|Den|Dne|W\s+dniu|Στις|در|V|В|Na|Pe|\d|‫|‏)",
+    re.IGNORECASE,
+)
+# Yandex/Mail.ru style: "26.06.2014, 14:41, "Name" <addr>:" (no verb at all).
+_DATED_ATTRIBUTION = re.compile(r"^\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}.{0,200}(?:>|\))\s*[:：]\s*$")
+
+_SEPARATOR_HEADS = (
+    r"original\s+message|ursprüngliche\s+nachricht|originalnachricht|message\s+d'origine|"
+    r"mensaje\s+original|mensagem\s+original|messaggio\s+originale|oorspronkelijk\s+bericht|"
+    r"originalmeddelande|opprinnelig\s+melding|alkuperäinen\s+viesti|исходное\s+сообщение|"
+    r"původní\s+zpráva|wiadomość\s+oryginalna|پیام\s+اصلی|forwarded\s+message|"
+    r"weitergeleitete\s+nachricht|message\s+transféré|mensaje\s+reenviado|"
+    r"messaggio\s+inoltrato|doorgestuurd\s+bericht|vidarebefordrat\s+meddelande|"
+    r"пересылаемое\s+сообщение|پیام\s+(?:هدایت|بازارسال|ارسال)\s+شده|reply\s+message"
+)
+_SEPARATOR = re.compile(rf"^\s*[-_=*]{{2,}}\s*(?:{_SEPARATOR_HEADS})\s*[-_=*]{{2,}}\s*$", re.IGNORECASE)
+_FORWARD_INTRO = re.compile(
+    r"^\s*(?:begin\s+forwarded\s+message|anfang\s+der\s+weitergeleiteten\s+nachricht|"
+    r"début\s+du\s+message\s+réexpédié|inicio\s+del\s+mensaje\s+reenviado)\s*:\s*$",
+    re.IGNORECASE,
+)
+_RULE = re.compile(r"^\s*(?:[-_=~]\s*){5,}$")
+_UNDERSCORES = re.compile(r"^\s*_{10,}\s*$")
+
+_KEY_FROM = (
+    r"from|von|de|da|van|från|fra|frá|od|от|від|از|kimden|lähettäjä|feladó|afzender|"
+    r"remetente|mittente|expéditeur|absender|寄件者|发件人|差出人|보낸\s*사람"
+)
+_KEY_DATE = (
+    r"sent|date|gesendet|datum|envoyé|enviado|fecha|data|inviato|verzonden|skickat|sendt|"
+    r"отправлено|дата|تاریخ|ارسال\s*شده|tarih|lähetetty|wysłano|odesláno|日期|发送时间|送信日時"
+)
+_KEY_SUBJECT = (
+    r"subject|betreff|objet|asunto|assunto|oggetto|onderwerp|ämne|emne|тема|موضوع|konu|"
+    r"aihe|temat|předmět|主题|主旨|件名"
+)
+_KEY_TO = r"to|cc|an|à|a|para|aan|till|til|кому|копия|به|kime|vastaanottaja|do|komu|收件人"
+
+
+def _key_line(kind: str) -> re.Pattern[str]:
+    return re.compile(rf"^\s*[*>]?\s*\*?(?:{kind})\s*\*?\s*[:：]", re.IGNORECASE)
+
+
+_HEADER_FROM = _key_line(_KEY_FROM)
+_HEADER_DATE = _key_line(_KEY_DATE)
+_HEADER_SUBJECT = _key_line(_KEY_SUBJECT)
+_HEADER_TO = _key_line(_KEY_TO)
+
+_MOBILE_SIGNATURE = re.compile(
+    r"^\s*(?:sent\s+from\s+my\s+[\w-]+(?:\s+[\w-]+){0,3}|"
+    r"sent\s+from\s+(?:mail|outlook|yahoo\s+mail|aol\s+mail|samsung\s+mobile|my\s+mobile)[\w\s]{0,30}|"
+    r"sent\s+(?:via|with|using)\s+(?:sparrow|spark|blackberry|newton|bluemail|airmail|proton\s*mail|"
+    r"the\s+\w+\s+app|my\s+\w+)(?:\s+\w+){0,2}|get\s+outlook\s+for\s+\w+|"
+    r"von\s+meinem\s+\w+(?:\s+\w+){0,2}\s+gesendet|gesendet\s+von\s+meinem\s+\w+(?:\s+\w+){0,2}|"
+    r"envoyé\s+de\s+mon\s+\w+(?:\s+\w+){0,2}|enviado\s+desde\s+mi\s+\w+(?:\s+\w+){0,2}|"
+    r"inviato\s+da\s+(?:iphone|ipad|android|\w+\s+\w+)|verzonden\s+(?:vanaf|met)\s+(?:mijn\s+)?\w+|"
+    r"отправлено\s+с\s+\w+(?:\s+\w+){0,2}|ارسال\s+شده\s+از\s+\S+(?:\s+\S+){0,2}|"
+    r"(?:sent\s+)?via\s+(?:mobile|iphone|android|blackberry))[.!]?\s*$",
+    re.IGNORECASE,
+)
+_CLOSING_PHRASES = sorted(
+    [
+        r"thanks", r"thank\s+you", r"thanks\s+again", r"many\s+thanks", r"thx", r"cheers", r"regards",
+        r"best", r"best\s+regards", r"kind\s+regards", r"warm\s+regards", r"warmly", r"sincerely",
+        r"yours", r"yours\s+sincerely", r"yours\s+truly", r"respectfully", r"all\s+the\s+best",
+        r"mit\s+freundlichen\s+grüßen", r"viele\s+grüße", r"beste\s+grüße", r"liebe\s+grüße",
+        r"gruß", r"grüße", r"mfg", r"lg", r"cordialement", r"bien\s+à\s+vous", r"saludos",
+        r"atentamente", r"un\s+saludo", r"با\s+تشکر", r"با\s+سپاس", r"با\s+احترام", r"سپاس",
+        r"سپاسگزارم", r"ممنون", r"متشکرم", r"ارادتمند",
+    ],
+    key=len,
+    reverse=True,  # longest first, so "best regards" wins over "best"
+)  # fmt: skip
+_CLOSING = re.compile(
+    rf"^\s*(?:{'|'.join(_CLOSING_PHRASES)})\s*[,.!،]?"
+    # An optional name on the same line (checked for capitals in _closing_name_cased).
+    r"(?P<name>(?:\s+(?:[A-Z\u00c0-\u00de][\w.'-]*|[^\x00-\u024f\s]\S*)){0,3})\s*[,.!]?\s*$",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_PHONE = re.compile(r"(?:\+|\(?\d)[\d\s().-]{6,}\d")
+_CONTACT_WORD = re.compile(r"^\s*(?:tel|phone|mobile|mob|fax|cell|m|t|f)\s*[.:]|^\s*via\s+mobile\s*$", re.I)
+
+
+def _is_blank(line: str) -> bool:
+    return not line.strip()
+
+
+def _is_quoted(line: str) -> bool:
+    return line.lstrip(" ").startswith(">")
+
+
+def _attribution_end(lines: list[str], start: int) -> int | None:
+    """If an attribution line ("... wrote:") begins at ``start`` (joined over at most four
+    non-blank lines), return the index of its last line."""
+    if not _ATTRIBUTION_LEAD.match(lines[start]) and not _ends_attribution(lines[start]):
+        return None
+    joined = ""
+    for end in range(start, min(start + 4, len(lines))):
+        if _is_blank(lines[end]) or (end > start and _is_quoted(lines[end])):
+            return None
+        joined = f"{joined} {lines[end].strip()}".strip()
+        if len(joined) > 400:
+            return None
+        if _ends_attribution(joined):
+            if end == start or _ATTRIBUTION_LEAD.match(lines[start]):
+                return end
+            return None
+    return None
+
+
+# What every real attribution carries: an address, a time or a year. "On Monday I wrote:"
+# in the customer's own text has none of them.
+_ATTRIBUTION_EVIDENCE = re.compile(r"@|\d{1,2}:\d{2}|\d{4}")
+
+
+def _ends_attribution(text: str) -> bool:
+    text = text.strip().lstrip(">").strip()
+    if not text.rstrip().endswith((":", "：")):
+        return False
+    if _DATED_ATTRIBUTION.match(text):
+        return True
+    return bool(_ATTRIBUTION.search(text)) and bool(_ATTRIBUTION_EVIDENCE.search(text))
+
+
+def _header_block_at(lines: list[str], start: int) -> bool:
+    """A run of mail header lines (Outlook-style "From: / Sent: / To: / Subject:") with a From
+    line and a Sent/Date or Subject line. Its From must name an address, unless an <hr> or an
+    Outlook border introduces it: "From: Tehran / Date: May 12" in a customer's own text is not
+    history."""
+    if start >= len(lines):
+        return False
+    line = lines[start]
+    if not any(p.match(line) for p in (_HEADER_FROM, _HEADER_DATE, _HEADER_SUBJECT)):
+        return False
+    seen: set[str] = set()
+    addressed = _hr_anchor_before(lines, start) is not None
+    checked = 0
+    for index in range(start, len(lines)):
+        if checked >= 8:
+            break
+        current = lines[index]
+        if _is_blank(current):
+            if checked and index + 1 < len(lines) and _is_blank(lines[index + 1]):
+                break
+            continue
+        checked += 1
+        for name, pattern in (
+            ("from", _HEADER_FROM),
+            ("date", _HEADER_DATE),
+            ("subject", _HEADER_SUBJECT),
+            ("to", _HEADER_TO),
+        ):
+            if pattern.match(current):
+                seen.add(name)
+                if name == "from" and re.search(r"@|<|mailto:", current, re.IGNORECASE):
+                    addressed = True
+                break
+    return addressed and "from" in seen and bool(seen & {"date", "subject"})
+
+
+def _back_over_separators(lines: list[str], index: int) -> int:
+    """Move a cut point up over blank lines, rules and <hr> marks that introduce history."""
+    while index > 0:
+        previous = lines[index - 1]
+        if _is_blank(previous) or _RULE.match(previous) or previous.strip() == HR_MARK:
+            index -= 1
+            continue
+        break
+    return index
+
+
+def _hr_anchor_before(lines: list[str], index: int) -> int | None:
+    """If history at ``index`` is introduced by an <hr>, where the block holding it began."""
+    probe = index
+    while probe > 0 and _is_blank(lines[probe - 1]):
+        probe -= 1
+    if probe == 0 or lines[probe - 1].strip() != HR_MARK:
+        return None
+    for anchor in range(probe - 2, -1, -1):
+        if lines[anchor].strip() == HR_ANCHOR:
+            return anchor
+    return None
+
+
+def _skip_quoted_block(lines: list[str], index: int) -> int:
+    """From a line after an attribution, the index just past the quoted block (or ``index``
+    when no quoted block follows)."""
+    probe = index
+    while probe < len(lines) and _is_blank(lines[probe]):
+        probe += 1
+    if probe >= len(lines):
+        return index
+    if lines[probe].strip() == QUOTE_START:
+        depth = 0
+        for cursor in range(probe, len(lines)):
+            marker = lines[cursor].strip()
+            if marker == QUOTE_START:
+                depth += 1
+            elif marker == QUOTE_END:
+                depth -= 1
+                if depth == 0:
+                    return cursor + 1
+        return len(lines)
+    if not _is_quoted(lines[probe]):
+        return index
+    cursor = probe
+    while cursor < len(lines) and (_is_quoted(lines[cursor]) or _is_blank(lines[cursor])):
+        cursor += 1
+    return cursor
+
+
+def _strip_history(lines: list[str]) -> tuple[list[str], bool]:
+    """Remove quoted history; returns the remaining lines and whether any history was found."""
+    kept: list[int] = []
+    found = False
+    index = 0
+    quote_depth = 0
+
+    def result(cut: int | None = None) -> list[str]:
+        chosen = [lines[i] for i in kept if cut is None or i < cut]
+        return chosen if cut is None else chosen[: _back_over_separators(chosen, len(chosen))]
+
+    while index < len(lines):
+        line = lines[index]
+        marker = line.strip()
+        if marker == QUOTE_START:
+            quote_depth += 1
+            found = True
+            index += 1
+            continue
+        if marker == QUOTE_END:
+            quote_depth = max(0, quote_depth - 1)
+            index += 1
+            continue
+        if quote_depth:
+            index += 1
+            continue
+        if marker == QUOTE_CUT or _SEPARATOR.match(line) or _FORWARD_INTRO.match(line):
+            return result(index), True
+        if _header_block_at(lines, index):
+            anchor = _hr_anchor_before(lines, index)
+            return result(index if anchor is None else anchor), True
+        if _UNDERSCORES.match(line):
+            rest = list(islice((item for item in lines[index + 1 :] if not _is_blank(item)), 7))
+            if len(rest) <= 6 or _header_block_at(lines, index + 1 + _count_blank(lines, index + 1)):
+                return result(index), True
+        end = _attribution_end(lines, index)
+        if end is not None:
+            after = _skip_quoted_block(lines, end + 1)
+            found = True
+            if after == end + 1:
+                return result(index), True
+            index = after
+            continue
+        if _is_quoted(line):
+            found = True
+            index += 1
+            continue
+        kept.append(index)
+        index += 1
+    return result(), found
+
+
+def _count_blank(lines: list[str], index: int) -> int:
+    count = 0
+    while index + count < len(lines) and _is_blank(lines[index + count]):
+        count += 1
+    return count
+
+
+def _strip_signature(lines: list[str]) -> list[str]:
+    """Cut at the first "-- " delimiter line (also "--", and dashes some clients send)."""
+    for index, line in enumerate(lines):
+        if index > 0 and (line.rstrip("\r\n") in ("-- ", "--") or line.strip() in ("--", "\u2014", "\u2013")):
+            return lines[:index]
+    return lines
+
+
+def _trim(lines: list[str]) -> list[str]:
+    start, end = 0, len(lines)
+    while start < end and (_is_blank(lines[start]) or strip_markers(lines[start]).strip() == ""):
+        start += 1
+    while end > start and (
+        _is_blank(lines[end - 1]) or _RULE.match(lines[end - 1]) or not strip_markers(lines[end - 1]).strip()
+    ):
+        end -= 1
+    return lines[start:end]
+
+
+def _strip_mobile_lines(lines: list[str]) -> list[str]:
+    """Drop "Sent from my iPhone"-style lines at the end of the new text."""
+    lines = _trim(lines)
+    while len(lines) > 1 and _MOBILE_SIGNATURE.match(lines[-1]):
+        lines = _trim(lines[:-1])
+    return lines
+
+
+def _name_like(line: str) -> bool:
+    """A short line that could be a name ("John E. Doe, Ph.D.", "Stavros X", "علی رضایی")."""
+    text = line.strip()
+    if not text or len(text) > 40 or re.search(r"[\d@:;?!]", text):
+        return False
+    words = text.split()
+    # A final full stop only after an abbreviation ("Ph.D.", "Jr."), not after a sentence.
+    if text.endswith(".") and len(words[-1]) > 5:
+        return False
+    return len(words) <= 4
+
+
+def _is_contact(line: str) -> bool:
+    return bool(_EMAIL.search(line) or _URL.search(line) or _PHONE.search(line) or _CONTACT_WORD.match(line))
+
+
+def _closing_name_cased(line: str) -> bool:
+    """The closing regex matches case-insensitively; the name after it must still start with
+    a capital (or be in a caseless script): "Best price is 5" is not "Best, Alex"."""
+    match = _CLOSING.match(line)
+    name = match.group("name") if match else ""
+    return all(word[0].isupper() or not word[0].isascii() or not word[0].isalpha() for word in name.split())
+
+
+def _strip_closing_block(lines: list[str]) -> list[str]:
+    """Drop a final paragraph that is a sign-off or a name-and-contact block."""
+    lines = _trim(lines)
+    last_blank = max((i for i, line in enumerate(lines) if _is_blank(line)), default=-1)
+    if last_blank <= 0:
+        return lines
+    block = [line for line in lines[last_blank + 1 :]]
+    if not block or len(block) > 8 or any(len(line.strip()) > 60 for line in block):
+        return lines
+    contacts = sum(1 for line in block if _is_contact(line))
+    closing = (
+        bool(_CLOSING.match(block[0]))
+        and _closing_name_cased(block[0])
+        and len(block) <= 4
+        and all(_name_like(line) for line in block[1:])
+    )
+    contact_block = contacts >= 1 and _name_like(block[0])
+    if closing or contact_block:
+        return lines[:last_blank]
+    return lines
+
+
+def _join(lines: list[str]) -> str:
+    result = "\n".join(strip_markers(line).rstrip() for line in _trim(lines))
+    return re.sub(r"\n{3,}", "\n\n", result).strip()
+
+
+def _visible(text: str) -> str:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    without_history, found_history = _strip_history(lines)
+    kept = _strip_signature(without_history)
+    if not found_history:
+        kept = _strip_closing_block(kept)
+    kept = _strip_mobile_lines(kept)
+    # Conservative: never return nothing when the sender wrote something.
+    for candidate in (kept, without_history, lines):
+        result = _join(candidate)
+        if re.search(r"\w", result):
+            return result
+    return _join(lines)
+
+
+def extract_visible_text(*, text: str) -> str:
+    """The new part of a plain-text reply; the whole text when nothing else would remain."""
+    if not text:
+        return ""
+    return _visible(text)
+
+
+def extract_visible_text_from_html(*, html: str) -> str:
+    """The new part of an HTML reply, as plain text (quote containers, blockquotes and
+    <hr>-introduced header blocks removed)."""
+    if not html:
+        return ""
+    return _visible(html_to_text(html, markers=True))
+
+
+def visible_text_from_marked(text: str) -> str:
+    """Same as ``extract_visible_text`` for text that may carry HTML quote markers."""
+    return _visible(text) if text else ""
