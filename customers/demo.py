@@ -17,6 +17,7 @@ from .models import (
     SlaTarget,
     WorkingPeriod,
 )
+from .services import phone_digits
 
 
 def _calendars() -> dict:
@@ -115,7 +116,7 @@ def load() -> dict:
                 organization=org,
                 language=language,
                 phone=phone,
-                phone_digits="".join(ch for ch in phone if ch.isdigit()),
+                phone_digits=phone_digits(phone),  # Persian digits folded, as the service does
                 user=user,
             )
         contacts[email] = contact

@@ -1,12 +1,24 @@
 """Every read of customers and what was agreed with them, scoped to who is asking."""
 
+import re
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from helpdesk.models import User
+from helpdesk.text import normalize_text, search_terms
 
-from .models import Contact, Organization, OrganizationDomain, Product, ServiceContract, SlaPolicy
+from .models import (
+    BusinessCalendar,
+    Contact,
+    EscalationStep,
+    Organization,
+    OrganizationDomain,
+    Product,
+    ServiceContract,
+    SlaPolicy,
+)
 
 
 def contract_for(
@@ -57,15 +69,197 @@ def organization_for_email(*, email: str) -> Organization | None:
     return claim.organization if claim else None
 
 
+def is_agent(user: User) -> bool:
+    """Agents and admins; False for anonymous users too."""
+    return user.is_authenticated and user.is_agent
+
+
 def contact_for_user(*, user: User) -> Contact | None:
+    """The contact a customer login belongs to (None for agents and strangers)."""
     if not user.is_authenticated:
         return None
     return Contact.objects.select_related("organization").filter(user=user).first()
 
 
+# --- contacts ---------------------------------------------------------------------------------
+
+
 def contact_list_for(*, user: User) -> QuerySet[Contact]:
     """Agents see every contact; a customer sees only themself."""
     qs = Contact.objects.select_related("organization")
-    if user.is_agent:
+    if is_agent(user):
         return qs
     return qs.filter(user=user) if user.is_authenticated else qs.none()
+
+
+def contact_get_for(*, user: User, contact_id: int) -> Contact:
+    """One contact the user may see; Http404 otherwise."""
+    return get_object_or_404(contact_list_for(user=user), pk=contact_id)
+
+
+# Letters typed differently on Arabic and Persian keyboards: the query side matches every variant,
+# so names stored either way are found (normalize_text folds the query to the first letter).
+_LETTER_VARIANTS = {"ی": "یيىئ", "ک": "کك", "ه": "هةۀ", "ا": "اأإآٱ", "و": "وؤ"}
+
+
+def _name_pattern(term: str) -> str:
+    parts = []
+    for ch in term:
+        variants = _LETTER_VARIANTS.get(ch)
+        parts.append(f"[{variants}]" if variants else re.escape(ch))
+    # ZWNJ and tatweel inside a stored name do not matter.
+    return "[\u200c\u0640]?".join(parts)
+
+
+def _phone_q(digits: str) -> Q:
+    """Digits of a number, however it was typed: national (0912…) and international (+98 912…) meet."""
+    digits = digits.lstrip("0")
+    q = Q(phone_digits__contains=digits)
+    if len(digits) > 10:  # a country code in front: the subscriber part is the last ten digits
+        q |= Q(phone_digits__endswith=digits[-10:])
+    return q
+
+
+def contact_search(*, user: User, q: str) -> QuerySet[Contact]:
+    """Contacts the user may see whose name, email or phone matches every word of `q`.
+
+    Persian and Arabic letter variants and digits are folded; a query of digits finds the phone
+    however either side was written ("۰۹۱۲ ۱۲۳ ۴۵۶۷" finds "+98 912 123 4567").
+    """
+    return contacts_matching(contact_list_for(user=user), q=q)
+
+
+def contacts_matching(qs: QuerySet[Contact], *, q: str) -> QuerySet[Contact]:
+    normalized = normalize_text(q)
+    if not normalized:
+        return qs
+    digits = "".join(ch for ch in normalized if ch.isascii() and ch.isdigit())
+    if len(digits.lstrip("0")) >= 3 and not re.search(r"[^\d\s+().\-/]", normalized):
+        return qs.filter(_phone_q(digits))
+    for term in search_terms(q):
+        matches = Q(full_name__iregex=_name_pattern(term)) | Q(email__icontains=term)
+        if term.isdigit() and len(term.lstrip("0")) >= 3:
+            matches |= _phone_q(term)
+        qs = qs.filter(matches)
+    return qs
+
+
+def contact_find(*, email: str = "", phone: str = "") -> Contact | None:
+    """The contact with this email (any case) or, failing that, this phone number; for the channels."""
+    qs = Contact.objects.select_related("organization")
+    if email.strip():
+        found = qs.filter(email__iexact=email.strip()).first()
+        if found is not None:
+            return found
+    digits = "".join(ch for ch in normalize_text(phone) if ch.isascii() and ch.isdigit()).lstrip("0")
+    if len(digits) < 5:
+        return None
+    exact = qs.filter(phone_digits__endswith=digits).order_by("-created_at", "-id").first()
+    if exact is not None or len(digits) <= 10:
+        return exact
+    return qs.filter(phone_digits__endswith=digits[-10:]).order_by("-created_at", "-id").first()
+
+
+# --- organizations ----------------------------------------------------------------------------
+
+
+def organization_list_for(*, user: User) -> QuerySet[Organization]:
+    """Agents see every organization; a customer only their own."""
+    qs = Organization.objects.prefetch_related("domains")
+    if is_agent(user):
+        return qs
+    if not user.is_authenticated:
+        return qs.none()
+    return qs.filter(pk__in=Contact.objects.filter(user=user).values("organization"))
+
+
+def organization_get_for(*, user: User, organization_id: int) -> Organization:
+    """One organization the user may see; Http404 otherwise."""
+    return get_object_or_404(organization_list_for(user=user), pk=organization_id)
+
+
+def organization_search(*, qs: QuerySet[Organization], q: str) -> QuerySet[Organization]:
+    """Organizations whose name (letter variants folded) or a claimed domain matches every word."""
+    for term in search_terms(q):
+        qs = qs.filter(
+            Q(name__iregex=_name_pattern(term))
+            | Q(pk__in=OrganizationDomain.objects.filter(domain__icontains=term).values("organization"))
+        )
+    return qs
+
+
+# --- contracts, products, policies ------------------------------------------------------------
+
+
+def _contracts_covering(user: User) -> QuerySet[ServiceContract]:
+    """A customer's contracts: their own and their organization's (expired ones too: history)."""
+    mine = Contact.objects.filter(user=user)
+    return ServiceContract.objects.filter(
+        Q(contact__in=mine.values("pk")) | Q(organization__in=mine.exclude(organization=None).values("organization"))
+    )
+
+
+def contract_list_for(*, user: User) -> QuerySet[ServiceContract]:
+    """Agents see every contract; a customer those covering them."""
+    if is_agent(user):
+        qs = ServiceContract.objects.all()
+    elif user.is_authenticated:
+        qs = _contracts_covering(user)
+    else:
+        return ServiceContract.objects.none()
+    return qs.select_related("organization", "contact").prefetch_related(
+        Prefetch("products", queryset=Product.objects.order_by("name"))
+    )
+
+
+def contract_get_for(*, user: User, contract_id: int) -> ServiceContract:
+    """One contract the user may see; Http404 otherwise."""
+    return get_object_or_404(contract_list_for(user=user), pk=contract_id)
+
+
+def contracts_active_on(qs: QuerySet[ServiceContract], *, day: date) -> QuerySet[ServiceContract]:
+    return qs.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+def product_list_for(*, user: User) -> QuerySet[Product]:
+    """Agents see every product; a customer the products of their contracts."""
+    if is_agent(user):
+        return Product.objects.all()
+    if not user.is_authenticated:
+        return Product.objects.none()
+    covered = ServiceContract.products.through.objects.filter(servicecontract__in=_contracts_covering(user))
+    return Product.objects.filter(pk__in=covered.values("product"))
+
+
+def product_get_for(*, user: User, product_id: int) -> Product:
+    """One product the user may see; Http404 otherwise."""
+    return get_object_or_404(product_list_for(user=user), pk=product_id)
+
+
+def sla_policy_list_for(*, user: User) -> QuerySet[SlaPolicy]:
+    """Agents see every policy (with escalation steps); a customer the policies of their contracts."""
+    qs = SlaPolicy.objects.prefetch_related("targets")
+    if is_agent(user):
+        return qs.prefetch_related(
+            Prefetch("escalation_steps", queryset=EscalationStep.objects.order_by("minutes_after_breach", "id"))
+        )
+    if not user.is_authenticated:
+        return qs.none()
+    return qs.filter(pk__in=_contracts_covering(user).values("sla_policy"))
+
+
+def sla_policy_get_for(*, user: User, policy_id: int) -> SlaPolicy:
+    """One policy the user may see; Http404 otherwise."""
+    return get_object_or_404(sla_policy_list_for(user=user), pk=policy_id)
+
+
+def calendar_list_for(*, user: User) -> QuerySet[BusinessCalendar]:
+    """Business calendars are internal configuration: agents see them, customers none."""
+    if not is_agent(user):
+        return BusinessCalendar.objects.none()
+    return BusinessCalendar.objects.prefetch_related("periods", "holidays")
+
+
+def calendar_get_for(*, user: User, calendar_id: int) -> BusinessCalendar:
+    """One calendar the user may see; Http404 otherwise."""
+    return get_object_or_404(calendar_list_for(user=user), pk=calendar_id)
