@@ -40,12 +40,25 @@ class PayloadTooLarge(DomainError):
     default_detail = _("The upload is too large.")
 
 
-def _validation_errors(detail) -> dict:
+def _flatten(detail, prefix: str, out: dict[str, list[str]]) -> None:
+    """Nested serializer errors as flat "field.0.sub" keys, each with a list of plain messages."""
     if isinstance(detail, dict):
-        return {key: [str(m) for m in (value if isinstance(value, list) else [value])] for key, value in detail.items()}
-    if isinstance(detail, list):
-        return {"non_field_errors": [str(m) for m in detail]}
-    return {"non_field_errors": [str(detail)]}
+        for key, value in detail.items():
+            _flatten(value, f"{prefix}.{key}" if prefix else str(key), out)
+    elif isinstance(detail, list) and any(isinstance(item, (dict, list)) for item in detail):
+        for index, item in enumerate(detail):
+            if item:
+                _flatten(item, f"{prefix}.{index}" if prefix else str(index), out)
+    elif isinstance(detail, list):
+        out.setdefault(prefix or "non_field_errors", []).extend(str(m) for m in detail)
+    else:
+        out.setdefault(prefix or "non_field_errors", []).append(str(detail))
+
+
+def _validation_errors(detail) -> dict:
+    out: dict[str, list[str]] = {}
+    _flatten(detail, "", out)
+    return out
 
 
 def api_exception_handler(exc, context):

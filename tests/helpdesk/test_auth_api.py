@@ -98,3 +98,14 @@ def test_me_tells_who_the_token_belongs_to(api, agent):
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     body = api.get("/api/v1/auth/me/").json()
     assert (body["email"], body["role"]) == (agent.email, "agent")
+
+
+def test_nested_validation_errors_are_flattened_to_field_paths():
+    from helpdesk.exceptions import _validation_errors
+
+    nested = {"targets": [{}, {"priority": ["Unknown."]}], "name": ["Required."], "non_field_errors": ["Bad."]}
+    assert _validation_errors(nested) == {
+        "targets.1.priority": ["Unknown."],
+        "name": ["Required."],
+        "non_field_errors": ["Bad."],
+    }
