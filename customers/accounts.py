@@ -1,0 +1,227 @@
+"""Customer accounts: sign-up with email verification, invitations, and the mails they send.
+
+Links are signed (django.core.signing) and carry no database row. A sign-up link creates the
+account only when it is opened and a password chosen, so nobody can set a password on somebody
+else's address in advance; an invitation link lets a contact first known from email or phone set
+their password, and their new login is linked to that contact so they see their earlier requests.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from helpdesk.exceptions import DomainError
+from helpdesk.models import Role, User
+from helpdesk.services import user_create
+
+from . import services
+from .models import Contact, OrganizationDomain
+
+SIGNUP_SALT = "customers.accounts.signup"
+INVITE_SALT = "customers.accounts.invite"
+SIGNUP_LINK_DAYS = 3
+INVITE_LINK_DAYS = 14
+
+logger = logging.getLogger(__name__)
+
+
+class LinkInvalid(DomainError):
+    code = "link_invalid"
+    default_detail = gettext_lazy("This link is no longer valid. It may have expired or been used already.")
+
+
+class AccountExists(DomainError):
+    code = "account_exists"
+    default_detail = gettext_lazy("This account is already active. Please sign in.")
+
+
+@dataclass(frozen=True)
+class SignupClaim:
+    email: str
+    full_name: str
+    language: str
+
+
+def _normalize(email: str) -> str:
+    return User.objects.normalize_email((email or "").strip()).lower()
+
+
+def _site_url() -> str:
+    return settings.SITE_URL.rstrip("/")
+
+
+def signup_allowed(*, email: str) -> bool:
+    """Whether anyone may sign up with this address: open sign-up, or a domain that allows it."""
+    if getattr(settings, "HELPDESK_OPEN_SIGNUP", False):
+        return True
+    domain = _normalize(email).rsplit("@", 1)[-1]
+    return OrganizationDomain.objects.filter(domain=domain, allow_signup=True).exists()
+
+
+def _send(*, template: str, to: str, language: str, context: dict) -> None:
+    """Render emails/<template>.{subject.txt,txt,html} in `language` and send one mail."""
+    language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    with translation.override(language):
+        data = {"site_url": _site_url(), "language": language, "rtl": translation.get_language_bidi(), **context}
+        subject = render_to_string(f"emails/{template}.subject.txt", data).strip().replace("\n", " ")
+        text = render_to_string(f"emails/{template}.txt", data)
+        html = render_to_string(f"emails/{template}.html", data)
+    mail = EmailMultiAlternatives(subject=subject[:200], body=text, to=[to])
+    mail.attach_alternative(html, "text/html")
+    mail.extra_headers["Auto-Submitted"] = "auto-generated"
+    mail.send()
+
+
+def _check_password(password: str, *, email: str, full_name: str) -> None:
+    try:
+        password_validation.validate_password(password, user=User(email=email, full_name=full_name))
+    except ValidationError as exc:
+        raise ValidationError({"password1": exc.messages}) from exc
+
+
+# --- sign-up ----------------------------------------------------------------------------------
+
+
+def signup_request(*, email: str, full_name: str = "", language: str = "") -> None:
+    """Start a sign-up. Sends a verification link, or, when the address already has an account, a
+    "you already have an account" mail; the caller shows the same answer either way.
+
+    Raises ValidationError on `email` when sign-up is closed for the address's domain (checked
+    before, and independently of, whether the address is known).
+    """
+    email = _normalize(email)
+    if not signup_allowed(email=email):
+        raise ValidationError(
+            {"email": [_("Sign-up is by invitation for this address. Please ask your support contact to invite you.")]}
+        )
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        _send(
+            template="account_exists",
+            to=email,
+            language=existing.language or language,
+            context={"reset_url": reverse("password_reset"), "login_url": reverse("login")},
+        )
+        return
+    token = signing.dumps({"e": email, "n": full_name.strip()[:200], "l": language}, salt=SIGNUP_SALT, compress=True)
+    _send(
+        template="account_verify",
+        to=email,
+        language=language,
+        context={"full_name": full_name, "url": reverse("verify_email", args=[token]), "days": SIGNUP_LINK_DAYS},
+    )
+
+
+def signup_read(*, token: str) -> SignupClaim:
+    """What a verification link says; LinkInvalid when forged, expired, used or no longer allowed."""
+    try:
+        data = signing.loads(token, salt=SIGNUP_SALT, max_age=SIGNUP_LINK_DAYS * 86400)
+    except signing.BadSignature as exc:
+        raise LinkInvalid() from exc
+    claim = SignupClaim(email=data.get("e", ""), full_name=data.get("n", ""), language=data.get("l", ""))
+    if User.objects.filter(email__iexact=claim.email).exists():
+        raise AccountExists()
+    if not signup_allowed(email=claim.email):
+        raise LinkInvalid()
+    return claim
+
+
+@transaction.atomic
+def signup_complete(*, token: str, password: str) -> User:
+    """Create the verified customer account and link it to the contact with that address
+    (created when unknown, in the organization claiming the domain). The link works once."""
+    claim = signup_read(token=token)
+    _check_password(password, email=claim.email, full_name=claim.full_name)
+    user = user_create(
+        email=claim.email,
+        password=password,
+        full_name=claim.full_name,
+        role=Role.CUSTOMER,
+        language=claim.language if claim.language in dict(settings.LANGUAGES) else "",
+    )
+    contact, _created = services.contact_get_or_create(email=claim.email, full_name=claim.full_name)
+    if contact.user_id is None:
+        contact.user = user
+        contact.save(update_fields=["user"])
+    return user
+
+
+# --- invitations ------------------------------------------------------------------------------
+
+
+def _invite_token(contact: Contact) -> str:
+    return signing.dumps({"c": contact.pk, "e": contact.email.lower()}, salt=INVITE_SALT)
+
+
+def contact_invite(*, contact: Contact, invited_by: User) -> str:
+    """Mail a contact a link to set a password for the portal; returns the link's path.
+
+    Only agents invite. Refused (ValidationError) when the contact already has a login or the
+    address belongs to another login.
+    """
+    if invited_by is None or not invited_by.is_agent:
+        raise DomainError(_("Only agents may do this."), code="permission_denied")
+    if contact.user_id is not None:
+        raise ValidationError({"contact": [_("This contact can already sign in.")]})
+    if User.objects.filter(email__iexact=contact.email).exists():
+        raise ValidationError({"contact": [_("Another login already uses this email address.")]})
+    url = reverse("invite_accept", args=[_invite_token(contact)])
+    _send(
+        template="account_invite",
+        to=contact.email,
+        language=contact.language or settings.LANGUAGE_CODE,
+        context={
+            "full_name": contact.full_name,
+            "inviter": invited_by.get_full_name(),
+            "url": url,
+            "days": INVITE_LINK_DAYS,
+        },
+    )
+    logger.info("contact %s invited to the portal by user %s", contact.pk, invited_by.pk)
+    return url
+
+
+def invite_read(*, token: str) -> Contact:
+    """The contact an invitation is for; LinkInvalid when forged, expired, used or outdated."""
+    try:
+        data = signing.loads(token, salt=INVITE_SALT, max_age=INVITE_LINK_DAYS * 86400)
+    except signing.BadSignature as exc:
+        raise LinkInvalid() from exc
+    contact = Contact.objects.select_related("organization").filter(pk=data.get("c")).first()
+    if contact is None or contact.email.lower() != data.get("e") or contact.user_id is not None:
+        raise LinkInvalid()
+    if User.objects.filter(email__iexact=contact.email).exists():
+        raise LinkInvalid()
+    return contact
+
+
+@transaction.atomic
+def invite_accept(*, token: str, password: str) -> User:
+    """Create the contact's login with the chosen password and link it; the link works once."""
+    contact = invite_read(token=token)
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    if contact.user_id is not None:
+        raise LinkInvalid()
+    _check_password(password, email=contact.email, full_name=contact.full_name)
+    user = user_create(
+        email=contact.email,
+        password=password,
+        full_name=contact.full_name,
+        role=Role.CUSTOMER,
+        language=contact.language,
+        time_zone=contact.time_zone,
+    )
+    contact.user = user
+    contact.save(update_fields=["user"])
+    return user

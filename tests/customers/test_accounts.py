@@ -1,0 +1,255 @@
+"""Customer accounts: sign-up with email verification, invitations, password reset, rate limits."""
+
+import re
+
+import pytest
+from django.core import signing
+from django.test import Client
+
+from customers import accounts
+from customers.models import Contact, OrganizationDomain
+from helpdesk.models import User
+from tests import factories
+from tests.factories import make_ticket
+
+pytestmark = pytest.mark.django_db
+
+GOOD_PASSWORD = "a-long unusual passphrase 42"
+
+
+@pytest.fixture
+def acme_signup(organization):
+    return OrganizationDomain.objects.create(organization=organization, domain="acme.test", allow_signup=True)
+
+
+def _link(mail, prefix: str) -> str:
+    match = re.search(rf"https?://[^\s\"]+({re.escape(prefix)}[^\s\"]+)", mail.body)
+    assert match, mail.body
+    return match.group(1)
+
+
+def _signup(client, email, name="Nina New"):
+    return client.post("/account/signup/", {"full_name": name, "email": email})
+
+
+# --- sign-up ----------------------------------------------------------------------------------
+
+
+def test_signup_with_an_allowed_domain_mails_a_link_and_creates_nothing_yet(client, acme_signup, mailoutbox):
+    response = _signup(client, "nina@acme.test")
+    assert response.status_code == 302 and response["Location"] == "/account/signup/done/"
+    assert not User.objects.filter(email="nina@acme.test").exists()
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["nina@acme.test"]
+    assert "/account/verify/" in mailoutbox[0].body
+    assert mailoutbox[0].alternatives and "/account/verify/" in mailoutbox[0].alternatives[0][0]
+
+
+def test_the_verification_link_lets_the_person_choose_a_password_and_links_their_contact(
+    client, acme_signup, mailoutbox, organization
+):
+    earlier = factories.ContactFactory(email="nina@acme.test", organization=organization)
+    ticket = make_ticket(requester=earlier, subject="Sent by email before")
+    _signup(client, "Nina@Acme.test")
+    path = _link(mailoutbox[0], "/account/verify/")
+
+    page = client.get(path)
+    assert page.status_code == 200 and "nina@acme.test" in page.content.decode()
+    assert not User.objects.filter(email="nina@acme.test").exists()  # GET changes nothing
+
+    response = client.post(path, {"password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/portal/"
+    user = User.objects.get(email="nina@acme.test")
+    assert user.is_customer and user.check_password(GOOD_PASSWORD) and user.full_name == "Nina New"
+    earlier.refresh_from_db()
+    assert earlier.user == user
+    assert ticket.subject in client.get("/portal/").content.decode()
+
+
+def test_a_new_person_gets_a_contact_in_the_organization_claiming_the_domain(
+    client, acme_signup, mailoutbox, organization
+):
+    _signup(client, "newbie@acme.test")
+    client.post(_link(mailoutbox[0], "/account/verify/"), {"password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD})
+    contact = Contact.objects.get(email="newbie@acme.test")
+    assert contact.organization == organization and contact.user.email == "newbie@acme.test"
+
+
+def test_a_verification_link_works_once(client, acme_signup, mailoutbox):
+    _signup(client, "nina@acme.test")
+    path = _link(mailoutbox[0], "/account/verify/")
+    client.post(path, {"password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD})
+    other = Client()
+    again = other.post(path, {"password1": "another pass phrase 9", "password2": "another pass phrase 9"})
+    assert again.status_code == 302 and again["Location"] == "/login/"
+    assert User.objects.get(email="nina@acme.test").check_password(GOOD_PASSWORD)
+
+
+def test_a_tampered_or_expired_verification_link_is_refused(client, acme_signup, mailoutbox, monkeypatch):
+    _signup(client, "nina@acme.test")
+    path = _link(mailoutbox[0], "/account/verify/")
+    assert client.get(path[:-3] + "xx/").status_code == 400
+    monkeypatch.setattr(accounts, "SIGNUP_LINK_DAYS", -1)
+    assert client.get(path).status_code == 400
+    assert not User.objects.filter(email="nina@acme.test").exists()
+
+
+def test_a_weak_password_is_refused_with_the_validators_message(client, acme_signup, mailoutbox):
+    _signup(client, "nina@acme.test")
+    path = _link(mailoutbox[0], "/account/verify/")
+    response = client.post(path, {"password1": "123", "password2": "123"})
+    assert response.status_code == 200 and "too short" in response.content.decode()
+    assert not User.objects.filter(email="nina@acme.test").exists()
+
+
+def test_signup_answers_the_same_whether_or_not_the_address_has_an_account(client, acme_signup, customer, mailoutbox):
+    known = _signup(client, "carla@acme.test")
+    unknown = _signup(Client(), "someone-new@acme.test")
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    exists_mail, verify_mail = mailoutbox
+    assert exists_mail.to == ["carla@acme.test"]
+    assert "already have an account" in exists_mail.body and "/account/password-reset/" in exists_mail.body
+    assert "/account/verify/" not in exists_mail.body
+    assert "/account/verify/" in verify_mail.body
+
+
+def test_signup_is_by_invitation_for_other_domains(client, mailoutbox, settings):
+    settings.HELPDESK_OPEN_SIGNUP = False
+    response = _signup(client, "stranger@elsewhere.test")
+    assert response.status_code == 200 and "by invitation" in response.content.decode()
+    assert not mailoutbox
+
+
+def test_a_claimed_domain_without_signup_is_by_invitation_too(client, organization, mailoutbox):
+    OrganizationDomain.objects.create(organization=organization, domain="acme.test", allow_signup=False)
+    assert "by invitation" in _signup(client, "x@acme.test").content.decode()
+    assert not mailoutbox
+
+
+def test_open_signup_lets_anyone_sign_up(client, mailoutbox, settings):
+    settings.HELPDESK_OPEN_SIGNUP = True
+    assert _signup(client, "anyone@anywhere.test").status_code == 302
+    client.post(_link(mailoutbox[0], "/account/verify/"), {"password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD})
+    contact = Contact.objects.get(email="anyone@anywhere.test")
+    assert contact.user is not None and contact.organization is None
+
+
+def test_signup_is_rate_limited_per_address_and_per_ip(client, acme_signup, mailoutbox):
+    codes = [_signup(client, "nina@acme.test").status_code for _ in range(11)]
+    assert codes[:10] == [302] * 10 and codes[10] == 429
+    assert "try again" in _signup(client, "other@acme.test").content.decode()
+
+
+def test_signup_needs_csrf(acme_signup, mailoutbox):
+    response = Client(enforce_csrf_checks=True).post("/account/signup/", {"full_name": "N", "email": "n@acme.test"})
+    assert response.status_code == 403 and not mailoutbox
+
+
+# --- invitations ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def phone_contact(organization):
+    """Someone first known from a phone call, with an earlier request."""
+    contact = factories.ContactFactory(email="pia@acme.test", full_name="Pia Phone", organization=organization)
+    make_ticket(requester=contact, subject="Called about invoices")
+    return contact
+
+
+def test_an_agent_invites_a_contact_who_then_sets_a_password_and_sees_earlier_requests(
+    client, agent, phone_contact, mailoutbox
+):
+    path = accounts.contact_invite(contact=phone_contact, invited_by=agent)
+    assert mailoutbox[0].to == ["pia@acme.test"] and path in mailoutbox[0].body
+    page = client.get(path)
+    assert page.status_code == 200 and "pia@acme.test" in page.content.decode()
+    response = client.post(path, {"password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD})
+    assert response["Location"] == "/portal/"
+    phone_contact.refresh_from_db()
+    assert phone_contact.user.email == "pia@acme.test" and phone_contact.user.is_customer
+    assert "Called about invoices" in client.get("/portal/").content.decode()
+    assert Client().get(path).status_code == 400  # used
+
+
+def test_the_invite_button_is_for_agents_only(client, agent, customer, phone_contact, mailoutbox):
+    client.force_login(customer)
+    assert client.post(f"/account/contacts/{phone_contact.pk}/invite/").status_code == 404
+    assert not mailoutbox
+    client.force_login(agent)
+    response = client.post(f"/account/contacts/{phone_contact.pk}/invite/", {"next": "/agent/contacts/"})
+    assert response.status_code == 302 and response["Location"] == "/agent/contacts/"
+    assert len(mailoutbox) == 1
+
+
+def test_the_invite_button_ignores_an_outside_next(client, agent, phone_contact, mailoutbox):
+    client.force_login(agent)
+    response = client.post(f"/account/contacts/{phone_contact.pk}/invite/", {"next": "https://evil.test/"})
+    assert response["Location"] == "/agent/"
+
+
+def test_customers_cannot_invite_through_the_service(customer, phone_contact):
+    from helpdesk.exceptions import DomainError
+
+    with pytest.raises(DomainError):
+        accounts.contact_invite(contact=phone_contact, invited_by=customer)
+
+
+def test_a_contact_with_a_login_is_not_invited(agent, customer):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        accounts.contact_invite(contact=Contact.objects.get(user=customer), invited_by=agent)
+
+
+def test_an_invitation_stops_working_when_the_contact_email_changes(client, agent, phone_contact, mailoutbox):
+    path = accounts.contact_invite(contact=phone_contact, invited_by=agent)
+    phone_contact.email = "pia.new@acme.test"
+    phone_contact.save()
+    assert client.get(path).status_code == 400
+
+
+def test_a_forged_invitation_is_refused(client, phone_contact):
+    token = signing.dumps({"c": phone_contact.pk, "e": phone_contact.email}, salt="wrong-salt")
+    assert client.get(f"/account/invite/{token}/").status_code == 400
+
+
+def test_invitation_accept_is_rate_limited(client, agent, phone_contact, mailoutbox):
+    path = accounts.contact_invite(contact=phone_contact, invited_by=agent)
+    codes = [client.get(path).status_code for _ in range(11)]
+    assert codes[-1] == 429
+
+
+# --- password reset ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_password_reset_pages_render_in_both_languages(client, language):
+    client.cookies["django_language"] = language
+    for name in ("/account/password-reset/", "/account/password-reset/done/", "/account/password-reset/complete/"):
+        response = client.get(name, HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 200
+        assert f'lang="{language}"' in response.content.decode()
+
+
+def test_password_reset_mails_a_link_that_sets_a_new_password(client, customer, mailoutbox):
+    response = client.post("/account/password-reset/", {"email": "carla@acme.test"})
+    assert response["Location"] == "/account/password-reset/done/"
+    mail = mailoutbox[0]
+    assert mail.alternatives
+    path = _link(mail, "/account/password-reset/")
+    page = client.get(path, follow=True)
+    assert "Choose a new password" in page.content.decode()
+    done = client.post(page.redirect_chain[-1][0], {"new_password1": GOOD_PASSWORD, "new_password2": GOOD_PASSWORD})
+    assert done["Location"] == "/account/password-reset/complete/"
+    customer.refresh_from_db()
+    assert customer.check_password(GOOD_PASSWORD)
+
+
+def test_password_reset_does_not_reveal_unknown_addresses(client, mailoutbox):
+    response = client.post("/account/password-reset/", {"email": "nobody@acme.test"})
+    assert response["Location"] == "/account/password-reset/done/" and not mailoutbox
+
+
+def test_password_reset_is_rate_limited(client, customer, mailoutbox):
+    codes = [client.post("/account/password-reset/", {"email": "carla@acme.test"}).status_code for _ in range(11)]
+    assert codes[:10] == [302] * 10 and codes[10] == 429

@@ -1,0 +1,211 @@
+"""The customer portal in a real browser: sign up, open a request with a file, talk with support,
+mark it solved and rate it; screenshots in English and Persian, desktop and phone width.
+
+Screenshots go to /tmp/portal-shots/*.png.
+"""
+
+import os
+import re
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = Path("/tmp/portal-shots")
+PASSWORD = "a-long unusual passphrase 42"
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed"),
+]
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def world(transactional_db, settings):
+    from customers import services as customer_services
+    from customers.models import OrganizationDomain
+    from tests import factories
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    team = factories.TeamFactory(name="First line", slug="first-line")
+    agent = factories.UserFactory(role="agent", email="agent@e2e.test", full_name="Alex Agent")
+    agent.teams.add(team)
+    organization = factories.OrganizationFactory(name="Acme", share_tickets=True)
+    OrganizationDomain.objects.create(organization=organization, domain="acme.test", allow_signup=True)
+    cloud = factories.ProductFactory(name="Cloud hosting", code="cloud")
+    cloud.policy_text = "Covered: uptime, backups, restores. Not covered: code running on the servers."
+    cloud.save()
+    calendar = customer_services.calendar_create(
+        name="Tehran office",
+        time_zone="Asia/Tehran",
+        periods=[{"weekday": d, "start": time(8), "end": time(16)} for d in (5, 6, 0, 1, 2)]
+        + [{"weekday": 3, "start": time(8), "end": time(12)}],
+        holidays=[{"name": "نوروز", "recurrence": "jalali", "month": 1, "day": d} for d in (1, 2, 3, 4)]
+        + [{"name": "Sizdah Bedar", "recurrence": "jalali", "month": 1, "day": 13}],
+    )
+    policy = customer_services.sla_policy_create(
+        name="Standard",
+        calendar=calendar,
+        targets=[
+            {"priority": "urgent", "first_response_minutes": 30, "resolution_minutes": 240},
+            {"priority": "high", "first_response_minutes": 60, "resolution_minutes": 480},
+            {"priority": "normal", "first_response_minutes": 240, "resolution_minutes": 1440},
+            {"priority": "low", "first_response_minutes": 480, "resolution_minutes": 2400},
+        ],
+    )
+    customer_services.contract_create(
+        name="Acme Care 2026",
+        organization=organization,
+        sla_policy=policy,
+        valid_from=date(2020, 1, 1),
+        products=[cloud],
+    )
+    return {"agent": agent, "team": team}
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def _link_from_outbox(prefix: str) -> str:
+    from django.core import mail
+
+    for message in reversed(mail.outbox):
+        match = re.search(rf"https?://[^\s]+?({re.escape(prefix)}[^\s]+)", message.body)
+        if match:
+            return match.group(1)
+    raise AssertionError(f"no {prefix} link in {[m.body for m in mail.outbox]}")
+
+
+def test_a_customer_signs_up_asks_for_help_and_rates_it(browser, live_server, world):
+    from tickets import services
+    from tickets.models import Attachment, SatisfactionRating, Status, Ticket
+
+    base = live_server.url
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    page = context.new_page()
+
+    # Sign up with an address of a domain that allows it; the mail carries the verification link.
+    page.goto(f"{base}/account/signup/")
+    shot(page, "en-signup-desktop")
+    page.fill("#id_full_name", "Nina New")
+    page.fill("#id_email", "nina@acme.test")
+    page.click("button.primary")
+    page.wait_for_url(f"{base}/account/signup/done/")
+    page.goto(base + _link_from_outbox("/account/verify/"))
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    shot(page, "en-verify-desktop")
+    page.click("button.primary")
+    page.wait_for_url(f"{base}/portal/")
+    assert "Hello, Nina New" in page.content()
+
+    # A new request with an attachment.
+    page.click("text=New request")
+    page.wait_for_url(f"{base}/portal/requests/new/")
+    assert page.get_attribute("#id_subject", "hx-get") == "/kb/suggest/"
+    page.fill("#id_subject", "Backups fail every night")
+    page.fill("#id_description", "Since Monday the nightly backup stops at 80%.")
+    page.check("input[name=impact][value=blocks]")
+    page.set_input_files(
+        "#id_attachments", files=[{"name": "backup.log", "mimeType": "text/plain", "buffer": b"error: disk full"}]
+    )
+    shot(page, "en-new-desktop")
+    page.click("button:has-text('Send request')")
+    page.wait_for_url(re.compile(r".*/portal/requests/\d+/$"))
+    ticket = Ticket.objects.get(subject="Backups fail every night")
+    assert ticket.priority == "high"
+    assert Attachment.objects.filter(ticket=ticket, original_name="backup.log").exists()
+    assert "backup.log" in page.content()
+
+    # The customer replies; an agent answers; the answer shows after a reload.
+    page.fill("#id_body", "It also happened last night.")
+    page.click("button:has-text('Send reply')")
+    page.wait_for_selector("text=Your reply was added.")
+    services.ticket_reply(ticket=ticket, actor=world["agent"], body="We freed disk space; please check tonight.")
+    services.ticket_reply(ticket=ticket, actor=world["agent"], body="INTERNAL: disk was full", internal=True)
+    page.reload()
+    assert "We freed disk space" in page.content()
+    assert "INTERNAL" not in page.content()
+    shot(page, "en-ticket-desktop")
+
+    # Mark solved, then rate it.
+    page.click("button:has-text('My problem is solved')")
+    page.wait_for_selector("text=How did we do?")
+    ticket.refresh_from_db()
+    assert ticket.status == Status.SOLVED
+    page.click("label.score-choice:has-text('Great')")
+    page.fill("#id_comment", "Quick and clear, thanks!")
+    page.click("button:has-text('Send rating')")
+    page.wait_for_selector("text=Thank you for your rating!")
+    rating = SatisfactionRating.objects.get(ticket=ticket)
+    assert (rating.score, rating.comment) == (5, "Quick and clear, thanks!")
+    shot(page, "en-ticket-rated-desktop")
+
+    page.goto(f"{base}/portal/")
+    shot(page, "en-home-desktop")
+    page.goto(f"{base}/portal/contract/")
+    shot(page, "en-contract-desktop")
+
+    # The same pages at phone width.
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path, name in [
+        ("/portal/", "home"),
+        ("/portal/requests/new/", "new"),
+        (f"/portal/requests/{ticket.pk}/", "ticket"),
+    ]:
+        page.goto(base + path)
+        shot(page, f"en-{name}-phone")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), name
+
+    # Persian: switch with the language switcher (kept in the profile), right to left.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{base}/portal/")
+    page.click("button[name=language][value=fa]")
+    page.wait_for_load_state()
+    assert page.get_attribute("html", "dir") == "rtl"
+    for path, name in [
+        ("/portal/", "home"),
+        ("/portal/requests/new/", "new"),
+        (f"/portal/requests/{ticket.pk}/", "ticket"),
+        ("/portal/contract/", "contract"),
+    ]:
+        page.goto(base + path)
+        shot(page, f"fa-{name}-desktop")
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path, name in [("/portal/", "home"), (f"/portal/requests/{ticket.pk}/", "ticket")]:
+        page.goto(base + path)
+        shot(page, f"fa-{name}-phone")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), name
+    context.close()
+
+    anonymous = browser.new_context(viewport={"width": 390, "height": 844}, locale="fa-IR")
+    page = anonymous.new_page()
+    page.goto(f"{base}/account/signup/")
+    assert page.get_attribute("html", "dir") == "rtl"
+    shot(page, "fa-signup-phone")
+    anonymous.close()
