@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from helpdesk.exceptions import DomainError
+from helpdesk.ratelimit import ratelimit
 
 from . import accounts, selectors
 from .account_forms import ChoosePasswordForm, SignupForm
-from .ratelimit import ratelimit
 
 AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
 

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from customers import selectors as customer_selectors
-from customers.ratelimit import ratelimit
 from helpdesk.exceptions import DomainError
+from helpdesk.ratelimit import ratelimit
 
 from . import portal_selectors, ratings, selectors, services
 from .models import Channel, SatisfactionRating, Status

@@ -1,4 +1,4 @@
-"""A small fixed-window rate limiter on the shared cache, for the account and rating pages.
+"""A small fixed-window rate limiter on the shared cache, for sign-in, account and rating pages.
 
 Counts per client IP and per target email address, so neither one machine nor one mailbox can be
 hammered. Answers 429 with a friendly page. The cache is Redis in production (shared by every web
@@ -9,6 +9,7 @@ import functools
 import hashlib
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -38,12 +39,17 @@ def hit(*, scope: str, kind: str, value: str, limit: int, window: int) -> bool:
 
 
 def client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: a forwarded header is client-controlled unless a trusted proxy rewrites it.
+    """The client's address. Behind our own load balancer (HELPDESK_BEHIND_PROXY) that is the last
+    X-Forwarded-For entry, the one the balancer appended; anything before it is client-controlled."""
+    if getattr(settings, "HELPDESK_BEHIND_PROXY", False):
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if forwarded:
+            return forwarded[-1]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def too_many(request: HttpRequest) -> HttpResponse:
-    response = render(request, "customers/rate_limited.html", status=429)
+    response = render(request, "helpdesk/rate_limited.html", status=429)
     response["Retry-After"] = str(DEFAULT_WINDOW)
     return response
 
