@@ -1,7 +1,38 @@
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("tickets/", views.ticket_list, name="tickets"),
+    path("tickets/bulk/", views.ticket_bulk, name="ticket-bulk"),
+    path("tickets/new/", views.ticket_new, name="ticket-new"),
+    path("tickets/<int:ticket_id>/", views.ticket_detail, name="ticket"),
+    path("tickets/<int:ticket_id>/timeline/", views.ticket_timeline, name="ticket-timeline"),
+    path("tickets/<int:ticket_id>/reply/", views.ticket_reply, name="ticket-reply"),
+    path("tickets/<int:ticket_id>/properties/", views.ticket_properties, name="ticket-properties"),
+    path("tickets/<int:ticket_id>/refer/", views.ticket_refer, name="ticket-refer"),
+    path("tickets/<int:ticket_id>/link/", views.ticket_link, name="ticket-link"),
+    path("tickets/<int:ticket_id>/presence/", views.ticket_presence, name="ticket-presence"),
+    path(
+        "tickets/<int:ticket_id>/referrals/<int:referral_id>/answer/",
+        views.referral_action,
+        {"action": "answer"},
+        name="referral-answer",
+    ),
+    path(
+        "tickets/<int:ticket_id>/referrals/<int:referral_id>/cancel/",
+        views.referral_action,
+        {"action": "cancel"},
+        name="referral-cancel",
+    ),
+    path(
+        "tickets/<int:ticket_id>/referrals/<int:referral_id>/informed/",
+        views.referral_action,
+        {"action": "informed"},
+        name="referral-informed",
+    ),
+    path("contacts/lookup/", views.contact_lookup, name="contact-lookup"),
+    path("calls/new/", views.call_new, name="call-new"),
+    path("reports/sla/", report_views.sla_report_page, name="report-sla"),
 ]

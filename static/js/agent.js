@@ -1,0 +1,185 @@
+// Agent workspace: keyboard shortcuts, list navigation, bulk selection, composer mode, presence state.
+// Every page works without it; this only makes frequent work faster.
+(() => {
+  "use strict";
+
+  const typing = (el) =>
+    el && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
+
+  // --- shortcuts dialog -----------------------------------------------------------------------
+  const dialog = () => document.getElementById("shortcuts");
+  const openHelp = () => {
+    const d = dialog();
+    if (d && !d.open) d.showModal();
+  };
+  document.addEventListener("click", (e) => {
+    if (e.target.closest("[data-shortcuts-open]")) openHelp();
+  });
+
+  // --- list navigation (j/k) ------------------------------------------------------------------
+  let current = -1;
+  const items = () => Array.from(document.querySelectorAll("[data-nav-list] [data-nav-item]"));
+  const move = (step) => {
+    const list = items();
+    if (!list.length) return;
+    current = Math.max(0, Math.min(list.length - 1, current + step));
+    list.forEach((el, i) => el.classList.toggle("is-current", i === current));
+    const link = list[current].querySelector("[data-nav-link]");
+    list[current].scrollIntoView({ block: "nearest" });
+    if (link) link.focus({ preventScroll: true });
+  };
+
+  // --- composer (reply / note) ----------------------------------------------------------------
+  const composer = () => document.querySelector("[data-composer]");
+  const setKind = (kind) => {
+    const form = composer();
+    if (!form) return;
+    const radio = form.querySelector(`input[name=kind][value=${kind}]`);
+    if (radio) radio.checked = true;
+    applyKind(form);
+  };
+  const applyKind = (form) => {
+    const note = form.querySelector("input[name=kind][value=note]")?.checked;
+    const card = form.closest(".composer");
+    card?.classList.toggle("is-note", !!note);
+    const body = form.querySelector("[data-composer-body]");
+    if (body) body.placeholder = note ? body.dataset.placeholderNote : body.dataset.placeholderReply;
+    const button = form.querySelector("button[type=submit]");
+    if (button && !form.querySelector("input[name=confirmed][value=True]")) {
+      button.textContent = note ? button.dataset.labelNote : button.dataset.labelReply;
+    }
+    // A note keeps the status unless the agent picks one; a reply defaults to "pending".
+    const status = form.querySelector("select[name=status]");
+    if (status && !status.dataset.touched) {
+      const pending = status.querySelector("option[value=pending]");
+      status.value = note ? "" : pending ? "pending" : "";
+    }
+  };
+  const focusComposer = (kind) => {
+    const form = composer();
+    if (!form) return false;
+    setKind(kind);
+    const body = form.querySelector("[data-composer-body]");
+    body?.focus();
+    body?.scrollIntoView({ block: "center" });
+    return true;
+  };
+
+  document.addEventListener("change", (e) => {
+    const form = e.target.closest("[data-composer]");
+    if (form && e.target.name === "kind") applyKind(form);
+    if (form && e.target.name === "status") e.target.dataset.touched = "1";
+    if (e.target.matches("[data-select-all]")) {
+      document.querySelectorAll("input[name=tickets]").forEach((box) => (box.checked = e.target.checked));
+    }
+    if (e.target.name === "tickets" || e.target.matches("[data-select-all]")) updateSelected();
+    if (e.target.name === "action" && e.target.closest("#bulk")) showBulkField();
+  });
+
+  // --- presence: "replying" while the composer has text -----------------------------------------
+  let lastState = "viewing";
+  document.addEventListener("input", (e) => {
+    if (!e.target.matches("[data-composer-body]")) return;
+    const state = e.target.value.trim() ? "replying" : "viewing";
+    const field = document.querySelector("#presence input[name=state]");
+    if (field && state !== lastState) {
+      lastState = state;
+      field.value = state;
+      if (window.htmx) window.htmx.trigger("#presence", "presence-change");
+    }
+  });
+
+  // --- bulk actions ---------------------------------------------------------------------------
+  const updateSelected = () => {
+    const out = document.querySelector("[data-selected-count]");
+    if (!out) return;
+    const n = document.querySelectorAll("input[name=tickets]:checked").length;
+    if (!out.dataset.empty) out.dataset.empty = out.textContent;
+    out.textContent = n ? out.dataset.template.replace("{count}", n) : out.dataset.empty;
+  };
+  const showBulkField = () => {
+    const action = document.querySelector("#bulk select[name=action]");
+    if (!action) return;
+    document.querySelectorAll("[data-bulk-for]").forEach((el) => {
+      el.hidden = el.dataset.bulkFor !== action.value;
+    });
+  };
+
+  // One confirmation before a bulk change, a referral cancel or a merge.
+  document.addEventListener("submit", (e) => {
+    const form = e.target;
+    let question = form.dataset.confirm;
+    if (form.dataset.confirmMerge && form.querySelector("select[name=action]")?.value === "merge") {
+      question = form.dataset.confirmMerge;
+    }
+    if (form.id === "bulk") {
+      const n = document.querySelectorAll("input[name=tickets]:checked").length;
+      question = `${question} (${n})`;
+    }
+    if (question && !window.confirm(question)) e.preventDefault();
+  });
+
+  // Contact matches fill the email field of "new ticket".
+  document.addEventListener("click", (e) => {
+    const match = e.target.closest("[data-fill-email]");
+    if (!match) return;
+    const input = match.closest("form")?.querySelector("input[name=email]");
+    if (input) {
+      input.value = match.dataset.fillEmail;
+      input.focus();
+    }
+  });
+
+  // --- keys -----------------------------------------------------------------------------------
+  document.addEventListener("keydown", (e) => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === "Escape" && typing(document.activeElement)) {
+      document.activeElement.blur();
+      return;
+    }
+    if (typing(document.activeElement) || dialog()?.open) return;
+    const key = e.key;
+    if (key === "?") {
+      openHelp();
+    } else if (key === "j") {
+      move(1);
+    } else if (key === "k") {
+      move(-1);
+    } else if (key === "o" || (key === "Enter" && current >= 0 && !document.activeElement?.href)) {
+      const link = items()[current]?.querySelector("[data-nav-link]");
+      if (link) window.location.href = link.href;
+      else return;
+    } else if (key === "x") {
+      const box = items()[current]?.querySelector("input[name=tickets]");
+      if (!box) return;
+      box.checked = !box.checked;
+      updateSelected();
+    } else if (key === "/") {
+      const search = document.querySelector("[data-search]");
+      if (!search) return;
+      search.focus();
+    } else if (key === "r") {
+      if (!focusComposer("reply")) return;
+    } else if (key === "n") {
+      if (!focusComposer("note")) return;
+    } else {
+      return;
+    }
+    e.preventDefault();
+  });
+
+  document.addEventListener("DOMContentLoaded", () => {
+    showBulkField();
+    // Filters stay open on wide screens; on a phone they fold away behind their summary.
+    if (window.matchMedia("(min-width: 861px)").matches) {
+      document.querySelectorAll("details[data-open-wide]").forEach((d) => (d.open = true));
+    }
+    const form = composer();
+    if (form) {
+      const status = form.querySelector("select[name=status]");
+      // A form re-shown after an error keeps what the agent chose.
+      if (status && "bound" in form.dataset) status.dataset.touched = "1";
+      if (form.querySelector("input[name=kind][value=note]")?.checked) applyKind(form);
+    }
+  });
+})();

@@ -1,0 +1,161 @@
+"""The agent workspace in a real browser: search, reply with a file, note, refer, status, merge, call."""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
+
+CHROMIUM = "/usr/bin/chromium"
+if not Path(CHROMIUM).exists():
+    pytest.skip("Chromium is not installed at /usr/bin/chromium", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api")
+
+from customers.models import Contact  # noqa: E402
+from customers.services import contact_create  # noqa: E402
+from tests.factories import make_ticket  # noqa: E402
+from tickets.models import EventKind, Referral, Status, Ticket  # noqa: E402
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+SHOTS = Path("/tmp/agent-shots")
+
+
+@pytest.fixture
+def browser():
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    # Depends on live_server so the browser (and its presence polling) closes before the server stops.
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.on("dialog", lambda dialog: dialog.accept())  # the one confirmation of merges and bulk changes
+    yield page
+    page.goto("about:blank")  # stop the presence heartbeat before the server goes away
+    context.close()
+
+
+def _sign_in(page, base, user):
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", user.email)
+    page.fill("input[name=password]", "secret-pass-1")
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url(re.compile(r".*/agent/$"))
+
+
+def _shoot(page, tmp_path, name):
+    path = tmp_path / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    SHOTS.mkdir(exist_ok=True)
+    shutil.copy(path, SHOTS / f"e2e-{name}.png")
+
+
+def test_agent_works_a_ticket_from_search_to_merge_and_logs_a_call(
+    page, live_server, agent, other_team, customer, tmp_path
+):
+    requester = Contact.objects.get(user=customer)
+    ticket = make_ticket(requester=requester, subject="Printer on fire in the west wing", body="Smoke everywhere.")
+    duplicate = make_ticket(requester=requester, subject="Printer still burning", body="Same printer.")
+    caller = contact_create(email="caller@acme.test", full_name="Cyrus Caller", phone="+98 912 123 4567")
+    base = live_server.url
+
+    _sign_in(page, base, agent)
+    _shoot(page, tmp_path, "home-en")
+
+    # Find the ticket through search.
+    page.goto(f"{base}/agent/tickets/")
+    page.fill("input[name=q]", "west wing")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_url(re.compile(r"q=west"))
+    assert page.locator("text=Printer still burning").count() == 0
+    _shoot(page, tmp_path, "list-en")
+    page.click("text=Printer on fire in the west wing")
+    page.wait_for_url(re.compile(rf"/agent/tickets/{ticket.pk}/$"))
+
+    # The shortcuts dialog.
+    page.keyboard.press("?")
+    assert page.locator("#shortcuts").is_visible()
+    page.keyboard.press("Escape")
+
+    # Reply with an attachment.
+    page.keyboard.press("r")
+    page.keyboard.type("We are sending a technician.")
+    page.set_input_files(
+        "input[name=attachments]", files=[{"name": "floorplan.txt", "mimeType": "text/plain", "buffer": b"west wing"}]
+    )
+    page.click("#composer button[type=submit]")
+    page.wait_for_selector("text=Reply sent.")
+    assert page.locator("text=floorplan.txt").count() == 1
+
+    # An internal note through the "n" shortcut.
+    page.keyboard.press("n")
+    page.keyboard.type("Facilities are on it.")
+    assert page.locator("#composer.is-note").count() == 1
+    page.click("#composer button[type=submit]")
+    page.wait_for_selector("text=Internal note added.")
+    assert page.locator(".ag-msg-note", has_text="Facilities are on it.").count() == 1
+
+    # Refer to another team.
+    page.select_option("select[name=to_team]", str(other_team.pk))
+    page.fill("textarea[name=note]", "Can billing credit the customer?")
+    page.click("text=Refer >> nth=-1")
+    page.wait_for_selector("text=Referred to Billing.")
+    assert Referral.objects.filter(ticket=ticket, to_team=other_team).exists()
+
+    # Change the status from the sidebar (htmx), and the timeline follows.
+    page.select_option("#properties select[name=status]", Status.ON_HOLD)
+    page.click("#properties button[type=submit]")
+    page.wait_for_selector("#properties .saved")
+    page.wait_for_selector("#timeline .ev-new:has-text('On hold')")
+    _shoot(page, tmp_path, "ticket-en")
+
+    # Merge the duplicate into this ticket.
+    page.goto(f"{base}/agent/tickets/{duplicate.pk}/")
+    page.select_option(".link-form select[name=action]", "merge")
+    page.fill(".link-form input[name=number]", str(ticket.pk))
+    page.click(".link-form button[type=submit]")
+    page.wait_for_url(re.compile(rf"/agent/tickets/{ticket.pk}/$"))
+    assert Ticket.objects.get(pk=duplicate.pk).merged_into_id == ticket.pk
+
+    # Log a call from a number typed in Persian digits.
+    page.goto(f"{base}/agent/calls/new/")
+    page.fill("input[name=caller]", "۰۹۱۲ ۱۲۳ ۴۵۶۷")
+    page.press("input[name=caller]", "Enter")
+    page.wait_for_selector("text=Cyrus Caller")
+    page.fill("input[name=duration]", "4")
+    page.fill("textarea[name=notes]", "Asked for a quote.")
+    page.fill("input[name=subject]", "Quote by phone")
+    page.click("button:has-text('Log call')")
+    page.wait_for_selector("text=Call logged on ticket")
+    logged = Ticket.objects.get(subject="Quote by phone")
+    assert logged.requester == caller and logged.events.filter(kind=EventKind.CALL_LOGGED).exists()
+
+    # The same pages in Persian, right to left.
+    page.click("button[name=language][value=fa]")
+    page.wait_for_selector("html[dir=rtl]")
+    for name, path in [
+        ("home", "/agent/"),
+        ("list", "/agent/tickets/?view=all"),
+        ("ticket", f"/agent/tickets/{ticket.pk}/"),
+    ]:
+        page.goto(base + path)
+        assert page.locator("html[dir=rtl]").count() == 1
+        _shoot(page, tmp_path, f"{name}-fa")
+    assert len(list(tmp_path.glob("*.png"))) == 6
