@@ -16,3 +16,8 @@ class CursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
     ordering = "-id"
+
+
+def only_api_paths(endpoints):
+    """drf-spectacular preprocessing hook: the schema documents /api/ only, not page views."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/")]

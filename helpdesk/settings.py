@@ -209,6 +209,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["helpdesk.api_support.only_api_paths"],
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatusEnum": "tickets.models.Status",
+        "TicketTypeEnum": "tickets.models.TicketType",
+        "TicketLinkKindEnum": "tickets.models.TicketLink.Kind",
+        "ChannelEnum": "tickets.models.Channel",
+        "PriorityEnum": "helpdesk.models.Priority",
+    },
 }
 
 # Files

@@ -29,6 +29,7 @@ urlpatterns = [
     path("agent/", include(("tickets.urls", "agent"))),
     path("portal/", include(("tickets.portal_urls", "portal"))),
     path("kb/", include(("knowledgebase.urls", "kb"))),
+    path("attachments/", include("tickets.attachment_urls")),
     path("api/v1/", include(api_urlpatterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,1 +1,32 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import api
+from .attachment_views import AttachmentDownloadView
+from .report_views import SlaReportView
+
+urlpatterns = [
+    path("tickets/", api.TicketListView.as_view(), name="api-ticket-list"),
+    path("tickets/<int:pk>/", api.TicketDetailView.as_view(), name="api-ticket-detail"),
+    path("tickets/<int:pk>/messages/", api.MessageListView.as_view(), name="api-ticket-messages"),
+    path("tickets/<int:pk>/events/", api.EventListView.as_view(), name="api-ticket-events"),
+    path("tickets/<int:pk>/referrals/", api.ReferralListView.as_view(), name="api-ticket-referrals"),
+    path(
+        "tickets/<int:pk>/referrals/<int:rid>/answer/",
+        api.ReferralAnswerView.as_view(),
+        name="api-ticket-referral-answer",
+    ),
+    path(
+        "tickets/<int:pk>/referrals/<int:rid>/cancel/",
+        api.ReferralCancelView.as_view(),
+        name="api-ticket-referral-cancel",
+    ),
+    path(
+        "tickets/<int:pk>/referrals/<int:rid>/customer-informed/",
+        api.ReferralCustomerInformedView.as_view(),
+        name="api-ticket-referral-customer-informed",
+    ),
+    path("tickets/<int:pk>/links/", api.LinkListView.as_view(), name="api-ticket-links"),
+    path("tickets/<int:pk>/merge/", api.MergeView.as_view(), name="api-ticket-merge"),
+    path("attachments/<int:pk>/download/", AttachmentDownloadView.as_view(), name="api-attachment-download"),
+    path("reports/sla/", SlaReportView.as_view(), name="api-report-sla"),
+]

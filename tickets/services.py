@@ -256,13 +256,16 @@ def ticket_reply(
     now = now or timezone.now()
     ticket = _lock(ticket)
     from_agent = actor is not None and actor.is_agent and contact is None
-    if internal and not from_agent:
+    # A note flagged for review records what the email channel must not publish (a stranger's
+    # reply, an auto-reply); nobody acts, so it has no agent author.
+    review_note = internal and needs_review and actor is None
+    if internal and not from_agent and not review_note:
         raise DomainError(_("Only agents can write internal notes."), code="permission_denied")
     if not (body or "").strip() and not body_html and not attachments:
         raise ValidationError({"body": [_("The message is empty.")]})
     if ticket.status == Status.CLOSED and not internal:
         raise TicketClosed(_("This ticket is closed; a follow-up ticket is needed."))
-    if contact is None and not from_agent:
+    if contact is None and not from_agent and not review_note:
         contact = getattr(actor, "contact", None) if actor is not None else None
         if contact is None:
             raise DomainError(_("Only agents and the ticket's contacts can reply."), code="permission_denied")

@@ -1,0 +1,51 @@
+"""Property-based run of the tickets API against its own OpenAPI schema (schemathesis).
+
+Generated requests, as an agent with a token, must never cause a server error, and every answer
+must match what /api/schema/ documents. Bounded: a few examples per operation.
+"""
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+
+from tests.factories import make_ticket
+from tests.tickets.conftest import contact_of
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application()).include(
+    path_regex=r"^/api/v1/(tickets|attachments)"
+)
+CHECKS = [schemathesis.checks.not_a_server_error, schemathesis.checks.response_schema_conformance]
+
+
+@pytest.fixture
+def wsgi_keeps_the_test_connection():
+    """Like Django's test client: the WSGI handler must not close the test's open transaction."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def agent_token(db, wsgi_keeps_the_test_connection, agent, customer):
+    # A few real rows, so small generated ids hit existing tickets as well as missing ones.
+    for i in range(3):
+        make_ticket(requester=contact_of(customer), subject=f"Seed {i}")
+    return Token.objects.get_or_create(user=agent)[0].key
+
+
+@pytest.mark.slow
+@schema.parametrize()
+@settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+def test_tickets_api_matches_its_schema(case, agent_token):
+    case.call_and_validate(headers={"Authorization": f"Token {agent_token}"}, checks=CHECKS)

@@ -1,0 +1,77 @@
+"""Pieces every tickets API view shares: the base view, uploads, channels, agent-only access."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import generics
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.request import Request
+
+from helpdesk.exceptions import DomainError, PayloadTooLarge
+
+from .. import selectors
+from ..attachments import IncomingFile, check_size
+from ..models import Channel, Ticket
+from .serializers import ErrorOutput
+
+
+class TicketsAPIView(generics.GenericAPIView):
+    """Base view: body-size and field-count refusals become JSON (413/400), never a bare 400/500."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, RequestDataTooBig):
+            exc = PayloadTooLarge(_("The request body is too large."), code="request_too_large")
+        elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+            exc = DomainError(_("The request has too many fields or files."), code="too_many_fields")
+        return super().handle_exception(exc)
+
+    def ticket(self) -> Ticket:
+        """The ticket of the URL, through the selector: hidden or missing is a 404."""
+        if not hasattr(self, "_ticket"):
+            self._ticket = selectors.ticket_get_for(user=self.request.user, ticket_id=self.kwargs["pk"])
+        return self._ticket
+
+
+def require_agent(request: Request) -> None:
+    """Internal resources (referrals, links, merge) do not exist for customers: 404, not 403."""
+    if not request.user.is_agent:
+        raise Http404
+
+
+def incoming_files(files: Iterable[UploadedFile]) -> list[IncomingFile]:
+    """Uploaded files as the services take them; every size is checked before any is read or stored."""
+    files = list(files)
+    for upload in files:
+        check_size(upload.size)
+    return [
+        IncomingFile(name=upload.name or "", content=upload.read(), content_type=upload.content_type or "")
+        for upload in files
+    ]
+
+
+def request_channel(request: Request) -> str:
+    """`portal` for a customer's browser session, `agent` for an agent's, `api` for tokens."""
+    if isinstance(request.successful_authenticator, SessionAuthentication):
+        return Channel.AGENT if request.user.is_agent else Channel.PORTAL
+    return Channel.API
+
+
+def _error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ErrorOutput, description=description)
+
+
+ERR_400 = {400: _error("Invalid input: `errors` holds per-field messages.")}
+ERR_401_403 = {
+    401: _error("Not signed in."),
+    403: _error("Signed in, but not allowed."),
+}
+ERR_404 = {404: _error("No such ticket (or not yours to see).")}
+ERR_409 = {409: _error("Refused in the current state (`invalid_transition`, `ticket_closed`, ...).")}
+ERR_413 = {413: _error("An attachment or the request body is too large (`attachment_too_large`).")}
+IDEMPOTENCY_409 = {
+    409: _error("`idempotency_key_reused`: the key was used with a different body; or a refused state change.")
+}

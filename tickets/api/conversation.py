@@ -1,0 +1,155 @@
+"""`/tickets/{id}/messages/` (replies and internal notes) and `/tickets/{id}/events/` (the audit trail)."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from customers import selectors as customer_selectors
+from helpdesk.api_support import PageNumberPagination
+
+from .. import selectors, services
+from ..idempotency import idempotent
+from ..models import Message, TicketEvent
+from .common import (
+    ERR_400,
+    ERR_401_403,
+    ERR_404,
+    ERR_413,
+    IDEMPOTENCY_409,
+    TicketsAPIView,
+    incoming_files,
+    request_channel,
+)
+from .pagination import KeysetCursorPagination
+from .serializers import (
+    EventCustomerOutput,
+    EventOutput,
+    MessageCreatedOutput,
+    MessageCreateInput,
+    MessageOutput,
+)
+from .tickets import IDEMPOTENCY_HEADER
+
+
+class MessageListView(TicketsAPIView):
+    """The conversation, oldest first. Customers never see internal notes."""
+
+    queryset = Message.objects.none()  # for the schema; the selector scopes the real list
+    serializer_class = MessageOutput
+    pagination_class = PageNumberPagination
+    parser_classes = [JSONParser, MultiPartParser]
+    filter_backends: list = []
+
+    @extend_schema(
+        operation_id="tickets_messages_list",
+        responses={200: MessageOutput(many=True), **ERR_401_403, **ERR_404},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        messages = selectors.message_list_for(user=request.user, ticket=self.ticket())
+        page = self.paginate_queryset(messages)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="tickets_messages_create",
+        description=(
+            "Reply (or, agents only, add an internal note with `internal: true`). Agents may set the status with"
+            " the reply. A customer's reply to a closed ticket opens a linked follow-up ticket instead: the answer"
+            " is 201 with `follow_up_ticket` set; an agent's reply to a closed ticket is 409 `ticket_closed`."
+        ),
+        parameters=[IDEMPOTENCY_HEADER],
+        request={"application/json": MessageCreateInput, "multipart/form-data": MessageCreateInput},
+        responses={201: MessageCreatedOutput, **ERR_400, **ERR_401_403, **ERR_404, **IDEMPOTENCY_409, **ERR_413},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        ticket = self.ticket()
+        data = request.data
+        return idempotent(
+            request=request,
+            scope=f"tickets.{ticket.pk}.messages.create",
+            data=data,
+            run=lambda: self._create(request, ticket, data),
+        )
+
+    def _create(self, request: Request, ticket, data) -> Response:
+        user = request.user
+        serializer = MessageCreateInput(data=data)
+        serializer.is_valid(raise_exception=True)
+        values = serializer.validated_data
+        follow_up = None
+        if user.is_agent:
+            attachments = incoming_files(values["attachments"])
+            message = services.ticket_reply(
+                ticket=ticket,
+                actor=user,
+                body=values["body"],
+                internal=values["internal"],
+                status=values.get("status"),
+                channel=request_channel(request),
+                attachments=attachments,
+            )
+        else:
+            if values["internal"]:
+                raise PermissionDenied(_("Only agents can write internal notes."))
+            if "status" in values:
+                raise ValidationError(
+                    {"status": [_("Customers cannot set the status with a reply; change the ticket instead.")]}
+                )
+            contact = customer_selectors.contact_for_user(user=user)
+            if contact is None:
+                raise PermissionDenied(_("Your account is not linked to a customer contact."))
+            attachments = incoming_files(values["attachments"])
+            channel = request_channel(request)
+            try:
+                message = services.ticket_reply(
+                    ticket=ticket,
+                    actor=user,
+                    contact=contact,
+                    body=values["body"],
+                    channel=channel,
+                    attachments=attachments,
+                )
+            except services.TicketClosed:
+                follow_up = services.ticket_follow_up(
+                    closed=ticket,
+                    actor=user,
+                    contact=contact,
+                    body=values["body"],
+                    channel=channel,
+                    attachments=attachments,
+                )
+                message = follow_up.messages.order_by("id").first()
+        target = selectors.ticket_get_for(user=user, ticket_id=message.ticket_id)
+        message = selectors.message_list_for(user=user, ticket=target).get(pk=message.pk)
+        context = {"request": request, "follow_up_ticket": follow_up.pk if follow_up else None}
+        return Response(MessageCreatedOutput(message, context=context).data, status=status.HTTP_201_CREATED)
+
+
+class EventCursorPagination(KeysetCursorPagination):
+    default_ordering = "id"
+
+
+class EventListView(TicketsAPIView):
+    """The audit trail, oldest first (cursor-paginated). Customers see only the public events."""
+
+    queryset = TicketEvent.objects.none()  # for the schema; the selector scopes the real list
+    pagination_class = EventCursorPagination
+    filter_backends: list = []
+
+    def get_serializer_class(self):
+        if getattr(self, "swagger_fake_view", False) or self.request.user.is_agent:
+            return EventOutput
+        return EventCustomerOutput
+
+    @extend_schema(
+        operation_id="tickets_events_list",
+        description="Customers get a smaller object (id, kind, field, old_value, new_value, actor_name, created_at).",
+        responses={200: EventOutput(many=True), **ERR_400, **ERR_401_403, **ERR_404},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        events = selectors.event_list_for(user=request.user, ticket=self.ticket())
+        page = self.paginate_queryset(events)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -1,0 +1,349 @@
+"""Input and output serializers of the tickets API, kept apart (STYLE 10).
+
+Customers get their own, smaller outputs: no SLA internals, tags, contract, assignee identity,
+internal notes or internal events. Agent-only inputs exist only on the agent input serializers.
+"""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from customers import selectors as customer_selectors
+from customers.models import Contact, Product
+from helpdesk.models import Priority, Role, Team, User
+
+from ..models import Attachment, Channel, Message, Referral, Status, Ticket, TicketEvent, TicketLink, TicketType
+
+MAX_TAGS = 50
+MAX_ATTACHMENTS = 20
+MAX_BODY_CHARS = 200_000
+
+
+def _absolute(context: dict, name: str, *args) -> str:
+    path = reverse(name, args=args)
+    request = context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+# --- small nested references ----------------------------------------------------------------
+
+
+class ContactRef(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.SerializerMethodField()
+    email = serializers.EmailField(read_only=True)
+
+    def get_name(self, contact: Contact) -> str:
+        return contact.full_name or contact.email
+
+
+class UserRef(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.SerializerMethodField()
+    email = serializers.EmailField(read_only=True)
+
+    def get_name(self, user: User) -> str:
+        return user.full_name or user.email
+
+
+class NamedRef(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class ErrorOutput(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+
+
+# --- tickets ----------------------------------------------------------------------------------
+
+
+class TicketCustomerOutput(serializers.ModelSerializer):
+    """What a customer (and the portal) sees of a ticket."""
+
+    requester = ContactRef(read_only=True)
+    organization = NamedRef(read_only=True, allow_null=True)
+    team = NamedRef(read_only=True, allow_null=True, help_text="The team the request is with.")
+    product = NamedRef(read_only=True, allow_null=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id",
+            "subject",
+            "status",
+            "priority",
+            "type",
+            "channel",
+            "requester",
+            "organization",
+            "team",
+            "product",
+            "created_at",
+            "updated_at",
+            "solved_at",
+            "closed_at",
+            "url",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, ticket: Ticket) -> str:
+        return _absolute(self.context, "api-ticket-detail", ticket.pk)
+
+
+class TicketOutput(TicketCustomerOutput):
+    """An agent's view of a ticket. `requester` and `assignee` are `{id, name, email}`."""
+
+    assignee = UserRef(read_only=True, allow_null=True)
+    tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+
+    class Meta(TicketCustomerOutput.Meta):
+        fields = [
+            *TicketCustomerOutput.Meta.fields[:-1],
+            "assignee",
+            "tags",
+            "contract",
+            "sla_policy",
+            "first_responded_at",
+            "first_response_due_at",
+            "next_response_due_at",
+            "resolution_due_at",
+            "sla_state",
+            "merged_into",
+            "url",
+        ]
+        read_only_fields = fields
+
+
+def _agents():
+    return User.objects.filter(role__in=[Role.AGENT, Role.ADMIN], is_active=True)
+
+
+class TicketCreateInput(serializers.Serializer):
+    """What anyone may send to open a ticket (JSON, or multipart with `attachments`)."""
+
+    subject = serializers.CharField(max_length=255)
+    body = serializers.CharField(required=False, allow_blank=True, default="", max_length=MAX_BODY_CHARS)
+    priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
+    type = serializers.ChoiceField(choices=TicketType.choices, default=TicketType.QUESTION)
+    product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.none(), required=False, allow_null=True)
+    attachments = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list, max_length=MAX_ATTACHMENTS
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.context.get("user")
+        if user is not None:
+            self.fields["product"].queryset = customer_selectors.product_list_for(user=user).filter(is_active=True)
+
+
+class TicketAgentCreateInput(TicketCreateInput):
+    """Agents also choose the requester (an existing contact, or an email to create one)."""
+
+    requester = serializers.PrimaryKeyRelatedField(queryset=Contact.objects.all(), required=False)
+    requester_email = serializers.EmailField(required=False, max_length=254)
+    requester_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    team = serializers.PrimaryKeyRelatedField(
+        queryset=Team.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    assignee = serializers.PrimaryKeyRelatedField(queryset=_agents(), required=False, allow_null=True)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=60), required=False, default=list, max_length=MAX_TAGS
+    )
+
+    def validate(self, data: dict) -> dict:
+        if "requester" not in data and "requester_email" not in data:
+            raise serializers.ValidationError(
+                {"requester": [_("Give `requester` (a contact id) or `requester_email`.")]}
+            )
+        if "requester" in data and "requester_email" in data:
+            raise serializers.ValidationError(
+                {"requester_email": [_("Give `requester` or `requester_email`, not both.")]}
+            )
+        return data
+
+
+class TicketCustomerUpdateInput(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=Status.choices, help_text="`solved`, or `open` to reopen; any other move is refused (409)."
+    )
+
+
+class TicketAgentUpdateInput(serializers.Serializer):
+    subject = serializers.CharField(max_length=255, required=False)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    type = serializers.ChoiceField(choices=TicketType.choices, required=False)
+    team = serializers.PrimaryKeyRelatedField(
+        queryset=Team.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    assignee = serializers.PrimaryKeyRelatedField(queryset=_agents(), required=False, allow_null=True)
+    product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all(), required=False, allow_null=True)
+    tags = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=MAX_TAGS)
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+
+
+# --- messages ---------------------------------------------------------------------------------
+
+
+class AttachmentOutput(serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name", read_only=True)
+    url = serializers.SerializerMethodField(help_text="Download (permission-checked).")
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "size", "content_type", "url"]
+        read_only_fields = fields
+
+    def get_url(self, attachment: Attachment) -> str:
+        return _absolute(self.context, "api-attachment-download", attachment.pk)
+
+
+class AuthorOutput(serializers.Serializer):
+    type = serializers.ChoiceField(choices=[("agent", "agent"), ("customer", "customer")], read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class MessageOutput(serializers.ModelSerializer):
+    body = serializers.CharField(source="body_text", read_only=True, help_text="Plain text.")
+    body_html = serializers.CharField(read_only=True, help_text="Sanitized HTML.")
+    author = serializers.SerializerMethodField()
+    attachments = AttachmentOutput(many=True, read_only=True)
+
+    class Meta:
+        model = Message
+        fields = ["id", "body", "body_html", "internal", "author", "channel", "created_at", "attachments"]
+        read_only_fields = fields
+
+    @extend_schema_field(AuthorOutput)
+    def get_author(self, message: Message) -> dict:
+        contact = message.author_contact
+        if contact is not None:
+            return {"type": "customer", "name": contact.full_name or contact.email}
+        user = message.author_user
+        return {"type": "agent", "name": (user.full_name or user.email) if user is not None else ""}
+
+
+class MessageCreatedOutput(MessageOutput):
+    ticket = serializers.IntegerField(
+        source="ticket_id", read_only=True, help_text="The ticket now holding the message."
+    )
+    follow_up_ticket = serializers.SerializerMethodField(
+        help_text="Set when a customer replied to a closed ticket: the new follow-up ticket's id."
+    )
+
+    class Meta(MessageOutput.Meta):
+        fields = [*MessageOutput.Meta.fields, "ticket", "follow_up_ticket"]
+        read_only_fields = fields
+
+    def get_follow_up_ticket(self, message: Message) -> int | None:
+        return self.context.get("follow_up_ticket")
+
+
+class MessageCreateInput(serializers.Serializer):
+    body = serializers.CharField(required=False, allow_blank=True, default="", max_length=MAX_BODY_CHARS)
+    internal = serializers.BooleanField(required=False, default=False, help_text="An internal note (agents only).")
+    status = serializers.ChoiceField(
+        choices=Status.choices, required=False, help_text="Agents: the status to set with the reply."
+    )
+    attachments = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list, max_length=MAX_ATTACHMENTS
+    )
+
+
+# --- events -----------------------------------------------------------------------------------
+
+
+class EventCustomerOutput(serializers.ModelSerializer):
+    actor_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TicketEvent
+        fields = ["id", "kind", "field", "old_value", "new_value", "actor_name", "created_at"]
+        read_only_fields = fields
+
+    def get_actor_name(self, event: TicketEvent) -> str:
+        return (event.actor.full_name or event.actor.email) if event.actor is not None else ""
+
+
+class EventOutput(EventCustomerOutput):
+    actor = UserRef(read_only=True, allow_null=True)
+
+    class Meta(EventCustomerOutput.Meta):
+        fields = [*EventCustomerOutput.Meta.fields, "actor", "public", "data"]
+        read_only_fields = fields
+
+
+# --- referrals, links, merge ------------------------------------------------------------------
+
+
+class ReferralOutput(serializers.ModelSerializer):
+    from_team = NamedRef(read_only=True, allow_null=True)
+    to_team = NamedRef(read_only=True)
+    requested_by = UserRef(read_only=True, allow_null=True)
+    answered_by = UserRef(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "ticket",
+            "from_team",
+            "to_team",
+            "requested_by",
+            "note",
+            "handoff",
+            "state",
+            "answer",
+            "answered_by",
+            "answered_at",
+            "due_at",
+            "customer_informed_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ReferralCreateInput(serializers.Serializer):
+    to_team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.filter(is_active=True))
+    note = serializers.CharField(max_length=20_000)
+    handoff = serializers.BooleanField(required=False, default=False)
+
+
+class ReferralAnswerInput(serializers.Serializer):
+    answer = serializers.CharField(max_length=20_000)
+
+
+class TicketBrief(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    subject = serializers.CharField(read_only=True)
+    status = serializers.ChoiceField(choices=Status.choices, read_only=True)
+
+
+class LinkOutput(serializers.ModelSerializer):
+    other = serializers.SerializerMethodField(help_text="The ticket at the other end of the link.")
+
+    class Meta:
+        model = TicketLink
+        fields = ["id", "kind", "from_ticket", "to_ticket", "other", "created_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(TicketBrief)
+    def get_other(self, link: TicketLink) -> dict:
+        ticket_id = self.context.get("ticket_id")
+        other = link.to_ticket if link.from_ticket_id == ticket_id else link.from_ticket
+        return TicketBrief(other).data
+
+
+class LinkCreateInput(serializers.Serializer):
+    other = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="The other ticket's id.")
+    kind = serializers.ChoiceField(choices=TicketLink.Kind.choices)
+
+
+class MergeInput(serializers.Serializer):
+    into = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="The ticket to merge this one into.")

@@ -1,0 +1,78 @@
+"""Filters of the ticket list (API): the names are part of the public contract (DESIGN.md)."""
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
+
+from helpdesk.models import Priority
+
+from .models import Channel, SlaState, Status, Ticket, TicketType
+from .search import ticket_search
+
+
+class ListWidget(forms.TextInput):
+    """`?status=new,open` and `?status=new&status=open` both give ["new", "open"]."""
+
+    def value_from_datadict(self, data, files, name):
+        raw = data.getlist(name) if hasattr(data, "getlist") else [data.get(name) or ""]
+        return [part.strip() for value in raw for part in str(value).split(",") if part.strip()]
+
+
+def _choices(choices, label):
+    return django_filters.MultipleChoiceFilter(choices=choices, widget=ListWidget, label=label)
+
+
+class TicketCustomerFilter(django_filters.FilterSet):
+    """What a customer may filter on: nothing that reveals internal fields (SLA, assignee, tags)."""
+
+    status = _choices(Status.choices, _("Status (several allowed, comma-separated)"))
+    priority = _choices(Priority.choices, _("Priority (several allowed)"))
+    type = _choices(TicketType.choices, _("Type (several allowed)"))
+    channel = _choices(Channel.choices, _("Channel (several allowed)"))
+    requester = django_filters.NumberFilter(field_name="requester_id", label=_("Contact id"))
+    organization = django_filters.NumberFilter(field_name="organization_id", label=_("Organization id"))
+    product = django_filters.NumberFilter(field_name="product_id", label=_("Product id"))
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_before = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="lt")
+    q = django_filters.CharFilter(
+        method="filter_q", label=_("Search: words of the subject, messages, requester, or #number")
+    )
+
+    class Meta:
+        model = Ticket
+        fields: list[str] = []
+
+    def filter_q(self, qs: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
+        return ticket_search(qs, value)
+
+
+class TicketFilter(TicketCustomerFilter):
+    """Agents' filters: the customers' plus team, assignee, tag and the SLA columns."""
+
+    sla_state = _choices(SlaState.choices, _("SLA state (several allowed)"))
+    team = django_filters.NumberFilter(field_name="team_id", label=_("Team id"))
+    assignee = django_filters.CharFilter(method="filter_assignee", label=_("Agent id, `me`, or `none` (unassigned)"))
+    tag = django_filters.CharFilter(method="filter_tag", label=_("Tag name"))
+    resolution_due_before = django_filters.IsoDateTimeFilter(field_name="resolution_due_at", lookup_expr="lte")
+    first_response_due_before = django_filters.IsoDateTimeFilter(field_name="first_response_due_at", lookup_expr="lte")
+
+    class Meta(TicketCustomerFilter.Meta):
+        pass
+
+    def filter_assignee(self, qs: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
+        value = value.strip().lower()
+        if value == "none":
+            return qs.unassigned()
+        if value == "me":
+            return qs.filter(assignee_id=self.request.user.pk)
+        if not value.isdigit() or len(value) > 10:
+            raise ValidationError({"assignee": [_("An agent id, `me` or `none`.")]})
+        return qs.filter(assignee_id=int(value))
+
+    def filter_tag(self, qs: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
+        # Tag names are stored lower-cased (tickets.services._tags); one tag per name, so no duplicates.
+        return qs.filter(tags__name=value.strip().lower())
