@@ -5,7 +5,7 @@
 
 Organizations, contacts, teams and agents go through bulk_create; tickets, messages and events
 are generated inside PostgreSQL with generate_series (minutes, not hours, for a million tickets).
-Status mix: ~20 % open work (new/open/pending/on hold), the rest solved/closed. Words are drawn
+Values are random (no accidental correlation between columns). Status mix: ~40 % open work (new/open/pending/on hold), the rest solved/closed. Words are drawn
 from English and Persian vocabularies so search has something real to find. Safe to run on an
 empty database only (it refuses when tickets exist, unless --append).
 """
@@ -146,16 +146,18 @@ def seed_tickets(count: int, messages: int) -> None:
                        CASE WHEN st IN ('new','open') THEN up + interval '3 hours' END
                 FROM (
                     SELECT g,
-                        ({words})[1 + (g * 7) %% {len(WORDS)}] || ' ' || ({words})[1 + (g * 13) %% {len(WORDS)}] || ' '
-                            || ({words})[1 + (g * 31) %% {len(WORDS)}] || ' #' || g AS subj,
-                        (ARRAY['new','open','pending','on_hold','solved','solved','solved','closed','closed','closed'])[1 + (g * 7919) %% 10] AS st,
-                        (ARRAY['low','normal','normal','high','urgent'])[1 + (g * 104729) %% 5] AS pr,
-                        (ARRAY['portal','email','email','phone','api'])[1 + (g * 31) %% 5] AS ch,
-                        {cmin} + (g * 2654435761) %% ({cmax} - {cmin} + 1) AS contact_id,
-                        (%s::bigint[])[1 + g %% array_length(%s::bigint[], 1)] AS t,
-                        CASE WHEN g %% 4 = 0 THEN NULL ELSE (%s::bigint[])[1 + g %% array_length(%s::bigint[], 1)] END AS a,
-                        now() - ((g %% 720) || ' days')::interval - ((g %% 1440) || ' minutes')::interval AS cr,
-                        now() - ((g %% 30) || ' days')::interval - ((g * 17 %% 1440) || ' minutes')::interval AS up
+                        ({words})[1 + floor(random() * {len(WORDS)})::int] || ' '
+                            || ({words})[1 + floor(random() * {len(WORDS)})::int] || ' '
+                            || ({words})[1 + floor(random() * {len(WORDS)})::int] || ' #' || g AS subj,
+                        (ARRAY['new','open','pending','on_hold','solved','solved','solved','closed','closed','closed'])[1 + floor(random() * 10)::int] AS st,
+                        (ARRAY['low','normal','normal','high','urgent'])[1 + floor(random() * 5)::int] AS pr,
+                        (ARRAY['portal','email','email','phone','api'])[1 + floor(random() * 5)::int] AS ch,
+                        {cmin} + floor(random() * ({cmax} - {cmin} + 1))::bigint AS contact_id,
+                        (%s::bigint[])[1 + floor(random() * array_length(%s::bigint[], 1))::int] AS t,
+                        CASE WHEN random() < 0.25 THEN NULL
+                             ELSE (%s::bigint[])[1 + floor(random() * array_length(%s::bigint[], 1))::int] END AS a,
+                        now() - random() * interval '720 days' AS cr,
+                        now() - random() * interval '30 days' AS up
                     FROM generate_series(1::bigint, %s::bigint) AS g
                 ) s JOIN customers_contact c ON c.id = s.contact_id
                 """,

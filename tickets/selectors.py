@@ -35,6 +35,7 @@ def ticket_list_for(*, user: User) -> QuerySet[Ticket]:
         ticket_base_for(user=user)
         .select_related("requester", "organization", "team", "assignee")
         .prefetch_related("tags")
+        .defer("search_document", "search_vector")  # big, and only the search filter reads them
     )
 
 
