@@ -216,6 +216,8 @@ SPECTACULAR_SETTINGS = {
         "TicketLinkKindEnum": "tickets.models.TicketLink.Kind",
         "ChannelEnum": "tickets.models.Channel",
         "PriorityEnum": "helpdesk.models.Priority",
+        "ArticleStatusEnum": "knowledgebase.models.Status",
+        "ArticleVisibilityEnum": "knowledgebase.models.Visibility",
     },
 }
 

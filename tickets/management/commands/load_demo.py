@@ -4,6 +4,7 @@ from django.db import transaction
 
 from customers import demo as customers_demo
 from helpdesk import demo as core_demo
+from knowledgebase import demo as kb_demo
 from tickets import demo as tickets_demo
 
 LOGINS = [
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             core_demo.load()
             customers_demo.load()
+            kb_demo.load()
             created = tickets_demo.load()
         if created:
             self.stdout.write(f"Created {created} demo tickets.")

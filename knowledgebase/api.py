@@ -1,0 +1,418 @@
+"""Knowledge-base API under /api/v1/kb/: read for everyone under visibility, writes for agents."""
+
+from django.db import transaction
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, permissions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from customers.models import Product
+
+from . import selectors, services
+from .models import Article, ArticleFeedback, ArticleRevision, Category, Status, Visibility
+
+
+class ReadAnyoneWriteAgents(permissions.BasePermission):
+    """Reading is scoped by the selectors (the public sees public articles); writing needs an agent."""
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return bool(request.user and request.user.is_authenticated and request.user.is_agent)
+
+
+class IsAgent(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.is_agent)
+
+
+def _user(request):
+    return request.user if request.user.is_authenticated else None
+
+
+# --- Categories ---------------------------------------------------------------------------------
+
+
+class CategoryOutput(serializers.ModelSerializer):
+    article_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Category
+        fields = ["id", "name", "slug", "description", "parent", "order", "language", "article_count"]
+
+
+class CategoryInput(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    slug = serializers.SlugField(max_length=80, required=False, allow_blank=True, allow_unicode=True)
+    description = serializers.CharField(required=False, allow_blank=True)
+    parent = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all(), required=False, allow_null=True)
+    order = serializers.IntegerField(min_value=0, max_value=32767, required=False)
+    language = serializers.ChoiceField(
+        choices=[("", "")] + list(Category._meta.get_field("language").choices), required=False, allow_blank=True
+    )
+
+
+class CategoryListView(generics.ListCreateAPIView):
+    """Categories with the number of articles you may read in each."""
+
+    permission_classes = [ReadAnyoneWriteAgents]
+    serializer_class = CategoryOutput
+    ordering_fields = ["order", "name", "id"]
+
+    def get_queryset(self):
+        return selectors.category_list_for(user=_user(self.request), language=self.request.query_params.get("language"))
+
+    @extend_schema(request=CategoryInput, responses={201: CategoryOutput})
+    def post(self, request):
+        data = CategoryInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        category = services.category_create(actor=request.user, **data.validated_data)
+        return Response(CategoryOutput(self._annotated(category)).data, status=status.HTTP_201_CREATED)
+
+    def _annotated(self, category):
+        return selectors.category_list_for(user=self.request.user).get(pk=category.pk)
+
+
+class CategoryDetailView(generics.RetrieveAPIView):
+    permission_classes = [ReadAnyoneWriteAgents]
+    serializer_class = CategoryOutput
+
+    def get_queryset(self):
+        return selectors.category_list_for(user=_user(self.request))
+
+    @extend_schema(request=CategoryInput, responses={200: CategoryOutput})
+    def patch(self, request, pk):
+        category = self.get_object()
+        data = CategoryInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        services.category_update(actor=request.user, category=category, **data.validated_data)
+        return Response(CategoryOutput(self.get_queryset().get(pk=pk)).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk):
+        services.category_delete(actor=request.user, category=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Articles -----------------------------------------------------------------------------------
+
+
+class ArticleOutput(serializers.ModelSerializer):
+    tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "title",
+            "slug",
+            "summary",
+            "body",
+            "body_html",
+            "category",
+            "language",
+            "tags",
+            "visibility",
+            "status",
+            "url",
+            "created_at",
+            "updated_at",
+            "published_at",
+        ]
+
+    def get_url(self, article) -> str:
+        request = self.context.get("request")
+        path = article.get_absolute_url()
+        return request.build_absolute_uri(path) if request else path
+
+
+class ArticleDetailOutput(ArticleOutput):
+    products = serializers.SerializerMethodField()
+    related = serializers.SerializerMethodField()
+    translation = serializers.SerializerMethodField()
+
+    class Meta(ArticleOutput.Meta):
+        fields = [*ArticleOutput.Meta.fields, "products", "related", "translation"]
+
+    def get_products(self, article) -> list[int]:
+        return [p.pk for p in article.products.all()]
+
+    def get_related(self, article) -> list[int]:
+        user = self.context["user"]
+        return list(selectors.article_related_for(user=user, article=article).values_list("pk", flat=True))
+
+    def get_translation(self, article) -> int | None:
+        other = article.translation
+        return other.pk if other is not None and other.is_visible_to(self.context["user"]) else None
+
+
+class ArticleInput(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    slug = serializers.CharField(max_length=220, required=False, allow_blank=True)
+    summary = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    body = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all(), required=False, allow_null=True)
+    language = serializers.ChoiceField(choices=Article._meta.get_field("language").choices, required=False)
+    tags = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    products = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all(), many=True, required=False)
+    related = serializers.PrimaryKeyRelatedField(queryset=Article.objects.all(), many=True, required=False)
+    translation = serializers.PrimaryKeyRelatedField(queryset=Article.objects.all(), required=False, allow_null=True)
+
+
+def _filters(params) -> dict:
+    keys = ("category", "language", "status", "visibility", "tag", "product", "q")
+    return {key: params.get(key) for key in keys if params.get(key)}
+
+
+def _detail(request, article_id: int) -> dict:
+    user = _user(request)
+    article = selectors.article_detail_for(user=user, article_id=article_id)
+    return ArticleDetailOutput(article, context={"request": request, "user": user}).data
+
+
+class ArticleListView(generics.ListCreateAPIView):
+    """Articles you may read (agents: all, with `status`/`visibility` filters); agents create drafts."""
+
+    permission_classes = [ReadAnyoneWriteAgents]
+    serializer_class = ArticleOutput
+    ordering_fields = ["title", "updated_at", "published_at", "id"]
+    ordering = ["-updated_at", "id"]
+
+    def get_queryset(self):
+        return selectors.article_list_for(user=_user(self.request), filters=_filters(self.request.query_params))
+
+    @extend_schema(request=ArticleInput, responses={201: ArticleDetailOutput})
+    def post(self, request):
+        data = ArticleInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        wanted_status = fields.pop("status", Status.DRAFT)
+        translation = fields.pop("translation", None)
+        with transaction.atomic():
+            article = services.article_create(author=request.user, **fields)
+            if translation is not None:
+                services.article_link_translation(article=article, translation=translation, actor=request.user)
+            if wanted_status != Status.DRAFT:
+                services.article_change_status(article=article, actor=request.user, status=wanted_status)
+        return Response(_detail(request, article.pk), status=status.HTTP_201_CREATED)
+
+
+class ArticleDetailView(APIView):
+    permission_classes = [ReadAnyoneWriteAgents]
+
+    @extend_schema(responses={200: ArticleDetailOutput})
+    def get(self, request, pk):
+        return Response(_detail(request, pk))
+
+    @extend_schema(request=ArticleInput, responses={200: ArticleDetailOutput})
+    def patch(self, request, pk):
+        article = selectors.article_get_for(user=request.user, article_id=pk)
+        data = ArticleInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        new_status = fields.pop("status", None)
+        with transaction.atomic():
+            if fields:
+                services.article_update(article=article, actor=request.user, **fields)
+            if new_status:
+                services.article_change_status(article=article, actor=request.user, status=new_status)
+        return Response(_detail(request, pk))
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk):
+        article = selectors.article_get_for(user=request.user, article_id=pk)
+        services.article_delete(article=article, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RevisionOutput(serializers.ModelSerializer):
+    author = serializers.StringRelatedField()
+
+    class Meta:
+        model = ArticleRevision
+        fields = ["id", "number", "author", "created_at", "changed_fields", "note", "snapshot"]
+
+
+class RevisionListView(generics.ListAPIView):
+    """Every save of an article (agents only)."""
+
+    permission_classes = [IsAgent]
+    serializer_class = RevisionOutput
+    ordering_fields = ["number"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ArticleRevision.objects.none()
+        article = selectors.article_get_for(user=self.request.user, article_id=self.kwargs["pk"])
+        return selectors.revision_list_for(user=self.request.user, article=article)
+
+
+class RevisionDetailView(APIView):
+    permission_classes = [IsAgent]
+
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "ArticleRevisionDiff",
+                {"revision": RevisionOutput(), "diff": serializers.ListField(child=serializers.DictField())},
+            )
+        }
+    )
+    def get(self, request, pk, revision_id):
+        article = selectors.article_get_for(user=request.user, article_id=pk)
+        revision = selectors.revision_get_for(user=request.user, article=article, revision_id=revision_id)
+        diffs = selectors.revision_diff(revision=revision, previous=selectors.revision_previous(revision=revision))
+        return Response(
+            {
+                "revision": RevisionOutput(revision).data,
+                "diff": [{"field": d.field, "label": d.label, "lines": [[k, t] for k, t in d.lines]} for d in diffs],
+            }
+        )
+
+
+class RevisionRestoreView(APIView):
+    permission_classes = [IsAgent]
+
+    @extend_schema(request=None, responses={200: ArticleDetailOutput})
+    def post(self, request, pk, revision_id):
+        article = selectors.article_get_for(user=request.user, article_id=pk)
+        revision = selectors.revision_get_for(user=request.user, article=article, revision_id=revision_id)
+        services.article_restore_revision(article=article, revision=revision, actor=request.user)
+        return Response(_detail(request, pk))
+
+
+class FeedbackOutput(serializers.ModelSerializer):
+    user = serializers.StringRelatedField()
+
+    class Meta:
+        model = ArticleFeedback
+        fields = ["id", "helpful", "comment", "user", "created_at", "resolved_at"]
+
+
+class FeedbackInput(serializers.Serializer):
+    helpful = serializers.BooleanField()
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class FeedbackView(APIView):
+    """GET: all feedback (agents) or your own vote; POST: vote (one per person, a new vote replaces it)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={200: FeedbackOutput(many=True)})
+    def get(self, request, pk):
+        article = selectors.article_get_for(user=request.user, article_id=pk)
+        if request.user.is_agent:
+            rows = selectors.feedback_list_for(user=request.user, article=article)
+        else:
+            vote = selectors.article_vote_of(user=request.user, article=article)
+            rows = [vote] if vote else []
+        return Response(FeedbackOutput(rows, many=True).data)
+
+    @extend_schema(request=FeedbackInput, responses={201: FeedbackOutput})
+    def post(self, request, pk):
+        article = selectors.article_get_for(user=request.user, article_id=pk)
+        data = FeedbackInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        vote = services.article_vote(article=article, user=request.user, **data.validated_data)
+        return Response(FeedbackOutput(vote).data, status=status.HTTP_201_CREATED)
+
+
+class SearchHitOutput(ArticleOutput):
+    snippet = serializers.SerializerMethodField()
+
+    class Meta(ArticleOutput.Meta):
+        fields = [f for f in ArticleOutput.Meta.fields if f not in ("body", "body_html")] + ["snippet"]
+
+    def get_snippet(self, article) -> str:
+        return str(self.context["snippets"][article.pk])
+
+
+_Q = OpenApiParameter("q", str, required=True)
+_LANG = OpenApiParameter("language", str, required=False)
+
+
+class ArticleSearchView(APIView):
+    """Ranked full-text search; `snippet` is HTML with <mark> around matches (all else escaped)."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(parameters=[_Q, _LANG, OpenApiParameter("limit", int)], responses={200: SearchHitOutput(many=True)})
+    def get(self, request):
+        query = request.query_params.get("q", "")[:200]
+        try:
+            limit = max(1, min(int(request.query_params.get("limit", 20)), 50))
+        except ValueError:
+            limit = 20
+        hits = selectors.article_search_for(
+            user=_user(request), query=query, language=request.query_params.get("language"), limit=limit
+        )
+        if query.strip() and not hits:
+            services.search_gap_record(query=query)
+        context = {"request": request, "snippets": {h.article.pk: h.snippet for h in hits}}
+        return Response(
+            {"query": query, "results": SearchHitOutput([h.article for h in hits], many=True, context=context).data}
+        )
+
+
+class SuggestionOutput(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Article
+        fields = ["id", "title", "summary", "url"]
+
+    def get_url(self, article) -> str:
+        return self.context["request"].build_absolute_uri(article.get_absolute_url())
+
+
+class ArticleSuggestView(APIView):
+    """As-you-type suggestions (the portal's new-request form); published articles you may read."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(parameters=[_Q, _LANG], responses={200: SuggestionOutput(many=True)})
+    def get(self, request):
+        items = selectors.article_suggestions_for(
+            user=_user(request),
+            query=request.query_params.get("q", "")[:200],
+            language=request.query_params.get("language"),
+        )
+        return Response({"results": SuggestionOutput(items, many=True, context={"request": request}).data})
+
+
+class ReplyTextView(APIView):
+    """What to insert into a ticket reply: `mode=link` (default) or `mode=text` (agents only)."""
+
+    permission_classes = [IsAgent]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("mode", str, enum=["link", "text"])],
+        responses={200: inline_serializer("ArticleReplyText", {"text": serializers.CharField()})},
+    )
+    def get(self, request, pk):
+        article = selectors.article_get_for(user=request.user, article_id=pk)
+        mode = request.query_params.get("mode", "link")
+        if mode not in ("link", "text"):
+            raise Http404
+        return Response({"text": selectors.article_reply_text(article=article, mode=mode)})
+
+
+class ArticleSearchNoSlashView(ArticleSearchView):
+    """`/articles/search` without the slash (as the portal calls it); documented once, with the slash."""
+
+    @extend_schema(exclude=True)
+    def get(self, request):
+        return super().get(request)
+
+
+class ArticleSuggestNoSlashView(ArticleSuggestView):
+    """`/articles/suggest?q=` as the portal and the new-request form call it."""
+
+    @extend_schema(exclude=True)
+    def get(self, request):
+        return super().get(request)

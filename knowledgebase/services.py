@@ -1,0 +1,448 @@
+"""Every write of the knowledge base. Keyword-only functions; pages, API, admin and demo call them."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Product
+from helpdesk.text import normalize_text
+
+from . import search
+from .exceptions import ArticleInvalidTransition
+from .models import (
+    TRANSITIONS,
+    Article,
+    ArticleFeedback,
+    ArticleRevision,
+    ArticleTag,
+    ArticleViewDaily,
+    Category,
+    SearchGap,
+    Status,
+    Visibility,
+)
+from .rendering import html_to_text, render_markdown
+
+# Fields an edit may change; each save compares the snapshot of these to the previous revision.
+CONTENT_FIELDS = ("title", "slug", "summary", "body", "category", "language", "tags", "visibility", "products")
+_UNSET = object()
+
+
+def _require_agent(actor) -> None:
+    if actor is None or not actor.is_authenticated or not actor.is_agent:
+        raise PermissionDenied
+
+
+# --- Categories ---------------------------------------------------------------------------------
+
+
+def _check_category_parent(*, category: Category | None, parent: Category | None) -> None:
+    if parent is None:
+        return
+    if parent.parent_id is not None:
+        raise ValidationError({"parent": _("Sub-categories cannot have sub-categories of their own.")})
+    if category is not None and category.pk:
+        if parent.pk == category.pk:
+            raise ValidationError({"parent": _("A category cannot be its own parent.")})
+        if category.children.exists():
+            raise ValidationError({"parent": _("A category with sub-categories cannot become a sub-category.")})
+
+
+def _unique_slug(model, base: str, *, exclude_pk=None, fallback: str = "item") -> str:
+    base = (slugify(base, allow_unicode=True) or fallback)[:70]
+    slug, n = base, 2
+    taken = model.objects.exclude(pk=exclude_pk) if exclude_pk else model.objects.all()
+    while taken.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def category_create(
+    *,
+    actor,
+    name: str,
+    description: str = "",
+    parent: Category | None = None,
+    order: int = 0,
+    language: str = "",
+    slug: str = "",
+) -> Category:
+    """A new category (or sub-category, one level deep)."""
+    _require_agent(actor)
+    _check_category_parent(category=None, parent=parent)
+    if slug and Category.objects.filter(slug=slug).exists():
+        raise ValidationError({"slug": _("This slug is already used.")})
+    category = Category(
+        name=name,
+        description=description,
+        parent=parent,
+        order=order,
+        language=language,
+        slug=slug or _unique_slug(Category, name, fallback="category"),
+    )
+    category.full_clean()
+    category.save()
+    return category
+
+
+def category_update(*, actor, category: Category, **fields) -> Category:
+    """Change name, description, parent, order, language or slug."""
+    _require_agent(actor)
+    if "parent" in fields:
+        _check_category_parent(category=category, parent=fields["parent"])
+    if fields.get("slug") and Category.objects.exclude(pk=category.pk).filter(slug=fields["slug"]).exists():
+        raise ValidationError({"slug": _("This slug is already used.")})
+    for name, value in fields.items():
+        setattr(category, name, value)
+    category.full_clean()
+    category.save()
+    return category
+
+
+def category_delete(*, actor, category: Category) -> None:
+    """Delete an empty category; its articles would otherwise lose their place silently."""
+    _require_agent(actor)
+    if category.children.exists() or category.articles.exists():
+        raise ValidationError(_("Only an empty category can be deleted."))
+    category.delete()
+
+
+# --- Articles -----------------------------------------------------------------------------------
+
+
+def _tags(names: Iterable[str]) -> list[ArticleTag]:
+    clean = []
+    for name in names:
+        name = " ".join(str(name).split())[:60]
+        if name and name.casefold() not in {c.casefold() for c in clean}:
+            clean.append(name)
+    tags = []
+    for name in clean:
+        tag = ArticleTag.objects.filter(name__iexact=name).first() or ArticleTag.objects.create(name=name)
+        tags.append(tag)
+    return tags
+
+
+def _snapshot(article: Article) -> dict:
+    return {
+        "title": article.title,
+        "slug": article.slug,
+        "summary": article.summary,
+        "body": article.body,
+        "category": article.category_id,
+        "category_name": article.category.name if article.category_id else "",
+        "language": article.language,
+        "tags": sorted(t.name for t in article.tags.all()),
+        "visibility": article.visibility,
+        "status": article.status,
+        "products": sorted(article.products.values_list("pk", flat=True)),
+    }
+
+
+def _record_revision(*, article: Article, actor, note: str = "") -> ArticleRevision | None:
+    """Keep this save as a revision, naming the fields that changed; nothing changed → no revision."""
+    snapshot = _snapshot(article)
+    previous = article.revisions.order_by("-number").first()
+    if previous is None:
+        changed = [f for f in (*CONTENT_FIELDS, "status") if snapshot.get(f) not in ("", [], None)]
+        number = 1
+    else:
+        changed = [f for f in (*CONTENT_FIELDS, "status") if previous.snapshot.get(f) != snapshot.get(f)]
+        if not changed and not note:
+            return None
+        number = previous.number + 1
+    return ArticleRevision.objects.create(
+        article=article, number=number, author=actor, changed_fields=changed, note=note, snapshot=snapshot
+    )
+
+
+def _refresh_derived(article: Article) -> None:
+    """Sanitized HTML, plain text and the normalised search columns, from the Markdown source."""
+    article.body_html = render_markdown(article.body)
+    article.body_text = html_to_text(article.body_html)
+    article.search_title = normalize_text(article.title)[:200]
+    article.search_summary = normalize_text(article.summary)
+    article.search_body = normalize_text(article.body_text)
+
+
+def _save(article: Article) -> None:
+    _refresh_derived(article)
+    article.updated_at = timezone.now()
+    article.full_clean(exclude=["slug", "translation", "author"])
+    article.save()
+    search.refresh_vectors(Article.objects.filter(pk=article.pk))
+
+
+def _check_slug(slug: str, *, exclude_pk=None) -> None:
+    if Article.objects.exclude(pk=exclude_pk).filter(slug=slug).exists():
+        raise ValidationError({"slug": _("This slug is already used by another article.")})
+
+
+@transaction.atomic
+def article_create(
+    *,
+    author,
+    title: str,
+    body: str = "",
+    summary: str = "",
+    language: str = "en",
+    category: Category | None = None,
+    tags: Iterable[str] = (),
+    visibility: str = Visibility.PUBLIC,
+    products: Iterable[Product] = (),
+    related: Iterable[Article] = (),
+    slug: str = "",
+    note: str = "",
+) -> Article:
+    """A new draft, kept as revision 1."""
+    _require_agent(author)
+    if slug:
+        _check_slug(slug)
+    article = Article(
+        title=title,
+        body=body,
+        summary=summary,
+        language=language,
+        category=category,
+        visibility=visibility,
+        status=Status.DRAFT,
+        author=author,
+        slug=slug or _unique_slug(Article, title, fallback="article"),
+    )
+    _save(article)
+    article.tags.set(_tags(tags))
+    article.products.set(list(products))
+    article.related.set([a for a in related if a.pk != article.pk])
+    _record_revision(article=article, actor=author, note=note)
+    return article
+
+
+def article_create_draft(
+    *, author, title: str, body: str, summary: str = "", language: str, category=None, source_note: str = ""
+) -> Article:
+    """A draft prefilled from elsewhere (the tickets app: "create article from this ticket").
+
+    Internal until someone reviews it, so a customer's question never leaks by accident.
+    `source_note` (e.g. "From ticket #42") is kept on the first revision.
+    """
+    return article_create(
+        author=author,
+        title=title,
+        body=body,
+        summary=summary,
+        language=language,
+        category=category,
+        visibility=Visibility.INTERNAL,
+        note=source_note[:200],
+    )
+
+
+@transaction.atomic
+def article_update(
+    *,
+    article: Article,
+    actor,
+    title=_UNSET,
+    slug=_UNSET,
+    summary=_UNSET,
+    body=_UNSET,
+    category=_UNSET,
+    language=_UNSET,
+    visibility=_UNSET,
+    tags=_UNSET,
+    products=_UNSET,
+    related=_UNSET,
+    translation=_UNSET,
+    note: str = "",
+) -> Article:
+    """Edit an article's content; the save is kept as a revision naming what changed."""
+    _require_agent(actor)
+    simple = {
+        "title": title,
+        "summary": summary,
+        "body": body,
+        "category": category,
+        "language": language,
+        "visibility": visibility,
+    }
+    for name, value in simple.items():
+        if value is not _UNSET:
+            setattr(article, name, value)
+    if slug is not _UNSET and slug and slug != article.slug:
+        _check_slug(slug, exclude_pk=article.pk)
+        article.slug = slug
+    _save(article)
+    if tags is not _UNSET:
+        article.tags.set(_tags(tags))
+    if products is not _UNSET:
+        article.products.set(list(products))
+    if related is not _UNSET:
+        article.related.set([a for a in related if a.pk != article.pk])
+    if translation is not _UNSET:
+        _link_translation(article=article, translation=translation)
+    _record_revision(article=article, actor=actor, note=note)
+    return article
+
+
+def _link_translation(*, article: Article, translation: Article | None) -> None:
+    old = article.translation
+    if translation is not None:
+        if translation.pk == article.pk or translation.language == article.language:
+            raise ValidationError({"translation": _("A translation must be another article in another language.")})
+        # One partner each: whatever either was linked to before is unlinked.
+        Article.objects.filter(translation__in=[article, translation]).exclude(
+            pk__in=[article.pk, translation.pk]
+        ).update(translation=None)
+        Article.objects.filter(pk=translation.pk).update(translation=article)
+    if old is not None and (translation is None or old.pk != translation.pk):
+        Article.objects.filter(pk=old.pk, translation=article).update(translation=None)
+    Article.objects.filter(pk=article.pk).update(translation=translation)
+    article.translation = translation
+
+
+def article_link_translation(*, article: Article, translation: Article | None, actor) -> Article:
+    """Link two articles as translations of each other (both sides), or unlink with None."""
+    _require_agent(actor)
+    with transaction.atomic():
+        _link_translation(article=article, translation=translation)
+    return article
+
+
+@transaction.atomic
+def article_change_status(*, article: Article, actor, status: str) -> Article:
+    """The only writer of `status`, checked against models.TRANSITIONS; kept as a revision."""
+    _require_agent(actor)
+    if status == article.status:
+        return article
+    if status not in TRANSITIONS.get(article.status, ()):
+        raise ArticleInvalidTransition(
+            _("An article cannot go from %(old)s to %(new)s.")
+            % {"old": Status(article.status).label, "new": Status(status).label if status in Status else status}
+        )
+    if status == Status.PUBLISHED and not (article.title.strip() and article.body.strip()):
+        raise ValidationError(_("An article needs a title and a body before it is published."))
+    article.status = status
+    article.updated_at = timezone.now()
+    fields = ["status", "updated_at"]
+    if status == Status.PUBLISHED:
+        article.published_at = article.updated_at
+        fields.append("published_at")
+    article.save(update_fields=fields)
+    _record_revision(article=article, actor=actor)
+    return article
+
+
+def article_submit_for_review(*, article: Article, actor) -> Article:
+    return article_change_status(article=article, actor=actor, status=Status.REVIEW)
+
+
+def article_publish(*, article: Article, actor) -> Article:
+    return article_change_status(article=article, actor=actor, status=Status.PUBLISHED)
+
+
+def article_archive(*, article: Article, actor) -> Article:
+    return article_change_status(article=article, actor=actor, status=Status.ARCHIVED)
+
+
+@transaction.atomic
+def article_restore_revision(*, article: Article, revision: ArticleRevision, actor) -> Article:
+    """Bring back an older revision's content (not its status) as a new revision."""
+    _require_agent(actor)
+    if revision.article_id != article.pk:
+        raise ValidationError(_("That revision belongs to another article."))
+    data = revision.snapshot
+    category = Category.objects.filter(pk=data.get("category")).first() if data.get("category") else None
+    return article_update(
+        article=article,
+        actor=actor,
+        title=data.get("title", article.title),
+        summary=data.get("summary", ""),
+        body=data.get("body", ""),
+        category=category,
+        language=data.get("language", article.language),
+        visibility=data.get("visibility", article.visibility),
+        tags=data.get("tags", []),
+        products=Product.objects.filter(pk__in=data.get("products", [])),
+        note=str(_("Restored revision %(number)s")) % {"number": revision.number},
+    )
+
+
+def article_delete(*, article: Article, actor) -> None:
+    """Delete an article with its revisions, feedback and view counts."""
+    _require_agent(actor)
+    article.delete()
+
+
+def article_refresh_search(*, queryset) -> int:
+    """Recompute derived and search columns in bulk (after a data import)."""
+    count = 0
+    for article in queryset.iterator():
+        _refresh_derived(article)
+        article.save(update_fields=["body_html", "body_text", "search_title", "search_summary", "search_body"])
+        count += 1
+    search.refresh_vectors(queryset)
+    return count
+
+
+# --- Reading, feedback, gaps --------------------------------------------------------------------
+
+
+def article_record_view(*, article: Article, day=None) -> None:
+    """Count a page view in the daily table with one upsert; the article row is never written."""
+    table = ArticleViewDaily._meta.db_table
+    day = day or timezone.now().date()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (article_id, day, count) VALUES (%s, %s, 1) "  # noqa: S608 (table name from _meta)
+            f"ON CONFLICT (article_id, day) DO UPDATE SET count = {table}.count + 1",
+            [article.pk, day],
+        )
+
+
+def search_gap_record(*, query: str) -> None:
+    """Remember a search that found nothing, one row per normalised query (upsert)."""
+    normalised = normalize_text(query)[:200]
+    if not normalised:
+        return
+    table = SearchGap._meta.db_table
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (query, count, first_seen, last_seen) VALUES (%s, 1, %s, %s) "  # noqa: S608
+            f"ON CONFLICT (query) DO UPDATE SET count = {table}.count + 1, last_seen = excluded.last_seen",
+            [normalised, now, now],
+        )
+
+
+def search_gap_dismiss(*, actor, gap: SearchGap) -> None:
+    """Forget a gap once an article covers it."""
+    _require_agent(actor)
+    gap.delete()
+
+
+def article_vote(*, article: Article, user, helpful: bool, comment: str = "") -> ArticleFeedback:
+    """'Was this helpful?': one vote per person per article; voting again replaces the vote."""
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied
+    if not article.is_visible_to(user):
+        raise PermissionDenied
+    comment = comment.strip()[:2000]
+    feedback, _created = ArticleFeedback.objects.update_or_create(
+        article=article,
+        user=user,
+        defaults={"helpful": helpful, "comment": comment, "resolved_at": None, "created_at": timezone.now()},
+    )
+    return feedback
+
+
+def feedback_resolve(*, feedback: ArticleFeedback, actor) -> ArticleFeedback:
+    """Mark a feedback comment as handled, so it leaves the review queue."""
+    _require_agent(actor)
+    if feedback.resolved_at is None:
+        feedback.resolved_at = timezone.now()
+        feedback.save(update_fields=["resolved_at"])
+    return feedback

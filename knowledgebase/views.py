@@ -1,0 +1,333 @@
+"""Knowledge-base pages: the public KB under /kb/ and authoring for agents under /kb/manage/."""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from helpdesk.exceptions import DomainError
+
+from . import selectors, services
+from .forms import ArticleForm, FeedbackForm, ManageFilterForm, SearchForm, StatusForm
+from .models import TRANSITIONS, Status
+from .rendering import render_markdown
+
+SEARCH_PAGE_SIZE = 20
+CATEGORY_PAGE_SIZE = 50
+
+
+def _require_agent(request: HttpRequest) -> None:
+    if not (request.user.is_authenticated and request.user.is_agent):
+        raise Http404
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)
+
+
+# --- Public pages -------------------------------------------------------------------------------
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    language = translation.get_language()
+    return render(
+        request,
+        "knowledgebase/index.html",
+        {
+            "categories": selectors.category_tree_for(user=request.user, language=language),
+            "recent": selectors.article_recent_for(user=request.user, language=language),
+            "search_form": SearchForm(),
+        },
+    )
+
+
+@require_GET
+def category(request: HttpRequest, slug: str) -> HttpResponse:
+    current = selectors.category_get_for(user=request.user, slug=slug)
+    articles = list(selectors.article_category_page_for(user=request.user, category=current)[:CATEGORY_PAGE_SIZE])
+    return render(
+        request,
+        "knowledgebase/category.html",
+        {
+            "category": current,
+            "subcategories": [
+                c for c in selectors.category_children_for(user=request.user, category=current) if c.article_count
+            ],
+            "articles": articles,
+            "search_form": SearchForm(),
+        },
+    )
+
+
+@require_GET
+def article(request: HttpRequest, slug: str) -> HttpResponse:
+    item = selectors.article_page_for(user=request.user, slug=slug)
+    services.article_record_view(article=item)
+    vote = selectors.article_vote_of(user=request.user, article=item)
+    is_agent = request.user.is_authenticated and request.user.is_agent
+    return render(
+        request,
+        "knowledgebase/article.html",
+        {
+            "article": item,
+            "related": selectors.article_related_for(user=request.user, article=item),
+            "vote": vote,
+            "feedback_form": FeedbackForm(initial={"comment": vote.comment if vote else ""}),
+            "is_agent": is_agent,
+            "show_badges": is_agent and (item.status != Status.PUBLISHED or item.visibility != "public"),
+        },
+    )
+
+
+@require_POST
+def feedback(request: HttpRequest, slug: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.path)
+    item = selectors.article_page_for(user=request.user, slug=slug)
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        try:
+            services.article_vote(
+                article=item,
+                user=request.user,
+                helpful=form.cleaned_data["helpful"],
+                comment=form.cleaned_data["comment"],
+            )
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        messages.success(request, _("Thank you for your feedback."))
+    return redirect(item.get_absolute_url() + "#feedback")
+
+
+@require_GET
+def search_page(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    query, page, hits, has_next = "", 1, [], False
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        query = form.cleaned_data["q"].strip()
+        page = form.cleaned_data["page"] or 1
+        hits = selectors.article_search_for(
+            user=request.user, query=query, limit=SEARCH_PAGE_SIZE + 1, offset=(page - 1) * SEARCH_PAGE_SIZE
+        )
+        has_next = len(hits) > SEARCH_PAGE_SIZE
+        hits = hits[:SEARCH_PAGE_SIZE]
+        if not hits and page == 1:
+            services.search_gap_record(query=query)
+    return render(
+        request,
+        "knowledgebase/search.html",
+        {
+            "search_form": form,
+            "query": query,
+            "hits": hits,
+            "page": page,
+            "next_page": page + 1 if has_next else None,
+            "previous_page": page - 1 if page > 1 else None,
+        },
+    )
+
+
+@require_GET
+def suggest(request: HttpRequest) -> HttpResponse:
+    """The suggestions partial for htmx (portal form, KB search box): `?q=`, or a form's `?subject=`."""
+    query = (request.GET.get("q") or request.GET.get("subject") or "")[:200]
+    items = selectors.article_suggestions_for(user=request.user, query=query, language=request.GET.get("language"))
+    return render(request, "knowledgebase/_suggestions.html", {"suggestions": items, "query": query})
+
+
+@require_GET
+def sitemap(request: HttpRequest) -> HttpResponse:
+    """Public articles only, whoever asks."""
+    articles = selectors.sitemap_articles_for(user=request.user)
+    return render(
+        request,
+        "knowledgebase/sitemap.xml",
+        {"articles": articles, "base": request.build_absolute_uri("/").rstrip("/")},
+        content_type="application/xml",
+    )
+
+
+# --- Authoring (agents) -------------------------------------------------------------------------
+
+
+@require_GET
+def manage_list(request: HttpRequest) -> HttpResponse:
+    _require_agent(request)
+    form = ManageFilterForm(request.GET)
+    status = q = ""
+    if form.is_valid():
+        status, q = form.cleaned_data["status"], form.cleaned_data["q"]
+    articles = selectors.article_manage_list_for(user=request.user, status=status, q=q)[:200]
+    return render(
+        request,
+        "knowledgebase/manage/list.html",
+        {"articles": articles, "filter_form": form, "statuses": Status.choices, "current_status": status},
+    )
+
+
+def _save_article(request: HttpRequest, form: ArticleForm, article=None):
+    data = form.cleaned_data
+    fields = {
+        "title": data["title"],
+        "summary": data["summary"],
+        "body": data["body"],
+        "category": data["category"],
+        "language": data["language"],
+        "visibility": data["visibility"],
+        "tags": data["tags"],
+        "products": data["products"],
+        "related": data["related"],
+    }
+    if article is None:
+        created = services.article_create(author=request.user, slug=data["slug"], **fields)
+        if data["translation"]:
+            services.article_link_translation(article=created, translation=data["translation"], actor=request.user)
+        return created
+    if data["slug"]:
+        fields["slug"] = data["slug"]
+    return services.article_update(article=article, actor=request.user, translation=data["translation"], **fields)
+
+
+def manage_new(request: HttpRequest) -> HttpResponse:
+    _require_agent(request)
+    form = ArticleForm(request.POST or None, initial={"language": translation.get_language(), "visibility": "public"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = _save_article(request, form)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect("kb:manage_edit", pk=created.pk)
+    return render(request, "knowledgebase/manage/edit.html", {"form": form, "article": None})
+
+
+def manage_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_agent(request)
+    item = selectors.article_manage_get_for(user=request.user, article_id=pk)
+    form = ArticleForm(request.POST or None, article=item, initial=ArticleForm.initial_for(item))
+    if request.method == "POST" and form.is_valid():
+        try:
+            _save_article(request, form, item)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Article saved."))
+            return redirect("kb:manage_edit", pk=item.pk)
+    return render(
+        request,
+        "knowledgebase/manage/edit.html",
+        {
+            "form": form,
+            "article": item,
+            "next_statuses": [(s, Status(s).label) for s in TRANSITIONS[item.status]],
+            "views": selectors.article_view_total(article=item),
+        },
+    )
+
+
+@require_POST
+def manage_preview(request: HttpRequest) -> HttpResponse:
+    _require_agent(request)
+    return render(
+        request, "knowledgebase/manage/_preview.html", {"body_html": render_markdown(request.POST.get("body", ""))}
+    )
+
+
+@require_POST
+def manage_status(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_agent(request)
+    item = selectors.article_manage_get_for(user=request.user, article_id=pk)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.article_change_status(article=item, actor=request.user, status=form.cleaned_data["status"])
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        except DomainError as exc:
+            messages.error(request, str(exc.detail))
+        else:
+            messages.success(request, _("Status changed to %(status)s.") % {"status": item.get_status_display()})
+    return redirect("kb:manage_edit", pk=item.pk)
+
+
+@require_GET
+def manage_revisions(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_agent(request)
+    item = selectors.article_manage_get_for(user=request.user, article_id=pk)
+    revisions = selectors.revision_list_for(user=request.user, article=item)
+    return render(request, "knowledgebase/manage/revisions.html", {"article": item, "revisions": revisions})
+
+
+@require_GET
+def manage_revision(request: HttpRequest, pk: int, revision_id: int) -> HttpResponse:
+    _require_agent(request)
+    item = selectors.article_manage_get_for(user=request.user, article_id=pk)
+    revision = selectors.revision_get_for(user=request.user, article=item, revision_id=revision_id)
+    previous = selectors.revision_previous(revision=revision)
+    return render(
+        request,
+        "knowledgebase/manage/revision.html",
+        {
+            "article": item,
+            "revision": revision,
+            "previous": previous,
+            "diffs": selectors.revision_diff(revision=revision, previous=previous),
+        },
+    )
+
+
+@require_POST
+def manage_restore(request: HttpRequest, pk: int, revision_id: int) -> HttpResponse:
+    _require_agent(request)
+    item = selectors.article_manage_get_for(user=request.user, article_id=pk)
+    revision = selectors.revision_get_for(user=request.user, article=item, revision_id=revision_id)
+    try:
+        services.article_restore_revision(article=item, revision=revision, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("Revision %(number)s restored.") % {"number": revision.number})
+    return redirect("kb:manage_revisions", pk=item.pk)
+
+
+@require_GET
+def manage_review(request: HttpRequest) -> HttpResponse:
+    _require_agent(request)
+    articles = selectors.review_queue_for(user=request.user)[:100]
+    return render(request, "knowledgebase/manage/review.html", {"articles": articles})
+
+
+@require_POST
+def manage_feedback_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_agent(request)
+    item = selectors.feedback_get_for(user=request.user, feedback_id=pk)
+    services.feedback_resolve(feedback=item, actor=request.user)
+    messages.success(request, _("Comment marked as handled."))
+    return redirect("kb:manage_review")
+
+
+@require_GET
+def manage_gaps(request: HttpRequest) -> HttpResponse:
+    _require_agent(request)
+    gaps = selectors.search_gap_list_for(user=request.user)[:200]
+    return render(request, "knowledgebase/manage/gaps.html", {"gaps": gaps})
+
+
+@require_POST
+def manage_gap_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_agent(request)
+    gap = selectors.search_gap_get_for(user=request.user, gap_id=pk)
+    services.search_gap_dismiss(actor=request.user, gap=gap)
+    return redirect("kb:manage_gaps")
