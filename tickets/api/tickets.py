@@ -93,6 +93,40 @@ def _ticket_output(request: Request, ticket: Ticket) -> dict:
     return output(ticket, context={"request": request}).data
 
 
+LIST_COLUMNS = (
+    "id",
+    "subject",
+    "status",
+    "priority",
+    "type",
+    "channel",
+    "created_at",
+    "updated_at",
+    "solved_at",
+    "closed_at",
+    "first_responded_at",
+    "first_response_due_at",
+    "next_response_due_at",
+    "resolution_due_at",
+    "sla_state",
+    "contract_id",
+    "sla_policy_id",
+    "merged_into_id",
+    "requester__id",
+    "requester__full_name",
+    "requester__email",
+    "organization__id",
+    "organization__name",
+    "team__id",
+    "team__name",
+    "assignee__id",
+    "assignee__full_name",
+    "assignee__email",
+    "product__id",
+    "product__name",
+)
+
+
 class TicketListView(TicketsAPIView):
     """Tickets the user may see, newest activity first; open a ticket."""
 
@@ -112,7 +146,8 @@ class TicketListView(TicketsAPIView):
         return TicketOutput if _is_agent(self) else TicketCustomerOutput
 
     def get_queryset(self) -> QuerySet[Ticket]:
-        return selectors.ticket_list_for(user=self.request.user).select_related("product")
+        # Only the columns the list output shows: fewer bytes from PostgreSQL, lighter rows.
+        return selectors.ticket_list_for(user=self.request.user).select_related("product").only(*LIST_COLUMNS)
 
     @extend_schema(
         operation_id="tickets_list",
