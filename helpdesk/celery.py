@@ -10,6 +10,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 app = Celery("helpdesk")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(["tickets"], related_name="tasks_email")
 
 # The periodic schedule. Every entry selects due rows itself and claims them, so a second beat
 # running by mistake never makes anything happen twice.
@@ -23,6 +24,11 @@ app.conf.beat_schedule = {
     # every minute: SLA warnings, breaches and escalation steps that have come due
     "sla-sweep": {
         "task": "tickets.tasks.sla_sweep",
+        "schedule": 60.0,
+    },
+    # every minute: fetch mail of the IMAP mailboxes (each claimed, so two beats never fetch one twice)
+    "email-fetch": {
+        "task": "tickets.tasks_email.poll_mailboxes",
         "schedule": 60.0,
     },
     # every two minutes: re-send outbox mail a dead worker or a lost broker message left unsent

@@ -15,6 +15,7 @@ api_urlpatterns = [
     path("", include("helpdesk.api_urls")),
     path("", include("customers.api_urls")),
     path("", include("tickets.api_urls")),
+    path("", include("tickets.email.urls")),
     path("kb/", include("knowledgebase.api_urls")),
 ]
 

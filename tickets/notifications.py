@@ -17,7 +17,8 @@ from django.utils import timezone, translation
 
 from helpdesk.models import User
 
-from .models import Message, NotificationLog, Referral, Ticket
+from .email import outbound
+from .models import Channel, Message, NotificationLog, Referral, Ticket
 
 logger = logging.getLogger(__name__)
 CLAIM_TIMEOUT = timedelta(minutes=10)
@@ -33,7 +34,14 @@ def notification_queue(
     try:
         with transaction.atomic():
             row = NotificationLog.objects.create(
-                key=key[:200], recipient=recipient, template=template, ticket=ticket, context=context
+                key=key[:200],
+                recipient=recipient,
+                template=template,
+                ticket=ticket,
+                context=context,
+                # Chosen once, before the first attempt: a retry sends the same id, and a reply
+                # to it threads back (tickets.email.ingest looks it up).
+                message_id=outbound.new_message_id(),
             )
     except IntegrityError:
         return None  # already queued: exactly once
@@ -47,7 +55,21 @@ def _contact_language(ticket: Ticket) -> str:
     return ticket.requester.language or settings.LANGUAGE_CODE
 
 
+def _ack_allowed(*, ticket: Ticket, recipient: str) -> bool:
+    """Email tickets: at most HELPDESK_EMAIL_ACK_PER_HOUR acknowledgements per sender and hour,
+    so a sender (or a loop no header revealed) cannot make us mail them without end."""
+    if ticket.channel != Channel.EMAIL:
+        return True
+    limit = getattr(settings, "HELPDESK_EMAIL_ACK_PER_HOUR", 5)
+    since = timezone.now() - timedelta(hours=1)
+    sent = NotificationLog.objects.filter(recipient=recipient, created_at__gte=since, template="ticket_created").count()
+    return sent < limit
+
+
 def notify_ticket_created(*, ticket: Ticket, message: Message) -> None:
+    if not _ack_allowed(ticket=ticket, recipient=ticket.requester.email):
+        logger.info("acknowledgement for #%s to %s skipped: hourly limit reached", ticket.pk, ticket.requester.email)
+        return
     notification_queue(
         key=f"ack:{ticket.pk}",
         recipient=ticket.requester.email,
@@ -138,14 +160,19 @@ def _render(row: NotificationLog) -> EmailMultiAlternatives:
                 Referral.objects.select_related("to_team", "requested_by").filter(pk=context["referral"]).first()
             )
         data.update({k: v for k, v in context.items() if k not in ("message", "referral")})
-        subject = render_to_string(f"emails/{row.template}.subject.txt", data).strip().replace("\n", " ")
+        subject = render_to_string(f"emails/{row.template}.subject.txt", data)
         text = render_to_string(f"emails/{row.template}.txt", data)
         html = render_to_string(f"emails/{row.template}.html", data)
-    mail = EmailMultiAlternatives(subject=subject[:200], body=text, to=[row.recipient])
+    if not row.message_id:  # a row queued before Message-IDs were stored
+        row.message_id = outbound.new_message_id()
+        NotificationLog.objects.filter(pk=row.pk, message_id="").update(message_id=row.message_id)
+    mail = EmailMultiAlternatives(
+        subject=outbound.subject_with_tag(subject=subject, ticket=ticket),
+        body=text,
+        to=[outbound.header_safe(row.recipient)],
+    )
     mail.attach_alternative(html, "text/html")
-    mail.extra_headers["Auto-Submitted"] = "auto-generated"
-    if ticket is not None:
-        mail.extra_headers["X-Helpdesk-Ticket"] = str(ticket.pk)
+    mail.extra_headers.update(outbound.outbound_headers(row=row))
     return mail
 
 

@@ -1,0 +1,121 @@
+"""Fixtures of the email-channel tests: a mailbox, mail builders, a real SMTP server on loopback.
+
+Import the fixtures into a test module (`from tests.tickets.email_fixtures import ...`).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+import pytest
+from django.utils import timezone
+
+from tickets.models import Mailbox
+
+__all__ = ["mailbox", "smtp_server", "smtp_settings"]  # the fixtures; import helpers by name
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def make_mail(
+    *,
+    sender: str = "Carla <carla@acme.test>",
+    to: str = "Support <support@helpdesk.test>",
+    subject: str = "Printer on fire",
+    body: str = "It is on fire.",
+    message_id: str | None = None,
+    in_reply_to: str | None = None,
+    references: str | None = None,
+    cc: str | None = None,
+    html: str | None = None,
+    headers: dict[str, str] | None = None,
+    attachments: tuple = (),
+) -> bytes:
+    """One RFC 822 message as a mail client would send it. `attachments`: tuples of
+    (filename, bytes, maintype, subtype) or (filename, bytes, maintype, subtype, content_id)."""
+    mail = EmailMessage()
+    mail["From"] = sender
+    mail["To"] = to
+    if cc:
+        mail["Cc"] = cc
+    mail["Subject"] = subject
+    mail["Date"] = format_datetime(timezone.now())
+    mail["Message-ID"] = message_id or make_msgid(domain="customer.test")
+    if in_reply_to:
+        mail["In-Reply-To"] = in_reply_to
+    if references:
+        mail["References"] = references
+    for name, value in (headers or {}).items():
+        mail[name] = value
+    mail.set_content(body)
+    if html is not None:
+        mail.add_alternative(html, subtype="html")
+    for item in attachments:
+        filename, content, maintype, subtype, *rest = item
+        if rest:  # an inline image the HTML shows through cid:
+            html_part = mail.get_body(("html",))
+            html_part.add_related(content, maintype=maintype, subtype=subtype, cid=f"<{rest[0]}>", filename=filename)
+        else:
+            mail.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
+    return mail.as_bytes()
+
+
+def message_id_of(raw: bytes) -> str:
+    return str(message_from_bytes(raw, policy=policy.default)["Message-ID"])
+
+
+@pytest.fixture
+def mailbox(db, team):
+    return Mailbox.objects.create(name="Support", address="support@helpdesk.test", team=team)
+
+
+class _Sink:
+    """aiosmtpd handler keeping every message it is given."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        parsed = message_from_bytes(envelope.content, policy=policy.default)
+        with self.lock:
+            self.messages.append((envelope, parsed))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 (aiosmtpd); `.messages` holds (envelope, parsed mail)."""
+    from aiosmtpd.controller import Controller
+
+    sink = _Sink()
+    port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    sink.port = port
+    try:
+        yield sink
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_settings(settings, smtp_server):
+    """Django's SMTP backend pointed at the loopback server."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = smtp_server.port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 10
+    return smtp_server
