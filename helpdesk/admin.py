@@ -46,7 +46,7 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "lead", "email", "is_active"]
+    list_display = ["name", "slug", "lead", "email", "referral_target_minutes", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
     list_filter = ["is_active"]

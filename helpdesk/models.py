@@ -54,6 +54,12 @@ class Team(models.Model):
         related_name="led_teams",
     )
     is_active = models.BooleanField(_("active"), default=True)
+    referral_target_minutes = models.PositiveIntegerField(
+        _("referral answer target (business minutes)"),
+        null=True,
+        blank=True,
+        help_text=_("How long this team has to answer a referral; empty means the site default."),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -16,11 +16,11 @@ from customers.models import EscalationStep
 from helpdesk.models import Priority, User
 
 from . import events
-from .models import EventKind, Ticket, TicketEvent
+from .models import EventKind, Referral, Ticket, TicketEvent
 from .notifications import notification_queue
 from .sla_store import running_clocks, sla_refresh
 
-BATCH = 500
+BATCH = 2000  # due items one sweep takes; the rest wait for the next minute, in due order
 PRIORITY_UP = {Priority.LOW: Priority.NORMAL, Priority.NORMAL: Priority.HIGH, Priority.HIGH: Priority.URGENT}
 
 
@@ -37,8 +37,12 @@ def _recipients(ticket: Ticket) -> list[User | str]:
 
 
 def _notify(*, ticket: Ticket, template: str, key: str, context: dict, recipients: list) -> None:
+    seen = set()
     for recipient in recipients:
         email = recipient if isinstance(recipient, str) else recipient.email
+        if email.lower() in seen:
+            continue
+        seen.add(email.lower())
         language = (
             settings.LANGUAGE_CODE if isinstance(recipient, str) else (recipient.language or settings.LANGUAGE_CODE)
         )
@@ -183,8 +187,67 @@ def escalate_ticket(*, ticket_id: int, expected: datetime, now: datetime) -> boo
     return True
 
 
+def _referral_people(referral: Referral) -> list:
+    """The referring agent and the receiving team (its address, else its members)."""
+    people: list = [referral.requested_by] if referral.requested_by_id and referral.requested_by.is_active else []
+    team = referral.to_team
+    people += [team.email] if team.email else list(team.members.filter(is_active=True))
+    return people
+
+
+def referral_sweep(*, now: datetime) -> dict:
+    """Remind before a referral is due and escalate once it is overdue, each once (claimed)."""
+    window = timedelta(minutes=getattr(settings, "HELPDESK_REFERRAL_REMIND_MINUTES", 60))
+    reminded = overdue = 0
+    open_referrals = Referral.objects.filter(state=Referral.State.OPEN, due_at__isnull=False)
+    for referral_id in open_referrals.filter(
+        reminded_at__isnull=True, due_at__gt=now, due_at__lte=now + window
+    ).values_list("pk", flat=True)[:BATCH]:
+        with transaction.atomic():
+            if not Referral.objects.filter(pk=referral_id, reminded_at__isnull=True, state=Referral.State.OPEN).update(
+                reminded_at=now
+            ):
+                continue
+            referral = Referral.objects.select_related("ticket", "to_team", "requested_by").get(pk=referral_id)
+            _notify(
+                ticket=referral.ticket,
+                template="referral_reminder",
+                key=f"referral-reminder:{referral.pk}",
+                context={"referral": referral.pk},
+                recipients=_referral_people(referral),
+            )
+            reminded += 1
+    for referral_id in open_referrals.filter(escalated_at__isnull=True, due_at__lte=now).values_list("pk", flat=True)[
+        :BATCH
+    ]:
+        with transaction.atomic():
+            if not Referral.objects.filter(pk=referral_id, escalated_at__isnull=True, state=Referral.State.OPEN).update(
+                escalated_at=now
+            ):
+                continue
+            referral = Referral.objects.select_related("ticket", "to_team__lead", "requested_by").get(pk=referral_id)
+            lead = referral.to_team.lead
+            recipients = _referral_people(referral) + ([lead] if lead and lead.is_active else [])
+            _notify(
+                ticket=referral.ticket,
+                template="referral_overdue",
+                key=f"referral-overdue:{referral.pk}",
+                context={"referral": referral.pk},
+                recipients=recipients,
+            )
+            events.event_record(
+                ticket=referral.ticket,
+                kind=EventKind.ESCALATED,
+                actor=None,
+                data={"referral": referral.pk, "overdue": True, "team": referral.to_team.name},
+                at=now,
+            )
+            overdue += 1
+    return {"reminded": reminded, "overdue": overdue}
+
+
 def sla_sweep(*, now: datetime) -> dict:
-    """One pass: due SLA checks in the order they fell due, then due escalation steps."""
+    """One pass: due SLA checks in the order they fell due, then due escalation steps, then referrals."""
     checked = escalated = 0
     due = list(
         Ticket.objects.filter(sla_next_check_at__lte=now)
@@ -200,4 +263,4 @@ def sla_sweep(*, now: datetime) -> dict:
     )
     for pk, expected in steps:
         escalated += escalate_ticket(ticket_id=pk, expected=expected, now=now)
-    return {"checked": checked, "escalated": escalated}
+    return {"checked": checked, "escalated": escalated, **referral_sweep(now=now)}

@@ -201,6 +201,16 @@ def _set_status(*, ticket: Ticket, actor: User | None, status: str, now: datetim
     events.event_status_changed(ticket=ticket, actor=actor, old=old, new=status, at=now)
 
 
+def _transition(*, ticket: Ticket, actor: User | None, status: str, now: datetime, by_customer: bool = False) -> None:
+    """Check a status move against the table (InvalidTransition, a 409, when refused) and make it."""
+    if not can_transition(ticket.status, status, by_customer=by_customer):
+        raise InvalidTransition(
+            _("A ticket cannot go from %(old)s to %(new)s.")
+            % {"old": Status(ticket.status).label, "new": Status(status).label}
+        )
+    _set_status(ticket=ticket, actor=actor, status=status, now=now)
+
+
 @transaction.atomic
 def ticket_change_status(*, ticket: Ticket, actor: User | None, status: str, now: datetime | None = None) -> Ticket:
     """The only way a status changes: checked against tickets.transitions, evented, SLA recomputed.
@@ -214,12 +224,7 @@ def ticket_change_status(*, ticket: Ticket, actor: User | None, status: str, now
     if ticket.status == status:
         return ticket
     by_customer = actor is not None and not actor.is_agent
-    if not can_transition(ticket.status, status, by_customer=by_customer):
-        raise InvalidTransition(
-            _("A ticket cannot go from %(old)s to %(new)s.")
-            % {"old": Status(ticket.status).label, "new": Status(status).label}
-        )
-    _set_status(ticket=ticket, actor=actor, status=status, now=now)
+    _transition(ticket=ticket, actor=actor, status=status, now=now, by_customer=by_customer)
     ticket.updated_at = now
     if by_customer:
         ticket.last_customer_activity_at = now
@@ -294,26 +299,14 @@ def ticket_reply(
         data={"message": message.pk, "by": "agent" if from_agent else "customer"},
         at=now,
     )
+    status_before = ticket.status
     if from_agent:
         ticket.last_agent_activity_at = now
-        if not internal:
-            if ticket.first_responded_at is None:
-                ticket.first_responded_at = now
-            next_status = status or (Status.OPEN if ticket.status == Status.NEW else None)
-            if next_status and next_status != ticket.status:
-                if not can_transition(ticket.status, next_status):
-                    raise InvalidTransition(
-                        _("A ticket cannot go from %(old)s to %(new)s.")
-                        % {"old": Status(ticket.status).label, "new": Status(next_status).label}
-                    )
-                _set_status(ticket=ticket, actor=actor, status=next_status, now=now)
-        elif status and status != ticket.status:
-            if not can_transition(ticket.status, status):
-                raise InvalidTransition(
-                    _("A ticket cannot go from %(old)s to %(new)s.")
-                    % {"old": Status(ticket.status).label, "new": Status(status).label}
-                )
-            _set_status(ticket=ticket, actor=actor, status=status, now=now)
+        if not internal and ticket.first_responded_at is None:
+            ticket.first_responded_at = now
+        wanted = status or (Status.OPEN if not internal and ticket.status == Status.NEW else None)
+        if wanted and wanted != ticket.status:
+            _transition(ticket=ticket, actor=actor, status=wanted, now=now)
     elif not needs_review:
         ticket.last_customer_activity_at = now
         if ticket.status in (Status.PENDING, Status.SOLVED):
@@ -325,6 +318,8 @@ def ticket_reply(
     sla_refresh(ticket=ticket, now=now)
     if from_agent and not internal:
         notifications.notify_agent_reply(ticket=ticket, message=message)
+    if ticket.status == Status.SOLVED and status_before != Status.SOLVED:
+        notifications.notify_solved(ticket=ticket)
     return message
 
 

@@ -184,8 +184,9 @@ def sla_refresh(
 
 
 def referral_set_due(*, referral: Referral, now: datetime) -> None:
-    """A referral's due time: HELPDESK_REFERRAL_TARGET_MINUTES business minutes on the default calendar."""
-    minutes = getattr(settings, "HELPDESK_REFERRAL_TARGET_MINUTES", 480)
+    """A referral's due time: the receiving team's target (else HELPDESK_REFERRAL_TARGET_MINUTES) in
+    business minutes of the default policy's calendar."""
+    minutes = referral.to_team.referral_target_minutes or getattr(settings, "HELPDESK_REFERRAL_TARGET_MINUTES", 480)
     policy = SlaPolicy.objects.filter(is_default=True).select_related("calendar").first()
     if policy is None:
         referral.due_at = now + timedelta(minutes=minutes)

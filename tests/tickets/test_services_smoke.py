@@ -25,3 +25,15 @@ def test_a_ticket_lives_through_reply_solve_and_customer_reopen(agent, customer,
             services.ticket_change_status(ticket=ticket, actor=customer, status=Status.PENDING)
     kinds = list(ticket.events.values_list("kind", flat=True))
     assert kinds[0] == EventKind.CREATED and EventKind.STATUS_CHANGED in kinds
+
+
+@pytest.mark.django_db
+def test_solving_with_a_reply_sends_the_solved_mail_once(agent, customer, django_capture_on_commit_callbacks):
+    from tickets.models import NotificationLog
+
+    contact = Contact.objects.get(user=customer)
+    with django_capture_on_commit_callbacks(execute=False):
+        ticket = make_ticket(requester=contact, actor=customer)
+        services.ticket_reply(ticket=ticket, actor=agent, body="Fixed.", status=Status.SOLVED)
+        services.ticket_reply(ticket=ticket, actor=agent, body="Also: a note.", internal=True)
+    assert NotificationLog.objects.filter(ticket=ticket, template="ticket_solved").count() == 1

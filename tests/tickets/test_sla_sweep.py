@@ -132,3 +132,37 @@ def test_sweep_tasks_run_twice_on_a_real_worker_record_one_breach(celery_worker,
         "first_response",
         "resolution",
     ]
+
+
+def test_referral_gets_the_receiving_teams_target_and_is_reminded_then_escalated_once(ticket, agent, other_team, other_agent):
+    other_team.referral_target_minutes = 120
+    other_team.lead = other_agent
+    other_team.save()
+    start = ticket.created_at + timedelta(minutes=1)
+    referral = services.ticket_refer(ticket=ticket, actor=agent, to_team=other_team, note="Refund possible?", now=start)
+    referral.refresh_from_db()
+    assert referral.due_at == start + timedelta(minutes=120)  # the 24/7 default calendar
+
+    sla_sweep(now=start + timedelta(minutes=30))
+    assert not NotificationLog.objects.filter(key__startswith=f"referral-reminder:{referral.pk}").exists()
+    for minutes in (61, 62):
+        sla_sweep(now=start + timedelta(minutes=minutes))
+    reminders = NotificationLog.objects.filter(key__startswith=f"referral-reminder:{referral.pk}")
+    assert sorted(reminders.values_list("recipient", flat=True)) == sorted([agent.email, other_agent.email])
+
+    for minutes in (121, 125):
+        sla_sweep(now=start + timedelta(minutes=minutes))
+    overdue = TicketEvent.objects.filter(ticket=ticket, kind="escalated", data__referral=referral.pk)
+    assert overdue.count() == 1
+    assert NotificationLog.objects.filter(key__startswith=f"referral-overdue:{referral.pk}").count() == 2
+
+
+def test_answered_referral_is_neither_reminded_nor_escalated(ticket, agent, other_team):
+    start = ticket.created_at + timedelta(minutes=1)
+    referral = services.ticket_refer(ticket=ticket, actor=agent, to_team=other_team, note="Known issue?", now=start)
+    services.referral_answer(referral=referral, actor=agent, answer="Yes", now=start + timedelta(minutes=5))
+    sla_sweep(now=start + timedelta(days=2))
+    assert not NotificationLog.objects.filter(key__contains=f":{referral.pk}").exclude(key__startswith="referral-answered").filter(
+        key__startswith="referral-"
+    ).exclude(key__startswith=f"referral:{referral.pk}").exists()
+    assert not TicketEvent.objects.filter(ticket=ticket, kind="escalated").exists()
