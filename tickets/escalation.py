@@ -59,17 +59,23 @@ def _already(ticket: Ticket, kind: str, target: str, due: str) -> bool:
     return TicketEvent.objects.filter(ticket=ticket, kind=kind, field=target, data__due=due).exists()
 
 
-def sla_check_ticket(*, ticket_id: int, expected: datetime, now: datetime) -> bool:
+def sla_check_ticket(*, ticket_id: int, expected: datetime, now: datetime, cache: dict | None = None) -> bool:
     """Claim one ticket's due check and record its warnings/breaches; False if someone else had it."""
     with transaction.atomic():
-        claimed = Ticket.objects.filter(pk=ticket_id, sla_next_check_at=expected).update(sla_next_check_at=None)
-        if not claimed:
+        # The claim: lock the row only while it still shows the check we were asked to do; a
+        # second sweep skips a locked row and, once we commit, no longer matches the old moment.
+        ticket = (
+            Ticket.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("sla_policy", "assignee", "team", "requester")
+            .filter(pk=ticket_id, sla_next_check_at=expected)
+            .first()
+        )
+        if ticket is None:
             return False
-        ticket = Ticket.objects.select_related("sla_policy", "assignee", "team", "requester").get(pk=ticket_id)
         if not ticket.is_open:
-            sla_refresh(ticket=ticket, now=now, record_met=False, include_past=False)
+            sla_refresh(ticket=ticket, now=now, record_met=False, include_past=False, cache=cache)
             return True
-        result = sla_refresh(ticket=ticket, now=now, record_met=False, include_past=False)
+        result = sla_refresh(ticket=ticket, now=now, record_met=False, include_past=False, cache=cache)
         if result is None:
             return True
         for target, clock in running_clocks(result):
@@ -95,7 +101,7 @@ def sla_check_ticket(*, ticket_id: int, expected: datetime, now: datetime) -> bo
                 )
                 if ticket.sla_breached_at is None:
                     ticket.sla_breached_at = clock.due_at
-                    first = _step(ticket, 0)
+                    first = _step(ticket, 0, cache)
                     ticket.next_escalation_at = (
                         clock.due_at + timedelta(minutes=first.minutes_after_breach) if first else None
                     )
@@ -122,22 +128,29 @@ def sla_check_ticket(*, ticket_id: int, expected: datetime, now: datetime) -> bo
     return True
 
 
-def _step(ticket: Ticket, index: int) -> EscalationStep | None:
+def _step(ticket: Ticket, index: int, cache: dict | None = None) -> EscalationStep | None:
+    """The policy's escalation step number `index` (0-based), read once per sweep with `cache`."""
     if ticket.sla_policy_id is None:
         return None
-    steps = list(EscalationStep.objects.filter(policy_id=ticket.sla_policy_id).order_by("minutes_after_breach", "id"))
+    cache = {} if cache is None else cache
+    key = ("steps", ticket.sla_policy_id)
+    if key not in cache:
+        cache[key] = list(
+            EscalationStep.objects.filter(policy_id=ticket.sla_policy_id).order_by("minutes_after_breach", "id")
+        )
+    steps = cache[key]
     return steps[index] if index < len(steps) else None
 
 
-def escalate_ticket(*, ticket_id: int, expected: datetime, now: datetime) -> bool:
+def escalate_ticket(*, ticket_id: int, expected: datetime, now: datetime, cache: dict | None = None) -> bool:
     """Run the ticket's next escalation step once (claimed by its level and due moment)."""
     with transaction.atomic():
         ticket = Ticket.objects.select_related("team", "assignee", "sla_policy").filter(pk=ticket_id).first()
         if ticket is None:
             return False
         level = ticket.escalation_level
-        step = _step(ticket, level)
-        following = _step(ticket, level + 1)
+        step = _step(ticket, level, cache)
+        following = _step(ticket, level + 1, cache)
         next_at = (
             ticket.sla_breached_at + timedelta(minutes=following.minutes_after_breach)
             if following and ticket.sla_breached_at and ticket.is_open
@@ -249,18 +262,19 @@ def referral_sweep(*, now: datetime) -> dict:
 def sla_sweep(*, now: datetime) -> dict:
     """One pass: due SLA checks in the order they fell due, then due escalation steps, then referrals."""
     checked = escalated = 0
+    cache: dict = {}  # policy targets and calendars, read once per sweep
     due = list(
         Ticket.objects.filter(sla_next_check_at__lte=now)
         .order_by("sla_next_check_at")
         .values_list("pk", "sla_next_check_at")[:BATCH]
     )
     for pk, expected in due:
-        checked += sla_check_ticket(ticket_id=pk, expected=expected, now=now)
+        checked += sla_check_ticket(ticket_id=pk, expected=expected, now=now, cache=cache)
     steps = list(
         Ticket.objects.filter(next_escalation_at__lte=now)
         .order_by("next_escalation_at")
         .values_list("pk", "next_escalation_at")[:BATCH]
     )
     for pk, expected in steps:
-        escalated += escalate_ticket(ticket_id=pk, expected=expected, now=now)
+        escalated += escalate_ticket(ticket_id=pk, expected=expected, now=now, cache=cache)
     return {"checked": checked, "escalated": escalated, **referral_sweep(now=now)}

@@ -86,17 +86,28 @@ def ticket_activity(*, ticket: Ticket, pause_on_hold: bool) -> sla.TicketActivit
     )
 
 
-def ticket_sla_compute(*, ticket: Ticket, now: datetime) -> sla.TicketSla | None:
-    """The ticket's clocks under its policy, or None when no policy or no target applies."""
+def ticket_sla_compute(*, ticket: Ticket, now: datetime, cache: dict | None = None) -> sla.TicketSla | None:
+    """The ticket's clocks under its policy, or None when no policy or no target applies.
+
+    `cache` (a dict the caller keeps for one batch, e.g. one sweep) saves re-reading the same
+    policy targets and calendars for every ticket.
+    """
     policy = ticket.sla_policy
     if policy is None:
         return None
-    targets = _targets(policy, ticket.priority)
+    cache = {} if cache is None else cache
+    key = ("targets", policy.pk, ticket.priority)
+    if key not in cache:
+        cache[key] = _targets(policy, ticket.priority)
+    targets = cache[key]
     if targets is None:
         return None
-    calendar = calendar_from_row(
-        BusinessCalendar.objects.prefetch_related("periods", "holidays").get(pk=policy.calendar_id)
-    )
+    key = ("calendar", policy.calendar_id)
+    if key not in cache:
+        cache[key] = calendar_from_row(
+            BusinessCalendar.objects.prefetch_related("periods", "holidays").get(pk=policy.calendar_id)
+        )
+    calendar = cache[key]
     warning = sla.WarningThreshold(percent=policy.warning_percent, minutes_before=policy.warning_minutes_before)
     activity = ticket_activity(ticket=ticket, pause_on_hold=policy.pause_on_hold)
     return sla.ticket_sla(activity=activity, targets=targets, calendar=calendar, now=now, warning=warning)
@@ -153,13 +164,13 @@ def _record_met(*, ticket: Ticket, result: sla.TicketSla, now: datetime) -> None
 
 
 def sla_refresh(
-    *, ticket: Ticket, now: datetime, record_met: bool = True, include_past: bool = True
+    *, ticket: Ticket, now: datetime, record_met: bool = True, include_past: bool = True, cache: dict | None = None
 ) -> sla.TicketSla | None:
     """Recompute and store a ticket's due times, SLA state and next check (after any change that moves them).
 
     Records an event for each target the change just met (or met late), saying by how much.
     """
-    result = ticket_sla_compute(ticket=ticket, now=now)
+    result = ticket_sla_compute(ticket=ticket, now=now, cache=cache)
     values = {
         "first_response_due_at": None,
         "next_response_due_at": None,
