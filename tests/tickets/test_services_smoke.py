@@ -37,3 +37,18 @@ def test_solving_with_a_reply_sends_the_solved_mail_once(agent, customer, django
         services.ticket_reply(ticket=ticket, actor=agent, body="Fixed.", status=Status.SOLVED)
         services.ticket_reply(ticket=ticket, actor=agent, body="Also: a note.", internal=True)
     assert NotificationLog.objects.filter(ticket=ticket, template="ticket_solved").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_solved_mail_carries_one_click_rating_links(agent, customer, mailoutbox):
+    from tickets.models import NotificationLog
+    from tickets.notifications import notification_send
+
+    contact = Contact.objects.get(user=customer)
+    ticket = make_ticket(requester=contact, actor=customer)
+    services.ticket_change_status(ticket=ticket, actor=agent, status=Status.SOLVED)
+    row = NotificationLog.objects.get(ticket=ticket, template="ticket_solved")
+    assert notification_send(notification_id=row.pk)
+    mail = mailoutbox[-1]
+    assert mail.body.count("/portal/rate/") == 5
+    assert "/portal/rate/" in mail.alternatives[0][0]
