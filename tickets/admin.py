@@ -214,3 +214,5 @@ class NotificationLogAdmin(admin.ModelAdmin):
             % {"count": len(ids)},
             messages.SUCCESS,
         )
+
+from . import admin_workspace  # noqa: E402, F401 (registers Macro, SavedView, ArticleUsage)

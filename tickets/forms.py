@@ -59,7 +59,8 @@ class MultipleFileField(forms.FileField):
 
 
 class TicketFilterForm(forms.Form):
-    view = forms.ChoiceField(required=False, choices=[(k, k) for k in VIEW_KEYS], widget=forms.HiddenInput)
+    # A built-in view's key, or the id of a saved view (tickets.saved_views).
+    view = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=_blank(_("Any status"), Status.choices))
     priority = forms.ChoiceField(
@@ -94,6 +95,12 @@ class TicketFilterForm(forms.Form):
             ("none", _("Unassigned")),
             *agents,
         ]
+
+    def clean_view(self):
+        value = (self.cleaned_data.get("view") or "").strip()
+        if value and value not in VIEW_KEYS and not value.isdigit():
+            raise ValidationError(_("Unknown view."))
+        return value
 
     @property
     def is_filtered(self) -> bool:
@@ -189,6 +196,8 @@ class ReplyForm(forms.Form):
     attachments = MultipleFileField(label=_("Attachments"))
     seen = forms.DateTimeField(required=False, widget=forms.HiddenInput)
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # Knowledge-base articles inserted into the text, as "id:mode" words (tickets.kb_integration).
+    articles = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
 
     def __init__(self, *args, ticket, **kwargs):
         super().__init__(*args, **kwargs)
@@ -289,3 +298,85 @@ class CallForm(forms.Form):
         if not data.get("ticket") and not (data.get("subject") or "").strip():
             self.add_error("subject", _("A new ticket needs a subject."))
         return data
+
+
+# --- macros, saved views ----------------------------------------------------------------------
+
+
+class MacroForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    body = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"}),
+        help_text=_(
+            "Placeholders: {{customer.name}}, {{customer.first_name}}, {{ticket.number}}, "
+            "{{ticket.subject}}, {{agent.name}}, {{organization.name}}."
+        ),
+    )
+    internal = forms.TypedChoiceField(
+        label=_("Posts"),
+        choices=[("0", _("A public reply")), ("1", _("An internal note"))],
+        coerce=lambda v: v == "1",
+        initial="0",
+        widget=forms.RadioSelect,
+    )
+    status = forms.ChoiceField(label=_("Set status"), required=False, choices=_blank(_("Keep status"), Status.choices))
+    priority = forms.ChoiceField(
+        label=_("Set priority"), required=False, choices=_blank(_("Keep priority"), Priority.choices)
+    )
+    type = forms.ChoiceField(label=_("Set type"), required=False, choices=_blank(_("Keep type"), TicketType.choices))
+    team = forms.ModelChoiceField(label=_("Move to team"), required=False, queryset=None, empty_label=_("Keep team"))
+    add_tags = forms.CharField(
+        label=_("Add tags"), required=False, max_length=500, help_text=_("Separate tags with commas.")
+    )
+    shared_with_team = forms.ModelChoiceField(
+        label=_("Share with team"), required=False, queryset=None, empty_label=_("Only me")
+    )
+    is_global = forms.BooleanField(label=_("For everyone (all agents)"), required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = _teams(user)
+        self.fields["shared_with_team"].queryset = _teams(user) if user.is_admin else user.teams.order_by("name")
+        if not user.is_admin:
+            del self.fields["is_global"]
+
+    @staticmethod
+    def initial_for(macro) -> dict:
+        return {
+            "name": macro.name,
+            "body": macro.body,
+            "internal": "1" if macro.internal else "0",
+            "status": macro.status,
+            "priority": macro.priority,
+            "type": macro.type,
+            "team": macro.team_id,
+            "add_tags": ", ".join(macro.add_tags or []),
+            "shared_with_team": macro.shared_with_team_id,
+            "is_global": macro.is_global,
+            "is_active": macro.is_active,
+        }
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["add_tags"] = tag_names(data["add_tags"])
+        data.setdefault("is_global", False)
+        return data
+
+
+class SaveViewForm(forms.Form):
+    name = forms.CharField(label=_("Name of the view"), max_length=80)
+    shared_with_team = forms.ModelChoiceField(
+        label=_("Share with"), required=False, queryset=None, empty_label=_("Only me")
+    )
+    columns = forms.MultipleChoiceField(label=_("Columns"), required=False, widget=forms.CheckboxSelectMultiple)
+    query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+    saved = forms.IntegerField(required=False, widget=forms.HiddenInput)  # rename/edit this saved view
+
+    def __init__(self, *args, user: User, teams=None, **kwargs):
+        from .saved_views import COLUMNS
+
+        super().__init__(*args, **kwargs)
+        self.fields["shared_with_team"].queryset = teams if teams is not None else user.teams.order_by("name")
+        self.fields["columns"].choices = list(COLUMNS.items())

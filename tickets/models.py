@@ -1,5 +1,8 @@
 """Tickets and everything that happens on them: messages, attachments, events, referrals, links."""
 
+import secrets
+import uuid
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -193,6 +196,13 @@ class Ticket(models.Model):
             models.Index(
                 fields=["resolution_due_at"], name="ticket_res_due_idx", condition=Q(resolution_due_at__isnull=False)
             ),
+            # the every-minute SLA sweep: `sla_next_check_at <= now` and `next_escalation_at <= now`
+            models.Index(
+                fields=["sla_next_check_at"], name="ticket_sla_check_idx", condition=Q(sla_next_check_at__isnull=False)
+            ),
+            models.Index(
+                fields=["next_escalation_at"], name="ticket_escalation_idx", condition=Q(next_escalation_at__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -223,6 +233,15 @@ class Message(models.Model):
     email_in_reply_to = models.CharField(max_length=255, blank=True, default="")
     email_references = models.TextField(blank=True, default="")
     needs_review = models.BooleanField(_("needs review"), default=False)
+    # The received mail this message came from; its raw file stays downloadable.
+    inbound_email = models.ForeignKey(
+        "InboundEmail",
+        verbose_name=_("original email"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="messages",
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -402,13 +421,17 @@ class NotificationLog(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True, default="")
+    # Our Message-ID of the mail (without <>), so a customer's reply threads back to the ticket.
+    message_id = models.CharField(max_length=255, blank=True, default="", db_index=True)
 
     class Meta:
         ordering = ["id"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         indexes = [
-            models.Index(fields=["created_at"], name="notification_unsent_idx", condition=Q(sent_at__isnull=True))
+            models.Index(fields=["created_at"], name="notification_unsent_idx", condition=Q(sent_at__isnull=True)),
+            # the acknowledgement rate limit: mails to one address since an hour ago
+            models.Index(fields=["recipient", "created_at"], name="notification_recipient_idx"),
         ]
 
     def __str__(self) -> str:
@@ -458,3 +481,267 @@ class SatisfactionRating(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.ticket_id}: {self.score}/5"
+
+
+# --- The email channel --------------------------------------------------------------------------
+
+
+def new_push_secret() -> str:
+    """A fresh random token for a mailbox's raw-MIME endpoint."""
+    return secrets.token_urlsafe(32)
+
+
+class Mailbox(models.Model):
+    """A support address customers write to: fetched over IMAP or pushed as raw MIME.
+
+    New tickets from it go to `team`. `last_polled_at` doubles as the poller's claim: a poll runs
+    only after a conditional UPDATE moved it forward (tickets.email.imap.mailbox_claim).
+    """
+
+    class Security(models.TextChoices):
+        SSL = "ssl", _("SSL/TLS")
+        STARTTLS = "starttls", _("STARTTLS")
+        NONE = "none", _("None (plain text)")
+
+    name = models.CharField(_("name"), max_length=100)
+    address = models.EmailField(_("support address"), unique=True)
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mailboxes",
+        help_text=_("New tickets from this mailbox go to this team."),
+    )
+    imap_host = models.CharField(_("IMAP host"), max_length=255, blank=True)
+    imap_port = models.PositiveIntegerField(_("IMAP port"), default=993)
+    imap_security = models.CharField(_("IMAP security"), max_length=10, choices=Security.choices, default=Security.SSL)
+    imap_username = models.CharField(_("IMAP user name"), max_length=255, blank=True)
+    imap_password = models.CharField(_("IMAP password"), max_length=255, blank=True)
+    imap_folder = models.CharField(_("IMAP folder"), max_length=255, default="INBOX")
+    processed_folder = models.CharField(
+        _("folder for processed mail"),
+        max_length=255,
+        blank=True,
+        help_text=_("Processed mail is moved here; when empty it is only marked as read."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    push_secret = models.CharField(
+        _("push secret"),
+        max_length=100,
+        default=new_push_secret,
+        help_text=_("Sent as the X-Mailbox-Secret header to the raw-MIME endpoint."),
+    )
+    last_polled_at = models.DateTimeField(_("last polled"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True, default="")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("mailbox")
+        verbose_name_plural = _("mailboxes")
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.address}>"
+
+
+def inbound_raw_path(instance: "InboundEmail", filename: str) -> str:
+    now = timezone.now()
+    return f"inbound/{now:%Y/%m/%d}/{uuid.uuid4().hex}.eml"
+
+
+class InboundEmailStatus(models.TextChoices):
+    RECEIVED = "received", _("Received (not processed yet)")
+    PROCESSED = "processed", _("Processed")
+    QUARANTINED = "quarantined", _("Quarantined")
+    IGNORED_LOOP = "ignored_loop", _("Ignored (automatic mail)")
+    DUPLICATE = "duplicate", _("Duplicate")
+
+
+class InboundEmail(models.Model):
+    """One received message, raw bytes kept unchanged, and what became of it.
+
+    The raw file is stored before anything else happens, so a message that cannot be read is
+    quarantined for a human, never lost.
+    """
+
+    Status = InboundEmailStatus
+
+    mailbox = models.ForeignKey(
+        Mailbox,
+        verbose_name=_("mailbox"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inbound_emails",
+    )
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, default="")
+    raw = models.FileField(_("original message"), upload_to=inbound_raw_path, max_length=255)
+    raw_size = models.PositiveBigIntegerField(_("size"), default=0)
+    sender = models.CharField(_("sender"), max_length=320, blank=True, default="")
+    subject = models.CharField(_("subject"), max_length=255, blank=True, default="")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    reason = models.TextField(_("reason or error"), blank=True, default="")
+    ticket = models.ForeignKey(
+        Ticket,
+        verbose_name=_("ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inbound_emails",
+    )
+    # "message" would clash with message_id (the mail header) as a column name.
+    ticket_message = models.ForeignKey(
+        Message, verbose_name=_("message"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("inbound email")
+        verbose_name_plural = _("inbound emails")
+        constraints = [
+            # The same Message-ID never makes two tickets, also when two deliveries race: the row
+            # that ends processed (or recorded as a loop) holds the id; the loser is a duplicate.
+            models.UniqueConstraint(
+                fields=["message_id"],
+                condition=~Q(message_id="") & Q(status__in=["processed", "ignored_loop"]),
+                name="inbound_message_id_unique",
+            )
+        ]
+        indexes = [
+            # the quarantine list in the admin: ?status=quarantined ordered by arrival
+            models.Index(fields=["status", "received_at"], name="inbound_status_received_idx"),
+            models.Index(fields=["message_id"], name="inbound_message_id_idx", condition=~Q(message_id="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sender or '?'}: {self.subject or '-'} ({self.status})"
+
+
+# --- The agent workspace: macros, saved views, knowledge-base articles used on tickets ----------
+
+
+class Macro(models.Model):
+    """A canned response: a reply or note with placeholders, plus optional field changes.
+
+    Visible to its owner, to the members of `shared_with_team`, and to everyone when `is_global`
+    (admins only). Applied by tickets.macros.macro_apply, which counts uses with an F() update.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    body = models.TextField(
+        _("text"),
+        blank=True,
+        help_text=_(
+            "Placeholders: {{customer.name}}, {{customer.first_name}}, {{ticket.number}}, "
+            "{{ticket.subject}}, {{agent.name}}, {{organization.name}}."
+        ),
+    )
+    internal = models.BooleanField(_("internal note"), default=False)
+    status = models.CharField(_("set status"), max_length=16, choices=Status.choices, blank=True)
+    priority = models.CharField(_("set priority"), max_length=16, choices=Priority.choices, blank=True)
+    type = models.CharField(_("set type"), max_length=20, choices=TicketType.choices, blank=True)
+    team = models.ForeignKey(
+        Team, verbose_name=_("move to team"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    add_tags = models.JSONField(_("add tags"), default=list, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="macros",
+    )
+    shared_with_team = models.ForeignKey(
+        Team,
+        verbose_name=_("shared with team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="shared_macros",
+    )
+    is_global = models.BooleanField(_("for everyone"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    usage_count = models.PositiveIntegerField(_("times used"), default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("macro")
+        verbose_name_plural = _("macros")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.status or self.priority or self.type or self.team_id or self.add_tags)
+
+
+class SavedView(models.Model):
+    """A named ticket list: validated filters and sort of the list page, and the columns to show.
+
+    Visible to its owner and to the members of `shared_with_team` (tickets.saved_views).
+    """
+
+    name = models.CharField(_("name"), max_length=80)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="saved_views"
+    )
+    shared_with_team = models.ForeignKey(
+        Team,
+        verbose_name=_("shared with team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="shared_views",
+    )
+    query = models.JSONField(_("filters and sort"), default=dict, blank=True)
+    columns = models.JSONField(_("columns"), default=list, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "name", "id"]
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArticleUsage(models.Model):
+    """A knowledge-base article put into a reply on a ticket (recorded when the reply was sent)."""
+
+    class Mode(models.TextChoices):
+        LINK = "link", _("Link")
+        TEXT = "text", _("Text")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="article_usages")
+    # related_name="+": knowledgebase never needs to know about tickets (imports point one way).
+    article = models.ForeignKey("knowledgebase.Article", on_delete=models.CASCADE, related_name="+")
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    used_at = models.DateTimeField(_("used"), default=timezone.now)
+    mode = models.CharField(_("inserted as"), max_length=8, choices=Mode.choices, default=Mode.LINK)
+
+    class Meta:
+        ordering = ["-used_at", "-id"]
+        verbose_name = _("article used on a ticket")
+        verbose_name_plural = _("articles used on tickets")
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "article", "mode"], name="article_usage_unique"),
+        ]
+        indexes = [
+            # "which tickets used this article" (agent:article-usage), newest first
+            models.Index(fields=["article", "-used_at"], name="article_usage_article_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id} ← article {self.article_id} ({self.mode})"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import report_views, views
+from . import report_views, views, workspace_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -32,6 +32,17 @@ urlpatterns = [
         {"action": "informed"},
         name="referral-informed",
     ),
+    path("tickets/<int:ticket_id>/macro/", workspace_views.macro_apply, name="macro-apply"),
+    path("tickets/<int:ticket_id>/macro/preview/", workspace_views.macro_preview, name="macro-preview"),
+    path("tickets/<int:ticket_id>/articles/", workspace_views.article_search, name="article-search"),
+    path("tickets/<int:ticket_id>/article/new/", workspace_views.article_from_ticket, name="article-from-ticket"),
+    path("macros/", workspace_views.macro_list, name="macros"),
+    path("macros/new/", workspace_views.macro_new, name="macro-new"),
+    path("macros/<int:macro_id>/", workspace_views.macro_edit, name="macro-edit"),
+    path("macros/<int:macro_id>/delete/", workspace_views.macro_delete, name="macro-delete"),
+    path("views/save/", workspace_views.view_save, name="view-save"),
+    path("views/<int:view_id>/delete/", workspace_views.view_delete, name="view-delete"),
+    path("articles/<int:article_id>/tickets/", workspace_views.article_usage, name="article-usage"),
     path("contacts/lookup/", views.contact_lookup, name="contact-lookup"),
     path("calls/new/", views.call_new, name="call-new"),
     path("reports/sla/", report_views.sla_report_page, name="report-sla"),

@@ -6,8 +6,9 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +20,7 @@ from customers import selectors as customer_selectors
 from customers import services as customer_services
 from helpdesk.exceptions import DomainError
 
-from . import calls, presence, selectors, services, workspace
+from . import calls, kb_integration, macros, presence, saved_views, selectors, services, workspace
 from .forms import (
     BulkActionForm,
     CallFindForm,
@@ -29,11 +30,12 @@ from .forms import (
     ReferForm,
     ReferralAnswerForm,
     ReplyForm,
+    SaveViewForm,
     TicketFilterForm,
     TicketPropertiesForm,
     tag_names,
 )
-from .models import Referral, SlaState, Ticket
+from .models import Referral, SlaState, Status, Ticket
 
 
 def agent_required(view: Callable) -> Callable:
@@ -109,19 +111,51 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- the ticket list --------------------------------------------------------------------------
 
 
+def _list_params(request: HttpRequest, saved) -> QueryDict:
+    """The list's parameters: a saved view's stored ones, overridden by what this URL sets."""
+    if saved is None:
+        return request.GET
+    params = QueryDict(mutable=True)
+    for key, value in saved.query.items():
+        params[key] = value
+    for key in request.GET:
+        if key != "view":
+            params.setlist(key, request.GET.getlist(key))
+    return params
+
+
 @agent_required
 @require_GET
 def ticket_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = TicketFilterForm(request.GET or None, user=user)
+    my_views = list(saved_views.saved_view_list_for(user=user))
+    saved = None
+    raw_view = request.GET.get("view", "")
+    if raw_view.isdigit():
+        saved = next((v for v in my_views if v.pk == int(raw_view)), None)
+        if saved is None:
+            raise Http404("No such view.")
+    params = _list_params(request, saved)
+    form = TicketFilterForm(params or None, user=user)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     view = filters.get("view") or ("all" if filters.get("q") else "open")
+    if view not in workspace.VIEW_KEYS:
+        view = "all"  # a saved view never stores another saved view's id
     sort = filters.get("sort") or "updated"
+    columns = saved_views.ordered_columns(saved.columns) if saved else list(saved_views.DEFAULT_COLUMNS)
     qs = workspace.apply_view(selectors.ticket_list_for(user=user), view=view, user=user)
     qs = workspace.apply_sort(workspace.apply_filters(qs, filters=filters, user=user), sort=sort)
-    page = workspace.paginate(workspace.slim(qs), page=filters.get("page") or 1)
+    rows = workspace.slim(qs)
+    if "tags" in columns:
+        rows = rows.prefetch_related("tags")
+    page = workspace.paginate(rows, page=filters.get("page") or 1)
     workspace.decorate_rows(page.rows)
     bulk = BulkActionForm(user=user)
+    current = saved_views.query_from_params(params, cleaned={**filters, "view": view, "sort": sort})
+    current["view"] = view
+    encoded = QueryDict(mutable=True)
+    encoded.update(current)
+    save_form = SaveViewForm(user=user, initial={"query": encoded.urlencode(), "columns": columns})
     return render(
         request,
         "tickets/agent/tickets.html",
@@ -129,9 +163,16 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "bulk": bulk,
             "view": view,
+            "view_param": saved.pk if saved else view,
+            "saved": saved,
+            "saved_views": my_views,
+            "save_form": save_form,
+            "my_teams": list(user.teams.order_by("name")),
+            "columns": columns,
+            "column_labels": [(key, saved_views.COLUMNS[key]) for key in columns],
             "sort": sort,
             "sorts": workspace.SORTS.items(),
-            "tabs": workspace.view_tabs(user=user, active=view),
+            "tabs": workspace.view_tabs(user=user, active="" if saved else view),
             "page": page,
             "filtered": bool(filters) and form.is_filtered,
         },
@@ -218,6 +259,9 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
         "link_form": forms.get("link_form") or LinkForm(),
         "changes": forms.get("changes") or [],
         "heartbeat_seconds": presence.HEARTBEAT_SECONDS,
+        "macros": [m for m in macros.macro_list_for(user=user) if m.is_active],
+        "article_usages": list(kb_integration.article_usage_list_for_ticket(ticket=ticket)),
+        "can_make_article": ticket.status in (Status.SOLVED, Status.CLOSED),
     }
 
 
@@ -260,14 +304,18 @@ def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
             return render(request, "tickets/agent/ticket.html", context, status=409)
         internal = data["kind"] == "note"
         try:
-            services.ticket_reply(
-                ticket=ticket,
-                actor=user,
-                body=data["body"],
-                internal=internal,
-                attachments=data["attachments"],
-                status=data.get("status") or None,
-            )
+            with transaction.atomic():
+                services.ticket_reply(
+                    ticket=ticket,
+                    actor=user,
+                    body=data["body"],
+                    internal=internal,
+                    attachments=data["attachments"],
+                    status=data.get("status") or None,
+                )
+                # Articles count as used only once the reply carrying them is sent.
+                refs = kb_integration.parse_usage_refs(data.get("articles") or "")
+                kb_integration.article_usages_record(ticket=ticket, actor=user, refs=refs)
         except ValidationError as exc:
             _add_errors(form, exc)
         except DomainError as exc:

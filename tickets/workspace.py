@@ -45,6 +45,7 @@ ROW_FIELDS = (
     "type",
     "channel",
     "updated_at",
+    "created_at",
     "sla_state",
     "first_response_due_at",
     "next_response_due_at",

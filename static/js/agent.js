@@ -130,6 +130,54 @@
     }
   });
 
+  // --- macros and knowledge-base articles in the composer --------------------------------------
+  // Text goes in at the cursor (or replaces the previous macro's untouched text), so the agent
+  // can still edit it before sending.
+  const composerBody = () => composer()?.querySelector("[data-composer-body]");
+  const insertText = (body, text) => {
+    const start = body.selectionStart ?? body.value.length;
+    const end = body.selectionEnd ?? body.value.length;
+    const before = body.value.slice(0, start);
+    const after = body.value.slice(end);
+    const gapBefore = before && !before.endsWith("\n\n") ? (before.endsWith("\n") ? "\n" : "\n\n") : "";
+    const gapAfter = after && !after.startsWith("\n") ? "\n\n" : "";
+    body.value = before + gapBefore + text + gapAfter + after;
+    const caret = (before + gapBefore + text).length;
+    body.setSelectionRange(caret, caret);
+    body.dispatchEvent(new Event("input", { bubbles: true }));
+    body.focus();
+  };
+
+  document.addEventListener("htmx:afterSwap", (e) => {
+    const preview = e.target.querySelector?.("[data-macro-preview]");
+    const body = composerBody();
+    if (!preview || !body) return;
+    const text = preview.querySelector("template[data-macro-text]")?.content.textContent || "";
+    setKind(preview.dataset.macroKind);
+    if (!body.value.trim() || body.value === body.dataset.macroText) body.value = "";
+    body.dataset.macroText = "";
+    insertText(body, text);
+    body.dataset.macroText = body.value;
+    const status = composer().querySelector("select[name=status]");
+    const wanted = preview.dataset.macroStatus;
+    if (status && wanted && status.querySelector(`option[value="${wanted}"]`)) {
+      status.value = wanted;
+      status.dataset.touched = "1";
+    }
+  });
+
+  document.addEventListener("click", (e) => {
+    const button = e.target.closest("[data-insert-article]");
+    const body = composerBody();
+    if (!button || !body) return;
+    insertText(body, button.dataset.text);
+    // Recorded as used only when the reply is sent (the server re-checks each id).
+    const field = composer().querySelector("[data-composer-articles]");
+    const ref = `${button.dataset.insertArticle}:${button.dataset.mode}`;
+    if (field && !field.value.split(" ").includes(ref)) field.value = `${field.value} ${ref}`.trim();
+    button.classList.add("is-done");
+  });
+
   // --- keys -----------------------------------------------------------------------------------
   document.addEventListener("keydown", (e) => {
     if (e.ctrlKey || e.metaKey || e.altKey) return;

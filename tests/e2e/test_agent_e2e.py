@@ -159,3 +159,75 @@ def test_agent_works_a_ticket_from_search_to_merge_and_logs_a_call(
         assert page.locator("html[dir=rtl]").count() == 1
         _shoot(page, tmp_path, f"{name}-fa")
     assert len(list(tmp_path.glob("*.png"))) == 6
+
+
+def test_agent_applies_a_macro_and_uses_saved_view_tabs_in_english_and_persian(
+    page, live_server, agent, team, customer, tmp_path
+):
+    from tickets import macros, saved_views
+
+    requester = Contact.objects.get(user=customer)
+    ticket = make_ticket(requester=requester, subject="Cannot log in", body="My password stopped working.", team=team)
+    macros.macro_create(
+        actor=agent,
+        name="Password reset",
+        body="Hello {{customer.first_name}}, we reset the password for ticket {{ticket.number}}. {% now 'Y' %}",
+        status=Status.PENDING,
+        priority="high",
+        add_tags=["password"],
+        shared_with_team=team,
+    )
+    macros.macro_create(actor=agent, name="Escalate", body="Needs second line.", internal=True)
+    saved_views.saved_view_create(
+        actor=agent,
+        name="Urgent in first line",
+        query={"view": "open", "priority": "high", "sort": "due"},
+        columns=["number", "subject", "requester", "organization", "priority", "sla", "tags"],
+        shared_with_team=team,
+    )
+    saved_views.saved_view_create(actor=agent, name="Just mine", query={"view": "mine"}, columns=[])
+    base = live_server.url
+    SHOTS.mkdir(exist_ok=True)
+
+    _sign_in(page, base, agent)
+    page.goto(f"{base}/agent/tickets/{ticket.pk}/")
+
+    # Choosing a macro previews it in the composer, where it can still be edited.
+    page.select_option("#macro-select", label="Password reset")
+    page.wait_for_selector("[data-macro-preview]")
+    body = page.locator("textarea[data-composer-body]")
+    first_name = requester.full_name.split()[0]
+    assert body.input_value().startswith(f"Hello {first_name}, we reset the password for ticket {ticket.pk}.")
+    assert "{% now 'Y' %}" in body.input_value()  # template syntax stays literal
+    assert page.locator("#composer select[name=status]").input_value() == Status.PENDING
+    page.screenshot(path=str(SHOTS / "macros-picker-en.png"), full_page=False)
+
+    # One click applies the whole macro: the reply shows in the timeline, the fields change.
+    page.click("button:has-text('Apply macro now')")
+    page.wait_for_selector("text=Macro “Password reset” applied.")
+    assert page.locator(".ag-msg-agent", has_text=f"we reset the password for ticket {ticket.pk}").count() == 1
+    ticket.refresh_from_db()
+    assert ticket.status == Status.PENDING and ticket.priority == "high"
+    assert [t.name for t in ticket.tags.all()] == ["password"]
+
+    # The saved views are tabs of the list, showing the columns they were saved with.
+    page.goto(f"{base}/agent/tickets/")
+    page.click("nav.tabs >> text=Urgent in first line")
+    page.wait_for_selector("nav.tabs a[aria-current=page]:has-text('Urgent in first line')")
+    assert page.locator("text=Cannot log in").count() == 1
+    page.click("summary:has-text('Save this view')")
+    page.screenshot(path=str(SHOTS / "macros-views-en.png"), full_page=False)
+
+    # The same in Persian, right to left.
+    page.click("button[name=language][value=fa]")
+    page.wait_for_selector("html[dir=rtl]")
+    page.goto(f"{base}/agent/tickets/{ticket.pk}/")
+    page.select_option("#macro-select", label="Escalate")
+    page.wait_for_selector("[data-macro-preview].is-note")
+    assert page.locator("#composer.is-note").count() == 1
+    page.screenshot(path=str(SHOTS / "macros-picker-fa.png"), full_page=False)
+    page.goto(f"{base}/agent/tickets/")
+    page.click("nav.tabs >> text=Urgent in first line")
+    page.wait_for_selector("html[dir=rtl] nav.tabs a[aria-current=page]")
+    page.locator("details.save-view >> nth=0").evaluate("d => d.open = true")
+    page.screenshot(path=str(SHOTS / "macros-views-fa.png"), full_page=False)
