@@ -264,6 +264,8 @@ HELPDESK_REFERRAL_TARGET_MINUTES = env.int("HELPDESK_REFERRAL_TARGET_MINUTES", d
 HELPDESK_REOPEN_DAYS = env.int("HELPDESK_REOPEN_DAYS", default=14)  # a customer may reopen a solved request this long
 HELPDESK_RATING_CHANGE_DAYS = env.int("HELPDESK_RATING_CHANGE_DAYS", default=7)
 HELPDESK_OPEN_SIGNUP = env.bool("HELPDESK_OPEN_SIGNUP", default=False)  # anyone may sign up, not only claimed domains
-HELPDESK_REFERRAL_REMIND_MINUTES = env.int("HELPDESK_REFERRAL_REMIND_MINUTES", default=60)  # remind this long before due
+HELPDESK_REFERRAL_REMIND_MINUTES = env.int(
+    "HELPDESK_REFERRAL_REMIND_MINUTES", default=60
+)  # remind this long before due
 HELPDESK_EMAIL_ACK_PER_HOUR = env.int("HELPDESK_EMAIL_ACK_PER_HOUR", default=5)  # acknowledgements to one sender
 HELPDESK_EMAIL_MAX_BYTES = env.int("HELPDESK_EMAIL_MAX_BYTES", default=50 * 1024 * 1024)  # raw-MIME push limit

@@ -215,4 +215,5 @@ class NotificationLogAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
+
 from . import admin_workspace  # noqa: E402, F401 (registers Macro, SavedView, ArticleUsage)

@@ -201,7 +201,9 @@ class Ticket(models.Model):
                 fields=["sla_next_check_at"], name="ticket_sla_check_idx", condition=Q(sla_next_check_at__isnull=False)
             ),
             models.Index(
-                fields=["next_escalation_at"], name="ticket_escalation_idx", condition=Q(next_escalation_at__isnull=False)
+                fields=["next_escalation_at"],
+                name="ticket_escalation_idx",
+                condition=Q(next_escalation_at__isnull=False),
             ),
         ]
 

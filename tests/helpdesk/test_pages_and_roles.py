@@ -83,7 +83,9 @@ def test_load_demo_refuses_to_run_with_debug_off_unless_forced(settings):
 
 @pytest.mark.django_db
 def test_many_wrong_sign_ins_are_rate_limited(client, agent):
-    statuses = [client.post("/login/", {"username": agent.email, "password": f"wrong-{i}"}).status_code for i in range(21)]
+    statuses = [
+        client.post("/login/", {"username": agent.email, "password": f"wrong-{i}"}).status_code for i in range(21)
+    ]
     assert statuses[:20] == [200] * 20  # the form again, with its error
     assert statuses[-1] == 429
 

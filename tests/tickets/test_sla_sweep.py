@@ -134,7 +134,9 @@ def test_sweep_tasks_run_twice_on_a_real_worker_record_one_breach(celery_worker,
     ]
 
 
-def test_referral_gets_the_receiving_teams_target_and_is_reminded_then_escalated_once(ticket, agent, other_team, other_agent):
+def test_referral_gets_the_receiving_teams_target_and_is_reminded_then_escalated_once(
+    ticket, agent, other_team, other_agent
+):
     other_team.referral_target_minutes = 120
     other_team.lead = other_agent
     other_team.save()
@@ -162,7 +164,11 @@ def test_answered_referral_is_neither_reminded_nor_escalated(ticket, agent, othe
     referral = services.ticket_refer(ticket=ticket, actor=agent, to_team=other_team, note="Known issue?", now=start)
     services.referral_answer(referral=referral, actor=agent, answer="Yes", now=start + timedelta(minutes=5))
     sla_sweep(now=start + timedelta(days=2))
-    assert not NotificationLog.objects.filter(key__contains=f":{referral.pk}").exclude(key__startswith="referral-answered").filter(
-        key__startswith="referral-"
-    ).exclude(key__startswith=f"referral:{referral.pk}").exists()
+    assert (
+        not NotificationLog.objects.filter(key__contains=f":{referral.pk}")
+        .exclude(key__startswith="referral-answered")
+        .filter(key__startswith="referral-")
+        .exclude(key__startswith=f"referral:{referral.pk}")
+        .exists()
+    )
     assert not TicketEvent.objects.filter(ticket=ticket, kind="escalated").exists()
