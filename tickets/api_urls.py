@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import api
 from .attachment_views import AttachmentDownloadView
-from .report_views import SlaReportView
+from .report_views import DeflectionReportView, SlaReportView
 
 urlpatterns = [
     path("tickets/", api.TicketListView.as_view(), name="api-ticket-list"),
@@ -29,4 +29,5 @@ urlpatterns = [
     path("tickets/<int:pk>/merge/", api.MergeView.as_view(), name="api-ticket-merge"),
     path("attachments/<int:pk>/download/", AttachmentDownloadView.as_view(), name="api-attachment-download"),
     path("reports/sla/", SlaReportView.as_view(), name="api-report-sla"),
+    path("reports/deflection/", DeflectionReportView.as_view(), name="api-report-deflection"),
 ]

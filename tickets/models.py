@@ -747,3 +747,25 @@ class ArticleUsage(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.ticket_id} ← article {self.article_id} ({self.mode})"
+
+
+class Deflection(models.Model):
+    """A customer opened a suggested article while writing a new request.
+
+    `ticket` is filled when that same form was sent anyway; rows without a ticket (after a grace
+    period) are requests the knowledge base answered: deflected.
+    """
+
+    token = models.UUIDField(db_index=True)
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey("knowledgebase.Article", on_delete=models.CASCADE, related_name="+")
+    opened_at = models.DateTimeField(default=timezone.now, db_index=True)
+    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("deflected request")
+        verbose_name_plural = _("deflected requests")
+        constraints = [models.UniqueConstraint(fields=["token", "article"], name="deflection_token_article_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} → {self.article_id}"

@@ -7,6 +7,7 @@ from . import portal_views as views
 urlpatterns = [
     path("", views.home, name="home"),
     path("requests/new/", views.new, name="new"),
+    path("requests/new/article-opened/", views.article_opened, name="article_opened"),
     path("requests/<int:ticket_id>/", views.ticket, name="ticket"),
     path("requests/<int:ticket_id>/reply/", views.reply, name="reply"),
     path("requests/<int:ticket_id>/solve/", views.solve, name="solve"),

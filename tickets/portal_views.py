@@ -5,6 +5,7 @@ who open a portal page are sent to the same ticket in their workspace.
 """
 
 import functools
+import uuid
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -22,7 +23,7 @@ from customers import selectors as customer_selectors
 from helpdesk.exceptions import DomainError
 from helpdesk.ratelimit import ratelimit
 
-from . import portal_selectors, ratings, selectors, services
+from . import deflection, portal_selectors, ratings, selectors, services
 from .models import Channel, SatisfactionRating, Status
 from .portal_forms import FollowUpForm, NewRequestForm, RatingForm, ReplyForm, incoming_files
 
@@ -120,14 +121,37 @@ def new(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_error("attachments", str(exc.detail))
         else:
+            deflection.deflection_converted(
+                contact=contact, token=request.POST.get("deflection_token", ""), ticket=ticket
+            )
             messages.success(request, _("Thank you! We received your request #%(number)s.") % {"number": ticket.pk})
             return redirect("portal:ticket", ticket.pk)
+    token = request.POST.get("deflection_token") or str(uuid.uuid4())
     return _page(
         request,
         "tickets/portal/new.html",
-        {"form": form, "suggest_url": _kb_url("kb:suggest", "/kb/suggest/"), "active": "new"},
+        {
+            "form": form,
+            "suggest_url": _kb_url("kb:suggest", "/kb/suggest/"),
+            "active": "new",
+            "deflection_token": token,
+        },
         status=400 if form.errors else 200,
     )
+
+
+@customer_page
+@require_POST
+def article_opened(request: HttpRequest) -> HttpResponse:
+    """Beacon from the new-request form: the customer opened a suggested article (204, always)."""
+    contact = _require_contact(request)
+    deflection.deflection_open(
+        contact=contact,
+        user=request.user,
+        token=request.POST.get("token", ""),
+        article_id=request.POST.get("article", ""),
+    )
+    return HttpResponse(status=204)
 
 
 # --- one request ------------------------------------------------------------------------------

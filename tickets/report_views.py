@@ -14,6 +14,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .deflection import deflection_stats
 from .reports import GROUPS, sla_compliance
 
 
@@ -48,14 +49,15 @@ def sla_report_page(request: HttpRequest) -> HttpResponse:
     if not request.user.is_agent:
         raise Http404
     form = ReportForm(request.GET or None)
-    rows = []
+    rows, deflection = [], None
     if form.is_valid() or not request.GET:
         if not request.GET:
             form = ReportForm({})
             form.is_valid()
         start, end = form.range()
         rows = sla_compliance(user=request.user, start=start, end=end, group_by=form.cleaned_data["group_by"])
-    return render(request, "tickets/reports/sla.html", {"form": form, "rows": rows})
+        deflection = deflection_stats(user=request.user, start=start, end=end, now=timezone.now())
+    return render(request, "tickets/reports/sla.html", {"form": form, "rows": rows, "deflection": deflection})
 
 
 class ComplianceRowOutput(serializers.Serializer):
@@ -71,6 +73,30 @@ class ComplianceRowOutput(serializers.Serializer):
     first_response_p90_minutes = serializers.FloatField(allow_null=True)
     resolution_median_minutes = serializers.FloatField(allow_null=True)
     resolution_p90_minutes = serializers.FloatField(allow_null=True)
+
+
+class DeflectionOutput(serializers.Serializer):
+    deflected = serializers.IntegerField(help_text="New-request forms left unsent after opening a suggested article.")
+    converted = serializers.IntegerField(help_text="Forms sent anyway after opening a suggested article.")
+    top_articles = serializers.ListField(child=serializers.ListField(), help_text="[title, deflected forms]")
+
+
+class DeflectionReportView(APIView):
+    """Requests the knowledge base answered, for tickets' date range (agents only)."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("start", str), OpenApiParameter("end", str)],
+        responses={200: DeflectionOutput},
+    )
+    def get(self, request):
+        if not request.user.is_agent:
+            raise PermissionDenied()
+        form = ReportForm(request.query_params)
+        if not form.is_valid():
+            raise serializers.ValidationError(form.errors)
+        start, end = form.range()
+        stats = deflection_stats(user=request.user, start=start, end=end, now=timezone.now())
+        return Response(DeflectionOutput(stats).data)
 
 
 class SlaReportView(APIView):
