@@ -15,6 +15,11 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/link/", views.ticket_link, name="ticket-link"),
     path("tickets/<int:ticket_id>/presence/", views.ticket_presence, name="ticket-presence"),
     path(
+        "tickets/<int:ticket_id>/messages/<int:message_id>/original.eml",
+        views.message_original,
+        name="message-original",
+    ),
+    path(
         "tickets/<int:ticket_id>/referrals/<int:referral_id>/answer/",
         views.referral_action,
         {"action": "answer"},

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -574,3 +574,20 @@ def call_new(request: HttpRequest) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+@agent_required
+def message_original(request: HttpRequest, ticket_id: int, message_id: int) -> FileResponse:
+    """The email a message came from, unchanged (quoted history, signatures, every part)."""
+    ticket = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id)
+    message = ticket.messages.select_related("inbound_email").filter(pk=message_id).first()
+    if message is None or message.inbound_email is None or not message.inbound_email.raw:
+        raise Http404
+    response = FileResponse(
+        message.inbound_email.raw.open("rb"),
+        as_attachment=True,
+        filename=f"ticket-{ticket.pk}-message-{message.pk}.eml",
+        content_type="message/rfc822",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -31,6 +31,7 @@ from helpdesk.exceptions import DomainError
 
 from .. import services
 from ..attachments import IncomingFile
+from ..content import text_to_html
 from ..models import (
     OPEN_STATUSES,
     Channel,
@@ -466,6 +467,10 @@ def _content(parsed: ParsedEmail) -> tuple[str, str, list[IncomingFile]]:
     a line in the text naming them; the original mail keeps them."""
     text = (parsed.visible_text or "").strip() or (parsed.text or "").strip()
     body_html = parsed.html or ""
+    if body_html and text != (parsed.text or "").strip() and "cid:" not in body_html.lower():
+        # Quoted history or a signature was stripped: show the same visible part in HTML too (the
+        # full original stays downloadable from the message).
+        body_html = text_to_html(text)
     limit = settings.HELPDESK_MAX_ATTACHMENT_BYTES
     files: list[IncomingFile] = []
     skipped: list[str] = []
