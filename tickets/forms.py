@@ -114,6 +114,7 @@ BULK_ACTIONS = [
     ("status", _("Set status")),
     ("priority", _("Set priority")),
     ("tag", _("Add tag")),
+    ("merge", _("Merge into the oldest selected")),
 ]
 
 
@@ -151,6 +152,8 @@ class BulkActionForm(forms.Form):
             self.add_error("priority", _("Choose a priority."))
         if action == "tag" and not (data.get("tag") or "").strip():
             self.add_error("tag", _("Type a tag."))
+        if action == "merge" and len(set(data.get("tickets") or [])) < 2:
+            self.add_error("tickets", _("Select at least two tickets to merge."))
         return data
 
     def assignee_user(self) -> User | None:

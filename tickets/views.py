@@ -195,6 +195,9 @@ def ticket_bulk(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     tickets = list(selectors.ticket_list_for(user=user).filter(pk__in=data["tickets"]).order_by("pk"))
     done = skipped = 0
+    if data["action"] == "merge" and tickets:
+        # The oldest selected ticket keeps the conversation; the others close as its duplicates.
+        target, tickets = tickets[0], tickets[1:]
     for ticket in tickets:
         try:
             if data["action"] == "assign":
@@ -208,6 +211,8 @@ def ticket_bulk(request: HttpRequest) -> HttpResponse:
             elif data["action"] == "tag":
                 names = [t.name for t in ticket.tags.all()] + [data["tag"]]
                 services.ticket_update(ticket=ticket, actor=user, changes={}, tags=names)
+            elif data["action"] == "merge":
+                services.ticket_merge(source=ticket, target=target, actor=user)
             done += 1
         except (ValidationError, DomainError):
             skipped += 1

@@ -68,6 +68,26 @@ def test_bulk_status_skips_refused_rows_and_says_how_many(agent_client, agent, m
     assert Ticket.objects.get(pk=closed.pk).status == Status.CLOSED
 
 
+def test_bulk_merge_moves_the_others_into_the_oldest_selected(agent_client, make):
+    oldest, second, third = make(subject="First"), make(subject="Second"), make(subject="Third")
+    response = agent_client.post(
+        _url("ticket-bulk"), {"tickets": [third.pk, oldest.pk, second.pk], "action": "merge"}, follow=True
+    )
+    assert "2 tickets updated." in response.content.decode()
+    for duplicate in (second, third):
+        duplicate.refresh_from_db()
+        assert (duplicate.status, duplicate.merged_into_id) == (Status.CLOSED, oldest.pk)
+    assert oldest.messages.count() >= 3
+
+
+def test_bulk_merge_needs_two_tickets(agent_client, make):
+    only = make(subject="Alone")
+    response = agent_client.post(_url("ticket-bulk"), {"tickets": [only.pk], "action": "merge"}, follow=True)
+    assert "Select at least two tickets to merge." in response.content.decode()
+    only.refresh_from_db()
+    assert only.merged_into_id is None
+
+
 def test_bulk_team_priority_and_tag(agent_client, other_team, make):
     a, b = make(subject="A", tags=["vip"]), make(subject="B")
     ids = [a.pk, b.pk]
