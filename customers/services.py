@@ -183,14 +183,25 @@ def contact_update(*, contact: Contact, data: Mapping[str, Any]) -> Contact:
     return _contact_save(contact)
 
 
-def contact_get_or_create(*, email: str, full_name: str = "", phone: str = "") -> tuple[Contact, bool]:
-    """The contact with this email (any letter case), created when unknown. Safe under races."""
+def contact_get_or_create(
+    *, email: str, full_name: str = "", phone: str = "", organization_name: str = ""
+) -> tuple[Contact, bool]:
+    """The contact with this email (any letter case), created when unknown. Safe under races.
+
+    A new contact joins `organization_name` (found by name in any letter case, else created), or
+    else the organization claiming the email's domain.
+    """
     email = email.strip().lower()
     existing = Contact.objects.select_related("organization").filter(email__iexact=email).first()
     if existing is not None:
         return existing, False
+    organization = None
+    if organization_name.strip():
+        organization = Organization.objects.filter(name__iexact=organization_name.strip()).first()
+        if organization is None:
+            organization = organization_create(name=organization_name.strip())
     try:
-        return contact_create(email=email, full_name=full_name, phone=phone), True
+        return contact_create(email=email, full_name=full_name, phone=phone, organization=organization), True
     except ValidationError:
         existing = Contact.objects.select_related("organization").filter(email__iexact=email).first()
         if existing is None:

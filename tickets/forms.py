@@ -257,6 +257,12 @@ class ContactFields(forms.Form):
     email = forms.EmailField(label=_("Customer email"))
     full_name = forms.CharField(label=_("Name (for a new contact)"), required=False, max_length=200)
     phone = forms.CharField(label=_("Phone (for a new contact)"), required=False, max_length=40)
+    organization_name = forms.CharField(
+        label=_("Organization (for a new contact)"),
+        required=False,
+        max_length=200,
+        help_text=_("An existing organization's name, or a new one to create. Empty: by the email's domain."),
+    )
 
 
 class NewTicketForm(ContactFields):

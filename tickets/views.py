@@ -490,7 +490,10 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             contact, _created = customer_services.contact_get_or_create(
-                email=data["email"], full_name=data["full_name"], phone=data["phone"]
+                email=data["email"],
+                full_name=data["full_name"],
+                phone=data["phone"],
+                organization_name=data["organization_name"],
             )
             ticket = services.ticket_create(
                 actor=user,

@@ -332,6 +332,19 @@ def test_new_ticket_for_a_new_contact_creates_the_contact(agent_client, agent):
     assert (ticket.channel, ticket.priority, ticket.assignee) == (Channel.PHONE, "high", agent)
 
 
+def test_new_ticket_creates_the_new_contacts_organization_without_leaving_the_form(agent_client):
+    from customers.models import Organization
+
+    payload = {"subject": "Quote please", "body": "For 20 seats.", "channel": Channel.PHONE, "priority": "normal"}
+    payload |= {"type": "question", "email": "buyer@initrode.test", "organization_name": "Initrode"}
+    agent_client.post(_url("ticket-new"), payload)
+    ticket = Ticket.objects.get(subject="Quote please")
+    assert ticket.requester.organization.name == "Initrode" and ticket.organization.name == "Initrode"
+    payload |= {"subject": "Second quote", "email": "cfo@initrode.test", "organization_name": "initrode"}
+    agent_client.post(_url("ticket-new"), payload)
+    assert Organization.objects.filter(name__iexact="initrode").count() == 1  # found again, not doubled
+
+
 def test_new_ticket_for_a_known_contact_reuses_it(agent_client, requester):
     agent_client.post(
         _url("ticket-new"),
