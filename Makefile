@@ -30,9 +30,9 @@ run: compilemessages
 	$(BIN)/python manage.py load_demo
 	@echo
 	@echo "  Helpdesk is starting at http://$(HOST_PORT)/  (Ctrl-C stops web, worker and beat)"
-	@echo "  Database: $${DATABASE_URL:-SQLite in var/}   Broker: $${REDIS_URL:-file broker in var/}"
+	@echo "  Database: $${DATABASE_URL:-SQLite in $${HELPDESK_VAR_DIR:-var}/}   Broker: $${REDIS_URL:-file broker in $${HELPDESK_VAR_DIR:-var}/}"
 	@echo
-	HELPDESK_BIND=$(HOST_PORT) $(BIN)/honcho start -f Procfile
+	PATH="$(CURDIR)/$(BIN):$$PATH" HELPDESK_BIND=$(HOST_PORT) $(BIN)/honcho start -f Procfile
 
 test: compilemessages
 	CELERY_QUEUE=helpdesk-test-$$$$ $(BIN)/pytest $(PYTEST_ARGS)

@@ -21,6 +21,7 @@ from .email import outbound
 from .models import Channel, Message, NotificationLog, Referral, Ticket
 
 logger = logging.getLogger(__name__)
+CUSTOMER_TEMPLATES = frozenset({"ticket_created", "agent_reply", "ticket_solved"})
 CLAIM_TIMEOUT = timedelta(minutes=10)
 MAX_ATTEMPTS = 8
 
@@ -152,6 +153,8 @@ def _render(row: NotificationLog) -> EmailMultiAlternatives:
             "site_url": settings.SITE_URL.rstrip("/"),
             "language": language,
             "rtl": translation.get_language_bidi(),
+            # mail to the customer ends with "reply to add to your request"; mail to staff does not
+            "customer_facing": row.template in CUSTOMER_TEMPLATES,
         }
         if "message" in context:
             data["message"] = Message.objects.filter(pk=context["message"]).first()
