@@ -1,12 +1,14 @@
 """The every-minute SLA sweep: warnings, breaches and escalation steps, each acted on exactly once.
 
 Due work is found through indexed columns (`sla_next_check_at`, `next_escalation_at`) and each
-ticket is claimed with a conditional UPDATE of that column before anything is written, so two
-beats, two workers or a redelivered task never warn, breach or escalate twice. Everything is
+ticket is claimed (row lock on the moment it was due, or a conditional UPDATE) before anything is
+written, so two beats, two workers or a redelivered task never warn, breach or escalate twice.
+Checks run in batches: one query per kind of row for a whole batch, not per ticket. Everything is
 recomputed from the ticket as it is now, so after downtime a ticket answered meanwhile gets no
 stale warning, and one whose due time passed gets its breach (not a late warning).
 """
 
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -16,15 +18,16 @@ from customers.models import EscalationStep
 from helpdesk.models import Priority, User
 
 from . import events
-from .models import EventKind, Referral, Ticket, TicketEvent
-from .notifications import notification_queue
-from .sla_store import running_clocks, sla_refresh
+from .models import EventKind, Message, Referral, Ticket, TicketEvent
+from .notifications import notification_queue, notifications_queue_many
+from .sla_store import SLA_FIELDS, activity_from_rows, running_clocks, sla_refresh, sla_values, ticket_sla_compute
 
-BATCH = 2000  # due items one sweep takes; the rest wait for the next minute, in due order
+BATCH = 5000  # due items one sweep takes; the rest wait for the next minute, in due order
+CHUNK = 250  # tickets checked per transaction
 PRIORITY_UP = {Priority.LOW: Priority.NORMAL, Priority.NORMAL: Priority.HIGH, Priority.HIGH: Priority.URGENT}
 
 
-def _recipients(ticket: Ticket) -> list[User | str]:
+def _recipients(ticket: Ticket, cache: dict | None = None) -> list[User | str]:
     """Who hears about a ticket's clock: its assignee, else its team's address or members."""
     if ticket.assignee_id and ticket.assignee.is_active:
         return [ticket.assignee]
@@ -33,11 +36,16 @@ def _recipients(ticket: Ticket) -> list[User | str]:
         return []
     if team.email:
         return [team.email]
-    return list(team.members.filter(is_active=True))
+    cache = {} if cache is None else cache
+    key = ("members", team.pk)
+    if key not in cache:
+        cache[key] = list(team.members.filter(is_active=True))
+    return cache[key]
 
 
-def _notify(*, ticket: Ticket, template: str, key: str, context: dict, recipients: list) -> None:
-    seen = set()
+def _mail_items(*, ticket: Ticket, template: str, key: str, context: dict, recipients: list) -> list[dict]:
+    """One outbox item per distinct recipient, in the recipient's language."""
+    items, seen = [], set()
     for recipient in recipients:
         email = recipient if isinstance(recipient, str) else recipient.email
         if email.lower() in seen:
@@ -46,45 +54,32 @@ def _notify(*, ticket: Ticket, template: str, key: str, context: dict, recipient
         language = (
             settings.LANGUAGE_CODE if isinstance(recipient, str) else (recipient.language or settings.LANGUAGE_CODE)
         )
-        notification_queue(
-            key=f"{key}:{email.lower()}",
-            recipient=email,
-            template=template,
-            ticket=ticket,
-            context={"language": language, **context},
+        items.append(
+            {
+                "key": f"{key}:{email.lower()}",
+                "recipient": email,
+                "template": template,
+                "ticket": ticket,
+                "context": {"language": language, **context},
+            }
         )
+    return items
 
 
-def _already(ticket: Ticket, kind: str, target: str, due: str) -> bool:
-    return TicketEvent.objects.filter(ticket=ticket, kind=kind, field=target, data__due=due).exists()
+def _notify(*, ticket: Ticket, template: str, key: str, context: dict, recipients: list) -> None:
+    for item in _mail_items(ticket=ticket, template=template, key=key, context=context, recipients=recipients):
+        notification_queue(**item)
 
 
-def sla_check_ticket(*, ticket_id: int, expected: datetime, now: datetime, cache: dict | None = None) -> bool:
-    """Claim one ticket's due check and record its warnings/breaches; False if someone else had it."""
-    with transaction.atomic():
-        # The claim: lock the row only while it still shows the check we were asked to do; a
-        # second sweep skips a locked row and, once we commit, no longer matches the old moment.
-        ticket = (
-            Ticket.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("sla_policy", "assignee", "team", "requester")
-            .filter(pk=ticket_id, sla_next_check_at=expected)
-            .first()
-        )
-        if ticket is None:
-            return False
-        if not ticket.is_open:
-            sla_refresh(ticket=ticket, now=now, record_met=False, include_past=False, cache=cache)
-            return True
-        result = sla_refresh(ticket=ticket, now=now, record_met=False, include_past=False, cache=cache)
-        if result is None:
-            return True
-        for target, clock in running_clocks(result):
-            due = clock.due_at.isoformat()
-            if clock.state == "breached":
-                if _already(ticket, EventKind.SLA_BREACHED, target, due):
-                    continue
-                late = round(clock.minutes_late or 0)
-                TicketEvent.objects.create(
+def _clock_news(*, ticket: Ticket, result, recorded: set, now: datetime, cache: dict) -> tuple[list, list]:
+    """The events and mails a ticket's clocks call for now, skipping those already recorded."""
+    new_events, mails = [], []
+    for target, clock in running_clocks(result):
+        due = clock.due_at.isoformat()
+        if clock.state == "breached" and (EventKind.SLA_BREACHED, target, due) not in recorded:
+            late = round(clock.minutes_late or 0)
+            new_events.append(
+                TicketEvent(
                     ticket=ticket,
                     kind=EventKind.SLA_BREACHED,
                     field=target,
@@ -92,25 +87,24 @@ def sla_check_ticket(*, ticket_id: int, expected: datetime, now: datetime, cache
                     data={"target": target, "due": due, "minutes_late": late},
                     created_at=now,
                 )
-                _notify(
-                    ticket=ticket,
-                    template="sla_breached",
-                    key=f"sla-breach:{ticket.pk}:{target}:{due}",
-                    context={"target": target, "due": due},
-                    recipients=_recipients(ticket),
+            )
+            mails += _mail_items(
+                ticket=ticket,
+                template="sla_breached",
+                key=f"sla-breach:{ticket.pk}:{target}:{due}",
+                context={"target": target, "due": due},
+                recipients=_recipients(ticket, cache),
+            )
+            if ticket.sla_breached_at is None:
+                ticket.sla_breached_at = clock.due_at
+                first = _step(ticket, 0, cache)
+                ticket.next_escalation_at = (
+                    clock.due_at + timedelta(minutes=first.minutes_after_breach) if first else None
                 )
-                if ticket.sla_breached_at is None:
-                    ticket.sla_breached_at = clock.due_at
-                    first = _step(ticket, 0, cache)
-                    ticket.next_escalation_at = (
-                        clock.due_at + timedelta(minutes=first.minutes_after_breach) if first else None
-                    )
-                    Ticket.objects.filter(pk=ticket.pk).update(
-                        sla_breached_at=ticket.sla_breached_at, next_escalation_at=ticket.next_escalation_at
-                    )
-            elif clock.state == "warning" and not _already(ticket, EventKind.SLA_WARNING, target, due):
-                left = round(-(clock.minutes_late or 0))
-                TicketEvent.objects.create(
+        elif clock.state == "warning" and (EventKind.SLA_WARNING, target, due) not in recorded:
+            left = round(-(clock.minutes_late or 0))
+            new_events.append(
+                TicketEvent(
                     ticket=ticket,
                     kind=EventKind.SLA_WARNING,
                     field=target,
@@ -118,14 +112,80 @@ def sla_check_ticket(*, ticket_id: int, expected: datetime, now: datetime, cache
                     data={"target": target, "due": due, "minutes_left": left},
                     created_at=now,
                 )
-                _notify(
+            )
+            mails += _mail_items(
+                ticket=ticket,
+                template="sla_warning",
+                key=f"sla-warning:{ticket.pk}:{target}:{due}",
+                context={"target": target, "due": due},
+                recipients=_recipients(ticket, cache),
+            )
+    return new_events, mails
+
+
+def sla_check_batch(*, due: list[tuple[int, datetime]], now: datetime, cache: dict | None = None) -> int:
+    """Check many due tickets in one transaction with a fixed number of queries; returns how many.
+
+    A ticket is taken only if it is not locked by another sweep and still shows the moment it was
+    due; everything else about it is read in bulk, recomputed, and written back in bulk.
+    """
+    cache = {} if cache is None else cache
+    expected = dict(due)
+    with transaction.atomic():
+        tickets = [
+            ticket
+            for ticket in Ticket.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("sla_policy", "assignee", "team")
+            .filter(pk__in=list(expected))
+            .defer("search_document", "search_vector")
+            if ticket.sla_next_check_at == expected[ticket.pk]
+        ]
+        if not tickets:
+            return 0
+        ids = [ticket.pk for ticket in tickets]
+        messages, statuses, recorded = defaultdict(list), defaultdict(list), defaultdict(set)
+        for ticket_id, *row in Message.objects.filter(
+            ticket_id__in=ids, internal=False, needs_review=False
+        ).values_list("ticket_id", "created_at", "author_contact_id", "author_user_id"):
+            messages[ticket_id].append(tuple(row))
+        for ticket_id, *row in (
+            TicketEvent.objects.filter(ticket_id__in=ids, kind=EventKind.STATUS_CHANGED)
+            .order_by("created_at", "id")
+            .values_list("ticket_id", "created_at", "new_value")
+        ):
+            statuses[ticket_id].append(tuple(row))
+        for ticket_id, kind, field, due_at in TicketEvent.objects.filter(
+            ticket_id__in=ids, kind__in=[EventKind.SLA_WARNING, EventKind.SLA_BREACHED]
+        ).values_list("ticket_id", "kind", "field", "data__due"):
+            recorded[ticket_id].add((kind, field, due_at))
+        new_events, mails = [], []
+        for ticket in tickets:
+            result = None
+            if ticket.sla_policy is not None:
+                activity = activity_from_rows(
                     ticket=ticket,
-                    template="sla_warning",
-                    key=f"sla-warning:{ticket.pk}:{target}:{due}",
-                    context={"target": target, "due": due},
-                    recipients=_recipients(ticket),
+                    messages=messages[ticket.pk],
+                    statuses=statuses[ticket.pk],
+                    pause_on_hold=ticket.sla_policy.pause_on_hold,
                 )
-    return True
+                result = ticket_sla_compute(ticket=ticket, now=now, cache=cache, activity=activity)
+            for field, value in sla_values(result, now, include_past=False).items():
+                setattr(ticket, field, value)
+            if result is not None and ticket.is_open:
+                ticket_events, ticket_mails = _clock_news(
+                    ticket=ticket, result=result, recorded=recorded[ticket.pk], now=now, cache=cache
+                )
+                new_events += ticket_events
+                mails += ticket_mails
+        Ticket.objects.bulk_update(tickets, [*SLA_FIELDS, "sla_breached_at", "next_escalation_at"])
+        TicketEvent.objects.bulk_create(new_events)
+        notifications_queue_many(items=mails, now=now)
+    return len(tickets)
+
+
+def sla_check_ticket(*, ticket_id: int, expected: datetime, now: datetime, cache: dict | None = None) -> bool:
+    """Check one due ticket; False when another sweep had it (locked, or already moved on)."""
+    return sla_check_batch(due=[(ticket_id, expected)], now=now, cache=cache) == 1
 
 
 def _step(ticket: Ticket, index: int, cache: dict | None = None) -> EscalationStep | None:
@@ -268,8 +328,8 @@ def sla_sweep(*, now: datetime) -> dict:
         .order_by("sla_next_check_at")
         .values_list("pk", "sla_next_check_at")[:BATCH]
     )
-    for pk, expected in due:
-        checked += sla_check_ticket(ticket_id=pk, expected=expected, now=now, cache=cache)
+    for start in range(0, len(due), CHUNK):
+        checked += sla_check_batch(due=due[start : start + CHUNK], now=now, cache=cache)
     steps = list(
         Ticket.objects.filter(next_escalation_at__lte=now)
         .order_by("next_escalation_at")

@@ -52,6 +52,39 @@ def notification_queue(
     return row
 
 
+def notifications_queue_many(*, items: list[dict], now: datetime) -> int:
+    """`notification_queue` for many mails in one INSERT (the SLA sweep's batches).
+
+    Each item has key, recipient, template, ticket and context. Keys already queued are skipped
+    (exactly once); the new rows are sent after the transaction commits. Returns how many are new.
+    """
+    rows = [
+        NotificationLog(
+            key=item["key"][:200],
+            recipient=item["recipient"],
+            template=item["template"],
+            ticket=item["ticket"],
+            context=item["context"],
+            message_id=outbound.new_message_id(),
+            created_at=now,
+        )
+        for item in items
+        if item["recipient"]
+    ]
+    if not rows:
+        return 0
+    NotificationLog.objects.bulk_create(rows, ignore_conflicts=True)
+    # The rows this call inserted carry its `now`; a key queued before keeps its older row.
+    new_ids = list(
+        NotificationLog.objects.filter(key__in=[row.key for row in rows], created_at=now).values_list("pk", flat=True)
+    )
+    from . import tasks
+
+    for notification_id in new_ids:
+        tasks.send_notification.delay_on_commit(notification_id)
+    return len(new_ids)
+
+
 def _contact_language(ticket: Ticket) -> str:
     return ticket.requester.language or settings.LANGUAGE_CODE
 

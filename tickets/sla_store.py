@@ -48,12 +48,17 @@ def _targets(policy: SlaPolicy, priority: str) -> sla.SlaTargets | None:
     )
 
 
-def ticket_activity(*, ticket: Ticket, pause_on_hold: bool) -> sla.TicketActivity:
-    """Replies and pauses from the ticket's messages and status history."""
+def activity_from_rows(
+    *,
+    ticket: Ticket,
+    messages: list[tuple[datetime, int | None, int | None]],
+    statuses: list[tuple[datetime, str]],
+    pause_on_hold: bool,
+) -> sla.TicketActivity:
+    """Replies and pauses from a ticket's public messages (created_at, author contact id, author user
+    id) and its status changes (created_at, new status) in order."""
     agent_replies, customer_messages = [], []
-    for created_at, author_contact_id, author_user_id in Message.objects.filter(
-        ticket=ticket, internal=False, needs_review=False
-    ).values_list("created_at", "author_contact_id", "author_user_id"):
+    for created_at, author_contact_id, author_user_id in messages:
         if author_contact_id is None and author_user_id is not None:
             agent_replies.append(created_at)
         else:
@@ -61,11 +66,7 @@ def ticket_activity(*, ticket: Ticket, pause_on_hold: bool) -> sla.TicketActivit
     pausing = {Status.PENDING, Status.SOLVED, Status.CLOSED} | ({Status.ON_HOLD} if pause_on_hold else set())
     paused: list[tuple[datetime, datetime | None]] = []
     since: datetime | None = None
-    for created_at, new in (
-        TicketEvent.objects.filter(ticket=ticket, kind=EventKind.STATUS_CHANGED)
-        .order_by("created_at", "id")
-        .values_list("created_at", "new_value")
-    ):
+    for created_at, new in statuses:
         if new in pausing and since is None:
             since = created_at
         elif new not in pausing and since is not None:
@@ -86,7 +87,24 @@ def ticket_activity(*, ticket: Ticket, pause_on_hold: bool) -> sla.TicketActivit
     )
 
 
-def ticket_sla_compute(*, ticket: Ticket, now: datetime, cache: dict | None = None) -> sla.TicketSla | None:
+def ticket_activity(*, ticket: Ticket, pause_on_hold: bool) -> sla.TicketActivity:
+    """Replies and pauses from the ticket's messages and status history (2 queries)."""
+    messages = list(
+        Message.objects.filter(ticket=ticket, internal=False, needs_review=False).values_list(
+            "created_at", "author_contact_id", "author_user_id"
+        )
+    )
+    statuses = list(
+        TicketEvent.objects.filter(ticket=ticket, kind=EventKind.STATUS_CHANGED)
+        .order_by("created_at", "id")
+        .values_list("created_at", "new_value")
+    )
+    return activity_from_rows(ticket=ticket, messages=messages, statuses=statuses, pause_on_hold=pause_on_hold)
+
+
+def ticket_sla_compute(
+    *, ticket: Ticket, now: datetime, cache: dict | None = None, activity: sla.TicketActivity | None = None
+) -> sla.TicketSla | None:
     """The ticket's clocks under its policy, or None when no policy or no target applies.
 
     `cache` (a dict the caller keeps for one batch, e.g. one sweep) saves re-reading the same
@@ -109,7 +127,8 @@ def ticket_sla_compute(*, ticket: Ticket, now: datetime, cache: dict | None = No
         )
     calendar = cache[key]
     warning = sla.WarningThreshold(percent=policy.warning_percent, minutes_before=policy.warning_minutes_before)
-    activity = ticket_activity(ticket=ticket, pause_on_hold=policy.pause_on_hold)
+    if activity is None:
+        activity = ticket_activity(ticket=ticket, pause_on_hold=policy.pause_on_hold)
     return sla.ticket_sla(activity=activity, targets=targets, calendar=calendar, now=now, warning=warning)
 
 
@@ -163,6 +182,22 @@ def _record_met(*, ticket: Ticket, result: sla.TicketSla, now: datetime) -> None
         )
 
 
+SLA_FIELDS = ("first_response_due_at", "next_response_due_at", "resolution_due_at", "sla_state", "sla_next_check_at")
+
+
+def sla_values(result: sla.TicketSla | None, now: datetime, *, include_past: bool = True) -> dict:
+    """The ticket columns that store a computed SLA (SLA_FIELDS)."""
+    if result is None:
+        return dict.fromkeys(SLA_FIELDS[:3]) | {"sla_state": SlaState.NONE, "sla_next_check_at": None}
+    return {
+        "first_response_due_at": _running_due(result.first_response),
+        "next_response_due_at": _running_due(result.next_response),
+        "resolution_due_at": _running_due(result.resolution),
+        "sla_state": result.state or SlaState.NONE,
+        "sla_next_check_at": next_check_at(result, now, include_past=include_past),
+    }
+
+
 def sla_refresh(
     *, ticket: Ticket, now: datetime, record_met: bool = True, include_past: bool = True, cache: dict | None = None
 ) -> sla.TicketSla | None:
@@ -171,23 +206,9 @@ def sla_refresh(
     Records an event for each target the change just met (or met late), saying by how much.
     """
     result = ticket_sla_compute(ticket=ticket, now=now, cache=cache)
-    values = {
-        "first_response_due_at": None,
-        "next_response_due_at": None,
-        "resolution_due_at": None,
-        "sla_state": SlaState.NONE,
-        "sla_next_check_at": None,
-    }
-    if result is not None:
-        values = {
-            "first_response_due_at": _running_due(result.first_response),
-            "next_response_due_at": _running_due(result.next_response),
-            "resolution_due_at": _running_due(result.resolution),
-            "sla_state": result.state or SlaState.NONE,
-            "sla_next_check_at": next_check_at(result, now, include_past=include_past),
-        }
-        if record_met:
-            _record_met(ticket=ticket, result=result, now=now)
+    values = sla_values(result, now, include_past=include_past)
+    if result is not None and record_met:
+        _record_met(ticket=ticket, result=result, now=now)
     for field, value in values.items():
         setattr(ticket, field, value)
     Ticket.objects.filter(pk=ticket.pk).update(**values)
