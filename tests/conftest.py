@@ -128,14 +128,16 @@ def _worker_database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.fixture
-def celery_worker(transactional_db, tmp_path):
-    """A real `celery worker` process on the configured broker (Redis in CI), on the test database."""
+def start_worker(log_path: Path, **env_overrides: str) -> subprocess.Popen:
+    """Start a real `celery worker` process on the test database; waits until it is ready.
+
+    `env_overrides` change its environment (another REDIS_URL, EMAIL_URL, ...).
+    """
     env = dict(os.environ)
     env["DATABASE_URL"] = _worker_database_url()
     env["DJANGO_DEBUG"] = "1"
     env["CELERY_QUEUE"] = settings.CELERY_TASK_DEFAULT_QUEUE
-    log_path = tmp_path / "worker.log"
+    env.update(env_overrides)
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [
@@ -155,7 +157,7 @@ def celery_worker(transactional_db, tmp_path):
                 "--without-mingle",
                 "--without-heartbeat",
                 "--hostname",
-                f"test-{os.getpid()}@%h",
+                f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
             ],
             cwd=ROOT,
             env=env,
@@ -168,12 +170,28 @@ def celery_worker(transactional_db, tmp_path):
             process.kill()
             pytest.fail("Celery worker did not start:\n" + log_path.read_text(errors="replace")[-3000:])
         time.sleep(0.2)
-    yield process
-    process.terminate()
+    return process
+
+
+def stop_worker(process: subprocess.Popen, *, kill: bool = False) -> None:
+    """Stop a worker politely (SIGTERM), or abruptly (SIGKILL: a crash, mid-task)."""
+    if kill:
+        process.kill()
+    else:
+        process.terminate()
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
+        process.wait(timeout=5)
+
+
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path):
+    """A real `celery worker` process on the configured broker (Redis in CI), on the test database."""
+    process = start_worker(tmp_path / "worker.log")
+    yield process
+    stop_worker(process)
 
 
 def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.2) -> bool:
