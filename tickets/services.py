@@ -137,7 +137,9 @@ def ticket_create(
     return ticket
 
 
-UPDATABLE_FIELDS = ("subject", "priority", "type", "team", "assignee", "product")
+UPDATABLE_FIELDS = ("subject", "priority", "type", "team", "assignee", "product", "contract", "sla_policy")
+# Changing any of these moves the SLA due times (recomputed from the ticket's whole history).
+SLA_INPUT_FIELDS = frozenset({"priority", "contract", "sla_policy"})
 
 
 @transaction.atomic
@@ -146,7 +148,7 @@ def ticket_update(
 ) -> Ticket:
     """Change an agent-owned field (subject, priority, type, team, assignee, product, tags).
 
-    One event per changed field; a priority change recomputes the SLA due times.
+    One event per changed field; a priority, contract or policy change recomputes the SLA due times.
     """
     _require_agent(actor)
     now = now or timezone.now()
@@ -184,7 +186,13 @@ def ticket_update(
         ticket.save()
         if "subject" in changed:
             ticket_index(ticket=ticket)
-        if "priority" in changed:
+        if SLA_INPUT_FIELDS.intersection(changed):
+            if "contract" in changed and "sla_policy" not in changed:
+                # the contract decides the policy, as it does when a ticket is created
+                ticket.sla_policy = customer_selectors.sla_policy_for(
+                    contract=ticket.contract, organization=ticket.organization
+                )
+                ticket.save(update_fields=["sla_policy"])
             sla_refresh(ticket=ticket, now=now)
     return ticket
 

@@ -172,3 +172,23 @@ def test_answered_referral_is_neither_reminded_nor_escalated(ticket, agent, othe
         .exists()
     )
     assert not TicketEvent.objects.filter(ticket=ticket, kind="escalated").exists()
+
+
+def test_changing_the_contract_or_policy_recomputes_due_times_from_history(ticket, agent, policy, organization):
+    from datetime import date
+
+    from customers.models import ServiceContract
+
+    fast = SlaPolicy.objects.create(name="Platinum", calendar=policy.calendar)
+    SlaTarget.objects.create(policy=fast, priority="normal", first_response_minutes=15, resolution_minutes=60)
+    contract = ServiceContract.objects.create(
+        name="Acme Platinum", organization=organization, sla_policy=fast, valid_from=date(2026, 1, 1)
+    )
+    services.ticket_update(ticket=ticket, actor=agent, changes={"contract": contract})
+    ticket.refresh_from_db()
+    assert ticket.sla_policy == fast
+    assert ticket.first_response_due_at == ticket.created_at + timedelta(minutes=15)
+    services.ticket_update(ticket=ticket, actor=agent, changes={"sla_policy": policy})
+    ticket.refresh_from_db()
+    assert ticket.first_response_due_at == ticket.created_at + timedelta(minutes=60)
+    assert set(ticket.events.filter(kind="field_changed").values_list("field", flat=True)) >= {"contract", "sla_policy"}
