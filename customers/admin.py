@@ -27,6 +27,7 @@ from .models import (
     ServiceContract,
     SlaPolicy,
     SlaTarget,
+    TeamCalendar,
     WorkingPeriod,
 )
 
@@ -322,3 +323,8 @@ class BusinessCalendarAdmin(ServiceAdmin):
     service_fields = services.CALENDAR_FIELDS
     create_service = staticmethod(services.calendar_create)
     update_service = staticmethod(lambda calendar, data: services.calendar_update(calendar=calendar, data=data))
+
+
+@admin.register(TeamCalendar)
+class TeamCalendarAdmin(admin.ModelAdmin):
+    list_display = ["team", "calendar"]

@@ -307,3 +307,21 @@ class ServiceContract(models.Model):
 
     def is_valid_on(self, day) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class TeamCalendar(models.Model):
+    """The working hours a team keeps: referrals to the team are due in its business time."""
+
+    team = models.OneToOneField(
+        "helpdesk.Team", verbose_name=_("team"), on_delete=models.CASCADE, related_name="calendar_link"
+    )
+    calendar = models.ForeignKey(
+        BusinessCalendar, verbose_name=_("business calendar"), on_delete=models.PROTECT, related_name="teams"
+    )
+
+    class Meta:
+        verbose_name = _("team calendar")
+        verbose_name_plural = _("team calendars")
+
+    def __str__(self) -> str:
+        return f"{self.team} — {self.calendar}"

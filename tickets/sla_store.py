@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
-from customers.models import BusinessCalendar, Holiday, SlaPolicy, SlaTarget
+from customers.models import BusinessCalendar, Holiday, SlaPolicy, SlaTarget, TeamCalendar
 
 from . import sla
 from .models import EventKind, Message, Referral, SlaState, Status, Ticket, TicketEvent
@@ -217,14 +217,14 @@ def sla_refresh(
 
 def referral_set_due(*, referral: Referral, now: datetime) -> None:
     """A referral's due time: the receiving team's target (else HELPDESK_REFERRAL_TARGET_MINUTES) in
-    business minutes of the default policy's calendar."""
+    business minutes of the team's calendar (else the default policy's; else wall-clock minutes)."""
     minutes = referral.to_team.referral_target_minutes or getattr(settings, "HELPDESK_REFERRAL_TARGET_MINUTES", 480)
-    policy = SlaPolicy.objects.filter(is_default=True).select_related("calendar").first()
-    if policy is None:
+    link = TeamCalendar.objects.filter(team_id=referral.to_team_id).values_list("calendar_id", flat=True).first()
+    if link is None:
+        link = SlaPolicy.objects.filter(is_default=True).values_list("calendar_id", flat=True).first()
+    if link is None:
         referral.due_at = now + timedelta(minutes=minutes)
     else:
-        calendar = calendar_from_row(
-            BusinessCalendar.objects.prefetch_related("periods", "holidays").get(pk=policy.calendar_id)
-        )
+        calendar = calendar_from_row(BusinessCalendar.objects.prefetch_related("periods", "holidays").get(pk=link))
         referral.due_at = sla.add_business_minutes(start=now, minutes=minutes, calendar=calendar)
     Referral.objects.filter(pk=referral.pk).update(due_at=referral.due_at)

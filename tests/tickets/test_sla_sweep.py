@@ -192,3 +192,23 @@ def test_changing_the_contract_or_policy_recomputes_due_times_from_history(ticke
     ticket.refresh_from_db()
     assert ticket.first_response_due_at == ticket.created_at + timedelta(minutes=60)
     assert set(ticket.events.filter(kind="field_changed").values_list("field", flat=True)) >= {"contract", "sla_policy"}
+
+
+def test_a_referral_is_due_in_the_receiving_teams_own_business_hours(ticket, agent, other_team):
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from customers.models import TeamCalendar, WorkingPeriod
+
+    billing_hours = BusinessCalendar.objects.create(name="Billing hours", time_zone="Asia/Tehran")
+    for weekday in (5, 6, 0, 1, 2):  # Saturday to Wednesday, 09:00-17:00 Tehran
+        WorkingPeriod.objects.create(calendar=billing_hours, weekday=weekday, start=time(9), end=time(17))
+    TeamCalendar.objects.create(team=other_team, calendar=billing_hours)
+    other_team.referral_target_minutes = 120
+    other_team.save()
+    tehran = ZoneInfo("Asia/Tehran")
+    wednesday_late = datetime(2026, 11, 25, 16, 0, tzinfo=tehran)  # a Wednesday, one hour before closing
+    referral = services.ticket_refer(ticket=ticket, actor=agent, to_team=other_team, note="Refund?", now=wednesday_late)
+    referral.refresh_from_db()
+    # one business hour on Wednesday, Thursday and Friday are off, the second hour on Saturday morning
+    assert referral.due_at == datetime(2026, 11, 28, 10, 0, tzinfo=tehran)
