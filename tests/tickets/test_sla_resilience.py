@@ -175,3 +175,25 @@ def test_broker_restart_with_queued_jobs_loses_no_mail_and_doubles_none(policy, 
         server.terminate()
         server.wait(timeout=10)
     assert _mails(outbox) == 3
+
+
+def test_two_sweeps_on_two_workers_at_once_record_each_breach_once(policy, customer, tmp_path):
+    """What two beat schedulers started by mistake would do: sweep at the same moment, in two processes."""
+    contact = Contact.objects.get(user=customer)
+    long_ago = timezone.now() - timedelta(hours=2)
+    tickets = [make_ticket(requester=contact, actor=customer, subject=f"Late {i}", now=long_ago) for i in range(30)]
+    workers = [start_worker(tmp_path / f"worker-{i}.log", EMAIL_URL="dummymail://") for i in range(2)]
+    try:
+        with transaction.atomic():
+            for _ in range(4):
+                tasks.sla_sweep.delay_on_commit()
+        breached = TicketEvent.objects.filter(kind="sla_breached", field="first_response")
+        assert wait_for(lambda: breached.count() >= len(tickets), timeout=60)
+        time.sleep(2)  # let any late duplicate show itself
+    finally:
+        for worker in workers:
+            stop_worker(worker)
+    assert breached.count() == len(tickets)
+    assert NotificationLog.objects.filter(key__startswith="sla-breach:").values("key").distinct().count() == (
+        NotificationLog.objects.filter(key__startswith="sla-breach:").count()
+    )
