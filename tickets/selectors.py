@@ -39,10 +39,15 @@ def ticket_list_for(*, user: User) -> QuerySet[Ticket]:
     )
 
 
-def ticket_get_for(*, user: User, ticket_id: int) -> Ticket:
-    """One ticket the user may see, else 404 (never 403: a hidden ticket does not exist)."""
+def ticket_get_for(*, user: User, ticket_id: int, with_terms: bool = True) -> Ticket:
+    """One ticket the user may see, else 404 (never 403: a hidden ticket does not exist).
+
+    `with_terms` also joins its contract and SLA policy (the ticket page shows them); the API, which
+    shows only their ids, skips them: every extra join costs PostgreSQL planning time on each call.
+    """
+    related = ("product", "contract", "sla_policy") if with_terms else ("product",)
     try:
-        return ticket_list_for(user=user).select_related("product", "contract", "sla_policy").get(pk=ticket_id)
+        return ticket_list_for(user=user).select_related(*related).get(pk=ticket_id)
     except (Ticket.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such ticket.") from exc
 

@@ -32,7 +32,9 @@ class TicketsAPIView(generics.GenericAPIView):
     def ticket(self) -> Ticket:
         """The ticket of the URL, through the selector: hidden or missing is a 404."""
         if not hasattr(self, "_ticket"):
-            self._ticket = selectors.ticket_get_for(user=self.request.user, ticket_id=self.kwargs["pk"])
+            self._ticket = selectors.ticket_get_for(
+                user=self.request.user, ticket_id=self.kwargs["pk"], with_terms=False
+            )
         return self._ticket
 
 

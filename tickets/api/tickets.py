@@ -212,7 +212,7 @@ class TicketListView(TicketsAPIView):
                 attachments=attachments,
                 **extra,
             )
-        ticket = selectors.ticket_get_for(user=user, ticket_id=ticket.pk)
+        ticket = selectors.ticket_get_for(user=user, ticket_id=ticket.pk, with_terms=False)
         location = request.build_absolute_uri(reverse("api-ticket-detail", args=[ticket.pk]))
         return Response(_ticket_output(request, ticket), status=status.HTTP_201_CREATED, headers={"Location": location})
 
@@ -268,4 +268,6 @@ class TicketDetailView(TicketsAPIView):
             serializer = TicketCustomerUpdateInput(data=data)
             serializer.is_valid(raise_exception=True)
             services.ticket_change_status(ticket=ticket, actor=user, status=serializer.validated_data["status"])
-        return Response(_ticket_output(request, selectors.ticket_get_for(user=user, ticket_id=ticket.pk)))
+        return Response(
+            _ticket_output(request, selectors.ticket_get_for(user=user, ticket_id=ticket.pk, with_terms=False))
+        )
