@@ -209,3 +209,34 @@ def test_a_customer_signs_up_asks_for_help_and_rates_it(browser, live_server, wo
     assert page.get_attribute("html", "dir") == "rtl"
     shot(page, "fa-signup-phone")
     anonymous.close()
+
+
+def test_opening_a_suggested_article_and_leaving_counts_as_deflected(browser, live_server, transactional_db):
+    """Type a subject, see a suggested article, open it, leave without sending: one deflection."""
+    from knowledgebase import services as kb_services
+    from knowledgebase.models import Article
+    from tests import factories
+    from tickets.models import Deflection
+
+    agent = factories.UserFactory(role="agent", email="writer@e2e.test")
+    draft = kb_services.article_create_draft(
+        author=agent, title="Reset your password", body="Use the link on the sign-in page.", language="en"
+    )
+    Article.objects.filter(pk=draft.pk).update(status="published", visibility="public")
+    contact = factories.ContactFactory(email="dana@acme.test", with_login=True)
+    contact.user.set_password(PASSWORD)
+    contact.user.save()
+
+    page = browser.new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "dana@acme.test")
+    page.fill("#id_password", PASSWORD)
+    page.click("button.primary")
+    page.goto(f"{live_server.url}/portal/requests/new/")
+    page.locator("input[name=subject]").press_sequentially("reset password", delay=20)
+    link = page.locator("#kb-suggestions a[data-article-id]").first
+    link.wait_for(timeout=10_000)
+    with page.context.expect_page():
+        link.click()
+    page.wait_for_timeout(500)  # the beacon is sent asynchronously
+    assert Deflection.objects.filter(contact=contact, article_id=draft.pk, ticket__isnull=True).count() == 1

@@ -126,7 +126,7 @@ def test_a_customer_login_without_contact_sees_a_notice_not_an_error(client, db)
 def test_new_request_form_asks_for_kb_suggestions_while_typing_the_subject(as_customer):
     html = as_customer.get("/portal/requests/new/").content.decode()
     assert 'hx-get="/kb/suggest/"' in html
-    assert 'hx-trigger="keyup changed delay:300ms"' in html
+    assert 'hx-trigger="input changed delay:300ms"' in html  # typing and pasting both ask
     assert 'hx-target="#kb-suggestions"' in html and 'id="kb-suggestions"' in html
 
 
