@@ -29,6 +29,10 @@ class TicketsAPIView(generics.GenericAPIView):
             exc = DomainError(_("The request has too many fields or files."), code="too_many_fields")
         return super().handle_exception(exc)
 
+    def bare_ticket(self) -> Ticket:
+        """The ticket of the URL without its related rows (listing its messages or events); 404 if hidden."""
+        return selectors.ticket_bare_for(user=self.request.user, ticket_id=self.kwargs["pk"])
+
     def ticket(self) -> Ticket:
         """The ticket of the URL, through the selector: hidden or missing is a 404."""
         if not hasattr(self, "_ticket"):

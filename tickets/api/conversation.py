@@ -49,7 +49,7 @@ class MessageListView(TicketsAPIView):
         responses={200: MessageOutput(many=True), **ERR_401_403, **ERR_404},
     )
     def get(self, request: Request, pk: int) -> Response:
-        messages = selectors.message_list_for(user=request.user, ticket=self.ticket())
+        messages = selectors.message_list_for(user=request.user, ticket=self.bare_ticket())
         page = self.paginate_queryset(messages)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -150,6 +150,6 @@ class EventListView(TicketsAPIView):
         responses={200: EventOutput(many=True), **ERR_400, **ERR_401_403, **ERR_404},
     )
     def get(self, request: Request, pk: int) -> Response:
-        events = selectors.event_list_for(user=request.user, ticket=self.ticket())
+        events = selectors.event_list_for(user=request.user, ticket=self.bare_ticket())
         page = self.paginate_queryset(events)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
