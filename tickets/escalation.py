@@ -17,10 +17,10 @@ from django.db import transaction
 from customers.models import EscalationStep
 from helpdesk.models import Priority, User
 
-from . import events
+from . import events, services
 from .models import EventKind, Message, Referral, Ticket, TicketEvent
 from .notifications import notification_queue, notifications_queue_many
-from .sla_store import SLA_FIELDS, activity_from_rows, running_clocks, sla_refresh, sla_values, ticket_sla_compute
+from .sla_store import SLA_FIELDS, activity_from_rows, running_clocks, sla_values, ticket_sla_compute
 
 BATCH = 5000  # due items one sweep takes; the rest wait for the next minute, in due order
 CHUNK = 250  # tickets checked per transaction
@@ -240,8 +240,9 @@ def escalate_ticket(*, ticket_id: int, expected: datetime, now: datetime, cache:
                 recipients=[step.user],
             )
         elif step.action == EscalationStep.Action.REASSIGN_TEAM and step.team_id and step.team_id != ticket.team_id:
-            events.event_field_changed(ticket=ticket, actor=None, field="team", old=ticket.team or "", new=step.team)
-            Ticket.objects.filter(pk=ticket.pk).update(team=step.team, assignee=None, updated_at=now)
+            services.ticket_update(
+                ticket=ticket, actor=None, system=True, changes={"team": step.team, "assignee": None}, now=now
+            )
             data["team"] = step.team.name
             _notify(
                 ticket=ticket,
@@ -251,11 +252,9 @@ def escalate_ticket(*, ticket_id: int, expected: datetime, now: datetime, cache:
                 recipients=[step.team.email] if step.team.email else list(step.team.members.filter(is_active=True)),
             )
         elif step.action == EscalationStep.Action.RAISE_PRIORITY and ticket.priority in PRIORITY_UP:
-            new = PRIORITY_UP[ticket.priority]
-            events.event_field_changed(ticket=ticket, actor=None, field="priority", old=ticket.priority, new=new)
-            ticket.priority = new
-            Ticket.objects.filter(pk=ticket.pk).update(priority=new, updated_at=now)
-            sla_refresh(ticket=ticket, now=now, record_met=False)
+            services.ticket_update(
+                ticket=ticket, actor=None, system=True, changes={"priority": PRIORITY_UP[ticket.priority]}, now=now
+            )
         events.event_record(ticket=ticket, kind=EventKind.ESCALATED, actor=None, data=data, at=now)
     return True
 

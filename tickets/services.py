@@ -144,13 +144,21 @@ SLA_INPUT_FIELDS = frozenset({"priority", "contract", "sla_policy"})
 
 @transaction.atomic
 def ticket_update(
-    *, ticket: Ticket, actor: User, changes: dict, tags: Sequence[str] | None = None, now: datetime | None = None
+    *,
+    ticket: Ticket,
+    actor: User | None,
+    changes: dict,
+    tags: Sequence[str] | None = None,
+    now: datetime | None = None,
+    system: bool = False,
 ) -> Ticket:
     """Change an agent-owned field (subject, priority, type, team, assignee, product, tags).
 
     One event per changed field; a priority, contract or policy change recomputes the SLA due times.
+    `system=True` is the helpdesk itself acting (escalation steps): no agent, events without an actor.
     """
-    _require_agent(actor)
+    if not system:
+        _require_agent(actor)
     now = now or timezone.now()
     ticket = _lock(ticket)
     changed = []
