@@ -19,6 +19,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from helpdesk.api_support import FilterSet
 from helpdesk.models import Priority, Role, Team, User
 
 from . import selectors, services
@@ -270,7 +271,7 @@ class CalendarInput(serializers.Serializer):
 # --- filters ----------------------------------------------------------------------------------
 
 
-class ContactFilter(django_filters.FilterSet):
+class ContactFilter(FilterSet):
     organization = django_filters.ModelChoiceFilter(queryset=Organization.objects.all())
     email = django_filters.CharFilter(lookup_expr="iexact")
     q = django_filters.CharFilter(method="search", label=_("Name, email or phone"))
@@ -283,7 +284,7 @@ class ContactFilter(django_filters.FilterSet):
         return selectors.contacts_matching(qs, q=value)
 
 
-class OrganizationFilter(django_filters.FilterSet):
+class OrganizationFilter(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Name or email domain"))
 
     class Meta:
@@ -294,7 +295,7 @@ class OrganizationFilter(django_filters.FilterSet):
         return selectors.organization_search(qs=qs, q=value)
 
 
-class ProductFilter(django_filters.FilterSet):
+class ProductFilter(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Name or code"))
 
     class Meta:
@@ -305,7 +306,7 @@ class ProductFilter(django_filters.FilterSet):
         return qs.filter(Q(name__icontains=value) | Q(code__icontains=value))
 
 
-class ContractFilter(django_filters.FilterSet):
+class ContractFilter(FilterSet):
     organization = django_filters.ModelChoiceFilter(queryset=Organization.objects.all())
     contact = django_filters.ModelChoiceFilter(queryset=Contact.objects.all())
     product = django_filters.ModelChoiceFilter(field_name="products", queryset=Product.objects.all())

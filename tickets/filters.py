@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 
+from helpdesk.api_support import FilterSet
 from helpdesk.models import Priority
 
 from .models import Channel, SlaState, Status, Ticket, TicketType
@@ -26,7 +27,7 @@ def _choices(choices, label):
     return django_filters.MultipleChoiceFilter(choices=choices, widget=ListWidget, label=label, distinct=False)
 
 
-class TicketCustomerFilter(django_filters.FilterSet):
+class TicketCustomerFilter(FilterSet):
     """What a customer may filter on: nothing that reveals internal fields (SLA, assignee, tags)."""
 
     status = _choices(Status.choices, _("Status (several allowed, comma-separated)"))

@@ -1,11 +1,42 @@
 """Every read of tickets, scoped to the acting user: what they may not see does not exist."""
 
+from collections.abc import Iterable
+
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from helpdesk.models import User
+from customers.models import Contact, Organization, Product
+from helpdesk.models import Team, User
 
-from .models import Message, Ticket, TicketEvent
+from .models import Message, Tag, Ticket, TicketEvent
+
+# The ticket's own columns that a list row shows (related rows come from ticket_rows).
+LIST_FIELDS = (
+    "id",
+    "subject",
+    "status",
+    "priority",
+    "type",
+    "channel",
+    "created_at",
+    "updated_at",
+    "solved_at",
+    "closed_at",
+    "first_responded_at",
+    "first_response_due_at",
+    "next_response_due_at",
+    "resolution_due_at",
+    "sla_state",
+    "requester_id",
+    "organization_id",
+    "team_id",
+    "assignee_id",
+    "product_id",
+    "contract_id",
+    "sla_policy_id",
+    "merged_into_id",
+)
 
 
 def ticket_visibility_q(user: User) -> Q | None:
@@ -37,6 +68,100 @@ def ticket_list_for(*, user: User) -> QuerySet[Ticket]:
         .prefetch_related("tags")
         .defer("search_document", "search_vector")  # big, and only the search filter reads them
     )
+
+
+class ListRef:
+    """A related row as a ticket list shows it: id, name, and an email for people."""
+
+    __slots__ = ("email", "name", "pk")
+
+    def __init__(self, pk: int, name: str, email: str = "") -> None:
+        self.pk, self.name, self.email = pk, name, email
+
+    @property
+    def full_name(self) -> str:
+        return self.name
+
+
+class TicketListRow:
+    """One ticket of a list page: the LIST_FIELDS as attributes, related rows as ListRef, tag names."""
+
+    def __init__(self, values: dict) -> None:
+        self.__dict__.update(values)
+        self.tag_names: list[str] = []
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+# Kinds of reference rows in ticket_rows' one query: (kind, model, name column, email column).
+_REFERENCES = {
+    "requester": (1, Contact, "full_name", "email"),
+    "organization": (2, Organization, "name", None),
+    "team": (3, Team, "name", None),
+    "assignee": (4, User, "full_name", "email"),
+    "product": (5, Product, "name", None),
+}
+_TAGS = 6
+
+
+def ticket_rows(values: Iterable[dict], *, with_internal: bool) -> list[TicketListRow]:
+    """List rows from LIST_FIELDS dicts, with their requester, organization, team, product and, when
+    `with_internal` (agents), assignee and tags: all read in one query, whatever the page size.
+
+    The tickets of a page come from a single-table query (the filters and the keyset paging); joining
+    five tables to it cost PostgreSQL more time planning than running it (2.8 ms against 0.7 ms at a
+    million tickets, bench/api.py), and Django's union() took 2.5 ms to compile. So this one query is
+    written out: a UNION ALL of primary-key lookups, values always passed as parameters.
+    """
+    rows = [TicketListRow(value) for value in values]
+    if not rows:
+        return rows
+    quote = connection.ops.quote_name
+    branches: list[str] = []
+    params: list = []
+
+    def branch(kind: int, select: str, source: str, key: str, ids: set) -> None:
+        ids.discard(None)
+        if ids:
+            # Names come from model metadata, never from input; the ids are parameters.
+            marks = ", ".join(["%s"] * len(ids))
+            branches.append(f"SELECT {kind}, {select} FROM {source} WHERE {key} IN ({marks})")  # noqa: S608
+            params.extend(sorted(ids))
+
+    for attribute, (kind, model, name_column, email_column) in _REFERENCES.items():
+        if attribute == "assignee" and not with_internal:
+            continue
+        table = quote(model._meta.db_table)
+        email = f"{table}.{quote(email_column)}" if email_column else "''"
+        select = f"{table}.{quote('id')}, {table}.{quote(name_column)}, {email}"
+        branch(kind, select, table, f"{table}.{quote('id')}", {getattr(row, f"{attribute}_id") for row in rows})
+    if with_internal:
+        through = Ticket.tags.through._meta
+        link, tag = quote(through.db_table), quote(Tag._meta.db_table)
+        ticket_column, tag_column = quote(through.get_field("ticket").column), quote(through.get_field("tag").column)
+        branch(
+            _TAGS,
+            f"{link}.{ticket_column}, {tag}.{quote('name')}, ''",
+            f"{link} INNER JOIN {tag} ON {tag}.{quote('id')} = {link}.{tag_column}",
+            f"{link}.{ticket_column}",
+            {row.pk for row in rows},
+        )
+    found: dict[int, dict[int, ListRef]] = {kind: {} for kind, *_rest in _REFERENCES.values()}
+    tags: dict[int, list[str]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(branches), params)
+        for kind, pk, name, email in cursor.fetchall():
+            if kind == _TAGS:
+                tags.setdefault(pk, []).append(name)
+            else:
+                found[kind][pk] = ListRef(pk, name or "", email or "")
+    for row in rows:
+        for attribute, (kind, *_rest) in _REFERENCES.items():
+            setattr(row, attribute, found[kind].get(getattr(row, f"{attribute}_id")))
+        row.tag_names = sorted(tags.get(row.pk, ()))
+    return rows
 
 
 def ticket_get_for(*, user: User, ticket_id: int, with_terms: bool = True) -> Ticket:

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from customers.models import Contact
+from customers.models import Contact, Product
 from helpdesk.models import User
 from tests.factories import make_ticket
 from tests.tickets.conftest import contact_of
@@ -495,6 +495,31 @@ def test_customer_search_stays_within_their_tickets(as_user, customer, other_cus
     assert ids(as_user(customer).get("/api/v1/tickets/", {"q": "globex"})) == []
 
 
+# --- list rows --------------------------------------------------------------------------------
+
+
+def test_list_rows_are_the_detail_output_of_each_ticket(client, as_user, agent, customer, other_team):
+    """The list reads related rows its own way (selectors.ticket_rows); it must show what the detail shows."""
+    requester = contact_of(customer)
+    loner = Contact.objects.create(email="loner@example.com")  # no organization, no name
+    product = Product.objects.create(name="Backup Pro")
+    make_ticket(requester=requester, subject="Plain")
+    make_ticket(requester=requester, subject="Tagged", tags=["vip", "billing"], product=product, team=other_team)
+    make_ticket(requester=requester, subject="Assigned", assignee=agent, priority="urgent")
+    make_ticket(requester=loner, subject="No organization", actor=agent)
+    agent.time_zone = "Asia/Tehran"  # a browser session in a non-UTC zone: list and detail write times alike
+    agent.save(update_fields=["time_zone"])
+    client.force_login(agent)
+    for api, expected_count in [(client, 4), (as_user(agent), 4), (as_user(User.objects.get(pk=customer.pk)), 3)]:
+        rows = api.get("/api/v1/tickets/?page_size=50").json()["results"]
+        assert len(rows) == expected_count
+        for row in rows:
+            assert row == api.get(row["url"]).json(), row["subject"]
+    tagged = next(row for row in client.get("/api/v1/tickets/").json()["results"] if row["subject"] == "Tagged")
+    assert tagged["tags"] == ["billing", "vip"] and tagged["product"]["name"] == "Backup Pro"
+    assert tagged["created_at"].endswith("+03:30")
+
+
 # --- query counts -----------------------------------------------------------------------------
 
 
@@ -509,8 +534,8 @@ def test_agent_ticket_list_runs_the_same_queries_for_1_and_50_rows(
 ):
     _tickets(contact_of(customer), count)
     client = as_user(agent)
-    # 1. the page of tickets joined with requester, organization, team, assignee, product
-    # 2. their tags (prefetch)
+    # 1. the page of tickets (one table)
+    # 2. their requesters, organizations, teams, assignees, products and tags (selectors.ticket_rows)
     with django_assert_num_queries(2):
         response = client.get("/api/v1/tickets/?page_size=50")
     assert len(response.json()["results"]) == count
@@ -523,7 +548,7 @@ def test_customer_ticket_list_runs_the_same_queries_for_1_and_50_rows(
     _tickets(contact_of(customer), count)
     client = as_user(User.objects.get(pk=customer.pk))  # a fresh user, as each real request loads
     # 1. the customer's contact  2. its organization (does it share?)  (tickets.selectors)
-    # 3. the page of tickets with requester, organization, team, assignee, product  4. tags (prefetch)
+    # 3. the page of tickets  4. their requesters, organizations, teams and products (selectors.ticket_rows)
     with django_assert_num_queries(4):
         response = client.get("/api/v1/tickets/?page_size=50")
     assert len(response.json()["results"]) == count

@@ -83,11 +83,15 @@ class KeysetCursorPagination(BasePagination):
             raise ValidationError({self.cursor_query_param: [_("Invalid cursor.")]}) from exc
         return value, pk, backwards
 
-    def _encode(self, instance: Any, key: SortKey, *, backwards: bool) -> str:
-        value = getattr(instance, key.field)
+    def _encode(self, row: Any, key: SortKey, *, backwards: bool) -> str:
+        """The cursor of a row: a model instance, or a dict from a values() queryset."""
+        if isinstance(row, dict):
+            value, pk = row[key.field], row["id"]
+        else:
+            value, pk = getattr(row, key.field), row.pk
         if isinstance(value, datetime):
             value = value.isoformat()
-        data = {"v": value, "pk": instance.pk, **({"b": 1} if backwards else {})}
+        data = {"v": value, "pk": pk, **({"b": 1} if backwards else {})}
         token = base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode().rstrip("=")
         return replace_query_param(self.base_url, self.cursor_query_param, token)
 

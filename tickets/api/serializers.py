@@ -66,11 +66,11 @@ class ErrorOutput(serializers.Serializer):
 # The declared fields stay the schema; tests/tickets/test_api_schema.py checks that the two agree.
 
 
-def _dt(value):
-    """As DRF's DateTimeField writes it: ISO 8601 in the active time zone, "Z" for UTC."""
+def _dt(value, tz):
+    """As DRF's DateTimeField writes it: ISO 8601 in the active time zone `tz`, "Z" for UTC."""
     if value is None:
         return None
-    text = timezone.localtime(value).isoformat()
+    text = value.astimezone(tz).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
@@ -82,6 +82,12 @@ def _person(obj) -> dict | None:
 
 def _named(obj) -> dict | None:
     return {"id": obj.pk, "name": obj.name} if obj is not None else None
+
+
+def _tag_names(ticket) -> list[str]:
+    """A list row (selectors.TicketListRow) carries its tag names; a Ticket has them prefetched."""
+    names = getattr(ticket, "tag_names", None)
+    return names if names is not None else [tag.name for tag in ticket.tags.all()]
 
 
 class TicketCustomerOutput(serializers.ModelSerializer):
@@ -115,18 +121,19 @@ class TicketCustomerOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, ticket: Ticket) -> str:
-        return self._url_prefix() + f"{ticket.pk}/"
+        return self._per_page()[0] + f"{ticket.pk}/"
 
-    def _url_prefix(self) -> str:
-        """The detail URL up to the id, reversed once per serializer instead of once per row."""
+    def _per_page(self) -> tuple:
+        """(detail URL up to the id, active time zone), looked up once per page instead of once per row."""
         root = self.parent if self.parent is not None else self
-        prefix = getattr(root, "_ticket_url_prefix", None)
-        if prefix is None:
+        shared = getattr(root, "_ticket_per_page", None)
+        if shared is None:
             prefix = _absolute(self.context, "api-ticket-detail", 0)[: -len("0/")]
-            root._ticket_url_prefix = prefix
-        return prefix
+            shared = root._ticket_per_page = (prefix, timezone.get_current_timezone())
+        return shared
 
     def to_representation(self, ticket: Ticket) -> dict:
+        prefix, tz = self._per_page()
         return {
             "id": ticket.pk,
             "subject": ticket.subject,
@@ -138,11 +145,11 @@ class TicketCustomerOutput(serializers.ModelSerializer):
             "organization": _named(ticket.organization),
             "team": _named(ticket.team),
             "product": _named(ticket.product),
-            "created_at": _dt(ticket.created_at),
-            "updated_at": _dt(ticket.updated_at),
-            "solved_at": _dt(ticket.solved_at),
-            "closed_at": _dt(ticket.closed_at),
-            "url": self.get_url(ticket),
+            "created_at": _dt(ticket.created_at, tz),
+            "updated_at": _dt(ticket.updated_at, tz),
+            "solved_at": _dt(ticket.solved_at, tz),
+            "closed_at": _dt(ticket.closed_at, tz),
+            "url": f"{prefix}{ticket.pk}/",
         }
 
 
@@ -172,16 +179,17 @@ class TicketOutput(TicketCustomerOutput):
     def to_representation(self, ticket: Ticket) -> dict:
         data = super().to_representation(ticket)
         url = data.pop("url")
+        tz = self._per_page()[1]
         data.update(
             {
                 "assignee": _person(ticket.assignee),
-                "tags": [tag.name for tag in ticket.tags.all()],
+                "tags": _tag_names(ticket),
                 "contract": ticket.contract_id,
                 "sla_policy": ticket.sla_policy_id,
-                "first_responded_at": _dt(ticket.first_responded_at),
-                "first_response_due_at": _dt(ticket.first_response_due_at),
-                "next_response_due_at": _dt(ticket.next_response_due_at),
-                "resolution_due_at": _dt(ticket.resolution_due_at),
+                "first_responded_at": _dt(ticket.first_responded_at, tz),
+                "first_response_due_at": _dt(ticket.first_response_due_at, tz),
+                "next_response_due_at": _dt(ticket.next_response_due_at, tz),
+                "resolution_due_at": _dt(ticket.resolution_due_at, tz),
                 "sla_state": ticket.sla_state,
                 "merged_into": ticket.merged_into_id,
                 "url": url,

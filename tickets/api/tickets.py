@@ -93,40 +93,6 @@ def _ticket_output(request: Request, ticket: Ticket) -> dict:
     return output(ticket, context={"request": request}).data
 
 
-LIST_COLUMNS = (
-    "id",
-    "subject",
-    "status",
-    "priority",
-    "type",
-    "channel",
-    "created_at",
-    "updated_at",
-    "solved_at",
-    "closed_at",
-    "first_responded_at",
-    "first_response_due_at",
-    "next_response_due_at",
-    "resolution_due_at",
-    "sla_state",
-    "contract_id",
-    "sla_policy_id",
-    "merged_into_id",
-    "requester__id",
-    "requester__full_name",
-    "requester__email",
-    "organization__id",
-    "organization__name",
-    "team__id",
-    "team__name",
-    "assignee__id",
-    "assignee__full_name",
-    "assignee__email",
-    "product__id",
-    "product__name",
-)
-
-
 class TicketListView(TicketsAPIView):
     """Tickets the user may see, newest activity first; open a ticket."""
 
@@ -146,8 +112,8 @@ class TicketListView(TicketsAPIView):
         return TicketOutput if _is_agent(self) else TicketCustomerOutput
 
     def get_queryset(self) -> QuerySet[Ticket]:
-        # Only the columns the list output shows: fewer bytes from PostgreSQL, lighter rows.
-        return selectors.ticket_list_for(user=self.request.user).select_related("product").only(*LIST_COLUMNS)
+        # The ticket table alone: related rows are read for the page only (selectors.ticket_rows).
+        return selectors.ticket_base_for(user=self.request.user)
 
     @extend_schema(
         operation_id="tickets_list",
@@ -155,8 +121,9 @@ class TicketListView(TicketsAPIView):
         responses={200: TicketOutput(many=True), **ERR_400, **ERR_401_403},
     )
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()).values(*selectors.LIST_FIELDS))
+        rows = selectors.ticket_rows(page, with_internal=request.user.is_agent)
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
     @extend_schema(
         operation_id="tickets_create",
