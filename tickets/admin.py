@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from helpdesk import crypto
 from helpdesk.exceptions import DomainError
 
 from . import tasks
@@ -23,8 +24,9 @@ class MailboxForm(forms.ModelForm):
         label=_("IMAP password"),
         required=False,
         strip=False,
+        max_length=255,
         widget=forms.PasswordInput(render_value=False),
-        help_text=_("Leave empty to keep the current password."),
+        help_text=_("Stored encrypted. Leave empty to keep the current password."),
     )
 
     class Meta:
@@ -44,8 +46,11 @@ class MailboxForm(forms.ModelForm):
         ]
 
     def clean_imap_password(self):
+        """What the column stores: a new password encrypted, else the one already stored."""
         value = self.cleaned_data.get("imap_password")
-        return value if value else (self.instance.imap_password if self.instance.pk else "")
+        if value:
+            return crypto.encrypt(value)
+        return self.instance.imap_password if self.instance.pk else ""
 
 
 @admin.register(Mailbox)

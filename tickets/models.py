@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Contact, Organization, Product, ServiceContract, SlaPolicy
+from helpdesk import crypto
 from helpdesk.models import Priority, Team
 
 __all__ = ["Priority"]
@@ -520,7 +521,8 @@ class Mailbox(models.Model):
     imap_port = models.PositiveIntegerField(_("IMAP port"), default=993)
     imap_security = models.CharField(_("IMAP security"), max_length=10, choices=Security.choices, default=Security.SSL)
     imap_username = models.CharField(_("IMAP user name"), max_length=255, blank=True)
-    imap_password = models.CharField(_("IMAP password"), max_length=255, blank=True)
+    # Encrypted at rest (helpdesk.crypto): set and read through set_imap_password / get_imap_password.
+    imap_password = models.TextField(_("IMAP password (encrypted)"), blank=True, default="")
     imap_folder = models.CharField(_("IMAP folder"), max_length=255, default="INBOX")
     processed_folder = models.CharField(
         _("folder for processed mail"),
@@ -546,6 +548,13 @@ class Mailbox(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.address}>"
+
+    def set_imap_password(self, plain: str) -> None:
+        self.imap_password = crypto.encrypt(plain)
+
+    def get_imap_password(self) -> str:
+        """The password in clear, for the IMAP login only; crypto.SecretUnavailable if no key opens it."""
+        return crypto.decrypt(self.imap_password)
 
 
 def inbound_raw_path(instance: "InboundEmail", filename: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import imaplib
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 import textwrap
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from helpdesk import crypto
 from tests.conftest import wait_for
 from tests.tickets.email_fixtures import *  # noqa: F403 (fixtures)
 from tests.tickets.email_fixtures import free_port, make_mail
@@ -146,7 +148,7 @@ def imap_mailbox(dovecot, team):
         imap_port=dovecot["port"],
         imap_security=Mailbox.Security.NONE,
         imap_username=USER,
-        imap_password=PASSWORD,
+        imap_password=crypto.encrypt(PASSWORD),
     )
 
 
@@ -209,10 +211,36 @@ def test_connection_errors_are_stored_and_never_raised(team):
     assert "ConnectionRefusedError" in mailbox.last_error
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_password_no_key_opens_is_reported_without_connecting(team, settings):
+    listener = socket.create_server(("127.0.0.1", 0))  # would accept a connection: none must come
+    listener.settimeout(0.5)
+    settings.HELPDESK_ENCRYPTION_KEYS = ["the key of another server"]
+    stored = crypto.encrypt("hunter2")
+    settings.HELPDESK_ENCRYPTION_KEYS = []
+    mailbox = Mailbox.objects.create(
+        name="Moved",
+        address="moved@helpdesk.test",
+        team=team,
+        imap_host="127.0.0.1",
+        imap_port=listener.getsockname()[1],
+        imap_security=Mailbox.Security.NONE,
+        imap_password=stored,
+    )
+    try:
+        assert tasks_email.poll_mailboxes() == {"moved@helpdesk.test": 0}
+        with pytest.raises(TimeoutError):
+            listener.accept()
+    finally:
+        listener.close()
+    mailbox.refresh_from_db()
+    assert "SecretUnavailable" in mailbox.last_error and "enter it again" in mailbox.last_error
+
+
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_wrong_password_is_stored_as_the_mailbox_error(imap_box, imap_mailbox):
-    Mailbox.objects.filter(pk=imap_mailbox.pk).update(imap_password="wrong")
+    Mailbox.objects.filter(pk=imap_mailbox.pk).update(imap_password=crypto.encrypt("wrong"))
     assert tasks_email.poll_mailboxes() == {"support@helpdesk.test": 0}
     imap_mailbox.refresh_from_db()
     assert "AUTHENTICATIONFAILED" in imap_mailbox.last_error or "failed" in imap_mailbox.last_error.lower()

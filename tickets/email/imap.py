@@ -18,6 +18,8 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
+from helpdesk import crypto
+
 from ..models import Mailbox
 from .ingest import email_ingest
 
@@ -73,7 +75,7 @@ def mailbox_poll(*, mailbox: Mailbox, now: datetime | None = None) -> int:
                 client.logout()
             except (imaplib.IMAP4.error, OSError):
                 pass
-    except (imaplib.IMAP4.error, ImapError, OSError, ssl.SSLError, EOFError) as exc:
+    except (imaplib.IMAP4.error, ImapError, OSError, ssl.SSLError, EOFError, crypto.SecretUnavailable) as exc:
         error = f"{type(exc).__name__}: {exc}"[:2000]
         logger.warning("mailbox %s (%s): IMAP failed: %s", mailbox.pk, mailbox.address, error)
         Mailbox.objects.filter(pk=mailbox.pk).update(last_error=f"{timezone.now():%Y-%m-%d %H:%M:%S} UTC {error}")
@@ -83,6 +85,7 @@ def mailbox_poll(*, mailbox: Mailbox, now: datetime | None = None) -> int:
 
 
 def _connect(mailbox: Mailbox) -> imaplib.IMAP4:
+    password = mailbox.get_imap_password()  # before any connection: an unreadable password is our error
     host, port = mailbox.imap_host, mailbox.imap_port
     if mailbox.imap_security == Mailbox.Security.SSL:
         client: imaplib.IMAP4 = imaplib.IMAP4_SSL(
@@ -92,7 +95,7 @@ def _connect(mailbox: Mailbox) -> imaplib.IMAP4:
         client = imaplib.IMAP4(host, port, timeout=TIMEOUT_SECONDS)
         if mailbox.imap_security == Mailbox.Security.STARTTLS:
             client.starttls(ssl_context=ssl.create_default_context())
-    client.login(mailbox.imap_username, mailbox.imap_password)
+    client.login(mailbox.imap_username, password)
     return client
 
 
