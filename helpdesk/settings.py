@@ -273,3 +273,7 @@ HELPDESK_REFERRAL_REMIND_MINUTES = env.int(
 )  # remind this long before due
 HELPDESK_EMAIL_ACK_PER_HOUR = env.int("HELPDESK_EMAIL_ACK_PER_HOUR", default=5)  # acknowledgements to one sender
 HELPDESK_EMAIL_MAX_BYTES = env.int("HELPDESK_EMAIL_MAX_BYTES", default=50 * 1024 * 1024)  # raw-MIME push limit
+# Webhooks (tickets.webhooks): seconds to wait for an answer; whether private addresses may receive
+# them (on in debug, so a local test receiver works; off in production against server-side forgery).
+HELPDESK_WEBHOOK_TIMEOUT = env.float("HELPDESK_WEBHOOK_TIMEOUT", default=10.0)
+HELPDESK_WEBHOOK_ALLOW_PRIVATE = env.bool("HELPDESK_WEBHOOK_ALLOW_PRIVATE", default=DEBUG)

@@ -30,4 +30,9 @@ urlpatterns = [
     path("attachments/<int:pk>/download/", AttachmentDownloadView.as_view(), name="api-attachment-download"),
     path("reports/sla/", SlaReportView.as_view(), name="api-report-sla"),
     path("reports/deflection/", DeflectionReportView.as_view(), name="api-report-deflection"),
+    path("webhooks/", api.WebhookListView.as_view(), name="api-webhook-list"),
+    path("webhooks/<int:pk>/", api.WebhookDetailView.as_view(), name="api-webhook-detail"),
+    path("webhooks/<int:pk>/rotate-secret/", api.WebhookRotateSecretView.as_view(), name="api-webhook-rotate-secret"),
+    path("webhooks/<int:pk>/ping/", api.WebhookPingView.as_view(), name="api-webhook-ping"),
+    path("webhooks/<int:pk>/deliveries/", api.WebhookDeliveryListView.as_view(), name="api-webhook-deliveries"),
 ]

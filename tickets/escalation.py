@@ -17,7 +17,7 @@ from django.db import transaction
 from customers.models import EscalationStep
 from helpdesk.models import Priority, User
 
-from . import events, services
+from . import events, services, webhooks
 from .models import EventKind, Message, Referral, Ticket, TicketEvent
 from .notifications import notification_queue, notifications_queue_many
 from .sla_store import SLA_FIELDS, activity_from_rows, running_clocks, sla_values, ticket_sla_compute
@@ -178,7 +178,7 @@ def sla_check_batch(*, due: list[tuple[int, datetime]], now: datetime, cache: di
                 new_events += ticket_events
                 mails += ticket_mails
         Ticket.objects.bulk_update(tickets, [*SLA_FIELDS, "sla_breached_at", "next_escalation_at"])
-        TicketEvent.objects.bulk_create(new_events)
+        webhooks.webhooks_queue(events=TicketEvent.objects.bulk_create(new_events))
         notifications_queue_many(items=mails, now=now)
     return len(tickets)
 

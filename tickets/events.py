@@ -1,9 +1,13 @@
-"""Small keyword-only writers of the audit trail; services call them explicitly, never signals."""
+"""Small keyword-only writers of the audit trail; services call them explicitly, never signals.
+
+Every event is also offered to the webhooks that subscribe to it (tickets.webhooks).
+"""
 
 from django.utils import timezone
 
 from helpdesk.models import User
 
+from . import webhooks
 from .models import EventKind, Ticket, TicketEvent
 
 # Fields whose changes a customer may see in their request's history.
@@ -28,7 +32,7 @@ def event_record(
     data: dict | None = None,
     at=None,
 ) -> TicketEvent:
-    return TicketEvent.objects.create(
+    event = TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -39,6 +43,8 @@ def event_record(
         data=data or {},
         created_at=at or timezone.now(),
     )
+    webhooks.webhooks_queue(events=[event])  # in the same transaction: a rolled-back change sends nothing
+    return event
 
 
 def event_created(*, ticket: Ticket, actor: User | None) -> TicketEvent:

@@ -1,4 +1,4 @@
-"""The notification outbox: every outbound mail is a row first, then sent exactly once by a worker.
+"""The notification outbox: every outbound mail or webhook is a row first, then sent exactly once by a worker.
 
 Rows are unique on `key` (what the mail is for), so a service that runs twice creates no second
 mail; `notification_send` claims a row with a conditional UPDATE before sending, and the sweep
@@ -17,13 +17,22 @@ from django.utils import timezone, translation
 
 from helpdesk.models import User
 
+from . import webhooks
 from .email import outbound
 from .models import Channel, Message, NotificationLog, Referral, Ticket
 
 logger = logging.getLogger(__name__)
 CUSTOMER_TEMPLATES = frozenset({"ticket_created", "agent_reply", "ticket_solved"})
 CLAIM_TIMEOUT = timedelta(minutes=10)
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 8  # mail: a Celery retry every 30 s, then the sweep every 2 minutes
+# Webhooks wait longer for the other side: 1, 2, 4 ... minutes apart, at most 6 hours, for about two days.
+WEBHOOK_MAX_ATTEMPTS = 15
+WEBHOOK_MAX_BACKOFF = timedelta(hours=6)
+
+
+def webhook_backoff(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failed delivery of a webhook."""
+    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), WEBHOOK_MAX_BACKOFF)
 
 
 def notification_queue(
@@ -223,24 +232,37 @@ def notification_send(*, notification_id: int, now: datetime | None = None) -> b
     )
     if not claimed:
         return False
-    row = NotificationLog.objects.select_related("ticket", "ticket__requester").get(pk=notification_id)
+    row = NotificationLog.objects.select_related("ticket", "ticket__requester", "webhook").get(pk=notification_id)
+    dropped = ""  # why a row was finished without sending (a webhook deleted meanwhile)
     try:
-        _render(row).send()
-    except Exception as exc:  # SMTP and template errors: keep the row, retry later, stay visible
+        if row.kind == NotificationLog.Kind.WEBHOOK:
+            dropped = webhooks.webhook_deliver(row)
+        else:
+            _render(row).send()
+    except Exception as exc:  # SMTP, HTTP and template errors: keep the row, retry later, stay visible
         logger.warning("notification %s to %s failed: %s", row.key, row.recipient, exc)
+        attempts = row.attempts + 1
+        retry_at = now + webhook_backoff(attempts) if row.kind == NotificationLog.Kind.WEBHOOK else None
         NotificationLog.objects.filter(pk=row.pk).update(
-            claimed_at=None, attempts=row.attempts + 1, last_error=str(exc)[:2000]
+            claimed_at=None, attempts=attempts, last_error=str(exc)[:2000], next_attempt_at=retry_at
         )
         raise
-    NotificationLog.objects.filter(pk=row.pk).update(sent_at=timezone.now(), attempts=row.attempts + 1, last_error="")
-    return True
+    NotificationLog.objects.filter(pk=row.pk).update(
+        sent_at=timezone.now(), attempts=row.attempts + 1, last_error=dropped
+    )
+    return not dropped
 
 
 def notifications_due(*, now: datetime, limit: int = 500) -> list[int]:
-    """Unsent rows nobody holds (never claimed, or claimed by a worker that died)."""
+    """Unsent rows nobody holds (never claimed, or claimed by a worker that died), whose backoff is over."""
     stale = now - CLAIM_TIMEOUT
+    webhook = NotificationLog.Kind.WEBHOOK
     return list(
-        NotificationLog.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+        NotificationLog.objects.filter(sent_at__isnull=True)
+        .filter(
+            Q(attempts__lt=MAX_ATTEMPTS) & ~Q(kind=webhook) | Q(kind=webhook, attempts__lt=WEBHOOK_MAX_ATTEMPTS),
+            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+        )
         .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
         .filter(created_at__lte=now - timedelta(seconds=30))
         .order_by("created_at")

@@ -10,7 +10,7 @@ from django.conf import settings
 
 from customers.models import BusinessCalendar, Holiday, SlaPolicy, SlaTarget, TeamCalendar
 
-from . import sla
+from . import sla, webhooks
 from .models import EventKind, Message, Referral, SlaState, Status, Ticket, TicketEvent
 
 
@@ -172,7 +172,7 @@ def _record_met(*, ticket: Ticket, result: sla.TicketSla, now: datetime) -> None
         done.append(("next_response", result.next_response_history[-1]))
     for name, clock in done:
         late = clock.minutes_late or 0
-        TicketEvent.objects.create(
+        event = TicketEvent.objects.create(
             ticket=ticket,
             kind=EventKind.SLA_MET if late <= 0 else EventKind.SLA_BREACHED,
             field=name,
@@ -180,6 +180,7 @@ def _record_met(*, ticket: Ticket, result: sla.TicketSla, now: datetime) -> None
             data={"target": name, "due": clock.due_at.isoformat(), "minutes_late": round(late, 1), "met": True},
             created_at=now,
         )
+        webhooks.webhooks_queue(events=[event])
 
 
 SLA_FIELDS = ("first_response_due_at", "next_response_due_at", "resolution_due_at", "sla_state", "sla_next_check_at")

@@ -3,13 +3,15 @@
 from celery import shared_task
 from django.utils import timezone
 
-from . import notifications
+from . import notifications, webhooks
 
 
 @shared_task(bind=True, max_retries=6, default_retry_delay=30, retry_backoff=True)
 def send_notification(self, notification_id: int) -> None:
     try:
         notifications.notification_send(notification_id=notification_id)
+    except webhooks.WebhookFailed:
+        return  # the row now says when to try again; the notification sweep does it
     except Exception as exc:
         raise self.retry(exc=exc) from exc
 

@@ -10,6 +10,13 @@ from .internal import (
     ReferralListView,
 )
 from .tickets import TicketDetailView, TicketListView
+from .webhooks import (
+    WebhookDeliveryListView,
+    WebhookDetailView,
+    WebhookListView,
+    WebhookPingView,
+    WebhookRotateSecretView,
+)
 
 __all__ = [
     "EventListView",
@@ -22,4 +29,9 @@ __all__ = [
     "ReferralListView",
     "TicketDetailView",
     "TicketListView",
+    "WebhookDeliveryListView",
+    "WebhookDetailView",
+    "WebhookListView",
+    "WebhookPingView",
+    "WebhookRotateSecretView",
 ]

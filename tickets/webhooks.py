@@ -1,0 +1,338 @@
+"""Outbound webhooks: audit-trail events POSTed as signed JSON to the endpoints that subscribe.
+
+Every TicketEvent is a webhook event named `ticket.<kind>` (`ticket.created`, `ticket.status_changed`,
+`ticket.replied`, `ticket.sla_breached`, ...). A delivery is an outbox row (NotificationLog, kind
+webhook, unique per endpoint and event) written in the transaction that records the event, then sent
+by a worker: a rolled-back change sends nothing, a killed worker or a lost broker message loses
+nothing (the notification sweep re-sends), and a retry sends the same delivery id.
+
+Each POST carries `X-Helpdesk-Event`, `X-Helpdesk-Delivery` (the same on every retry) and
+`X-Helpdesk-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>." + body with the endpoint's secret>`.
+Any 2xx answer is success; anything else (or no answer within the timeout) is retried with backoff.
+Redirects are not followed. Unless HELPDESK_WEBHOOK_ALLOW_PRIVATE is on, a URL whose host resolves
+to a private, loopback or link-local address is refused.
+"""
+
+import hashlib
+import hmac
+import ipaddress
+import json
+import secrets
+import socket
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helpdesk import crypto
+from helpdesk.exceptions import DomainError
+from helpdesk.models import User
+
+from .models import EventKind, NotificationLog, Ticket, TicketEvent, WebhookEndpoint
+
+PING = "ping"
+USER_AGENT = "Helpdesk-Webhooks/1.0"
+MAX_ERROR_CHARS = 2000
+
+
+def event_names() -> list[str]:
+    """Every event an endpoint may subscribe to."""
+    return [f"ticket.{kind}" for kind in EventKind.values]
+
+
+def event_choices() -> list[tuple[str, str]]:
+    return [(f"ticket.{kind}", label) for kind, label in EventKind.choices]
+
+
+class WebhookFailed(Exception):
+    """A delivery that did not get a 2xx answer; the row stays unsent and is retried."""
+
+
+# --- endpoints (writes) ------------------------------------------------------------------------
+
+
+def _new_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+def _check_events(events: Iterable[str]) -> list[str]:
+    known = set(event_names())
+    events = list(dict.fromkeys(events))
+    unknown = [name for name in events if name not in known]
+    if unknown:
+        raise DomainError(_("Unknown events: %(names)s.") % {"names": ", ".join(unknown)}, code="unknown_event")
+    return events
+
+
+def webhook_create(
+    *, actor: User, name: str, url: str, events: Iterable[str] = (), is_active: bool = True
+) -> tuple[WebhookEndpoint, str]:
+    """A new endpoint and its signing secret in clear (shown once: only its encryption is stored)."""
+    secret = _new_secret()
+    endpoint = WebhookEndpoint.objects.create(
+        name=name,
+        url=url,
+        events=_check_events(events),
+        is_active=is_active,
+        secret=crypto.encrypt(secret),
+        created_by=actor,
+    )
+    return endpoint, secret
+
+
+def webhook_update(*, endpoint: WebhookEndpoint, changes: dict) -> WebhookEndpoint:
+    """Change name, url, events or is_active; switching an endpoint on again clears its failure count."""
+    if "events" in changes:
+        changes = {**changes, "events": _check_events(changes["events"])}
+    fields = [field for field in ("name", "url", "events", "is_active") if field in changes]
+    for field in fields:
+        setattr(endpoint, field, changes[field])
+    if changes.get("is_active"):
+        endpoint.consecutive_failures = 0
+        fields.append("consecutive_failures")
+    if fields:
+        endpoint.save(update_fields=fields)
+    return endpoint
+
+
+def webhook_rotate_secret(*, endpoint: WebhookEndpoint) -> str:
+    """A new signing secret, in clear, for the caller to hand over; the old one stops at once."""
+    secret = _new_secret()
+    endpoint.secret = crypto.encrypt(secret)
+    endpoint.save(update_fields=["secret"])
+    return secret
+
+
+def webhook_delete(*, endpoint: WebhookEndpoint) -> None:
+    endpoint.delete()  # its deliveries go with it, sent or not
+
+
+def webhook_ping(*, endpoint: WebhookEndpoint) -> NotificationLog:
+    """Queue a `ping` delivery (to check the address and the signature on the other side)."""
+    now = timezone.now()
+    row = NotificationLog.objects.create(
+        kind=NotificationLog.Kind.WEBHOOK,
+        key=f"webhook:{endpoint.pk}:ping:{secrets.token_hex(8)}",
+        recipient=endpoint.url[:320],
+        template=PING,
+        webhook=endpoint,
+        created_at=now,
+    )
+    _send_on_commit([row.pk])
+    return row
+
+
+# --- queueing ------------------------------------------------------------------------------------
+
+
+def _send_on_commit(ids: list[int]) -> None:
+    from . import tasks
+
+    for notification_id in ids:
+        tasks.send_notification.delay_on_commit(notification_id)
+
+
+def webhooks_queue(*, events: Iterable[TicketEvent]) -> int:
+    """One delivery per (active endpoint that wants it, event); called where events are recorded.
+
+    One query when no endpoint is active. Keys are unique, so recording the same event twice
+    queues nothing twice. Returns how many deliveries are new.
+    """
+    endpoints = list(WebhookEndpoint.objects.filter(is_active=True).only("pk", "url", "events"))
+    if not endpoints:
+        return 0
+    now = timezone.now()
+    rows = [
+        NotificationLog(
+            kind=NotificationLog.Kind.WEBHOOK,
+            key=f"webhook:{endpoint.pk}:{event.pk}",
+            recipient=endpoint.url[:320],
+            template=f"ticket.{event.kind}",
+            ticket_id=event.ticket_id,
+            context={"event": event.pk},
+            webhook=endpoint,
+            created_at=now,
+        )
+        for event in events
+        for endpoint in endpoints
+        if endpoint.wants(f"ticket.{event.kind}")
+    ]
+    if not rows:
+        return 0
+    NotificationLog.objects.bulk_create(rows, ignore_conflicts=True)
+    new_ids = list(
+        NotificationLog.objects.filter(key__in=[row.key for row in rows], created_at=now).values_list("pk", flat=True)
+    )
+    _send_on_commit(new_ids)
+    return len(new_ids)
+
+
+# --- the payload -----------------------------------------------------------------------------------
+
+
+def _iso(value: datetime | None) -> str | None:
+    """UTC, ISO 8601 with "Z": a payload does not depend on anyone's time zone."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _person(user) -> dict | None:
+    if user is None:
+        return None
+    return {"id": user.pk, "name": user.full_name or user.email, "email": user.email}
+
+
+def _ticket(ticket_id: int) -> dict | None:
+    """The ticket as an agent sees it in the API, as it is when the delivery is sent."""
+    from .api.serializers import TicketOutput
+
+    ticket = (
+        Ticket.objects.select_related("requester", "organization", "team", "assignee", "product")
+        .prefetch_related("tags")
+        .defer("search_document", "search_vector")
+        .filter(pk=ticket_id)
+        .first()
+    )
+    if ticket is None:
+        return None
+    data = TicketOutput(ticket).data
+    data["url"] = settings.SITE_URL.rstrip("/") + data["url"]
+    return dict(data)
+
+
+def _message(message_id) -> dict | None:
+    from .models import Message
+
+    message = Message.objects.select_related("author_user", "author_contact").filter(pk=message_id).first()
+    if message is None:
+        return None
+    author = message.author_user or message.author_contact
+    return {
+        "id": message.pk,
+        "internal": message.internal,
+        "channel": message.channel,
+        "author": _person(author),
+        "author_type": "agent" if message.author_user_id else "contact",
+        "body_text": message.body_text,
+        "created_at": _iso(message.created_at),
+    }
+
+
+def delivery_payload(row: NotificationLog) -> dict:
+    """The JSON body of a delivery, built when it is sent (the `ticket` is its state at that moment)."""
+    base = {"delivery": row.pk, "event": row.template, "webhook": row.webhook_id}
+    if row.template == PING:
+        return {**base, "occurred_at": _iso(row.created_at)}
+    event = TicketEvent.objects.select_related("actor").filter(pk=row.context.get("event")).first()
+    if event is None:  # its ticket was deleted
+        return {**base, "occurred_at": _iso(row.created_at), "ticket": None}
+    payload = {
+        **base,
+        "event_id": event.pk,
+        "occurred_at": _iso(event.created_at),
+        "actor": _person(event.actor),
+        "change": {"field": event.field, "old": event.old_value, "new": event.new_value} if event.field else None,
+        "data": event.data,
+        "ticket": _ticket(event.ticket_id),
+    }
+    if "message" in event.data:
+        payload["message"] = _message(event.data["message"])
+    return payload
+
+
+def signature(secret: str, timestamp: int, body: bytes) -> str:
+    """`t=<timestamp>,v1=<hex>`: HMAC-SHA256 over "<timestamp>." + body, keyed with the secret."""
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+# --- sending -----------------------------------------------------------------------------------------
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer, not an instruction: following it could reach an address we refuse."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def _check_destination(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise WebhookFailed(_("Only http and https URLs with a host can receive webhooks."))
+    if settings.HELPDESK_WEBHOOK_ALLOW_PRIVATE:
+        return
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)}
+    except OSError as exc:
+        raise WebhookFailed(_("The host name does not resolve: %(error)s") % {"error": exc}) from exc
+    for address in addresses:
+        if not ipaddress.ip_address(address.split("%")[0]).is_global:
+            raise WebhookFailed(
+                _("%(host)s resolves to a private address (%(address)s); webhooks only go to public addresses.")
+                % {"host": parts.hostname, "address": address}
+            )
+
+
+def webhook_deliver(row: NotificationLog) -> str:
+    """POST one delivery; returns "" when delivered, or why it was dropped (endpoint gone or off).
+
+    Raises WebhookFailed when the other side did not take it (the row is retried).
+    """
+    endpoint = row.webhook
+    if endpoint is None or not endpoint.is_active:
+        return _("The webhook was deleted or switched off before this delivery was sent.")
+    body = json.dumps(delivery_payload(row), ensure_ascii=False, separators=(",", ":")).encode()
+    try:
+        secret = crypto.decrypt(endpoint.secret)
+    except crypto.SecretUnavailable as exc:
+        _record(endpoint, status=None, error=str(exc))
+        raise WebhookFailed(str(exc)) from exc
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": USER_AGENT,
+        "X-Helpdesk-Event": row.template,
+        "X-Helpdesk-Delivery": str(row.pk),
+        "X-Helpdesk-Signature": signature(secret, int(time.time()), body),
+    }
+    status = None
+    try:
+        _check_destination(endpoint.url)
+        request = urllib.request.Request(endpoint.url, data=body, method="POST", headers=headers)  # noqa: S310 - http(s) checked above
+        with _opener.open(request, timeout=settings.HELPDESK_WEBHOOK_TIMEOUT) as response:
+            status = response.status
+    except urllib.error.HTTPError as exc:  # an answer, but not a 2xx (redirects included)
+        status = exc.code
+        error = _("HTTP %(status)s from the endpoint.") % {"status": exc.code}
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        error = f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}"
+    except WebhookFailed as exc:
+        error = str(exc)
+    else:
+        error = "" if 200 <= status < 300 else _("HTTP %(status)s from the endpoint.") % {"status": status}
+    _record(endpoint, status=status, error=error)
+    if error:
+        raise WebhookFailed(error[:MAX_ERROR_CHARS])
+    return ""
+
+
+def _record(endpoint: WebhookEndpoint, *, status: int | None, error: str) -> None:
+    """The endpoint's health as the API and admin show it: last answer, failures in a row."""
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+        last_delivery_at=timezone.now(),
+        last_status=status,
+        last_error=error[:MAX_ERROR_CHARS],
+        consecutive_failures=F("consecutive_failures") + 1 if error else 0,
+    )
