@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('last_status', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='last HTTP status')),
                 ('last_error', models.TextField(blank=True, default='', verbose_name='last error')),
                 ('consecutive_failures', models.PositiveIntegerField(default=0, verbose_name='failures in a row')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
             ],
             options={
                 'verbose_name': 'webhook',
