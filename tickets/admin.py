@@ -263,8 +263,8 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     actions = ["rotate_secret", "ping"]
 
     def save_model(self, request, obj, form, change):
-        if change:
-            webhooks.webhook_update(endpoint=obj, changes=form.cleaned_data)
+        if change:  # the service compares with what is stored (the form has already changed `obj`)
+            webhooks.webhook_update(endpoint=WebhookEndpoint.objects.get(pk=obj.pk), changes=form.cleaned_data)
             return
         endpoint, secret = webhooks.webhook_create(actor=request.user, **form.cleaned_data)
         obj.pk = endpoint.pk

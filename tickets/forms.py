@@ -87,13 +87,17 @@ class TicketFilterForm(forms.Form):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = _teams(user)
-        agents = [(str(a.pk), a.get_full_name()) for a in _agents(user)]
+        # Loaded once; the list page hands them on to its BulkActionForm.
+        self.agents = list(_agents(user))
+        self.teams = list(_teams(user))
+        team = self.fields["team"]
+        team.queryset = _teams(user)  # validates a submitted team
+        team.choices = [("", team.empty_label), *((str(t.pk), team.label_from_instance(t)) for t in self.teams)]
         self.fields["assignee"].choices = [
             ("", _("Anyone")),
             ("me", _("Me")),
             ("none", _("Unassigned")),
-            *agents,
+            *((str(a.pk), a.get_full_name()) for a in self.agents),
         ]
 
     def clean_view(self):
@@ -129,15 +133,19 @@ class BulkActionForm(forms.Form):
     priority = forms.ChoiceField(label=_("Priority"), required=False, choices=_blank(_("Choose…"), Priority.choices))
     tag = forms.CharField(label=_("Tag"), required=False, max_length=60)
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args, user: User, agents: list | None = None, teams: list | None = None, **kwargs):
+        """`agents` and `teams`: the lists a TicketFilterForm already loaded (else they are loaded here)."""
         super().__init__(*args, **kwargs)
-        self.agents = {str(a.pk): a for a in _agents(user)}
+        self.agents = {str(a.pk): a for a in (_agents(user) if agents is None else agents)}
         self.fields["assignee"].choices = [
             ("", _("Choose…")),
             ("none", _("Nobody")),
             *((k, a.get_full_name()) for k, a in self.agents.items()),
         ]
-        self.fields["team"].queryset = _teams(user)
+        team = self.fields["team"]
+        team.queryset = _teams(user)  # validates a submitted team
+        if teams is not None:
+            team.choices = [("", team.empty_label), *((str(t.pk), team.label_from_instance(t)) for t in teams)]
         ids = self.data.getlist("tickets") if hasattr(self.data, "getlist") else self.data.get("tickets", [])
         self.fields["tickets"].choices = [(i, i) for i in ids]
 

@@ -142,15 +142,15 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     if view not in workspace.VIEW_KEYS:
         view = "all"  # a saved view never stores another saved view's id
     sort = filters.get("sort") or "updated"
-    columns = saved_views.ordered_columns(saved.columns) if saved else list(saved_views.DEFAULT_COLUMNS)
+    columns = saved_views.ordered_columns(saved.columns if saved else saved_views.DEFAULT_COLUMNS)
     qs = workspace.apply_view(selectors.ticket_list_for(user=user), view=view, user=user)
     qs = workspace.apply_sort(workspace.apply_filters(qs, filters=filters, user=user), sort=sort)
     rows = workspace.slim(qs)
     if "tags" in columns:
         rows = rows.prefetch_related("tags")
     page = workspace.paginate(rows, page=filters.get("page") or 1)
-    workspace.decorate_rows(page.rows)
-    bulk = BulkActionForm(user=user)
+    workspace.list_rows(page.rows)
+    bulk = BulkActionForm(user=user, agents=form.agents, teams=form.teams)
     current = saved_views.query_from_params(params, cleaned={**filters, "view": view, "sort": sort})
     current["view"] = view
     encoded = QueryDict(mutable=True)
@@ -169,6 +169,8 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             "save_form": save_form,
             "my_teams": list(user.teams.order_by("name")),
             "columns": columns,
+            # Which cells a row has; every column is a key (a missing key is slow to look up in a template).
+            "show": {key: key in columns for key in saved_views.COLUMNS},
             "column_labels": [(key, saved_views.COLUMNS[key]) for key in columns],
             "sort": sort,
             "sorts": workspace.SORTS.items(),

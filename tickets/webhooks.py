@@ -91,10 +91,11 @@ def webhook_update(*, endpoint: WebhookEndpoint, changes: dict) -> WebhookEndpoi
     """Change name, url, events or is_active; switching an endpoint on again clears its failure count."""
     if "events" in changes:
         changes = {**changes, "events": _check_events(changes["events"])}
+    switched_on = changes.get("is_active") is True and not endpoint.is_active
     fields = [field for field in ("name", "url", "events", "is_active") if field in changes]
     for field in fields:
         setattr(endpoint, field, changes[field])
-    if changes.get("is_active"):
+    if switched_on:
         endpoint.consecutive_failures = 0
         fields.append("consecutive_failures")
     if fields:

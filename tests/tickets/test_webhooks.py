@@ -379,3 +379,14 @@ def test_the_admin_adds_a_webhook_and_shows_its_secret_once(client, admin_user, 
     assert page.status_code == 200 and secret.encode() not in page.content
     bad = client.post("/admin/tickets/webhookendpoint/add/", {"name": "Bad", "url": "ftp://example.com/x"})
     assert bad.status_code == 200 and not WebhookEndpoint.objects.filter(name="Bad").exists()
+
+
+def test_a_patch_changes_only_what_it_sends_and_switching_on_clears_the_failures(as_user, admin_user, hook):
+    api = as_user(admin_user)
+    url = f"/api/v1/webhooks/{hook.pk}/"
+    assert api.patch(url, {"is_active": False}, format="json").json()["is_active"] is False
+    WebhookEndpoint.objects.filter(pk=hook.pk).update(consecutive_failures=7)
+    body = api.patch(url, {"name": "CRM (paused)", "events": ["ticket.replied"]}, format="json").json()
+    assert body["is_active"] is False and body["events"] == ["ticket.replied"] and body["consecutive_failures"] == 7
+    assert api.patch(url, {"is_active": True}, format="json").json()["consecutive_failures"] == 0
+    assert api.patch(url, {"url": "gopher://example.com/"}, format="json").status_code == 400
