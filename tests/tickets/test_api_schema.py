@@ -49,3 +49,29 @@ def agent_token(db, wsgi_keeps_the_test_connection, agent, customer):
 )
 def test_tickets_api_matches_its_schema(case, agent_token):
     case.call_and_validate(headers={"Authorization": f"Token {agent_token}"}, checks=CHECKS)
+
+
+webhook_schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application()).include(
+    path_regex=r"^/api/v1/webhooks"
+)
+
+
+@pytest.fixture
+def admin_token(db, wsgi_keeps_the_test_connection, admin_user, customer):
+    from tickets import webhooks
+
+    webhooks.webhook_create(actor=admin_user, name="Seed", url="https://example.com/hooks")
+    make_ticket(requester=contact_of(customer), subject="Seed")  # a delivery to list
+    return Token.objects.get_or_create(user=admin_user)[0].key
+
+
+@pytest.mark.slow
+@webhook_schema.parametrize()
+@settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+def test_webhooks_api_matches_its_schema(case, admin_token):
+    case.call_and_validate(headers={"Authorization": f"Token {admin_token}"}, checks=CHECKS)

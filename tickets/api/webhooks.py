@@ -7,7 +7,7 @@ its encryption is stored. Deliveries are listed newest first, with their state.
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
@@ -74,8 +74,12 @@ class WebhookCreatedOutput(WebhookOutput):
         read_only_fields = fields
 
 
-SecretOutput = inline_serializer("WebhookSecret", {"secret": serializers.CharField()})
-PingOutput = inline_serializer("WebhookPing", {"delivery": serializers.IntegerField()})
+class SecretOutput(serializers.Serializer):
+    secret = serializers.CharField(help_text="The new signing secret, shown this once.")
+
+
+class PingOutput(serializers.Serializer):
+    delivery = serializers.IntegerField(help_text="The id of the queued delivery (see `deliveries/`).")
 
 
 class DeliveryOutput(serializers.ModelSerializer):
