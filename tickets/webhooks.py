@@ -10,18 +10,19 @@ Each POST carries `X-Helpdesk-Event`, `X-Helpdesk-Delivery` (the same on every r
 `X-Helpdesk-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>." + body with the endpoint's secret>`.
 Any 2xx answer is success; anything else (or no answer within the timeout) is retried with backoff.
 Redirects are not followed. Unless HELPDESK_WEBHOOK_ALLOW_PRIVATE is on, a URL whose host resolves
-to a private, loopback or link-local address is refused.
+to a private, loopback or link-local address is refused, and the connection goes to the address
+that was checked (no second lookup to rebind).
 """
 
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import secrets
 import socket
+import ssl
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -258,33 +259,70 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
 # --- sending -----------------------------------------------------------------------------------------
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is an answer, not an instruction: following it could reach an address we refuse."""
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to the address that was checked, not to whatever the name resolves to a moment later."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
+    def __init__(self, *args, address: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.address = address
+
+    def connect(self):
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """As _PinnedHTTPConnection; the certificate is still checked against the host name."""
+
+    def __init__(self, *args, address: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.address = address
+
+    def connect(self):
+        sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
-def _check_destination(url: str) -> None:
+def _destination(url: str) -> str:
+    """The address to connect to for `url`: its host resolved once, and refused when private
+    (unless HELPDESK_WEBHOOK_ALLOW_PRIVATE). The connection then goes to this very address, so a
+    name that resolves differently the second time (DNS rebinding) cannot reach an inside address."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise WebhookFailed(_("Only http and https URLs with a host can receive webhooks."))
-    if settings.HELPDESK_WEBHOOK_ALLOW_PRIVATE:
-        return
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)}
+        addresses = [info[4][0] for info in socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)]
     except OSError as exc:
         raise WebhookFailed(_("The host name does not resolve: %(error)s") % {"error": exc}) from exc
-    for address in addresses:
-        if not ipaddress.ip_address(address.split("%")[0]).is_global:
-            raise WebhookFailed(
-                _("%(host)s resolves to a private address (%(address)s); webhooks only go to public addresses.")
-                % {"host": parts.hostname, "address": address}
-            )
+    if not settings.HELPDESK_WEBHOOK_ALLOW_PRIVATE:
+        for address in addresses:
+            if not ipaddress.ip_address(address.split("%")[0]).is_global:
+                raise WebhookFailed(
+                    _("%(host)s resolves to a private address (%(address)s); webhooks only go to public addresses.")
+                    % {"host": parts.hostname, "address": address}
+                )
+    return addresses[0]
+
+
+def _post(url: str, body: bytes, headers: dict) -> int:
+    """POST to the checked address; the HTTP status of the answer (redirects are answers, not followed)."""
+    parts = urlsplit(url)
+    address = _destination(url)
+    timeout = settings.HELPDESK_WEBHOOK_TIMEOUT
+    if parts.scheme == "https":
+        connection = _PinnedHTTPSConnection(
+            parts.hostname, parts.port, timeout=timeout, context=ssl.create_default_context(), address=address
+        )
+    else:
+        connection = _PinnedHTTPConnection(parts.hostname, parts.port, timeout=timeout, address=address)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    try:
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read(64 * 1024)  # the answer's body is not used; read a little so the server is not cut off
+        return response.status
+    finally:
+        connection.close()
 
 
 def webhook_deliver(row: NotificationLog) -> str:
@@ -310,17 +348,11 @@ def webhook_deliver(row: NotificationLog) -> str:
     }
     status = None
     try:
-        _check_destination(endpoint.url)
-        request = urllib.request.Request(endpoint.url, data=body, method="POST", headers=headers)  # noqa: S310 - http(s) checked above
-        with _opener.open(request, timeout=settings.HELPDESK_WEBHOOK_TIMEOUT) as response:
-            status = response.status
-    except urllib.error.HTTPError as exc:  # an answer, but not a 2xx (redirects included)
-        status = exc.code
-        error = _("HTTP %(status)s from the endpoint.") % {"status": exc.code}
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        error = f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}"
+        status = _post(endpoint.url, body, headers)
     except WebhookFailed as exc:
         error = str(exc)
+    except (http.client.HTTPException, OSError, ValueError) as exc:  # OSError: refused, timeout, TLS
+        error = f"{type(exc).__name__}: {exc}"
     else:
         error = "" if 200 <= status < 300 else _("HTTP %(status)s from the endpoint.") % {"status": status}
     _record(endpoint, status=status, error=error)

@@ -390,3 +390,71 @@ def test_a_patch_changes_only_what_it_sends_and_switching_on_clears_the_failures
     assert body["is_active"] is False and body["events"] == ["ticket.replied"] and body["consecutive_failures"] == 7
     assert api.patch(url, {"is_active": True}, format="json").json()["consecutive_failures"] == 0
     assert api.patch(url, {"url": "gopher://example.com/"}, format="json").status_code == 400
+
+
+def test_the_connection_goes_to_the_address_that_was_checked(hook, customer, receiver, monkeypatch):
+    """A name is resolved once: a second answer (DNS rebinding to an inside address) is never asked for."""
+    port = receiver.server.server_port
+    real_getaddrinfo = socket.getaddrinfo
+    lookups = []
+
+    def resolver(host, *args, **kwargs):
+        if host == "hooks.example.test":
+            lookups.append(host)
+            if len(lookups) > 1:
+                raise OSError("a second lookup: the rebound answer would be used")
+            return real_getaddrinfo("127.0.0.1", *args, **kwargs)
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    webhooks.webhook_update(endpoint=hook, changes={"url": f"http://hooks.example.test:{port}/in?source=helpdesk"})
+    make_ticket(requester=contact_of(customer))
+    row = NotificationLog.objects.filter(webhook=hook, template="ticket.created").get()
+    assert notification_send(notification_id=row.pk)
+    assert lookups == ["hooks.example.test"]
+    request = receiver.requests[-1]
+    assert request["headers"]["Host"] == f"hooks.example.test:{port}" and request["path"] == "/in?source=helpdesk"
+
+
+def _self_signed(tmp_path, host: str):
+    """A certificate for `host` that nobody trusts, and its key, as PEM files."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
+    now = timezone.now()
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return cert_path, key_path
+
+
+def test_https_receivers_must_present_a_trusted_certificate(hook, customer, receiver, tmp_path):
+    import ssl
+
+    cert_path, key_path = _self_signed(tmp_path, "localhost")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_path, key_path)
+    receiver.server.socket = context.wrap_socket(receiver.server.socket, server_side=True)
+    webhooks.webhook_update(endpoint=hook, changes={"url": f"https://localhost:{receiver.server.server_port}/h"})
+    make_ticket(requester=contact_of(customer))
+    row = NotificationLog.objects.filter(webhook=hook, template="ticket.created").get()
+    with pytest.raises(webhooks.WebhookFailed, match="CERTIFICATE_VERIFY_FAILED"):
+        notification_send(notification_id=row.pk)
+    assert receiver.requests == []
