@@ -19,7 +19,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from helpdesk.api_support import FilterSet
+from helpdesk.api_support import FilterSet, ModelChoiceFilter
 from helpdesk.models import Priority, Role, Team, User
 
 from . import selectors, services
@@ -272,7 +272,7 @@ class CalendarInput(serializers.Serializer):
 
 
 class ContactFilter(FilterSet):
-    organization = django_filters.ModelChoiceFilter(queryset=Organization.objects.all())
+    organization = ModelChoiceFilter(queryset=Organization.objects.all())
     email = django_filters.CharFilter(lookup_expr="iexact")
     q = django_filters.CharFilter(method="search", label=_("Name, email or phone"))
 
@@ -307,9 +307,9 @@ class ProductFilter(FilterSet):
 
 
 class ContractFilter(FilterSet):
-    organization = django_filters.ModelChoiceFilter(queryset=Organization.objects.all())
-    contact = django_filters.ModelChoiceFilter(queryset=Contact.objects.all())
-    product = django_filters.ModelChoiceFilter(field_name="products", queryset=Product.objects.all())
+    organization = ModelChoiceFilter(queryset=Organization.objects.all())
+    contact = ModelChoiceFilter(queryset=Contact.objects.all())
+    product = ModelChoiceFilter(field_name="products", queryset=Product.objects.all())
     active_on = django_filters.DateFilter(method="filter_active_on", label=_("Valid on this date"))
 
     class Meta:

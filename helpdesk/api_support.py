@@ -3,8 +3,13 @@
 import copy
 
 import django_filters
+import django_filters.fields
+from django import forms
+from django.db import models
 from django.http import QueryDict
 from django_filters.filters import QuerySetRequestMixin
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.rest_framework import filterset as drf_filterset
 from rest_framework import pagination
 
 
@@ -28,7 +33,64 @@ def only_api_paths(endpoints):
     return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/")]
 
 
-class FilterSet(django_filters.FilterSet):
+# The largest whole number PostgreSQL's bigint and SQLite's INTEGER hold: an id filter beyond it is a
+# 400 naming the parameter, never the database's overflow error (a 500).
+DB_INT_MAX = 2**63 - 1
+
+
+def _fits(value) -> bool:
+    try:
+        number = int(str(value))
+    except ValueError:
+        return True  # not a number at all: the field itself says so
+    return -DB_INT_MAX - 1 <= number <= DB_INT_MAX
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A row id from the query string: a whole number the database can hold."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", -DB_INT_MAX - 1)
+        kwargs.setdefault("max_value", DB_INT_MAX)
+        super().__init__(*args, **kwargs)
+
+
+class _ModelChoiceField(django_filters.fields.ModelChoiceField):
+    def to_python(self, value):
+        if value not in self.empty_values and not _fits(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class _ModelMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for item in value:
+            if not _fits(item):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
+                )
+        return super()._check_values(value)
+
+
+class ModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = _ModelChoiceField
+
+
+class ModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = _ModelMultipleChoiceField
+
+
+def _bounded_defaults() -> dict:
+    defaults = dict(drf_filterset.FILTER_FOR_DBFIELD_DEFAULTS)
+    for field in (models.ForeignKey, models.OneToOneField):
+        defaults[field] = {**defaults[field], "filter_class": ModelChoiceFilter}
+    defaults[models.ManyToManyField] = {**defaults[models.ManyToManyField], "filter_class": ModelMultipleChoiceFilter}
+    return defaults
+
+
+class FilterSet(drf_filterset.FilterSet):
     """django-filter's FilterSet, with its per-request set-up done once per class.
 
     The stock one deep-copies every filter (choices and lazy labels with them) and builds a new form
@@ -36,7 +98,10 @@ class FilterSet(django_filters.FilterSet):
     A filter keeps no request state but `model` and `parent` (where a `method=` filter finds its
     method), so each request gets shallow copies with those two set, and the form class is built once.
     Filters whose form field depends on the request (a queryset callable) keep the stock behaviour.
+    Filters made from model fields (`Meta.fields`, a view's `filterset_fields`) check that ids fit.
     """
+
+    FILTER_DEFAULTS = _bounded_defaults()
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         if queryset is None:
@@ -64,3 +129,9 @@ class FilterSet(django_filters.FilterSet):
             form_class = type(f"{cls.__name__}Form", (cls._meta.form,), fields)
             cls._form_class = form_class
         return form_class
+
+
+class FilterBackend(DjangoFilterBackend):
+    """DjangoFilterBackend whose filter sets made from a view's `filterset_fields` use ours."""
+
+    filterset_base = FilterSet

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from customers.models import Product
+from helpdesk.api_support import DB_INT_MAX
 
 from . import selectors, services
 from .models import Article, ArticleFeedback, ArticleRevision, Category, Status, Visibility
@@ -36,6 +37,7 @@ def _user(request):
 
 class CategoryOutput(serializers.ModelSerializer):
     article_count = serializers.IntegerField(read_only=True)
+    slug = serializers.CharField(read_only=True, help_text="May hold Persian letters.")
 
     class Meta:
         model = Category
@@ -100,6 +102,7 @@ class CategoryDetailView(generics.RetrieveAPIView):
 
 class ArticleOutput(serializers.ModelSerializer):
     tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    slug = serializers.CharField(read_only=True, help_text="May hold Persian letters.")
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -163,9 +166,25 @@ class ArticleInput(serializers.Serializer):
     translation = serializers.PrimaryKeyRelatedField(queryset=Article.objects.all(), required=False, allow_null=True)
 
 
+class ArticleListParams(serializers.Serializer):
+    """The article list's query parameters; a bad one is a 400 naming it."""
+
+    category = serializers.IntegerField(
+        required=False, min_value=1, max_value=DB_INT_MAX, help_text="Category id (its sub-categories too)."
+    )
+    language = serializers.CharField(required=False)
+    status = serializers.ChoiceField(choices=Status.choices, required=False, help_text="Agents only.")
+    visibility = serializers.ChoiceField(choices=Visibility.choices, required=False, help_text="Agents only.")
+    tag = serializers.CharField(required=False)
+    product = serializers.IntegerField(required=False, min_value=1, max_value=DB_INT_MAX, help_text="Product id.")
+    q = serializers.CharField(required=False, help_text="Words of the title, summary or body.")
+
+
 def _filters(params) -> dict:
-    keys = ("category", "language", "status", "visibility", "tag", "product", "q")
-    return {key: params.get(key) for key in keys if params.get(key)}
+    raw = {key: params.get(key) for key in ArticleListParams().fields if params.get(key)}
+    checked = ArticleListParams(data=raw)
+    checked.is_valid(raise_exception=True)
+    return dict(checked.validated_data)
 
 
 def _detail(request, article_id: int) -> dict:
@@ -184,6 +203,10 @@ class ArticleListView(generics.ListCreateAPIView):
 
     def get_queryset(self):
         return selectors.article_list_for(user=_user(self.request), filters=_filters(self.request.query_params))
+
+    @extend_schema(parameters=[ArticleListParams])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(request=ArticleInput, responses={201: ArticleDetailOutput})
     def post(self, request):
@@ -341,7 +364,14 @@ class ArticleSearchView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(parameters=[_Q, _LANG, OpenApiParameter("limit", int)], responses={200: SearchHitOutput(many=True)})
+    @extend_schema(
+        parameters=[_Q, _LANG, OpenApiParameter("limit", int)],
+        responses={
+            200: inline_serializer(
+                "ArticleSearchResult", {"query": serializers.CharField(), "results": SearchHitOutput(many=True)}
+            )
+        },
+    )
     def get(self, request):
         query = request.query_params.get("q", "")[:200]
         try:
@@ -375,7 +405,10 @@ class ArticleSuggestView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(parameters=[_Q, _LANG], responses={200: SuggestionOutput(many=True)})
+    @extend_schema(
+        parameters=[_Q, _LANG],
+        responses={200: inline_serializer("ArticleSuggestions", {"results": SuggestionOutput(many=True)})},
+    )
     def get(self, request):
         items = selectors.article_suggestions_for(
             user=_user(request),

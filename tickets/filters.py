@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 
-from helpdesk.api_support import FilterSet
+from helpdesk.api_support import FilterSet, IdFilter
 from helpdesk.models import Priority
 
 from .models import Channel, SlaState, Status, Ticket, TicketType
@@ -34,9 +34,9 @@ class TicketCustomerFilter(FilterSet):
     priority = _choices(Priority.choices, _("Priority (several allowed)"))
     type = _choices(TicketType.choices, _("Type (several allowed)"))
     channel = _choices(Channel.choices, _("Channel (several allowed)"))
-    requester = django_filters.NumberFilter(field_name="requester_id", label=_("Contact id"))
-    organization = django_filters.NumberFilter(field_name="organization_id", label=_("Organization id"))
-    product = django_filters.NumberFilter(field_name="product_id", label=_("Product id"))
+    requester = IdFilter(field_name="requester_id", label=_("Contact id"))
+    organization = IdFilter(field_name="organization_id", label=_("Organization id"))
+    product = IdFilter(field_name="product_id", label=_("Product id"))
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
     updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
@@ -57,7 +57,7 @@ class TicketFilter(TicketCustomerFilter):
     """Agents' filters: the customers' plus team, assignee, tag and the SLA columns."""
 
     sla_state = _choices(SlaState.choices, _("SLA state (several allowed)"))
-    team = django_filters.NumberFilter(field_name="team_id", label=_("Team id"))
+    team = IdFilter(field_name="team_id", label=_("Team id"))
     assignee = django_filters.CharFilter(method="filter_assignee", label=_("Agent id, `me`, or `none` (unassigned)"))
     tag = django_filters.CharFilter(method="filter_tag", label=_("Tag name"))
     resolution_due_before = django_filters.IsoDateTimeFilter(field_name="resolution_due_at", lookup_expr="lte")

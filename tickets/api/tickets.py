@@ -4,7 +4,6 @@ from django.db import transaction
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -14,6 +13,7 @@ from rest_framework.response import Response
 
 from customers import selectors as customer_selectors
 from customers import services as customer_services
+from helpdesk.api_support import FilterBackend
 from helpdesk.models import Priority
 
 from .. import selectors, services
@@ -97,7 +97,7 @@ class TicketListView(TicketsAPIView):
     """Tickets the user may see, newest activity first; open a ticket."""
 
     queryset = Ticket.objects.none()  # for the schema; get_queryset goes through the selector
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     parser_classes = [JSONParser, MultiPartParser]
 
     @property
