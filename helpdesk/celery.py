@@ -41,4 +41,10 @@ app.conf.beat_schedule = {
         "task": "helpdesk.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=10),
     },
+    # nightly: forget webhook deliveries older than HELPDESK_WEBHOOK_KEEP_DAYS (mail rows stay: their
+    # Message-IDs thread late replies)
+    "purge-webhook-deliveries": {
+        "task": "tickets.tasks.purge_webhook_deliveries",
+        "schedule": crontab(hour=3, minute=20),
+    },
 }

@@ -277,3 +277,4 @@ HELPDESK_EMAIL_MAX_BYTES = env.int("HELPDESK_EMAIL_MAX_BYTES", default=50 * 1024
 # them (on in debug, so a local test receiver works; off in production against server-side forgery).
 HELPDESK_WEBHOOK_TIMEOUT = env.float("HELPDESK_WEBHOOK_TIMEOUT", default=10.0)
 HELPDESK_WEBHOOK_ALLOW_PRIVATE = env.bool("HELPDESK_WEBHOOK_ALLOW_PRIVATE", default=DEBUG)
+HELPDESK_WEBHOOK_KEEP_DAYS = env.int("HELPDESK_WEBHOOK_KEEP_DAYS", default=30)  # delivery log kept this long

@@ -26,6 +26,12 @@ def sweep_notifications() -> int:
 
 
 @shared_task
+def purge_webhook_deliveries() -> int:
+    """Nightly: delete webhook deliveries older than HELPDESK_WEBHOOK_KEEP_DAYS."""
+    return webhooks.webhook_deliveries_purge(now=timezone.now())
+
+
+@shared_task
 def sla_sweep() -> dict:
     """Warnings, breaches and escalations that have come due (claimed per ticket)."""
     from .escalation import sla_sweep as sweep

@@ -24,11 +24,11 @@ import socket
 import ssl
 import time
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -129,6 +129,23 @@ def webhook_ping(*, endpoint: WebhookEndpoint) -> NotificationLog:
     )
     _send_on_commit([row.pk])
     return row
+
+
+def webhook_deliveries_purge(*, now: datetime) -> int:
+    """Delete webhook deliveries created more than HELPDESK_WEBHOOK_KEEP_DAYS ago, sent or given up;
+    one still being retried stays. Returns how many went. In batches, so the table is never locked long."""
+    cutoff = now - timedelta(days=settings.HELPDESK_WEBHOOK_KEEP_DAYS)
+    from .notifications import WEBHOOK_MAX_ATTEMPTS
+
+    old = NotificationLog.objects.filter(kind=NotificationLog.Kind.WEBHOOK, created_at__lt=cutoff).filter(
+        Q(sent_at__isnull=False) | Q(attempts__gte=WEBHOOK_MAX_ATTEMPTS)
+    )
+    total = 0
+    while True:
+        batch = list(old.values_list("pk", flat=True)[:1000])
+        if not batch:
+            return total
+        total += NotificationLog.objects.filter(pk__in=batch).delete()[0]
 
 
 # --- queueing ------------------------------------------------------------------------------------

@@ -458,3 +458,21 @@ def test_https_receivers_must_present_a_trusted_certificate(hook, customer, rece
     with pytest.raises(webhooks.WebhookFailed, match="CERTIFICATE_VERIFY_FAILED"):
         notification_send(notification_id=row.pk)
     assert receiver.requests == []
+
+
+def test_old_deliveries_are_purged_but_not_those_still_being_retried(hook, customer, settings):
+    settings.HELPDESK_WEBHOOK_KEEP_DAYS = 30
+    for subject in ("sent", "given up", "retrying", "recent"):
+        make_ticket(requester=contact_of(customer), subject=subject)
+    rows = {row.ticket.subject: row for row in NotificationLog.objects.filter(webhook=hook, template="ticket.created")}
+    long_ago = timezone.now() - timedelta(days=31)
+    NotificationLog.objects.filter(pk=rows["sent"].pk).update(created_at=long_ago, sent_at=long_ago)
+    NotificationLog.objects.filter(pk=rows["given up"].pk).update(created_at=long_ago, attempts=WEBHOOK_MAX_ATTEMPTS)
+    NotificationLog.objects.filter(pk=rows["retrying"].pk).update(created_at=long_ago, attempts=3)
+    old_mail = NotificationLog.objects.create(
+        key="old-mail", recipient="c@example.com", template="agent_reply", created_at=long_ago, sent_at=long_ago
+    )
+    assert webhooks.webhook_deliveries_purge(now=timezone.now()) == 2
+    left = set(NotificationLog.objects.filter(webhook=hook, template="ticket.created").values_list("pk", flat=True))
+    assert left == {rows["retrying"].pk, rows["recent"].pk}
+    assert NotificationLog.objects.filter(pk=old_mail.pk).exists()  # its Message-ID still threads late replies
