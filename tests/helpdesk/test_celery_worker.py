@@ -23,13 +23,3 @@ def test_task_enqueued_in_a_rolled_back_transaction_never_runs(celery_worker):
     # The worker takes tasks in order on one queue: once the sentinel ran, the other would have too.
     assert wait_for(lambda: WorkerHeartbeat.objects.filter(name="sentinel").exists())
     assert not WorkerHeartbeat.objects.filter(name="rolled-back").exists()
-
-
-@pytest.mark.django_db
-def test_every_scheduled_job_is_a_registered_task():
-    from helpdesk.celery import app
-
-    app.loader.import_default_modules()
-    scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
-    assert "tickets.tasks.purge_webhook_deliveries" in scheduled
-    assert scheduled <= set(app.tasks), scheduled - set(app.tasks)
