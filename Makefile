@@ -32,7 +32,8 @@ run: compilemessages
 	@echo "  Helpdesk is starting at http://$(HOST_PORT)/  (Ctrl-C stops web, worker and beat)"
 	@echo "  Database: $${DATABASE_URL:-SQLite in $${HELPDESK_VAR_DIR:-var}/}   Broker: $${REDIS_URL:-file broker in $${HELPDESK_VAR_DIR:-var}/}"
 	@echo
-	PATH="$(CURDIR)/$(BIN):$$PATH" HELPDESK_BIND=$(HOST_PORT) $(BIN)/honcho start -f Procfile
+	PATH="$(CURDIR)/$(BIN):$$PATH" HELPDESK_BIND=$(HOST_PORT) HELPDESK_SITE_URL="$${HELPDESK_SITE_URL:-http://$(HOST_PORT)}" \
+		$(BIN)/honcho start -f Procfile
 
 test: compilemessages
 	CELERY_QUEUE=helpdesk-test-$$$$ $(BIN)/pytest $(PYTEST_ARGS)
