@@ -47,14 +47,18 @@ def encrypt(plain: str) -> str:
     return PREFIX + _keys().encrypt(plain.encode()).decode("ascii")
 
 
+def _token(stored: str) -> bytes:
+    if not is_encrypted(stored):
+        raise SecretUnavailable
+    return stored[len(PREFIX) :].encode("ascii")
+
+
 def decrypt(stored: str) -> str:
     """The secret behind a stored value; SecretUnavailable when no key opens it."""
     if not stored:
         return ""
-    if not is_encrypted(stored):
-        raise SecretUnavailable
     try:
-        return _keys().decrypt(stored[len(PREFIX) :].encode("ascii")).decode()
+        return _keys().decrypt(_token(stored)).decode()
     except (InvalidToken, UnicodeError) as exc:
         raise SecretUnavailable from exc
 
@@ -63,9 +67,7 @@ def reencrypt(stored: str) -> str:
     """The same secret under the first key (after a rotation); empty stays empty."""
     if not stored:
         return ""
-    if not is_encrypted(stored):
-        raise SecretUnavailable
     try:
-        return PREFIX + _keys().rotate(stored[len(PREFIX) :].encode("ascii")).decode("ascii")
+        return PREFIX + _keys().rotate(_token(stored)).decode("ascii")
     except (InvalidToken, UnicodeError) as exc:
         raise SecretUnavailable from exc

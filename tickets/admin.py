@@ -226,7 +226,7 @@ class NotificationLogAdmin(admin.ModelAdmin):
 
 
 class WebhookForm(forms.ModelForm):
-    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https", validators=[webhooks.validate_url])
     events = forms.MultipleChoiceField(
         label=_("events"),
         required=False,
@@ -238,12 +238,6 @@ class WebhookForm(forms.ModelForm):
     class Meta:
         model = WebhookEndpoint
         fields = ["name", "url", "events", "is_active"]
-
-    def clean_url(self):
-        url = self.cleaned_data["url"]
-        if not url.lower().startswith(("http://", "https://")):
-            raise forms.ValidationError(_("Only http and https URLs can receive webhooks."))
-        return url
 
 
 @admin.register(WebhookEndpoint)

@@ -487,6 +487,10 @@ class NotificationLog(models.Model):
             models.Index(
                 fields=["webhook", "-id"], name="notification_webhook_idx", condition=Q(webhook__isnull=False)
             ),
+            # webhook deliveries by age (the nightly purge)
+            models.Index(
+                fields=["created_at"], name="notification_webhook_age_idx", condition=Q(webhook__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:

@@ -62,19 +62,22 @@ def notification_queue(
 
 
 def notifications_queue_many(*, items: list[dict], now: datetime) -> int:
-    """`notification_queue` for many mails in one INSERT (the SLA sweep's batches).
+    """`notification_queue` for many rows in one INSERT (the SLA sweep's batches, webhook deliveries).
 
-    Each item has key, recipient, template, ticket and context. Keys already queued are skipped
-    (exactly once); the new rows are sent after the transaction commits. Returns how many are new.
+    Each item has key, recipient, template, ticket and context; a webhook delivery also `webhook`
+    (its endpoint). Keys already queued are skipped (exactly once); the new rows are sent after the
+    transaction commits. Returns how many are new.
     """
     rows = [
         NotificationLog(
+            kind=NotificationLog.Kind.WEBHOOK if item.get("webhook") else NotificationLog.Kind.EMAIL,
             key=item["key"][:200],
-            recipient=item["recipient"],
+            recipient=item["recipient"][:320],
             template=item["template"],
             ticket=item["ticket"],
             context=item["context"],
-            message_id=outbound.new_message_id(),
+            webhook=item.get("webhook"),
+            message_id="" if item.get("webhook") else outbound.new_message_id(),
             created_at=now,
         )
         for item in items

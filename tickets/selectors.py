@@ -60,14 +60,22 @@ def ticket_base_for(*, user: User) -> QuerySet[Ticket]:
     return qs if q is None else qs.filter(q)
 
 
-def ticket_list_for(*, user: User) -> QuerySet[Ticket]:
-    """Tickets the user may see, with what a list row shows loaded in the same query."""
+def _with_row_relations(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     return (
-        ticket_base_for(user=user)
-        .select_related("requester", "organization", "team", "assignee")
+        qs.select_related("requester", "organization", "team", "assignee")
         .prefetch_related("tags")
         .defer("search_document", "search_vector")  # big, and only the search filter reads them
     )
+
+
+def ticket_list_for(*, user: User) -> QuerySet[Ticket]:
+    """Tickets the user may see, with what a list row shows loaded in the same query."""
+    return _with_row_relations(ticket_base_for(user=user))
+
+
+def ticket_for_system(*, ticket_id: int) -> Ticket | None:
+    """A ticket as agents see it, for jobs that act for no user (webhook payloads); None if gone."""
+    return _with_row_relations(Ticket.objects.all()).select_related("product").filter(pk=ticket_id).first()
 
 
 class ListRef:

@@ -28,15 +28,18 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from helpdesk import crypto
 from helpdesk.exceptions import DomainError
 from helpdesk.models import User
 
-from .models import EventKind, NotificationLog, Ticket, TicketEvent, WebhookEndpoint
+from . import selectors
+from .models import EventKind, NotificationLog, TicketEvent, WebhookEndpoint
 
 PING = "ping"
 USER_AGENT = "Helpdesk-Webhooks/1.0"
@@ -50,6 +53,12 @@ def event_names() -> list[str]:
 
 def event_choices() -> list[tuple[str, str]]:
     return [(f"ticket.{kind}", label) for kind, label in EventKind.choices]
+
+
+# Where a webhook may point: http or https with a host (checked again, with the address, when sending).
+validate_url = URLValidator(
+    schemes=["http", "https"], message=gettext_lazy("Only http and https URLs can receive webhooks.")
+)
 
 
 class WebhookFailed(Exception):
@@ -118,26 +127,21 @@ def webhook_delete(*, endpoint: WebhookEndpoint) -> None:
 
 def webhook_ping(*, endpoint: WebhookEndpoint) -> NotificationLog:
     """Queue a `ping` delivery (to check the address and the signature on the other side)."""
-    now = timezone.now()
-    row = NotificationLog.objects.create(
-        kind=NotificationLog.Kind.WEBHOOK,
-        key=f"webhook:{endpoint.pk}:ping:{secrets.token_hex(8)}",
-        recipient=endpoint.url[:320],
-        template=PING,
-        webhook=endpoint,
-        created_at=now,
-    )
-    _send_on_commit([row.pk])
-    return row
+    from .notifications import notifications_queue_many
+
+    key = f"webhook:{endpoint.pk}:ping:{secrets.token_hex(8)}"
+    item = {"key": key, "recipient": endpoint.url, "template": PING, "ticket": None, "context": {}, "webhook": endpoint}
+    notifications_queue_many(items=[item], now=timezone.now())
+    return NotificationLog.objects.get(key=key)
 
 
 def webhook_deliveries_purge(*, now: datetime) -> int:
     """Delete webhook deliveries created more than HELPDESK_WEBHOOK_KEEP_DAYS ago, sent or given up;
     one still being retried stays. Returns how many went. In batches, so the table is never locked long."""
-    cutoff = now - timedelta(days=settings.HELPDESK_WEBHOOK_KEEP_DAYS)
     from .notifications import WEBHOOK_MAX_ATTEMPTS
 
-    old = NotificationLog.objects.filter(kind=NotificationLog.Kind.WEBHOOK, created_at__lt=cutoff).filter(
+    cutoff = now - timedelta(days=settings.HELPDESK_WEBHOOK_KEEP_DAYS)
+    old = NotificationLog.objects.filter(webhook__isnull=False, created_at__lt=cutoff).filter(
         Q(sent_at__isnull=False) | Q(attempts__gte=WEBHOOK_MAX_ATTEMPTS)
     )
     total = 0
@@ -151,46 +155,31 @@ def webhook_deliveries_purge(*, now: datetime) -> int:
 # --- queueing ------------------------------------------------------------------------------------
 
 
-def _send_on_commit(ids: list[int]) -> None:
-    from . import tasks
-
-    for notification_id in ids:
-        tasks.send_notification.delay_on_commit(notification_id)
-
-
 def webhooks_queue(*, events: Iterable[TicketEvent]) -> int:
     """One delivery per (active endpoint that wants it, event); called where events are recorded.
 
     One query when no endpoint is active. Keys are unique, so recording the same event twice
     queues nothing twice. Returns how many deliveries are new.
     """
+    from .notifications import notifications_queue_many
+
     endpoints = list(WebhookEndpoint.objects.filter(is_active=True).only("pk", "url", "events"))
     if not endpoints:
         return 0
-    now = timezone.now()
-    rows = [
-        NotificationLog(
-            kind=NotificationLog.Kind.WEBHOOK,
-            key=f"webhook:{endpoint.pk}:{event.pk}",
-            recipient=endpoint.url[:320],
-            template=f"ticket.{event.kind}",
-            ticket_id=event.ticket_id,
-            context={"event": event.pk},
-            webhook=endpoint,
-            created_at=now,
-        )
+    items = [
+        {
+            "key": f"webhook:{endpoint.pk}:{event.pk}",
+            "recipient": endpoint.url,
+            "template": f"ticket.{event.kind}",
+            "ticket": event.ticket,
+            "context": {"event": event.pk},
+            "webhook": endpoint,
+        }
         for event in events
         for endpoint in endpoints
         if endpoint.wants(f"ticket.{event.kind}")
     ]
-    if not rows:
-        return 0
-    NotificationLog.objects.bulk_create(rows, ignore_conflicts=True)
-    new_ids = list(
-        NotificationLog.objects.filter(key__in=[row.key for row in rows], created_at=now).values_list("pk", flat=True)
-    )
-    _send_on_commit(new_ids)
-    return len(new_ids)
+    return notifications_queue_many(items=items, now=timezone.now()) if items else 0
 
 
 # --- the payload -----------------------------------------------------------------------------------
@@ -198,28 +187,16 @@ def webhooks_queue(*, events: Iterable[TicketEvent]) -> int:
 
 def _iso(value: datetime | None) -> str | None:
     """UTC, ISO 8601 with "Z": a payload does not depend on anyone's time zone."""
-    if value is None:
-        return None
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    from .api.serializers import iso_datetime
 
-
-def _person(user) -> dict | None:
-    if user is None:
-        return None
-    return {"id": user.pk, "name": user.full_name or user.email, "email": user.email}
+    return iso_datetime(value, UTC)
 
 
 def _ticket(ticket_id: int) -> dict | None:
     """The ticket as an agent sees it in the API, as it is when the delivery is sent."""
     from .api.serializers import TicketOutput
 
-    ticket = (
-        Ticket.objects.select_related("requester", "organization", "team", "assignee", "product")
-        .prefetch_related("tags")
-        .defer("search_document", "search_vector")
-        .filter(pk=ticket_id)
-        .first()
-    )
+    ticket = selectors.ticket_for_system(ticket_id=ticket_id)
     if ticket is None:
         return None
     data = TicketOutput(ticket).data
@@ -228,6 +205,7 @@ def _ticket(ticket_id: int) -> dict | None:
 
 
 def _message(message_id) -> dict | None:
+    from .api.serializers import person_ref
     from .models import Message
 
     message = Message.objects.select_related("author_user", "author_contact").filter(pk=message_id).first()
@@ -238,7 +216,7 @@ def _message(message_id) -> dict | None:
         "id": message.pk,
         "internal": message.internal,
         "channel": message.channel,
-        "author": _person(author),
+        "author": person_ref(author),
         "author_type": "agent" if message.author_user_id else "contact",
         "body_text": message.body_text,
         "created_at": _iso(message.created_at),
@@ -250,6 +228,8 @@ def delivery_payload(row: NotificationLog) -> dict:
     base = {"delivery": row.pk, "event": row.template, "webhook": row.webhook_id}
     if row.template == PING:
         return {**base, "occurred_at": _iso(row.created_at)}
+    from .api.serializers import person_ref
+
     event = TicketEvent.objects.select_related("actor").filter(pk=row.context.get("event")).first()
     if event is None:  # its ticket was deleted
         return {**base, "occurred_at": _iso(row.created_at), "ticket": None}
@@ -257,7 +237,7 @@ def delivery_payload(row: NotificationLog) -> dict:
         **base,
         "event_id": event.pk,
         "occurred_at": _iso(event.created_at),
-        "actor": _person(event.actor),
+        "actor": person_ref(event.actor),
         "change": {"field": event.field, "old": event.old_value, "new": event.new_value} if event.field else None,
         "data": event.data,
         "ticket": _ticket(event.ticket_id),

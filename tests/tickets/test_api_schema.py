@@ -22,6 +22,13 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application()).
 CHECKS = [schemathesis.checks.not_a_server_error, schemathesis.checks.response_schema_conformance]
 # The email push endpoint takes raw MIME: generated bodies go as bytes, like any binary upload.
 schemathesis.serializer.alias("message/rfc822", "application/octet-stream")
+# A few examples per operation, the same on every run.
+BOUNDED = settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 
 
 @pytest.fixture
@@ -44,12 +51,7 @@ def agent_token(db, wsgi_keeps_the_test_connection, agent, customer):
 
 @pytest.mark.slow
 @schema.parametrize()
-@settings(
-    max_examples=12,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+@BOUNDED
 def test_tickets_api_matches_its_schema(case, agent_token):
     case.call_and_validate(headers={"Authorization": f"Token {agent_token}"}, checks=CHECKS)
 
@@ -70,12 +72,7 @@ def admin_token(db, wsgi_keeps_the_test_connection, admin_user, customer):
 
 @pytest.mark.slow
 @webhook_schema.parametrize()
-@settings(
-    max_examples=12,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+@BOUNDED
 def test_webhooks_api_matches_its_schema(case, admin_token):
     case.call_and_validate(headers={"Authorization": f"Token {admin_token}"}, checks=CHECKS)
 
@@ -87,11 +84,6 @@ rest_schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_applicatio
 
 @pytest.mark.slow
 @rest_schema.parametrize()
-@settings(
-    max_examples=12,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+@BOUNDED
 def test_the_rest_of_the_api_matches_its_schema(case, admin_token):
     case.call_and_validate(headers={"Authorization": f"Token {admin_token}"}, checks=CHECKS)

@@ -66,7 +66,7 @@ class ErrorOutput(serializers.Serializer):
 # The declared fields stay the schema; tests/tickets/test_api_schema.py checks that the two agree.
 
 
-def _dt(value, tz):
+def iso_datetime(value, tz):
     """As DRF's DateTimeField writes it: ISO 8601 in the active time zone `tz`, "Z" for UTC."""
     if value is None:
         return None
@@ -74,7 +74,8 @@ def _dt(value, tz):
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def _person(obj) -> dict | None:
+def person_ref(obj) -> dict | None:
+    """A user or contact as `{id, name, email}` (the name falls back to the email)."""
     if obj is None:
         return None
     return {"id": obj.pk, "name": obj.full_name or obj.email, "email": obj.email}
@@ -141,14 +142,14 @@ class TicketCustomerOutput(serializers.ModelSerializer):
             "priority": ticket.priority,
             "type": ticket.type,
             "channel": ticket.channel,
-            "requester": _person(ticket.requester),
+            "requester": person_ref(ticket.requester),
             "organization": _named(ticket.organization),
             "team": _named(ticket.team),
             "product": _named(ticket.product),
-            "created_at": _dt(ticket.created_at, tz),
-            "updated_at": _dt(ticket.updated_at, tz),
-            "solved_at": _dt(ticket.solved_at, tz),
-            "closed_at": _dt(ticket.closed_at, tz),
+            "created_at": iso_datetime(ticket.created_at, tz),
+            "updated_at": iso_datetime(ticket.updated_at, tz),
+            "solved_at": iso_datetime(ticket.solved_at, tz),
+            "closed_at": iso_datetime(ticket.closed_at, tz),
             "url": f"{prefix}{ticket.pk}/",
         }
 
@@ -182,14 +183,14 @@ class TicketOutput(TicketCustomerOutput):
         tz = self._per_page()[1]
         data.update(
             {
-                "assignee": _person(ticket.assignee),
+                "assignee": person_ref(ticket.assignee),
                 "tags": _tag_names(ticket),
                 "contract": ticket.contract_id,
                 "sla_policy": ticket.sla_policy_id,
-                "first_responded_at": _dt(ticket.first_responded_at, tz),
-                "first_response_due_at": _dt(ticket.first_response_due_at, tz),
-                "next_response_due_at": _dt(ticket.next_response_due_at, tz),
-                "resolution_due_at": _dt(ticket.resolution_due_at, tz),
+                "first_responded_at": iso_datetime(ticket.first_responded_at, tz),
+                "first_response_due_at": iso_datetime(ticket.first_response_due_at, tz),
+                "next_response_due_at": iso_datetime(ticket.next_response_due_at, tz),
+                "resolution_due_at": iso_datetime(ticket.resolution_due_at, tz),
                 "sla_state": ticket.sla_state,
                 "merged_into": ticket.merged_into_id,
                 "url": url,

@@ -5,7 +5,6 @@ its encryption is stored. Deliveries are listed newest first, with their state.
 """
 
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
@@ -33,7 +32,9 @@ class IsAdmin(BasePermission):
 
 class WebhookInput(serializers.Serializer):
     name = serializers.CharField(max_length=100)
-    url = serializers.URLField(max_length=500, help_text="http or https; receives a POST per event.")
+    url = serializers.URLField(
+        max_length=500, validators=[webhooks.validate_url], help_text="http or https; receives a POST per event."
+    )
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=webhooks.event_choices()),
         required=False,
@@ -41,11 +42,6 @@ class WebhookInput(serializers.Serializer):
         help_text="The events to send (`ticket.created`, `ticket.status_changed`, ...); empty means every event.",
     )
     is_active = serializers.BooleanField(required=False, default=True)
-
-    def validate_url(self, value: str) -> str:
-        if not value.lower().startswith(("http://", "https://")):
-            raise serializers.ValidationError(_("Only http and https URLs can receive webhooks."))
-        return value
 
 
 class WebhookOutput(serializers.ModelSerializer):

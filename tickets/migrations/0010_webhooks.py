@@ -50,4 +50,8 @@ class Migration(migrations.Migration):
             model_name='notificationlog',
             index=models.Index(condition=models.Q(('webhook__isnull', False)), fields=['webhook', '-id'], name='notification_webhook_idx'),
         ),
+        migrations.AddIndex(
+            model_name='notificationlog',
+            index=models.Index(condition=models.Q(('webhook__isnull', False)), fields=['created_at'], name='notification_webhook_age_idx'),
+        ),
     ]
