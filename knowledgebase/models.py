@@ -144,8 +144,9 @@ class Article(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    # Search: normalised copies (helpdesk.text.normalize_text) and, on PostgreSQL, the weighted
-    # vector over them. Both are written by services.article_save_search on every save.
+    # Search: the analysed words (helpdesk.analysis: stems without stop words, space-padded so a
+    # `contains " stem"` is a word prefix) of the title, of the summary and tags, and of the body;
+    # on PostgreSQL the weighted vector over them. Written by services on every save.
     search_title = models.CharField(max_length=200, blank=True, editable=False)
     search_summary = models.TextField(blank=True, editable=False)
     search_body = models.TextField(blank=True, editable=False)
@@ -260,6 +261,43 @@ class ArticleViewDaily(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} {self.day}: {self.count}"
+
+
+class SynonymGroup(models.Model):
+    """Words and phrases that mean the same to a searcher, in any language (applied at query time)."""
+
+    terms = models.TextField(
+        _("words and phrases"),
+        help_text=_("One word or phrase per line, in English or Persian, e.g. password, passcode, رمز عبور."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        ordering = ["terms"]
+        verbose_name = _("synonym group")
+        verbose_name_plural = _("synonym groups")
+
+    def __str__(self) -> str:
+        return ", ".join(self.term_list())[:100]
+
+    def term_list(self) -> list[str]:
+        return [line.strip() for line in self.terms.replace(",", "\n").splitlines() if line.strip()]
+
+
+class SearchTerm(models.Model):
+    """Every stem the articles use: the vocabulary a misspelt query word is corrected against."""
+
+    term = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        indexes = [
+            # search.corrections (PostgreSQL): `term % %s` (pg_trgm similarity) over the vocabulary.
+            GinIndex(fields=["term"], name="kb_term_trgm", opclasses=["gin_trgm_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.term
 
 
 class SearchGap(models.Model):

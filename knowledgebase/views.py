@@ -11,12 +11,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from helpdesk.exceptions import DomainError
 
-from . import selectors, services
+from . import search, selectors, services
 from .forms import ArticleForm, FeedbackForm, ManageFilterForm, SearchForm, StatusForm
 from .models import TRANSITIONS, Status
 from .rendering import render_markdown
 
 SEARCH_PAGE_SIZE = 20
+SUGGEST_DESCRIPTION_CHARS = 500  # the start of a long description says what it is about
 CATEGORY_PAGE_SIZE = 50
 
 
@@ -140,9 +141,21 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def suggest(request: HttpRequest) -> HttpResponse:
-    """The suggestions partial for htmx (portal form, KB search box): `?q=`, or a form's `?subject=`."""
-    query = (request.GET.get("q") or request.GET.get("subject") or "")[:200]
-    items = selectors.article_suggestions_for(user=request.user, query=query, language=request.GET.get("language"))
+    """The suggestions partial for htmx: `?q=` (the KB search box), or the new-request form's
+    `?subject=` and `?description=` together, so what the customer writes in either is searched.
+
+    204 while the text holds nothing to search yet ("how do I"): htmx then keeps what is shown
+    rather than blanking it between keystrokes; an empty text clears the list.
+    """
+    query = request.GET.get("q") or " ".join(
+        [request.GET.get("subject", "")[:200], request.GET.get("description", "")[:SUGGEST_DESCRIPTION_CHARS]]
+    )
+    if query.strip() and not search.searchable(query):
+        return HttpResponse(status=204)
+    # The page's language comes first; articles in the other language still follow (marked).
+    items = selectors.article_suggestions_for(
+        user=request.user, query=query, prefer_language=request.GET.get("language") or None
+    )
     return render(request, "knowledgebase/_suggestions.html", {"suggestions": items, "query": query})
 
 
