@@ -26,9 +26,10 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def generated(live_server, tmp_path):
-    """The generated package, imported; its modules leave sys.modules afterwards."""
+@pytest.fixture(scope="module")
+def generated(live_server, tmp_path_factory):
+    """The generated package (once for the module), imported; its modules leave sys.modules afterwards."""
+    tmp_path = tmp_path_factory.mktemp("generated")
     config = tmp_path / "generator.json"
     config.write_text(json.dumps({"post_hooks": []}))  # the code as generated, whether or not ruff is on PATH
     run = subprocess.run(
