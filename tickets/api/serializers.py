@@ -205,7 +205,11 @@ def _agents():
 
 def _attachments():
     return serializers.ListField(
-        child=serializers.FileField(), required=False, default=list, max_length=MAX_ATTACHMENTS
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        max_length=MAX_ATTACHMENTS,
+        help_text="Files to attach: repeat the field for each file.",
     )
 
 
