@@ -187,11 +187,9 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON bodies only; the endpoints that take files add multipart themselves (tickets, messages), the
+    # email push endpoint takes raw MIME. One body type per operation keeps generated clients working.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
         "helpdesk.api_support.FilterBackend",
         "rest_framework.filters.OrderingFilter",

@@ -30,6 +30,7 @@ from .serializers import (
     EventOutput,
     MessageCreatedOutput,
     MessageCreateInput,
+    MessageCreateMultipartInput,
     MessageOutput,
 )
 from .tickets import IDEMPOTENCY_HEADER
@@ -61,7 +62,7 @@ class MessageListView(TicketsAPIView):
             " is 201 with `follow_up_ticket` set; an agent's reply to a closed ticket is 409 `ticket_closed`."
         ),
         parameters=[IDEMPOTENCY_HEADER],
-        request={"application/json": MessageCreateInput, "multipart/form-data": MessageCreateInput},
+        request={"application/json": MessageCreateInput, "multipart/form-data": MessageCreateMultipartInput},
         responses={201: MessageCreatedOutput, **ERR_400, **ERR_401_403, **ERR_404, **IDEMPOTENCY_409, **ERR_413},
     )
     def post(self, request: Request, pk: int) -> Response:
@@ -76,7 +77,7 @@ class MessageListView(TicketsAPIView):
 
     def _create(self, request: Request, ticket, data) -> Response:
         user = request.user
-        serializer = MessageCreateInput(data=data)
+        serializer = MessageCreateMultipartInput(data=data)
         serializer.is_valid(raise_exception=True)
         values = serializer.validated_data
         follow_up = None
