@@ -77,13 +77,18 @@ def ticket_create(
     attachments: Sequence[IncomingFile] = (),
     cc_emails: Sequence[str] = (),
     email_message_id: str = "",
+    internal: bool = False,
     now: datetime | None = None,
 ) -> Ticket:
     """Open a ticket with its first message; picks contract and SLA policy, records the event.
 
-    Enqueues the acknowledgement to the requester after commit.
+    `internal=True` (agents only, a logged phone call): the first message is the agent's internal
+    note, so the customer sees no message until an agent writes one. Enqueues the acknowledgement
+    to the requester after commit.
     """
     now = now or timezone.now()
+    if internal:
+        _require_agent(actor)
     subject = (subject or "").strip()
     if not subject:
         raise ValidationError({"subject": [_("A subject is required.")]})
@@ -117,11 +122,13 @@ def ticket_create(
     if tags:
         ticket.tags.set(_tags(tags))
     html, text = render_body(text=body, html_body=body_html)
-    by_agent_for_customer = actor is not None and actor.is_agent
+    by_agent = actor is not None and actor.is_agent
     message = Message.objects.create(
         ticket=ticket,
-        author_contact=requester,
-        author_user=actor if by_agent_for_customer else requester.user,
+        # An agent's description of the customer's request is filed under the customer; a note is the agent's.
+        author_contact=None if internal else requester,
+        author_user=actor if by_agent else requester.user,
+        internal=internal,
         body_html=html,
         body_text=text,
         channel=channel,
@@ -131,7 +138,7 @@ def ticket_create(
     for incoming in attachments:
         attachment_store(ticket=ticket, message=message, incoming=incoming)
     events.event_created(ticket=ticket, actor=actor)
-    ticket_index(ticket=ticket, extra_text=text)
+    ticket_index(ticket=ticket, extra_text="" if internal else text)  # customers search their tickets too
     sla_refresh(ticket=ticket, now=now)
     notifications.notify_ticket_created(ticket=ticket, message=message)
     return ticket
