@@ -116,12 +116,15 @@ def notify_ticket_created(*, ticket: Ticket, message: Message) -> None:
     if not _ack_allowed(ticket=ticket, recipient=ticket.requester.email):
         logger.info("acknowledgement for #%s to %s skipped: hourly limit reached", ticket.pk, ticket.requester.email)
         return
+    context = {"language": _contact_language(ticket)}
+    if not message.internal:  # a phone ticket opens with the agent's note: never offer it to a customer's mail
+        context["message"] = message.pk
     notification_queue(
         key=f"ack:{ticket.pk}",
         recipient=ticket.requester.email,
         template="ticket_created",
         ticket=ticket,
-        context={"language": _contact_language(ticket), "message": message.pk},
+        context=context,
     )
 
 

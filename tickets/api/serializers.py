@@ -272,7 +272,12 @@ class TicketAgentCreateMultipartInput(TicketAgentCreateInput):
 
 class TicketCustomerUpdateInput(serializers.Serializer):
     status = serializers.ChoiceField(
-        choices=Status.choices, help_text="`solved`, or `open` to reopen; any other move is refused (409)."
+        choices=Status.choices,
+        help_text=(
+            "`solved`, or `open` to reopen; any other move is refused (409). Reopening is possible for"
+            " `HELPDESK_REOPEN_DAYS` after the ticket was solved, then refused with 409 `reopen_window_passed`"
+            " (reply instead: the reply opens a linked follow-up)."
+        ),
     )
 
 
@@ -335,7 +340,10 @@ class MessageCreatedOutput(MessageOutput):
         source="ticket_id", read_only=True, help_text="The ticket now holding the message."
     )
     follow_up_ticket = serializers.SerializerMethodField(
-        help_text="Set when a customer replied to a closed ticket: the new follow-up ticket's id."
+        help_text=(
+            "Set when a customer's reply opened a follow-up (the ticket was closed, or solved longer ago than"
+            " the reopen window): the new ticket's id."
+        )
     )
 
     class Meta(MessageOutput.Meta):

@@ -207,7 +207,8 @@ class TicketDetailView(TicketsAPIView):
         description=(
             "Agents change subject, priority, type, team, assignee, product, tags and status; a customer may send"
             " only `status` (`solved`, or `open` to reopen). Status follows the transition table: a refused move"
-            " is 409 `invalid_transition`." + CUSTOMER_NOTE
+            " is 409 `invalid_transition`; a customer reopening after `HELPDESK_REOPEN_DAYS` is 409"
+            " `reopen_window_passed` (a reply then opens a linked follow-up)." + CUSTOMER_NOTE
         ),
         request=TicketAgentUpdateInput,
         responses={200: TicketOutput, **ERR_400, **ERR_401_403, **ERR_404, **ERR_409},

@@ -254,27 +254,28 @@ def _route(*, parsed: ParsedEmail, inbound: InboundEmail, now: datetime) -> _Out
             message=message,
             reason=_("Sender is not a participant: added as a note for review."),
         )
-    if ticket.status == Status.CLOSED:
-        return _follow_up(parsed=parsed, contact=contact, closed=ticket, now=now)
     body, body_html, files = _content(parsed)
-    try:
-        message = services.ticket_reply(
-            ticket=ticket,
-            actor=None,
-            contact=contact,
-            body=body,
-            body_html=body_html,
-            channel=Channel.EMAIL,
-            attachments=files,
-            email_message_id=(parsed.message_id or "")[:255],
-            email_in_reply_to=(parsed.in_reply_to or "")[:255],
-            email_references=" ".join(parsed.references),
-            now=now,
-        )
-    except services.TicketClosed:  # closed between our read and the reply's lock
-        return _follow_up(parsed=parsed, contact=contact, closed=ticket, now=now)
-    _link_inline_images(message)
-    return _Outcome(status=InboundEmail.Status.PROCESSED, ticket=ticket, message=message)
+    outcome = services.ticket_customer_reply(
+        ticket=ticket,
+        actor=None,
+        contact=contact,
+        body=body,
+        body_html=body_html,
+        channel=Channel.EMAIL,
+        attachments=files,
+        email_message_id=(parsed.message_id or "")[:255],
+        email_in_reply_to=(parsed.in_reply_to or "")[:255],
+        email_references=" ".join(parsed.references),
+        now=now,
+    )
+    _link_inline_images(outcome.message)
+    reason = ""
+    if outcome.follow_up:
+        reason = _("Reply to finished ticket #%(id)s: opened follow-up #%(new)s.") % {
+            "id": ticket.pk,
+            "new": outcome.ticket.pk,
+        }
+    return _Outcome(status=InboundEmail.Status.PROCESSED, ticket=outcome.ticket, message=outcome.message, reason=reason)
 
 
 def _new_ticket(*, parsed: ParsedEmail, contact: Contact, mailbox: Mailbox | None, now: datetime) -> _Outcome:
@@ -295,29 +296,6 @@ def _new_ticket(*, parsed: ParsedEmail, contact: Contact, mailbox: Mailbox | Non
     message = ticket.messages.order_by("id").first()
     _link_inline_images(message)
     return _Outcome(status=InboundEmail.Status.PROCESSED, ticket=ticket, message=message)
-
-
-def _follow_up(*, parsed: ParsedEmail, contact: Contact, closed: Ticket, now: datetime) -> _Outcome:
-    body, body_html, files = _content(parsed)
-    ticket = services.ticket_follow_up(
-        closed=closed,
-        actor=None,
-        contact=contact,
-        body=body,
-        body_html=body_html,
-        channel=Channel.EMAIL,
-        attachments=files,
-        email_message_id=(parsed.message_id or "")[:255],
-        now=now,
-    )
-    message = ticket.messages.order_by("id").first()
-    _link_inline_images(message)
-    return _Outcome(
-        status=InboundEmail.Status.PROCESSED,
-        ticket=ticket,
-        message=message,
-        reason=_("Reply to closed ticket #%(id)s: opened a follow-up.") % {"id": closed.pk},
-    )
 
 
 def _review_note(*, ticket: Ticket, contact: Contact | None, parsed: ParsedEmail, intro: str, now: datetime) -> Message:
