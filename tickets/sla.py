@@ -347,12 +347,17 @@ def warning_moment(
 def sla_state(
     *, now: datetime, due_at: datetime | None, warning_at: datetime | None, met_at: datetime | None
 ) -> SlaState:
-    """Classify one target; met at or before due is "met", met late stays "breached" for good."""
+    """Classify one target; met before due is "met", met at or after due stays "breached" for good.
+
+    Every moment takes effect at its instant: from `warning_at` on the target is in warning, from
+    `due_at` on it is breached (due at 17:00 means late at 17:00). The sweep's next check
+    (tickets.sla_store.next_check_at) keeps only moments after `now`, which is the same rule.
+    """
     now = _utc(now, "now")
     due_at = None if due_at is None else _utc(due_at, "due_at")
     if met_at is not None:
-        return "met" if due_at is None or _utc(met_at, "met_at") <= due_at else "breached"
-    if due_at is not None and now > due_at:
+        return "met" if due_at is None or _utc(met_at, "met_at") < due_at else "breached"
+    if due_at is not None and now >= due_at:
         return "breached"
     if warning_at is not None and now >= _utc(warning_at, "warning_at"):
         return "warning"

@@ -148,6 +148,8 @@ def running_clocks(result: sla.TicketSla) -> list[tuple[str, sla.Clock]]:
 def next_check_at(result: sla.TicketSla | None, now: datetime, *, include_past: bool = True) -> datetime | None:
     """The next moment a running clock warns or breaches: when the sweep must look again.
 
+    A moment at `now` has already happened (tickets.sla.sla_state: warning from `warning_at` on,
+    breached from `due_at` on), so without include_past only moments after `now` count.
     With include_past, a warning or breach that already happened counts too (the sweep then
     records it, once); the sweep itself passes include_past=False after recording.
     """
@@ -172,11 +174,12 @@ def _record_met(*, ticket: Ticket, result: sla.TicketSla, now: datetime) -> None
         done.append(("next_response", result.next_response_history[-1]))
     for name, clock in done:
         late = clock.minutes_late or 0
+        met = clock.state == "met"  # a reply at the due instant is late by 0 minutes
         event = TicketEvent.objects.create(
             ticket=ticket,
-            kind=EventKind.SLA_MET if late <= 0 else EventKind.SLA_BREACHED,
+            kind=EventKind.SLA_MET if met else EventKind.SLA_BREACHED,
             field=name,
-            new_value=f"{abs(round(late))} min {'early' if late <= 0 else 'late'}",
+            new_value=f"{abs(round(late))} min {'early' if met else 'late'}",
             data={"target": name, "due": clock.due_at.isoformat(), "minutes_late": round(late, 1), "met": True},
             created_at=now,
         )
