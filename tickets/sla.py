@@ -49,6 +49,10 @@ _JALALI_MONTH_DAYS = (31, 31, 31, 31, 31, 31, 30, 30, 30, 30, 30, 30)  # Esfand 
 _STATE_SEVERITY: dict[SlaState, int] = {"met": 0, "ok": 1, "warning": 2, "breached": 3}
 
 
+class NoWorkingTime(ValueError):
+    """The calendar never lets the clock run (no weekly hours, or none within the search horizon)."""
+
+
 # --- Calendar ---------------------------------------------------------------------------------
 
 
@@ -254,7 +258,7 @@ def _running_intervals(
                 return  # paused for good: the clock never runs again
             a = pause_end
     if end is None:
-        raise ValueError(
+        raise NoWorkingTime(
             f"The calendar has no business time left within {SEARCH_HORIZON.days} days of {start.isoformat()}."
         )
 
@@ -267,13 +271,14 @@ def add_business_minutes(
 ) -> datetime | None:
     """When `minutes` of business time will have run after `start`; the basis of every due time.
 
-    None when an open-ended pause stops the clock first; ValueError when the calendar never opens.
+    None when an open-ended pause stops the clock first; NoWorkingTime (a ValueError) when the
+    calendar never opens.
     """
     start = _utc(start, "start")
     if not math.isfinite(minutes) or minutes < 0:
         raise ValueError(f"minutes must be a finite number >= 0, got {minutes!r}.")
     if not calendar.has_working_time:
-        raise ValueError("The calendar has no working hours, so no due time can be computed.")
+        raise NoWorkingTime("The calendar has no working hours, so no due time can be computed.")
     remaining = timedelta(minutes=minutes)
     for a, b in _running_intervals(calendar, start, None, _normalize_pauses(paused)):
         if b - a >= remaining:
