@@ -161,6 +161,10 @@ class Ticket(models.Model):
     sla_breached_at = models.DateTimeField(_("SLA breached"), null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField(_("escalation steps done"), default=0)
     next_escalation_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Why the SLA handling of this ticket last failed (empty when fine) and since when: the sweep
+    # records one SLA_ERROR event per cause and retries with backoff (tickets.sla_store.sla_problem).
+    sla_error = models.CharField(max_length=255, blank=True, default="", editable=False)
+    sla_error_since = models.DateTimeField(null=True, blank=True, editable=False)
 
     # Normalised text of subject, messages and requester for search (tickets.search keeps it current).
     search_document = models.TextField(blank=True, default="", editable=False)
@@ -305,6 +309,7 @@ class EventKind(models.TextChoices):
     SLA_MET = "sla_met", _("SLA met")
     ESCALATED = "escalated", _("Escalated")
     CALL_LOGGED = "call_logged", _("Call logged")
+    SLA_ERROR = "sla_error", _("SLA could not be handled")
 
 
 class TicketEvent(models.Model):

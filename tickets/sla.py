@@ -49,6 +49,10 @@ _JALALI_MONTH_DAYS = (31, 31, 31, 31, 31, 31, 30, 30, 30, 30, 30, 30)  # Esfand 
 _STATE_SEVERITY: dict[SlaState, int] = {"met": 0, "ok": 1, "warning": 2, "breached": 3}
 
 
+class NoWorkingTime(ValueError):
+    """The calendar never lets the clock run (no weekly hours, or none within the search horizon)."""
+
+
 # --- Calendar ---------------------------------------------------------------------------------
 
 
@@ -254,7 +258,7 @@ def _running_intervals(
                 return  # paused for good: the clock never runs again
             a = pause_end
     if end is None:
-        raise ValueError(
+        raise NoWorkingTime(
             f"The calendar has no business time left within {SEARCH_HORIZON.days} days of {start.isoformat()}."
         )
 
@@ -267,13 +271,14 @@ def add_business_minutes(
 ) -> datetime | None:
     """When `minutes` of business time will have run after `start`; the basis of every due time.
 
-    None when an open-ended pause stops the clock first; ValueError when the calendar never opens.
+    None when an open-ended pause stops the clock first; NoWorkingTime (a ValueError) when the
+    calendar never opens.
     """
     start = _utc(start, "start")
     if not math.isfinite(minutes) or minutes < 0:
         raise ValueError(f"minutes must be a finite number >= 0, got {minutes!r}.")
     if not calendar.has_working_time:
-        raise ValueError("The calendar has no working hours, so no due time can be computed.")
+        raise NoWorkingTime("The calendar has no working hours, so no due time can be computed.")
     remaining = timedelta(minutes=minutes)
     for a, b in _running_intervals(calendar, start, None, _normalize_pauses(paused)):
         if b - a >= remaining:
@@ -347,12 +352,17 @@ def warning_moment(
 def sla_state(
     *, now: datetime, due_at: datetime | None, warning_at: datetime | None, met_at: datetime | None
 ) -> SlaState:
-    """Classify one target; met at or before due is "met", met late stays "breached" for good."""
+    """Classify one target; met before due is "met", met at or after due stays "breached" for good.
+
+    Every moment takes effect at its instant: from `warning_at` on the target is in warning, from
+    `due_at` on it is breached (due at 17:00 means late at 17:00). The sweep's next check
+    (tickets.sla_store.next_check_at) keeps only moments after `now`, which is the same rule.
+    """
     now = _utc(now, "now")
     due_at = None if due_at is None else _utc(due_at, "due_at")
     if met_at is not None:
-        return "met" if due_at is None or _utc(met_at, "met_at") <= due_at else "breached"
-    if due_at is not None and now > due_at:
+        return "met" if due_at is None or _utc(met_at, "met_at") < due_at else "breached"
+    if due_at is not None and now >= due_at:
         return "breached"
     if warning_at is not None and now >= _utc(warning_at, "warning_at"):
         return "warning"

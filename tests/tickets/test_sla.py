@@ -35,6 +35,7 @@ TEHRAN = ZoneInfo("Asia/Tehran")
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 NOWRUZ = frozenset({(1, 1), (1, 2), (1, 3), (1, 4)})
+MICROSECOND = timedelta(microseconds=1)
 
 
 def at(tz: ZoneInfo, *parts: int) -> datetime:
@@ -293,14 +294,16 @@ def test_state_moves_from_ok_to_warning_to_breached():
 
     assert state(at(BERLIN, 2026, 1, 19, 14, 59)) == "ok"
     assert state(warning) == "warning"
-    assert state(due) == "warning"  # still answerable on time at the due instant
-    assert state(due + timedelta(seconds=1)) == "breached"
+    assert state(due - MICROSECOND) == "warning"
+    assert state(due) == "breached"  # due at 17:00 means late from 17:00 on
+    assert state(due + MICROSECOND) == "breached"
 
 
-def test_met_on_time_is_met_and_met_late_stays_breached():
+def test_met_before_due_is_met_and_met_at_or_after_due_stays_breached():
     due = at(BERLIN, 2026, 1, 19, 17, 0)
     later = at(BERLIN, 2026, 1, 20, 12, 0)
-    assert sla_state(now=later, due_at=due, warning_at=None, met_at=due) == "met"
+    assert sla_state(now=later, due_at=due, warning_at=None, met_at=due - MICROSECOND) == "met"
+    assert sla_state(now=later, due_at=due, warning_at=None, met_at=due) == "breached"
     assert sla_state(now=later, due_at=due, warning_at=None, met_at=due + timedelta(minutes=1)) == "breached"
 
 
@@ -378,6 +381,40 @@ def test_ticket_still_pending_has_no_resolution_due_yet():
     assert sla.resolution_due_at is None
     assert sla.resolution.state == "ok"
     assert sla.resolution.minutes_late is None
+
+
+# One scenario per clock, each with a later clock still running: (activity, the clock, its due time).
+DUE_INSTANT_SCENARIOS = {
+    "first_response": ({}, at(BERLIN, 2026, 1, 19, 10, 0)),
+    "next_response": (
+        {
+            "agent_replies": (at(BERLIN, 2026, 1, 19, 9, 10),),
+            "customer_messages": (at(BERLIN, 2026, 1, 19, 9, 20),),
+        },
+        at(BERLIN, 2026, 1, 19, 11, 20),
+    ),
+    "resolution": ({"agent_replies": (at(BERLIN, 2026, 1, 19, 9, 10),)}, at(BERLIN, 2026, 1, 20, 17, 0)),
+}
+
+
+@pytest.mark.parametrize("target", DUE_INSTANT_SCENARIOS)
+@pytest.mark.parametrize("offset", [-MICROSECOND, timedelta(0), MICROSECOND], ids=["before", "at", "after"])
+def test_state_and_next_check_agree_around_the_due_instant(target, offset):
+    from tickets.sla_store import next_check_at
+
+    activity, due = DUE_INSTANT_SCENARIOS[target]
+    now = due + offset
+    sla = clocks(now, **activity)
+    clock = getattr(sla, target)
+    assert clock.due_at == due
+    assert clock.state == ("warning" if offset < timedelta(0) else "breached")
+    upcoming = next_check_at(sla, now, include_past=False)
+    # every running clock that has not breached yet is looked at again, no later than its due time
+    for other in (sla.first_response, sla.next_response, sla.resolution):
+        if other is not None and other.met_at is None and other.state != "breached":
+            assert upcoming is not None and now < upcoming <= other.due_at
+    if offset < timedelta(0):
+        assert upcoming == due  # the sweep comes back exactly when the breach happens
 
 
 def test_ticket_state_is_the_worst_clock_and_met_when_all_are_done():
