@@ -303,6 +303,7 @@ class EventKind(models.TextChoices):
     SLA_WARNING = "sla_warning", _("SLA warning")
     SLA_BREACHED = "sla_breached", _("SLA breached")
     SLA_MET = "sla_met", _("SLA met")
+    SLA_UNAVAILABLE = "sla_unavailable", _("SLA due times could not be computed")
     ESCALATED = "escalated", _("Escalated")
     CALL_LOGGED = "call_logged", _("Call logged")
 

@@ -4,6 +4,7 @@ Due columns hold only running clocks (NULL once met or while paused), so the swe
 indexes see exactly the work that can still come due.
 """
 
+import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -12,6 +13,8 @@ from customers.models import BusinessCalendar, Holiday, SlaPolicy, SlaTarget, Te
 
 from . import sla, webhooks
 from .models import EventKind, Message, Referral, SlaState, Status, Ticket, TicketEvent
+
+logger = logging.getLogger(__name__)
 
 
 def calendar_from_row(row: BusinessCalendar) -> sla.Calendar:
@@ -204,9 +207,14 @@ def sla_refresh(
 ) -> sla.TicketSla | None:
     """Recompute and store a ticket's due times, SLA state and next check (after any change that moves them).
 
-    Records an event for each target the change just met (or met late), saying by how much.
+    Records an event for each target the change just met (or met late), saying by how much. When the
+    policy's calendar cannot answer, the ticket keeps no due times and an event says why.
     """
-    result = ticket_sla_compute(ticket=ticket, now=now, cache=cache)
+    try:
+        result = ticket_sla_compute(ticket=ticket, now=now, cache=cache)
+    except sla.CalendarError as exc:
+        _record_unavailable(ticket=ticket, reason=str(exc), now=now)
+        result = None
     values = sla_values(result, now, include_past=include_past)
     if result is not None and record_met:
         _record_met(ticket=ticket, result=result, now=now)
@@ -216,9 +224,34 @@ def sla_refresh(
     return result
 
 
+def _record_unavailable(*, ticket: Ticket, reason: str, now: datetime) -> None:
+    """Log, and tell the ticket's history once, that its due times cannot be computed (until they can again)."""
+    calendar = ticket.sla_policy.calendar
+    logger.warning(
+        "Ticket %s has no SLA due times: calendar %r (%s): %s", ticket.pk, calendar.name, calendar.pk, reason
+    )
+    already_said = (
+        ticket.sla_state == SlaState.NONE
+        and TicketEvent.objects.filter(ticket=ticket, kind=EventKind.SLA_UNAVAILABLE).exists()
+    )
+    if not already_said:
+        event = TicketEvent.objects.create(
+            ticket=ticket,
+            kind=EventKind.SLA_UNAVAILABLE,
+            field="sla_policy",
+            new_value=calendar.name[:255],
+            data={"calendar": calendar.pk, "reason": reason},
+            created_at=now,
+        )
+        webhooks.webhooks_queue(events=[event])
+
+
 def referral_set_due(*, referral: Referral, now: datetime) -> None:
     """A referral's due time: the receiving team's target (else HELPDESK_REFERRAL_TARGET_MINUTES) in
-    business minutes of the team's calendar (else the default policy's; else wall-clock minutes)."""
+    business minutes of the team's calendar (else the default policy's; else wall-clock minutes).
+
+    None when that calendar cannot answer (logged): the referral is still made.
+    """
     minutes = referral.to_team.referral_target_minutes or getattr(settings, "HELPDESK_REFERRAL_TARGET_MINUTES", 480)
     link = TeamCalendar.objects.filter(team_id=referral.to_team_id).values_list("calendar_id", flat=True).first()
     if link is None:
@@ -226,6 +259,10 @@ def referral_set_due(*, referral: Referral, now: datetime) -> None:
     if link is None:
         referral.due_at = now + timedelta(minutes=minutes)
     else:
-        calendar = calendar_from_row(BusinessCalendar.objects.prefetch_related("periods", "holidays").get(pk=link))
-        referral.due_at = sla.add_business_minutes(start=now, minutes=minutes, calendar=calendar)
+        try:
+            calendar = calendar_from_row(BusinessCalendar.objects.prefetch_related("periods", "holidays").get(pk=link))
+            referral.due_at = sla.add_business_minutes(start=now, minutes=minutes, calendar=calendar)
+        except sla.CalendarError as exc:
+            logger.warning("Referral %s has no due time: calendar %s: %s", referral.pk, link, exc)
+            referral.due_at = None
     Referral.objects.filter(pk=referral.pk).update(due_at=referral.due_at)

@@ -369,6 +369,9 @@ def event_view(event: TicketEvent) -> EventView:
             _("logged an %(direction)s call of %(minutes)s min") % {"direction": direction, "minutes": minutes},
             css="event-call",
         )
+    if kind == EventKind.SLA_UNAVAILABLE:
+        text = _("could not compute SLA due times: business calendar “%(calendar)s” has no working time ahead")
+        return EventView(event, actor, text % {"calendar": event.new_value}, css="event-sla")
     css = "event-sla" if kind in (EventKind.SLA_WARNING, EventKind.SLA_BREACHED, EventKind.ESCALATED) else ""
     return EventView(event, actor, str(EventKind(kind).label) if kind in EventKind.values else kind, css=css)
 
