@@ -7,6 +7,11 @@ diacritics must not matter, and Persian/Arabic digits equal ASCII digits.
 import re
 import unicodedata
 
+_DIGITS = {
+    **{chr(0x06F0 + i): str(i) for i in range(10)},  # Persian digits
+    **{chr(0x0660 + i): str(i) for i in range(10)},  # Arabic-Indic digits
+}
+_LATIN_DIGITS = str.maketrans(_DIGITS)
 _FOLD = str.maketrans(
     {
         "ي": "ی",  # Arabic yeh → Persian yeh
@@ -23,13 +28,17 @@ _FOLD = str.maketrans(
         "\u200c": " ",  # ZWNJ: "می‌خواهم" and "می خواهم" and "میخواهم" should meet (see below)
         "\u200d": "",
         "\u0640": "",  # tatweel
-        **{chr(0x06F0 + i): str(i) for i in range(10)},  # Persian digits
-        **{chr(0x0660 + i): str(i) for i in range(10)},  # Arabic-Indic digits
+        **_DIGITS,
     }
 )
 # Arabic diacritics (harakat, tanwin, shadda, sukun, superscript alef).
 _DIACRITICS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
 _SPACES = re.compile(r"\s+")
+
+
+def latin_digits(text: str) -> str:
+    """Persian and Arabic-Indic digits as ASCII ones, everything else unchanged: "۱۴۰۳/۱۲/۳۰" → "1403/12/30"."""
+    return text.translate(_LATIN_DIGITS)
 
 
 def normalize_text(text: str) -> str:
