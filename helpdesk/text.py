@@ -8,6 +8,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+_DIGITS = {
+    **{chr(0x06F0 + i): str(i) for i in range(10)},  # Persian digits
+    **{chr(0x0660 + i): str(i) for i in range(10)},  # Arabic-Indic digits
+}
+_LATIN_DIGITS = str.maketrans(_DIGITS)
 _FOLD = str.maketrans(
     {
         "ي": "ی",  # Arabic yeh → Persian yeh
@@ -27,8 +32,7 @@ _FOLD = str.maketrans(
         "\u200f": "",
         "\ufeff": "",
         "\u0640": "",  # tatweel
-        **{chr(0x06F0 + i): str(i) for i in range(10)},  # Persian digits
-        **{chr(0x0660 + i): str(i) for i in range(10)},  # Arabic-Indic digits
+        **_DIGITS,
     }
 )
 # Arabic diacritics (harakat, tanwin, shadda, sukun, superscript alef).
@@ -44,6 +48,9 @@ def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _DIACRITICS.sub("", text)
     return text.translate(_FOLD).casefold()
+def latin_digits(text: str) -> str:
+    """Persian and Arabic-Indic digits as ASCII ones, everything else unchanged: "۱۴۰۳/۱۲/۳۰" → "1403/12/30"."""
+    return text.translate(_LATIN_DIGITS)
 
 
 def normalize_text(text: str) -> str:

@@ -2,7 +2,9 @@
 
 Callers build a `Calendar` from a BusinessCalendar's rows, pass an explicit `now`, and store the UTC
 datetimes they get back in indexed ticket columns. Every datetime in and out is timezone-aware (naive
-ones raise ValueError, a naive datetime here is an SLA bug); results are in UTC.
+ones raise ValueError, a naive datetime here is an SLA bug); results are in UTC. A calendar that
+cannot answer (invalid settings, no working hours, none left within SEARCH_HORIZON) raises CalendarError,
+so callers can store "no due time" and say why instead of failing.
 
 How time is counted:
 - Working periods are wall-clock times in the calendar's zone. A local time maps to the first instant
@@ -49,11 +51,15 @@ _JALALI_MONTH_DAYS = (31, 31, 31, 31, 31, 31, 30, 30, 30, 30, 30, 30)  # Esfand 
 _STATE_SEVERITY: dict[SlaState, int] = {"met": 0, "ok": 1, "warning": 2, "breached": 3}
 
 
-class NoWorkingTime(ValueError):
-    """The calendar never lets the clock run (no weekly hours, or none within the search horizon)."""
-
-
 # --- Calendar ---------------------------------------------------------------------------------
+
+
+class CalendarError(ValueError):
+    """The calendar cannot answer: invalid settings, or no business time where a due time must fall."""
+
+
+class NoWorkingTime(CalendarError):
+    """The calendar never lets the clock run (no weekly hours, or none within the search horizon)."""
 
 
 def _since_midnight(value: time) -> timedelta:
@@ -126,7 +132,7 @@ def _jalali_month_day(day: date) -> tuple[int, int]:
 class Calendar:
     """When an SLA clock runs: weekly wall-clock periods and holidays in one time zone, or 24/7.
 
-    Raises ValueError on invalid settings (see `calendar_problems`).
+    Raises CalendarError on invalid settings (see `calendar_problems`).
     """
 
     time_zone: str = "UTC"
@@ -146,7 +152,7 @@ class Calendar:
         if any(isinstance(day, datetime) or not isinstance(day, date) for day in self.holidays):
             problems.append("Holidays must be dates, not datetimes.")
         if problems:
-            raise ValueError(" ".join(problems))
+            raise CalendarError(" ".join(problems))
         weekly = {day: tuple(sorted(periods, key=lambda p: p[0])) for day, periods in self.weekly.items()}
         object.__setattr__(self, "weekly", MappingProxyType({day: p for day, p in weekly.items() if p}))
         object.__setattr__(self, "holidays", frozenset(self.holidays))

@@ -133,6 +133,36 @@ def test_period_ending_at_midnight_runs_to_the_end_of_the_day():
     assert add(datetime(2026, 1, 19, 23, 0, tzinfo=UTC), 60, late_shift) == datetime(2026, 1, 20, tzinfo=UTC)
 
 
+OVERNIGHT_TEHRAN = Calendar(time_zone="Asia/Tehran", weekly={MON: ((time(22), time(0)),), TUE: ((time(0), time(6)),)})
+
+
+def test_overnight_shift_split_at_midnight_runs_on_without_a_gap_in_tehran():
+    start = at(TEHRAN, 2026, 1, 19, 22, 0)  # a Monday
+    assert add(start, 120, OVERNIGHT_TEHRAN) == at(TEHRAN, 2026, 1, 20, 0, 0)
+    assert add(start, 121, OVERNIGHT_TEHRAN) == at(TEHRAN, 2026, 1, 20, 0, 1)
+    assert add(start, 480, OVERNIGHT_TEHRAN) == at(TEHRAN, 2026, 1, 20, 6, 0)
+    assert add(start, 481, OVERNIGHT_TEHRAN) == at(TEHRAN, 2026, 1, 26, 22, 1)  # the next Monday night
+    assert between(at(TEHRAN, 2026, 1, 19, 23, 30), at(TEHRAN, 2026, 1, 20, 0, 30), OVERNIGHT_TEHRAN) == 60
+
+
+@pytest.mark.parametrize(
+    ("saturday", "night_minutes"),
+    [
+        (date(2026, 3, 28), 2 * 60 + 5 * 60),  # spring forward at 02:00 on Sunday: the night is an hour shorter
+        (date(2026, 10, 24), 2 * 60 + 7 * 60),  # fall back at 03:00: an hour longer
+    ],
+)
+def test_overnight_shift_split_at_midnight_counts_real_time_across_a_dst_change_in_berlin(saturday, night_minutes):
+    night = Calendar(time_zone="Europe/Berlin", weekly={SAT: ((time(22), time(0)),), SUN: ((time(0), time(6)),)})
+    start = at(BERLIN, *saturday.timetuple()[:3], 22, 0)
+    sunday = saturday + timedelta(days=1)
+    assert add(start, 120, night) == at(BERLIN, *sunday.timetuple()[:3], 0, 0)
+    assert add(start, 180, night) == at(BERLIN, *sunday.timetuple()[:3], 1, 0)
+    assert add(start, night_minutes, night) == at(BERLIN, *sunday.timetuple()[:3], 6, 0)
+    next_saturday = saturday + timedelta(days=7)
+    assert add(start, night_minutes + 1, night) == at(BERLIN, *next_saturday.timetuple()[:3], 22, 1)
+
+
 # --- Daylight saving time ----------------------------------------------------------------------
 
 
@@ -216,6 +246,17 @@ def test_calendar_closed_for_years_stops_at_the_search_horizon():
     mondays_only = Calendar(weekly={MON: ((time(9), time(17)),)}, holidays=every_monday)
     with pytest.raises(ValueError, match=f"within {SEARCH_HORIZON.days} days"):
         add(datetime(2026, 1, 1, tzinfo=UTC), 60, mondays_only)
+
+
+def test_a_calendar_that_cannot_answer_raises_a_calendar_error_callers_can_catch():
+    from tickets import sla
+
+    with pytest.raises(sla.CalendarError, match="no working hours"):
+        add(at(BERLIN, 2026, 1, 19, 9, 0), 60, Calendar())
+    with pytest.raises(sla.CalendarError, match=f"within {SEARCH_HORIZON.days} days"):
+        add(at(BERLIN, 2026, 1, 19, 9, 0), 2**31, OFFICE)  # the largest target the database can hold
+    with pytest.raises(sla.CalendarError, match="overlaps"):
+        Calendar(weekly={MON: ((time(9), time(12)), (time(10), time(11)))})
 
 
 def test_naive_datetimes_are_refused():
