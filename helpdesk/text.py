@@ -1,4 +1,5 @@
-"""Text normalisation for search: the same folding on the indexed side and the query side.
+"""Text normalisation for search (the same folding on the indexed and the query side), and a guess
+of the language a text is written in.
 
 Persian is typed on Arabic and Persian keyboards alike, so ي/ی and ك/ک must match, ZWNJ and
 diacritics must not matter, and Persian/Arabic digits equal ASCII digits.
@@ -30,6 +31,7 @@ _FOLD = str.maketrans(
 # Arabic diacritics (harakat, tanwin, shadda, sukun, superscript alef).
 _DIACRITICS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
 _SPACES = re.compile(r"\s+")
+ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 
 
 def normalize_text(text: str) -> str:
@@ -46,3 +48,8 @@ def search_terms(query: str) -> list[str]:
     """Normalised words of a query; a ZWNJ-joined word also matches when written as one word."""
     words = [w for w in re.split(r"[^\w]+", normalize_text(query)) if w]
     return words
+
+
+def detect_language(text: str) -> str:
+    """fa when the text has Arabic-script letters, else en (the two languages the helpdesk speaks)."""
+    return "fa" if ARABIC_SCRIPT.search(text or "") else "en"
