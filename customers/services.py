@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from helpdesk.exceptions import Conflict
 from helpdesk.models import Priority, Team, User
-from helpdesk.text import normalize_text
+from helpdesk.text import detect_language, normalize_text
 
 from . import rules, selectors
 from .models import (
@@ -208,6 +208,21 @@ def contact_get_or_create(
         if existing is None:
             raise
         return existing, False
+
+
+def contact_language_guess(*, contact: Contact, text: str) -> Contact:
+    """Give a contact who has no language yet the one their writing shows (fa for Persian script,
+    else en), so a customer first known from a Persian email is answered in Persian.
+
+    A choice is never replaced: not the contact's language (set by an agent, or followed from their
+    login), nor their login's. Conditional UPDATE: two mails at once cannot both set it.
+    """
+    if contact.language or (contact.user_id and contact.user.language):
+        return contact
+    language = detect_language(text)
+    if Contact.objects.filter(pk=contact.pk, language="").update(language=language):
+        contact.language = language
+    return contact
 
 
 def contact_delete(*, contact: Contact) -> None:

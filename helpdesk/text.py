@@ -1,4 +1,5 @@
-"""Text normalisation for search: the same folding on the indexed side and the query side.
+"""Text normalisation for search (the same folding on the indexed and the query side), and a guess
+of the language a text is written in.
 
 Persian is typed on Arabic and Persian keyboards alike, so ي/ی and ك/ک must match, ZWNJ and
 diacritics must not matter, and Persian/Arabic digits equal ASCII digits.
@@ -38,6 +39,7 @@ _FOLD = str.maketrans(
 # Arabic diacritics (harakat, tanwin, shadda, sukun, superscript alef).
 _DIACRITICS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
 _SPACES = re.compile(r"\s+")
+ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 
 
 ZWNJ = "\u200c"
@@ -48,6 +50,8 @@ def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _DIACRITICS.sub("", text)
     return text.translate(_FOLD).casefold()
+
+
 def latin_digits(text: str) -> str:
     """Persian and Arabic-Indic digits as ASCII ones, everything else unchanged: "۱۴۰۳/۱۲/۳۰" → "1403/12/30"."""
     return text.translate(_LATIN_DIGITS)
@@ -128,3 +132,8 @@ def phone_search_key(query: str) -> str:
         return ""
     keys = _phone_keys(re.sub(r"[^0-9]", "", folded))
     return keys[-1] if keys else ""
+
+
+def detect_language(text: str) -> str:
+    """fa when the text has Arabic-script letters, else en (the two languages the helpdesk speaks)."""
+    return "fa" if ARABIC_SCRIPT.search(text or "") else "en"

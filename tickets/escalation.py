@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 
 from customers.models import EscalationStep
+from helpdesk.mail import recipient_locale
 from helpdesk.models import Priority, User
 
 from . import events, services, webhooks
@@ -70,16 +71,14 @@ def _mail_items(*, ticket: Ticket, template: str, key: str, context: dict, recip
         if email.lower() in seen:
             continue
         seen.add(email.lower())
-        language = (
-            settings.LANGUAGE_CODE if isinstance(recipient, str) else (recipient.language or settings.LANGUAGE_CODE)
-        )
+        locale = recipient_locale() if isinstance(recipient, str) else recipient_locale(user=recipient)
         items.append(
             {
                 "key": f"{key}:{email.lower()}",
                 "recipient": email,
                 "template": template,
                 "ticket": ticket,
-                "context": {"language": language, **context},
+                "context": {**locale, **context},
             }
         )
     return items

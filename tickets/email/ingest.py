@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Contact
-from customers.services import contact_get_or_create
+from customers.services import contact_get_or_create, contact_language_guess
 from helpdesk.exceptions import DomainError
 
 from .. import services
@@ -402,7 +402,10 @@ def _sender_contact(parsed: ParsedEmail, sender: str) -> Contact:
     except ValidationError as exc:
         raise _Quarantine(_("The sender address %(address)r is not valid.") % {"address": sender[:200]}) from exc
     contact, _created = contact_get_or_create(email=sender, full_name=(parsed.from_name or "")[:200])
-    return contact
+    # Mail to someone who never chose a language is written in the one they write in.
+    return contact_language_guess(
+        contact=contact, text=f"{parsed.subject or ''}\n{parsed.visible_text or parsed.text or ''}"
+    )
 
 
 def _our_addresses() -> set[str]:
