@@ -9,10 +9,13 @@ import math
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import requests
+from django.conf import settings as django_settings
 from django.test import Client
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
@@ -291,6 +294,35 @@ def test_ipv6_addresses_of_one_network_share_the_address_limit(channel, agent):
     # ...while another network meets at most the short account delay.
     elsewhere = channel.attempt(agent.email, PASSWORD, address="2001:db8:1:3::1")
     assert elsewhere.status_code == channel.ok or retry_after(elsewhere) <= 10
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    not django_settings.REDIS_URL, reason="the file cache of the embedded setup counts without atomicity"
+)
+@pytest.mark.parametrize("spread", ["one address", "many addresses"])
+def test_parallel_tries_do_not_slip_under_the_limits(live_server, settings, spread):
+    """Thirty wrong passwords sent at once over real sockets, through a trusted proxy: at most the free
+    failures (10) plus the one try the account allows at a time reach the password check."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]  # slow: a wide race
+    settings.HELPDESK_TRUSTED_PROXIES = 1
+    victim = factories.UserFactory(email="victim@test.example")
+
+    def try_once(n: int) -> int:
+        forwarded = OFFICE if spread == "one address" else f"198.51.100.{n + 1}"
+        response = requests.post(
+            f"{live_server.url}/api/v1/auth/token/",
+            json={"email": victim.email, "password": f"wrong-{n}"},
+            headers={"X-Forwarded-For": forwarded},
+            timeout=60,
+        )
+        return response.status_code
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        statuses = list(pool.map(try_once, range(30)))
+    assert set(statuses) <= {400, 429}
+    assert 1 <= statuses.count(400) <= 11, statuses
 
 
 # --- the other limits (sign-up, reset, links) say how long too ------------------------------------
