@@ -8,7 +8,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -20,8 +19,8 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 from kombu import Connection
 
-from . import services, signin
-from .exceptions import TooManyAttempts
+from . import services
+from .forms import SignInForm
 from .models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -65,25 +64,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
         last = WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at", flat=True).first()
         body["worker_last_seen"] = last.isoformat() if last else None
     return JsonResponse(body, status=200 if healthy else 503)
-
-
-class SignInForm(AuthenticationForm):
-    """Django's sign-in form, checking the password through the sign-in limits (helpdesk.signin)."""
-
-    throttled: TooManyAttempts | None = None
-
-    def clean(self):
-        email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
-        if email is not None and password:
-            try:
-                self.user_cache = signin.signin_attempt(request=self.request, email=email, password=password)
-            except TooManyAttempts as exc:
-                self.throttled = exc
-                raise ValidationError(exc.detail, code="throttled") from None
-            if self.user_cache is None:
-                raise self.get_invalid_login_error()
-            self.confirm_login_allowed(self.user_cache)
-        return self.cleaned_data
 
 
 class SignInView(LoginView):

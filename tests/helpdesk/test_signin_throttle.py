@@ -154,6 +154,17 @@ def test_a_team_that_mistypes_at_shift_start_is_not_locked_out(channel, settings
         assert channel.attempt(person.email, PASSWORD).status_code == channel.ok
 
 
+def test_the_admin_login_is_under_the_same_limits(admin_user):
+    """Django's own /admin/login/ checks passwords too: it must not be a way around the limits."""
+    signed_in = Client().post("/admin/login/", {"username": admin_user.email, "password": PASSWORD})
+    assert signed_in.status_code == 302
+    for n in range(10):
+        Client().post("/admin/login/", {"username": admin_user.email, "password": f"wrong-{n}"}, REMOTE_ADDR=OFFICE)
+    refused = Client().post("/admin/login/", {"username": admin_user.email, "password": PASSWORD}, REMOTE_ADDR=OFFICE)
+    assert refused.status_code != 302
+    assert "Too many failed sign-ins. Please try again in 15 minutes." in refused.content.decode()
+
+
 # --- issue 21: brute force and lock-out attacks --------------------------------------------------
 
 
