@@ -1,4 +1,4 @@
-"""Sign-in: the password check under its limits, for the login page and the token login alike.
+"""Sign-in: the password check under its limits, for the login page, the admin login and the token login.
 
 Only failures count, in three ways (the numbers are settings, see settings.py):
 - per account and address: after HELPDESK_SIGNIN_ACCOUNT_ADDRESS_FAILURES failures in a window of
