@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import time
 
 import pytest
 
@@ -353,3 +354,14 @@ def test_a_mislabelled_body_in_a_mail_is_decoded_and_the_mail_still_parses() -> 
 @pytest.mark.parametrize("label", [None, "utf-8", "us-ascii", "iso-8859-1", "windows-1256", "x-unknown"])
 def test_decoding_never_raises_on_any_bytes(data: bytes, label: str | None) -> None:
     assert isinstance(decode_bytes(data, label), str)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["=?x?q?" * 50_000, "=?utf-8?q?a" + "?" * 100_000, '"a" <b@c.example>, ' * 20_000],
+    ids=["unterminated encoded words", "question marks", "twenty thousand addresses"],
+)
+def test_a_hostile_address_header_is_read_in_linear_time(value: str) -> None:
+    started = time.monotonic()
+    parse_address_list(value)
+    assert time.monotonic() - started < 5
