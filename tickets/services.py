@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -76,14 +77,24 @@ def ticket_create(
     tags: Sequence[str] = (),
     attachments: Sequence[IncomingFile] = (),
     cc_emails: Sequence[str] = (),
+    reply_to_email: str = "",
     email_message_id: str = "",
     now: datetime | None = None,
 ) -> Ticket:
     """Open a ticket with its first message; picks contract and SLA policy, records the event.
 
-    Enqueues the acknowledgement to the requester after commit.
+    ``reply_to_email`` (an email's Reply-To) is where mail for the requester goes when it is not
+    the requester's own address. Enqueues the acknowledgement to the requester after commit.
     """
     now = now or timezone.now()
+    reply_to_email = (reply_to_email or "").strip()
+    if reply_to_email.lower() == requester.email.lower():
+        reply_to_email = ""
+    if reply_to_email:
+        try:
+            validate_email(reply_to_email)
+        except ValidationError as exc:
+            raise ValidationError({"reply_to_email": exc.messages}) from exc
     subject = (subject or "").strip()
     if not subject:
         raise ValidationError({"subject": [_("A subject is required.")]})
@@ -110,6 +121,7 @@ def ticket_create(
         contract=contract,
         sla_policy=policy,
         cc_emails=list(cc_emails),
+        reply_to_email=reply_to_email[:254],
         created_at=now,
         updated_at=now,
         last_customer_activity_at=now,
@@ -354,6 +366,7 @@ def ticket_follow_up(
     body_html: str = "",
     channel: str = Channel.PORTAL,
     attachments: Sequence[IncomingFile] = (),
+    reply_to_email: str = "",
     email_message_id: str = "",
     now: datetime | None = None,
 ) -> Ticket:
@@ -370,6 +383,7 @@ def ticket_follow_up(
         team=closed.team,
         product=closed.product,
         attachments=attachments,
+        reply_to_email=reply_to_email,
         email_message_id=email_message_id,
         now=now,
     )
