@@ -131,6 +131,9 @@ class Ticket(models.Model):
         related_name="tickets",
     )
     cc_emails = models.JSONField(_("CC addresses"), default=list, blank=True)
+    # The Reply-To of the email that opened the ticket, when it names someone other than the
+    # requester: mail for the requester goes there (see `requester_address`).
+    reply_to_email = models.EmailField(_("replies go to"), max_length=254, blank=True, default="")
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("merged into"),
@@ -214,6 +217,11 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject}"
+
+    @property
+    def requester_address(self) -> str:
+        """Where mail for the requester goes: the Reply-To they asked for, else their own address."""
+        return self.reply_to_email or self.requester.email
 
     @property
     def is_open(self) -> bool:

@@ -114,15 +114,16 @@ def _ack_allowed(*, ticket: Ticket, recipient: str) -> bool:
 
 
 def notify_ticket_created(*, ticket: Ticket, message: Message) -> None:
-    if not _ack_allowed(ticket=ticket, recipient=ticket.requester.email):
-        logger.info("acknowledgement for #%s to %s skipped: hourly limit reached", ticket.pk, ticket.requester.email)
+    recipient = ticket.requester_address
+    if not _ack_allowed(ticket=ticket, recipient=recipient):
+        logger.info("acknowledgement for #%s to %s skipped: hourly limit reached", ticket.pk, recipient)
         return
     context = _requester_locale(ticket)
     if not message.internal:  # a phone ticket opens with the agent's note: never offer it to a customer's mail
         context["message"] = message.pk
     notification_queue(
         key=f"ack:{ticket.pk}",
-        recipient=ticket.requester.email,
+        recipient=recipient,
         template="ticket_created",
         ticket=ticket,
         context=context,
@@ -139,7 +140,7 @@ def notify_agent_reply(*, ticket: Ticket, message: Message) -> None:
         if cc_emails
         else {}
     )
-    for email in [ticket.requester.email, *ticket.cc_emails]:
+    for email in [ticket.requester_address, *ticket.cc_emails]:
         contact = copied.get(email.lower())
         notification_queue(
             key=f"reply:{message.pk}:{email.lower()}",
@@ -154,7 +155,7 @@ def notify_solved(*, ticket: Ticket) -> None:
     stamp = int(ticket.solved_at.timestamp()) if ticket.solved_at else 0
     notification_queue(
         key=f"solved:{ticket.pk}:{stamp}",
-        recipient=ticket.requester.email,
+        recipient=ticket.requester_address,
         template="ticket_solved",
         ticket=ticket,
         context=_requester_locale(ticket),

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -79,6 +80,7 @@ def ticket_create(
     tags: Sequence[str] = (),
     attachments: Sequence[IncomingFile] = (),
     cc_emails: Sequence[str] = (),
+    reply_to_email: str = "",
     email_message_id: str = "",
     internal: bool = False,
     now: datetime | None = None,
@@ -86,12 +88,21 @@ def ticket_create(
     """Open a ticket with its first message; picks contract and SLA policy, records the event.
 
     `internal=True` (agents only, a logged phone call): the first message is the agent's internal
-    note, so the customer sees no message until an agent writes one. Enqueues the acknowledgement
-    to the requester after commit.
+    note, so the customer sees no message until an agent writes one. ``reply_to_email`` (an email's
+    Reply-To) is where mail for the requester goes when it is not the requester's own address.
+    Enqueues the acknowledgement to the requester after commit.
     """
     now = now or timezone.now()
     if internal:
         _require_agent(actor)
+    reply_to_email = (reply_to_email or "").strip()
+    if reply_to_email.lower() == requester.email.lower():
+        reply_to_email = ""
+    if reply_to_email:
+        try:
+            validate_email(reply_to_email)
+        except ValidationError as exc:
+            raise ValidationError({"reply_to_email": exc.messages}) from exc
     subject = (subject or "").strip()
     if not subject:
         raise ValidationError({"subject": [_("A subject is required.")]})
@@ -118,6 +129,7 @@ def ticket_create(
         contract=contract,
         sla_policy=policy,
         cc_emails=list(cc_emails),
+        reply_to_email=reply_to_email[:254],
         created_at=now,
         updated_at=now,
         last_customer_activity_at=now,
@@ -407,6 +419,7 @@ def ticket_customer_reply(
     body_html: str = "",
     channel: str = Channel.PORTAL,
     attachments: Sequence[IncomingFile] = (),
+    reply_to_email: str = "",
     email_message_id: str = "",
     email_in_reply_to: str = "",
     email_references: str = "",
@@ -416,6 +429,8 @@ def ticket_customer_reply(
 
     On a ticket in progress it is a reply; on one solved within HELPDESK_REOPEN_DAYS it reopens it;
     on a closed ticket or one solved longer ago it opens a new ticket linked as its follow-up.
+    `reply_to_email` (an email's Reply-To) counts only for a follow-up: a later mail never redirects
+    an existing conversation.
     """
     now = now or timezone.now()
     ticket = _lock(ticket)
@@ -428,6 +443,7 @@ def ticket_customer_reply(
             body_html=body_html,
             channel=channel,
             attachments=attachments,
+            reply_to_email=reply_to_email,
             email_message_id=email_message_id,
             now=now,
         )
@@ -458,6 +474,7 @@ def _follow_up_create(
     body_html: str,
     channel: str,
     attachments: Sequence[IncomingFile],
+    reply_to_email: str,
     email_message_id: str,
     now: datetime,
 ) -> Ticket:
@@ -474,6 +491,7 @@ def _follow_up_create(
         team=original.team,
         product=original.product,
         attachments=attachments,
+        reply_to_email=reply_to_email,
         email_message_id=email_message_id,
         now=now,
     )

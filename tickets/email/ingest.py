@@ -263,6 +263,7 @@ def _route(*, parsed: ParsedEmail, inbound: InboundEmail, now: datetime) -> _Out
         body_html=body_html,
         channel=Channel.EMAIL,
         attachments=files,
+        reply_to_email=_reply_to(parsed, sender=contact.email),
         email_message_id=(parsed.message_id or "")[:255],
         email_in_reply_to=(parsed.in_reply_to or "")[:255],
         email_references=" ".join(parsed.references),
@@ -290,6 +291,7 @@ def _new_ticket(*, parsed: ParsedEmail, contact: Contact, mailbox: Mailbox | Non
         team=mailbox.team if mailbox is not None else None,
         attachments=files,
         cc_emails=_cc_emails(parsed, sender=contact.email),
+        reply_to_email=_reply_to(parsed, sender=contact.email),
         email_message_id=(parsed.message_id or "")[:255],
         now=now,
     )
@@ -381,11 +383,13 @@ def _thread_by_subject(*, parsed: ParsedEmail, contact: Contact, now: datetime) 
 
 
 def _is_participant(*, ticket: Ticket, contact: Contact) -> bool:
-    """The requester, an address on the ticket's CC list, or a colleague when the organization
-    shares tickets among its contacts."""
+    """The requester, the address the requester's mail goes to (Reply-To), an address on the
+    ticket's CC list, or a colleague when the organization shares tickets among its contacts."""
     if contact.pk == ticket.requester_id:
         return True
-    if contact.email.lower() in {email.lower() for email in ticket.cc_emails or []}:
+    if contact.email.lower() in {
+        email.lower() for email in [*(ticket.cc_emails or []), ticket.reply_to_email] if email
+    }:
         return True
     organization = ticket.organization
     return bool(organization and organization.share_tickets and contact.organization_id == organization.pk)
@@ -427,9 +431,24 @@ def _mailbox_for(parsed: ParsedEmail) -> Mailbox | None:
     return next((by_address[c] for c in candidates if c in by_address), None)
 
 
-def _cc_emails(parsed: ParsedEmail, *, sender: str) -> list[str]:
-    """Everyone else the customer wrote to (To and Cc), minus our own addresses."""
+def _reply_to(parsed: ParsedEmail, *, sender: str) -> str:
+    """The Reply-To address when it differs from the author's: where replies for the requester
+    go. Never one of our own mailboxes (we would mail ourselves in a loop)."""
     skip = _our_addresses() | {sender.lower()}
+    for address in parsed.reply_to:
+        email = (address.email or "").strip().strip("<>")
+        try:
+            validate_email(email)
+        except ValidationError:
+            continue
+        return "" if email.lower() in skip else email
+    return ""
+
+
+def _cc_emails(parsed: ParsedEmail, *, sender: str) -> list[str]:
+    """Everyone else the customer wrote to (To and Cc), minus our own addresses and the
+    Reply-To address (mail for the requester goes there already)."""
+    skip = _our_addresses() | {sender.lower(), _reply_to(parsed, sender=sender).lower()} - {""}
     result: list[str] = []
     for address in (*parsed.to, *parsed.cc):
         email = (address.email or "").strip().strip("<>").lower()
