@@ -97,6 +97,8 @@ def main() -> None:
             services.ticket_reply(ticket=big, actor=agent, body=f"message {i}", internal=i % 3 == 0)
 
     list_url = f"/api/v1/tickets/?status=open&team={team.pk}&ordering=-updated_at&page_size=50"
+    numbered = Ticket.objects.order_by("pk")[Ticket.objects.count() // 2]
+    phone = "0" + contact.phone_digits[2:5] + " " + contact.phone_digits[5:8] + " " + contact.phone_digits[8:]
 
     def raw_sql():
         with connection.cursor() as cursor:
@@ -128,6 +130,11 @@ def main() -> None:
             "search: ?q=فاکتور (Persian)",
             lambda: ok(client.get("/api/v1/tickets/?q=%D9%81%D8%A7%DA%A9%D8%AA%D9%88%D8%B1")),
         ),
+        ("search: ?q=<requester email>", lambda: ok(client.get("/api/v1/tickets/", {"q": contact.email}))),
+        ("search: ?q=<start of an email>", lambda: ok(client.get("/api/v1/tickets/", {"q": contact.email[:6]}))),
+        ("search: ?q=#<number>", lambda: ok(client.get("/api/v1/tickets/", {"q": f"#{numbered.pk}"}))),
+        ("search: ?q=<phone, national form>", lambda: ok(client.get("/api/v1/tickets/", {"q": phone}))),
+        ("search: ?q=invoice 2026-114", lambda: ok(client.get("/api/v1/tickets/", {"q": "invoice 2026-114"}))),
     ]
     rows = measure(cases, args.runs)
     with connection.cursor() as cursor:

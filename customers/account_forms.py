@@ -1,8 +1,15 @@
-"""Forms of the customer account pages (sign-up, choosing a password)."""
+"""Forms of the customer account pages (sign-up, choosing a password, password reset)."""
+
+import logging
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
+
+from . import accounts
+
+logger = logging.getLogger(__name__)
 
 
 class SignupForm(forms.Form):
@@ -28,3 +35,14 @@ class ChoosePasswordForm(forms.Form):
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
             self.add_error("password2", _("The two passwords differ."))
         return data
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form (it finds the login and builds the link); the mail itself is written by
+    customers.accounts in the person's own language, not in the language of the asking browser."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        try:
+            accounts.password_reset_mail_send(user=context["user"], to=to_email, context=context)
+        except Exception:  # as Django does: a mail server failure must not tell whether the address exists
+            logger.exception("Failed to send password reset email to %s", context["user"].pk)

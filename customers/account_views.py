@@ -1,6 +1,5 @@
 """Customer account pages: sign-up, email verification, invitations, password reset."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -17,7 +16,7 @@ from helpdesk.exceptions import DomainError
 from helpdesk.ratelimit import ratelimit
 
 from . import accounts, selectors
-from .account_forms import ChoosePasswordForm, SignupForm
+from .account_forms import ChoosePasswordForm, PasswordResetForm, SignupForm
 
 AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -121,18 +120,11 @@ def contact_invite(request: HttpRequest, contact_id: int) -> HttpResponse:
     return redirect(target)
 
 
-_RESET_EMAIL = {
-    "subject_template_name": "emails/account_password_reset.subject.txt",
-    "email_template_name": "emails/account_password_reset.txt",
-    "html_email_template_name": "emails/account_password_reset.html",
-}
-
 password_reset = ratelimit("password_reset")(
     auth_views.PasswordResetView.as_view(
         template_name="customers/password_reset_form.html",
         success_url=reverse_lazy("password_reset_done"),
-        extra_email_context={"site_url": settings.SITE_URL.rstrip("/")},
-        **_RESET_EMAIL,
+        form_class=PasswordResetForm,
     )
 )
 password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="customers/password_reset_done.html")

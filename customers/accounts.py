@@ -13,15 +13,13 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from helpdesk.exceptions import DomainError
+from helpdesk.mail import mail_render, recipient_locale
 from helpdesk.models import Role, User
 from helpdesk.services import user_create
 
@@ -57,10 +55,6 @@ def _normalize(email: str) -> str:
     return User.objects.normalize_email((email or "").strip()).lower()
 
 
-def _site_url() -> str:
-    return settings.SITE_URL.rstrip("/")
-
-
 def signup_allowed(*, email: str) -> bool:
     """Whether anyone may sign up with this address: open sign-up, or a domain that allows it."""
     if getattr(settings, "HELPDESK_OPEN_SIGNUP", False):
@@ -69,18 +63,21 @@ def signup_allowed(*, email: str) -> bool:
     return OrganizationDomain.objects.filter(domain=domain, allow_signup=True).exists()
 
 
-def _send(*, template: str, to: str, language: str, context: dict) -> None:
-    """Render emails/<template>.{subject.txt,txt,html} in `language` and send one mail."""
-    language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-    with translation.override(language):
-        data = {"site_url": _site_url(), "language": language, "rtl": translation.get_language_bidi(), **context}
-        subject = render_to_string(f"emails/{template}.subject.txt", data).strip().replace("\n", " ")
-        text = render_to_string(f"emails/{template}.txt", data)
-        html = render_to_string(f"emails/{template}.html", data)
-    mail = EmailMultiAlternatives(subject=subject[:200], body=text, to=[to])
-    mail.attach_alternative(html, "text/html")
-    mail.extra_headers["Auto-Submitted"] = "auto-generated"
-    mail.send()
+def _send(*, template: str, to: str, locale: dict[str, str], context: dict) -> None:
+    """Render emails/<template>.* in the reader's `locale` (see helpdesk.mail) and send one mail."""
+    rendered = mail_render(template=template, context=context, **locale)
+    rendered.email(to=to, subject=rendered.subject[:200], headers={"Auto-Submitted": "auto-generated"}).send()
+
+
+def user_locale(user: User, *, fallback: str = "") -> dict[str, str]:
+    """The language and time zone of mail to a login: its own choice, else its contact's, else `fallback`."""
+    return recipient_locale(user=user, contact=Contact.objects.filter(user=user).first(), fallback=fallback)
+
+
+def password_reset_mail_send(*, user: User, to: str, context: dict) -> None:
+    """The password-reset mail (Django's reset view builds the link), in the person's language,
+    never in the language of the browser that asked for it."""
+    _send(template="account_password_reset", to=to, locale=user_locale(user), context=context)
 
 
 def _check_password(password: str, *, email: str, full_name: str) -> None:
@@ -110,7 +107,7 @@ def signup_request(*, email: str, full_name: str = "", language: str = "") -> No
         _send(
             template="account_exists",
             to=email,
-            language=existing.language or language,
+            locale=user_locale(existing, fallback=language),
             context={"reset_url": reverse("password_reset"), "login_url": reverse("login")},
         )
         return
@@ -118,7 +115,7 @@ def signup_request(*, email: str, full_name: str = "", language: str = "") -> No
     _send(
         template="account_verify",
         to=email,
-        language=language,
+        locale=recipient_locale(fallback=language),
         context={"full_name": full_name, "url": reverse("verify_email", args=[token]), "days": SIGNUP_LINK_DAYS},
     )
 
@@ -153,7 +150,9 @@ def signup_complete(*, token: str, password: str) -> User:
     contact, _created = services.contact_get_or_create(email=claim.email, full_name=claim.full_name)
     if contact.user_id is None:
         contact.user = user
-        contact.save(update_fields=["user"])
+        # the language they signed up in is their choice: the contact follows it
+        contact.language = user.language or contact.language
+        contact.save(update_fields=["user", "language"])
     return user
 
 
@@ -180,7 +179,7 @@ def contact_invite(*, contact: Contact, invited_by: User) -> str:
     _send(
         template="account_invite",
         to=contact.email,
-        language=contact.language or settings.LANGUAGE_CODE,
+        locale=recipient_locale(contact=contact),
         context={
             "full_name": contact.full_name,
             "inviter": invited_by.get_full_name(),

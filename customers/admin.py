@@ -7,13 +7,20 @@ services, the inline rows through Django's formsets once the formset rules pass.
 
 import copy
 from collections.abc import Callable, Mapping
+from datetime import date, time
 from typing import Any, ClassVar
 
+import jdatetime
 from django import forms
 from django.contrib import admin
 from django.db.models import Model
 from django.forms.models import BaseInlineFormSet, construct_instance
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from helpdesk import dates
+from helpdesk.text import latin_digits
 
 from . import rules, services
 from .models import (
@@ -112,7 +119,22 @@ class DomainForm(forms.ModelForm):
         return domain
 
 
+class PeriodEndField(forms.TimeField):
+    """A period's end: 24:00 (or 00:00) is midnight at the end of the day, and is shown as 24:00."""
+
+    def to_python(self, value):
+        return dates.parse_end_of_day(value) or super().to_python(value)
+
+    def prepare_value(self, value):
+        return "24:00" if value == time(0) else super().prepare_value(value)
+
+
 class PeriodForm(forms.ModelForm):
+    end = PeriodEndField(
+        label=gettext_lazy("until"),
+        help_text=gettext_lazy("24:00 (or 00:00) is midnight at the end of the day."),
+    )
+
     class Meta:
         model = WorkingPeriod
         fields = ["weekday", "start", "end"]
@@ -120,12 +142,19 @@ class PeriodForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
-        if start is not None and end is not None and end <= start:
-            self.add_error("end", _("The end must be after the start."))
+        if start is not None and end is not None and (message := rules.period_order_error(start, end)):
+            self.add_error("end", message)
         return cleaned
 
 
 class PeriodFormSet(BaseInlineFormSet):
+    """Periods that do not overlap, and a calendar the SLA maths can answer (services.calendar_schedule_errors).
+
+    The admin links the holiday formset (`holiday_formset`), since holidays may leave no working time.
+    """
+
+    holiday_formset: BaseInlineFormSet | None = None
+
     def clean(self):
         super().clean()
         periods = [
@@ -135,14 +164,64 @@ class PeriodFormSet(BaseInlineFormSet):
             and not form.cleaned_data.get("DELETE")
             and all(form.cleaned_data.get(f) is not None for f in ("weekday", "start", "end"))
         ]
+        if any(self.errors):  # rows marked for deletion do not count
+            return  # each row shows its own error first
         if errors := rules.period_errors(periods):
             raise forms.ValidationError(errors)
+        # Invalid holiday rows show their own errors; until they are fixed, the check goes without them.
+        holidays = self.holiday_formset.forms if self.holiday_formset and self.holiday_formset.is_valid() else []
+        rows = [
+            (
+                row.cleaned_data["recurrence"],
+                row.cleaned_data.get("date"),
+                row.cleaned_data.get("month"),
+                row.cleaned_data.get("day"),
+            )
+            for row in holidays
+            if row.cleaned_data and not row.cleaned_data.get("DELETE")
+        ]
+        found = services.calendar_schedule_errors(calendar=self.instance, periods=periods, holidays=rows)
+        if found:
+            raise forms.ValidationError([message for messages in found.values() for message in messages])
+
+
+class HolidayDateField(forms.DateField):
+    """A one-off holiday's date: in Persian typed and shown in the Jalali calendar, else Gregorian.
+
+    Persian and Arabic digits are read in both; a date in the wrong calendar is refused, never guessed.
+    """
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = latin_digits(value).strip()
+            if value and translation.get_language() == "fa":
+                try:
+                    return dates.parse_jalali_date(value)
+                except ValueError as exc:
+                    raise forms.ValidationError(
+                        _("Type the date in the Jalali calendar (year/month/day), for example 1404/01/01."),
+                        code="invalid",
+                    ) from exc
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        if isinstance(value, date) and translation.get_language() == "fa":
+            return dates.persian_digits(jdatetime.date.fromgregorian(date=value).strftime("%Y/%m/%d"))
+        return super().prepare_value(value)
 
 
 class HolidayForm(forms.ModelForm):
+    date = HolidayDateField(label=gettext_lazy("date"), required=False)
+
     class Meta:
         model = Holiday
         fields = ["name", "recurrence", "date", "month", "day"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if translation.get_language() == "fa":
+            # The admin's date picker writes Gregorian dates: in Persian the date is typed in Jalali.
+            self.fields["date"].widget = forms.TextInput(attrs={"size": 10, "placeholder": "۱۴۰۴/۰۱/۰۱"})
 
     def clean(self):
         cleaned = super().clean()
@@ -166,11 +245,27 @@ class TargetForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        minutes = {f: cleaned.get(f) for f in ("first_response_minutes", "next_response_minutes", "resolution_minutes")}
+        minutes = {f: cleaned.get(f) for f in services.TARGET_FIELDS}
         for field, message in rules.target_errors(minutes).items():
             if field not in self.errors:
                 self.add_error(field, message)
         return cleaned
+
+
+class TargetFormSet(BaseInlineFormSet):
+    """Targets the policy's calendar can reach (services.sla_target_limit_errors)."""
+
+    def clean(self):
+        super().clean()
+        if self.instance.calendar_id is None or any(self.errors):
+            return
+        targets = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("priority")
+        ]
+        if errors := services.sla_target_limit_errors(calendar=self.instance.calendar, targets=targets):
+            raise forms.ValidationError(errors)
 
 
 class StepForm(forms.ModelForm):
@@ -191,14 +286,43 @@ class StepForm(forms.ModelForm):
 
 
 class ServiceAdmin(admin.ModelAdmin):
-    """Saves the main object through its service (create or update with the changed fields)."""
+    """Saves the main object through its service (create or update with the changed fields).
+
+    With `inline_fields` ({service argument: (inline model, fields)}), the inline rows go to the same
+    service call, so it checks the object and its rows together (a calendar needs working hours); the
+    call then happens in save_related, once every form and formset is valid.
+    """
 
     service_fields: ClassVar[tuple[str, ...]]
     create_service: ClassVar[Callable[..., Model]]
     update_service: ClassVar[Callable[[Any, dict], Model]]
+    inline_fields: ClassVar[dict[str, tuple[type[Model], tuple[str, ...]]]] = {}
 
     def save_model(self, request, obj, form, change):
-        data = {f: form.cleaned_data[f] for f in self.service_fields if f in form.cleaned_data}
+        if not self.inline_fields:
+            self._save_through_service(obj, form, change, rows={})
+
+    def save_related(self, request, form, formsets, change):
+        if not self.inline_fields:
+            super().save_related(request, form, formsets, change)
+            return
+        by_model = {formset.model: formset for formset in formsets}
+        rows = {
+            argument: [
+                {field: row.cleaned_data.get(field) for field in fields}
+                for row in by_model[model].forms
+                if row.cleaned_data and not row.cleaned_data.get("DELETE")
+            ]
+            for argument, (model, fields) in self.inline_fields.items()
+            if model in by_model  # an inline the user may not change is left as it is
+        }
+        self._save_through_service(form.instance, form, change, rows=rows)
+        form.save_m2m()
+        for formset in formsets:
+            formset.save(commit=False)  # only fills the lists the change message reads: the service wrote the rows
+
+    def _save_through_service(self, obj, form, change, *, rows: dict[str, list[dict]]) -> None:
+        data = {f: form.cleaned_data[f] for f in self.service_fields if f in form.cleaned_data} | rows
         if change:
             type(self).update_service(obj, data)
             return
@@ -277,6 +401,7 @@ class ServiceContractAdmin(ServiceAdmin):
 class TargetInline(admin.TabularInline):
     model = SlaTarget
     form = TargetForm
+    formset = TargetFormSet
     extra = 0
     max_num = 4
 
@@ -297,6 +422,10 @@ class SlaPolicyAdmin(ServiceAdmin):
     list_select_related = ["calendar"]
     search_fields = ["name"]
     service_fields = services.SLA_POLICY_FIELDS
+    inline_fields: ClassVar = {
+        "targets": (SlaTarget, ("priority", *services.TARGET_FIELDS)),
+        "escalation_steps": (EscalationStep, ("minutes_after_breach", "action", "team", "user")),
+    }
     create_service = staticmethod(services.sla_policy_create)
     update_service = staticmethod(lambda policy, data: services.sla_policy_update(policy=policy, data=data))
 
@@ -321,8 +450,21 @@ class BusinessCalendarAdmin(ServiceAdmin):
     list_display = ["name", "time_zone", "always_open"]
     search_fields = ["name"]
     service_fields = services.CALENDAR_FIELDS
+    inline_fields: ClassVar = {
+        "periods": (WorkingPeriod, ("weekday", "start", "end")),
+        "holidays": (Holiday, ("name", "recurrence", "date", "month", "day")),
+    }
     create_service = staticmethod(services.calendar_create)
     update_service = staticmethod(lambda calendar, data: services.calendar_update(calendar=calendar, data=data))
+
+    def _create_formsets(self, request, obj, change):
+        # Whether holidays leave working time is a check across both inlines: the periods formset
+        # makes it (and shows it), so it needs the holidays beside it.
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        by_model = {formset.model: formset for formset in formsets}
+        if WorkingPeriod in by_model:
+            by_model[WorkingPeriod].holiday_formset = by_model.get(Holiday)
+        return formsets, inline_instances
 
 
 @admin.register(TeamCalendar)

@@ -19,6 +19,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from helpdesk import dates
 from helpdesk.api_support import FilterSet, ModelChoiceFilter
 from helpdesk.models import Priority, Role, Team, User
 
@@ -237,18 +238,56 @@ class SlaPolicyInput(serializers.Serializer):
     escalation_steps = StepSerializer(many=True, required=False)
 
 
+class PeriodEndField(serializers.TimeField):
+    """A period's end; "24:00" is taken for midnight at the end of the day and stored (and shown) as 00:00."""
+
+    def to_internal_value(self, value):
+        return dates.parse_end_of_day(value) or super().to_internal_value(value)
+
+
 class PeriodSerializer(serializers.Serializer):
     weekday = serializers.ChoiceField(choices=WorkingPeriod.Weekday.choices)
     start = serializers.TimeField()
-    end = serializers.TimeField()
+    end = PeriodEndField(
+        help_text=_(
+            "00:00 (or 24:00) is midnight at the end of the day; a shift past midnight is two periods, "
+            "the second starting at 00:00."
+        )
+    )
 
 
 class HolidaySerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     recurrence = serializers.ChoiceField(choices=Holiday.Recurrence.choices, default=Holiday.Recurrence.ONCE)
-    date = serializers.DateField(required=False, allow_null=True)
+    date = serializers.DateField(
+        required=False, allow_null=True, help_text=_("A one-off holiday's date in the Gregorian calendar.")
+    )
+    jalali_date = serializers.CharField(
+        required=False,
+        write_only=True,
+        max_length=20,
+        help_text=_("Instead of date: a one-off holiday's date in the Jalali calendar, e.g. 1404-01-01."),
+    )
     month = serializers.IntegerField(required=False, allow_null=True)
     day = serializers.IntegerField(required=False, allow_null=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """A jalali_date becomes the Gregorian `date` the services store."""
+        jalali = attrs.pop("jalali_date", None)
+        if jalali is None:
+            return attrs
+        if attrs.get("date") is not None:
+            raise serializers.ValidationError({"jalali_date": _("Give either date or jalali_date, not both.")})
+        try:
+            attrs["date"] = dates.parse_jalali_date(jalali)
+        except ValueError as exc:
+            raise serializers.ValidationError(
+                {
+                    "jalali_date": _("“%(value)s” is not a Jalali date (year/month/day, e.g. 1404-01-01).")
+                    % {"value": jalali}
+                }
+            ) from exc
+        return attrs
 
 
 class CalendarOutput(serializers.ModelSerializer):

@@ -1,5 +1,7 @@
 """Customers and what was agreed with them: organizations, contacts, products, contracts, SLAs."""
 
+from datetime import time
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -27,7 +29,11 @@ class BusinessCalendar(models.Model):
 
 
 class WorkingPeriod(models.Model):
-    """One interval of working time on a weekday (several a day are allowed)."""
+    """One interval of working time on a weekday (several a day are allowed).
+
+    An end of 00:00 is midnight at the end of the day: 22:00–00:00 runs to midnight, 00:00–00:00 is the
+    whole day. A shift past midnight is two periods, the second starting at 00:00 the next day.
+    """
 
     class Weekday(models.IntegerChoices):
         MONDAY = 0, _("Monday")
@@ -47,10 +53,15 @@ class WorkingPeriod(models.Model):
         ordering = ["calendar", "weekday", "start"]
         verbose_name = _("working period")
         verbose_name_plural = _("working periods")
-        constraints = [models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="period_end_after_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")) | Q(end=time(0)), name="period_end_after_start_or_midnight"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+        end = "24:00" if self.end == time(0) else f"{self.end:%H:%M}"
+        return f"{self.get_weekday_display()} {self.start:%H:%M}–{end}"
 
 
 class Holiday(models.Model):

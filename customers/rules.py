@@ -8,9 +8,10 @@ import functools
 import re
 import zoneinfo
 from collections.abc import Iterable
-from datetime import date, time
+from datetime import date, time, timedelta
 from typing import Any
 
+import jdatetime
 from django.utils.translation import gettext as _
 
 from .models import EscalationStep, Holiday, WorkingPeriod
@@ -18,6 +19,11 @@ from .models import EscalationStep, Holiday, WorkingPeriod
 # A host name of dot-separated labels; the last one is not all digits (no bare IP addresses).
 _DOMAIN = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$")
 _GREGORIAN_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # 29 Feb recurs in leap years
+# One-off holidays are Gregorian dates in this range; a year like 1403 is a Jalali date typed by mistake.
+FIRST_HOLIDAY_YEAR, LAST_HOLIDAY_YEAR = 1900, 2199
+# Every due time must fall within this many days of working time. The SLA maths search 1,098 days
+# (tickets.sla.SEARCH_HORIZON): the extra year absorbs holidays added later and DST hours.
+PLANNING_DAYS = 730
 
 
 def normalize_domain(domain: str) -> str:
@@ -46,37 +52,102 @@ def _weekday_label(weekday: int) -> str:
     return str(WorkingPeriod.Weekday(weekday).label)
 
 
+def _minutes(value: time) -> float:
+    return value.hour * 60 + value.minute + value.second / 60 + value.microsecond / 60_000_000
+
+
+def period_minutes(start: time, end: time) -> tuple[float, float]:
+    """A period as minutes since midnight; an end of 00:00 is midnight at the end of the day (1440)."""
+    return _minutes(start), _minutes(end) or 1440
+
+
+def period_label(start: time, end: time) -> str:
+    return f"{start:%H:%M}–{'24:00' if end == time(0) else f'{end:%H:%M}'}"
+
+
+def period_order_error(start: time, end: time) -> str | None:
+    """A period ends after it starts; 00:00 as the end means midnight, so 22:00–00:00 is fine."""
+    first, last = period_minutes(start, end)
+    if last > first:
+        return None
+    return _(
+        "The end must be after the start. A shift that runs past midnight is two periods: "
+        "the first ends at 24:00 (or 00:00), the next day's starts at 00:00."
+    )
+
+
 def period_errors(periods: Iterable[tuple[int, time, time]]) -> list[str]:
     """Each period ends after it starts; periods of one weekday do not overlap (touching is fine)."""
     errors = []
     by_day: dict[int, list[tuple[time, time]]] = {}
     for weekday, start, end in periods:
-        if end <= start:
+        if period_order_error(start, end):
             errors.append(
-                _("%(weekday)s %(start)s–%(end)s: the end must be after the start.")
-                % {"weekday": _weekday_label(weekday), "start": f"{start:%H:%M}", "end": f"{end:%H:%M}"}
+                _("%(weekday)s %(period)s: the end must be after the start.")
+                % {"weekday": _weekday_label(weekday), "period": period_label(start, end)}
             )
             continue
         by_day.setdefault(weekday, []).append((start, end))
     for weekday, spans in sorted(by_day.items()):
         spans.sort()
         for (start_a, end_a), (start_b, end_b) in zip(spans, spans[1:], strict=False):
-            if start_b < end_a:
+            if period_minutes(start_b, end_b)[0] < period_minutes(start_a, end_a)[1]:
                 errors.append(
                     _("%(weekday)s: %(first)s overlaps %(second)s.")
                     % {
                         "weekday": _weekday_label(weekday),
-                        "first": f"{start_a:%H:%M}–{end_a:%H:%M}",
-                        "second": f"{start_b:%H:%M}–{end_b:%H:%M}",
+                        "first": period_label(start_a, end_a),
+                        "second": period_label(start_b, end_b),
                     }
                 )
     return errors
 
 
+def working_minutes(
+    *,
+    always_open: bool,
+    periods: Iterable[tuple[int, time, time]],
+    holidays: Iterable[tuple[str, date | None, int | None, int | None]],
+    first_day: date,
+    days: int = PLANNING_DAYS,
+) -> int:
+    """Wall-clock minutes of working time in `days` days from `first_day`: weekly periods minus holidays
+    (recurrence, date, month, day). An always-open calendar ignores both, as the SLA maths do."""
+    if always_open:
+        return days * 1440
+    weekly = [0.0] * 7
+    for weekday, start, end in periods:
+        first, last = period_minutes(start, end)
+        weekly[weekday] += max(last - first, 0)
+    once, gregorian, jalali = set(), set(), set()
+    for recurrence, day_date, month, day in holidays:
+        if recurrence == Holiday.Recurrence.ONCE:
+            once.add(day_date)
+        elif recurrence == Holiday.Recurrence.GREGORIAN:
+            gregorian.add((month, day))
+        elif recurrence == Holiday.Recurrence.JALALI:
+            jalali.add((month, day))
+    total = 0.0
+    for offset in range(days):
+        day = first_day + timedelta(days=offset)
+        if not weekly[day.weekday()] or day in once or (day.month, day.day) in gregorian:
+            continue
+        if jalali:
+            shamsi = jdatetime.date.fromgregorian(date=day)
+            if (shamsi.month, shamsi.day) in jalali:
+                continue
+        total += weekly[day.weekday()]
+    return int(total)
+
+
 def holiday_errors(*, recurrence: str, day_date: date | None, month: int | None, day: int | None) -> dict[str, str]:
     """A one-off holiday needs a date; a yearly one a month and a day that exist in its calendar."""
     if recurrence == Holiday.Recurrence.ONCE:
-        return {} if day_date is not None else {"date": _("A one-off holiday needs a date.")}
+        if day_date is None:
+            return {"date": _("A one-off holiday needs a date.")}
+        if message := holiday_date_error(day_date):
+            return {"date": message}
+        return {}
     if recurrence not in Holiday.Recurrence.values:
         return {"recurrence": _("Unknown recurrence.")}
     errors: dict[str, str] = {}
@@ -95,6 +166,27 @@ def holiday_errors(*, recurrence: str, day_date: date | None, month: int | None,
         if not 1 <= day <= longest:
             errors["day"] = _("Month %(month)s has no day %(day)s.") % {"month": month, "day": day}
     return errors
+
+
+def holiday_date_error(day_date: date) -> str | None:
+    """One-off holidays are Gregorian dates from 1900 to 2199; a Jalali date typed as one is named as such."""
+    if FIRST_HOLIDAY_YEAR <= day_date.year <= LAST_HOLIDAY_YEAR:
+        return None
+    try:
+        meant = jdatetime.date(day_date.year, day_date.month, day_date.day).togregorian()
+    except ValueError:
+        meant = None
+    if meant is not None and FIRST_HOLIDAY_YEAR <= meant.year <= LAST_HOLIDAY_YEAR:
+        return _(
+            "“%(date)s” looks like a Jalali date, but this date is Gregorian: %(date)s in the Jalali calendar "
+            "is %(gregorian)s. Enter the Gregorian date, or give the date as a Jalali one "
+            "(the API's jalali_date field, or the admin in Persian)."
+        ) % {"date": day_date.isoformat(), "gregorian": meant.isoformat()}
+    return _("“%(date)s” is not a plausible date: holiday dates are Gregorian, from %(first)s to %(last)s.") % {
+        "date": day_date.isoformat(),
+        "first": FIRST_HOLIDAY_YEAR,
+        "last": LAST_HOLIDAY_YEAR,
+    }
 
 
 def target_errors(minutes: dict[str, int | None]) -> dict[str, str]:

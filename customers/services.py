@@ -13,12 +13,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError, RestrictedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from helpdesk.exceptions import Conflict
 from helpdesk.models import Priority, Team, User
-from helpdesk.text import normalize_text
+from helpdesk.text import detect_language, normalize_text
 
 from . import rules, selectors
 from .models import (
@@ -207,6 +208,21 @@ def contact_get_or_create(
         if existing is None:
             raise
         return existing, False
+
+
+def contact_language_guess(*, contact: Contact, text: str) -> Contact:
+    """Give a contact who has no language yet the one their writing shows (fa for Persian script,
+    else en), so a customer first known from a Persian email is answered in Persian.
+
+    A choice is never replaced: not the contact's language (set by an agent, or followed from their
+    login), nor their login's. Conditional UPDATE: two mails at once cannot both set it.
+    """
+    if contact.language or (contact.user_id and contact.user.language):
+        return contact
+    language = detect_language(text)
+    if Contact.objects.filter(pk=contact.pk, language="").update(language=language):
+        contact.language = language
+    return contact
 
 
 def contact_delete(*, contact: Contact) -> None:
@@ -434,7 +450,7 @@ SLA_POLICY_FIELDS = (
     "pause_on_hold",
     "is_active",
 )
-_TARGET_FIELDS = ("first_response_minutes", "next_response_minutes", "resolution_minutes")
+TARGET_FIELDS = ("first_response_minutes", "next_response_minutes", "resolution_minutes")
 
 
 def _target_errors(targets: Sequence[TargetSpec]) -> list[str]:
@@ -448,7 +464,7 @@ def _target_errors(targets: Sequence[TargetSpec]) -> list[str]:
         elif priority in seen:
             errors.append(_("%(priority)s: listed twice.") % {"priority": label})
         seen.add(priority)
-        for message in rules.target_errors({f: spec.get(f) for f in _TARGET_FIELDS}).values():
+        for message in rules.target_errors({f: spec.get(f) for f in TARGET_FIELDS}).values():
             errors.append(_("%(priority)s: %(message)s") % {"priority": label, "message": message})
             break
     return errors
@@ -464,6 +480,31 @@ def _step_errors(steps: Sequence[StepSpec]) -> list[str]:
             errors.append(_("Step %(number)s: minutes after breach cannot be negative.") % {"number": number})
         for message in rules.step_errors(action=spec["action"], team=spec.get("team"), user=spec.get("user")).values():
             errors.append(_("Step %(number)s: %(message)s") % {"number": number, "message": message})
+    return errors
+
+
+def _target_minutes(spec: Mapping[str, Any]) -> list[tuple[str, int]]:
+    return [(field, spec[field]) for field in TARGET_FIELDS if spec.get(field) is not None]
+
+
+def sla_target_limit_errors(*, calendar: BusinessCalendar, targets: Sequence[TargetSpec]) -> list[str]:
+    """Targets the calendar cannot reach: more minutes than its working time in two years (so the SLA
+    maths could not compute a due time). The admin's target formset shows the same lines."""
+    wanted = [(spec["priority"], minutes) for spec in targets for _field, minutes in _target_minutes(spec)]
+    if not wanted:
+        return []
+    limit = calendar_working_minutes(calendar=calendar)
+    errors = []
+    for priority, minutes in wanted:
+        if minutes > limit:
+            label = Priority(priority).label if priority in Priority.values else priority
+            errors.append(
+                _(
+                    "%(priority)s: %(minutes)s minutes is more working time than calendar “%(calendar)s” has "
+                    "in two years (%(limit)s minutes), so no due time could be computed."
+                )
+                % {"priority": label, "minutes": minutes, "calendar": calendar.name, "limit": limit}
+            )
     return errors
 
 
@@ -491,13 +532,17 @@ def _sla_policy_save(
         errors["targets"] = target_errors
     if steps is not None and (step_errors := _step_errors(steps)):
         errors["escalation_steps"] = step_errors
+    if "targets" not in errors and "calendar" not in errors and policy.calendar_id is not None:
+        current = targets if targets is not None else list(policy.targets.values("priority", *TARGET_FIELDS))
+        if limit_errors := sla_target_limit_errors(calendar=policy.calendar, targets=current):
+            errors["targets" if targets is not None else "calendar"] = limit_errors
     _raise_if(errors)
     with transaction.atomic():
         policy.save()
         if targets is not None:
             policy.targets.all().delete()
             SlaTarget.objects.bulk_create(
-                SlaTarget(policy=policy, priority=spec["priority"], **{f: spec.get(f) for f in _TARGET_FIELDS})
+                SlaTarget(policy=policy, priority=spec["priority"], **{f: spec.get(f) for f in TARGET_FIELDS})
                 for spec in targets
             )
         if steps is not None:
@@ -593,17 +638,91 @@ def calendar_errors(calendar: BusinessCalendar) -> dict[str, str]:
     return errors
 
 
+PeriodRow = tuple[int, time, time]
+HolidayRow = tuple[str, date | None, int | None, int | None]
+
+
+def _period_rows(periods: Sequence[PeriodSpec]) -> list[PeriodRow]:
+    return [(p["weekday"], p["start"], p["end"]) for p in periods]
+
+
+def _holiday_rows(holidays: Sequence[HolidaySpec]) -> list[HolidayRow]:
+    rows = []
+    for spec in holidays:
+        recurrence = spec.get("recurrence", Holiday.Recurrence.ONCE)
+        rows.append((recurrence, spec.get("date"), spec.get("month"), spec.get("day")))
+    return rows
+
+
+def _saved_schedule(calendar: BusinessCalendar) -> tuple[list[PeriodRow], list[HolidayRow]]:
+    if calendar.pk is None:
+        return [], []
+    periods = list(WorkingPeriod.objects.filter(calendar=calendar).values_list("weekday", "start", "end"))
+    holidays = list(Holiday.objects.filter(calendar=calendar).values_list("recurrence", "date", "month", "day"))
+    return periods, holidays
+
+
+def calendar_working_minutes(*, calendar: BusinessCalendar) -> int:
+    """Minutes of working time a saved calendar has in the next two years (the most a target may ask)."""
+    periods, holidays = _saved_schedule(calendar)
+    return rules.working_minutes(
+        always_open=calendar.always_open, periods=periods, holidays=holidays, first_day=timezone.localdate()
+    )
+
+
+def calendar_schedule_errors(
+    *, calendar: BusinessCalendar, periods: Sequence[PeriodRow], holidays: Sequence[HolidayRow]
+) -> dict[str, list[str]]:
+    """Whether the SLA maths can answer this calendar: it has working hours (or is open 24/7), its
+    holidays leave some, and every target of the policies using it fits in two years of them.
+
+    Keyed "periods" or "holidays"; the API, the admin's period formset and every other writer use it.
+    """
+    if not calendar.always_open and not periods:
+        return {
+            "periods": [_("A calendar needs working hours: add at least one working period, or mark it open 24/7.")]
+        }
+    limit = rules.working_minutes(
+        always_open=calendar.always_open, periods=periods, holidays=holidays, first_day=timezone.localdate()
+    )
+    if limit == 0:
+        return {
+            "holidays": [
+                _("The holidays cover every working period of the next two years, so SLA clocks would never run.")
+            ]
+        }
+    errors = []
+    if calendar.pk is not None:
+        targets = SlaTarget.objects.filter(policy__calendar=calendar).select_related("policy")
+        for target in targets.order_by("policy__name", "priority"):
+            minutes = max(getattr(target, field) or 0 for field in TARGET_FIELDS)
+            if minutes > limit:
+                errors.append(
+                    _(
+                        "Policy “%(policy)s” has a target of %(minutes)s minutes, more than this calendar's "
+                        "working time in two years (%(limit)s minutes)."
+                    )
+                    % {"policy": target.policy.name, "minutes": minutes, "limit": limit}
+                )
+    return {"periods": errors} if errors else {}
+
+
 def _calendar_save(
     calendar: BusinessCalendar, periods: Sequence[PeriodSpec] | None, holidays: Sequence[HolidaySpec] | None
 ) -> BusinessCalendar:
     calendar.name = calendar.name.strip()
     errors: dict[str, Any] = calendar_errors(calendar)
-    if periods is not None and (
-        period_errors := rules.period_errors((p["weekday"], p["start"], p["end"]) for p in periods)
-    ):
+    if periods is not None and (period_errors := rules.period_errors(_period_rows(periods))):
         errors["periods"] = period_errors
     if holidays is not None and (holiday_errors := _holiday_errors(holidays)):
         errors["holidays"] = holiday_errors
+    if "periods" not in errors and "holidays" not in errors:
+        saved_periods, saved_holidays = _saved_schedule(calendar) if None in (periods, holidays) else ([], [])
+        errors |= calendar_schedule_errors(
+            calendar=calendar,
+            periods=saved_periods if periods is None else _period_rows(periods),
+            holidays=saved_holidays if holidays is None else _holiday_rows(holidays),
+        )
     _raise_if(errors)
     with transaction.atomic():
         calendar.save()

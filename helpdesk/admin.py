@@ -3,7 +3,11 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .forms import AdminSignInForm
 from .models import Team, User, WorkerHeartbeat
+
+# The admin's own login checks passwords too: under the same sign-in limits as every other way in.
+admin.site.login_form = AdminSignInForm
 
 
 class UserCreationForm(auth_forms.AdminUserCreationForm):

@@ -1,17 +1,15 @@
 """Core API: the token login, the API root, agents and teams."""
 
-from django.contrib.auth import authenticate
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from . import selectors
+from . import selectors, signin
 from .models import Team, User
 
 
@@ -21,22 +19,29 @@ class TokenLoginInput(serializers.Serializer):
 
 
 class TokenLoginView(APIView):
-    """Exchange an email and password for an API token (`Authorization: Token <key>`)."""
+    """Exchange an email and password for an API token (`Authorization: Token <key>`). Limited like the
+    login page (helpdesk.signin): only failures count, per account and address, per address, and
+    per account a short growing delay; a refused try is a 429 with Retry-After."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "auth"
+    throttle_classes: list = []  # helpdesk.signin limits failures; a success is never throttled
 
     @extend_schema(
         request=TokenLoginInput,
-        responses={200: inline_serializer("TokenLoginOutput", {"token": serializers.CharField()})},
+        responses={
+            200: inline_serializer("TokenLoginOutput", {"token": serializers.CharField()}),
+            400: OpenApiResponse(description="Missing fields, or a wrong email or password (`invalid`)."),
+            429: OpenApiResponse(description="Too many failed sign-ins (`throttled`); wait `Retry-After` seconds."),
+        },
     )
     def post(self, request):
         data = TokenLoginInput(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request, username=data.validated_data["email"], password=data.validated_data["password"])
-        if user is None or not user.is_active:
+        user = signin.signin_attempt(
+            request=request, email=data.validated_data["email"], password=data.validated_data["password"]
+        )
+        if user is None:
             raise serializers.ValidationError(
                 {"non_field_errors": [_("Unable to sign in with the email and password given.")]},
                 code="invalid_credentials",

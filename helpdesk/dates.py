@@ -1,11 +1,18 @@
 """Dates as people read them: Jalali (Persian digits) in fa, Gregorian otherwise."""
 
-from datetime import date, datetime
+import re
+from datetime import date, datetime, time
 
 import jdatetime
 from django.utils import formats, timezone
 
+from .text import latin_digits
+
 _PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+_YEAR_MONTH_DAY = re.compile(r"^\s*(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*$", re.ASCII)
+_END_OF_DAY = re.compile(r"^\s*24:00(:00(\.0+)?)?\s*$", re.ASCII)
+# Jalali years whose dates fall in 1900–2199: a "Jalali" year outside them is a Gregorian date typed by mistake.
+JALALI_YEARS = range(1279, 1579)
 
 
 def persian_digits(text: str) -> str:
@@ -15,6 +22,26 @@ def persian_digits(text: str) -> str:
 def to_jalali(value: date) -> str:
     """The Jalali date as YYYY-MM-DD with Latin digits: 2026-03-21 is 1405-01-01."""
     return jdatetime.date.fromgregorian(date=value).strftime("%Y-%m-%d")
+
+
+def parse_jalali_date(text: str) -> date:
+    """A Jalali date typed as YYYY-MM-DD or YYYY/MM/DD, in any digits, as the Gregorian date it names.
+
+    ValueError unless it is a real Jalali date in a plausible year (JALALI_YEARS), so a Gregorian date
+    typed here is refused rather than read as a date six centuries ahead.
+    """
+    match = _YEAR_MONTH_DAY.match(latin_digits(str(text)))
+    if match is None:
+        raise ValueError(f"{text!r} is not a date written as year/month/day.")
+    year, month, day = (int(part) for part in match.groups())
+    if year not in JALALI_YEARS:
+        raise ValueError(f"{year} is not a plausible Jalali year.")
+    return jdatetime.date(year, month, day).togregorian()  # ValueError for a day the month lacks
+
+
+def parse_end_of_day(text: str) -> time | None:
+    """time(0) for "24:00" (the end of a day as people write it; stored as 00:00), else None."""
+    return time(0) if isinstance(text, str) and _END_OF_DAY.match(latin_digits(text)) else None
 
 
 def format_date(value: date | datetime, language: str) -> str:

@@ -40,6 +40,19 @@ class PayloadTooLarge(DomainError):
     default_detail = _("The upload is too large.")
 
 
+class TooManyAttempts(DomainError):
+    """A rate limit holds. `retry_after` is the whole seconds to wait, sent as the Retry-After header;
+    the detail says the same in words."""
+
+    code = "throttled"
+    status = status.HTTP_429_TOO_MANY_REQUESTS
+    default_detail = _("Too many attempts. Please try again later.")
+
+    def __init__(self, detail=None, *, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(detail)
+
+
 def _flatten(detail, prefix: str, out: dict[str, list[str]]) -> None:
     """Nested serializer errors as flat "field.0.sub" keys, each with a list of plain messages."""
     if isinstance(detail, dict):
@@ -63,7 +76,8 @@ def _validation_errors(detail) -> dict:
 
 def api_exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        return Response({"code": exc.code, "detail": str(exc.detail)}, status=exc.status)
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) else None
+        return Response({"code": exc.code, "detail": str(exc.detail)}, status=exc.status, headers=headers)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         exc = exceptions.ValidationError(detail=detail)

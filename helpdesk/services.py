@@ -35,7 +35,9 @@ def user_create(
 
 
 def user_set_preferences(*, user: User, language: str | None = None, time_zone: str | None = None) -> User:
-    """Store the language and/or time zone a user chose; unknown values are refused."""
+    """Store the language and/or time zone a user chose (profile, language switcher); unknown values
+    are refused. A customer's contact follows a choice made, so mail and agents see the same language;
+    a cleared value ("as my browser") leaves the contact's as it was."""
     fields = []
     if language is not None:
         if language and language not in dict(settings.LANGUAGES):
@@ -52,6 +54,11 @@ def user_set_preferences(*, user: User, language: str | None = None, time_zone: 
         fields.append("time_zone")
     if fields:
         user.save(update_fields=fields)
+        chosen = {name: getattr(user, name) for name in fields if getattr(user, name)}
+        if chosen:
+            # customers.Contact through the reverse one-to-one `user.contact`: customers sits above
+            # helpdesk and is not imported.
+            User.contact.related.related_model.objects.filter(user=user).update(**chosen)
     return user
 
 

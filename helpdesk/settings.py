@@ -187,11 +187,9 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON bodies only; the endpoints that take files add multipart themselves (tickets, messages), the
+    # email push endpoint takes raw MIME. One body type per operation keeps generated clients working.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
         "helpdesk.api_support.FilterBackend",
         "rest_framework.filters.OrderingFilter",
@@ -200,9 +198,6 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "helpdesk.exceptions.api_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {
-        "auth": env("HELPDESK_AUTH_THROTTLE_RATE", default="10/min"),
-    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Helpdesk API",
@@ -251,6 +246,13 @@ HELPDESK_BEHIND_PROXY = env.bool("HELPDESK_BEHIND_PROXY", default=False)
 if HELPDESK_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
+# How many proxies stand in front of the site, each appending the address it got the request from to
+# X-Forwarded-For: the client is that many entries from the right, and nothing further left is
+# believed (helpdesk.ratelimit.client_ip; DRF throttles by the same rule). 0: REMOTE_ADDR only.
+HELPDESK_TRUSTED_PROXIES = env.int("HELPDESK_TRUSTED_PROXIES", default=1 if HELPDESK_BEHIND_PROXY else 0)
+if HELPDESK_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("HELPDESK_TRUSTED_PROXIES must be 0 or more.")
+REST_FRAMEWORK["NUM_PROXIES"] = HELPDESK_TRUSTED_PROXIES
 SILENCED_SYSTEM_CHECKS = ["security.W021"]  # HSTS preload is a per-site decision.
 
 LOGGING = {
@@ -261,6 +263,20 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("HELPDESK_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Sign-in limits (helpdesk.signin), the same for the login page and the token login. Only failures
+# count. An account is refused from one address after ACCOUNT_ADDRESS_FAILURES failures in a window,
+# an address after ADDRESS_FAILURES (any accounts), each for one window. An account, from anywhere,
+# is never locked: after ACCOUNT_FREE_FAILURES failures in a row each try waits a delay doubling from
+# ACCOUNT_DELAY_SECONDS up to ACCOUNT_DELAY_MAX_SECONDS, except at an address the owner signed in
+# from within KNOWN_ADDRESS_DAYS. A success clears the account's failures.
+HELPDESK_SIGNIN_WINDOW_SECONDS = env.int("HELPDESK_SIGNIN_WINDOW_SECONDS", default=15 * 60)
+HELPDESK_SIGNIN_ACCOUNT_ADDRESS_FAILURES = env.int("HELPDESK_SIGNIN_ACCOUNT_ADDRESS_FAILURES", default=10)
+HELPDESK_SIGNIN_ADDRESS_FAILURES = env.int("HELPDESK_SIGNIN_ADDRESS_FAILURES", default=50)
+HELPDESK_SIGNIN_ACCOUNT_FREE_FAILURES = env.int("HELPDESK_SIGNIN_ACCOUNT_FREE_FAILURES", default=10)
+HELPDESK_SIGNIN_ACCOUNT_DELAY_SECONDS = env.int("HELPDESK_SIGNIN_ACCOUNT_DELAY_SECONDS", default=5)
+HELPDESK_SIGNIN_ACCOUNT_DELAY_MAX_SECONDS = env.int("HELPDESK_SIGNIN_ACCOUNT_DELAY_MAX_SECONDS", default=5 * 60)
+HELPDESK_SIGNIN_KNOWN_ADDRESS_DAYS = env.int("HELPDESK_SIGNIN_KNOWN_ADDRESS_DAYS", default=30)
 
 # Tickets
 HELPDESK_DEFAULT_TEAM = env("HELPDESK_DEFAULT_TEAM", default="first-line")  # slug of the team new tickets join

@@ -1,4 +1,5 @@
-"""Text normalisation for search: the same folding on the indexed side and the query side.
+"""Text normalisation for search (the same folding on the indexed and the query side), and a guess
+of the language a text is written in.
 
 Persian is typed on Arabic and Persian keyboards alike, so ي/ی and ك/ک must match, ZWNJ and
 diacritics must not matter, and Persian/Arabic digits equal ASCII digits.
@@ -6,7 +7,13 @@ diacritics must not matter, and Persian/Arabic digits equal ASCII digits.
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
+_DIGITS = {
+    **{chr(0x06F0 + i): str(i) for i in range(10)},  # Persian digits
+    **{chr(0x0660 + i): str(i) for i in range(10)},  # Arabic-Indic digits
+}
+_LATIN_DIGITS = str.maketrans(_DIGITS)
 _FOLD = str.maketrans(
     {
         "ي": "ی",  # Arabic yeh → Persian yeh
@@ -20,29 +27,113 @@ _FOLD = str.maketrans(
         "آ": "ا",
         "ٱ": "ا",
         "ؤ": "و",
-        "\u200c": " ",  # ZWNJ: "می‌خواهم" and "می خواهم" and "میخواهم" should meet (see below)
-        "\u200d": "",
+        # ZWNJ (U+200C) is kept here: normalize_text turns it into a space, search_chunks reads it.
+        "\u200d": "",  # ZWJ, and the invisible direction marks and BOM pasted along with Persian text
+        "\u200e": "",
+        "\u200f": "",
+        "\ufeff": "",
         "\u0640": "",  # tatweel
-        **{chr(0x06F0 + i): str(i) for i in range(10)},  # Persian digits
-        **{chr(0x0660 + i): str(i) for i in range(10)},  # Arabic-Indic digits
+        **_DIGITS,
     }
 )
 # Arabic diacritics (harakat, tanwin, shadda, sukun, superscript alef).
 _DIACRITICS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
 _SPACES = re.compile(r"\s+")
+ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+
+
+ZWNJ = "\u200c"
+
+
+def _fold(text: str) -> str:
+    """Case, letter variants, digits and diacritics folded; ZWNJ kept."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _DIACRITICS.sub("", text)
+    return text.translate(_FOLD).casefold()
+
+
+def latin_digits(text: str) -> str:
+    """Persian and Arabic-Indic digits as ASCII ones, everything else unchanged: "۱۴۰۳/۱۲/۳۰" → "1403/12/30"."""
+    return text.translate(_LATIN_DIGITS)
 
 
 def normalize_text(text: str) -> str:
     """Fold case, letter variants, digits, diacritics and joiners so equal-looking words match."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", text)
-    text = _DIACRITICS.sub("", text)
-    text = text.translate(_FOLD).casefold()
-    return _SPACES.sub(" ", text).strip()
+    return _SPACES.sub(" ", _fold(text).replace(ZWNJ, " ")).strip()
 
 
 def search_terms(query: str) -> list[str]:
     """Normalised words of a query; a ZWNJ-joined word also matches when written as one word."""
     words = [w for w in re.split(r"[^\w]+", normalize_text(query)) if w]
     return words
+
+
+# --- search tokens: what ticket search indexes and queries, the same on both sides -----------------
+
+# A word is cut into its runs of letters and digits ("2026-114" → 2026 114, "foo_bar" → foo bar); a search
+# for a word is the phrase of its parts, so punctuation never decides whether something is found.
+_PART = re.compile(r"[^\W_]+")
+MAX_PART_CHARS = 64  # longer runs (hashes, base64) are cut, alike on both sides, so every lexeme stays small
+# Digit groups written the ways phone numbers are: "+98 (912) 123-4567", "0912.123.4567".
+_PHONE_RUN = re.compile(r"(?<![^\W_])[+(]?[0-9]+(?:[ \-.()/]{1,3}[0-9]+)*(?![^\W_])")
+_PHONE_QUERY = re.compile(r"[+(]?[0-9][0-9 \-.()/]*")
+PHONE_MIN_DIGITS = 6
+PHONE_MAX_DIGITS = 15  # E.164
+
+
+@dataclass(frozen=True)
+class SearchChunk:
+    """A whitespace-separated word: its parts, and its parts with ZWNJ joins closed when that differs."""
+
+    parts: tuple[str, ...]
+    joined: tuple[str, ...] = ()  # "نمی‌خواهم" → parts ("نمی", "خواهم"), joined ("نمیخواهم",)
+
+
+def _parts(word: str) -> tuple[str, ...]:
+    return tuple(part[:MAX_PART_CHARS] for part in _PART.findall(word))
+
+
+def search_chunks(text: str) -> list[SearchChunk]:
+    """The words of a text, folded, each cut into its letter and digit parts (empty words dropped)."""
+    chunks = []
+    for word in _fold(text or "").split():
+        parts = _parts(word)
+        if parts:
+            joined = _parts(word.replace(ZWNJ, "")) if ZWNJ in word else parts
+            chunks.append(SearchChunk(parts, joined if joined != parts else ()))
+    return chunks
+
+
+def _phone_keys(digits: str) -> list[str]:
+    """A number's significant digits, and its last ten (the subscriber part behind a country code)."""
+    digits = digits.lstrip("0")
+    if not PHONE_MIN_DIGITS <= len(digits) <= PHONE_MAX_DIGITS:
+        return []
+    return [digits, digits[-10:]] if len(digits) > 10 else [digits]
+
+
+def search_tokens(text: str) -> list[str]:
+    """The words a text is indexed under, in order: every part, a ZWNJ word also closed up, then the
+    digits of each phone-like number ("0912 123-4567" → 9121234567) so it is found however it is typed."""
+    tokens: list[str] = []
+    for chunk in search_chunks(text):
+        tokens += chunk.parts + chunk.joined
+    for run in _PHONE_RUN.finditer(_fold(text or "")):
+        tokens += _phone_keys(re.sub(r"[^0-9]", "", run.group()))
+    return tokens
+
+
+def phone_search_key(query: str) -> str:
+    """The indexed phone key a query means when it is only a phone number ("" otherwise)."""
+    folded = _fold(query or "").strip()
+    if not _PHONE_QUERY.fullmatch(folded):
+        return ""
+    keys = _phone_keys(re.sub(r"[^0-9]", "", folded))
+    return keys[-1] if keys else ""
+
+
+def detect_language(text: str) -> str:
+    """fa when the text has Arabic-script letters, else en (the two languages the helpdesk speaks)."""
+    return "fa" if ARABIC_SCRIPT.search(text or "") else "en"

@@ -4,12 +4,6 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import views
-from .ratelimit import ratelimit
-
-# Sign-in is limited per client address and per email tried (20 attempts an hour each).
-login_view = ratelimit("login", email_field="username", limit=20)(
-    auth_views.LoginView.as_view(redirect_authenticated_user=True)
-)
 
 api_urlpatterns = [
     path("", include("helpdesk.api_urls")),
@@ -22,7 +16,7 @@ api_urlpatterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("login/", login_view, name="login"),
+    path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("account/", include("customers.account_urls")),

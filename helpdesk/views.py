@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -19,6 +20,7 @@ from django.views.i18n import set_language as django_set_language
 from kombu import Connection
 
 from . import services
+from .forms import SignInForm
 from .models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -62,6 +64,20 @@ def healthz(request: HttpRequest) -> JsonResponse:
         last = WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at", flat=True).first()
         body["worker_last_seen"] = last.isoformat() if last else None
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+class SignInView(LoginView):
+    """The login page (Django's: safe `next`, CSRF, no caching); a refused try is a 429 saying how long."""
+
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form: SignInForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.throttled is not None:
+            response.status_code = 429
+            response["Retry-After"] = str(form.throttled.retry_after)
+        return response
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from tests import factories
@@ -26,6 +27,15 @@ def _clean_cache():
     """Throttle counters and cached pages never leak between tests."""
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Every test starts in the site's language: a request by a Persian user leaves fa active in the
+    thread (LocaleMiddleware never deactivates it), which turned later tests' messages Persian."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -1,4 +1,8 @@
-"""Logging a phone call: a new phone ticket, or a note on a ticket the caller already has."""
+"""Logging a phone call: a new phone ticket, or a note on a ticket the caller already has.
+
+The call notes are the agent's own words: always an internal note. The customer reads only the
+message the agent chooses to write to them, authored by the agent.
+"""
 
 from datetime import datetime
 
@@ -27,12 +31,14 @@ def call_log(
     direction: str,
     duration_minutes: int,
     notes: str,
+    public_message: str = "",
     ticket: Ticket | None = None,
     subject: str = "",
     priority: str = "",
     now: datetime | None = None,
 ) -> Ticket:
-    """Record a call with `contact`: on `ticket` as an internal note, else as a new phone ticket.
+    """Record a call with `contact`: on `ticket`, else on a new phone ticket; `notes` are the agent's
+    internal note, `public_message` (optional) a public reply by the agent that the customer is mailed.
 
     Either way the ticket gets a `call_logged` event carrying the direction and duration.
     """
@@ -45,11 +51,14 @@ def call_log(
             requester=contact,
             subject=subject or _("Phone call"),
             body=notes,
+            internal=True,
             channel=Channel.PHONE,
             now=now,
             **extra,
         )
     else:
         services.ticket_reply(ticket=ticket, actor=actor, body=notes, internal=True, channel=Channel.PHONE, now=now)
+    if (public_message or "").strip():
+        services.ticket_reply(ticket=ticket, actor=actor, body=public_message, channel=Channel.PHONE, now=now)
     event_record(ticket=ticket, kind=EventKind.CALL_LOGGED, actor=actor, data=data, at=now)
     return ticket

@@ -6,8 +6,14 @@ written, so two beats, two workers or a redelivered task never warn, breach or e
 Checks run in batches: one query per kind of row for a whole batch, not per ticket. Everything is
 recomputed from the ticket as it is now, so after downtime a ticket answered meanwhile gets no
 stale warning, and one whose due time passed gets its breach (not a late warning).
+
+One ticket never stops the sweep: clocks that cannot be computed are recorded and retried with
+backoff inside the batch (tickets.sla_store.sla_uncomputable); any other failure rolls back its
+batch, which is then checked one ticket at a time, and the ticket that still fails, like a failing
+escalation step or referral reminder, gets one SLA_ERROR event and a log line and is skipped.
 """
 
+import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
 
@@ -15,12 +21,26 @@ from django.conf import settings
 from django.db import transaction
 
 from customers.models import EscalationStep
+from helpdesk.mail import recipient_locale
 from helpdesk.models import Priority, User
 
 from . import events, services, webhooks
 from .models import EventKind, Message, Referral, Ticket, TicketEvent
 from .notifications import notification_queue, notifications_queue_many
-from .sla_store import SLA_FIELDS, activity_from_rows, running_clocks, sla_values, ticket_sla_compute
+from .sla_store import (
+    SLA_ERROR_FIELDS,
+    SLA_FIELDS,
+    activity_from_rows,
+    running_clocks,
+    sla_error_event,
+    sla_error_key,
+    sla_retry_at,
+    sla_uncomputable,
+    sla_values,
+    ticket_sla_compute,
+)
+
+logger = logging.getLogger(__name__)
 
 BATCH = 5000  # due items one sweep takes; the rest wait for the next minute, in due order
 CHUNK = 250  # tickets checked per transaction
@@ -51,16 +71,14 @@ def _mail_items(*, ticket: Ticket, template: str, key: str, context: dict, recip
         if email.lower() in seen:
             continue
         seen.add(email.lower())
-        language = (
-            settings.LANGUAGE_CODE if isinstance(recipient, str) else (recipient.language or settings.LANGUAGE_CODE)
-        )
+        locale = recipient_locale() if isinstance(recipient, str) else recipient_locale(user=recipient)
         items.append(
             {
                 "key": f"{key}:{email.lower()}",
                 "recipient": email,
                 "template": template,
                 "ticket": ticket,
-                "context": {"language": language, **context},
+                "context": {**locale, **context},
             }
         )
     return items
@@ -124,12 +142,56 @@ def _clock_news(*, ticket: Ticket, result, recorded: set, now: datetime, cache: 
 
 
 def sla_check_batch(*, due: list[tuple[int, datetime]], now: datetime, cache: dict | None = None) -> int:
-    """Check many due tickets in one transaction with a fixed number of queries; returns how many.
+    """Check many due tickets in one transaction with a fixed number of queries; returns how many
+    were computed (a ticket that fails is recorded and retried later, never fails the others).
 
     A ticket is taken only if it is not locked by another sweep and still shows the moment it was
-    due; everything else about it is read in bulk, recomputed, and written back in bulk.
+    due; everything else about it is read in bulk, recomputed, and written back in bulk. When the
+    batch fails as a whole, its writes are rolled back and its tickets are checked one by one.
     """
     cache = {} if cache is None else cache
+    try:
+        return _check_batch(due=due, now=now, cache=cache)
+    except Exception as exc:
+        if len(due) > 1:
+            logger.warning("SLA check of %d tickets failed (%r); checking them one by one", len(due), exc)
+            return sum(sla_check_batch(due=[item], now=now, cache=cache) for item in due)
+        ticket_id, expected = due[0]
+        _record_failure(_check_failed, ticket_id=ticket_id, expected=expected, exc=exc, now=now)
+        return 0
+
+
+def _record_failure(record, **kwargs) -> None:
+    """Run a *_failed recorder; if even that fails, log it and let the sweep go on."""
+    try:
+        record(**kwargs)
+    except Exception:
+        logger.exception("Could not record an SLA failure (%s, %s)", record.__name__, kwargs)
+
+
+def _check_failed(*, ticket_id: int, expected: datetime, exc: Exception, now: datetime) -> None:
+    """Record a ticket whose check failed unexpectedly (once per cause) and retry it with backoff."""
+    with transaction.atomic():
+        ticket = (
+            Ticket.objects.select_for_update(of=("self",))
+            .filter(pk=ticket_id, sla_next_check_at=expected)
+            .defer("search_document", "search_vector")
+            .first()
+        )
+        if ticket is None:
+            return  # another sweep moved it on meanwhile
+        key = sla_error_key(part="check", exc=exc)
+        if ticket.sla_error != key:
+            event = sla_error_event(ticket=ticket, part="check", exc=exc, key=key, now=now)
+            webhooks.webhooks_queue(events=[TicketEvent.objects.bulk_create([event])[0]])
+        else:
+            logger.info("SLA check of ticket #%s still fails (%s); retrying later", ticket.pk, key)
+        ticket.sla_error, ticket.sla_error_since = key, ticket.sla_error_since or now
+        ticket.sla_next_check_at = sla_retry_at(since=ticket.sla_error_since, now=now)
+        ticket.save(update_fields=["sla_next_check_at", *SLA_ERROR_FIELDS])
+
+
+def _check_batch(*, due: list[tuple[int, datetime]], now: datetime, cache: dict) -> int:
     expected = dict(due)
     with transaction.atomic():
         tickets = [
@@ -159,6 +221,8 @@ def sla_check_batch(*, due: list[tuple[int, datetime]], now: datetime, cache: di
         ).values_list("ticket_id", "kind", "field", "data__due"):
             recorded[ticket_id].add((kind, field, due_at))
         new_events, mails = [], []
+        errors_change = any(ticket.sla_error or ticket.sla_error_since for ticket in tickets)
+        failed = 0
         for ticket in tickets:
             result = None
             if ticket.sla_policy is not None:
@@ -168,7 +232,13 @@ def sla_check_batch(*, due: list[tuple[int, datetime]], now: datetime, cache: di
                     statuses=statuses[ticket.pk],
                     pause_on_hold=ticket.sla_policy.pause_on_hold,
                 )
-                result = ticket_sla_compute(ticket=ticket, now=now, cache=cache, activity=activity)
+                try:
+                    result = ticket_sla_compute(ticket=ticket, now=now, cache=cache, activity=activity)
+                except ValueError as exc:
+                    new_events += filter(None, [sla_uncomputable(ticket=ticket, exc=exc, now=now, cache=cache)])
+                    errors_change, failed = True, failed + 1
+                    continue
+            ticket.sla_error, ticket.sla_error_since = "", None
             for field, value in sla_values(result, now, include_past=False).items():
                 setattr(ticket, field, value)
             if result is not None and ticket.is_open:
@@ -177,10 +247,11 @@ def sla_check_batch(*, due: list[tuple[int, datetime]], now: datetime, cache: di
                 )
                 new_events += ticket_events
                 mails += ticket_mails
-        Ticket.objects.bulk_update(tickets, [*SLA_FIELDS, "sla_breached_at", "next_escalation_at"])
+        fields = [*SLA_FIELDS, "sla_breached_at", "next_escalation_at", *(SLA_ERROR_FIELDS if errors_change else ())]
+        Ticket.objects.bulk_update(tickets, fields)
         webhooks.webhooks_queue(events=TicketEvent.objects.bulk_create(new_events))
         notifications_queue_many(items=mails, now=now)
-    return len(tickets)
+    return len(tickets) - failed
 
 
 def sla_check_ticket(*, ticket_id: int, expected: datetime, now: datetime, cache: dict | None = None) -> bool:
@@ -259,6 +330,45 @@ def escalate_ticket(*, ticket_id: int, expected: datetime, now: datetime, cache:
     return True
 
 
+def _escalation_failed(*, ticket_id: int, expected: datetime, exc: Exception, now: datetime) -> None:
+    """Record a failed escalation step once per step and cause, and try it again with backoff."""
+    with transaction.atomic():
+        ticket = (
+            Ticket.objects.select_for_update(of=("self",))
+            .filter(pk=ticket_id, next_escalation_at=expected)
+            .defer("search_document", "search_vector")
+            .first()
+        )
+        if ticket is None:
+            return  # another sweep moved it on meanwhile
+        key = sla_error_key(part="escalation", exc=exc, extra=str(ticket.escalation_level + 1))
+        since = (
+            TicketEvent.objects.filter(ticket=ticket, kind=EventKind.SLA_ERROR, data__key=key)
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        if since is None:
+            event = sla_error_event(ticket=ticket, part="escalation", exc=exc, key=key, now=now)
+            webhooks.webhooks_queue(events=[TicketEvent.objects.bulk_create([event])[0]])
+        else:
+            logger.info("Escalation of ticket #%s still fails (%s); retrying later", ticket.pk, key)
+        ticket.next_escalation_at = sla_retry_at(since=since or now, now=now)
+        ticket.save(update_fields=["next_escalation_at"])
+
+
+def _referral_failed(*, referral_id: int, claim: str, exc: Exception, now: datetime) -> None:
+    """Record a referral reminder or overdue escalation that failed, and mark it done: it is named
+    in the ticket's history instead of being retried every minute."""
+    with transaction.atomic():
+        if not Referral.objects.filter(pk=referral_id, **{f"{claim}__isnull": True}).update(**{claim: now}):
+            return
+        referral = Referral.objects.select_related("ticket").get(pk=referral_id)
+        key = sla_error_key(part="referral", exc=exc, extra=f"{referral_id}:{claim}")
+        event = sla_error_event(ticket=referral.ticket, part="referral", exc=exc, key=key, now=now)
+        event.data["referral"] = referral_id
+        webhooks.webhooks_queue(events=[TicketEvent.objects.bulk_create([event])[0]])
+
+
 def _referral_people(referral: Referral) -> list:
     """The referring agent and the receiving team (its address, else its members)."""
     people: list = [referral.requested_by] if referral.requested_by_id and referral.requested_by.is_active else []
@@ -267,55 +377,68 @@ def _referral_people(referral: Referral) -> list:
     return people
 
 
+def _referral_remind(*, referral_id: int, now: datetime) -> bool:
+    with transaction.atomic():
+        if not Referral.objects.filter(pk=referral_id, reminded_at__isnull=True, state=Referral.State.OPEN).update(
+            reminded_at=now
+        ):
+            return False
+        referral = Referral.objects.select_related("ticket", "to_team", "requested_by").get(pk=referral_id)
+        _notify(
+            ticket=referral.ticket,
+            template="referral_reminder",
+            key=f"referral-reminder:{referral.pk}",
+            context={"referral": referral.pk},
+            recipients=_referral_people(referral),
+        )
+    return True
+
+
+def _referral_escalate(*, referral_id: int, now: datetime) -> bool:
+    with transaction.atomic():
+        if not Referral.objects.filter(pk=referral_id, escalated_at__isnull=True, state=Referral.State.OPEN).update(
+            escalated_at=now
+        ):
+            return False
+        referral = Referral.objects.select_related("ticket", "to_team__lead", "requested_by").get(pk=referral_id)
+        lead = referral.to_team.lead
+        recipients = _referral_people(referral) + ([lead] if lead and lead.is_active else [])
+        _notify(
+            ticket=referral.ticket,
+            template="referral_overdue",
+            key=f"referral-overdue:{referral.pk}",
+            context={"referral": referral.pk},
+            recipients=recipients,
+        )
+        events.event_record(
+            ticket=referral.ticket,
+            kind=EventKind.ESCALATED,
+            actor=None,
+            data={"referral": referral.pk, "overdue": True, "team": referral.to_team.name},
+            at=now,
+        )
+    return True
+
+
 def referral_sweep(*, now: datetime) -> dict:
-    """Remind before a referral is due and escalate once it is overdue, each once (claimed)."""
+    """Remind before a referral is due and escalate once it is overdue, each once (claimed); one
+    that fails is recorded on its ticket and skipped (_referral_failed)."""
     window = timedelta(minutes=getattr(settings, "HELPDESK_REFERRAL_REMIND_MINUTES", 60))
-    reminded = overdue = 0
+    counts = {"reminded": 0, "overdue": 0}
     open_referrals = Referral.objects.filter(state=Referral.State.OPEN, due_at__isnull=False)
-    for referral_id in open_referrals.filter(
-        reminded_at__isnull=True, due_at__gt=now, due_at__lte=now + window
-    ).values_list("pk", flat=True)[:BATCH]:
-        with transaction.atomic():
-            if not Referral.objects.filter(pk=referral_id, reminded_at__isnull=True, state=Referral.State.OPEN).update(
-                reminded_at=now
-            ):
-                continue
-            referral = Referral.objects.select_related("ticket", "to_team", "requested_by").get(pk=referral_id)
-            _notify(
-                ticket=referral.ticket,
-                template="referral_reminder",
-                key=f"referral-reminder:{referral.pk}",
-                context={"referral": referral.pk},
-                recipients=_referral_people(referral),
-            )
-            reminded += 1
-    for referral_id in open_referrals.filter(escalated_at__isnull=True, due_at__lte=now).values_list("pk", flat=True)[
-        :BATCH
-    ]:
-        with transaction.atomic():
-            if not Referral.objects.filter(pk=referral_id, escalated_at__isnull=True, state=Referral.State.OPEN).update(
-                escalated_at=now
-            ):
-                continue
-            referral = Referral.objects.select_related("ticket", "to_team__lead", "requested_by").get(pk=referral_id)
-            lead = referral.to_team.lead
-            recipients = _referral_people(referral) + ([lead] if lead and lead.is_active else [])
-            _notify(
-                ticket=referral.ticket,
-                template="referral_overdue",
-                key=f"referral-overdue:{referral.pk}",
-                context={"referral": referral.pk},
-                recipients=recipients,
-            )
-            events.event_record(
-                ticket=referral.ticket,
-                kind=EventKind.ESCALATED,
-                actor=None,
-                data={"referral": referral.pk, "overdue": True, "team": referral.to_team.name},
-                at=now,
-            )
-            overdue += 1
-    return {"reminded": reminded, "overdue": overdue}
+    work = [
+        ("reminded", "reminded_at", _referral_remind, {"due_at__gt": now, "due_at__lte": now + window}),
+        ("overdue", "escalated_at", _referral_escalate, {"due_at__lte": now}),
+    ]
+    for count, claim, act, due in work:
+        for referral_id in open_referrals.filter(**{f"{claim}__isnull": True}, **due).values_list("pk", flat=True)[
+            :BATCH
+        ]:
+            try:
+                counts[count] += act(referral_id=referral_id, now=now)
+            except Exception as exc:
+                _record_failure(_referral_failed, referral_id=referral_id, claim=claim, exc=exc, now=now)
+    return counts
 
 
 def sla_sweep(*, now: datetime) -> dict:
@@ -335,5 +458,8 @@ def sla_sweep(*, now: datetime) -> dict:
         .values_list("pk", "next_escalation_at")[:BATCH]
     )
     for pk, expected in steps:
-        escalated += escalate_ticket(ticket_id=pk, expected=expected, now=now, cache=cache)
+        try:
+            escalated += escalate_ticket(ticket_id=pk, expected=expected, now=now, cache=cache)
+        except Exception as exc:
+            _record_failure(_escalation_failed, ticket_id=pk, expected=expected, exc=exc, now=now)
     return {"checked": checked, "escalated": escalated, **referral_sweep(now=now)}

@@ -306,7 +306,20 @@ class CallForm(forms.Form):
     ticket = forms.IntegerField(label=_("Add to ticket"), required=False)
     subject = forms.CharField(label=_("Subject (for a new ticket)"), required=False, max_length=255)
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
-    notes = forms.CharField(label=_("Call notes"), widget=forms.Textarea(attrs={"rows": 5}))
+    notes = forms.CharField(
+        label=_("Call notes"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Only agents see the call notes: they are kept as an internal note."),
+    )
+    public_message = forms.CharField(
+        label=_("Message to the customer (public)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
+        help_text=_(
+            "The customer sees this: it is shown on their request and emailed to them, signed by you. "
+            "Leave it empty to keep the call private."
+        ),
+    )
 
     def clean(self):
         data = super().clean()

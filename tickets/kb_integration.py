@@ -16,13 +16,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from helpdesk.models import User
+from helpdesk.text import detect_language
 from knowledgebase import selectors as kb_selectors
 from knowledgebase import services as kb_services
 from knowledgebase.models import Article
 
 from .models import ArticleUsage, Message, Status, Ticket
 
-ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 USAGE_REF = re.compile(r"^(\d{1,10}):(link|text)$")
 
 
@@ -102,11 +102,6 @@ def article_suggestions(*, user: User, query: str, limit: int = 8) -> list[dict]
 
 
 # --- articles from tickets --------------------------------------------------------------------
-
-
-def detect_language(text: str) -> str:
-    """fa when the text has Arabic-script letters, else en."""
-    return "fa" if ARABIC_SCRIPT.search(text or "") else "en"
 
 
 @transaction.atomic

@@ -131,6 +131,9 @@ class Ticket(models.Model):
         related_name="tickets",
     )
     cc_emails = models.JSONField(_("CC addresses"), default=list, blank=True)
+    # The Reply-To of the email that opened the ticket, when it names someone other than the
+    # requester: mail for the requester goes there (see `requester_address`).
+    reply_to_email = models.EmailField(_("replies go to"), max_length=254, blank=True, default="")
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("merged into"),
@@ -161,6 +164,10 @@ class Ticket(models.Model):
     sla_breached_at = models.DateTimeField(_("SLA breached"), null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField(_("escalation steps done"), default=0)
     next_escalation_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Why the SLA handling of this ticket last failed (empty when fine) and since when: the sweep
+    # records one SLA_ERROR event per cause and retries with backoff (tickets.sla_store.sla_problem).
+    sla_error = models.CharField(max_length=255, blank=True, default="", editable=False)
+    sla_error_since = models.DateTimeField(null=True, blank=True, editable=False)
 
     # Normalised text of subject, messages and requester for search (tickets.search keeps it current).
     search_document = models.TextField(blank=True, default="", editable=False)
@@ -210,6 +217,11 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject}"
+
+    @property
+    def requester_address(self) -> str:
+        """Where mail for the requester goes: the Reply-To they asked for, else their own address."""
+        return self.reply_to_email or self.requester.email
 
     @property
     def is_open(self) -> bool:
@@ -305,6 +317,7 @@ class EventKind(models.TextChoices):
     SLA_MET = "sla_met", _("SLA met")
     ESCALATED = "escalated", _("Escalated")
     CALL_LOGGED = "call_logged", _("Call logged")
+    SLA_ERROR = "sla_error", _("SLA could not be handled")
 
 
 class TicketEvent(models.Model):

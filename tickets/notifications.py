@@ -12,9 +12,10 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from customers.models import Contact
+from helpdesk.mail import mail_render, recipient_locale
 from helpdesk.models import User
 
 from . import webhooks
@@ -97,8 +98,8 @@ def notifications_queue_many(*, items: list[dict], now: datetime) -> int:
     return len(new_ids)
 
 
-def _contact_language(ticket: Ticket) -> str:
-    return ticket.requester.language or settings.LANGUAGE_CODE
+def _requester_locale(ticket: Ticket) -> dict[str, str]:
+    return recipient_locale(contact=ticket.requester)
 
 
 def _ack_allowed(*, ticket: Ticket, recipient: str) -> bool:
@@ -113,26 +114,40 @@ def _ack_allowed(*, ticket: Ticket, recipient: str) -> bool:
 
 
 def notify_ticket_created(*, ticket: Ticket, message: Message) -> None:
-    if not _ack_allowed(ticket=ticket, recipient=ticket.requester.email):
-        logger.info("acknowledgement for #%s to %s skipped: hourly limit reached", ticket.pk, ticket.requester.email)
+    recipient = ticket.requester_address
+    if not _ack_allowed(ticket=ticket, recipient=recipient):
+        logger.info("acknowledgement for #%s to %s skipped: hourly limit reached", ticket.pk, recipient)
         return
+    context = _requester_locale(ticket)
+    if not message.internal:  # a phone ticket opens with the agent's note: never offer it to a customer's mail
+        context["message"] = message.pk
     notification_queue(
         key=f"ack:{ticket.pk}",
-        recipient=ticket.requester.email,
+        recipient=recipient,
         template="ticket_created",
         ticket=ticket,
-        context={"language": _contact_language(ticket), "message": message.pk},
+        context=context,
     )
 
 
 def notify_agent_reply(*, ticket: Ticket, message: Message) -> None:
-    for email in [ticket.requester.email, *ticket.cc_emails]:
+    """The reply to the requester and everyone copied, each in their own language: a copied address
+    that is a known contact reads theirs, an unknown one the requester's (it is her conversation)."""
+    requester = _requester_locale(ticket)
+    cc_emails = [email.lower() for email in ticket.cc_emails or []]
+    copied = (
+        {contact.email: contact for contact in Contact.objects.select_related("user").filter(email__in=cc_emails)}
+        if cc_emails
+        else {}
+    )
+    for email in [ticket.requester_address, *ticket.cc_emails]:
+        contact = copied.get(email.lower())
         notification_queue(
             key=f"reply:{message.pk}:{email.lower()}",
             recipient=email,
             template="agent_reply",
             ticket=ticket,
-            context={"language": _contact_language(ticket), "message": message.pk},
+            context={**(recipient_locale(contact=contact) if contact else requester), "message": message.pk},
         )
 
 
@@ -140,10 +155,10 @@ def notify_solved(*, ticket: Ticket) -> None:
     stamp = int(ticket.solved_at.timestamp()) if ticket.solved_at else 0
     notification_queue(
         key=f"solved:{ticket.pk}:{stamp}",
-        recipient=ticket.requester.email,
+        recipient=ticket.requester_address,
         template="ticket_solved",
         ticket=ticket,
-        context={"language": _contact_language(ticket)},
+        context=_requester_locale(ticket),
     )
 
 
@@ -155,22 +170,25 @@ def notify_assigned(*, ticket: Ticket, assignee: User, actor: User | None) -> No
         recipient=assignee.email,
         template="ticket_assigned",
         ticket=ticket,
-        context={"language": assignee.language or settings.LANGUAGE_CODE, "actor": str(actor) if actor else ""},
+        context={**recipient_locale(user=assignee), "actor": str(actor) if actor else ""},
     )
 
 
 def notify_referral(*, referral: Referral) -> None:
+    """The receiving team's address (in the site's language), else each member in their own."""
     team = referral.to_team
-    recipients = (
-        [team.email] if team.email else list(team.members.filter(is_active=True).values_list("email", flat=True))
+    recipients: list[tuple[str, dict]] = (
+        [(team.email, recipient_locale())]
+        if team.email
+        else [(member.email, recipient_locale(user=member)) for member in team.members.filter(is_active=True)]
     )
-    for email in recipients:
+    for email, locale in recipients:
         notification_queue(
             key=f"referral:{referral.pk}:{email.lower()}",
             recipient=email,
             template="referral_created",
             ticket=referral.ticket,
-            context={"language": settings.LANGUAGE_CODE, "referral": referral.pk},
+            context={**locale, "referral": referral.pk},
         )
 
 
@@ -184,44 +202,41 @@ def notify_referral_answered(*, referral: Referral) -> None:
         recipient=agent.email,
         template="referral_answered",
         ticket=ticket,
-        context={"language": agent.language or settings.LANGUAGE_CODE, "referral": referral.pk},
+        context={**recipient_locale(user=agent), "referral": referral.pk},
     )
 
 
 def _render(row: NotificationLog) -> EmailMultiAlternatives:
+    """The mail of an outbox row, in the language and time zone stored with it for its recipient."""
     ticket = row.ticket
     context = dict(row.context)
-    language = context.get("language") or settings.LANGUAGE_CODE
-    with translation.override(language):
-        data = {
-            "ticket": ticket,
-            "site_url": settings.SITE_URL.rstrip("/"),
-            "language": language,
-            "rtl": translation.get_language_bidi(),
-            # mail to the customer ends with "reply to add to your request"; mail to staff does not
-            "customer_facing": row.template in CUSTOMER_TEMPLATES,
-        }
-        if "message" in context:
-            data["message"] = Message.objects.filter(pk=context["message"]).first()
-        if "referral" in context:
-            data["referral"] = (
-                Referral.objects.select_related("to_team", "requested_by").filter(pk=context["referral"]).first()
-            )
-        data.update({k: v for k, v in context.items() if k not in ("message", "referral")})
-        subject = render_to_string(f"emails/{row.template}.subject.txt", data)
-        text = render_to_string(f"emails/{row.template}.txt", data)
-        html = render_to_string(f"emails/{row.template}.html", data)
+    data = {
+        "ticket": ticket,
+        # mail to the customer ends with "reply to add to your request"; mail to staff does not
+        "customer_facing": row.template in CUSTOMER_TEMPLATES,
+        **{k: v for k, v in context.items() if k not in ("message", "referral", "language", "time_zone")},
+    }
+    if "message" in context:
+        data["message"] = Message.objects.filter(pk=context["message"]).first()
+    if "referral" in context:
+        data["referral"] = (
+            Referral.objects.select_related("to_team", "requested_by").filter(pk=context["referral"]).first()
+        )
+    rendered = mail_render(
+        template=row.template,
+        # rows queued before the language was stored: the site's
+        language=context.get("language") or settings.LANGUAGE_CODE,
+        time_zone=context.get("time_zone", ""),
+        context=data,
+    )
     if not row.message_id:  # a row queued before Message-IDs were stored
         row.message_id = outbound.new_message_id()
         NotificationLog.objects.filter(pk=row.pk, message_id="").update(message_id=row.message_id)
-    mail = EmailMultiAlternatives(
-        subject=outbound.subject_with_tag(subject=subject, ticket=ticket),
-        body=text,
-        to=[outbound.header_safe(row.recipient)],
+    return rendered.email(
+        to=outbound.header_safe(row.recipient),
+        subject=outbound.subject_with_tag(subject=rendered.subject, ticket=ticket),
+        headers=outbound.outbound_headers(row=row),
     )
-    mail.attach_alternative(html, "text/html")
-    mail.extra_headers.update(outbound.outbound_headers(row=row))
-    return mail
 
 
 def notification_send(*, notification_id: int, now: datetime | None = None) -> bool:

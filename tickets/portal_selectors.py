@@ -5,10 +5,9 @@ shows only the team it went to, never its note.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import jdatetime
-from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS
@@ -22,6 +21,7 @@ from helpdesk.models import Priority, User
 
 from . import selectors
 from .models import OPEN_STATUSES, Attachment, Message, Referral, SatisfactionRating, Status, Ticket, TicketLink
+from .transitions import customer_can_reopen, customer_reply_opens_follow_up
 
 HOME_OPEN_LIMIT = 50
 HOME_SOLVED_LIMIT = 10
@@ -118,19 +118,16 @@ def organization_rows(tickets) -> list[Row]:
 # --- one request ------------------------------------------------------------------------------
 
 
-def reopen_days() -> int:
-    return getattr(settings, "HELPDESK_REOPEN_DAYS", 14)
+# What the page offers; tickets.services enforces the same rules (tickets.transitions) on every channel.
 
 
 def can_reopen(ticket: Ticket, *, now: datetime) -> bool:
-    """A solved request reopens (by a button or a reply) for HELPDESK_REOPEN_DAYS days."""
-    if ticket.status != Status.SOLVED:
-        return False
-    return ticket.solved_at is None or now - ticket.solved_at <= timedelta(days=reopen_days())
+    return customer_can_reopen(ticket, now=now)
 
 
 def can_reply(ticket: Ticket, *, now: datetime) -> bool:
-    return ticket.status in OPEN_STATUSES or can_reopen(ticket, now=now)
+    """The reply form (it reopens a recently solved request); otherwise the follow-up form is shown."""
+    return ticket.status in OPEN_STATUSES or customer_can_reopen(ticket, now=now)
 
 
 def can_solve(ticket: Ticket) -> bool:
@@ -138,8 +135,7 @@ def can_solve(ticket: Ticket) -> bool:
 
 
 def can_follow_up(ticket: Ticket, *, now: datetime) -> bool:
-    """Too late to reopen, or closed: the customer opens a new request linked to this one."""
-    return ticket.status == Status.CLOSED or (ticket.status == Status.SOLVED and not can_reopen(ticket, now=now))
+    return customer_reply_opens_follow_up(ticket, now=now)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from customers import selectors as customer_selectors
 from helpdesk.exceptions import DomainError
 from helpdesk.ratelimit import ratelimit
 
-from . import deflection, portal_selectors, ratings, selectors, services
+from . import deflection, portal_selectors, ratings, selectors, services, transitions
 from .models import Channel, SatisfactionRating, Status
 from .portal_forms import FollowUpForm, NewRequestForm, RatingForm, ReplyForm, incoming_files
 
@@ -170,7 +170,7 @@ def _ticket_page(request: HttpRequest, ticket, *, forms: dict | None = None, sta
         "can_reopen": portal_selectors.can_reopen(ticket, now=now),
         "can_follow_up": portal_selectors.can_follow_up(ticket, now=now),
         "can_rate": rating_open,
-        "reopen_days": portal_selectors.reopen_days(),
+        "reopen_days": transitions.reopen_days(),
         "reply_form": ReplyForm(),
         "follow_up_form": FollowUpForm(),
         "rating_form": RatingForm(initial=initial_rating),
@@ -185,18 +185,15 @@ def ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
     return _ticket_page(request, found)
 
 
-@customer_page
-@require_POST
-def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
+def _customer_reply(request: HttpRequest, ticket_id: int, *, form_class, form_key: str) -> HttpResponse:
+    """The reply form and the "open a new linked request" form both post a customer's reply; the
+    service decides whether it is a reply, a reopening or a linked follow-up."""
     contact = _require_contact(request)
     found = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id)
-    if not portal_selectors.can_reply(found, now=timezone.now()):
-        messages.error(request, _("This request can no longer be reopened. Please open a new linked request."))
-        return redirect("portal:ticket", found.pk)
-    form = ReplyForm(request.POST, request.FILES)
+    form = form_class(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.ticket_reply(
+            outcome = services.ticket_customer_reply(
                 ticket=found,
                 actor=request.user,
                 contact=contact,
@@ -204,24 +201,38 @@ def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
                 channel=Channel.PORTAL,
                 attachments=incoming_files(form.cleaned_data["attachments"]),
             )
-        except services.TicketClosed:
-            messages.error(request, _("This request is closed. Please open a new linked request."))
-            return redirect("portal:ticket", found.pk)
         except ValidationError as exc:
             _add_errors(form, exc)
         except DomainError as exc:
             form.add_error("attachments", str(exc.detail))
         else:
-            messages.success(request, _("Your reply was added."))
-            return redirect("portal:ticket", found.pk)
-    return _ticket_page(request, found, forms={"reply_form": form}, status=400)
+            if outcome.follow_up:
+                done = _("We opened request #%(number)s, linked to #%(old)s.") % {
+                    "number": outcome.ticket.pk,
+                    "old": found.pk,
+                }
+            else:
+                done = _("Your reply was added.")
+            messages.success(request, done)
+            return redirect("portal:ticket", outcome.ticket.pk)
+    return _ticket_page(request, found, forms={form_key: form}, status=400)
 
 
-def _change_status(request: HttpRequest, ticket_id: int, *, status: str, allowed, done: str) -> HttpResponse:
+@customer_page
+@require_POST
+def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    return _customer_reply(request, ticket_id, form_class=ReplyForm, form_key="reply_form")
+
+
+@customer_page
+@require_POST
+def follow_up(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    return _customer_reply(request, ticket_id, form_class=FollowUpForm, form_key="follow_up_form")
+
+
+def _change_status(request: HttpRequest, ticket_id: int, *, status: str, done: str) -> HttpResponse:
+    """Solve or reopen: the service checks the transition table and the reopen window."""
     found = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id)
-    if not allowed(found):
-        messages.error(request, _("That is not possible for this request any more."))
-        return redirect("portal:ticket", found.pk)
     try:
         services.ticket_change_status(ticket=found, actor=request.user, status=status)
     except DomainError as exc:
@@ -234,57 +245,15 @@ def _change_status(request: HttpRequest, ticket_id: int, *, status: str, allowed
 @customer_page
 @require_POST
 def solve(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    return _change_status(
-        request,
-        ticket_id,
-        status=Status.SOLVED,
-        allowed=portal_selectors.can_solve,
-        done=_("Marked as solved. Glad it is sorted!"),
-    )
+    return _change_status(request, ticket_id, status=Status.SOLVED, done=_("Marked as solved. Glad it is sorted!"))
 
 
 @customer_page
 @require_POST
 def reopen(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    now = timezone.now()
     return _change_status(
-        request,
-        ticket_id,
-        status=Status.OPEN,
-        allowed=lambda t: portal_selectors.can_reopen(t, now=now),
-        done=_("Reopened. Tell us what is still wrong in a reply."),
+        request, ticket_id, status=Status.OPEN, done=_("Reopened. Tell us what is still wrong in a reply.")
     )
-
-
-@customer_page
-@require_POST
-def follow_up(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    contact = _require_contact(request)
-    found = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id)
-    if not portal_selectors.can_follow_up(found, now=timezone.now()):
-        return redirect("portal:ticket", found.pk)
-    form = FollowUpForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            new_ticket = services.ticket_follow_up(
-                closed=found,
-                actor=request.user,
-                contact=contact,
-                body=form.cleaned_data["body"],
-                channel=Channel.PORTAL,
-                attachments=incoming_files(form.cleaned_data["attachments"]),
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        except DomainError as exc:
-            form.add_error("attachments", str(exc.detail))
-        else:
-            messages.success(
-                request,
-                _("We opened request #%(number)s, linked to #%(old)s.") % {"number": new_ticket.pk, "old": found.pk},
-            )
-            return redirect("portal:ticket", new_ticket.pk)
-    return _ticket_page(request, found, forms={"follow_up_form": form}, status=400)
 
 
 @customer_page

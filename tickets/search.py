@@ -1,69 +1,156 @@
-"""Ticket search: a normalised document per ticket; full text on PostgreSQL, LIKE on SQLite.
+"""Ticket search: one list of words per ticket, matched the same way on PostgreSQL and SQLite.
 
-The same folding (helpdesk.text.normalize_text) runs on the stored text and on the query, so a
-Persian query finds what was typed on an Arabic keyboard, and the reverse.
+The words come from helpdesk.text.search_tokens, on the stored side and on the query side alike:
+case, Persian/Arabic letter variants, digits and diacritics folded, and every word cut into its letter
+and digit parts ("2026-114" → 2026 114, "customer@example.com" → customer example com). A query word
+matches as the phrase of its parts, its last part as a prefix: "2026-114" finds "Invoice 2026-114" and
+"INV/2026/114", "customer@exa" finds the requester customer@example.com.
+
+`search_document` keeps the words as text, one space before each; SQLite searches it with LIKE
+(a phrase is a substring there). PostgreSQL searches `search_vector`, the same words at the same
+positions, built here rather than by to_tsvector: PostgreSQL's own parser keeps "2026-114" as
+2026 and -114 and an email as one word, so a query cut differently would miss them.
 """
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db import connection
-from django.db.models import Q, QuerySet, Value
+import re
 
-from helpdesk.text import normalize_text, search_terms
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.search import SearchQueryField, SearchVectorField
+from django.db import connection
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
+from django.db.models.functions import Cast, Lower
+
+from customers.models import Contact
+from customers.selectors import contacts_matching
+from helpdesk.text import SearchChunk, normalize_text, phone_search_key, search_chunks, search_tokens
 
 from .models import Ticket
 
 MAX_DOCUMENT_CHARS = 100_000
+MAX_POSITION = 16383  # PostgreSQL's largest word position; later words share it (no phrase match there)
+MAX_POSITIONS_PER_WORD = 256  # PostgreSQL keeps no more positions per word
+_TICKET_NUMBER = re.compile(r"#?([0-9]{1,18})")
 
 
-def ticket_document(*, subject: str, requester_name: str, requester_email: str, messages: list[str]) -> tuple[str, str]:
-    """(weighted head, body): the subject and requester weigh more than the conversation."""
-    head = normalize_text(f"{subject} {requester_name} {requester_email}")
-    body = normalize_text(" ".join(messages))[:MAX_DOCUMENT_CHARS]
-    return head, body
+def ticket_document(*, subject: str, requester_name: str, requester_email: str, messages: list[str]) -> str:
+    """The words of the subject, the requester and the public messages, each after one space."""
+    tokens = search_tokens(f"{subject} {requester_name} {requester_email}")
+    for text in messages:
+        tokens += search_tokens(text)
+    return _document("", tokens)
+
+
+def _document(start: str, tokens: list[str]) -> str:
+    document = start + "".join(" " + token for token in tokens)
+    if len(document) > MAX_DOCUMENT_CHARS:
+        document = document[: document.rfind(" ", 0, MAX_DOCUMENT_CHARS + 1)]  # never half a word
+    return document
+
+
+def tsvector_literal(document: str) -> str:
+    """The document as a tsvector: every word at its position, exactly as search_tokens cut it."""
+    positions: dict[str, list[int]] = {}
+    for position, word in enumerate(document.split(), start=1):
+        seen = positions.setdefault(word, [])
+        if len(seen) < MAX_POSITIONS_PER_WORD and (not seen or seen[-1] < MAX_POSITION):
+            seen.append(min(position, MAX_POSITION))
+    return " ".join(f"{_lexeme(word)}:{','.join(map(str, at))}" for word, at in positions.items())
 
 
 def ticket_index(*, ticket: Ticket, extra_text: str = "") -> None:
     """Refresh a ticket's search fields; `extra_text` is appended (a new message) without rereading all."""
     if extra_text and ticket.search_document:
-        body = (ticket.search_document + " " + normalize_text(extra_text))[:MAX_DOCUMENT_CHARS]
-        head = normalize_text(f"{ticket.subject} {ticket.requester.full_name} {ticket.requester.email}")
+        document = _document(ticket.search_document, search_tokens(extra_text))
     else:
         texts = list(ticket.messages.filter(internal=False).values_list("body_text", flat=True)) if ticket.pk else []
         if extra_text:
             texts.append(extra_text)
-        head, body = ticket_document(
+        document = ticket_document(
             subject=ticket.subject,
             requester_name=ticket.requester.full_name,
             requester_email=ticket.requester.email,
             messages=texts,
         )
-        body = f"{head} {body}".strip()
-    ticket.search_document = body
-    updates: dict = {"search_document": body}
+    ticket.search_document = document
+    updates: dict = {"search_document": document}
     if connection.vendor == "postgresql":
-        updates["search_vector"] = SearchVector(Value(head), weight="A", config="simple") + SearchVector(
-            Value(body), weight="B", config="simple"
-        )
+        updates["search_vector"] = Cast(Value(tsvector_literal(document)), SearchVectorField())
     Ticket.objects.filter(pk=ticket.pk).update(**updates)
 
 
 def ticket_search(queryset: QuerySet[Ticket], query: str) -> QuerySet[Ticket]:
-    """Tickets matching every word of the query (its number too: "#123" or "123")."""
-    terms = search_terms(query)
-    if not terms:
+    """Tickets matching every word of the query, or its number ("#123", "123"), or a requester by
+    email ("customer@exa…") or phone ("0912 123 4567" finds +98 912 123 4567, in any digits)."""
+    chunks = search_chunks(query)
+    if not chunks:
         return queryset
-    number = query.strip().lstrip("#")
-    by_number = Q(pk=int(number)) if number.isdigit() and len(number) < 12 else Q(pk__in=[])
+    phone = phone_search_key(query)
+    condition = _text_match(chunks, phone)
+    word = normalize_text(query)
+    number = _TICKET_NUMBER.fullmatch(word)
+    if number:
+        condition |= Q(pk=int(number.group(1)))
+    if "@" in word and " " not in word:
+        # The requester's current address, through the unique index on lower(email) (the indexed words
+        # hold the address the ticket had when last indexed, and find the start of it: "customer@exa").
+        condition |= _requester_in(Contact.objects.alias(address=Lower("email")).filter(address=word))
+    if phone:
+        condition |= _requester_in(contacts_matching(Contact.objects.all(), q=query))
+    return queryset.filter(condition)
+
+
+def _text_match(chunks: list[SearchChunk], phone: str) -> Q:
+    """Every chunk as the phrase of its parts (the last one a prefix), or the phone key as a prefix."""
     if connection.vendor == "postgresql":
-        # Prefix match on every word: 'invoic' finds 'invoice'. Terms are passed as data, never SQL.
-        raw = " & ".join(f"{_tsquery_escape(t)}:*" for t in terms)
-        return queryset.filter(Q(search_vector=SearchQuery(raw, search_type="raw", config="simple")) | by_number)
+        raw = " & ".join("(" + " | ".join(_tsquery_phrase(p) for p in _spellings(c)) + ")" for c in chunks)
+        if phone:
+            raw = f"({raw}) | {_lexeme(phone)}:*"
+        # Cast, not to_tsquery: the lexemes are already cut and must not go through the parser again.
+        return Q(_Matches(F("search_vector"), Cast(Value(raw), SearchQueryField())))
     condition = Q()
-    for term in terms:
-        condition &= Q(search_document__contains=term)
-    return queryset.filter(condition | by_number)
+    for chunk in chunks:
+        either = Q()
+        for parts in _spellings(chunk):
+            either |= Q(search_document__contains=" " + " ".join(parts))
+        condition &= either
+    if phone:
+        condition |= Q(search_document__contains=" " + phone)
+    return condition
 
 
-def _tsquery_escape(term: str) -> str:
-    """A word as a quoted tsquery lexeme ('' doubles a quote), so no operator can be injected."""
-    return "'" + term.replace("'", "''").replace("\\", "") + "'"
+def _spellings(chunk: SearchChunk) -> list[tuple[str, ...]]:
+    return [chunk.parts, chunk.joined] if chunk.joined else [chunk.parts]
+
+
+def _tsquery_phrase(parts: tuple[str, ...]) -> str:
+    return " <-> ".join([_lexeme(p) for p in parts[:-1]] + [_lexeme(parts[-1]) + ":*"])
+
+
+def _lexeme(word: str) -> str:
+    """A word quoted for tsvector/tsquery input, so no operator can be injected."""
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _requester_in(contacts: QuerySet[Contact]) -> Q:
+    ids = contacts.order_by().values("pk")
+    if connection.vendor == "postgresql":
+        # `= ANY(ARRAY(subquery))` runs the subquery once (an InitPlan), so PostgreSQL can OR it with the
+        # GIN match as a BitmapOr of index scans; `IN (subquery)` would filter every ticket row instead.
+        return Q(_EqualsAny(F("requester_id"), ArraySubquery(ids)))
+    return Q(requester_id__in=ids)
+
+
+class _EqualsAny(Func):
+    """`value = ANY(array)` as a boolean expression."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+
+class _Matches(Func):
+    """`vector @@ query` as a boolean expression."""
+
+    arg_joiner = " @@ "
+    template = "%(expressions)s"
+    output_field = BooleanField()

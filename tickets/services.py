@@ -1,17 +1,21 @@
 """Every write to tickets. The API, pages, email channel, tasks and admin all call these."""
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from customers import selectors as customer_selectors
 from customers.models import Contact, Product
-from helpdesk.exceptions import DomainError, InvalidTransition
+from helpdesk import dates
+from helpdesk.exceptions import Conflict, DomainError, InvalidTransition
 from helpdesk.models import Priority, Team, User
 
 from . import events, notifications
@@ -30,7 +34,7 @@ from .models import (
 )
 from .search import ticket_index
 from .sla_store import sla_refresh
-from .transitions import can_transition
+from .transitions import can_transition, customer_can_reopen, customer_reply_opens_follow_up, reopen_days
 
 
 def _default_team() -> Team | None:
@@ -76,14 +80,29 @@ def ticket_create(
     tags: Sequence[str] = (),
     attachments: Sequence[IncomingFile] = (),
     cc_emails: Sequence[str] = (),
+    reply_to_email: str = "",
     email_message_id: str = "",
+    internal: bool = False,
     now: datetime | None = None,
 ) -> Ticket:
     """Open a ticket with its first message; picks contract and SLA policy, records the event.
 
+    `internal=True` (agents only, a logged phone call): the first message is the agent's internal
+    note, so the customer sees no message until an agent writes one. ``reply_to_email`` (an email's
+    Reply-To) is where mail for the requester goes when it is not the requester's own address.
     Enqueues the acknowledgement to the requester after commit.
     """
     now = now or timezone.now()
+    if internal:
+        _require_agent(actor)
+    reply_to_email = (reply_to_email or "").strip()
+    if reply_to_email.lower() == requester.email.lower():
+        reply_to_email = ""
+    if reply_to_email:
+        try:
+            validate_email(reply_to_email)
+        except ValidationError as exc:
+            raise ValidationError({"reply_to_email": exc.messages}) from exc
     subject = (subject or "").strip()
     if not subject:
         raise ValidationError({"subject": [_("A subject is required.")]})
@@ -110,6 +129,7 @@ def ticket_create(
         contract=contract,
         sla_policy=policy,
         cc_emails=list(cc_emails),
+        reply_to_email=reply_to_email[:254],
         created_at=now,
         updated_at=now,
         last_customer_activity_at=now,
@@ -117,11 +137,13 @@ def ticket_create(
     if tags:
         ticket.tags.set(_tags(tags))
     html, text = render_body(text=body, html_body=body_html)
-    by_agent_for_customer = actor is not None and actor.is_agent
+    by_agent = actor is not None and actor.is_agent
     message = Message.objects.create(
         ticket=ticket,
-        author_contact=requester,
-        author_user=actor if by_agent_for_customer else requester.user,
+        # An agent's description of the customer's request is filed under the customer; a note is the agent's.
+        author_contact=None if internal else requester,
+        author_user=actor if by_agent else requester.user,
+        internal=internal,
         body_html=html,
         body_text=text,
         channel=channel,
@@ -131,7 +153,7 @@ def ticket_create(
     for incoming in attachments:
         attachment_store(ticket=ticket, message=message, incoming=incoming)
     events.event_created(ticket=ticket, actor=actor)
-    ticket_index(ticket=ticket, extra_text=text)
+    ticket_index(ticket=ticket, extra_text="" if internal else text)  # customers search their tickets too
     sla_refresh(ticket=ticket, now=now)
     notifications.notify_ticket_created(ticket=ticket, message=message)
     return ticket
@@ -231,7 +253,8 @@ def _transition(*, ticket: Ticket, actor: User | None, status: str, now: datetim
 def ticket_change_status(*, ticket: Ticket, actor: User | None, status: str, now: datetime | None = None) -> Ticket:
     """The only way a status changes: checked against tickets.transitions, evented, SLA recomputed.
 
-    Customers may only mark solved or reopen. An illegal move raises InvalidTransition (409).
+    Customers may only mark solved or reopen, and reopen only within HELPDESK_REOPEN_DAYS
+    (ReopenWindowPassed, a 409, after it). An illegal move raises InvalidTransition (409).
     """
     now = now or timezone.now()
     if status not in Status.values:
@@ -240,6 +263,13 @@ def ticket_change_status(*, ticket: Ticket, actor: User | None, status: str, now
     if ticket.status == status:
         return ticket
     by_customer = actor is not None and not actor.is_agent
+    if (
+        by_customer
+        and status == Status.OPEN
+        and ticket.status == Status.SOLVED
+        and not customer_can_reopen(ticket, now=now)
+    ):
+        raise ReopenWindowPassed.for_window()
     _transition(ticket=ticket, actor=actor, status=status, now=now, by_customer=by_customer)
     ticket.updated_at = now
     if by_customer:
@@ -271,8 +301,10 @@ def ticket_reply(
 ) -> Message:
     """Add a public reply or an internal note, by an agent (`actor`) or a customer (`contact`).
 
-    A customer's reply reopens a pending or solved ticket; on a closed ticket it raises
-    TicketClosed so the caller can open a follow-up. An agent may set the status with the reply.
+    A customer's reply reopens a pending ticket, or a solved one within HELPDESK_REOPEN_DAYS; past
+    that it raises ReopenWindowPassed, and on a closed ticket TicketClosed: customer replies go
+    through `ticket_customer_reply`, which opens the follow-up instead. An agent may set the status
+    with the reply.
     """
     now = now or timezone.now()
     ticket = _lock(ticket)
@@ -286,6 +318,8 @@ def ticket_reply(
         raise ValidationError({"body": [_("The message is empty.")]})
     if ticket.status == Status.CLOSED and not internal:
         raise TicketClosed(_("This ticket is closed; a follow-up ticket is needed."))
+    if not from_agent and not internal and customer_reply_opens_follow_up(ticket, now=now):
+        raise ReopenWindowPassed.for_window()
     if contact is None and not from_agent and not review_note:
         contact = getattr(actor, "contact", None) if actor is not None else None
         if contact is None:
@@ -344,36 +378,124 @@ class TicketClosed(DomainError):
     status = 409
 
 
+class ReopenWindowPassed(Conflict):
+    """A customer tried to reopen a ticket solved longer ago than HELPDESK_REOPEN_DAYS."""
+
+    code = "reopen_window_passed"
+
+    @classmethod
+    def for_window(cls) -> "ReopenWindowPassed":
+        days = reopen_days()
+        shown = dates.persian_digits(str(days)) if translation.get_language() == "fa" else str(days)
+        return cls(
+            ngettext(
+                "This request was solved more than %(days)s day ago and can no longer be reopened. "
+                "Reply to it instead: your reply opens a follow-up request linked to it.",
+                "This request was solved more than %(days)s days ago and can no longer be reopened. "
+                "Reply to it instead: your reply opens a follow-up request linked to it.",
+                days,
+            )
+            % {"days": shown}
+        )
+
+
+@dataclass(frozen=True)
+class CustomerReply:
+    """Where a customer's reply went: `message` on `ticket`, which is a new follow-up when `follow_up`."""
+
+    message: Message
+    ticket: Ticket
+    reopened: bool = False
+    follow_up: bool = False
+
+
 @transaction.atomic
-def ticket_follow_up(
+def ticket_customer_reply(
     *,
-    closed: Ticket,
+    ticket: Ticket,
     actor: User | None,
     contact: Contact,
     body: str = "",
     body_html: str = "",
     channel: str = Channel.PORTAL,
     attachments: Sequence[IncomingFile] = (),
+    reply_to_email: str = "",
     email_message_id: str = "",
+    email_in_reply_to: str = "",
+    email_references: str = "",
     now: datetime | None = None,
+) -> CustomerReply:
+    """A customer's reply on any channel (portal, API, email): the one place that decides its fate.
+
+    On a ticket in progress it is a reply; on one solved within HELPDESK_REOPEN_DAYS it reopens it;
+    on a closed ticket or one solved longer ago it opens a new ticket linked as its follow-up.
+    `reply_to_email` (an email's Reply-To) counts only for a follow-up: a later mail never redirects
+    an existing conversation.
+    """
+    now = now or timezone.now()
+    ticket = _lock(ticket)
+    if customer_reply_opens_follow_up(ticket, now=now):
+        follow_up = _follow_up_create(
+            original=ticket,
+            actor=actor,
+            contact=contact,
+            body=body,
+            body_html=body_html,
+            channel=channel,
+            attachments=attachments,
+            reply_to_email=reply_to_email,
+            email_message_id=email_message_id,
+            now=now,
+        )
+        return CustomerReply(message=follow_up.messages.order_by("id").first(), ticket=follow_up, follow_up=True)
+    was_solved = ticket.status == Status.SOLVED
+    message = ticket_reply(
+        ticket=ticket,
+        actor=actor,
+        contact=contact,
+        body=body,
+        body_html=body_html,
+        channel=channel,
+        attachments=attachments,
+        email_message_id=email_message_id,
+        email_in_reply_to=email_in_reply_to,
+        email_references=email_references,
+        now=now,
+    )
+    return CustomerReply(message=message, ticket=message.ticket, reopened=was_solved)
+
+
+def _follow_up_create(
+    *,
+    original: Ticket,
+    actor: User | None,
+    contact: Contact,
+    body: str,
+    body_html: str,
+    channel: str,
+    attachments: Sequence[IncomingFile],
+    reply_to_email: str,
+    email_message_id: str,
+    now: datetime,
 ) -> Ticket:
-    """A new ticket for a reply to a closed one, linked to it as its follow-up."""
+    """A new ticket for the customer's reply, with the original's subject, team and product, linked to it."""
     follow_up = ticket_create(
         actor=actor,
         requester=contact,
-        subject=closed.subject,
+        subject=original.subject,
         body=body,
         body_html=body_html,
-        priority=closed.priority,
-        type=closed.type,
+        priority=original.priority,
+        type=original.type,
         channel=channel,
-        team=closed.team,
-        product=closed.product,
+        team=original.team,
+        product=original.product,
         attachments=attachments,
+        reply_to_email=reply_to_email,
         email_message_id=email_message_id,
         now=now,
     )
-    ticket_link(ticket=follow_up, other=closed, kind=TicketLink.Kind.FOLLOW_UP, actor=actor)
+    ticket_link(ticket=follow_up, other=original, kind=TicketLink.Kind.FOLLOW_UP, actor=actor)
     return follow_up
 
 

@@ -2,7 +2,9 @@
 
 Callers build a `Calendar` from a BusinessCalendar's rows, pass an explicit `now`, and store the UTC
 datetimes they get back in indexed ticket columns. Every datetime in and out is timezone-aware (naive
-ones raise ValueError, a naive datetime here is an SLA bug); results are in UTC.
+ones raise ValueError, a naive datetime here is an SLA bug); results are in UTC. A calendar that
+cannot answer (invalid settings, no working hours, none left within SEARCH_HORIZON) raises CalendarError,
+so callers can store "no due time" and say why instead of failing.
 
 How time is counted:
 - Working periods are wall-clock times in the calendar's zone. A local time maps to the first instant
@@ -50,6 +52,14 @@ _STATE_SEVERITY: dict[SlaState, int] = {"met": 0, "ok": 1, "warning": 2, "breach
 
 
 # --- Calendar ---------------------------------------------------------------------------------
+
+
+class CalendarError(ValueError):
+    """The calendar cannot answer: invalid settings, or no business time where a due time must fall."""
+
+
+class NoWorkingTime(CalendarError):
+    """The calendar never lets the clock run (no weekly hours, or none within the search horizon)."""
 
 
 def _since_midnight(value: time) -> timedelta:
@@ -122,7 +132,7 @@ def _jalali_month_day(day: date) -> tuple[int, int]:
 class Calendar:
     """When an SLA clock runs: weekly wall-clock periods and holidays in one time zone, or 24/7.
 
-    Raises ValueError on invalid settings (see `calendar_problems`).
+    Raises CalendarError on invalid settings (see `calendar_problems`).
     """
 
     time_zone: str = "UTC"
@@ -142,7 +152,7 @@ class Calendar:
         if any(isinstance(day, datetime) or not isinstance(day, date) for day in self.holidays):
             problems.append("Holidays must be dates, not datetimes.")
         if problems:
-            raise ValueError(" ".join(problems))
+            raise CalendarError(" ".join(problems))
         weekly = {day: tuple(sorted(periods, key=lambda p: p[0])) for day, periods in self.weekly.items()}
         object.__setattr__(self, "weekly", MappingProxyType({day: p for day, p in weekly.items() if p}))
         object.__setattr__(self, "holidays", frozenset(self.holidays))
@@ -254,7 +264,7 @@ def _running_intervals(
                 return  # paused for good: the clock never runs again
             a = pause_end
     if end is None:
-        raise ValueError(
+        raise NoWorkingTime(
             f"The calendar has no business time left within {SEARCH_HORIZON.days} days of {start.isoformat()}."
         )
 
@@ -267,13 +277,14 @@ def add_business_minutes(
 ) -> datetime | None:
     """When `minutes` of business time will have run after `start`; the basis of every due time.
 
-    None when an open-ended pause stops the clock first; ValueError when the calendar never opens.
+    None when an open-ended pause stops the clock first; NoWorkingTime (a ValueError) when the
+    calendar never opens.
     """
     start = _utc(start, "start")
     if not math.isfinite(minutes) or minutes < 0:
         raise ValueError(f"minutes must be a finite number >= 0, got {minutes!r}.")
     if not calendar.has_working_time:
-        raise ValueError("The calendar has no working hours, so no due time can be computed.")
+        raise NoWorkingTime("The calendar has no working hours, so no due time can be computed.")
     remaining = timedelta(minutes=minutes)
     for a, b in _running_intervals(calendar, start, None, _normalize_pauses(paused)):
         if b - a >= remaining:
@@ -347,12 +358,17 @@ def warning_moment(
 def sla_state(
     *, now: datetime, due_at: datetime | None, warning_at: datetime | None, met_at: datetime | None
 ) -> SlaState:
-    """Classify one target; met at or before due is "met", met late stays "breached" for good."""
+    """Classify one target; met before due is "met", met at or after due stays "breached" for good.
+
+    Every moment takes effect at its instant: from `warning_at` on the target is in warning, from
+    `due_at` on it is breached (due at 17:00 means late at 17:00). The sweep's next check
+    (tickets.sla_store.next_check_at) keeps only moments after `now`, which is the same rule.
+    """
     now = _utc(now, "now")
     due_at = None if due_at is None else _utc(due_at, "due_at")
     if met_at is not None:
-        return "met" if due_at is None or _utc(met_at, "met_at") <= due_at else "breached"
-    if due_at is not None and now > due_at:
+        return "met" if due_at is None or _utc(met_at, "met_at") < due_at else "breached"
+    if due_at is not None and now >= due_at:
         return "breached"
     if warning_at is not None and now >= _utc(warning_at, "warning_at"):
         return "warning"

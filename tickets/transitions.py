@@ -1,6 +1,13 @@
-"""The ticket status table: which status may follow which. `ticket_change_status` enforces it."""
+"""The ticket status table: which status may follow which, and how long a customer may reopen.
 
-from .models import Status
+`ticket_change_status` and the reply services enforce it; pages only ask it what to offer.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+
+from .models import Status, Ticket
 
 ALLOWED: dict[str, frozenset[str]] = {
     Status.NEW: frozenset({Status.OPEN, Status.PENDING, Status.ON_HOLD, Status.SOLVED}),
@@ -25,3 +32,22 @@ CUSTOMER_ALLOWED: dict[str, frozenset[str]] = {
 def can_transition(old: str, new: str, *, by_customer: bool = False) -> bool:
     table = CUSTOMER_ALLOWED if by_customer else ALLOWED
     return new in table.get(old, frozenset())
+
+
+def reopen_days() -> int:
+    return settings.HELPDESK_REOPEN_DAYS
+
+
+def customer_can_reopen(ticket: Ticket, *, now: datetime) -> bool:
+    """A customer reopens a solved ticket (by status or by a reply) for HELPDESK_REOPEN_DAYS days."""
+    if ticket.status != Status.SOLVED:
+        return False
+    return ticket.solved_at is None or now - ticket.solved_at <= timedelta(days=reopen_days())
+
+
+def customer_reply_opens_follow_up(ticket: Ticket, *, now: datetime) -> bool:
+    """Closed (final), or solved longer ago than the reopen window: a customer's reply opens a new
+    ticket linked to this one as its follow-up instead of reopening it."""
+    return ticket.status == Status.CLOSED or (
+        ticket.status == Status.SOLVED and not customer_can_reopen(ticket, now=now)
+    )

@@ -554,6 +554,7 @@ def call_new(request: HttpRequest) -> HttpResponse:
                 direction=data["direction"],
                 duration_minutes=data["duration"],
                 notes=data["notes"],
+                public_message=data["public_message"],
                 subject=data["subject"],
                 priority=data["priority"],
             )

@@ -334,6 +334,25 @@ class EventView:
     css: str = ""
 
 
+def sla_error_text(data: dict) -> str:
+    """What an SLA_ERROR event says: which part of the SLA handling failed, and why."""
+    what = {
+        "check": _("SLA due times could not be computed"),
+        "escalation": _("An escalation step could not run and will be retried"),
+        "referral": _("A referral reminder or overdue notice could not be sent"),
+        "referral_due": _("A referral's due time is counted in clock minutes"),
+    }.get(data.get("part", ""), _("SLA handling failed"))
+    calendar = data.get("calendar", "")
+    why = {
+        "no_working_time": _("the business calendar “%(calendar)s” has no working time"),
+        "invalid_settings": _("the SLA settings are invalid (%(detail)s)"),
+    }.get(data.get("cause", ""), _("an unexpected error; see the server log"))
+    return _("%(what)s: %(why)s.") % {
+        "what": what,
+        "why": why % {"calendar": calendar, "detail": data.get("detail", "")},
+    }
+
+
 def event_view(event: TicketEvent) -> EventView:
     actor = event.actor.get_full_name() if event.actor else _("System")
     kind, data = event.kind, event.data or {}
@@ -369,6 +388,8 @@ def event_view(event: TicketEvent) -> EventView:
             _("logged an %(direction)s call of %(minutes)s min") % {"direction": direction, "minutes": minutes},
             css="event-call",
         )
+    if kind == EventKind.SLA_ERROR:
+        return EventView(event, actor, sla_error_text(data), css="event-sla")
     css = "event-sla" if kind in (EventKind.SLA_WARNING, EventKind.SLA_BREACHED, EventKind.ESCALATED) else ""
     return EventView(event, actor, str(EventKind(kind).label) if kind in EventKind.values else kind, css=css)
 

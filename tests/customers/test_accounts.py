@@ -253,3 +253,49 @@ def test_password_reset_does_not_reveal_unknown_addresses(client, mailoutbox):
 def test_password_reset_is_rate_limited(client, customer, mailoutbox):
     codes = [client.post("/account/password-reset/", {"email": "carla@acme.test"}).status_code for _ in range(11)]
     assert codes[:10] == [302] * 10 and codes[10] == 429
+
+
+# --- the reader's language ----------------------------------------------------------------------
+
+
+def _assert_persian_mail(mail) -> None:
+    html = mail.alternatives[0][0]
+    assert '<html lang="fa" dir="rtl">' in html and '<div dir="rtl" style="' in html and "text-align:right" in html
+    assert mail.extra_headers["Content-Language"] == "fa" and mail.body.startswith("\u200f")
+
+
+def test_a_password_reset_mail_is_in_the_language_the_person_chose_not_the_browsers(customer, mailoutbox):
+    customer.language = "fa"
+    customer.save()
+    Client(HTTP_ACCEPT_LANGUAGE="en").post("/account/password-reset/", {"email": "carla@acme.test"})
+    [mail] = mailoutbox
+    assert mail.subject == "گذرواژهٔ تازه انتخاب کنید"
+    _assert_persian_mail(mail)
+
+
+def test_a_password_reset_mail_follows_the_contacts_language_when_the_login_has_none(customer, mailoutbox):
+    Contact.objects.filter(user=customer).update(language="fa")
+    Client(HTTP_ACCEPT_LANGUAGE="en").post("/account/password-reset/", {"email": "carla@acme.test"})
+    _assert_persian_mail(mailoutbox[0])
+
+
+def test_an_invitation_to_a_persian_contact_is_persian_and_right_to_left(agent, phone_contact, mailoutbox):
+    agent.language = "en"
+    agent.save()
+    phone_contact.language = "fa"
+    phone_contact.save()
+    accounts.contact_invite(contact=phone_contact, invited_by=agent)
+    [mail] = mailoutbox
+    assert mail.subject == "دعوت شما به درگاه پشتیبانی ما"
+    _assert_persian_mail(mail)
+
+
+def test_signing_up_in_persian_gives_the_login_and_its_contact_persian(acme_signup, organization, mailoutbox):
+    earlier = factories.ContactFactory(email="nina@acme.test", organization=organization)
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "fa", "next": "/account/signup/"})
+    _signup(client, "nina@acme.test")
+    _assert_persian_mail(mailoutbox[0])
+    client.post(_link(mailoutbox[0], "/account/verify/"), {"password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD})
+    earlier.refresh_from_db()
+    assert earlier.user.language == "fa" and earlier.language == "fa"

@@ -72,7 +72,9 @@ def test_admin_rejects_a_period_ending_before_it_starts(admin_user, admin_client
 
 
 def test_admin_rejects_a_bad_jalali_holiday(admin_user, admin_client):
-    data = calendar_post([], [{"name": "Mehr 31", "recurrence": "jalali", "month": "7", "day": "31"}])
+    data = calendar_post(
+        [(0, "09:00", "17:00")], [{"name": "Mehr 31", "recurrence": "jalali", "month": "7", "day": "31"}]
+    )
     response = admin_client.post("/admin/customers/businesscalendar/add/", data)
     assert response.status_code == 200
     assert "Month 7 has no day 31." in response.content.decode()
@@ -146,3 +148,163 @@ def test_admin_refuses_a_domain_claimed_by_another_organization(admin_user, admi
     assert response.status_code == 200
     assert "already belongs to Acme" in response.content.decode()
     assert not Organization.objects.filter(name="Copycat").exists()
+
+
+# --- calendars the SLA maths can answer (issue 13) --------------------------------------------
+
+
+def calendar_change_post(calendar, *, delete: set[int] = frozenset(), extra_periods=()) -> dict:
+    """The change form of a saved calendar as the browser sends it, some periods ticked for deletion."""
+    periods = list(calendar.periods.all())
+    data = {"name": calendar.name, "time_zone": calendar.time_zone}
+    data |= management("periods", len(periods) + len(extra_periods), initial=len(periods))
+    for i, period in enumerate(periods):
+        data |= {
+            f"periods-{i}-id": period.pk,
+            f"periods-{i}-calendar": calendar.pk,
+            f"periods-{i}-weekday": period.weekday,
+            f"periods-{i}-start": f"{period.start:%H:%M}",
+            f"periods-{i}-end": f"{period.end:%H:%M}",
+        }
+        if i in delete:
+            data[f"periods-{i}-DELETE"] = "on"
+    for j, (weekday, start, end) in enumerate(extra_periods, start=len(periods)):
+        data |= {f"periods-{j}-weekday": weekday, f"periods-{j}-start": start, f"periods-{j}-end": end}
+    holidays = list(calendar.holidays.all())
+    data |= management("holidays", len(holidays), initial=len(holidays))
+    for i, holiday in enumerate(holidays):
+        data |= {
+            f"holidays-{i}-id": holiday.pk,
+            f"holidays-{i}-calendar": calendar.pk,
+            f"holidays-{i}-name": holiday.name,
+            f"holidays-{i}-recurrence": holiday.recurrence,
+            f"holidays-{i}-date": holiday.date or "",
+            f"holidays-{i}-month": holiday.month or "",
+            f"holidays-{i}-day": holiday.day or "",
+        }
+    return data
+
+
+NEEDS_HOURS = "A calendar needs working hours: add at least one working period, or mark it open 24/7."
+
+
+def test_admin_refuses_a_calendar_without_working_hours(admin_user, admin_client):
+    response = admin_client.post("/admin/customers/businesscalendar/add/", calendar_post([]))
+    assert response.status_code == 200
+    assert NEEDS_HOURS in response.content.decode()
+    assert not BusinessCalendar.objects.exists()
+
+
+def test_admin_refuses_deleting_every_period_of_a_calendar_in_use(admin_user, admin_client, world):
+    calendar = world.standard.calendar
+    url = f"/admin/customers/businesscalendar/{calendar.pk}/change/"
+    response = admin_client.post(url, calendar_change_post(calendar, delete={0, 1, 2, 3, 4}))
+    assert response.status_code == 200
+    assert NEEDS_HOURS in response.content.decode()
+    assert calendar.periods.count() == 5
+    # deleting some of them is fine
+    response = admin_client.post(url, calendar_change_post(calendar, delete={0}))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert calendar.periods.count() == 4
+
+
+def test_admin_refuses_unticking_24_7_on_a_calendar_without_periods(admin_user, admin_client):
+    always = BusinessCalendar.objects.create(name="Always", always_open=True)
+    url = f"/admin/customers/businesscalendar/{always.pk}/change/"
+    response = admin_client.post(url, calendar_change_post(always))
+    assert response.status_code == 200
+    assert NEEDS_HOURS in response.content.decode()
+    assert BusinessCalendar.objects.get(pk=always.pk).always_open
+
+
+def test_admin_refuses_holidays_that_cover_every_working_period(admin_user, admin_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    mondays = [today + timedelta(days=(7 - today.weekday()) % 7 + 7 * week) for week in range(110)]
+    holidays = [{"name": f"Off {day}", "recurrence": "once", "date": day.isoformat()} for day in mondays]
+    response = admin_client.post(
+        "/admin/customers/businesscalendar/add/", calendar_post([(0, "09:00", "17:00")], holidays)
+    )
+    assert response.status_code == 200
+    assert "The holidays cover every working period of the next two years" in response.content.decode()
+    assert not BusinessCalendar.objects.exists()
+
+
+@pytest.mark.parametrize("midnight", ["00:00", "24:00"])
+def test_admin_accepts_an_overnight_shift_split_at_midnight(admin_user, admin_client, midnight):
+    data = calendar_post([(0, "22:00", midnight), (1, "00:00", "06:00")])
+    response = admin_client.post("/admin/customers/businesscalendar/add/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    calendar = BusinessCalendar.objects.get(name="Admin calendar")
+    assert [str(period) for period in calendar.periods.all()] == ["Monday 22:00–24:00", "Tuesday 00:00–06:00"]
+    page = admin_client.get(f"/admin/customers/businesscalendar/{calendar.pk}/change/").content.decode()
+    assert 'name="periods-0-end" value="24:00"' in page
+
+
+def test_admin_still_refuses_a_period_running_past_midnight(admin_user, admin_client):
+    response = admin_client.post("/admin/customers/businesscalendar/add/", calendar_post([(0, "22:00", "06:00")]))
+    assert response.status_code == 200
+    assert "The end must be after the start." in response.content.decode()
+    assert not BusinessCalendar.objects.exists()
+
+
+def test_admin_refuses_a_target_the_calendar_cannot_reach(admin_user, admin_client, calendar):
+    data = policy_post(calendar, [{"priority": "low", "resolution_minutes": "2000000000"}])
+    response = admin_client.post("/admin/customers/slapolicy/add/", data)
+    assert response.status_code == 200
+    assert "more working time than calendar" in response.content.decode()
+    assert not SlaPolicy.objects.filter(name="Admin policy").exists()
+
+
+def test_admin_refuses_a_jalali_looking_holiday_date_in_english(admin_user, admin_client):
+    holiday = {"name": "Esfand 30", "recurrence": "once", "date": "1403-12-30"}
+    response = admin_client.post(
+        "/admin/customers/businesscalendar/add/", calendar_post([(0, "09:00", "17:00")], [holiday])
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "looks like a Jalali date" in page and "2025-03-20" in page
+    assert not BusinessCalendar.objects.exists()
+
+
+def test_admin_takes_gregorian_dates_typed_with_persian_digits_in_english(admin_user, admin_client):
+    holiday = {"name": "Esfand 30", "recurrence": "once", "date": "۲۰۲۵-۰۳-۲۰"}
+    response = admin_client.post(
+        "/admin/customers/businesscalendar/add/", calendar_post([(0, "09:00", "17:00")], [holiday])
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert str(BusinessCalendar.objects.get().holidays.get().date) == "2025-03-20"
+
+
+@pytest.fixture
+def persian_admin_client(admin_user):
+    admin_user.language = "fa"
+    admin_user.save()
+    client = Client()
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.mark.parametrize("typed", ["۱۴۰۳/۱۲/۳۰", "1403-12-30"])
+def test_admin_in_persian_takes_and_shows_one_off_holidays_in_the_jalali_calendar(persian_admin_client, typed):
+    holiday = {"name": "Esfand 30", "recurrence": "once", "date": typed}
+    response = persian_admin_client.post(
+        "/admin/customers/businesscalendar/add/", calendar_post([(0, "09:00", "17:00")], [holiday])
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    calendar = BusinessCalendar.objects.get()
+    assert str(calendar.holidays.get().date) == "2025-03-20"
+    page = persian_admin_client.get(f"/admin/customers/businesscalendar/{calendar.pk}/change/").content.decode()
+    assert 'value="۱۴۰۳/۱۲/۳۰"' in page
+
+
+def test_admin_in_persian_refuses_a_gregorian_date_clearly(persian_admin_client):
+    holiday = {"name": "Esfand 30", "recurrence": "once", "date": "2025-03-20"}
+    response = persian_admin_client.post(
+        "/admin/customers/businesscalendar/add/", calendar_post([(0, "09:00", "17:00")], [holiday])
+    )
+    assert response.status_code == 200
+    assert not BusinessCalendar.objects.exists()

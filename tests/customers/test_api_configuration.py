@@ -271,3 +271,93 @@ def test_nested_input_errors_are_readable_lines(world, as_user, admin_user):
         "2: start: Time has wrong format. Use one of these formats instead: hh:mm[:ss[.uuuuuu]].",
         "2: end: This field is required.",
     ]
+
+
+# --- calendars the SLA maths can answer (issue 13) --------------------------------------------
+
+NIGHT_SHIFT = [
+    {"weekday": 0, "start": "22:00", "end": "00:00"},
+    {"weekday": 1, "start": "00:00", "end": "06:00"},
+    {"weekday": 1, "start": "22:00", "end": "24:00"},
+]
+
+
+def test_a_calendar_without_working_hours_is_a_400(world, as_user, admin_user):
+    client = as_user(admin_user)
+    response = client.post("/api/v1/calendars/", {"name": "Empty", "periods": []}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"]["periods"] == [
+        "A calendar needs working hours: add at least one working period, or mark it open 24/7."
+    ]
+    in_use = f"/api/v1/calendars/{world.standard.calendar_id}/"
+    response = client.patch(in_use, {"periods": []}, format="json")
+    assert (response.status_code, response.json()["code"]) == (400, "invalid")
+    assert len(client.get(in_use).json()["periods"]) == 5
+
+
+def test_an_overnight_shift_split_at_midnight_is_accepted_with_00_00_or_24_00(world, as_user, admin_user):
+    response = as_user(admin_user).post(
+        "/api/v1/calendars/", {"name": "Night desk", "time_zone": "Asia/Tehran", "periods": NIGHT_SHIFT}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["periods"] == [
+        {"weekday": 0, "start": "22:00:00", "end": "00:00:00"},
+        {"weekday": 1, "start": "00:00:00", "end": "06:00:00"},
+        {"weekday": 1, "start": "22:00:00", "end": "00:00:00"},
+    ]
+
+
+def test_a_target_the_calendar_cannot_reach_is_a_400_not_a_500_later(world, as_user, admin_user):
+    response = as_user(admin_user).patch(
+        f"/api/v1/sla-policies/{world.standard.pk}/",
+        {"targets": [{"priority": "low", "resolution_minutes": 2_000_000_000}]},
+        format="json",
+    )
+    assert response.status_code == 400
+    [message] = response.json()["errors"]["targets"]
+    assert "more working time than calendar “Tehran office” has in two years" in message
+
+
+@pytest.mark.parametrize("typed", ["1403-12-30", "۱۴۰۳-۱۲-۳۰", "١٤٠٣-١٢-٣٠"])
+def test_a_one_off_holiday_date_in_a_jalali_year_is_a_400_never_stored_as_gregorian(world, as_user, admin_user, typed):
+    payload = payloads(world)["calendars"] | {"holidays": [{"name": "Esfand 30", "date": typed}]}
+    response = as_user(admin_user).post("/api/v1/calendars/", payload, format="json")
+    assert response.status_code == 400
+    [message] = response.json()["errors"]["holidays"]
+    assert "looks like a Jalali date" in message and "2025-03-20" in message
+    assert not BusinessCalendar.objects.filter(name="Berlin").exists()
+
+
+@pytest.mark.parametrize(
+    "holiday",
+    [
+        {"date": "2025-03-20"},
+        {"date": "۲۰۲۵-۰۳-۲۰"},  # Persian digits
+        {"jalali_date": "1403-12-30"},
+        {"jalali_date": "۱۴۰۳/۱۲/۳۰"},
+    ],
+)
+def test_a_one_off_holiday_is_taken_as_a_gregorian_date_or_an_explicit_jalali_one(world, as_user, admin_user, holiday):
+    payload = payloads(world)["calendars"] | {"holidays": [{"name": "Esfand 30"} | holiday]}
+    response = as_user(admin_user).post("/api/v1/calendars/", payload, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["holidays"] == [
+        {"name": "Esfand 30", "recurrence": "once", "date": "2025-03-20", "month": None, "day": None}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("holiday", "field_message"),
+    [
+        ({"jalali_date": "1404-12-30"}, "not a Jalali date"),  # 1404 is not a leap year
+        ({"jalali_date": "2025-03-20"}, "not a Jalali date"),  # a Gregorian date in the Jalali field
+        ({"jalali_date": "someday"}, "not a Jalali date"),
+        ({"date": "2025-03-20", "jalali_date": "1403-12-30"}, "either"),
+    ],
+)
+def test_a_bad_jalali_holiday_date_is_a_clear_400(world, as_user, admin_user, holiday, field_message):
+    payload = payloads(world)["calendars"] | {"holidays": [{"name": "Esfand 30"} | holiday]}
+    response = as_user(admin_user).post("/api/v1/calendars/", payload, format="json")
+    assert response.status_code == 400
+    [message] = response.json()["errors"]["holidays"]
+    assert field_message in message

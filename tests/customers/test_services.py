@@ -1,10 +1,12 @@
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from customers import rules, services
-from customers.models import Contact, OrganizationDomain, SlaTarget
+from customers.models import BusinessCalendar, Contact, OrganizationDomain, SlaTarget, WorkingPeriod
 from tests import factories
 from tickets.models import Ticket
 
@@ -202,6 +204,9 @@ def test_policy_used_by_a_contract_cannot_be_deleted_and_its_calendar_neither(wo
 # --- business calendars -----------------------------------------------------------------------
 
 
+OFFICE_HOURS = [{"weekday": day, "start": time(9), "end": time(17)} for day in range(5)]
+
+
 def test_overlapping_periods_on_one_weekday_are_refused():
     with pytest.raises(ValidationError) as exc:
         services.calendar_create(
@@ -250,11 +255,11 @@ def test_touching_periods_are_fine_and_end_must_follow_start():
 )
 def test_holidays_must_name_a_real_day(holiday, ok):
     if ok:
-        calendar = services.calendar_create(name="Cal", holidays=[holiday])
+        calendar = services.calendar_create(name="Cal", periods=OFFICE_HOURS, holidays=[holiday])
         assert calendar.holidays.count() == 1
     else:
         with pytest.raises(ValidationError) as exc:
-            services.calendar_create(name="Cal", holidays=[holiday])
+            services.calendar_create(name="Cal", periods=OFFICE_HOURS, holidays=[holiday])
         assert errors_of(exc)["holidays"][0].startswith(holiday["name"])
 
 
@@ -274,3 +279,153 @@ def test_factories_contact_without_phone_digits_is_still_listed():
     contact = factories.ContactFactory(phone="")
     services.contact_update(contact=contact, data={"phone": "0912"})
     assert Contact.objects.get(pk=contact.pk).phone_digits == "0912"
+
+
+# --- working time: a calendar the SLA maths can always answer ---------------------------------
+
+
+def test_a_calendar_without_working_hours_is_refused():
+    with pytest.raises(ValidationError) as exc:
+        services.calendar_create(name="Empty week", time_zone="Asia/Tehran")
+    assert errors_of(exc)["periods"] == [
+        "A calendar needs working hours: add at least one working period, or mark it open 24/7."
+    ]
+    assert not BusinessCalendar.objects.exists()
+
+
+def test_an_always_open_calendar_needs_no_working_periods():
+    assert services.calendar_create(name="24/7", always_open=True).periods.count() == 0
+
+
+def test_emptying_a_calendar_in_use_is_refused_and_changes_nothing(standard_policy):
+    calendar = standard_policy.calendar
+    with pytest.raises(ValidationError) as exc:
+        services.calendar_update(calendar=calendar, data={"periods": []})
+    assert "needs working hours" in errors_of(exc)["periods"][0]
+    with pytest.raises(ValidationError):
+        services.calendar_update(
+            calendar=BusinessCalendar.objects.get(pk=calendar.pk), data={"always_open": False, "periods": []}
+        )
+    assert calendar.periods.count() == 5
+
+
+def test_turning_off_24_7_on_a_calendar_without_periods_is_refused():
+    calendar = services.calendar_create(name="24/7", always_open=True)
+    with pytest.raises(ValidationError) as exc:
+        services.calendar_update(calendar=calendar, data={"always_open": False})
+    assert "needs working hours" in errors_of(exc)["periods"][0]
+    assert BusinessCalendar.objects.get(pk=calendar.pk).always_open
+
+
+def test_a_calendar_whose_holidays_cover_every_working_period_is_refused():
+    today = timezone.localdate()
+    mondays = [today + timedelta(days=(7 - today.weekday()) % 7 + 7 * week) for week in range(160)]
+    with pytest.raises(ValidationError) as exc:
+        services.calendar_create(
+            name="Mondays off",
+            periods=[{"weekday": 0, "start": time(9), "end": time(17)}],
+            holidays=[{"name": f"Off {day}", "date": day} for day in mondays],
+        )
+    assert errors_of(exc)["holidays"] == [
+        "The holidays cover every working period of the next two years, so SLA clocks would never run."
+    ]
+
+
+# --- periods until midnight -------------------------------------------------------------------
+
+
+def test_a_period_may_end_at_midnight_and_an_overnight_shift_is_split_there():
+    calendar = services.calendar_create(
+        name="Night desk",
+        time_zone="Asia/Tehran",
+        periods=[
+            {"weekday": 0, "start": time(22), "end": time(0)},
+            {"weekday": 1, "start": time(0), "end": time(6)},
+            {"weekday": 5, "start": time(0), "end": time(0)},  # the whole Saturday
+        ],
+    )
+    assert [str(period) for period in calendar.periods.all()] == [
+        "Monday 22:00–24:00",
+        "Tuesday 00:00–06:00",
+        "Saturday 00:00–24:00",
+    ]
+
+
+def test_a_period_until_midnight_still_cannot_overlap_another():
+    with pytest.raises(ValidationError) as exc:
+        services.calendar_create(
+            name="Late",
+            periods=[
+                {"weekday": 4, "start": time(20), "end": time(0)},
+                {"weekday": 4, "start": time(23), "end": time(23, 30)},
+            ],
+        )
+    assert errors_of(exc)["periods"] == ["Friday: 20:00–24:00 overlaps 23:00–23:30."]
+
+
+def test_the_database_accepts_an_end_at_midnight_but_not_an_inverted_period(calendar):
+    WorkingPeriod.objects.create(calendar=calendar, weekday=3, start=time(22), end=time(0))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        WorkingPeriod.objects.create(calendar=calendar, weekday=4, start=time(22), end=time(6))
+
+
+# --- targets the maths can answer -------------------------------------------------------------
+
+
+def test_a_target_longer_than_two_years_of_the_calendars_working_time_is_refused(calendar):
+    # 8 hours on 5 days a week: about 250,000 business minutes in two years
+    with pytest.raises(ValidationError) as exc:
+        services.sla_policy_create(
+            name="Forever", calendar=calendar, targets=[{"priority": "low", "resolution_minutes": 2_000_000_000}]
+        )
+    [message] = errors_of(exc)["targets"]
+    assert message.startswith("Low: 2000000000 minutes is more working time than calendar “Tehran office” has")
+    policy = services.sla_policy_create(
+        name="Slow", calendar=calendar, targets=[{"priority": "low", "resolution_minutes": 200_000}]
+    )
+    assert policy.targets.get().resolution_minutes == 200_000
+
+
+def test_moving_a_policy_to_a_calendar_too_small_for_its_targets_is_refused(calendar):
+    policy = services.sla_policy_create(
+        name="Slow", calendar=calendar, targets=[{"priority": "low", "resolution_minutes": 200_000}]
+    )
+    weekly_hour = services.calendar_create(
+        name="One hour a week", periods=[{"weekday": 0, "start": time(9), "end": time(10)}]
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.sla_policy_update(policy=policy, data={"calendar": weekly_hour})
+    assert "calendar" in errors_of(exc)
+
+
+def test_shrinking_a_calendar_below_a_policy_target_is_refused(calendar):
+    services.sla_policy_create(
+        name="Slow", calendar=calendar, targets=[{"priority": "low", "resolution_minutes": 200_000}]
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.calendar_update(
+            calendar=calendar, data={"periods": [{"weekday": 0, "start": time(9), "end": time(10)}]}
+        )
+    [message] = errors_of(exc)["periods"]
+    assert message.startswith("Policy “Slow” has a target of 200000 minutes")
+    assert calendar.periods.count() == 5
+
+
+# --- one-off holidays are Gregorian -----------------------------------------------------------
+
+
+def test_a_one_off_holiday_in_a_jalali_year_is_refused_with_its_gregorian_date():
+    with pytest.raises(ValidationError) as exc:
+        services.calendar_create(
+            name="Cal", periods=OFFICE_HOURS, holidays=[{"name": "Esfand 30", "date": date(1403, 12, 30)}]
+        )
+    [message] = errors_of(exc)["holidays"]
+    assert "looks like a Jalali date" in message
+    assert "2025-03-20" in message
+    with pytest.raises(ValidationError) as exc:
+        services.calendar_create(
+            name="Cal", periods=OFFICE_HOURS, holidays=[{"name": "Hastings", "date": date(1066, 10, 14)}]
+        )
+    assert errors_of(exc)["holidays"] == [
+        "Hastings: “1066-10-14” is not a plausible date: holiday dates are Gregorian, from 1900 to 2199."
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import sys
 import threading
 from collections import Counter
@@ -37,7 +38,11 @@ from tickets.models import (
 
 from .conftest import contact_of
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "email"
+# Beside the repository (shared/ next to it); HELPDESK_EMAIL_CORPUS points elsewhere (a git worktree).
+CORPUS = Path(
+    os.environ.get("HELPDESK_EMAIL_CORPUS")
+    or Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "email"
+)
 BODY_ONLY = (("email-reply-parser", (".txt",)), ("talon", (".txt", ".html")))
 
 # A test URL conf: the project's URLs plus the email entrance (the project wires it under /api/v1/).

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import os
 import re
 import unicodedata
 from email.message import EmailMessage
@@ -30,7 +31,11 @@ from tickets.email import (
 )
 from tickets.email.html import html_to_text
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "email"
+# Beside the repository (shared/ next to it); HELPDESK_EMAIL_CORPUS points elsewhere (a git worktree).
+CORPUS = Path(
+    os.environ.get("HELPDESK_EMAIL_CORPUS")
+    or Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "email"
+)
 BODY_ONLY_FOLDERS = ("email-reply-parser", "talon/signature")
 
 

@@ -35,6 +35,7 @@ TEHRAN = ZoneInfo("Asia/Tehran")
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 NOWRUZ = frozenset({(1, 1), (1, 2), (1, 3), (1, 4)})
+MICROSECOND = timedelta(microseconds=1)
 
 
 def at(tz: ZoneInfo, *parts: int) -> datetime:
@@ -132,6 +133,36 @@ def test_period_ending_at_midnight_runs_to_the_end_of_the_day():
     assert add(datetime(2026, 1, 19, 23, 0, tzinfo=UTC), 60, late_shift) == datetime(2026, 1, 20, tzinfo=UTC)
 
 
+OVERNIGHT_TEHRAN = Calendar(time_zone="Asia/Tehran", weekly={MON: ((time(22), time(0)),), TUE: ((time(0), time(6)),)})
+
+
+def test_overnight_shift_split_at_midnight_runs_on_without_a_gap_in_tehran():
+    start = at(TEHRAN, 2026, 1, 19, 22, 0)  # a Monday
+    assert add(start, 120, OVERNIGHT_TEHRAN) == at(TEHRAN, 2026, 1, 20, 0, 0)
+    assert add(start, 121, OVERNIGHT_TEHRAN) == at(TEHRAN, 2026, 1, 20, 0, 1)
+    assert add(start, 480, OVERNIGHT_TEHRAN) == at(TEHRAN, 2026, 1, 20, 6, 0)
+    assert add(start, 481, OVERNIGHT_TEHRAN) == at(TEHRAN, 2026, 1, 26, 22, 1)  # the next Monday night
+    assert between(at(TEHRAN, 2026, 1, 19, 23, 30), at(TEHRAN, 2026, 1, 20, 0, 30), OVERNIGHT_TEHRAN) == 60
+
+
+@pytest.mark.parametrize(
+    ("saturday", "night_minutes"),
+    [
+        (date(2026, 3, 28), 2 * 60 + 5 * 60),  # spring forward at 02:00 on Sunday: the night is an hour shorter
+        (date(2026, 10, 24), 2 * 60 + 7 * 60),  # fall back at 03:00: an hour longer
+    ],
+)
+def test_overnight_shift_split_at_midnight_counts_real_time_across_a_dst_change_in_berlin(saturday, night_minutes):
+    night = Calendar(time_zone="Europe/Berlin", weekly={SAT: ((time(22), time(0)),), SUN: ((time(0), time(6)),)})
+    start = at(BERLIN, *saturday.timetuple()[:3], 22, 0)
+    sunday = saturday + timedelta(days=1)
+    assert add(start, 120, night) == at(BERLIN, *sunday.timetuple()[:3], 0, 0)
+    assert add(start, 180, night) == at(BERLIN, *sunday.timetuple()[:3], 1, 0)
+    assert add(start, night_minutes, night) == at(BERLIN, *sunday.timetuple()[:3], 6, 0)
+    next_saturday = saturday + timedelta(days=7)
+    assert add(start, night_minutes + 1, night) == at(BERLIN, *next_saturday.timetuple()[:3], 22, 1)
+
+
 # --- Daylight saving time ----------------------------------------------------------------------
 
 
@@ -217,6 +248,17 @@ def test_calendar_closed_for_years_stops_at_the_search_horizon():
         add(datetime(2026, 1, 1, tzinfo=UTC), 60, mondays_only)
 
 
+def test_a_calendar_that_cannot_answer_raises_a_calendar_error_callers_can_catch():
+    from tickets import sla
+
+    with pytest.raises(sla.CalendarError, match="no working hours"):
+        add(at(BERLIN, 2026, 1, 19, 9, 0), 60, Calendar())
+    with pytest.raises(sla.CalendarError, match=f"within {SEARCH_HORIZON.days} days"):
+        add(at(BERLIN, 2026, 1, 19, 9, 0), 2**31, OFFICE)  # the largest target the database can hold
+    with pytest.raises(sla.CalendarError, match="overlaps"):
+        Calendar(weekly={MON: ((time(9), time(12)), (time(10), time(11)))})
+
+
 def test_naive_datetimes_are_refused():
     with pytest.raises(ValueError, match="timezone-aware"):
         add(datetime(2026, 1, 19, 9, 0), 60)  # noqa: DTZ001
@@ -293,14 +335,16 @@ def test_state_moves_from_ok_to_warning_to_breached():
 
     assert state(at(BERLIN, 2026, 1, 19, 14, 59)) == "ok"
     assert state(warning) == "warning"
-    assert state(due) == "warning"  # still answerable on time at the due instant
-    assert state(due + timedelta(seconds=1)) == "breached"
+    assert state(due - MICROSECOND) == "warning"
+    assert state(due) == "breached"  # due at 17:00 means late from 17:00 on
+    assert state(due + MICROSECOND) == "breached"
 
 
-def test_met_on_time_is_met_and_met_late_stays_breached():
+def test_met_before_due_is_met_and_met_at_or_after_due_stays_breached():
     due = at(BERLIN, 2026, 1, 19, 17, 0)
     later = at(BERLIN, 2026, 1, 20, 12, 0)
-    assert sla_state(now=later, due_at=due, warning_at=None, met_at=due) == "met"
+    assert sla_state(now=later, due_at=due, warning_at=None, met_at=due - MICROSECOND) == "met"
+    assert sla_state(now=later, due_at=due, warning_at=None, met_at=due) == "breached"
     assert sla_state(now=later, due_at=due, warning_at=None, met_at=due + timedelta(minutes=1)) == "breached"
 
 
@@ -378,6 +422,40 @@ def test_ticket_still_pending_has_no_resolution_due_yet():
     assert sla.resolution_due_at is None
     assert sla.resolution.state == "ok"
     assert sla.resolution.minutes_late is None
+
+
+# One scenario per clock, each with a later clock still running: (activity, the clock, its due time).
+DUE_INSTANT_SCENARIOS = {
+    "first_response": ({}, at(BERLIN, 2026, 1, 19, 10, 0)),
+    "next_response": (
+        {
+            "agent_replies": (at(BERLIN, 2026, 1, 19, 9, 10),),
+            "customer_messages": (at(BERLIN, 2026, 1, 19, 9, 20),),
+        },
+        at(BERLIN, 2026, 1, 19, 11, 20),
+    ),
+    "resolution": ({"agent_replies": (at(BERLIN, 2026, 1, 19, 9, 10),)}, at(BERLIN, 2026, 1, 20, 17, 0)),
+}
+
+
+@pytest.mark.parametrize("target", DUE_INSTANT_SCENARIOS)
+@pytest.mark.parametrize("offset", [-MICROSECOND, timedelta(0), MICROSECOND], ids=["before", "at", "after"])
+def test_state_and_next_check_agree_around_the_due_instant(target, offset):
+    from tickets.sla_store import next_check_at
+
+    activity, due = DUE_INSTANT_SCENARIOS[target]
+    now = due + offset
+    sla = clocks(now, **activity)
+    clock = getattr(sla, target)
+    assert clock.due_at == due
+    assert clock.state == ("warning" if offset < timedelta(0) else "breached")
+    upcoming = next_check_at(sla, now, include_past=False)
+    # every running clock that has not breached yet is looked at again, no later than its due time
+    for other in (sla.first_response, sla.next_response, sla.resolution):
+        if other is not None and other.met_at is None and other.state != "breached":
+            assert upcoming is not None and now < upcoming <= other.due_at
+    if offset < timedelta(0):
+        assert upcoming == due  # the sweep comes back exactly when the breach happens
 
 
 def test_ticket_state_is_the_worst_clock_and_met_when_all_are_done():

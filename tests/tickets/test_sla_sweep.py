@@ -212,3 +212,77 @@ def test_a_referral_is_due_in_the_receiving_teams_own_business_hours(ticket, age
     referral.refresh_from_db()
     # one business hour on Wednesday, Thursday and Friday are off, the second hour on Saturday morning
     assert referral.due_at == datetime(2026, 11, 28, 10, 0, tzinfo=tehran)
+
+
+MICROSECOND = timedelta(microseconds=1)
+AROUND_DUE = pytest.mark.parametrize(
+    "offset", [-MICROSECOND, timedelta(0), MICROSECOND], ids=["just-before-due", "at-due", "just-after-due"]
+)
+
+
+def assert_next_check_while_anything_is_pending(ticket, now):
+    """Every running clock that has not breached yet is looked at again, after now and by its due time."""
+    from tickets.sla_store import running_clocks, ticket_sla_compute
+
+    ticket.refresh_from_db()
+    pending = [
+        clock for _, clock in running_clocks(ticket_sla_compute(ticket=ticket, now=now)) if clock.state != "breached"
+    ]
+    if pending:
+        assert ticket.sla_next_check_at is not None
+        assert now < ticket.sla_next_check_at <= min(clock.due_at for clock in pending)
+
+
+@pytest.mark.parametrize("target", ["first_response", "next_response", "resolution"])
+@AROUND_DUE
+def test_a_sweep_at_or_around_the_due_instant_records_the_breach_once(ticket, policy, agent, target, offset):
+    SlaTarget.objects.filter(policy=policy, priority="normal").update(next_response_minutes=30)
+    start = ticket.created_at
+    if target != "first_response":
+        services.ticket_reply(ticket=ticket, actor=agent, body="Looking", now=start + timedelta(minutes=10))
+    if target == "next_response":
+        customer = ticket.requester.user
+        services.ticket_reply(ticket=ticket, actor=customer, body="Any news?", now=start + timedelta(minutes=20))
+    ticket.refresh_from_db()
+    due = getattr(ticket, f"{target}_due_at")
+    assert due is not None
+
+    sla_sweep(now=due + offset)
+    ticket.refresh_from_db()
+    if offset < timedelta(0):
+        assert ticket.sla_state == "warning"
+        assert ticket.sla_next_check_at == due
+    else:
+        assert ticket.sla_state == "breached"
+        assert ticket.sla_breached_at == due
+    assert_next_check_while_anything_is_pending(ticket, due + offset)
+
+    for now in [moment for moment in (due, due + MICROSECOND) if moment > due + offset]:
+        sla_sweep(now=now)
+        assert_next_check_while_anything_is_pending(ticket, now)
+    ticket.refresh_from_db()
+    assert ticket.sla_state == "breached"
+    breaches = TicketEvent.objects.filter(ticket=ticket, kind="sla_breached", field=target)
+    assert list(breaches.values_list("data__due", flat=True)) == [due.isoformat()]
+
+
+def test_a_reply_at_the_due_instant_is_late_and_recorded_as_a_breach(ticket, agent):
+    due = ticket.first_response_due_at
+    services.ticket_reply(ticket=ticket, actor=agent, body="Here", now=due)
+    event = TicketEvent.objects.get(ticket=ticket, kind__in=["sla_met", "sla_breached"], field="first_response")
+    assert (event.kind, event.data["minutes_late"]) == ("sla_breached", 0)
+
+
+@AROUND_DUE
+def test_a_referral_is_reminded_before_its_due_instant_and_overdue_from_it(ticket, agent, other_team, offset):
+    referral = services.ticket_refer(
+        ticket=ticket, actor=agent, to_team=other_team, note="Refund?", now=ticket.created_at + timedelta(minutes=1)
+    )
+    referral.refresh_from_db()
+    result = sla_sweep(now=referral.due_at + offset)
+    if offset < timedelta(0):
+        assert (result["reminded"], result["overdue"]) == (1, 0)
+    else:
+        assert (result["reminded"], result["overdue"]) == (0, 1)
+    sla_sweep(now=referral.due_at + MICROSECOND)
+    assert TicketEvent.objects.filter(ticket=ticket, kind="escalated", data__referral=referral.pk).count() == 1

@@ -30,6 +30,7 @@ from .serializers import (
     EventOutput,
     MessageCreatedOutput,
     MessageCreateInput,
+    MessageCreateMultipartInput,
     MessageOutput,
 )
 from .tickets import IDEMPOTENCY_HEADER
@@ -57,11 +58,12 @@ class MessageListView(TicketsAPIView):
         operation_id="tickets_messages_create",
         description=(
             "Reply (or, agents only, add an internal note with `internal: true`). Agents may set the status with"
-            " the reply. A customer's reply to a closed ticket opens a linked follow-up ticket instead: the answer"
-            " is 201 with `follow_up_ticket` set; an agent's reply to a closed ticket is 409 `ticket_closed`."
+            " the reply. A customer's reply reopens a ticket solved within `HELPDESK_REOPEN_DAYS`; to a closed"
+            " ticket, or one solved longer ago, it opens a linked follow-up ticket instead: the answer is 201 with"
+            " `follow_up_ticket` set. An agent's reply to a closed ticket is 409 `ticket_closed`."
         ),
         parameters=[IDEMPOTENCY_HEADER],
-        request={"application/json": MessageCreateInput, "multipart/form-data": MessageCreateInput},
+        request={"application/json": MessageCreateInput, "multipart/form-data": MessageCreateMultipartInput},
         responses={201: MessageCreatedOutput, **ERR_400, **ERR_401_403, **ERR_404, **IDEMPOTENCY_409, **ERR_413},
     )
     def post(self, request: Request, pk: int) -> Response:
@@ -76,7 +78,7 @@ class MessageListView(TicketsAPIView):
 
     def _create(self, request: Request, ticket, data) -> Response:
         user = request.user
-        serializer = MessageCreateInput(data=data)
+        serializer = MessageCreateMultipartInput(data=data)
         serializer.is_valid(raise_exception=True)
         values = serializer.validated_data
         follow_up = None
@@ -101,27 +103,16 @@ class MessageListView(TicketsAPIView):
             contact = customer_selectors.contact_for_user(user=user)
             if contact is None:
                 raise PermissionDenied(_("Your account is not linked to a customer contact."))
-            attachments = incoming_files(values["attachments"])
-            channel = request_channel(request)
-            try:
-                message = services.ticket_reply(
-                    ticket=ticket,
-                    actor=user,
-                    contact=contact,
-                    body=values["body"],
-                    channel=channel,
-                    attachments=attachments,
-                )
-            except services.TicketClosed:
-                follow_up = services.ticket_follow_up(
-                    closed=ticket,
-                    actor=user,
-                    contact=contact,
-                    body=values["body"],
-                    channel=channel,
-                    attachments=attachments,
-                )
-                message = follow_up.messages.order_by("id").first()
+            outcome = services.ticket_customer_reply(
+                ticket=ticket,
+                actor=user,
+                contact=contact,
+                body=values["body"],
+                channel=request_channel(request),
+                attachments=incoming_files(values["attachments"]),
+            )
+            message = outcome.message
+            follow_up = outcome.ticket if outcome.follow_up else None
         target = selectors.ticket_get_for(user=user, ticket_id=message.ticket_id)
         message = selectors.message_list_for(user=user, ticket=target).get(pk=message.pk)
         context = {"request": request, "follow_up_ticket": follow_up.pk if follow_up else None}

@@ -203,17 +203,30 @@ def _agents():
     return User.objects.filter(role__in=[Role.AGENT, Role.ADMIN], is_active=True)
 
 
+def _attachments():
+    return serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        max_length=MAX_ATTACHMENTS,
+        help_text="Files to attach: repeat the field for each file.",
+    )
+
+
+# A JSON body cannot carry files: each input that takes attachments has a JSON serializer without them
+# and a `...MultipartInput` with them, so the schema offers two distinct bodies (one per media type) and
+# generated clients tell them apart. The views validate with the multipart one, whose extra field a
+# JSON body simply leaves empty.
+
+
 class TicketCreateInput(serializers.Serializer):
-    """What anyone may send to open a ticket (JSON, or multipart with `attachments`)."""
+    """What anyone may send to open a ticket."""
 
     subject = serializers.CharField(max_length=255)
     body = serializers.CharField(required=False, allow_blank=True, default="", max_length=MAX_BODY_CHARS)
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
     type = serializers.ChoiceField(choices=TicketType.choices, default=TicketType.QUESTION)
     product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.none(), required=False, allow_null=True)
-    attachments = serializers.ListField(
-        child=serializers.FileField(), required=False, default=list, max_length=MAX_ATTACHMENTS
-    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -249,9 +262,22 @@ class TicketAgentCreateInput(TicketCreateInput):
         return data
 
 
+class TicketCreateMultipartInput(TicketCreateInput):
+    attachments = _attachments()
+
+
+class TicketAgentCreateMultipartInput(TicketAgentCreateInput):
+    attachments = _attachments()
+
+
 class TicketCustomerUpdateInput(serializers.Serializer):
     status = serializers.ChoiceField(
-        choices=Status.choices, help_text="`solved`, or `open` to reopen; any other move is refused (409)."
+        choices=Status.choices,
+        help_text=(
+            "`solved`, or `open` to reopen; any other move is refused (409). Reopening is possible for"
+            " `HELPDESK_REOPEN_DAYS` after the ticket was solved, then refused with 409 `reopen_window_passed`"
+            " (reply instead: the reply opens a linked follow-up)."
+        ),
     )
 
 
@@ -314,7 +340,10 @@ class MessageCreatedOutput(MessageOutput):
         source="ticket_id", read_only=True, help_text="The ticket now holding the message."
     )
     follow_up_ticket = serializers.SerializerMethodField(
-        help_text="Set when a customer replied to a closed ticket: the new follow-up ticket's id."
+        help_text=(
+            "Set when a customer's reply opened a follow-up (the ticket was closed, or solved longer ago than"
+            " the reopen window): the new ticket's id."
+        )
     )
 
     class Meta(MessageOutput.Meta):
@@ -331,9 +360,10 @@ class MessageCreateInput(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=Status.choices, required=False, help_text="Agents: the status to set with the reply."
     )
-    attachments = serializers.ListField(
-        child=serializers.FileField(), required=False, default=list, max_length=MAX_ATTACHMENTS
-    )
+
+
+class MessageCreateMultipartInput(MessageCreateInput):
+    attachments = _attachments()
 
 
 # --- events -----------------------------------------------------------------------------------

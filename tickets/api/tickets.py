@@ -35,8 +35,9 @@ from .common import (
 from .pagination import KeysetCursorPagination, SortKey
 from .serializers import (
     TicketAgentCreateInput,
+    TicketAgentCreateMultipartInput,
     TicketAgentUpdateInput,
-    TicketCreateInput,
+    TicketCreateMultipartInput,
     TicketCustomerOutput,
     TicketCustomerUpdateInput,
     TicketOutput,
@@ -134,7 +135,7 @@ class TicketListView(TicketsAPIView):
             " is theirs, on channel `api` (token) or `portal` (browser session)." + CUSTOMER_NOTE
         ),
         parameters=[IDEMPOTENCY_HEADER],
-        request={"application/json": TicketAgentCreateInput, "multipart/form-data": TicketAgentCreateInput},
+        request={"application/json": TicketAgentCreateInput, "multipart/form-data": TicketAgentCreateMultipartInput},
         responses={201: TicketOutput, **ERR_400, **ERR_401_403, **IDEMPOTENCY_409, **ERR_413},
     )
     def post(self, request: Request) -> Response:
@@ -147,7 +148,7 @@ class TicketListView(TicketsAPIView):
 
     def _create(self, request: Request, data) -> Response:
         user = request.user
-        input_class = TicketAgentCreateInput if user.is_agent else TicketCreateInput
+        input_class = TicketAgentCreateMultipartInput if user.is_agent else TicketCreateMultipartInput
         serializer = input_class(data=data, context={"request": request, "user": user})
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
@@ -206,7 +207,8 @@ class TicketDetailView(TicketsAPIView):
         description=(
             "Agents change subject, priority, type, team, assignee, product, tags and status; a customer may send"
             " only `status` (`solved`, or `open` to reopen). Status follows the transition table: a refused move"
-            " is 409 `invalid_transition`." + CUSTOMER_NOTE
+            " is 409 `invalid_transition`; a customer reopening after `HELPDESK_REOPEN_DAYS` is 409"
+            " `reopen_window_passed` (a reply then opens a linked follow-up)." + CUSTOMER_NOTE
         ),
         request=TicketAgentUpdateInput,
         responses={200: TicketOutput, **ERR_400, **ERR_401_403, **ERR_404, **ERR_409},

@@ -3,13 +3,15 @@
 Mail clients lie about charsets all the time: Persian mail declared as us-ascii or iso-8859-1
 is really UTF-8 or windows-1256, GB2312 labels carry GBK text, ISO-2022-JP labels carry
 Shift_JIS bytes. The rule here is: try what was declared (through a table of supersets), then
-UTF-8, then windows-1256, and only then decode with replacement characters.
+UTF-8, then the legacy charsets mail really uses, picked by how plausible their reading is
+(``_plausibility``), and only then decode with replacement characters.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 
 # Labels that are subsets of, or commonly used for, a wider Python codec. Decoding with the
 # superset never loses text that the subset could decode.
@@ -153,23 +155,6 @@ def _looks_misread(text: str) -> bool:
 
 
 _C1_CONTROL = re.compile(r"[\x80-\x9f]")
-_ARABIC = re.compile(r"[\u0600-\u06ff]")
-_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u00ff]")
-
-
-def _latin_misread_as_arabic(text: str) -> bool:
-    """A windows-1256 reading whose Arabic letters mostly touch Latin letters ("Wِlbung",
-    "نِüك") is accented Latin text, not Persian: real Arabic-script words are runs of
-    Arabic letters."""
-    arabic = [i for i, ch in enumerate(text) if _ARABIC.match(ch)]
-    if not arabic:
-        return False
-    touching = sum(
-        1
-        for i in arabic
-        if (i > 0 and _LATIN_LETTER.match(text[i - 1])) or (i + 1 < len(text) and _LATIN_LETTER.match(text[i + 1]))
-    )
-    return touching * 2 > len(arabic)
 
 
 def _has_multibyte_utf8(data: bytes) -> bool:
@@ -200,6 +185,92 @@ def _acceptable(data: bytes, codec: str) -> str | None:
     return text
 
 
+# The legacy charsets mislabelled mail is really in, in order of preference on a tie: Persian and
+# Arabic first (this helpdesk's users), then Western, Cyrillic, Central European, Greek, Hebrew.
+_LEGACY = ("cp1256", "cp1252", "cp1251", "koi8-r", "iso8859-6", "cp1250", "cp1253", "cp1255", "cp1254")
+_SAMPLE_CHARS = 20000
+
+
+def _script(ch: str) -> str:
+    code = ord(ch)
+    if 0x0600 <= code <= 0x06FF or 0xFB50 <= code <= 0xFEFF or 0x0750 <= code <= 0x077F:
+        return "arabic"
+    if 0x0400 <= code <= 0x052F:
+        return "cyrillic"
+    if 0x0370 <= code <= 0x03FF:
+        return "greek"
+    if 0x0590 <= code <= 0x05FF:
+        return "hebrew"
+    if code <= 0x024F or 0x1E00 <= code <= 0x1EFF:
+        return "latin"
+    return "other"
+
+
+def _plausibility(text: str) -> int:
+    """How much ``text`` looks like a human language rather than bytes read in the wrong charset.
+
+    Each word with non-ASCII letters is judged: letters of one script score, while the traces of
+    a wrong reading cost: C1 controls, words mixing scripts ("Grüكe"), Latin text denser in
+    accented than in plain letters ("Çäðàâñòâóéòå"), a capital after a small letter or whole
+    words in capitals in Cyrillic or Greek (KOI8-R read as windows-1251), symbols inside words
+    ("ان×ابظة"), combining marks that follow no letter of their script.
+    """
+    score = 0
+    sample = text[:_SAMPLE_CHARS]
+    accented_total = sum(1 for ch in sample if not ch.isascii() and ch.isalpha() and _script(ch) == "latin")
+    if accented_total >= 6 and accented_total > sum(1 for ch in sample if ch.isascii() and ch.isalpha()):
+        score -= 2 * accented_total
+    for word in re.findall(r"\S+", sample):
+        if word.isascii():
+            continue
+        scripts: set[str] = set()
+        letters = 0
+        previous = ""
+        flips = 0
+        for ch in word:
+            if ch.isascii():
+                if ch.isalpha():
+                    scripts.add("latin")
+                previous = ch
+                continue
+            category = unicodedata.category(ch)
+            if category[0] == "C":
+                score -= 5
+            elif category[0] == "L":
+                script = _script(ch)
+                scripts.add(script)
+                letters += 1
+                if script in ("cyrillic", "greek") and ch.isupper() and previous.islower():
+                    flips += 1
+            elif category == "Mn":
+                if _script(previous or " ") not in ("arabic", "hebrew"):
+                    score -= 2
+            elif category in ("Sm", "So", "Sk") and previous.isalpha():
+                score -= 3
+            previous = ch
+        score += letters
+        if len(scripts) > 1:
+            score -= 4 * letters
+        bicameral = [ch for ch in word if ch.isalpha() and _script(ch) in ("cyrillic", "greek")]
+        if flips or (len(bicameral) >= 3 and all(ch.isupper() for ch in bicameral)):
+            score -= 2 * len(bicameral)
+    return score
+
+
+def _most_plausible(data: bytes, codecs_first: tuple[str, ...]) -> str | None:
+    """``data`` read in the legacy charset (``codecs_first`` before the usual ones) whose
+    reading is most plausible; ties go to the earlier charset."""
+    best: tuple[int, str] | None = None
+    for codec in dict.fromkeys((*codecs_first, *_LEGACY)):
+        text = _strict(data, codec)
+        if text is None:
+            continue
+        score = _plausibility(text)
+        if best is None or score > best[0]:
+            best = (score, text)
+    return best[1] if best else None
+
+
 def decode_bytes(data: bytes, charset: str | None = None, *, fallbacks: tuple[str, ...] = ()) -> str:
     """Decode ``data`` declared as ``charset``; never raises.
 
@@ -207,8 +278,9 @@ def decode_bytes(data: bytes, charset: str | None = None, *, fallbacks: tuple[st
     single-byte label that would have "succeeded" on anything and that a Western label is not
     believed when the result looks like misread Arabic script; then UTF-8, the ``fallbacks``
     (charsets seen elsewhere in the message), UTF-8 with a few bad bytes replaced when it is
-    overwhelmingly UTF-8, windows-1256 (windows-1252 when that reading is plainly accented
-    Latin); last, the declared charset or UTF-8 with replacement characters.
+    overwhelmingly UTF-8, the legacy charset whose reading is most plausible (windows-1256 on a
+    tie); last, the declared charset or UTF-8 with replacement characters. A single-byte label
+    whose reading is implausible also gives way to the most plausible legacy charset.
     """
     if not data:
         return ""
@@ -217,6 +289,10 @@ def decode_bytes(data: bytes, charset: str | None = None, *, fallbacks: tuple[st
         return data.decode("utf-8")
     if codec:
         text = _acceptable(data, codec)
+        if text is not None and codec in _PERMISSIVE | {"iso8859-6"} and _plausibility(text) < 0:
+            # A single-byte label "decodes" anything: when its reading is implausible, a legacy
+            # charset that reads better wins (ISO-8859-6 bytes labelled windows-1256).
+            return _most_plausible(data, (codec,)) or text
         if text is not None:
             return text
     for candidate in ("utf-8", *fallbacks):
@@ -227,12 +303,8 @@ def decode_bytes(data: bytes, charset: str | None = None, *, fallbacks: tuple[st
                 return text
     if codec in (None, "utf-8") and _mostly_utf8(data):
         return data.decode("utf-8", errors="replace")
-    text = _strict(data, "cp1256")
+    text = _most_plausible(data, ())
     if text is not None:
-        if _latin_misread_as_arabic(text):
-            western = _strict(data, "cp1252")
-            if western is not None:
-                return western
         return text
     try:
         return data.decode(codec or "utf-8", errors="replace")

@@ -11,15 +11,17 @@ import binascii
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from email.errors import InvalidHeaderDefect
+from email.headerregistry import AddressHeader
 from email.utils import parsedate_to_datetime
 from urllib.parse import unquote_to_bytes
 
 from .charsets import decode_bytes, decode_surrogates
 
-# The encoded text is bounded so a header full of unterminated "=?x?q?" cannot make the
-# search quadratic; real encoded words are far shorter.
-_ENCODED_WORD = re.compile(r"=\?([^?\s]{1,40})\?([bBqQ])\?([^\r\n]{0,1000}?)\?=")
+# The start of an RFC 2047 word; its end is the next "?=" (found with str.find, so a header full
+# of unterminated "=?x?q?" stays linear, and a word of any length is still read).
+_ENCODED_WORD_START = re.compile(r"=\?([^?\s]{1,40})\?([bBqQ])\?")
 _FOLD = re.compile(r"\r?\n(?=[ \t])|\r?\n")
 
 
@@ -34,6 +36,40 @@ class Address:
 def unfold(value: str) -> str:
     """Remove header folding (the line break, not the whitespace that follows it)."""
     return _FOLD.sub("", value)
+
+
+@dataclass(frozen=True)
+class _EncodedWord:
+    start: int
+    end: int
+    charset: str
+    encoding: str  # "b" or "q"
+    text: str
+
+
+def _encoded_words(value: str) -> list[_EncodedWord]:
+    """Every RFC 2047 word in ``value``, in order, without overlap."""
+    words: list[_EncodedWord] = []
+    pos = 0
+    while match := _ENCODED_WORD_START.search(value, pos):
+        end = value.find("?=", match.end())
+        if end < 0:
+            break
+        newline = value.find("\n", match.end(), end)
+        if newline >= 0:  # a word never spans lines
+            pos = newline
+            continue
+        words.append(
+            _EncodedWord(
+                start=match.start(),
+                end=end + 2,
+                charset=match.group(1).split("*", 1)[0],
+                encoding=match.group(2).lower(),
+                text=value[match.end() : end],
+            )
+        )
+        pos = end + 2
+    return words
 
 
 def _decode_b(text: str) -> bytes:
@@ -54,34 +90,62 @@ def _decode_q(text: str) -> bytes:
     return re.sub(rb"=([0-9A-Fa-f]{2})", lambda m: bytes((int(m.group(1), 16),)), raw)
 
 
+@dataclass
+class _Run:
+    """Adjacent encoded words in one charset: their bytes are decoded together, so a character
+    split across two words survives; base64 text that some encoders split in the middle of a
+    4-character group is carried over to the next word."""
+
+    charset: str
+    data: bytes = b""
+    carry: str = ""
+
+    def add(self, word: _EncodedWord) -> None:
+        if word.encoding == "q":
+            self.flush_carry()
+            self.data += _decode_q(word.text)
+            return
+        text = self.carry + re.sub(r"[^A-Za-z0-9+/=]", "", word.text)
+        if "=" in text or len(text) % 4 == 0:
+            self.data += _decode_b(text)
+            self.carry = ""
+        else:
+            cut = len(text) // 4 * 4
+            self.data += _decode_b(text[:cut])
+            self.carry = text[cut:]
+
+    def flush_carry(self) -> None:
+        if self.carry:
+            self.data += _decode_b(self.carry)
+            self.carry = ""
+
+
 def decode_header_value(value: str | None, *, fallbacks: tuple[str, ...] = ()) -> str:
     """Decode a raw header value: unfold, RFC 2047 encoded words (adjacent words joined without
-    the whitespace between them, split multi-byte characters rejoined), raw 8-bit bytes."""
+    the whitespace between them, split multi-byte characters and base64 groups rejoined, words
+    of any length), raw 8-bit bytes."""
     if not value:
         return ""
     value = unfold(value)
     pieces: list[str] = []
-    pending: list[tuple[str | None, bytes]] = []  # consecutive encoded words, by charset
+    runs: list[_Run] = []  # consecutive encoded words, by charset
 
     def flush() -> None:
-        for charset, data in pending:
-            pieces.append(decode_bytes(data, charset, fallbacks=fallbacks))
-        pending.clear()
+        for run in runs:
+            run.flush_carry()
+            pieces.append(decode_bytes(run.data, run.charset, fallbacks=fallbacks))
+        runs.clear()
 
     pos = 0
-    for match in _ENCODED_WORD.finditer(value):
-        gap = value[pos : match.start()]
-        if gap and (gap.strip() or not pending):
+    for word in _encoded_words(value):
+        gap = value[pos : word.start]
+        if gap and (gap.strip() or not runs):
             flush()
             pieces.append(decode_surrogates(gap, fallbacks=fallbacks))
-        charset = match.group(1).split("*", 1)[0]
-        text = match.group(3)
-        data = _decode_b(text) if match.group(2) in "bB" else _decode_q(text)
-        if pending and pending[-1][0] and pending[-1][0].lower() == charset.lower():
-            pending[-1] = (pending[-1][0], pending[-1][1] + data)
-        else:
-            pending.append((charset, data))
-        pos = match.end()
+        if not runs or runs[-1].charset.lower() != word.charset.lower():
+            runs.append(_Run(charset=word.charset))
+        runs[-1].add(word)
+        pos = word.end
     flush()
     pieces.append(decode_surrogates(value[pos:], fallbacks=fallbacks))
     return "".join(pieces).replace("\x00", "")
@@ -103,15 +167,14 @@ def _split_top_level(value: str, separators: str) -> list[str]:
     in_quote = False
     in_angle = False
     escaped = False
+    word_ends = {word.start: word.end for word in _encoded_words(value)}
     index = 0
     while index < len(value):
         ch = value[index]
-        if ch == "=" and not escaped:
-            word = _ENCODED_WORD.match(value, index)
-            if word:
-                current.append(word.group(0))
-                index = word.end()
-                continue
+        if index in word_ends and not escaped:
+            current.append(value[index : word_ends[index]])
+            index = word_ends[index]
+            continue
         index += 1
         if escaped:
             current.append(ch)
@@ -233,12 +296,30 @@ def parse_address(value: str | None, *, fallbacks: tuple[str, ...] = ()) -> Addr
     return addresses[0] if addresses else None
 
 
+def _angle_start(text: str) -> int:
+    """Where the ``<addr>`` of ``Name <addr>`` starts: the first ``<`` outside quoted strings
+    (a ``<`` inside ``"Name <x@y>"`` is part of the name); -1 when there is none."""
+    in_quote = escaped = False
+    for index, ch in enumerate(text):
+        if escaped:
+            escaped = False
+        elif ch == "\\" and in_quote:
+            escaped = True
+        elif ch == '"':
+            in_quote = not in_quote
+        elif ch == "<" and not in_quote:
+            return index
+    # An unterminated quote: the last bracket is the best guess.
+    return text.rfind("<") if in_quote else -1
+
+
 def _parse_one(chunk: str, fallbacks: tuple[str, ...]) -> Address | None:
     text, comments = _take_comments(chunk)
     text = text.strip()
     comment_name = next((c.strip() for c in comments if c.strip()), "")
-    if "<" in text:
-        name_raw, _, rest = text.partition("<")
+    angle = _angle_start(text)
+    if angle >= 0:
+        name_raw, rest = text[:angle], text[angle + 1 :]
         addr, _, _ = rest.partition(">")
         addr = addr.strip()
         name = _decode_phrase(name_raw, fallbacks) or _decode_phrase(comment_name, fallbacks)
@@ -260,10 +341,75 @@ def _parse_one(chunk: str, fallbacks: tuple[str, ...]) -> Address | None:
 
 
 def parse_address_list(value: str | None, *, fallbacks: tuple[str, ...] = ()) -> list[Address]:
-    """All mailboxes in a To/Cc style header; group syntax (``Team: a, b;``) is flattened."""
+    """All mailboxes in a From/To/Cc style header; group syntax (``Team: a, b;``) is flattened.
+
+    Read as RFC 5322 by the standard library's header parser first; only a value that parser
+    reports as invalid is read by the lenient splitter, which real mail needs (unquoted spaces,
+    bare words, ``mailto:``). Either way a display name never carries another address.
+    """
     if not value:
         return []
     value = unfold(value)
+    # The stdlib parser slows down quadratically on huge lists; those get the lenient splitter.
+    addresses = _parse_rfc5322(value, fallbacks) if len(value) <= _RFC5322_MAX_CHARS else None
+    if addresses is None:
+        addresses = _parse_lenient(value, fallbacks)
+    return [replace(address, name=_name_without_addresses(address.name, address.email)) for address in addresses]
+
+
+_RFC5322_MAX_CHARS = 10_000
+_HIDDEN_WORD = "\ue001"  # brackets the index of an encoded word hidden from the RFC 5322 parser
+
+
+def _parse_rfc5322(value: str, fallbacks: tuple[str, ...]) -> list[Address] | None:
+    """The mailboxes as the stdlib header registry's RFC 5322 parser reads them; None when it
+    finds the value invalid or a mailbox without an address.
+
+    Encoded words are hidden from the parser (replaced by a placeholder atom) so that they are
+    decoded by the tolerant decoder here, mislabelled charsets included.
+    """
+    words: list[str] = []
+    text = decode_surrogates(value, fallbacks=fallbacks)
+    pieces: list[str] = []
+    pos = 0
+    for word in _encoded_words(text):
+        pieces.append(text[pos : word.start])
+        pieces.append(f"{_HIDDEN_WORD}{len(words)}{_HIDDEN_WORD}")
+        words.append(text[word.start : word.end])
+        pos = word.end
+    pieces.append(text[pos:])
+    hidden = "".join(pieces)
+
+    def restore(part: str) -> str:
+        return re.sub(rf"{_HIDDEN_WORD}(\d+){_HIDDEN_WORD}", lambda m: words[int(m.group(1))], part)
+
+    try:
+        tree = AddressHeader.value_parser(hidden)
+        defects = tree.all_defects
+        mailboxes = tree.all_mailboxes
+    except Exception:  # noqa: BLE001 - the stdlib parser has its own bugs on hostile input
+        return None
+    if any(isinstance(defect, InvalidHeaderDefect) for defect in defects):
+        return None
+    result: list[Address] = []
+    for mailbox in mailboxes:
+        if not mailbox.local_part or not mailbox.domain:
+            return None
+        name = restore(mailbox.display_name or "")
+        if not name.strip():
+            name = next((restore(c) for c in mailbox.comments if c.strip()), "")
+        email = _decode_local_part(restore(mailbox.addr_spec), fallbacks)
+        result.append(Address(email=email, name=_decode_name(name, fallbacks)))
+    return result
+
+
+def _decode_name(text: str, fallbacks: tuple[str, ...]) -> str:
+    decoded = decode_header_value(text, fallbacks=fallbacks)
+    decoded = _unquote(re.sub(r"[ \t\r\n]+", " ", decoded).strip())
+    return unicodedata.normalize("NFC", decoded)
+
+
+def _parse_lenient(value: str, fallbacks: tuple[str, ...]) -> list[Address]:
     result: list[Address] = []
     for chunk in _split_top_level(value, ",;"):
         chunk = chunk.strip()
@@ -281,8 +427,39 @@ def parse_address_list(value: str | None, *, fallbacks: tuple[str, ...] = ()) ->
     return result
 
 
+# Anything shaped like an address, also with the look-alike at signs a spoofer would use. It
+# starts only where a word starts and its runs are possessive, so a long name stays linear.
+_ADDRESS_CHARS = r"[^\s<>()\[\]\"',;:@\uff20\ufe6b]"
+_ADDRESS_LIKE = re.compile(rf"(?<!{_ADDRESS_CHARS}){_ADDRESS_CHARS}++[@\uff20\ufe6b]{_ADDRESS_CHARS}++")
+
+
+def _name_without_addresses(name: str, email: str) -> str:
+    """The display name with every address other than the mailbox's own taken out.
+
+    ``"customer@example.com <customer@example.com>" <attacker@evil.example>`` must not look
+    like mail from customer@example.com anywhere (contact name, agent view); what is left of
+    the name after removing the addresses is kept.
+    """
+    own = email.strip().lower()
+    if not name or not any(found.lower().rstrip(".") != own for found in _ADDRESS_LIKE.findall(name)):
+        return name
+    cleaned = _ADDRESS_LIKE.sub(" ", name)
+    cleaned = re.sub(r"<\s*>|\(\s*\)|\[\s*\]|\"\s*\"|'\s*'", " ", cleaned)
+    return " ".join(cleaned.split()).strip(" ,;:-<>()[]\"'")
+
+
 def has_usable_email(address: Address | None) -> bool:
     return bool(address and address.email and address.email.strip("<>\"' "))
+
+
+_ATOM = r"[^\s@\"(),.:;<>\[\\\]]+"
+_ADDR_SPEC = re.compile(rf'^(?:{_ATOM}(?:\.{_ATOM})*|"(?:[^"\\]|\\.)*")@(?:{_ATOM}(?:\.{_ATOM})+|\[[^\[\]\s]+\])$')
+
+
+def is_valid_address(email: str) -> bool:
+    """``local@domain`` as RFC 5322 (and RFC 6532 for UTF-8) allows it, with a dotted domain:
+    the kind of address a reply can be sent to."""
+    return bool(_ADDR_SPEC.match(email or ""))
 
 
 # --- MIME parameters (Content-Type, Content-Disposition) ------------------------------------

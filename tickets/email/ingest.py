@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Contact
-from customers.services import contact_get_or_create
+from customers.services import contact_get_or_create, contact_language_guess
 from helpdesk.exceptions import DomainError
 
 from .. import services
@@ -254,27 +254,29 @@ def _route(*, parsed: ParsedEmail, inbound: InboundEmail, now: datetime) -> _Out
             message=message,
             reason=_("Sender is not a participant: added as a note for review."),
         )
-    if ticket.status == Status.CLOSED:
-        return _follow_up(parsed=parsed, contact=contact, closed=ticket, now=now)
     body, body_html, files = _content(parsed)
-    try:
-        message = services.ticket_reply(
-            ticket=ticket,
-            actor=None,
-            contact=contact,
-            body=body,
-            body_html=body_html,
-            channel=Channel.EMAIL,
-            attachments=files,
-            email_message_id=(parsed.message_id or "")[:255],
-            email_in_reply_to=(parsed.in_reply_to or "")[:255],
-            email_references=" ".join(parsed.references),
-            now=now,
-        )
-    except services.TicketClosed:  # closed between our read and the reply's lock
-        return _follow_up(parsed=parsed, contact=contact, closed=ticket, now=now)
-    _link_inline_images(message)
-    return _Outcome(status=InboundEmail.Status.PROCESSED, ticket=ticket, message=message)
+    outcome = services.ticket_customer_reply(
+        ticket=ticket,
+        actor=None,
+        contact=contact,
+        body=body,
+        body_html=body_html,
+        channel=Channel.EMAIL,
+        attachments=files,
+        reply_to_email=_reply_to(parsed, sender=contact.email),
+        email_message_id=(parsed.message_id or "")[:255],
+        email_in_reply_to=(parsed.in_reply_to or "")[:255],
+        email_references=" ".join(parsed.references),
+        now=now,
+    )
+    _link_inline_images(outcome.message)
+    reason = ""
+    if outcome.follow_up:
+        reason = _("Reply to finished ticket #%(id)s: opened follow-up #%(new)s.") % {
+            "id": ticket.pk,
+            "new": outcome.ticket.pk,
+        }
+    return _Outcome(status=InboundEmail.Status.PROCESSED, ticket=outcome.ticket, message=outcome.message, reason=reason)
 
 
 def _new_ticket(*, parsed: ParsedEmail, contact: Contact, mailbox: Mailbox | None, now: datetime) -> _Outcome:
@@ -289,35 +291,13 @@ def _new_ticket(*, parsed: ParsedEmail, contact: Contact, mailbox: Mailbox | Non
         team=mailbox.team if mailbox is not None else None,
         attachments=files,
         cc_emails=_cc_emails(parsed, sender=contact.email),
+        reply_to_email=_reply_to(parsed, sender=contact.email),
         email_message_id=(parsed.message_id or "")[:255],
         now=now,
     )
     message = ticket.messages.order_by("id").first()
     _link_inline_images(message)
     return _Outcome(status=InboundEmail.Status.PROCESSED, ticket=ticket, message=message)
-
-
-def _follow_up(*, parsed: ParsedEmail, contact: Contact, closed: Ticket, now: datetime) -> _Outcome:
-    body, body_html, files = _content(parsed)
-    ticket = services.ticket_follow_up(
-        closed=closed,
-        actor=None,
-        contact=contact,
-        body=body,
-        body_html=body_html,
-        channel=Channel.EMAIL,
-        attachments=files,
-        email_message_id=(parsed.message_id or "")[:255],
-        now=now,
-    )
-    message = ticket.messages.order_by("id").first()
-    _link_inline_images(message)
-    return _Outcome(
-        status=InboundEmail.Status.PROCESSED,
-        ticket=ticket,
-        message=message,
-        reason=_("Reply to closed ticket #%(id)s: opened a follow-up.") % {"id": closed.pk},
-    )
 
 
 def _review_note(*, ticket: Ticket, contact: Contact | None, parsed: ParsedEmail, intro: str, now: datetime) -> Message:
@@ -403,11 +383,13 @@ def _thread_by_subject(*, parsed: ParsedEmail, contact: Contact, now: datetime) 
 
 
 def _is_participant(*, ticket: Ticket, contact: Contact) -> bool:
-    """The requester, an address on the ticket's CC list, or a colleague when the organization
-    shares tickets among its contacts."""
+    """The requester, the address the requester's mail goes to (Reply-To), an address on the
+    ticket's CC list, or a colleague when the organization shares tickets among its contacts."""
     if contact.pk == ticket.requester_id:
         return True
-    if contact.email.lower() in {email.lower() for email in ticket.cc_emails or []}:
+    if contact.email.lower() in {
+        email.lower() for email in [*(ticket.cc_emails or []), ticket.reply_to_email] if email
+    }:
         return True
     organization = ticket.organization
     return bool(organization and organization.share_tickets and contact.organization_id == organization.pk)
@@ -424,7 +406,10 @@ def _sender_contact(parsed: ParsedEmail, sender: str) -> Contact:
     except ValidationError as exc:
         raise _Quarantine(_("The sender address %(address)r is not valid.") % {"address": sender[:200]}) from exc
     contact, _created = contact_get_or_create(email=sender, full_name=(parsed.from_name or "")[:200])
-    return contact
+    # Mail to someone who never chose a language is written in the one they write in.
+    return contact_language_guess(
+        contact=contact, text=f"{parsed.subject or ''}\n{parsed.visible_text or parsed.text or ''}"
+    )
 
 
 def _our_addresses() -> set[str]:
@@ -446,9 +431,24 @@ def _mailbox_for(parsed: ParsedEmail) -> Mailbox | None:
     return next((by_address[c] for c in candidates if c in by_address), None)
 
 
-def _cc_emails(parsed: ParsedEmail, *, sender: str) -> list[str]:
-    """Everyone else the customer wrote to (To and Cc), minus our own addresses."""
+def _reply_to(parsed: ParsedEmail, *, sender: str) -> str:
+    """The Reply-To address when it differs from the author's: where replies for the requester
+    go. Never one of our own mailboxes (we would mail ourselves in a loop)."""
     skip = _our_addresses() | {sender.lower()}
+    for address in parsed.reply_to:
+        email = (address.email or "").strip().strip("<>")
+        try:
+            validate_email(email)
+        except ValidationError:
+            continue
+        return "" if email.lower() in skip else email
+    return ""
+
+
+def _cc_emails(parsed: ParsedEmail, *, sender: str) -> list[str]:
+    """Everyone else the customer wrote to (To and Cc), minus our own addresses and the
+    Reply-To address (mail for the requester goes there already)."""
+    skip = _our_addresses() | {sender.lower(), _reply_to(parsed, sender=sender).lower()} - {""}
     result: list[str] = []
     for address in (*parsed.to, *parsed.cc):
         email = (address.email or "").strip().strip("<>").lower()

@@ -18,6 +18,7 @@ from email.parser import BytesParser
 __all__ = [
     "body_of",
     "decode_transfer",
+    "extract_uuencoded",
     "leaf_bytes",
     "parse_tree",
     "raw_children",
@@ -69,9 +70,11 @@ def repair_header_block(raw: bytes, defects: list[str]) -> bytes:
 
 
 def _is_stray_continuation(header: list[bytes], index: int) -> bool:
-    """A line inside the header block that is neither a header nor indented, in a short run
-    of such lines that a header follows (a folded Received: whose continuation lost its
-    indentation). A MIME boundary, or text before one, is never one."""
+    """A line inside the header block that is neither a header nor indented: a folded header
+    whose continuation lost its indentation. Either a short run of such lines that a header
+    follows, or the last line or two of the block right after a line a mail system broke (a
+    long line, an encoded word cut in two, an address or parameter list going on). A MIME
+    boundary, or text before one, is never one."""
     line = header[index]
     if _HEADER_LINE.match(line) or line[:1] in b" \t" or line.startswith(b"--"):
         return False
@@ -85,7 +88,27 @@ def _is_stray_continuation(header: list[bytes], index: int) -> bool:
             strays += 1
             if strays >= 3:
                 return False
-    return False
+    # No header follows: only the end of the block, reached within a few lines, qualifies.
+    return len(header) <= index + 8 and strays <= 1 and _continues_broken_line(header[index - 1], line)
+
+
+_CONTINUED_HEADER = re.compile(
+    rb"^(?:to|cc|bcc|from|reply-to|sender|references|in-reply-to|content-type|content-disposition|received|"
+    rb"dkim-signature|subject)[ \t]*:",
+    re.IGNORECASE,
+)
+
+
+def _continues_broken_line(previous: bytes, line: bytes) -> bool:
+    previous = previous.rstrip(b"\r")
+    stripped = line.strip()
+    if not stripped or len(stripped) > 998:
+        return False
+    if stripped.startswith(b"=?") or previous.rstrip().endswith((b",", b";")):
+        return True
+    if len(previous) >= 60:  # broken at a line-length limit
+        return True
+    return bool(_CONTINUED_HEADER.match(previous)) and any(ch in stripped for ch in b"@<=;")
 
 
 def parse_tree(data: bytes) -> Message:
@@ -184,6 +207,37 @@ def _decode_uu(data: bytes) -> bytes:
             except binascii.Error:
                 continue
     return bytes(out) if inside else data
+
+
+_UU_BEGIN = re.compile(r"^begin [0-7]{3,4} (\S.*?)\s*$")
+_UU_LINE = re.compile(r"^[\x20-\x60]+$")
+
+
+def extract_uuencoded(text: str) -> tuple[str, list[tuple[str, bytes]]]:
+    """Files uuencoded into a plain-text body (``begin 644 name`` ... ``end``), as older mailers
+    attach them: the text without those blocks, and (file name, bytes) for each block. A block
+    with a line that is not uuencode is left in the text."""
+    if "begin " not in text:
+        return text, []
+    lines = text.split("\n")
+    kept: list[str] = []
+    files: list[tuple[str, bytes]] = []
+    index = 0
+    while index < len(lines):
+        begin = _UU_BEGIN.match(lines[index].rstrip("\r"))
+        end = None
+        if begin:
+            end = next((i for i in range(index + 1, len(lines)) if lines[i].strip() == "end"), None)
+        if begin and end is not None:
+            body = [line.rstrip("\r") for line in lines[index + 1 : end] if line.strip()]
+            if body and all(_UU_LINE.match(line) for line in body):
+                data = _decode_uu("\n".join(lines[index : end + 1]).encode("ascii"))
+                files.append((begin.group(1), data))
+                index = end + 1
+                continue
+        kept.append(lines[index])
+        index += 1
+    return "\n".join(kept), files
 
 
 def decode_transfer(data: bytes, encoding: str) -> bytes:

@@ -11,6 +11,7 @@ left, so the caller can quarantine the raw bytes.
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -22,6 +23,7 @@ from .headers import (
     Address,
     decode_header_value,
     has_usable_email,
+    is_valid_address,
     normalize_message_id,
     parse_address_list,
     parse_date,
@@ -33,6 +35,7 @@ from .loops import detect_auto_generated
 from .mime import (
     body_of,
     decode_transfer,
+    extract_uuencoded,
     leaf_bytes,
     parse_tree,
     raw_children,
@@ -242,9 +245,16 @@ class _Walk:
                 marked = html_to_text(text, markers=True)
                 return [_Segment(text=unmark(marked), html=text, reply=marked)]
             text = decode_bytes(payload, charset, fallbacks=self.fallbacks).replace("\r\n", "\n").replace("\r", "\n")
+            # Files uuencoded into the text (older mailers) become attachments; the text keeps
+            # them as sent, the visible reply does not.
+            reply, files = extract_uuencoded(text)
+            for name, data in files:
+                guessed = mimetypes.guess_type(name)[0] or "application/octet-stream"
+                self.add_attachment(part, name, name, guessed, data, "attachment")
             if params.get("format", "").lower() == "flowed":
-                text = unflow(text, delsp=params.get("delsp", "").lower() == "yes")
-            return [_Segment(text=text, html=None, reply=text)]
+                delsp = params.get("delsp", "").lower() == "yes"
+                text, reply = unflow(text, delsp=delsp), unflow(reply, delsp=delsp)
+            return [_Segment(text=text, html=None, reply=reply)]
         if maintype == "message":
             payload = self.message_bytes(part, raw_chunk, encoding)
             if not original:
@@ -310,6 +320,25 @@ def _message_charsets(data: bytes) -> tuple[str, ...]:
     return tuple(sorted(seen, key=lambda c: c.startswith(("iso-8859", "windows-", "cp125", "latin", "koi8"))))
 
 
+def _author(
+    *, from_addresses: list[Address], sender_addresses: list[Address], reply_to: list[Address], defects: list[str]
+) -> Address:
+    """Who wrote the message (the requester): the first valid From address, or of several From
+    mailboxes the one Sender names (RFC 5322 3.6.2); an empty or broken one (``<>``, a bare
+    word) is skipped. Without any usable From address: a name from From and the address a reply
+    must go to (Reply-To, then Sender)."""
+    usable = [a for a in from_addresses if has_usable_email(a)]
+    if usable:
+        sender = next((s.email.lower() for s in sender_addresses if has_usable_email(s)), None)
+        named = next((a for a in usable if sender and a.email.lower() == sender), None) if len(usable) > 1 else None
+        return named or next((a for a in usable if is_valid_address(a.email)), usable[0])
+    name = next((a.name for a in from_addresses if a.name), "")
+    fallback = next((a for a in (*reply_to, *sender_addresses) if has_usable_email(a)), None)
+    if from_addresses or fallback:
+        defects.append("no usable From address")
+    return Address(email=fallback.email if fallback else "", name=name or (fallback.name if fallback else ""))
+
+
 def parse_message(*, raw: bytes) -> ParsedEmail:
     """Parse one raw RFC 5322 message; raises ``UnparseableEmail`` only when nothing usable
     (no headers and no readable text) is in it."""
@@ -341,25 +370,12 @@ def parse_message(*, raw: bytes) -> ParsedEmail:
 
     headers = tuple((name, decode_header_value(value, fallbacks=fallbacks)) for name, value in raw_headers)
 
-    # The sender: the first From with a usable address; else a name from From and the address
-    # a reply must go to (Reply-To, then Sender).
-    from_candidates = [a for value in every("from") for a in parse_address_list(value, fallbacks=fallbacks)[:1]]
-    sender = next((a for a in from_candidates if has_usable_email(a)), None)
-    if sender is None:
-        name = next((a.name for a in from_candidates if a.name), "")
-        fallback = next(
-            (
-                a
-                for header in ("reply-to", "sender")
-                for value in every(header)
-                for a in parse_address_list(value, fallbacks=fallbacks)
-                if has_usable_email(a)
-            ),
-            None,
-        )
-        if from_candidates or fallback:
-            defects.append("no usable From address")
-        sender = Address(email=fallback.email if fallback else "", name=name or (fallback.name if fallback else ""))
+    sender = _author(
+        from_addresses=[a for value in every("from") for a in parse_address_list(value, fallbacks=fallbacks)],
+        sender_addresses=[a for value in every("sender") for a in parse_address_list(value, fallbacks=fallbacks)],
+        reply_to=[a for value in every("reply-to") for a in parse_address_list(value, fallbacks=fallbacks)],
+        defects=defects,
+    )
 
     subject = decode_header_value(first("subject"), fallbacks=fallbacks)
     subject = unicodedata.normalize("NFC", re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", subject).strip())

@@ -22,15 +22,21 @@ _VERBS = (
     r"wrote|writes|schrieb|schreibt|a\s+écrit|a\s+ecrit|escribió|escribio|escreveu|"
     r"ha\s+scritto|scrive|schreef|skrev|skrifaði|kirjoitti|napisal|napisał|napsal|napísal|"
     r"pisze|írta|yazdı|έγραψε|написал|написала|написал\(а\)|пишет|نوشت|نوشته|كتب|כתב|"
-    r"写道|寫道|のメッセージ|님이\s*작성"
+    r"写道|寫道|のメッセージ|님이\s*작성|"
+    # Arabic Gmail: "... تمت كتابة ما يلي بواسطة Name <addr>:" ("the following was written by").
+    r"كتابة\s+ما\s+يلي\s+بواسطة"
 )
 _ATTRIBUTION = re.compile(rf"(?:{_VERBS})(?:\W.{{0,200}})?[:：]\s*$", re.IGNORECASE)
 _ATTRIBUTION_LEAD = re.compile(
-    r"^[\s>*-]*(?:On|Am|Le|El|Il|Op|Em|Den|Dne|W\s+dniu|Στις|در|V|В|Na|Pe|\d|‫|‏)",
+    r"^[\s>*-]*(?:(?:On|Am|Le|El|Il|Op|Em|Den|Dne|W\s+dniu|Στις|در|V|В|Na|Pe)\b|\d|‫|‏)",
     re.IGNORECASE,
 )
 # Yandex/Mail.ru style: "26.06.2014, 14:41, "Name" <addr>:" (no verb at all).
 _DATED_ATTRIBUTION = re.compile(r"^\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}.{0,200}(?:>|\))\s*[:：]\s*$")
+# Direction marks and embeddings RTL clients wrap attributions and header lines in ("\u202b...:\u202c").
+_BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Zoho: "---- On <date> <name> wrote ----".
+_DASHED_END = re.compile(r"\s*-{2,}\s*$")
 
 _SEPARATOR_HEADS = (
     r"original\s+message|ursprüngliche\s+nachricht|originalnachricht|message\s+d'origine|"
@@ -52,17 +58,19 @@ _UNDERSCORES = re.compile(r"^\s*_{10,}\s*$")
 
 _KEY_FROM = (
     r"from|von|de|da|van|från|fra|frá|od|от|від|از|kimden|lähettäjä|feladó|afzender|"
-    r"remetente|mittente|expéditeur|absender|寄件者|发件人|差出人|보낸\s*사람"
+    r"remetente|mittente|expéditeur|absender|寄件者|发件人|差出人|보낸\s*사람|من|فرستنده|מאת"
 )
 _KEY_DATE = (
     r"sent|date|gesendet|datum|envoyé|enviado|fecha|data|inviato|verzonden|skickat|sendt|"
-    r"отправлено|дата|تاریخ|ارسال\s*شده|tarih|lähetetty|wysłano|odesláno|日期|发送时间|送信日時"
+    r"отправлено|дата|تاریخ|ارسال\s*شده|tarih|lähetetty|wysłano|odesláno|日期|发送时间|送信日時|"
+    r"enviado\s+el|enviada\s+em|gönderildi|gönderilme\s+tarihi|تاريخ\s+الإرسال|التاريخ|أرسلت|"
+    r"زمان\s+ارسال|נשלח|תאריך"
 )
 _KEY_SUBJECT = (
     r"subject|betreff|objet|asunto|assunto|oggetto|onderwerp|ämne|emne|тема|موضوع|konu|"
-    r"aihe|temat|předmět|主题|主旨|件名"
+    r"aihe|temat|předmět|主题|主旨|件名|الموضوع|נושא"
 )
-_KEY_TO = r"to|cc|an|à|a|para|aan|till|til|кому|копия|به|kime|vastaanottaja|do|komu|收件人"
+_KEY_TO = r"to|cc|an|à|a|para|aan|till|til|кому|копия|به|رونوشت|kime|vastaanottaja|do|komu|收件人|إلى|الى|نسخة|אל|宛先"
 
 
 def _key_line(kind: str) -> re.Pattern[str]:
@@ -122,7 +130,9 @@ def _is_quoted(line: str) -> bool:
 def _attribution_end(lines: list[str], start: int) -> int | None:
     """If an attribution line ("... wrote:") begins at ``start`` (joined over at most four
     non-blank lines), return the index of its last line."""
-    if not _ATTRIBUTION_LEAD.match(lines[start]) and not _ends_attribution(lines[start]):
+    if not _ATTRIBUTION_LEAD.match(_plain(lines[start])) and not _ends_attribution(
+        lines[start], before_quote=_quote_follows(lines, start + 1)
+    ):
         return None
     joined = ""
     for end in range(start, min(start + 4, len(lines))):
@@ -131,11 +141,26 @@ def _attribution_end(lines: list[str], start: int) -> int | None:
         joined = f"{joined} {lines[end].strip()}".strip()
         if len(joined) > 400:
             return None
-        if _ends_attribution(joined):
-            if end == start or _ATTRIBUTION_LEAD.match(lines[start]):
+        # Without a date or an address, only a single line right before the quote is one.
+        if _ends_attribution(joined, before_quote=end == start and _quote_follows(lines, end + 1)):
+            if end == start or _ATTRIBUTION_LEAD.match(_plain(lines[start])):
                 return end
             return None
     return None
+
+
+def _plain(text: str) -> str:
+    return _BIDI.sub("", text)
+
+
+def _quote_follows(lines: list[str], index: int) -> bool:
+    """Quoted history starts at ``index`` (blank lines skipped): a blockquote, a quote container
+    or ">" lines."""
+    while index < len(lines) and _is_blank(lines[index]):
+        index += 1
+    if index >= len(lines):
+        return False
+    return lines[index].strip() in (QUOTE_START, QUOTE_CUT) or _is_quoted(lines[index])
 
 
 # What every real attribution carries: an address, a time or a year. "On Monday I wrote:"
@@ -143,23 +168,32 @@ def _attribution_end(lines: list[str], start: int) -> int | None:
 _ATTRIBUTION_EVIDENCE = re.compile(r"@|\d{1,2}:\d{2}|\d{4}")
 
 
-def _ends_attribution(text: str) -> bool:
-    text = text.strip().lstrip(">").strip()
+def _ends_attribution(text: str, *, before_quote: bool = False) -> bool:
+    """Whether ``text`` is an attribution line. Right before quoted history the line needs no
+    date ("Support wrote:"), and a line ending in a colon that names an address or a time is
+    one in any language ("2024年6月3日(月) 10:15 Support <a@b>:")."""
+    text = _plain(text).strip().lstrip(">").strip()
+    if _ATTRIBUTION_LEAD.match(text) and _DASHED_END.search(text) and _ATTRIBUTION.search(_DASHED_END.sub(":", text)):
+        text = _DASHED_END.sub(":", text)
     if not text.rstrip().endswith((":", "：")):
         return False
     if _DATED_ATTRIBUTION.match(text):
         return True
+    if before_quote:
+        if _ATTRIBUTION.search(text):
+            return True
+        return len(text) <= 300 and bool(re.search(r"@|\d{1,2}:\d{2}", text))
     return bool(_ATTRIBUTION.search(text)) and bool(_ATTRIBUTION_EVIDENCE.search(text))
 
 
 def _header_block_at(lines: list[str], start: int) -> bool:
     """A run of mail header lines (Outlook-style "From: / Sent: / To: / Subject:") with a From
     line and a Sent/Date or Subject line. Its From must name an address, unless an <hr> or an
-    Outlook border introduces it: "From: Tehran / Date: May 12" in a customer's own text is not
-    history."""
+    Outlook border introduces it or the block has all of From, Sent/Date, To and Subject: "From:
+    Tehran / Date: May 12" in a customer's own text is not history."""
     if start >= len(lines):
         return False
-    line = lines[start]
+    line = _plain(lines[start])
     if not any(p.match(line) for p in (_HEADER_FROM, _HEADER_DATE, _HEADER_SUBJECT)):
         return False
     seen: set[str] = set()
@@ -168,7 +202,7 @@ def _header_block_at(lines: list[str], start: int) -> bool:
     for index in range(start, len(lines)):
         if checked >= 8:
             break
-        current = lines[index]
+        current = _plain(lines[index])
         if _is_blank(current):
             if checked and index + 1 < len(lines) and _is_blank(lines[index + 1]):
                 break
@@ -185,7 +219,9 @@ def _header_block_at(lines: list[str], start: int) -> bool:
                 if name == "from" and re.search(r"@|<|mailto:", current, re.IGNORECASE):
                     addressed = True
                 break
-    return addressed and "from" in seen and bool(seen & {"date", "subject"})
+    # Names only ("From: Support Team"), but the whole From/Sent/To/Subject block: history too.
+    complete = seen >= {"from", "date", "to", "subject"}
+    return (addressed or complete) and "from" in seen and bool(seen & {"date", "subject"})
 
 
 def _back_over_separators(lines: list[str], index: int) -> int:
