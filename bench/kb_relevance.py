@@ -34,6 +34,23 @@ class Result:
         return next((i + 1 for i, slug in enumerate(self.got) if slug in self.expected), None)
 
 
+def ensure_starter_synonyms() -> None:
+    """The starter synonyms the migration ships (a test database may have been flushed since)."""
+    import importlib
+
+    from knowledgebase import search
+    from knowledgebase.models import SynonymGroup
+
+    if SynonymGroup.objects.exists():
+        return
+    migration = importlib.import_module("knowledgebase.migrations.0002_search_analysis_synonyms")
+    SynonymGroup.objects.bulk_create(
+        SynonymGroup(terms="\n".join(t.strip() for t in terms.split(",")), note=note)
+        for terms, note in migration.STARTER_SYNONYMS
+    )
+    search.synonyms_changed()
+
+
 def load_articles(author) -> None:
     """The relevance set's articles, published and public, with translations linked."""
     from bench.kb_relevance_data import ARTICLES
@@ -104,6 +121,7 @@ def main() -> None:
     try:
         author = User.objects.create_user(email="bench-author@example.com", password=None, role="agent")
         started = time.perf_counter()
+        ensure_starter_synonyms()
         load_articles(author)
         loaded = time.perf_counter() - started
         started = time.perf_counter()

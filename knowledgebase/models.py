@@ -315,3 +315,30 @@ class SearchGap(models.Model):
 
     def __str__(self) -> str:
         return self.query
+
+
+class SearchQueryStat(models.Model):
+    """What people search for, grouped by meaning (the sorted stems: "reset my password" and "password
+    reset" are one row): how often, how often a result was opened, and how often a request was sent
+    anyway after the new-request form had suggested articles (the knowledge gaps report)."""
+
+    key = models.CharField(max_length=200, unique=True)
+    example = models.CharField(_("search"), max_length=200)
+    searches = models.PositiveIntegerField(_("searches"), default=0)
+    opened = models.PositiveIntegerField(_("results opened"), default=0)
+    tickets = models.PositiveIntegerField(_("requests sent anyway"), default=0)
+    first_seen = models.DateTimeField(_("first seen"), default=timezone.now)
+    last_seen = models.DateTimeField(_("last seen"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("search statistic")
+        verbose_name_plural = _("search statistics")
+        indexes = [
+            # selectors.search_unopened_for: searched, results shown, none opened, most searched first.
+            models.Index(fields=["-searches"], condition=Q(opened=0, searches__gt=0), name="kb_stat_unopened_idx"),
+            # selectors.search_led_to_ticket_for: most requests first.
+            models.Index(fields=["-tickets"], condition=Q(tickets__gt=0), name="kb_stat_tickets_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.example

@@ -396,6 +396,11 @@ _ALL = ("search_title", "search_summary", "search_body")
 _TITLE_AND_SUMMARY = ("search_title", "search_summary")
 
 
+def query_key(query_text: str) -> str:
+    """What a query means, for counting: its stems, sorted and once each ("" when nothing is searchable)."""
+    return " ".join(sorted(set(analyze(query_text))))[:200]
+
+
 def searchable(query_text: str) -> bool:
     """Whether `query_text` holds anything to search for yet (not only stop words or two letters)."""
     meaningful = meaningful_words(query_text)

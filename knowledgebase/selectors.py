@@ -17,6 +17,7 @@ from .models import (
     ArticleViewDaily,
     Category,
     SearchGap,
+    SearchQueryStat,
     Status,
     visible_visibilities,
 )
@@ -366,6 +367,20 @@ def search_gap_list_for(*, user) -> QuerySet[SearchGap]:
     if not _is_agent(user):
         raise Http404
     return SearchGap.objects.order_by("-count", "-last_seen")
+
+
+def search_unopened_for(*, user) -> QuerySet[SearchQueryStat]:
+    """Searches whose results nobody opened, most searched first (agents only)."""
+    if not _is_agent(user):
+        raise Http404
+    return SearchQueryStat.objects.filter(opened=0, searches__gt=0).order_by("-searches", "-last_seen")
+
+
+def search_led_to_ticket_for(*, user) -> QuerySet[SearchQueryStat]:
+    """What customers sent requests about although articles were suggested, most first (agents only)."""
+    if not _is_agent(user):
+        raise Http404
+    return SearchQueryStat.objects.filter(tickets__gt=0).order_by("-tickets", "-last_seen")
 
 
 def search_gap_get_for(*, user, gap_id: int) -> SearchGap:

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,7 @@ from .models import (
     ArticleViewDaily,
     Category,
     SearchGap,
+    SearchQueryStat,
     SearchTerm,
     Status,
     SynonymGroup,
@@ -472,6 +474,40 @@ def synonym_group_delete(*, actor, group: SynonymGroup) -> None:
     _require_admin(actor)
     group.delete()
     search.synonyms_changed()
+
+
+def search_record(*, query: str, results: int) -> str:
+    """Count a search by meaning (SearchQueryStat) and, when it found nothing, as a gap; returns its key
+    (the search page puts it on result links, so an opened result is counted: search_result_opened)."""
+    if results == 0:
+        search_gap_record(query=query)
+    return _search_stat_add(query=query, column="searches")
+
+
+def search_result_opened(*, key: str) -> None:
+    """A result of a counted search was opened (an unknown key changes nothing)."""
+    SearchQueryStat.objects.filter(key=key[:200]).update(opened=F("opened") + 1)
+
+
+def search_led_to_ticket(*, query: str) -> None:
+    """A customer sent a request although the new-request form suggested articles for its text."""
+    _search_stat_add(query=query, column="tickets")
+
+
+def _search_stat_add(*, query: str, column: str) -> str:
+    key = search.query_key(query)
+    if not key:
+        return ""
+    table = SearchQueryStat._meta.db_table
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (key, example, searches, opened, tickets, first_seen, last_seen) "  # noqa: S608
+            f"VALUES (%s, %s, %s, 0, %s, %s, %s) ON CONFLICT (key) DO UPDATE SET "
+            f"{column} = {table}.{column} + 1, example = excluded.example, last_seen = excluded.last_seen",
+            [key, normalize_text(query)[:200], int(column == "searches"), int(column == "tickets"), now, now],
+        )
+    return key
 
 
 def search_gap_dismiss(*, actor, gap: SearchGap) -> None:

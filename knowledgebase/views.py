@@ -75,6 +75,8 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
 def article(request: HttpRequest, slug: str) -> HttpResponse:
     item = selectors.article_page_for(user=request.user, slug=slug)
     services.article_record_view(article=item)
+    if request.GET.get("sq"):  # opened from a result of the knowledge-base search (search_page)
+        services.search_result_opened(key=request.GET["sq"])
     vote = selectors.article_vote_of(user=request.user, article=item)
     is_agent = request.user.is_authenticated and request.user.is_agent
     return render(
@@ -114,7 +116,7 @@ def feedback(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
-    query, page, hits, has_next = "", 1, [], False
+    query, page, hits, has_next, search_key = "", 1, [], False, ""
     if form.is_valid() and form.cleaned_data["q"].strip():
         query = form.cleaned_data["q"].strip()
         page = form.cleaned_data["page"] or 1
@@ -123,14 +125,15 @@ def search_page(request: HttpRequest) -> HttpResponse:
         )
         has_next = len(hits) > SEARCH_PAGE_SIZE
         hits = hits[:SEARCH_PAGE_SIZE]
-        if not hits and page == 1:
-            services.search_gap_record(query=query)
+        if page == 1:
+            search_key = services.search_record(query=query, results=len(hits))
     return render(
         request,
         "knowledgebase/search.html",
         {
             "search_form": form,
             "query": query,
+            "search_key": search_key,
             "hits": hits,
             "page": page,
             "next_page": page + 1 if has_next else None,
@@ -335,7 +338,13 @@ def manage_feedback_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 def manage_gaps(request: HttpRequest) -> HttpResponse:
     _require_agent(request)
     gaps = selectors.search_gap_list_for(user=request.user)[:200]
-    return render(request, "knowledgebase/manage/gaps.html", {"gaps": gaps})
+    unopened = selectors.search_unopened_for(user=request.user)[:100]
+    led_to_ticket = selectors.search_led_to_ticket_for(user=request.user)[:100]
+    return render(
+        request,
+        "knowledgebase/manage/gaps.html",
+        {"gaps": gaps, "unopened": unopened, "led_to_ticket": led_to_ticket},
+    )
 
 
 @require_POST
