@@ -74,9 +74,8 @@ def _text(rng, topic: list[str], tail: list[str], tail_cum: list[float], n: int,
 
 
 def generate(count: int, *, seed: int = 7) -> None:
-    from helpdesk.text import normalize_text
     from knowledgebase import search
-    from knowledgebase.models import Article, Category, Status, Visibility
+    from knowledgebase.models import Article, Category, SearchTerm, Status, Visibility
 
     rng = random.Random(seed)
     categories = [Category.objects.create(name=f"Category {i}", slug=f"bench-{i}", order=i) for i in range(20)]
@@ -101,9 +100,9 @@ def generate(count: int, *, seed: int = 7) -> None:
                 body=body,
                 body_html=f"<p>{body}</p>",
                 body_text=body,
-                search_title=normalize_text(title),
-                search_summary=normalize_text(summary),
-                search_body=normalize_text(body),
+                search_title=search.indexed(title),
+                search_summary=search.indexed(summary),
+                search_body=search.indexed(body),
                 category=rng.choice(categories),
                 language="fa" if persian else "en",
                 visibility=rng.choices(
@@ -121,6 +120,13 @@ def generate(count: int, *, seed: int = 7) -> None:
         Article.objects.bulk_create(batch)
     generated = time.perf_counter() - started
     started = time.perf_counter()
+    vocabulary = {
+        word
+        for column in Article.objects.values_list("search_title", "search_body")
+        for text in column
+        for word in text.split()
+    }
+    SearchTerm.objects.bulk_create([SearchTerm(term=t) for t in vocabulary], ignore_conflicts=True, batch_size=5000)
     search.refresh_vectors(Article.objects.all())
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE knowledgebase_article")
@@ -171,8 +177,18 @@ def main() -> None:
     try:
         generate(args.articles)
         reader = AnonymousUser()
-        search_queries = ["install printer", "invoice", "password reset", "sync error", "رمز عبور", "پرداخت"]
-        suggest_queries = ["inst", "printer sca", "inv", "password re", "پردا", "همگام س"]
+        search_queries = [
+            "install printer",
+            "invoice",
+            "password reset",
+            "sync error",
+            "رمز عبور",
+            "پرداخت",
+            "how do I reset my password",
+            "pasword",
+            "printer not working after update",
+        ]
+        suggest_queries = ["inst", "printer sca", "inv", "password re", "پردا", "همگام س", "how do i res"]
 
         def do_search(q):
             return list(selectors.article_search_for(user=reader, query=q, limit=20))

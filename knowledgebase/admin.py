@@ -1,12 +1,14 @@
 """Django admin for the knowledge base: configuration and oversight; writes go through the services."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.exceptions import DomainError
 
 from . import services
-from .models import Article, ArticleFeedback, Category, SearchGap, Status
+from .models import Article, ArticleFeedback, Category, SearchGap, Status, SynonymGroup
 
 
 @admin.register(Category)
@@ -84,3 +86,34 @@ class SearchGapAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class SynonymGroupForm(forms.ModelForm):
+    class Meta:
+        model = SynonymGroup
+        fields = ["terms", "note"]
+
+    def clean_terms(self):
+        try:
+            return services.synonym_terms_clean(self.cleaned_data["terms"])
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["terms"]) from exc
+
+
+@admin.register(SynonymGroup)
+class SynonymGroupAdmin(admin.ModelAdmin):
+    """Words that mean the same to searchers (password ~ passcode ~ رمز عبور); an edit applies at once."""
+
+    form = SynonymGroupForm
+    list_display = ["__str__", "note", "updated_at"]
+    search_fields = ["terms", "note"]
+
+    def save_model(self, request, obj, form, change):
+        services.synonym_group_save(actor=request.user, group=obj)
+
+    def delete_model(self, request, obj):
+        services.synonym_group_delete(actor=request.user, group=obj)
+
+    def delete_queryset(self, request, queryset):
+        for group in queryset:
+            services.synonym_group_delete(actor=request.user, group=group)

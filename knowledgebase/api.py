@@ -381,8 +381,8 @@ class ArticleSearchView(APIView):
         hits = selectors.article_search_for(
             user=_user(request), query=query, language=request.query_params.get("language"), limit=limit
         )
-        if query.strip() and not hits:
-            services.search_gap_record(query=query)
+        if query.strip():
+            services.search_record(query=query, results=len(hits))
         context = {"request": request, "snippets": {h.article.pk: h.snippet for h in hits}}
         return Response(
             {"query": query, "results": SearchHitOutput([h.article for h in hits], many=True, context=context).data}

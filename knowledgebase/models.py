@@ -144,8 +144,9 @@ class Article(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    # Search: normalised copies (helpdesk.text.normalize_text) and, on PostgreSQL, the weighted
-    # vector over them. Both are written by services.article_save_search on every save.
+    # Search: the analysed words (helpdesk.analysis: stems without stop words, space-padded so a
+    # `contains " stem"` is a word prefix) of the title, of the summary and tags, and of the body;
+    # on PostgreSQL the weighted vector over them. Written by services on every save.
     search_title = models.CharField(max_length=200, blank=True, editable=False)
     search_summary = models.TextField(blank=True, editable=False)
     search_body = models.TextField(blank=True, editable=False)
@@ -262,6 +263,43 @@ class ArticleViewDaily(models.Model):
         return f"{self.article_id} {self.day}: {self.count}"
 
 
+class SynonymGroup(models.Model):
+    """Words and phrases that mean the same to a searcher, in any language (applied at query time)."""
+
+    terms = models.TextField(
+        _("words and phrases"),
+        help_text=_("One word or phrase per line, in English or Persian, e.g. password, passcode, رمز عبور."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        ordering = ["terms"]
+        verbose_name = _("synonym group")
+        verbose_name_plural = _("synonym groups")
+
+    def __str__(self) -> str:
+        return ", ".join(self.term_list())[:100]
+
+    def term_list(self) -> list[str]:
+        return [line.strip() for line in self.terms.replace(",", "\n").splitlines() if line.strip()]
+
+
+class SearchTerm(models.Model):
+    """Every stem the articles use: the vocabulary a misspelt query word is corrected against."""
+
+    term = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        indexes = [
+            # search.corrections (PostgreSQL): `term % %s` (pg_trgm similarity) over the vocabulary.
+            GinIndex(fields=["term"], name="kb_term_trgm", opclasses=["gin_trgm_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.term
+
+
 class SearchGap(models.Model):
     """A normalised query that found nothing, how often and when last (the knowledge gaps report)."""
 
@@ -277,3 +315,30 @@ class SearchGap(models.Model):
 
     def __str__(self) -> str:
         return self.query
+
+
+class SearchQueryStat(models.Model):
+    """What people search for, grouped by meaning (the sorted stems: "reset my password" and "password
+    reset" are one row): how often, how often a result was opened, and how often a request was sent
+    anyway after the new-request form had suggested articles (the knowledge gaps report)."""
+
+    key = models.CharField(max_length=200, unique=True)
+    example = models.CharField(_("search"), max_length=200)
+    searches = models.PositiveIntegerField(_("searches"), default=0)
+    opened = models.PositiveIntegerField(_("results opened"), default=0)
+    tickets = models.PositiveIntegerField(_("requests sent anyway"), default=0)
+    first_seen = models.DateTimeField(_("first seen"), default=timezone.now)
+    last_seen = models.DateTimeField(_("last seen"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("search statistic")
+        verbose_name_plural = _("search statistics")
+        indexes = [
+            # selectors.search_unopened_for: searched, results shown, none opened, most searched first.
+            models.Index(fields=["-searches"], condition=Q(opened=0, searches__gt=0), name="kb_stat_unopened_idx"),
+            # selectors.search_led_to_ticket_for: most requests first.
+            models.Index(fields=["-tickets"], condition=Q(tickets__gt=0), name="kb_stat_tickets_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.example

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils.translation import get_language
 
 from . import search
 from .models import (
@@ -16,6 +17,7 @@ from .models import (
     ArticleViewDaily,
     Category,
     SearchGap,
+    SearchQueryStat,
     Status,
     visible_visibilities,
 )
@@ -171,8 +173,20 @@ def article_vote_of(*, user, article: Article) -> ArticleFeedback | None:
     return ArticleFeedback.objects.filter(article=article, user=user).first()
 
 
-def article_search_for(*, user, query: str, language: str | None = None, limit: int = 20, offset: int = 0):
-    """Ranked hits with snippets among what `user` may read (search.Hit list)."""
+def article_search_for(
+    *,
+    user,
+    query: str,
+    language: str | None = None,
+    prefer_language: str | None = None,
+    limit: int = 20,
+    offset: int = 0,
+):
+    """Ranked hits with snippets among what `user` may read (search.Hit list).
+
+    `language` keeps one language only; otherwise `prefer_language` (default: the active one) comes
+    first and an article is shown as its translation in that language where one exists.
+    """
     qs = (
         article_base_for(user=user)
         .select_related("category")
@@ -183,15 +197,23 @@ def article_search_for(*, user, query: str, language: str | None = None, limit: 
         qs = qs.filter(status=Status.PUBLISHED)
     if language:
         qs = qs.filter(language=language)
-    return search.article_search(qs, query, limit=limit, offset=offset)
+    preferred = language or prefer_language or get_language()
+    return search.article_search(qs, query, language=preferred, limit=limit, offset=offset)
 
 
-def article_suggestions_for(*, user, query: str, language: str | None = None, limit: int = 5):
-    """As-you-type suggestions (published articles only, even for agents), best first."""
-    qs = article_base_for(user=user).filter(status=Status.PUBLISHED).only("id", "title", "slug", "summary")
+def article_suggestions_for(
+    *, user, query: str, language: str | None = None, prefer_language: str | None = None, limit: int = 5
+):
+    """As-you-type suggestions (published articles only, even for agents), best first, reader's language first."""
+    qs = (
+        article_base_for(user=user)
+        .filter(status=Status.PUBLISHED)
+        .only("id", "title", "slug", "summary", "language", "translation_id", "updated_at")
+    )
     if language:
         qs = qs.filter(language=language)
-    return search.article_suggest(qs, query, limit=limit)
+    preferred = language or prefer_language or get_language()
+    return search.article_suggest(qs, query, language=preferred, limit=limit)
 
 
 def article_reply_text(*, article: Article, mode: str) -> str:
@@ -345,6 +367,20 @@ def search_gap_list_for(*, user) -> QuerySet[SearchGap]:
     if not _is_agent(user):
         raise Http404
     return SearchGap.objects.order_by("-count", "-last_seen")
+
+
+def search_unopened_for(*, user) -> QuerySet[SearchQueryStat]:
+    """Searches whose results nobody opened, most searched first (agents only)."""
+    if not _is_agent(user):
+        raise Http404
+    return SearchQueryStat.objects.filter(opened=0, searches__gt=0).order_by("-searches", "-last_seen")
+
+
+def search_led_to_ticket_for(*, user) -> QuerySet[SearchQueryStat]:
+    """What customers sent requests about although articles were suggested, most first (agents only)."""
+    if not _is_agent(user):
+        raise Http404
+    return SearchQueryStat.objects.filter(tickets__gt=0).order_by("-tickets", "-last_seen")
 
 
 def search_gap_get_for(*, user, gap_id: int) -> SearchGap:

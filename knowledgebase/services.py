@@ -4,11 +4,13 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Product
+from helpdesk.analysis import analyze
 from helpdesk.text import normalize_text
 
 from . import search
@@ -22,7 +24,10 @@ from .models import (
     ArticleViewDaily,
     Category,
     SearchGap,
+    SearchQueryStat,
+    SearchTerm,
     Status,
+    SynonymGroup,
     Visibility,
 )
 from .rendering import html_to_text, render_markdown
@@ -34,6 +39,11 @@ _UNSET = object()
 
 def _require_agent(actor) -> None:
     if actor is None or not actor.is_authenticated or not actor.is_agent:
+        raise PermissionDenied
+
+
+def _require_admin(actor) -> None:
+    if actor is None or not actor.is_authenticated or not actor.is_admin:
         raise PermissionDenied
 
 
@@ -160,21 +170,33 @@ def _record_revision(*, article: Article, actor, note: str = "") -> ArticleRevis
     )
 
 
-def _refresh_derived(article: Article) -> None:
-    """Sanitized HTML, plain text and the normalised search columns, from the Markdown source."""
+def _refresh_derived(article: Article, *, tag_names: Iterable[str]) -> None:
+    """Sanitized HTML, plain text and the analysed search columns, from the Markdown source and tags."""
     article.body_html = render_markdown(article.body)
     article.body_text = html_to_text(article.body_html)
-    article.search_title = normalize_text(article.title)[:200]
-    article.search_summary = normalize_text(article.summary)
-    article.search_body = normalize_text(article.body_text)
+    article.search_title = search.indexed(article.title)[:200]
+    article.search_summary = search.indexed(" ".join([article.summary, *tag_names]))
+    article.search_body = search.indexed(article.body_text)
 
 
-def _save(article: Article) -> None:
-    _refresh_derived(article)
+def _remember_terms(articles: Iterable[Article]) -> None:
+    """Add the stems these articles use to the vocabulary spelling corrections draw on."""
+    terms = set()
+    for article in articles:
+        for column in (article.search_title, article.search_summary, article.search_body):
+            terms.update(t for t in column.split() if len(t) <= 100)
+    SearchTerm.objects.bulk_create([SearchTerm(term=t) for t in sorted(terms)], ignore_conflicts=True, batch_size=1000)
+
+
+def _save(article: Article, *, tag_names: Iterable[str] | None = None) -> None:
+    if tag_names is None:
+        tag_names = list(article.tags.values_list("name", flat=True)) if article.pk else []
+    _refresh_derived(article, tag_names=tag_names)
     article.updated_at = timezone.now()
     article.full_clean(exclude=["slug", "translation", "author"])
     article.save()
     search.refresh_vectors(Article.objects.filter(pk=article.pk))
+    _remember_terms([article])
 
 
 def _check_slug(slug: str, *, exclude_pk=None) -> None:
@@ -213,8 +235,9 @@ def article_create(
         author=author,
         slug=slug or _unique_slug(Article, title, fallback="article"),
     )
-    _save(article)
-    article.tags.set(_tags(tags))
+    tag_objects = _tags(tags)
+    _save(article, tag_names=[t.name for t in tag_objects])
+    article.tags.set(tag_objects)
     article.products.set(list(products))
     article.related.set([a for a in related if a.pk != article.pk])
     _record_revision(article=article, actor=author, note=note)
@@ -275,9 +298,10 @@ def article_update(
     if slug is not _UNSET and slug and slug != article.slug:
         _check_slug(slug, exclude_pk=article.pk)
         article.slug = slug
-    _save(article)
-    if tags is not _UNSET:
-        article.tags.set(_tags(tags))
+    tag_objects = _tags(tags) if tags is not _UNSET else None
+    _save(article, tag_names=None if tag_objects is None else [t.name for t in tag_objects])
+    if tag_objects is not None:
+        article.tags.set(tag_objects)
     if products is not _UNSET:
         article.products.set(list(products))
     if related is not _UNSET:
@@ -380,9 +404,10 @@ def article_delete(*, article: Article, actor) -> None:
 def article_refresh_search(*, queryset) -> int:
     """Recompute derived and search columns in bulk (after a data import)."""
     count = 0
-    for article in queryset.iterator():
-        _refresh_derived(article)
+    for article in queryset.prefetch_related("tags").iterator(chunk_size=500):
+        _refresh_derived(article, tag_names=[t.name for t in article.tags.all()])
         article.save(update_fields=["body_html", "body_text", "search_title", "search_summary", "search_body"])
+        _remember_terms([article])
         count += 1
     search.refresh_vectors(queryset)
     return count
@@ -416,6 +441,73 @@ def search_gap_record(*, query: str) -> None:
             f"ON CONFLICT (query) DO UPDATE SET count = {table}.count + 1, last_seen = excluded.last_seen",
             [normalised, now, now],
         )
+
+
+def synonym_terms_clean(terms: str) -> str:
+    """The group's words and phrases one per line, without repeats; at least two, none only stop words."""
+    lines = SynonymGroup(terms=terms).term_list()
+    if len(set(lines)) < 2:
+        raise ValidationError({"terms": _("A synonym group needs at least two words or phrases.")})
+    empty = [line for line in lines if not analyze(line)]
+    if empty:
+        raise ValidationError(
+            {
+                "terms": _("These carry no searchable word (only words such as “the” or “را”): %(lines)s")
+                % {"lines": ", ".join(empty)}
+            }
+        )
+    return "\n".join(dict.fromkeys(lines))
+
+
+def synonym_group_save(*, actor, group: SynonymGroup) -> SynonymGroup:
+    """Create or change a synonym group; searches use it from the next query on."""
+    _require_admin(actor)
+    group.terms = synonym_terms_clean(group.terms)
+    group.updated_at = timezone.now()
+    group.full_clean()
+    group.save()
+    search.synonyms_changed()
+    return group
+
+
+def synonym_group_delete(*, actor, group: SynonymGroup) -> None:
+    _require_admin(actor)
+    group.delete()
+    search.synonyms_changed()
+
+
+def search_record(*, query: str, results: int) -> str:
+    """Count a search by meaning (SearchQueryStat) and, when it found nothing, as a gap; returns its key
+    (the search page puts it on result links, so an opened result is counted: search_result_opened)."""
+    if results == 0:
+        search_gap_record(query=query)
+    return _search_stat_add(query=query, column="searches")
+
+
+def search_result_opened(*, key: str) -> None:
+    """A result of a counted search was opened (an unknown key changes nothing)."""
+    SearchQueryStat.objects.filter(key=key[:200]).update(opened=F("opened") + 1)
+
+
+def search_led_to_ticket(*, query: str) -> None:
+    """A customer sent a request although the new-request form suggested articles for its text."""
+    _search_stat_add(query=query, column="tickets")
+
+
+def _search_stat_add(*, query: str, column: str) -> str:
+    key = search.query_key(query)
+    if not key:
+        return ""
+    table = SearchQueryStat._meta.db_table
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (key, example, searches, opened, tickets, first_seen, last_seen) "  # noqa: S608
+            f"VALUES (%s, %s, %s, 0, %s, %s, %s) ON CONFLICT (key) DO UPDATE SET "
+            f"{column} = {table}.{column} + 1, example = excluded.example, last_seen = excluded.last_seen",
+            [key, normalize_text(query)[:200], int(column == "searches"), int(column == "tickets"), now, now],
+        )
+    return key
 
 
 def search_gap_dismiss(*, actor, gap: SearchGap) -> None:

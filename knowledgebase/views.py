@@ -11,12 +11,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from helpdesk.exceptions import DomainError
 
-from . import selectors, services
+from . import search, selectors, services
 from .forms import ArticleForm, FeedbackForm, ManageFilterForm, SearchForm, StatusForm
 from .models import TRANSITIONS, Status
 from .rendering import render_markdown
 
 SEARCH_PAGE_SIZE = 20
+SUGGEST_DESCRIPTION_CHARS = 500  # the start of a long description says what it is about
 CATEGORY_PAGE_SIZE = 50
 
 
@@ -74,6 +75,8 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
 def article(request: HttpRequest, slug: str) -> HttpResponse:
     item = selectors.article_page_for(user=request.user, slug=slug)
     services.article_record_view(article=item)
+    if request.GET.get("sq"):  # opened from a result of the knowledge-base search (search_page)
+        services.search_result_opened(key=request.GET["sq"])
     vote = selectors.article_vote_of(user=request.user, article=item)
     is_agent = request.user.is_authenticated and request.user.is_agent
     return render(
@@ -113,7 +116,7 @@ def feedback(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
-    query, page, hits, has_next = "", 1, [], False
+    query, page, hits, has_next, search_key = "", 1, [], False, ""
     if form.is_valid() and form.cleaned_data["q"].strip():
         query = form.cleaned_data["q"].strip()
         page = form.cleaned_data["page"] or 1
@@ -122,14 +125,15 @@ def search_page(request: HttpRequest) -> HttpResponse:
         )
         has_next = len(hits) > SEARCH_PAGE_SIZE
         hits = hits[:SEARCH_PAGE_SIZE]
-        if not hits and page == 1:
-            services.search_gap_record(query=query)
+        if page == 1:
+            search_key = services.search_record(query=query, results=len(hits))
     return render(
         request,
         "knowledgebase/search.html",
         {
             "search_form": form,
             "query": query,
+            "search_key": search_key,
             "hits": hits,
             "page": page,
             "next_page": page + 1 if has_next else None,
@@ -140,9 +144,21 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def suggest(request: HttpRequest) -> HttpResponse:
-    """The suggestions partial for htmx (portal form, KB search box): `?q=`, or a form's `?subject=`."""
-    query = (request.GET.get("q") or request.GET.get("subject") or "")[:200]
-    items = selectors.article_suggestions_for(user=request.user, query=query, language=request.GET.get("language"))
+    """The suggestions partial for htmx: `?q=` (the KB search box), or the new-request form's
+    `?subject=` and `?description=` together, so what the customer writes in either is searched.
+
+    204 while the text holds nothing to search yet ("how do I"): htmx then keeps what is shown
+    rather than blanking it between keystrokes; an empty text clears the list.
+    """
+    query = request.GET.get("q") or " ".join(
+        [request.GET.get("subject", "")[:200], request.GET.get("description", "")[:SUGGEST_DESCRIPTION_CHARS]]
+    )
+    if query.strip() and not search.searchable(query):
+        return HttpResponse(status=204)
+    # The page's language comes first; articles in the other language still follow (marked).
+    items = selectors.article_suggestions_for(
+        user=request.user, query=query, prefer_language=request.GET.get("language") or None
+    )
     return render(request, "knowledgebase/_suggestions.html", {"suggestions": items, "query": query})
 
 
@@ -322,7 +338,13 @@ def manage_feedback_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 def manage_gaps(request: HttpRequest) -> HttpResponse:
     _require_agent(request)
     gaps = selectors.search_gap_list_for(user=request.user)[:200]
-    return render(request, "knowledgebase/manage/gaps.html", {"gaps": gaps})
+    unopened = selectors.search_unopened_for(user=request.user)[:100]
+    led_to_ticket = selectors.search_led_to_ticket_for(user=request.user)[:100]
+    return render(
+        request,
+        "knowledgebase/manage/gaps.html",
+        {"gaps": gaps, "unopened": unopened, "led_to_ticket": led_to_ticket},
+    )
 
 
 @require_POST

@@ -101,6 +101,16 @@ def article_suggestions(*, user: User, query: str, limit: int = 8) -> list[dict]
     ]
 
 
+def request_sent_despite_suggestions(*, user: User, subject: str, description: str) -> bool:
+    """A portal request was sent: when the form suggested articles for its text, count its subject in
+    the knowledge-gaps report ("requests sent anyway"); True when it did."""
+    text = f"{subject} {description[:500]}"
+    if not kb_selectors.article_suggestions_for(user=user, query=text, limit=1):
+        return False
+    kb_services.search_led_to_ticket(query=subject)
+    return True
+
+
 # --- articles from tickets --------------------------------------------------------------------
 
 

@@ -23,7 +23,7 @@ from customers import selectors as customer_selectors
 from helpdesk.exceptions import DomainError
 from helpdesk.ratelimit import ratelimit
 
-from . import deflection, portal_selectors, ratings, selectors, services, transitions
+from . import deflection, kb_integration, portal_selectors, ratings, selectors, services, transitions
 from .models import Channel, SatisfactionRating, Status
 from .portal_forms import FollowUpForm, NewRequestForm, RatingForm, ReplyForm, incoming_files
 
@@ -123,6 +123,9 @@ def new(request: HttpRequest) -> HttpResponse:
         else:
             deflection.deflection_converted(
                 contact=contact, token=request.POST.get("deflection_token", ""), ticket=ticket
+            )
+            kb_integration.request_sent_despite_suggestions(
+                user=request.user, subject=ticket.subject, description=form.cleaned_data["description"]
             )
             messages.success(request, _("Thank you! We received your request #%(number)s.") % {"number": ticket.pk})
             return redirect("portal:ticket", ticket.pk)

@@ -127,7 +127,7 @@ def test_a_customer_signs_up_asks_for_help_and_rates_it(browser, live_server, wo
     # A new request with an attachment.
     page.click("text=New request")
     page.wait_for_url(f"{base}/portal/requests/new/")
-    assert page.get_attribute("#id_subject", "hx-get") == "/kb/suggest/"
+    assert page.get_attribute("#kb-suggestions", "hx-get") == "/kb/suggest/"
     page.fill("#id_subject", "Backups fail every night")
     page.fill("#id_description", "Since Monday the nightly backup stops at 80%.")
     page.check("input[name=impact][value=blocks]")
@@ -240,3 +240,37 @@ def test_opening_a_suggested_article_and_leaving_counts_as_deflected(browser, li
         link.click()
     page.wait_for_timeout(500)  # the beacon is sent asynchronously
     assert Deflection.objects.filter(contact=contact, article_id=draft.pk, ticket__isnull=True).count() == 1
+
+
+def test_suggestions_follow_the_description_and_stay_while_only_small_words_are_typed(
+    browser, live_server, transactional_db
+):
+    """Subject "Help", then the question in the description: the article appears; typing "and the"
+    after it asks the server, which answers 204, so the list stays instead of blinking away."""
+    from knowledgebase import services as kb_services
+    from knowledgebase.models import Article
+    from tests import factories
+
+    agent = factories.UserFactory(role="agent", email="writer2@e2e.test")
+    draft = kb_services.article_create_draft(
+        author=agent, title="Reset your password", body="Use the link on the sign-in page.", language="en"
+    )
+    Article.objects.filter(pk=draft.pk).update(status="published", visibility="public")
+    contact = factories.ContactFactory(email="erin@acme.test", with_login=True)
+    contact.user.set_password(PASSWORD)
+    contact.user.save()
+
+    page = browser.new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "erin@acme.test")
+    page.fill("#id_password", PASSWORD)
+    page.click("button.primary")
+    page.goto(f"{live_server.url}/portal/requests/new/")
+    page.locator("input[name=subject]").press_sequentially("Help", delay=20)
+    page.locator("textarea[name=description]").press_sequentially("I forgot my password", delay=20)
+    link = page.locator("#kb-suggestions a[data-article-id]").first
+    link.wait_for(timeout=10_000)
+    page.locator("input[name=subject]").fill("")
+    page.locator("input[name=subject]").press_sequentially("how do I", delay=20)
+    page.wait_for_timeout(1200)  # past the debounce: the answers have come back
+    assert link.is_visible()

@@ -123,11 +123,13 @@ def test_a_customer_login_without_contact_sees_a_notice_not_an_error(client, db)
 # --- new request ------------------------------------------------------------------------------
 
 
-def test_new_request_form_asks_for_kb_suggestions_while_typing_the_subject(as_customer):
+def test_new_request_form_asks_for_kb_suggestions_while_typing_the_subject_or_the_description(as_customer):
     html = as_customer.get("/portal/requests/new/").content.decode()
-    assert 'hx-get="/kb/suggest/"' in html
-    assert 'hx-trigger="input changed delay:300ms"' in html  # typing and pasting both ask
-    assert 'hx-target="#kb-suggestions"' in html and 'id="kb-suggestions"' in html
+    assert 'hx-get="/kb/suggest/"' in html and 'id="kb-suggestions"' in html
+    # typing and pasting (input events) in either field ask, with both fields' text
+    assert "input changed delay:300ms from:#id_subject" in html
+    assert "input changed delay:500ms from:#id_description" in html
+    assert 'hx-include="#id_subject, #id_description"' in html
 
 
 def test_new_request_offers_only_the_products_of_a_valid_contract(as_customer, acme_contract, product_set):
