@@ -34,6 +34,7 @@ _START, _STOP = "\x02", "\x03"  # headline markers, replaced by <mark> after esc
 MIN_PREFIX = 3  # suggestions start at the third letter: fewer letters match half the corpus
 MAX_CONCEPTS = 12  # a pasted description is searched by its first dozen meaningful words
 MAX_CORRECTED = 3  # words per query looked up for spelling corrections
+MIN_SIMILARITY = 0.4  # trigram similarity a spelling correction needs (PostgreSQL)
 # A concept's score when its own words match / only a related form does. Matching one concept more
 # always outweighs matching with own words rather than related ones (12 concepts × 1 < 100).
 ORIGINAL, RELATED = 101, 100
@@ -212,11 +213,12 @@ def _with_vocabulary(concepts, spans, meaningful, synonyms) -> list[Concept]:
 def _closest_terms(term: str, *, limit: int = 3) -> list[str]:
     if uses_postgres():
         with connection.cursor() as cursor:
-            # kb_term_trgm answers `%`; the threshold is pg_trgm.similarity_threshold (0.3).
+            # kb_term_trgm answers `%` (pg_trgm.similarity_threshold, 0.3); a correction must be closer
+            # than that ("pasword" ~ "password" is 0.7, "invoce" ~ "invoic" 0.4): short words share too little to be guessed.
             cursor.execute(
                 f"SELECT term FROM {SearchTerm._meta.db_table} WHERE term %% %s "  # noqa: S608 (table from _meta)
-                "ORDER BY similarity(term, %s) DESC, term LIMIT %s",
-                [term, term, limit],
+                "AND similarity(term, %s) >= %s ORDER BY similarity(term, %s) DESC, term LIMIT %s",
+                [term, term, MIN_SIMILARITY, term, limit],
             )
             return [row[0] for row in cursor.fetchall()]
     vocabulary = SearchTerm.objects.filter(term__startswith=term[0]).values_list("term", flat=True)[:20000]
