@@ -148,6 +148,12 @@ def api_tokens_revoke_all(*, user: User) -> int:
     return deleted
 
 
+def api_tokens_delete_expired(*, now: datetime) -> int:
+    """Delete every token that expired before `now` (the nightly job); returns how many."""
+    deleted, _counts = ApiToken.objects.filter(expires_at__lte=now).delete()
+    return deleted
+
+
 def worker_heartbeat_record(*, name: str, now: datetime) -> WorkerHeartbeat:
     """Record that a worker ran at `now` under `name` (one row per name)."""
     heartbeat, _created = WorkerHeartbeat.objects.update_or_create(name=name, defaults={"seen_at": now})

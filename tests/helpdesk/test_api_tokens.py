@@ -47,6 +47,16 @@ def test_an_expired_token_is_a_401(agent, settings):
     assert response.json()["code"] == "authentication_failed"
 
 
+def test_the_nightly_job_deletes_only_expired_tokens(agent):
+    from helpdesk.tasks import delete_expired_api_tokens
+
+    expired, _key = services.api_token_create(user=agent, name="old")
+    ApiToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(days=1))
+    live, key = services.api_token_create(user=agent, name="new")
+    delete_expired_api_tokens()
+    assert list(ApiToken.objects.values_list("pk", flat=True)) == [live.pk]
+
+
 def test_tokens_never_expire_when_the_setting_is_zero(agent, settings):
     settings.HELPDESK_API_TOKEN_DAYS = 0
     _login_token(agent.email)
