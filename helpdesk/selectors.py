@@ -1,6 +1,7 @@
 """Every read of users and teams, scoped to who is asking."""
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .models import ApiToken, Role, Team, User
@@ -28,5 +29,8 @@ def api_token_list_for(*, user: User) -> QuerySet[ApiToken]:
 
 
 def api_token_get_for(*, user: User, token_id: int) -> ApiToken:
-    """One of the user's own tokens; Http404 for another person's (never confirming it exists)."""
+    """One of the user's own tokens; Http404 for another person's (never confirming it exists), and for
+    an id no database column holds (never the database's overflow error)."""
+    if not 0 < token_id < 2**63:
+        raise Http404
     return get_object_or_404(api_token_list_for(user=user), pk=token_id)

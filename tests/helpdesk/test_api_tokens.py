@@ -225,3 +225,13 @@ def test_the_profile_page_lists_creates_and_revokes_tokens(agent, language):
         assert "توکن" in page
     assert browser.post(f"/profile/tokens/{token.pk}/revoke/").status_code == 302
     assert _status_with(key) == 401
+
+
+@pytest.mark.parametrize("token_id", ["99999999999999999999999", "9223372036854775808"])
+def test_a_token_id_beyond_what_the_database_holds_is_a_404_not_a_500(agent, token_id):
+    client = APIClient()
+    client.force_authenticate(agent)
+    assert client.delete(f"/api/v1/auth/tokens/{token_id}/").status_code == 404
+    browser = Client()
+    browser.force_login(agent)
+    assert browser.post(f"/profile/tokens/{token_id}/revoke/").status_code == 404
