@@ -29,11 +29,11 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
 from customers.models import Contact  # noqa: E402
 from helpdesk.models import Role, Team, User  # noqa: E402
+from helpdesk.services import api_token_create  # noqa: E402
 from tickets import services  # noqa: E402
 from tickets.models import Ticket  # noqa: E402
 
@@ -83,9 +83,9 @@ def main() -> None:
     agent = User.objects.filter(role=Role.AGENT, email__startswith="bench-agent").first()
     if agent is None:
         sys.exit("seed first: python bench/seed.py")
-    token, _ = Token.objects.get_or_create(user=agent)
+    _token, key = api_token_create(user=agent, name="bench")
     client = APIClient(SERVER_NAME="localhost")
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     team = Team.objects.filter(slug__startswith="bench-team").first()
     contact = Contact.objects.filter(email__endswith="@bench.test").first()
     big = Ticket.objects.filter(subject="bench: thirty messages").first()

@@ -1,15 +1,11 @@
 """Forms of the customer account pages (sign-up, choosing a password, password reset)."""
 
-import logging
-
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from . import accounts
-
-logger = logging.getLogger(__name__)
 
 
 class SignupForm(forms.Form):
@@ -38,11 +34,8 @@ class ChoosePasswordForm(forms.Form):
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
-    """Django's reset form (it finds the login and builds the link); the mail itself is written by
-    customers.accounts in the person's own language, not in the language of the asking browser."""
+    """Django's reset page, but nothing is looked up or mailed in the request: the address goes to
+    `accounts.password_reset_request`, which queues the work for a worker whatever the address."""
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
-        try:
-            accounts.password_reset_mail_send(user=context["user"], to=to_email, context=context)
-        except Exception:  # as Django does: a mail server failure must not tell whether the address exists
-            logger.exception("Failed to send password reset email to %s", context["user"].pk)
+    def save(self, **kwargs) -> None:
+        accounts.password_reset_request(email=self.cleaned_data["email"])

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from helpdesk.exceptions import DomainError
+from helpdesk.forms import SetPasswordForm
 from helpdesk.ratelimit import ratelimit
 
 from . import accounts, selectors
@@ -129,7 +130,9 @@ password_reset = ratelimit("password_reset")(
 )
 password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="customers/password_reset_done.html")
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
-    template_name="customers/password_reset_confirm.html", success_url=reverse_lazy("password_reset_complete")
+    template_name="customers/password_reset_confirm.html",
+    success_url=reverse_lazy("password_reset_complete"),
+    form_class=SetPasswordForm,
 )
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="customers/password_reset_complete.html"

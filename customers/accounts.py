@@ -11,10 +11,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -74,10 +78,29 @@ def user_locale(user: User, *, fallback: str = "") -> dict[str, str]:
     return recipient_locale(user=user, contact=Contact.objects.filter(user=user).first(), fallback=fallback)
 
 
-def password_reset_mail_send(*, user: User, to: str, context: dict) -> None:
-    """The password-reset mail (Django's reset view builds the link), in the person's language,
-    never in the language of the browser that asked for it."""
-    _send(template="account_password_reset", to=to, locale=user_locale(user), context=context)
+def password_reset_request(*, email: str) -> None:
+    """Ask for a password-reset link for `email`. The request only queues one job after commit, the
+    same for a known address as for an unknown one: neither the answer nor its timing tells whether an
+    account exists (ASVS 2.5). The worker looks the address up and mails (`password_reset_mail_send`)."""
+    from . import tasks  # tasks calls back into this module
+
+    tasks.password_reset_mail.delay_on_commit(email=(email or "").strip())
+
+
+def password_reset_mail_send(*, email: str) -> int:
+    """Mail a reset link to each active login with a usable password at `email` (Django's rules), in
+    the person's own language, never the asking browser's; returns how many were sent."""
+    sent = 0
+    for user in PasswordResetForm().get_users(email):
+        context = {
+            "email": user.email,
+            "user": user,
+            "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        }
+        _send(template="account_password_reset", to=user.email, locale=user_locale(user), context=context)
+        sent += 1
+    return sent
 
 
 def _check_password(password: str, *, email: str, full_name: str) -> None:

@@ -1,10 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .forms import AdminSignInForm
-from .models import Team, User, WorkerHeartbeat
+from . import services
+from .forms import AdminPasswordChangeForm, AdminSignInForm
+from .models import ApiToken, Team, User, WorkerHeartbeat
 
 # The admin's own login checks passwords too: under the same sign-in limits as every other way in.
 admin.site.login_form = AdminSignInForm
@@ -26,6 +28,8 @@ class UserChangeForm(auth_forms.UserChangeForm):
 class UserAdmin(BaseUserAdmin):
     add_form = UserCreationForm
     form = UserChangeForm
+    change_password_form = AdminPasswordChangeForm
+    actions = ["revoke_api_tokens"]
     ordering = ["email"]
     list_display = ["email", "full_name", "role", "is_active", "last_login"]
     list_filter = ["role", "is_active", "teams"]
@@ -46,6 +50,40 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data:
+            services.user_set_active(user=obj, active=obj.is_active)
+
+    @admin.action(description=_("Revoke all API tokens of the selected users"))
+    def revoke_api_tokens(self, request, queryset):
+        count = sum(services.api_tokens_revoke_all(user=user) for user in queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d API token revoked.", "%(count)d API tokens revoked.", count) % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Administrators see and revoke (delete) anyone's tokens; nobody makes one for somebody else."""
+
+    list_display = ["name", "user", "created_at", "last_used_at", "expires_at"]
+    list_select_related = ["user"]
+    search_fields = ["name", "user__email"]
+    readonly_fields = ["user", "name", "created_at", "last_used_at", "expires_at"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        services.api_token_revoke(token=obj)
 
 
 @admin.register(Team)

@@ -1,16 +1,15 @@
-"""Core API: the token login, the API root, agents and teams."""
+"""Core API: the token login, one's own API tokens, the API root, agents and teams."""
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import selectors, signin
-from .models import Team, User
+from . import selectors, services, signin
+from .models import ApiToken, Team, User
 
 
 class TokenLoginInput(serializers.Serializer):
@@ -19,7 +18,8 @@ class TokenLoginInput(serializers.Serializer):
 
 
 class TokenLoginView(APIView):
-    """Exchange an email and password for an API token (`Authorization: Token <key>`). Limited like the
+    """Exchange an email and password for a new API token (`Authorization: Token <key>`), named "API
+    login" and expiring after the site's token lifetime (`expires_at`, null: never). Limited like the
     login page (helpdesk.signin): only failures count, per account and address, per address, and
     per account a short growing delay; a refused try is a 429 with Retry-After."""
 
@@ -30,7 +30,10 @@ class TokenLoginView(APIView):
     @extend_schema(
         request=TokenLoginInput,
         responses={
-            200: inline_serializer("TokenLoginOutput", {"token": serializers.CharField()}),
+            200: inline_serializer(
+                "TokenLoginOutput",
+                {"token": serializers.CharField(), "expires_at": serializers.DateTimeField(allow_null=True)},
+            ),
             400: OpenApiResponse(description="Missing fields, or a wrong email or password (`invalid`)."),
             429: OpenApiResponse(description="Too many failed sign-ins (`throttled`); wait `Retry-After` seconds."),
         },
@@ -46,8 +49,60 @@ class TokenLoginView(APIView):
                 {"non_field_errors": [_("Unable to sign in with the email and password given.")]},
                 code="invalid_credentials",
             )
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key}, status=status.HTTP_200_OK)
+        token, key = services.api_token_create(user=user, name=str(_("API login")))
+        return Response({"token": key, "expires_at": token.expires_at}, status=status.HTTP_200_OK)
+
+
+class ApiTokenOutput(serializers.ModelSerializer):
+    """A token as listed: never its key (only its hash is stored)."""
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "created_at", "last_used_at", "expires_at"]
+
+
+class ApiTokenCreateInput(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+
+
+class ApiTokenCreatedOutput(ApiTokenOutput):
+    """A token just made, with its key: shown this once."""
+
+    key = serializers.CharField()
+
+    class Meta(ApiTokenOutput.Meta):
+        fields = [*ApiTokenOutput.Meta.fields, "key"]
+
+
+class ApiTokenListView(generics.ListAPIView):
+    """Your own API tokens (never their keys); POST makes one and returns its key once."""
+
+    serializer_class = ApiTokenOutput
+    ordering_fields = ["created_at", "last_used_at", "expires_at", "name", "id"]
+    filterset_fields: list = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return ApiToken.objects.none()
+        return selectors.api_token_list_for(user=self.request.user)
+
+    @extend_schema(request=ApiTokenCreateInput, responses={201: ApiTokenCreatedOutput})
+    def post(self, request):
+        data = ApiTokenCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        token, key = services.api_token_create(user=request.user, name=data.validated_data["name"])
+        token.key = key
+        return Response(ApiTokenCreatedOutput(token).data, status=status.HTTP_201_CREATED)
+
+
+class ApiTokenDetailView(APIView):
+    """Revoke one of your own API tokens (another person's is a 404)."""
+
+    @extend_schema(responses={204: None, 404: OpenApiResponse(description="Not one of your tokens.")})
+    def delete(self, request, token_id: int):
+        token = selectors.api_token_get_for(user=request.user, token_id=token_id)
+        services.api_token_revoke(token=token)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ApiRootView(APIView):
@@ -59,6 +114,7 @@ class ApiRootView(APIView):
     def get(self, request):
         names = {
             "auth-token": "api-auth-token",
+            "auth-tokens": "api-auth-token-list",
             "tickets": "api-ticket-list",
             "contacts": "api-contact-list",
             "organizations": "api-organization-list",

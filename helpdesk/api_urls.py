@@ -5,6 +5,8 @@ from . import api
 urlpatterns = [
     path("", api.ApiRootView.as_view(), name="api-root"),
     path("auth/token/", api.TokenLoginView.as_view(), name="api-auth-token"),
+    path("auth/tokens/", api.ApiTokenListView.as_view(), name="api-auth-token-list"),
+    path("auth/tokens/<int:token_id>/", api.ApiTokenDetailView.as_view(), name="api-auth-token-detail"),
     path("auth/me/", api.MeView.as_view(), name="api-auth-me"),
     path("teams/", api.TeamListView.as_view(), name="api-team-list"),
     path("users/", api.AgentListView.as_view(), name="api-user-list"),

@@ -41,6 +41,11 @@ app.conf.beat_schedule = {
         "task": "helpdesk.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=10),
     },
+    # every night at 03:15 UTC: delete expired API tokens (they no longer work; the lists stay short)
+    "delete-expired-api-tokens": {
+        "task": "helpdesk.tasks.delete_expired_api_tokens",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # nightly: forget webhook deliveries older than HELPDESK_WEBHOOK_KEEP_DAYS (mail rows stay: their
     # Message-IDs thread late replies)
     "purge-webhook-deliveries": {

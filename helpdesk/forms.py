@@ -1,10 +1,14 @@
-"""Core forms: sign-in (the login page and the admin's), checked through the sign-in limits."""
+"""Core forms: sign-in (the login page and the admin's), checked through the sign-in limits; setting a
+password (profile, reset link, admin) through `services.user_set_password`."""
 
+from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from . import signin
+from . import services, signin
 from .exceptions import TooManyAttempts
 
 
@@ -30,3 +34,27 @@ class SignInForm(AuthenticationForm):
 
 class AdminSignInForm(SignInForm, AdminAuthenticationForm):
     """The admin's login form (staff only) under the same limits."""
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    """The reset link's form: Django's checks, then the one service that sets a password (it also
+    revokes the person's API tokens)."""
+
+    def set_password_and_save(self, user, password_field_name="password1", commit=True):  # noqa: S107 (a field name)
+        return services.user_set_password(user=user, password=self.cleaned_data[password_field_name])
+
+
+class PasswordChangeForm(SetPasswordForm, auth_forms.PasswordChangeForm):
+    """The profile's "change your password" form (asks for the current one)."""
+
+
+class AdminPasswordChangeForm(auth_forms.AdminPasswordChangeForm):
+    """The admin's password form for a user, through the same service."""
+
+    def set_password_and_save(self, user, commit=True, **kwargs):
+        usable = self.cleaned_data.get("set_usable_password", True)
+        return services.user_set_password(user=user, password=self.cleaned_data["password1"] if usable else None)
+
+
+class ApiTokenCreateForm(forms.Form):
+    name = forms.CharField(label=_("Token name"), max_length=100, help_text=_("Which system or script will use it."))

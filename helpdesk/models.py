@@ -123,6 +123,34 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.is_admin
 
 
+class ApiToken(models.Model):
+    """A personal API key (`Authorization: Token <key>`); a login may hold several, each with a name.
+
+    Only the key's SHA-256 is stored: the key is shown once, when made. A token stops working when it
+    expires, when its owner is deactivated, and is deleted when the owner's password changes.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(_("key (SHA-256)"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True, help_text=_("Empty: never."))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_expired(self, now) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
+
+
 class WorkerHeartbeat(models.Model):
     """The last time a Celery worker ran the heartbeat job, by the name it was given."""
 

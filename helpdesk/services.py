@@ -1,14 +1,21 @@
-"""Every write to users, teams and worker heartbeats."""
+"""Every write to users, their passwords and API tokens, teams and worker heartbeats."""
 
+import hashlib
+import secrets
 import zoneinfo
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Role, Team, User, WorkerHeartbeat
+from .models import ApiToken, Role, Team, User, WorkerHeartbeat
+
+# A token's last use is written at most this often: not one UPDATE per API request.
+API_TOKEN_TOUCH_SECONDS = 60
 
 
 def user_create(
@@ -60,6 +67,91 @@ def user_set_preferences(*, user: User, language: str | None = None, time_zone: 
             # helpdesk and is not imported.
             User.contact.related.related_model.objects.filter(user=user).update(**chosen)
     return user
+
+
+def user_set_password(*, user: User, password: str | None) -> User:
+    """Give `user` a new password (None: no usable password), checked by AUTH_PASSWORD_VALIDATORS, and
+    revoke every API token they hold. Every way a password changes calls this: the profile page, the
+    reset-by-email link, the admin and `manage.py changepassword`. Their other sessions end too (Django
+    ties a session to the password hash)."""
+    if password is None:
+        user.set_unusable_password()
+    else:
+        try:
+            password_validation.validate_password(password, user=user)
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.messages}) from exc
+        user.set_password(password)
+    with transaction.atomic():
+        user.save(update_fields=["password"])
+        api_tokens_revoke_all(user=user)
+    return user
+
+
+def user_set_active(*, user: User, active: bool) -> User:
+    """Activate or deactivate a login; deactivating revokes every API token it holds."""
+    with transaction.atomic():
+        if user.pk is not None:
+            User.objects.filter(pk=user.pk).update(is_active=active)
+        user.is_active = active
+        if not active:
+            api_tokens_revoke_all(user=user)
+    return user
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def api_token_create(*, user: User, name: str, now: datetime | None = None) -> tuple[ApiToken, str]:
+    """Make a personal API token for `user`, expiring after HELPDESK_API_TOKEN_DAYS (0: never).
+    Returns the token and its key; only the key's hash is stored, so the key is never shown again."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": [_("Give the token a name, such as the system that will use it.")]})
+    if not user.is_active:
+        raise ValidationError(_("This login is not active."))
+    now = now or timezone.now()
+    days = settings.HELPDESK_API_TOKEN_DAYS
+    key = secrets.token_hex(20)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name[:100],
+        key_hash=_key_hash(key),
+        created_at=now,
+        expires_at=now + timedelta(days=days) if days else None,
+    )
+    return token, key
+
+
+def api_token_authenticate(*, key: str, now: datetime) -> ApiToken | None:
+    """The token with this key if it still works (not expired, its owner active), else None.
+    Records the use, at most once a minute per token."""
+    token = ApiToken.objects.select_related("user").filter(key_hash=_key_hash(key)).first()
+    if token is None or token.is_expired(now) or not token.user.is_active:
+        return None
+    if token.last_used_at is None or now - token.last_used_at >= timedelta(seconds=API_TOKEN_TOUCH_SECONDS):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
+
+
+def api_token_revoke(*, token: ApiToken) -> None:
+    """Revoke one token; the caller loads it through `selectors.api_token_get_for` (the owner's own)."""
+    token.delete()
+
+
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Revoke every API token of `user` (password changed or reset, login deactivated, an admin's
+    action); returns how many there were."""
+    deleted, _counts = ApiToken.objects.filter(user=user).delete()
+    return deleted
+
+
+def api_tokens_delete_expired(*, now: datetime) -> int:
+    """Delete every token that expired before `now` (the nightly job); returns how many."""
+    deleted, _counts = ApiToken.objects.filter(expires_at__lte=now).delete()
+    return deleted
 
 
 def worker_heartbeat_record(*, name: str, now: datetime) -> WorkerHeartbeat:

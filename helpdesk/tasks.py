@@ -13,3 +13,8 @@ def worker_heartbeat(name: str = "worker") -> None:
 @shared_task
 def clear_expired_sessions() -> None:
     management.call_command("clearsessions")
+
+
+@shared_task
+def delete_expired_api_tokens() -> None:
+    services.api_tokens_delete_expired(now=timezone.now())

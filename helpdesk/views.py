@@ -7,6 +7,7 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
@@ -19,8 +20,8 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 from kombu import Connection
 
-from . import services
-from .forms import SignInForm
+from . import selectors, services
+from .forms import ApiTokenCreateForm, PasswordChangeForm, SignInForm
 from .models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -138,7 +139,57 @@ def profile(request: HttpRequest) -> HttpResponse:
         form = PreferencesForm(
             initial={"full_name": user.full_name, "language": user.language, "time_zone": user.time_zone}
         )
-    return render(request, "helpdesk/profile.html", {"form": form})
+    return _profile_page(request, form=form)
+
+
+def _profile_page(request: HttpRequest, *, status: int = 200, **context) -> HttpResponse:
+    """The profile page: preferences, password, and the person's own API tokens."""
+    user = request.user
+    context.setdefault(
+        "form",
+        PreferencesForm(initial={"full_name": user.full_name, "language": user.language, "time_zone": user.time_zone}),
+    )
+    context.setdefault("password_form", PasswordChangeForm(user=user))
+    context.setdefault("token_form", ApiTokenCreateForm())
+    context["tokens"] = list(selectors.api_token_list_for(user=user))
+    return render(request, "helpdesk/profile.html", context, status=status)
+
+
+@login_required
+@require_POST
+def profile_password(request: HttpRequest) -> HttpResponse:
+    """Change one's own password (the current one first); this session stays, API tokens are revoked."""
+    form = PasswordChangeForm(user=request.user, data=request.POST)
+    if not form.is_valid():
+        return _profile_page(request, password_form=form, status=400)
+    user = form.save()
+    update_session_auth_hash(request, user)
+    messages.success(request, _("Your password was changed. Your API tokens were revoked."))
+    return redirect("profile")
+
+
+@login_required
+@require_POST
+def profile_token_create(request: HttpRequest) -> HttpResponse:
+    """Make an API token; the page shows its key this once (it is not stored)."""
+    form = ApiTokenCreateForm(request.POST)
+    if form.is_valid():
+        try:
+            token, key = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return _profile_page(request, new_token=token, new_key=key)
+    return _profile_page(request, token_form=form, status=400)
+
+
+@login_required
+@require_POST
+def profile_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = selectors.api_token_get_for(user=request.user, token_id=token_id)
+    services.api_token_revoke(token=token)
+    messages.success(request, _("The API token “%(name)s” was revoked.") % {"name": token.name})
+    return redirect("profile")
 
 
 def api_not_found(request: HttpRequest, exception=None) -> HttpResponse:

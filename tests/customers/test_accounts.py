@@ -6,7 +6,7 @@ import pytest
 from django.core import signing
 from django.test import Client
 
-from customers import accounts
+from customers import accounts, tasks
 from customers.models import Contact, OrganizationDomain
 from helpdesk.models import User
 from tests import factories
@@ -26,6 +26,16 @@ def _link(mail, prefix: str) -> str:
     match = re.search(rf"https?://[^\s\"]+({re.escape(prefix)}[^\s\"]+)", mail.body)
     assert match, mail.body
     return match.group(1)
+
+
+def _reset(client, email: str, capture) -> None:
+    """Ask for a reset link as a browser does; then run, in this process, the one job the request
+    queued after commit (the real worker is tested in test_password_reset_worker.py)."""
+    with capture(execute=False) as callbacks:
+        response = client.post("/account/password-reset/", {"email": email})
+    assert response.status_code == 302 and response["Location"] == "/account/password-reset/done/"
+    assert len(callbacks) == 1
+    tasks.password_reset_mail(email=email)
 
 
 def _signup(client, email, name="Nina New"):
@@ -231,9 +241,10 @@ def test_password_reset_pages_render_in_both_languages(client, language):
         assert f'lang="{language}"' in response.content.decode()
 
 
-def test_password_reset_mails_a_link_that_sets_a_new_password(client, customer, mailoutbox):
-    response = client.post("/account/password-reset/", {"email": "carla@acme.test"})
-    assert response["Location"] == "/account/password-reset/done/"
+def test_password_reset_mails_a_link_that_sets_a_new_password(
+    client, customer, mailoutbox, django_capture_on_commit_callbacks
+):
+    _reset(client, "carla@acme.test", django_capture_on_commit_callbacks)
     mail = mailoutbox[0]
     assert mail.alternatives
     path = _link(mail, "/account/password-reset/")
@@ -245,9 +256,22 @@ def test_password_reset_mails_a_link_that_sets_a_new_password(client, customer, 
     assert customer.check_password(GOOD_PASSWORD)
 
 
-def test_password_reset_does_not_reveal_unknown_addresses(client, mailoutbox):
-    response = client.post("/account/password-reset/", {"email": "nobody@acme.test"})
-    assert response["Location"] == "/account/password-reset/done/" and not mailoutbox
+def test_password_reset_does_not_reveal_unknown_addresses(client, mailoutbox, django_capture_on_commit_callbacks):
+    _reset(client, "nobody@acme.test", django_capture_on_commit_callbacks)
+    assert not mailoutbox
+
+
+def test_password_reset_answers_the_same_and_sends_nothing_in_the_request_whether_or_not_the_address_is_known(
+    customer, mailoutbox, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    answers = []
+    for email in ("carla@acme.test", "nobody@acme.test"):
+        # the address is not even looked up in the request: no query at all
+        with django_capture_on_commit_callbacks(execute=False) as callbacks, django_assert_num_queries(0):
+            response = Client().post("/account/password-reset/", {"email": email})
+        answers.append((response.status_code, response["Location"], len(callbacks)))
+    assert answers[0] == answers[1] == (302, "/account/password-reset/done/", 1)
+    assert not mailoutbox
 
 
 def test_password_reset_is_rate_limited(client, customer, mailoutbox):
@@ -264,18 +288,22 @@ def _assert_persian_mail(mail) -> None:
     assert mail.extra_headers["Content-Language"] == "fa" and mail.body.startswith("\u200f")
 
 
-def test_a_password_reset_mail_is_in_the_language_the_person_chose_not_the_browsers(customer, mailoutbox):
+def test_a_password_reset_mail_is_in_the_language_the_person_chose_not_the_browsers(
+    customer, mailoutbox, django_capture_on_commit_callbacks
+):
     customer.language = "fa"
     customer.save()
-    Client(HTTP_ACCEPT_LANGUAGE="en").post("/account/password-reset/", {"email": "carla@acme.test"})
+    _reset(Client(HTTP_ACCEPT_LANGUAGE="en"), "carla@acme.test", django_capture_on_commit_callbacks)
     [mail] = mailoutbox
     assert mail.subject == "گذرواژهٔ تازه انتخاب کنید"
     _assert_persian_mail(mail)
 
 
-def test_a_password_reset_mail_follows_the_contacts_language_when_the_login_has_none(customer, mailoutbox):
+def test_a_password_reset_mail_follows_the_contacts_language_when_the_login_has_none(
+    customer, mailoutbox, django_capture_on_commit_callbacks
+):
     Contact.objects.filter(user=customer).update(language="fa")
-    Client(HTTP_ACCEPT_LANGUAGE="en").post("/account/password-reset/", {"email": "carla@acme.test"})
+    _reset(Client(HTTP_ACCEPT_LANGUAGE="en"), "carla@acme.test", django_capture_on_commit_callbacks)
     _assert_persian_mail(mailoutbox[0])
 
 

@@ -1,5 +1,8 @@
+import hashlib
+
 import pytest
-from rest_framework.authtoken.models import Token
+
+from helpdesk.models import ApiToken
 
 
 @pytest.mark.django_db
@@ -7,7 +10,7 @@ def test_right_password_returns_a_token_that_authenticates(api, agent):
     response = api.post("/api/v1/auth/token/", {"email": agent.email, "password": "secret-pass-1"}, format="json")
     assert response.status_code == 200
     token = response.json()["token"]
-    assert Token.objects.get(user=agent).key == token
+    assert ApiToken.objects.get(user=agent).key_hash == hashlib.sha256(token.encode()).hexdigest()
 
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert api.get("/api/v1/teams/").status_code == 200

@@ -1,10 +1,10 @@
 """Fixtures of the tickets API tests: tickets of each persona and a throwaway media folder."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from customers.models import Contact
+from helpdesk import services as helpdesk_services
 from tests.factories import make_ticket
 
 
@@ -42,8 +42,8 @@ def token_client():
 
     def build(user) -> APIClient:
         client = APIClient()
-        token, _created = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        _token, key = helpdesk_services.api_token_create(user=user, name="tests")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return client
 
     return build

@@ -11,8 +11,8 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 
+from helpdesk import services as helpdesk_services
 from tests.factories import make_ticket
 from tests.tickets.conftest import contact_of
 
@@ -46,7 +46,7 @@ def agent_token(db, wsgi_keeps_the_test_connection, agent, customer):
     # A few real rows, so small generated ids hit existing tickets as well as missing ones.
     for i in range(3):
         make_ticket(requester=contact_of(customer), subject=f"Seed {i}")
-    return Token.objects.get_or_create(user=agent)[0].key
+    return helpdesk_services.api_token_create(user=agent, name="schema tests")[1]
 
 
 @pytest.mark.slow
@@ -67,7 +67,7 @@ def admin_token(db, wsgi_keeps_the_test_connection, admin_user, customer):
 
     webhooks.webhook_create(actor=admin_user, name="Seed", url="https://example.com/hooks")
     make_ticket(requester=contact_of(customer), subject="Seed")  # a delivery to list
-    return Token.objects.get_or_create(user=admin_user)[0].key
+    return helpdesk_services.api_token_create(user=admin_user, name="schema tests")[1]
 
 
 @pytest.mark.slow
