@@ -251,26 +251,42 @@ def _pg_ranked_ids(
 
     Every match is ranked (no cut). Two things keep it fast at 50k articles (bench/kb.py): the
     stored vector is read once per row (a subquery de-toasts it; each `@@` would read it again),
-    and when the articles in the reader's language that match every concept fill the page, only
-    those are ranked: nothing matching fewer concepts, or in another language, could come before them.
+    and the ranking goes in tiers: when the articles in the reader's language that match every
+    concept (then all but one) fill the page, only those are ranked, since nothing matching fewer
+    concepts or in another language could come before them. Otherwise every match is ranked.
     """
     concept_queries = [_tsquery(c.forms(), weights=weights) for c in query.concepts]
-    if language and len(query.concepts) > 1:
-        every = " & ".join(concept_queries)
-        ids = _pg_rank(
-            queryset.filter(language=language),
-            query,
-            every,
-            weights=weights,
-            language=language,
-            limit=limit,
-            offset=offset,
-        )
-        if len(ids) == limit:
-            return ids
+    if language:
+        for tier in _tiers(concept_queries):
+            ids = _pg_rank(
+                queryset.filter(language=language),
+                query,
+                tier,
+                weights=weights,
+                language=language,
+                limit=limit,
+                offset=offset,
+            )
+            if len(ids) == limit:
+                return ids
     return _pg_rank(
         queryset, query, " | ".join(concept_queries), weights=weights, language=language, limit=limit, offset=offset
     )
+
+
+def _tiers(concept_queries: list[str]) -> list[str]:
+    """tsqueries for "every concept" and "all but one" (when there are three or more)."""
+    if len(concept_queries) < 2:
+        return []
+    tiers = [" & ".join(concept_queries)]
+    if len(concept_queries) >= 3:
+        tiers.append(
+            " | ".join(
+                "(" + " & ".join(q for j, q in enumerate(concept_queries) if j != skip) + ")"
+                for skip in range(len(concept_queries))
+            )
+        )
+    return tiers
 
 
 def _pg_rank(queryset, query: Query, match: str, *, weights: str, language: str | None, limit: int, offset: int):
