@@ -314,7 +314,9 @@ def _pg_rank(queryset, query: Query, match: str, *, weights: str, language: str 
         f"ORDER BY {language_sql}({' + '.join(score_sql)}) DESC, ts_rank(v, %s::tsquery) DESC, "
         "updated_at DESC, id LIMIT %s OFFSET %s"
     )
-    params = [*inner_params, *([language] if language else []), *score_params, match, limit, offset]
+    # ts_rank always against every form of every concept, so a tier ranks its rows as the whole would.
+    anything = " | ".join(_tsquery(c.forms(), weights=weights) for c in query.concepts)
+    params = [*inner_params, *([language] if language else []), *score_params, anything, limit, offset]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]

@@ -218,3 +218,34 @@ def test_the_api_search_and_suggest_answer_the_way_customers_ask(agent, client):
     assert [r["title"] for r in body["results"]] == ["Reset your password"]
     body = client.get("/api/v1/kb/articles/suggest/", {"q": "forgot my passw"}).json()
     assert [r["title"] for r in body["results"]] == ["Reset your password"]
+
+
+@pytest.mark.django_db
+def test_ranking_in_tiers_gives_the_same_pages_as_ranking_every_match(agent):
+    if not search.uses_postgres():
+        pytest.skip("the tiers are PostgreSQL's shortcut; SQLite ranks every match")
+    from knowledgebase.models import Article
+
+    for i, (title, body) in enumerate(
+        [
+            ("Printer update", "After the update the printer stops."),
+            ("Printer", "Printer driver update and sync."),
+            ("Sync the printer", "Nothing else."),
+            ("Update", "Update the printer and sync it."),
+            ("Printer queue", "Clear it."),
+            ("Sync errors", "Printer sync update fails."),
+        ]
+    ):
+        make_article(agent, title=title, body=body, slug=f"tier-{i}")
+    make_article(agent, title="چاپگر printer", body="به روزرسانی update چاپگر", language="fa", slug="tier-fa")
+    queryset = Article.objects.all()
+    for text in ("printer update", "printer sync update", "printer update sync queue"):
+        query = search.parse(text)
+        concept_queries = [search._tsquery(c.forms(), weights="") for c in query.concepts]
+        for limit in range(1, 8):
+            for offset in (0, 1, 2):
+                tiered = search._pg_ranked_ids(queryset, query, weights="", language="en", limit=limit, offset=offset)
+                every = search._pg_rank(
+                    queryset, query, " | ".join(concept_queries), weights="", language="en", limit=limit, offset=offset
+                )
+                assert tiered == every, (text, limit, offset)
