@@ -178,9 +178,11 @@ CELERY_TIMEZONE = "UTC"
 
 # REST API: one API under /api/v1/, JSON errors with a stable code.
 REST_FRAMEWORK = {
+    # Token first: the first class names the scheme of the `WWW-Authenticate` header, so an anonymous or
+    # wrongly authenticated call is a 401 saying `Token` (session auth has no header: DRF would say 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": [

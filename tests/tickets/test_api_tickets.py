@@ -120,7 +120,8 @@ def test_anonymous_gets_a_json_refusal(api, acme_ticket, method):
         f"/api/v1/tickets/{acme_ticket.pk}/messages/",
     ):
         response = getattr(api, method)(url, {}, format="json")
-        assert response.status_code in (401, 403), url
+        assert response.status_code == 401, url
+        assert response["WWW-Authenticate"] == "Token"
         assert response.json()["code"] == "not_authenticated"
 
 
