@@ -226,10 +226,19 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Files
+# Files: uploads stream to disk past FILE_UPLOAD_MAX_MEMORY_SIZE and are hashed as they arrive; one
+# file may be HELPDESK_MAX_ATTACHMENT_BYTES, the files of one request HELPDESK_MAX_UPLOAD_BYTES together
+# (refused while the body streams in, helpdesk.uploads). Fields other than files: DATA_UPLOAD_MAX_MEMORY_SIZE.
 HELPDESK_MAX_ATTACHMENT_BYTES = env.int("HELPDESK_MAX_ATTACHMENT_BYTES", default=25 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+HELPDESK_MAX_UPLOAD_BYTES = env.int("HELPDESK_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("HELPDESK_MAX_BODY_BYTES", default=5 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("HELPDESK_UPLOAD_MEMORY_BYTES", default=1024 * 1024)
+FILE_UPLOAD_TEMP_DIR = env("HELPDESK_UPLOAD_TEMP_DIR", default=None)  # unset: the system's temporary directory
+FILE_UPLOAD_HANDLERS = [
+    "helpdesk.uploads.UploadLimitHandler",
+    "helpdesk.uploads.HashingMemoryFileUploadHandler",
+    "helpdesk.uploads.HashingTemporaryFileUploadHandler",
+]
 
 # Email: SMTP from EMAIL_URL (smtp://user:pass@host:587/?tls=True); the console when unset.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

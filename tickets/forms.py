@@ -50,7 +50,7 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         return [
-            IncomingFile(name=f.name, content=f.read(), content_type=getattr(f, "content_type", "") or "")
+            IncomingFile(name=f.name, content=f, content_type=getattr(f, "content_type", "") or "")
             for f in (super(MultipleFileField, self).clean(one, initial) for one in files)
             if f
         ]
