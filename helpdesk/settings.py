@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "helpdesk.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "helpdesk.middleware.RejectNulMiddleware",
@@ -188,7 +189,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "helpdesk.renderers.BrowsableAPIRenderer",
     ],
     # JSON bodies only; the endpoints that take files add multipart themselves (tickets, messages), the
     # email push endpoint takes raw MIME. One body type per operation keeps generated clients working.
@@ -199,7 +200,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "helpdesk.api_support.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "helpdesk.schema.AutoSchema",
     "EXCEPTION_HANDLER": "helpdesk.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "auth": env("HELPDESK_AUTH_THROTTLE_RATE", default="10/min"),
@@ -250,6 +251,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SESSION_COOKIE_SECURE = env.bool("HELPDESK_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE  # the language switcher's django_language cookie
+LANGUAGE_COOKIE_HTTPONLY = True  # no script reads it
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_SSL_REDIRECT = env.bool("HELPDESK_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("HELPDESK_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("HELPDESK_HSTS_SUBDOMAINS", default=False)
