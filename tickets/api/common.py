@@ -12,12 +12,12 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 
 from helpdesk.exceptions import DomainError, PayloadTooLarge
+from helpdesk.schema import ErrorOutput
 from helpdesk.uploads import UploadTooLarge
 
 from .. import selectors
 from ..attachments import IncomingFile, check_size
 from ..models import Channel, Ticket
-from .serializers import ErrorOutput
 
 
 class TicketsAPIView(generics.GenericAPIView):

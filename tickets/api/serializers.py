@@ -53,12 +53,6 @@ class NamedRef(serializers.Serializer):
     name = serializers.CharField(read_only=True)
 
 
-class ErrorOutput(serializers.Serializer):
-    code = serializers.CharField()
-    detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
-
-
 # --- tickets ----------------------------------------------------------------------------------
 #
 # Ticket outputs build their dicts by hand: a list page serializes 50 tickets with five nested
