@@ -97,7 +97,7 @@ OTHER_POLICY = {"default-src": ["'none'"], "frame-ancestors": ["'none'"], "base-
 # Powerful browser features the helpdesk never uses, switched off for its pages and anything embedded.
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), "
-    "microphone=(), midi=(), payment=(), usb=(), interest-cohort=()"
+    "microphone=(), midi=(), payment=(), usb=()"
 )
 
 

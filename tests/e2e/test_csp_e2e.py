@@ -37,7 +37,7 @@ def browser():
 
 
 class Console:
-    """Console errors and CSP violation reports of one browser page."""
+    """CSP violations (and Permissions-Policy header errors) reported in one browser page's console."""
 
     def __init__(self, page):
         self.violations: list[str] = []
@@ -45,7 +45,7 @@ class Console:
 
     def _message(self, message):
         text = message.text
-        if "Content Security Policy" in text or "Content-Security-Policy" in text:
+        if any(name in text for name in ("Content Security Policy", "Content-Security-Policy", "Permissions-Policy")):
             self.violations.append(f"{message.location.get('url', '')}: {text}")
 
 
