@@ -138,16 +138,29 @@ class ApiRootView(APIView):
         return Response({"resources": resources})
 
 
-class TeamOutput(serializers.ModelSerializer):
+class TeamPublicOutput(serializers.ModelSerializer):
+    """A team as customers see it: its name, never its lead or its mailbox."""
+
     class Meta:
         model = Team
-        fields = ["id", "name", "slug", "description", "email", "lead"]
+        fields = ["id", "name", "slug", "description"]
+
+
+class TeamOutput(TeamPublicOutput):
+    class Meta(TeamPublicOutput.Meta):
+        fields = [*TeamPublicOutput.Meta.fields, "email", "lead"]
 
 
 class TeamListView(generics.ListAPIView):
-    serializer_class = TeamOutput
+    """Active teams. Customers get a smaller object (`TeamPublic`: id, name, slug, description)."""
+
     ordering_fields = ["name", "id"]
     filterset_fields = ["slug"]
+
+    def get_serializer_class(self):
+        if getattr(self, "swagger_fake_view", False) or getattr(self.request.user, "is_agent", False):
+            return TeamOutput
+        return TeamPublicOutput
 
     def get_queryset(self):
         return selectors.team_list_for(user=self.request.user)

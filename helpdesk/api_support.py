@@ -1,12 +1,14 @@
 """Pagination, filtering and the schema pieces the apps' APIs share."""
 
 import copy
+from datetime import UTC, timedelta
 
 import django_filters
 import django_filters.fields
 from django import forms
 from django.db import models
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 from django_filters.filters import QuerySetRequestMixin
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.rest_framework import filterset as drf_filterset
@@ -79,6 +81,35 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+# PostgreSQL's widest time-zone offset; real ones stay within -12:00..+14:00.
+MAX_UTC_OFFSET = timedelta(hours=15, minutes=59)
+
+
+class _IsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 time from the query string, in UTC: an offset beyond ±15:59, or a time that leaves
+    the years 1-9999 once in UTC, is a validation error naming the parameter (not a database error)."""
+
+    default_error_messages = {  # noqa: RUF012 - Django's convention
+        "offset": _("The time zone offset must be between -15:59 and +15:59."),
+        "range": _("The time is out of range."),
+    }
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        if parsed is None or parsed.tzinfo is None:
+            return parsed
+        if abs(parsed.utcoffset()) > MAX_UTC_OFFSET:
+            raise forms.ValidationError(self.error_messages["offset"], code="offset")
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError as exc:
+            raise forms.ValidationError(self.error_messages["range"], code="range") from exc
+
+
+class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = _IsoDateTimeField
+
+
 class _ModelChoiceField(django_filters.fields.ModelChoiceField):
     def to_python(self, value):
         if value not in self.empty_values and not _fits(value):
@@ -109,6 +140,7 @@ def _bounded_defaults() -> dict:
     for field in (models.ForeignKey, models.OneToOneField):
         defaults[field] = {**defaults[field], "filter_class": ModelChoiceFilter}
     defaults[models.ManyToManyField] = {**defaults[models.ManyToManyField], "filter_class": ModelMultipleChoiceFilter}
+    defaults[models.DateTimeField] = {**defaults[models.DateTimeField], "filter_class": IsoDateTimeFilter}
     return defaults
 
 

@@ -54,8 +54,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "helpdesk.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "helpdesk.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -178,7 +180,8 @@ CELERY_TIMEZONE = "UTC"
 
 # REST API: one API under /api/v1/, JSON errors with a stable code.
 REST_FRAMEWORK = {
-    # The token first: an API request without valid credentials is then a 401 (`WWW-Authenticate: Token`).
+    # Token first: the first class names the scheme of the `WWW-Authenticate` header, so an anonymous or
+    # wrongly authenticated call is a 401 saying `Token` (session auth has no header: DRF would say 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "helpdesk.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
@@ -186,7 +189,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "helpdesk.renderers.BrowsableAPIRenderer",
     ],
     # JSON bodies only; the endpoints that take files add multipart themselves (tickets, messages), the
     # email push endpoint takes raw MIME. One body type per operation keeps generated clients working.
@@ -197,7 +200,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "helpdesk.api_support.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "helpdesk.schema.AutoSchema",
     "EXCEPTION_HANDLER": "helpdesk.exceptions.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -221,10 +224,19 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Files
+# Files: uploads stream to disk past FILE_UPLOAD_MAX_MEMORY_SIZE and are hashed as they arrive; one
+# file may be HELPDESK_MAX_ATTACHMENT_BYTES, the files of one request HELPDESK_MAX_UPLOAD_BYTES together
+# (refused while the body streams in, helpdesk.uploads). Fields other than files: DATA_UPLOAD_MAX_MEMORY_SIZE.
 HELPDESK_MAX_ATTACHMENT_BYTES = env.int("HELPDESK_MAX_ATTACHMENT_BYTES", default=25 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+HELPDESK_MAX_UPLOAD_BYTES = env.int("HELPDESK_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("HELPDESK_MAX_BODY_BYTES", default=5 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("HELPDESK_UPLOAD_MEMORY_BYTES", default=1024 * 1024)
+FILE_UPLOAD_TEMP_DIR = env("HELPDESK_UPLOAD_TEMP_DIR", default=None)  # unset: the system's temporary directory
+FILE_UPLOAD_HANDLERS = [
+    "helpdesk.uploads.UploadLimitHandler",
+    "helpdesk.uploads.HashingMemoryFileUploadHandler",
+    "helpdesk.uploads.HashingTemporaryFileUploadHandler",
+]
 
 # Email: SMTP from EMAIL_URL (smtp://user:pass@host:587/?tls=True); the console when unset.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -236,6 +248,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SESSION_COOKIE_SECURE = env.bool("HELPDESK_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE  # the language switcher's django_language cookie
+LANGUAGE_COOKIE_HTTPONLY = True  # no script reads it
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_SSL_REDIRECT = env.bool("HELPDESK_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("HELPDESK_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("HELPDESK_HSTS_SUBDOMAINS", default=False)

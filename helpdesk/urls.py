@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from . import views
+from .api_pages import SwaggerView
 
 api_urlpatterns = [
     path("", include("helpdesk.api_urls")),
@@ -30,9 +31,10 @@ urlpatterns = [
     path("attachments/", include("tickets.attachment_urls")),
     path("api/v1/", include(api_urlpatterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "helpdesk.views.bad_request"
 handler404 = "helpdesk.views.api_not_found"
 handler500 = "helpdesk.views.server_error"

@@ -23,6 +23,7 @@ from kombu import Connection
 from . import selectors, services
 from .forms import ApiTokenCreateForm, PasswordChangeForm, SignInForm
 from .models import WorkerHeartbeat
+from .uploads import UploadTooLarge
 
 logger = logging.getLogger(__name__)
 
@@ -203,3 +204,14 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"code": "server_error", "detail": str(_("Something went wrong on our side."))}, status=500)
     return render(request, "500.html", status=500)
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    """400 (a malformed request) or 413 (uploads over the limits), as JSON under /api/, as a page elsewhere."""
+    if isinstance(exception, UploadTooLarge):
+        status, code, detail = 413, exception.code, str(exception)
+    else:
+        status, code, detail = 400, "bad_request", str(_("The request could not be understood."))
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": code, "detail": detail}, status=status)
+    return render(request, "400.html", {"detail": detail, "status": status}, status=status)

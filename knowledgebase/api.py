@@ -17,6 +17,8 @@ from .models import Article, ArticleFeedback, ArticleRevision, Category, Status,
 class ReadAnyoneWriteAgents(permissions.BasePermission):
     """Reading is scoped by the selectors (the public sees public articles); writing needs an agent."""
 
+    anonymous_methods = permissions.SAFE_METHODS  # the schema marks these operations public
+
     def has_permission(self, request, view):
         if request.method in permissions.SAFE_METHODS:
             return True

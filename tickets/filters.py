@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 
-from helpdesk.api_support import FilterSet, IdFilter
+from helpdesk.api_support import FilterSet, IdFilter, IsoDateTimeFilter
 from helpdesk.models import Priority
 
 from .models import Channel, SlaState, Status, Ticket, TicketType
@@ -37,10 +37,10 @@ class TicketCustomerFilter(FilterSet):
     requester = IdFilter(field_name="requester_id", label=_("Contact id"))
     organization = IdFilter(field_name="organization_id", label=_("Organization id"))
     product = IdFilter(field_name="product_id", label=_("Product id"))
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
-    updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
-    updated_before = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="lt")
+    created_after = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    updated_after = IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_before = IsoDateTimeFilter(field_name="updated_at", lookup_expr="lt")
     q = django_filters.CharFilter(
         method="filter_q", label=_("Search: words of the subject, messages, requester, or #number")
     )
@@ -60,8 +60,8 @@ class TicketFilter(TicketCustomerFilter):
     team = IdFilter(field_name="team_id", label=_("Team id"))
     assignee = django_filters.CharFilter(method="filter_assignee", label=_("Agent id, `me`, or `none` (unassigned)"))
     tag = django_filters.CharFilter(method="filter_tag", label=_("Tag name"))
-    resolution_due_before = django_filters.IsoDateTimeFilter(field_name="resolution_due_at", lookup_expr="lte")
-    first_response_due_before = django_filters.IsoDateTimeFilter(field_name="first_response_due_at", lookup_expr="lte")
+    resolution_due_before = IsoDateTimeFilter(field_name="resolution_due_at", lookup_expr="lte")
+    first_response_due_before = IsoDateTimeFilter(field_name="first_response_due_at", lookup_expr="lte")
 
     class Meta(TicketCustomerFilter.Meta):
         pass

@@ -5,12 +5,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk import selectors as core_selectors
+from helpdesk.api_support import DB_INT_MAX
 from helpdesk.models import Priority, User
 
 from .attachments import IncomingFile
 from .models import Channel, SlaState, Status, TicketLink, TicketType
 from .transitions import ALLOWED
-from .workspace import SORTS, VIEW_KEYS
+from .workspace import PAGE_SIZE, SORTS, VIEW_KEYS
 
 
 def _blank(label, choices):
@@ -49,7 +50,7 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         return [
-            IncomingFile(name=f.name, content=f.read(), content_type=getattr(f, "content_type", "") or "")
+            IncomingFile(name=f.name, content=f, content_type=getattr(f, "content_type", "") or "")
             for f in (super(MultipleFileField, self).clean(one, initial) for one in files)
             if f
         ]
@@ -79,9 +80,10 @@ class TicketFilterForm(forms.Form):
             [(SlaState.WARNING, SlaState.WARNING.label), (SlaState.BREACHED, SlaState.BREACHED.label)],
         ),
     )
-    requester = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    requester = forms.IntegerField(required=False, min_value=1, max_value=DB_INT_MAX, widget=forms.HiddenInput)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=list(SORTS.items()))
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # Bounded so that the page's OFFSET fits the database's integers.
+    page = forms.IntegerField(required=False, min_value=1, max_value=DB_INT_MAX // PAGE_SIZE, widget=forms.HiddenInput)
 
     FILTER_FIELDS = ("q", "status", "priority", "type", "channel", "team", "assignee", "tag", "sla_state", "requester")
 

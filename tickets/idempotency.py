@@ -33,11 +33,14 @@ class IdempotencyKeyReused(Conflict):
 
 def _canonical(value):
     if hasattr(value, "read") and hasattr(value, "name"):  # an uploaded file
-        digest = hashlib.sha256()
-        for chunk in value.chunks():
-            digest.update(chunk)
-        value.seek(0)
-        return {"file": value.name, "size": value.size, "sha256": digest.hexdigest()}
+        sha256 = getattr(value, "sha256", None)  # taken while it streamed in (helpdesk.uploads)
+        if not sha256:
+            digest = hashlib.sha256()
+            for chunk in value.chunks():
+                digest.update(chunk)
+            value.seek(0)
+            sha256 = digest.hexdigest()
+        return {"file": value.name, "size": value.size, "sha256": sha256}
     if isinstance(value, QueryDict):
         return {key: [_canonical(v) for v in value.getlist(key)] for key in sorted(value)}
     if isinstance(value, dict):

@@ -42,7 +42,7 @@ class MultipleFileField(forms.FileField):
 
 
 def incoming_files(files) -> list[IncomingFile]:
-    return [IncomingFile(name=f.name, content=f.read(), content_type=f.content_type or "") for f in files]
+    return [IncomingFile(name=f.name, content=f, content_type=f.content_type or "") for f in files]
 
 
 # What the customer says about the impact, and the priority and type it means (urgent is for agents).

@@ -63,6 +63,18 @@ def _lock(ticket: Ticket) -> Ticket:
     )
 
 
+# The highest priority a customer may give their own request, on every channel (the portal, the API
+# with a token or a session); urgent is an agent's call. The email channel takes no priority from mail.
+CUSTOMER_MAX_PRIORITY = Priority.HIGH
+
+
+def priority_allowed_for(actor: User | None, priority: str) -> bool:
+    """Whether `actor` may open a ticket with this priority (None: the helpdesk itself, e.g. demo data)."""
+    if actor is None or actor.is_agent:
+        return True
+    return Priority.values.index(priority) <= Priority.values.index(CUSTOMER_MAX_PRIORITY)
+
+
 @transaction.atomic
 def ticket_create(
     *,
@@ -110,6 +122,8 @@ def ticket_create(
         raise ValidationError({"body": [_("Please describe the request.")]})
     if assignee is not None and not assignee.is_agent:
         raise ValidationError({"assignee": [_("Only agents can be assigned.")]})
+    if priority in Priority.values and not priority_allowed_for(actor, priority):
+        raise ValidationError({"priority": [_("Only agents can set this priority; choose high at most.")]})
     organization = requester.organization
     contract = customer_selectors.contract_for(
         contact=requester, organization=organization, on=timezone.localdate(now), product=product

@@ -178,6 +178,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filtered": bool(filters) and form.is_filtered,
         },
+        status=400 if form.is_bound and form.errors else 200,  # the page says which parameters were refused
     )
 
 

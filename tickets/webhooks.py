@@ -10,7 +10,8 @@ Each POST carries `X-Helpdesk-Event`, `X-Helpdesk-Delivery` (the same on every r
 `X-Helpdesk-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>." + body with the endpoint's secret>`.
 Any 2xx answer is success; anything else (or no answer within the timeout) is retried with backoff.
 Redirects are not followed. Unless HELPDESK_WEBHOOK_ALLOW_PRIVATE is on, a URL whose host resolves
-to a private, loopback or link-local address is refused, and the connection goes to the address
+to a private, loopback or link-local address (or an IPv6 form carrying one: NAT64, 6to4, Teredo,
+IPv4-mapped) is refused, and the connection goes to the address
 that was checked (no second lookup to rebind).
 """
 
@@ -28,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db.models import F, Q
 from django.utils import timezone
@@ -55,10 +57,50 @@ def event_choices() -> list[tuple[str, str]]:
     return [(f"ticket.{kind}", label) for kind, label in EventKind.choices]
 
 
-# Where a webhook may point: http or https with a host (checked again, with the address, when sending).
-validate_url = URLValidator(
+_validate_scheme = URLValidator(
     schemes=["http", "https"], message=gettext_lazy("Only http and https URLs can receive webhooks.")
 )
+
+# IPv6 ranges that carry an IPv4 address in their last 32 bits: NAT64 (RFC 6052), IPv4-translated
+# (SIIT, RFC 2765), IPv4-compatible (deprecated). 6to4 and Teredo are read by the ipaddress module.
+_IPV4_IN_LAST_32_BITS = (
+    ipaddress.IPv6Network("64:ff9b::/96"),
+    ipaddress.IPv6Network("::ffff:0:0:0/96"),
+    ipaddress.IPv6Network("::/96"),
+)
+# Local-use NAT64 (RFC 8215): translated by the operator's own gateway, so never a public receiver.
+_LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
+def address_is_public(address: str) -> bool:
+    """Whether a webhook may be sent to this IP address: a global address that does not carry a
+    private IPv4 one inside it (NAT64, 6to4, Teredo, IPv4-mapped/-compatible/-translated forms)."""
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if not ip.is_global:
+        return False
+    if ip.version == 4:
+        return True
+    if ip in _LOCAL_NAT64:
+        return False
+    embedded = [ip.ipv4_mapped, ip.sixtofour, *(ip.teredo or ())]
+    embedded += [ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF) for net in _IPV4_IN_LAST_32_BITS if ip in net]
+    return all(inner.is_global for inner in embedded if inner is not None)
+
+
+def validate_url(value: str) -> None:
+    """Where a webhook may point: http or https with a host; a host written as an IP address must be
+    public (names are resolved, and their addresses checked, when sending)."""
+    _validate_scheme(value)
+    host = urlsplit(value).hostname or ""
+    try:
+        ipaddress.ip_address(host.split("%")[0])
+    except ValueError:
+        return  # a name, not an address
+    if not settings.HELPDESK_WEBHOOK_ALLOW_PRIVATE and not address_is_public(host):
+        raise ValidationError(
+            _("%(address)s is a private address; webhooks only go to public addresses.") % {"address": host},
+            code="private_address",
+        )
 
 
 class WebhookFailed(Exception):
@@ -293,7 +335,7 @@ def _destination(url: str) -> str:
         raise WebhookFailed(_("The host name does not resolve: %(error)s") % {"error": exc}) from exc
     if not settings.HELPDESK_WEBHOOK_ALLOW_PRIVATE:
         for address in addresses:
-            if not ipaddress.ip_address(address.split("%")[0]).is_global:
+            if not address_is_public(address):
                 raise WebhookFailed(
                     _("%(host)s resolves to a private address (%(address)s); webhooks only go to public addresses.")
                     % {"host": parts.hostname, "address": address}

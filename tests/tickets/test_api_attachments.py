@@ -151,4 +151,4 @@ def test_private_colleague_cannot_download_a_private_tickets_file(
 
 def test_anonymous_cannot_download(api, files):
     response = api.get(download_url(files["png"]))
-    assert response.status_code in (401, 403) and response.json()["code"] == "not_authenticated"
+    assert response.status_code == 401 and response.json()["code"] == "not_authenticated"

@@ -120,7 +120,8 @@ def test_anonymous_gets_a_json_refusal(api, acme_ticket, method):
         f"/api/v1/tickets/{acme_ticket.pk}/messages/",
     ):
         response = getattr(api, method)(url, {}, format="json")
-        assert response.status_code in (401, 403), url
+        assert response.status_code == 401, url
+        assert response["WWW-Authenticate"] == "Token"
         assert response.json()["code"] == "not_authenticated"
 
 
@@ -149,6 +150,38 @@ def test_customer_opens_a_ticket_for_themself_on_the_api_channel(token_client, c
     assert ticket.requester == contact_of(customer)
     assert ticket.channel == Channel.API and ticket.priority == "high"
     assert response["Location"].endswith(f"/api/v1/tickets/{ticket.pk}/")
+
+
+def test_customer_cannot_open_an_urgent_ticket_with_a_token(token_client, customer):
+    response = token_client(customer).post(
+        "/api/v1/tickets/", {"subject": "Everything is on fire", "body": "now", "priority": "urgent"}, format="json"
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "invalid" and "priority" in response.json()["errors"]
+    assert not Ticket.objects.filter(subject="Everything is on fire").exists()
+
+
+def test_customer_cannot_open_an_urgent_ticket_from_a_browser_session(client, customer):
+    client.force_login(customer)
+    response = client.post(
+        "/api/v1/tickets/", {"subject": "On fire", "body": "x", "priority": "urgent"}, content_type="application/json"
+    )
+    assert response.status_code == 400 and "priority" in response.json()["errors"]
+
+
+def test_the_service_refuses_urgent_from_customers_on_every_channel_but_not_from_agents(customer, agent):
+    from django.core.exceptions import ValidationError
+
+    from tickets import services
+
+    requester = contact_of(customer)
+    with pytest.raises(ValidationError) as refused:
+        services.ticket_create(actor=customer, requester=requester, subject="Urgent?", body="b", priority="urgent")
+    assert "priority" in refused.value.message_dict
+    ticket = services.ticket_create(actor=agent, requester=requester, subject="Urgent", body="b", priority="urgent")
+    assert ticket.priority == "urgent"
+    capped = services.ticket_create(actor=customer, requester=requester, subject="High", body="b", priority="high")
+    assert capped.priority == "high"
 
 
 def test_customer_session_uses_the_portal_channel(client, customer):

@@ -128,9 +128,9 @@ def test_only_admins_reach_webhooks(request, as_user, api, persona, hook):
         client.get(f"/api/v1/webhooks/{hook.pk}/deliveries/"),
     ]
     code = "not_authenticated" if persona == "anonymous" else "permission_denied"
-    assert all(call.status_code in (401, 403) and call.json()["code"] == code for call in calls), [
-        (call.status_code, call.json()) for call in calls
-    ]
+    assert all(
+        call.status_code == (401 if persona == "anonymous" else 403) and call.json()["code"] == code for call in calls
+    ), [(call.status_code, call.json()) for call in calls]
     hook.refresh_from_db()
     assert hook.url.startswith("http://127.0.0.1") and WebhookEndpoint.objects.count() == 1
 
@@ -476,3 +476,44 @@ def test_old_deliveries_are_purged_but_not_those_still_being_retried(hook, custo
     left = set(NotificationLog.objects.filter(webhook=hook, template="ticket.created").values_list("pk", flat=True))
     assert left == {rows["retrying"].pk, rows["recent"].pk}
     assert NotificationLog.objects.filter(pk=old_mail.pk).exists()  # its Message-ID still threads late replies
+
+
+# IPv6 forms that carry a private IPv4 address inside them (the pentest reached 127.0.0.1 through NAT64).
+EMBEDDED_PRIVATE = [
+    "64:ff9b::7f00:1",  # NAT64 (RFC 6052) of 127.0.0.1
+    "64:ff9b::a00:1",  # NAT64 of 10.0.0.1
+    "64:ff9b:1::a9fe:a9fe",  # local-use NAT64 (RFC 8215): never a public receiver
+    "2002:7f00:1::1",  # 6to4 of 127.0.0.1
+    "2002:c0a8:101::1",  # 6to4 of 192.168.1.1
+    "2001:0:4136:e378:8000:63bf:80ff:fffe",  # Teredo, client 127.0.0.1
+    "::127.0.0.1",  # IPv4-compatible (deprecated)
+    "::ffff:127.0.0.1",  # IPv4-mapped
+    "::ffff:0:a9fe:a9fe",  # IPv4-translated (SIIT) of 169.254.169.254, the cloud metadata address
+]
+
+
+@pytest.mark.parametrize("address", EMBEDDED_PRIVATE)
+def test_ipv6_forms_of_private_ipv4_addresses_are_refused(address, hook, customer, settings):
+    settings.HELPDESK_WEBHOOK_ALLOW_PRIVATE = False
+    webhooks.webhook_update(endpoint=hook, changes={"url": f"http://[{address}]/hooks"})
+    make_ticket(requester=contact_of(customer))
+    row = NotificationLog.objects.filter(webhook=hook, template="ticket.created").get()
+    with pytest.raises(webhooks.WebhookFailed, match="private address"):
+        notification_send(notification_id=row.pk)
+
+
+@pytest.mark.parametrize("address", ["64:ff9b::808:808", "2002:808:808::1", "2606:4700:4700::1111", "8.8.8.8"])
+def test_public_addresses_and_ipv6_forms_of_public_ipv4_addresses_are_allowed(address):
+    assert webhooks.address_is_public(address)
+
+
+@pytest.mark.parametrize("address", [*EMBEDDED_PRIVATE, "127.0.0.1", "10.1.2.3", "fe80::1", "::1", "fc00::1"])
+def test_an_api_webhook_pointing_at_a_private_address_literal_is_refused(address, as_user, admin_user, settings):
+    settings.HELPDESK_WEBHOOK_ALLOW_PRIVATE = False
+    host = f"[{address}]" if ":" in address else address
+    response = as_user(admin_user).post(
+        "/api/v1/webhooks/", {"name": "Inside", "url": f"http://{host}/hooks", "events": []}, format="json"
+    )
+    assert response.status_code == 400, response.json()
+    assert "url" in response.json()["errors"]
+    assert not WebhookEndpoint.objects.filter(name="Inside").exists()

@@ -12,18 +12,21 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 
 from helpdesk.exceptions import DomainError, PayloadTooLarge
+from helpdesk.schema import ErrorOutput
+from helpdesk.uploads import UploadTooLarge
 
 from .. import selectors
 from ..attachments import IncomingFile, check_size
 from ..models import Channel, Ticket
-from .serializers import ErrorOutput
 
 
 class TicketsAPIView(generics.GenericAPIView):
     """Base view: body-size and field-count refusals become JSON (413/400), never a bare 400/500."""
 
     def handle_exception(self, exc):
-        if isinstance(exc, RequestDataTooBig):
+        if isinstance(exc, UploadTooLarge):
+            exc = PayloadTooLarge(str(exc), code=exc.code)
+        elif isinstance(exc, RequestDataTooBig):
             exc = PayloadTooLarge(_("The request body is too large."), code="request_too_large")
         elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
             exc = DomainError(_("The request has too many fields or files."), code="too_many_fields")
@@ -49,13 +52,12 @@ def require_agent(request: Request) -> None:
 
 
 def incoming_files(files: Iterable[UploadedFile]) -> list[IncomingFile]:
-    """Uploaded files as the services take them; every size is checked before any is read or stored."""
+    """Uploaded files as the services take them (read in chunks when stored); every size is checked first."""
     files = list(files)
     for upload in files:
         check_size(upload.size)
     return [
-        IncomingFile(name=upload.name or "", content=upload.read(), content_type=upload.content_type or "")
-        for upload in files
+        IncomingFile(name=upload.name or "", content=upload, content_type=upload.content_type or "") for upload in files
     ]
 
 

@@ -53,12 +53,6 @@ class NamedRef(serializers.Serializer):
     name = serializers.CharField(read_only=True)
 
 
-class ErrorOutput(serializers.Serializer):
-    code = serializers.CharField()
-    detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
-
-
 # --- tickets ----------------------------------------------------------------------------------
 #
 # Ticket outputs build their dicts by hand: a list page serializes 50 tickets with five nested
@@ -224,7 +218,11 @@ class TicketCreateInput(serializers.Serializer):
 
     subject = serializers.CharField(max_length=255)
     body = serializers.CharField(required=False, allow_blank=True, default="", max_length=MAX_BODY_CHARS)
-    priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
+    priority = serializers.ChoiceField(
+        choices=Priority.choices,
+        default=Priority.NORMAL,
+        help_text="Customers choose up to `high`; `urgent` is for agents.",
+    )
     type = serializers.ChoiceField(choices=TicketType.choices, default=TicketType.QUESTION)
     product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.none(), required=False, allow_null=True)
 
