@@ -66,12 +66,13 @@ def test_every_answer_switches_off_powerful_browser_features(client):
 
 
 def test_signed_in_pages_and_api_answers_are_never_stored(client, api, customer):
-    from rest_framework.authtoken.models import Token
+    from helpdesk.services import api_token_create
 
     client.force_login(customer)
     for path in ("/portal/", "/profile/", "/api/v1/tickets/", "/kb/"):
         assert "no-store" in client.get(path)["Cache-Control"], path
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=customer).key}")
+    _token, key = api_token_create(user=customer, name="test")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert "no-store" in api.get("/api/v1/teams/")["Cache-Control"]
 
 

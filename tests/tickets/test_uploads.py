@@ -12,8 +12,8 @@ import socket
 import pytest
 from django.core.files.uploadedfile import InMemoryUploadedFile, SimpleUploadedFile, TemporaryUploadedFile
 from django.test import RequestFactory
-from rest_framework.authtoken.models import Token
 
+from helpdesk.services import api_token_create
 from tests.tickets.conftest import contact_of
 from tickets.models import Attachment, Message, Ticket
 
@@ -133,7 +133,7 @@ def _send_partial_upload(url: str, token: str, *, declared: int, send: int) -> t
 @pytest.mark.django_db(transaction=True)
 def test_a_request_declaring_more_than_the_limits_is_refused_before_its_body_is_read(live_server, customer, settings):
     settings.HELPDESK_MAX_UPLOAD_BYTES = MB
-    token = Token.objects.create(user=customer).key
+    _row, token = api_token_create(user=customer, name="uploads")
     contact_of(customer)
     declared = 500 * MB  # never sent: the answer comes after the first bytes
     status, body = _send_partial_upload(live_server.url, token, declared=declared, send=64 * 1024)
@@ -145,7 +145,7 @@ def test_a_request_declaring_more_than_the_limits_is_refused_before_its_body_is_
 def test_a_file_growing_past_the_total_is_refused_while_it_streams_in(live_server, customer, settings):
     settings.HELPDESK_MAX_UPLOAD_BYTES = MB
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * MB  # the declared length passes the first check
-    token = Token.objects.create(user=customer).key
+    _row, token = api_token_create(user=customer, name="uploads")
     status, body = _send_partial_upload(live_server.url, token, declared=4 * MB, send=MB + 256 * 1024)
     assert status == 413 and b"upload_too_large" in body
     assert not Ticket.objects.exists()
