@@ -2,9 +2,14 @@
 
 Personas: admin, agent, agent of another team, customer (Acme, sharing on), colleague of the
 customer, customer of another organization, anonymous.
+
+Fixtures shared by several test modules live in a conftest.py (this one, or the app folder's), never
+in a module that tests import with `*`. A test process of a parallel run (pytest-xdist) has its own
+database, Redis database, Celery queue and var/ folder: see tests.parallel.py.
 """
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -26,6 +31,12 @@ def _clean_cache():
     """Throttle counters and cached pages never leak between tests."""
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Personas are created with a password; a slow hasher would dominate the suite's time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -100,6 +111,21 @@ def other_customer(db, other_organization):
 
 
 @pytest.fixture
+def anonymous():
+    return None
+
+
+@pytest.fixture
+def persona(request):
+    """Resolve a persona fixture by name (for parametrized tests)."""
+
+    def get(name: str):
+        return request.getfixturevalue(name)
+
+    return get
+
+
+@pytest.fixture
 def api():
     """An API client; `api.force_authenticate(user)` to act as a persona."""
     return APIClient()
@@ -115,6 +141,13 @@ def api_as(user) -> APIClient:
 @pytest.fixture
 def as_user():
     return api_as
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (for the servers a test starts)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 # --- A real Celery worker -------------------------------------------------------------------
