@@ -47,12 +47,34 @@ def isolate_worker(environ: MutableMapping[str, str], *, worker: str, default_va
     environ["HELPDESK_VAR_DIR"] = str(var_dir / f"test-{worker}")
 
 
+def check_redis_database(url: str) -> None:
+    """Refuse to start, saying why, when a worker's Redis database does not exist (16 by default)."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=5).ping()
+    except redis.ResponseError as error:  # DB index is out of range
+        raise pytest.UsageError(
+            f"REDIS_URL {url}: {error}. Each parallel test process uses the next Redis database: run fewer "
+            "processes (make test PYTEST_WORKERS=...) or start from a lower database number."
+        ) from error
+    except redis.ConnectionError:
+        pass  # a Redis that is down is the tests' to report
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
     # tryfirst: before pytest-django's implementation of this hook imports the settings.
     worker = os.environ.get("PYTEST_XDIST_WORKER")  # set by xdist in each worker process: gw0, gw1, ...
     if worker:
         isolate_worker(os.environ, worker=worker, default_var_dir=early_config.rootpath / "var")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # In the process that starts the workers (a worker that cannot start ends the run without failing it).
+    workers = config.getoption("numprocesses", default=None)
+    if workers and not os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("REDIS_URL"):
+        check_redis_database(redis_url_for_worker(os.environ["REDIS_URL"], workers - 1))
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -11,7 +11,12 @@ from django.conf import settings
 from django.db import connection
 
 from tests.conftest import _worker_database_url
-from tests.parallel import isolate_worker, pytest_xdist_node_collection_finished, redis_url_for_worker
+from tests.parallel import (
+    check_redis_database,
+    isolate_worker,
+    pytest_xdist_node_collection_finished,
+    redis_url_for_worker,
+)
 
 
 def test_each_parallel_worker_uses_the_next_redis_database_of_the_configured_url():
@@ -43,6 +48,14 @@ def test_without_redis_the_file_broker_and_cache_move_with_the_var_folder():
     environ = {"HELPDESK_VAR_DIR": "/tmp/hd"}
     isolate_worker(environ, worker="gw0", default_var_dir=Path("/unused"))
     assert environ == {"CELERY_QUEUE": "helpdesk-gw0", "HELPDESK_VAR_DIR": "/tmp/hd/test-gw0"}
+
+
+def test_more_workers_than_redis_has_databases_are_refused_before_they_start():
+    if not settings.REDIS_URL:
+        pytest.skip("needs REDIS_URL")
+    check_redis_database(settings.REDIS_URL)
+    with pytest.raises(pytest.UsageError, match="run fewer processes"):
+        check_redis_database(redis_url_for_worker(settings.REDIS_URL, 10_000))
 
 
 def test_handing_out_tests_by_name_is_refused_when_schemathesis_cases_share_one_id():
