@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST_PORT ?= 127.0.0.1:8000
+# `make test` runs the suite in this many processes (pytest-xdist): one per CPU, at least 2 and at most 8
+# (each uses the next Redis database after REDIS_URL's: CI's /1 and 8 processes stay within Redis's
+# default 16). `make test PYTEST_WORKERS=0` (or PYTEST_ARGS="-n 0") runs it in one process.
+PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n < 2 ? 2 : n > 8 ? 8 : n )))
 
 export DJANGO_DEBUG ?= 1
 
@@ -36,7 +40,7 @@ run: compilemessages
 		$(BIN)/honcho start -f Procfile
 
 test: compilemessages
-	CELERY_QUEUE=helpdesk-test-$$$$ $(BIN)/pytest $(PYTEST_ARGS)
+	CELERY_QUEUE=helpdesk-test-$$$$ $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -2,12 +2,19 @@
 
 Personas: admin, agent, agent of another team, customer (Acme, sharing on), colleague of the
 customer, customer of another organization, anonymous.
+
+Fixtures shared by several test modules live in a conftest.py (this one, or the app folder's), never
+in a module that tests import with `*`. A test process of a parallel run (pytest-xdist) has its own
+database, Redis database, Celery queue and var/ folder: see tests.parallel.py.
 """
 
 import os
+import socket
 import subprocess
 import sys
+import threading
 import time
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
@@ -36,6 +43,12 @@ def _site_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Personas are created with a password; a slow hasher would dominate the suite's time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -110,6 +123,21 @@ def other_customer(db, other_organization):
 
 
 @pytest.fixture
+def anonymous():
+    return None
+
+
+@pytest.fixture
+def persona(request):
+    """Resolve a persona fixture by name (for parametrized tests)."""
+
+    def get(name: str):
+        return request.getfixturevalue(name)
+
+    return get
+
+
+@pytest.fixture
 def api():
     """An API client; `api.force_authenticate(user)` to act as a persona."""
     return APIClient()
@@ -125,6 +153,13 @@ def api_as(user) -> APIClient:
 @pytest.fixture
 def as_user():
     return api_as
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (for the servers a test starts)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 # --- A real Celery worker -------------------------------------------------------------------
@@ -211,3 +246,50 @@ def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.2) -> bool
             return True
         time.sleep(interval)
     return predicate()
+
+
+# --- A real SMTP server on loopback --------------------------------------------------------------
+
+
+class _Sink:
+    """aiosmtpd handler keeping every message it is given."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        parsed = message_from_bytes(envelope.content, policy=policy.default)
+        with self.lock:
+            self.messages.append((envelope, parsed))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 (aiosmtpd); `.messages` holds (envelope, parsed mail)."""
+    from aiosmtpd.controller import Controller
+
+    sink = _Sink()
+    port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    sink.port = port
+    try:
+        yield sink
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_settings(settings, smtp_server):
+    """Django's SMTP backend pointed at the loopback server."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = smtp_server.port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 10
+    return smtp_server

@@ -17,27 +17,6 @@ from tests import factories
 PERSONAS = ["admin_user", "agent", "customer", "colleague", "private_colleague", "other_customer", "anonymous"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The personas get passwords; hashing them for real makes these tests slow, not safer."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def anonymous():
-    return None
-
-
-@pytest.fixture
-def persona(request):
-    """Resolve a persona fixture by name (for parametrized tests)."""
-
-    def get(name: str):
-        return request.getfixturevalue(name)
-
-    return get
-
-
 @pytest.fixture
 def calendar(db):
     return services.calendar_create(

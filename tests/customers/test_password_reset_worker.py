@@ -4,7 +4,6 @@ import pytest
 from django.test import Client
 
 from tests.conftest import start_worker, stop_worker, wait_for
-from tests.tickets.email_fixtures import *  # noqa: F403 (fixtures)
 
 
 @pytest.mark.worker

@@ -91,9 +91,3 @@ def personas(admin_user, agent, customer, other_customer):
         "other_customer": other_customer,
         "anonymous": None,
     }
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The personas get real passwords; a fast hasher keeps this suite quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,23 +1,26 @@
-"""Fixtures of the tickets API tests: tickets of each persona and a throwaway media folder."""
+"""Fixtures of the tickets tests: tickets of each persona, the agent workspace, the email channel
+(a mailbox, a mail builder, a real SMTP server on loopback) and a throwaway media folder."""
+
+from __future__ import annotations
+
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from customers.models import Contact
 from helpdesk import services as helpdesk_services
 from tests.factories import make_ticket
+from tickets.models import Mailbox
 
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     """Attachments are written under a per-test folder, never into var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Personas are created with a password; a slow hasher would dominate the API tests' time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def contact_of(user) -> Contact:
@@ -47,3 +50,89 @@ def token_client():
         return client
 
     return build
+
+
+# --- The agent workspace --------------------------------------------------------------------
+
+
+@pytest.fixture
+def requester(customer) -> Contact:
+    return Contact.objects.get(user=customer)
+
+
+@pytest.fixture
+def make(requester, team):
+    """make(subject=…, **kwargs): a ticket of the customer persona, in the agent's team."""
+
+    def _make(**kwargs):
+        kwargs.setdefault("requester", requester)
+        kwargs.setdefault("team", team)
+        return make_ticket(**kwargs)
+
+    return _make
+
+
+@pytest.fixture
+def ticket(make):
+    return make(subject="Printer on fire")
+
+
+@pytest.fixture
+def agent_client(client, agent):
+    client.force_login(agent)
+    return client
+
+
+# --- The email channel ----------------------------------------------------------------------
+
+
+def make_mail(
+    *,
+    sender: str = "Carla <carla@acme.test>",
+    to: str = "Support <support@helpdesk.test>",
+    subject: str = "Printer on fire",
+    body: str = "It is on fire.",
+    message_id: str | None = None,
+    in_reply_to: str | None = None,
+    references: str | None = None,
+    cc: str | None = None,
+    html: str | None = None,
+    headers: dict[str, str] | None = None,
+    attachments: tuple = (),
+) -> bytes:
+    """One RFC 822 message as a mail client would send it. `attachments`: tuples of
+    (filename, bytes, maintype, subtype) or (filename, bytes, maintype, subtype, content_id)."""
+    mail = EmailMessage()
+    mail["From"] = sender
+    mail["To"] = to
+    if cc:
+        mail["Cc"] = cc
+    mail["Subject"] = subject
+    mail["Date"] = format_datetime(timezone.now())
+    mail["Message-ID"] = message_id or make_msgid(domain="customer.test")
+    if in_reply_to:
+        mail["In-Reply-To"] = in_reply_to
+    if references:
+        mail["References"] = references
+    for name, value in (headers or {}).items():
+        mail[name] = value
+    mail.set_content(body)
+    if html is not None:
+        mail.add_alternative(html, subtype="html")
+    for item in attachments:
+        filename, content, maintype, subtype, *rest = item
+        if rest:  # an inline image the HTML shows through cid:
+            html_part = mail.get_body(("html",))
+            html_part.add_related(content, maintype=maintype, subtype=subtype, cid=f"<{rest[0]}>", filename=filename)
+        else:
+            mail.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
+    return mail.as_bytes()
+
+
+def message_id_of(raw: bytes) -> str:
+    return str(message_from_bytes(raw, policy=policy.default)["Message-ID"])
+
+
+@pytest.fixture
+def mailbox(db, team):
+    return Mailbox.objects.create(name="Support", address="support@helpdesk.test", team=team)

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from customers.models import Contact
 from customers.services import contact_create
-from tests.tickets.agent_fixtures import *  # noqa: F403 (fixtures)
 from tickets import services
 from tickets.models import Channel, EventKind, Message, Referral, Status, Ticket, TicketLink
 

@@ -7,7 +7,6 @@ from knowledgebase import services as kb_services
 from knowledgebase.models import Article, Visibility
 from knowledgebase.models import Status as ArticleStatus
 from tests.factories import ContactFactory
-from tests.tickets.agent_fixtures import *  # noqa: F403 (fixtures)
 from tickets import kb_integration, services
 from tickets.models import ArticleUsage, Status
 

@@ -5,7 +5,6 @@ from django.urls import reverse
 
 from helpdesk.exceptions import InvalidTransition
 from tests.factories import ContactFactory
-from tests.tickets.agent_fixtures import *  # noqa: F403 (fixtures)
 from tickets import macros, services
 from tickets.models import EventKind, Macro, Message, Status
 

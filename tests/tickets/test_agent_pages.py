@@ -5,7 +5,6 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.factories import ContactFactory
-from tests.tickets.agent_fixtures import *  # noqa: F403 (fixtures)
 from tickets import services
 from tickets.models import Referral, SlaState, Status, Ticket
 

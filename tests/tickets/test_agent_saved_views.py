@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import ContactFactory
-from tests.tickets.agent_fixtures import *  # noqa: F403 (fixtures)
 from tickets import saved_views, services
 from tickets.models import SavedView
 

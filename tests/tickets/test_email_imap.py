@@ -16,9 +16,8 @@ import pytest
 from django.utils import timezone
 
 from helpdesk import crypto
-from tests.conftest import wait_for
-from tests.tickets.email_fixtures import *  # noqa: F403 (fixtures)
-from tests.tickets.email_fixtures import free_port, make_mail
+from tests.conftest import free_port, wait_for
+from tests.tickets.conftest import make_mail
 from tickets import services, tasks_email
 from tickets.email import imap
 from tickets.models import InboundEmail, Mailbox, Message, Ticket

@@ -19,8 +19,7 @@ from django.utils import timezone
 
 from customers.models import Contact, OrganizationDomain
 from helpdesk.exceptions import DomainError
-from tests.tickets.email_fixtures import *  # noqa: F403 (fixtures)
-from tests.tickets.email_fixtures import make_mail
+from tests.tickets.conftest import make_mail
 from tickets import services
 from tickets.email import ingest
 from tickets.email.ingest import email_ingest, email_reprocess

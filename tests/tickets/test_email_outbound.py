@@ -7,8 +7,7 @@ import re
 
 import pytest
 
-from tests.tickets.email_fixtures import *  # noqa: F403 (fixtures)
-from tests.tickets.email_fixtures import make_mail
+from tests.tickets.conftest import make_mail
 from tickets import services
 from tickets.email.ingest import email_ingest
 from tickets.models import Mailbox, NotificationLog, Status

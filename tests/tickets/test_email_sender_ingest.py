@@ -6,8 +6,7 @@ from __future__ import annotations
 import binascii
 
 from customers.models import Contact
-from tests.tickets.email_fixtures import *  # noqa: F403 (fixtures)
-from tests.tickets.email_fixtures import make_mail
+from tests.tickets.conftest import make_mail
 from tickets import services
 from tickets.email.ingest import email_ingest
 from tickets.models import Attachment, InboundEmail, Message, NotificationLog

@@ -2,8 +2,7 @@
 
 import pytest
 
-from tests.tickets.email_fixtures import *  # noqa: F403 (fixtures)
-from tests.tickets.email_fixtures import make_mail
+from tests.tickets.conftest import make_mail
 from tickets.email.ingest import email_ingest
 
 

@@ -15,8 +15,7 @@ from customers.models import Contact
 from helpdesk.models import User
 from tests import factories
 from tests.conftest import start_worker, stop_worker, wait_for
-from tests.tickets.email_fixtures import *  # noqa: F403 (fixtures)
-from tests.tickets.email_fixtures import make_mail
+from tests.tickets.conftest import make_mail
 from tickets import services
 from tickets.email.ingest import email_ingest
 from tickets.escalation import referral_sweep

@@ -5,7 +5,6 @@ import pytest
 from django.urls import reverse
 
 from customers.models import Contact
-from tests.tickets.agent_fixtures import *  # noqa: F403 (fixtures)
 from tickets.models import Channel, EventKind, Message, NotificationLog, Ticket
 from tickets.notifications import _render
 

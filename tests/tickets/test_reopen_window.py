@@ -9,8 +9,7 @@ from django.utils import timezone
 from helpdesk.exceptions import DomainError
 from tests.conftest import api_as
 from tests.factories import make_ticket
-from tests.tickets.email_fixtures import *  # noqa: F403 (fixtures)
-from tests.tickets.email_fixtures import make_mail
+from tests.tickets.conftest import make_mail
 from tickets import services
 from tickets.email.ingest import email_ingest
 from tickets.models import Channel, InboundEmail, Message, Status, Ticket, TicketLink

@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from customers import services as customer_services
 from tests.factories import OrganizationFactory, make_ticket
-from tests.tickets.agent_fixtures import *  # noqa: F403 (fixtures)
 from tickets import services
 from tickets.models import Ticket
 
