@@ -189,66 +189,59 @@ def test_a_customer_signs_up_asks_for_help_and_rates_it(browser, live_server, wo
     anonymous.close()
 
 
-def test_opening_a_suggested_article_and_leaving_counts_as_deflected(browser, live_server, transactional_db):
-    """Type a subject, see a suggested article, open it, leave without sending: one deflection."""
+def _new_request_form_with_an_article(browser, live_server, email: str):
+    """A published "Reset your password" article, and a customer signed in on the new-request form."""
     from knowledgebase import services as kb_services
     from knowledgebase.models import Article
     from tests import factories
-    from tickets.models import Deflection
 
-    agent = factories.UserFactory(role="agent", email="writer@e2e.test")
+    agent = factories.UserFactory(role="agent", email=f"writer-{email}")
     draft = kb_services.article_create_draft(
         author=agent, title="Reset your password", body="Use the link on the sign-in page.", language="en"
     )
     Article.objects.filter(pk=draft.pk).update(status="published", visibility="public")
-    contact = factories.ContactFactory(email="dana@acme.test", with_login=True)
+    contact = factories.ContactFactory(email=email, with_login=True)
     contact.user.set_password(PASSWORD)
     contact.user.save()
-
     page = browser.new_page()
     page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "dana@acme.test")
+    page.fill("#id_username", email)
     page.fill("#id_password", PASSWORD)
     page.click("button.primary")
     page.goto(f"{live_server.url}/portal/requests/new/")
+    return page, contact, draft
+
+
+def test_opening_a_suggested_article_and_leaving_counts_as_deflected(browser, live_server, transactional_db):
+    """Type a subject, see a suggested article, open it, leave without sending: one deflection."""
+    from tickets.models import Deflection
+
+    page, contact, article = _new_request_form_with_an_article(browser, live_server, "dana@acme.test")
     page.locator("input[name=subject]").press_sequentially("reset password", delay=20)
     link = page.locator("#kb-suggestions a[data-article-id]").first
     link.wait_for(timeout=10_000)
     with page.context.expect_page():
         link.click()
     page.wait_for_timeout(500)  # the beacon is sent asynchronously
-    assert Deflection.objects.filter(contact=contact, article_id=draft.pk, ticket__isnull=True).count() == 1
+    assert Deflection.objects.filter(contact=contact, article_id=article.pk, ticket__isnull=True).count() == 1
 
 
-def test_suggestions_follow_the_description_and_stay_while_only_small_words_are_typed(
+def test_suggestions_stay_while_only_small_words_are_typed_and_follow_the_description(
     browser, live_server, transactional_db
 ):
-    """Subject "Help", then the question in the description: the article appears; typing "and the"
-    after it asks the server, which answers 204, so the list stays instead of blinking away."""
-    from knowledgebase import services as kb_services
-    from knowledgebase.models import Article
-    from tests import factories
-
-    agent = factories.UserFactory(role="agent", email="writer2@e2e.test")
-    draft = kb_services.article_create_draft(
-        author=agent, title="Reset your password", body="Use the link on the sign-in page.", language="en"
-    )
-    Article.objects.filter(pk=draft.pk).update(status="published", visibility="public")
-    contact = factories.ContactFactory(email="erin@acme.test", with_login=True)
-    contact.user.set_password(PASSWORD)
-    contact.user.save()
-
-    page = browser.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "erin@acme.test")
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
-    page.goto(f"{live_server.url}/portal/requests/new/")
-    page.locator("input[name=subject]").press_sequentially("Help", delay=20)
+    """The article is suggested for the subject; retyping the subject as "how do I" (nothing to search:
+    the server answers 204) keeps it in view; an emptied form clears it; the description brings it back."""
+    page, _contact, _article = _new_request_form_with_an_article(browser, live_server, "erin@acme.test")
+    subject = page.locator("input[name=subject]")
+    links = page.locator("#kb-suggestions a[data-article-id]")
+    subject.press_sequentially("reset password", delay=20)
+    links.first.wait_for(timeout=10_000)
+    subject.press("Control+a")
+    subject.press_sequentially("how do I", delay=20)
+    page.wait_for_timeout(1200)  # past the debounce: every answer has come back
+    assert links.first.is_visible()
+    subject.press("Control+a")
+    subject.press("Delete")
+    links.first.wait_for(state="detached", timeout=10_000)
     page.locator("textarea[name=description]").press_sequentially("I forgot my password", delay=20)
-    link = page.locator("#kb-suggestions a[data-article-id]").first
-    link.wait_for(timeout=10_000)
-    page.locator("input[name=subject]").fill("")
-    page.locator("input[name=subject]").press_sequentially("how do I", delay=20)
-    page.wait_for_timeout(1200)  # past the debounce: the answers have come back
-    assert link.is_visible()
+    links.first.wait_for(timeout=10_000)
