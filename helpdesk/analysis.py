@@ -160,9 +160,14 @@ def meaningful_words(text: str) -> list[str]:
     return [word for word in join_compounds(words(text)) if word not in STOP_WORDS]
 
 
+# Stems of Persian modal and light verbs ("can", "want", "have"): their many forms ("می‌توانید",
+# "نمی‌توانم", "می‌خواهم", "داریم") carry no topic, like the English stop words "can" and "have".
+STOP_STEMS = frozenset({"توان", "خواه", "دار", "کن", "شو"})
+
+
 def analyze(text: str) -> list[str]:
     """Stems of the words of `text` that carry meaning, in order (repeats kept)."""
-    return [stem(word) for word in meaningful_words(text)]
+    return [s for s in map(stem, meaningful_words(text)) if s not in STOP_STEMS]
 
 
 def analyzed_text(text: str) -> str:

@@ -24,7 +24,16 @@ from django.db.models import F, Func, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from helpdesk.analysis import STOP_WORDS, analyze, analyzed_text, join_compounds, meaningful_words, stem, words
+from helpdesk.analysis import (
+    STOP_STEMS,
+    STOP_WORDS,
+    analyze,
+    analyzed_text,
+    join_compounds,
+    meaningful_words,
+    stem,
+    words,
+)
 from helpdesk.text import normalize_text
 
 from .models import SearchTerm, SynonymGroup
@@ -136,10 +145,12 @@ def parse(query: str, *, prefix_last: bool = False) -> Query:
     starts, from its MIN_PREFIX-th letter.
     """
     all_words = join_compounds(words(query))
-    meaningful = [w for w in all_words if w not in STOP_WORDS]
-    if not meaningful:
+    pairs = [(w, stem(w)) for w in all_words if w not in STOP_WORDS]
+    pairs = [(w, s) for w, s in pairs if s not in STOP_STEMS]
+    if not pairs:
         return Query()
-    stems = [stem(w) for w in meaningful]
+    meaningful = [w for w, _ in pairs]
+    stems = [s for _, s in pairs]
     synonyms = synonym_index()
     longest = max((len(k) for k in synonyms), default=1)
     concepts: list[Concept] = []

@@ -249,3 +249,12 @@ def test_ranking_in_tiers_gives_the_same_pages_as_ranking_every_match(agent):
                     queryset, query, " | ".join(concept_queries), weights="", language="en", limit=limit, offset=offset
                 )
                 assert tiered == every, (text, limit, offset)
+
+
+@pytest.mark.django_db
+def test_persian_modal_verbs_match_nothing_on_their_own(agent):
+    # "I can't sign in": "can" is no topic; an article that only says "you can cancel" is no answer.
+    make_article(agent, title="لغو اشتراک", body="هر زمان می‌توانید اشتراک را لغو کنید.", language="fa")
+    make_article(agent, title="ورود به حساب", body="برای وارد شدن ایمیل و رمز را بنویسید.", language="fa")
+    assert analyze("نمی‌توانم می‌خواهم داریم") == []
+    assert _titles(selectors.article_search_for(user=None, query="نمی‌توانم وارد شوم")) == ["ورود به حساب"]
