@@ -373,10 +373,14 @@ def _any_filter(query: Query, columns) -> Q:
 
 
 def _py_scored(queryset: QuerySet, query: Query, *, columns, language: str | None) -> list:
-    """The same rules as _pg_ranked, in Python over the stored stems (the embedded SQLite default)."""
+    """The same rules as _pg_ranked, in Python over the stored stems (the embedded SQLite default).
+
+    Every column is loaded (`defer(None)`): the callers' querysets leave the stems out, and reading
+    them one row at a time would be a query per match.
+    """
     weights = {"search_title": 1.0, "search_summary": 0.4, "search_body": 0.2}
     scored = []
-    for article in queryset.filter(_any_filter(query, columns)):
+    for article in queryset.defer(None).filter(_any_filter(query, columns)):
         texts = {column: getattr(article, column) for column in columns}
         score, rank = 0, 0.0
         for concept in query.concepts:
@@ -466,7 +470,7 @@ def article_search(
         rows = _in_order(queryset.filter(pk__in=ids).annotate(headline=_pg_headline(query)), ids)
         hits = [Hit(article=a, snippet=_marked(a.headline)) for a in rows]
     else:
-        rows = _py_scored(queryset.defer(None), query, columns=_ALL, language=language)[offset : offset + limit]
+        rows = _py_scored(queryset, query, columns=_ALL, language=language)[offset : offset + limit]
         hits = [Hit(article=a, snippet=python_snippet(a.body_text, query.stems())) for a in rows]
     return _in_language(hits, queryset, language, article_of=lambda hit: hit.article, replace=_hit_for)
 

@@ -92,3 +92,39 @@ def test_a_request_sent_although_articles_were_suggested_is_reported(reset_artic
 def test_customers_never_see_the_gaps_report(client, customer):
     client.force_login(customer)
     assert client.get("/kb/manage/gaps/").status_code in (403, 404)
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_search_and_suggest_run_a_fixed_number_of_queries_whatever_the_number_of_hits(n, agent, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from knowledgebase import services as kb_services
+
+    for i in range(n):
+        english = make_article(agent, title=f"Printer setup {i}", body="Install the printer driver.", slug=f"p-{i}")
+        persian = make_article(agent, title=f"نصب چاپگر {i}", body="printer", language="fa", slug=f"fa-p-{i}")
+        kb_services.article_update(article=persian, actor=agent, translation=english)
+    counts = {}
+    for name, path, params in (
+        ("search page", "/kb/search/", {"q": "printer setup"}),
+        ("search API", "/api/v1/kb/articles/search/", {"q": "printer setup"}),
+        ("suggest", "/kb/suggest/", {"q": "printer set", "language": "fa"}),
+    ):
+        client.get(path, params)  # warm the synonym cache
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path, params).status_code == 200
+        counts[name] = len(queries)
+    # At most these, for 1 hit as for 12 (each with a translation): the rows never add queries.
+    expected = MAX_QUERIES[connection.vendor]
+    assert all(counts[name] <= expected[name] for name in counts), counts
+
+
+# Search (page and API): the vocabulary look-up, the ranking (PostgreSQL: the tiers, then the rows with
+# their headline), the tags of the page, the translations, the statistics upsert, and the session or
+# savepoint queries around them; suggest: the vocabulary, the ranking and rows, the translations
+# (only when a hit in another language has one in the reader's).
+MAX_QUERIES = {
+    "sqlite": {"search page": 6, "search API": 6, "suggest": 3},
+    "postgresql": {"search page": 8, "search API": 8, "suggest": 5},
+}
