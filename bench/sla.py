@@ -26,7 +26,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from tickets.escalation import sla_sweep  # noqa: E402
+from tickets.sla.escalation import sla_sweep  # noqa: E402
 
 
 class DbTimer:

@@ -22,7 +22,7 @@ _GREGORIAN_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # 29 F
 # One-off holidays are Gregorian dates in this range; a year like 1403 is a Jalali date typed by mistake.
 FIRST_HOLIDAY_YEAR, LAST_HOLIDAY_YEAR = 1900, 2199
 # Every due time must fall within this many days of working time. The SLA maths search 1,098 days
-# (tickets.sla.SEARCH_HORIZON): the extra year absorbs holidays added later and DST hours.
+# (tickets.sla.clock.SEARCH_HORIZON): the extra year absorbs holidays added later and DST hours.
 PLANNING_DAYS = 730
 
 

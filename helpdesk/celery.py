@@ -28,7 +28,7 @@ app.conf.beat_schedule = {
     },
     # every minute: fetch mail of the IMAP mailboxes (each claimed, so two beats never fetch one twice)
     "email-fetch": {
-        "task": "tickets.tasks_email.poll_mailboxes",
+        "task": "tickets.email.tasks.poll_mailboxes",
         "schedule": 60.0,
     },
     # every two minutes: re-send outbox mail a dead worker or a lost broker message left unsent

@@ -9,7 +9,7 @@ from .api_pages import SwaggerView
 api_urlpatterns = [
     path("", include("helpdesk.api_urls")),
     path("", include("customers.api_urls")),
-    path("", include("tickets.api_urls")),
+    path("", include("tickets.api.urls")),
     path("", include("tickets.email.urls")),
     path("kb/", include("knowledgebase.api_urls")),
 ]
@@ -25,10 +25,10 @@ urlpatterns = [
     path("profile/tokens/<int:token_id>/revoke/", views.profile_token_revoke, name="profile_token_revoke"),
     path("account/", include("customers.account_urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
-    path("agent/", include(("tickets.urls", "agent"))),
-    path("portal/", include(("tickets.portal_urls", "portal"))),
+    path("agent/", include(("tickets.workspace.urls", "agent"))),
+    path("portal/", include(("tickets.portal.urls", "portal"))),
     path("kb/", include(("knowledgebase.urls", "kb"))),
-    path("attachments/", include("tickets.attachment_urls")),
+    path("attachments/", include("tickets.attachments.urls")),
     path("api/v1/", include(api_urlpatterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),

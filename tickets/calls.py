@@ -12,10 +12,9 @@ from django.utils.translation import gettext as _
 
 from customers.models import Contact
 from helpdesk.models import User
-
-from . import services
-from .events import event_record
-from .models import Channel, EventKind, Ticket
+from tickets import services
+from tickets.events import event_record
+from tickets.models import Channel, EventKind, Ticket
 
 
 class Direction:

@@ -12,8 +12,7 @@ from django.http import Http404
 from customers.models import Contact
 from helpdesk.models import User
 from knowledgebase import selectors as kb_selectors
-
-from .models import Deflection, Ticket
+from tickets.models import Deflection, Ticket
 
 GRACE = timedelta(minutes=30)  # a form sent within this long after reading was not deflected
 

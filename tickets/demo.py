@@ -10,9 +10,8 @@ from django.utils import timezone
 
 from customers.models import Contact, Product
 from helpdesk.models import Team, User
-
-from . import services
-from .models import Channel, NotificationLog, Status, Ticket, TicketType
+from tickets import services
+from tickets.models import Channel, NotificationLog, Status, Ticket, TicketType
 
 # (subject, customer's words, agent's answer, language)
 CONVERSATIONS = [

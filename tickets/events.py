@@ -6,9 +6,8 @@ Every event is also offered to the webhooks that subscribe to it (tickets.webhoo
 from django.utils import timezone
 
 from helpdesk.models import User
-
-from . import webhooks
-from .models import EventKind, Ticket, TicketEvent
+from tickets import webhooks
+from tickets.models import EventKind, Ticket, TicketEvent
 
 # Fields whose changes a customer may see in their request's history.
 PUBLIC_FIELDS = frozenset({"status"})

@@ -8,9 +8,8 @@ from rest_framework.exceptions import ValidationError
 
 from helpdesk.api_support import FilterSet, IdFilter, IsoDateTimeFilter
 from helpdesk.models import Priority
-
-from .models import Channel, SlaState, Status, Ticket, TicketType
-from .search import ticket_search
+from tickets.models import Channel, SlaState, Status, Ticket, TicketType
+from tickets.search import ticket_search
 
 
 class ListWidget(forms.TextInput):

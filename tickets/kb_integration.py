@@ -20,8 +20,7 @@ from helpdesk.text import detect_language
 from knowledgebase import selectors as kb_selectors
 from knowledgebase import services as kb_services
 from knowledgebase.models import Article
-
-from .models import ArticleUsage, Message, Status, Ticket
+from tickets.models import ArticleUsage, Message, Status, Ticket
 
 USAGE_REF = re.compile(r"^(\d{1,10}):(link|text)$")
 
@@ -74,7 +73,7 @@ def article_usage_list_for_ticket(*, ticket: Ticket) -> QuerySet[ArticleUsage]:
 
 def ticket_usage_list_for(*, user: User, article_id: int) -> tuple[Article, QuerySet[ArticleUsage]]:
     """The article (visible to `user`, else 404) and the usages on tickets the user may see, newest first."""
-    from .selectors import ticket_base_for
+    from tickets.selectors import ticket_base_for
 
     article = kb_selectors.article_get_for(user=user, article_id=article_id)
     usages = (

@@ -17,10 +17,9 @@ from django.utils import timezone
 from customers.models import Contact
 from helpdesk.mail import mail_render, recipient_locale
 from helpdesk.models import User
-
-from . import webhooks
-from .email import outbound
-from .models import Channel, Message, NotificationLog, Referral, Ticket
+from tickets import webhooks
+from tickets.email import outbound
+from tickets.models import Channel, Message, NotificationLog, Referral, Ticket
 
 logger = logging.getLogger(__name__)
 CUSTOMER_TEMPLATES = frozenset({"ticket_created", "agent_reply", "ticket_solved"})
@@ -56,7 +55,7 @@ def notification_queue(
             )
     except IntegrityError:
         return None  # already queued: exactly once
-    from . import tasks
+    from tickets import tasks
 
     tasks.send_notification.delay_on_commit(row.pk)
     return row
@@ -91,7 +90,7 @@ def notifications_queue_many(*, items: list[dict], now: datetime) -> int:
     new_ids = list(
         NotificationLog.objects.filter(key__in=[row.key for row in rows], created_at=now).values_list("pk", flat=True)
     )
-    from . import tasks
+    from tickets import tasks
 
     for notification_id in new_ids:
         tasks.send_notification.delay_on_commit(notification_id)

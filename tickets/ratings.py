@@ -19,9 +19,8 @@ from django.utils.translation import gettext_lazy
 
 from customers.models import Contact
 from helpdesk.exceptions import DomainError
-
-from . import events
-from .models import EventKind, SatisfactionRating, Status, Ticket
+from tickets import events
+from tickets.models import EventKind, SatisfactionRating, Status, Ticket
 
 LINK_SALT = "tickets.ratings.link"
 TOKEN_DAYS = 30

@@ -23,8 +23,7 @@ from django.db.models.functions import Cast, Lower
 from customers.models import Contact
 from customers.selectors import contacts_matching
 from helpdesk.text import SearchChunk, normalize_text, phone_search_key, search_chunks, search_tokens
-
-from .models import Ticket
+from tickets.models import Ticket
 
 MAX_DOCUMENT_CHARS = 100_000
 MAX_POSITION = 16383  # PostgreSQL's largest word position; later words share it (no phrase match there)

@@ -8,8 +8,7 @@ from django.http import Http404
 
 from customers.models import Contact, Organization, Product
 from helpdesk.models import Team, User
-
-from .models import Message, Tag, Ticket, TicketEvent
+from tickets.models import Message, Tag, Ticket, TicketEvent
 
 # The ticket's own columns that a list row shows (related rows come from ticket_rows).
 LIST_FIELDS = (

@@ -17,11 +17,10 @@ from customers.models import Contact, Product
 from helpdesk import dates
 from helpdesk.exceptions import Conflict, DomainError, InvalidTransition
 from helpdesk.models import Priority, Team, User
-
-from . import events, notifications
-from .attachments import IncomingFile, attachment_store
-from .content import render_body
-from .models import (
+from tickets import events, notifications
+from tickets.attachments.store import IncomingFile, attachment_store
+from tickets.content import render_body
+from tickets.models import (
     Channel,
     EventKind,
     Message,
@@ -32,9 +31,9 @@ from .models import (
     TicketLink,
     TicketType,
 )
-from .search import ticket_index
-from .sla_store import sla_refresh
-from .transitions import can_transition, customer_can_reopen, customer_reply_opens_follow_up, reopen_days
+from tickets.search import ticket_index
+from tickets.sla.store import sla_refresh
+from tickets.transitions import can_transition, customer_can_reopen, customer_reply_opens_follow_up, reopen_days
 
 
 def _default_team() -> Team | None:
@@ -537,7 +536,7 @@ def ticket_refer(
         handoff=handoff,
         created_at=now,
     )
-    from .sla_store import referral_set_due
+    from tickets.sla.store import referral_set_due
 
     referral_set_due(referral=referral, now=now)
     events.event_record(

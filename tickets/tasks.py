@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from . import notifications, webhooks
+from tickets import notifications, webhooks
 
 
 @shared_task(bind=True, max_retries=6, default_retry_delay=30, retry_backoff=True)
@@ -34,6 +34,6 @@ def purge_webhook_deliveries() -> int:
 @shared_task
 def sla_sweep() -> dict:
     """Warnings, breaches and escalations that have come due (claimed per ticket)."""
-    from .escalation import sla_sweep as sweep
+    from tickets.sla.escalation import sla_sweep as sweep
 
     return sweep(now=timezone.now())

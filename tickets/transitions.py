@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
-from .models import Status, Ticket
+from tickets.models import Status, Ticket
 
 ALLOWED: dict[str, frozenset[str]] = {
     Status.NEW: frozenset({Status.OPEN, Status.PENDING, Status.ON_HOLD, Status.SOLVED}),

@@ -39,9 +39,8 @@ from django.utils.translation import gettext_lazy
 from helpdesk import crypto
 from helpdesk.exceptions import DomainError
 from helpdesk.models import User
-
-from . import selectors
-from .models import EventKind, NotificationLog, TicketEvent, WebhookEndpoint
+from tickets import selectors
+from tickets.models import EventKind, NotificationLog, TicketEvent, WebhookEndpoint
 
 PING = "ping"
 USER_AGENT = "Helpdesk-Webhooks/1.0"
@@ -169,7 +168,7 @@ def webhook_delete(*, endpoint: WebhookEndpoint) -> None:
 
 def webhook_ping(*, endpoint: WebhookEndpoint) -> NotificationLog:
     """Queue a `ping` delivery (to check the address and the signature on the other side)."""
-    from .notifications import notifications_queue_many
+    from tickets.notifications import notifications_queue_many
 
     key = f"webhook:{endpoint.pk}:ping:{secrets.token_hex(8)}"
     item = {"key": key, "recipient": endpoint.url, "template": PING, "ticket": None, "context": {}, "webhook": endpoint}
@@ -180,7 +179,7 @@ def webhook_ping(*, endpoint: WebhookEndpoint) -> NotificationLog:
 def webhook_deliveries_purge(*, now: datetime) -> int:
     """Delete webhook deliveries created more than HELPDESK_WEBHOOK_KEEP_DAYS ago, sent or given up;
     one still being retried stays. Returns how many went. In batches, so the table is never locked long."""
-    from .notifications import WEBHOOK_MAX_ATTEMPTS
+    from tickets.notifications import WEBHOOK_MAX_ATTEMPTS
 
     cutoff = now - timedelta(days=settings.HELPDESK_WEBHOOK_KEEP_DAYS)
     old = NotificationLog.objects.filter(webhook__isnull=False, created_at__lt=cutoff).filter(
@@ -203,7 +202,7 @@ def webhooks_queue(*, events: Iterable[TicketEvent]) -> int:
     One query when no endpoint is active. Keys are unique, so recording the same event twice
     queues nothing twice. Returns how many deliveries are new.
     """
-    from .notifications import notifications_queue_many
+    from tickets.notifications import notifications_queue_many
 
     endpoints = list(WebhookEndpoint.objects.filter(is_active=True).only("pk", "url", "events"))
     if not endpoints:
@@ -229,14 +228,14 @@ def webhooks_queue(*, events: Iterable[TicketEvent]) -> int:
 
 def _iso(value: datetime | None) -> str | None:
     """UTC, ISO 8601 with "Z": a payload does not depend on anyone's time zone."""
-    from .api.serializers import iso_datetime
+    from tickets.api.serializers import iso_datetime
 
     return iso_datetime(value, UTC)
 
 
 def _ticket(ticket_id: int) -> dict | None:
     """The ticket as an agent sees it in the API, as it is when the delivery is sent."""
-    from .api.serializers import TicketOutput
+    from tickets.api.serializers import TicketOutput
 
     ticket = selectors.ticket_for_system(ticket_id=ticket_id)
     if ticket is None:
@@ -247,8 +246,8 @@ def _ticket(ticket_id: int) -> dict | None:
 
 
 def _message(message_id) -> dict | None:
-    from .api.serializers import person_ref
-    from .models import Message
+    from tickets.api.serializers import person_ref
+    from tickets.models import Message
 
     message = Message.objects.select_related("author_user", "author_contact").filter(pk=message_id).first()
     if message is None:
@@ -270,7 +269,7 @@ def delivery_payload(row: NotificationLog) -> dict:
     base = {"delivery": row.pk, "event": row.template, "webhook": row.webhook_id}
     if row.template == PING:
         return {**base, "occurred_at": _iso(row.created_at)}
-    from .api.serializers import person_ref
+    from tickets.api.serializers import person_ref
 
     event = TicketEvent.objects.select_related("actor").filter(pk=row.context.get("event")).first()
     if event is None:  # its ticket was deleted

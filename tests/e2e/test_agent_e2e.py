@@ -144,7 +144,7 @@ def test_agent_works_a_ticket_from_search_to_merge_and_logs_a_call(
 def test_agent_applies_a_macro_and_uses_saved_view_tabs_in_english_and_persian(
     page, live_server, agent, team, customer, tmp_path
 ):
-    from tickets import macros, saved_views
+    from tickets.workspace import macros, saved_views
 
     requester = Contact.objects.get(user=customer)
     ticket = make_ticket(requester=requester, subject="Cannot log in", body="My password stopped working.", team=team)

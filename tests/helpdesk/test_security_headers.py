@@ -46,7 +46,7 @@ def test_the_api_docs_allow_only_their_own_style_block(client):
 def test_attachments_keep_their_own_sandbox_policy(as_user, customer):
     from tests.factories import make_ticket
     from tests.tickets.conftest import contact_of
-    from tickets.attachments import IncomingFile
+    from tickets.attachments.store import IncomingFile
     from tickets.services import ticket_reply
 
     message = ticket_reply(

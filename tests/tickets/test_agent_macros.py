@@ -5,8 +5,9 @@ from django.urls import reverse
 
 from helpdesk.exceptions import InvalidTransition
 from tests.factories import ContactFactory
-from tickets import macros, services
+from tickets import services
 from tickets.models import EventKind, Macro, Message, Status
+from tickets.workspace import macros
 
 pytestmark = pytest.mark.django_db
 

@@ -164,7 +164,7 @@ def test_list_query_count_does_not_grow_with_rows(django_assert_max_num_queries,
 
 
 def test_ticket_page_shows_notes_events_referrals_and_attachments(agent_client, agent, other_team, ticket):
-    from tickets.attachments import IncomingFile
+    from tickets.attachments.store import IncomingFile
 
     services.ticket_reply(
         ticket=ticket,
@@ -216,7 +216,7 @@ def _ticket_queries(django_assert_max_num_queries, agent_client, ticket):
 def test_ticket_page_query_count_does_not_grow_with_messages(
     django_assert_max_num_queries, agent_client, agent, ticket
 ):
-    from tickets.attachments import IncomingFile
+    from tickets.attachments.store import IncomingFile
 
     _ticket_queries(django_assert_max_num_queries, agent_client, ticket)
     for n in range(29):

@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import ContactFactory
-from tickets import saved_views, services
+from tickets import services
 from tickets.models import SavedView
+from tickets.workspace import saved_views
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.tickets.conftest import contact_of
 from tickets import services
-from tickets.attachments import IncomingFile
+from tickets.attachments.store import IncomingFile
 from tickets.models import Attachment, Message, Ticket
 
 pytestmark = pytest.mark.django_db

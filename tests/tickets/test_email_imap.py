@@ -18,8 +18,9 @@ from django.utils import timezone
 from helpdesk import crypto
 from tests.conftest import free_port, wait_for
 from tests.tickets.conftest import make_mail
-from tickets import services, tasks_email
+from tickets import services
 from tickets.email import imap
+from tickets.email import tasks as tasks_email
 from tickets.models import InboundEmail, Mailbox, Message, Ticket
 
 DOVECOT = Path("/usr/sbin/dovecot")

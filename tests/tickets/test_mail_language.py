@@ -18,9 +18,9 @@ from tests.conftest import start_worker, stop_worker, wait_for
 from tests.tickets.conftest import make_mail
 from tickets import services
 from tickets.email.ingest import email_ingest
-from tickets.escalation import referral_sweep
 from tickets.models import NotificationLog, Referral, Ticket
 from tickets.notifications import notification_send
+from tickets.sla.escalation import referral_sweep
 
 pytestmark = pytest.mark.django_db
 

@@ -242,7 +242,7 @@ def test_referrals_show_the_team_but_never_the_note(as_customer, conversation, a
 
 
 def test_attachments_are_listed_with_a_download_link_when_the_endpoint_exists(as_customer, customer, agent):
-    from tickets.attachments import IncomingFile
+    from tickets.attachments.store import IncomingFile
 
     ticket = make_ticket(
         requester=contact_of(customer),

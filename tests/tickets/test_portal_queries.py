@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from customers.models import Contact
 from tests.factories import make_ticket
 from tickets import services
-from tickets.attachments import IncomingFile
+from tickets.attachments.store import IncomingFile
 from tickets.models import Status
 
 pytestmark = pytest.mark.django_db

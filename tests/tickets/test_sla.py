@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tickets.sla import (
+from tickets.sla.clock import (
     SEARCH_HORIZON,
     Calendar,
     SlaTargets,
@@ -249,7 +249,7 @@ def test_calendar_closed_for_years_stops_at_the_search_horizon():
 
 
 def test_a_calendar_that_cannot_answer_raises_a_calendar_error_callers_can_catch():
-    from tickets import sla
+    from tickets.sla import clock as sla
 
     with pytest.raises(sla.CalendarError, match="no working hours"):
         add(at(BERLIN, 2026, 1, 19, 9, 0), 60, Calendar())
@@ -441,7 +441,7 @@ DUE_INSTANT_SCENARIOS = {
 @pytest.mark.parametrize("target", DUE_INSTANT_SCENARIOS)
 @pytest.mark.parametrize("offset", [-MICROSECOND, timedelta(0), MICROSECOND], ids=["before", "at", "after"])
 def test_state_and_next_check_agree_around_the_due_instant(target, offset):
-    from tickets.sla_store import next_check_at
+    from tickets.sla.store import next_check_at
 
     activity, due = DUE_INSTANT_SCENARIOS[target]
     now = due + offset

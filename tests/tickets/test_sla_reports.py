@@ -6,8 +6,8 @@ from django.utils import timezone
 from customers.models import BusinessCalendar, Contact, SlaPolicy, SlaTarget
 from tests.factories import make_ticket
 from tickets import services
-from tickets.escalation import sla_sweep
-from tickets.reports import sla_compliance
+from tickets.reports.stats import sla_compliance
+from tickets.sla.escalation import sla_sweep
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from customers.models import BusinessCalendar, Contact, EscalationStep, SlaPolic
 from tests.conftest import wait_for
 from tests.factories import make_ticket
 from tickets import services, tasks
-from tickets.escalation import sla_check_ticket, sla_sweep
 from tickets.models import EventKind, NotificationLog, Ticket, TicketEvent
+from tickets.sla.escalation import sla_check_ticket, sla_sweep
 
 
 @pytest.fixture
@@ -222,7 +222,7 @@ AROUND_DUE = pytest.mark.parametrize(
 
 def assert_next_check_while_anything_is_pending(ticket, now):
     """Every running clock that has not breached yet is looked at again, after now and by its due time."""
-    from tickets.sla_store import running_clocks, ticket_sla_compute
+    from tickets.sla.store import running_clocks, ticket_sla_compute
 
     ticket.refresh_from_db()
     pending = [

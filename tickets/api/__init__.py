@@ -1,7 +1,7 @@
 """The tickets REST API (DRF views + serializers), split by resource; the views are re-exported here."""
 
-from .conversation import EventListView, MessageListView
-from .internal import (
+from tickets.api.conversation import EventListView, MessageListView
+from tickets.api.internal import (
     LinkListView,
     MergeView,
     ReferralAnswerView,
@@ -9,8 +9,8 @@ from .internal import (
     ReferralCustomerInformedView,
     ReferralListView,
 )
-from .tickets import TicketDetailView, TicketListView
-from .webhooks import (
+from tickets.api.tickets import TicketDetailView, TicketListView
+from tickets.api.webhooks import (
     WebhookDeliveryListView,
     WebhookDetailView,
     WebhookListView,

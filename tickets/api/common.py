@@ -14,10 +14,9 @@ from rest_framework.request import Request
 from helpdesk.exceptions import DomainError, PayloadTooLarge
 from helpdesk.schema import ErrorOutput
 from helpdesk.uploads import UploadTooLarge
-
-from .. import selectors
-from ..attachments import IncomingFile, check_size
-from ..models import Channel, Ticket
+from tickets import selectors
+from tickets.attachments.store import IncomingFile, check_size
+from tickets.models import Channel, Ticket
 
 
 class TicketsAPIView(generics.GenericAPIView):

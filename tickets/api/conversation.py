@@ -10,11 +10,8 @@ from rest_framework.response import Response
 
 from customers import selectors as customer_selectors
 from helpdesk.api_support import PageNumberPagination
-
-from .. import selectors, services
-from ..idempotency import idempotent
-from ..models import Message, TicketEvent
-from .common import (
+from tickets import selectors, services
+from tickets.api.common import (
     ERR_400,
     ERR_401_403,
     ERR_404,
@@ -24,8 +21,8 @@ from .common import (
     incoming_files,
     request_channel,
 )
-from .pagination import KeysetCursorPagination
-from .serializers import (
+from tickets.api.pagination import KeysetCursorPagination
+from tickets.api.serializers import (
     EventCustomerOutput,
     EventOutput,
     MessageCreatedOutput,
@@ -33,7 +30,9 @@ from .serializers import (
     MessageCreateMultipartInput,
     MessageOutput,
 )
-from .tickets import IDEMPOTENCY_HEADER
+from tickets.api.tickets import IDEMPOTENCY_HEADER
+from tickets.idempotency import idempotent
+from tickets.models import Message, TicketEvent
 
 
 class MessageListView(TicketsAPIView):

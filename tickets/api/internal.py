@@ -11,10 +11,9 @@ from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from .. import selectors, services
-from ..models import Referral, Ticket, TicketLink
-from .common import ERR_400, ERR_401_403, ERR_404, ERR_409, TicketsAPIView, require_agent
-from .serializers import (
+from tickets import selectors, services
+from tickets.api.common import ERR_400, ERR_401_403, ERR_404, ERR_409, TicketsAPIView, require_agent
+from tickets.api.serializers import (
     LinkCreateInput,
     LinkOutput,
     MergeInput,
@@ -23,6 +22,7 @@ from .serializers import (
     ReferralOutput,
     TicketOutput,
 )
+from tickets.models import Referral, Ticket, TicketLink
 
 
 class AgentTicketView(TicketsAPIView):

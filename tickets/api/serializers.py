@@ -13,8 +13,7 @@ from rest_framework import serializers
 from customers import selectors as customer_selectors
 from customers.models import Contact, Product
 from helpdesk.models import Priority, Role, Team, User
-
-from ..models import Attachment, Channel, Message, Referral, Status, Ticket, TicketEvent, TicketLink, TicketType
+from tickets.models import Attachment, Channel, Message, Referral, Status, Ticket, TicketEvent, TicketLink, TicketType
 
 MAX_TAGS = 50
 MAX_ATTACHMENTS = 20

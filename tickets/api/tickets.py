@@ -15,13 +15,8 @@ from customers import selectors as customer_selectors
 from customers import services as customer_services
 from helpdesk.api_support import FilterBackend
 from helpdesk.models import Priority
-
-from .. import selectors, services
-from ..filters import TicketCustomerFilter, TicketFilter
-from ..idempotency import idempotent
-from ..models import Ticket
-from ..services import UPDATABLE_FIELDS
-from .common import (
+from tickets import selectors, services
+from tickets.api.common import (
     ERR_400,
     ERR_401_403,
     ERR_404,
@@ -32,8 +27,8 @@ from .common import (
     incoming_files,
     request_channel,
 )
-from .pagination import KeysetCursorPagination, SortKey
-from .serializers import (
+from tickets.api.pagination import KeysetCursorPagination, SortKey
+from tickets.api.serializers import (
     TicketAgentCreateInput,
     TicketAgentCreateMultipartInput,
     TicketAgentUpdateInput,
@@ -42,6 +37,10 @@ from .serializers import (
     TicketCustomerUpdateInput,
     TicketOutput,
 )
+from tickets.filters import TicketCustomerFilter, TicketFilter
+from tickets.idempotency import idempotent
+from tickets.models import Ticket
+from tickets.services import UPDATABLE_FIELDS
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",

@@ -14,11 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from helpdesk.api_support import CursorPagination, PageNumberPagination
-
-from .. import webhooks
-from ..models import NotificationLog, WebhookEndpoint
-from ..notifications import WEBHOOK_MAX_ATTEMPTS
-from .common import ERR_400, ERR_401_403, ERR_404
+from tickets import webhooks
+from tickets.api.common import ERR_400, ERR_401_403, ERR_404
+from tickets.models import NotificationLog, WebhookEndpoint
+from tickets.notifications import WEBHOOK_MAX_ATTEMPTS
 
 
 class IsAdmin(BasePermission):

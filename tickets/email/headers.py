@@ -17,7 +17,7 @@ from email.headerregistry import AddressHeader
 from email.utils import parsedate_to_datetime
 from urllib.parse import unquote_to_bytes
 
-from .charsets import decode_bytes, decode_surrogates
+from tickets.email.charsets import decode_bytes, decode_surrogates
 
 # The start of an RFC 2047 word; its end is the next "?=" (found with str.find, so a header full
 # of unterminated "=?x?q?" stays linear, and a word of any length is still read).

@@ -19,9 +19,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from helpdesk import crypto
-
-from ..models import Mailbox
-from .ingest import email_ingest
+from tickets.email.ingest import email_ingest
+from tickets.models import Mailbox
 
 logger = logging.getLogger(__name__)
 

@@ -28,11 +28,13 @@ from django.utils.translation import gettext as _
 from customers.models import Contact
 from customers.services import contact_get_or_create, contact_language_guess
 from helpdesk.exceptions import DomainError
-
-from .. import services
-from ..attachments import IncomingFile
-from ..content import text_to_html
-from ..models import (
+from tickets import services
+from tickets.attachments.store import IncomingFile
+from tickets.content import text_to_html
+from tickets.email.headers import normalize_message_id
+from tickets.email.parse import ParsedEmail, UnparseableEmail, parse_message
+from tickets.email.subject import clean_subject, extract_ticket_id
+from tickets.models import (
     OPEN_STATUSES,
     Channel,
     InboundEmail,
@@ -42,9 +44,6 @@ from ..models import (
     Status,
     Ticket,
 )
-from .headers import normalize_message_id
-from .parse import ParsedEmail, UnparseableEmail, parse_message
-from .subject import clean_subject, extract_ticket_id
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-from ..models import Channel, Mailbox, Message, NotificationLog, Ticket
+from tickets.models import Channel, Mailbox, Message, NotificationLog, Ticket
 
 # Mail the helpdesk writes on its own in answer to the customer (RFC 3834 "auto-replied");
 # every other template except a human's reply is a notification ("auto-generated").

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field, replace
 from email.message import Message
 from urllib.parse import unquote
 
-from .charsets import decode_bytes
-from .headers import (
+from tickets.email.charsets import decode_bytes
+from tickets.email.headers import (
     Address,
     decode_header_value,
     has_usable_email,
@@ -30,9 +30,9 @@ from .headers import (
     parse_message_ids,
     parse_params,
 )
-from .html import html_declared_charset, html_to_text, sanitize_html, text_to_html, unmark
-from .loops import detect_auto_generated
-from .mime import (
+from tickets.email.html import html_declared_charset, html_to_text, sanitize_html, text_to_html, unmark
+from tickets.email.loops import detect_auto_generated
+from tickets.email.mime import (
     body_of,
     decode_transfer,
     extract_uuencoded,
@@ -46,7 +46,7 @@ from .mime import (
     serialize,
     unflow,
 )
-from .reply import visible_text_from_marked
+from tickets.email.reply import visible_text_from_marked
 
 __all__ = ["Attachment", "ParsedEmail", "UnparseableEmail", "parse_message", "safe_filename"]
 

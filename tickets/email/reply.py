@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from itertools import islice
 
-from .html import HR_ANCHOR, HR_MARK, QUOTE_CUT, QUOTE_END, QUOTE_START, html_to_text, strip_markers
+from tickets.email.html import HR_ANCHOR, HR_MARK, QUOTE_CUT, QUOTE_END, QUOTE_START, html_to_text, strip_markers
 
 __all__ = ["extract_visible_text", "extract_visible_text_from_html"]
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import InboundEmailView
+from tickets.email.views import InboundEmailView
 
 urlpatterns = [
     path("email/inbound/<int:mailbox_id>/", InboundEmailView.as_view(), name="api-email-inbound"),

@@ -19,8 +19,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..models import Mailbox
-from .ingest import email_ingest
+from tickets.email.ingest import email_ingest
+from tickets.models import Mailbox
 
 _DUMMY_SECRET = "x" * 43
 

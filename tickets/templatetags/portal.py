@@ -3,7 +3,7 @@
 from django import template
 from django.urls import NoReverseMatch, reverse
 
-from .. import ratings
+from tickets import ratings
 
 register = template.Library()
 

@@ -1,0 +1,127 @@
+"""Admin for the email channel: mailboxes, the inbound log (quarantine), the outbox."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from tickets import tasks, webhooks
+from tickets.models import NotificationLog, WebhookEndpoint
+
+
+@admin.register(NotificationLog)
+class NotificationLogAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "template", "recipient", "ticket", "sent_at", "attempts", "has_error"]
+    list_filter = ["kind", "template", ("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["recipient", "key", "message_id"]
+    date_hierarchy = "created_at"
+    actions = ["retry"]
+    readonly_fields = [
+        "kind",
+        "key",
+        "ticket",
+        "recipient",
+        "template",
+        "webhook",
+        "context",
+        "message_id",
+        "created_at",
+        "claimed_at",
+        "sent_at",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(boolean=True, description=_("error"))
+    def has_error(self, obj: NotificationLog) -> bool:
+        return bool(obj.last_error)
+
+    @admin.action(description=_("Send the selected unsent notifications again"), permissions=["view"])
+    def retry(self, request, queryset):
+        ids = list(queryset.filter(sent_at__isnull=True).values_list("pk", flat=True))
+        with transaction.atomic():
+            NotificationLog.objects.filter(pk__in=ids, sent_at__isnull=True).update(
+                attempts=0, claimed_at=None, next_attempt_at=None
+            )
+            for notification_id in ids:
+                tasks.send_notification.delay_on_commit(notification_id)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d notification will be sent again.", "%(count)d notifications will be sent again.", len(ids)
+            )
+            % {"count": len(ids)},
+            messages.SUCCESS,
+        )
+
+
+class WebhookForm(forms.ModelForm):
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https", validators=[webhooks.validate_url])
+    events = forms.MultipleChoiceField(
+        label=_("events"),
+        required=False,
+        choices=webhooks.event_choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The events to send; none selected means every event."),
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["name", "url", "events", "is_active"]
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    form = WebhookForm
+    list_display = ["name", "url", "is_active", "last_delivery_at", "last_status", "consecutive_failures"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "url"]
+    readonly_fields = [
+        "created_by",
+        "created_at",
+        "last_delivery_at",
+        "last_status",
+        "last_error",
+        "consecutive_failures",
+    ]
+    actions = ["rotate_secret", "ping"]
+
+    def save_model(self, request, obj, form, change):
+        if change:  # the service compares with what is stored (the form has already changed `obj`)
+            webhooks.webhook_update(endpoint=WebhookEndpoint.objects.get(pk=obj.pk), changes=form.cleaned_data)
+            return
+        endpoint, secret = webhooks.webhook_create(actor=request.user, **form.cleaned_data)
+        obj.pk = endpoint.pk
+        self._show_secret(request, endpoint, secret)
+
+    def _show_secret(self, request, endpoint: WebhookEndpoint, secret: str) -> None:
+        self.message_user(
+            request,
+            _("Signing secret of “%(name)s”: %(secret)s — copy it now, it is not shown again.")
+            % {"name": endpoint.name, "secret": secret},
+            messages.WARNING,
+        )
+
+    @admin.action(description=_("Give the selected webhooks a new signing secret"))
+    def rotate_secret(self, request, queryset):
+        for endpoint in queryset:
+            self._show_secret(request, endpoint, webhooks.webhook_rotate_secret(endpoint=endpoint))
+
+    @admin.action(description=_("Send the selected webhooks a ping"))
+    def ping(self, request, queryset):
+        with transaction.atomic():
+            for endpoint in queryset:
+                webhooks.webhook_ping(endpoint=endpoint)
+        self.message_user(request, _("A ping is on its way to each selected webhook."), messages.SUCCESS)

@@ -1,0 +1,38 @@
+from django.urls import path
+
+from tickets import api
+from tickets.attachments.views import AttachmentDownloadView
+from tickets.reports.views import DeflectionReportView, SlaReportView
+
+urlpatterns = [
+    path("tickets/", api.TicketListView.as_view(), name="api-ticket-list"),
+    path("tickets/<int:pk>/", api.TicketDetailView.as_view(), name="api-ticket-detail"),
+    path("tickets/<int:pk>/messages/", api.MessageListView.as_view(), name="api-ticket-messages"),
+    path("tickets/<int:pk>/events/", api.EventListView.as_view(), name="api-ticket-events"),
+    path("tickets/<int:pk>/referrals/", api.ReferralListView.as_view(), name="api-ticket-referrals"),
+    path(
+        "tickets/<int:pk>/referrals/<int:rid>/answer/",
+        api.ReferralAnswerView.as_view(),
+        name="api-ticket-referral-answer",
+    ),
+    path(
+        "tickets/<int:pk>/referrals/<int:rid>/cancel/",
+        api.ReferralCancelView.as_view(),
+        name="api-ticket-referral-cancel",
+    ),
+    path(
+        "tickets/<int:pk>/referrals/<int:rid>/customer-informed/",
+        api.ReferralCustomerInformedView.as_view(),
+        name="api-ticket-referral-customer-informed",
+    ),
+    path("tickets/<int:pk>/links/", api.LinkListView.as_view(), name="api-ticket-links"),
+    path("tickets/<int:pk>/merge/", api.MergeView.as_view(), name="api-ticket-merge"),
+    path("attachments/<int:pk>/download/", AttachmentDownloadView.as_view(), name="api-attachment-download"),
+    path("reports/sla/", SlaReportView.as_view(), name="api-report-sla"),
+    path("reports/deflection/", DeflectionReportView.as_view(), name="api-report-deflection"),
+    path("webhooks/", api.WebhookListView.as_view(), name="api-webhook-list"),
+    path("webhooks/<int:pk>/", api.WebhookDetailView.as_view(), name="api-webhook-detail"),
+    path("webhooks/<int:pk>/rotate-secret/", api.WebhookRotateSecretView.as_view(), name="api-webhook-rotate-secret"),
+    path("webhooks/<int:pk>/ping/", api.WebhookPingView.as_view(), name="api-webhook-ping"),
+    path("webhooks/<int:pk>/deliveries/", api.WebhookDeliveryListView.as_view(), name="api-webhook-deliveries"),
+]

@@ -1,9 +1,0 @@
-"""Attachment downloads as a page URL: include at `attachments/` (route name `attachment-download`)."""
-
-from django.urls import path
-
-from . import attachment_views
-
-urlpatterns = [
-    path("<int:pk>/<str:name>", attachment_views.AttachmentDownloadView.as_view(), name="attachment-download"),
-]

@@ -1,0 +1,115 @@
+"""Storing and serving attachments safely."""
+
+import hashlib
+import mimetypes
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import PurePosixPath, PureWindowsPath
+
+from django.conf import settings
+from django.core.files.base import ContentFile, File
+from django.utils.translation import gettext as _
+
+from helpdesk.exceptions import PayloadTooLarge
+from tickets.models import Attachment, Message, Ticket
+
+# Served as downloads, never inline: a browser could run them in our origin.
+ACTIVE_TYPES = frozenset(
+    {
+        "text/html",
+        "application/xhtml+xml",
+        "image/svg+xml",
+        "text/xml",
+        "application/xml",
+        "text/javascript",
+        "application/javascript",
+        "application/x-javascript",
+        "text/css",
+        "application/pdf",
+    }
+)
+INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "text/plain"})
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    """A file to attach, from any channel: an upload (a file on disk or, when small, in memory; read
+    in chunks, never whole) or the bytes of an email part (already in memory with the message)."""
+
+    name: str
+    content: bytes | File
+    content_type: str = ""
+    content_id: str = ""
+    is_inline: bool = False
+
+    @property
+    def size(self) -> int:
+        return len(self.content) if isinstance(self.content, bytes) else self.content.size
+
+
+def safe_filename(name: str) -> str:
+    """The last path part of a name, without control or reserved characters, at most 200 chars."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = PureWindowsPath(PurePosixPath(name).name).name
+    name = _UNSAFE.sub("_", name).strip(" .")
+    if not name:
+        name = "attachment"
+    if len(name) > 200:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[:190] + dot + ext[:9]) if dot and len(ext) < 10 else name[:200]
+    return name
+
+
+def check_size(size: int) -> None:
+    limit = settings.HELPDESK_MAX_ATTACHMENT_BYTES
+    if size > limit:
+        raise PayloadTooLarge(
+            _("The file is larger than the limit of %(mb)s MB.") % {"mb": round(limit / 1024 / 1024, 1)},
+            code="attachment_too_large",
+        )
+
+
+def attachment_store(*, ticket: Ticket, message: Message | None, incoming: IncomingFile) -> Attachment:
+    """Write one file to storage and record it; refuses files over the configured limit."""
+    check_size(incoming.size)
+    name = safe_filename(incoming.name)
+    content_type = (incoming.content_type or "").split(";")[0].strip().lower()
+    if not content_type or "/" not in content_type:
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    if isinstance(incoming.content, bytes):
+        digest, content = hashlib.sha256(incoming.content).hexdigest(), ContentFile(incoming.content)
+    else:
+        digest, content = _sha256_of(incoming.content), incoming.content
+    attachment = Attachment(
+        ticket=ticket,
+        message=message,
+        original_name=name,
+        content_type=content_type[:127],
+        size=incoming.size,
+        sha256=digest,
+        content_id=incoming.content_id.strip("<>")[:255],
+        is_inline=incoming.is_inline,
+    )
+    # Storage copies (or, for a temporary file on the same disk, moves) the file in chunks.
+    attachment.file.save(digest, content, save=False)
+    attachment.save()
+    return attachment
+
+
+def _sha256_of(file: File) -> str:
+    """The hash the upload handler took while the file streamed in (helpdesk.uploads), else read in chunks."""
+    digest = getattr(file, "sha256", None)
+    if digest:
+        return digest
+    sha256 = hashlib.sha256()
+    for chunk in file.chunks():
+        sha256.update(chunk)
+    file.seek(0)
+    return sha256.hexdigest()
+
+
+def is_inline_safe(attachment: Attachment) -> bool:
+    """Whether a browser may show the file inline (images and plain text only)."""
+    return attachment.content_type in INLINE_TYPES and attachment.content_type not in ACTIVE_TYPES

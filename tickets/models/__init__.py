@@ -1,0 +1,42 @@
+"""Tickets and everything that happens on them, one module per area; every model is importable from here."""
+
+from helpdesk.models import Priority
+from tickets.models.conversation import Attachment, EventKind, Message, TicketEvent, attachment_path
+from tickets.models.email import InboundEmail, InboundEmailStatus, Mailbox, inbound_raw_path, new_push_secret
+from tickets.models.outbox import NotificationLog, WebhookEndpoint
+from tickets.models.ratings import IdempotencyKey, SatisfactionRating
+from tickets.models.referrals import Referral, TicketLink
+from tickets.models.tickets import OPEN_STATUSES, Channel, SlaState, Status, Tag, Ticket, TicketQuerySet, TicketType
+from tickets.models.workspace import ArticleUsage, Deflection, Macro, SavedView
+
+__all__ = [
+    "Priority",
+    "Status",
+    "TicketType",
+    "Channel",
+    "SlaState",
+    "OPEN_STATUSES",
+    "Tag",
+    "TicketQuerySet",
+    "Ticket",
+    "Message",
+    "attachment_path",
+    "Attachment",
+    "EventKind",
+    "TicketEvent",
+    "Referral",
+    "TicketLink",
+    "WebhookEndpoint",
+    "NotificationLog",
+    "IdempotencyKey",
+    "SatisfactionRating",
+    "new_push_secret",
+    "Mailbox",
+    "InboundEmailStatus",
+    "inbound_raw_path",
+    "InboundEmail",
+    "Macro",
+    "SavedView",
+    "ArticleUsage",
+    "Deflection",
+]

@@ -1,0 +1,127 @@
+"""What is said and done on a ticket: messages, attachments and the audit trail (events)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Contact
+from tickets.models.tickets import Channel, Ticket
+
+
+class Message(models.Model):
+    """A public reply or an internal note on a ticket, by an agent or a contact."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="ticket_messages"
+    )
+    author_contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    internal = models.BooleanField(_("internal note"), default=False)
+    body_html = models.TextField(_("body (HTML, sanitized)"), blank=True)
+    body_text = models.TextField(_("body (plain text)"), blank=True)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.PORTAL)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Email threading: our own or the sender's Message-ID, and what the mail answered.
+    email_message_id = models.CharField(max_length=255, blank=True, default="", db_index=True)
+    email_in_reply_to = models.CharField(max_length=255, blank=True, default="")
+    email_references = models.TextField(blank=True, default="")
+    needs_review = models.BooleanField(_("needs review"), default=False)
+    # The received mail this message came from; its raw file stays downloadable.
+    inbound_email = models.ForeignKey(
+        "InboundEmail",
+        verbose_name=_("original email"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="messages",
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [models.Index(fields=["ticket", "created_at"], name="message_ticket_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{'note' if self.internal else 'reply'} on #{self.ticket_id}"
+
+    @property
+    def is_from_agent(self) -> bool:
+        return self.author_user_id is not None and self.author_contact_id is None
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    now = timezone.now()
+    return f"attachments/{now:%Y/%m}/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Attachment(models.Model):
+    """A file on a message; served only through a permission-checked view."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=127, default="application/octet-stream")
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    content_id = models.CharField(max_length=255, blank=True, default="")
+    is_inline = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Created")
+    FIELD_CHANGED = "field_changed", _("Field changed")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    REPLIED = "replied", _("Public reply")
+    NOTE_ADDED = "note_added", _("Internal note")
+    REFERRED = "referred", _("Referred")
+    REFERRAL_ANSWERED = "referral_answered", _("Referral answered")
+    REFERRAL_CANCELLED = "referral_cancelled", _("Referral cancelled")
+    CUSTOMER_INFORMED = "customer_informed", _("Customer told the outcome")
+    LINKED = "linked", _("Linked")
+    MERGED = "merged", _("Merged")
+    SLA_WARNING = "sla_warning", _("SLA warning")
+    SLA_BREACHED = "sla_breached", _("SLA breached")
+    SLA_MET = "sla_met", _("SLA met")
+    ESCALATED = "escalated", _("Escalated")
+    CALL_LOGGED = "call_logged", _("Call logged")
+    SLA_ERROR = "sla_error", _("SLA could not be handled")
+
+
+class TicketEvent(models.Model):
+    """The audit trail: one row per change, written by the service that made it."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    field = models.CharField(max_length=40, blank=True, default="")
+    old_value = models.CharField(max_length=255, blank=True, default="")
+    new_value = models.CharField(max_length=255, blank=True, default="")
+    # Whether customers may see this event (status changes yes; internal fields and notes no).
+    public = models.BooleanField(default=False)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        indexes = [models.Index(fields=["ticket", "id"], name="event_ticket_id_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id} {self.kind}"

@@ -1,0 +1,222 @@
+"""Tickets: status, type, channel, SLA state, tags and the Ticket itself."""
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Contact, Organization, Product, ServiceContract, SlaPolicy
+from helpdesk.models import Priority, Team
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    OPEN = "open", _("Open")
+    PENDING = "pending", _("Pending")
+    ON_HOLD = "on_hold", _("On hold")
+    SOLVED = "solved", _("Solved")
+    CLOSED = "closed", _("Closed")
+
+
+class TicketType(models.TextChoices):
+    QUESTION = "question", _("Question")
+    INCIDENT = "incident", _("Incident")
+    PROBLEM = "problem", _("Problem")
+    FEATURE_REQUEST = "feature_request", _("Feature request")
+    TASK = "task", _("Task")
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", _("Portal")
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone")
+    API = "api", _("API")
+    AGENT = "agent", _("Agent")
+
+
+class SlaState(models.TextChoices):
+    NONE = "", _("No target")
+    OK = "ok", _("On track")
+    WARNING = "warning", _("Due soon")
+    BREACHED = "breached", _("Breached")
+    MET = "met", _("Met")
+
+
+OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD)
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TicketQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def unassigned(self):
+        return self.filter(assignee__isnull=True)
+
+    def sla_due_before(self, moment):
+        return self.open().filter(
+            Q(first_response_due_at__lte=moment)
+            | Q(next_response_due_at__lte=moment)
+            | Q(resolution_due_at__lte=moment)
+        )
+
+
+class Ticket(models.Model):
+    """One customer request. `id` is its public number."""
+
+    subject = models.CharField(_("subject"), max_length=255)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NEW)
+    priority = models.CharField(_("priority"), max_length=16, choices=Priority.choices, default=Priority.NORMAL)
+    type = models.CharField(_("type"), max_length=20, choices=TicketType.choices, default=TicketType.QUESTION)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.PORTAL)
+    requester = models.ForeignKey(
+        Contact, verbose_name=_("requester"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_tickets",
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="tickets")
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    contract = models.ForeignKey(
+        ServiceContract,
+        verbose_name=_("contract"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
+    sla_policy = models.ForeignKey(
+        SlaPolicy,
+        verbose_name=_("SLA policy"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
+    cc_emails = models.JSONField(_("CC addresses"), default=list, blank=True)
+    # The Reply-To of the email that opened the ticket, when it names someone other than the
+    # requester: mail for the requester goes there (see `requester_address`).
+    reply_to_email = models.EmailField(_("replies go to"), max_length=254, blank=True, default="")
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_tickets",
+    )
+
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    first_responded_at = models.DateTimeField(_("first responded"), null=True, blank=True)
+    solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    last_customer_activity_at = models.DateTimeField(_("last customer activity"), null=True, blank=True)
+    last_agent_activity_at = models.DateTimeField(_("last agent activity"), null=True, blank=True)
+
+    # SLA: due times and state, stored so lists sort and filter on them and the sweep finds due work
+    # through an index (tickets.sla.clock computes them; tickets.services stores them).
+    first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
+    next_response_due_at = models.DateTimeField(_("next response due"), null=True, blank=True)
+    resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    sla_state = models.CharField(_("SLA state"), max_length=16, choices=SlaState.choices, default="", blank=True)
+    # The next moment a clock warns or breaches; the every-minute sweep selects `<= now` on its index
+    # and claims each ticket by a conditional UPDATE of this column (tickets.sla.escalation.sla_sweep).
+    sla_next_check_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When a target was first breached, and how many escalation steps of the policy have run since.
+    sla_breached_at = models.DateTimeField(_("SLA breached"), null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(_("escalation steps done"), default=0)
+    next_escalation_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Why the SLA handling of this ticket last failed (empty when fine) and since when: the sweep
+    # records one SLA_ERROR event per cause and retries with backoff (tickets.sla.store.sla_problem).
+    sla_error = models.CharField(max_length=255, blank=True, default="", editable=False)
+    sla_error_since = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # Normalised text of subject, messages and requester for search (tickets.search keeps it current).
+    search_document = models.TextField(blank=True, default="", editable=False)
+    # PostgreSQL: weighted tsvector (subject/requester A, conversation B) under a GIN index added by
+    # migration 0002 (PostgreSQL only); unused on SQLite.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        indexes = [
+            # agent queues: ?status=&team= ordered by last update
+            models.Index(fields=["status", "team", "-updated_at"], name="ticket_status_team_upd_idx"),
+            models.Index(fields=["-updated_at", "-id"], name="ticket_updated_idx"),
+            # "mine": assignee + status
+            models.Index(fields=["assignee", "status"], name="ticket_assignee_status_idx"),
+            # customer portal: requester's and organization's tickets
+            models.Index(fields=["requester", "-updated_at"], name="ticket_requester_idx"),
+            models.Index(fields=["organization", "-updated_at"], name="ticket_org_idx"),
+            # SLA sweep and "due soon" lists
+            models.Index(
+                fields=["first_response_due_at"],
+                name="ticket_frt_due_idx",
+                condition=Q(first_response_due_at__isnull=False),
+            ),
+            models.Index(
+                fields=["next_response_due_at"],
+                name="ticket_nrt_due_idx",
+                condition=Q(next_response_due_at__isnull=False),
+            ),
+            models.Index(
+                fields=["resolution_due_at"], name="ticket_res_due_idx", condition=Q(resolution_due_at__isnull=False)
+            ),
+            # the every-minute SLA sweep: `sla_next_check_at <= now` and `next_escalation_at <= now`
+            models.Index(
+                fields=["sla_next_check_at"], name="ticket_sla_check_idx", condition=Q(sla_next_check_at__isnull=False)
+            ),
+            models.Index(
+                fields=["next_escalation_at"],
+                name="ticket_escalation_idx",
+                condition=Q(next_escalation_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subject}"
+
+    @property
+    def requester_address(self) -> str:
+        """Where mail for the requester goes: the Reply-To they asked for, else their own address."""
+        return self.reply_to_email or self.requester.email
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES

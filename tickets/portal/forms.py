@@ -1,0 +1,114 @@
+"""Forms of the customer portal."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Product
+from helpdesk.models import Priority
+from tickets.attachments.store import IncomingFile
+from tickets.models import TicketType
+from tickets.ratings import SCORES
+
+MAX_FILES = 10
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked against the attachment size limit."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        files = [super(MultipleFileField, self).clean(f, initial) for f in files]
+        if len(files) > MAX_FILES:
+            raise forms.ValidationError(_("Attach at most %(n)s files at once.") % {"n": MAX_FILES})
+        limit = settings.HELPDESK_MAX_ATTACHMENT_BYTES
+        for f in files:
+            if f.size > limit:
+                raise forms.ValidationError(
+                    _("“%(name)s” is larger than the limit of %(mb)s MB.")
+                    % {"name": f.name, "mb": round(limit / 1024 / 1024, 1)}
+                )
+        return files
+
+
+def incoming_files(files) -> list[IncomingFile]:
+    return [IncomingFile(name=f.name, content=f, content_type=f.content_type or "") for f in files]
+
+
+# What the customer says about the impact, and the priority and type it means (urgent is for agents).
+IMPACTS = {
+    "blocks": (_("It blocks my work"), Priority.HIGH, TicketType.INCIDENT),
+    "slows": (_("It slows me down"), Priority.NORMAL, TicketType.INCIDENT),
+    "question": (_("It's a question"), Priority.LOW, TicketType.QUESTION),
+}
+
+
+class NewRequestForm(forms.Form):
+    subject = forms.CharField(label=_("What do you need help with?"), max_length=255)
+    description = forms.CharField(
+        label=_("Tell us more"),
+        widget=forms.Textarea(attrs={"rows": 7}),
+        help_text=_("What happened, what you expected, and any error message you saw."),
+    )
+    product = forms.ModelChoiceField(
+        label=_("Product or service"), queryset=Product.objects.none(), required=False, empty_label=_("Not sure")
+    )
+    impact = forms.ChoiceField(
+        label=_("How much does it affect you?"),
+        choices=[(key, label) for key, (label, _p, _t) in IMPACTS.items()],
+        initial="slows",
+        widget=forms.RadioSelect,
+    )
+    attachments = MultipleFileField(label=_("Attachments"))
+
+    def __init__(self, *args, products=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if products is not None:
+            self.fields["product"].queryset = products
+
+    def priority_and_type(self) -> tuple[str, str]:
+        _label, priority, ticket_type = IMPACTS[self.cleaned_data["impact"]]
+        return priority, ticket_type
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 5}))
+    attachments = MultipleFileField(label=_("Attachments"))
+
+
+class FollowUpForm(forms.Form):
+    body = forms.CharField(label=_("What is still wrong?"), widget=forms.Textarea(attrs={"rows": 5}))
+    attachments = MultipleFileField(label=_("Attachments"))
+
+
+SCORE_LABELS = {
+    1: _("Very bad"),
+    2: _("Bad"),
+    3: _("Okay"),
+    4: _("Good"),
+    5: _("Great"),
+}
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("How did we do?"),
+        coerce=int,
+        choices=[(s, SCORE_LABELS[s]) for s in SCORES],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Anything you want to tell us?"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

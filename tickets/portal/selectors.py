@@ -1,0 +1,372 @@
+"""Reads for the customer portal, scoped through tickets.selectors, shaped for its pages.
+
+Statuses are said in plain words ("waiting for you", "with our Billing team"); an open referral
+shows only the team it went to, never its note.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import jdatetime
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone, translation
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from customers import selectors as customer_selectors
+from customers.models import Contact, Holiday, Product, ServiceContract, SlaPolicy, WorkingPeriod
+from helpdesk import dates
+from helpdesk.models import Priority, User
+from tickets import selectors
+from tickets.models import OPEN_STATUSES, Attachment, Message, Referral, SatisfactionRating, Status, Ticket, TicketLink
+from tickets.transitions import customer_can_reopen, customer_reply_opens_follow_up
+
+HOME_OPEN_LIMIT = 50
+HOME_SOLVED_LIMIT = 10
+
+
+# --- statuses in plain words ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlainStatus:
+    key: str  # a CSS hook: received, team, waiting, solved, closed
+    text: str
+
+
+def plain_status(ticket: Ticket) -> PlainStatus:
+    """How a customer should read a status. Expects `open_referrals` prefetched (see _with_referrals)."""
+    if ticket.status == Status.PENDING:
+        return PlainStatus("waiting", _("Waiting for you"))
+    if ticket.status == Status.SOLVED:
+        return PlainStatus("solved", _("Solved"))
+    if ticket.status == Status.CLOSED:
+        return PlainStatus("closed", _("Closed"))
+    referrals = getattr(ticket, "open_referrals", [])
+    team = referrals[-1].to_team if referrals else ticket.team
+    if ticket.status == Status.NEW and not referrals:
+        return PlainStatus("received", _("Received"))
+    if team is not None:
+        return PlainStatus("team", _("With our %(team)s team") % {"team": team.name})
+    return PlainStatus("team", _("We are working on it"))
+
+
+def _with_referrals(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    open_referrals = Referral.objects.filter(state=Referral.State.OPEN).select_related("to_team").order_by("id")
+    return qs.prefetch_related(Prefetch("referrals", queryset=open_referrals, to_attr="open_referrals"))
+
+
+@dataclass(frozen=True)
+class Row:
+    ticket: Ticket
+    status: PlainStatus
+    requester: str = ""
+    rating: SatisfactionRating | None = None
+
+
+def _rows(tickets, *, with_requester: bool = False, with_rating: bool = False) -> list[Row]:
+    """Rows for a list; `with_rating` expects `satisfaction_rating` in select_related."""
+    return [
+        Row(
+            ticket=t,
+            status=plain_status(t),
+            requester=str(t.requester) if with_requester else "",
+            rating=getattr(t, "satisfaction_rating", None) if with_rating else None,
+        )
+        for t in tickets
+    ]
+
+
+# --- home -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Home:
+    open_rows: list[Row]
+    solved_rows: list[Row]
+
+
+def portal_home_for(*, user: User, contact: Contact | None) -> Home:
+    """The customer's own open requests and the last ones solved (three queries)."""
+    if contact is None:
+        return Home([], [])
+    mine = selectors.ticket_base_for(user=user).filter(requester_id=contact.pk).select_related("team")
+    open_tickets = _with_referrals(mine.filter(status__in=OPEN_STATUSES)).order_by("-updated_at", "-id")
+    solved = (
+        mine.filter(status__in=(Status.SOLVED, Status.CLOSED))
+        .select_related("satisfaction_rating")
+        .order_by("-updated_at", "-id")
+    )
+    return Home(_rows(open_tickets[:HOME_OPEN_LIMIT]), _rows(solved[:HOME_SOLVED_LIMIT], with_rating=True))
+
+
+def organization_tickets_for(*, user: User, contact: Contact | None) -> QuerySet[Ticket] | None:
+    """All requests of the contact's organization when it shares them; None when it does not."""
+    organization = contact.organization if contact is not None else None
+    if organization is None or not organization.share_tickets:
+        return None
+    qs = selectors.ticket_base_for(user=user).filter(organization_id=organization.pk)
+    return _with_referrals(qs.select_related("team", "requester")).order_by("-updated_at", "-id")
+
+
+def organization_rows(tickets) -> list[Row]:
+    return _rows(tickets, with_requester=True)
+
+
+# --- one request ------------------------------------------------------------------------------
+
+
+# What the page offers; tickets.services enforces the same rules (tickets.transitions) on every channel.
+
+
+def can_reopen(ticket: Ticket, *, now: datetime) -> bool:
+    return customer_can_reopen(ticket, now=now)
+
+
+def can_reply(ticket: Ticket, *, now: datetime) -> bool:
+    """The reply form (it reopens a recently solved request); otherwise the follow-up form is shown."""
+    return ticket.status in OPEN_STATUSES or customer_can_reopen(ticket, now=now)
+
+
+def can_solve(ticket: Ticket) -> bool:
+    return ticket.status in OPEN_STATUSES
+
+
+def can_follow_up(ticket: Ticket, *, now: datetime) -> bool:
+    return customer_reply_opens_follow_up(ticket, now=now)
+
+
+@dataclass(frozen=True)
+class PortalMessage:
+    message: Message
+    author: str
+    from_support: bool
+    from_you: bool
+    attachments: list[Attachment]
+
+
+@dataclass
+class TicketPage:
+    ticket: Ticket
+    status: PlainStatus
+    messages: list[PortalMessage]
+    rating: SatisfactionRating | None
+    follow_ups: list[Ticket] = field(default_factory=list)
+    follows: list[Ticket] = field(default_factory=list)
+    requester_is_you: bool = True
+
+
+def ticket_page_for(*, user: User, contact: Contact | None, ticket: Ticket) -> TicketPage:
+    """Public messages with attachments, open referral teams, rating and follow-up links (5 queries)."""
+    ticket.open_referrals = list(
+        ticket.referrals.filter(state=Referral.State.OPEN).select_related("to_team").order_by("id")
+    )
+    rows = []
+    for message in selectors.message_list_for(user=user, ticket=ticket):
+        from_support = message.author_contact_id is None
+        if from_support:
+            author = message.author_user.get_full_name() if message.author_user else _("Support team")
+        else:
+            author = str(message.author_contact) if message.author_contact else _("Customer")
+        rows.append(
+            PortalMessage(
+                message=message,
+                author=author,
+                from_support=from_support,
+                from_you=contact is not None and message.author_contact_id == contact.pk,
+                attachments=list(message.attachments.all()),
+            )
+        )
+    links = list(
+        TicketLink.objects.filter(Q(from_ticket=ticket) | Q(to_ticket=ticket), kind=TicketLink.Kind.FOLLOW_UP)
+        .order_by("id")
+        .values_list("from_ticket_id", "to_ticket_id")
+    )
+    other_ids = {source if target == ticket.pk else target for source, target in links}
+    visible = selectors.ticket_base_for(user=user)
+    linked = {t.pk: t for t in visible.filter(pk__in=other_ids)} if other_ids else {}
+    return TicketPage(
+        ticket=ticket,
+        status=plain_status(ticket),
+        messages=rows,
+        rating=SatisfactionRating.objects.filter(ticket=ticket).first(),
+        follow_ups=[linked[source] for source, target in links if target == ticket.pk and source in linked],
+        follows=[linked[target] for source, target in links if source == ticket.pk and target in linked],
+        requester_is_you=contact is not None and ticket.requester_id == contact.pk,
+    )
+
+
+def products_for_new_request(*, contact: Contact, today: date) -> QuerySet[Product]:
+    """The products the customer's valid contract covers; any active product without one."""
+    contract = customer_selectors.contract_for(contact=contact, organization=contact.organization, on=today)
+    active = Product.objects.filter(is_active=True).order_by("name")
+    if contract is not None and contract.products.exists():
+        return active.filter(pk__in=contract.products.values("pk"))
+    return active
+
+
+# --- my contract ------------------------------------------------------------------------------
+
+
+def _digits(text: str) -> str:
+    return dates.persian_digits(text) if translation.get_language() == "fa" else text
+
+
+def business_duration(minutes: int | None) -> str:
+    """A target in words: "30 minutes", "4 hours", "1 hour 30 minutes"; "no target" when empty."""
+    if not minutes:
+        return _("no set target")
+    hours, rest = divmod(int(minutes), 60)
+    parts = []
+    if hours:
+        parts.append(ngettext("%(n)s hour", "%(n)s hours", hours) % {"n": _digits(str(hours))})
+    if rest:
+        parts.append(ngettext("%(n)s minute", "%(n)s minutes", rest) % {"n": _digits(str(rest))})
+    return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    priority: str
+    first_response: str
+    resolution: str
+
+
+@dataclass(frozen=True)
+class DayRow:
+    day: str
+    hours: str
+    open: bool
+
+
+@dataclass(frozen=True)
+class HolidayRow:
+    name: str
+    when: str
+
+
+@dataclass
+class ContractPage:
+    contract: ServiceContract | None
+    products: list[Product]
+    policy: SlaPolicy | None
+    targets: list[TargetRow]
+    always_open: bool = False
+    time_zone: str = ""
+    days: list[DayRow] = field(default_factory=list)
+    holidays: list[HolidayRow] = field(default_factory=list)
+
+
+PRIORITY_ORDER = (Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.LOW)
+
+
+def _time(value) -> str:
+    return _digits("24:00" if value.hour == 0 and value.minute == 0 else f"{value:%H:%M}")
+
+
+def _week(periods: list[WorkingPeriod]) -> list[DayRow]:
+    fa = translation.get_language() == "fa"
+    order = (5, 6, 0, 1, 2, 3, 4) if fa else (0, 1, 2, 3, 4, 5, 6)
+    by_day: dict[int, list[WorkingPeriod]] = {}
+    for period in periods:
+        by_day.setdefault(period.weekday, []).append(period)
+    rows = []
+    for weekday in order:
+        spans = sorted(by_day.get(weekday, []), key=lambda p: p.start)
+        text = ("، " if fa else ", ").join(f"{_time(p.start)}–{_time(p.end)}" for p in spans)
+        rows.append(DayRow(str(WorkingPeriod.Weekday(weekday).label), text or _("Closed"), bool(spans)))
+    return rows
+
+
+def _day_month(day: int, month: int, *, jalali: bool, last_day: int | None = None) -> str:
+    """ "1 Farvardin", "January 1"; with `last_day`, a run of days: "1 to 4 Farvardin", "January 1 to 3"."""
+    fa = translation.get_language() == "fa"
+    if jalali:
+        name = (jdatetime.date.j_months_fa if fa else jdatetime.date.j_months_en)[month - 1]
+    else:
+        name = str(MONTHS[month])
+    days = _digits(str(day))
+    if last_day is not None:
+        days = _("%(first)s to %(last)s") % {"first": days, "last": _digits(str(last_day))}
+    return f"{days} {name}" if fa or jalali else f"{name} {days}"
+
+
+def _holidays(holidays: list[Holiday], *, today: date) -> list[HolidayRow]:
+    """Yearly holidays first (consecutive days of one name grouped), then upcoming one-off days."""
+    language = translation.get_language() or "en"
+    rows: list[HolidayRow] = []
+    yearly = sorted(
+        (h for h in holidays if h.recurrence != Holiday.Recurrence.ONCE),
+        key=lambda h: (h.recurrence != Holiday.Recurrence.JALALI, h.month, h.day),
+    )
+    groups: list[list[Holiday]] = []
+    for holiday in yearly:
+        last = groups[-1][-1] if groups else None
+        if (
+            last is not None
+            and last.name == holiday.name
+            and last.recurrence == holiday.recurrence
+            and last.month == holiday.month
+            and last.day + 1 == holiday.day
+        ):
+            groups[-1].append(holiday)
+        else:
+            groups.append([holiday])
+    for group in groups:
+        first, last = group[0], group[-1]
+        jalali = first.recurrence == Holiday.Recurrence.JALALI
+        when = _day_month(first.day, first.month, jalali=jalali, last_day=last.day if len(group) > 1 else None)
+        text = (_("every year, %(date)s (Persian calendar)") if jalali else _("every year, %(date)s")) % {"date": when}
+        rows.append(HolidayRow(first.name, text))
+    for holiday in sorted((h for h in holidays if h.recurrence == Holiday.Recurrence.ONCE), key=lambda h: h.date):
+        if holiday.date >= today:
+            rows.append(HolidayRow(holiday.name, dates.format_date(holiday.date, language)))
+    return rows
+
+
+def contract_page_for(*, user: User, contact: Contact | None, today: date) -> ContractPage:
+    """The contract covering the customer today, its policy's targets and the support hours.
+
+    Without a contract, the policy that would apply (organization's or the default) is shown.
+    """
+    organization = contact.organization if contact is not None else None
+    contract = (
+        customer_selectors.contract_for(contact=contact, organization=organization, on=today)
+        if contact is not None
+        else None
+    )
+    policy = customer_selectors.sla_policy_for(contract=contract, organization=organization)
+    products = sorted(contract.products.all(), key=lambda p: p.name) if contract is not None else []
+    page = ContractPage(contract=contract, products=products, policy=policy, targets=[])
+    if policy is None:
+        return page
+    policy = (
+        SlaPolicy.objects.select_related("calendar")
+        .prefetch_related("targets", "calendar__periods", "calendar__holidays")
+        .get(pk=policy.pk)
+    )
+    page.policy = policy
+    targets = {t.priority: t for t in policy.targets.all()}
+    for priority in PRIORITY_ORDER:
+        target = targets.get(priority)
+        if target is None:
+            continue
+        page.targets.append(
+            TargetRow(
+                priority=str(Priority(priority).label),
+                first_response=business_duration(target.first_response_minutes),
+                resolution=business_duration(target.resolution_minutes),
+            )
+        )
+    calendar = policy.calendar
+    page.always_open = calendar.always_open
+    page.time_zone = calendar.time_zone
+    if not calendar.always_open:  # a 24/7 calendar ignores weekly hours and holidays (tickets.sla.clock)
+        page.days = _week(list(calendar.periods.all()))
+        page.holidays = _holidays(list(calendar.holidays.all()), today=today)
+    return page
+
+
+def today() -> date:
+    return timezone.localdate()

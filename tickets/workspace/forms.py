@@ -1,0 +1,413 @@
+"""Forms of the agent workspace: they validate input; the views then call the services."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk import selectors as core_selectors
+from helpdesk.api_support import DB_INT_MAX
+from helpdesk.models import Priority, User
+from tickets.attachments.store import IncomingFile
+from tickets.models import Channel, SlaState, Status, TicketLink, TicketType
+from tickets.transitions import ALLOWED
+from tickets.workspace.lists import PAGE_SIZE, SORTS, VIEW_KEYS
+
+
+def _blank(label, choices):
+    return [("", label), *choices]
+
+
+def _agents(user: User):
+    return core_selectors.agent_list_for(user=user).prefetch_related(None).order_by("full_name", "email")
+
+
+def _teams(user: User):
+    return core_selectors.team_list_for(user=user).order_by("name")
+
+
+class AgentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name()
+
+
+def tag_names(value: str) -> list[str]:
+    return [t.strip() for t in (value or "").split(",") if t.strip()]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input; cleaned to IncomingFile values for the services."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [
+            IncomingFile(name=f.name, content=f, content_type=getattr(f, "content_type", "") or "")
+            for f in (super(MultipleFileField, self).clean(one, initial) for one in files)
+            if f
+        ]
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+class TicketFilterForm(forms.Form):
+    # A built-in view's key, or the id of a saved view (tickets.workspace.saved_views).
+    view = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=_blank(_("Any status"), Status.choices))
+    priority = forms.ChoiceField(
+        label=_("Priority"), required=False, choices=_blank(_("Any priority"), Priority.choices)
+    )
+    type = forms.ChoiceField(label=_("Type"), required=False, choices=_blank(_("Any type"), TicketType.choices))
+    channel = forms.ChoiceField(label=_("Channel"), required=False, choices=_blank(_("Any channel"), Channel.choices))
+    team = forms.ModelChoiceField(label=_("Team"), required=False, queryset=None, empty_label=_("Any team"))
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=60)
+    sla_state = forms.ChoiceField(
+        label=_("SLA"),
+        required=False,
+        choices=_blank(
+            _("Any SLA state"),
+            [(SlaState.WARNING, SlaState.WARNING.label), (SlaState.BREACHED, SlaState.BREACHED.label)],
+        ),
+    )
+    requester = forms.IntegerField(required=False, min_value=1, max_value=DB_INT_MAX, widget=forms.HiddenInput)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=list(SORTS.items()))
+    # Bounded so that the page's OFFSET fits the database's integers.
+    page = forms.IntegerField(required=False, min_value=1, max_value=DB_INT_MAX // PAGE_SIZE, widget=forms.HiddenInput)
+
+    FILTER_FIELDS = ("q", "status", "priority", "type", "channel", "team", "assignee", "tag", "sla_state", "requester")
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Loaded once; the list page hands them on to its BulkActionForm.
+        self.agents = list(_agents(user))
+        self.teams = list(_teams(user))
+        team = self.fields["team"]
+        team.queryset = _teams(user)  # validates a submitted team
+        team.choices = [("", team.empty_label), *((str(t.pk), team.label_from_instance(t)) for t in self.teams)]
+        self.fields["assignee"].choices = [
+            ("", _("Anyone")),
+            ("me", _("Me")),
+            ("none", _("Unassigned")),
+            *((str(a.pk), a.get_full_name()) for a in self.agents),
+        ]
+
+    def clean_view(self):
+        value = (self.cleaned_data.get("view") or "").strip()
+        if value and value not in VIEW_KEYS and not value.isdigit():
+            raise ValidationError(_("Unknown view."))
+        return value
+
+    @property
+    def is_filtered(self) -> bool:
+        data = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
+        return any(data.get(name) for name in self.FILTER_FIELDS)
+
+
+BULK_ACTIONS = [
+    ("assign", _("Assign to")),
+    ("team", _("Move to team")),
+    ("status", _("Set status")),
+    ("priority", _("Set priority")),
+    ("tag", _("Add tag")),
+    ("merge", _("Merge into the oldest selected")),
+]
+
+
+class BulkActionForm(forms.Form):
+    tickets = forms.TypedMultipleChoiceField(
+        coerce=int, choices=(), error_messages={"required": _("Select tickets first.")}
+    )
+    action = forms.ChoiceField(label=_("Action"), choices=BULK_ACTIONS)
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    team = forms.ModelChoiceField(label=_("Team"), required=False, queryset=None, empty_label=_("No team"))
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=_blank(_("Choose…"), Status.choices))
+    priority = forms.ChoiceField(label=_("Priority"), required=False, choices=_blank(_("Choose…"), Priority.choices))
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=60)
+
+    def __init__(self, *args, user: User, agents: list | None = None, teams: list | None = None, **kwargs):
+        """`agents` and `teams`: the lists a TicketFilterForm already loaded (else they are loaded here)."""
+        super().__init__(*args, **kwargs)
+        self.agents = {str(a.pk): a for a in (_agents(user) if agents is None else agents)}
+        self.fields["assignee"].choices = [
+            ("", _("Choose…")),
+            ("none", _("Nobody")),
+            *((k, a.get_full_name()) for k, a in self.agents.items()),
+        ]
+        team = self.fields["team"]
+        team.queryset = _teams(user)  # validates a submitted team
+        if teams is not None:
+            team.choices = [("", team.empty_label), *((str(t.pk), team.label_from_instance(t)) for t in teams)]
+        ids = self.data.getlist("tickets") if hasattr(self.data, "getlist") else self.data.get("tickets", [])
+        self.fields["tickets"].choices = [(i, i) for i in ids]
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if action == "assign" and not data.get("assignee"):
+            self.add_error("assignee", _("Choose who gets the tickets."))
+        if action == "status" and not data.get("status"):
+            self.add_error("status", _("Choose a status."))
+        if action == "priority" and not data.get("priority"):
+            self.add_error("priority", _("Choose a priority."))
+        if action == "tag" and not (data.get("tag") or "").strip():
+            self.add_error("tag", _("Type a tag."))
+        if action == "merge" and len(set(data.get("tickets") or [])) < 2:
+            self.add_error("tickets", _("Select at least two tickets to merge."))
+        return data
+
+    def assignee_user(self) -> User | None:
+        return self.agents.get(self.cleaned_data.get("assignee") or "")
+
+
+# --- the ticket page --------------------------------------------------------------------------
+
+
+class TicketPropertiesForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
+    type = forms.ChoiceField(label=_("Type"), choices=TicketType.choices)
+    team = forms.ModelChoiceField(label=_("Team"), required=False, queryset=None, empty_label=_("No team"))
+    assignee = AgentChoiceField(label=_("Assignee"), required=False, queryset=None, empty_label=_("Unassigned"))
+    tags = forms.CharField(label=_("Tags"), required=False, max_length=500, help_text=_("Separate tags with commas."))
+
+    def __init__(self, *args, user: User, ticket, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "status": ticket.status,
+                "priority": ticket.priority,
+                "type": ticket.type,
+                "team": ticket.team_id,
+                "assignee": ticket.assignee_id,
+                "tags": ", ".join(t.name for t in ticket.tags.all()),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = _teams(user)
+        self.fields["assignee"].queryset = _agents(user)
+        allowed = ALLOWED.get(ticket.status, frozenset()) | {ticket.status}
+        self.fields["status"].choices = [(v, label) for v, label in Status.choices if v in allowed]
+
+
+class ReplyForm(forms.Form):
+    KIND_CHOICES = [("reply", _("Public reply")), ("note", _("Internal note"))]
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=KIND_CHOICES, initial="reply", widget=forms.RadioSelect)
+    body = forms.CharField(label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    status = forms.ChoiceField(label=_("Submit as"), required=False)
+    attachments = MultipleFileField(label=_("Attachments"))
+    seen = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # Knowledge-base articles inserted into the text, as "id:mode" words (tickets.kb_integration).
+    articles = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
+
+    def __init__(self, *args, ticket, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = ALLOWED.get(ticket.status, frozenset())
+        self.fields["status"].choices = [
+            ("", _("Keep status (%(status)s)") % {"status": ticket.get_status_display()})
+        ] + [(v, label) for v, label in Status.choices if v in allowed and v != Status.CLOSED]
+        if not self.is_bound:
+            self.initial.setdefault("seen", ticket.updated_at)
+            if Status.PENDING in allowed:
+                self.initial.setdefault("status", Status.PENDING)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("body") or "").strip() and not data.get("attachments"):
+            self.add_error("body", _("Write a message or attach a file."))
+        return data
+
+
+class ReferForm(forms.Form):
+    to_team = forms.ModelChoiceField(label=_("Refer to team"), queryset=None, empty_label=_("Choose a team…"))
+    note = forms.CharField(label=_("Question or hand-off note"), widget=forms.Textarea(attrs={"rows": 3}))
+    handoff = forms.BooleanField(label=_("Hand the ticket over to this team"), required=False)
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_team"].queryset = _teams(user)
+
+
+class ReferralAnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+LINK_ACTIONS = [(value, label) for value, label in TicketLink.Kind.choices] + [("merge", _("Merge this ticket into"))]
+
+
+class LinkForm(forms.Form):
+    action = forms.ChoiceField(label=_("Action"), choices=LINK_ACTIONS)
+    number = forms.CharField(label=_("Ticket number"), max_length=20)
+
+    def clean_number(self):
+        from helpdesk.text import normalize_text
+
+        digits = normalize_text(self.cleaned_data["number"]).lstrip("#").strip()
+        if not digits.isdigit():
+            raise ValidationError(_("Enter a ticket number."))
+        return int(digits)
+
+
+# --- new tickets and calls --------------------------------------------------------------------
+
+
+class ContactFields(forms.Form):
+    email = forms.EmailField(label=_("Customer email"))
+    full_name = forms.CharField(label=_("Name (for a new contact)"), required=False, max_length=200)
+    phone = forms.CharField(label=_("Phone (for a new contact)"), required=False, max_length=40)
+    organization_name = forms.CharField(
+        label=_("Organization (for a new contact)"),
+        required=False,
+        max_length=200,
+        help_text=_("An existing organization's name, or a new one to create. Empty: by the email's domain."),
+    )
+
+
+class NewTicketForm(ContactFields):
+    subject = forms.CharField(label=_("Subject"), max_length=255)
+    body = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}))
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.AGENT)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
+    type = forms.ChoiceField(label=_("Type"), choices=TicketType.choices, initial=TicketType.QUESTION)
+    team = forms.ModelChoiceField(label=_("Team"), required=False, queryset=None, empty_label=_("Default team"))
+    assignee = AgentChoiceField(label=_("Assignee"), required=False, queryset=None, empty_label=_("Unassigned"))
+    tags = forms.CharField(label=_("Tags"), required=False, max_length=500, help_text=_("Separate tags with commas."))
+    attachments = MultipleFileField(label=_("Attachments"))
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = _teams(user)
+        self.fields["assignee"].queryset = _agents(user)
+
+
+class CallFindForm(forms.Form):
+    caller = forms.CharField(label=_("Caller's phone number or email"), required=False, max_length=200)
+
+
+class CallForm(forms.Form):
+    DIRECTIONS = [("inbound", _("Inbound (they called us)")), ("outbound", _("Outbound (we called them)"))]
+
+    contact = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    email = forms.EmailField(label=_("Email of a new contact"), required=False)
+    full_name = forms.CharField(label=_("Name of a new contact"), required=False, max_length=200)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=40)
+    direction = forms.ChoiceField(label=_("Direction"), choices=DIRECTIONS, initial="inbound", widget=forms.RadioSelect)
+    duration = forms.IntegerField(label=_("Duration (minutes)"), min_value=0, max_value=24 * 60, initial=5)
+    ticket = forms.IntegerField(label=_("Add to ticket"), required=False)
+    subject = forms.CharField(label=_("Subject (for a new ticket)"), required=False, max_length=255)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
+    notes = forms.CharField(
+        label=_("Call notes"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Only agents see the call notes: they are kept as an internal note."),
+    )
+    public_message = forms.CharField(
+        label=_("Message to the customer (public)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
+        help_text=_(
+            "The customer sees this: it is shown on their request and emailed to them, signed by you. "
+            "Leave it empty to keep the call private."
+        ),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("contact") and not data.get("email"):
+            self.add_error("email", _("Choose a contact above, or enter the email of a new one."))
+        if not data.get("ticket") and not (data.get("subject") or "").strip():
+            self.add_error("subject", _("A new ticket needs a subject."))
+        return data
+
+
+# --- macros, saved views ----------------------------------------------------------------------
+
+
+class MacroForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    body = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"}),
+        help_text=_(
+            "Placeholders: {{customer.name}}, {{customer.first_name}}, {{ticket.number}}, "
+            "{{ticket.subject}}, {{agent.name}}, {{organization.name}}."
+        ),
+    )
+    internal = forms.TypedChoiceField(
+        label=_("Posts"),
+        choices=[("0", _("A public reply")), ("1", _("An internal note"))],
+        coerce=lambda v: v == "1",
+        initial="0",
+        widget=forms.RadioSelect,
+    )
+    status = forms.ChoiceField(label=_("Set status"), required=False, choices=_blank(_("Keep status"), Status.choices))
+    priority = forms.ChoiceField(
+        label=_("Set priority"), required=False, choices=_blank(_("Keep priority"), Priority.choices)
+    )
+    type = forms.ChoiceField(label=_("Set type"), required=False, choices=_blank(_("Keep type"), TicketType.choices))
+    team = forms.ModelChoiceField(label=_("Move to team"), required=False, queryset=None, empty_label=_("Keep team"))
+    add_tags = forms.CharField(
+        label=_("Add tags"), required=False, max_length=500, help_text=_("Separate tags with commas.")
+    )
+    shared_with_team = forms.ModelChoiceField(
+        label=_("Share with team"), required=False, queryset=None, empty_label=_("Only me")
+    )
+    is_global = forms.BooleanField(label=_("For everyone (all agents)"), required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = _teams(user)
+        self.fields["shared_with_team"].queryset = _teams(user) if user.is_admin else user.teams.order_by("name")
+        if not user.is_admin:
+            del self.fields["is_global"]
+
+    @staticmethod
+    def initial_for(macro) -> dict:
+        return {
+            "name": macro.name,
+            "body": macro.body,
+            "internal": "1" if macro.internal else "0",
+            "status": macro.status,
+            "priority": macro.priority,
+            "type": macro.type,
+            "team": macro.team_id,
+            "add_tags": ", ".join(macro.add_tags or []),
+            "shared_with_team": macro.shared_with_team_id,
+            "is_global": macro.is_global,
+            "is_active": macro.is_active,
+        }
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["add_tags"] = tag_names(data["add_tags"])
+        data.setdefault("is_global", False)
+        return data
+
+
+class SaveViewForm(forms.Form):
+    name = forms.CharField(label=_("Name of the view"), max_length=80)
+    shared_with_team = forms.ModelChoiceField(
+        label=_("Share with"), required=False, queryset=None, empty_label=_("Only me")
+    )
+    columns = forms.MultipleChoiceField(label=_("Columns"), required=False, widget=forms.CheckboxSelectMultiple)
+    query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+    saved = forms.IntegerField(required=False, widget=forms.HiddenInput)  # rename/edit this saved view
+
+    def __init__(self, *args, user: User, teams=None, **kwargs):
+        from tickets.workspace.saved_views import COLUMNS
+
+        super().__init__(*args, **kwargs)
+        self.fields["shared_with_team"].queryset = teams if teams is not None else user.teams.order_by("name")
+        self.fields["columns"].choices = list(COLUMNS.items())

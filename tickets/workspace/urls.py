@@ -1,0 +1,56 @@
+from django.urls import path
+
+from tickets.reports import views as report_views
+from tickets.workspace import tool_views as workspace_views
+from tickets.workspace import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tickets/", views.ticket_list, name="tickets"),
+    path("tickets/bulk/", views.ticket_bulk, name="ticket-bulk"),
+    path("tickets/new/", views.ticket_new, name="ticket-new"),
+    path("tickets/<int:ticket_id>/", views.ticket_detail, name="ticket"),
+    path("tickets/<int:ticket_id>/timeline/", views.ticket_timeline, name="ticket-timeline"),
+    path("tickets/<int:ticket_id>/reply/", views.ticket_reply, name="ticket-reply"),
+    path("tickets/<int:ticket_id>/properties/", views.ticket_properties, name="ticket-properties"),
+    path("tickets/<int:ticket_id>/refer/", views.ticket_refer, name="ticket-refer"),
+    path("tickets/<int:ticket_id>/link/", views.ticket_link, name="ticket-link"),
+    path("tickets/<int:ticket_id>/presence/", views.ticket_presence, name="ticket-presence"),
+    path(
+        "tickets/<int:ticket_id>/messages/<int:message_id>/original.eml",
+        views.message_original,
+        name="message-original",
+    ),
+    path(
+        "tickets/<int:ticket_id>/referrals/<int:referral_id>/answer/",
+        views.referral_action,
+        {"action": "answer"},
+        name="referral-answer",
+    ),
+    path(
+        "tickets/<int:ticket_id>/referrals/<int:referral_id>/cancel/",
+        views.referral_action,
+        {"action": "cancel"},
+        name="referral-cancel",
+    ),
+    path(
+        "tickets/<int:ticket_id>/referrals/<int:referral_id>/informed/",
+        views.referral_action,
+        {"action": "informed"},
+        name="referral-informed",
+    ),
+    path("tickets/<int:ticket_id>/macro/", workspace_views.macro_apply, name="macro-apply"),
+    path("tickets/<int:ticket_id>/macro/preview/", workspace_views.macro_preview, name="macro-preview"),
+    path("tickets/<int:ticket_id>/articles/", workspace_views.article_search, name="article-search"),
+    path("tickets/<int:ticket_id>/article/new/", workspace_views.article_from_ticket, name="article-from-ticket"),
+    path("macros/", workspace_views.macro_list, name="macros"),
+    path("macros/new/", workspace_views.macro_new, name="macro-new"),
+    path("macros/<int:macro_id>/", workspace_views.macro_edit, name="macro-edit"),
+    path("macros/<int:macro_id>/delete/", workspace_views.macro_delete, name="macro-delete"),
+    path("views/save/", workspace_views.view_save, name="view-save"),
+    path("views/<int:view_id>/delete/", workspace_views.view_delete, name="view-delete"),
+    path("articles/<int:article_id>/tickets/", workspace_views.article_usage, name="article-usage"),
+    path("contacts/lookup/", views.contact_lookup, name="contact-lookup"),
+    path("calls/new/", views.call_new, name="call-new"),
+    path("reports/sla/", report_views.sla_report_page, name="report-sla"),
+]
