@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
@@ -13,21 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from helpdesk.exceptions import DomainError
-from helpdesk.forms import SetPasswordForm
+from helpdesk.forms import SetPasswordForm, add_service_errors, service_error_text
+from helpdesk.permissions import agent_required
 from helpdesk.ratelimit import ratelimit
 
 from . import accounts, selectors
 from .account_forms import ChoosePasswordForm, PasswordResetForm, SignupForm
 
 AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @require_http_methods(["GET", "POST"])
@@ -45,7 +38,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 language=translation.get_language() or "",
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("signup_done")
     return render(request, "customers/signup.html", {"form": form})
@@ -69,7 +62,7 @@ def _choose_password(request: HttpRequest, *, template: str, read, complete, tok
         try:
             user = complete(token=token, password=form.cleaned_data["password1"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except DomainError:
             return render(request, "customers/link_invalid.html", status=400)
         else:
@@ -103,16 +96,15 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@agent_required
 @require_POST
 def contact_invite(request: HttpRequest, contact_id: int) -> HttpResponse:
     """The agents' "invite to the portal" button on a contact; goes back to `next`."""
-    if not request.user.is_authenticated or not request.user.is_agent:
-        raise Http404
     contact = selectors.contact_get_for(user=request.user, contact_id=contact_id)
     try:
         accounts.contact_invite(contact=contact, invited_by=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, service_error_text(exc))
     else:
         messages.success(request, _("Invitation sent to %(email)s.") % {"email": contact.email})
     target = request.POST.get("next", "")

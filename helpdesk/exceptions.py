@@ -1,4 +1,9 @@
-"""One error path: domain errors and validation errors become JSON with a stable `code`."""
+"""One error path: domain errors and validation errors become JSON with a stable `code`.
+
+Saying "not allowed" (docs/architecture.md, "Refusals"): what a user may not see is a 404 (`Http404`
+from a selector, `NotVisible` from a service), what they see but may not do is a 403 (`NotAllowed`).
+Both are Django's own exceptions too, so a page that does not catch them answers the same status.
+"""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -6,6 +11,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
 
@@ -21,6 +27,22 @@ class DomainError(Exception):
         if code:
             self.code = code
         super().__init__(str(self.detail))
+
+
+class NotAllowed(DomainError, DjangoPermissionDenied):
+    """The user sees the thing but may not do this to it: 403 `permission_denied` on every channel."""
+
+    code = "permission_denied"
+    status = status.HTTP_403_FORBIDDEN
+    default_detail = _("You are not allowed to do this.")
+
+
+class NotVisible(DomainError, Http404):
+    """The user may not see the thing (or it does not exist): 404 `not_found`, never confirming it exists."""
+
+    code = "not_found"
+    status = status.HTTP_404_NOT_FOUND
+    default_detail = _("Not found.")
 
 
 class Conflict(DomainError):
@@ -54,10 +76,16 @@ class TooManyAttempts(DomainError):
 
 
 def _flatten(detail, prefix: str, out: dict[str, list[str]]) -> None:
-    """Nested serializer errors as flat "field.0.sub" keys, each with a list of plain messages."""
+    """Nested serializer errors as flat dotted paths, each with a list of plain messages: a nested
+    object's field is "contact.email", a list's item "attachments.0" (counted from 0), an item's field
+    "periods.1.start"; what is said about a nested object as a whole sits on its own path ("contact"),
+    only the request as a whole uses "non_field_errors"."""
     if isinstance(detail, dict):
         for key, value in detail.items():
-            _flatten(value, f"{prefix}.{key}" if prefix else str(key), out)
+            if key == api_settings.NON_FIELD_ERRORS_KEY and prefix:
+                _flatten(value, prefix, out)
+            else:
+                _flatten(value, f"{prefix}.{key}" if prefix else str(key), out)
     elif isinstance(detail, list) and any(isinstance(item, (dict, list)) for item in detail):
         for index, item in enumerate(detail):
             if item:

@@ -1,5 +1,6 @@
 """Core forms: sign-in (the login page and the admin's), checked through the sign-in limits; setting a
-password (profile, reset link, admin) through `services.user_set_password`."""
+password (profile, reset link, admin) through `services.user_set_password`; and `add_service_errors`,
+the one way a page shows a service's refusal on its form."""
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -9,7 +10,27 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import services, signin
-from .exceptions import TooManyAttempts
+from .exceptions import DomainError, TooManyAttempts
+
+
+def add_service_errors(form: forms.BaseForm, exc: ValidationError | DomainError, *, field: str | None = None) -> None:
+    """Show a service's refusal on `form`, as the API would name it: a ValidationError's messages for a
+    field the form has go onto that field, the rest onto the form itself; a DomainError's detail goes
+    onto `field` (e.g. "attachments" for an upload too large), else onto the form itself."""
+    if isinstance(exc, DomainError):
+        form.add_error(field if field in form.fields else None, str(exc.detail))
+    elif hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def service_error_text(exc: ValidationError | DomainError) -> str:
+    """A service's refusal as one line, for pages that answer with a message instead of a form."""
+    if isinstance(exc, DomainError):
+        return str(exc.detail)
+    return " ".join(exc.messages)
 
 
 class SignInForm(AuthenticationForm):

@@ -2,8 +2,10 @@
 
 It marks the operations anyone may call without signing in (`{}` among the security requirements:
 credentials optional), and documents the error answers each operation can give, all with the one
-error component (`{"code", "detail"}`): 401 where credentials are read, 403 where permissions can
-refuse, 404 where the path names an object, 429 where a throttle applies. An operation's own
+error component (`{"code", "detail"}`, plus `errors` by dotted field path on a 400): 401 where
+credentials are read, 403 where permissions can refuse, 404 where the path names an object or the
+operation is hidden from other roles (a permission with `hides`, helpdesk.permissions), 429 where a
+throttle applies. An operation's own
 `@extend_schema(responses=...)` description of a code wins (given the error body if it has none).
 """
 
@@ -15,9 +17,17 @@ from rest_framework import permissions, serializers
 class ErrorOutput(serializers.Serializer):
     """Every error answer: a stable `code`, a human `detail`, per-field `errors` on a 400."""
 
-    code = serializers.CharField()
-    detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+    code = serializers.CharField(help_text="Stable, for programs: `invalid`, `not_found`, `permission_denied`, ...")
+    detail = serializers.CharField(help_text="For people: the first field message on a 400.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text=(
+            "On a 400 only: messages per field, keyed by the field's path in the request body. A nested"
+            " object's field is `contact.email`, a list's item `attachments.0` (counted from 0), an item's"
+            " field `periods.1.start`; what concerns the request as a whole is under `non_field_errors`."
+        ),
+    )
 
 
 def allows_anonymous(view, method: str) -> bool:
@@ -55,7 +65,9 @@ class AutoSchema(SpectacularAutoSchema):
             )
             if not (public and self.method in permissions.SAFE_METHODS):
                 answers["403"] = "Signed in, but not allowed (or a browser session's CSRF check failed)."
-        if "{" in self.path:
+        if any(getattr(permission, "hides", False) for permission in self.view.get_permissions()):
+            answers["404"] = "Not available to your role (it does not exist for you), or no such object."
+        elif "{" in self.path:
             answers["404"] = "No such object, or not yours to see."
         if self.view.get_throttles():
             answers["429"] = "Too many requests: try again after `Retry-After` seconds."

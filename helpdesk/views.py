@@ -21,7 +21,7 @@ from django.views.i18n import set_language as django_set_language
 from kombu import Connection
 
 from . import selectors, services
-from .forms import ApiTokenCreateForm, PasswordChangeForm, SignInForm
+from .forms import ApiTokenCreateForm, PasswordChangeForm, SignInForm, add_service_errors
 from .models import WorkerHeartbeat
 from .uploads import UploadTooLarge
 
@@ -124,9 +124,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                     user=user, language=form.cleaned_data["language"], time_zone=form.cleaned_data["time_zone"]
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
+                add_service_errors(form, exc)
             else:
                 if form.cleaned_data["full_name"] != user.full_name:
                     user.full_name = form.cleaned_data["full_name"]
@@ -178,7 +176,7 @@ def profile_token_create(request: HttpRequest) -> HttpResponse:
         try:
             token, key = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             return _profile_page(request, new_token=token, new_key=key)
     return _profile_page(request, token_form=form, status=400)

@@ -9,25 +9,20 @@ from rest_framework.views import APIView
 
 from customers.models import Product
 from helpdesk.api_support import DB_INT_MAX
+from helpdesk.permissions import IsAgent, is_agent
 
 from . import selectors, services
 from .models import Article, ArticleFeedback, ArticleRevision, Category, Status, Visibility
 
 
 class ReadAnyoneWriteAgents(permissions.BasePermission):
-    """Reading is scoped by the selectors (the public sees public articles); writing needs an agent."""
+    """Reading is scoped by the selectors (the public sees public articles); writing needs an agent
+    (a 403 for others: they see the articles but may not change them)."""
 
     anonymous_methods = permissions.SAFE_METHODS  # the schema marks these operations public
 
     def has_permission(self, request, view):
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        return bool(request.user and request.user.is_authenticated and request.user.is_agent)
-
-
-class IsAgent(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and request.user.is_agent)
+        return request.method in permissions.SAFE_METHODS or is_agent(request.user)
 
 
 def _user(request):
@@ -331,7 +326,7 @@ class FeedbackView(APIView):
     @extend_schema(responses={200: FeedbackOutput(many=True)})
     def get(self, request, pk):
         article = selectors.article_get_for(user=request.user, article_id=pk)
-        if request.user.is_agent:
+        if is_agent(request.user):
             rows = selectors.feedback_list_for(user=request.user, article=article)
         else:
             vote = selectors.article_vote_of(user=request.user, article=article)

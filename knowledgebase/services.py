@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Product
 from helpdesk.analysis import analyze
+from helpdesk.exceptions import NotAllowed, NotVisible
+from helpdesk.permissions import require_admin as _require_admin
+from helpdesk.permissions import require_agent as _require_agent
 from helpdesk.text import normalize_text
 
 from . import search
@@ -35,16 +38,6 @@ from .rendering import html_to_text, render_markdown
 # Fields an edit may change; each save compares the snapshot of these to the previous revision.
 CONTENT_FIELDS = ("title", "slug", "summary", "body", "category", "language", "tags", "visibility", "products")
 _UNSET = object()
-
-
-def _require_agent(actor) -> None:
-    if actor is None or not actor.is_authenticated or not actor.is_agent:
-        raise PermissionDenied
-
-
-def _require_admin(actor) -> None:
-    if actor is None or not actor.is_authenticated or not actor.is_admin:
-        raise PermissionDenied
 
 
 # --- Categories ---------------------------------------------------------------------------------
@@ -519,9 +512,9 @@ def search_gap_dismiss(*, actor, gap: SearchGap) -> None:
 def article_vote(*, article: Article, user, helpful: bool, comment: str = "") -> ArticleFeedback:
     """'Was this helpful?': one vote per person per article; voting again replaces the vote."""
     if user is None or not user.is_authenticated:
-        raise PermissionDenied
+        raise NotAllowed(_("Sign in to vote."))
     if not article.is_visible_to(user):
-        raise PermissionDenied
+        raise NotVisible
     comment = comment.strip()[:2000]
     feedback, _created = ArticleFeedback.objects.update_or_create(
         article=article,

@@ -2,14 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from helpdesk.exceptions import DomainError
+from helpdesk.forms import add_service_errors
+from helpdesk.permissions import agent_required
 
 from . import search, selectors, services
 from .forms import ArticleForm, FeedbackForm, ManageFilterForm, SearchForm, StatusForm
@@ -19,21 +21,6 @@ from .rendering import render_markdown
 SEARCH_PAGE_SIZE = 20
 SUGGEST_DESCRIPTION_CHARS = 500  # the start of a long description says what it is about
 CATEGORY_PAGE_SIZE = 50
-
-
-def _require_agent(request: HttpRequest) -> None:
-    if not (request.user.is_authenticated and request.user.is_agent):
-        raise Http404
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 # --- Public pages -------------------------------------------------------------------------------
@@ -100,15 +87,12 @@ def feedback(request: HttpRequest, slug: str) -> HttpResponse:
     item = selectors.article_page_for(user=request.user, slug=slug)
     form = FeedbackForm(request.POST)
     if form.is_valid():
-        try:
-            services.article_vote(
-                article=item,
-                user=request.user,
-                helpful=form.cleaned_data["helpful"],
-                comment=form.cleaned_data["comment"],
-            )
-        except PermissionDenied as exc:
-            raise Http404 from exc
+        services.article_vote(  # an article the user may not see is a 404 (NotVisible)
+            article=item,
+            user=request.user,
+            helpful=form.cleaned_data["helpful"],
+            comment=form.cleaned_data["comment"],
+        )
         messages.success(request, _("Thank you for your feedback."))
     return redirect(item.get_absolute_url() + "#feedback")
 
@@ -177,9 +161,9 @@ def sitemap(request: HttpRequest) -> HttpResponse:
 # --- Authoring (agents) -------------------------------------------------------------------------
 
 
+@agent_required
 @require_GET
 def manage_list(request: HttpRequest) -> HttpResponse:
-    _require_agent(request)
     form = ManageFilterForm(request.GET)
     status = q = ""
     if form.is_valid():
@@ -215,29 +199,29 @@ def _save_article(request: HttpRequest, form: ArticleForm, article=None):
     return services.article_update(article=article, actor=request.user, translation=data["translation"], **fields)
 
 
+@agent_required
 def manage_new(request: HttpRequest) -> HttpResponse:
-    _require_agent(request)
     form = ArticleForm(request.POST or None, initial={"language": translation.get_language(), "visibility": "public"})
     if request.method == "POST" and form.is_valid():
         try:
             created = _save_article(request, form)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Draft saved."))
             return redirect("kb:manage_edit", pk=created.pk)
     return render(request, "knowledgebase/manage/edit.html", {"form": form, "article": None})
 
 
+@agent_required
 def manage_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_agent(request)
     item = selectors.article_manage_get_for(user=request.user, article_id=pk)
     form = ArticleForm(request.POST or None, article=item, initial=ArticleForm.initial_for(item))
     if request.method == "POST" and form.is_valid():
         try:
             _save_article(request, form, item)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Article saved."))
             return redirect("kb:manage_edit", pk=item.pk)
@@ -253,17 +237,17 @@ def manage_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@agent_required
 @require_POST
 def manage_preview(request: HttpRequest) -> HttpResponse:
-    _require_agent(request)
     return render(
         request, "knowledgebase/manage/_preview.html", {"body_html": render_markdown(request.POST.get("body", ""))}
     )
 
 
+@agent_required
 @require_POST
 def manage_status(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_agent(request)
     item = selectors.article_manage_get_for(user=request.user, article_id=pk)
     form = StatusForm(request.POST)
     if form.is_valid():
@@ -278,17 +262,17 @@ def manage_status(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("kb:manage_edit", pk=item.pk)
 
 
+@agent_required
 @require_GET
 def manage_revisions(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_agent(request)
     item = selectors.article_manage_get_for(user=request.user, article_id=pk)
     revisions = selectors.revision_list_for(user=request.user, article=item)
     return render(request, "knowledgebase/manage/revisions.html", {"article": item, "revisions": revisions})
 
 
+@agent_required
 @require_GET
 def manage_revision(request: HttpRequest, pk: int, revision_id: int) -> HttpResponse:
-    _require_agent(request)
     item = selectors.article_manage_get_for(user=request.user, article_id=pk)
     revision = selectors.revision_get_for(user=request.user, article=item, revision_id=revision_id)
     previous = selectors.revision_previous(revision=revision)
@@ -304,9 +288,9 @@ def manage_revision(request: HttpRequest, pk: int, revision_id: int) -> HttpResp
     )
 
 
+@agent_required
 @require_POST
 def manage_restore(request: HttpRequest, pk: int, revision_id: int) -> HttpResponse:
-    _require_agent(request)
     item = selectors.article_manage_get_for(user=request.user, article_id=pk)
     revision = selectors.revision_get_for(user=request.user, article=item, revision_id=revision_id)
     try:
@@ -318,25 +302,25 @@ def manage_restore(request: HttpRequest, pk: int, revision_id: int) -> HttpRespo
     return redirect("kb:manage_revisions", pk=item.pk)
 
 
+@agent_required
 @require_GET
 def manage_review(request: HttpRequest) -> HttpResponse:
-    _require_agent(request)
     articles = selectors.review_queue_for(user=request.user)[:100]
     return render(request, "knowledgebase/manage/review.html", {"articles": articles})
 
 
+@agent_required
 @require_POST
 def manage_feedback_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_agent(request)
     item = selectors.feedback_get_for(user=request.user, feedback_id=pk)
     services.feedback_resolve(feedback=item, actor=request.user)
     messages.success(request, _("Comment marked as handled."))
     return redirect("kb:manage_review")
 
 
+@agent_required
 @require_GET
 def manage_gaps(request: HttpRequest) -> HttpResponse:
-    _require_agent(request)
     gaps = selectors.search_gap_list_for(user=request.user)[:200]
     unopened = selectors.search_unopened_for(user=request.user)[:100]
     led_to_ticket = selectors.search_led_to_ticket_for(user=request.user)[:100]
@@ -347,9 +331,9 @@ def manage_gaps(request: HttpRequest) -> HttpResponse:
     )
 
 
+@agent_required
 @require_POST
 def manage_gap_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_agent(request)
     gap = selectors.search_gap_get_for(user=request.user, gap_id=pk)
     services.search_gap_dismiss(actor=request.user, gap=gap)
     return redirect("kb:manage_gaps")

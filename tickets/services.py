@@ -17,6 +17,7 @@ from customers.models import Contact, Product
 from helpdesk import dates
 from helpdesk.exceptions import Conflict, DomainError, InvalidTransition
 from helpdesk.models import Priority, Team, User
+from helpdesk.permissions import require_agent as _require_agent
 from tickets import events, notifications
 from tickets.attachments.store import IncomingFile, attachment_store
 from tickets.content import render_body
@@ -39,11 +40,6 @@ from tickets.transitions import can_transition, customer_can_reopen, customer_re
 def _default_team() -> Team | None:
     slug = getattr(settings, "HELPDESK_DEFAULT_TEAM", "")
     return Team.objects.filter(slug=slug, is_active=True).first() if slug else None
-
-
-def _require_agent(actor: User | None) -> None:
-    if actor is None or not actor.is_agent:
-        raise DomainError(_("Only agents may do this."), code="permission_denied")
 
 
 def _tags(names: Iterable[str]) -> list[Tag]:

@@ -174,15 +174,23 @@ MANAGE_URLS = [
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("persona", ["customer", "other_customer", "anonymous"])
+@pytest.mark.parametrize("persona", ["customer", "other_customer"])
 def test_authoring_pages_are_404_for_everyone_but_agents(persona, personas, public_article, client):
-    if personas[persona]:
-        client.force_login(personas[persona])
+    client.force_login(personas[persona])
     rev = public_article.revisions.first().pk
     for url in MANAGE_URLS:
         assert client.get(url.format(pk=public_article.pk, rev=rev)).status_code == 404, url
     assert client.post(f"/kb/manage/{public_article.pk}/status/", {"status": "archived"}).status_code == 404
     assert client.post("/kb/manage/preview/", {"body": "x"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_authoring_pages_ask_anonymous_visitors_to_sign_in(public_article, client):
+    rev = public_article.revisions.first().pk
+    for url in MANAGE_URLS:
+        response = client.get(url.format(pk=public_article.pk, rev=rev))
+        assert response.status_code == 302 and response["Location"].startswith("/login/"), url
+    assert client.post("/kb/manage/preview/", {"body": "x"}).status_code == 302
 
 
 @pytest.mark.django_db

@@ -107,4 +107,4 @@ def test_deflection_report_is_on_the_report_page_and_api_for_agents(client, as_u
         "converted": 0,
         "top_articles": [],
     }
-    assert as_user(customer).get("/api/v1/reports/deflection/").status_code == 403
+    assert as_user(customer).get("/api/v1/reports/deflection/").status_code == 404  # hidden from customers

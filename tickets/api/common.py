@@ -1,10 +1,9 @@
-"""Pieces every tickets API view shares: the base view, uploads, channels, agent-only access."""
+"""Pieces every tickets API view shares: the base view, uploads, channels, error answers."""
 
 from collections.abc import Iterable
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.files.uploadedfile import UploadedFile
-from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import generics
@@ -42,12 +41,6 @@ class TicketsAPIView(generics.GenericAPIView):
                 user=self.request.user, ticket_id=self.kwargs["pk"], with_terms=False
             )
         return self._ticket
-
-
-def require_agent(request: Request) -> None:
-    """Internal resources (referrals, links, merge) do not exist for customers: 404, not 403."""
-    if not request.user.is_agent:
-        raise Http404
 
 
 def incoming_files(files: Iterable[UploadedFile]) -> list[IncomingFile]:

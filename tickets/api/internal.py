@@ -11,8 +11,9 @@ from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from helpdesk.permissions import IsAgent
 from tickets import selectors, services
-from tickets.api.common import ERR_400, ERR_401_403, ERR_404, ERR_409, TicketsAPIView, require_agent
+from tickets.api.common import ERR_400, ERR_401_403, ERR_404, ERR_409, TicketsAPIView
 from tickets.api.serializers import (
     LinkCreateInput,
     LinkOutput,
@@ -28,13 +29,10 @@ from tickets.models import Referral, Ticket, TicketLink
 class AgentTicketView(TicketsAPIView):
     """A ticket sub-resource for agents only; customers get 404 before anything is looked up."""
 
+    permission_classes = [IsAgent]
     parser_classes = [JSONParser]
     pagination_class = None
     filter_backends: list = []
-
-    def initial(self, request: Request, *args, **kwargs) -> None:
-        super().initial(request, *args, **kwargs)
-        require_agent(request)
 
     def other_ticket(self, ticket_id: int, field: str) -> Ticket:
         """Another ticket named in the body; one the agent cannot see is a 400 on that field."""

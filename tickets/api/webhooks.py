@@ -5,28 +5,18 @@ its encryption is stored. Deliveries are listed newest first, with their state.
 """
 
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import JSONParser
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from helpdesk.api_support import CursorPagination, PageNumberPagination
+from helpdesk.permissions import IsAdmin
 from tickets import webhooks
 from tickets.api.common import ERR_400, ERR_401_403, ERR_404
 from tickets.models import NotificationLog, WebhookEndpoint
 from tickets.notifications import WEBHOOK_MAX_ATTEMPTS
-
-
-class IsAdmin(BasePermission):
-    """Webhooks are configuration, and their URLs may carry credentials: administrators only."""
-
-    message = gettext_lazy("Only administrators can manage webhooks.")
-
-    def has_permission(self, request: Request, view) -> bool:
-        return bool(request.user.is_authenticated and request.user.is_admin)
 
 
 class WebhookInput(serializers.Serializer):

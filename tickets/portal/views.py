@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from customers import selectors as customer_selectors
 from helpdesk.exceptions import DomainError
+from helpdesk.forms import add_service_errors
 from helpdesk.ratelimit import ratelimit
 from tickets import deflection, kb_integration, ratings, selectors, services, transitions
 from tickets.models import Channel, SatisfactionRating, Status
@@ -73,14 +74,6 @@ def _kb_url(name: str, fallback: str) -> str:
         return fallback
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _require_contact(request: HttpRequest):
     if request.contact is None:
         raise Http404("This login is not linked to a customer.")
@@ -117,7 +110,7 @@ def new(request: HttpRequest) -> HttpResponse:
                 attachments=incoming_files(form.cleaned_data["attachments"]),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except DomainError as exc:
             form.add_error("attachments", str(exc.detail))
         else:
@@ -205,7 +198,7 @@ def _customer_reply(request: HttpRequest, ticket_id: int, *, form_class, form_ke
                 attachments=incoming_files(form.cleaned_data["attachments"]),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except DomainError as exc:
             form.add_error("attachments", str(exc.detail))
         else:
@@ -271,7 +264,7 @@ def rate(request: HttpRequest, ticket_id: int) -> HttpResponse:
                 ticket=found, contact=contact, score=form.cleaned_data["score"], comment=form.cleaned_data["comment"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except DomainError as exc:
             messages.error(request, str(exc.detail))
             return redirect("portal:ticket", found.pk)
@@ -304,7 +297,7 @@ def rate_link(request: HttpRequest, token: str) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except DomainError as exc:
             form.add_error(None, str(exc.detail))
         else:

@@ -3,17 +3,16 @@
 from datetime import datetime, time, timedelta
 
 from django import forms
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from helpdesk.permissions import IsAgent, agent_required
 from tickets.deflection import deflection_stats
 from tickets.reports.stats import GROUPS, sla_compliance
 
@@ -44,10 +43,8 @@ class ReportForm(forms.Form):
         return start, end
 
 
-@login_required
+@agent_required
 def sla_report_page(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_agent:
-        raise Http404
     form = ReportForm(request.GET or None)
     rows, deflection = [], None
     if form.is_valid() or not request.GET:
@@ -84,13 +81,13 @@ class DeflectionOutput(serializers.Serializer):
 class DeflectionReportView(APIView):
     """Requests the knowledge base answered, for tickets' date range (agents only)."""
 
+    permission_classes = [IsAgent]
+
     @extend_schema(
         parameters=[OpenApiParameter("start", str), OpenApiParameter("end", str)],
         responses={200: DeflectionOutput},
     )
     def get(self, request):
-        if not request.user.is_agent:
-            raise PermissionDenied()
         form = ReportForm(request.query_params)
         if not form.is_valid():
             raise serializers.ValidationError(form.errors)
@@ -102,6 +99,8 @@ class DeflectionReportView(APIView):
 class SlaReportView(APIView):
     """SLA compliance of tickets created in a date range (agents only)."""
 
+    permission_classes = [IsAgent]
+
     @extend_schema(
         parameters=[
             OpenApiParameter("start", str, description="YYYY-MM-DD, default 30 days ago"),
@@ -111,8 +110,6 @@ class SlaReportView(APIView):
         responses={200: ComplianceRowOutput(many=True)},
     )
     def get(self, request):
-        if not request.user.is_agent:
-            raise PermissionDenied()
         form = ReportForm(request.query_params)
         if not form.is_valid():
             raise serializers.ValidationError(form.errors)

@@ -16,8 +16,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helpdesk.exceptions import DomainError
 from helpdesk.models import Priority, Team, User
+from helpdesk.permissions import require_agent as _require_agent
 from tickets import services
 from tickets.models import Macro, Message, Status, Ticket, TicketType
 
@@ -94,11 +94,6 @@ def macro_render(*, macro: Macro, ticket: Ticket, agent: User) -> str:
 
 
 # --- writes -----------------------------------------------------------------------------------
-
-
-def _require_agent(actor: User | None) -> None:
-    if actor is None or not actor.is_agent:
-        raise DomainError(_("Only agents may do this."), code="permission_denied")
 
 
 def _clean(

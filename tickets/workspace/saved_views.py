@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from helpdesk.models import Team, User
+from helpdesk.permissions import require_agent as _require_agent
 from tickets.models import SavedView
 
 # The columns a list may show, in the order they appear.
@@ -79,11 +80,6 @@ def _check(*, actor: User, name: str, columns: Sequence[str], shared_with_team: 
         errors["shared_with_team"] = [_("You can only share with a team you belong to.")]
     if errors:
         raise ValidationError(errors)
-
-
-def _require_agent(actor: User) -> None:
-    if not actor.is_agent:
-        raise Http404
 
 
 @transaction.atomic

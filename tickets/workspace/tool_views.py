@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from helpdesk.exceptions import DomainError
+from helpdesk.forms import add_service_errors
+from helpdesk.permissions import agent_required
 from tickets import kb_integration, selectors
 from tickets.models import Macro
 from tickets.workspace import macros, saved_views
 from tickets.workspace.forms import MacroForm, SaveViewForm, TicketFilterForm
-from tickets.workspace.views import _add_errors, _form_errors, _ticket_url, agent_required
+from tickets.workspace.views import _form_errors, _ticket_url
 
 # --- macros -----------------------------------------------------------------------------------
 
@@ -44,7 +46,7 @@ def macro_new(request: HttpRequest) -> HttpResponse:
         try:
             macro = macros.macro_create(actor=request.user, **form.service_kwargs())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Macro “%(name)s” saved.") % {"name": macro.name})
             return redirect("agent:macros")
@@ -61,7 +63,7 @@ def macro_edit(request: HttpRequest, macro_id: int) -> HttpResponse:
         try:
             macros.macro_update(macro=macro, actor=request.user, **form.service_kwargs())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Macro “%(name)s” saved.") % {"name": macro.name})
             return redirect("agent:macros")

@@ -1,10 +1,6 @@
 """Agent workspace pages: short views that load through selectors, validate with a form and call a service."""
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -19,6 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 from customers import selectors as customer_selectors
 from customers import services as customer_services
 from helpdesk.exceptions import DomainError
+from helpdesk.forms import add_service_errors
+from helpdesk.permissions import agent_required
 from tickets import calls, kb_integration, selectors, services
 from tickets.models import Referral, SlaState, Status, Ticket
 from tickets.workspace import lists as workspace
@@ -39,30 +37,8 @@ from tickets.workspace.forms import (
 )
 
 
-def agent_required(view: Callable) -> Callable:
-    """Signed-in agents and admins only; anyone else signed in gets a 404 (the workspace does not exist)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_agent:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """A service's ValidationError shown on the form's fields (unknown fields on the form itself)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _form_errors(form) -> str:
@@ -326,7 +302,7 @@ def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
                 refs = kb_integration.parse_usage_refs(data.get("articles") or "")
                 kb_integration.article_usages_record(ticket=ticket, actor=user, refs=refs)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except DomainError as exc:
             messages.error(request, str(exc.detail))
         else:
@@ -354,7 +330,7 @@ def ticket_properties(request: HttpRequest, ticket_id: int) -> HttpResponse:
                 services.ticket_change_status(ticket=ticket, actor=user, status=data["status"])
             saved = True
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except DomainError as exc:
             form.add_error("status", str(exc.detail))
             messages.error(request, str(exc.detail))
@@ -392,7 +368,7 @@ def ticket_refer(request: HttpRequest, ticket_id: int) -> HttpResponse:
                 ticket=ticket, actor=user, to_team=data["to_team"], note=data["note"], handoff=data["handoff"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except DomainError as exc:
             messages.error(request, str(exc.detail))
             return redirect(_ticket_url(ticket))
@@ -513,7 +489,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
                 attachments=data["attachments"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except DomainError as exc:
             messages.error(request, str(exc.detail))
         else:
@@ -563,7 +539,7 @@ def call_new(request: HttpRequest) -> HttpResponse:
         except Http404:
             form.add_error("ticket", _("There is no such ticket."))
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except DomainError as exc:
             messages.error(request, str(exc.detail))
         else:
