@@ -362,27 +362,10 @@ class ContractFilter(FilterSet):
 # --- views ------------------------------------------------------------------------------------
 
 
-def _messages(detail, prefix: str = "") -> list[str]:
-    """Nested serializer errors as readable lines: `2: end: Time has wrong format…`."""
-    if isinstance(detail, dict):
-        return [
-            message
-            for key, value in detail.items()
-            for message in _messages(value, f"{prefix}{key + 1 if isinstance(key, int) else key}: ")
-        ]
-    if isinstance(detail, list):
-        return [
-            message
-            for number, value in enumerate(detail, start=1)
-            for message in _messages(value, f"{prefix}{number}: " if isinstance(value, dict) else prefix)
-        ]
-    return [f"{prefix}{detail}"]
-
-
 def _validated(serializer: serializers.Serializer) -> dict[str, Any]:
-    """Validate input; errors stay keyed by top-level field, nested ones flattened into lines."""
-    if not serializer.is_valid():
-        raise serializers.ValidationError({field: _messages(errors) for field, errors in serializer.errors.items()})
+    """Validate input; nested errors are named by their dotted path ("periods.1.start") by the API's
+    one error handler (helpdesk.exceptions), like every other endpoint's."""
+    serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 
 
