@@ -22,7 +22,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from helpdesk.exceptions import DomainError
+from helpdesk.exceptions import DomainError, NotAllowed
 from helpdesk.mail import mail_render, recipient_locale
 from helpdesk.models import Role, User
 from helpdesk.services import user_create
@@ -193,7 +193,7 @@ def contact_invite(*, contact: Contact, invited_by: User) -> str:
     address belongs to another login.
     """
     if invited_by is None or not invited_by.is_agent:
-        raise DomainError(_("Only agents may do this."), code="permission_denied")
+        raise NotAllowed(_("Only agents may do this."))
     if contact.user_id is not None:
         raise ValidationError({"contact": [_("This contact can already sign in.")]})
     if User.objects.filter(email__iexact=contact.email).exists():

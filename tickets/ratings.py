@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from customers.models import Contact
-from helpdesk.exceptions import DomainError
+from helpdesk.exceptions import DomainError, NotAllowed
 from tickets import events
 from tickets.models import EventKind, SatisfactionRating, Status, Ticket
 
@@ -61,7 +61,7 @@ def rating_submit(
         raise ValidationError({"score": [_("Choose a score from 1 to 5.")]})
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.requester_id != contact.pk:
-        raise DomainError(_("Only the requester can rate this request."), code="permission_denied")
+        raise NotAllowed(_("Only the requester can rate this request."))
     if ticket.status not in RATED_STATUSES:
         raise DomainError(_("A request can be rated once it is solved."), code="not_solved")
     comment = (comment or "").strip()[:5000]

@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from customers import selectors as customer_selectors
 from customers.models import Contact, Product
 from helpdesk import dates
-from helpdesk.exceptions import Conflict, DomainError, InvalidTransition
+from helpdesk.exceptions import Conflict, DomainError, InvalidTransition, NotAllowed
 from helpdesk.models import Priority, Team, User
 from helpdesk.permissions import require_agent as _require_agent
 from tickets import events, notifications
@@ -322,7 +322,7 @@ def ticket_reply(
     # reply, an auto-reply); nobody acts, so it has no agent author.
     review_note = internal and needs_review and actor is None
     if internal and not from_agent and not review_note:
-        raise DomainError(_("Only agents can write internal notes."), code="permission_denied")
+        raise NotAllowed(_("Only agents can write internal notes."))
     if not (body or "").strip() and not body_html and not attachments:
         raise ValidationError({"body": [_("The message is empty.")]})
     if ticket.status == Status.CLOSED and not internal:
@@ -332,7 +332,7 @@ def ticket_reply(
     if contact is None and not from_agent and not review_note:
         contact = getattr(actor, "contact", None) if actor is not None else None
         if contact is None:
-            raise DomainError(_("Only agents and the ticket's contacts can reply."), code="permission_denied")
+            raise NotAllowed(_("Only agents and the ticket's contacts can reply."))
     html, text = render_body(text=body, html_body=body_html)
     message = Message.objects.create(
         ticket=ticket,

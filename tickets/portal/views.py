@@ -109,10 +109,8 @@ def new(request: HttpRequest) -> HttpResponse:
                 product=form.cleaned_data["product"],
                 attachments=incoming_files(form.cleaned_data["attachments"]),
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except DomainError as exc:
-            form.add_error("attachments", str(exc.detail))
+        except (ValidationError, DomainError) as exc:
+            add_service_errors(form, exc, field="attachments")
         else:
             deflection.deflection_converted(
                 contact=contact, token=request.POST.get("deflection_token", ""), ticket=ticket
@@ -197,10 +195,8 @@ def _customer_reply(request: HttpRequest, ticket_id: int, *, form_class, form_ke
                 channel=Channel.PORTAL,
                 attachments=incoming_files(form.cleaned_data["attachments"]),
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except DomainError as exc:
-            form.add_error("attachments", str(exc.detail))
+        except (ValidationError, DomainError) as exc:
+            add_service_errors(form, exc, field="attachments")
         else:
             if outcome.follow_up:
                 done = _("We opened request #%(number)s, linked to #%(old)s.") % {
@@ -296,10 +292,8 @@ def rate_link(request: HttpRequest, token: str) -> HttpResponse:
                 score=form.cleaned_data["score"],
                 comment=form.cleaned_data["comment"],
             )
-        except ValidationError as exc:
+        except (ValidationError, DomainError) as exc:
             add_service_errors(form, exc)
-        except DomainError as exc:
-            form.add_error(None, str(exc.detail))
         else:
             saved = True
     return render(

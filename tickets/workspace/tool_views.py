@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from helpdesk.exceptions import DomainError
-from helpdesk.forms import add_service_errors
+from helpdesk.forms import add_service_errors, service_error_text
 from helpdesk.permissions import agent_required
 from tickets import kb_integration, selectors
 from tickets.models import Macro
@@ -110,7 +110,7 @@ def macro_apply(request: HttpRequest, ticket_id: int) -> HttpResponse:
     try:
         macros.macro_apply(macro=macro, ticket=ticket, actor=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, service_error_text(exc))
     except DomainError as exc:
         messages.error(request, _("The macro was not applied: %(reason)s") % {"reason": exc.detail})
     else:
@@ -154,7 +154,7 @@ def view_save(request: HttpRequest) -> HttpResponse:
                 shared_with_team=data["shared_with_team"],
             )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, service_error_text(exc))
         return redirect(reverse("agent:tickets"))
     messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
     return redirect(f"{reverse('agent:tickets')}?view={view.pk}")
@@ -190,7 +190,7 @@ def article_from_ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
     try:
         article = kb_integration.article_draft_from_ticket(ticket=ticket, actor=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, service_error_text(exc))
         return redirect(_ticket_url(ticket))
     messages.success(request, _("Draft article created from ticket #%(number)s.") % {"number": ticket.pk})
     return redirect("kb:manage_edit", pk=article.pk)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from customers import selectors as customer_selectors
 from customers import services as customer_services
 from helpdesk.exceptions import DomainError
-from helpdesk.forms import add_service_errors
+from helpdesk.forms import add_service_errors, service_error_text
 from helpdesk.permissions import agent_required
 from tickets import calls, kb_integration, selectors, services
 from tickets.models import Referral, SlaState, Status, Ticket
@@ -404,10 +404,8 @@ def referral_action(request: HttpRequest, ticket_id: int, referral_id: int, acti
         else:
             services.referral_mark_customer_informed(referral=referral, actor=user)
             messages.success(request, _("Noted: the customer knows the outcome."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except DomainError as exc:
-        messages.error(request, str(exc.detail))
+    except (ValidationError, DomainError) as exc:
+        messages.error(request, service_error_text(exc))
     return redirect(_ticket_url(ticket_id))
 
 
@@ -434,10 +432,8 @@ def ticket_link(request: HttpRequest, ticket_id: int) -> HttpResponse:
             return redirect(_ticket_url(target))
         services.ticket_link(ticket=ticket, other=other, kind=data["action"], actor=user)
         messages.success(request, _("Linked to #%(number)s.") % {"number": other.pk})
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except DomainError as exc:
-        messages.error(request, str(exc.detail))
+    except (ValidationError, DomainError) as exc:
+        messages.error(request, service_error_text(exc))
     return redirect(_ticket_url(ticket))
 
 
