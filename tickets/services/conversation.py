@@ -19,10 +19,58 @@ from tickets.models import Channel, EventKind, Message, Status, Ticket, TicketLi
 from tickets.search import ticket_index
 from tickets.services.common import _lock
 from tickets.services.links import ticket_link
-from tickets.services.open import ticket_create
-from tickets.services.status import ReopenWindowPassed, TicketClosed, _set_status, _transition
+from tickets.services.open import ticket_open
+from tickets.services.status import ReopenWindowPassed, TicketClosed, _transition
 from tickets.sla.store import sla_refresh
 from tickets.transitions import customer_reply_opens_follow_up
+
+
+def _reply_author(
+    *,
+    ticket: Ticket,
+    actor: User | None,
+    contact: Contact | None,
+    internal: bool,
+    needs_review: bool,
+    empty: bool,
+    now: datetime,
+) -> tuple[bool, Contact | None]:
+    """Who writes and whether they may: (from_agent, the customer contact writing or None)."""
+    from_agent = actor is not None and actor.is_agent and contact is None
+    # A note flagged for review records what the email channel must not publish (a stranger's
+    # reply, an auto-reply); nobody acts, so it has no agent author.
+    review_note = internal and needs_review and actor is None
+    if internal and not from_agent and not review_note:
+        raise DomainError(_("Only agents can write internal notes."), code="permission_denied")
+    if empty:
+        raise ValidationError({"body": [_("The message is empty.")]})
+    if ticket.status == Status.CLOSED and not internal:
+        raise TicketClosed(_("This ticket is closed; a follow-up ticket is needed."))
+    if not from_agent and not internal and customer_reply_opens_follow_up(ticket, now=now):
+        raise ReopenWindowPassed.for_window()
+    if contact is None and not from_agent and not review_note:
+        contact = getattr(actor, "contact", None) if actor is not None else None
+        if contact is None:
+            raise DomainError(_("Only agents and the ticket's contacts can reply."), code="permission_denied")
+    return from_agent, None if from_agent else contact
+
+
+def _reply_status(
+    *, ticket: Ticket, actor: User | None, from_agent: bool, internal: bool, needs_review: bool, status, now
+) -> None:
+    """Activity times and the status a reply brings: the agent's choice, else new -> open on an agent's
+    reply, pending or solved -> open on a customer's (a system move of the table)."""
+    if from_agent:
+        ticket.last_agent_activity_at = now
+        if not internal and ticket.first_responded_at is None:
+            ticket.first_responded_at = now
+        wanted = status or (Status.OPEN if not internal and ticket.status == Status.NEW else None)
+        if wanted and wanted != ticket.status:
+            _transition(ticket=ticket, actor=actor, status=wanted, now=now)
+    elif not needs_review:
+        ticket.last_customer_activity_at = now
+        if ticket.status in (Status.PENDING, Status.SOLVED):
+            _transition(ticket=ticket, actor=actor, status=Status.OPEN, now=now, system=True)
 
 
 @transaction.atomic
@@ -52,27 +100,20 @@ def ticket_reply(
     """
     now = now or timezone.now()
     ticket = _lock(ticket)
-    from_agent = actor is not None and actor.is_agent and contact is None
-    # A note flagged for review records what the email channel must not publish (a stranger's
-    # reply, an auto-reply); nobody acts, so it has no agent author.
-    review_note = internal and needs_review and actor is None
-    if internal and not from_agent and not review_note:
-        raise DomainError(_("Only agents can write internal notes."), code="permission_denied")
-    if not (body or "").strip() and not body_html and not attachments:
-        raise ValidationError({"body": [_("The message is empty.")]})
-    if ticket.status == Status.CLOSED and not internal:
-        raise TicketClosed(_("This ticket is closed; a follow-up ticket is needed."))
-    if not from_agent and not internal and customer_reply_opens_follow_up(ticket, now=now):
-        raise ReopenWindowPassed.for_window()
-    if contact is None and not from_agent and not review_note:
-        contact = getattr(actor, "contact", None) if actor is not None else None
-        if contact is None:
-            raise DomainError(_("Only agents and the ticket's contacts can reply."), code="permission_denied")
+    from_agent, contact = _reply_author(
+        ticket=ticket,
+        actor=actor,
+        contact=contact,
+        internal=internal,
+        needs_review=needs_review,
+        empty=not (body or "").strip() and not body_html and not attachments,
+        now=now,
+    )
     html, text = render_body(text=body, html_body=body_html)
     message = Message.objects.create(
         ticket=ticket,
         author_user=actor if actor is not None and actor.is_authenticated else None,
-        author_contact=None if from_agent else contact,
+        author_contact=contact,
         internal=internal,
         body_html=html,
         body_text=text,
@@ -94,17 +135,15 @@ def ticket_reply(
         at=now,
     )
     status_before = ticket.status
-    if from_agent:
-        ticket.last_agent_activity_at = now
-        if not internal and ticket.first_responded_at is None:
-            ticket.first_responded_at = now
-        wanted = status or (Status.OPEN if not internal and ticket.status == Status.NEW else None)
-        if wanted and wanted != ticket.status:
-            _transition(ticket=ticket, actor=actor, status=wanted, now=now)
-    elif not needs_review:
-        ticket.last_customer_activity_at = now
-        if ticket.status in (Status.PENDING, Status.SOLVED):
-            _set_status(ticket=ticket, actor=actor, status=Status.OPEN, now=now)
+    _reply_status(
+        ticket=ticket,
+        actor=actor,
+        from_agent=from_agent,
+        internal=internal,
+        needs_review=needs_review,
+        status=status,
+        now=now,
+    )
     ticket.updated_at = now
     ticket.save()
     if not internal:
@@ -197,7 +236,7 @@ def _follow_up_create(
     now: datetime,
 ) -> Ticket:
     """A new ticket for the customer's reply, with the original's subject, team and product, linked to it."""
-    follow_up = ticket_create(
+    follow_up = ticket_open(
         actor=actor,
         requester=contact,
         subject=original.subject,

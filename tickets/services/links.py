@@ -13,6 +13,7 @@ from tickets import events
 from tickets.models import Channel, EventKind, Message, Status, Ticket, TicketLink
 from tickets.search import ticket_index
 from tickets.services.common import _require_agent
+from tickets.services.status import _transition
 from tickets.sla.store import sla_refresh
 
 
@@ -43,16 +44,8 @@ def ticket_link(*, ticket: Ticket, other: Ticket, kind: str, actor: User | None)
     return link
 
 
-@transaction.atomic
-def ticket_merge(*, source: Ticket, target: Ticket, actor: User, now: datetime | None = None) -> Ticket:
-    """Merge `source` into `target`: its messages and attachments move, source closes as a duplicate.
-
-    Both tickets keep an event saying so; the source stays readable and points to the target.
-    """
-    _require_agent(actor)
-    now = now or timezone.now()
-    if source.pk == target.pk:
-        raise ValidationError({"target": [_("A ticket cannot be merged into itself.")]})
+def _merge_lock(*, source: Ticket, target: Ticket) -> tuple[Ticket, Ticket]:
+    """Both tickets under a row lock, in id order (two merges the other way round cannot deadlock)."""
     first, second = sorted([source.pk, target.pk])
     locked = {
         t.pk: t for t in Ticket.objects.select_for_update().filter(pk__in=[first, second]).select_related("requester")
@@ -62,28 +55,10 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor: User, now: datetime |
         raise InvalidTransition(_("This ticket is closed or already merged."))
     if target.status == Status.CLOSED or target.merged_into_id:
         raise InvalidTransition(_("Tickets cannot be merged into a closed ticket."))
-    moved = source.messages.update(ticket=target)
-    source.attachments.update(ticket=target)
-    Message.objects.create(
-        ticket=target,
-        author_user=actor,
-        internal=True,
-        channel=Channel.AGENT,
-        created_at=now,
-        body_text=_("Ticket #%(source)s (%(subject)s) was merged into this ticket.")
-        % {"source": source.pk, "subject": source.subject},
-        body_html="<p>" + _("Ticket #%(source)s was merged into this ticket.") % {"source": source.pk} + "</p>",
-    )
-    if source.requester_id != target.requester_id:
-        emails = set(target.cc_emails) | {source.requester.email}
-        target.cc_emails = sorted(emails)
-    old_status = source.status
-    source.status = Status.CLOSED
-    source.closed_at = now
-    source.merged_into = target
-    source.updated_at = now
-    source.save()
-    events.event_status_changed(ticket=source, actor=actor, old=old_status, new=Status.CLOSED, at=now)
+    return source, target
+
+
+def _merge_events(*, source: Ticket, target: Ticket, actor: User, moved: int, now: datetime) -> None:
     events.event_record(
         ticket=source,
         kind=EventKind.MERGED,
@@ -101,6 +76,40 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor: User, now: datetime |
         data={"from": source.pk, "messages": moved},
         at=now,
     )
+
+
+@transaction.atomic
+def ticket_merge(*, source: Ticket, target: Ticket, actor: User, now: datetime | None = None) -> Ticket:
+    """Merge `source` into `target`: its messages and attachments move, source closes as a duplicate.
+
+    The close is a system move of the status table (any status but closed -> closed), with its
+    status event. Both tickets keep an event saying so; the source stays readable and points to the target.
+    """
+    _require_agent(actor)
+    now = now or timezone.now()
+    if source.pk == target.pk:
+        raise ValidationError({"target": [_("A ticket cannot be merged into itself.")]})
+    source, target = _merge_lock(source=source, target=target)
+    moved = source.messages.update(ticket=target)
+    source.attachments.update(ticket=target)
+    Message.objects.create(
+        ticket=target,
+        author_user=actor,
+        internal=True,
+        channel=Channel.AGENT,
+        created_at=now,
+        body_text=_("Ticket #%(source)s (%(subject)s) was merged into this ticket.")
+        % {"source": source.pk, "subject": source.subject},
+        body_html="<p>" + _("Ticket #%(source)s was merged into this ticket.") % {"source": source.pk} + "</p>",
+    )
+    if source.requester_id != target.requester_id:
+        emails = set(target.cc_emails) | {source.requester.email}
+        target.cc_emails = sorted(emails)
+    _transition(ticket=source, actor=actor, status=Status.CLOSED, now=now, system=True)
+    source.merged_into = target
+    source.updated_at = now
+    source.save()
+    _merge_events(source=source, target=target, actor=actor, moved=moved, now=now)
     TicketLink.objects.get_or_create(
         from_ticket=source, to_ticket=target, kind=TicketLink.Kind.DUPLICATE, defaults={"created_by": actor}
     )

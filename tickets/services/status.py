@@ -1,4 +1,8 @@
-"""The status of a ticket: the one writer, checked against tickets.transitions."""
+"""The status of a ticket: the one module that sets it, always checked against tickets.transitions.
+
+Other services move a status only through `_transition` (and a new ticket takes `status_initial`);
+tests/tickets/test_one_writer.py fails when any other module assigns Ticket.status.
+"""
 
 from datetime import datetime
 
@@ -18,6 +22,11 @@ from tickets.sla.store import sla_refresh
 from tickets.transitions import can_transition, customer_can_reopen, reopen_days
 
 
+def status_initial(*, assignee: User | None) -> str:
+    """A new ticket's first status: open when someone already owns it, else new."""
+    return Status.OPEN if assignee is not None else Status.NEW
+
+
 def _set_status(*, ticket: Ticket, actor: User | None, status: str, now: datetime) -> None:
     old = ticket.status
     ticket.status = status
@@ -30,14 +39,46 @@ def _set_status(*, ticket: Ticket, actor: User | None, status: str, now: datetim
     events.event_status_changed(ticket=ticket, actor=actor, old=old, new=status, at=now)
 
 
-def _transition(*, ticket: Ticket, actor: User | None, status: str, now: datetime, by_customer: bool = False) -> None:
-    """Check a status move against the table (InvalidTransition, a 409, when refused) and make it."""
-    if not can_transition(ticket.status, status, by_customer=by_customer):
+def _check(*, ticket: Ticket, status: str, by_customer: bool = False, system: bool = False) -> None:
+    """InvalidTransition (a 409) unless the table allows the move."""
+    if not can_transition(ticket.status, status, by_customer=by_customer, system=system):
         raise InvalidTransition(
             _("A ticket cannot go from %(old)s to %(new)s.")
             % {"old": Status(ticket.status).label, "new": Status(status).label}
         )
+
+
+def _transition(
+    *, ticket: Ticket, actor: User | None, status: str, now: datetime, by_customer: bool = False, system: bool = False
+) -> None:
+    """Check a status move against the table and make it (on the locked ticket; the caller saves).
+
+    `system=True` is a move the helpdesk makes as the consequence of another action (a customer's reply
+    reopening, an assignment opening a new ticket, a merge closing the duplicate): tickets.transitions.SYSTEM_ALLOWED.
+    """
+    _check(ticket=ticket, status=status, by_customer=by_customer, system=system)
     _set_status(ticket=ticket, actor=actor, status=status, now=now)
+
+
+def status_change_check(*, ticket: Ticket, actor: User | None, status: str, now: datetime) -> None:
+    """Raise what ticket_change_status would raise for this move, changing nothing.
+
+    ValidationError for an unknown status, ReopenWindowPassed for a customer reopening too late,
+    InvalidTransition for a move the table refuses.
+    """
+    if status not in Status.values:
+        raise ValidationError({"status": [_("Unknown status.")]})
+    if ticket.status == status:
+        return
+    by_customer = actor is not None and not actor.is_agent
+    if (
+        by_customer
+        and status == Status.OPEN
+        and ticket.status == Status.SOLVED
+        and not customer_can_reopen(ticket, now=now)
+    ):
+        raise ReopenWindowPassed.for_window()
+    _check(ticket=ticket, status=status, by_customer=by_customer)
 
 
 @transaction.atomic
@@ -53,15 +94,15 @@ def ticket_change_status(*, ticket: Ticket, actor: User | None, status: str, now
     ticket = _lock(ticket)
     if ticket.status == status:
         return ticket
+    status_change_check(ticket=ticket, actor=actor, status=status, now=now)
+    _change_locked(ticket=ticket, actor=actor, status=status, now=now)
+    return ticket
+
+
+def _change_locked(*, ticket: Ticket, actor: User | None, status: str, now: datetime) -> None:
+    """Make a checked move on the locked ticket: save, recompute the SLA, mail the customer when solved."""
     by_customer = actor is not None and not actor.is_agent
-    if (
-        by_customer
-        and status == Status.OPEN
-        and ticket.status == Status.SOLVED
-        and not customer_can_reopen(ticket, now=now)
-    ):
-        raise ReopenWindowPassed.for_window()
-    _transition(ticket=ticket, actor=actor, status=status, now=now, by_customer=by_customer)
+    _set_status(ticket=ticket, actor=actor, status=status, now=now)
     ticket.updated_at = now
     if by_customer:
         ticket.last_customer_activity_at = now
@@ -69,7 +110,6 @@ def ticket_change_status(*, ticket: Ticket, actor: User | None, status: str, now
     sla_refresh(ticket=ticket, now=now)
     if status == Status.SOLVED:
         notifications.notify_solved(ticket=ticket)
-    return ticket
 
 
 class TicketClosed(DomainError):

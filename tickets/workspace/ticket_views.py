@@ -143,12 +143,14 @@ def ticket_properties(request: HttpRequest, ticket_id: int) -> HttpResponse:
     saved = False
     if form.is_valid():
         data = form.cleaned_data
-        original_status = ticket.status
         try:
-            changes = {name: data[name] for name in ("priority", "type", "team", "assignee")}
-            services.ticket_update(ticket=ticket, actor=user, changes=changes, tags=tag_names(data["tags"]))
-            if data["status"] != original_status:
-                services.ticket_change_status(ticket=ticket, actor=user, status=data["status"])
+            services.ticket_edit(
+                ticket=ticket,
+                actor=user,
+                changes={name: data[name] for name in ("priority", "type", "team", "assignee")},
+                tags=tag_names(data["tags"]),
+                status=data["status"],
+            )
             saved = True
         except ValidationError as exc:
             _add_errors(form, exc)

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from customers import selectors as customer_selectors
-from customers import services as customer_services
 from helpdesk.exceptions import DomainError
 from tickets import calls, selectors, services
 from tickets.models import Referral, SlaState, Ticket
@@ -180,6 +179,19 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _bulk_edit(form: BulkActionForm, ticket: Ticket) -> dict:
+    """The ticket_edit arguments of one bulk action (assign, team, status, priority, add a tag)."""
+    data = form.cleaned_data
+    action = data["action"]
+    if action == "assign":
+        return {"changes": {"assignee": form.assignee_user()}}
+    if action == "status":
+        return {"status": data["status"]}
+    if action == "tag":
+        return {"tags": [t.name for t in ticket.tags.all()] + [data["tag"]]}
+    return {"changes": {action: data[action]}}  # team, priority
+
+
 @agent_required
 @require_POST
 def ticket_bulk(request: HttpRequest) -> HttpResponse:
@@ -201,19 +213,10 @@ def ticket_bulk(request: HttpRequest) -> HttpResponse:
         target, tickets = tickets[0], tickets[1:]
     for ticket in tickets:
         try:
-            if data["action"] == "assign":
-                services.ticket_update(ticket=ticket, actor=user, changes={"assignee": form.assignee_user()})
-            elif data["action"] == "team":
-                services.ticket_update(ticket=ticket, actor=user, changes={"team": data["team"]})
-            elif data["action"] == "status":
-                services.ticket_change_status(ticket=ticket, actor=user, status=data["status"])
-            elif data["action"] == "priority":
-                services.ticket_update(ticket=ticket, actor=user, changes={"priority": data["priority"]})
-            elif data["action"] == "tag":
-                names = [t.name for t in ticket.tags.all()] + [data["tag"]]
-                services.ticket_update(ticket=ticket, actor=user, changes={}, tags=names)
-            elif data["action"] == "merge":
+            if data["action"] == "merge":
                 services.ticket_merge(source=ticket, target=target, actor=user)
+            else:
+                services.ticket_edit(ticket=ticket, actor=user, **_bulk_edit(form, ticket))
             done += 1
         except (ValidationError, DomainError):
             skipped += 1
@@ -245,15 +248,14 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            contact, _created = customer_services.contact_get_or_create(
-                email=data["email"],
-                full_name=data["full_name"],
-                phone=data["phone"],
-                organization_name=data["organization_name"],
-            )
-            ticket = services.ticket_create(
+            ticket = services.ticket_open(
                 actor=user,
-                requester=contact,
+                requester=services.RequesterDetails(
+                    email=data["email"],
+                    full_name=data["full_name"],
+                    phone=data["phone"],
+                    organization_name=data["organization_name"],
+                ),
                 subject=data["subject"],
                 body=data["body"],
                 priority=data["priority"],
@@ -274,6 +276,34 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     return render(request, "tickets/agent/new_ticket.html", {"form": form}, status=400 if form.errors else 200)
 
 
+def _call_log(request: HttpRequest, form: CallForm, contact) -> Ticket | None:
+    """Log the call the valid form describes; None (with the errors on the form) when refused."""
+    data = form.cleaned_data
+    caller = contact or services.RequesterDetails(email=data["email"], full_name=data["full_name"], phone=data["phone"])
+    try:
+        ticket = None
+        if data.get("ticket"):
+            ticket = selectors.ticket_get_for(user=request.user, ticket_id=data["ticket"])
+        return calls.call_log(
+            actor=request.user,
+            contact=caller,
+            ticket=ticket,
+            direction=data["direction"],
+            duration_minutes=data["duration"],
+            notes=data["notes"],
+            public_message=data["public_message"],
+            subject=data["subject"],
+            priority=data["priority"],
+        )
+    except Http404:
+        form.add_error("ticket", _("There is no such ticket."))
+    except ValidationError as exc:
+        _add_errors(form, exc)
+    except DomainError as exc:
+        messages.error(request, str(exc.detail))
+    return None
+
+
 @agent_required
 def call_new(request: HttpRequest) -> HttpResponse:
     """Log a call: find the caller (phone in any digits, or email), then note it on a ticket or open one."""
@@ -292,33 +322,8 @@ def call_new(request: HttpRequest) -> HttpResponse:
         initial["email" if "@" in caller else "phone"] = caller
     form = CallForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if contact is None:
-                contact, _created = customer_services.contact_get_or_create(
-                    email=data["email"], full_name=data["full_name"], phone=data["phone"]
-                )
-            ticket = None
-            if data.get("ticket"):
-                ticket = selectors.ticket_get_for(user=user, ticket_id=data["ticket"])
-            ticket = calls.call_log(
-                actor=user,
-                contact=contact,
-                ticket=ticket,
-                direction=data["direction"],
-                duration_minutes=data["duration"],
-                notes=data["notes"],
-                public_message=data["public_message"],
-                subject=data["subject"],
-                priority=data["priority"],
-            )
-        except Http404:
-            form.add_error("ticket", _("There is no such ticket."))
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        except DomainError as exc:
-            messages.error(request, str(exc.detail))
-        else:
+        ticket = _call_log(request, form, contact)
+        if ticket is not None:
             messages.success(request, _("Call logged on ticket #%(number)s.") % {"number": ticket.pk})
             return redirect(_ticket_url(ticket))
     open_tickets = (
