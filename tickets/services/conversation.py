@@ -73,6 +73,48 @@ def _reply_status(
             _transition(ticket=ticket, actor=actor, status=Status.OPEN, now=now, system=True)
 
 
+def _reply_message(
+    *,
+    ticket: Ticket,
+    actor: User | None,
+    contact: Contact | None,
+    from_agent: bool,
+    body: str,
+    body_html: str,
+    internal: bool,
+    channel: str,
+    attachments: Sequence[IncomingFile],
+    email: dict,
+    needs_review: bool,
+    now: datetime,
+) -> tuple[Message, str]:
+    """The message, its attachments and its event; returns it with its plain text."""
+    html, text = render_body(text=body, html_body=body_html)
+    message = Message.objects.create(
+        ticket=ticket,
+        author_user=actor if actor is not None and actor.is_authenticated else None,
+        author_contact=contact,
+        internal=internal,
+        body_html=html,
+        body_text=text,
+        channel=channel,
+        created_at=now,
+        needs_review=needs_review,
+        **email,
+    )
+    for incoming in attachments:
+        attachment_store(ticket=ticket, message=message, incoming=incoming)
+    events.event_record(
+        ticket=ticket,
+        kind=EventKind.NOTE_ADDED if internal else EventKind.REPLIED,
+        actor=actor,
+        public=not internal,
+        data={"message": message.pk, "by": "agent" if from_agent else "customer"},
+        at=now,
+    )
+    return message, text
+
+
 @transaction.atomic
 def ticket_reply(
     *,
@@ -109,30 +151,23 @@ def ticket_reply(
         empty=not (body or "").strip() and not body_html and not attachments,
         now=now,
     )
-    html, text = render_body(text=body, html_body=body_html)
-    message = Message.objects.create(
+    message, text = _reply_message(
         ticket=ticket,
-        author_user=actor if actor is not None and actor.is_authenticated else None,
-        author_contact=contact,
-        internal=internal,
-        body_html=html,
-        body_text=text,
-        channel=channel,
-        created_at=now,
-        email_message_id=email_message_id,
-        email_in_reply_to=email_in_reply_to,
-        email_references=email_references,
-        needs_review=needs_review,
-    )
-    for incoming in attachments:
-        attachment_store(ticket=ticket, message=message, incoming=incoming)
-    events.event_record(
-        ticket=ticket,
-        kind=EventKind.NOTE_ADDED if internal else EventKind.REPLIED,
         actor=actor,
-        public=not internal,
-        data={"message": message.pk, "by": "agent" if from_agent else "customer"},
-        at=now,
+        contact=contact,
+        from_agent=from_agent,
+        body=body,
+        body_html=body_html,
+        internal=internal,
+        channel=channel,
+        attachments=attachments,
+        email={
+            "email_message_id": email_message_id,
+            "email_in_reply_to": email_in_reply_to,
+            "email_references": email_references,
+        },
+        needs_review=needs_review,
+        now=now,
     )
     status_before = ticket.status
     _reply_status(

@@ -122,6 +122,42 @@ def _first_message(
     return message, text
 
 
+def _ticket_row(
+    *,
+    requester: Contact,
+    subject: str,
+    assignee: User | None,
+    team: Team | None,
+    product: Product | None,
+    cc_emails: Sequence[str],
+    reply_to_email: str,
+    now: datetime,
+    **fields: str,
+) -> Ticket:
+    """The ticket row, with the contract and SLA policy that cover the requester today."""
+    organization = requester.organization
+    contract = customer_selectors.contract_for(
+        contact=requester, organization=organization, on=timezone.localdate(now), product=product
+    )
+    return Ticket.objects.create(
+        subject=subject[:255],
+        status=status_initial(assignee=assignee),
+        requester=requester,
+        organization=organization,
+        team=team or _default_team(),
+        assignee=assignee,
+        product=product,
+        contract=contract,
+        sla_policy=customer_selectors.sla_policy_for(contract=contract, organization=organization),
+        cc_emails=list(cc_emails),
+        reply_to_email=reply_to_email[:254],
+        created_at=now,
+        updated_at=now,
+        last_customer_activity_at=now,
+        **fields,  # priority, type, channel
+    )
+
+
 @transaction.atomic
 def ticket_open(
     *,
@@ -165,29 +201,18 @@ def ticket_open(
         priority=priority,
     )
     contact = requester_resolve(requester)
-    reply_to_email = _reply_to_clean(reply_to_email, requester=contact)
-    organization = contact.organization
-    contract = customer_selectors.contract_for(
-        contact=contact, organization=organization, on=timezone.localdate(now), product=product
-    )
-    ticket = Ticket.objects.create(
-        subject=subject[:255],
-        status=status_initial(assignee=assignee),
+    ticket = _ticket_row(
+        requester=contact,
+        subject=subject,
         priority=priority,
         type=type,
         channel=channel,
-        requester=contact,
-        organization=organization,
-        team=team or _default_team(),
+        team=team,
         assignee=assignee,
         product=product,
-        contract=contract,
-        sla_policy=customer_selectors.sla_policy_for(contract=contract, organization=organization),
-        cc_emails=list(cc_emails),
-        reply_to_email=reply_to_email[:254],
-        created_at=now,
-        updated_at=now,
-        last_customer_activity_at=now,
+        cc_emails=cc_emails,
+        reply_to_email=_reply_to_clean(reply_to_email, requester=contact),
+        now=now,
     )
     if tags:
         ticket.tags.set(_tags(tags))
