@@ -74,4 +74,4 @@ def make_ticket(
     """A ticket created the way every channel creates one: through the service."""
     from tickets import services
 
-    return services.ticket_create(actor=actor, requester=requester, subject=subject, body=body, **kwargs)
+    return services.ticket_open(actor=actor, requester=requester, subject=subject, body=body, **kwargs)

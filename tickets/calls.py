@@ -26,7 +26,7 @@ class Direction:
 def call_log(
     *,
     actor: User,
-    contact: Contact,
+    contact: Contact | services.RequesterDetails,
     direction: str,
     duration_minutes: int,
     notes: str,
@@ -36,16 +36,19 @@ def call_log(
     priority: str = "",
     now: datetime | None = None,
 ) -> Ticket:
-    """Record a call with `contact`: on `ticket`, else on a new phone ticket; `notes` are the agent's
-    internal note, `public_message` (optional) a public reply by the agent that the customer is mailed.
+    """Record a call with `contact` (or the caller's details, to find or create the contact): on
+    `ticket`, else on a new phone ticket; `notes` are the agent's internal note, `public_message`
+    (optional) a public reply by the agent that the customer is mailed.
 
-    Either way the ticket gets a `call_logged` event carrying the direction and duration.
+    Either way the ticket gets a `call_logged` event carrying the direction and duration; all or nothing,
+    a new contact included.
     """
     now = now or timezone.now()
+    contact = services.requester_resolve(contact)
     data = {"direction": direction, "duration_minutes": duration_minutes, "contact": contact.pk}
     if ticket is None:
         extra = {"priority": priority} if priority else {}
-        ticket = services.ticket_create(
+        ticket = services.ticket_open(
             actor=actor,
             requester=contact,
             subject=subject or _("Phone call"),

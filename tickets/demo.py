@@ -149,7 +149,7 @@ def load() -> int:
         agent = agents[index % len(agents)] if agents else None
         start = now - timedelta(hours=rng.randint(2, 24 * 20))
         title = subject if index < len(CONVERSATIONS) else f"{subject} ({index - len(CONVERSATIONS) + 2})"
-        ticket = services.ticket_create(
+        ticket = services.ticket_open(
             actor=agent if channel in (Channel.PHONE, Channel.AGENT) else None,
             requester=requester,
             subject=title,

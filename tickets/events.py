@@ -1,7 +1,10 @@
-"""Small keyword-only writers of the audit trail; services call them explicitly, never signals.
+"""The one writer of the audit trail: small keyword-only helpers that services call explicitly, never signals.
 
-Every event is also offered to the webhooks that subscribe to it (tickets.webhooks).
+Every event is also offered to the webhooks that subscribe to it (tickets.webhooks), in the same
+transaction, so no module writes a TicketEvent row itself (tests/tickets/test_one_writer.py checks).
 """
+
+from collections.abc import Sequence
 
 from django.utils import timezone
 
@@ -44,6 +47,15 @@ def event_record(
     )
     webhooks.webhooks_queue(events=[event])  # in the same transaction: a rolled-back change sends nothing
     return event
+
+
+def event_record_bulk(*, events: Sequence[TicketEvent]) -> list[TicketEvent]:
+    """Save unsaved events in one INSERT and queue their webhooks (the SLA sweep's batches)."""
+    if not events:
+        return []
+    saved = TicketEvent.objects.bulk_create(events)
+    webhooks.webhooks_queue(events=saved)
+    return saved
 
 
 def event_created(*, ticket: Ticket, actor: User | None) -> TicketEvent:

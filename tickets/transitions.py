@@ -29,8 +29,18 @@ CUSTOMER_ALLOWED: dict[str, frozenset[str]] = {
 }
 
 
-def can_transition(old: str, new: str, *, by_customer: bool = False) -> bool:
-    table = CUSTOMER_ALLOWED if by_customer else ALLOWED
+# What the helpdesk does itself as the consequence of another action, never offered as a choice:
+# everything an agent may do, and merging closes the duplicate from any status but closed (its
+# conversation lives on in the ticket it was merged into). A customer's reply reopening a pending or
+# solved ticket and an assignment opening a new one are agent moves made on the agent's table.
+SYSTEM_ALLOWED: dict[str, frozenset[str]] = {
+    old: allowed | ({Status.CLOSED} if old != Status.CLOSED else frozenset()) for old, allowed in ALLOWED.items()
+}
+
+
+def can_transition(old: str, new: str, *, by_customer: bool = False, system: bool = False) -> bool:
+    """Whether the table allows `old` -> `new`: for a customer, for the helpdesk itself (`system`), else an agent."""
+    table = SYSTEM_ALLOWED if system else CUSTOMER_ALLOWED if by_customer else ALLOWED
     return new in table.get(old, frozenset())
 
 

@@ -223,7 +223,7 @@ def test_status_refused_by_the_service_is_shown_on_the_field(agent_client, agent
     def refuse(**kwargs):
         raise InvalidTransition("A ticket cannot go from New to Solved.")
 
-    monkeypatch.setattr(services, "ticket_change_status", refuse)
+    monkeypatch.setattr(services, "ticket_edit", refuse)  # the page's one call: fields and status together
     response = agent_client.post(_url("ticket-properties", ticket.pk), _props(ticket, status="solved"), **HTMX)
     assert response.status_code == 200 and "A ticket cannot go from New to Solved." in response.content.decode()
 

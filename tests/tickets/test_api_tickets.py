@@ -176,11 +176,11 @@ def test_the_service_refuses_urgent_from_customers_on_every_channel_but_not_from
 
     requester = contact_of(customer)
     with pytest.raises(ValidationError) as refused:
-        services.ticket_create(actor=customer, requester=requester, subject="Urgent?", body="b", priority="urgent")
+        services.ticket_open(actor=customer, requester=requester, subject="Urgent?", body="b", priority="urgent")
     assert "priority" in refused.value.message_dict
-    ticket = services.ticket_create(actor=agent, requester=requester, subject="Urgent", body="b", priority="urgent")
+    ticket = services.ticket_open(actor=agent, requester=requester, subject="Urgent", body="b", priority="urgent")
     assert ticket.priority == "urgent"
-    capped = services.ticket_create(actor=customer, requester=requester, subject="High", body="b", priority="high")
+    capped = services.ticket_open(actor=customer, requester=requester, subject="High", body="b", priority="high")
     assert capped.priority == "high"
 
 

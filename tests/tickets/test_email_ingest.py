@@ -416,7 +416,7 @@ def test_a_failure_while_processing_quarantines_and_rolls_back(customer, monkeyp
     def explode(**kwargs):
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(services, "ticket_create", explode)
+    monkeypatch.setattr(services, "ticket_open", explode)
     inbound = email_ingest(raw=make_mail(sender=customer.email))
     assert inbound.status == InboundEmail.Status.QUARANTINED and "database on fire" in inbound.reason
     assert inbound.ticket is None and not Ticket.objects.exists()

@@ -72,9 +72,7 @@ def test_solved_is_auto_replied_and_agent_notifications_are_auto_generated(custo
 
 def test_reply_to_is_the_teams_mailbox_else_the_default_sender(customer, team, settings):
     settings.DEFAULT_FROM_EMAIL = "Helpdesk <help@example.org>"
-    portal_ticket = services.ticket_create(
-        actor=None, requester=contact_of(customer), subject="Hi", body="x", team=team
-    )
+    portal_ticket = services.ticket_open(actor=None, requester=contact_of(customer), subject="Hi", body="x", team=team)
     assert _render(_row(portal_ticket, "ticket_created")).extra_headers["Reply-To"] == "Helpdesk <help@example.org>"
 
     Mailbox.objects.create(name="First line", address="first@helpdesk.test", team=team)
@@ -85,7 +83,7 @@ def test_reply_to_is_the_teams_mailbox_else_the_default_sender(customer, team, s
 
 def test_cr_lf_in_subjects_and_names_never_reach_the_headers(customer, team):
     Mailbox.objects.create(name="Evil\r\nBcc: victim@example.org", address="evil@helpdesk.test", team=team)
-    ticket = services.ticket_create(
+    ticket = services.ticket_open(
         actor=None,
         requester=contact_of(customer),
         subject="Hello\r\nBcc: attacker@example.org\nX-Injected: 1",

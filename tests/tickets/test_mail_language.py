@@ -129,7 +129,7 @@ def test_her_own_choice_beats_the_language_an_agent_gave_her_contact(shirin, age
     Contact.objects.filter(user=shirin).update(language="fa")
     shirin.language = "en"  # chosen in her profile
     shirin.save()
-    ticket = services.ticket_create(actor=shirin, requester=Contact.objects.get(user=shirin), subject="Hi", body="x")
+    ticket = services.ticket_open(actor=shirin, requester=Contact.objects.get(user=shirin), subject="Hi", body="x")
     [ack] = _send_all(mailoutbox, to=shirin.email)
     assert ack.subject == f"[#{ticket.pk}] We received your request: Hi"
     _assert_english(ack)
@@ -195,7 +195,7 @@ def test_a_persian_agent_gets_referrals_in_persian_with_jalali_dates_in_her_time
 ):
     reza = factories.UserFactory(email="reza@test.example", language="fa", time_zone="Asia/Tehran")
     reza.teams.add(other_team)
-    ticket = services.ticket_create(actor=shirin, requester=Contact.objects.get(user=shirin), subject="Hi", body="x")
+    ticket = services.ticket_open(actor=shirin, requester=Contact.objects.get(user=shirin), subject="Hi", body="x")
     referral = services.ticket_refer(ticket=ticket, actor=agent, to_team=other_team, note="لطفاً فاکتور را بررسی کنید.")
     [created] = _send_all(mailoutbox, to=reza.email)
     assert "ارجاع" in created.subject or "ارجاع" in created.body

@@ -1,6 +1,5 @@
 """`/api/v1/tickets/` and `/api/v1/tickets/{id}/`: list, open, read and change tickets."""
 
-from django.db import transaction
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,7 +11,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from customers import selectors as customer_selectors
-from customers import services as customer_services
 from helpdesk.api_support import FilterBackend
 from helpdesk.models import Priority
 from tickets import selectors, services
@@ -153,32 +151,29 @@ class TicketListView(TicketsAPIView):
         values = dict(serializer.validated_data)
         attachments = incoming_files(values.pop("attachments", []))
         extra: dict = {}
-        with transaction.atomic():
-            if user.is_agent:
-                requester = values.get("requester")
-                if requester is None:
-                    requester, _created = customer_services.contact_get_or_create(
-                        email=values["requester_email"], full_name=values.get("requester_name", "")
-                    )
-                channel = values.get("channel") or request_channel(request)
-                extra = {"team": values.get("team"), "assignee": values.get("assignee"), "tags": values.get("tags", [])}
-            else:
-                requester = customer_selectors.contact_for_user(user=user)
-                if requester is None:
-                    raise PermissionDenied(_("Your account is not linked to a customer contact."))
-                channel = request_channel(request)
-            ticket = services.ticket_create(
-                actor=user,
-                requester=requester,
-                subject=values["subject"],
-                body=values.get("body", ""),
-                priority=values["priority"],
-                type=values["type"],
-                channel=channel,
-                product=values.get("product"),
-                attachments=attachments,
-                **extra,
+        if user.is_agent:
+            requester = values.get("requester") or services.RequesterDetails(
+                email=values["requester_email"], full_name=values.get("requester_name", "")
             )
+            channel = values.get("channel") or request_channel(request)
+            extra = {"team": values.get("team"), "assignee": values.get("assignee"), "tags": values.get("tags", [])}
+        else:
+            requester = customer_selectors.contact_for_user(user=user)
+            if requester is None:
+                raise PermissionDenied(_("Your account is not linked to a customer contact."))
+            channel = request_channel(request)
+        ticket = services.ticket_open(
+            actor=user,
+            requester=requester,
+            subject=values["subject"],
+            body=values.get("body", ""),
+            priority=values["priority"],
+            type=values["type"],
+            channel=channel,
+            product=values.get("product"),
+            attachments=attachments,
+            **extra,
+        )
         ticket = selectors.ticket_get_for(user=user, ticket_id=ticket.pk, with_terms=False)
         location = request.build_absolute_uri(reverse("api-ticket-detail", args=[ticket.pk]))
         return Response(_ticket_output(request, ticket), status=status.HTTP_201_CREATED, headers={"Location": location})
@@ -221,11 +216,9 @@ class TicketDetailView(TicketsAPIView):
             serializer.is_valid(raise_exception=True)
             values = serializer.validated_data
             changes = {field: values[field] for field in UPDATABLE_FIELDS if field in values}
-            with transaction.atomic():
-                if changes or "tags" in values:
-                    services.ticket_update(ticket=ticket, actor=user, changes=changes, tags=values.get("tags"))
-                if "status" in values:
-                    services.ticket_change_status(ticket=ticket, actor=user, status=values["status"])
+            services.ticket_edit(
+                ticket=ticket, actor=user, changes=changes, tags=values.get("tags"), status=values.get("status")
+            )
         else:
             if hasattr(data, "keys"):
                 refused = sorted(set(data.keys()) - {"status"})
@@ -235,7 +228,7 @@ class TicketDetailView(TicketsAPIView):
                     )
             serializer = TicketCustomerUpdateInput(data=data)
             serializer.is_valid(raise_exception=True)
-            services.ticket_change_status(ticket=ticket, actor=user, status=serializer.validated_data["status"])
+            services.ticket_edit(ticket=ticket, actor=user, status=serializer.validated_data["status"])
         return Response(
             _ticket_output(request, selectors.ticket_get_for(user=user, ticket_id=ticket.pk, with_terms=False))
         )

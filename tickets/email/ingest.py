@@ -280,7 +280,7 @@ def _route(*, parsed: ParsedEmail, inbound: InboundEmail, now: datetime) -> _Out
 
 def _new_ticket(*, parsed: ParsedEmail, contact: Contact, mailbox: Mailbox | None, now: datetime) -> _Outcome:
     body, body_html, files = _content(parsed)
-    ticket = services.ticket_create(
+    ticket = services.ticket_open(
         actor=None,
         requester=contact,
         subject=(parsed.subject or "").strip() or _("(no subject)"),

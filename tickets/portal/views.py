@@ -98,7 +98,7 @@ def new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         priority, ticket_type = form.priority_and_type()
         try:
-            ticket = services.ticket_create(
+            ticket = services.ticket_open(
                 actor=request.user,
                 requester=contact,
                 subject=form.cleaned_data["subject"],

@@ -23,7 +23,7 @@ from django.db import transaction
 from customers.models import EscalationStep
 from helpdesk.mail import recipient_locale
 from helpdesk.models import Priority, User
-from tickets import events, services, webhooks
+from tickets import events, services
 from tickets.models import EventKind, Message, Referral, Ticket, TicketEvent
 from tickets.notifications import notification_queue, notifications_queue_many
 from tickets.sla.store import (
@@ -182,7 +182,7 @@ def _check_failed(*, ticket_id: int, expected: datetime, exc: Exception, now: da
         key = sla_error_key(part="check", exc=exc)
         if ticket.sla_error != key:
             event = sla_error_event(ticket=ticket, part="check", exc=exc, key=key, now=now)
-            webhooks.webhooks_queue(events=[TicketEvent.objects.bulk_create([event])[0]])
+            events.event_record_bulk(events=[event])
         else:
             logger.info("SLA check of ticket #%s still fails (%s); retrying later", ticket.pk, key)
         ticket.sla_error, ticket.sla_error_since = key, ticket.sla_error_since or now
@@ -248,7 +248,7 @@ def _check_batch(*, due: list[tuple[int, datetime]], now: datetime, cache: dict)
                 mails += ticket_mails
         fields = [*SLA_FIELDS, "sla_breached_at", "next_escalation_at", *(SLA_ERROR_FIELDS if errors_change else ())]
         Ticket.objects.bulk_update(tickets, fields)
-        webhooks.webhooks_queue(events=TicketEvent.objects.bulk_create(new_events))
+        events.event_record_bulk(events=new_events)
         notifications_queue_many(items=mails, now=now)
     return len(tickets) - failed
 
@@ -348,7 +348,7 @@ def _escalation_failed(*, ticket_id: int, expected: datetime, exc: Exception, no
         )
         if since is None:
             event = sla_error_event(ticket=ticket, part="escalation", exc=exc, key=key, now=now)
-            webhooks.webhooks_queue(events=[TicketEvent.objects.bulk_create([event])[0]])
+            events.event_record_bulk(events=[event])
         else:
             logger.info("Escalation of ticket #%s still fails (%s); retrying later", ticket.pk, key)
         ticket.next_escalation_at = sla_retry_at(since=since or now, now=now)
@@ -365,7 +365,7 @@ def _referral_failed(*, referral_id: int, claim: str, exc: Exception, now: datet
         key = sla_error_key(part="referral", exc=exc, extra=f"{referral_id}:{claim}")
         event = sla_error_event(ticket=referral.ticket, part="referral", exc=exc, key=key, now=now)
         event.data["referral"] = referral_id
-        webhooks.webhooks_queue(events=[TicketEvent.objects.bulk_create([event])[0]])
+        events.event_record_bulk(events=[event])
 
 
 def _referral_people(referral: Referral) -> list:

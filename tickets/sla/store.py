@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 
 from customers.models import BusinessCalendar, Holiday, SlaPolicy, SlaTarget, TeamCalendar
-from tickets import webhooks
+from tickets import events
 from tickets.models import EventKind, Message, Referral, SlaState, Status, Ticket, TicketEvent
 from tickets.sla import clock as sla
 
@@ -188,15 +188,15 @@ def _record_met(*, ticket: Ticket, result: sla.TicketSla, now: datetime) -> None
     for name, clock in done:
         late = clock.minutes_late or 0
         met = clock.state == "met"  # a reply at the due instant is late by 0 minutes
-        event = TicketEvent.objects.create(
+        events.event_record(
             ticket=ticket,
             kind=EventKind.SLA_MET if met else EventKind.SLA_BREACHED,
+            actor=None,
             field=name,
-            new_value=f"{abs(round(late))} min {'early' if met else 'late'}",
+            new=f"{abs(round(late))} min {'early' if met else 'late'}",
             data={"target": name, "due": clock.due_at.isoformat(), "minutes_late": round(late, 1), "met": True},
-            created_at=now,
+            at=now,
         )
-        webhooks.webhooks_queue(events=[event])
 
 
 SLA_FIELDS = ("first_response_due_at", "next_response_due_at", "resolution_due_at", "sla_state", "sla_next_check_at")
@@ -314,8 +314,7 @@ def sla_uncomputable(
 
 def _save_event(event: TicketEvent | None) -> None:
     if event is not None:
-        event.save()
-        webhooks.webhooks_queue(events=[event])
+        events.event_record_bulk(events=[event])
 
 
 def sla_refresh(

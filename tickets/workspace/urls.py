@@ -1,41 +1,41 @@
 from django.urls import path
 
 from tickets.reports import views as report_views
+from tickets.workspace import ticket_views, views
 from tickets.workspace import tool_views as workspace_views
-from tickets.workspace import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("tickets/", views.ticket_list, name="tickets"),
     path("tickets/bulk/", views.ticket_bulk, name="ticket-bulk"),
     path("tickets/new/", views.ticket_new, name="ticket-new"),
-    path("tickets/<int:ticket_id>/", views.ticket_detail, name="ticket"),
-    path("tickets/<int:ticket_id>/timeline/", views.ticket_timeline, name="ticket-timeline"),
-    path("tickets/<int:ticket_id>/reply/", views.ticket_reply, name="ticket-reply"),
-    path("tickets/<int:ticket_id>/properties/", views.ticket_properties, name="ticket-properties"),
-    path("tickets/<int:ticket_id>/refer/", views.ticket_refer, name="ticket-refer"),
-    path("tickets/<int:ticket_id>/link/", views.ticket_link, name="ticket-link"),
-    path("tickets/<int:ticket_id>/presence/", views.ticket_presence, name="ticket-presence"),
+    path("tickets/<int:ticket_id>/", ticket_views.ticket_detail, name="ticket"),
+    path("tickets/<int:ticket_id>/timeline/", ticket_views.ticket_timeline, name="ticket-timeline"),
+    path("tickets/<int:ticket_id>/reply/", ticket_views.ticket_reply, name="ticket-reply"),
+    path("tickets/<int:ticket_id>/properties/", ticket_views.ticket_properties, name="ticket-properties"),
+    path("tickets/<int:ticket_id>/refer/", ticket_views.ticket_refer, name="ticket-refer"),
+    path("tickets/<int:ticket_id>/link/", ticket_views.ticket_link, name="ticket-link"),
+    path("tickets/<int:ticket_id>/presence/", ticket_views.ticket_presence, name="ticket-presence"),
     path(
         "tickets/<int:ticket_id>/messages/<int:message_id>/original.eml",
-        views.message_original,
+        ticket_views.message_original,
         name="message-original",
     ),
     path(
         "tickets/<int:ticket_id>/referrals/<int:referral_id>/answer/",
-        views.referral_action,
+        ticket_views.referral_action,
         {"action": "answer"},
         name="referral-answer",
     ),
     path(
         "tickets/<int:ticket_id>/referrals/<int:referral_id>/cancel/",
-        views.referral_action,
+        ticket_views.referral_action,
         {"action": "cancel"},
         name="referral-cancel",
     ),
     path(
         "tickets/<int:ticket_id>/referrals/<int:referral_id>/informed/",
-        views.referral_action,
+        ticket_views.referral_action,
         {"action": "informed"},
         name="referral-informed",
     ),

@@ -1,38 +1,34 @@
-"""Agent workspace pages: short views that load through selectors, validate with a form and call a service."""
+"""Agent workspace pages: home, the ticket list and bulk changes, new tickets and calls.
+
+Short views that load through selectors, validate with a form and call a service. The ticket page and
+its actions are in tickets.workspace.ticket_views.
+"""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from customers import selectors as customer_selectors
-from customers import services as customer_services
 from helpdesk.exceptions import DomainError
-from helpdesk.forms import add_service_errors, service_error_text
+from helpdesk.forms import add_service_errors
 from helpdesk.permissions import agent_required
-from tickets import calls, kb_integration, selectors, services
-from tickets.models import Referral, SlaState, Status, Ticket
+from tickets import calls, selectors, services
+from tickets.models import Referral, SlaState, Ticket
 from tickets.workspace import lists as workspace
-from tickets.workspace import macros, presence, saved_views
+from tickets.workspace import saved_views
 from tickets.workspace.forms import (
     BulkActionForm,
     CallFindForm,
     CallForm,
-    LinkForm,
     NewTicketForm,
-    ReferForm,
-    ReferralAnswerForm,
-    ReplyForm,
     SaveViewForm,
     TicketFilterForm,
-    TicketPropertiesForm,
     tag_names,
 )
 
@@ -159,6 +155,19 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _bulk_edit(form: BulkActionForm, ticket: Ticket) -> dict:
+    """The ticket_edit arguments of one bulk action (assign, team, status, priority, add a tag)."""
+    data = form.cleaned_data
+    action = data["action"]
+    if action == "assign":
+        return {"changes": {"assignee": form.assignee_user()}}
+    if action == "status":
+        return {"status": data["status"]}
+    if action == "tag":
+        return {"tags": [t.name for t in ticket.tags.all()] + [data["tag"]]}
+    return {"changes": {action: data[action]}}  # team, priority
+
+
 @agent_required
 @require_POST
 def ticket_bulk(request: HttpRequest) -> HttpResponse:
@@ -180,19 +189,10 @@ def ticket_bulk(request: HttpRequest) -> HttpResponse:
         target, tickets = tickets[0], tickets[1:]
     for ticket in tickets:
         try:
-            if data["action"] == "assign":
-                services.ticket_update(ticket=ticket, actor=user, changes={"assignee": form.assignee_user()})
-            elif data["action"] == "team":
-                services.ticket_update(ticket=ticket, actor=user, changes={"team": data["team"]})
-            elif data["action"] == "status":
-                services.ticket_change_status(ticket=ticket, actor=user, status=data["status"])
-            elif data["action"] == "priority":
-                services.ticket_update(ticket=ticket, actor=user, changes={"priority": data["priority"]})
-            elif data["action"] == "tag":
-                names = [t.name for t in ticket.tags.all()] + [data["tag"]]
-                services.ticket_update(ticket=ticket, actor=user, changes={}, tags=names)
-            elif data["action"] == "merge":
+            if data["action"] == "merge":
                 services.ticket_merge(source=ticket, target=target, actor=user)
+            else:
+                services.ticket_edit(ticket=ticket, actor=user, **_bulk_edit(form, ticket))
             done += 1
         except (ValidationError, DomainError):
             skipped += 1
@@ -203,247 +203,6 @@ def ticket_bulk(request: HttpRequest) -> HttpResponse:
             request, _("%(count)s tickets were skipped: the change is not allowed for them.") % {"count": skipped}
         )
     return redirect(back)
-
-
-# --- the ticket page --------------------------------------------------------------------------
-
-
-def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
-    user = request.user
-    messages_ = list(selectors.message_list_for(user=user, ticket=ticket))
-    events = list(selectors.event_list_for(user=user, ticket=ticket))
-    referrals = list(
-        ticket.referrals.select_related("from_team", "to_team", "requested_by", "answered_by").order_by("created_at")
-    )
-    links = list(ticket.links_out.select_related("to_ticket")) + list(ticket.links_in.select_related("from_ticket"))
-    other_tickets = list(
-        workspace.slim(selectors.ticket_list_for(user=user).filter(requester_id=ticket.requester_id))
-        .exclude(pk=ticket.pk)
-        .order_by("-updated_at", "-id")[:8]
-    )
-    contract = ticket.contract
-    products = list(contract.products.all()) if contract else []
-    targets = ticket.sla_policy.targets.filter(priority=ticket.priority).first() if ticket.sla_policy_id else None
-    return {
-        "ticket": ticket,
-        "sla": workspace.sla_badge(ticket),
-        "timeline": workspace.timeline(messages=messages_, events=events, referrals=referrals),
-        "message_count": len(messages_),
-        "prompt_referrals": workspace.referral_prompt(referrals),
-        "links": links,
-        "other_tickets": workspace.decorate_rows(other_tickets),
-        "contract": contract,
-        "contract_valid": contract.is_valid_on(timezone.localdate()) if contract else False,
-        "products": products,
-        "sla_target": targets,
-        "sla_target_rows": workspace.sla_target_rows(targets),
-        "reply_form": forms.get("reply_form") or ReplyForm(ticket=ticket),
-        "properties_form": forms.get("properties_form") or TicketPropertiesForm(user=user, ticket=ticket),
-        "refer_form": forms.get("refer_form") or ReferForm(user=user),
-        "answer_form": ReferralAnswerForm(),
-        "link_form": forms.get("link_form") or LinkForm(),
-        "changes": forms.get("changes") or [],
-        "heartbeat_seconds": presence.HEARTBEAT_SECONDS,
-        "macros": [m for m in macros.macro_list_for(user=user) if m.is_active],
-        "article_usages": list(kb_integration.article_usage_list_for_ticket(ticket=ticket)),
-        "can_make_article": ticket.status in (Status.SOLVED, Status.CLOSED),
-    }
-
-
-@agent_required
-@require_GET
-def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    ticket = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id)
-    return render(request, "tickets/agent/ticket.html", _ticket_context(request, ticket))
-
-
-@agent_required
-@require_GET
-def ticket_timeline(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    """The timeline alone, re-fetched by htmx after a sidebar change."""
-    ticket = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id)
-    return render(request, "tickets/agent/_timeline.html", _ticket_context(request, ticket))
-
-
-@agent_required
-@require_POST
-def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    user = request.user
-    ticket = selectors.ticket_get_for(user=user, ticket_id=ticket_id)
-    form = ReplyForm(request.POST, request.FILES, ticket=ticket)
-    if form.is_valid():
-        data = form.cleaned_data
-        changes = (
-            workspace.changes_since(user=user, ticket=ticket, since=data["seen"])
-            if data.get("seen") and not data.get("confirmed")
-            else []
-        )
-        if changes:
-            confirm = request.POST.copy()
-            confirm["confirmed"] = "on"
-            confirm["seen"] = ticket.updated_at.isoformat()
-            form = ReplyForm(confirm, ticket=ticket)
-            form.is_valid()
-            context = _ticket_context(request, ticket, reply_form=form, changes=changes)
-            context["files_dropped"] = bool(data.get("attachments"))
-            return render(request, "tickets/agent/ticket.html", context, status=409)
-        internal = data["kind"] == "note"
-        try:
-            with transaction.atomic():
-                services.ticket_reply(
-                    ticket=ticket,
-                    actor=user,
-                    body=data["body"],
-                    internal=internal,
-                    attachments=data["attachments"],
-                    status=data.get("status") or None,
-                )
-                # Articles count as used only once the reply carrying them is sent.
-                refs = kb_integration.parse_usage_refs(data.get("articles") or "")
-                kb_integration.article_usages_record(ticket=ticket, actor=user, refs=refs)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except DomainError as exc:
-            messages.error(request, str(exc.detail))
-        else:
-            presence.presence_leave(ticket_id=ticket.pk, user=user)
-            messages.success(request, _("Internal note added.") if internal else _("Reply sent."))
-            return redirect(_ticket_url(ticket))
-    return render(request, "tickets/agent/ticket.html", _ticket_context(request, ticket, reply_form=form), status=400)
-
-
-@agent_required
-@require_POST
-def ticket_properties(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    """Status, priority, type, team, assignee and tags from the sidebar; answers htmx with the sidebar."""
-    user = request.user
-    ticket = selectors.ticket_get_for(user=user, ticket_id=ticket_id)
-    form = TicketPropertiesForm(request.POST, user=user, ticket=ticket)
-    saved = False
-    if form.is_valid():
-        data = form.cleaned_data
-        original_status = ticket.status
-        try:
-            changes = {name: data[name] for name in ("priority", "type", "team", "assignee")}
-            services.ticket_update(ticket=ticket, actor=user, changes=changes, tags=tag_names(data["tags"]))
-            if data["status"] != original_status:
-                services.ticket_change_status(ticket=ticket, actor=user, status=data["status"])
-            saved = True
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except DomainError as exc:
-            form.add_error("status", str(exc.detail))
-            messages.error(request, str(exc.detail))
-    if not _is_htmx(request):
-        if saved:
-            messages.success(request, _("Ticket updated."))
-        elif not form.is_valid() and form.errors:
-            messages.error(request, _form_errors(form))
-        return redirect(_ticket_url(ticket))
-    ticket = selectors.ticket_get_for(user=user, ticket_id=ticket_id)
-    if saved:
-        form = TicketPropertiesForm(user=user, ticket=ticket)
-    else:
-        list(messages.get_messages(request))  # shown in the partial instead
-    response = render(
-        request,
-        "tickets/agent/_properties.html",
-        {"ticket": ticket, "properties_form": form, "saved": saved, "sla": workspace.sla_badge(ticket)},
-    )
-    if saved:
-        response["HX-Trigger"] = "ticket-changed"
-    return response
-
-
-@agent_required
-@require_POST
-def ticket_refer(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    user = request.user
-    ticket = selectors.ticket_get_for(user=user, ticket_id=ticket_id)
-    form = ReferForm(request.POST, user=user)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.ticket_refer(
-                ticket=ticket, actor=user, to_team=data["to_team"], note=data["note"], handoff=data["handoff"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except DomainError as exc:
-            messages.error(request, str(exc.detail))
-            return redirect(_ticket_url(ticket))
-        else:
-            messages.success(request, _("Referred to %(team)s.") % {"team": data["to_team"]})
-            return redirect(_ticket_url(ticket))
-    messages.error(request, _form_errors(form))
-    return redirect(_ticket_url(ticket))
-
-
-def _referral(request: HttpRequest, ticket_id: int, referral_id: int) -> Referral:
-    ticket = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id)
-    return get_object_or_404(ticket.referrals.select_related("ticket"), pk=referral_id)
-
-
-@agent_required
-@require_POST
-def referral_action(request: HttpRequest, ticket_id: int, referral_id: int, action: str) -> HttpResponse:
-    """Answer, cancel, or mark the customer told the outcome of a referral."""
-    referral = _referral(request, ticket_id, referral_id)
-    user = request.user
-    try:
-        if action == "answer":
-            form = ReferralAnswerForm(request.POST)
-            if not form.is_valid():
-                messages.error(request, _form_errors(form))
-                return redirect(_ticket_url(ticket_id))
-            services.referral_answer(referral=referral, actor=user, answer=form.cleaned_data["answer"])
-            messages.success(request, _("Referral answered."))
-        elif action == "cancel":
-            services.referral_cancel(referral=referral, actor=user)
-            messages.success(request, _("Referral cancelled."))
-        else:
-            services.referral_mark_customer_informed(referral=referral, actor=user)
-            messages.success(request, _("Noted: the customer knows the outcome."))
-    except (ValidationError, DomainError) as exc:
-        messages.error(request, service_error_text(exc))
-    return redirect(_ticket_url(ticket_id))
-
-
-@agent_required
-@require_POST
-def ticket_link(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    """Link this ticket to another by number, or merge it into the other one."""
-    user = request.user
-    ticket = selectors.ticket_get_for(user=user, ticket_id=ticket_id)
-    form = LinkForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return redirect(_ticket_url(ticket))
-    data = form.cleaned_data
-    try:
-        other = selectors.ticket_get_for(user=user, ticket_id=data["number"])
-    except Http404:
-        messages.error(request, _("There is no ticket #%(number)s.") % {"number": data["number"]})
-        return redirect(_ticket_url(ticket))
-    try:
-        if data["action"] == "merge":
-            target = services.ticket_merge(source=ticket, target=other, actor=user)
-            messages.success(request, _("Ticket #%(source)s was merged into this ticket.") % {"source": ticket.pk})
-            return redirect(_ticket_url(target))
-        services.ticket_link(ticket=ticket, other=other, kind=data["action"], actor=user)
-        messages.success(request, _("Linked to #%(number)s.") % {"number": other.pk})
-    except (ValidationError, DomainError) as exc:
-        messages.error(request, service_error_text(exc))
-    return redirect(_ticket_url(ticket))
-
-
-@agent_required
-@require_POST
-def ticket_presence(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    """Heartbeat of an open ticket page: stores this agent's presence, answers who else is here."""
-    ticket = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id)
-    others = presence.presence_touch(ticket_id=ticket.pk, user=request.user, state=request.POST.get("state", ""))
-    return render(request, "tickets/agent/_presence.html", {"others": others})
 
 
 # --- new tickets, contacts, calls -------------------------------------------------------------
@@ -465,15 +224,14 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            contact, _created = customer_services.contact_get_or_create(
-                email=data["email"],
-                full_name=data["full_name"],
-                phone=data["phone"],
-                organization_name=data["organization_name"],
-            )
-            ticket = services.ticket_create(
+            ticket = services.ticket_open(
                 actor=user,
-                requester=contact,
+                requester=services.RequesterDetails(
+                    email=data["email"],
+                    full_name=data["full_name"],
+                    phone=data["phone"],
+                    organization_name=data["organization_name"],
+                ),
                 subject=data["subject"],
                 body=data["body"],
                 priority=data["priority"],
@@ -494,6 +252,34 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     return render(request, "tickets/agent/new_ticket.html", {"form": form}, status=400 if form.errors else 200)
 
 
+def _call_log(request: HttpRequest, form: CallForm, contact) -> Ticket | None:
+    """Log the call the valid form describes; None (with the errors on the form) when refused."""
+    data = form.cleaned_data
+    caller = contact or services.RequesterDetails(email=data["email"], full_name=data["full_name"], phone=data["phone"])
+    try:
+        ticket = None
+        if data.get("ticket"):
+            ticket = selectors.ticket_get_for(user=request.user, ticket_id=data["ticket"])
+        return calls.call_log(
+            actor=request.user,
+            contact=caller,
+            ticket=ticket,
+            direction=data["direction"],
+            duration_minutes=data["duration"],
+            notes=data["notes"],
+            public_message=data["public_message"],
+            subject=data["subject"],
+            priority=data["priority"],
+        )
+    except Http404:
+        form.add_error("ticket", _("There is no such ticket."))
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+    except DomainError as exc:
+        messages.error(request, str(exc.detail))
+    return None
+
+
 @agent_required
 def call_new(request: HttpRequest) -> HttpResponse:
     """Log a call: find the caller (phone in any digits, or email), then note it on a ticket or open one."""
@@ -512,33 +298,8 @@ def call_new(request: HttpRequest) -> HttpResponse:
         initial["email" if "@" in caller else "phone"] = caller
     form = CallForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if contact is None:
-                contact, _created = customer_services.contact_get_or_create(
-                    email=data["email"], full_name=data["full_name"], phone=data["phone"]
-                )
-            ticket = None
-            if data.get("ticket"):
-                ticket = selectors.ticket_get_for(user=user, ticket_id=data["ticket"])
-            ticket = calls.call_log(
-                actor=user,
-                contact=contact,
-                ticket=ticket,
-                direction=data["direction"],
-                duration_minutes=data["duration"],
-                notes=data["notes"],
-                public_message=data["public_message"],
-                subject=data["subject"],
-                priority=data["priority"],
-            )
-        except Http404:
-            form.add_error("ticket", _("There is no such ticket."))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except DomainError as exc:
-            messages.error(request, str(exc.detail))
-        else:
+        ticket = _call_log(request, form, contact)
+        if ticket is not None:
             messages.success(request, _("Call logged on ticket #%(number)s.") % {"number": ticket.pk})
             return redirect(_ticket_url(ticket))
     open_tickets = (
@@ -559,20 +320,3 @@ def call_new(request: HttpRequest) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
-
-
-@agent_required
-def message_original(request: HttpRequest, ticket_id: int, message_id: int) -> FileResponse:
-    """The email a message came from, unchanged (quoted history, signatures, every part)."""
-    ticket = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id)
-    message = ticket.messages.select_related("inbound_email").filter(pk=message_id).first()
-    if message is None or message.inbound_email is None or not message.inbound_email.raw:
-        raise Http404
-    response = FileResponse(
-        message.inbound_email.raw.open("rb"),
-        as_attachment=True,
-        filename=f"ticket-{ticket.pk}-message-{message.pk}.eml",
-        content_type="message/rfc822",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

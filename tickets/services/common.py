@@ -1,0 +1,30 @@
+"""What every ticket service shares: the agent check (helpdesk.permissions), the row lock, tag rows, the default team."""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+
+from helpdesk.models import Team
+from helpdesk.permissions import require_agent as _require_agent  # noqa: F401 (re-exported to the services)
+from tickets.models import Tag, Ticket
+
+
+def _default_team() -> Team | None:
+    slug = getattr(settings, "HELPDESK_DEFAULT_TEAM", "")
+    return Team.objects.filter(slug=slug, is_active=True).first() if slug else None
+
+
+def _tags(names: Iterable[str]) -> list[Tag]:
+    clean = sorted({n.strip().lower()[:60] for n in names if n and n.strip()})
+    existing = {t.name: t for t in Tag.objects.filter(name__in=clean)}
+    return [existing.get(name) or Tag.objects.get_or_create(name=name)[0] for name in clean]
+
+
+def _lock(ticket: Ticket) -> Ticket:
+    """Re-read the ticket under a row lock so concurrent changes queue up instead of overwriting."""
+    return (
+        # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins.
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("requester", "organization", "sla_policy")
+        .get(pk=ticket.pk)
+    )

@@ -1,0 +1,234 @@
+"""Opening a ticket, on every channel: the requester (found or created), the ticket with its contract and
+SLA policy, the first message and its attachments, the event and the acknowledgement, in one transaction.
+
+`ticket_open` is the one public way; the agent's new-ticket page, a logged call, the portal, the API and
+the email channel all call it.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers import selectors as customer_selectors
+from customers import services as customer_services
+from customers.models import Contact, Product
+from helpdesk.models import Priority, Team, User
+from tickets import events, notifications
+from tickets.attachments.store import IncomingFile, attachment_store
+from tickets.content import render_body
+from tickets.models import Channel, Message, Ticket, TicketType
+from tickets.search import ticket_index
+from tickets.services.common import _default_team, _require_agent, _tags
+from tickets.services.status import status_initial
+from tickets.sla.store import sla_refresh
+
+# The highest priority a customer may give their own request, on every channel (the portal, the API
+# with a token or a session); urgent is an agent's call. The email channel takes no priority from mail.
+CUSTOMER_MAX_PRIORITY = Priority.HIGH
+
+
+def priority_allowed_for(actor: User | None, priority: str) -> bool:
+    """Whether `actor` may open a ticket with this priority (None: the helpdesk itself, e.g. demo data)."""
+    if actor is None or actor.is_agent:
+        return True
+    return Priority.values.index(priority) <= Priority.values.index(CUSTOMER_MAX_PRIORITY)
+
+
+@dataclass(frozen=True)
+class RequesterDetails:
+    """Who a ticket is for when the caller has no contact yet: the contact with this email, created when unknown."""
+
+    email: str
+    full_name: str = ""
+    phone: str = ""
+    organization_name: str = ""
+
+
+def requester_resolve(requester: Contact | RequesterDetails) -> Contact:
+    """The contact itself, or the one the details find or create (customers.services.contact_get_or_create)."""
+    if isinstance(requester, Contact):
+        return requester
+    contact, _created = customer_services.contact_get_or_create(
+        email=requester.email,
+        full_name=requester.full_name,
+        phone=requester.phone,
+        organization_name=requester.organization_name,
+    )
+    return contact
+
+
+def _reply_to_clean(reply_to_email: str, *, requester: Contact) -> str:
+    reply_to_email = (reply_to_email or "").strip()
+    if reply_to_email.lower() == requester.email.lower():
+        return ""
+    if reply_to_email:
+        try:
+            validate_email(reply_to_email)
+        except ValidationError as exc:
+            raise ValidationError({"reply_to_email": exc.messages}) from exc
+    return reply_to_email
+
+
+def _check_open(
+    *, actor: User | None, subject: str, body: str, body_html: str, attachments, assignee: User | None, priority: str
+) -> str:
+    """Refuse what no channel may open; returns the cleaned subject."""
+    subject = (subject or "").strip()
+    if not subject:
+        raise ValidationError({"subject": [_("A subject is required.")]})
+    if not (body or "").strip() and not body_html and not attachments:
+        raise ValidationError({"body": [_("Please describe the request.")]})
+    if assignee is not None and not assignee.is_agent:
+        raise ValidationError({"assignee": [_("Only agents can be assigned.")]})
+    if priority in Priority.values and not priority_allowed_for(actor, priority):
+        raise ValidationError({"priority": [_("Only agents can set this priority; choose high at most.")]})
+    return subject
+
+
+def _first_message(
+    *,
+    ticket: Ticket,
+    actor: User | None,
+    requester: Contact,
+    body: str,
+    body_html: str,
+    internal: bool,
+    attachments: Sequence[IncomingFile],
+    email_message_id: str,
+    now: datetime,
+) -> tuple[Message, str]:
+    html, text = render_body(text=body, html_body=body_html)
+    by_agent = actor is not None and actor.is_agent
+    message = Message.objects.create(
+        ticket=ticket,
+        # An agent's description of the customer's request is filed under the customer; a note is the agent's.
+        author_contact=None if internal else requester,
+        author_user=actor if by_agent else requester.user,
+        internal=internal,
+        body_html=html,
+        body_text=text,
+        channel=ticket.channel,
+        created_at=now,
+        email_message_id=email_message_id,
+    )
+    for incoming in attachments:
+        attachment_store(ticket=ticket, message=message, incoming=incoming)
+    return message, text
+
+
+def _ticket_row(
+    *,
+    requester: Contact,
+    subject: str,
+    assignee: User | None,
+    team: Team | None,
+    product: Product | None,
+    cc_emails: Sequence[str],
+    reply_to_email: str,
+    now: datetime,
+    **fields: str,
+) -> Ticket:
+    """The ticket row, with the contract and SLA policy that cover the requester today."""
+    organization = requester.organization
+    contract = customer_selectors.contract_for(
+        contact=requester, organization=organization, on=timezone.localdate(now), product=product
+    )
+    return Ticket.objects.create(
+        subject=subject[:255],
+        status=status_initial(assignee=assignee),
+        requester=requester,
+        organization=organization,
+        team=team or _default_team(),
+        assignee=assignee,
+        product=product,
+        contract=contract,
+        sla_policy=customer_selectors.sla_policy_for(contract=contract, organization=organization),
+        cc_emails=list(cc_emails),
+        reply_to_email=reply_to_email[:254],
+        created_at=now,
+        updated_at=now,
+        last_customer_activity_at=now,
+        **fields,  # priority, type, channel
+    )
+
+
+@transaction.atomic
+def ticket_open(
+    *,
+    actor: User | None,
+    requester: Contact | RequesterDetails,
+    subject: str,
+    body: str = "",
+    body_html: str = "",
+    priority: str = Priority.NORMAL,
+    type: str = TicketType.QUESTION,
+    channel: str = Channel.PORTAL,
+    team: Team | None = None,
+    assignee: User | None = None,
+    product: Product | None = None,
+    tags: Sequence[str] = (),
+    attachments: Sequence[IncomingFile] = (),
+    cc_emails: Sequence[str] = (),
+    reply_to_email: str = "",
+    email_message_id: str = "",
+    internal: bool = False,
+    now: datetime | None = None,
+) -> Ticket:
+    """Open a ticket with its first message for `requester` (a Contact, or details to find or create one).
+
+    Picks contract and SLA policy, records the event; all or nothing, the contact included.
+    `internal=True` (agents only, a logged phone call): the first message is the agent's internal
+    note, so the customer sees no message until an agent writes one. ``reply_to_email`` (an email's
+    Reply-To) is where mail for the requester goes when it is not the requester's own address.
+    Enqueues the acknowledgement to the requester after commit.
+    """
+    now = now or timezone.now()
+    if internal:
+        _require_agent(actor)
+    subject = _check_open(
+        actor=actor,
+        subject=subject,
+        body=body,
+        body_html=body_html,
+        attachments=attachments,
+        assignee=assignee,
+        priority=priority,
+    )
+    contact = requester_resolve(requester)
+    ticket = _ticket_row(
+        requester=contact,
+        subject=subject,
+        priority=priority,
+        type=type,
+        channel=channel,
+        team=team,
+        assignee=assignee,
+        product=product,
+        cc_emails=cc_emails,
+        reply_to_email=_reply_to_clean(reply_to_email, requester=contact),
+        now=now,
+    )
+    if tags:
+        ticket.tags.set(_tags(tags))
+    message, text = _first_message(
+        ticket=ticket,
+        actor=actor,
+        requester=contact,
+        body=body,
+        body_html=body_html,
+        internal=internal,
+        attachments=attachments,
+        email_message_id=email_message_id,
+        now=now,
+    )
+    events.event_created(ticket=ticket, actor=actor)
+    ticket_index(ticket=ticket, extra_text="" if internal else text)  # customers search their tickets too
+    sla_refresh(ticket=ticket, now=now)
+    notifications.notify_ticket_created(ticket=ticket, message=message)
+    return ticket
