@@ -22,7 +22,7 @@ from helpdesk.exceptions import DomainError
 from tickets import calls, kb_integration, selectors, services
 from tickets.models import Referral, SlaState, Status, Ticket
 from tickets.workspace import lists as workspace
-from tickets.workspace import macros, presence, saved_views
+from tickets.workspace import macros, presence, saved_views, timeline
 from tickets.workspace.forms import (
     BulkActionForm,
     CallFindForm,
@@ -84,7 +84,7 @@ def home(request: HttpRequest) -> HttpResponse:
     my_scope = base.open().filter(Q(assignee=user) | Q(team__in=user.teams.all()))
 
     def rows(qs):
-        return workspace.decorate_rows(list(workspace.slim(workspace.apply_sort(qs, sort="due"))[:8]))
+        return workspace.decorate_rows(list(qs.by_sla_due()[:8]))
 
     sections = {
         "mine": base.open().filter(assignee=user),
@@ -144,9 +144,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         view = "all"  # a saved view never stores another saved view's id
     sort = filters.get("sort") or "updated"
     columns = saved_views.ordered_columns(saved.columns if saved else saved_views.DEFAULT_COLUMNS)
-    qs = workspace.apply_view(selectors.ticket_list_for(user=user), view=view, user=user)
-    qs = workspace.apply_sort(workspace.apply_filters(qs, filters=filters, user=user), sort=sort)
-    rows = workspace.slim(qs)
+    rows = workspace.queue_for(user=user, view=view, filters=workspace.list_filters(filters), sort=sort)
     if "tags" in columns:
         rows = rows.prefetch_related("tags")
     page = workspace.paginate(rows, page=filters.get("page") or 1)
@@ -197,7 +195,7 @@ def ticket_bulk(request: HttpRequest) -> HttpResponse:
         messages.error(request, _form_errors(form))
         return redirect(back)
     data = form.cleaned_data
-    tickets = list(selectors.ticket_list_for(user=user).filter(pk__in=data["tickets"]).order_by("pk"))
+    tickets = list(selectors.ticket_batch_for(user=user, ticket_ids=data["tickets"]))
     done = skipped = 0
     if data["action"] == "merge" and tickets:
         # The oldest selected ticket keeps the conversation; the others close as its duplicates.
@@ -241,7 +239,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
     )
     links = list(ticket.links_out.select_related("to_ticket")) + list(ticket.links_in.select_related("from_ticket"))
     other_tickets = list(
-        workspace.slim(selectors.ticket_list_for(user=user).filter(requester_id=ticket.requester_id))
+        selectors.ticket_list_for(user=user, filters={"requester": ticket.requester_id})
         .exclude(pk=ticket.pk)
         .order_by("-updated_at", "-id")[:8]
     )
@@ -251,16 +249,16 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
     return {
         "ticket": ticket,
         "sla": workspace.sla_badge(ticket),
-        "timeline": workspace.timeline(messages=messages_, events=events, referrals=referrals),
+        "timeline": timeline.timeline(messages=messages_, events=events, referrals=referrals),
         "message_count": len(messages_),
-        "prompt_referrals": workspace.referral_prompt(referrals),
+        "prompt_referrals": timeline.referral_prompt(referrals),
         "links": links,
         "other_tickets": workspace.decorate_rows(other_tickets),
         "contract": contract,
         "contract_valid": contract.is_valid_on(timezone.localdate()) if contract else False,
         "products": products,
         "sla_target": targets,
-        "sla_target_rows": workspace.sla_target_rows(targets),
+        "sla_target_rows": timeline.sla_target_rows(targets),
         "reply_form": forms.get("reply_form") or ReplyForm(ticket=ticket),
         "properties_form": forms.get("properties_form") or TicketPropertiesForm(user=user, ticket=ticket),
         "refer_form": forms.get("refer_form") or ReferForm(user=user),
@@ -298,7 +296,7 @@ def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         changes = (
-            workspace.changes_since(user=user, ticket=ticket, since=data["seen"])
+            timeline.changes_since(user=user, ticket=ticket, since=data["seen"])
             if data.get("seen") and not data.get("confirmed")
             else []
         )
@@ -570,9 +568,7 @@ def call_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Call logged on ticket #%(number)s.") % {"number": ticket.pk})
             return redirect(_ticket_url(ticket))
     open_tickets = (
-        list(workspace.slim(selectors.ticket_list_for(user=user).open().filter(requester=contact))[:10])
-        if contact
-        else []
+        list(selectors.ticket_list_for(user=user, filters={"requester": contact.pk}).open()[:10]) if contact else []
     )
     return render(
         request,
