@@ -138,12 +138,12 @@ def seed_tickets(count: int, messages: int) -> None:
                 INSERT INTO tickets_ticket (
                     subject, status, priority, type, channel, requester_id, organization_id, team_id, assignee_id,
                     sla_policy_id, cc_emails, created_at, updated_at, search_document, sla_state, escalation_level,
-                    first_response_due_at, resolution_due_at, sla_next_check_at)
+                    first_response_due_at, resolution_due_at, sla_next_check_at, sla_error, reply_to_email)
                 SELECT subj, st, pr, 'question', ch, c.id, c.organization_id, t, a, %s, '[]', cr, up,
                        ' ' || lower(replace(subj, ' #', ' ')), CASE WHEN st IN ('solved','closed') THEN 'met' ELSE 'ok' END, 0,
                        CASE WHEN st IN ('new','open') THEN up + interval '4 hours' END,
                        CASE WHEN st IN ('new','open','on_hold') THEN up + interval '1 day' END,
-                       CASE WHEN st IN ('new','open') THEN up + interval '3 hours' END
+                       CASE WHEN st IN ('new','open') THEN up + interval '3 hours' END, '', ''
                 FROM (
                     SELECT g,
                         ({words})[1 + floor(random() * {len(WORDS)})::int] || ' '

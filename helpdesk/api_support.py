@@ -7,7 +7,6 @@ import django_filters
 import django_filters.fields
 from django import forms
 from django.db import models
-from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_filters.filters import QuerySetRequestMixin
 from django_filters.rest_framework import DjangoFilterBackend
@@ -144,34 +143,38 @@ def _bounded_defaults() -> dict:
     return defaults
 
 
-class FilterSet(drf_filterset.FilterSet):
-    """django-filter's FilterSet, with its per-request set-up done once per class.
+class _PerRequestFilters(dict):
+    """A filter set's `base_filters` whose deep copy is a shallow copy of each filter.
 
-    The stock one deep-copies every filter (choices and lazy labels with them) and builds a new form
-    class on each request: most of the millisecond the ticket list spent filtering (bench/api.py).
+    django-filter's FilterSet.__init__ deep-copies `base_filters` for every request (choices and
+    lazy labels with them): most of the millisecond the ticket list spent filtering (bench/api.py).
     A filter keeps no request state but `model` and `parent` (where a `method=` filter finds its
-    method), so each request gets shallow copies with those two set, and the form class is built once.
-    Filters whose form field depends on the request (a queryset callable) keep the stock behaviour.
+    method), which __init__ sets on the copies, so a shallow copy is enough.
+    """
+
+    def __deepcopy__(self, memo):
+        filters = {}
+        for name, base in self.items():
+            filter_ = copy.copy(base)
+            if filter_.method is not None:
+                filter_.method = filter_.method  # a FilterMethod bound to this copy, not to the base
+            filters[name] = filter_
+        return filters
+
+
+class FilterSet(drf_filterset.FilterSet):
+    """django-filter's FilterSet, with its per-request set-up made cheap: filters are copied
+    shallowly (_PerRequestFilters) and the form class is built once per class.
+
+    Filters whose form field depends on the request (a queryset callable) keep the stock form class.
     Filters made from model fields (`Meta.fields`, a view's `filterset_fields`) check that ids fit.
     """
 
     FILTER_DEFAULTS = _bounded_defaults()
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
-        if queryset is None:
-            queryset = self._meta.model._default_manager.all()
-        self.is_bound = data is not None
-        self.data = data or QueryDict()
-        self.queryset = queryset
-        self.request = request
-        self.form_prefix = prefix
-        self.filters = {}
-        for name, base in self.base_filters.items():
-            filter_ = copy.copy(base)
-            filter_.model, filter_.parent = queryset.model, self
-            if filter_.method:
-                filter_.method = filter_.method  # binds the method to this filter set, not the class's
-            self.filters[name] = filter_
+    @classmethod
+    def get_filters(cls):
+        return _PerRequestFilters(super().get_filters())
 
     def get_form_class(self):
         cls = type(self)

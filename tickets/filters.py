@@ -1,4 +1,10 @@
-"""Filters of the ticket list (API): the names are part of the public contract (DESIGN.md)."""
+"""The filters of every ticket list: the API's query parameters, and through
+tickets.selectors.ticket_list_for the agent list page's form. The names are part of the public
+contract (DESIGN.md).
+"""
+
+from collections.abc import Mapping
+from typing import Any
 
 import django_filters
 from django import forms
@@ -7,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 
 from helpdesk.api_support import FilterSet, IdFilter, IsoDateTimeFilter
-from helpdesk.models import Priority
+from helpdesk.models import Priority, User
 from tickets.models import Channel, SlaState, Status, Ticket, TicketType
 from tickets.search import ticket_search
 
@@ -16,7 +22,9 @@ class ListWidget(forms.TextInput):
     """`?status=new,open` and `?status=new&status=open` both give ["new", "open"]."""
 
     def value_from_datadict(self, data, files, name):
-        raw = data.getlist(name) if hasattr(data, "getlist") else [data.get(name) or ""]
+        raw = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+        if not isinstance(raw, list | tuple):
+            raw = [raw or ""]  # one value from a plain dict (tickets.selectors.ticket_list_for)
         return [part.strip() for value in raw for part in str(value).split(",") if part.strip()]
 
 
@@ -65,12 +73,16 @@ class TicketFilter(TicketCustomerFilter):
     class Meta(TicketCustomerFilter.Meta):
         pass
 
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user: User | None = None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.user = user if user is not None else getattr(request, "user", None)
+
     def filter_assignee(self, qs: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
         value = value.strip().lower()
         if value == "none":
             return qs.unassigned()
         if value == "me":
-            return qs.filter(assignee_id=self.request.user.pk)
+            return qs.filter(assignee_id=self.user.pk)
         if not value.isdigit() or len(value) > 10:
             raise ValidationError({"assignee": [_("An agent id, `me` or `none`.")]})
         return qs.filter(assignee_id=int(value))
@@ -78,3 +90,12 @@ class TicketFilter(TicketCustomerFilter):
     def filter_tag(self, qs: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
         # Tag names are stored lower-cased (tickets.services._tags); one tag per name, so no duplicates.
         return qs.filter(tags__name=value.strip().lower())
+
+
+def ticket_filter(qs: QuerySet[Ticket], *, user: User, data: Mapping[str, Any]) -> QuerySet[Ticket]:
+    """`qs` narrowed by `data` (parameter name to value, or list of values), with the filters of the
+    user's role; a value the filters refuse raises ValidationError naming its parameter."""
+    filterset = TicketFilter(data, queryset=qs, user=user) if user.is_agent else TicketCustomerFilter(data, queryset=qs)
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    return filterset.qs

@@ -1,6 +1,7 @@
 """Every read of tickets, scoped to the acting user: what they may not see does not exist."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -8,9 +9,10 @@ from django.http import Http404
 
 from customers.models import Contact, Organization, Product
 from helpdesk.models import Team, User
+from tickets.filters import ticket_filter
 from tickets.models import Message, Tag, Ticket, TicketEvent
 
-# The ticket's own columns that a list row shows (related rows come from ticket_rows).
+# The ticket's own columns that a list row shows (the API's related rows come from ticket_rows).
 LIST_FIELDS = (
     "id",
     "subject",
@@ -67,9 +69,54 @@ def _with_row_relations(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     )
 
 
-def ticket_list_for(*, user: User) -> QuerySet[Ticket]:
-    """Tickets the user may see, with what a list row shows loaded in the same query."""
-    return _with_row_relations(ticket_base_for(user=user))
+# What a list row shows of its related rows, joined in the row query (ticket_list_for).
+LIST_RELATED_FIELDS = (
+    "requester__id",
+    "requester__full_name",
+    "requester__email",
+    "organization__id",
+    "organization__name",
+    "team__id",
+    "team__name",
+    "assignee__id",
+    "assignee__full_name",
+    "assignee__email",
+)
+# `ordering` of ticket_list_for: the agent list's sorts (tickets.workspace.lists.SORTS).
+ORDERINGS = {
+    "updated": lambda qs: qs.order_by("-updated_at", "-id"),
+    "due": lambda qs: qs.by_sla_due(),
+    "priority": lambda qs: qs.by_priority(),
+}
+
+
+def ticket_list_for(
+    *,
+    user: User,
+    filters: Mapping[str, Any] | None = None,
+    ordering: str | None = None,
+    joined: tuple[str, ...] = (),
+) -> QuerySet[Ticket]:
+    """The tickets of a list the user may see: `filters` by the API's public names (tickets.filters;
+    values already valid, raises ValidationError otherwise), `ordering` one of ORDERINGS (none: the
+    model's). Slim: only the columns a row shows, requester, organization, team and assignee joined,
+    and the relations named in `joined` (whole rows; the portal's satisfaction_rating).
+
+    Every ticket list starts here (agent pages, portal, API); each interface pages it its own way.
+    """
+    qs = ticket_base_for(user=user)
+    if filters:
+        qs = ticket_filter(qs, user=user, data=filters)
+    if ordering:
+        qs = ORDERINGS[ordering](qs)
+    return qs.select_related("requester", "organization", "team", "assignee", *joined).only(
+        *LIST_FIELDS, *LIST_RELATED_FIELDS, *joined
+    )
+
+
+def ticket_batch_for(*, user: User, ticket_ids: Iterable[int]) -> QuerySet[Ticket]:
+    """Whole tickets among `ticket_ids` the user may see, relations joined, in id order (bulk actions)."""
+    return _with_row_relations(ticket_base_for(user=user)).filter(pk__in=list(ticket_ids)).order_by("pk")
 
 
 def ticket_for_system(*, ticket_id: int) -> Ticket | None:
@@ -179,7 +226,7 @@ def ticket_get_for(*, user: User, ticket_id: int, with_terms: bool = True) -> Ti
     """
     related = ("product", "contract", "sla_policy") if with_terms else ("product",)
     try:
-        return ticket_list_for(user=user).select_related(*related).get(pk=ticket_id)
+        return _with_row_relations(ticket_base_for(user=user)).select_related(*related).get(pk=ticket_id)
     except (Ticket.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such ticket.") from exc
 

@@ -99,3 +99,18 @@ def test_organization_page_same_count_for_1_and_20(client, customer, colleague, 
     one = _count(client, "/portal/organization/")
     _tickets(colleague, agent, other_team, 19, start=1)
     assert _count(client, "/portal/organization/") == one
+
+
+# Organization page: session, user, contact (+organization), the page's count, its requests (requester
+# and team joined), their open referrals = 6, whatever the number of requests.
+ORGANIZATION_QUERIES = 6
+
+
+@pytest.mark.parametrize("n", [1, 20])
+def test_organization_page_queries_do_not_grow_with_requests(
+    client, customer, colleague, agent, other_team, n, django_assert_max_num_queries
+):
+    _tickets(colleague, agent, other_team, n)
+    client.force_login(customer)
+    with django_assert_max_num_queries(ORGANIZATION_QUERIES):
+        assert client.get("/portal/organization/").status_code == 200

@@ -267,7 +267,7 @@ def test_a_referral_reminder_that_fails_is_recorded_and_the_other_referrals_go_o
 def test_the_sla_error_event_reads_in_persian_too():
     from django.utils import translation
 
-    from tickets.workspace.lists import sla_error_text
+    from tickets.workspace.timeline import sla_error_text
 
     data = {"part": "check", "cause": "no_working_time", "calendar": "ساعات کاری"}
     with translation.override("fa"):

@@ -6,7 +6,19 @@ from tickets.models.email import InboundEmail, InboundEmailStatus, Mailbox, inbo
 from tickets.models.outbox import NotificationLog, WebhookEndpoint
 from tickets.models.ratings import IdempotencyKey, SatisfactionRating
 from tickets.models.referrals import Referral, TicketLink
-from tickets.models.tickets import OPEN_STATUSES, Channel, SlaState, Status, Tag, Ticket, TicketQuerySet, TicketType
+from tickets.models.tickets import (
+    NEVER_DUE,
+    OPEN_STATUSES,
+    Channel,
+    SlaState,
+    Status,
+    Tag,
+    Ticket,
+    TicketQuerySet,
+    TicketType,
+    priority_rank,
+    sla_due,
+)
 from tickets.models.workspace import ArticleUsage, Deflection, Macro, SavedView
 
 __all__ = [
@@ -16,6 +28,9 @@ __all__ = [
     "Channel",
     "SlaState",
     "OPEN_STATUSES",
+    "NEVER_DUE",
+    "priority_rank",
+    "sla_due",
     "Tag",
     "TicketQuerySet",
     "Ticket",

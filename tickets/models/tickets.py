@@ -1,9 +1,13 @@
 """Tickets: status, type, channel, SLA state, tags and the Ticket itself."""
 
+from datetime import UTC, datetime
+
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, DateTimeField, F, IntegerField, Q, Value, When
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -59,12 +63,47 @@ class Tag(models.Model):
         return self.name
 
 
+def priority_rank() -> Case:
+    """Priority as a number that sorts: low 0 < normal 1 < high 2 < urgent 3 (not alphabetical)."""
+    return Case(
+        *(When(priority=value, then=Value(rank)) for rank, value in enumerate(Priority.values)),
+        default=Value(len(Priority.values)),
+        output_field=IntegerField(),
+    )
+
+
+# Stands in for "no due time" so that tickets without one sort after every real due time.
+NEVER_DUE = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+def sla_due() -> Least:
+    """The earliest running SLA due time of a ticket (NEVER_DUE when none runs).
+
+    The "SLA due" sort of the agent list orders by it, through ticket_status_team_due_idx below:
+    PostgreSQL uses an expression index only for the very same expression, so both come from here.
+    """
+    never = Value(NEVER_DUE, output_field=DateTimeField())
+    return Least(
+        Coalesce("first_response_due_at", never),
+        Coalesce("next_response_due_at", never),
+        Coalesce("resolution_due_at", never),
+    )
+
+
 class TicketQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
     def unassigned(self):
         return self.filter(assignee__isnull=True)
+
+    def by_priority(self):
+        """Most urgent first, then the latest activity."""
+        return self.alias(priority_rank=priority_rank()).order_by("-priority_rank", "-updated_at", "-id")
+
+    def by_sla_due(self):
+        """The earliest running SLA due time first; tickets without one last."""
+        return self.alias(sla_due=sla_due()).order_by("sla_due", "-updated_at", "-id")
 
     def sla_due_before(self, moment):
         return self.open().filter(
@@ -165,8 +204,8 @@ class Ticket(models.Model):
 
     # Normalised text of subject, messages and requester for search (tickets.search keeps it current).
     search_document = models.TextField(blank=True, default="", editable=False)
-    # PostgreSQL: weighted tsvector (subject/requester A, conversation B) under a GIN index added by
-    # migration 0002 (PostgreSQL only); unused on SQLite.
+    # PostgreSQL: the words of search_document as a tsvector (tickets.search) under a GIN index
+    # (ticket_search_vector_gin, created on PostgreSQL only); unused on SQLite.
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     objects = TicketQuerySet.as_manager()
@@ -207,6 +246,33 @@ class Ticket(models.Model):
                 name="ticket_escalation_idx",
                 condition=Q(next_escalation_at__isnull=False),
             ),
+            # Agent queues (tickets.workspace.lists.apply_view, bench/agent_list.py). Declared since
+            # migration 0015; on PostgreSQL databases older than it they were made in raw SQL (0006).
+            # "unassigned in my teams": its rows in update order, and its tab count
+            models.Index(
+                fields=["team", "-updated_at", "-id"],
+                name="ticket_open_unassigned_idx",
+                condition=Q(assignee__isnull=True, status__in=OPEN_STATUSES),
+            ),
+            # "mine": rows in update order and the tab count without visiting closed tickets
+            models.Index(
+                fields=["assignee", "-updated_at", "-id"],
+                name="ticket_open_assignee_idx",
+                condition=Q(status__in=OPEN_STATUSES),
+            ),
+            # "solved recently": solved_at >= now - 7 days
+            models.Index(fields=["solved_at"], name="ticket_solved_at_idx", condition=Q(status=Status.SOLVED)),
+            # ?status=&team=&sort=due (TicketQuerySet.by_sla_due): an index-ordered LIMIT 51
+            models.Index(
+                F("status"),
+                F("team"),
+                sla_due(),
+                F("updated_at").desc(),
+                F("id").desc(),
+                name="ticket_status_team_due_idx",
+            ),
+            # ?q= (tickets.search.ticket_search): `search_vector @@ query`; PostgreSQL only (migration 0015)
+            GinIndex(fields=["search_vector"], name="ticket_search_vector_gin"),
         ]
 
     def __str__(self) -> str:

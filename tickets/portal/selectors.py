@@ -66,7 +66,8 @@ class Row:
 
 
 def _rows(tickets, *, with_requester: bool = False, with_rating: bool = False) -> list[Row]:
-    """Rows for a list; `with_rating` expects `satisfaction_rating` in select_related."""
+    """Rows for a list of tickets from selectors.ticket_list_for (team and requester joined);
+    `with_rating` expects `satisfaction_rating` in select_related."""
     return [
         Row(
             ticket=t,
@@ -91,11 +92,11 @@ def portal_home_for(*, user: User, contact: Contact | None) -> Home:
     """The customer's own open requests and the last ones solved (three queries)."""
     if contact is None:
         return Home([], [])
-    mine = selectors.ticket_base_for(user=user).filter(requester_id=contact.pk).select_related("team")
+    mine = selectors.ticket_list_for(user=user, filters={"requester": contact.pk})
     open_tickets = _with_referrals(mine.filter(status__in=OPEN_STATUSES)).order_by("-updated_at", "-id")
     solved = (
-        mine.filter(status__in=(Status.SOLVED, Status.CLOSED))
-        .select_related("satisfaction_rating")
+        selectors.ticket_list_for(user=user, filters={"requester": contact.pk}, joined=("satisfaction_rating",))
+        .filter(status__in=(Status.SOLVED, Status.CLOSED))
         .order_by("-updated_at", "-id")
     )
     return Home(_rows(open_tickets[:HOME_OPEN_LIMIT]), _rows(solved[:HOME_SOLVED_LIMIT], with_rating=True))
@@ -106,8 +107,8 @@ def organization_tickets_for(*, user: User, contact: Contact | None) -> QuerySet
     organization = contact.organization if contact is not None else None
     if organization is None or not organization.share_tickets:
         return None
-    qs = selectors.ticket_base_for(user=user).filter(organization_id=organization.pk)
-    return _with_referrals(qs.select_related("team", "requester")).order_by("-updated_at", "-id")
+    qs = selectors.ticket_list_for(user=user, filters={"organization": organization.pk}, ordering="updated")
+    return _with_referrals(qs)
 
 
 def organization_rows(tickets) -> list[Row]:

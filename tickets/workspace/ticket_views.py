@@ -19,7 +19,7 @@ from helpdesk.permissions import agent_required
 from tickets import kb_integration, selectors, services
 from tickets.models import Referral, Status, Ticket
 from tickets.workspace import lists as workspace
-from tickets.workspace import macros, presence
+from tickets.workspace import macros, presence, timeline
 from tickets.workspace.forms import (
     LinkForm,
     ReferForm,
@@ -40,7 +40,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
     )
     links = list(ticket.links_out.select_related("to_ticket")) + list(ticket.links_in.select_related("from_ticket"))
     other_tickets = list(
-        workspace.slim(selectors.ticket_list_for(user=user).filter(requester_id=ticket.requester_id))
+        selectors.ticket_list_for(user=user, filters={"requester": ticket.requester_id})
         .exclude(pk=ticket.pk)
         .order_by("-updated_at", "-id")[:8]
     )
@@ -50,16 +50,16 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
     return {
         "ticket": ticket,
         "sla": workspace.sla_badge(ticket),
-        "timeline": workspace.timeline(messages=messages_, events=events, referrals=referrals),
+        "timeline": timeline.timeline(messages=messages_, events=events, referrals=referrals),
         "message_count": len(messages_),
-        "prompt_referrals": workspace.referral_prompt(referrals),
+        "prompt_referrals": timeline.referral_prompt(referrals),
         "links": links,
         "other_tickets": workspace.decorate_rows(other_tickets),
         "contract": contract,
         "contract_valid": contract.is_valid_on(timezone.localdate()) if contract else False,
         "products": products,
         "sla_target": targets,
-        "sla_target_rows": workspace.sla_target_rows(targets),
+        "sla_target_rows": timeline.sla_target_rows(targets),
         "reply_form": forms.get("reply_form") or ReplyForm(ticket=ticket),
         "properties_form": forms.get("properties_form") or TicketPropertiesForm(user=user, ticket=ticket),
         "refer_form": forms.get("refer_form") or ReferForm(user=user),
@@ -97,7 +97,7 @@ def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         changes = (
-            workspace.changes_since(user=user, ticket=ticket, since=data["seen"])
+            timeline.changes_since(user=user, ticket=ticket, since=data["seen"])
             if data.get("seen") and not data.get("confirmed")
             else []
         )

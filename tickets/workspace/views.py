@@ -56,7 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
     my_scope = base.open().filter(Q(assignee=user) | Q(team__in=user.teams.all()))
 
     def rows(qs):
-        return workspace.decorate_rows(list(workspace.slim(workspace.apply_sort(qs, sort="due"))[:8]))
+        return workspace.decorate_rows(list(qs.by_sla_due()[:8]))
 
     sections = {
         "mine": base.open().filter(assignee=user),
@@ -116,9 +116,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         view = "all"  # a saved view never stores another saved view's id
     sort = filters.get("sort") or "updated"
     columns = saved_views.ordered_columns(saved.columns if saved else saved_views.DEFAULT_COLUMNS)
-    qs = workspace.apply_view(selectors.ticket_list_for(user=user), view=view, user=user)
-    qs = workspace.apply_sort(workspace.apply_filters(qs, filters=filters, user=user), sort=sort)
-    rows = workspace.slim(qs)
+    rows = workspace.queue_for(user=user, view=view, filters=workspace.list_filters(filters), sort=sort)
     if "tags" in columns:
         rows = rows.prefetch_related("tags")
     page = workspace.paginate(rows, page=filters.get("page") or 1)
@@ -182,7 +180,7 @@ def ticket_bulk(request: HttpRequest) -> HttpResponse:
         messages.error(request, _form_errors(form))
         return redirect(back)
     data = form.cleaned_data
-    tickets = list(selectors.ticket_list_for(user=user).filter(pk__in=data["tickets"]).order_by("pk"))
+    tickets = list(selectors.ticket_batch_for(user=user, ticket_ids=data["tickets"]))
     done = skipped = 0
     if data["action"] == "merge" and tickets:
         # The oldest selected ticket keeps the conversation; the others close as its duplicates.
@@ -303,9 +301,7 @@ def call_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Call logged on ticket #%(number)s.") % {"number": ticket.pk})
             return redirect(_ticket_url(ticket))
     open_tickets = (
-        list(workspace.slim(selectors.ticket_list_for(user=user).open().filter(requester=contact))[:10])
-        if contact
-        else []
+        list(selectors.ticket_list_for(user=user, filters={"requester": contact.pk}).open()[:10]) if contact else []
     )
     return render(
         request,

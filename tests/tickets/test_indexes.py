@@ -1,0 +1,62 @@
+"""The ticket list indexes are declared in Ticket.Meta.indexes (migration 0015), and on PostgreSQL
+they are exactly the ones migrations 0002 and 0006 made in raw SQL, so 0015 can adopt those."""
+
+import importlib
+
+import pytest
+from django.db import connection
+
+from tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+LIST_INDEXES = (
+    "ticket_open_unassigned_idx",
+    "ticket_open_assignee_idx",
+    "ticket_solved_at_idx",
+    "ticket_status_team_due_idx",
+)
+RAW_0006 = importlib.import_module("tickets.migrations.0006_workspace_macros_views").LIST_INDEXES
+RAW_0002 = importlib.import_module("tickets.migrations.0002_search_vector").GIN_SQL
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL indexes")
+
+
+def _indexdefs() -> dict[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [Ticket._meta.db_table])
+        return dict(cursor.fetchall())
+
+
+def test_the_list_indexes_are_in_the_model_state():
+    declared = {index.name for index in Ticket._meta.indexes}
+    assert {*LIST_INDEXES, "ticket_search_vector_gin"} <= declared
+
+
+@postgres_only
+def test_on_postgresql_the_declared_indexes_exist():
+    found = _indexdefs()
+    for name in (*LIST_INDEXES, "ticket_search_vector_gin"):
+        assert name in found
+    assert "USING gin (search_vector)" in found["ticket_search_vector_gin"]
+    assert "LEAST(COALESCE(first_response_due_at" in found["ticket_status_team_due_idx"]
+
+
+@postgres_only
+def test_django_builds_the_same_indexes_as_the_old_raw_sql():
+    """What 0015 relies on to keep an existing raw-SQL index instead of rebuilding it."""
+    declared = {index.name: index for index in Ticket._meta.indexes}
+    with connection.schema_editor() as editor:
+        for name in (*LIST_INDEXES, "ticket_search_vector_gin"):
+            editor.execute(f"DROP INDEX {name}")
+            editor.add_index(Ticket, declared[name])
+    built = _indexdefs()
+    with connection.schema_editor() as editor:
+        for name, definition in RAW_0006.items():
+            editor.execute(f"DROP INDEX {name}")
+            editor.execute(f"CREATE INDEX {name} ON tickets_ticket {definition}")
+        editor.execute("DROP INDEX ticket_search_vector_gin")
+        editor.execute(RAW_0002)
+    raw = _indexdefs()
+    for name in (*LIST_INDEXES, "ticket_search_vector_gin"):
+        assert built[name] == raw[name]
