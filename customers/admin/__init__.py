@@ -6,21 +6,13 @@ services, the inline rows through Django's formsets once the formset rules pass.
 The forms are in customers.admin.forms; the admin classes here.
 """
 
-import copy
-from collections.abc import Callable, Mapping
-from datetime import date, time
+from collections.abc import Callable
 from typing import Any, ClassVar
 
-import jdatetime
-from django import forms
 from django.contrib import admin
 from django.db.models import Model
-from django.forms.models import BaseInlineFormSet, construct_instance
-from django.utils import translation
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from customers import rules, services
+from customers import services
 from customers.admin.forms import (
     CalendarForm,
     ContactForm,
@@ -50,8 +42,6 @@ from customers.models import (
     TeamCalendar,
     WorkingPeriod,
 )
-from helpdesk import dates
-from helpdesk.text import latin_digits
 
 
 class ServiceAdmin(admin.ModelAdmin):
