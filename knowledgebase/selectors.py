@@ -1,7 +1,11 @@
 """Every read of the knowledge base, scoped to the acting user (None or anonymous = the public)."""
 
+from __future__ import annotations
+
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
@@ -21,6 +25,9 @@ from .models import (
     Status,
     visible_visibilities,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations  # a dev tool: only the type checker reads it
 
 # A review-queue article: at least this many votes and a helpful share below this, or an open comment.
 POOR_SCORE_MIN_VOTES = 3
@@ -46,7 +53,11 @@ def _visible_article_q(user, prefix: str = "articles__") -> Q:
 # --- Categories ---------------------------------------------------------------------------------
 
 
-def category_list_for(*, user, language: str | None = None) -> QuerySet[Category]:
+class ArticleCount(TypedDict):
+    article_count: int  # the articles the acting user may read in the category
+
+
+def category_list_for(*, user, language: str | None = None) -> QuerySet[WithAnnotations[Category, ArticleCount]]:
     """All categories (flat), with the number of articles `user` may read in each."""
     qs = Category.objects.select_related("parent").annotate(
         article_count=Count("articles", filter=_visible_article_q(user), distinct=True)
@@ -56,12 +67,12 @@ def category_list_for(*, user, language: str | None = None) -> QuerySet[Category
     return qs.order_by("order", "name")
 
 
-def category_tree_for(*, user, language: str | None = None) -> list[Category]:
+def category_tree_for(*, user, language: str | None = None) -> list[WithAnnotations[Category, ArticleCount]]:
     """Top-level categories with `.subcategories`, hiding empty ones from readers (one query)."""
     rows = list(category_list_for(user=user, language=language))
     if language and not rows:
         rows = list(category_list_for(user=user))
-    by_parent: dict[int, list[Category]] = {}
+    by_parent: dict[int, list[WithAnnotations[Category, ArticleCount]]] = {}
     for category in rows:
         if category.parent_id:
             by_parent.setdefault(category.parent_id, []).append(category)
@@ -70,8 +81,9 @@ def category_tree_for(*, user, language: str | None = None) -> list[Category]:
     for category in rows:
         if category.parent_id:
             continue
-        category.subcategories = [c for c in by_parent.get(category.pk, []) if show_empty or c.article_count]
-        category.total_count = category.article_count + sum(c.article_count for c in category.subcategories)
+        shown = [c for c in by_parent.get(category.pk, []) if show_empty or c.article_count]
+        category.subcategories = list(shown)
+        category.total_count = category.article_count + sum(c.article_count for c in shown)
         if show_empty or category.total_count:
             tree.append(category)
     return tree
@@ -235,7 +247,7 @@ def article_manage_list_for(*, user, status: str = "", q: str = "") -> QuerySet[
     """The authoring list: agents only, every status, with vote and view totals."""
     if not _is_agent(user):
         raise Http404
-    qs = Article.objects.select_related("category", "author").annotate(
+    qs: QuerySet[Article] = Article.objects.select_related("category", "author").annotate(
         votes=Count("feedback", distinct=True),
         helpful_votes=Count("feedback", filter=Q(feedback__helpful=True), distinct=True),
     )
@@ -249,8 +261,8 @@ def article_manage_list_for(*, user, status: str = "", q: str = "") -> QuerySet[
 def article_manage_get_for(*, user, article_id: int) -> Article:
     if not _is_agent(user):
         raise Http404
-    article = Article.objects.select_related("category", "translation").prefetch_related("tags", "products")
-    article = article.filter(pk=article_id).first()
+    articles = Article.objects.select_related("category", "translation").prefetch_related("tags", "products")
+    article = articles.filter(pk=article_id).first()
     if article is None:
         raise Http404
     return article
@@ -273,7 +285,7 @@ def revision_get_for(*, user, article: Article, revision_id: int) -> ArticleRevi
 class FieldDiff:
     field: str
     label: str
-    lines: list[tuple[str, str]] = field(default_factory=list)  # (kind: add/del/ctx/gap, text)
+    lines: list[tuple[str, str]] = dataclass_field(default_factory=list)  # (kind: add/del/ctx/gap, text)
 
 
 def _as_lines(field_name: str, snapshot: dict) -> list[str]:

@@ -4,7 +4,7 @@ of a write (refuse on errors, apply a PATCH, delete unless still in use).
 
 from collections.abc import Iterable, Mapping
 from datetime import date, time
-from typing import Any, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -90,4 +90,5 @@ def phone_digits(phone: str) -> str:
     return "".join(ch for ch in normalize_text(phone) if ch.isascii() and ch.isdigit())
 
 
-TARGET_FIELDS = ("first_response_minutes", "next_response_minutes", "resolution_minutes")
+TargetField = Literal["first_response_minutes", "next_response_minutes", "resolution_minutes"]
+TARGET_FIELDS: tuple[TargetField, ...] = ("first_response_minutes", "next_response_minutes", "resolution_minutes")

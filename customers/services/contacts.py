@@ -120,7 +120,8 @@ def contact_language_guess(*, contact: Contact, text: str) -> Contact:
     A choice is never replaced: not the contact's language (set by an agent, or followed from their
     login), nor their login's. Conditional UPDATE: two mails at once cannot both set it.
     """
-    if contact.language or (contact.user_id and contact.user.language):
+    user = contact.user if contact.user_id else None
+    if contact.language or (user is not None and user.language):
         return contact
     language = detect_language(text)
     if Contact.objects.filter(pk=contact.pk, language="").update(language=language):

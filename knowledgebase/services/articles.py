@@ -29,7 +29,7 @@ _UNSET = object()
 
 
 def _tags(names: Iterable[str]) -> list[ArticleTag]:
-    clean = []
+    clean: list[str] = []
     for name in names:
         name = " ".join(str(name).split())[:60]
         if name and name.casefold() not in {c.casefold() for c in clean}:
@@ -48,7 +48,7 @@ def _snapshot(article: Article) -> dict:
         "summary": article.summary,
         "body": article.body,
         "category": article.category_id,
-        "category_name": article.category.name if article.category_id else "",
+        "category_name": article.category.name if article.category is not None else "",
         "language": article.language,
         "tags": sorted(t.name for t in article.tags.all()),
         "visibility": article.visibility,
@@ -85,7 +85,7 @@ def _refresh_derived(article: Article, *, tag_names: Iterable[str]) -> None:
 
 def _remember_terms(articles: Iterable[Article]) -> None:
     """Add the stems these articles use to the vocabulary spelling corrections draw on."""
-    terms = set()
+    terms: set[str] = set()
     for article in articles:
         for column in (article.search_title, article.search_summary, article.search_body):
             terms.update(t for t in column.split() if len(t) <= 100)

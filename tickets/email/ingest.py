@@ -12,6 +12,7 @@ import html as html_lib
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -155,7 +156,7 @@ def _describe(exc: BaseException) -> str:
 def _without_nul(parsed: ParsedEmail) -> ParsedEmail:
     """PostgreSQL text cannot hold NUL, which broken mail does carry (the parser passes it on)."""
     fields = ("text", "visible_text", "html", "subject", "from_email", "from_name", "message_id", "in_reply_to")
-    changes = {
+    changes: dict[str, Any] = {
         name: value.replace("\x00", "")
         for name in fields
         if isinstance(value := getattr(parsed, name), str) and "\x00" in value

@@ -9,6 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from email.message import Message
+from typing import cast
 
 from tickets.email.charsets import decode_bytes
 from tickets.email.headers import (
@@ -67,8 +68,9 @@ class _Walk:
         ctype, params = self.content_type(part, default_type)
         self.part_types.append(ctype)
         children = part.get_payload() if part.is_multipart() else None
-        if children is not None and not ctype.startswith("message/") and depth < _MAX_DEPTH:
-            return self.walk_multipart(part, ctype, params, children, depth)
+        if isinstance(children, list) and not ctype.startswith("message/") and depth < _MAX_DEPTH:
+            # A multipart payload is a list of Messages (typeshed types every payload alike).
+            return self.walk_multipart(part, ctype, params, cast(list[Message], children), depth)
         return self.walk_leaf(part, ctype, params, raw_chunk)
 
     def walk_multipart(

@@ -36,8 +36,9 @@ logger = logging.getLogger(__name__)
 
 def _recipients(ticket: Ticket, cache: dict | None = None) -> list[User | str]:
     """Who hears about a ticket's clock: its assignee, else its team's address or members."""
-    if ticket.assignee_id and ticket.assignee.is_active:
-        return [ticket.assignee]
+    assignee = ticket.assignee if ticket.assignee_id else None
+    if assignee is not None and assignee.is_active:
+        return [assignee]
     team = ticket.team
     if team is None:
         return []
@@ -80,7 +81,10 @@ def _clock_news(*, ticket: Ticket, result, recorded: set, now: datetime, cache: 
     """The events and mails a ticket's clocks call for now, skipping those already recorded."""
     new_events, mails = [], []
     for target, clock in running_clocks(result):
-        due = clock.due_at.isoformat()
+        due_at = clock.due_at
+        if due_at is None:  # running_clocks gives only clocks with a due time
+            continue
+        due = due_at.isoformat()
         if clock.state == "breached" and (EventKind.SLA_BREACHED, target, due) not in recorded:
             late = round(clock.minutes_late or 0)
             new_events.append(
@@ -101,11 +105,9 @@ def _clock_news(*, ticket: Ticket, result, recorded: set, now: datetime, cache: 
                 recipients=_recipients(ticket, cache),
             )
             if ticket.sla_breached_at is None:
-                ticket.sla_breached_at = clock.due_at
+                ticket.sla_breached_at = due_at
                 first = _step(ticket, 0, cache)
-                ticket.next_escalation_at = (
-                    clock.due_at + timedelta(minutes=first.minutes_after_breach) if first else None
-                )
+                ticket.next_escalation_at = due_at + timedelta(minutes=first.minutes_after_breach) if first else None
         elif clock.state == "warning" and (EventKind.SLA_WARNING, target, due) not in recorded:
             left = round(-(clock.minutes_late or 0))
             new_events.append(
@@ -212,7 +214,8 @@ def _check_batch(*, due: list[tuple[int, datetime]], now: datetime, cache: dict)
         if not tickets:
             return 0
         messages, statuses, recorded = _batch_rows([ticket.pk for ticket in tickets])
-        new_events, mails = [], []
+        new_events: list[TicketEvent] = []
+        mails: list[dict] = []
         errors_change = any(ticket.sla_error or ticket.sla_error_since for ticket in tickets)
         failed = 0
         for ticket in tickets:

@@ -33,7 +33,11 @@ from tickets.sla.store import (
 
 logger = logging.getLogger(__name__)
 
-PRIORITY_UP = {Priority.LOW: Priority.NORMAL, Priority.NORMAL: Priority.HIGH, Priority.HIGH: Priority.URGENT}
+PRIORITY_UP: dict[str, str] = {
+    Priority.LOW: Priority.NORMAL,
+    Priority.NORMAL: Priority.HIGH,
+    Priority.HIGH: Priority.URGENT,
+}
 
 
 def escalate_ticket(*, ticket_id: int, expected: datetime, now: datetime, cache: dict | None = None) -> bool:
@@ -57,7 +61,8 @@ def escalate_ticket(*, ticket_id: int, expected: datetime, now: datetime, cache:
             return bool(claimed)
         data = {"step": level + 1, "action": step.action, "minutes_after_breach": step.minutes_after_breach}
         if step.action == EscalationStep.Action.NOTIFY_TEAM_LEAD:
-            lead = ticket.team.lead if ticket.team_id and ticket.team.lead_id else None
+            team = ticket.team if ticket.team_id else None
+            lead = team.lead if team is not None and team.lead_id else None
             _notify(
                 ticket=ticket,
                 template="sla_escalated",
@@ -73,7 +78,12 @@ def escalate_ticket(*, ticket_id: int, expected: datetime, now: datetime, cache:
                 context=data,
                 recipients=[step.user],
             )
-        elif step.action == EscalationStep.Action.REASSIGN_TEAM and step.team_id and step.team_id != ticket.team_id:
+        elif (
+            step.action == EscalationStep.Action.REASSIGN_TEAM
+            and step.team_id
+            and step.team_id != ticket.team_id
+            and step.team is not None
+        ):
             services.ticket_update(
                 ticket=ticket, actor=None, system=True, changes={"team": step.team, "assignee": None}, now=now
             )
@@ -123,18 +133,23 @@ def sla_sweep(*, now: datetime) -> dict:
     """One pass: due SLA checks in the order they fell due, then due escalation steps, then referrals."""
     checked = escalated = 0
     cache: dict = {}  # policy targets and calendars, read once per sweep
-    due = list(
-        Ticket.objects.filter(sla_next_check_at__lte=now)
+    # The filters leave no NULL moment; `if at` says so to the type checker.
+    due = [
+        (pk, at)
+        for pk, at in Ticket.objects.filter(sla_next_check_at__lte=now)
         .order_by("sla_next_check_at")
         .values_list("pk", "sla_next_check_at")[:BATCH]
-    )
+        if at
+    ]
     for start in range(0, len(due), CHUNK):
         checked += sla_check_batch(due=due[start : start + CHUNK], now=now, cache=cache)
-    steps = list(
-        Ticket.objects.filter(next_escalation_at__lte=now)
+    steps = [
+        (pk, at)
+        for pk, at in Ticket.objects.filter(next_escalation_at__lte=now)
         .order_by("next_escalation_at")
         .values_list("pk", "next_escalation_at")[:BATCH]
-    )
+        if at
+    ]
     for pk, expected in steps:
         try:
             escalated += escalate_ticket(ticket_id=pk, expected=expected, now=now, cache=cache)

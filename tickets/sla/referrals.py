@@ -34,7 +34,8 @@ def _referral_failed(*, referral_id: int, claim: str, exc: Exception, now: datet
 
 def _referral_people(referral: Referral) -> list:
     """The referring agent and the receiving team (its address, else its members)."""
-    people: list = [referral.requested_by] if referral.requested_by_id and referral.requested_by.is_active else []
+    requested_by = referral.requested_by if referral.requested_by_id else None
+    people: list = [requested_by] if requested_by is not None and requested_by.is_active else []
     team = referral.to_team
     people += [team.email] if team.email else list(team.members.filter(is_active=True))
     return people
