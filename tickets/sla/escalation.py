@@ -40,6 +40,50 @@ PRIORITY_UP: dict[str, str] = {
 }
 
 
+def _act(*, ticket: Ticket, step: EscalationStep, data: dict, now: datetime) -> None:
+    """What one escalation step does: notify the team lead or a person, move the ticket to another
+    team (and notify it), or raise its priority. `data` (the event's) gets the new team's name."""
+    if step.action == EscalationStep.Action.NOTIFY_TEAM_LEAD:
+        team = ticket.team if ticket.team_id else None
+        lead = team.lead if team is not None and team.lead_id else None
+        _notify(
+            ticket=ticket,
+            template="sla_escalated",
+            key=f"escalation:{ticket.pk}:{data['step']}",
+            context=data,
+            recipients=[lead] if lead else _recipients(ticket),
+        )
+    elif step.action == EscalationStep.Action.NOTIFY_USER and step.user_id:
+        _notify(
+            ticket=ticket,
+            template="sla_escalated",
+            key=f"escalation:{ticket.pk}:{data['step']}",
+            context=data,
+            recipients=[step.user],
+        )
+    elif (
+        step.action == EscalationStep.Action.REASSIGN_TEAM
+        and step.team_id
+        and step.team_id != ticket.team_id
+        and step.team is not None
+    ):
+        services.ticket_update(
+            ticket=ticket, actor=None, system=True, changes={"team": step.team, "assignee": None}, now=now
+        )
+        data["team"] = step.team.name
+        _notify(
+            ticket=ticket,
+            template="sla_escalated",
+            key=f"escalation:{ticket.pk}:{data['step']}",
+            context=data,
+            recipients=[step.team.email] if step.team.email else list(step.team.members.filter(is_active=True)),
+        )
+    elif step.action == EscalationStep.Action.RAISE_PRIORITY and ticket.priority in PRIORITY_UP:
+        services.ticket_update(
+            ticket=ticket, actor=None, system=True, changes={"priority": PRIORITY_UP[ticket.priority]}, now=now
+        )
+
+
 def escalate_ticket(*, ticket_id: int, expected: datetime, now: datetime, cache: dict | None = None) -> bool:
     """Run the ticket's next escalation step once (claimed by its level and due moment)."""
     with transaction.atomic():
@@ -60,45 +104,7 @@ def escalate_ticket(*, ticket_id: int, expected: datetime, now: datetime, cache:
         if not claimed or step is None or not ticket.is_open:
             return bool(claimed)
         data = {"step": level + 1, "action": step.action, "minutes_after_breach": step.minutes_after_breach}
-        if step.action == EscalationStep.Action.NOTIFY_TEAM_LEAD:
-            team = ticket.team if ticket.team_id else None
-            lead = team.lead if team is not None and team.lead_id else None
-            _notify(
-                ticket=ticket,
-                template="sla_escalated",
-                key=f"escalation:{ticket.pk}:{level + 1}",
-                context=data,
-                recipients=[lead] if lead else _recipients(ticket),
-            )
-        elif step.action == EscalationStep.Action.NOTIFY_USER and step.user_id:
-            _notify(
-                ticket=ticket,
-                template="sla_escalated",
-                key=f"escalation:{ticket.pk}:{level + 1}",
-                context=data,
-                recipients=[step.user],
-            )
-        elif (
-            step.action == EscalationStep.Action.REASSIGN_TEAM
-            and step.team_id
-            and step.team_id != ticket.team_id
-            and step.team is not None
-        ):
-            services.ticket_update(
-                ticket=ticket, actor=None, system=True, changes={"team": step.team, "assignee": None}, now=now
-            )
-            data["team"] = step.team.name
-            _notify(
-                ticket=ticket,
-                template="sla_escalated",
-                key=f"escalation:{ticket.pk}:{level + 1}",
-                context=data,
-                recipients=[step.team.email] if step.team.email else list(step.team.members.filter(is_active=True)),
-            )
-        elif step.action == EscalationStep.Action.RAISE_PRIORITY and ticket.priority in PRIORITY_UP:
-            services.ticket_update(
-                ticket=ticket, actor=None, system=True, changes={"priority": PRIORITY_UP[ticket.priority]}, now=now
-            )
+        _act(ticket=ticket, step=step, data=data, now=now)
         events.event_record(ticket=ticket, kind=EventKind.ESCALATED, actor=None, data=data, at=now)
     return True
 
