@@ -11,7 +11,7 @@ PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n < 2 ? 2
 
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test venv messages compilemessages lint format clean
+.PHONY: run test venv messages compilemessages lint typecheck format clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ test: compilemessages
 
 lint: venv
 	$(BIN)/ruff check .
+
+# mypy (django-stubs, djangorestframework-stubs) over the modules [tool.mypy] in pyproject.toml lists.
+typecheck: venv
+	$(BIN)/mypy
 
 format: venv
 	$(BIN)/ruff format .

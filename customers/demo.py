@@ -58,8 +58,7 @@ def _policy(name: str, calendar, targets: dict, *, default: bool = False) -> Sla
     return policy
 
 
-def load() -> dict:
-    calendars = _calendars()
+def _policies(calendars: dict) -> tuple[SlaPolicy, SlaPolicy]:
     standard = _policy(
         "Standard",
         calendars["office"],
@@ -81,6 +80,10 @@ def load() -> dict:
             Priority.URGENT: (15, 30, 2 * 60),
         },
     )
+    return standard, premium
+
+
+def _products() -> dict[str, Product]:
     products = {}
     for code, name, policy_text in [
         ("cloud", "Cloud hosting", "Covered: uptime, backups, restores. Not covered: code running on the servers."),
@@ -90,7 +93,10 @@ def load() -> dict:
         products[code], _ = Product.objects.get_or_create(
             code=code, defaults={"name": name, "policy_text": policy_text}
         )
+    return products
 
+
+def _organizations() -> dict[str, Organization]:
     acme, _ = Organization.objects.get_or_create(
         name="Acme", defaults={"share_tickets": True, "notes": "Key account since 2021. Renewal every March."}
     )
@@ -99,7 +105,11 @@ def load() -> dict:
     OrganizationDomain.objects.get_or_create(domain="example.net", defaults={"organization": globex})
     parsian, _ = Organization.objects.get_or_create(name="پارسیان تجارت", defaults={"share_tickets": True})
     OrganizationDomain.objects.get_or_create(domain="parsian.example.org", defaults={"organization": parsian})
+    return {"acme": acme, "globex": globex, "parsian": parsian}
 
+
+def _contacts(organizations: dict[str, Organization]) -> dict[str, Contact]:
+    acme, globex, parsian = organizations["acme"], organizations["globex"], organizations["parsian"]
     contacts = {}
     for email, name, org, language, phone, has_login in [
         ("customer@example.com", "Carla Customer", acme, "en", "+1 555 0100", True),
@@ -120,6 +130,16 @@ def load() -> dict:
                 user=user,
             )
         contacts[email] = contact
+    return contacts
+
+
+def load() -> dict:
+    calendars = _calendars()
+    standard, premium = _policies(calendars)
+    products = _products()
+    organizations = _organizations()
+    acme, parsian = organizations["acme"], organizations["parsian"]
+    contacts = _contacts(organizations)
 
     if not ServiceContract.objects.filter(organization=acme).exists():
         contract = ServiceContract.objects.create(
@@ -139,6 +159,6 @@ def load() -> dict:
         "calendars": calendars,
         "policies": {"standard": standard, "premium": premium},
         "products": products,
-        "organizations": {"acme": acme, "globex": globex, "parsian": parsian},
+        "organizations": organizations,
         "contacts": contacts,
     }

@@ -57,7 +57,7 @@ def sla_policy_for(*, contract: ServiceContract | None, organization: Organizati
         return contract.sla_policy
     if organization is not None and organization.sla_policy_id is not None:
         policy = organization.sla_policy
-        if policy.is_active:
+        if policy is not None and policy.is_active:
             return policy
     return SlaPolicy.objects.filter(is_default=True, is_active=True).first()
 

@@ -19,7 +19,7 @@ class DomainError(Exception):
     """A refused operation. Services raise it; the API maps it to `status` with `code`."""
 
     code = "error"
-    status = status.HTTP_400_BAD_REQUEST
+    status: int = status.HTTP_400_BAD_REQUEST
     default_detail = _("The request could not be completed.")
 
     def __init__(self, detail=None, *, code: str | None = None):

@@ -65,7 +65,7 @@ def user_set_preferences(*, user: User, language: str | None = None, time_zone: 
         if chosen:
             # customers.Contact through the reverse one-to-one `user.contact`: customers sits above
             # helpdesk and is not imported.
-            User.contact.related.related_model.objects.filter(user=user).update(**chosen)
+            User.contact.related.related_model._default_manager.filter(user=user).update(**chosen)
     return user
 
 

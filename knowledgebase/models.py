@@ -46,6 +46,11 @@ def visible_visibilities(user) -> tuple[str, ...] | None:
 class Category(models.Model):
     """A group of articles; one level of sub-categories (a sub-category has no children)."""
 
+    # Set by knowledgebase.selectors.category_tree_for on the top level it returns: the
+    # sub-categories shown and the number of articles with theirs.
+    subcategories: list["Category"]
+    total_count: int
+
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=80, unique=True, allow_unicode=True)
     description = models.TextField(_("description"), blank=True)

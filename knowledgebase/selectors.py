@@ -1,16 +1,19 @@
 """Every read of the knowledge base, scoped to the acting user (None or anonymous = the public)."""
 
-import difflib
-from dataclasses import dataclass, field
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import get_language
 
+from knowledgebase.revisions import FieldDiff as FieldDiff
+from knowledgebase.revisions import revision_diff as revision_diff
+
 from . import search
 from .models import (
-    FIELD_LABELS,
     Article,
     ArticleFeedback,
     ArticleRevision,
@@ -21,6 +24,9 @@ from .models import (
     Status,
     visible_visibilities,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations  # a dev tool: only the type checker reads it
 
 # A review-queue article: at least this many votes and a helpful share below this, or an open comment.
 POOR_SCORE_MIN_VOTES = 3
@@ -46,7 +52,11 @@ def _visible_article_q(user, prefix: str = "articles__") -> Q:
 # --- Categories ---------------------------------------------------------------------------------
 
 
-def category_list_for(*, user, language: str | None = None) -> QuerySet[Category]:
+class ArticleCount(TypedDict):
+    article_count: int  # the articles the acting user may read in the category
+
+
+def category_list_for(*, user, language: str | None = None) -> QuerySet[WithAnnotations[Category, ArticleCount]]:
     """All categories (flat), with the number of articles `user` may read in each."""
     qs = Category.objects.select_related("parent").annotate(
         article_count=Count("articles", filter=_visible_article_q(user), distinct=True)
@@ -56,12 +66,12 @@ def category_list_for(*, user, language: str | None = None) -> QuerySet[Category
     return qs.order_by("order", "name")
 
 
-def category_tree_for(*, user, language: str | None = None) -> list[Category]:
+def category_tree_for(*, user, language: str | None = None) -> list[WithAnnotations[Category, ArticleCount]]:
     """Top-level categories with `.subcategories`, hiding empty ones from readers (one query)."""
     rows = list(category_list_for(user=user, language=language))
     if language and not rows:
         rows = list(category_list_for(user=user))
-    by_parent: dict[int, list[Category]] = {}
+    by_parent: dict[int, list[WithAnnotations[Category, ArticleCount]]] = {}
     for category in rows:
         if category.parent_id:
             by_parent.setdefault(category.parent_id, []).append(category)
@@ -70,8 +80,9 @@ def category_tree_for(*, user, language: str | None = None) -> list[Category]:
     for category in rows:
         if category.parent_id:
             continue
-        category.subcategories = [c for c in by_parent.get(category.pk, []) if show_empty or c.article_count]
-        category.total_count = category.article_count + sum(c.article_count for c in category.subcategories)
+        shown = [c for c in by_parent.get(category.pk, []) if show_empty or c.article_count]
+        category.subcategories = list(shown)
+        category.total_count = category.article_count + sum(c.article_count for c in shown)
         if show_empty or category.total_count:
             tree.append(category)
     return tree
@@ -235,7 +246,7 @@ def article_manage_list_for(*, user, status: str = "", q: str = "") -> QuerySet[
     """The authoring list: agents only, every status, with vote and view totals."""
     if not _is_agent(user):
         raise Http404
-    qs = Article.objects.select_related("category", "author").annotate(
+    qs: QuerySet[Article] = Article.objects.select_related("category", "author").annotate(
         votes=Count("feedback", distinct=True),
         helpful_votes=Count("feedback", filter=Q(feedback__helpful=True), distinct=True),
     )
@@ -249,8 +260,8 @@ def article_manage_list_for(*, user, status: str = "", q: str = "") -> QuerySet[
 def article_manage_get_for(*, user, article_id: int) -> Article:
     if not _is_agent(user):
         raise Http404
-    article = Article.objects.select_related("category", "translation").prefetch_related("tags", "products")
-    article = article.filter(pk=article_id).first()
+    articles = Article.objects.select_related("category", "translation").prefetch_related("tags", "products")
+    article = articles.filter(pk=article_id).first()
     if article is None:
         raise Http404
     return article
@@ -267,43 +278,6 @@ def revision_get_for(*, user, article: Article, revision_id: int) -> ArticleRevi
     if revision is None:
         raise Http404
     return revision
-
-
-@dataclass
-class FieldDiff:
-    field: str
-    label: str
-    lines: list[tuple[str, str]] = field(default_factory=list)  # (kind: add/del/ctx/gap, text)
-
-
-def _as_lines(field_name: str, snapshot: dict) -> list[str]:
-    value = snapshot.get("category_name" if field_name == "category" else field_name, "")
-    if isinstance(value, list):
-        return [", ".join(str(v) for v in value)]
-    return str(value or "").splitlines() or [""]
-
-
-def revision_diff(*, revision: ArticleRevision, previous: ArticleRevision | None) -> list[FieldDiff]:
-    """A readable, line-based diff of each changed field against the previous revision."""
-    old = previous.snapshot if previous else {}
-    diffs = []
-    for name in revision.changed_fields:
-        item = FieldDiff(field=name, label=str(FIELD_LABELS.get(name, name)))
-        before, after = (_as_lines(name, old) if old else []), _as_lines(name, revision.snapshot)
-        for line in difflib.unified_diff(before, after, lineterm="", n=2):
-            if line.startswith(("---", "+++")):
-                continue
-            if line.startswith("@@"):
-                if item.lines:
-                    item.lines.append(("gap", "…"))
-            elif line.startswith("+"):
-                item.lines.append(("add", line[1:]))
-            elif line.startswith("-"):
-                item.lines.append(("del", line[1:]))
-            else:
-                item.lines.append(("ctx", line[1:]))
-        diffs.append(item)
-    return diffs
 
 
 def revision_previous(*, revision: ArticleRevision) -> ArticleRevision | None:

@@ -140,6 +140,8 @@ class ListRef:
 class TicketListRow:
     """One ticket of a list page: the LIST_FIELDS as attributes, related rows as ListRef, tag names."""
 
+    id: int  # set with the other LIST_FIELDS from the row's values
+
     def __init__(self, values: dict) -> None:
         self.__dict__.update(values)
         self.tag_names: list[str] = []

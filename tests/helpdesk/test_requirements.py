@@ -17,7 +17,8 @@ from packaging.utils import canonicalize_name
 ROOT = Path(__file__).resolve().parents[2]
 RUNTIME_PACKAGES = ["helpdesk", "customers", "knowledgebase", "tickets"]
 # Imported only by developer tools, behind an ImportError that names requirements-dev.txt.
-DEV_ONLY = {"polib"}  # manage.py po_fill, for translators
+# django_stubs_ext: only under `if TYPE_CHECKING:`, for mypy (`make typecheck`).
+DEV_ONLY = {"polib", "django_stubs_ext"}  # polib: manage.py po_fill, for translators
 
 
 def _pins(path: Path) -> dict[str, str]:

@@ -12,7 +12,7 @@ EVENT_WRITER = "tickets/events.py"
 # `.status =` on rows that are not tickets (an inbound email, an article) is their own business.
 OTHER_STATUS_TARGETS = {
     ("tickets/email/ingest.py", "inbound.status"),
-    ("knowledgebase/services.py", "article.status"),
+    ("knowledgebase/services/articles.py", "article.status"),
 }
 # Where the reopen window and the follow-up rule may be asked: the services decide, transitions define,
 # selectors and the portal page ask only to decide what to show.

@@ -14,7 +14,7 @@ from customers.models import BusinessCalendar, Contact, EscalationStep, SlaPolic
 from tests.factories import make_ticket
 from tickets import services
 from tickets.models import NotificationLog, Ticket, TicketEvent
-from tickets.sla import escalation
+from tickets.sla import checks, escalation, referrals
 from tickets.sla.escalation import sla_sweep
 
 LOGGER = "tickets"
@@ -185,14 +185,14 @@ def test_a_referral_to_a_team_on_a_broken_calendar_is_due_in_clock_minutes(gold,
 
 def test_an_unexpected_failure_on_one_ticket_rolls_back_only_that_ticket(tickets, start, caplog, monkeypatch):
     broken, others = tickets
-    real_clock_news = escalation._clock_news
+    real_clock_news = checks._clock_news
 
     def failing_for_one(*, ticket, **kwargs):
         if ticket.pk == broken.pk:
             raise RuntimeError("boom")
         return real_clock_news(ticket=ticket, **kwargs)
 
-    monkeypatch.setattr(escalation, "_clock_news", failing_for_one)
+    monkeypatch.setattr(checks, "_clock_news", failing_for_one)
     with caplog.at_level(logging.INFO, logger=LOGGER):
         result = sla_sweep(now=start + timedelta(minutes=61))
         sla_sweep(now=start + timedelta(minutes=120))
@@ -242,14 +242,14 @@ def test_a_referral_reminder_that_fails_is_recorded_and_the_other_referrals_go_o
     failing, fine = (
         services.ticket_refer(ticket=t, actor=agent, to_team=other_team, note="Refund?", now=start) for t in others
     )
-    real_people = escalation._referral_people
+    real_people = referrals._referral_people
 
     def failing_for_one(referral):
         if referral.pk == failing.pk:
             raise RuntimeError("team lookup failed")
         return real_people(referral)
 
-    monkeypatch.setattr(escalation, "_referral_people", failing_for_one)
+    monkeypatch.setattr(referrals, "_referral_people", failing_for_one)
     fine.refresh_from_db()
     due = fine.due_at
     with caplog.at_level(logging.INFO, logger=LOGGER):

@@ -111,7 +111,7 @@ def _check(typ: str, data, what: str) -> None:
 def _fetch_all(client: imaplib.IMAP4, mailbox: Mailbox) -> int:
     typ, data = client.select(_quote(mailbox.imap_folder or "INBOX"))
     _check(typ, data, "SELECT")
-    typ, data = client.uid("SEARCH", None, "UNSEEN")
+    typ, data = client.uid("SEARCH", "UNSEEN")  # no CHARSET argument (imaplib skips a None one)
     _check(typ, data, "SEARCH")
     uids = (data[0] or b"").split() if data else []
     can_move = "MOVE" in client.capabilities

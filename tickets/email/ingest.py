@@ -2,46 +2,43 @@
 
 Every entrance (IMAP poller, `manage.py ingest_email`, the raw-MIME endpoint, the admin's
 "reprocess") calls ``email_ingest`` / ``email_reprocess``. Bad mail never raises: what cannot
-be read or processed is quarantined with its raw bytes kept for a human.
+be read or processed is quarantined with its raw bytes kept for a human. Threading is in
+tickets.email.thread, reading the sender and the content in tickets.email.intake.
 """
 
 from __future__ import annotations
 
 import html as html_lib
 import logging
-import re
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
-from email.utils import parseaddr
-from urllib.parse import unquote
+from datetime import datetime
+from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.template.defaultfilters import filesizeformat
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Contact
-from customers.services import contact_get_or_create, contact_language_guess
 from helpdesk.exceptions import DomainError
 from tickets import services
-from tickets.attachments.store import IncomingFile
-from tickets.content import text_to_html
-from tickets.email.headers import normalize_message_id
+from tickets.email.intake import (
+    _cc_emails,
+    _content,
+    _link_inline_images,
+    _mailbox_for,
+    _Quarantine,
+    _reply_to,
+    _sender_contact,
+)
 from tickets.email.parse import ParsedEmail, UnparseableEmail, parse_message
-from tickets.email.subject import clean_subject, extract_ticket_id
+from tickets.email.thread import _is_participant, _thread, _thread_by_subject
 from tickets.models import (
-    OPEN_STATUSES,
     Channel,
     InboundEmail,
     Mailbox,
     Message,
-    NotificationLog,
-    Status,
     Ticket,
 )
 
@@ -49,15 +46,6 @@ logger = logging.getLogger(__name__)
 
 # Statuses whose row holds its Message-ID under the unique constraint (see InboundEmail.Meta).
 CLAIMING = (InboundEmail.Status.PROCESSED, InboundEmail.Status.IGNORED_LOOP)
-# A reply whose client dropped every header and the tag still finds its ticket by subject when
-# the sender's own request with that subject was active this recently.
-SUBJECT_MATCH_DAYS = 30
-_MAX_CC = 20
-_CID = re.compile(r"""cid:([^"'\s>)]+)""", re.IGNORECASE)
-
-
-class _Quarantine(Exception):
-    """Processing cannot go on without a human; the message is quarantined with this reason."""
 
 
 @dataclass
@@ -168,7 +156,7 @@ def _describe(exc: BaseException) -> str:
 def _without_nul(parsed: ParsedEmail) -> ParsedEmail:
     """PostgreSQL text cannot hold NUL, which broken mail does carry (the parser passes it on)."""
     fields = ("text", "visible_text", "html", "subject", "from_email", "from_name", "message_id", "in_reply_to")
-    changes = {
+    changes: dict[str, Any] = {
         name: value.replace("\x00", "")
         for name in fields
         if isinstance(value := getattr(parsed, name), str) and "\x00" in value
@@ -321,211 +309,3 @@ def _review_note(*, ticket: Ticket, contact: Contact | None, parsed: ParsedEmail
     )
     _link_inline_images(message)
     return message
-
-
-# --- threading --------------------------------------------------------------------------------
-
-
-def _thread(parsed: ParsedEmail) -> Ticket | None:
-    """The ticket a mail answers: In-Reply-To, then References (latest first) against the ids
-    of stored messages and of our outbound mail; then the `[#id]` tag in the subject."""
-    ids = list(dict.fromkeys(i[:255] for i in [parsed.in_reply_to, *reversed(parsed.references)] if i))
-    if ids:
-        found: dict[str, int] = dict(
-            Message.objects.filter(email_message_id__in=ids).order_by("id").values_list("email_message_id", "ticket_id")
-        )
-        found.update(
-            (mid, ticket_id)
-            for mid, ticket_id in NotificationLog.objects.filter(message_id__in=ids, ticket__isnull=False).values_list(
-                "message_id", "ticket_id"
-            )
-            if mid not in found
-        )
-        for mid in ids:
-            if mid in found:
-                return _live(found[mid])
-    number = extract_ticket_id(subject=parsed.subject)
-    if number is not None:
-        return _live(number)
-    return None
-
-
-def _live(ticket_id: int) -> Ticket | None:
-    """The ticket, following merges to the one that lives on."""
-    for _hop in range(5):
-        ticket = Ticket.objects.select_related("organization", "requester").filter(pk=ticket_id).first()
-        if ticket is None or ticket.merged_into_id is None:
-            return ticket
-        ticket_id = ticket.merged_into_id
-    return ticket
-
-
-def _thread_by_subject(*, parsed: ParsedEmail, contact: Contact, now: datetime) -> Ticket | None:
-    """Last resort for clients that drop every header and the tag (Outlook "RE: subject"): the
-    sender's own active request with the same subject. Only with a reply prefix."""
-    subject = " ".join((parsed.subject or "").split())
-    cleaned = clean_subject(subject=subject)
-    if not cleaned or cleaned.lower() == subject.lower():
-        return None
-    return (
-        Ticket.objects.select_related("organization", "requester")
-        .filter(
-            requester=contact,
-            subject__iexact=cleaned[:255],
-            status__in=[*OPEN_STATUSES, Status.SOLVED],
-            updated_at__gte=now - timedelta(days=SUBJECT_MATCH_DAYS),
-            merged_into__isnull=True,
-        )
-        .order_by("-updated_at")
-        .first()
-    )
-
-
-def _is_participant(*, ticket: Ticket, contact: Contact) -> bool:
-    """The requester, the address the requester's mail goes to (Reply-To), an address on the
-    ticket's CC list, or a colleague when the organization shares tickets among its contacts."""
-    if contact.pk == ticket.requester_id:
-        return True
-    if contact.email.lower() in {
-        email.lower() for email in [*(ticket.cc_emails or []), ticket.reply_to_email] if email
-    }:
-        return True
-    organization = ticket.organization
-    return bool(organization and organization.share_tickets and contact.organization_id == organization.pk)
-
-
-# --- sender, mailbox, content -----------------------------------------------------------------
-
-
-def _sender_contact(parsed: ParsedEmail, sender: str) -> Contact:
-    if not sender:
-        raise _Quarantine(_("The message has no sender address to answer."))
-    try:
-        validate_email(sender)
-    except ValidationError as exc:
-        raise _Quarantine(_("The sender address %(address)r is not valid.") % {"address": sender[:200]}) from exc
-    contact, _created = contact_get_or_create(email=sender, full_name=(parsed.from_name or "")[:200])
-    # Mail to someone who never chose a language is written in the one they write in.
-    return contact_language_guess(
-        contact=contact, text=f"{parsed.subject or ''}\n{parsed.visible_text or parsed.text or ''}"
-    )
-
-
-def _our_addresses() -> set[str]:
-    addresses = {address.lower() for address in Mailbox.objects.values_list("address", flat=True)}
-    default = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower()
-    if default:
-        addresses.add(default)
-    return addresses
-
-
-def _mailbox_for(parsed: ParsedEmail) -> Mailbox | None:
-    """The mailbox a message was sent to, when the entrance did not say."""
-    candidates = [a.email.lower() for a in (*parsed.to, *parsed.cc) if a.email]
-    for name in ("delivered-to", "x-original-to"):
-        candidates.extend(parseaddr(value)[1].lower() for value in parsed.header_all(name))
-    if not candidates:
-        return None
-    by_address = {m.address.lower(): m for m in Mailbox.objects.filter(is_active=True).select_related("team")}
-    return next((by_address[c] for c in candidates if c in by_address), None)
-
-
-def _reply_to(parsed: ParsedEmail, *, sender: str) -> str:
-    """The Reply-To address when it differs from the author's: where replies for the requester
-    go. Never one of our own mailboxes (we would mail ourselves in a loop)."""
-    skip = _our_addresses() | {sender.lower()}
-    for address in parsed.reply_to:
-        email = (address.email or "").strip().strip("<>")
-        try:
-            validate_email(email)
-        except ValidationError:
-            continue
-        return "" if email.lower() in skip else email
-    return ""
-
-
-def _cc_emails(parsed: ParsedEmail, *, sender: str) -> list[str]:
-    """Everyone else the customer wrote to (To and Cc), minus our own addresses and the
-    Reply-To address (mail for the requester goes there already)."""
-    skip = _our_addresses() | {sender.lower(), _reply_to(parsed, sender=sender).lower()} - {""}
-    result: list[str] = []
-    for address in (*parsed.to, *parsed.cc):
-        email = (address.email or "").strip().strip("<>").lower()
-        if not email or email in skip or email in result:
-            continue
-        try:
-            validate_email(email)
-        except ValidationError:
-            continue
-        result.append(email)
-    return result[:_MAX_CC]
-
-
-def _content(parsed: ParsedEmail) -> tuple[str, str, list[IncomingFile]]:
-    """(visible text, sanitized HTML, files). Files over the attachment limit are left out with
-    a line in the text naming them; the original mail keeps them."""
-    text = (parsed.visible_text or "").strip() or (parsed.text or "").strip()
-    body_html = parsed.html or ""
-    if body_html and text != (parsed.text or "").strip() and "cid:" not in body_html.lower():
-        # Quoted history or a signature was stripped: show the same visible part in HTML too (the
-        # full original stays downloadable from the message).
-        body_html = text_to_html(text)
-    limit = settings.HELPDESK_MAX_ATTACHMENT_BYTES
-    files: list[IncomingFile] = []
-    skipped: list[str] = []
-    for attachment in parsed.attachments:
-        if attachment.size > limit:
-            skipped.append(
-                _(
-                    "The attachment “%(name)s” (%(size)s) is larger than the limit of %(limit)s and was not kept; "
-                    "it is still in the original email."
-                )
-                % {
-                    "name": attachment.filename,
-                    "size": filesizeformat(attachment.size),
-                    "limit": filesizeformat(limit),
-                }
-            )
-            continue
-        files.append(
-            IncomingFile(
-                name=attachment.filename,
-                content=attachment.payload,
-                content_type=attachment.content_type,
-                content_id=attachment.content_id or "",
-                is_inline=attachment.is_inline,
-            )
-        )
-    if skipped:
-        text = "\n\n".join([text, *skipped]).strip()
-        if body_html:
-            body_html += "".join(f"<p><em>{html_lib.escape(line)}</em></p>" for line in skipped)
-    if not text and not body_html and not files:
-        text = _("(This email had no text.)")
-    return text, body_html, files
-
-
-def attachment_download_url(pk: int) -> str:
-    try:
-        return reverse("api-attachment-download", kwargs={"pk": pk})
-    except NoReverseMatch:
-        return f"/api/v1/attachments/{pk}/download/"
-
-
-def _link_inline_images(message: Message | None) -> None:
-    """Point the HTML's cid: references at the stored inline images, so they show in the ticket."""
-    if message is None or "cid:" not in message.body_html.lower():
-        return
-    by_cid = {cid: pk for pk, cid in message.attachments.exclude(content_id="").values_list("pk", "content_id")}
-    if not by_cid:
-        return
-
-    def swap(match: re.Match[str]) -> str:
-        cid = normalize_message_id(value=unquote(match.group(1)))
-        pk = by_cid.get(cid or "")
-        return attachment_download_url(pk) if pk else match.group(0)
-
-    body_html = _CID.sub(swap, message.body_html)
-    if body_html != message.body_html:
-        message.body_html = body_html
-        Message.objects.filter(pk=message.pk).update(body_html=body_html)

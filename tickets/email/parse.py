@@ -6,19 +6,18 @@ header registry gives (raw 8-bit headers, mislabelled charsets, addresses that a
 addr-specs).
 ``parse_message`` never raises on bad input except ``UnparseableEmail`` when nothing usable is
 left, so the caller can quarantine the raw bytes.
+The results are the types in tickets.email.parsed (re-exported here); the MIME tree is read by
+tickets.email.walk.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import mimetypes
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from email.message import Message
 from urllib.parse import unquote
 
-from tickets.email.charsets import decode_bytes
 from tickets.email.headers import (
     Address,
     decode_header_value,
@@ -30,275 +29,29 @@ from tickets.email.headers import (
     parse_message_ids,
     parse_params,
 )
-from tickets.email.html import html_declared_charset, html_to_text, sanitize_html, text_to_html, unmark
+from tickets.email.html import sanitize_html, text_to_html
 from tickets.email.loops import detect_auto_generated
 from tickets.email.mime import (
-    body_of,
-    decode_transfer,
-    extract_uuencoded,
-    leaf_bytes,
     parse_tree,
-    raw_children,
-    raw_header,
-    raw_header_all,
     repair_header_block,
     safe_filename,
-    serialize,
-    unflow,
 )
+from tickets.email.parsed import Attachment, ParsedEmail, UnparseableEmail
 from tickets.email.reply import visible_text_from_marked
+from tickets.email.walk import _Walk
 
 __all__ = ["Attachment", "ParsedEmail", "UnparseableEmail", "parse_message", "safe_filename"]
 
-_MAX_DEPTH = 40
 _KNOWN_HEADERS = {
     "from", "to", "cc", "subject", "date", "message-id", "received", "return-path",
     "content-type", "mime-version", "reply-to", "sender", "delivered-to", "x-original-to",
     "in-reply-to", "references",
 }  # fmt: skip
-_MIME_BOILERPLATE = re.compile(r"(?is)\s*this\s+is\s+a\s+multi-?part\s+message\s+in\s+mime\s+format\.?\s*")
+
 _CHARSET_IN_RAW = re.compile(
     rb"""charset\s*=\s*["']?([A-Za-z0-9_.:+-]+)|=\?([A-Za-z0-9_.:+-]+)(?:\*[A-Za-z-]+)?\?[BbQq]\?""",
     re.IGNORECASE,
 )
-
-
-class UnparseableEmail(ValueError):
-    """Nothing usable could be read from the message; keep the raw bytes for a human."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """A file carried by the message. ``filename`` is safe to store (no path, no control
-    characters, never empty); ``original_filename`` is the decoded name as the sender wrote it
-    ("" when there was none)."""
-
-    filename: str
-    original_filename: str
-    content_type: str
-    payload: bytes = field(repr=False)
-    size: int
-    content_id: str | None = None
-    is_inline: bool = False
-
-
-@dataclass(frozen=True)
-class ParsedEmail:
-    """Everything the email channel needs from one inbound message.
-
-    ``headers`` holds every top-level header, decoded, in order (names as written); use
-    ``header()`` / ``header_all()`` for case-insensitive lookups. ``text`` is always present
-    (derived from HTML when that is all there is); ``html`` is sanitised with nh3 and None
-    when the message has no HTML. ``visible_text`` is the new part of a reply.
-    """
-
-    message_id: str | None
-    in_reply_to: str | None
-    references: tuple[str, ...]
-    subject: str
-    from_email: str
-    from_name: str
-    to: tuple[Address, ...]
-    cc: tuple[Address, ...]
-    reply_to: tuple[Address, ...]
-    date: dt.datetime | None
-    headers: tuple[tuple[str, str], ...]
-    text: str
-    html: str | None
-    visible_text: str
-    attachments: tuple[Attachment, ...]
-    is_auto_generated: bool
-    auto_generated_reason: str
-    is_bounce: bool
-    defects: tuple[str, ...] = ()
-
-    def header(self, name: str) -> str | None:
-        """The first header called ``name`` (any case), decoded; None when absent."""
-        wanted = name.lower()
-        return next((value for key, value in self.headers if key.lower() == wanted), None)
-
-    def header_all(self, name: str) -> list[str]:
-        wanted = name.lower()
-        return [value for key, value in self.headers if key.lower() == wanted]
-
-
-# --- the walk ---------------------------------------------------------------------------------
-
-
-@dataclass
-class _Segment:
-    text: str
-    html: str | None
-    reply: str
-
-
-@dataclass
-class _Walk:
-    data: bytes
-    fallbacks: tuple[str, ...]
-    attachments: list[Attachment] = field(default_factory=list)
-    part_types: list[str] = field(default_factory=list)
-    defects: list[str] = field(default_factory=list)
-
-    def content_type(self, part: Message, default: str) -> tuple[str, dict[str, str]]:
-        raw = raw_header(part, "content-type")
-        ctype, params = parse_params(raw, fallbacks=self.fallbacks) if raw else ("", {})
-        if not re.fullmatch(r"[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+", ctype):
-            if raw:
-                self.defects.append(f"invalid Content-Type {ctype!r}")
-            ctype = default
-        return ctype, params
-
-    def walk(
-        self, part: Message, *, default_type: str = "text/plain", raw_chunk: bytes | None, depth: int
-    ) -> list[_Segment]:
-        ctype, params = self.content_type(part, default_type)
-        self.part_types.append(ctype)
-        children = part.get_payload() if part.is_multipart() else None
-        if children is not None and not ctype.startswith("message/") and depth < _MAX_DEPTH:
-            return self.walk_multipart(part, ctype, params, children, depth)
-        return self.walk_leaf(part, ctype, params, raw_chunk)
-
-    def walk_multipart(
-        self, part: Message, ctype: str, params: dict[str, str], children: list[Message], depth: int
-    ) -> list[_Segment]:
-        subtype = ctype.split("/", 1)[1] if ctype.startswith("multipart/") else "mixed"
-        boundary = part.get_boundary() if hasattr(part, "get_boundary") else None
-        # message/* children are kept byte for byte, so find them in the raw message.
-        chunks: list[bytes] | None = None
-        if boundary and any("message/" in (raw_header(child, "content-type") or "").lower() for child in children):
-            chunks = raw_children(self.data, boundary)
-            if chunks is not None and len(chunks) != len(children):
-                chunks = None
-        default_child = "message/rfc822" if subtype == "digest" else "text/plain"
-        results = [
-            self.walk(
-                child,
-                default_type=default_child,
-                raw_chunk=chunks[index] if chunks else None,
-                depth=depth + 1,
-            )
-            for index, child in enumerate(children)
-        ]
-        segments: list[_Segment] = []
-        later_types = [parse_params(value) for value in raw_header_all(part, "content-type")[1:]]
-        textual = next((p for t, p in later_types if t.startswith("text/")), None)
-        if textual is not None:
-            # Two Content-Type headers: the stdlib believed the first (multipart) and put the
-            # text the second one announced into the preamble. Keep that text.
-            preamble = (part.preamble or "").strip()
-            if preamble and not _MIME_BOILERPLATE.fullmatch(preamble):
-                charset = textual.get("charset")
-                text = decode_bytes(preamble.encode("utf-8", errors="surrogateescape"), charset)
-                segments.append(_Segment(text=text, html=None, reply=text))
-                self.defects.append("duplicate Content-Type; kept the preamble text")
-        if subtype == "alternative":
-            segments.extend(self.pick_alternative(results))
-        else:
-            for result in results:
-                segments.extend(result)
-        return segments
-
-    @staticmethod
-    def pick_alternative(results: list[list[_Segment]]) -> list[_Segment]:
-        def has_text(segments: list[_Segment]) -> bool:
-            return any(segment.text.strip() for segment in segments)
-
-        plain = [r for r in results if r and has_text(r) and all(s.html is None for s in r)]
-        textual = plain[0] if plain else next((r for r in reversed(results) if has_text(r)), None)
-        rich = next((r for r in reversed(results) if any(s.html for s in r)), None)
-        if textual is None and rich is None:
-            return []
-        text_source = textual if textual is not None else rich or []
-        html = None
-        if rich is not None:
-            html = "\n".join(s.html if s.html is not None else text_to_html(s.text) for s in rich)
-        return [
-            _Segment(
-                text="\n\n".join(s.text for s in text_source),
-                html=html,
-                reply="\n\n".join(s.reply for s in text_source),
-            )
-        ]
-
-    def walk_leaf(self, part: Message, ctype: str, params: dict[str, str], raw_chunk: bytes | None) -> list[_Segment]:
-        disposition_raw = raw_header(part, "content-disposition")
-        disposition, dparams = parse_params(disposition_raw, fallbacks=self.fallbacks) if disposition_raw else ("", {})
-        original = dparams.get("filename") or params.get("name") or ""
-        original = unicodedata.normalize("NFC", original)
-        encoding = raw_header(part, "content-transfer-encoding") or ""
-        maintype = ctype.split("/", 1)[0]
-        if maintype == "multipart":
-            # Announced as multipart, but no boundary could be used: read it as text.
-            self.defects.append(f"{ctype} without usable boundary")
-            ctype = "text/plain"
-        if ctype in ("text/plain", "text/html") and not original and disposition != "attachment":
-            payload = decode_transfer(leaf_bytes(part), encoding)
-            charset = params.get("charset")
-            if ctype == "text/html":
-                text = decode_bytes(payload, charset or html_declared_charset(payload), fallbacks=self.fallbacks)
-                text = text.replace("\r\n", "\n").replace("\r", "\n")
-                marked = html_to_text(text, markers=True)
-                return [_Segment(text=unmark(marked), html=text, reply=marked)]
-            text = decode_bytes(payload, charset, fallbacks=self.fallbacks).replace("\r\n", "\n").replace("\r", "\n")
-            # Files uuencoded into the text (older mailers) become attachments; the text keeps
-            # them as sent, the visible reply does not.
-            reply, files = extract_uuencoded(text)
-            for name, data in files:
-                guessed = mimetypes.guess_type(name)[0] or "application/octet-stream"
-                self.add_attachment(part, name, name, guessed, data, "attachment")
-            if params.get("format", "").lower() == "flowed":
-                delsp = params.get("delsp", "").lower() == "yes"
-                text, reply = unflow(text, delsp=delsp), unflow(reply, delsp=delsp)
-            return [_Segment(text=text, html=None, reply=reply)]
-        if maintype == "message":
-            payload = self.message_bytes(part, raw_chunk, encoding)
-            if not original:
-                if ctype == "message/rfc822":
-                    original_default = "message.eml"
-                elif ctype in ("message/delivery-status", "message/global-delivery-status"):
-                    original_default = "delivery-status.txt"
-                else:
-                    original_default = ctype.split("/", 1)[1] + ".txt"
-            else:
-                original_default = original
-            self.add_attachment(part, original, original_default, ctype, payload, disposition)
-            return []
-        payload = decode_transfer(leaf_bytes(part), encoding)
-        if not payload and not original:
-            return []
-        self.add_attachment(part, original, original, ctype, payload, disposition)
-        return []
-
-    def message_bytes(self, part: Message, raw_chunk: bytes | None, encoding: str) -> bytes:
-        if raw_chunk is not None:
-            return decode_transfer(body_of(raw_chunk), encoding)
-        payload = part.get_payload()
-        if isinstance(payload, list):
-            body = b"\n".join(serialize(item) for item in payload if isinstance(item, Message))
-            return decode_transfer(body, encoding)
-        return decode_transfer(leaf_bytes(part), encoding)
-
-    def add_attachment(
-        self, part: Message, original: str, name: str, ctype: str, payload: bytes, disposition: str
-    ) -> None:
-        content_id = normalize_message_id(value=raw_header(part, "content-id"))
-        self.attachments.append(
-            Attachment(
-                filename=safe_filename(name=name, content_type=ctype),
-                original_filename=original,
-                content_type=ctype,
-                payload=payload,
-                size=len(payload),
-                content_id=content_id,
-                # Provisional: parse_message settles it once it knows which cids the HTML uses.
-                is_inline=bool(content_id) and disposition != "attachment" and not ctype.startswith("message/"),
-            )
-        )
 
 
 # --- the entry point --------------------------------------------------------------------------
@@ -339,54 +92,33 @@ def _author(
     return Address(email=fallback.email if fallback else "", name=name or (fallback.name if fallback else ""))
 
 
-def parse_message(*, raw: bytes) -> ParsedEmail:
-    """Parse one raw RFC 5322 message; raises ``UnparseableEmail`` only when nothing usable
-    (no headers and no readable text) is in it."""
-    if not isinstance(raw, bytes | bytearray | memoryview):
-        raise TypeError("parse_message expects bytes")
-    raw = bytes(raw)
-    if not raw.strip():
-        raise UnparseableEmail("empty message")
-    defects: list[str] = []
-    data = repair_header_block(raw, defects)
-    message = parse_tree(data)
-    fallbacks = _message_charsets(data)
-
+def _header_items(message: Message) -> list[tuple[str, str]]:
+    """The message's headers as (name, raw value) pairs; none when the parser cannot list them."""
     try:
-        raw_headers = [
-            (str(name), value if isinstance(value, str) else str(value)) for name, value in message.raw_items()
-        ]
+        return [(str(name), value if isinstance(value, str) else str(value)) for name, value in message.raw_items()]
     except Exception:  # noqa: BLE001
-        raw_headers = []
-    known = {name.lower() for name, _ in raw_headers} & _KNOWN_HEADERS
-    if not known and _looks_binary(raw):
-        raise UnparseableEmail("no mail headers and no readable text")
+        return []
 
-    def first(name: str) -> str | None:
-        return next((value for key, value in raw_headers if key.lower() == name), None)
 
-    def every(name: str) -> list[str]:
-        return [value for key, value in raw_headers if key.lower() == name]
+def _first(raw_headers: list[tuple[str, str]], name: str) -> str | None:
+    return next((value for key, value in raw_headers if key.lower() == name), None)
 
-    headers = tuple((name, decode_header_value(value, fallbacks=fallbacks)) for name, value in raw_headers)
 
-    sender = _author(
-        from_addresses=[a for value in every("from") for a in parse_address_list(value, fallbacks=fallbacks)],
-        sender_addresses=[a for value in every("sender") for a in parse_address_list(value, fallbacks=fallbacks)],
-        reply_to=[a for value in every("reply-to") for a in parse_address_list(value, fallbacks=fallbacks)],
-        defects=defects,
-    )
+def _every(raw_headers: list[tuple[str, str]], name: str) -> list[str]:
+    return [value for key, value in raw_headers if key.lower() == name]
 
-    subject = decode_header_value(first("subject"), fallbacks=fallbacks)
-    subject = unicodedata.normalize("NFC", re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", subject).strip())
 
-    walker = _Walk(data=data, fallbacks=fallbacks, defects=defects)
-    try:
-        segments = walker.walk(message, raw_chunk=None, depth=0)
-    except RecursionError:
-        defects.append("MIME structure too deep")
-        segments = []
+def _addresses(raw_headers: list[tuple[str, str]], name: str, fallbacks: tuple[str, ...]) -> tuple[Address, ...]:
+    return tuple(a for value in _every(raw_headers, name) for a in parse_address_list(value, fallbacks=fallbacks))
 
+
+def _subject(raw_headers: list[tuple[str, str]], fallbacks: tuple[str, ...]) -> str:
+    subject = decode_header_value(_first(raw_headers, "subject"), fallbacks=fallbacks)
+    return unicodedata.normalize("NFC", re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", subject).strip())
+
+
+def _bodies(segments: list, walker: _Walk) -> tuple[str, str | None, str, list[Attachment]]:
+    """The text, sanitized HTML, visible reply and attachments of the walked segments."""
     text = "\n\n".join(s.text for s in segments if s.text.strip()).lstrip("\n").rstrip()
     # An image the HTML shows through cid: is inline whatever its Content-Disposition says.
     referenced = {
@@ -401,14 +133,23 @@ def parse_message(*, raw: bytes) -> ParsedEmail:
     html_parts = [s.html if s.html is not None else text_to_html(s.text) for s in segments]
     html = sanitize_html("\n".join(html_parts)) if any(s.html is not None for s in segments) else None
     visible = visible_text_from_marked("\n\n".join(s.reply for s in segments if s.reply.strip()))
+    return text, html, visible, attachments
 
-    if not known and not re.search(r"\w", text) and not walker.attachments:
-        raise UnparseableEmail("no mail headers and no readable text")
 
+def _detection(
+    *,
+    raw_headers: list[tuple[str, str]],
+    headers: tuple[tuple[str, str], ...],
+    walker: _Walk,
+    sender: Address,
+    subject: str,
+):
+    """Whether the mail is automatic (an auto-reply, a list, a bounce): never answered automatically."""
     top_type = walker.part_types[0] if walker.part_types else "text/plain"
-    top_params = parse_params(first("content-type"))[1] if first("content-type") else {}
+    content_type = _first(raw_headers, "content-type")
+    top_params = parse_params(content_type)[1] if content_type else {}
     decoded_lookup = {name.lower(): value for name, value in reversed(headers)}
-    detection = detect_auto_generated(
+    return detect_auto_generated(
         get_header=decoded_lookup.get,
         content_type=top_type,
         report_type=top_params.get("report-type", ""),
@@ -417,18 +158,57 @@ def parse_message(*, raw: bytes) -> ParsedEmail:
         subject=subject,
     )
 
-    in_reply_to = parse_message_ids(first("in-reply-to"))
+
+def parse_message(*, raw: bytes) -> ParsedEmail:
+    """Parse one raw RFC 5322 message; raises ``UnparseableEmail`` only when nothing usable
+    (no headers and no readable text) is in it."""
+    if not isinstance(raw, bytes | bytearray | memoryview):
+        raise TypeError("parse_message expects bytes")
+    raw = bytes(raw)
+    if not raw.strip():
+        raise UnparseableEmail("empty message")
+    defects: list[str] = []
+    data = repair_header_block(raw, defects)
+    message = parse_tree(data)
+    fallbacks = _message_charsets(data)
+
+    raw_headers = _header_items(message)
+    known = {name.lower() for name, _ in raw_headers} & _KNOWN_HEADERS
+    if not known and _looks_binary(raw):
+        raise UnparseableEmail("no mail headers and no readable text")
+    headers = tuple((name, decode_header_value(value, fallbacks=fallbacks)) for name, value in raw_headers)
+    reply_to = _addresses(raw_headers, "reply-to", fallbacks)
+    sender = _author(
+        from_addresses=list(_addresses(raw_headers, "from", fallbacks)),
+        sender_addresses=list(_addresses(raw_headers, "sender", fallbacks)),
+        reply_to=list(reply_to),
+        defects=defects,
+    )
+    subject = _subject(raw_headers, fallbacks)
+
+    walker = _Walk(data=data, fallbacks=fallbacks, defects=defects)
+    try:
+        segments = walker.walk(message, raw_chunk=None, depth=0)
+    except RecursionError:
+        defects.append("MIME structure too deep")
+        segments = []
+    text, html, visible, attachments = _bodies(segments, walker)
+    if not known and not re.search(r"\w", text) and not walker.attachments:
+        raise UnparseableEmail("no mail headers and no readable text")
+    detection = _detection(raw_headers=raw_headers, headers=headers, walker=walker, sender=sender, subject=subject)
+
+    in_reply_to = parse_message_ids(_first(raw_headers, "in-reply-to"))
     return ParsedEmail(
-        message_id=normalize_message_id(value=first("message-id")),
+        message_id=normalize_message_id(value=_first(raw_headers, "message-id")),
         in_reply_to=in_reply_to[0] if in_reply_to else None,
-        references=tuple(i for value in every("references") for i in parse_message_ids(value)),
+        references=tuple(i for value in _every(raw_headers, "references") for i in parse_message_ids(value)),
         subject=subject,
         from_email=sender.email,
         from_name=sender.name,
-        to=tuple(a for value in every("to") for a in parse_address_list(value, fallbacks=fallbacks)),
-        cc=tuple(a for value in every("cc") for a in parse_address_list(value, fallbacks=fallbacks)),
-        reply_to=tuple(a for value in every("reply-to") for a in parse_address_list(value, fallbacks=fallbacks)),
-        date=parse_date(first("date")),
+        to=_addresses(raw_headers, "to", fallbacks),
+        cc=_addresses(raw_headers, "cc", fallbacks),
+        reply_to=reply_to,
+        date=parse_date(_first(raw_headers, "date")),
         headers=headers,
         text=text,
         html=html,

@@ -239,7 +239,7 @@ def ticket_customer_reply(
             email_message_id=email_message_id,
             now=now,
         )
-        return CustomerReply(message=follow_up.messages.order_by("id").first(), ticket=follow_up, follow_up=True)
+        return CustomerReply(message=follow_up.messages.earliest("id"), ticket=follow_up, follow_up=True)
     was_solved = ticket.status == Status.SOLVED
     message = ticket_reply(
         ticket=ticket,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from helpdesk import dates
-from helpdesk.exceptions import Conflict, DomainError, InvalidTransition
+from helpdesk.exceptions import Conflict, InvalidTransition
 from helpdesk.models import User
 from tickets import events, notifications
 from tickets.models import Status, Ticket
@@ -112,9 +112,8 @@ def _change_locked(*, ticket: Ticket, actor: User | None, status: str, now: date
         notifications.notify_solved(ticket=ticket)
 
 
-class TicketClosed(DomainError):
+class TicketClosed(Conflict):
     code = "ticket_closed"
-    status = 409
 
 
 class ReopenWindowPassed(Conflict):

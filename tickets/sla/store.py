@@ -10,7 +10,8 @@ settings are repaired.
 """
 
 import logging
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 
@@ -27,10 +28,14 @@ def calendar_from_row(row: BusinessCalendar) -> sla.Calendar:
     weekly: dict[int, list[tuple]] = {}
     for period in row.periods.all():
         weekly.setdefault(period.weekday, []).append((period.start, period.end))
-    once, yearly, jalali = set(), set(), set()
+    once: set[date] = set()
+    yearly: set[tuple[int, int]] = set()
+    jalali: set[tuple[int, int]] = set()
     for holiday in row.holidays.all():
         if holiday.recurrence == Holiday.Recurrence.ONCE and holiday.date:
             once.add(holiday.date)
+        elif holiday.month is None or holiday.day is None:
+            continue  # a yearly holiday always has both (constraint holiday_has_date_or_month_day)
         elif holiday.recurrence == Holiday.Recurrence.GREGORIAN:
             yearly.add((holiday.month, holiday.day))
         elif holiday.recurrence == Holiday.Recurrence.JALALI:
@@ -59,8 +64,8 @@ def _targets(policy: SlaPolicy, priority: str) -> sla.SlaTargets | None:
 def activity_from_rows(
     *,
     ticket: Ticket,
-    messages: list[tuple[datetime, int | None, int | None]],
-    statuses: list[tuple[datetime, str]],
+    messages: Sequence[tuple[datetime, int | None, int | None]],
+    statuses: Sequence[tuple[datetime, str]],
     pause_on_hold: bool,
 ) -> sla.TicketActivity:
     """Replies and pauses from a ticket's public messages (created_at, author contact id, author user
@@ -122,21 +127,21 @@ def ticket_sla_compute(
     if policy is None:
         return None
     cache = {} if cache is None else cache
-    key = ("targets", policy.pk, ticket.priority)
-    if key not in cache:
-        cache[key] = _targets(policy, ticket.priority)
-    targets = cache[key]
+    targets_key = ("targets", policy.pk, ticket.priority)
+    if targets_key not in cache:
+        cache[targets_key] = _targets(policy, ticket.priority)
+    targets = cache[targets_key]
     if targets is None:
         return None
-    key = ("calendar", policy.calendar_id)
-    if key not in cache:
+    calendar_key = ("calendar", policy.calendar_id)
+    if calendar_key not in cache:
         try:
-            cache[key] = calendar_from_row(
+            cache[calendar_key] = calendar_from_row(
                 BusinessCalendar.objects.prefetch_related("periods", "holidays").get(pk=policy.calendar_id)
             )
         except ValueError as exc:
-            cache[key] = exc  # an invalid calendar fails every ticket on it without being read again
-    calendar = cache[key]
+            cache[calendar_key] = exc  # an invalid calendar fails every ticket on it without being read again
+    calendar = cache[calendar_key]
     if isinstance(calendar, ValueError):
         raise type(calendar)(*calendar.args)
     warning = sla.WarningThreshold(percent=policy.warning_percent, minutes_before=policy.warning_minutes_before)
@@ -294,7 +299,8 @@ def sla_uncomputable(
     """Set the ticket's SLA columns for clocks that cannot be computed (the caller saves SLA_FIELDS
     and SLA_ERROR_FIELDS): no due times, a breach stays visible, the next check is a retry with
     backoff. Returns the unsaved SLA_ERROR event when this cause is new for the ticket, else None."""
-    calendar_id = ticket.sla_policy.calendar_id if ticket.sla_policy_id else None
+    policy = ticket.sla_policy if ticket.sla_policy_id else None
+    calendar_id = policy.calendar_id if policy is not None else None
     key = sla_error_key(part="check", exc=exc, calendar_id=calendar_id)
     event = None
     if ticket.sla_error != key:
@@ -349,7 +355,8 @@ def referral_set_due(*, referral: Referral, now: datetime) -> None:
     """A referral's due time: the receiving team's target (else HELPDESK_REFERRAL_TARGET_MINUTES) in
     business minutes of the team's calendar (else the default policy's; else, or when that calendar
     has no working time, wall-clock minutes with an SLA_ERROR event saying why)."""
-    minutes = referral.to_team.referral_target_minutes or getattr(settings, "HELPDESK_REFERRAL_TARGET_MINUTES", 480)
+    default: int = getattr(settings, "HELPDESK_REFERRAL_TARGET_MINUTES", 480)
+    minutes = referral.to_team.referral_target_minutes or default
     link = TeamCalendar.objects.filter(team_id=referral.to_team_id).values_list("calendar_id", flat=True).first()
     if link is None:
         link = SlaPolicy.objects.filter(is_default=True).values_list("calendar_id", flat=True).first()

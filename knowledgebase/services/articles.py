@@ -1,124 +1,35 @@
-"""Every write of the knowledge base. Keyword-only functions; pages, API, admin and demo call them."""
+"""Articles: drafts, edits with revisions, translations, the review workflow, search fields."""
 
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Product
-from helpdesk.analysis import analyze
-from helpdesk.exceptions import NotAllowed, NotVisible
-from helpdesk.permissions import require_admin as _require_admin
-from helpdesk.permissions import require_agent as _require_agent
-from helpdesk.text import normalize_text
-
-from . import search
-from .exceptions import ArticleInvalidTransition
-from .models import (
+from knowledgebase import search
+from knowledgebase.exceptions import ArticleInvalidTransition
+from knowledgebase.models import (
     TRANSITIONS,
     Article,
-    ArticleFeedback,
     ArticleRevision,
     ArticleTag,
-    ArticleViewDaily,
     Category,
-    SearchGap,
-    SearchQueryStat,
     SearchTerm,
     Status,
-    SynonymGroup,
     Visibility,
 )
-from .rendering import html_to_text, render_markdown
+from knowledgebase.rendering import html_to_text, render_markdown
+from knowledgebase.services.common import _require_agent, _unique_slug
 
 # Fields an edit may change; each save compares the snapshot of these to the previous revision.
 CONTENT_FIELDS = ("title", "slug", "summary", "body", "category", "language", "tags", "visibility", "products")
 _UNSET = object()
 
 
-# --- Categories ---------------------------------------------------------------------------------
-
-
-def _check_category_parent(*, category: Category | None, parent: Category | None) -> None:
-    if parent is None:
-        return
-    if parent.parent_id is not None:
-        raise ValidationError({"parent": _("Sub-categories cannot have sub-categories of their own.")})
-    if category is not None and category.pk:
-        if parent.pk == category.pk:
-            raise ValidationError({"parent": _("A category cannot be its own parent.")})
-        if category.children.exists():
-            raise ValidationError({"parent": _("A category with sub-categories cannot become a sub-category.")})
-
-
-def _unique_slug(model, base: str, *, exclude_pk=None, fallback: str = "item") -> str:
-    base = (slugify(base, allow_unicode=True) or fallback)[:70]
-    slug, n = base, 2
-    taken = model.objects.exclude(pk=exclude_pk) if exclude_pk else model.objects.all()
-    while taken.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
-def category_create(
-    *,
-    actor,
-    name: str,
-    description: str = "",
-    parent: Category | None = None,
-    order: int = 0,
-    language: str = "",
-    slug: str = "",
-) -> Category:
-    """A new category (or sub-category, one level deep)."""
-    _require_agent(actor)
-    _check_category_parent(category=None, parent=parent)
-    if slug and Category.objects.filter(slug=slug).exists():
-        raise ValidationError({"slug": _("This slug is already used.")})
-    category = Category(
-        name=name,
-        description=description,
-        parent=parent,
-        order=order,
-        language=language,
-        slug=slug or _unique_slug(Category, name, fallback="category"),
-    )
-    category.full_clean()
-    category.save()
-    return category
-
-
-def category_update(*, actor, category: Category, **fields) -> Category:
-    """Change name, description, parent, order, language or slug."""
-    _require_agent(actor)
-    if "parent" in fields:
-        _check_category_parent(category=category, parent=fields["parent"])
-    if fields.get("slug") and Category.objects.exclude(pk=category.pk).filter(slug=fields["slug"]).exists():
-        raise ValidationError({"slug": _("This slug is already used.")})
-    for name, value in fields.items():
-        setattr(category, name, value)
-    category.full_clean()
-    category.save()
-    return category
-
-
-def category_delete(*, actor, category: Category) -> None:
-    """Delete an empty category; its articles would otherwise lose their place silently."""
-    _require_agent(actor)
-    if category.children.exists() or category.articles.exists():
-        raise ValidationError(_("Only an empty category can be deleted."))
-    category.delete()
-
-
-# --- Articles -----------------------------------------------------------------------------------
-
-
 def _tags(names: Iterable[str]) -> list[ArticleTag]:
-    clean = []
+    clean: list[str] = []
     for name in names:
         name = " ".join(str(name).split())[:60]
         if name and name.casefold() not in {c.casefold() for c in clean}:
@@ -137,7 +48,7 @@ def _snapshot(article: Article) -> dict:
         "summary": article.summary,
         "body": article.body,
         "category": article.category_id,
-        "category_name": article.category.name if article.category_id else "",
+        "category_name": article.category.name if article.category is not None else "",
         "language": article.language,
         "tags": sorted(t.name for t in article.tags.all()),
         "visibility": article.visibility,
@@ -174,7 +85,7 @@ def _refresh_derived(article: Article, *, tag_names: Iterable[str]) -> None:
 
 def _remember_terms(articles: Iterable[Article]) -> None:
     """Add the stems these articles use to the vocabulary spelling corrections draw on."""
-    terms = set()
+    terms: set[str] = set()
     for article in articles:
         for column in (article.search_title, article.search_summary, article.search_body):
             terms.update(t for t in column.split() if len(t) <= 100)
@@ -404,130 +315,3 @@ def article_refresh_search(*, queryset) -> int:
         count += 1
     search.refresh_vectors(queryset)
     return count
-
-
-# --- Reading, feedback, gaps --------------------------------------------------------------------
-
-
-def article_record_view(*, article: Article, day=None) -> None:
-    """Count a page view in the daily table with one upsert; the article row is never written."""
-    table = ArticleViewDaily._meta.db_table
-    day = day or timezone.now().date()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (article_id, day, count) VALUES (%s, %s, 1) "  # noqa: S608 (table name from _meta)
-            f"ON CONFLICT (article_id, day) DO UPDATE SET count = {table}.count + 1",
-            [article.pk, day],
-        )
-
-
-def search_gap_record(*, query: str) -> None:
-    """Remember a search that found nothing, one row per normalised query (upsert)."""
-    normalised = normalize_text(query)[:200]
-    if not normalised:
-        return
-    table = SearchGap._meta.db_table
-    now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (query, count, first_seen, last_seen) VALUES (%s, 1, %s, %s) "  # noqa: S608
-            f"ON CONFLICT (query) DO UPDATE SET count = {table}.count + 1, last_seen = excluded.last_seen",
-            [normalised, now, now],
-        )
-
-
-def synonym_terms_clean(terms: str) -> str:
-    """The group's words and phrases one per line, without repeats; at least two, none only stop words."""
-    lines = SynonymGroup(terms=terms).term_list()
-    if len(set(lines)) < 2:
-        raise ValidationError({"terms": _("A synonym group needs at least two words or phrases.")})
-    empty = [line for line in lines if not analyze(line)]
-    if empty:
-        raise ValidationError(
-            {
-                "terms": _("These carry no searchable word (only words such as “the” or “را”): %(lines)s")
-                % {"lines": ", ".join(empty)}
-            }
-        )
-    return "\n".join(dict.fromkeys(lines))
-
-
-def synonym_group_save(*, actor, group: SynonymGroup) -> SynonymGroup:
-    """Create or change a synonym group; searches use it from the next query on."""
-    _require_admin(actor)
-    group.terms = synonym_terms_clean(group.terms)
-    group.updated_at = timezone.now()
-    group.full_clean()
-    group.save()
-    search.synonyms_changed()
-    return group
-
-
-def synonym_group_delete(*, actor, group: SynonymGroup) -> None:
-    _require_admin(actor)
-    group.delete()
-    search.synonyms_changed()
-
-
-def search_record(*, query: str, results: int) -> str:
-    """Count a search by meaning (SearchQueryStat) and, when it found nothing, as a gap; returns its key
-    (the search page puts it on result links, so an opened result is counted: search_result_opened)."""
-    if results == 0:
-        search_gap_record(query=query)
-    return _search_stat_add(query=query, column="searches")
-
-
-def search_result_opened(*, key: str) -> None:
-    """A result of a counted search was opened (an unknown key changes nothing)."""
-    SearchQueryStat.objects.filter(key=key[:200]).update(opened=F("opened") + 1)
-
-
-def search_led_to_ticket(*, query: str) -> None:
-    """A customer sent a request although the new-request form suggested articles for its text."""
-    _search_stat_add(query=query, column="tickets")
-
-
-def _search_stat_add(*, query: str, column: str) -> str:
-    key = search.query_key(query)
-    if not key:
-        return ""
-    table = SearchQueryStat._meta.db_table
-    now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (key, example, searches, opened, tickets, first_seen, last_seen) "  # noqa: S608
-            f"VALUES (%s, %s, %s, 0, %s, %s, %s) ON CONFLICT (key) DO UPDATE SET "
-            f"{column} = {table}.{column} + 1, example = excluded.example, last_seen = excluded.last_seen",
-            [key, normalize_text(query)[:200], int(column == "searches"), int(column == "tickets"), now, now],
-        )
-    return key
-
-
-def search_gap_dismiss(*, actor, gap: SearchGap) -> None:
-    """Forget a gap once an article covers it."""
-    _require_agent(actor)
-    gap.delete()
-
-
-def article_vote(*, article: Article, user, helpful: bool, comment: str = "") -> ArticleFeedback:
-    """'Was this helpful?': one vote per person per article; voting again replaces the vote."""
-    if user is None or not user.is_authenticated:
-        raise NotAllowed(_("Sign in to vote."))
-    if not article.is_visible_to(user):
-        raise NotVisible
-    comment = comment.strip()[:2000]
-    feedback, _created = ArticleFeedback.objects.update_or_create(
-        article=article,
-        user=user,
-        defaults={"helpful": helpful, "comment": comment, "resolved_at": None, "created_at": timezone.now()},
-    )
-    return feedback
-
-
-def feedback_resolve(*, feedback: ArticleFeedback, actor) -> ArticleFeedback:
-    """Mark a feedback comment as handled, so it leaves the review queue."""
-    _require_agent(actor)
-    if feedback.resolved_at is None:
-        feedback.resolved_at = timezone.now()
-        feedback.save(update_fields=["resolved_at"])
-    return feedback

@@ -1,0 +1,188 @@
+"""Business calendars: weekly working periods and holidays, refused when they leave no working time."""
+
+from collections.abc import Mapping, Sequence
+from datetime import date, time
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers import rules
+from customers.models import (
+    BusinessCalendar,
+    Holiday,
+    SlaTarget,
+    WorkingPeriod,
+)
+from customers.services.common import TARGET_FIELDS, HolidaySpec, PeriodSpec, _apply, _delete, _raise_if, _required_text
+
+CALENDAR_FIELDS = ("name", "time_zone", "always_open")
+
+
+def _holiday_errors(holidays: Sequence[HolidaySpec]) -> list[str]:
+    errors = []
+    for spec in holidays:
+        name = spec["name"].strip()
+        if not name:
+            errors.append(_("Every holiday needs a name."))
+        found = rules.holiday_errors(
+            recurrence=spec.get("recurrence", Holiday.Recurrence.ONCE),
+            day_date=spec.get("date"),
+            month=spec.get("month"),
+            day=spec.get("day"),
+        )
+        errors.extend(_("%(name)s: %(message)s") % {"name": name, "message": m} for m in found.values())
+    return errors
+
+
+def calendar_errors(calendar: BusinessCalendar) -> dict[str, str]:
+    """What is wrong with a calendar's own fields (not its periods and holidays)."""
+    errors = _required_text(calendar.name, "name")
+    if (
+        not errors
+        and BusinessCalendar.objects.filter(name__iexact=calendar.name.strip()).exclude(pk=calendar.pk).exists()
+    ):
+        errors["name"] = _("A calendar with this name already exists.")
+    if message := rules.time_zone_error(calendar.time_zone):
+        errors["time_zone"] = message
+    return errors
+
+
+PeriodRow = tuple[int, time, time]
+HolidayRow = tuple[str, date | None, int | None, int | None]
+
+
+def _period_rows(periods: Sequence[PeriodSpec]) -> list[PeriodRow]:
+    return [(p["weekday"], p["start"], p["end"]) for p in periods]
+
+
+def _holiday_rows(holidays: Sequence[HolidaySpec]) -> list[HolidayRow]:
+    rows = []
+    for spec in holidays:
+        recurrence = spec.get("recurrence", Holiday.Recurrence.ONCE)
+        rows.append((recurrence, spec.get("date"), spec.get("month"), spec.get("day")))
+    return rows
+
+
+def _saved_schedule(calendar: BusinessCalendar) -> tuple[list[PeriodRow], list[HolidayRow]]:
+    if calendar.pk is None:
+        return [], []
+    periods = list(WorkingPeriod.objects.filter(calendar=calendar).values_list("weekday", "start", "end"))
+    holidays = list(Holiday.objects.filter(calendar=calendar).values_list("recurrence", "date", "month", "day"))
+    return periods, holidays
+
+
+def calendar_working_minutes(*, calendar: BusinessCalendar) -> int:
+    """Minutes of working time a saved calendar has in the next two years (the most a target may ask)."""
+    periods, holidays = _saved_schedule(calendar)
+    return rules.working_minutes(
+        always_open=calendar.always_open, periods=periods, holidays=holidays, first_day=timezone.localdate()
+    )
+
+
+def calendar_schedule_errors(
+    *, calendar: BusinessCalendar, periods: Sequence[PeriodRow], holidays: Sequence[HolidayRow]
+) -> dict[str, list[str]]:
+    """Whether the SLA maths can answer this calendar: it has working hours (or is open 24/7), its
+    holidays leave some, and every target of the policies using it fits in two years of them.
+
+    Keyed "periods" or "holidays"; the API, the admin's period formset and every other writer use it.
+    """
+    if not calendar.always_open and not periods:
+        return {
+            "periods": [_("A calendar needs working hours: add at least one working period, or mark it open 24/7.")]
+        }
+    limit = rules.working_minutes(
+        always_open=calendar.always_open, periods=periods, holidays=holidays, first_day=timezone.localdate()
+    )
+    if limit == 0:
+        return {
+            "holidays": [
+                _("The holidays cover every working period of the next two years, so SLA clocks would never run.")
+            ]
+        }
+    errors = []
+    if calendar.pk is not None:
+        targets = SlaTarget.objects.filter(policy__calendar=calendar).select_related("policy")
+        for target in targets.order_by("policy__name", "priority"):
+            minutes = max(getattr(target, field) or 0 for field in TARGET_FIELDS)
+            if minutes > limit:
+                errors.append(
+                    _(
+                        "Policy “%(policy)s” has a target of %(minutes)s minutes, more than this calendar's "
+                        "working time in two years (%(limit)s minutes)."
+                    )
+                    % {"policy": target.policy.name, "minutes": minutes, "limit": limit}
+                )
+    return {"periods": errors} if errors else {}
+
+
+def _calendar_save(
+    calendar: BusinessCalendar, periods: Sequence[PeriodSpec] | None, holidays: Sequence[HolidaySpec] | None
+) -> BusinessCalendar:
+    calendar.name = calendar.name.strip()
+    errors: dict[str, Any] = calendar_errors(calendar)
+    if periods is not None and (period_errors := rules.period_errors(_period_rows(periods))):
+        errors["periods"] = period_errors
+    if holidays is not None and (holiday_errors := _holiday_errors(holidays)):
+        errors["holidays"] = holiday_errors
+    if "periods" not in errors and "holidays" not in errors:
+        saved_periods, saved_holidays = _saved_schedule(calendar) if None in (periods, holidays) else ([], [])
+        errors |= calendar_schedule_errors(
+            calendar=calendar,
+            periods=saved_periods if periods is None else _period_rows(periods),
+            holidays=saved_holidays if holidays is None else _holiday_rows(holidays),
+        )
+    _raise_if(errors)
+    with transaction.atomic():
+        calendar.save()
+        if periods is not None:
+            calendar.periods.all().delete()
+            WorkingPeriod.objects.bulk_create(
+                WorkingPeriod(calendar=calendar, weekday=p["weekday"], start=p["start"], end=p["end"]) for p in periods
+            )
+        if holidays is not None:
+            calendar.holidays.all().delete()
+            Holiday.objects.bulk_create(_holiday(calendar, spec) for spec in holidays)
+    return calendar
+
+
+def _holiday(calendar: BusinessCalendar, spec: HolidaySpec) -> Holiday:
+    recurrence = spec.get("recurrence", Holiday.Recurrence.ONCE)
+    once = recurrence == Holiday.Recurrence.ONCE
+    return Holiday(
+        calendar=calendar,
+        name=spec["name"].strip(),
+        recurrence=recurrence,
+        date=spec.get("date") if once else None,
+        month=None if once else spec.get("month"),
+        day=None if once else spec.get("day"),
+    )
+
+
+def calendar_create(
+    *,
+    name: str,
+    time_zone: str = "UTC",
+    always_open: bool = False,
+    periods: Sequence[PeriodSpec] = (),
+    holidays: Sequence[HolidaySpec] = (),
+) -> BusinessCalendar:
+    """Create a calendar; periods of a weekday must not overlap, holidays must name a real day."""
+    calendar = BusinessCalendar(name=name, time_zone=time_zone, always_open=always_open)
+    return _calendar_save(calendar, periods, holidays)
+
+
+def calendar_update(*, calendar: BusinessCalendar, data: Mapping[str, Any]) -> BusinessCalendar:
+    """Change the given fields; `periods` / `holidays`, when given, replace the current ones."""
+    data = dict(data)
+    periods = data.pop("periods", None)
+    holidays = data.pop("holidays", None)
+    _apply(calendar, data, CALENDAR_FIELDS)
+    return _calendar_save(calendar, periods, holidays)
+
+
+def calendar_delete(*, calendar: BusinessCalendar) -> None:
+    """Delete a calendar no policy uses; otherwise InUse."""
+    _delete(calendar, owned={"periods", "holidays"})

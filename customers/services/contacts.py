@@ -1,0 +1,134 @@
+"""Contacts: create, update, find or create by address (the email channel), language guess, delete."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from customers import rules, selectors
+from customers.models import (
+    Contact,
+    Organization,
+)
+from customers.services.common import _apply, _delete, _raise_if, phone_digits
+from customers.services.organizations import organization_create
+from helpdesk.text import detect_language
+
+CONTACT_FIELDS = ("email", "full_name", "phone", "organization", "language", "time_zone", "notes")
+
+
+def contact_errors(contact: Contact) -> dict[str, str]:
+    """What is wrong with an unsaved contact (the admin form shows the same messages)."""
+    errors: dict[str, str] = {}
+    try:
+        validate_email(contact.email)
+    except ValidationError:
+        errors["email"] = _("Enter a valid email address.")
+    else:
+        if Contact.objects.filter(email__iexact=contact.email).exclude(pk=contact.pk).exists():
+            errors["email"] = _("A contact with this email address already exists.")
+    if contact.language and contact.language not in dict(settings.LANGUAGES):
+        errors["language"] = _("Unknown language.")
+    if contact.time_zone and (message := rules.time_zone_error(contact.time_zone)):
+        errors["time_zone"] = message
+    return errors
+
+
+def _contact_save(contact: Contact) -> Contact:
+    contact.email = contact.email.strip().lower()
+    contact.full_name = contact.full_name.strip()
+    contact.phone = contact.phone.strip()
+    contact.phone_digits = phone_digits(contact.phone)
+    _raise_if(contact_errors(contact))
+    try:
+        with transaction.atomic():
+            contact.save()
+    except IntegrityError as exc:  # a concurrent request took the address between check and insert
+        raise ValidationError({"email": [_("A contact with this email address already exists.")]}) from exc
+    return contact
+
+
+def contact_create(
+    *,
+    email: str,
+    full_name: str = "",
+    phone: str = "",
+    organization: Organization | None = None,
+    language: str = "",
+    notes: str = "",
+    time_zone: str = "",
+) -> Contact:
+    """Create a contact; without an organization, the one claiming the email domain is used.
+
+    The email is unique in any letter case (ValidationError on `email` otherwise).
+    """
+    email = email.strip().lower()
+    if organization is None:
+        organization = selectors.organization_for_email(email=email)
+    contact = Contact(
+        email=email,
+        full_name=full_name,
+        phone=phone,
+        organization=organization,
+        language=language,
+        time_zone=time_zone,
+        notes=notes,
+    )
+    return _contact_save(contact)
+
+
+def contact_update(*, contact: Contact, data: Mapping[str, Any]) -> Contact:
+    """Change the given fields of a contact (keys of CONTACT_FIELDS); phone digits follow the phone."""
+    _apply(contact, data, CONTACT_FIELDS)
+    return _contact_save(contact)
+
+
+def contact_get_or_create(
+    *, email: str, full_name: str = "", phone: str = "", organization_name: str = ""
+) -> tuple[Contact, bool]:
+    """The contact with this email (any letter case), created when unknown. Safe under races.
+
+    A new contact joins `organization_name` (found by name in any letter case, else created), or
+    else the organization claiming the email's domain.
+    """
+    email = email.strip().lower()
+    existing = Contact.objects.select_related("organization").filter(email__iexact=email).first()
+    if existing is not None:
+        return existing, False
+    organization = None
+    if organization_name.strip():
+        organization = Organization.objects.filter(name__iexact=organization_name.strip()).first()
+        if organization is None:
+            organization = organization_create(name=organization_name.strip())
+    try:
+        return contact_create(email=email, full_name=full_name, phone=phone, organization=organization), True
+    except ValidationError:
+        existing = Contact.objects.select_related("organization").filter(email__iexact=email).first()
+        if existing is None:
+            raise
+        return existing, False
+
+
+def contact_language_guess(*, contact: Contact, text: str) -> Contact:
+    """Give a contact who has no language yet the one their writing shows (fa for Persian script,
+    else en), so a customer first known from a Persian email is answered in Persian.
+
+    A choice is never replaced: not the contact's language (set by an agent, or followed from their
+    login), nor their login's. Conditional UPDATE: two mails at once cannot both set it.
+    """
+    user = contact.user if contact.user_id else None
+    if contact.language or (user is not None and user.language):
+        return contact
+    language = detect_language(text)
+    if Contact.objects.filter(pk=contact.pk, language="").update(language=language):
+        contact.language = language
+    return contact
+
+
+def contact_delete(*, contact: Contact) -> None:
+    """Delete a contact nobody refers to; one with tickets or contracts raises InUse."""
+    _delete(contact, owned=set())
