@@ -60,7 +60,7 @@ def _ticket_mail(customer, **kwargs) -> tuple[Ticket, InboundEmail]:
 
 
 def _ack(ticket: Ticket) -> NotificationLog:
-    return NotificationLog.objects.get(ticket=ticket, template="ticket_created")
+    return NotificationLog.objects.get(ticket_id=ticket.pk, template="ticket_created")
 
 
 # --- new tickets ------------------------------------------------------------------------------
@@ -590,7 +590,7 @@ def test_the_admin_lists_the_quarantine_serves_the_raw_file_and_reprocesses(clie
 
 def test_the_admin_retries_a_failed_notification(client, admin_user, customer):
     ticket, _inbound = _ticket_mail(customer)
-    NotificationLog.objects.filter(ticket=ticket).update(attempts=8, last_error="SMTP down")
+    NotificationLog.objects.filter(ticket_id=ticket.pk).update(attempts=8, last_error="SMTP down")
     row = _ack(ticket)
     client.force_login(admin_user)
     assert client.get("/admin/tickets/notificationlog/").status_code == 200

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from customers.models import Contact
 from customers.services import contact_get_or_create, contact_language_guess
 from helpdesk.exceptions import DomainError
+from helpdesk.models import NotificationLog
 from tickets import services
 from tickets.attachments.store import IncomingFile
 from tickets.content import text_to_html
@@ -40,7 +41,6 @@ from tickets.models import (
     InboundEmail,
     Mailbox,
     Message,
-    NotificationLog,
     Status,
     Ticket,
 )
@@ -336,9 +336,9 @@ def _thread(parsed: ParsedEmail) -> Ticket | None:
         )
         found.update(
             (mid, ticket_id)
-            for mid, ticket_id in NotificationLog.objects.filter(message_id__in=ids, ticket__isnull=False).values_list(
-                "message_id", "ticket_id"
-            )
+            for mid, ticket_id in NotificationLog.objects.filter(
+                message_id__in=ids, ticket_id__isnull=False
+            ).values_list("message_id", "ticket_id")
             if mid not in found
         )
         for mid in ids:

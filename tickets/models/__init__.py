@@ -3,7 +3,6 @@
 from helpdesk.models import Priority
 from tickets.models.conversation import Attachment, EventKind, Message, TicketEvent, attachment_path
 from tickets.models.email import InboundEmail, InboundEmailStatus, Mailbox, inbound_raw_path, new_push_secret
-from tickets.models.outbox import NotificationLog, WebhookEndpoint
 from tickets.models.ratings import IdempotencyKey, SatisfactionRating
 from tickets.models.referrals import Referral, TicketLink
 from tickets.models.tickets import OPEN_STATUSES, Channel, SlaState, Status, Tag, Ticket, TicketQuerySet, TicketType
@@ -26,8 +25,6 @@ __all__ = [
     "TicketEvent",
     "Referral",
     "TicketLink",
-    "WebhookEndpoint",
-    "NotificationLog",
     "IdempotencyKey",
     "SatisfactionRating",
     "new_push_secret",
