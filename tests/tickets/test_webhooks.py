@@ -367,7 +367,7 @@ def test_a_real_worker_delivers_after_commit(celery_worker, admin_user, customer
 def test_the_admin_adds_a_webhook_and_shows_its_secret_once(client, admin_user, receiver):
     client.force_login(admin_user)
     response = client.post(
-        "/admin/tickets/webhookendpoint/add/",
+        "/admin/helpdesk/webhookendpoint/add/",
         {"name": "ERP", "url": receiver.url, "events": ["ticket.created", "ticket.sla_breached"], "is_active": "on"},
         follow=True,
     )
@@ -376,9 +376,9 @@ def test_the_admin_adds_a_webhook_and_shows_its_secret_once(client, admin_user, 
     secret = crypto.decrypt(endpoint.secret)
     assert secret.encode() in response.content  # the message after saving, this once
     assert endpoint.events == ["ticket.created", "ticket.sla_breached"] and endpoint.created_by == admin_user
-    page = client.get(f"/admin/tickets/webhookendpoint/{endpoint.pk}/change/")
+    page = client.get(f"/admin/helpdesk/webhookendpoint/{endpoint.pk}/change/")
     assert page.status_code == 200 and secret.encode() not in page.content
-    bad = client.post("/admin/tickets/webhookendpoint/add/", {"name": "Bad", "url": "ftp://example.com/x"})
+    bad = client.post("/admin/helpdesk/webhookendpoint/add/", {"name": "Bad", "url": "ftp://example.com/x"})
     assert bad.status_code == 200 and not WebhookEndpoint.objects.filter(name="Bad").exists()
 
 
