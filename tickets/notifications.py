@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from customers.models import Contact
 from helpdesk.mail import recipient_locale
@@ -167,7 +168,7 @@ def ticket_mail(row: NotificationLog) -> MailPlan:
     row for its recipient. Mail about a ticket deleted since it was queued is dropped."""
     ticket = Ticket.objects.select_related("requester").filter(pk=row.ticket_id).first() if row.ticket_id else None
     if row.ticket_id and ticket is None:
-        raise MailDropped("The ticket was deleted before this mail was sent.")
+        raise MailDropped(_("The ticket was deleted before this mail was sent."))
     context = dict(row.context)
     data = {
         "ticket": ticket,
