@@ -41,7 +41,7 @@ def policy(transactional_db):
 def _row(ticket, key: str) -> NotificationLog:
     """An outbox row as notification_queue writes it (its send task is published by the test)."""
     return NotificationLog.objects.create(
-        key=key, recipient="carla@acme.test", template="ticket_created", ticket=ticket, context={"language": "en"}
+        key=key, recipient="carla@acme.test", template="ticket_created", ticket_id=ticket.pk, context={"language": "en"}
     )
 
 
