@@ -1,12 +1,15 @@
-"""Customer accounts: sign-up with email verification, invitations, and the mails they send.
+"""Customer accounts: sign-up with email verification, invitations, password reset, and their mails.
 
-Links are signed (django.core.signing) and carry no database row. A sign-up link creates the
+Every account mail is an outbox row (helpdesk.outbox) queued in the request and sent by the worker,
+with the retries and the sweep of all mail, in the reader's language. Links are signed
+(django.core.signing) and carry no database row. A sign-up link creates the
 account only when it is opened and a password chosen, so nobody can set a password on somebody
 else's address in advance; an invitation link lets a contact first known from email or phone set
 their password, and their new login is linked to that contact so they see their earlier requests.
 """
 
 import logging
+import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,18 +25,23 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from customers import services
+from customers.models import Contact, OrganizationDomain
 from helpdesk.exceptions import DomainError, NotAllowed
-from helpdesk.mail import mail_render, recipient_locale
-from helpdesk.models import Role, User
+from helpdesk.mail import recipient_locale
+from helpdesk.models import NotificationLog, Role, User
+from helpdesk.outbox.queue import notification_queue
+from helpdesk.outbox.registry import MailDropped, MailPlan
 from helpdesk.services import user_create
-
-from . import services
-from .models import Contact, OrganizationDomain
 
 SIGNUP_SALT = "customers.accounts.signup"
 INVITE_SALT = "customers.accounts.invite"
 SIGNUP_LINK_DAYS = 3
 INVITE_LINK_DAYS = 14
+# The account mails written from their row's context as queued (helpdesk.outbox.sending.plain_mail);
+# the reset mail is written by `password_reset_mail` when the worker sends it.
+PLAIN_TEMPLATES = frozenset({"account_verify", "account_exists", "account_invite"})
+RESET_TEMPLATE = "account_password_reset"
 
 logger = logging.getLogger(__name__)
 
@@ -67,10 +75,12 @@ def signup_allowed(*, email: str) -> bool:
     return OrganizationDomain.objects.filter(domain=domain, allow_signup=True).exists()
 
 
-def _send(*, template: str, to: str, locale: dict[str, str], context: dict) -> None:
-    """Render emails/<template>.* in the reader's `locale` (see helpdesk.mail) and send one mail."""
-    rendered = mail_render(template=template, context=context, **locale)
-    rendered.email(to=to, subject=rendered.subject[:200], headers={"Auto-Submitted": "auto-generated"}).send()
+def _queue(*, template: str, to: str, locale: dict[str, str], context: dict) -> None:
+    """Queue one account mail, emails/<template>.*, in the reader's `locale` (see helpdesk.mail).
+    Each call is a mail of its own (a random key): asking twice mails twice, as before."""
+    notification_queue(
+        key=f"{template}:{secrets.token_hex(12)}", recipient=to, template=template, context={**context, **locale}
+    )
 
 
 def user_locale(user: User, *, fallback: str = "") -> dict[str, str]:
@@ -79,28 +89,33 @@ def user_locale(user: User, *, fallback: str = "") -> dict[str, str]:
 
 
 def password_reset_request(*, email: str) -> None:
-    """Ask for a password-reset link for `email`. The request only queues one job after commit, the
-    same for a known address as for an unknown one: neither the answer nor its timing tells whether an
-    account exists (ASVS 2.5). The worker looks the address up and mails (`password_reset_mail_send`)."""
-    from . import tasks  # tasks calls back into this module
+    """Ask for a password-reset link for `email`. The request only queues an outbox row addressed to
+    the typed address, the same for a known address as for an unknown one and without looking it
+    up: neither the answer nor its timing tells whether an account exists (ASVS 2.5). The worker
+    looks the address up when it sends (`password_reset_mail`)."""
+    email = (email or "").strip()
+    notification_queue(
+        key=f"{RESET_TEMPLATE}:{secrets.token_hex(12)}",
+        recipient=email,
+        template=RESET_TEMPLATE,
+        context={},
+    )
 
-    tasks.password_reset_mail.delay_on_commit(email=(email or "").strip())
 
-
-def password_reset_mail_send(*, email: str) -> int:
-    """Mail a reset link to each active login with a usable password at `email` (Django's rules), in
-    the person's own language, never the asking browser's; returns how many were sent."""
-    sent = 0
-    for user in PasswordResetForm().get_users(email):
-        context = {
-            "email": user.email,
-            "user": user,
-            "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        }
-        _send(template="account_password_reset", to=user.email, locale=user_locale(user), context=context)
-        sent += 1
-    return sent
+def password_reset_mail(row: NotificationLog) -> MailPlan:
+    """The outbox's mail builder of a reset request: a link for the active login with a usable
+    password at the row's address (Django's rules), in the person's own language, never the asking
+    browser's. No such login: MailDropped, and the row is finished without a mail."""
+    user = next(iter(PasswordResetForm().get_users(row.recipient)), None)
+    if user is None:
+        raise MailDropped(_("No active login with a password has this address: nothing was sent."))
+    context = {
+        "email": user.email,
+        "user": user,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    }
+    return MailPlan(context=context, headers={"Auto-Submitted": "auto-generated"}, to=user.email, **user_locale(user))
 
 
 def _check_password(password: str, *, email: str, full_name: str) -> None:
@@ -127,7 +142,7 @@ def signup_request(*, email: str, full_name: str = "", language: str = "") -> No
         )
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None:
-        _send(
+        _queue(
             template="account_exists",
             to=email,
             locale=user_locale(existing, fallback=language),
@@ -135,7 +150,7 @@ def signup_request(*, email: str, full_name: str = "", language: str = "") -> No
         )
         return
     token = signing.dumps({"e": email, "n": full_name.strip()[:200], "l": language}, salt=SIGNUP_SALT, compress=True)
-    _send(
+    _queue(
         template="account_verify",
         to=email,
         locale=recipient_locale(fallback=language),
@@ -199,7 +214,7 @@ def contact_invite(*, contact: Contact, invited_by: User) -> str:
     if User.objects.filter(email__iexact=contact.email).exists():
         raise ValidationError({"contact": [_("Another login already uses this email address.")]})
     url = reverse("invite_accept", args=[_invite_token(contact)])
-    _send(
+    _queue(
         template="account_invite",
         to=contact.email,
         locale=recipient_locale(contact=contact),

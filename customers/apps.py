@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class CustomersConfig(AppConfig):
     name = "customers"
     verbose_name = _("Customers")
+
+    def ready(self):
+        # Account mail goes through the outbox below: tell it how each template is written.
+        from customers import accounts
+        from helpdesk.outbox import registry
+        from helpdesk.outbox.sending import plain_mail
+
+        registry.register_mail(templates=accounts.PLAIN_TEMPLATES, builder=plain_mail)
+        registry.register_mail(templates=[accounts.RESET_TEMPLATE], builder=accounts.password_reset_mail)

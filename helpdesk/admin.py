@@ -4,6 +4,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from helpdesk.outbox import admin as outbox_admin  # noqa: F401 - registers the outbox's models
+
 from . import services
 from .forms import AdminPasswordChangeForm, AdminSignInForm
 from .models import ApiToken, Team, User, WorkerHeartbeat

@@ -7,6 +7,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# The outbox's rows are this app's models, kept in helpdesk.outbox (below every app that sends).
+from helpdesk.outbox.models import NotificationLog, WebhookEndpoint
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
@@ -168,3 +171,16 @@ class Priority(models.TextChoices):
     NORMAL = "normal", _("Normal")
     HIGH = "high", _("High")
     URGENT = "urgent", _("Urgent")
+
+
+__all__ = [
+    "Role",
+    "UserManager",
+    "Team",
+    "User",
+    "ApiToken",
+    "WorkerHeartbeat",
+    "Priority",
+    "NotificationLog",
+    "WebhookEndpoint",
+]

@@ -2,7 +2,10 @@ from celery import shared_task
 from django.core import management
 from django.utils import timezone
 
-from . import services
+from helpdesk import services
+
+# The outbox's tasks, imported so that the worker's autodiscovery of helpdesk.tasks registers them.
+from helpdesk.outbox.tasks import purge_webhook_deliveries, send_notification, sweep_notifications
 
 
 @shared_task
@@ -18,3 +21,13 @@ def clear_expired_sessions() -> None:
 @shared_task
 def delete_expired_api_tokens() -> None:
     services.api_tokens_delete_expired(now=timezone.now())
+
+
+__all__ = [
+    "worker_heartbeat",
+    "clear_expired_sessions",
+    "delete_expired_api_tokens",
+    "send_notification",
+    "sweep_notifications",
+    "purge_webhook_deliveries",
+]

@@ -24,6 +24,8 @@ from django.db import connection
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from helpdesk.models import NotificationLog
+from helpdesk.outbox.sending import notification_send
 from tests import factories
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -237,6 +239,15 @@ def celery_worker(transactional_db, tmp_path):
     process = start_worker(tmp_path / "worker.log")
     yield process
     stop_worker(process)
+
+
+def send_outbox_mail(*, template_prefix: str = "") -> int:
+    """Send every unsent outbox mail (whose template starts with `template_prefix`) in this process,
+    as the worker does; how many went out. Account mail, like all mail, is an outbox row first."""
+    unsent = NotificationLog.objects.filter(
+        sent_at__isnull=True, kind=NotificationLog.Kind.EMAIL, template__startswith=template_prefix
+    )
+    return sum(notification_send(notification_id=pk) for pk in unsent.order_by("pk").values_list("pk", flat=True))
 
 
 def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.2) -> bool:

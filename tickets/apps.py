@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class TicketsConfig(AppConfig):
     name = "tickets"
     verbose_name = _("Tickets")
+
+    def ready(self):
+        # Plug tickets into the outbox below it: the mail of ticket templates, the events webhooks
+        # may subscribe to and their payload (helpdesk.outbox.registry).
+        from helpdesk.outbox import registry
+        from tickets import notifications, webhooks
+
+        registry.register_mail(templates=notifications.TICKET_TEMPLATES, builder=notifications.ticket_mail)
+        registry.register_webhook_events(webhooks.event_choices)
+        registry.register_webhook_payload(prefix=webhooks.PREFIX, builder=webhooks.ticket_payload)

@@ -9,9 +9,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from customers.models import Contact, Product
-from helpdesk.models import Team, User
+from helpdesk.models import NotificationLog, Team, User
 from tickets import services
-from tickets.models import Channel, NotificationLog, Status, Ticket, TicketType
+from tickets.models import Channel, Status, Ticket, TicketType
 
 # (subject, customer's words, agent's answer, language)
 CONVERSATIONS = [

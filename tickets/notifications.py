@@ -1,100 +1,58 @@
-"""The notification outbox: every outbound mail or webhook is a row first, then sent exactly once by a worker.
+"""Which mails a ticket event causes, and how the outbox writes them.
 
-Rows are unique on `key` (what the mail is for), so a service that runs twice creates no second
-mail; `notification_send` claims a row with a conditional UPDATE before sending, and the sweep
-re-sends rows that a killed worker left unsent.
+The `notify_*` functions decide who is told what about a ticket and queue one outbox row each
+(helpdesk.outbox: a row first, unique on its key, sent exactly once by a worker, retried and swept).
+`ticket_mail` is the outbox's mail builder for every ticket template (registered in tickets.apps):
+it loads the ticket, message or referral the row names when the mail is sent, and adds the ticket
+tag to the subject and the threading headers (tickets.email.outbound).
 """
 
 import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from customers.models import Contact
-from helpdesk.mail import mail_render, recipient_locale
-from helpdesk.models import User
-from tickets import webhooks
+from helpdesk.mail import recipient_locale
+from helpdesk.models import NotificationLog, User
+from helpdesk.outbox import queue
+from helpdesk.outbox.registry import MailDropped, MailPlan
 from tickets.email import outbound
-from tickets.models import Channel, Message, NotificationLog, Referral, Ticket
+from tickets.models import Channel, Message, Referral, Ticket
 
 logger = logging.getLogger(__name__)
 CUSTOMER_TEMPLATES = frozenset({"ticket_created", "agent_reply", "ticket_solved"})
-CLAIM_TIMEOUT = timedelta(minutes=10)
-MAX_ATTEMPTS = 8  # mail: a Celery retry every 30 s, then the sweep every 2 minutes
-# Webhooks wait longer for the other side: 1, 2, 4 ... minutes apart, at most 6 hours, for about two days.
-WEBHOOK_MAX_ATTEMPTS = 15
-WEBHOOK_MAX_BACKOFF = timedelta(hours=6)
-
-
-def webhook_backoff(attempts: int) -> timedelta:
-    """How long to wait after the `attempts`-th failed delivery of a webhook."""
-    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), WEBHOOK_MAX_BACKOFF)
+# Every template of mail about a ticket (templates/emails/<name>.*): ticket_mail writes them all.
+TICKET_TEMPLATES = CUSTOMER_TEMPLATES | {
+    "ticket_assigned",
+    "referral_created",
+    "referral_answered",
+    "referral_reminder",
+    "referral_overdue",
+    "sla_warning",
+    "sla_breached",
+    "sla_escalated",
+}
 
 
 def notification_queue(
     *, key: str, recipient: str, template: str, ticket: Ticket | None, context: dict
 ) -> NotificationLog | None:
-    """Store one outbound mail (once per key) and send it after the transaction commits."""
-    if not recipient:
-        return None
-    try:
-        with transaction.atomic():
-            row = NotificationLog.objects.create(
-                key=key[:200],
-                recipient=recipient,
-                template=template,
-                ticket=ticket,
-                context=context,
-                # Chosen once, before the first attempt: a retry sends the same id, and a reply
-                # to it threads back (tickets.email.ingest looks it up).
-                message_id=outbound.new_message_id(),
-            )
-    except IntegrityError:
-        return None  # already queued: exactly once
-    from tickets import tasks
-
-    tasks.send_notification.delay_on_commit(row.pk)
-    return row
+    """Queue one mail about `ticket` in the outbox (once per key; see helpdesk.outbox.queue)."""
+    return queue.notification_queue(
+        key=key, recipient=recipient, template=template, context=context, ticket_id=ticket.pk if ticket else None
+    )
 
 
 def notifications_queue_many(*, items: list[dict], now: datetime) -> int:
-    """`notification_queue` for many rows in one INSERT (the SLA sweep's batches, webhook deliveries).
-
-    Each item has key, recipient, template, ticket and context; a webhook delivery also `webhook`
-    (its endpoint). Keys already queued are skipped (exactly once); the new rows are sent after the
-    transaction commits. Returns how many are new.
-    """
-    rows = [
-        NotificationLog(
-            kind=NotificationLog.Kind.WEBHOOK if item.get("webhook") else NotificationLog.Kind.EMAIL,
-            key=item["key"][:200],
-            recipient=item["recipient"][:320],
-            template=item["template"],
-            ticket=item["ticket"],
-            context=item["context"],
-            webhook=item.get("webhook"),
-            message_id="" if item.get("webhook") else outbound.new_message_id(),
-            created_at=now,
-        )
-        for item in items
-        if item["recipient"]
-    ]
-    if not rows:
-        return 0
-    NotificationLog.objects.bulk_create(rows, ignore_conflicts=True)
-    # The rows this call inserted carry its `now`; a key queued before keeps its older row.
-    new_ids = list(
-        NotificationLog.objects.filter(key__in=[row.key for row in rows], created_at=now).values_list("pk", flat=True)
-    )
-    from tickets import tasks
-
-    for notification_id in new_ids:
-        tasks.send_notification.delay_on_commit(notification_id)
-    return len(new_ids)
+    """`notification_queue` for many rows in one INSERT (the SLA sweep's batches); each item has key,
+    recipient, template, ticket and context."""
+    rows = [{**item, "ticket_id": item["ticket"].pk if item.get("ticket") else None} for item in items]
+    for row in rows:
+        row.pop("ticket", None)
+    return queue.notifications_queue_many(items=rows, now=now)
 
 
 def _requester_locale(ticket: Ticket) -> dict[str, str]:
@@ -205,9 +163,12 @@ def notify_referral_answered(*, referral: Referral) -> None:
     )
 
 
-def _render(row: NotificationLog) -> EmailMultiAlternatives:
-    """The mail of an outbox row, in the language and time zone stored with it for its recipient."""
-    ticket = row.ticket
+def ticket_mail(row: NotificationLog) -> MailPlan:
+    """The outbox's mail builder of ticket templates, in the language and time zone stored with the
+    row for its recipient. Mail about a ticket deleted since it was queued is dropped."""
+    ticket = Ticket.objects.select_related("requester").filter(pk=row.ticket_id).first() if row.ticket_id else None
+    if row.ticket_id and ticket is None:
+        raise MailDropped(_("The ticket was deleted before this mail was sent."))
     context = dict(row.context)
     data = {
         "ticket": ticket,
@@ -221,67 +182,11 @@ def _render(row: NotificationLog) -> EmailMultiAlternatives:
         data["referral"] = (
             Referral.objects.select_related("to_team", "requested_by").filter(pk=context["referral"]).first()
         )
-    rendered = mail_render(
-        template=row.template,
+    return MailPlan(
+        context=data,
         # rows queued before the language was stored: the site's
         language=context.get("language") or settings.LANGUAGE_CODE,
         time_zone=context.get("time_zone", ""),
-        context=data,
-    )
-    if not row.message_id:  # a row queued before Message-IDs were stored
-        row.message_id = outbound.new_message_id()
-        NotificationLog.objects.filter(pk=row.pk, message_id="").update(message_id=row.message_id)
-    return rendered.email(
-        to=outbound.header_safe(row.recipient),
-        subject=outbound.subject_with_tag(subject=rendered.subject, ticket=ticket),
-        headers=outbound.outbound_headers(row=row),
-    )
-
-
-def notification_send(*, notification_id: int, now: datetime | None = None) -> bool:
-    """Claim and send one outbox row; True when this call sent it. Safe to call twice."""
-    now = now or timezone.now()
-    stale = now - CLAIM_TIMEOUT
-    claimed = (
-        NotificationLog.objects.filter(pk=notification_id, sent_at__isnull=True)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
-        .update(claimed_at=now)
-    )
-    if not claimed:
-        return False
-    row = NotificationLog.objects.select_related("ticket", "ticket__requester", "webhook").get(pk=notification_id)
-    dropped = ""  # why a row was finished without sending (a webhook deleted meanwhile)
-    try:
-        if row.kind == NotificationLog.Kind.WEBHOOK:
-            dropped = webhooks.webhook_deliver(row)
-        else:
-            _render(row).send()
-    except Exception as exc:  # SMTP, HTTP and template errors: keep the row, retry later, stay visible
-        logger.warning("notification %s to %s failed: %s", row.key, row.recipient, exc)
-        attempts = row.attempts + 1
-        retry_at = now + webhook_backoff(attempts) if row.kind == NotificationLog.Kind.WEBHOOK else None
-        NotificationLog.objects.filter(pk=row.pk).update(
-            claimed_at=None, attempts=attempts, last_error=str(exc)[:2000], next_attempt_at=retry_at
-        )
-        raise
-    NotificationLog.objects.filter(pk=row.pk).update(
-        sent_at=timezone.now(), attempts=row.attempts + 1, last_error=dropped
-    )
-    return not dropped
-
-
-def notifications_due(*, now: datetime, limit: int = 500) -> list[int]:
-    """Unsent rows nobody holds (never claimed, or claimed by a worker that died), whose backoff is over."""
-    stale = now - CLAIM_TIMEOUT
-    webhook = NotificationLog.Kind.WEBHOOK
-    return list(
-        NotificationLog.objects.filter(sent_at__isnull=True)
-        .filter(
-            Q(attempts__lt=MAX_ATTEMPTS) & ~Q(kind=webhook) | Q(kind=webhook, attempts__lt=WEBHOOK_MAX_ATTEMPTS),
-            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
-        )
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
-        .filter(created_at__lte=now - timedelta(seconds=30))
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
+        headers=outbound.outbound_headers(row=row, ticket=ticket),
+        subject=lambda subject: outbound.subject_with_tag(subject=subject, ticket=ticket),
     )

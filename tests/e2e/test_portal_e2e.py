@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import send_outbox_mail
+
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path("/tmp/portal-shots")
 PASSWORD = "a-long unusual passphrase 42"
@@ -70,8 +72,10 @@ def shot(page, name: str) -> None:
 
 
 def _link_from_outbox(prefix: str) -> str:
+    """The link in the last mail that has one, once the outbox's mail is sent (as the worker would)."""
     from django.core import mail
 
+    send_outbox_mail(template_prefix="account_")
     for message in reversed(mail.outbox):
         match = re.search(rf"https?://[^\s]+?({re.escape(prefix)}[^\s]+)", message.body)
         if match:

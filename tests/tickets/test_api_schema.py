@@ -63,7 +63,7 @@ webhook_schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_applica
 
 @pytest.fixture
 def admin_token(db, wsgi_keeps_the_test_connection, admin_user, customer):
-    from tickets import webhooks
+    from helpdesk.outbox import webhooks
 
     webhooks.webhook_create(actor=admin_user, name="Seed", url="https://example.com/hooks")
     make_ticket(requester=contact_of(customer), subject="Seed")  # a delivery to list

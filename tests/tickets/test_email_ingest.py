@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from customers.models import Contact, OrganizationDomain
 from helpdesk.exceptions import DomainError
+from helpdesk.models import NotificationLog
 from tests.tickets.conftest import make_mail
 from tickets import services
 from tickets.email import ingest
@@ -29,7 +30,6 @@ from tickets.models import (
     Channel,
     InboundEmail,
     Message,
-    NotificationLog,
     Status,
     Ticket,
     TicketLink,
@@ -60,7 +60,7 @@ def _ticket_mail(customer, **kwargs) -> tuple[Ticket, InboundEmail]:
 
 
 def _ack(ticket: Ticket) -> NotificationLog:
-    return NotificationLog.objects.get(ticket=ticket, template="ticket_created")
+    return NotificationLog.objects.get(ticket_id=ticket.pk, template="ticket_created")
 
 
 # --- new tickets ------------------------------------------------------------------------------
@@ -590,11 +590,11 @@ def test_the_admin_lists_the_quarantine_serves_the_raw_file_and_reprocesses(clie
 
 def test_the_admin_retries_a_failed_notification(client, admin_user, customer):
     ticket, _inbound = _ticket_mail(customer)
-    NotificationLog.objects.filter(ticket=ticket).update(attempts=8, last_error="SMTP down")
+    NotificationLog.objects.filter(ticket_id=ticket.pk).update(attempts=8, last_error="SMTP down")
     row = _ack(ticket)
     client.force_login(admin_user)
-    assert client.get("/admin/tickets/notificationlog/").status_code == 200
-    response = client.post("/admin/tickets/notificationlog/", {"action": "retry", "_selected_action": [row.pk]})
+    assert client.get("/admin/helpdesk/notificationlog/").status_code == 200
+    response = client.post("/admin/helpdesk/notificationlog/", {"action": "retry", "_selected_action": [row.pk]})
     assert response.status_code == 302
     row.refresh_from_db()
     assert row.attempts == 0 and row.claimed_at is None and row.last_error == "SMTP down"

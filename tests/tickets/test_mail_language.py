@@ -12,14 +12,14 @@ import pytest
 from django.test import Client
 
 from customers.models import Contact
-from helpdesk.models import User
+from helpdesk.models import NotificationLog, User
+from helpdesk.outbox.sending import notification_send
 from tests import factories
 from tests.conftest import start_worker, stop_worker, wait_for
 from tests.tickets.conftest import make_mail
 from tickets import services
 from tickets.email.ingest import email_ingest
-from tickets.models import NotificationLog, Referral, Ticket
-from tickets.notifications import notification_send
+from tickets.models import Referral, Ticket
 from tickets.sla.escalation import referral_sweep
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,11 @@ from django.urls import reverse
 
 from customers.models import Contact
 from helpdesk.exceptions import InvalidTransition
+from helpdesk.models import NotificationLog, WebhookEndpoint
 from tests.tickets.conftest import contact_of, make_mail
 from tickets import events, services
 from tickets.email.ingest import email_ingest
-from tickets.models import EventKind, NotificationLog, Status, Ticket, TicketEvent, WebhookEndpoint
+from tickets.models import EventKind, Status, Ticket, TicketEvent
 from tickets.services import edit as edit_service
 from tickets.services import open as open_service
 from tickets.services import status as status_service

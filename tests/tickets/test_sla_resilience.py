@@ -14,10 +14,12 @@ from django.utils import timezone
 
 from customers.models import BusinessCalendar, Contact, SlaPolicy, SlaTarget
 from helpdesk.celery import app as celery_app
+from helpdesk.models import NotificationLog
+from helpdesk.outbox import tasks as outbox_tasks
 from tests.conftest import start_worker, stop_worker, wait_for
 from tests.factories import make_ticket
 from tickets import services, tasks
-from tickets.models import NotificationLog, TicketEvent
+from tickets.models import TicketEvent
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow]
 
@@ -39,7 +41,7 @@ def policy(transactional_db):
 def _row(ticket, key: str) -> NotificationLog:
     """An outbox row as notification_queue writes it (its send task is published by the test)."""
     return NotificationLog.objects.create(
-        key=key, recipient="carla@acme.test", template="ticket_created", ticket=ticket, context={"language": "en"}
+        key=key, recipient="carla@acme.test", template="ticket_created", ticket_id=ticket.pk, context={"language": "en"}
     )
 
 
@@ -104,7 +106,7 @@ def test_worker_killed_mid_send_loses_nothing_and_sends_once(policy, customer, t
     outbox = tmp_path / "mail"
     stuck = start_worker(tmp_path / "stuck.log", EMAIL_URL=f"smtp://127.0.0.1:{silent.port}")
     try:
-        tasks.send_notification.delay(row.pk)
+        outbox_tasks.send_notification.delay(row.pk)
         # the worker claimed the row and now hangs in the SMTP conversation: kill it there
         assert wait_for(lambda: NotificationLog.objects.get(pk=row.pk).claimed_at is not None)
         stop_worker(stuck, kill=True)
@@ -118,10 +120,10 @@ def test_worker_killed_mid_send_loses_nothing_and_sends_once(policy, customer, t
     )
     worker = start_worker(tmp_path / "worker.log", EMAIL_URL=f"filemail:///{outbox}")
     try:
-        tasks.sweep_notifications.delay()
+        outbox_tasks.sweep_notifications.delay()
         assert wait_for(lambda: NotificationLog.objects.get(pk=row.pk).sent_at is not None)
-        tasks.sweep_notifications.delay()
-        tasks.send_notification.delay(row.pk)  # a redelivered copy of the original job
+        outbox_tasks.sweep_notifications.delay()
+        outbox_tasks.send_notification.delay(row.pk)  # a redelivered copy of the original job
         time.sleep(3)
     finally:
         stop_worker(worker)
@@ -158,16 +160,16 @@ def test_broker_restart_with_queued_jobs_loses_no_mail_and_doubles_none(policy, 
     try:
         with celery_app.connection_for_write(url) as connection:
             for row in rows:
-                tasks.send_notification.apply_async(args=[row.pk], connection=connection)
+                outbox_tasks.send_notification.apply_async(args=[row.pk], connection=connection)
         server.terminate()  # the broker goes away with the three jobs in it
         server.wait(timeout=10)
         server = redis()
         worker = start_worker(tmp_path / "worker.log", REDIS_URL=url, EMAIL_URL=f"filemail:///{outbox}")
         with celery_app.connection_for_write(url) as connection:
-            tasks.sweep_notifications.apply_async(connection=connection)
+            outbox_tasks.sweep_notifications.apply_async(connection=connection)
         assert wait_for(lambda: not NotificationLog.objects.filter(sent_at__isnull=True).exists())
         with celery_app.connection_for_write(url) as connection:
-            tasks.sweep_notifications.apply_async(connection=connection)
+            outbox_tasks.sweep_notifications.apply_async(connection=connection)
         time.sleep(3)
     finally:
         if worker is not None:

@@ -7,10 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from customers.models import BusinessCalendar, Contact, EscalationStep, SlaPolicy, SlaTarget
+from helpdesk.models import NotificationLog
 from tests.conftest import wait_for
 from tests.factories import make_ticket
 from tickets import services, tasks
-from tickets.models import EventKind, NotificationLog, Ticket, TicketEvent
+from tickets.models import EventKind, Ticket, TicketEvent
 from tickets.sla.escalation import sla_check_ticket, sla_sweep
 
 

@@ -11,9 +11,10 @@ import pytest
 from django.utils import timezone
 
 from customers.models import BusinessCalendar, Contact, EscalationStep, SlaPolicy, SlaTarget, TeamCalendar
+from helpdesk.models import NotificationLog
 from tests.factories import make_ticket
 from tickets import services
-from tickets.models import NotificationLog, Ticket, TicketEvent
+from tickets.models import Ticket, TicketEvent
 from tickets.sla import checks, escalation, referrals
 from tickets.sla.escalation import sla_sweep
 

@@ -14,6 +14,7 @@ from customers import selectors as customer_selectors
 from customers.models import Contact, Product
 from helpdesk.models import Priority, Role, Team, User
 from tickets.models import Attachment, Channel, Message, Referral, Status, Ticket, TicketEvent, TicketLink, TicketType
+from tickets.output import ticket_agent_data, ticket_customer_data
 
 MAX_TAGS = 50
 MAX_ATTACHMENTS = 20
@@ -54,34 +55,8 @@ class NamedRef(serializers.Serializer):
 
 # --- tickets ----------------------------------------------------------------------------------
 #
-# Ticket outputs build their dicts by hand: a list page serializes 50 tickets with five nested
-# references each, and DRF's generic field machinery was most of the list's time (bench/api.py).
-# The declared fields stay the schema; tests/tickets/test_api_schema.py checks that the two agree.
-
-
-def iso_datetime(value, tz):
-    """As DRF's DateTimeField writes it: ISO 8601 in the active time zone `tz`, "Z" for UTC."""
-    if value is None:
-        return None
-    text = value.astimezone(tz).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def person_ref(obj) -> dict | None:
-    """A user or contact as `{id, name, email}` (the name falls back to the email)."""
-    if obj is None:
-        return None
-    return {"id": obj.pk, "name": obj.full_name or obj.email, "email": obj.email}
-
-
-def _named(obj) -> dict | None:
-    return {"id": obj.pk, "name": obj.name} if obj is not None else None
-
-
-def _tag_names(ticket) -> list[str]:
-    """A list row (selectors.TicketListRow) carries its tag names; a Ticket has them prefetched."""
-    names = getattr(ticket, "tag_names", None)
-    return names if names is not None else [tag.name for tag in ticket.tags.all()]
+# Ticket outputs return the dicts of tickets.output (built by hand, for speed: see there). The
+# declared fields stay the schema; tests/tickets/test_api_schema.py checks that the two agree.
 
 
 class TicketCustomerOutput(serializers.ModelSerializer):
@@ -128,23 +103,7 @@ class TicketCustomerOutput(serializers.ModelSerializer):
 
     def to_representation(self, ticket: Ticket) -> dict:
         prefix, tz = self._per_page()
-        return {
-            "id": ticket.pk,
-            "subject": ticket.subject,
-            "status": ticket.status,
-            "priority": ticket.priority,
-            "type": ticket.type,
-            "channel": ticket.channel,
-            "requester": person_ref(ticket.requester),
-            "organization": _named(ticket.organization),
-            "team": _named(ticket.team),
-            "product": _named(ticket.product),
-            "created_at": iso_datetime(ticket.created_at, tz),
-            "updated_at": iso_datetime(ticket.updated_at, tz),
-            "solved_at": iso_datetime(ticket.solved_at, tz),
-            "closed_at": iso_datetime(ticket.closed_at, tz),
-            "url": f"{prefix}{ticket.pk}/",
-        }
+        return ticket_customer_data(ticket, url_prefix=prefix, tz=tz)
 
 
 class TicketOutput(TicketCustomerOutput):
@@ -171,25 +130,8 @@ class TicketOutput(TicketCustomerOutput):
         read_only_fields = fields
 
     def to_representation(self, ticket: Ticket) -> dict:
-        data = super().to_representation(ticket)
-        url = data.pop("url")
-        tz = self._per_page()[1]
-        data.update(
-            {
-                "assignee": person_ref(ticket.assignee),
-                "tags": _tag_names(ticket),
-                "contract": ticket.contract_id,
-                "sla_policy": ticket.sla_policy_id,
-                "first_responded_at": iso_datetime(ticket.first_responded_at, tz),
-                "first_response_due_at": iso_datetime(ticket.first_response_due_at, tz),
-                "next_response_due_at": iso_datetime(ticket.next_response_due_at, tz),
-                "resolution_due_at": iso_datetime(ticket.resolution_due_at, tz),
-                "sla_state": ticket.sla_state,
-                "merged_into": ticket.merged_into_id,
-                "url": url,
-            }
-        )
-        return data
+        prefix, tz = self._per_page()
+        return ticket_agent_data(ticket, url_prefix=prefix, tz=tz)
 
 
 def _agents():

@@ -1,5 +1,7 @@
 """`/api/v1/webhooks/`: administrators register the addresses other systems receive events at.
 
+HTTP only: every write is one of the outbox's functions (helpdesk.outbox.webhooks).
+
 The signing secret is shown once, in the answer that creates it (or rotates it); afterwards only
 its encryption is stored. Deliveries are listed newest first, with their state.
 """
@@ -12,11 +14,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from helpdesk.api_support import CursorPagination, PageNumberPagination
+from helpdesk.models import NotificationLog, WebhookEndpoint
+from helpdesk.outbox import webhooks
+from helpdesk.outbox.sending import WEBHOOK_MAX_ATTEMPTS
 from helpdesk.permissions import IsAdmin
-from tickets import webhooks
 from tickets.api.common import ERR_400, ERR_401_403, ERR_404
-from tickets.models import NotificationLog, WebhookEndpoint
-from tickets.notifications import WEBHOOK_MAX_ATTEMPTS
 
 
 class WebhookInput(serializers.Serializer):

@@ -7,37 +7,19 @@ tickets.email.ingest looks up on NotificationLog.message_id.
 
 from __future__ import annotations
 
-import re
-from email.utils import formataddr, make_msgid, parseaddr
-from urllib.parse import urlsplit
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 
-from tickets.models import Channel, Mailbox, Message, NotificationLog, Ticket
+from helpdesk.models import NotificationLog
+from helpdesk.outbox.headers import header_safe
+from tickets.models import Channel, Mailbox, Message, Ticket
 
 # Mail the helpdesk writes on its own in answer to the customer (RFC 3834 "auto-replied");
 # every other template except a human's reply is a notification ("auto-generated").
 AUTO_REPLIED_TEMPLATES = frozenset({"ticket_created", "ticket_solved"})
 HUMAN_TEMPLATES = frozenset({"agent_reply"})
 _MAX_REFERENCES = 10
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]+")
-
-
-def header_safe(value: str) -> str:
-    """One line: CR, LF and other control characters collapsed to a space (no header injection)."""
-    return " ".join(_CONTROL.sub(" ", value or "").split())
-
-
-def site_domain() -> str:
-    host = urlsplit(settings.SITE_URL).hostname or ""
-    if not host:
-        host = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
-    return host or "localhost"
-
-
-def new_message_id() -> str:
-    """A fresh Message-ID on the site's domain, stored without angle brackets."""
-    return make_msgid(domain=site_domain()).strip("<>")
 
 
 def reply_to_for(*, ticket: Ticket | None) -> str:
@@ -73,7 +55,7 @@ def thread_ids(*, ticket: Ticket, exclude_notification: int | None = None) -> tu
         .order_by("created_at", "id")
         .values_list("created_at", "email_message_id")
     )
-    ours = NotificationLog.objects.filter(ticket=ticket, kind=NotificationLog.Kind.EMAIL).exclude(message_id="")
+    ours = NotificationLog.objects.filter(ticket_id=ticket.pk, kind=NotificationLog.Kind.EMAIL).exclude(message_id="")
     if exclude_notification is not None:
         ours = ours.filter(pk__lt=exclude_notification)
     ours_list = list(ours.order_by("created_at", "id").values_list("created_at", "message_id"))
@@ -88,8 +70,8 @@ def thread_ids(*, ticket: Ticket, exclude_notification: int | None = None) -> tu
     return in_reply_to, ordered
 
 
-def outbound_headers(*, row: NotificationLog) -> dict[str, str]:
-    """Every header our mail for this outbox row carries besides From/To/Subject."""
+def outbound_headers(*, row: NotificationLog, ticket: Ticket | None) -> dict[str, str]:
+    """Every header our mail for this outbox row (about `ticket`) carries besides From/To/Subject."""
     headers: dict[str, str] = {}
     if row.message_id:
         headers["Message-ID"] = f"<{row.message_id}>"
@@ -100,7 +82,6 @@ def outbound_headers(*, row: NotificationLog) -> dict[str, str]:
     if row.template not in HUMAN_TEMPLATES:
         # Outlook/Exchange: no out-of-office or read receipts back to automatic mail.
         headers["X-Auto-Response-Suppress"] = "All"
-    ticket = row.ticket
     if ticket is not None:
         headers["X-Helpdesk-Ticket"] = str(ticket.pk)
         headers["Reply-To"] = reply_to_for(ticket=ticket)

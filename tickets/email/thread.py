@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from customers.models import Contact
+from helpdesk.models import NotificationLog
 from tickets.email.parse import ParsedEmail
 from tickets.email.subject import clean_subject, extract_ticket_id
 from tickets.models import (
     OPEN_STATUSES,
     Message,
-    NotificationLog,
     Status,
     Ticket,
 )
@@ -37,10 +37,10 @@ def _thread(parsed: ParsedEmail) -> Ticket | None:
         )
         found.update(
             (mid, ticket_id)
-            for mid, ticket_id in NotificationLog.objects.filter(message_id__in=ids, ticket__isnull=False).values_list(
-                "message_id", "ticket_id"
-            )
-            if mid not in found
+            for mid, ticket_id in NotificationLog.objects.filter(
+                message_id__in=ids, ticket_id__isnull=False
+            ).values_list("message_id", "ticket_id")
+            if mid not in found and ticket_id is not None
         )
         for mid in ids:
             if mid in found:

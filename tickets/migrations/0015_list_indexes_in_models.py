@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("customers", "0004_period_may_end_at_midnight"),
         ("helpdesk", "0004_api_token_from_drf_tokens"),
-        ("tickets", "0013_ticket_reply_to_email"),
+        ("tickets", "0014_outbox_to_helpdesk"),
     ]
 
     operations = [

@@ -3,7 +3,6 @@
 from helpdesk.models import Priority
 from tickets.models.conversation import Attachment, EventKind, Message, TicketEvent, attachment_path
 from tickets.models.email import InboundEmail, InboundEmailStatus, Mailbox, inbound_raw_path, new_push_secret
-from tickets.models.outbox import NotificationLog, WebhookEndpoint
 from tickets.models.ratings import IdempotencyKey, SatisfactionRating
 from tickets.models.referrals import Referral, TicketLink
 from tickets.models.tickets import (
@@ -41,8 +40,6 @@ __all__ = [
     "TicketEvent",
     "Referral",
     "TicketLink",
-    "WebhookEndpoint",
-    "NotificationLog",
     "IdempotencyKey",
     "SatisfactionRating",
     "new_push_secret",

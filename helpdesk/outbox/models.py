@@ -1,4 +1,9 @@
-"""The outbox: webhook endpoints and every outbound mail or webhook delivery (NotificationLog)."""
+"""The outbox's rows: webhook endpoints and every outbound mail or webhook delivery (NotificationLog).
+
+The tables keep the names they had when the outbox lived in `tickets` (the rows moved with the
+models, not the data). A row about a ticket stores the ticket's id as a plain integer (`ticket_id`):
+the outbox sits below the apps that send, so it holds no reference up to their models.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -6,12 +11,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tickets.models.tickets import Ticket
-
 
 class WebhookEndpoint(models.Model):
-    """An address another system gave us: every audit-trail event it subscribes to is POSTed there
-    as signed JSON (tickets.webhooks). The signing secret is stored encrypted (helpdesk.crypto)."""
+    """An address another system gave us: every event it subscribes to is POSTed there as signed JSON
+    (helpdesk.outbox.delivery). The signing secret is stored encrypted (helpdesk.crypto)."""
 
     name = models.CharField(_("name"), max_length=100)
     url = models.URLField(_("URL"), max_length=500)
@@ -35,6 +38,7 @@ class WebhookEndpoint(models.Model):
     consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
 
     class Meta:
+        db_table = "tickets_webhookendpoint"
         ordering = ["name", "id"]
         verbose_name = _("webhook")
         verbose_name_plural = _("webhooks")
@@ -58,7 +62,10 @@ class NotificationLog(models.Model):
 
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.EMAIL)
     key = models.CharField(max_length=200, unique=True)
-    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
+    # The ticket the row is about, if any (a plain id: the outbox does not reference tickets' models).
+    # When the ticket is deleted the row stays as the record of what was sent; mail not yet sent is
+    # dropped by the sender (see tickets.notifications).
+    ticket_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     recipient = models.CharField(max_length=320)
     template = models.CharField(max_length=100)
     context = models.JSONField(default=dict, blank=True)
@@ -82,6 +89,7 @@ class NotificationLog(models.Model):
     )
 
     class Meta:
+        db_table = "tickets_notificationlog"
         ordering = ["id"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")

@@ -1,4 +1,5 @@
-"""Admin for the email channel: mailboxes, the inbound log (quarantine), the outbox."""
+"""Admin of the outbox: the notifications (read only, resend) and the webhook endpoints (create,
+change, rotate the secret, ping); every write goes through the outbox's functions."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -6,15 +7,15 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from tickets import tasks, webhooks
-from tickets.models import NotificationLog, WebhookEndpoint
+from helpdesk.outbox import queue, webhooks
+from helpdesk.outbox.models import NotificationLog, WebhookEndpoint
 
 
 @admin.register(NotificationLog)
 class NotificationLogAdmin(admin.ModelAdmin):
     list_display = ["created_at", "template", "recipient", "ticket", "sent_at", "attempts", "has_error"]
     list_filter = ["kind", "template", ("sent_at", admin.EmptyFieldListFilter)]
-    search_fields = ["recipient", "key", "message_id"]
+    search_fields = ["recipient", "key", "message_id", "=ticket_id"]
     date_hierarchy = "created_at"
     actions = ["retry"]
     readonly_fields = [
@@ -44,25 +45,21 @@ class NotificationLogAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    @admin.display(description=_("ticket"), ordering="ticket_id")
+    def ticket(self, obj: NotificationLog) -> str:
+        return f"#{obj.ticket_id}" if obj.ticket_id else "-"
+
     @admin.display(boolean=True, description=_("error"))
     def has_error(self, obj: NotificationLog) -> bool:
         return bool(obj.last_error)
 
     @admin.action(description=_("Send the selected unsent notifications again"), permissions=["view"])
     def retry(self, request, queryset):
-        ids = list(queryset.filter(sent_at__isnull=True).values_list("pk", flat=True))
-        with transaction.atomic():
-            NotificationLog.objects.filter(pk__in=ids, sent_at__isnull=True).update(
-                attempts=0, claimed_at=None, next_attempt_at=None
-            )
-            for notification_id in ids:
-                tasks.send_notification.delay_on_commit(notification_id)
+        count = queue.notifications_resend(ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(
             request,
-            ngettext(
-                "%(count)d notification will be sent again.", "%(count)d notifications will be sent again.", len(ids)
-            )
-            % {"count": len(ids)},
+            ngettext("%(count)d notification will be sent again.", "%(count)d notifications will be sent again.", count)
+            % {"count": count},
             messages.SUCCESS,
         )
 

@@ -1,0 +1,37 @@
+"""The outbox's Celery tasks: thin, they take ids and call the outbox's functions.
+
+Their names are the ones they had when the outbox lived in `tickets`: jobs already in the broker
+and the beat schedule keep working across the upgrade.
+"""
+
+from celery import shared_task
+from django.utils import timezone
+
+from helpdesk.outbox import delivery, sending
+
+
+@shared_task(
+    bind=True, max_retries=6, default_retry_delay=30, retry_backoff=True, name="tickets.tasks.send_notification"
+)
+def send_notification(self, notification_id: int) -> None:
+    try:
+        sending.notification_send(notification_id=notification_id)
+    except delivery.WebhookFailed:
+        return  # the row now says when to try again; the notification sweep does it
+    except Exception as exc:
+        raise self.retry(exc=exc) from exc
+
+
+@shared_task(name="tickets.tasks.sweep_notifications")
+def sweep_notifications() -> int:
+    """Re-send what a dead worker, a failed send or a lost broker message left unsent."""
+    due = sending.notifications_due(now=timezone.now())
+    for notification_id in due:
+        send_notification.delay(notification_id)
+    return len(due)
+
+
+@shared_task(name="tickets.tasks.purge_webhook_deliveries")
+def purge_webhook_deliveries() -> int:
+    """Nightly: delete webhook deliveries older than HELPDESK_WEBHOOK_KEEP_DAYS."""
+    return delivery.webhook_deliveries_purge(now=timezone.now())
