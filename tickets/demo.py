@@ -162,50 +162,60 @@ def load() -> int:
             now=start,
         )
         created += 1
-        if status == Status.NEW or agent is None:
-            continue
-        moment = start + timedelta(minutes=rng.randint(10, 240))
-        services.ticket_update(ticket=ticket, actor=agent, changes={"assignee": agent}, now=moment)
-        if note:
-            moment += timedelta(minutes=5)
-            text = (
-                "Checked the logs; looks related to last night's deploy."
-                if language == "en"
-                else "لاگ‌ها بررسی شد؛ به نظر به استقرار دیشب مربوط است."
-            )
-            services.ticket_reply(ticket=ticket, actor=agent, body=text, internal=True, now=moment)
-        if refer_to and refer_to in teams:
-            moment += timedelta(minutes=15)
-            referral = services.ticket_refer(
+        if status != Status.NEW and agent is not None:
+            moment = start + timedelta(minutes=rng.randint(10, 240))
+            _work(
                 ticket=ticket,
-                actor=agent,
-                to_team=teams[refer_to],
-                note="Can you confirm whether this is a known issue?"
-                if language == "en"
-                else "آیا این مشکل شناخته‌شده است؟",
-                now=moment,
-            )
-            if status in (Status.SOLVED, Status.CLOSED):
-                moment += timedelta(hours=2)
-                services.referral_answer(
-                    referral=referral, actor=agent, answer="Yes, fixed in release 4.2.", now=moment
-                )
-        moment += timedelta(minutes=30)
-        reply_status = {Status.PENDING: Status.PENDING, Status.ON_HOLD: Status.ON_HOLD}.get(status, Status.PENDING)
-        services.ticket_reply(ticket=ticket, actor=agent, body=answer, status=reply_status, now=moment)
-        if status in (Status.OPEN, Status.SOLVED, Status.CLOSED):
-            moment += timedelta(hours=1)
-            follow = "Thanks, that worked." if language == "en" else "ممنون، مشکل حل شد."
-            services.ticket_reply(
-                ticket=ticket, actor=requester.user, contact=requester, body=follow, channel=Channel.EMAIL, now=moment
-            )
-        if status in (Status.SOLVED, Status.CLOSED):
-            moment += timedelta(minutes=20)
-            services.ticket_change_status(ticket=ticket, actor=agent, status=Status.SOLVED, now=moment)
-        if status == Status.CLOSED:
-            services.ticket_change_status(
-                ticket=ticket, actor=agent, status=Status.CLOSED, now=moment + timedelta(days=2)
+                agent=agent,
+                plan=(status, refer_to, note),
+                language=language,
+                answer=answer,
+                teams=teams,
+                moment=moment,
             )
     # Demo data must not mail the demo customers: drop the outbox rows it produced.
     NotificationLog.objects.filter(id__gt=first_notification).delete()
     return created
+
+
+def _work(*, ticket: Ticket, agent: User, plan: tuple, language: str, answer: str, teams: dict, moment) -> None:
+    """What the agents did on one demo ticket after it came in: assign, note, refer, answer, solve, close."""
+    status, refer_to, note = plan
+    requester = ticket.requester
+    services.ticket_update(ticket=ticket, actor=agent, changes={"assignee": agent}, now=moment)
+    if note:
+        moment += timedelta(minutes=5)
+        text = (
+            "Checked the logs; looks related to last night's deploy."
+            if language == "en"
+            else "لاگ‌ها بررسی شد؛ به نظر به استقرار دیشب مربوط است."
+        )
+        services.ticket_reply(ticket=ticket, actor=agent, body=text, internal=True, now=moment)
+    if refer_to and refer_to in teams:
+        moment += timedelta(minutes=15)
+        referral = services.ticket_refer(
+            ticket=ticket,
+            actor=agent,
+            to_team=teams[refer_to],
+            note="Can you confirm whether this is a known issue?"
+            if language == "en"
+            else "آیا این مشکل شناخته‌شده است؟",
+            now=moment,
+        )
+        if status in (Status.SOLVED, Status.CLOSED):
+            moment += timedelta(hours=2)
+            services.referral_answer(referral=referral, actor=agent, answer="Yes, fixed in release 4.2.", now=moment)
+    moment += timedelta(minutes=30)
+    reply_status = {Status.PENDING: Status.PENDING, Status.ON_HOLD: Status.ON_HOLD}.get(status, Status.PENDING)
+    services.ticket_reply(ticket=ticket, actor=agent, body=answer, status=reply_status, now=moment)
+    if status in (Status.OPEN, Status.SOLVED, Status.CLOSED):
+        moment += timedelta(hours=1)
+        follow = "Thanks, that worked." if language == "en" else "ممنون، مشکل حل شد."
+        services.ticket_reply(
+            ticket=ticket, actor=requester.user, contact=requester, body=follow, channel=Channel.EMAIL, now=moment
+        )
+    if status in (Status.SOLVED, Status.CLOSED):
+        moment += timedelta(minutes=20)
+        services.ticket_change_status(ticket=ticket, actor=agent, status=Status.SOLVED, now=moment)
+    if status == Status.CLOSED:
+        services.ticket_change_status(ticket=ticket, actor=agent, status=Status.CLOSED, now=moment + timedelta(days=2))

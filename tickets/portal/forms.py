@@ -1,48 +1,13 @@
 """Forms of the customer portal."""
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Product
 from helpdesk.models import Priority
-from tickets.attachments.store import IncomingFile
+from tickets.attachments.forms import MultipleFileField
 from tickets.models import TicketType
 from tickets.ratings import SCORES
-
-MAX_FILES = 10
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked against the attachment size limit."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        files = [super(MultipleFileField, self).clean(f, initial) for f in files]
-        if len(files) > MAX_FILES:
-            raise forms.ValidationError(_("Attach at most %(n)s files at once.") % {"n": MAX_FILES})
-        limit = settings.HELPDESK_MAX_ATTACHMENT_BYTES
-        for f in files:
-            if f.size > limit:
-                raise forms.ValidationError(
-                    _("“%(name)s” is larger than the limit of %(mb)s MB.")
-                    % {"name": f.name, "mb": round(limit / 1024 / 1024, 1)}
-                )
-        return files
-
-
-def incoming_files(files) -> list[IncomingFile]:
-    return [IncomingFile(name=f.name, content=f, content_type=f.content_type or "") for f in files]
-
 
 # What the customer says about the impact, and the priority and type it means (urgent is for agents).
 IMPACTS = {

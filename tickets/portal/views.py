@@ -26,7 +26,7 @@ from helpdesk.ratelimit import ratelimit
 from tickets import deflection, kb_integration, ratings, selectors, services, transitions
 from tickets.models import Channel, SatisfactionRating, Status
 from tickets.portal import selectors as portal_selectors
-from tickets.portal.forms import FollowUpForm, NewRequestForm, RatingForm, ReplyForm, incoming_files
+from tickets.portal.forms import FollowUpForm, NewRequestForm, RatingForm, ReplyForm
 
 ORG_PAGE_SIZE = 25
 
@@ -107,7 +107,7 @@ def new(request: HttpRequest) -> HttpResponse:
                 type=ticket_type,
                 channel=Channel.PORTAL,
                 product=form.cleaned_data["product"],
-                attachments=incoming_files(form.cleaned_data["attachments"]),
+                attachments=form.cleaned_data["attachments"],
             )
         except (ValidationError, DomainError) as exc:
             add_service_errors(form, exc, field="attachments")
@@ -193,7 +193,7 @@ def _customer_reply(request: HttpRequest, ticket_id: int, *, form_class, form_ke
                 contact=contact,
                 body=form.cleaned_data["body"],
                 channel=Channel.PORTAL,
-                attachments=incoming_files(form.cleaned_data["attachments"]),
+                attachments=form.cleaned_data["attachments"],
             )
         except (ValidationError, DomainError) as exc:
             add_service_errors(form, exc, field="attachments")

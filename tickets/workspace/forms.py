@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk import selectors as core_selectors
 from helpdesk.api_support import DB_INT_MAX
 from helpdesk.models import Priority, User
-from tickets.attachments.store import IncomingFile
+from tickets.attachments.forms import MultipleFileField
 from tickets.models import Channel, SlaState, Status, TicketLink, TicketType
 from tickets.transitions import ALLOWED
 from tickets.workspace.lists import PAGE_SIZE, SORTS, VIEW_KEYS
@@ -32,27 +32,6 @@ class AgentChoiceField(forms.ModelChoiceField):
 
 def tag_names(value: str) -> list[str]:
     return [t.strip() for t in (value or "").split(",") if t.strip()]
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files from one input; cleaned to IncomingFile values for the services."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        return [
-            IncomingFile(name=f.name, content=f, content_type=getattr(f, "content_type", "") or "")
-            for f in (super(MultipleFileField, self).clean(one, initial) for one in files)
-            if f
-        ]
 
 
 # --- lists ------------------------------------------------------------------------------------
