@@ -7,6 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from helpdesk.models import User
+from helpdesk.permissions import is_agent
 from helpdesk.text import normalize_text, search_terms
 
 from .models import (
@@ -67,11 +68,6 @@ def organization_for_email(*, email: str) -> Organization | None:
     domain = email.rsplit("@", 1)[-1].strip().lower()
     claim = OrganizationDomain.objects.select_related("organization").filter(domain=domain).first()
     return claim.organization if claim else None
-
-
-def is_agent(user: User) -> bool:
-    """Agents and admins; False for anonymous users too."""
-    return user.is_authenticated and user.is_agent
 
 
 def contact_for_user(*, user: User) -> Contact | None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Product
+from helpdesk.permissions import is_agent
 
 
 class Visibility(models.TextChoices):
@@ -36,7 +37,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 def visible_visibilities(user) -> tuple[str, ...] | None:
     """The visibilities a reader may see among published articles; None means everything (agents)."""
-    if user is not None and user.is_authenticated and user.is_agent:
+    if is_agent(user):
         return None
     if user is not None and user.is_authenticated:
         return (Visibility.PUBLIC, Visibility.CUSTOMERS)

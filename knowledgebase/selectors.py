@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, 
 from django.http import Http404
 from django.utils.translation import get_language
 
+from helpdesk.permissions import is_agent
 from knowledgebase.revisions import FieldDiff as FieldDiff
 from knowledgebase.revisions import revision_diff as revision_diff
 
@@ -31,10 +32,6 @@ if TYPE_CHECKING:
 # A review-queue article: at least this many votes and a helpful share below this, or an open comment.
 POOR_SCORE_MIN_VOTES = 3
 POOR_SCORE_MAX_SHARE = 0.5
-
-
-def _is_agent(user) -> bool:
-    return user is not None and user.is_authenticated and user.is_agent
 
 
 def article_base_for(*, user) -> QuerySet[Article]:
@@ -75,7 +72,7 @@ def category_tree_for(*, user, language: str | None = None) -> list[WithAnnotati
     for category in rows:
         if category.parent_id:
             by_parent.setdefault(category.parent_id, []).append(category)
-    show_empty = _is_agent(user)
+    show_empty = is_agent(user)
     tree = []
     for category in rows:
         if category.parent_id:
@@ -204,7 +201,7 @@ def article_search_for(
         .prefetch_related("tags")
         .defer("body", "body_html", "search_title", "search_summary", "search_body", "search_vector")
     )
-    if not _is_agent(user):
+    if not is_agent(user):
         qs = qs.filter(status=Status.PUBLISHED)
     if language:
         qs = qs.filter(language=language)
@@ -244,7 +241,7 @@ def article_view_total(*, article: Article) -> int:
 
 def article_manage_list_for(*, user, status: str = "", q: str = "") -> QuerySet[Article]:
     """The authoring list: agents only, every status, with vote and view totals."""
-    if not _is_agent(user):
+    if not is_agent(user):
         raise Http404
     qs: QuerySet[Article] = Article.objects.select_related("category", "author").annotate(
         votes=Count("feedback", distinct=True),
@@ -258,7 +255,7 @@ def article_manage_list_for(*, user, status: str = "", q: str = "") -> QuerySet[
 
 
 def article_manage_get_for(*, user, article_id: int) -> Article:
-    if not _is_agent(user):
+    if not is_agent(user):
         raise Http404
     articles = Article.objects.select_related("category", "translation").prefetch_related("tags", "products")
     article = articles.filter(pk=article_id).first()
@@ -268,7 +265,7 @@ def article_manage_get_for(*, user, article_id: int) -> Article:
 
 
 def revision_list_for(*, user, article: Article) -> QuerySet[ArticleRevision]:
-    if not _is_agent(user):
+    if not is_agent(user):
         raise Http404
     return article.revisions.select_related("author").order_by("-number")
 
@@ -290,7 +287,7 @@ def revision_previous(*, revision: ArticleRevision) -> ArticleRevision | None:
 
 def review_queue_for(*, user) -> QuerySet[Article]:
     """Articles with a poor helpful share or open feedback comments, worst first (agents only)."""
-    if not _is_agent(user):
+    if not is_agent(user):
         raise Http404
     open_comments = ArticleFeedback.objects.filter(article=OuterRef("pk"), resolved_at__isnull=True).exclude(comment="")
     qs = (
@@ -323,7 +320,7 @@ def review_queue_for(*, user) -> QuerySet[Article]:
 
 
 def feedback_get_for(*, user, feedback_id: int) -> ArticleFeedback:
-    if not _is_agent(user):
+    if not is_agent(user):
         raise Http404
     feedback = ArticleFeedback.objects.select_related("article").filter(pk=feedback_id).first()
     if feedback is None:
@@ -332,27 +329,27 @@ def feedback_get_for(*, user, feedback_id: int) -> ArticleFeedback:
 
 
 def feedback_list_for(*, user, article: Article) -> QuerySet[ArticleFeedback]:
-    if not _is_agent(user):
+    if not is_agent(user):
         raise Http404
     return article.feedback.select_related("user").order_by("-created_at")
 
 
 def search_gap_list_for(*, user) -> QuerySet[SearchGap]:
-    if not _is_agent(user):
+    if not is_agent(user):
         raise Http404
     return SearchGap.objects.order_by("-count", "-last_seen")
 
 
 def search_unopened_for(*, user) -> QuerySet[SearchQueryStat]:
     """Searches whose results nobody opened, most searched first (agents only)."""
-    if not _is_agent(user):
+    if not is_agent(user):
         raise Http404
     return SearchQueryStat.objects.filter(opened=0, searches__gt=0).order_by("-searches", "-last_seen")
 
 
 def search_led_to_ticket_for(*, user) -> QuerySet[SearchQueryStat]:
     """What customers sent requests about although articles were suggested, most first (agents only)."""
-    if not _is_agent(user):
+    if not is_agent(user):
         raise Http404
     return SearchQueryStat.objects.filter(tickets__gt=0).order_by("-tickets", "-last_seen")
 

@@ -2,9 +2,6 @@
 
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
-from rest_framework.exceptions import PermissionDenied
-
 from customers import selectors, services
 from customers.api.base import ResourceDetailView, ResourceListView, _detail_schema, _list_schema
 from customers.api.filters import ContactFilter, ContractFilter, OrganizationFilter, ProductFilter
@@ -35,7 +32,6 @@ from customers.models import (
     ServiceContract,
     SlaPolicy,
 )
-from helpdesk.models import User
 
 # Contacts
 
@@ -81,11 +77,6 @@ def _fetch_organization(*, user, pk):
     return selectors.organization_get_for(user=user, organization_id=pk)
 
 
-def _check_organization_input(user: User, data: dict[str, Any]) -> None:
-    if "sla_policy" in data and not user.is_admin:
-        raise PermissionDenied(_("Only administrators can choose an organization's SLA policy."))
-
-
 @_list_schema(OrganizationInput, OrganizationOutput)
 class OrganizationListView(ResourceListView):
     """Customer organizations with the email domains they claim; `?q=` searches name and domain."""
@@ -103,8 +94,8 @@ class OrganizationListView(ResourceListView):
     def get_queryset(self):
         return selectors.organization_list_for(user=self.request.user)
 
-    def check_input(self, data: dict[str, Any]) -> None:
-        _check_organization_input(self.request.user, data)
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"actor": self.request.user}
 
 
 @_detail_schema(OrganizationInput, OrganizationOutput)
@@ -115,11 +106,13 @@ class OrganizationDetailView(ResourceDetailView):
     customer_output = OrganizationCustomerOutput
     input = OrganizationInput
     fetch = staticmethod(_fetch_organization)
-    update_service = staticmethod(lambda org, data: services.organization_update(organization=org, data=data))
+    update_service = staticmethod(
+        lambda org, data, actor: services.organization_update(organization=org, data=data, actor=actor)
+    )
     delete_service = staticmethod(lambda org: services.organization_delete(organization=org))
 
-    def check_input(self, data: dict[str, Any]) -> None:
-        _check_organization_input(self.request.user, data)
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"actor": self.request.user}
 
 
 # Products

@@ -14,6 +14,8 @@ from customers.models import (
     SlaPolicy,
 )
 from customers.services.common import DomainSpec, _apply, _delete, _raise_if, _required_text
+from helpdesk.exceptions import NotAllowed
+from helpdesk.models import User
 
 ORGANIZATION_FIELDS = ("name", "share_tickets", "sla_policy", "notes")
 
@@ -98,14 +100,29 @@ def organization_create(
     sla_policy: SlaPolicy | None = None,
     notes: str = "",
     domains: Sequence[DomainSpec] = (),
+    actor: User | None = None,
 ) -> Organization:
-    """Create an organization with the email domains it claims (each domain belongs to one organization)."""
+    """Create an organization with the email domains it claims (each domain belongs to one organization).
+    Only administrators choose its SLA policy (`actor` None: a trusted caller such as the admin or demo)."""
+    if sla_policy is not None:
+        _check_sla_policy_choice(actor)
     organization = Organization(name=name, share_tickets=share_tickets, sla_policy=sla_policy, notes=notes)
     return _organization_save(organization, domains)
 
 
-def organization_update(*, organization: Organization, data: Mapping[str, Any]) -> Organization:
-    """Change the given fields; `domains`, when given, replaces the claimed domains."""
+def _check_sla_policy_choice(actor: User | None) -> None:
+    """The SLA policy decides the service levels a customer gets: an administrator's choice."""
+    if actor is not None and not actor.is_admin:
+        raise NotAllowed(_("Only administrators can choose an organization's SLA policy."))
+
+
+def organization_update(
+    *, organization: Organization, data: Mapping[str, Any], actor: User | None = None
+) -> Organization:
+    """Change the given fields; `domains`, when given, replaces the claimed domains. Only administrators
+    change the SLA policy (`actor` None: a trusted caller)."""
+    if "sla_policy" in data:
+        _check_sla_policy_choice(actor)
     data = dict(data)
     domains = data.pop("domains", None)
     _apply(organization, data, ORGANIZATION_FIELDS)

@@ -232,3 +232,22 @@ def test_the_schema_documents_404_for_operations_hidden_from_other_roles(as_user
     assert "404" in schema["paths"]["/api/v1/webhooks/"]["get"]["responses"]
     assert "404" in schema["paths"]["/api/v1/reports/sla/"]["get"]["responses"]
     assert "404" not in schema["paths"]["/api/v1/tickets/"]["get"]["responses"]
+
+
+@pytest.mark.django_db
+def test_only_an_admin_chooses_an_organizations_sla_policy_in_the_service(agent, admin_user):
+    """The rule lives in the organization services, so the API, the admin and any later channel share it."""
+    from customers import services as customer_services
+    from customers.models import BusinessCalendar, SlaPolicy
+
+    policy = SlaPolicy.objects.create(
+        name="Premium", calendar=BusinessCalendar.objects.create(name="24/7", always_open=True)
+    )
+    with pytest.raises(NotAllowed):
+        customer_services.organization_create(name="Acme 2", sla_policy=policy, actor=agent)
+    organization = customer_services.organization_create(name="Acme 2", actor=agent)
+    with pytest.raises(NotAllowed):
+        customer_services.organization_update(organization=organization, data={"sla_policy": policy}, actor=agent)
+    customer_services.organization_update(organization=organization, data={"sla_policy": policy}, actor=admin_user)
+    organization.refresh_from_db()
+    assert organization.sla_policy == policy
