@@ -333,6 +333,8 @@ class FaultySmtp(_Sink):
                 return "451 4.3.0 Try again later"
         if self.delay:
             await asyncio.sleep(self.delay)
+            if server.transport is None or server.transport.is_closing():
+                return "421 The client went away"  # a client killed while waiting: nothing was taken
         answer = await super().handle_DATA(server, session, envelope)
         if self.on_data is not None:
             await asyncio.get_running_loop().run_in_executor(None, self.on_data, envelope)
