@@ -8,3 +8,6 @@ class HelpdeskConfig(AppConfig):
 
     def ready(self):
         from . import api_support  # noqa: F401 - registers the API schema's token scheme
+        from .outbox import alerts, registry
+
+        registry.register_mail(templates=[alerts.FAILED_TEMPLATE], builder=alerts.failed_mail)

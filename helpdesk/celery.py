@@ -31,10 +31,11 @@ app.conf.beat_schedule = {
         "task": "tickets.email.tasks.poll_mailboxes",
         "schedule": 60.0,
     },
-    # every two minutes: re-send outbox mail a dead worker or a lost broker message left unsent
+    # every 30 seconds: send outbox rows whose backoff is over, or that a dead worker (its claim's
+    # lease ran out) or a lost broker message left unsent
     "notification-sweep": {
         "task": "tickets.tasks.sweep_notifications",
-        "schedule": 120.0,
+        "schedule": 30.0,
     },
     # every night at 03:10 UTC: drop expired login sessions
     "clear-expired-sessions": {

@@ -315,3 +315,6 @@ HELPDESK_EMAIL_MAX_BYTES = env.int("HELPDESK_EMAIL_MAX_BYTES", default=50 * 1024
 HELPDESK_WEBHOOK_TIMEOUT = env.float("HELPDESK_WEBHOOK_TIMEOUT", default=10.0)
 HELPDESK_WEBHOOK_ALLOW_PRIVATE = env.bool("HELPDESK_WEBHOOK_ALLOW_PRIVATE", default=DEBUG)
 HELPDESK_WEBHOOK_KEEP_DAYS = env.int("HELPDESK_WEBHOOK_KEEP_DAYS", default=30)  # delivery log kept this long
+# seconds a worker's claim on an outbox row lasts unless renewed (it is, while sending): a dead
+# worker's mail goes out again with the first notification sweep after this
+HELPDESK_OUTBOX_CLAIM_LEASE = env.int("HELPDESK_OUTBOX_CLAIM_LEASE", default=60)

@@ -23,6 +23,7 @@ from kombu import Connection
 from . import selectors, services
 from .forms import ApiTokenCreateForm, PasswordChangeForm, SignInForm, add_service_errors
 from .models import WorkerHeartbeat
+from .outbox.alerts import outbox_health
 from .uploads import UploadTooLarge
 
 logger = logging.getLogger(__name__)
@@ -65,6 +66,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
     if checks["database"] == "ok":
         last = WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at", flat=True).first()
         body["worker_last_seen"] = last.isoformat() if last else None
+        # the outbox (issue #20): rows that used every attempt, and rows late to be sent; shown, not fatal
+        body["outbox"] = outbox_health()
     return JsonResponse(body, status=200 if healthy else 503)
 
 

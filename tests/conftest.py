@@ -8,6 +8,7 @@ in a module that tests import with `*`. A test process of a parallel run (pytest
 database, Redis database, Celery queue and var/ folder: see tests.parallel.py.
 """
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -304,3 +305,74 @@ def smtp_settings(settings, smtp_server):
     settings.EMAIL_USE_SSL = False
     settings.EMAIL_TIMEOUT = 10
     return smtp_server
+
+
+class FaultySmtp(_Sink):
+    """A sink that misbehaves on purpose (the fault tests): `refuse` DATA with 451 while it is above
+    zero (counting down), answer DATA only after `delay` seconds, call `on_data(envelope)` once a mail
+    was stored (before the answer) and `on_quit()` when the client says QUIT. `attempts` counts every
+    DATA it was offered, refused or not."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refuse = 0
+        self.delay = 0.0
+        self.on_data = None
+        self.on_quit = None
+        self.attempts = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        with self.lock:
+            self.attempts += 1
+            if self.refuse > 0:
+                self.refuse -= 1
+                return "451 4.3.0 Try again later"
+        if self.delay:
+            await asyncio.sleep(self.delay)
+            if server.transport is None or server.transport.is_closing():
+                return "421 The client went away"  # a client killed while waiting: nothing was taken
+        answer = await super().handle_DATA(server, session, envelope)
+        if self.on_data is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.on_data, envelope)
+        return answer
+
+    async def handle_QUIT(self, server, session, envelope):  # noqa: N802
+        if self.on_quit is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.on_quit)
+        return "221 Bye"
+
+    def by_message_id(self, message_id: str) -> list:
+        with self.lock:
+            return [mail for _envelope, mail in self.messages if mail["Message-ID"] == f"<{message_id}>"]
+
+
+@pytest.fixture
+def faulty_smtp():
+    """A real SMTP server on 127.0.0.1 that can refuse, stall or act in the middle of a conversation."""
+    from aiosmtpd.controller import Controller
+
+    sink = FaultySmtp()
+    port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    sink.port = port
+    sink.url = f"smtp://127.0.0.1:{port}"
+    try:
+        yield sink
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def faulty_smtp_settings(settings, faulty_smtp):
+    """Django's SMTP backend (this process) pointed at the faulty server."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", faulty_smtp.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 30
+    return faulty_smtp

@@ -163,12 +163,26 @@ def notify_referral_answered(*, referral: Referral) -> None:
     )
 
 
+def _warning_is_stale(*, ticket: Ticket, context: dict) -> bool:
+    """Whether an "SLA due soon" warning says nothing true any more: the clock it warns about was met
+    (answered, solved), stopped or moved to another due time, or its due time has come (the
+    breach mail says the rest)."""
+    target, due = context.get("target", ""), context.get("due", "")
+    if target not in ("first_response", "next_response", "resolution") or not due:
+        return False
+    due_at = datetime.fromisoformat(due)
+    return not ticket.is_open or getattr(ticket, f"{target}_due_at") != due_at or timezone.now() >= due_at
+
+
 def ticket_mail(row: NotificationLog) -> MailPlan:
     """The outbox's mail builder of ticket templates, in the language and time zone stored with the
-    row for its recipient. Mail about a ticket deleted since it was queued is dropped."""
+    row for its recipient. Mail about a ticket deleted since it was queued is dropped, and so is an
+    SLA warning that is out of date when it is sent (time-sensitive: re-checked at the last moment)."""
     ticket = Ticket.objects.select_related("requester").filter(pk=row.ticket_id).first() if row.ticket_id else None
     if row.ticket_id and ticket is None:
         raise MailDropped(_("The ticket was deleted before this mail was sent."))
+    if row.template == "sla_warning" and ticket and _warning_is_stale(ticket=ticket, context=row.context):
+        raise MailDropped(_("The SLA warning was out of date: the ticket was answered, solved or already late."))
     context = dict(row.context)
     data = {
         "ticket": ticket,

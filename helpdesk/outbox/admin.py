@@ -7,14 +7,32 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from helpdesk.outbox import queue, webhooks
+from helpdesk.outbox import alerts, queue, webhooks
 from helpdesk.outbox.models import NotificationLog, WebhookEndpoint
+
+
+class FailedFilter(admin.SimpleListFilter):
+    """Rows that used every attempt (the admins' mail about failures links here)."""
+
+    title = _("delivery")
+    parameter_name = "failed"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Failed (every attempt used)")), ("0", _("Not failed"))]
+
+    def queryset(self, request, queryset):
+        failed = alerts.failed_rows().values("pk")
+        if self.value() == "1":
+            return queryset.filter(pk__in=failed)
+        if self.value() == "0":
+            return queryset.exclude(pk__in=failed)
+        return queryset
 
 
 @admin.register(NotificationLog)
 class NotificationLogAdmin(admin.ModelAdmin):
     list_display = ["created_at", "template", "recipient", "ticket", "sent_at", "attempts", "has_error"]
-    list_filter = ["kind", "template", ("sent_at", admin.EmptyFieldListFilter)]
+    list_filter = [FailedFilter, "kind", "template", ("sent_at", admin.EmptyFieldListFilter), "dropped"]
     search_fields = ["recipient", "key", "message_id", "=ticket_id"]
     date_hierarchy = "created_at"
     actions = ["retry"]
@@ -30,8 +48,11 @@ class NotificationLogAdmin(admin.ModelAdmin):
         "created_at",
         "claimed_at",
         "sent_at",
+        "dropped",
         "attempts",
         "next_attempt_at",
+        "handoff_at",
+        "resends",
         "last_error",
     ]
     fields = readonly_fields

@@ -31,11 +31,12 @@ from django.utils.translation import gettext as _
 from helpdesk import crypto
 from helpdesk.outbox import registry
 from helpdesk.outbox.models import NotificationLog, WebhookEndpoint
+from helpdesk.outbox.schedule import MAX_ATTEMPTS
 
 PING = "ping"
 USER_AGENT = "Helpdesk-Webhooks/1.0"
 MAX_ERROR_CHARS = 2000
-WEBHOOK_MAX_ATTEMPTS = 15  # with the backoff (helpdesk.outbox.sending): about two days
+WEBHOOK_MAX_ATTEMPTS = MAX_ATTEMPTS  # the outbox's one schedule (helpdesk.outbox.schedule): about two days
 
 # IPv6 ranges that carry an IPv4 address in their last 32 bits: NAT64 (RFC 6052), IPv4-translated
 # (SIIT, RFC 2765), IPv4-compatible (deprecated). 6to4 and Teredo are read by the ipaddress module.

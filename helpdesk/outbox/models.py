@@ -53,7 +53,8 @@ class WebhookEndpoint(models.Model):
 class NotificationLog(models.Model):
     """The outbox: every outbound email or webhook is a row first, unique on what it is for.
 
-    Sending marks `sent_at`; a sweep re-sends rows never marked, so nothing is lost or doubled.
+    Sending marks `sent_at` (in its own committed write, right after the SMTP server took the mail);
+    the sweep re-sends rows never marked, after their backoff (helpdesk.outbox.schedule).
     """
 
     class Kind(models.TextChoices):
@@ -70,11 +71,19 @@ class NotificationLog(models.Model):
     template = models.CharField(max_length=100)
     context = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # A worker's lease on the row (helpdesk.outbox.schedule.claim_lease), renewed while it sends.
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Sent, or finished without sending (`dropped`, the reason in `last_error`).
     sent_at = models.DateTimeField(null=True, blank=True)
+    dropped = models.BooleanField(default=False)
     attempts = models.PositiveSmallIntegerField(default=0)
-    # After a failed webhook delivery: not before this time (the backoff); None means now.
+    # After a failed attempt: not before this time (the backoff); None means now.
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # When a mail was handed to the SMTP server (the DATA phase began) with no outcome recorded since:
+    # the server may have it. The next attempt sends it again with the same Message-ID, marked as a
+    # resend (X-Helpdesk-Resend), and counts it in `resends`.
+    handoff_at = models.DateTimeField(null=True, blank=True)
+    resends = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True, default="")
     # Our Message-ID of the mail (without <>), so a customer's reply threads back to the ticket.
     message_id = models.CharField(max_length=255, blank=True, default="", db_index=True)

@@ -1,33 +1,35 @@
-"""Sending: a worker claims a row with a conditional UPDATE, sends it, and marks it; a failure leaves
-the row unsent with its error and the time of the next attempt, for the sweep to pick up.
+"""Sending: a worker claims a row with a conditional UPDATE (a lease, renewed while it sends), sends it
+and marks it; a failure leaves the row unsent with its error and the time of the next attempt, for
+the sweep to pick up (helpdesk.outbox.schedule: one attempt count and one backoff for all rows).
 
-Mail: a Celery retry every 30 s, then the sweep every 2 minutes, MAX_ATTEMPTS in all. Webhooks wait
-longer for the other side: 1, 2, 4 ... minutes apart, at most 6 hours, for about two days.
+A mail is marked sent in its own committed write the moment the SMTP server has accepted it, before
+the conversation is closed, retried on a fresh database connection when the old one was lost. Just
+before the DATA phase the row records `handoff_at`: a row that still has it on its next attempt may
+already be with the server (the worker died, or the database stayed away, in between), so it goes
+again with the same Message-ID, marked `X-Helpdesk-Resend`, and is counted in `resends`.
 """
 
 import logging
-from datetime import datetime, timedelta
+import smtplib
+from datetime import datetime
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import Q
 from django.utils import timezone
 
 from helpdesk.mail import mail_render
-from helpdesk.outbox import delivery, registry
+from helpdesk.outbox import alerts, delivery, registry
+from helpdesk.outbox.durable import ClaimLease, durable
 from helpdesk.outbox.headers import header_safe, new_message_id
 from helpdesk.outbox.models import NotificationLog
+from helpdesk.outbox.schedule import MAX_ATTEMPTS, SWEEP_GRACE, claim_lease, retry_backoff
 
 logger = logging.getLogger(__name__)
-CLAIM_TIMEOUT = timedelta(minutes=10)
-MAX_ATTEMPTS = 8
-WEBHOOK_MAX_ATTEMPTS = delivery.WEBHOOK_MAX_ATTEMPTS
-WEBHOOK_MAX_BACKOFF = timedelta(hours=6)
-
-
-def webhook_backoff(attempts: int) -> timedelta:
-    """How long to wait after the `attempts`-th failed delivery of a webhook."""
-    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), WEBHOOK_MAX_BACKOFF)
+# Kept for the webhook API and tests: webhooks share the one schedule.
+WEBHOOK_MAX_ATTEMPTS = MAX_ATTEMPTS
+webhook_backoff = retry_backoff
+RESEND_HEADER = "X-Helpdesk-Resend"
 
 
 def plain_mail(row: NotificationLog) -> registry.MailPlan:
@@ -59,7 +61,8 @@ def mail_build(row: NotificationLog) -> EmailMultiAlternatives:
 
 
 def _claim(notification_id: int, now: datetime) -> bool:
-    stale = now - CLAIM_TIMEOUT
+    """Take the row unless it is sent or another worker's lease on it still runs."""
+    stale = now - claim_lease()
     return bool(
         NotificationLog.objects.filter(pk=notification_id, sent_at__isnull=True)
         .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
@@ -67,52 +70,106 @@ def _claim(notification_id: int, now: datetime) -> bool:
     )
 
 
-def _send(row: NotificationLog) -> str:
-    """Send one row; "" when sent, else why it was finished without sending."""
-    if row.kind == NotificationLog.Kind.WEBHOOK:
-        return delivery.webhook_deliver(row)
+def _definitely_refused(exc: BaseException) -> bool:
+    """Whether the server answered this attempt with a refusal (it does not have the mail), as
+    opposed to a connection lost or timed out during the hand-off (it may have it)."""
+    return isinstance(exc, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused)
+
+
+def _hand_off(row: NotificationLog, mail: EmailMultiAlternatives) -> None:
+    """The SMTP conversation: connect, record the hand-off, DATA, mark sent, and only then QUIT."""
+    resend = row.handoff_at is not None
+    if resend:
+        mail.extra_headers[RESEND_HEADER] = str(row.resends + 1)
+    connection = get_connection()
+    connection.open()  # a server that is down or silent fails here, before anything is recorded
     try:
-        mail = mail_build(row)
-    except registry.MailDropped as dropped:
-        return str(dropped) or "dropped"
-    mail.send()
-    return ""
+        handoff: dict = {"handoff_at": timezone.now()}
+        if resend:
+            handoff["resends"] = row.resends + 1
+        durable(lambda: NotificationLog.objects.filter(pk=row.pk).update(**handoff))
+        mail.connection = connection
+        mail.send()
+        durable(
+            lambda: NotificationLog.objects.filter(pk=row.pk).update(
+                sent_at=timezone.now(), attempts=row.attempts + 1, last_error="", handoff_at=None
+            )
+        )
+    except Exception as exc:
+        if _definitely_refused(exc):  # this attempt is not with the server; an earlier one may be
+            durable(lambda: NotificationLog.objects.filter(pk=row.pk).update(handoff_at=row.handoff_at))
+        raise
+    finally:
+        try:
+            connection.close()  # QUIT: the mail is the server's and marked; a failure here changes nothing
+        except Exception as exc:  # noqa: BLE001 - nothing left to do about it
+            logger.info("closing the SMTP connection after %s failed: %s", row.key, exc)
+
+
+def _send(row: NotificationLog) -> str:
+    """Send one row; "" when sent (and marked), else why it was finished without sending."""
+    if row.kind == NotificationLog.Kind.WEBHOOK:
+        dropped = delivery.webhook_deliver(row)
+    else:
+        try:
+            mail = mail_build(row)
+        except registry.MailDropped as exc:
+            dropped = str(exc) or "dropped"
+        else:
+            _hand_off(row, mail)
+            return ""
+    durable(
+        lambda: NotificationLog.objects.filter(pk=row.pk).update(
+            sent_at=timezone.now(), attempts=row.attempts + 1, last_error=dropped, dropped=bool(dropped)
+        )
+    )
+    return dropped
+
+
+def _failed(row: NotificationLog, exc: Exception, now: datetime, lease: ClaimLease) -> None:
+    """Record a failed attempt: the error, the backoff, the claim let go; the admins are told when
+    it was the last one."""
+    logger.warning("notification %s to %s failed: %s", row.key, row.recipient, exc)
+    attempts = row.attempts + 1
+    durable(
+        lambda: NotificationLog.objects.filter(pk=row.pk, sent_at__isnull=True, claimed_at=lease.current).update(
+            claimed_at=None,
+            attempts=attempts,
+            last_error=str(exc)[:2000],
+            next_attempt_at=now + retry_backoff(attempts),
+        )
+    )
+    if attempts >= MAX_ATTEMPTS:
+        durable(lambda: alerts.outbox_failed_notify(row=row, now=now))
 
 
 def notification_send(*, notification_id: int, now: datetime | None = None) -> bool:
-    """Claim and send one outbox row; True when this call sent it. Safe to call twice."""
+    """Claim and send one outbox row; True when this call sent it. Safe to call twice.
+
+    Raises what the attempt failed with, after recording it (the sweep tries again after the backoff).
+    """
     now = now or timezone.now()
     if not _claim(notification_id, now):
         return False
     row = NotificationLog.objects.select_related("webhook").get(pk=notification_id)
+    lease = ClaimLease(row_id=row.pk, claimed_at=now)
     try:
-        dropped = _send(row)
+        with lease:
+            dropped = _send(row)
     except Exception as exc:  # SMTP, HTTP and template errors: keep the row, retry later, stay visible
-        logger.warning("notification %s to %s failed: %s", row.key, row.recipient, exc)
-        attempts = row.attempts + 1
-        retry_at = now + webhook_backoff(attempts) if row.kind == NotificationLog.Kind.WEBHOOK else None
-        NotificationLog.objects.filter(pk=row.pk).update(
-            claimed_at=None, attempts=attempts, last_error=str(exc)[:2000], next_attempt_at=retry_at
-        )
+        _failed(row, exc, now, lease)
         raise
-    NotificationLog.objects.filter(pk=row.pk).update(
-        sent_at=timezone.now(), attempts=row.attempts + 1, last_error=dropped
-    )
     return not dropped
 
 
 def notifications_due(*, now: datetime, limit: int = 500) -> list[int]:
-    """Unsent rows nobody holds (never claimed, or claimed by a worker that died), whose backoff is over."""
-    stale = now - CLAIM_TIMEOUT
-    webhook = NotificationLog.Kind.WEBHOOK
+    """Unsent rows nobody holds (never claimed, or a lease that ran out), attempts left, backoff over."""
+    stale = now - claim_lease()
     return list(
-        NotificationLog.objects.filter(sent_at__isnull=True)
-        .filter(
-            Q(attempts__lt=MAX_ATTEMPTS) & ~Q(kind=webhook) | Q(kind=webhook, attempts__lt=WEBHOOK_MAX_ATTEMPTS),
-            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
-        )
+        NotificationLog.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
-        .filter(created_at__lte=now - timedelta(seconds=30))
+        .filter(created_at__lte=now - SWEEP_GRACE)
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )

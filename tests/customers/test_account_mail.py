@@ -96,8 +96,11 @@ def test_an_account_mail_survives_a_failed_send_and_the_sweep_sends_it(
     row.refresh_from_db()
     assert row.sent_at is None and row.attempts == 1 and "SMTP server down" in row.last_error
     monkeypatch.undo()
-    # the sweep runs every two minutes and takes rows at least 30 seconds old
-    NotificationLog.objects.filter(pk=row.pk).update(created_at=timezone.now() - timedelta(minutes=2))
+    assert row.next_attempt_at is not None  # the backoff after a first failure: one minute
+    # the sweep runs every 30 seconds and takes rows at least 30 seconds old whose backoff is over
+    NotificationLog.objects.filter(pk=row.pk).update(
+        created_at=timezone.now() - timedelta(minutes=2), next_attempt_at=timezone.now() - timedelta(seconds=1)
+    )
     sent_by = []
     monkeypatch.setattr(outbox_tasks.send_notification, "delay", sent_by.append)
     outbox_tasks.sweep_notifications()  # the beat's sweep picks the row up again...
