@@ -4,8 +4,10 @@
 
 Measures, through the whole Django stack in-process (middleware, token auth, DRF, serializers):
 the ticket list (50 rows, filtered by status and team, ordered by last update), one ticket and
-its 30 messages, ticket creation, and search; and in the same run a floor: a trivial authenticated
-endpoint (GET /api/v1/auth/me/) plus the raw SQL that fetches the same rows as the list.
+its 30 messages, ticket creation, and search; the list's rendering alone, as the API does it
+(hand-built dicts, tickets.output) and through DRF's fields (the choice documented there); and in
+the same run a floor: a trivial authenticated endpoint (GET /api/v1/auth/me/) plus the raw SQL
+that fetches the same rows as the list.
 """
 
 import argparse
@@ -29,6 +31,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from rest_framework import serializers  # noqa: E402
 from rest_framework.request import Request  # noqa: E402
 from rest_framework.test import APIClient, APIRequestFactory  # noqa: E402
 
@@ -38,6 +41,13 @@ from helpdesk.services import api_token_create  # noqa: E402
 from tickets import selectors, services  # noqa: E402
 from tickets.api.serializers import TicketOutput  # noqa: E402
 from tickets.models import Ticket  # noqa: E402
+
+
+class RenderedByDrf(TicketOutput):
+    """TicketOutput as DRF's own machinery renders its declared fields: what tickets.output's hand-built
+    dicts save (the same output: tests/tickets/test_api_output.py)."""
+
+    to_representation = serializers.Serializer.to_representation
 
 
 def measure(cases: list[tuple[str, object]], runs: int) -> list[dict]:
@@ -122,8 +132,8 @@ def main() -> None:
     )
     factory = APIRequestFactory(SERVER_NAME="localhost")
 
-    def render_rows():
-        data = TicketOutput(rows, many=True, context={"request": Request(factory.get(list_url))}).data
+    def render_rows(output=TicketOutput):
+        data = output(rows, many=True, context={"request": Request(factory.get(list_url))}).data
         assert len(data) == len(rows) == 50
 
     def create():
@@ -135,6 +145,7 @@ def main() -> None:
         ("floor: raw SQL for the same 50 list rows", raw_sql),
         ("list: 50 open tickets of a team by update", lambda: ok(client.get(list_url))),
         ("list: rendering its 50 rows alone (TicketOutput)", render_rows),
+        ("list: rendering them through DRF's fields", lambda: render_rows(RenderedByDrf)),
         ("detail: GET /api/v1/tickets/{id}/", lambda: ok(client.get(f"/api/v1/tickets/{big.pk}/"))),
         (
             "detail: 30 messages of the ticket",
