@@ -88,7 +88,7 @@ class TicketCustomerOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, ticket: Ticket) -> str:
-        return output.WRITERS["url"](ticket, self._page())
+        return output.ticket_url(ticket.pk, self._page())
 
     def _page(self) -> output.Page:
         """The detail URL up to the id and the active time zone, looked up once per page, not per row."""
