@@ -1,21 +1,22 @@
 """A ticket as other systems read it: the dicts the API's ticket serializers return and the webhook
 payloads carry, built here below both (the domain's webhooks do not import the HTTP layer).
 
-One definition of each field: CUSTOMER_FIELDS and AGENT_FIELDS name the fields of each output in
-order, and WRITERS says how each is written. The API's TicketCustomerOutput and TicketOutput take
-their `Meta.fields` from these tuples and declare each field's type for the schema (DRF refuses a
-declared field missing from `Meta.fields`, and a name here without a writer fails at import);
-tests/tickets/test_api_output.py renders tickets through both and fails when the schema and the
-dicts disagree in keys, types or nullability, or when DRF's own rendering of the declared fields
-gives anything else.
+One definition of each field: FIELDS says how each field is written (its kind and the attribute it
+reads), CUSTOMER_FIELDS and AGENT_FIELDS name each output's fields in order. The API's
+TicketCustomerOutput and TicketOutput take their `Meta.fields` from these tuples and declare each
+field's type for the schema (DRF refuses a declared field missing from `Meta.fields`; a name here
+without a kind fails at import). tests/tickets/test_api_output.py renders tickets through both and
+fails when the schema and the dicts disagree in keys, types or nullability, or when DRF's own
+rendering of the declared fields gives anything else.
 
-Written by hand rather than by DRF's field machinery, because a list page renders 50 tickets with
-five nested references each: bench/api.py (20,000 tickets, PostgreSQL, 6 alternating runs of 40
-calls, medians with [min, max] of the runs) measured the rendering of the list's 50 rows at 0.65 ms
-[0.62, 0.66] here against 3.72 ms [3.64, 4.21] through DRF's fields (about 0.9 ms of it building
-the ModelSerializer's fields, then ~55 µs a row); the whole list call at 5.84 ms [5.80, 9.99]
-against 9.05 ms [8.92, 10.68] (+55 %), one ticket at 4.84 against 5.83 ms (+20 %). The bench's
-case "list: rendering its 50 rows through DRF's fields" keeps measuring it.
+Written here rather than by DRF's field machinery because a list page renders 50 tickets with five
+nested references each. bench/api.py, 20,000 tickets on PostgreSQL, 10 alternating runs of 40 calls
+(medians, [lowest, highest] run) on a shared, loaded 2-CPU machine: rendering the list's 50 rows
+took 0.77 ms [0.70, 0.79] here and 3.75 ms [3.34, 6.34] through DRF's fields (about 0.9 ms to build
+the ModelSerializer's fields, then ~57 µs a row against ~15 µs); the whole list call 7.60 ms [6.31,
+11.29] against 10.49 ms [8.96, 17.81], +38 % (+55 % in a quieter run: 5.84 against 9.05 ms); one
+ticket 5.96 against 6.63 ms. Its cases "list: rendering its 50 rows alone" and "... through DRF's
+fields" keep measuring both.
 """
 
 from datetime import datetime, tzinfo

@@ -68,7 +68,7 @@ class TagNames(serializers.ListField):
 # One definition of each field: `Meta.fields` are tickets.output's CUSTOMER_FIELDS / AGENT_FIELDS,
 # the fields declared here (or by ModelSerializer from the model) are their types for the schema,
 # and to_representation returns the dict tickets.output writes from the same names, by hand for
-# speed: DRF's own rendering of these fields made the 50-ticket list 55 % slower (figures in
+# speed: DRF's own rendering of these fields made the 50-ticket list call 38-55 % slower (figures in
 # tickets/output.py; bench/api.py measures both). tests/tickets/test_api_output.py checks that the
 # schema, DRF's rendering of the declared fields and the dicts agree, for agents and customers.
 
