@@ -14,11 +14,11 @@ from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
 from customers.models import BusinessCalendar, ServiceContract, SlaPolicy
-from tests.factories import ProductFactory
+from tests.factories import ContactFactory, ProductFactory
 from tests.tickets.conftest import contact_of
 from tickets import output, selectors, webhooks
-from tickets.api.serializers import TicketCustomerOutput, TicketOutput
-from tickets.models import SlaState, Ticket
+from tickets.api.serializers import MessageOutput, TicketCustomerOutput, TicketOutput
+from tickets.models import Message, SlaState, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +176,23 @@ def test_the_webhook_payload_carries_the_agents_output(tickets, settings):
     expected = TicketOutput(selectors.ticket_for_system(ticket_id=ticket.pk), context=context).data
     assert webhooks._ticket(ticket.pk) == expected
     assert list(expected) == list(output.AGENT_FIELDS)
+
+
+def test_a_messages_author_is_written_from_the_message(tickets, agent):
+    """MessageOutput's `author` (AuthorOutput read from the message): a contact, an agent (named by
+    email when nameless), or nobody (a system message is the agents' side, unnamed)."""
+    ticket = tickets[1]
+    nameless = ContactFactory(full_name="", organization=None)
+    by = {
+        "contact": Message.objects.create(ticket=ticket, author_contact=ticket.requester, body_text="a"),
+        "nameless contact": Message.objects.create(ticket=ticket, author_contact=nameless, body_text="b"),
+        "agent": Message.objects.create(ticket=ticket, author_user=agent, body_text="c"),
+        "nobody": Message.objects.create(ticket=ticket, body_text="d"),
+    }
+    context = {"request": Request(APIRequestFactory().get("/"))}
+    assert {kind: MessageOutput(message, context=context).data["author"] for kind, message in by.items()} == {
+        "contact": {"type": "customer", "name": ticket.requester.full_name},
+        "nameless contact": {"type": "customer", "name": nameless.email},
+        "agent": {"type": "agent", "name": agent.email},  # the fixture's agent has no name
+        "nobody": {"type": "agent", "name": ""},
+    }

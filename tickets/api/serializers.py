@@ -236,29 +236,33 @@ class AttachmentOutput(serializers.ModelSerializer):
         return _absolute(self.context, "api-attachment-download", attachment.pk)
 
 
+class _AuthorType(serializers.ChoiceField):
+    def get_attribute(self, message: Message) -> str:
+        return "customer" if message.author_contact_id is not None else "agent"
+
+
+class _AuthorName(serializers.CharField):
+    def get_attribute(self, message: Message) -> str:
+        person = message.author_contact or message.author_user
+        return (person.full_name or person.email) if person is not None else ""
+
+
+# Who wrote a message, read from the message itself (MessageOutput's `author` has `source="*"`).
 class AuthorOutput(serializers.Serializer):
-    type = serializers.ChoiceField(choices=[("agent", "agent"), ("customer", "customer")], read_only=True)
-    name = serializers.CharField(read_only=True)
+    type = _AuthorType(choices=[("agent", "agent"), ("customer", "customer")], read_only=True)
+    name = _AuthorName(read_only=True)
 
 
 class MessageOutput(serializers.ModelSerializer):
     body = serializers.CharField(source="body_text", read_only=True, help_text="Plain text.")
     body_html = serializers.CharField(read_only=True, help_text="Sanitized HTML.")
-    author = serializers.SerializerMethodField()
+    author = AuthorOutput(source="*", read_only=True)
     attachments = AttachmentOutput(many=True, read_only=True)
 
     class Meta:
         model = Message
         fields = ["id", "body", "body_html", "internal", "author", "channel", "created_at", "attachments"]
         read_only_fields = fields
-
-    @extend_schema_field(AuthorOutput)
-    def get_author(self, message: Message) -> dict:
-        contact = message.author_contact
-        if contact is not None:
-            return {"type": "customer", "name": contact.full_name or contact.email}
-        user = message.author_user
-        return {"type": "agent", "name": (user.full_name or user.email) if user is not None else ""}
 
 
 class MessageCreatedOutput(MessageOutput):
