@@ -4,8 +4,10 @@
 
 Measures, through the whole Django stack in-process (middleware, token auth, DRF, serializers):
 the ticket list (50 rows, filtered by status and team, ordered by last update), one ticket and
-its 30 messages, ticket creation, and search; and in the same run a floor: a trivial authenticated
-endpoint (GET /api/v1/auth/me/) plus the raw SQL that fetches the same rows as the list.
+its 30 messages, ticket creation, and search; the list's rendering alone, as the API does it
+(hand-built dicts, tickets.output) and through DRF's fields (the choice documented there); and in
+the same run a floor: a trivial authenticated endpoint (GET /api/v1/auth/me/) plus the raw SQL
+that fetches the same rows as the list.
 """
 
 import argparse
@@ -29,13 +31,23 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from rest_framework.test import APIClient  # noqa: E402
+from rest_framework import serializers  # noqa: E402
+from rest_framework.request import Request  # noqa: E402
+from rest_framework.test import APIClient, APIRequestFactory  # noqa: E402
 
 from customers.models import Contact  # noqa: E402
 from helpdesk.models import Role, Team, User  # noqa: E402
 from helpdesk.services import api_token_create  # noqa: E402
-from tickets import services  # noqa: E402
+from tickets import selectors, services  # noqa: E402
+from tickets.api.serializers import TicketOutput  # noqa: E402
 from tickets.models import Ticket  # noqa: E402
+
+
+class RenderedByDrf(TicketOutput):
+    """TicketOutput as DRF's own machinery renders its declared fields: what tickets.output's hand-built
+    dicts save (the same output: tests/tickets/test_api_output.py)."""
+
+    to_representation = serializers.Serializer.to_representation
 
 
 def measure(cases: list[tuple[str, object]], runs: int) -> list[dict]:
@@ -111,6 +123,19 @@ def main() -> None:
             )
             cursor.fetchall()
 
+    # The list's 50 rows as its view hands them to the serializer, to time the rendering alone.
+    rows = selectors.ticket_rows(
+        selectors.ticket_list_for(user=agent, filters={"status": "open", "team": team.pk}, ordering="updated").values(
+            *selectors.LIST_FIELDS
+        )[:50],
+        with_internal=True,
+    )
+    factory = APIRequestFactory(SERVER_NAME="localhost")
+
+    def render_rows(output=TicketOutput):
+        data = output(rows, many=True, context={"request": Request(factory.get(list_url))}).data
+        assert len(data) == len(rows) == 50
+
     def create():
         body = {"subject": "Bench create", "body": "Created by the benchmark", "requester": contact.pk}
         ok(client.post("/api/v1/tickets/", body, format="json"), 201)
@@ -119,6 +144,8 @@ def main() -> None:
         ("floor: GET /api/v1/auth/me/", lambda: ok(client.get("/api/v1/auth/me/"))),
         ("floor: raw SQL for the same 50 list rows", raw_sql),
         ("list: 50 open tickets of a team by update", lambda: ok(client.get(list_url))),
+        ("list: rendering its 50 rows alone (TicketOutput)", render_rows),
+        ("list: rendering them through DRF's fields", lambda: render_rows(RenderedByDrf)),
         ("detail: GET /api/v1/tickets/{id}/", lambda: ok(client.get(f"/api/v1/tickets/{big.pk}/"))),
         (
             "detail: 30 messages of the ticket",
@@ -152,7 +179,7 @@ def main() -> None:
         print("\nEXPLAIN search:\n  " + "\n  ".join(r[0] for r in cursor.fetchall()))
     floor = rows[0]["median_ms"] + rows[1]["median_ms"]
     print(f"\nfloor (auth/me + raw SQL) median: {floor:.2f} ms")
-    for row in rows[2:5]:
+    for row in (row for row in rows if row["label"].startswith(("list: 50", "detail:"))):
         print(f"{row['label']:<48} {row['median_ms'] / floor:5.2f}× floor")
     Ticket.objects.filter(subject="Bench create").delete()
 

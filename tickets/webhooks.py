@@ -20,7 +20,7 @@ from helpdesk.outbox.delivery import iso_utc
 from helpdesk.outbox.models import NotificationLog
 from tickets import selectors
 from tickets.models import EventKind, Message, TicketEvent
-from tickets.output import person_ref, ticket_agent_data
+from tickets.output import Page, person_ref, ticket_agent_data
 
 PREFIX = "ticket."
 
@@ -54,7 +54,7 @@ def _ticket(ticket_id: int) -> dict | None:
     if ticket is None:
         return None
     prefix = settings.SITE_URL.rstrip("/") + reverse("api-ticket-detail", args=[0])[: -len("0/")]
-    return ticket_agent_data(ticket, url_prefix=prefix, tz=timezone.get_current_timezone())
+    return ticket_agent_data(ticket, page=Page(prefix, timezone.get_current_timezone()))
 
 
 def _message(message_id: Any) -> dict | None:
