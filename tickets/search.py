@@ -96,6 +96,50 @@ def ticket_index(*, ticket: Ticket, extra_text: str = "") -> None:
     Ticket.objects.filter(pk=ticket.pk).update(**updates)
 
 
+def tickets_reindex(*, ticket_model, message_model, connection, after: int = 0, batch: int = 2000) -> int:
+    """Rebuild the search words of every ticket with an id above `after`, in batches by id: two reads
+    and one UPDATE per batch (the models are arguments so a migration can pass its historical ones;
+    migration 0016 and bench/seed.py use it). Returns the number of tickets rebuilt."""
+    done, last = 0, after
+    while True:
+        rows = list(
+            ticket_model.objects.using(connection.alias)
+            .filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", "subject", "requester__full_name", "requester__email")[:batch]
+        )
+        if not rows:
+            return done
+        last, done = rows[-1][0], done + len(rows)
+        texts: dict[int, list[str]] = {row[0]: [] for row in rows}
+        messages = (
+            message_model.objects.using(connection.alias)
+            .filter(ticket_id__in=list(texts), internal=False)
+            .order_by("ticket_id", "created_at", "pk")
+            .values_list("ticket_id", "body_text")
+        )
+        for ticket_id, text in messages:
+            texts[ticket_id].append(text)
+        documents = [
+            (pk, ticket_document(subject=subject, requester_name=name, requester_email=email, messages=texts[pk]))
+            for pk, subject, name, email in rows
+        ]
+        _store_documents(connection, documents)
+
+
+def _store_documents(connection, documents: list[tuple[int, str]]) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            values = ", ".join(["(%s, %s, %s::tsvector)"] * len(documents))  # placeholders only
+            update = "UPDATE tickets_ticket AS t SET search_document = v.doc, search_vector = v.vec"
+            sql = f"{update} FROM (VALUES {values}) AS v(id, doc, vec) WHERE t.id = v.id"  # noqa: S608
+            cursor.execute(sql, [item for pk, doc in documents for item in (pk, doc, tsvector_literal(doc))])
+        else:
+            cursor.executemany(
+                "UPDATE tickets_ticket SET search_document = %s WHERE id = %s", [(doc, pk) for pk, doc in documents]
+            )
+
+
 def ticket_search(queryset: QuerySet[Ticket], query: str) -> QuerySet[Ticket]:
     """Tickets matching every word of the query (exactly, or a plain word by its stem or a synonym),
     or its number ("#123", "123"), or a requester by email ("customer@exa…") or phone ("0912 123 4567"
