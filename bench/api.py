@@ -162,6 +162,10 @@ def main() -> None:
         ("search: ?q=#<number>", lambda: ok(client.get("/api/v1/tickets/", {"q": f"#{numbered.pk}"}))),
         ("search: ?q=<phone, national form>", lambda: ok(client.get("/api/v1/tickets/", {"q": phone}))),
         ("search: ?q=invoice 2026-114", lambda: ok(client.get("/api/v1/tickets/", {"q": "invoice 2026-114"}))),
+        # Words that match by their stems or a synonym (tickets.search), not as typed:
+        ("search: ?q=invoices refunds (stems)", lambda: ok(client.get("/api/v1/tickets/", {"q": "invoices refunds"}))),
+        ("search: ?q=فاکتورها (Persian plural)", lambda: ok(client.get("/api/v1/tickets/", {"q": "فاکتورها"}))),
+        ("search: ?q=passcode (synonym of password)", lambda: ok(client.get("/api/v1/tickets/", {"q": "passcode"}))),
     ]
     rows = measure(cases, args.runs)
     with connection.cursor() as cursor:
