@@ -15,7 +15,7 @@ import time
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
+from django.db import connection, connections
 
 from helpdesk.celery import app as celery_app
 from tests.conftest import free_port
@@ -189,3 +189,28 @@ def database_proxy(transactional_db):
         connection.close()
         params["HOST"], params["PORT"] = saved
         proxy.close()
+
+
+def run_bounded(call, *, seconds: float, unstick):
+    """Run `call()` in a thread for at most `seconds`; if it is still running then (a hang: the fault
+    reproduced), `unstick()` lets it finish. Returns (hung, elapsed seconds, result or exception)."""
+    outcome: dict = {}
+
+    def target() -> None:
+        started = time.monotonic()
+        try:
+            outcome["result"] = call()
+        except Exception as exc:
+            outcome["result"] = exc
+        finally:
+            outcome["elapsed"] = time.monotonic() - started
+            connections.close_all()  # this thread's own database connection
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    hung = thread.is_alive()
+    if hung:
+        unstick()
+        thread.join(120)
+    return hung, outcome.get("elapsed"), outcome.get("result")
