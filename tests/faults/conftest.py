@@ -69,9 +69,8 @@ def redis_server(tmp_path):
 
 
 def _reset_broker_pool() -> None:
-    """Forget the app's broker connections, so the next hand-off connects to the configured URL."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    """Forget the app's broker connection pools, so the next hand-off uses the configured URL (kombu
+    keeps one pool per URL for the process: closing one would break the next test on that URL)."""
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
