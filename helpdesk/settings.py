@@ -98,6 +98,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A database host that stops answering costs a request seconds, not minutes: connecting gives up
+    # after DATABASE_CONNECT_TIMEOUT seconds, a statement is cancelled by the server after
+    # DATABASE_STATEMENT_TIMEOUT seconds (0: never; long migrations may need it off for their run).
+    _statement_ms = round(env.float("DATABASE_STATEMENT_TIMEOUT", default=60.0) * 1000)
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
+    DATABASES["default"]["OPTIONS"]["options"] = " ".join(
+        filter(None, [DATABASES["default"]["OPTIONS"].get("options", ""), f"-c statement_timeout={_statement_ms}"])
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "helpdesk.User"
@@ -138,11 +147,32 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = env.bool("HELPDESK_STATIC_FINDERS", default=DEBUG)
 
 # Redis: broker and shared cache when REDIS_URL is set; otherwise a file broker and file cache.
+# A Redis that is down or stops answering costs a request at most these seconds: the cache
+# (helpdesk.cache.RedisCache) then works without Redis (reads miss, writes are dropped: sign-in limits
+# and presence are off) and the hand-off of a saved write to the broker is skipped (helpdesk.aftercommit;
+# the outbox sweep sends it). The broker's read timeout stays above the worker's 1 s poll.
 REDIS_URL = env("REDIS_URL", default="")
+HELPDESK_REDIS_CONNECT_TIMEOUT = env.float("HELPDESK_REDIS_CONNECT_TIMEOUT", default=2.0)
+HELPDESK_REDIS_SOCKET_TIMEOUT = env.float("HELPDESK_REDIS_SOCKET_TIMEOUT", default=2.0)
+HELPDESK_REDIS_CACHE_OPTIONS = {
+    "socket_connect_timeout": HELPDESK_REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": HELPDESK_REDIS_SOCKET_TIMEOUT,
+}
+HELPDESK_REDIS_BROKER_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": HELPDESK_REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": max(5.0, HELPDESK_REDIS_SOCKET_TIMEOUT),
+}
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "helpdesk.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": HELPDESK_REDIS_CACHE_OPTIONS,
+        }
+    }
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = dict(HELPDESK_REDIS_BROKER_OPTIONS)
 else:
     CACHES = {
         "default": {
@@ -177,6 +207,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = "UTC"
+CELERY_BROKER_CONNECTION_TIMEOUT = HELPDESK_REDIS_CONNECT_TIMEOUT
+# /healthz: each check (database, broker, cache) gives up after this many seconds; they run side by side.
+HELPDESK_HEALTH_TIMEOUT = env.float("HELPDESK_HEALTH_TIMEOUT", default=2.0)
 
 # REST API: one API under /api/v1/, JSON errors with a stable code.
 REST_FRAMEWORK = {

@@ -13,7 +13,8 @@ Only failures count, in three ways (the numbers are settings, see settings.py):
   in the last HELPDESK_SIGNIN_KNOWN_ADDRESS_DAYS days.
 A success forgets the account's failures and takes that account's failures from that address off the
 address's count (a typo put right is no attack). Waits are timestamps compared with `ratelimit.clock`;
-cache expiry only tidies up.
+cache expiry only tidies up. While the cache is unreachable (helpdesk.cache: reads miss, writes are
+dropped, a warning is logged) nothing counts and sign-in works without its limits.
 """
 
 import logging

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from helpdesk.aftercommit import enqueue_on_commit
 from helpdesk.outbox import tasks
 from helpdesk.outbox.headers import new_message_id
 from helpdesk.outbox.models import NotificationLog
@@ -33,7 +34,7 @@ def notification_queue(
             )
     except IntegrityError:
         return None  # already queued: exactly once
-    tasks.send_notification.delay_on_commit(row.pk)
+    enqueue_on_commit(tasks.send_notification, row.pk)
     return row
 
 
@@ -67,7 +68,7 @@ def notifications_queue_many(*, items: list[dict[str, Any]], now: datetime) -> i
         NotificationLog.objects.filter(key__in=[row.key for row in rows], created_at=now).values_list("pk", flat=True)
     )
     for notification_id in new_ids:
-        tasks.send_notification.delay_on_commit(notification_id)
+        enqueue_on_commit(tasks.send_notification, notification_id)
     return len(new_ids)
 
 
@@ -79,5 +80,5 @@ def notifications_resend(*, ids: list[int]) -> int:
             attempts=0, claimed_at=None, next_attempt_at=None
         )
         for notification_id in ids:
-            tasks.send_notification.delay_on_commit(notification_id)
+            enqueue_on_commit(tasks.send_notification, notification_id)
     return len(ids)

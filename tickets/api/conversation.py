@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from customers import selectors as customer_selectors
+from helpdesk.aftercommit import read_after_commit
 from helpdesk.api_support import PageNumberPagination
 from tickets import selectors, services
 from tickets.api.common import (
@@ -112,10 +113,15 @@ class MessageListView(TicketsAPIView):
             )
             message = outcome.message
             follow_up = outcome.ticket if outcome.follow_up else None
+        context = {"request": request, "follow_up_ticket": follow_up.pk if follow_up else None}
+        data = read_after_commit(lambda: self._created_output(user, message, context))
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    def _created_output(self, user, message, context: dict) -> dict:
+        """The saved message as its author may read it."""
         target = selectors.ticket_get_for(user=user, ticket_id=message.ticket_id)
         message = selectors.message_list_for(user=user, ticket=target).get(pk=message.pk)
-        context = {"request": request, "follow_up_ticket": follow_up.pk if follow_up else None}
-        return Response(MessageCreatedOutput(message, context=context).data, status=status.HTTP_201_CREATED)
+        return MessageCreatedOutput(message, context=context).data
 
 
 class EventCursorPagination(KeysetCursorPagination):

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from customers import selectors as customer_selectors
+from helpdesk.aftercommit import read_after_commit
 from helpdesk.api_support import FilterBackend
 from tickets import selectors, services
 from tickets.api.common import (
@@ -167,9 +168,12 @@ class TicketListView(TicketsAPIView):
             attachments=attachments,
             **extra,
         )
-        ticket = selectors.ticket_get_for(user=user, ticket_id=ticket.pk, with_terms=False)
-        location = request.build_absolute_uri(reverse("api-ticket-detail", args=[ticket.pk]))
-        return Response(_ticket_output(request, ticket), status=status.HTTP_201_CREATED, headers={"Location": location})
+        saved = ticket.pk
+        data = read_after_commit(
+            lambda: _ticket_output(request, selectors.ticket_get_for(user=user, ticket_id=saved, with_terms=False))
+        )
+        location = request.build_absolute_uri(reverse("api-ticket-detail", args=[saved]))
+        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": location})
 
 
 class TicketDetailView(TicketsAPIView):

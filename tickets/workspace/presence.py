@@ -1,6 +1,7 @@
 """Who has a ticket open right now: a heartbeat stored in the cache with a short time to live.
 
 Not a source of truth (a lost entry only hides a warning for one heartbeat), so the cache is fine.
+While the cache is unreachable (helpdesk.cache), nothing is stored and nobody else is shown.
 """
 
 import time
