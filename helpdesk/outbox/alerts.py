@@ -46,9 +46,11 @@ def outbox_failed_notify(*, row: NotificationLog, now: datetime) -> int:
         )
         for admin in admins
     ]
-    before = NotificationLog.objects.filter(template=FAILED_TEMPLATE).count()
+    # counted by key (unique, indexed): the outbox table is large, its template column unindexed
+    keys = [r.key for r in rows]
+    before = NotificationLog.objects.filter(key__in=keys).count()
     NotificationLog.objects.bulk_create(rows, ignore_conflicts=True)
-    return NotificationLog.objects.filter(template=FAILED_TEMPLATE).count() - before
+    return NotificationLog.objects.filter(key__in=keys).count() - before
 
 
 def failed_mail(row: NotificationLog) -> registry.MailPlan:
