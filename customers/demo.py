@@ -133,10 +133,30 @@ def _contacts(organizations: dict[str, Organization]) -> dict[str, Contact]:
     return contacts
 
 
+# Persian names of the demo's records (set where an admin has not named them already).
+NAMES_FA = {
+    BusinessCalendar: {"Tehran office": "دفتر تهران", "Berlin office": "دفتر برلین", "24/7": "شبانه‌روزی"},
+    Holiday: {"Nowruz": "نوروز", "Sizdah Bedar": "سیزده‌به‌در", "New Year": "آغاز سال میلادی"},
+    SlaPolicy: {"Standard": "استاندارد", "Premium 24/7": "ویژه شبانه‌روزی"},
+    Product: {
+        "Cloud hosting": "میزبانی ابری",
+        "Business email": "ایمیل سازمانی",
+        "ERP suite": "سامانه برنامه‌ریزی منابع",
+    },
+}
+
+
+def _persian_names() -> None:
+    for model, names in NAMES_FA.items():
+        for name, name_fa in names.items():
+            model.objects.filter(name=name, name_fa="").update(name_fa=name_fa)
+
+
 def load() -> dict:
     calendars = _calendars()
     standard, premium = _policies(calendars)
     products = _products()
+    _persian_names()
     organizations = _organizations()
     acme, parsian = organizations["acme"], organizations["parsian"]
     contacts = _contacts(organizations)

@@ -10,12 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import Priority
+from helpdesk.names import NamedInLanguages
 
 
-class BusinessCalendar(models.Model):
+class BusinessCalendar(NamedInLanguages, models.Model):
     """When the clock of a service level runs: a time zone, weekly hours and holidays, or 24/7."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
+    name_fa = models.CharField(_("name in Persian"), max_length=100, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
     always_open = models.BooleanField(_("open 24/7"), default=False)
 
@@ -25,7 +27,7 @@ class BusinessCalendar(models.Model):
         verbose_name_plural = _("business calendars")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
 
 class WorkingPeriod(models.Model):
@@ -64,7 +66,7 @@ class WorkingPeriod(models.Model):
         return f"{self.get_weekday_display()} {self.start:%H:%M}–{end}"
 
 
-class Holiday(models.Model):
+class Holiday(NamedInLanguages, models.Model):
     """A day off: one date, or every year on a Gregorian or a Jalali month and day."""
 
     class Recurrence(models.TextChoices):
@@ -74,6 +76,7 @@ class Holiday(models.Model):
 
     calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="holidays")
     name = models.CharField(_("name"), max_length=100)
+    name_fa = models.CharField(_("name in Persian"), max_length=100, blank=True)
     recurrence = models.CharField(_("recurrence"), max_length=16, choices=Recurrence.choices, default=Recurrence.ONCE)
     date = models.DateField(_("date"), null=True, blank=True)
     month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True)
@@ -94,13 +97,14 @@ class Holiday(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
 
-class SlaPolicy(models.Model):
+class SlaPolicy(NamedInLanguages, models.Model):
     """Promised response and resolution times, in business minutes of a calendar."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
+    name_fa = models.CharField(_("name in Persian"), max_length=100, blank=True)
     description = models.TextField(_("description"), blank=True)
     calendar = models.ForeignKey(
         BusinessCalendar, verbose_name=_("business calendar"), on_delete=models.PROTECT, related_name="policies"
@@ -122,7 +126,7 @@ class SlaPolicy(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
 
 class SlaTarget(models.Model):
@@ -170,10 +174,11 @@ class EscalationStep(models.Model):
         return f"+{self.minutes_after_breach} min: {self.get_action_display()}"
 
 
-class Product(models.Model):
+class Product(NamedInLanguages, models.Model):
     """A product or service the company supports, with the policy customers should know."""
 
     name = models.CharField(_("name"), max_length=150)
+    name_fa = models.CharField(_("name in Persian"), max_length=150, blank=True)
     code = models.SlugField(_("code"), max_length=60, unique=True)
     description = models.TextField(_("description"), blank=True)
     policy_text = models.TextField(_("support policy"), blank=True)
@@ -185,7 +190,7 @@ class Product(models.Model):
         verbose_name_plural = _("products and services")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
 
 class Organization(models.Model):

@@ -12,6 +12,10 @@ from .models import ApiToken, Team, User, WorkerHeartbeat
 
 # The admin's own login checks passwords too: under the same sign-in limits as every other way in.
 admin.site.login_form = AdminSignInForm
+# The product's name in both languages, not Django's ("Django administration", "مدیریت Django").
+admin.site.site_header = _("Helpdesk configuration")
+admin.site.site_title = _("Helpdesk configuration")
+admin.site.index_title = _("Configuration")
 
 
 class UserCreationForm(auth_forms.AdminUserCreationForm):
@@ -90,9 +94,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "lead", "email", "referral_target_minutes", "is_active"]
+    list_display = ["name", "name_fa", "slug", "lead", "email", "referral_target_minutes", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
-    search_fields = ["name"]
+    search_fields = ["name", "name_fa"]
     list_filter = ["is_active"]
 
 

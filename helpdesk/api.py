@@ -143,7 +143,7 @@ class TeamPublicOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Team
-        fields = ["id", "name", "slug", "description"]
+        fields = ["id", "name", "name_fa", "slug", "description"]
 
 
 class TeamOutput(TeamPublicOutput):

@@ -2,9 +2,11 @@
 
 import re
 from datetime import date, datetime, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jdatetime
 from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy
 
 from .text import latin_digits
 
@@ -59,3 +61,28 @@ def format_datetime(value: datetime, language: str) -> str:
     if language == "fa":
         return persian_digits(jdatetime.datetime.fromgregorian(datetime=local).strftime("%Y/%m/%d %H:%M"))
     return formats.date_format(local, "N j, Y, H:i")
+
+
+# The cities of the time zones our users' teams pick most, translated; other zones show their own city.
+_ZONE_CITIES = {
+    "UTC": gettext_lazy("Coordinated Universal Time"),
+    "Asia/Tehran": gettext_lazy("Tehran"),
+    "Asia/Kabul": gettext_lazy("Kabul"),
+    "Asia/Dubai": gettext_lazy("Dubai"),
+    "Europe/Istanbul": gettext_lazy("Istanbul"),
+    "Europe/Berlin": gettext_lazy("Berlin"),
+    "Europe/London": gettext_lazy("London"),
+    "Europe/Paris": gettext_lazy("Paris"),
+    "America/New_York": gettext_lazy("New York"),
+}
+
+
+def time_zone_label(zone: str, language: str, when: datetime | None = None) -> str:
+    """A time zone as people read it, "Tehran (UTC+03:30)"; in Persian "تهران (UTC+۰۳:۳۰)"."""
+    city = str(_ZONE_CITIES.get(zone) or zone.rsplit("/", 1)[-1].replace("_", " "))
+    try:
+        offset = (when or timezone.now()).astimezone(ZoneInfo(zone)).strftime("%z")
+    except (ValueError, ZoneInfoNotFoundError):
+        return city
+    text = city if zone == "UTC" else f"{city} (UTC{offset[:3]}:{offset[3:]})"
+    return persian_digits(text) if language == "fa" else text

@@ -11,6 +11,13 @@ TEAMS = [
     ("billing", "Billing", "Invoices, payments and refunds."),
     ("sales", "Sales", "Upgrades, renewals and new business."),
 ]
+TEAM_NAMES_FA = {
+    "first-line": "پشتیبانی خط اول",
+    "second-line": "پشتیبانی خط دوم",
+    "development": "توسعه",
+    "billing": "مالی و صورت‌حساب",
+    "sales": "فروش",
+}
 
 AGENTS = [
     ("admin@example.com", "Ada Admin", Role.ADMIN, "en", ["first-line", "second-line"]),
@@ -37,6 +44,7 @@ def load() -> dict:
     teams = {}
     for slug, name, description in TEAMS:
         teams[slug], _ = Team.objects.get_or_create(slug=slug, defaults={"name": name, "description": description})
+        Team.objects.filter(slug=slug, name_fa="").update(name_fa=TEAM_NAMES_FA[slug])
     users = {}
     for email, name, role, language, team_slugs in AGENTS:
         user = _user(email, name, role, language)

@@ -7,6 +7,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.names import NamedInLanguages
+
 # The outbox's rows are this app's models, kept in helpdesk.outbox (below every app that sends).
 from helpdesk.outbox.models import NotificationLog, WebhookEndpoint
 
@@ -41,10 +43,11 @@ class UserManager(BaseUserManager):
         return self.get(email__iexact=username)
 
 
-class Team(models.Model):
+class Team(NamedInLanguages, models.Model):
     """A department of the company: first line, second line, development, billing, sales."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
+    name_fa = models.CharField(_("name in Persian"), max_length=100, blank=True)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     description = models.TextField(_("description"), blank=True)
     email = models.EmailField(_("notification address"), blank=True)
@@ -70,7 +73,7 @@ class Team(models.Model):
         verbose_name_plural = _("teams")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -157,8 +160,12 @@ class ApiToken(models.Model):
 class WorkerHeartbeat(models.Model):
     """The last time a Celery worker ran the heartbeat job, by the name it was given."""
 
-    name = models.CharField(max_length=64, unique=True)
-    seen_at = models.DateTimeField()
+    name = models.CharField(_("worker"), max_length=64, unique=True)
+    seen_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"

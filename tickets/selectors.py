@@ -78,6 +78,7 @@ LIST_RELATED_FIELDS = (
     "organization__name",
     "team__id",
     "team__name",
+    "team__name_fa",
     "assignee__id",
     "assignee__full_name",
     "assignee__email",

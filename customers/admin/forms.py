@@ -204,7 +204,7 @@ class HolidayForm(forms.ModelForm):
 
     class Meta:
         model = Holiday
-        fields = ["name", "recurrence", "date", "month", "day"]
+        fields = ["name", "name_fa", "recurrence", "date", "month", "day"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

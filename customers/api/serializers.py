@@ -92,11 +92,14 @@ class OrganizationInput(serializers.Serializer):
 class ProductOutput(serializers.ModelSerializer):
     class Meta:
         model = Product
-        fields = ["id", "name", "code", "description", "policy_text", "is_active"]
+        fields = ["id", "name", "name_fa", "code", "description", "policy_text", "is_active"]
 
 
 class ProductInput(serializers.Serializer):
     name = serializers.CharField(max_length=150)
+    name_fa = serializers.CharField(
+        required=False, allow_blank=True, max_length=150, help_text=_("The name on Persian pages; empty shows `name`.")
+    )
     code = serializers.SlugField(max_length=60)
     description = serializers.CharField(required=False, allow_blank=True)
     policy_text = serializers.CharField(required=False, allow_blank=True)
@@ -156,7 +159,7 @@ class SlaPolicyCustomerOutput(serializers.ModelSerializer):
 
     class Meta:
         model = SlaPolicy
-        fields = ["id", "name", "description", "targets"]
+        fields = ["id", "name", "name_fa", "description", "targets"]
 
 
 class SlaPolicyOutput(SlaPolicyCustomerOutput):
@@ -177,6 +180,9 @@ class SlaPolicyOutput(SlaPolicyCustomerOutput):
 
 class SlaPolicyInput(serializers.Serializer):
     name = serializers.CharField(max_length=100)
+    name_fa = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text=_("The name on Persian pages; empty shows `name`.")
+    )
     description = serializers.CharField(required=False, allow_blank=True)
     calendar = serializers.PrimaryKeyRelatedField(queryset=BusinessCalendar.objects.all())
     is_default = serializers.BooleanField(required=False)
@@ -208,6 +214,9 @@ class PeriodSerializer(serializers.Serializer):
 
 class HolidaySerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
+    name_fa = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text=_("The name on Persian pages; empty shows `name`.")
+    )
     recurrence = serializers.ChoiceField(choices=Holiday.Recurrence.choices, default=Holiday.Recurrence.ONCE)
     date = serializers.DateField(
         required=False, allow_null=True, help_text=_("A one-off holiday's date in the Gregorian calendar.")
@@ -246,11 +255,14 @@ class CalendarOutput(serializers.ModelSerializer):
 
     class Meta:
         model = BusinessCalendar
-        fields = ["id", "name", "time_zone", "always_open", "periods", "holidays"]
+        fields = ["id", "name", "name_fa", "time_zone", "always_open", "periods", "holidays"]
 
 
 class CalendarInput(serializers.Serializer):
     name = serializers.CharField(max_length=100)
+    name_fa = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text=_("The name on Persian pages; empty shows `name`.")
+    )
     time_zone = serializers.CharField(max_length=64, required=False)
     always_open = serializers.BooleanField(required=False)
     periods = PeriodSerializer(many=True, required=False)

@@ -17,7 +17,7 @@ from customers.models import (
 )
 from customers.services.common import TARGET_FIELDS, HolidaySpec, PeriodSpec, _apply, _delete, _raise_if, _required_text
 
-CALENDAR_FIELDS = ("name", "time_zone", "always_open")
+CALENDAR_FIELDS = ("name", "name_fa", "time_zone", "always_open")
 
 
 def _holiday_errors(holidays: Sequence[HolidaySpec]) -> list[str]:
@@ -121,7 +121,7 @@ def calendar_schedule_errors(
 def _calendar_save(
     calendar: BusinessCalendar, periods: Sequence[PeriodSpec] | None, holidays: Sequence[HolidaySpec] | None
 ) -> BusinessCalendar:
-    calendar.name = calendar.name.strip()
+    calendar.name, calendar.name_fa = calendar.name.strip(), calendar.name_fa.strip()
     errors: dict[str, Any] = calendar_errors(calendar)
     if periods is not None and (period_errors := rules.period_errors(_period_rows(periods))):
         errors["periods"] = period_errors
@@ -154,6 +154,7 @@ def _holiday(calendar: BusinessCalendar, spec: HolidaySpec) -> Holiday:
     return Holiday(
         calendar=calendar,
         name=spec["name"].strip(),
+        name_fa=spec.get("name_fa", "").strip(),
         recurrence=recurrence,
         date=spec.get("date") if once else None,
         month=None if once else spec.get("month"),
@@ -164,13 +165,14 @@ def _holiday(calendar: BusinessCalendar, spec: HolidaySpec) -> Holiday:
 def calendar_create(
     *,
     name: str,
+    name_fa: str = "",
     time_zone: str = "UTC",
     always_open: bool = False,
     periods: Sequence[PeriodSpec] = (),
     holidays: Sequence[HolidaySpec] = (),
 ) -> BusinessCalendar:
     """Create a calendar; periods of a weekday must not overlap, holidays must name a real day."""
-    calendar = BusinessCalendar(name=name, time_zone=time_zone, always_open=always_open)
+    calendar = BusinessCalendar(name=name, name_fa=name_fa, time_zone=time_zone, always_open=always_open)
     return _calendar_save(calendar, periods, holidays)
 
 

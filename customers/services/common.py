@@ -49,6 +49,7 @@ class PeriodSpec(TypedDict):
 
 class HolidaySpec(TypedDict):
     name: str
+    name_fa: NotRequired[str]
     recurrence: NotRequired[str]
     date: NotRequired[date | None]
     month: NotRequired[int | None]

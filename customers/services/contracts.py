@@ -17,7 +17,7 @@ from customers.models import (
 )
 from customers.services.common import _apply, _delete, _raise_if, _required_text
 
-PRODUCT_FIELDS = ("name", "code", "description", "policy_text", "is_active")
+PRODUCT_FIELDS = ("name", "name_fa", "code", "description", "policy_text", "is_active")
 
 
 def product_errors(product: Product) -> dict[str, str]:
@@ -29,7 +29,7 @@ def product_errors(product: Product) -> dict[str, str]:
 
 
 def _product_save(product: Product) -> Product:
-    product.name = product.name.strip()
+    product.name, product.name_fa = product.name.strip(), product.name_fa.strip()
     product.code = product.code.strip().lower()
     _raise_if(product_errors(product))
     product.save()
@@ -37,11 +37,24 @@ def _product_save(product: Product) -> Product:
 
 
 def product_create(
-    *, name: str, code: str, description: str = "", policy_text: str = "", is_active: bool = True
+    *,
+    name: str,
+    code: str,
+    name_fa: str = "",
+    description: str = "",
+    policy_text: str = "",
+    is_active: bool = True,
 ) -> Product:
     """Create a product or service; its code is unique."""
     return _product_save(
-        Product(name=name, code=code, description=description, policy_text=policy_text, is_active=is_active)
+        Product(
+            name=name,
+            name_fa=name_fa,
+            code=code,
+            description=description,
+            policy_text=policy_text,
+            is_active=is_active,
+        )
     )
 
 

@@ -19,6 +19,7 @@ from helpdesk.models import Priority
 
 SLA_POLICY_FIELDS = (
     "name",
+    "name_fa",
     "description",
     "calendar",
     "is_default",
@@ -102,7 +103,7 @@ def sla_policy_errors(policy: SlaPolicy) -> dict[str, str]:
 def _sla_policy_save(
     policy: SlaPolicy, targets: Sequence[TargetSpec] | None, steps: Sequence[StepSpec] | None
 ) -> SlaPolicy:
-    policy.name = policy.name.strip()
+    policy.name, policy.name_fa = policy.name.strip(), policy.name_fa.strip()
     errors: dict[str, Any] = sla_policy_errors(policy)
     if targets is not None and (target_errors := _target_errors(targets)):
         errors["targets"] = target_errors
@@ -140,6 +141,7 @@ def sla_policy_create(
     *,
     name: str,
     calendar: BusinessCalendar,
+    name_fa: str = "",
     description: str = "",
     is_default: bool = False,
     warning_percent: int | None = 75,
@@ -152,6 +154,7 @@ def sla_policy_create(
     """Create a policy with one target row per priority (targets > 0 minutes) and escalation steps."""
     policy = SlaPolicy(
         name=name,
+        name_fa=name_fa,
         calendar=calendar,
         description=description,
         is_default=is_default,

@@ -64,7 +64,7 @@ def test_customers_get_the_small_output_without_notes_or_escalation(world, as_us
     assert "notes" not in contract
     assert contract["products"] == [{"id": world.cloud.pk, "name": "Cloud hosting", "code": "cloud"}]
     policy = as_user(customer).get(f"/api/v1/sla-policies/{world.standard.pk}/").json()
-    assert set(policy) == {"id", "name", "description", "targets"}
+    assert set(policy) == {"id", "name", "name_fa", "description", "targets"}
     assert {t["priority"] for t in policy["targets"]} == {"normal", "urgent"}
     assert as_user(agent).get(f"/api/v1/contracts/{world.acme_contract.pk}/").json()["notes"] == "Renewal in March"
     assert as_user(agent).get(f"/api/v1/sla-policies/{world.standard.pk}/").json()["escalation_steps"] == [
@@ -153,7 +153,9 @@ def test_admin_created_nested_rows_come_back(world, as_user, admin_user):
         {"weekday": 0, "start": "09:00:00", "end": "12:30:00"},
         {"weekday": 0, "start": "13:30:00", "end": "18:00:00"},
     ]
-    assert body["holidays"] == [{"name": "New Year", "recurrence": "gregorian", "date": None, "month": 1, "day": 1}]
+    assert body["holidays"] == [
+        {"name": "New Year", "name_fa": "", "recurrence": "gregorian", "date": None, "month": 1, "day": 1}
+    ]
 
 
 def test_configuration_in_use_cannot_be_deleted(world, as_user, admin_user):
@@ -343,7 +345,7 @@ def test_a_one_off_holiday_is_taken_as_a_gregorian_date_or_an_explicit_jalali_on
     response = as_user(admin_user).post("/api/v1/calendars/", payload, format="json")
     assert response.status_code == 201, response.content
     assert response.json()["holidays"] == [
-        {"name": "Esfand 30", "recurrence": "once", "date": "2025-03-20", "month": None, "day": None}
+        {"name": "Esfand 30", "name_fa": "", "recurrence": "once", "date": "2025-03-20", "month": None, "day": None}
     ]
 
 

@@ -12,7 +12,9 @@ def test_customers_see_team_names_but_not_team_leads_or_team_email_addresses(as_
     team.lead = agent
     team.save()
     rows = as_user(customer).get("/api/v1/teams/").json()["results"]
-    assert rows == [{"id": team.pk, "name": team.name, "slug": team.slug, "description": team.description}]
+    assert rows == [
+        {"id": team.pk, "name": team.name, "name_fa": "", "slug": team.slug, "description": team.description}
+    ]
 
 
 def test_agents_still_see_team_leads_and_team_email_addresses(as_user, agent, team):

@@ -375,7 +375,7 @@ def test_the_contract_page_shows_services_targets_and_hours(as_customer, acme_co
     assert "Acme Care 2026" in html
     assert "Cloud hosting" in html and "Uptime and backups." in html
     assert "1 hour" in html and "8 hours" in html and "4 hours" in html and "1 hour 30 minutes" in html
-    assert "Asia/Tehran" in html
+    assert "Tehran (UTC+03:30)" in html
     assert "Saturday" in html and "08:00–16:00" in html and "08:00–12:00" in html and "Closed" in html
     assert "Nowruz" in html and "1 to 4 Farvardin" in html
     assert "New Year" in html and "January 1" in html

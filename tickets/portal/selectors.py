@@ -48,7 +48,7 @@ def plain_status(ticket: Ticket) -> PlainStatus:
     if ticket.status == Status.NEW and not referrals:
         return PlainStatus("received", _("Received"))
     if team is not None:
-        return PlainStatus("team", _("With our %(team)s team") % {"team": team.name})
+        return PlainStatus("team", _("With our %(team)s team") % {"team": team.display_name})
     return PlainStatus("team", _("We are working on it"))
 
 
@@ -319,10 +319,10 @@ def _holidays(holidays: list[Holiday], *, today: date) -> list[HolidayRow]:
         jalali = first.recurrence == Holiday.Recurrence.JALALI
         when = _day_month(first.day, first.month, jalali=jalali, last_day=last.day if len(group) > 1 else None)
         text = (_("every year, %(date)s (Persian calendar)") if jalali else _("every year, %(date)s")) % {"date": when}
-        rows.append(HolidayRow(first.name, text))
+        rows.append(HolidayRow(first.display_name, text))
     for holiday in sorted((h for h in holidays if h.recurrence == Holiday.Recurrence.ONCE), key=lambda h: h.date):
         if holiday.date >= today:
-            rows.append(HolidayRow(holiday.name, dates.format_date(holiday.date, language)))
+            rows.append(HolidayRow(holiday.display_name, dates.format_date(holiday.date, language)))
     return rows
 
 
@@ -362,7 +362,7 @@ def contract_page_for(*, user: User, contact: Contact | None, today: date) -> Co
         )
     calendar = policy.calendar
     page.always_open = calendar.always_open
-    page.time_zone = calendar.time_zone
+    page.time_zone = dates.time_zone_label(calendar.time_zone, translation.get_language() or "en")
     if not calendar.always_open:  # a 24/7 calendar ignores weekly hours and holidays (tickets.sla.clock)
         page.days = _week(list(calendar.periods.all()))
         page.holidays = _holidays(list(calendar.holidays.all()), today=today)

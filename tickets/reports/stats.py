@@ -9,10 +9,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from statistics import median
 
+from django.db.models import Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import translation
+
 from helpdesk.models import User
 from tickets.models import EventKind, Ticket, TicketEvent
 
-GROUPS = {"policy": "sla_policy__name", "team": "team__name", "priority": "priority"}
+GROUPS = {"policy": "sla_policy", "team": "team", "priority": "priority"}
+
+
+def _group_column(group_by: str) -> str | Coalesce:
+    """What a row is grouped by: the priority, or the policy's or team's name in the active language."""
+    column = GROUPS[group_by]
+    if column == "priority":
+        return column
+    if (translation.get_language() or "").startswith("fa"):
+        return Coalesce(NullIf(f"{column}__name_fa", Value("")), f"{column}__name")
+    return f"{column}__name"
 
 
 @dataclass(frozen=True)
@@ -51,7 +65,7 @@ def sla_compliance(*, user: User, start: datetime, end: datetime, group_by: str 
     """Compliance of tickets created in [start, end), grouped; agents only (others get nothing)."""
     if not user.is_agent or group_by not in GROUPS:
         return []
-    column = GROUPS[group_by]
+    column = _group_column(group_by)
     rows = list(
         Ticket.objects.filter(created_at__gte=start, created_at__lt=end, merged_into__isnull=True).values_list(
             "pk", column, "created_at", "first_responded_at", "solved_at"

@@ -1,0 +1,29 @@
+"""Names that records carry, in both languages the product ships in.
+
+Teams, products, SLA policies, calendars and holidays have `name` (English, required) and `name_fa`
+(Persian, optional). A reader sees the name in the active language, and the other one when it has
+none, so a Persian page never says "Second-line support" once an admin has named the team in Persian.
+"""
+
+from django.conf import settings
+from django.utils.translation import get_language
+
+
+def name_in_language(name: str, name_fa: str, language: str | None = None) -> str:
+    """The name a reader of `language` (default: the active language) sees."""
+    language = language or get_language() or settings.LANGUAGE_CODE
+    if language.startswith("fa"):
+        return name_fa or name
+    return name or name_fa
+
+
+class NamedInLanguages:
+    """For models with `name` and `name_fa`: `display_name`, the name in the active language (their
+    str() returns it)."""
+
+    name: str
+    name_fa: str
+
+    @property
+    def display_name(self) -> str:
+        return name_in_language(self.name, self.name_fa)
