@@ -370,6 +370,7 @@ def main() -> None:
     parser.add_argument("--kill-every", type=float, default=60, help="seconds")
     parser.add_argument("--drain-minutes", type=float, default=45)
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))  # so the processes it started stop too
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("DATABASE_URL must point at a PostgreSQL database of its own (it is migrated and loaded)")
     from aiosmtpd.controller import Controller
