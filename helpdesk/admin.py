@@ -9,12 +9,13 @@ from helpdesk.outbox import admin as outbox_admin  # noqa: F401 - registers the 
 from . import services
 from .forms import AdminPasswordChangeForm, AdminSignInForm
 from .models import ApiToken, Team, User, WorkerHeartbeat
+from .names import site_name_lazy
 
 # The admin's own login checks passwords too: under the same sign-in limits as every other way in.
 admin.site.login_form = AdminSignInForm
 # The product's name in both languages, not Django's ("Django administration", "مدیریت Django").
-admin.site.site_header = _("Helpdesk configuration")
-admin.site.site_title = _("Helpdesk configuration")
+admin.site.site_header = site_name_lazy()
+admin.site.site_title = site_name_lazy()
 admin.site.index_title = _("Configuration")
 
 

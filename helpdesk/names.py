@@ -6,7 +6,8 @@ none, so a Persian page never says "Second-line support" once an admin has named
 """
 
 from django.conf import settings
-from django.utils.translation import get_language
+from django.utils.functional import lazy
+from django.utils.translation import get_language, gettext
 
 
 def name_in_language(name: str, name_fa: str, language: str | None = None) -> str:
@@ -27,3 +28,16 @@ class NamedInLanguages:
     @property
     def display_name(self) -> str:
         return name_in_language(self.name, self.name_fa)
+
+
+def site_name() -> str:
+    """The product's one name in the active language: HELPDESK_SITE_NAME(_FA), else "Helpdesk"."""
+    return name_in_language(settings.HELPDESK_SITE_NAME, settings.HELPDESK_SITE_NAME_FA) or gettext("Helpdesk")
+
+
+site_name_lazy = lazy(site_name, str)
+
+
+def site_context(request) -> dict:
+    """Template context processor: `site_name` on every page."""
+    return {"site_name": site_name_lazy()}

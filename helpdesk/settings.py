@@ -32,6 +32,10 @@ HELPDESK_ENCRYPTION_KEYS = env.list("HELPDESK_ENCRYPTION_KEYS", default=[])
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("HELPDESK_SITE_URL", default="http://127.0.0.1:8000")
+# The product's name on every page (title, top bar, portal, knowledge base) and in the admin, per
+# language; unset: "Helpdesk" / "میز خدمت". A company names it after itself, e.g. "Acme Support".
+HELPDESK_SITE_NAME = env("HELPDESK_SITE_NAME", default="")
+HELPDESK_SITE_NAME_FA = env("HELPDESK_SITE_NAME_FA", default="")
 
 INSTALLED_APPS = [
     "helpdesk",
@@ -81,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "helpdesk.names.site_context",
             ],
             "builtins": ["django.templatetags.i18n", "django.templatetags.static"],
         },

@@ -109,7 +109,24 @@ def test_the_admin_edits_persian_names_and_speaks_the_products_name(client, admi
     html = client.get(f"/admin/helpdesk/team/{team.pk}/change/").content.decode()
     assert 'name="name_fa"' in html
     index = client.get("/admin/").content.decode()
-    assert "پیکربندی میز خدمت" in index and "Django" not in index
+    assert "میز خدمت" in index and "Django" not in index
+
+
+@pytest.mark.parametrize("path", ["/portal/", "/kb/", "/agent/"])
+def test_every_part_of_the_site_carries_the_one_product_name_and_the_favicon(client, agent, customer, path, settings):
+    client.force_login(agent if path == "/agent/" else customer)
+    html = client.get(path).content.decode()
+    assert html.count("Helpdesk") >= 2 and "Help center" not in html  # the title and the top bar
+    assert 'rel="icon" href="/static/favicon.svg"' in html
+    settings.HELPDESK_SITE_NAME, settings.HELPDESK_SITE_NAME_FA = "Acme Support", "پشتیبانی اکمی"
+    html = client.get(path).content.decode()
+    assert "<title>" in html and "· Acme Support</title>" in html and ">Acme Support</a>" in html
+    with translation.override("fa"):
+        client.cookies["django_language"] = "fa"
+        user = agent if path == "/agent/" else customer
+        user.language = "fa"
+        user.save()
+        assert "پشتیبانی اکمی" in client.get(path).content.decode()
 
 
 def test_the_sla_report_groups_by_the_name_in_the_readers_language(agent, team, customer):
