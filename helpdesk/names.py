@@ -39,5 +39,6 @@ site_name_lazy = lazy(site_name, str)
 
 
 def site_context(request) -> dict:
-    """Template context processor: `site_name` on every page."""
-    return {"site_name": site_name_lazy()}
+    """Template context processor: `product_name` on every page (Django's sign-in and password views
+    set their own `site_name`, the host)."""
+    return {"product_name": site_name_lazy()}

@@ -112,9 +112,10 @@ def test_the_admin_edits_persian_names_and_speaks_the_products_name(client, admi
     assert "میز خدمت" in index and "Django" not in index
 
 
-@pytest.mark.parametrize("path", ["/portal/", "/kb/", "/agent/"])
+@pytest.mark.parametrize("path", ["/portal/", "/kb/", "/agent/", "/login/"])
 def test_every_part_of_the_site_carries_the_one_product_name_and_the_favicon(client, agent, customer, path, settings):
-    client.force_login(agent if path == "/agent/" else customer)
+    if path != "/login/":
+        client.force_login(agent if path == "/agent/" else customer)
     html = client.get(path).content.decode()
     assert html.count("Helpdesk") >= 2 and "Help center" not in html  # the title and the top bar
     assert 'rel="icon" href="/static/favicon.svg"' in html
