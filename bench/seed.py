@@ -19,6 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 os.environ.setdefault("DJANGO_DEBUG", "1")
+# Seeding a million tickets runs statements for minutes: no statement timeout for this process.
+os.environ["DATABASE_STATEMENT_TIMEOUT"] = "0"
 
 import django  # noqa: E402
 
