@@ -245,6 +245,32 @@ def test_home_lists_my_work_breaches_and_referrals(agent_client, agent, team, ot
     assert Referral.objects.count() == 1
 
 
+def _home_queries(django_assert_max_num_queries, agent_client):
+    # 1 session, 2 user, 3 my team ids, 4 open referrals to my teams (+ticket, teams, requester), then
+    # per list (mine, unassigned, due soon, breached) its first rows from the ticket table alone and
+    # its capped count: 5-12.
+    with django_assert_max_num_queries(12):
+        response = agent_client.get(reverse("agent:home"))
+    assert response.status_code == 200
+    return response
+
+
+def test_home_query_count_does_not_grow_with_rows(django_assert_max_num_queries, agent_client, agent, team, make):
+    _home_queries(django_assert_max_num_queries, agent_client)
+    for n in range(12):
+        ticket = make(subject=f"Home row {n}")
+        changes = {"assignee": agent} if n % 2 else {}
+        if changes:
+            services.ticket_update(ticket=ticket, actor=agent, changes=changes)
+        Ticket.objects.filter(pk=ticket.pk).update(sla_state=(SlaState.WARNING, SlaState.BREACHED)[n % 2])
+    response = _home_queries(django_assert_max_num_queries, agent_client)
+    for name in ("mine", "warning", "breached"):
+        assert len(response.context[name]["rows"]) == 6, name
+        assert response.context[name]["count"] == "6", name
+    assert response.context["unassigned"]["count"] == "6"
+    assert "Home row 11" in response.content.decode()
+
+
 def test_home_empty_states_say_what_to_do(agent_client):
     body = agent_client.get(reverse("agent:home")).content.decode()
     assert "Nothing is assigned to you" in body and "No other team is waiting on yours." in body

@@ -54,7 +54,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
         "message_count": len(messages_),
         "prompt_referrals": timeline.referral_prompt(referrals),
         "links": links,
-        "other_tickets": workspace.decorate_rows(other_tickets),
+        "other_tickets": workspace.list_rows(other_tickets),
         "contract": contract,
         "contract_valid": contract.is_valid_on(timezone.localdate()) if contract else False,
         "products": products,

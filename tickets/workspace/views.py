@@ -48,26 +48,45 @@ def _ticket_url(ticket: Ticket | int) -> str:
 # --- home -------------------------------------------------------------------------------------
 
 
+HOME_ROWS = 8
+# What a home row shows (tickets/agent/_ticket_table.html) and its SLA badge reads: the ticket table
+# alone, no joins, so each list is its index's first rows (Ticket.Meta.indexes, "agent home").
+HOME_FIELDS = (
+    "id",
+    "subject",
+    "status",
+    "priority",
+    "channel",
+    "sla_state",
+    "updated_at",
+    "first_response_due_at",
+    "next_response_due_at",
+    "resolution_due_at",
+)
+
+
 @agent_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    base = selectors.ticket_list_for(user=user)
-    my_scope = base.open().filter(Q(assignee=user) | Q(team__in=user.teams.all()))
+    base = selectors.ticket_base_for(user=user)
+    # The ids, not a subquery: with one team PostgreSQL reads "unassigned" in its index's order.
+    team_ids = list(user.teams.values_list("pk", flat=True))
+    my_scope = base.open().filter(Q(assignee=user) | Q(team__in=team_ids))
 
     def rows(qs):
-        return workspace.decorate_rows(list(qs.by_sla_due()[:8]))
+        return workspace.list_rows(list(qs.by_sla_due().only(*HOME_FIELDS)[:HOME_ROWS]))
 
     sections = {
         "mine": base.open().filter(assignee=user),
-        "unassigned": workspace.apply_view(base, view="unassigned", user=user),
+        "unassigned": base.open().unassigned().filter(team__in=team_ids),  # the list's "unassigned" view
         "warning": my_scope.filter(sla_state=SlaState.WARNING),
         "breached": my_scope.filter(sla_state=SlaState.BREACHED),
     }
     referrals = list(
         Referral.objects.filter(
             ticket__in=selectors.ticket_base_for(user=user),
-            to_team__in=user.teams.all(),
+            to_team__in=team_ids,
             state=Referral.State.OPEN,
         )
         .select_related("ticket", "from_team", "to_team", "requested_by")
