@@ -20,13 +20,15 @@ from tickets import kb_integration, selectors, services
 from tickets.models import Referral, Status, Ticket
 from tickets.workspace import lists as workspace
 from tickets.workspace import macros, presence, timeline
-from tickets.workspace.forms import (
+from tickets.workspace.forms import tag_names
+from tickets.workspace.ticket_forms import (
     LinkForm,
     ReferForm,
     ReferralAnswerForm,
     ReplyForm,
     TicketPropertiesForm,
-    tag_names,
+    agents_list,
+    teams_list,
 )
 from tickets.workspace.views import _form_errors, _is_htmx, _ticket_url
 
@@ -47,6 +49,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
     contract = ticket.contract
     products = list(contract.products.all()) if contract else []
     targets = ticket.sla_policy.targets.filter(priority=ticket.priority).first() if ticket.sla_policy_id else None
+    teams = teams_list(user)  # one list for the properties and the referral forms
     return {
         "ticket": ticket,
         "sla": workspace.sla_badge(ticket),
@@ -61,8 +64,9 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
         "sla_target": targets,
         "sla_target_rows": timeline.sla_target_rows(targets),
         "reply_form": forms.get("reply_form") or ReplyForm(ticket=ticket),
-        "properties_form": forms.get("properties_form") or TicketPropertiesForm(user=user, ticket=ticket),
-        "refer_form": forms.get("refer_form") or ReferForm(user=user),
+        "properties_form": forms.get("properties_form")
+        or TicketPropertiesForm(user=user, ticket=ticket, teams=teams, agents=agents_list(user)),
+        "refer_form": forms.get("refer_form") or ReferForm(user=user, teams=teams),
         "answer_form": ReferralAnswerForm(),
         "link_form": forms.get("link_form") or LinkForm(),
         "changes": forms.get("changes") or [],
