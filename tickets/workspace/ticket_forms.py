@@ -59,8 +59,9 @@ class TicketPropertiesForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = picker_teams(user)
-        self.fields["assignee"].queryset = picker_agents(user)
+        if self.is_bound:  # the querysets only validate a submitted choice
+            self.fields["team"].queryset = picker_teams(user)
+            self.fields["assignee"].queryset = picker_agents(user)
         _model_choices(self.fields["team"], list(picker_teams(user)) if teams is None else teams)
         _model_choices(self.fields["assignee"], list(picker_agents(user)) if agents is None else agents)
         allowed = ALLOWED.get(ticket.status, frozenset()) | {ticket.status}
@@ -106,7 +107,8 @@ class ReferForm(forms.Form):
 
     def __init__(self, *args, user: User, teams: list | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_team"].queryset = picker_teams(user)
+        if self.is_bound:
+            self.fields["to_team"].queryset = picker_teams(user)
         _model_choices(self.fields["to_team"], list(picker_teams(user)) if teams is None else teams)
 
 

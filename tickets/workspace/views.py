@@ -92,9 +92,10 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("ticket", "from_team", "to_team", "requested_by")
         .order_by("due_at", "id")[:10]
     )
+    counts = workspace.capped_counts(list(sections.values()))
     context = {
-        name: {"rows": rows(qs), "count": workspace.count_label(workspace.capped_count(qs))}
-        for name, qs in sections.items()
+        name: {"rows": rows(qs), "count": workspace.count_label(count)}
+        for (name, qs), count in zip(sections.items(), counts, strict=True)
     }
     context["referrals"] = referrals
     return render(request, "tickets/agent/home.html", context)
