@@ -40,10 +40,23 @@ def normalize(html: str) -> str:
     return html
 
 
+def all_columns_view(agent):
+    """A saved view of the agent's showing every column of the list (tags, requester, organization...)."""
+    from tickets.models import SavedView
+    from tickets.workspace.saved_views import COLUMNS, saved_view_create
+
+    view = SavedView.objects.filter(owner=agent, name="bench: all columns").first()
+    return view or saved_view_create(
+        actor=agent, name="bench: all columns", query={"view": "open", "sort": "due"}, columns=list(COLUMNS)
+    )
+
+
 def pages(data: dict) -> list[tuple[str, str, str]]:
     """(file name, who, URL)."""
     small, big = data["small"].pk, data["big"].pk
     return [
+        ("agent-list-all-columns", "agent", f"/agent/tickets/?view={all_columns_view(data['agent']).pk}"),
+        ("agent-list-tagged", "agent", f"/agent/tickets/?view={all_columns_view(data['agent']).pk}&tag=bench"),
         ("agent-ticket-3", "agent", f"/agent/tickets/{small}/"),
         ("agent-ticket-30", "agent", f"/agent/tickets/{big}/"),
         ("agent-timeline-30", "agent", f"/agent/tickets/{big}/timeline/"),

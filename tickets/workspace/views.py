@@ -31,6 +31,7 @@ from tickets.workspace.forms import (
     TicketFilterForm,
     tag_names,
 )
+from tickets.workspace.rows import ticket_rows_html
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -160,8 +161,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             "save_form": save_form,
             "my_teams": list(user.teams.order_by("name")),
             "columns": columns,
-            # Which cells a row has; every column is a key (a missing key is slow to look up in a template).
-            "show": {key: key in columns for key in saved_views.COLUMNS},
+            "rows_html": ticket_rows_html(page.rows, show={key: key in columns for key in saved_views.COLUMNS}),
             "column_labels": [(key, saved_views.COLUMNS[key]) for key in columns],
             "sort": sort,
             "sorts": workspace.SORTS.items(),
