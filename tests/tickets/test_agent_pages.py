@@ -201,14 +201,24 @@ def test_answered_referral_prompts_to_tell_the_customer(agent_client, agent, oth
     assert "callout-action" not in agent_client.get(reverse("agent:ticket", args=[ticket.pk])).content.decode()
 
 
+def test_ticket_page_lists_links_from_and_to_the_ticket(agent_client, agent, ticket, make):
+    parent = make(subject="The outage itself")
+    child = make(subject="Another report of it")
+    services.ticket_link(ticket=ticket, other=parent, kind="related", actor=agent)
+    services.ticket_link(ticket=child, other=ticket, kind="related", actor=agent)
+    body = agent_client.get(reverse("agent:ticket", args=[ticket.pk])).content.decode()
+    assert f"#{parent.pk} The outage itself" in body and f"#{child.pk} Another report of it" in body
+    assert body.index("The outage itself") < body.index("Another report of it")  # links from it first
+
+
 def _ticket_queries(django_assert_max_num_queries, agent_client, ticket):
     # 1 session, 2 user, 3 the ticket (+requester/org/team/assignee/product/contract/policy), 4 its
     # tags, 5 messages (+authors), 6 their attachments, 7 events (+actors), 8 referrals (+teams,
-    # people), 9 links out, 10 links in, 11 other tickets of the requester, 12 SLA target of the
-    # priority, 13 contract products, 14 teams (one list for the properties and refer forms), 15
-    # agents (properties form; lists, never a server-side cursor per picker), 16 macros I may use
-    # (the picker), 17 knowledge-base articles used on the ticket (+article).
-    with django_assert_max_num_queries(17):
+    # people), 9 links out and in (+the other ticket), 10 other tickets of the requester, 11 SLA
+    # target of the priority, 12 contract products, 13 teams (one list for the properties and refer
+    # forms), 14 agents (properties form; lists, never a server-side cursor per picker), 15 macros I
+    # may use (the picker), 16 knowledge-base articles used on the ticket (+article).
+    with django_assert_max_num_queries(16):
         response = agent_client.get(reverse("agent:ticket", args=[ticket.pk]))
     assert response.status_code == 200
     return response
