@@ -208,7 +208,8 @@ def test_ticket_page_lists_links_from_and_to_the_ticket(agent_client, agent, tic
     services.ticket_link(ticket=child, other=ticket, kind="related", actor=agent)
     body = agent_client.get(reverse("agent:ticket", args=[ticket.pk])).content.decode()
     assert f"#{parent.pk} The outage itself" in body and f"#{child.pk} Another report of it" in body
-    assert body.index("The outage itself") < body.index("Another report of it")  # links from it first
+    # links from it first, then those to it
+    assert body.index(f"#{parent.pk} The outage itself") < body.index(f"#{child.pk} Another report of it")
 
 
 def _ticket_queries(django_assert_max_num_queries, agent_client, ticket):
