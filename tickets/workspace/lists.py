@@ -203,6 +203,9 @@ def decorate_rows(rows: list[Ticket], *, now: datetime | None = None) -> list[Ti
     return rows
 
 
+_URL_PLACEHOLDER = 9_087_654_321  # a number no other part of the ticket's address contains
+
+
 def list_rows(rows: list[Ticket], *, now: datetime | None = None) -> list[Ticket]:
     """decorate_rows() plus what the ticket list's cells print: the link and the choice labels.
 
@@ -212,8 +215,10 @@ def list_rows(rows: list[Ticket], *, now: datetime | None = None) -> list[Ticket
     statuses = {value: str(label) for value, label in Status.choices}  # translated once per page
     priorities = {value: str(label) for value, label in Priority.choices}
     channels = {value: str(label) for value, label in Channel.choices}
+    # One reverse() per page: the ticket address with a placeholder number, filled in per row.
+    url = reverse("agent:ticket", args=[_URL_PLACEHOLDER])
     for ticket in decorate_rows(rows, now=now):
-        ticket.url = reverse("agent:ticket", args=[ticket.pk])
+        ticket.url = url.replace(str(_URL_PLACEHOLDER), str(ticket.pk), 1)
         ticket.status_label = statuses.get(ticket.status, ticket.status)
         ticket.priority_label = priorities.get(ticket.priority, ticket.priority)
         ticket.channel_label = channels.get(ticket.channel, ticket.channel)

@@ -14,13 +14,18 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from helpdesk import dates
-from tickets.models import Ticket
+from tickets.selectors import ListRef, TicketListRow
 
 _NO_TAGS = '<span class="muted">—</span>'
 
 
 def _e(value) -> str:
     return _html_escape(str(value))
+
+
+def _person(ref: ListRef) -> str:
+    """A contact or an agent as Contact/User __str__ writes them: the name, else the address."""
+    return ref.name or ref.email
 
 
 def _when(value, language: str) -> str:
@@ -31,7 +36,7 @@ def _when(value, language: str) -> str:
     )
 
 
-def _sla(ticket: Ticket, language: str) -> str:
+def _sla(ticket: TicketListRow, language: str) -> str:
     sla = ticket.sla
     if not sla:
         return '<td><span class="muted">—</span></td>'
@@ -39,11 +44,11 @@ def _sla(ticket: Ticket, language: str) -> str:
     return f'<td><span class="badge {_e(sla.css)}" title="{_e(sla.title)}: {_e(due)}">{_e(sla.text)}</span></td>'
 
 
-def _subject(ticket: Ticket, show: dict[str, bool]) -> str:
+def _subject(ticket: TicketListRow, show: dict[str, bool]) -> str:
     who = ""
     if not show["requester"]:
         org = f" · {_e(ticket.organization.name)}" if ticket.organization and not show["organization"] else ""
-        who = f'<span class="muted small block truncate">{_e(ticket.requester)}{org}</span>'
+        who = f'<span class="muted small block truncate">{_e(_person(ticket.requester))}{org}</span>'
     subject = _e(ticket.subject)
     return (
         f'<td class="col-subject">\n          <a class="subject truncate" dir="auto" href="{_e(ticket.url)}" '
@@ -51,19 +56,19 @@ def _subject(ticket: Ticket, show: dict[str, bool]) -> str:
     )
 
 
-def _tags(ticket: Ticket) -> str:
-    tags = "".join(f'<span class="badge tag">{_e(tag.name)}</span> ' for tag in ticket.tags.all())
+def _tags(ticket: TicketListRow) -> str:
+    tags = "".join(f'<span class="badge tag">{_e(name)}</span> ' for name in ticket.tag_names)
     return '<td class="small">' + (tags or _NO_TAGS) + "</td>"
 
 
-def _cell(key: str, ticket: Ticket, show: dict[str, bool], language: str, unassigned: str) -> str:
+def _cell(key: str, ticket: TicketListRow, show: dict[str, bool], language: str, unassigned: str) -> str:
     if key == "number":
         number = dates.persian_digits(ticket.pk) if language == "fa" else str(ticket.pk)
         return f'<td class="num"><a href="{_e(ticket.url)}">#{number}</a></td>'
     if key == "subject":
         return _subject(ticket, show)
     if key == "requester":
-        return f'<td class="small" dir="auto">{_e(ticket.requester)}</td>'
+        return f'<td class="small" dir="auto">{_e(_person(ticket.requester))}</td>'
     if key == "organization":
         return f'<td class="small" dir="auto">{_e((ticket.organization and ticket.organization.name) or "—")}</td>'
     if key in ("status", "priority"):
@@ -75,7 +80,7 @@ def _cell(key: str, ticket: Ticket, show: dict[str, bool], language: str, unassi
     if key == "team":
         return f'<td class="small">{_e((ticket.team and ticket.team.name) or "—")}</td>'
     if key == "assignee":
-        return f'<td class="small">{_e(ticket.assignee.get_full_name()) if ticket.assignee else unassigned}</td>'
+        return f'<td class="small">{_e(_person(ticket.assignee)) if ticket.assignee else unassigned}</td>'
     if key == "channel":
         return f'<td class="small">{_e(ticket.channel_label)}</td>'
     if key == "tags":
@@ -83,8 +88,9 @@ def _cell(key: str, ticket: Ticket, show: dict[str, bool], language: str, unassi
     return _when(getattr(ticket, f"{key}_at"), language)  # created, updated
 
 
-def ticket_rows_html(rows: list[Ticket], *, show: dict[str, bool]) -> SafeString:
-    """The <tr> of each row (decorated by lists.list_rows), with the cells `show` names, in column order."""
+def ticket_rows_html(rows: list[TicketListRow], *, show: dict[str, bool]) -> SafeString:
+    """The <tr> of each row (selectors.ticket_rows, decorated by lists.list_rows), with the cells `show`
+    names, in column order."""
     language = translation.get_language() or "en"
     unassigned = f'<span class="muted">{_e(_("Unassigned"))}</span>'
     select = _("Select ticket #%(number)s")
