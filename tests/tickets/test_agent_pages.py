@@ -294,3 +294,11 @@ def test_contact_lookup_finds_contacts_for_the_new_ticket_form(agent_client, req
     assert requester.email in body
     client.force_login(customer)
     assert client.get(reverse("agent:contact-lookup"), {"email": "carla@"}).status_code == 404
+
+
+def test_a_refused_list_filter_is_marked_on_its_picker(agent_client):
+    response = agent_client.get(reverse("agent:tickets"), {"status": "bogus", "priority": "high"})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert '<select name="status" aria-invalid="true" aria-describedby="id_status_error" id="id_status">' in body
+    assert '<option value="high" selected>High</option>' in body  # the accepted filter stays chosen
