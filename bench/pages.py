@@ -18,6 +18,12 @@ In-process (Django test client, the whole stack: middleware, session, selectors,
 with --gunicorn also through gunicorn (2 sync workers on --port, HTTP/1.1 from this process, one
 request at a time), which adds the WSGI server, the socket and a connection per request.
 DEBUG is off. The fixtures (tickets named "bench: pages ...") are made once through the services.
+
+Measured 2026-12-05 on the shared 2-core machine (load average 6-11 from other work, so absolute times
+are 2-4x an idle machine's; compare the ratios), page/API ratio of p50 in-process, before -> after
+issue #22: at 100k tickets, ticket page 1.9 -> 1.6, list 5.3 -> 2.8, search 4.3 -> 2.8, home 1.2 -> 0.8;
+at 1M tickets (3M messages), ticket page (3 / 30 messages) 1.4 / 1.9 -> 1.2 / 2.1, list 5.1 -> 2.6,
+search 5.1 -> 2.5, home 3,510 ms -> 116 ms (its API equivalent, four filtered lists, 436 ms).
 """
 
 import argparse
