@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jdatetime
 from django.utils import formats, timezone
+from django.utils.dates import MONTHS_AP
 from django.utils.translation import gettext_lazy
 
 from .text import latin_digits
@@ -60,7 +61,9 @@ def format_datetime(value: datetime, language: str) -> str:
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     if language == "fa":
         return persian_digits(jdatetime.datetime.fromgregorian(datetime=local).strftime("%Y/%m/%d %H:%M"))
-    return formats.date_format(local, "N j, Y, H:i")
+    # What formats.date_format(local, "N j, Y, H:i") writes, without parsing the format each time (a
+    # ticket page prints one per message and event).
+    return f"{MONTHS_AP[local.month]} {local.day}, {local.year:04d}, {local.hour:02d}:{local.minute:02d}"
 
 
 # The cities of the time zones our users' teams pick most, translated; other zones show their own city.

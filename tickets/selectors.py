@@ -9,6 +9,7 @@ from django.http import Http404
 
 from customers.models import Contact, Organization, Product
 from helpdesk.models import Team, User
+from helpdesk.names import name_in_language
 from tickets.filters import ticket_filter
 from tickets.models import Message, Tag, Ticket, TicketEvent
 
@@ -126,16 +127,21 @@ def ticket_for_system(*, ticket_id: int) -> Ticket | None:
 
 
 class ListRef:
-    """A related row as a ticket list shows it: id, name, and an email for people."""
+    """A related row as a ticket list shows it: id, name, an email for people, and the Persian name
+    of teams and products (`display_name`: the one in the active language)."""
 
-    __slots__ = ("email", "name", "pk")
+    __slots__ = ("email", "name", "name_fa", "pk")
 
-    def __init__(self, pk: int, name: str, email: str = "") -> None:
-        self.pk, self.name, self.email = pk, name, email
+    def __init__(self, pk: int, name: str, email: str = "", name_fa: str = "") -> None:
+        self.pk, self.name, self.email, self.name_fa = pk, name, email, name_fa
 
     @property
     def full_name(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        return name_in_language(self.name, self.name_fa)
 
 
 class TicketListRow:
@@ -152,14 +158,16 @@ class TicketListRow:
         return self.id
 
 
-# Kinds of reference rows in ticket_rows' one query: (kind, model, name column, email column).
+# Kinds of reference rows in ticket_rows' one query: (kind, model, name column, second column: the
+# email of people, the Persian name of teams and products).
 _REFERENCES = {
     "requester": (1, Contact, "full_name", "email"),
     "organization": (2, Organization, "name", None),
-    "team": (3, Team, "name", None),
+    "team": (3, Team, "name", "name_fa"),
     "assignee": (4, User, "full_name", "email"),
-    "product": (5, Product, "name", None),
+    "product": (5, Product, "name", "name_fa"),
 }
+_NAMED_IN_LANGUAGES = {3, 5}
 _TAGS = 6
 
 
@@ -212,6 +220,8 @@ def ticket_rows(values: Iterable[dict], *, with_internal: bool) -> list[TicketLi
         for kind, pk, name, email in cursor.fetchall():
             if kind == _TAGS:
                 tags.setdefault(pk, []).append(name)
+            elif kind in _NAMED_IN_LANGUAGES:
+                found[kind][pk] = ListRef(pk, name or "", name_fa=email or "")
             else:
                 found[kind][pk] = ListRef(pk, name or "", email or "")
     for row in rows:

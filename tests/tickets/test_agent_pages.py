@@ -141,10 +141,11 @@ def test_list_shows_sla_time_left_and_overdue(agent_client, make):
 
 def _list_queries(django_assert_max_num_queries, agent_client):
     # 1 session, 2 user, 3 saved views (+owner, team joined), 4-5 agents and teams, loaded once
-    # for the filter and the bulk forms, 6 the page of rows (requester/organization/team/assignee
-    # joined, .only(), no prefetch), 7 my teams (the "save this view" form), 8-14 the seven capped
-    # tab counts (SELECT COUNT(*) FROM (... LIMIT 1000)).
-    with django_assert_max_num_queries(14):
+    # for the filter and the bulk forms, 6 the page of rows (the ticket table alone, values()), 7 their
+    # requesters, organizations, teams, assignees and tags (selectors.ticket_rows: one UNION ALL),
+    # 8 my teams (the "save this view" form), 9 the seven capped tab counts in one query
+    # (SELECT (SELECT COUNT(*) FROM (... LIMIT 1000)), ...).
+    with django_assert_max_num_queries(9):
         response = agent_client.get(reverse("agent:tickets"), {"view": "all"})
     assert response.status_code == 200
     return response
@@ -201,13 +202,25 @@ def test_answered_referral_prompts_to_tell_the_customer(agent_client, agent, oth
     assert "callout-action" not in agent_client.get(reverse("agent:ticket", args=[ticket.pk])).content.decode()
 
 
+def test_ticket_page_lists_links_from_and_to_the_ticket(agent_client, agent, ticket, make):
+    parent = make(subject="The outage itself")
+    child = make(subject="Another report of it")
+    services.ticket_link(ticket=ticket, other=parent, kind="related", actor=agent)
+    services.ticket_link(ticket=child, other=ticket, kind="related", actor=agent)
+    body = agent_client.get(reverse("agent:ticket", args=[ticket.pk])).content.decode()
+    assert f"#{parent.pk} The outage itself" in body and f"#{child.pk} Another report of it" in body
+    # links from it first, then those to it
+    assert body.index(f"#{parent.pk} The outage itself") < body.index(f"#{child.pk} Another report of it")
+
+
 def _ticket_queries(django_assert_max_num_queries, agent_client, ticket):
     # 1 session, 2 user, 3 the ticket (+requester/org/team/assignee/product/contract/policy), 4 its
     # tags, 5 messages (+authors), 6 their attachments, 7 events (+actors), 8 referrals (+teams,
-    # people), 9 links out, 10 links in, 11 other tickets of the requester, 12 SLA target of the
-    # priority, 13 contract products, 14-15 properties form: teams, agents, 16 refer form: teams,
-    # 17 macros I may use (the picker), 18 knowledge-base articles used on the ticket (+article).
-    with django_assert_max_num_queries(18):
+    # people), 9 links out and in (+the other ticket), 10 other tickets of the requester, 11 SLA
+    # target of the priority, 12 contract products, 13 teams (one list for the properties and refer
+    # forms), 14 agents (properties form; lists, never a server-side cursor per picker), 15 macros I
+    # may use (the picker), 16 knowledge-base articles used on the ticket (+article).
+    with django_assert_max_num_queries(16):
         response = agent_client.get(reverse("agent:ticket", args=[ticket.pk]))
     assert response.status_code == 200
     return response
@@ -245,6 +258,32 @@ def test_home_lists_my_work_breaches_and_referrals(agent_client, agent, team, ot
     assert Referral.objects.count() == 1
 
 
+def _home_queries(django_assert_max_num_queries, agent_client):
+    # 1 session, 2 user, 3 my team ids, 4 open referrals to my teams (+ticket, teams, requester), 5 the
+    # four lists' capped counts (one query), 6-9 each list's (mine, unassigned, due soon, breached)
+    # first rows from the ticket table alone.
+    with django_assert_max_num_queries(9):
+        response = agent_client.get(reverse("agent:home"))
+    assert response.status_code == 200
+    return response
+
+
+def test_home_query_count_does_not_grow_with_rows(django_assert_max_num_queries, agent_client, agent, team, make):
+    _home_queries(django_assert_max_num_queries, agent_client)
+    for n in range(12):
+        ticket = make(subject=f"Home row {n}")
+        changes = {"assignee": agent} if n % 2 else {}
+        if changes:
+            services.ticket_update(ticket=ticket, actor=agent, changes=changes)
+        Ticket.objects.filter(pk=ticket.pk).update(sla_state=(SlaState.WARNING, SlaState.BREACHED)[n % 2])
+    response = _home_queries(django_assert_max_num_queries, agent_client)
+    for name in ("mine", "warning", "breached"):
+        assert len(response.context[name]["rows"]) == 6, name
+        assert response.context[name]["count"] == "6", name
+    assert response.context["unassigned"]["count"] == "6"
+    assert "Home row 11" in response.content.decode()
+
+
 def test_home_empty_states_say_what_to_do(agent_client):
     body = agent_client.get(reverse("agent:home")).content.decode()
     assert "Nothing is assigned to you" in body and "No other team is waiting on yours." in body
@@ -255,3 +294,11 @@ def test_contact_lookup_finds_contacts_for_the_new_ticket_form(agent_client, req
     assert requester.email in body
     client.force_login(customer)
     assert client.get(reverse("agent:contact-lookup"), {"email": "carla@"}).status_code == 404
+
+
+def test_a_refused_list_filter_is_marked_on_its_picker(agent_client):
+    response = agent_client.get(reverse("agent:tickets"), {"status": "bogus", "priority": "high"})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert '<select name="status" aria-invalid="true" aria-describedby="id_status_error" id="id_status">' in body
+    assert '<option value="high" selected>High</option>' in body  # the accepted filter stays chosen

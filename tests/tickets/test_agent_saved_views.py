@@ -116,10 +116,10 @@ def test_url_parameters_refine_a_saved_view(agent_client, team_view, make):
 
 def _queries(django_assert_max_num_queries, agent_client, view):
     # 1 session, 2 user, 3 saved views (+owner, team joined; the chosen one is picked from it),
-    # 4 the page of rows (joined, .only()), 5 its tags (the view shows the tags column),
-    # 6-7 filter form: agents, teams, 8 bulk form: agents, 9-15 the seven capped tab counts,
-    # 16 bulk form teams, 17 my teams (the "save this view" form).
-    with django_assert_max_num_queries(17):
+    # 4 the page of rows (the ticket table alone), 5 their people, teams and tags (one query),
+    # 6-7 filter form: agents, teams, 8 bulk form: agents, 9 the seven capped tab counts (one
+    # query), 10 bulk form teams, 11 my teams (the "save this view" form).
+    with django_assert_max_num_queries(11):
         response = agent_client.get(reverse("agent:tickets"), {"view": view.pk})
     assert response.status_code == 200
     return response

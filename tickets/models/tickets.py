@@ -271,6 +271,36 @@ class Ticket(models.Model):
                 F("id").desc(),
                 name="ticket_status_team_due_idx",
             ),
+            # The agent home's lists (tickets.workspace.views.home), each its first 8 rows by SLA due
+            # (TicketQuerySet.by_sla_due) read in index order, and its capped count from the same index:
+            # "my open tickets"
+            models.Index(
+                F("assignee"),
+                sla_due(),
+                F("updated_at").desc(),
+                F("id").desc(),
+                name="ticket_open_assignee_due_idx",
+                condition=Q(status__in=OPEN_STATUSES),
+            ),
+            # "unassigned in my teams"
+            models.Index(
+                F("team"),
+                sla_due(),
+                F("updated_at").desc(),
+                F("id").desc(),
+                name="ticket_open_unassigned_due_idx",
+                condition=Q(assignee__isnull=True, status__in=OPEN_STATUSES),
+            ),
+            # "SLA due soon" and "SLA breached" (mine or my teams'): only the few open tickets in
+            # those states, so neither list nor count scans the table
+            models.Index(
+                F("sla_state"),
+                sla_due(),
+                F("updated_at").desc(),
+                F("id").desc(),
+                name="ticket_open_sla_alert_idx",
+                condition=Q(status__in=OPEN_STATUSES, sla_state__in=(SlaState.WARNING, SlaState.BREACHED)),
+            ),
             # ?q= (tickets.search.ticket_search): `search_vector @@ query`; PostgreSQL only (migration 0015)
             GinIndex(fields=["search_vector"], name="ticket_search_vector_gin"),
         ]

@@ -8,8 +8,7 @@ from helpdesk import selectors as core_selectors
 from helpdesk.api_support import DB_INT_MAX
 from helpdesk.models import Priority, User
 from tickets.attachments.forms import MultipleFileField
-from tickets.models import Channel, SlaState, Status, TicketLink, TicketType
-from tickets.transitions import ALLOWED
+from tickets.models import Channel, SlaState, Status, TicketType
 from tickets.workspace.lists import PAGE_SIZE, SORTS, VIEW_KEYS
 
 
@@ -17,11 +16,11 @@ def _blank(label, choices):
     return [("", label), *choices]
 
 
-def _agents(user: User):
+def picker_agents(user: User):
     return core_selectors.agent_list_for(user=user).prefetch_related(None).order_by("full_name", "email")
 
 
-def _teams(user: User):
+def picker_teams(user: User):
     return core_selectors.team_list_for(user=user).order_by("name")
 
 
@@ -68,10 +67,10 @@ class TicketFilterForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         # Loaded once; the list page hands them on to its BulkActionForm.
-        self.agents = list(_agents(user))
-        self.teams = list(_teams(user))
+        self.agents = list(picker_agents(user))
+        self.teams = list(picker_teams(user))
         team = self.fields["team"]
-        team.queryset = _teams(user)  # validates a submitted team
+        team.queryset = picker_teams(user)  # validates a submitted team
         team.choices = [("", team.empty_label), *((str(t.pk), team.label_from_instance(t)) for t in self.teams)]
         self.fields["assignee"].choices = [
             ("", _("Anyone")),
@@ -116,14 +115,14 @@ class BulkActionForm(forms.Form):
     def __init__(self, *args, user: User, agents: list | None = None, teams: list | None = None, **kwargs):
         """`agents` and `teams`: the lists a TicketFilterForm already loaded (else they are loaded here)."""
         super().__init__(*args, **kwargs)
-        self.agents = {str(a.pk): a for a in (_agents(user) if agents is None else agents)}
+        self.agents = {str(a.pk): a for a in (picker_agents(user) if agents is None else agents)}
         self.fields["assignee"].choices = [
             ("", _("Choose…")),
             ("none", _("Nobody")),
             *((k, a.get_full_name()) for k, a in self.agents.items()),
         ]
         team = self.fields["team"]
-        team.queryset = _teams(user)  # validates a submitted team
+        team.queryset = picker_teams(user)  # validates a submitted team
         if teams is not None:
             team.choices = [("", team.empty_label), *((str(t.pk), team.label_from_instance(t)) for t in teams)]
         ids = self.data.getlist("tickets") if hasattr(self.data, "getlist") else self.data.get("tickets", [])
@@ -146,99 +145,6 @@ class BulkActionForm(forms.Form):
 
     def assignee_user(self) -> User | None:
         return self.agents.get(self.cleaned_data.get("assignee") or "")
-
-
-# --- the ticket page --------------------------------------------------------------------------
-
-
-class TicketPropertiesForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
-    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
-    type = forms.ChoiceField(label=_("Type"), choices=TicketType.choices)
-    team = forms.ModelChoiceField(label=_("Team"), required=False, queryset=None, empty_label=_("No team"))
-    assignee = AgentChoiceField(label=_("Assignee"), required=False, queryset=None, empty_label=_("Unassigned"))
-    tags = forms.CharField(label=_("Tags"), required=False, max_length=500, help_text=_("Separate tags with commas."))
-
-    def __init__(self, *args, user: User, ticket, **kwargs):
-        kwargs.setdefault(
-            "initial",
-            {
-                "status": ticket.status,
-                "priority": ticket.priority,
-                "type": ticket.type,
-                "team": ticket.team_id,
-                "assignee": ticket.assignee_id,
-                "tags": ", ".join(t.name for t in ticket.tags.all()),
-            },
-        )
-        super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = _teams(user)
-        self.fields["assignee"].queryset = _agents(user)
-        allowed = ALLOWED.get(ticket.status, frozenset()) | {ticket.status}
-        self.fields["status"].choices = [(v, label) for v, label in Status.choices if v in allowed]
-
-
-class ReplyForm(forms.Form):
-    KIND_CHOICES = [("reply", _("Public reply")), ("note", _("Internal note"))]
-
-    kind = forms.ChoiceField(label=_("Kind"), choices=KIND_CHOICES, initial="reply", widget=forms.RadioSelect)
-    body = forms.CharField(label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
-    status = forms.ChoiceField(label=_("Submit as"), required=False)
-    attachments = MultipleFileField(label=_("Attachments"))
-    seen = forms.DateTimeField(required=False, widget=forms.HiddenInput)
-    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
-    # Knowledge-base articles inserted into the text, as "id:mode" words (tickets.kb_integration).
-    articles = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
-
-    def __init__(self, *args, ticket, **kwargs):
-        super().__init__(*args, **kwargs)
-        allowed = ALLOWED.get(ticket.status, frozenset())
-        self.fields["status"].choices = [
-            ("", _("Keep status (%(status)s)") % {"status": ticket.get_status_display()})
-        ] + [(v, label) for v, label in Status.choices if v in allowed and v != Status.CLOSED]
-        if not self.is_bound:
-            self.initial.setdefault("seen", ticket.updated_at)
-            if Status.PENDING in allowed:
-                self.initial.setdefault("status", Status.PENDING)
-
-    def clean(self):
-        data = super().clean()
-        if not (data.get("body") or "").strip() and not data.get("attachments"):
-            self.add_error("body", _("Write a message or attach a file."))
-        return data
-
-
-class ReferForm(forms.Form):
-    to_team = forms.ModelChoiceField(label=_("Refer to team"), queryset=None, empty_label=_("Choose a team…"))
-    note = forms.CharField(label=_("Question or hand-off note"), widget=forms.Textarea(attrs={"rows": 3}))
-    handoff = forms.BooleanField(label=_("Hand the ticket over to this team"), required=False)
-
-    def __init__(self, *args, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["to_team"].queryset = _teams(user)
-
-
-class ReferralAnswerForm(forms.Form):
-    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))
-
-
-LINK_ACTIONS = [(value, label) for value, label in TicketLink.Kind.choices] + [("merge", _("Merge this ticket into"))]
-
-
-class LinkForm(forms.Form):
-    action = forms.ChoiceField(label=_("Action"), choices=LINK_ACTIONS)
-    number = forms.CharField(label=_("Ticket number"), max_length=20)
-
-    def clean_number(self):
-        from helpdesk.text import normalize_text
-
-        digits = normalize_text(self.cleaned_data["number"]).lstrip("#").strip()
-        if not digits.isdigit():
-            raise ValidationError(_("Enter a ticket number."))
-        return int(digits)
-
-
-# --- new tickets and calls --------------------------------------------------------------------
 
 
 class ContactFields(forms.Form):
@@ -266,8 +172,8 @@ class NewTicketForm(ContactFields):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = _teams(user)
-        self.fields["assignee"].queryset = _agents(user)
+        self.fields["team"].queryset = picker_teams(user)
+        self.fields["assignee"].queryset = picker_agents(user)
 
 
 class CallFindForm(forms.Form):
@@ -347,8 +253,8 @@ class MacroForm(forms.Form):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = _teams(user)
-        self.fields["shared_with_team"].queryset = _teams(user) if user.is_admin else user.teams.order_by("name")
+        self.fields["team"].queryset = picker_teams(user)
+        self.fields["shared_with_team"].queryset = picker_teams(user) if user.is_admin else user.teams.order_by("name")
         if not user.is_admin:
             del self.fields["is_global"]
 

@@ -7,6 +7,7 @@ service, redirect (htmx gets a partial).
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,18 +18,32 @@ from helpdesk.exceptions import DomainError
 from helpdesk.forms import add_service_errors, service_error_text
 from helpdesk.permissions import agent_required
 from tickets import kb_integration, selectors, services
-from tickets.models import Referral, Status, Ticket
+from tickets.models import Referral, Status, Ticket, TicketLink
 from tickets.workspace import lists as workspace
 from tickets.workspace import macros, presence, timeline
-from tickets.workspace.forms import (
+from tickets.workspace.forms import tag_names
+from tickets.workspace.ticket_forms import (
     LinkForm,
     ReferForm,
     ReferralAnswerForm,
     ReplyForm,
     TicketPropertiesForm,
-    tag_names,
+    agents_list,
+    teams_list,
 )
 from tickets.workspace.views import _form_errors, _is_htmx, _ticket_url
+
+
+def _links(ticket: Ticket) -> list[TicketLink]:
+    """The ticket's links, those from it first, then those to it, in one query (the other ticket's
+    number and subject joined)."""
+    rows = (
+        TicketLink.objects.filter(Q(from_ticket=ticket) | Q(to_ticket=ticket))
+        .select_related("from_ticket", "to_ticket")
+        .only("kind", "from_ticket_id", "to_ticket_id", "from_ticket__subject", "to_ticket__subject")
+        .order_by("pk")
+    )
+    return sorted(rows, key=lambda link: link.from_ticket_id != ticket.pk)
 
 
 def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
@@ -38,7 +53,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
     referrals = list(
         ticket.referrals.select_related("from_team", "to_team", "requested_by", "answered_by").order_by("created_at")
     )
-    links = list(ticket.links_out.select_related("to_ticket")) + list(ticket.links_in.select_related("from_ticket"))
+    links = _links(ticket)
     other_tickets = list(
         selectors.ticket_list_for(user=user, filters={"requester": ticket.requester_id})
         .exclude(pk=ticket.pk)
@@ -47,6 +62,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
     contract = ticket.contract
     products = list(contract.products.all()) if contract else []
     targets = ticket.sla_policy.targets.filter(priority=ticket.priority).first() if ticket.sla_policy_id else None
+    teams = teams_list(user)  # one list for the properties and the referral forms
     return {
         "ticket": ticket,
         "sla": workspace.sla_badge(ticket),
@@ -54,15 +70,16 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
         "message_count": len(messages_),
         "prompt_referrals": timeline.referral_prompt(referrals),
         "links": links,
-        "other_tickets": workspace.decorate_rows(other_tickets),
+        "other_tickets": workspace.list_rows(other_tickets),
         "contract": contract,
         "contract_valid": contract.is_valid_on(timezone.localdate()) if contract else False,
         "products": products,
         "sla_target": targets,
         "sla_target_rows": timeline.sla_target_rows(targets),
         "reply_form": forms.get("reply_form") or ReplyForm(ticket=ticket),
-        "properties_form": forms.get("properties_form") or TicketPropertiesForm(user=user, ticket=ticket),
-        "refer_form": forms.get("refer_form") or ReferForm(user=user),
+        "properties_form": forms.get("properties_form")
+        or TicketPropertiesForm(user=user, ticket=ticket, teams=teams, agents=agents_list(user)),
+        "refer_form": forms.get("refer_form") or ReferForm(user=user, teams=teams),
         "answer_form": ReferralAnswerForm(),
         "link_form": forms.get("link_form") or LinkForm(),
         "changes": forms.get("changes") or [],

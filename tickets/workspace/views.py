@@ -31,6 +31,7 @@ from tickets.workspace.forms import (
     TicketFilterForm,
     tag_names,
 )
+from tickets.workspace.rows import ticket_rows_html
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -48,34 +49,54 @@ def _ticket_url(ticket: Ticket | int) -> str:
 # --- home -------------------------------------------------------------------------------------
 
 
+HOME_ROWS = 8
+# What a home row shows (tickets/agent/_ticket_table.html) and its SLA badge reads: the ticket table
+# alone, no joins, so each list is its index's first rows (Ticket.Meta.indexes, "agent home").
+HOME_FIELDS = (
+    "id",
+    "subject",
+    "status",
+    "priority",
+    "channel",
+    "sla_state",
+    "updated_at",
+    "first_response_due_at",
+    "next_response_due_at",
+    "resolution_due_at",
+)
+
+
 @agent_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    base = selectors.ticket_list_for(user=user)
-    my_scope = base.open().filter(Q(assignee=user) | Q(team__in=user.teams.all()))
+    base = selectors.ticket_base_for(user=user)
+    # The ids, not a subquery: with one team PostgreSQL reads "unassigned" in its index's order.
+    team_ids = list(user.teams.values_list("pk", flat=True))
+    my_scope = base.open().filter(Q(assignee=user) | Q(team__in=team_ids))
 
     def rows(qs):
-        return workspace.decorate_rows(list(qs.by_sla_due()[:8]))
+        return workspace.list_rows(list(qs.by_sla_due().only(*HOME_FIELDS)[:HOME_ROWS]))
 
     sections = {
         "mine": base.open().filter(assignee=user),
-        "unassigned": workspace.apply_view(base, view="unassigned", user=user),
+        "unassigned": base.open().unassigned().filter(team__in=team_ids),  # the list's "unassigned" view
         "warning": my_scope.filter(sla_state=SlaState.WARNING),
         "breached": my_scope.filter(sla_state=SlaState.BREACHED),
     }
     referrals = list(
         Referral.objects.filter(
             ticket__in=selectors.ticket_base_for(user=user),
-            to_team__in=user.teams.all(),
+            to_team__in=team_ids,
             state=Referral.State.OPEN,
         )
         .select_related("ticket", "from_team", "to_team", "requested_by")
         .order_by("due_at", "id")[:10]
     )
+    counts = workspace.capped_counts(list(sections.values()))
     context = {
-        name: {"rows": rows(qs), "count": workspace.count_label(workspace.capped_count(qs))}
-        for name, qs in sections.items()
+        name: {"rows": rows(qs), "count": workspace.count_label(count)}
+        for (name, qs), count in zip(sections.items(), counts, strict=True)
     }
     context["referrals"] = referrals
     return render(request, "tickets/agent/home.html", context)
@@ -117,10 +138,10 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     sort = filters.get("sort") or "updated"
     columns = saved_views.ordered_columns(saved.columns if saved else saved_views.DEFAULT_COLUMNS)
     rows = workspace.queue_for(user=user, view=view, filters=workspace.list_filters(filters), sort=sort)
-    if "tags" in columns:
-        rows = rows.prefetch_related("tags")
-    page = workspace.paginate(rows, page=filters.get("page") or 1)
-    workspace.list_rows(page.rows)
+    # As the API reads a page: its rows from the ticket table alone, then their people, teams and
+    # tags in one query (selectors.ticket_rows), no model instances.
+    page = workspace.paginate(rows.values(*selectors.LIST_FIELDS), page=filters.get("page") or 1)
+    page.rows = workspace.list_rows(selectors.ticket_rows(page.rows, with_internal=True))
     bulk = BulkActionForm(user=user, agents=form.agents, teams=form.teams)
     current = saved_views.query_from_params(params, cleaned={**filters, "view": view, "sort": sort})
     current["view"] = view
@@ -140,8 +161,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             "save_form": save_form,
             "my_teams": list(user.teams.order_by("name")),
             "columns": columns,
-            # Which cells a row has; every column is a key (a missing key is slow to look up in a template).
-            "show": {key: key in columns for key in saved_views.COLUMNS},
+            "rows_html": ticket_rows_html(page.rows, show={key: key in columns for key in saved_views.COLUMNS}),
             "column_labels": [(key, saved_views.COLUMNS[key]) for key in columns],
             "sort": sort,
             "sorts": workspace.SORTS.items(),

@@ -1,0 +1,287 @@
+"""Page speed against the API on a seeded PostgreSQL (see bench/seed.py): p50, p95 and page/API ratio.
+
+    DATABASE_URL=postgres://... python -m bench.pages [--runs 30] [--gunicorn] [--port 8102]
+
+Each page is measured beside the API calls that return the same data, in the same run and in rounds
+(every round runs every call once, so a slow spell of the machine falls on all of them alike):
+
+    agent ticket page, 3 messages      GET /api/v1/tickets/{id}/ + /messages/ + /events/ + /referrals/
+    agent ticket page, 30 messages     the same calls for a ticket with 30 messages, a contract with
+                                       products, a referral, a link and other tickets of its requester
+    agent ticket list (all open)       GET /api/v1/tickets/?status=new,open,pending,on_hold (50 rows)
+    agent search                       GET /api/v1/tickets/?q=invoice refund
+    agent home                         four API lists of 8 (mine, unassigned, SLA warning, breached)
+    portal home                        the customer's GET /api/v1/tickets/
+    portal request page                the customer's GET /api/v1/tickets/{id}/ + /messages/
+
+In-process (Django test client, the whole stack: middleware, session, selectors, templates) always;
+with --gunicorn also through gunicorn (2 sync workers on --port, HTTP/1.1 from this process, one
+request at a time), which adds the WSGI server, the socket and a connection per request.
+DEBUG is off. The fixtures (tickets named "bench: pages ...") are made once through the services.
+
+Measured 2026-12-05 on the shared 2-core machine (load average 6-11 from other work, so absolute times
+are 2-4x an idle machine's; compare the ratios), page/API ratio of p50 in-process, before -> after
+issue #22: at 100k tickets, ticket page 1.9 -> 1.6, list 5.3 -> 2.8, search 4.3 -> 2.8, home 1.2 -> 0.8;
+at 1M tickets (3M messages), ticket page (3 / 30 messages) 1.4 / 1.9 -> 1.2 / 2.1, list 5.1 -> 2.6,
+search 5.1 -> 2.5, home 3,510 ms -> 116 ms (its API equivalent, four filtered lists, 436 ms).
+"""
+
+import argparse
+import http.client
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
+# Measured as production runs: DEBUG off (no per-query logging), no HTTPS redirect.
+os.environ.setdefault("DJANGO_DEBUG", "0")
+os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key-not-for-production-use-0123456789")
+os.environ.setdefault("HELPDESK_SSL_REDIRECT", "0")
+os.environ.setdefault("HELPDESK_STATIC_MANIFEST", "0")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from customers.models import Contact, Product, SlaPolicy  # noqa: E402
+from customers.services import contract_create  # noqa: E402
+from helpdesk.models import Role, Team, User  # noqa: E402
+from helpdesk.services import api_token_create  # noqa: E402
+from tickets import services  # noqa: E402
+from tickets.models import Ticket  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+OPEN = "new,open,pending,on_hold"
+
+
+def _customer_login(contact: Contact) -> User:
+    if contact.user_id:
+        return contact.user
+    user = User.objects.create(email=contact.email, full_name=contact.full_name, role=Role.CUSTOMER)
+    contact.user = user
+    contact.save(update_fields=["user"])
+    return user
+
+
+def _fixture_ticket(subject: str, *, agent: User, contact: Contact, replies: int, team: Team) -> Ticket:
+    ticket = Ticket.objects.filter(subject=subject).first()
+    if ticket is not None:
+        return ticket
+    ticket = services.ticket_open(actor=agent, requester=contact, subject=subject, body="first", channel="api")
+    services.ticket_edit(ticket=ticket, actor=agent, changes={"team": team, "assignee": agent}, tags=["bench"])
+    for i in range(replies - 1):
+        services.ticket_reply(ticket=ticket, actor=agent, body=f"message {i} " * 20, internal=i % 3 == 0)
+    return ticket
+
+
+def fixtures() -> dict:
+    """The agent (in a bench team), a customer login, and the two tickets with a full sidebar."""
+    agent = User.objects.filter(role=Role.AGENT, email="bench-agent-0@bench.test").first()
+    if agent is None:
+        sys.exit("seed first: python bench/seed.py")
+    team = Team.objects.get(slug="bench-team-0")
+    other_team = Team.objects.get(slug="bench-team-1")
+    agent.teams.add(team)
+    contact = Contact.objects.filter(email__endswith="@bench.test").order_by("pk").first()
+    if not contact.organization.contracts.exists():
+        products = [
+            Product.objects.get_or_create(code=f"bench-{i}", defaults={"name": f"Bench product {i}"})[0]
+            for i in range(3)
+        ]
+        contract_create(
+            name="Bench contract",
+            sla_policy=SlaPolicy.objects.get(name="Bench 24/7"),
+            valid_from=date(2020, 1, 1),
+            organization=contact.organization,
+            products=products,
+        )
+    small = _fixture_ticket("bench: pages 3 messages", agent=agent, contact=contact, replies=3, team=team)
+    big = _fixture_ticket("bench: pages 30 messages", agent=agent, contact=contact, replies=30, team=team)
+    if not big.referrals.exists():
+        services.ticket_refer(ticket=big, actor=agent, to_team=other_team, note="Can you check the invoice?")
+        services.ticket_link(ticket=big, other=small, kind="related", actor=agent)
+    return {"agent": agent, "team": team, "customer": _customer_login(contact), "small": small, "big": big}
+
+
+def cases(data: dict) -> list[tuple[str, str, str, list[str]]]:
+    """(label, who, page URL, the API URLs for the same data)."""
+    small, big, team = data["small"].pk, data["big"].pk, data["team"].pk
+
+    def detail(pk: int, customer: bool = False) -> list[str]:
+        urls = [f"/api/v1/tickets/{pk}/", f"/api/v1/tickets/{pk}/messages/?page_size=50"]
+        if not customer:
+            urls += [f"/api/v1/tickets/{pk}/events/?page_size=50", f"/api/v1/tickets/{pk}/referrals/"]
+        return urls
+
+    home_lists = [
+        f"/api/v1/tickets/?assignee=me&status={OPEN}&ordering=resolution_due_at&page_size=8",
+        f"/api/v1/tickets/?assignee=none&team={team}&status={OPEN}&ordering=resolution_due_at&page_size=8",
+        f"/api/v1/tickets/?sla_state=warning&team={team}&status={OPEN}&ordering=resolution_due_at&page_size=8",
+        f"/api/v1/tickets/?sla_state=breached&team={team}&status={OPEN}&ordering=resolution_due_at&page_size=8",
+    ]
+    query = quote("invoice refund")
+    return [
+        ("agent ticket page, 3 messages", "agent", f"/agent/tickets/{small}/", detail(small)),
+        ("agent ticket page, 30 messages + sidebar", "agent", f"/agent/tickets/{big}/", detail(big)),
+        ("agent ticket list, all open", "agent", "/agent/tickets/?view=open", [f"/api/v1/tickets/?status={OPEN}"]),
+        ("agent search 'invoice refund'", "agent", f"/agent/tickets/?q={query}", [f"/api/v1/tickets/?q={query}"]),
+        ("agent home", "agent", "/agent/", home_lists),
+        ("portal home", "customer", "/portal/", ["/api/v1/tickets/"]),
+        ("portal request page", "customer", f"/portal/requests/{small}/", detail(small, customer=True)),
+    ]
+
+
+# --- callers ----------------------------------------------------------------------------------
+
+
+def in_process_callers(data: dict) -> dict[str, Callable[[str], None]]:
+    callers = {}
+    for who in ("agent", "customer"):
+        user = data[who]
+        page = Client(SERVER_NAME="localhost")
+        page.force_login(user)
+        api = Client(
+            SERVER_NAME="localhost", HTTP_AUTHORIZATION=f"Token {api_token_create(user=user, name='bench')[1]}"
+        )
+
+        def call(url: str, page=page, api=api) -> None:
+            response = (api if url.startswith("/api/") else page).get(url)
+            if response.status_code != 200:
+                raise SystemExit(f"{url}: {response.status_code} {response.content[:300]!r}")
+
+        callers[who] = call
+    return callers
+
+
+def http_callers(data: dict, port: int) -> dict[str, Callable[[str], None]]:
+    callers = {}
+    for who in ("agent", "customer"):
+        user = data[who]
+        signed_in = Client(SERVER_NAME="localhost")
+        signed_in.force_login(user)
+        cookie = f"sessionid={signed_in.cookies['sessionid'].value}"
+        token = f"Token {api_token_create(user=user, name='bench')[1]}"
+
+        def call(url: str, cookie=cookie, token=token) -> None:
+            headers = {"Host": "localhost"}
+            headers.update({"Authorization": token} if url.startswith("/api/") else {"Cookie": cookie})
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", url, headers=headers)
+            response = conn.getresponse()
+            body = response.read()
+            conn.close()
+            if response.status != 200:
+                raise SystemExit(f"{url}: {response.status} {body[:300]!r}")
+
+        callers[who] = call
+    return callers
+
+
+def measure(table, callers, runs: int, *, count_queries: bool) -> list[dict]:
+    calls = [(label, who, url) for label, who, page, apis in table for url in [page, *apis]]
+    for _label, who, url in calls:
+        callers[who](url)  # warm-up
+    times: dict[str, list[float]] = {url: [] for _label, _who, url in calls}
+    queries: dict[str, int] = {}
+    for _ in range(runs):
+        for _label, who, url in calls:
+            with CaptureQueriesContext(connection) as captured:
+                start = time.perf_counter()
+                callers[who](url)
+                times[url].append((time.perf_counter() - start) * 1000)
+            queries[url] = len(captured) if count_queries else 0
+    rows = []
+    for label, _who, page, apis in table:
+        page_times = sorted(times[page])
+        # The API's cost of the same data: its calls' times summed round by round.
+        api_times = sorted(sum(times[url][i] for url in apis) for i in range(runs))
+        rows.append(
+            {
+                "label": label,
+                "p50": statistics.median(page_times),
+                "p95": page_times[min(runs - 1, int(runs * 0.95))],
+                "api_p50": statistics.median(api_times),
+                "api_p95": api_times[min(runs - 1, int(runs * 0.95))],
+                "queries": queries[page],
+                "api_calls": len(apis),
+            }
+        )
+    return rows
+
+
+def report(title: str, rows: list[dict]) -> None:
+    print(f"\n{title}")
+    print(f"{'page':<42} {'p50':>8} {'p95':>8} {'queries':>7}   {'API p50':>8} {'API p95':>8} (calls)  page/API")
+    for r in rows:
+        print(
+            f"{r['label']:<42} {r['p50']:8.2f} {r['p95']:8.2f} {r['queries']:>7}   "
+            f"{r['api_p50']:8.2f} {r['api_p95']:8.2f} ({r['api_calls']})     {r['p50'] / r['api_p50']:5.2f}x"
+        )
+
+
+def gunicorn_start(port: int) -> subprocess.Popen:
+    env = {**os.environ, "DJANGO_DEBUG": "0"}
+    process = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "helpdesk.wsgi",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(100):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            conn.request("GET", "/healthz", headers={"Host": "localhost"})
+            conn.getresponse().read()
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--gunicorn", action="store_true", help="also measure through gunicorn (2 sync workers)")
+    parser.add_argument("--port", type=int, default=8102)
+    parser.add_argument("--only", default="", help="measure only the pages whose label contains this")
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("bench/pages.py needs PostgreSQL: set DATABASE_URL")
+    data = fixtures()
+    table = [case for case in cases(data) if args.only in case[0]]
+    print(f"tickets in database: {Ticket.objects.count()}; {args.runs} rounds; DEBUG off")
+    report(
+        "in-process (Django test client), ms", measure(table, in_process_callers(data), args.runs, count_queries=True)
+    )
+    if args.gunicorn:
+        process = gunicorn_start(args.port)
+        try:
+            rows = measure(table, http_callers(data, args.port), args.runs, count_queries=False)
+            report(f"through gunicorn (2 sync workers, port {args.port}), ms; queries not counted", rows)
+        finally:
+            process.terminate()
+            process.wait()
+
+
+if __name__ == "__main__":
+    main()

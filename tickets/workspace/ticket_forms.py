@@ -1,0 +1,135 @@
+"""The agent ticket page's forms: properties, reply, referral, link. They validate input; the views
+(tickets.workspace.ticket_views) call the services.
+
+The page's pickers offer lists loaded once per page (`teams_list`, `agents_list`) and render with
+helpdesk.widgets.FastSelect: the same HTML as Django's Select without a template per option.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.models import Priority, User
+from helpdesk.widgets import FastSelect
+from tickets.attachments.forms import MultipleFileField
+from tickets.models import Status, TicketLink, TicketType
+from tickets.transitions import ALLOWED
+from tickets.workspace.forms import AgentChoiceField, picker_agents, picker_teams
+
+
+def agents_list(user: User) -> list[User]:
+    """The agents a picker offers, loaded once for a page's forms."""
+    return list(picker_agents(user))
+
+
+def teams_list(user: User) -> list:
+    """The teams a picker offers, loaded once for a page's forms."""
+    return list(picker_teams(user))
+
+
+def _model_choices(field: forms.ModelChoiceField, objects: list) -> None:
+    """Offer `objects` (a list loaded once per page) instead of iterating the field's queryset, which
+    reads through a server-side cursor each time the field renders; the queryset still validates."""
+    field.choices = [("", field.empty_label), *((str(o.pk), field.label_from_instance(o)) for o in objects)]
+
+
+class TicketPropertiesForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices, widget=FastSelect)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, widget=FastSelect)
+    type = forms.ChoiceField(label=_("Type"), choices=TicketType.choices, widget=FastSelect)
+    team = forms.ModelChoiceField(
+        label=_("Team"), required=False, queryset=None, empty_label=_("No team"), widget=FastSelect
+    )
+    assignee = AgentChoiceField(
+        label=_("Assignee"), required=False, queryset=None, empty_label=_("Unassigned"), widget=FastSelect
+    )
+    tags = forms.CharField(label=_("Tags"), required=False, max_length=500, help_text=_("Separate tags with commas."))
+
+    def __init__(self, *args, user: User, ticket, teams: list | None = None, agents: list | None = None, **kwargs):
+        """`teams` and `agents`: the page's lists, loaded once (else loaded here)."""
+        kwargs.setdefault(
+            "initial",
+            {
+                "status": ticket.status,
+                "priority": ticket.priority,
+                "type": ticket.type,
+                "team": ticket.team_id,
+                "assignee": ticket.assignee_id,
+                "tags": ", ".join(t.name for t in ticket.tags.all()),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        if self.is_bound:  # the querysets only validate a submitted choice
+            self.fields["team"].queryset = picker_teams(user)
+            self.fields["assignee"].queryset = picker_agents(user)
+        _model_choices(self.fields["team"], list(picker_teams(user)) if teams is None else teams)
+        _model_choices(self.fields["assignee"], list(picker_agents(user)) if agents is None else agents)
+        allowed = ALLOWED.get(ticket.status, frozenset()) | {ticket.status}
+        self.fields["status"].choices = [(v, label) for v, label in Status.choices if v in allowed]
+
+
+class ReplyForm(forms.Form):
+    KIND_CHOICES = [("reply", _("Public reply")), ("note", _("Internal note"))]
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=KIND_CHOICES, initial="reply", widget=forms.RadioSelect)
+    body = forms.CharField(label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    status = forms.ChoiceField(label=_("Submit as"), required=False, widget=FastSelect)
+    attachments = MultipleFileField(label=_("Attachments"))
+    seen = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # Knowledge-base articles inserted into the text, as "id:mode" words (tickets.kb_integration).
+    articles = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
+
+    def __init__(self, *args, ticket, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = ALLOWED.get(ticket.status, frozenset())
+        self.fields["status"].choices = [
+            ("", _("Keep status (%(status)s)") % {"status": ticket.get_status_display()})
+        ] + [(v, label) for v, label in Status.choices if v in allowed and v != Status.CLOSED]
+        if not self.is_bound:
+            self.initial.setdefault("seen", ticket.updated_at)
+            if Status.PENDING in allowed:
+                self.initial.setdefault("status", Status.PENDING)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("body") or "").strip() and not data.get("attachments"):
+            self.add_error("body", _("Write a message or attach a file."))
+        return data
+
+
+class ReferForm(forms.Form):
+    to_team = forms.ModelChoiceField(
+        label=_("Refer to team"), queryset=None, empty_label=_("Choose a team…"), widget=FastSelect
+    )
+    note = forms.CharField(label=_("Question or hand-off note"), widget=forms.Textarea(attrs={"rows": 3}))
+    handoff = forms.BooleanField(label=_("Hand the ticket over to this team"), required=False)
+
+    def __init__(self, *args, user: User, teams: list | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.fields["to_team"].queryset = picker_teams(user)
+        _model_choices(self.fields["to_team"], list(picker_teams(user)) if teams is None else teams)
+
+
+class ReferralAnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+LINK_ACTIONS = [(value, label) for value, label in TicketLink.Kind.choices] + [("merge", _("Merge this ticket into"))]
+
+
+class LinkForm(forms.Form):
+    action = forms.ChoiceField(label=_("Action"), choices=LINK_ACTIONS, widget=FastSelect)
+    number = forms.CharField(label=_("Ticket number"), max_length=20)
+
+    def clean_number(self):
+        from helpdesk.text import normalize_text
+
+        digits = normalize_text(self.cleaned_data["number"]).lstrip("#").strip()
+        if not digits.isdigit():
+            raise ValidationError(_("Enter a ticket number."))
+        return int(digits)
+
+
+# --- new tickets and calls --------------------------------------------------------------------
