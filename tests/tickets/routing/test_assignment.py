@@ -40,12 +40,12 @@ def test_round_robin_takes_turns_and_records_a_system_event(requester, team, tea
 
 
 @pytest.mark.django_db
-def test_least_loaded_gives_the_ticket_to_the_agent_with_fewest_open(requester, team, team_agents, agent):
+def test_least_loaded_gives_the_ticket_to_the_agent_with_fewest_open(requester, team, team_agents, other_agent):
     first, second, third = team_agents
     for _ in range(3):
-        make_ticket(requester=requester, actor=agent, team=team, assignee=first)
-    make_ticket(requester=requester, actor=agent, team=team, assignee=second)
-    solved = make_ticket(requester=requester, actor=agent, team=team, assignee=third)
+        make_ticket(requester=requester, actor=other_agent, team=team, assignee=first)
+    make_ticket(requester=requester, actor=other_agent, team=team, assignee=second)
+    solved = make_ticket(requester=requester, actor=other_agent, team=team, assignee=third)
     services.ticket_change_status(ticket=solved, actor=third, status=Status.SOLVED)  # solved does not count
     _mode(team, AssignmentMode.LEAST_LOADED)
     owners = [make_ticket(requester=requester, team=team).assignee for _ in range(4)]
