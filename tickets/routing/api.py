@@ -48,6 +48,8 @@ class RoutingRuleInput(serializers.Serializer):
 
 class RoutingRuleOutput(serializers.ModelSerializer):
     conditions = ConditionSerializer(many=True, read_only=True)
+    set_priority = serializers.ChoiceField(choices=Priority.choices, allow_blank=True, read_only=True)
+    set_type = serializers.ChoiceField(choices=TicketType.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = RoutingRule

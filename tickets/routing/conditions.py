@@ -86,7 +86,7 @@ def _clean_values(spec: ConditionField, values: list) -> list:
     if spec.kind == "keywords":
         words = []
         for value in values:
-            if not isinstance(value, str) or not value.strip():
+            if not isinstance(value, str) or not value.strip() or "\x00" in value:
                 raise ValueError(_("Each keyword must be some text."))
             if len(value) > MAX_KEYWORD_CHARS:
                 raise ValueError(_("A keyword is at most %(n)s characters.") % {"n": MAX_KEYWORD_CHARS})
@@ -95,8 +95,8 @@ def _clean_values(spec: ConditionField, values: list) -> list:
     if spec.kind == "choice":
         allowed = set(spec.choices()) if spec.choices else set()
         for value in values:
-            if value not in allowed:
-                raise ValueError(_("“%(value)s” is not one of the choices.") % {"value": value})
+            if not isinstance(value, str) or value not in allowed:
+                raise ValueError(_("“%(value)s” is not one of the choices.") % {"value": str(value)[:40]})
         return list(dict.fromkeys(values))
     ids = []
     for value in values:

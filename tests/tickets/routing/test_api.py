@@ -136,3 +136,14 @@ def test_an_agent_sets_themself_away_and_back(as_user, agent, customer):
     assert agent.is_away
     assert api.put("/api/v1/auth/me/availability/", {"away": "maybe"}, format="json").status_code == 400
     assert as_user(customer).put("/api/v1/auth/me/availability/", {"away": True}, format="json").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "values", [[{}], [[1]], [None], ["nul\x00word"], [True], [2**40]], ids=["dict", "list", "null", "nul", "bool", "big"]
+)
+@pytest.mark.parametrize("field", ["channel", "organization", "subject_keywords"])
+def test_odd_condition_values_are_a_400_never_a_500(as_user, admin_user, field, values):
+    payload = {"name": "x", "set_priority": "low", "conditions": [{"field": field, "values": values}]}
+    response = as_user(admin_user).post("/api/v1/routing-rules/", payload, format="json")
+    errors = response.json()["errors"]
+    assert response.status_code == 400 and any(k.startswith("conditions.0.values") for k in errors), errors
