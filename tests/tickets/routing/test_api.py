@@ -139,7 +139,9 @@ def test_an_agent_sets_themself_away_and_back(as_user, agent, customer):
 
 
 @pytest.mark.parametrize(
-    "values", [[{}], [[1]], [None], ["nul\x00word"], [True], [2**40]], ids=["dict", "list", "null", "nul", "bool", "big"]
+    "values",
+    [[{}], [[1]], [None], ["nul\x00word"], [True], [2**40]],
+    ids=["dict", "list", "null", "nul", "bool", "big"],
 )
 @pytest.mark.parametrize("field", ["channel", "organization", "subject_keywords"])
 def test_odd_condition_values_are_a_400_never_a_500(as_user, admin_user, field, values):

@@ -3,7 +3,6 @@ unowned ticket asks for an owner, on the page, in the API and whatever the email
 
 import pytest
 
-from tests.factories import make_ticket
 from tests.tickets.conftest import make_mail
 from tickets import services
 from tickets.email.ingest import email_ingest

@@ -8,9 +8,9 @@ from customers import services as customer_services
 from helpdesk.models import NotificationLog, Priority
 from tests import factories
 from tests.factories import make_ticket
-from tickets.models import Channel, EventKind, Mailbox, RoutingRule, Status, TicketEvent, TicketType
-from tickets.email.ingest import email_ingest
 from tests.tickets.conftest import make_mail
+from tickets.email.ingest import email_ingest
+from tickets.models import Channel, EventKind, Mailbox, RoutingRule, Status, TicketEvent, TicketType
 
 pytestmark = pytest.mark.django_db
 
