@@ -30,18 +30,16 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from customers.models import Contact, Organization, Product  # noqa: E402
 from helpdesk.models import Team  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
 from tickets import services  # noqa: E402
-from tickets.services import open as open_service  # noqa: E402
 from tickets.models import RoutingRule  # noqa: E402
 from tickets.routing.conditions import RoutingInput  # noqa: E402
 from tickets.routing.engine import routing_decide  # noqa: E402
+from tickets.services import open as open_service  # noqa: E402
 
 GOAL_MS = 5.0
 WORDS_EN = ["invoice", "refund", "password", "outage", "printer", "vpn", "license", "upgrade", "crash", "login"]

@@ -26,6 +26,9 @@ CHOICE_FIELDS = {"channel": "channels", "language": "languages"}
 FORM_FIELD = {**{k: v[0] for k, v in REF_FIELDS.items()}, **TEXT_FIELDS, **CHOICE_FIELDS, "requester": "requesters"}
 
 
+RULE_FIELDS = ["name", "position", "is_active", "stop", "set_team", "set_priority", "set_type", "set_assignee"]
+
+
 def _lines(text: str) -> list[str]:
     return [part.strip() for line in (text or "").splitlines() for part in line.split(",") if part.strip()]
 
@@ -56,20 +59,21 @@ class RoutingRuleForm(forms.ModelForm):
         help_text=_("Any of these words in the first message."),
     )
     tags = forms.CharField(label=_("Add tags"), required=False, help_text=_("Separated by commas."))
+    mailboxes = forms.ModelMultipleChoiceField(queryset=Mailbox.objects.all(), required=False)
+    organizations = forms.ModelMultipleChoiceField(queryset=Organization.objects.all(), required=False)
+    contracts = forms.ModelMultipleChoiceField(queryset=ServiceContract.objects.all(), required=False)
+    products = forms.ModelMultipleChoiceField(queryset=Product.objects.all(), required=False)
 
     class Meta:
         model = RoutingRule
-        fields = ["name", "position", "is_active", "stop", "set_team", "set_priority", "set_type", "set_assignee"]
+        fields = RULE_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field, model, label in REF_FIELDS.values():
-            self.fields[field] = forms.ModelMultipleChoiceField(
-                label=label,
-                queryset=model._default_manager.all(),
-                required=False,
-                widget=FilteredSelectMultiple(label, is_stacked=False),
-            )
+        for field, _model, label in REF_FIELDS.values():
+            self.fields[field].label = label
+            self.fields[field].widget = FilteredSelectMultiple(label, is_stacked=False)
+            self.fields[field].widget.choices = self.fields[field].choices
         self.fields["set_assignee"].queryset = User.objects.filter(role__in=(Role.AGENT, Role.ADMIN), is_active=True)
         self._initial_conditions(self.instance.conditions if self.instance.pk else [])
         self.initial.setdefault("tags", ", ".join(self.instance.add_tags or []))
@@ -110,7 +114,7 @@ class RoutingRuleForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        fields = {name: data.get(name) for name in self._meta.fields}
+        fields = {name: data.get(name) for name in RULE_FIELDS}
         fields["set_priority"] = fields.get("set_priority") or ""
         fields["set_type"] = fields.get("set_type") or ""
         fields["conditions"] = self._conditions()

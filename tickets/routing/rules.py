@@ -77,8 +77,12 @@ def routing_rule_clean(data: Mapping) -> dict[str, Any]:
     return data
 
 
+MAX_POSITION = 2**31 - 1  # the column's largest value
+
+
 def _next_position() -> int:
-    return (RoutingRule.objects.aggregate(p=Max("position"))["p"] or 0) + 10
+    """After the last rule (ten further, room to slot one in between), never past the column's range."""
+    return min((RoutingRule.objects.aggregate(p=Max("position"))["p"] or 0) + 10, MAX_POSITION)
 
 
 @transaction.atomic

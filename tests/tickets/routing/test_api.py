@@ -149,3 +149,9 @@ def test_odd_condition_values_are_a_400_never_a_500(as_user, admin_user, field, 
     response = as_user(admin_user).post("/api/v1/routing-rules/", payload, format="json")
     errors = response.json()["errors"]
     assert response.status_code == 400 and any(k.startswith("conditions.0.values") for k in errors), errors
+
+
+def test_a_rule_after_one_at_the_last_position_still_fits(as_user, admin_user, rule):
+    rule(name="last", position=2**31 - 1, set_priority="low")
+    response = as_user(admin_user).post("/api/v1/routing-rules/", {"name": "x", "set_priority": "low"}, format="json")
+    assert response.status_code == 201 and response.json()["position"] == 2**31 - 1
