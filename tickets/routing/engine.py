@@ -9,6 +9,7 @@ millisecond to test (bench/routing.py).
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Max
 
@@ -43,7 +44,7 @@ class CompiledRule:
 
 
 def _compile(rule: RoutingRule) -> CompiledRule:
-    fields = {
+    fields: dict[str, Any] = {
         "id": rule.pk,
         "name": rule.name,
         "stop": rule.stop,

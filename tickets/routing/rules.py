@@ -20,8 +20,8 @@ from helpdesk.permissions import require_admin
 from tickets.models import RoutingRule, TicketType
 from tickets.routing.conditions import conditions_clean
 
-FIELDS = ("name", "position", "is_active", "stop", "conditions", "set_team", "set_priority", "set_type")
-FIELDS += ("set_assignee", "add_tags")
+FIELDS: tuple[str, ...] = ("name", "position", "is_active", "stop", "conditions", "set_team", "set_priority")
+FIELDS += ("set_type", "set_assignee", "add_tags")
 ACTIONS = ("set_team", "set_priority", "set_type", "set_assignee", "add_tags")
 MAX_TAGS = 20
 

@@ -152,7 +152,7 @@ def ticket_reply(
         empty=not (body or "").strip() and not body_html and not attachments,
         now=now,
     )
-    if from_agent and not internal:
+    if from_agent and not internal and actor is not None:
         owner_take_on_reply(ticket=ticket, actor=actor, now=now)  # HELPDESK_REQUIRE_OWNER
     message, text = _reply_message(
         ticket=ticket,
