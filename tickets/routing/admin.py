@@ -4,7 +4,6 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -72,10 +71,13 @@ class RoutingRuleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field, _model, label in REF_FIELDS.values():
             self.fields[field].label = label
-            self.fields[field].widget = FilteredSelectMultiple(label, is_stacked=False)
+            self.fields[field].widget = forms.SelectMultiple(attrs={"size": 6})
             self.fields[field].widget.choices = self.fields[field].choices
+            self.fields[field].help_text = _("Hold Ctrl (⌘ on a Mac) to choose more than one.")
         self.fields["set_assignee"].queryset = User.objects.filter(role__in=(Role.AGENT, Role.ADMIN), is_active=True)
         self._initial_conditions(self.instance.conditions if self.instance.pk else [])
+        if not self.instance.pk:
+            self.initial.setdefault("position", rules.next_position())
         self.initial.setdefault("tags", ", ".join(self.instance.add_tags or []))
 
     def _initial_conditions(self, conditions: list[dict]) -> None:
@@ -159,6 +161,9 @@ class RoutingRuleAdmin(admin.ModelAdmin):
         (_("Actions"), {"fields": ["set_team", "set_priority", "set_type", "set_assignee", "tags"]}),
         (_("Switched off by the helpdesk"), {"fields": ["disabled_reason", "disabled_at"]}),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        return self.fieldsets if obj is not None else self.fieldsets[:-1]  # nothing switched off yet
 
     @admin.display(description=_("conditions"))
     def conditions_text(self, rule: RoutingRule) -> str:

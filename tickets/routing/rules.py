@@ -80,7 +80,7 @@ def routing_rule_clean(data: Mapping) -> dict[str, Any]:
 MAX_POSITION = 2**31 - 1  # the column's largest value
 
 
-def _next_position() -> int:
+def next_position() -> int:
     """After the last rule (ten further, room to slot one in between), never past the column's range."""
     return min((RoutingRule.objects.aggregate(p=Max("position"))["p"] or 0) + 10, MAX_POSITION)
 
@@ -94,7 +94,7 @@ def routing_rule_create(*, actor: User, **fields: Any) -> RoutingRule:
         raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
     data = routing_rule_clean(fields)
     if data.get("position") is None:
-        data["position"] = _next_position()
+        data["position"] = next_position()
     return RoutingRule.objects.create(**data)
 
 
