@@ -215,7 +215,12 @@ class RoutingRuleAdmin(admin.ModelAdmin):
     def switch_on(self, request, queryset):
         count = 0
         for rule in queryset.filter(is_active=False):
-            rules.routing_rule_update(actor=request.user, rule=rule, changes={"is_active": True})
+            try:
+                rules.routing_rule_update(actor=request.user, rule=rule, changes={"is_active": True})
+            except ValidationError as exc:
+                problems = "; ".join(message for messages_ in exc.message_dict.values() for message in messages_)
+                self.message_user(request, f"{rule}: {problems}", messages.ERROR)
+                continue
             count += 1
         self.message_user(
             request,

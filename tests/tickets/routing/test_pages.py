@@ -128,3 +128,16 @@ def test_customers_have_no_availability(client, customer):
     client.force_login(customer)
     assert client.post("/profile/availability/", {"away": "1"}).status_code == 404
     assert "availability" not in client.get("/portal/").content.decode()
+
+
+def test_switching_on_a_rule_that_is_still_broken_says_why_in_the_admin(admin_client, rule, billing):
+    broken = rule(name="To billing", set_team=billing)
+    RoutingRule.objects.filter(pk=broken.pk).update(is_active=False, disabled_reason="the team is not active")
+    billing.is_active = False
+    billing.save()
+    response = admin_client.post(
+        "/admin/tickets/routingrule/", {"action": "switch_on", "_selected_action": [broken.pk]}, follow=True
+    )
+    assert "This team is not active." in response.content.decode()
+    broken.refresh_from_db()
+    assert not broken.is_active
