@@ -8,8 +8,7 @@ makes (rules, tickets) is rolled back at the end. Measures, in one transaction:
 - the time `ticket_open` spends in routing (`ticket_route`: decide, apply, assign), wall clock and
   CPU (the wall clock on a shared machine includes waiting for the CPU),
 - `ticket_open` with no rules and with N active rules (keyword, channel, organization, product and
-  language conditions in both languages), the difference being what evaluating the rules adds.
-  Goal: under 5 ms with 200 rules. `--matching K` makes K of them match every ticket: then the
+  language conditions in both languages), for scale. Goal: routing adds under 5 ms with 200 rules. `--matching K` makes K of them match every ticket: then the
   difference also holds what their actions write (events, tags, webhooks), as they would by hand.
 """
 
@@ -146,10 +145,13 @@ def main() -> None:
     summary(f"routing_decide alone ({len(queries)} queries)", decide)
     summary("inside ticket_open: routing, wall clock", inside["wall"])
     summary("inside ticket_open: routing, CPU time", inside["cpu"])
-    base_median, _ = summary("ticket_open without rules", base)
-    rules_median, _ = summary(f"ticket_open with {args.rules} rules", with_rules)
-    added = rules_median - base_median
-    print(f"{'added by the rules (median difference)':<44} {added:7.2f} ms   goal < {GOAL_MS} ms")
+    summary("ticket_open without rules (for scale)", base)
+    summary(f"ticket_open with {args.rules} rules (for scale)", with_rules)
+    # The two medians above differ by less than the noise of a whole ticket_open (tens of queries),
+    # so the goal is checked on the time measured inside routing itself.
+    added = statistics.median(inside["wall"])
+    verdict = "met" if added < GOAL_MS else "MISSED"
+    print(f"{'routing inside ticket_open (median, wall)':<44} {added:7.2f} ms   goal < {GOAL_MS} ms: {verdict}")
 
 
 if __name__ == "__main__":
