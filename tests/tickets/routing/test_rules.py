@@ -211,3 +211,23 @@ def test_a_rule_assignee_gets_the_ticket_opened_and_mailed(rule, requester, agen
     assert NotificationLog.objects.filter(template="ticket_assigned", recipient=agent.email).exists()
     ticket.refresh_from_db()
     assert ticket.assignee == agent and ticket.status == Status.OPEN
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", "was switched off"), ("fa", "خاموش شد")])
+def test_the_admins_mail_about_a_switched_off_rule_reads_in_their_language(
+    rule, requester, billing, admin_user, language, words
+):
+    from helpdesk.mail import mail_render
+    from tickets.routing.failures import failed_mail
+
+    admin_user.language = language
+    admin_user.save()
+    broken = rule(name="To billing", set_team=billing)
+    billing.is_active = False
+    billing.save()
+    ticket = make_ticket(requester=requester, subject="x")
+    row = NotificationLog.objects.get(template="routing_rule_failed")
+    plan = failed_mail(row)
+    mail = mail_render(template=row.template, language=plan.language, context=plan.context)
+    assert words in mail.subject and f"/admin/tickets/routingrule/{broken.pk}/change/" in mail.text
+    assert f"#{ticket.pk}" in mail.text and "To billing" in mail.text
