@@ -38,13 +38,13 @@ class UserAdmin(BaseUserAdmin):
     change_password_form = AdminPasswordChangeForm
     actions = ["revoke_api_tokens"]
     ordering = ["email"]
-    list_display = ["email", "full_name", "role", "is_active", "last_login"]
-    list_filter = ["role", "is_active", "teams"]
+    list_display = ["email", "full_name", "role", "is_active", "is_away", "last_login"]
+    list_filter = ["role", "is_active", "is_away", "teams"]
     search_fields = ["email", "full_name"]
     filter_horizontal = ["teams", "groups", "user_permissions"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Profile"), {"fields": ["full_name", "role", "teams", "language", "time_zone"]}),
+        (_("Profile"), {"fields": ["full_name", "role", "teams", "language", "time_zone", "is_away"]}),
         (_("Permissions"), {"fields": ["is_active", "is_superuser", "groups", "user_permissions"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
@@ -95,10 +95,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_fa", "slug", "lead", "email", "referral_target_minutes", "is_active"]
+    list_display = ["name", "name_fa", "slug", "lead", "assignment_mode", "max_open_per_agent", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "name_fa"]
-    list_filter = ["is_active"]
+    list_filter = ["is_active", "assignment_mode"]
 
 
 @admin.register(WorkerHeartbeat)

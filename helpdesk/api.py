@@ -1,5 +1,6 @@
 """Core API: the token login, one's own API tokens, the API root, agents and teams."""
 
+from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -9,7 +10,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import selectors, services, signin
-from .models import ApiToken, Team, User
+from .models import ApiToken, AssignmentMode, Team, User
+from .permissions import IsAgent
 
 
 class TokenLoginInput(serializers.Serializer):
@@ -126,6 +128,7 @@ class ApiRootView(APIView):
             "kb-categories": "api-kb-category-list",
             "kb-articles": "api-kb-article-list",
             "webhooks": "api-webhook-list",
+            "routing-rules": "api-routing-rule-list",
             "schema": "api-schema",
             "docs": "api-docs",
         }
@@ -148,7 +151,42 @@ class TeamPublicOutput(serializers.ModelSerializer):
 
 class TeamOutput(TeamPublicOutput):
     class Meta(TeamPublicOutput.Meta):
-        fields = [*TeamPublicOutput.Meta.fields, "email", "lead"]
+        fields = [*TeamPublicOutput.Meta.fields, "email", "lead", "assignment_mode", "max_open_per_agent"]
+
+
+class TeamAssignmentInput(serializers.Serializer):
+    assignment_mode = serializers.ChoiceField(choices=AssignmentMode.choices, required=False)
+    max_open_per_agent = serializers.IntegerField(
+        min_value=1, max_value=10_000, allow_null=True, required=False, help_text="null: no cap."
+    )
+
+
+class TeamAssignmentView(APIView):
+    """How a team's new tickets get an owner (`manual`, `round_robin`, `least_loaded`) and the cap of
+    open tickets per agent automatic assignment respects. Agents read it; administrators change it."""
+
+    permission_classes = [IsAgent]
+
+    def _team(self, pk: int) -> Team:
+        return get_object_or_404(selectors.team_list_for(user=self.request.user), pk=pk)
+
+    @extend_schema(responses={200: TeamOutput})
+    def get(self, request, pk: int):
+        return Response(TeamOutput(self._team(pk)).data)
+
+    @extend_schema(request=TeamAssignmentInput, responses={200: TeamOutput})
+    def patch(self, request, pk: int):
+        team = self._team(pk)
+        serializer = TeamAssignmentInput(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        services.team_set_assignment(
+            actor=request.user,
+            team=team,
+            mode=data.get("assignment_mode"),
+            cap=data.get("max_open_per_agent", ""),
+        )
+        return Response(TeamOutput(team).data)
 
 
 class TeamListView(generics.ListAPIView):
@@ -171,7 +209,7 @@ class UserOutput(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "email", "full_name", "role", "language", "time_zone", "teams"]
+        fields = ["id", "email", "full_name", "role", "language", "time_zone", "teams", "is_away"]
 
 
 class AgentListView(generics.ListAPIView):
@@ -185,6 +223,27 @@ class AgentListView(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return User.objects.none()
         return selectors.agent_list_for(user=self.request.user)
+
+
+class AvailabilitySerializer(serializers.Serializer):
+    away = serializers.BooleanField(help_text="true: automatic assignment gives you no new ticket.")
+
+
+class AvailabilityView(APIView):
+    """An agent's own availability: away agents get nothing new from automatic assignment."""
+
+    permission_classes = [IsAgent]
+
+    @extend_schema(responses={200: AvailabilitySerializer})
+    def get(self, request):
+        return Response({"away": request.user.is_away})
+
+    @extend_schema(request=AvailabilitySerializer, responses={200: AvailabilitySerializer})
+    def put(self, request):
+        serializer = AvailabilitySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.user_set_away(user=request.user, away=serializer.validated_data["away"])
+        return Response({"away": user.is_away})
 
 
 class MeView(APIView):

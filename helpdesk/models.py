@@ -43,6 +43,14 @@ class UserManager(BaseUserManager):
         return self.get(email__iexact=username)
 
 
+class AssignmentMode(models.TextChoices):
+    """How a team's new tickets find an owner (tickets.routing.assignment)."""
+
+    MANUAL = "manual", _("Manual")
+    ROUND_ROBIN = "round_robin", _("Round robin")
+    LEAST_LOADED = "least_loaded", _("Least loaded")
+
+
 class Team(NamedInLanguages, models.Model):
     """A department of the company: first line, second line, development, billing, sales."""
 
@@ -66,6 +74,26 @@ class Team(NamedInLanguages, models.Model):
         blank=True,
         help_text=_("How long this team has to answer a referral; empty means the site default."),
     )
+    assignment_mode = models.CharField(
+        _("assignment"),
+        max_length=16,
+        choices=AssignmentMode.choices,
+        default=AssignmentMode.MANUAL,
+        help_text=_("How new tickets of this team get an owner: by hand, in turn, or to the agent with the fewest."),
+    )
+    max_open_per_agent = models.PositiveIntegerField(
+        _("open tickets per agent (cap)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Automatic assignment gives no new ticket to an agent who owns this many open tickets; empty: no cap."
+        ),
+    )
+    # The agent the last automatic assignment chose; round robin goes on after them. Read and written
+    # under the team row's lock (tickets.routing.assignment), so concurrent tickets take turns.
+    assignment_last = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["name"]
@@ -86,6 +114,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
     teams = models.ManyToManyField(Team, verbose_name=_("teams"), blank=True, related_name="members")
     is_active = models.BooleanField(_("active"), default=True)
+    # An away agent gets no new ticket from automatic assignment (the agent sets it in the top bar).
+    is_away = models.BooleanField(_("away"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()
@@ -182,6 +212,7 @@ class Priority(models.TextChoices):
 
 __all__ = [
     "Role",
+    "AssignmentMode",
     "UserManager",
     "Team",
     "User",

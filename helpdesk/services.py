@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ApiToken, Role, Team, User, WorkerHeartbeat
+from .models import ApiToken, AssignmentMode, Role, Team, User, WorkerHeartbeat
 
 # A token's last use is written at most this often: not one UPDATE per API request.
 API_TOKEN_TOUCH_SECONDS = 60
@@ -158,3 +158,35 @@ def worker_heartbeat_record(*, name: str, now: datetime) -> WorkerHeartbeat:
     """Record that a worker ran at `now` under `name` (one row per name)."""
     heartbeat, _created = WorkerHeartbeat.objects.update_or_create(name=name, defaults={"seen_at": now})
     return heartbeat
+
+
+def user_set_away(*, user: User, away: bool) -> User:
+    """An agent says they are away (automatic assignment gives them nothing new) or available again."""
+    # helpdesk.permissions' guards, not imported: DRF's settings import this module through authentication
+    if not user.is_agent:
+        raise PermissionDenied(_("Only agents may do this."))
+    if user.is_away != away:
+        user.is_away = away
+        user.save(update_fields=["is_away"])
+    return user
+
+
+def team_set_assignment(*, actor: User, team: Team, mode: str | None = None, cap: int | None | str = "") -> Team:
+    """Administrators choose how a team's new tickets get an owner and the cap of open tickets per
+    agent (`cap=None`: no cap; leave `cap` out to keep it)."""
+    if not actor.is_admin:
+        raise PermissionDenied(_("Only administrators may do this."))
+    fields = []
+    if mode is not None:
+        if mode not in AssignmentMode.values:
+            raise ValidationError({"assignment_mode": [_("Unknown assignment mode.")]})
+        team.assignment_mode = mode
+        fields.append("assignment_mode")
+    if cap != "":
+        if cap is not None and (not isinstance(cap, int) or isinstance(cap, bool) or not 1 <= cap <= 10_000):
+            raise ValidationError({"max_open_per_agent": [_("A cap is a whole number from 1 to 10000, or empty.")]})
+        team.max_open_per_agent = cap
+        fields.append("max_open_per_agent")
+    if fields:
+        team.save(update_fields=fields)
+    return team

@@ -21,6 +21,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("profile/password/", views.profile_password, name="profile_password"),
+    path("profile/availability/", views.profile_availability, name="profile_availability"),
     path("profile/tokens/", views.profile_token_create, name="profile_token_create"),
     path("profile/tokens/<int:token_id>/revoke/", views.profile_token_revoke, name="profile_token_revoke"),
     path("account/", include("customers.account_urls")),

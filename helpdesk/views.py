@@ -10,8 +10,10 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -191,3 +193,22 @@ def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"code": code, "detail": detail}, status=status)
     return render(request, "400.html", {"detail": detail, "status": status}, status=status)
+
+
+@login_required
+@require_POST
+def profile_availability(request: HttpRequest) -> HttpResponse:
+    """An agent's toggle in the top bar: away (no new tickets from automatic assignment) or available."""
+    if not request.user.is_agent:
+        raise Http404
+    away = request.POST.get("away") == "1"
+    services.user_set_away(user=request.user, away=away)
+    messages.success(
+        request, _("You are away: no new tickets are assigned to you.") if away else _("You are available.")
+    )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("agent:home")
+    return redirect(target)

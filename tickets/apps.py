@@ -11,7 +11,9 @@ class TicketsConfig(AppConfig):
         # may subscribe to and their payload (helpdesk.outbox.registry).
         from helpdesk.outbox import registry
         from tickets import notifications, webhooks
+        from tickets.routing import failures
 
         registry.register_mail(templates=notifications.TICKET_TEMPLATES, builder=notifications.ticket_mail)
+        registry.register_mail(templates=[failures.FAILED_TEMPLATE], builder=failures.failed_mail)
         registry.register_webhook_events(webhooks.event_choices)
         registry.register_webhook_payload(prefix=webhooks.PREFIX, builder=webhooks.ticket_payload)

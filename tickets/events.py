@@ -69,7 +69,10 @@ def event_created(*, ticket: Ticket, actor: User | None) -> TicketEvent:
     )
 
 
-def event_field_changed(*, ticket: Ticket, actor: User | None, field: str, old, new, at=None) -> TicketEvent:
+def event_field_changed(
+    *, ticket: Ticket, actor: User | None, field: str, old, new, at=None, data: dict | None = None
+) -> TicketEvent:
+    """A field's change; `data` says why when the helpdesk made it (`rule`, `assignment`, `reason`)."""
     return event_record(
         ticket=ticket,
         kind=EventKind.FIELD_CHANGED,
@@ -78,6 +81,7 @@ def event_field_changed(*, ticket: Ticket, actor: User | None, field: str, old, 
         old=old,
         new=new,
         public=field in PUBLIC_FIELDS,
+        data=data,
         at=at,
     )
 

@@ -2,3 +2,4 @@
 configuration (macros, saved views, article usage). The outbox's admin is helpdesk.outbox.admin."""
 
 from tickets.admin import email, workspace  # noqa: F401 (each registers its models)
+from tickets.routing import admin as routing_admin  # noqa: F401 (routing rules)

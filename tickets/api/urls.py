@@ -3,6 +3,7 @@ from django.urls import path
 from tickets import api
 from tickets.attachments.views import AttachmentDownloadView
 from tickets.reports.views import DeflectionReportView, SlaReportView
+from tickets.routing.api import RoutingRuleDetailView, RoutingRuleListView
 
 urlpatterns = [
     path("tickets/", api.TicketListView.as_view(), name="api-ticket-list"),
@@ -30,6 +31,8 @@ urlpatterns = [
     path("attachments/<int:pk>/download/", AttachmentDownloadView.as_view(), name="api-attachment-download"),
     path("reports/sla/", SlaReportView.as_view(), name="api-report-sla"),
     path("reports/deflection/", DeflectionReportView.as_view(), name="api-report-deflection"),
+    path("routing-rules/", RoutingRuleListView.as_view(), name="api-routing-rule-list"),
+    path("routing-rules/<int:pk>/", RoutingRuleDetailView.as_view(), name="api-routing-rule-detail"),
     path("webhooks/", api.WebhookListView.as_view(), name="api-webhook-list"),
     path("webhooks/<int:pk>/", api.WebhookDetailView.as_view(), name="api-webhook-detail"),
     path("webhooks/<int:pk>/rotate-secret/", api.WebhookRotateSecretView.as_view(), name="api-webhook-rotate-secret"),

@@ -276,6 +276,7 @@ def _new_ticket(*, parsed: ParsedEmail, contact: Contact, mailbox: Mailbox | Non
         body_html=body_html,
         channel=Channel.EMAIL,
         team=mailbox.team if mailbox is not None else None,
+        mailbox=mailbox,
         attachments=files,
         cc_emails=_cc_emails(parsed, sender=contact.email),
         reply_to_email=_reply_to(parsed, sender=contact.email),

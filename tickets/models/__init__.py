@@ -5,6 +5,7 @@ from tickets.models.conversation import Attachment, EventKind, Message, TicketEv
 from tickets.models.email import InboundEmail, InboundEmailStatus, Mailbox, inbound_raw_path, new_push_secret
 from tickets.models.ratings import IdempotencyKey, SatisfactionRating
 from tickets.models.referrals import Referral, TicketLink
+from tickets.models.routing import RoutingRule
 from tickets.models.tickets import (
     NEVER_DUE,
     OPEN_STATUSES,
@@ -40,6 +41,7 @@ __all__ = [
     "TicketEvent",
     "Referral",
     "TicketLink",
+    "RoutingRule",
     "IdempotencyKey",
     "SatisfactionRating",
     "new_push_secret",

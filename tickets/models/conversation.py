@@ -99,6 +99,7 @@ class EventKind(models.TextChoices):
     ESCALATED = "escalated", _("Escalated")
     CALL_LOGGED = "call_logged", _("Call logged")
     SLA_ERROR = "sla_error", _("SLA could not be handled")
+    ROUTING_FAILED = "routing_failed", _("Routing rule failed")
 
 
 class TicketEvent(models.Model):

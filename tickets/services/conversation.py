@@ -20,6 +20,7 @@ from tickets.search import ticket_index
 from tickets.services.common import _lock
 from tickets.services.links import ticket_link
 from tickets.services.open import ticket_open
+from tickets.services.routing import owner_take_on_reply
 from tickets.services.status import ReopenWindowPassed, TicketClosed, _transition
 from tickets.sla.store import sla_refresh
 from tickets.transitions import customer_reply_opens_follow_up
@@ -151,6 +152,8 @@ def ticket_reply(
         empty=not (body or "").strip() and not body_html and not attachments,
         now=now,
     )
+    if from_agent and not internal and actor is not None:
+        owner_take_on_reply(ticket=ticket, actor=actor, now=now)  # HELPDESK_REQUIRE_OWNER
     message, text = _reply_message(
         ticket=ticket,
         actor=actor,

@@ -22,9 +22,10 @@ from helpdesk.models import Priority, Team, User
 from tickets import events, notifications
 from tickets.attachments.store import IncomingFile, attachment_store
 from tickets.content import render_body
-from tickets.models import Channel, Message, Ticket, TicketType
+from tickets.models import Channel, Mailbox, Message, Ticket, TicketType
 from tickets.search import ticket_index
 from tickets.services.common import _default_team, _require_agent, _tags
+from tickets.services.routing import routing_input, ticket_route
 from tickets.services.status import status_initial
 from tickets.sla.store import sla_refresh
 
@@ -158,6 +159,14 @@ def _ticket_row(
     )
 
 
+def _chosen_by_agent(*, actor: User | None, team: Team | None, assignee: User | None) -> frozenset[str]:
+    """What routing rules leave as the opener set it: an agent decides priority and type, and the team
+    and assignee when they chose them; rules decide everything for customers and the email channel."""
+    if actor is None or not actor.is_agent:
+        return frozenset()
+    return frozenset({"priority", "type"} | ({"team"} if team else set()) | ({"assignee"} if assignee else set()))
+
+
 @transaction.atomic
 def ticket_open(
     *,
@@ -178,6 +187,7 @@ def ticket_open(
     reply_to_email: str = "",
     email_message_id: str = "",
     internal: bool = False,
+    mailbox: Mailbox | None = None,
     now: datetime | None = None,
 ) -> Ticket:
     """Open a ticket with its first message for `requester` (a Contact, or details to find or create one).
@@ -186,7 +196,9 @@ def ticket_open(
     `internal=True` (agents only, a logged phone call): the first message is the agent's internal
     note, so the customer sees no message until an agent writes one. ``reply_to_email`` (an email's
     Reply-To) is where mail for the requester goes when it is not the requester's own address.
-    Enqueues the acknowledgement to the requester after commit.
+    Enqueues the acknowledgement to the requester after commit. The routing rules and automatic
+    assignment run on every new ticket (tickets.services.routing); ``mailbox`` is the one an email
+    came in at, for the rules' mailbox condition.
     """
     now = now or timezone.now()
     if internal:
@@ -228,6 +240,12 @@ def ticket_open(
         now=now,
     )
     events.event_created(ticket=ticket, actor=actor)
+    ticket_route(
+        ticket=ticket,
+        route=routing_input(ticket=ticket, contact=contact, text=text, mailbox_id=mailbox.pk if mailbox else None),
+        keep=_chosen_by_agent(actor=actor, team=team, assignee=assignee),
+        now=now,
+    )
     ticket_index(ticket=ticket, extra_text="" if internal else text)  # customers search their tickets too
     sla_refresh(ticket=ticket, now=now)
     notifications.notify_ticket_created(ticket=ticket, message=message)

@@ -6,6 +6,7 @@ tests/tickets/test_one_writer.py fails when any other module assigns Ticket.stat
 
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -22,12 +23,26 @@ from tickets.sla.store import sla_refresh
 from tickets.transitions import can_transition, customer_can_reopen, reopen_days
 
 
+def owner_required() -> bool:
+    """HELPDESK_REQUIRE_OWNER: tickets have an owner before they are solved (and the first reply takes one)."""
+    return bool(settings.HELPDESK_REQUIRE_OWNER)
+
+
+def _owner_check(*, ticket: Ticket, actor: User | None, status: str) -> None:
+    """An agent may not solve a ticket nobody owns while HELPDESK_REQUIRE_OWNER is on (customers and
+    the helpdesk itself may): OwnerRequired, a 409 in the API and a form error on the page."""
+    by_agent = actor is not None and actor.is_agent
+    if status == Status.SOLVED and by_agent and ticket.assignee_id is None and owner_required():
+        raise OwnerRequired(_("Choose an owner for this ticket before solving it."))
+
+
 def status_initial(*, assignee: User | None) -> str:
     """A new ticket's first status: open when someone already owns it, else new."""
     return Status.OPEN if assignee is not None else Status.NEW
 
 
 def _set_status(*, ticket: Ticket, actor: User | None, status: str, now: datetime) -> None:
+    _owner_check(ticket=ticket, actor=actor, status=status)
     old = ticket.status
     ticket.status = status
     if status == Status.SOLVED:
@@ -114,6 +129,12 @@ def _change_locked(*, ticket: Ticket, actor: User | None, status: str, now: date
 
 class TicketClosed(Conflict):
     code = "ticket_closed"
+
+
+class OwnerRequired(Conflict):
+    """HELPDESK_REQUIRE_OWNER: an agent tried to solve a ticket nobody owns."""
+
+    code = "owner_required"
 
 
 class ReopenWindowPassed(Conflict):

@@ -76,6 +76,18 @@ def sla_error_text(data: dict) -> str:
     }
 
 
+def automatic_change_text(data: dict) -> str:
+    """Why the helpdesk changed a field: a routing rule, automatic assignment, an agent's first reply."""
+    if data.get("rule_name"):
+        return _("changed (routing rule “%(rule)s”)") % {"rule": data["rule_name"]}
+    if data.get("assignment"):
+        mode = {"round_robin": _("round robin"), "least_loaded": _("least loaded")}.get(data["assignment"], "")
+        return _("assigned automatically (%(mode)s)") % {"mode": mode}
+    if data.get("reason") == "first_reply":
+        return _("assigned to the agent who replied first")
+    return _("changed")
+
+
 def event_view(event: TicketEvent) -> EventView:
     actor = event.actor.get_full_name() if event.actor else _("System")
     kind, data = event.kind, event.data or {}
@@ -83,7 +95,7 @@ def event_view(event: TicketEvent) -> EventView:
         return EventView(
             event,
             actor,
-            _("changed"),
+            automatic_change_text(data),
             field_label=str(FIELD_LABELS.get(event.field, event.field)),
             old=_value_label(event.field, event.old_value),
             new=_value_label(event.field, event.new_value),
@@ -113,6 +125,9 @@ def event_view(event: TicketEvent) -> EventView:
         )
     if kind == EventKind.SLA_ERROR:
         return EventView(event, actor, sla_error_text(data), css="event-sla")
+    if kind == EventKind.ROUTING_FAILED:
+        text = _("the routing rule “%(rule)s” failed and was switched off: %(reason)s")
+        return EventView(event, actor, text % {"rule": data.get("rule_name", ""), "reason": data.get("reason", "")})
     css = "event-sla" if kind in (EventKind.SLA_WARNING, EventKind.SLA_BREACHED, EventKind.ESCALATED) else ""
     return EventView(event, actor, str(EventKind(kind).label) if kind in EventKind.values else kind, css=css)
 

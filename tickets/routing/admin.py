@@ -1,0 +1,229 @@
+"""The routing rules' admin: one form field per condition, checked by the same service as the API
+(tickets.routing.rules), whose errors land on the fields they name."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from customers.models import Contact, Organization, Product, ServiceContract
+from helpdesk.models import Role, User
+from tickets.models import Channel, Mailbox, RoutingRule
+from tickets.routing import rules
+
+# condition name -> the form field that edits it
+REF_FIELDS = {
+    "mailbox": ("mailboxes", Mailbox, _("Mailboxes")),
+    "organization": ("organizations", Organization, _("Organizations")),
+    "contract": ("contracts", ServiceContract, _("Contracts")),
+    "product": ("products", Product, _("Products")),
+}
+TEXT_FIELDS = {"subject_keywords": "subject_keywords", "body_keywords": "body_keywords"}
+CHOICE_FIELDS = {"channel": "channels", "language": "languages"}
+FORM_FIELD = {**{k: v[0] for k, v in REF_FIELDS.items()}, **TEXT_FIELDS, **CHOICE_FIELDS, "requester": "requesters"}
+
+
+RULE_FIELDS = ["name", "position", "is_active", "stop", "set_team", "set_priority", "set_type", "set_assignee"]
+
+
+def _lines(text: str) -> list[str]:
+    return [part.strip() for line in (text or "").splitlines() for part in line.split(",") if part.strip()]
+
+
+class RoutingRuleForm(forms.ModelForm):
+    channels = forms.MultipleChoiceField(
+        label=_("Channels"), choices=Channel.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"), choices=settings.LANGUAGES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    requesters = forms.CharField(
+        label=_("Requesters"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Email addresses of contacts, one per line."),
+    )
+    subject_keywords = forms.CharField(
+        label=_("Subject contains"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Any of these words, one per line or separated by commas; Persian letter variants match alike."),
+    )
+    body_keywords = forms.CharField(
+        label=_("Description contains"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Any of these words in the first message."),
+    )
+    tags = forms.CharField(label=_("Add tags"), required=False, help_text=_("Separated by commas."))
+    mailboxes = forms.ModelMultipleChoiceField(queryset=Mailbox.objects.all(), required=False)
+    organizations = forms.ModelMultipleChoiceField(queryset=Organization.objects.all(), required=False)
+    contracts = forms.ModelMultipleChoiceField(queryset=ServiceContract.objects.all(), required=False)
+    products = forms.ModelMultipleChoiceField(queryset=Product.objects.all(), required=False)
+
+    class Meta:
+        model = RoutingRule
+        fields = RULE_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field, _model, label in REF_FIELDS.values():
+            self.fields[field].label = label
+            self.fields[field].widget = forms.SelectMultiple(attrs={"size": 6})
+            self.fields[field].widget.choices = self.fields[field].choices
+            self.fields[field].help_text = _("Hold Ctrl (⌘ on a Mac) to choose more than one.")
+        self.fields["set_assignee"].queryset = User.objects.filter(role__in=(Role.AGENT, Role.ADMIN), is_active=True)
+        self._initial_conditions(self.instance.conditions if self.instance.pk else [])
+        if not self.instance.pk:
+            self.initial.setdefault("position", rules.next_position())
+        self.initial.setdefault("tags", ", ".join(self.instance.add_tags or []))
+
+    def _initial_conditions(self, conditions: list[dict]) -> None:
+        for condition in conditions:
+            name, values = condition.get("field"), condition.get("values", [])
+            if name == "requester":
+                emails = Contact.objects.filter(pk__in=values).values_list("email", flat=True)
+                self.initial["requesters"] = "\n".join(emails)
+            elif name in TEXT_FIELDS:
+                self.initial[name] = "\n".join(values)
+            elif name in FORM_FIELD:
+                self.initial[FORM_FIELD[name]] = values
+
+    def _conditions(self) -> list[dict]:
+        data, conditions = self.cleaned_data, []
+        for name, field in CHOICE_FIELDS.items():
+            if data.get(field):
+                conditions.append({"field": name, "values": list(data[field])})
+        for name, (field, _model, _label) in REF_FIELDS.items():
+            if data.get(field):
+                conditions.append({"field": name, "values": [obj.pk for obj in data[field]]})
+        emails = _lines(data.get("requesters", ""))
+        if emails:
+            found = {c.email.lower(): c.pk for c in Contact.objects.filter(email__in=[e.lower() for e in emails])}
+            unknown = [e for e in emails if e.lower() not in found]
+            if unknown:
+                message = _("No contact has these addresses: %(emails)s") % {"emails": ", ".join(unknown)}
+                self.add_error("requesters", message)
+            elif found:
+                conditions.append({"field": "requester", "values": list(dict.fromkeys(found.values()))})
+        for name in TEXT_FIELDS:
+            words = _lines(data.get(name, ""))
+            if words:
+                conditions.append({"field": name, "values": words})
+        return conditions
+
+    def clean(self):
+        data = super().clean()
+        fields = {name: data.get(name) for name in RULE_FIELDS}
+        fields["set_priority"] = fields.get("set_priority") or ""
+        fields["set_type"] = fields.get("set_type") or ""
+        fields["conditions"] = self._conditions()
+        fields["add_tags"] = _lines(data.get("tags", ""))
+        try:
+            self.rule_data = rules.routing_rule_clean(fields)
+        except ValidationError as exc:
+            for key, errors in exc.message_dict.items():
+                self.add_error(self._form_field(key, fields["conditions"]), errors)
+        return data
+
+    def _form_field(self, key: str, conditions: list[dict]) -> str | None:
+        """The form field a service error names (`conditions.2.values` -> the field of that condition)."""
+        if key.startswith("conditions."):
+            index = int(key.split(".")[1])
+            return FORM_FIELD.get(conditions[index]["field"]) if index < len(conditions) else None
+        if key == "add_tags":
+            return "tags"
+        return key if key in self.fields else None
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    """Rules in the order they run; saved, switched on and deleted through tickets.routing.rules."""
+
+    form = RoutingRuleForm
+    list_display = ["position", "name", "is_active", "stop", "conditions_text", "actions_text", "disabled_reason"]
+    list_display_links = ["name"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+    readonly_fields = ["disabled_reason", "disabled_at"]
+    actions = ["switch_on"]
+    fieldsets = [
+        (None, {"fields": ["name", "position", "is_active", "stop"]}),
+        (
+            _("Conditions: every filled one must match (none: every new ticket)"),
+            {
+                "fields": ["channels", "mailboxes", "requesters", "organizations", "contracts", "products"]
+                + ["languages", "subject_keywords", "body_keywords"]
+            },
+        ),
+        (_("Actions"), {"fields": ["set_team", "set_priority", "set_type", "set_assignee", "tags"]}),
+        (_("Switched off by the helpdesk"), {"fields": ["disabled_reason", "disabled_at"]}),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        return self.fieldsets if obj is not None else self.fieldsets[:-1]  # nothing switched off yet
+
+    @admin.display(description=_("conditions"))
+    def conditions_text(self, rule: RoutingRule) -> str:
+        from tickets.routing.conditions import FIELDS
+
+        parts = []
+        for condition in rule.conditions or []:
+            spec = FIELDS.get(condition.get("field"))
+            values = condition.get("values", [])
+            shown = ", ".join(map(str, values)) if spec and spec.kind != "ref" else len(values)
+            parts.append(f"{spec.label if spec else condition.get('field')}: {shown}")
+        return "; ".join(parts) or str(_("every new ticket"))
+
+    @admin.display(description=_("actions"))
+    def actions_text(self, rule: RoutingRule) -> str:
+        parts = [
+            f"{label}: {value}"
+            for label, value in (
+                (_("team"), rule.set_team_id and rule.set_team),
+                (_("priority"), rule.get_set_priority_display() if rule.set_priority else ""),
+                (_("type"), rule.get_set_type_display() if rule.set_type else ""),
+                (_("assignee"), rule.set_assignee_id and rule.set_assignee),
+                (_("tags"), ", ".join(rule.add_tags or [])),
+            )
+            if value
+        ]
+        return "; ".join(parts)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("set_team", "set_assignee")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            rules.routing_rule_update(actor=request.user, rule=obj, changes=form.rule_data)
+        else:
+            obj.pk = rules.routing_rule_create(actor=request.user, **form.rule_data).pk
+
+    def save_related(self, request, form, formsets, change):
+        """Nothing related: the conditions are saved with the rule."""
+
+    def delete_model(self, request, obj):
+        rules.routing_rule_delete(actor=request.user, rule=obj)
+
+    def delete_queryset(self, request, queryset):
+        for rule in queryset:
+            rules.routing_rule_delete(actor=request.user, rule=rule)
+
+    @admin.action(description=_("Switch the selected rules on"))
+    def switch_on(self, request, queryset):
+        count = 0
+        for rule in queryset.filter(is_active=False):
+            try:
+                rules.routing_rule_update(actor=request.user, rule=rule, changes={"is_active": True})
+            except ValidationError as exc:
+                problems = "; ".join(message for messages_ in exc.message_dict.values() for message in messages_)
+                self.message_user(request, f"{rule}: {problems}", messages.ERROR)
+                continue
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d rule switched on.", "%(count)d rules switched on.", count) % {"count": count},
+            messages.SUCCESS,
+        )
