@@ -100,7 +100,10 @@ def _organizations() -> dict[str, Organization]:
     acme, _ = Organization.objects.get_or_create(
         name="Acme", defaults={"share_tickets": True, "notes": "Key account since 2021. Renewal every March."}
     )
-    OrganizationDomain.objects.get_or_create(domain="example.com", defaults={"organization": acme})
+    # Anyone with an @example.com address may sign up on the portal and join Acme (the demo shows it).
+    OrganizationDomain.objects.get_or_create(
+        domain="example.com", defaults={"organization": acme, "allow_signup": True}
+    )
     globex, _ = Organization.objects.get_or_create(name="Globex", defaults={"share_tickets": False})
     OrganizationDomain.objects.get_or_create(domain="example.net", defaults={"organization": globex})
     parsian, _ = Organization.objects.get_or_create(name="پارسیان تجارت", defaults={"share_tickets": True})

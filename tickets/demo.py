@@ -1,6 +1,6 @@
-"""Demo tickets: a few dozen conversations in every status, channel and priority, in English and
-Persian, with notes and referrals. Created through the services, so history and SLA are real.
-Idempotent: skipped when the demo tickets exist already.
+"""Demo tickets: two dozen conversations in every status, channel and priority, in English and
+Persian, with notes, referrals, attachments, ratings and macros. Created through the services, so
+history and SLA are real. Idempotent: skipped when the demo tickets exist already.
 """
 
 import random
@@ -11,7 +11,10 @@ from django.utils import timezone
 from customers.models import Contact, Product
 from helpdesk.models import NotificationLog, Team, User
 from tickets import services
-from tickets.models import Channel, Status, Ticket, TicketType
+from tickets.attachments.store import IncomingFile
+from tickets.models import Channel, Macro, Status, Ticket, TicketType
+from tickets.ratings import rating_submit
+from tickets.workspace.macros import macro_create
 
 # (subject, customer's words, agent's answer, language)
 CONVERSATIONS = [
@@ -111,20 +114,86 @@ CONVERSATIONS = [
         "فضای دیسک پر بود؛ آزاد شد و پشتیبان‌گیری انجام شد.",
         "fa",
     ),
+    (
+        "Upgrade to the Business plan",
+        "We are growing to 40 people. What would the Business plan cost us per year?",
+        "I asked our sales team to send you an offer for 40 seats today.",
+        "en",
+    ),
+    (
+        "Two-factor codes not arriving by SMS",
+        "Since yesterday none of our users receive the SMS code when they sign in.",
+        "Our SMS provider had an outage in your region; codes arrive again since 10:40.",
+        "en",
+    ),
+    (
+        "Change the billing address",
+        "Please put our new address, Harbour Street 12, on future invoices.",
+        "Done: invoices from today carry the new address.",
+        "en",
+    ),
+    (
+        "Shared calendar shows wrong time zone",
+        "Meetings in our shared calendar show one hour off since the clocks changed.",
+        "The calendar kept the old offset; I corrected the time zone to Europe/Berlin.",
+        "en",
+    ),
+    (
+        "تمدید قرارداد پشتیبانی",
+        "قرارداد ما فروردین تمام می‌شود. لطفاً پیش‌فاکتور تمدید را بفرستید.",
+        "پیش‌فاکتور تمدید برای شما ایمیل شد.",
+        "fa",
+    ),
+    (
+        "ایمیل‌ها به پوشهٔ هرزنامه می‌روند",
+        "ایمیل‌های ما به مشتریان در پوشهٔ هرزنامه می‌نشیند.",
+        "رکورد DKIM دامنهٔ شما را اصلاح کردیم؛ لطفاً فردا دوباره بررسی کنید.",
+        "fa",
+    ),
+    (
+        "گزارش فروش ماهانه خالی است",
+        "گزارش فروش آذر هیچ ردیفی ندارد، در حالی که فروش داشته‌ایم.",
+        "فیلتر تاریخ گزارش روی سال گذشته مانده بود؛ اصلاح شد.",
+        "fa",
+    ),
+    (
+        "دسترسی کاربر حسابداری",
+        "همکار حسابداری ما به بخش گزارش‌ها دسترسی ندارد.",
+        "نقش «حسابدار» به ایشان داده شد.",
+        "fa",
+    ),
 ]
 
-PLAN = [  # (status, priority, channel, type, refer_to, note)
-    (Status.NEW, "urgent", Channel.EMAIL, TicketType.INCIDENT, None, False),
-    (Status.NEW, "normal", Channel.PORTAL, TicketType.QUESTION, None, False),
-    (Status.OPEN, "high", Channel.PHONE, TicketType.INCIDENT, "second-line", True),
-    (Status.OPEN, "normal", Channel.API, TicketType.PROBLEM, "development", True),
-    (Status.PENDING, "low", Channel.EMAIL, TicketType.QUESTION, None, False),
-    (Status.PENDING, "normal", Channel.PORTAL, TicketType.TASK, None, True),
-    (Status.ON_HOLD, "high", Channel.AGENT, TicketType.PROBLEM, "development", True),
-    (Status.SOLVED, "normal", Channel.EMAIL, TicketType.QUESTION, None, False),
-    (Status.SOLVED, "low", Channel.PORTAL, TicketType.FEATURE_REQUEST, "development", False),
-    (Status.CLOSED, "normal", Channel.PHONE, TicketType.INCIDENT, None, True),
+# One week of a support team's work, as it looks on a Monday morning: a few requests just in (one
+# close to its first-response time), some in progress, referred or waiting, most answered in time
+# and solved, two that slipped. (status, priority, channel, type, refer to, internal note, age)
+PLAN = [
+    (Status.NEW, "urgent", Channel.EMAIL, TicketType.INCIDENT, None, False, timedelta(minutes=11)),
+    (Status.NEW, "normal", Channel.PORTAL, TicketType.QUESTION, None, False, timedelta(minutes=25)),
+    (Status.OPEN, "high", Channel.PHONE, TicketType.INCIDENT, "second-line", True, timedelta(hours=3)),
+    (Status.OPEN, "normal", Channel.API, TicketType.PROBLEM, "development", True, timedelta(hours=5)),
+    (Status.PENDING, "low", Channel.EMAIL, TicketType.QUESTION, None, False, timedelta(days=1)),
+    (Status.PENDING, "normal", Channel.PORTAL, TicketType.TASK, None, True, timedelta(days=2)),
+    (Status.ON_HOLD, "high", Channel.AGENT, TicketType.PROBLEM, "development", True, timedelta(days=3)),
+    (Status.SOLVED, "normal", Channel.EMAIL, TicketType.QUESTION, None, False, timedelta(days=2)),
+    (Status.SOLVED, "low", Channel.PORTAL, TicketType.FEATURE_REQUEST, "development", False, timedelta(days=4)),
+    (Status.CLOSED, "normal", Channel.PHONE, TicketType.INCIDENT, None, True, timedelta(days=6)),
+    (Status.SOLVED, "normal", Channel.EMAIL, TicketType.QUESTION, "billing", False, timedelta(days=1)),
+    (Status.NEW, "high", Channel.EMAIL, TicketType.INCIDENT, None, False, timedelta(hours=5)),
 ]
+RATINGS = [(5, ""), (4, ""), (5, "Fast and friendly, thank you!"), (2, "It took three mails to get an answer.")]
+ONE_PIXEL_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201a3f0e2a40000000049454e44ae426082"
+)
+ATTACHMENTS = {  # conversation subject -> a file the customer sent with it
+    "Backups failing since Tuesday": (
+        "backup-job.log",
+        b"02:00 start\n02:14 ERROR disk quota exceeded\n",
+        "text/plain",
+    ),
+    "خطای چاپ فاکتور": ("خطای-چاپ.png", ONE_PIXEL_PNG, "image/png"),
+}
 
 
 def load() -> int:
@@ -140,42 +209,50 @@ def load() -> int:
     contacts_fa = list(Contact.objects.filter(email="sara@parsian.example.org"))
     products = list(Product.objects.all())
     now = timezone.now()
-    created = 0
     first_notification = NotificationLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    for index, (subject, question, answer, language) in enumerate(CONVERSATIONS * 2):
-        status, priority, channel, kind, refer_to, note = PLAN[index % len(PLAN)]
+    for index, (subject, question, answer, language) in enumerate(CONVERSATIONS):
+        status, priority, channel, kind, refer_to, note, age = PLAN[index % len(PLAN)]
         contacts = contacts_fa if language == "fa" and contacts_fa else contacts_en
-        requester = contacts[index % len(contacts)]
         agent = agents[index % len(agents)] if agents else None
-        start = now - timedelta(hours=rng.randint(2, 24 * 20))
-        title = subject if index < len(CONVERSATIONS) else f"{subject} ({index - len(CONVERSATIONS) + 2})"
+        start = now - age - timedelta(minutes=rng.randint(0, 50 if age > timedelta(hours=1) else 2))
+        name, content, content_type = ATTACHMENTS.get(subject, ("", b"", ""))
         ticket = services.ticket_open(
             actor=agent if channel in (Channel.PHONE, Channel.AGENT) else None,
-            requester=requester,
-            subject=title,
+            requester=contacts[index % len(contacts)],
+            subject=subject,
             body=question,
             priority=priority,
             type=kind,
             channel=channel,
             product=products[index % len(products)] if products else None,
-            tags=["demo", "billing" if "nvoice" in subject or "فاکتور" in subject else "technical"],
+            tags=["billing" if "nvoice" in subject or "فاکتور" in subject else "technical"],
+            attachments=[IncomingFile(name=name, content=content, content_type=content_type)] if name else (),
             now=start,
         )
-        created += 1
         if status != Status.NEW and agent is not None:
-            moment = start + timedelta(minutes=rng.randint(10, 240))
-            _work(
-                ticket=ticket,
-                agent=agent,
-                plan=(status, refer_to, note),
-                language=language,
-                answer=answer,
-                teams=teams,
-                moment=moment,
-            )
+            plan = (status, refer_to, note)
+            moment = start + timedelta(minutes=rng.randint(8, 30))  # answered within its first-response time
+            _work(ticket=ticket, agent=agent, plan=plan, language=language, answer=answer, teams=teams, moment=moment)
+            if status in (Status.SOLVED, Status.CLOSED):
+                score, comment = RATINGS[index % len(RATINGS)]
+                rating_submit(ticket=ticket, contact=ticket.requester, score=score, comment=comment, now=now)
+    _macros()
     # Demo data must not mail the demo customers: drop the outbox rows it produced.
     NotificationLog.objects.filter(id__gt=first_notification).delete()
-    return created
+    return len(CONVERSATIONS)
+
+
+def _macros() -> None:
+    """Three answers every agent can use, in both languages."""
+    admin = User.objects.filter(email="admin@example.com").first()
+    if admin is None or Macro.objects.filter(is_global=True).exists():
+        return
+    for name, body, status in [
+        ("Ask for a screenshot", "Could you send us a screenshot of the error, {{ customer.first_name }}?", "pending"),
+        ("Password reset steps", "Open the sign-in page, choose “Forgot your password?” and follow the mail.", ""),
+        ("درخواست تصویر خطا", "لطفاً یک تصویر از پیام خطا برای ما بفرستید.", "pending"),
+    ]:
+        macro_create(actor=admin, name=name, body=body, status=status, is_global=True)
 
 
 def _work(*, ticket: Ticket, agent: User, plan: tuple, language: str, answer: str, teams: dict, moment) -> None:
@@ -184,37 +261,42 @@ def _work(*, ticket: Ticket, agent: User, plan: tuple, language: str, answer: st
     requester = ticket.requester
     services.ticket_update(ticket=ticket, actor=agent, changes={"assignee": agent}, now=moment)
     if note:
-        moment += timedelta(minutes=5)
+        moment += timedelta(minutes=2)
         text = (
             "Checked the logs; looks related to last night's deploy."
             if language == "en"
             else "لاگ‌ها بررسی شد؛ به نظر به استقرار دیشب مربوط است."
         )
         services.ticket_reply(ticket=ticket, actor=agent, body=text, internal=True, now=moment)
-    if refer_to and refer_to in teams:
-        moment += timedelta(minutes=15)
-        referral = services.ticket_refer(
-            ticket=ticket,
-            actor=agent,
-            to_team=teams[refer_to],
-            note="Can you confirm whether this is a known issue?"
-            if language == "en"
-            else "آیا این مشکل شناخته‌شده است؟",
-            now=moment,
-        )
-        if status in (Status.SOLVED, Status.CLOSED):
-            moment += timedelta(hours=2)
-            services.referral_answer(referral=referral, actor=agent, answer="Yes, fixed in release 4.2.", now=moment)
-    moment += timedelta(minutes=30)
+    moment += timedelta(minutes=3)
     reply_status = {Status.PENDING: Status.PENDING, Status.ON_HOLD: Status.ON_HOLD}.get(status, Status.PENDING)
     services.ticket_reply(ticket=ticket, actor=agent, body=answer, status=reply_status, now=moment)
-    if status in (Status.OPEN, Status.SOLVED, Status.CLOSED):
+    if refer_to and refer_to in teams:
+        moment += timedelta(minutes=10)
+        question = (
+            "Can you confirm whether this is a known issue?" if language == "en" else "آیا این مشکل شناخته‌شده است؟"
+        )
+        referral = services.ticket_refer(ticket=ticket, actor=agent, to_team=teams[refer_to], note=question, now=moment)
+        if status in (Status.SOLVED, Status.CLOSED):
+            moment += timedelta(hours=2)
+            reply = "Yes, fixed in release 4.2." if language == "en" else "بله، در نسخهٔ ۴٫۲ رفع شد."
+            services.referral_answer(referral=referral, actor=agent, answer=reply, now=moment)
+    if status == Status.OPEN:
+        moment += timedelta(hours=1)
+        follow = (
+            "Thanks. Could you also check our staging server?"
+            if language == "en"
+            else "ممنون. سرور آزمایشی را هم بررسی می‌کنید؟"
+        )
+        services.ticket_reply(
+            ticket=ticket, actor=requester.user, contact=requester, body=follow, channel=Channel.EMAIL, now=moment
+        )
+    if status in (Status.SOLVED, Status.CLOSED):
         moment += timedelta(hours=1)
         follow = "Thanks, that worked." if language == "en" else "ممنون، مشکل حل شد."
         services.ticket_reply(
             ticket=ticket, actor=requester.user, contact=requester, body=follow, channel=Channel.EMAIL, now=moment
         )
-    if status in (Status.SOLVED, Status.CLOSED):
         moment += timedelta(minutes=20)
         services.ticket_change_status(ticket=ticket, actor=agent, status=Status.SOLVED, now=moment)
     if status == Status.CLOSED:

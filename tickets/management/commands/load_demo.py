@@ -9,9 +9,13 @@ from tickets import demo as tickets_demo
 
 LOGINS = [
     ("admin@example.com", "administrator"),
-    ("agent@example.com", "agent"),
-    ("customer@example.com", "customer of Acme"),
-    ("other@example.net", "customer of Globex"),
+    ("agent@example.com", "agent, first line (English)"),
+    ("reza@example.com", "agent, first and second line (Persian)"),
+    ("dev@example.com", "agent, development"),
+    ("billing@example.com", "agent, billing and sales (Persian)"),
+    ("customer@example.com", "customer of Acme (English)"),
+    ("other@example.net", "customer of Globex (English)"),
+    ("sara@parsian.example.org", "customer of Parsian Tejarat (Persian)"),
 ]
 
 
