@@ -334,6 +334,7 @@ if HELPDESK_API_TOKEN_DAYS < 0:
 
 # Tickets
 HELPDESK_DEFAULT_TEAM = env("HELPDESK_DEFAULT_TEAM", default="first-line")  # slug of the team new tickets join
+HELPDESK_SALES_TEAM = env("HELPDESK_SALES_TEAM", default="sales")  # slug of the team told about sales opportunities
 HELPDESK_REFERRAL_TARGET_MINUTES = env.int("HELPDESK_REFERRAL_TARGET_MINUTES", default=480)
 HELPDESK_REOPEN_DAYS = env.int("HELPDESK_REOPEN_DAYS", default=14)  # a customer may reopen a solved request this long
 HELPDESK_RATING_CHANGE_DAYS = env.int("HELPDESK_RATING_CHANGE_DAYS", default=7)
