@@ -35,8 +35,6 @@ def _check(item: FeedbackItem) -> None:
         errors["title"] = [_("Give the item a title.")]
     if item.owner is not None and not item.owner.is_agent:
         errors["owner"] = [_("The owner must be an agent.")]
-    if item.tracker_key and not item.tracker_url:
-        errors["tracker_url"] = [_("Give the tracker link with its key.")]
     if errors:
         raise ValidationError(errors)
 

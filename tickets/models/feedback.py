@@ -117,3 +117,11 @@ class FeedbackStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id}: {self.old_status} → {self.new_status}"
+
+    @property
+    def old_label(self) -> str:
+        return str(FeedbackItem.Status(self.old_status).label) if self.old_status in FeedbackItem.Status.values else ""
+
+    @property
+    def new_label(self) -> str:
+        return str(FeedbackItem.Status(self.new_status).label) if self.new_status in FeedbackItem.Status.values else ""

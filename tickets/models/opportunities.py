@@ -98,3 +98,11 @@ class OpportunityChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.opportunity_id}: {self.old_state} → {self.new_state}"
+
+    @property
+    def old_label(self) -> str:
+        return str(Opportunity.State(self.old_state).label) if self.old_state in Opportunity.State.values else ""
+
+    @property
+    def new_label(self) -> str:
+        return str(Opportunity.State(self.new_state).label) if self.new_state in Opportunity.State.values else ""
