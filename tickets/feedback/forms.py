@@ -69,9 +69,10 @@ class LinkItemForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = FeedbackItem.objects.filter(status__in=OPEN_ITEM_STATUSES).order_by(
-            "-updated_at", "-id"
-        )[:LINK_CHOICES_CAP]
+        item = self.fields["item"]
+        item.queryset = FeedbackItem.objects.filter(status__in=OPEN_ITEM_STATUSES)  # validates a submitted item
+        recent = item.queryset.order_by("-updated_at", "-id").only("pk", "title")[:LINK_CHOICES_CAP]
+        item.choices = [("", item.empty_label), *((str(i.pk), f"{i.pk} · {i.title}") for i in recent)]
 
     def clean(self):
         data = super().clean()

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from helpdesk.outbox.delivery import iso_utc
 from helpdesk.outbox.models import NotificationLog
-from tickets.feedback.api import FeedbackItemOutput
 from tickets.feedback.selectors import feedback_item_annotated
 from tickets.models import FeedbackItem, FeedbackStatusChange
 from tickets.output import person_ref
@@ -25,6 +24,9 @@ def feedback_payload(row: NotificationLog) -> dict[str, Any]:
     change = FeedbackStatusChange.objects.select_related("actor").filter(pk=row.context.get("change")).first()
     if change is None:
         return {"occurred_at": iso_utc(row.created_at), "feedback_item": None}
+    from tickets.feedback.api import FeedbackItemOutput  # the API's view; imported late (the API's webhook
+    # serializer reads the event names when it is imported, after tickets.apps registered these)
+
     item = feedback_item_annotated(FeedbackItem.objects.filter(pk=change.item_id)).first()
     return {
         "event_id": change.pk,

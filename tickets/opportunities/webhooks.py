@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.outbox.delivery import iso_utc
 from helpdesk.outbox.models import NotificationLog
 from tickets.models import Opportunity
-from tickets.opportunities.api import OpportunityOutput
 from tickets.output import person_ref
 
 PREFIX = "opportunity."
@@ -27,6 +26,7 @@ def opportunity_payload(row: NotificationLog) -> dict[str, Any]:
     )
     if opportunity is None:
         return {"occurred_at": iso_utc(row.created_at), "opportunity": None}
+    from tickets.opportunities.api import OpportunityOutput  # imported late, as in tickets.feedback.webhooks
     return {
         "occurred_at": iso_utc(opportunity.created_at),
         "actor": person_ref(opportunity.created_by),
