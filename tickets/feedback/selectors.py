@@ -4,7 +4,7 @@ Demand figures are computed by the database (COUNT DISTINCT, MIN, MAX, SUM), nev
 tickets in Python.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -76,7 +76,7 @@ class Demand:
     organizations: int
     first_request: datetime | None
     latest_request: datetime | None
-    contracts: list[ServiceContract]  # the organizations' contracts valid today, `annual_value` where known
+    contracts: Sequence[ServiceContract]  # the organizations' contracts valid today, `annual_value` where known
     contract_value: Decimal | None  # their annual values added up (None: no value known)
 
 

@@ -108,24 +108,30 @@ def feedback_item_update(
         if field in changes:
             setattr(item, field, changes[field] if changes[field] is not None or field in ("product", "owner") else "")
     _check(item)
-    new_status = changes.get("status")
-    if new_status and new_status != item.status:
-        if new_status not in FeedbackItem.Status.values:
-            raise ValidationError({"status": [_("Unknown status.")]})
-        change = FeedbackStatusChange.objects.create(
-            item=item, actor=actor, old_status=item.status, new_status=new_status, created_at=now
-        )
-        item.status = new_status
-        outbox_webhooks.webhook_deliveries_queue(
-            occurrences=[
-                outbox_webhooks.Occurrence(
-                    event=STATUS_EVENT, ref=f"feedback-status:{change.pk}", context={"change": change.pk}
-                )
-            ]
-        )
     item.updated_at = now
     item.save()
+    new_status = changes.get("status")
+    if new_status and new_status != item.status:
+        _status_change(item=item, actor=actor, new_status=new_status, now=now)
+        item.refresh_from_db(fields=["status"])
     return item
+
+
+def _status_change(*, item: FeedbackItem, actor: User, new_status: str, now: datetime) -> None:
+    """The history row, the new status (one UPDATE) and the webhook, in the caller's transaction."""
+    if new_status not in FeedbackItem.Status.values:
+        raise ValidationError({"status": [_("Unknown status.")]})
+    change = FeedbackStatusChange.objects.create(
+        item=item, actor=actor, old_status=item.status, new_status=new_status, created_at=now
+    )
+    FeedbackItem.objects.filter(pk=item.pk).update(status=new_status)
+    outbox_webhooks.webhook_deliveries_queue(
+        occurrences=[
+            outbox_webhooks.Occurrence(
+                event=STATUS_EVENT, ref=f"feedback-status:{change.pk}", context={"change": change.pk}
+            )
+        ]
+    )
 
 
 def feedback_item_delete(*, item: FeedbackItem, actor: User) -> None:

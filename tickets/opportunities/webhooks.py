@@ -27,6 +27,7 @@ def opportunity_payload(row: NotificationLog) -> dict[str, Any]:
     if opportunity is None:
         return {"occurred_at": iso_utc(row.created_at), "opportunity": None}
     from tickets.opportunities.api import OpportunityOutput  # imported late, as in tickets.feedback.webhooks
+
     return {
         "occurred_at": iso_utc(opportunity.created_at),
         "actor": person_ref(opportunity.created_by),

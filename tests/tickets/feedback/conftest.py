@@ -27,16 +27,26 @@ def contracts(policy, organization, other_organization, private_organization):
     create = customer_services.contract_create
     return {
         "acme": create(
-            name="Acme gold", organization=organization, sla_policy=policy, valid_from=today - 30 * DAY,
+            name="Acme gold",
+            organization=organization,
+            sla_policy=policy,
+            valid_from=today - 30 * DAY,
             annual_value=Decimal("1200.00"),
         ),
         "acme_old": create(
-            name="Acme 2020", organization=organization, sla_policy=policy, valid_from=date(2020, 1, 1),
-            valid_to=date(2020, 12, 31), annual_value=Decimal("500.00"),
+            name="Acme 2020",
+            organization=organization,
+            sla_policy=policy,
+            valid_from=date(2020, 1, 1),
+            valid_to=date(2020, 12, 31),
+            annual_value=Decimal("500.00"),
         ),
         "globex": create(name="Globex basic", organization=other_organization, sla_policy=policy, valid_from=today),
         "initech": create(
-            name="Initech", organization=private_organization, sla_policy=policy, valid_from=today,
+            name="Initech",
+            organization=private_organization,
+            sla_policy=policy,
+            valid_from=today,
             annual_value=Decimal("250.00"),
         ),
     }
@@ -68,4 +78,3 @@ def item(agent, known):
     return services.feedback_item_create(
         actor=agent, title="Dark mode", kind="feature_request", tickets=known["tickets"]
     )
-

@@ -54,14 +54,21 @@ def test_an_agent_creates_reads_and_updates_an_item(as_user, agent, known, item)
     api = as_user(agent)
     created = api.post(
         "/api/v1/feedback-items/",
-        {"title": "CSV export", "kind": "improvement", "tracker_url": "https://dev.test/DEV-7", "tracker_key": "DEV-7",
-         "tickets": [known["unlinked"].pk]},
+        {
+            "title": "CSV export",
+            "kind": "improvement",
+            "tracker_url": "https://dev.test/DEV-7",
+            "tracker_key": "DEV-7",
+            "tickets": [known["unlinked"].pk],
+        },
         format="json",
     )
     assert created.status_code == 201, created.json()
     body = created.json()
     assert (body["kind"], body["status"], body["ticket_count"], body["customer_count"]) == ("improvement", "new", 1, 1)
-    patched = api.patch(f"/api/v1/feedback-items/{body['id']}/", {"status": "planned", "owner": agent.pk}, format="json")
+    patched = api.patch(
+        f"/api/v1/feedback-items/{body['id']}/", {"status": "planned", "owner": agent.pk}, format="json"
+    )
     assert patched.status_code == 200 and patched.json()["status"] == "planned"
     assert patched.json()["owner"]["id"] == agent.pk
     listed = api.get("/api/v1/feedback-items/", {"status": "planned"}).json()["results"]

@@ -80,19 +80,26 @@ def test_the_api_lists_filters_and_moves_opportunities(as_user, agent, admin_use
     mine = api.get("/api/v1/opportunities/", {"organization": organization.pk}).json()["results"]
     assert [row["id"] for row in mine] == [body["id"]]
     assert len(api.get("/api/v1/opportunities/", {"state": "new"}).json()["results"]) == 2
-    moved = api.patch(f"/api/v1/opportunities/{body['id']}/", {"state": "contacted", "state_note": "Mail sent"}, format="json")
+    moved = api.patch(
+        f"/api/v1/opportunities/{body['id']}/", {"state": "contacted", "state_note": "Mail sent"}, format="json"
+    )
     assert moved.status_code == 200 and moved.json()["state"] == "contacted"
     refused = api.patch(f"/api/v1/opportunities/{body['id']}/", {"state": "new"}, format="json")
     assert refused.status_code == 409 and refused.json()["code"] == "invalid_transition"
     history = api.get(f"/api/v1/opportunities/{body['id']}/history/").json()
-    assert [(h["old_state"], h["new_state"], h["note"]) for h in history] == [("", "new", ""), ("new", "contacted", "Mail sent")]
+    assert [(h["old_state"], h["new_state"], h["note"]) for h in history] == [
+        ("", "new", ""),
+        ("new", "contacted", "Mail sent"),
+    ]
     assert api.delete(f"/api/v1/opportunities/{body['id']}/").status_code == 403
     assert as_user(admin_user).delete(f"/api/v1/opportunities/{body['id']}/").status_code == 204
 
 
 def test_bad_opportunity_input_is_a_400(as_user, agent, known):
     api = as_user(agent)
-    response = api.post("/api/v1/opportunities/", {"ticket": 999999, "estimated_value": "-1", "kind": "x"}, format="json")
+    response = api.post(
+        "/api/v1/opportunities/", {"ticket": 999999, "estimated_value": "-1", "kind": "x"}, format="json"
+    )
     assert response.status_code == 400
     assert {"estimated_value", "kind"} <= set(response.json()["errors"])
     response = api.post("/api/v1/opportunities/", {"ticket": 999999}, format="json")

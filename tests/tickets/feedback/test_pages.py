@@ -123,7 +123,9 @@ def test_sales_moves_an_opportunity_on_from_its_page(agent_client, agent, known)
     assert "Called them" in agent_client.get(url).content.decode()
 
 
-def test_an_item_page_tells_customers_and_shows_who_was_told(agent_client, agent, item, django_capture_on_commit_callbacks):
+def test_an_item_page_tells_customers_and_shows_who_was_told(
+    agent_client, agent, item, django_capture_on_commit_callbacks
+):
     services.feedback_item_update(item=item, actor=agent, changes={"status": "shipped"})
     page = agent_client.get(f"/agent/feedback/{item.pk}/").content.decode()
     assert "Tell every linked customer" in page
@@ -151,7 +153,12 @@ def test_customers_get_404_on_every_agent_page(client, request, persona, item, k
     opportunity = opportunity_services.opportunity_create(ticket=known["tickets"][0], actor=agent)
     client.force_login(request.getfixturevalue(persona))
     ticket = known["tickets"][0].pk
-    for url in ("/agent/feedback/", f"/agent/feedback/{item.pk}/", "/agent/opportunities/", f"/agent/opportunities/{opportunity.pk}/"):
+    for url in (
+        "/agent/feedback/",
+        f"/agent/feedback/{item.pk}/",
+        "/agent/opportunities/",
+        f"/agent/opportunities/{opportunity.pk}/",
+    ):
         assert client.get(url).status_code == 404, url
     for url in (
         f"/agent/feedback/{item.pk}/edit/",
@@ -164,7 +171,9 @@ def test_customers_get_404_on_every_agent_page(client, request, persona, item, k
     assert item.links.count() == 4 and Opportunity.objects.count() == 1
 
 
-def test_the_portal_and_the_customer_api_never_show_feedback_or_opportunities(client, customer, as_user, agent, item, known):
+def test_the_portal_and_the_customer_api_never_show_feedback_or_opportunities(
+    client, customer, as_user, agent, item, known
+):
     ticket = known["tickets"][0]
     opportunity_services.opportunity_create(ticket=ticket, actor=agent, note="Upsell the premium plan")
     services.feedback_item_update(item=item, actor=agent, changes={"status": "planned"})
@@ -173,6 +182,10 @@ def test_the_portal_and_the_customer_api_never_show_feedback_or_opportunities(cl
     assert page and "Dark mode" not in page.replace(ticket.subject, "") and "premium plan" not in page
     assert "opportunit" not in page.lower() and "feedback" not in page.lower()
     api = as_user(customer)
-    for url in (f"/api/v1/tickets/{ticket.pk}/", f"/api/v1/tickets/{ticket.pk}/events/", f"/api/v1/tickets/{ticket.pk}/messages/"):
+    for url in (
+        f"/api/v1/tickets/{ticket.pk}/",
+        f"/api/v1/tickets/{ticket.pk}/events/",
+        f"/api/v1/tickets/{ticket.pk}/messages/",
+    ):
         text = api.get(url).content.decode()
         assert "feedback" not in text and "opportunit" not in text and "premium plan" not in text, url

@@ -126,7 +126,10 @@ def test_notify_replies_once_per_ticket_in_each_customers_language(item, known, 
     assert "Dark mode" in replies[known["tickets"][0].pk].body_text
     assert "now available" in replies[known["tickets"][0].pk].body_text
     assert "در دسترس" in replies[known["tickets"][3].pk].body_text  # Otto reads Persian
-    assert NotificationLog.objects.filter(template="agent_reply", ticket_id__in=[t.pk for t in known["tickets"]]).count() == 4
+    assert (
+        NotificationLog.objects.filter(template="agent_reply", ticket_id__in=[t.pk for t in known["tickets"]]).count()
+        == 4
+    )
     links = FeedbackLink.objects.filter(item=item)
     assert all(link.notified_status == "shipped" and link.notified_message_id for link in links)
 
