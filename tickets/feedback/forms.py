@@ -65,7 +65,9 @@ class LinkItemForm(forms.Form):
 
     item = forms.ModelChoiceField(label=_("Existing item"), required=False, queryset=None, empty_label=_("Choose…"))
     title = forms.CharField(label=_("Or a new item"), required=False, max_length=200)
-    kind = forms.ChoiceField(label=_("Kind"), choices=FeedbackItem.Kind.choices, required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=FeedbackItem.Kind.choices, required=False, initial=FeedbackItem.Kind.FEATURE_REQUEST
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
