@@ -12,10 +12,13 @@ from tickets.opportunities.selectors import opportunities_of_ticket
 
 
 def ticket_panel(*, user: User, ticket: Ticket) -> dict[str, Any]:
-    """What templates/tickets/feedback/_ticket_panel.html shows (agents only; the page is theirs)."""
+    """What templates/tickets/feedback/_ticket_panel_body.html shows (agents only; the page is theirs)."""
     return {
-        "feedback_links": feedback_links_of_ticket(user=user, ticket=ticket),
-        "opportunities": opportunities_of_ticket(user=user, ticket=ticket),
-        "link_form": LinkItemForm(),
-        "opportunity_form": OpportunityForm(),
+        "ticket": ticket,
+        "ear": {
+            "feedback_links": feedback_links_of_ticket(user=user, ticket=ticket),
+            "opportunities": opportunities_of_ticket(user=user, ticket=ticket),
+            "link_form": LinkItemForm(),
+            "opportunity_form": OpportunityForm(),
+        },
     }

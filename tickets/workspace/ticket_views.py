@@ -17,7 +17,6 @@ from helpdesk.exceptions import DomainError
 from helpdesk.forms import add_service_errors, service_error_text
 from helpdesk.permissions import agent_required
 from tickets import kb_integration, selectors, services
-from tickets.feedback.panel import ticket_panel
 from tickets.models import Referral, Status, Ticket
 from tickets.workspace import lists as workspace
 from tickets.workspace import macros, presence, timeline
@@ -71,7 +70,6 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
         "macros": [m for m in macros.macro_list_for(user=user) if m.is_active],
         "article_usages": list(kb_integration.article_usage_list_for_ticket(ticket=ticket)),
         "can_make_article": ticket.status in (Status.SOLVED, Status.CLOSED),
-        "ear": ticket_panel(user=user, ticket=ticket),  # product feedback and sales opportunities
     }
 
 

@@ -54,18 +54,21 @@ def test_list_page_queries_do_not_grow_with_items(agent_client, agent, item, kno
 
 def test_ticket_page_panel_queries_do_not_grow(agent_client, agent, known, django_assert_max_num_queries):
     ticket = known["tickets"][0]
-    url = f"/agent/tickets/{ticket.pk}/"
+    page = agent_client.get(f"/agent/tickets/{ticket.pk}/").content.decode()
+    assert f'hx-get="/agent/tickets/{ticket.pk}/ear/"' in page  # loaded after the page: no query of its own
+    url = f"/agent/tickets/{ticket.pk}/ear/"
     services.feedback_item_create(actor=agent, title="First", tickets=[ticket])
     opportunity_services.opportunity_create(ticket=ticket, actor=agent)
     few = _queries(agent_client, url)
     for n in range(6):
         services.feedback_item_create(actor=agent, title=f"Item {n}", tickets=[ticket])
         opportunity_services.opportunity_create(ticket=ticket, actor=agent, kind="renewal")
-    # Each link and opportunity also adds an event to the timeline, which the timeline reads in bulk.
+    # session, user, ticket, its links with their items, its opportunities, the open items, the products
     with django_assert_max_num_queries(few):
-        response = agent_client.get(url)
+        response = agent_client.get(url, headers={"HX-Request": "true"})
     assert len(response.context["ear"]["feedback_links"]) == 7 and len(response.context["ear"]["opportunities"]) == 7
-    assert b"Item 5" in response.content
+    assert b"Item 5" in response.content and b"<html" not in response.content
+    assert b"<html" in agent_client.get(url).content  # without htmx: a page of its own
 
 
 def test_opportunity_list_filters_and_keeps_fixed_queries(
