@@ -254,6 +254,10 @@ SPECTACULAR_SETTINGS = {
         "PriorityEnum": "helpdesk.models.Priority",
         "ArticleStatusEnum": "knowledgebase.models.Status",
         "ArticleVisibilityEnum": "knowledgebase.models.Visibility",
+        "FeedbackKindEnum": "tickets.models.FeedbackItem.Kind",
+        "FeedbackStatusEnum": "tickets.models.FeedbackItem.Status",
+        "OpportunityKindEnum": "tickets.models.Opportunity.Kind",
+        "OpportunityStateEnum": "tickets.models.Opportunity.State",
     },
 }
 

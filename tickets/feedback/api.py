@@ -23,14 +23,14 @@ from tickets.feedback import selectors, services
 from tickets.models import FeedbackItem, FeedbackLink, Ticket
 
 
-class _Ref(serializers.Serializer):
+class FeedbackRef(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True, source="__str__")
 
 
 class FeedbackItemOutput(serializers.ModelSerializer):
-    product = _Ref(read_only=True, allow_null=True)
-    owner = _Ref(read_only=True, allow_null=True)
+    product = FeedbackRef(read_only=True, allow_null=True)
+    owner = FeedbackRef(read_only=True, allow_null=True)
     ticket_count = serializers.IntegerField(read_only=True, help_text="Linked tickets.")
     customer_count = serializers.IntegerField(read_only=True, help_text="Distinct requesters of the linked tickets.")
     organization_count = serializers.IntegerField(read_only=True, help_text="Distinct organizations among them.")

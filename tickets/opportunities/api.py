@@ -20,7 +20,7 @@ from tickets.models import Opportunity, OpportunityChange
 from tickets.opportunities import selectors, services
 
 
-class _Ref(serializers.Serializer):
+class OpportunityRef(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True, source="__str__")
 
@@ -28,10 +28,10 @@ class _Ref(serializers.Serializer):
 class OpportunityOutput(serializers.ModelSerializer):
     ticket = serializers.IntegerField(source="ticket_id", read_only=True)
     ticket_subject = serializers.CharField(source="ticket.subject", read_only=True)
-    organization = _Ref(read_only=True, allow_null=True)
-    product = _Ref(read_only=True, allow_null=True)
-    owner = _Ref(read_only=True, allow_null=True)
-    created_by = _Ref(read_only=True, allow_null=True)
+    organization = OpportunityRef(read_only=True, allow_null=True)
+    product = OpportunityRef(read_only=True, allow_null=True)
+    owner = OpportunityRef(read_only=True, allow_null=True)
+    created_by = OpportunityRef(read_only=True, allow_null=True)
 
     class Meta:
         model = Opportunity
@@ -72,7 +72,7 @@ class OpportunityChangeInput(OpportunityInput):
 
 
 class OpportunityChangeOutput(serializers.ModelSerializer):
-    actor = _Ref(read_only=True, allow_null=True)
+    actor = OpportunityRef(read_only=True, allow_null=True)
 
     class Meta:
         model = OpportunityChange
