@@ -5,6 +5,10 @@
 Links the `--links` newest tickets to one bench item (rows written directly, as bench/seed.py does,
 then removed again), and measures `feedback_demand` (two aggregate queries), the item page and the
 feedback list through the Django test client, signed in as the first active agent.
+
+Measured 2026-12-05 on the shared 2-core box (PostgreSQL 16, DEBUG off), 20,000 seeded tickets of
+2,000 contacts in 200 organizations all linked to one item, 15 runs: feedback_demand median 70 ms
+(2 queries), the item page 99 ms (9 queries), the feedback list 57 ms (7 queries).
 """
 
 import argparse

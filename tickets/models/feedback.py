@@ -95,6 +95,8 @@ class FeedbackLink(models.Model):
         verbose_name = _("feedback link")
         verbose_name_plural = _("feedback links")
         constraints = [models.UniqueConstraint(fields=["item", "ticket"], name="feedback_link_unique")]
+        # the item page's linked tickets, oldest link first (selectors.feedback_links_of_item)
+        indexes = [models.Index(fields=["item", "created_at", "id"], name="feedback_link_item_idx")]
 
     def __str__(self) -> str:
         return f"#{self.ticket_id} → {self.item_id}"
