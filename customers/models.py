@@ -3,6 +3,7 @@
 from datetime import time
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -301,6 +302,16 @@ class ServiceContract(models.Model):
     )
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid until"), null=True, blank=True)
+    # What the contract is worth a year, where known: product feedback shows the demand behind an item.
+    annual_value = models.DecimalField(
+        _("annual value"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Empty: not known."),
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:

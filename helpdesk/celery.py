@@ -10,7 +10,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 app = Celery("helpdesk")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.autodiscover_tasks(["tickets.email"])  # tickets.email.tasks: the mailbox poller
+app.autodiscover_tasks(["tickets.email", "tickets.feedback"])  # the mailbox poller; telling feedback outcomes
 
 # The periodic schedule. Every entry selects due rows itself and claims them, so a second beat
 # running by mistake never makes anything happen twice.

@@ -261,6 +261,10 @@ SPECTACULAR_SETTINGS = {
         "PriorityEnum": "helpdesk.models.Priority",
         "ArticleStatusEnum": "knowledgebase.models.Status",
         "ArticleVisibilityEnum": "knowledgebase.models.Visibility",
+        "FeedbackKindEnum": "tickets.models.FeedbackItem.Kind",
+        "FeedbackStatusEnum": "tickets.models.FeedbackItem.Status",
+        "OpportunityKindEnum": "tickets.models.Opportunity.Kind",
+        "OpportunityStateEnum": "tickets.models.Opportunity.State",
     },
 }
 
@@ -341,6 +345,7 @@ if HELPDESK_API_TOKEN_DAYS < 0:
 
 # Tickets
 HELPDESK_DEFAULT_TEAM = env("HELPDESK_DEFAULT_TEAM", default="first-line")  # slug of the team new tickets join
+HELPDESK_SALES_TEAM = env("HELPDESK_SALES_TEAM", default="sales")  # slug of the team told about sales opportunities
 HELPDESK_REFERRAL_TARGET_MINUTES = env.int("HELPDESK_REFERRAL_TARGET_MINUTES", default=480)
 # Tickets need an owner: an agent's first public reply on an unowned ticket takes it, and an agent
 # cannot solve an unowned one (tickets.services.status).

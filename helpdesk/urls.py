@@ -10,6 +10,8 @@ api_urlpatterns = [
     path("", include("helpdesk.api_urls")),
     path("", include("customers.api_urls")),
     path("", include("tickets.api.urls")),
+    path("", include("tickets.feedback.api_urls")),
+    path("", include("tickets.opportunities.api_urls")),
     path("", include("tickets.email.urls")),
     path("kb/", include("knowledgebase.api_urls")),
 ]

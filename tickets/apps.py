@@ -11,9 +11,22 @@ class TicketsConfig(AppConfig):
         # may subscribe to and their payload (helpdesk.outbox.registry).
         from helpdesk.outbox import registry
         from tickets import notifications, webhooks
+        from tickets.feedback import webhooks as feedback_webhooks
+        from tickets.opportunities import notifications as opportunity_notifications
+        from tickets.opportunities import webhooks as opportunity_webhooks
         from tickets.routing import failures
 
         registry.register_mail(templates=notifications.TICKET_TEMPLATES, builder=notifications.ticket_mail)
         registry.register_mail(templates=[failures.FAILED_TEMPLATE], builder=failures.failed_mail)
         registry.register_webhook_events(webhooks.event_choices)
         registry.register_webhook_payload(prefix=webhooks.PREFIX, builder=webhooks.ticket_payload)
+        # Product feedback and sales opportunities: their webhook events and the mail to sales.
+        registry.register_webhook_events(feedback_webhooks.event_choices)
+        registry.register_webhook_payload(prefix=feedback_webhooks.PREFIX, builder=feedback_webhooks.feedback_payload)
+        registry.register_webhook_events(opportunity_webhooks.event_choices)
+        registry.register_webhook_payload(
+            prefix=opportunity_webhooks.PREFIX, builder=opportunity_webhooks.opportunity_payload
+        )
+        registry.register_mail(
+            templates=opportunity_notifications.TEMPLATES, builder=opportunity_notifications.opportunity_mail
+        )

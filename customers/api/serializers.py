@@ -1,5 +1,6 @@
 """Input and output serializers of the customers API (agents' and customers' outputs kept apart)."""
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -122,7 +123,7 @@ class ContractCustomerOutput(serializers.ModelSerializer):
 
 class ContractOutput(ContractCustomerOutput):
     class Meta(ContractCustomerOutput.Meta):
-        fields = [*ContractCustomerOutput.Meta.fields, "notes"]
+        fields = [*ContractCustomerOutput.Meta.fields, "annual_value", "notes"]
 
 
 class ContractInput(serializers.Serializer):
@@ -135,6 +136,9 @@ class ContractInput(serializers.Serializer):
     sla_policy = serializers.PrimaryKeyRelatedField(queryset=SlaPolicy.objects.all())
     valid_from = serializers.DateField()
     valid_to = serializers.DateField(required=False, allow_null=True)
+    annual_value = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=Decimal(0), required=False, allow_null=True
+    )
     notes = serializers.CharField(required=False, allow_blank=True)
 
 

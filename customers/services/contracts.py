@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable, Mapping
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -71,7 +72,7 @@ def product_delete(*, product: Product) -> None:
 
 # --- contracts --------------------------------------------------------------------------------
 
-CONTRACT_FIELDS = ("name", "organization", "contact", "sla_policy", "valid_from", "valid_to", "notes")
+CONTRACT_FIELDS = ("name", "organization", "contact", "sla_policy", "valid_from", "valid_to", "annual_value", "notes")
 
 
 def contract_errors(contract: ServiceContract) -> dict[str, str]:
@@ -104,6 +105,7 @@ def contract_create(
     valid_to: date | None = None,
     products: Iterable[Product] = (),
     notes: str = "",
+    annual_value: Decimal | None = None,
 ) -> ServiceContract:
     """Create a contract for an organization or a contact (one is required); valid_to ≥ valid_from."""
     contract = ServiceContract(
@@ -113,6 +115,7 @@ def contract_create(
         sla_policy=sla_policy,
         valid_from=valid_from,
         valid_to=valid_to,
+        annual_value=annual_value,
         notes=notes,
     )
     return _contract_save(contract, list(products))

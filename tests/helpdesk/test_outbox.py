@@ -64,7 +64,9 @@ def test_every_mail_template_has_a_builder():
 
 
 def test_every_ticket_event_is_a_webhook_event():
-    assert set(registry.webhook_event_names()) == {f"ticket.{kind}" for kind in EventKind.values}
+    """Every ticket event, plus the product feedback and sales events (tickets.feedback, tickets.opportunities)."""
+    others = {"feedback_item.status_changed", "opportunity.created"}
+    assert set(registry.webhook_event_names()) == {f"ticket.{kind}" for kind in EventKind.values} | others
 
 
 @pytest.mark.django_db

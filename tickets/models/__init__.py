@@ -3,6 +3,8 @@
 from helpdesk.models import Priority
 from tickets.models.conversation import Attachment, EventKind, Message, TicketEvent, attachment_path
 from tickets.models.email import InboundEmail, InboundEmailStatus, Mailbox, inbound_raw_path, new_push_secret
+from tickets.models.feedback import FINAL_STATUSES, FeedbackItem, FeedbackLink, FeedbackStatusChange
+from tickets.models.opportunities import OPPORTUNITY_TRANSITIONS, Opportunity, OpportunityChange
 from tickets.models.ratings import IdempotencyKey, SatisfactionRating
 from tickets.models.referrals import Referral, TicketLink
 from tickets.models.routing import RoutingRule
@@ -53,4 +55,11 @@ __all__ = [
     "SavedView",
     "ArticleUsage",
     "Deflection",
+    "FINAL_STATUSES",
+    "FeedbackItem",
+    "FeedbackLink",
+    "FeedbackStatusChange",
+    "OPPORTUNITY_TRANSITIONS",
+    "Opportunity",
+    "OpportunityChange",
 ]

@@ -100,6 +100,10 @@ class EventKind(models.TextChoices):
     CALL_LOGGED = "call_logged", _("Call logged")
     SLA_ERROR = "sla_error", _("SLA could not be handled")
     ROUTING_FAILED = "routing_failed", _("Routing rule failed")
+    FEEDBACK_LINKED = "feedback_linked", _("Linked to product feedback")
+    FEEDBACK_UNLINKED = "feedback_unlinked", _("Unlinked from product feedback")
+    OPPORTUNITY_CREATED = "opportunity_created", _("Marked as a sales opportunity")
+    OPPORTUNITY_CHANGED = "opportunity_changed", _("Sales opportunity changed")
 
 
 class TicketEvent(models.Model):

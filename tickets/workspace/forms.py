@@ -98,6 +98,7 @@ BULK_ACTIONS = [
     ("priority", _("Set priority")),
     ("tag", _("Add tag")),
     ("merge", _("Merge into the oldest selected")),
+    ("feedback", _("Link to feedback item")),
 ]
 
 
@@ -111,6 +112,9 @@ class BulkActionForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=_blank(_("Choose…"), Status.choices))
     priority = forms.ChoiceField(label=_("Priority"), required=False, choices=_blank(_("Choose…"), Priority.choices))
     tag = forms.CharField(label=_("Tag"), required=False, max_length=60)
+    feedback_item = forms.IntegerField(
+        label=_("Feedback item number"), required=False, min_value=1, max_value=DB_INT_MAX
+    )
 
     def __init__(self, *args, user: User, agents: list | None = None, teams: list | None = None, **kwargs):
         """`agents` and `teams`: the lists a TicketFilterForm already loaded (else they are loaded here)."""
@@ -137,6 +141,8 @@ class BulkActionForm(forms.Form):
             self.add_error("status", _("Choose a status."))
         if action == "priority" and not data.get("priority"):
             self.add_error("priority", _("Choose a priority."))
+        if action == "feedback" and not data.get("feedback_item"):
+            self.add_error("feedback_item", _("Give the feedback item's number."))
         if action == "tag" and not (data.get("tag") or "").strip():
             self.add_error("tag", _("Type a tag."))
         if action == "merge" and len(set(data.get("tickets") or [])) < 2:

@@ -35,6 +35,15 @@ FIELD_LABELS = {
     "channel": gettext_lazy("Channel"),
 }
 # Messages and referrals have their own cards; their events would only repeat them.
+# Product feedback and sales opportunity events, said with the item's title or the opportunity's state.
+EAR_EVENTS = frozenset(
+    {
+        EventKind.FEEDBACK_LINKED,
+        EventKind.FEEDBACK_UNLINKED,
+        EventKind.OPPORTUNITY_CREATED,
+        EventKind.OPPORTUNITY_CHANGED,
+    }
+)
 HIDDEN_EVENTS = frozenset({EventKind.REPLIED, EventKind.NOTE_ADDED, EventKind.REFERRED})
 
 
@@ -128,6 +137,8 @@ def event_view(event: TicketEvent) -> EventView:
     if kind == EventKind.ROUTING_FAILED:
         text = _("the routing rule “%(rule)s” failed and was switched off: %(reason)s")
         return EventView(event, actor, text % {"rule": data.get("rule_name", ""), "reason": data.get("reason", "")})
+    if kind in EAR_EVENTS and (event.new_value or event.old_value):  # which feedback item, which opportunity
+        return EventView(event, actor, f"{EventKind(kind).label}: {event.new_value or event.old_value}")
     css = "event-sla" if kind in (EventKind.SLA_WARNING, EventKind.SLA_BREACHED, EventKind.ESCALATED) else ""
     return EventView(event, actor, str(EventKind(kind).label) if kind in EventKind.values else kind, css=css)
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from tickets.feedback.urls import urlpatterns as feedback_urlpatterns
 from tickets.reports import views as report_views
 from tickets.workspace import ticket_views, views
 from tickets.workspace import tool_views as workspace_views
@@ -54,3 +55,4 @@ urlpatterns = [
     path("calls/new/", views.call_new, name="call-new"),
     path("reports/sla/", report_views.sla_report_page, name="report-sla"),
 ]
+urlpatterns += feedback_urlpatterns  # product feedback and sales opportunities

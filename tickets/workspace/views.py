@@ -19,6 +19,7 @@ from helpdesk.exceptions import DomainError
 from helpdesk.forms import add_service_errors
 from helpdesk.permissions import agent_required
 from tickets import calls, selectors, services
+from tickets.feedback.views import feedback_bulk_link
 from tickets.models import Referral, SlaState, Ticket
 from tickets.workspace import lists as workspace
 from tickets.workspace import saved_views
@@ -201,6 +202,9 @@ def ticket_bulk(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     data = form.cleaned_data
     tickets = list(selectors.ticket_batch_for(user=user, ticket_ids=data["tickets"]))
+    if data["action"] == "feedback":
+        feedback_bulk_link(request, item_id=data["feedback_item"], tickets=tickets)
+        return redirect(back)
     done = skipped = 0
     if data["action"] == "merge" and tickets:
         # The oldest selected ticket keeps the conversation; the others close as its duplicates.

@@ -6,6 +6,7 @@ from customers import demo as customers_demo
 from helpdesk import demo as core_demo
 from knowledgebase import demo as kb_demo
 from tickets import demo as tickets_demo
+from tickets.feedback import demo as feedback_demo
 
 LOGINS = [
     ("admin@example.com", "administrator"),
@@ -36,6 +37,7 @@ class Command(BaseCommand):
             customers_demo.load()
             kb_demo.load()
             created = tickets_demo.load()
+            feedback_demo.load()
         if created:
             self.stdout.write(f"Created {created} demo tickets.")
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Logins (password: demo):"))
