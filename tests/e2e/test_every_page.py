@@ -59,6 +59,9 @@ CHECK_PAGE = r"""([fa, checkDigits, userText]) => {
   const skip = 'script, style, code, pre, kbd, samp, textarea, select, option, noscript, template';
   const isolated = el => el.closest('bdi, [dir="auto"]') || [...ancestors(el)].some(a => a !== doc && a.hasAttribute('dir'));
   function* ancestors(el) { for (let a = el; a; a = a.parentElement) yield a; }
+  // Django's admin gives its cells their own direction by style (static/css/admin.css), not markup.
+  // (Only plaintext counts: blocks are `isolate` by default yet take the page's direction.)
+  const isolatedByStyle = el => [...ancestors(el)].some(a => getComputedStyle(a).unicodeBidi === 'plaintext');
   const email = /[^\s@]+@[^\s@]+\.[^\s@]+/g;
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -69,7 +72,7 @@ CHECK_PAGE = r"""([fa, checkDigits, userText]) => {
       problems.push({kind: 'latin digit', text: `<${el.tagName.toLowerCase()} class="${el.className}"> ${text.trim().slice(0, 80)}`});
     }
     for (const fragment of userText) {
-      if (text.includes(fragment) && !el.closest('bdi, [dir="auto"]') && !el.closest('[dir]:not(html)')) {
+      if (text.includes(fragment) && !el.closest('bdi, [dir="auto"], [dir]:not(html)') && !isolatedByStyle(el)) {
         problems.push({kind: 'not isolated', text: `<${el.tagName.toLowerCase()} class="${el.className}"> ${text.trim().slice(0, 80)}`});
       }
     }
@@ -287,3 +290,22 @@ def test_every_page_fits_the_screen_speaks_persian_digits_and_isolates_user_text
     expected = sum(len(paths) for paths in pages.values()) * len(LANGUAGES) * len(WIDTHS)
     assert visits == expected
     assert problems == [], f"{len(problems)} problems on {visits} page views:\n" + "\n".join(problems)
+
+
+def test_the_page_check_sees_overflow_latin_digits_and_unisolated_user_text():
+    """The checks above can fail: a crafted page with each fault is caught, and its fixed twin passes."""
+    faulty = (
+        '<html lang="fa" dir="rtl"><body><p>درخواست 12</p><p>Thanks, that worked.</p>'
+        '<div style="width:900px">wide</div></body></html>'
+    )
+    fixed = (
+        '<html lang="fa" dir="rtl"><body><p>درخواست ۱۲ <code>v2</code> <a>emma@acme.test</a></p>'
+        '<p dir="auto">Thanks, that worked. Room 4</p><p><bdi>Emma Clark</bdi></p></body></html>'
+    )
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 390, "height": 800})
+        page.set_content(faulty)
+        kinds = sorted(p["kind"] for p in page.evaluate(CHECK_PAGE, [True, True, list(USER_TEXT)]))
+        assert kinds == ["latin digit", "not isolated", "overflow"]
+        page.set_content(fixed)
+        assert page.evaluate(CHECK_PAGE, [True, True, list(USER_TEXT)]) == []
