@@ -309,3 +309,30 @@ def test_the_page_check_sees_overflow_latin_digits_and_unisolated_user_text():
         assert kinds == ["latin digit", "not isolated", "overflow"]
         page.set_content(fixed)
         assert page.evaluate(CHECK_PAGE, [True, True, list(USER_TEXT)]) == []
+
+
+def test_on_a_phone_the_top_bar_is_one_row_and_the_menu_button_opens_the_navigation(live_server, world):
+    with chromium() as browser:
+        state = _login_state(browser, live_server.url, world["agent"])
+        context = browser.new_context(viewport={"width": 390, "height": 800}, storage_state=state)
+        page = context.new_page()
+        page.goto(f"{live_server.url}/agent/tickets/?view=closed")
+        page.wait_for_load_state("networkidle")
+        toggle = page.locator("[data-menu-toggle]")
+        assert page.locator(".topbar").bounding_box()["height"] < 70  # brand and menu button only
+        assert not page.locator(".mainnav").is_visible()
+        toggle.click()
+        assert toggle.get_attribute("aria-expanded") == "true"
+        assert page.locator(".mainnav a", has_text="Tickets").is_visible()
+        assert page.locator("button", has_text="Sign out").is_visible()
+        tab = page.locator(".tabs [aria-current='page']").bounding_box()  # the active tab scrolled into view
+        assert tab["x"] >= 0 and tab["x"] + tab["width"] <= 390
+        page.goto("about:blank")
+        context.close()
+
+        context = browser.new_context(viewport={"width": 1366, "height": 800}, storage_state=state)
+        page = context.new_page()
+        page.goto(f"{live_server.url}/agent/")
+        assert page.locator(".mainnav").is_visible() and not page.locator("[data-menu-toggle]").is_visible()
+        page.goto("about:blank")
+        context.close()
