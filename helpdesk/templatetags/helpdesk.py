@@ -1,5 +1,7 @@
 from django import template
+from django.template.defaultfilters import filesizeformat
 from django.utils import translation
+from django.utils.html import format_html
 
 from .. import dates
 
@@ -29,3 +31,21 @@ def hd_number(value):
         return ""
     text = str(value)
     return dates.persian_digits(text) if translation.get_language() == "fa" else text
+
+
+@register.filter
+def hd_filesize(value):
+    """A file size as people read it ("126.1 KB"), with Persian digits when the language is fa."""
+    return hd_number(filesizeformat(value))
+
+
+@register.filter
+def bdi(value):
+    """Text a person wrote, escaped and isolated in <bdi>, for use inside a translated sentence.
+
+    Without it an English name inside a Persian sentence (or the reverse) takes the sentence's direction
+    and its neutral characters (dots, quotes, parentheses) jump to the wrong end.
+    """
+    if value is None or value == "":
+        return ""
+    return format_html("<bdi>{}</bdi>", value)

@@ -104,7 +104,7 @@ def test_a_customer_signs_up_asks_for_help_and_rates_it(browser, live_server, wo
     shot(page, "en-verify-desktop")
     page.click("button.primary")
     page.wait_for_url(f"{base}/portal/")
-    assert "Hello, Nina New" in page.content()
+    assert "Hello, Nina New" in page.inner_text("h1")
 
     # A new request with an attachment.
     page.click("text=New request")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -113,9 +114,15 @@ def capped_counts(querysets: list[QuerySet]) -> list[int]:
         return []
     parts, params = [], []
     for i, qs in enumerate(querysets):
-        sql, qs_params = qs.order_by().values("pk")[:COUNT_CAP].query.sql_with_params()
+        try:
+            sql, qs_params = qs.order_by().values("pk")[:COUNT_CAP].query.sql_with_params()
+        except EmptyResultSet:  # e.g. "my teams' queue" of someone in no team: nothing to count
+            parts.append("0")
+            continue
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS c{i})")  # noqa: S608 (SQL from the ORM, values as params)
         params.extend(qs_params)
+    if all(part == "0" for part in parts):
+        return [0] * len(parts)
     with connections[querysets[0].db].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         return list(cursor.fetchone())

@@ -4,7 +4,8 @@ Django's template engine took 170-350 µs a row for this table (some 40 variable
 conditions per row; 50 rows were most of the list page's time). Here each row is a few f-strings with
 every value escaped as the template escaped it (html.escape, which is what django.utils.html.escape
 does, without its lazy-string checks). The cells follow saved_views.COLUMNS, as the header in
-tickets/agent/tickets.html does; the HTML is the same the template wrote (bench/html_snapshot.py).
+tickets/agent/tickets.html does; the HTML is the same the template wrote (bench/html_snapshot.py). Text people wrote (subject, names,
+tags) is isolated (dir="auto" or <bdi>) so a Persian name keeps its shape in the English list and back.
 """
 
 from html import escape as _html_escape
@@ -47,8 +48,10 @@ def _sla(ticket: TicketListRow, language: str) -> str:
 def _subject(ticket: TicketListRow, show: dict[str, bool]) -> str:
     who = ""
     if not show["requester"]:
-        org = f" · {_e(ticket.organization.name)}" if ticket.organization and not show["organization"] else ""
-        who = f'<span class="muted small block truncate">{_e(_person(ticket.requester))}{org}</span>'
+        org = (
+            f" · <bdi>{_e(ticket.organization.name)}</bdi>" if ticket.organization and not show["organization"] else ""
+        )
+        who = f'<span class="muted small block truncate"><bdi>{_e(_person(ticket.requester))}</bdi>{org}</span>'
     subject = _e(ticket.subject)
     return (
         f'<td class="col-subject">\n          <a class="subject truncate" dir="auto" href="{_e(ticket.url)}" '
@@ -57,7 +60,7 @@ def _subject(ticket: TicketListRow, show: dict[str, bool]) -> str:
 
 
 def _tags(ticket: TicketListRow) -> str:
-    tags = "".join(f'<span class="badge tag">{_e(name)}</span> ' for name in ticket.tag_names)
+    tags = "".join(f'<span class="badge tag" dir="auto">{_e(name)}</span> ' for name in ticket.tag_names)
     return '<td class="small">' + (tags or _NO_TAGS) + "</td>"
 
 
@@ -78,9 +81,11 @@ def _cell(key: str, ticket: TicketListRow, show: dict[str, bool], language: str,
     if key == "sla":
         return _sla(ticket, language)
     if key == "team":
-        return f'<td class="small">{_e((ticket.team and ticket.team.display_name) or "—")}</td>'
+        return f'<td class="small" dir="auto">{_e((ticket.team and ticket.team.display_name) or "—")}</td>'
     if key == "assignee":
-        return f'<td class="small">{_e(_person(ticket.assignee)) if ticket.assignee else unassigned}</td>'
+        return (
+            f'<td class="small">{f"<bdi>{_e(_person(ticket.assignee))}</bdi>" if ticket.assignee else unassigned}</td>'
+        )
     if key == "channel":
         return f'<td class="small">{_e(ticket.channel_label)}</td>'
     if key == "tags":
