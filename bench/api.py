@@ -11,23 +11,15 @@ that fetches the same rows as the list.
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
-# Measured as production runs: DEBUG off (no per-query logging), no HTTPS redirect in-process.
-os.environ.setdefault("DJANGO_DEBUG", "0")
-os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key-not-for-production-use-0123456789")
-os.environ.setdefault("HELPDESK_SSL_REDIRECT", "0")
-os.environ.setdefault("HELPDESK_STATIC_MANIFEST", "0")
+from bench.production import django_setup  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+django_setup()
 
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402

@@ -39,16 +39,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
-# Measured as production runs: DEBUG off (no per-query logging), no HTTPS redirect.
-os.environ.setdefault("DJANGO_DEBUG", "0")
-os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key-not-for-production-use-0123456789")
-os.environ.setdefault("HELPDESK_SSL_REDIRECT", "0")
-os.environ.setdefault("HELPDESK_STATIC_MANIFEST", "0")
+from bench.production import django_setup  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+django_setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
