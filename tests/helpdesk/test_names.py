@@ -172,3 +172,16 @@ def test_flash_messages_on_persian_pages_use_persian_digits(client, customer):
     html = answer.content.decode()
     assert f"#{dates.persian_digits(str(number))}" in html
     assert f"#{number}" not in html.split('class="flash"')[1].split("</ul>")[0]
+
+
+def test_feedback_pages_name_the_product_in_the_readers_language(client, agent):
+    from tickets.feedback.services import feedback_item_create
+
+    product = Product.objects.create(name="Cloud hosting", name_fa="میزبانی ابری", code="cloud")
+    item = feedback_item_create(actor=agent, title="Export to CSV", product=product)
+    agent.language = "fa"
+    agent.save()
+    client.force_login(agent)
+    for path in ("/agent/feedback/", f"/agent/feedback/{item.pk}/"):
+        html = client.get(path).content.decode()
+        assert "میزبانی ابری" in html and "Cloud hosting" not in html, path
