@@ -22,6 +22,17 @@ def persian_digits(text: str) -> str:
     return str(text).translate(_PERSIAN_DIGITS)
 
 
+_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
+_THOUSANDS_COMMA = re.compile(r"(?<=\d),(?=\d{3})")
+
+
+def persian_number(text: str) -> str:
+    """A number as Persian writes it: Persian digits, the decimal separator "٫" and the thousands
+    separator "٬" ("1,234.5" → "۱٬۲۳۴٫۵"). Only a dot or comma between digits changes."""
+    text = _THOUSANDS_COMMA.sub("\u066c", _DECIMAL_POINT.sub("\u066b", str(text)))
+    return persian_digits(text)
+
+
 def to_jalali(value: date) -> str:
     """The Jalali date as YYYY-MM-DD with Latin digits: 2026-03-21 is 1405-01-01."""
     return jdatetime.date.fromgregorian(date=value).strftime("%Y-%m-%d")

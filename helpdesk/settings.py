@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -92,6 +93,10 @@ TEMPLATES = [
     },
 ]
 
+# Form widgets render through TEMPLATES, so templates/django/forms/widgets/ can change one: number boxes take
+# Persian and Arabic digits (number.html).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
 # Database: PostgreSQL in production, a SQLite file under var/ when DATABASE_URL is unset.
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'helpdesk.sqlite3'}"),
@@ -132,6 +137,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = env("HELPDESK_LANGUAGE", default="en")
 LANGUAGES = [("en", _("English")), ("fa", _("Persian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our additions to Django's number formats per language (helpdesk/formats/fa: thousands grouping in Persian).
+FORMAT_MODULE_PATH = ["helpdesk.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env("HELPDESK_TIME_ZONE", default="UTC")

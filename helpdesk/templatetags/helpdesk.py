@@ -1,5 +1,7 @@
+from decimal import Decimal
+
 from django import template
-from django.template.defaultfilters import filesizeformat
+from django.template.defaultfilters import filesizeformat, floatformat
 from django.utils import translation
 from django.utils.html import format_html
 
@@ -24,13 +26,30 @@ def hd_datetime(value):
     return dates.format_datetime(value, translation.get_language() or "en")
 
 
+def _shown(value) -> str:
+    """A float or Decimal with at most one decimal and none when whole (256.0 → "256", 36.44 → "36.4")."""
+    if isinstance(value, float | Decimal):
+        return floatformat(value, -1)
+    return str(value)
+
+
 @register.filter
 def hd_number(value):
-    """A number with Persian digits when the language is fa."""
+    """A number as the reader writes it: Persian digits and separators ("۳۶٫۴") when the language is fa."""
     if value is None:
         return ""
-    text = str(value)
-    return dates.persian_digits(text) if translation.get_language() == "fa" else text
+    text = _shown(value)
+    return dates.persian_number(text) if translation.get_language() == "fa" else text
+
+
+@register.filter
+def hd_percent(value):
+    """A percentage: "36.4%" in English, "۳۶٫۴٪" (the Persian percent sign, after the number) in fa."""
+    if value is None or value == "":
+        return ""
+    if translation.get_language() == "fa":
+        return dates.persian_number(_shown(value)) + "\u066a"
+    return f"{_shown(value)}%"
 
 
 @register.filter

@@ -20,3 +20,19 @@ document.addEventListener("DOMContentLoaded", () => {
   const tab = document.querySelector(".tabs [aria-current='page']");
   if (tab) tab.scrollIntoView({ block: "nearest", inline: "nearest" });
 });
+
+// Numbers typed on a Persian or Arabic keyboard ("۱۲٫۵", "١٢٬٠٠٠") become the Latin form the server and
+// other systems read ("12.5", "12000") as they are typed (number boxes: templates/django/forms/widgets/number.html).
+const LOCAL_DIGITS = /[\u06F0-\u06F9\u0660-\u0669]/g;
+function latinNumber(text) {
+  return text
+    .replace(LOCAL_DIGITS, (d) => String(d.charCodeAt(0) & 0xf))
+    .replace(/\u066B/g, ".")
+    .replace(/[\u066C\u060C]/g, "");
+}
+document.addEventListener("input", (event) => {
+  const box = event.target;
+  if (!(box instanceof HTMLInputElement) || !["numeric", "decimal"].includes(box.inputMode)) return;
+  const latin = latinNumber(box.value);
+  if (latin !== box.value) box.value = latin;
+});

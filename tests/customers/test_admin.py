@@ -123,6 +123,20 @@ def test_admin_saves_a_policy_with_targets(admin_user, admin_client, calendar):
     assert SlaPolicy.objects.get(name="Admin policy").targets.get().first_response_minutes == 30
 
 
+def test_admin_takes_minutes_typed_with_persian_digits_in_a_text_box_with_a_numeric_keyboard(
+    admin_user, admin_client, calendar
+):
+    form = admin_client.get("/admin/customers/slapolicy/add/").content.decode()
+    assert 'type="number"' not in form  # browsers send a number box empty when it holds Persian digits
+    assert 'inputmode="numeric" dir="ltr" autocomplete="off" name="warning_percent"' in form
+    data = policy_post(calendar, [{"priority": "high", "first_response_minutes": "۳۰", "resolution_minutes": "٢٤٠"}])
+    response = admin_client.post("/admin/customers/slapolicy/add/", data | {"warning_percent": "۷۵"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    policy = SlaPolicy.objects.get(name="Admin policy")
+    target = policy.targets.get()
+    assert (policy.warning_percent, target.first_response_minutes, target.resolution_minutes) == (75, 30, 240)
+
+
 def test_admin_contact_goes_through_the_service(admin_user, admin_client, world):
     data = {
         "email": "Phone@Caller.test",

@@ -1,5 +1,6 @@
 import re
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,27 @@ def test_date_filter_shows_jalali_with_persian_digits_in_fa_and_gregorian_in_en(
         assert template.render(Context({"value": moment})) == "۱۴۰۵/۰۱/۰۱"
     with translation.override("en"):
         assert template.render(Context({"value": moment})) == "March 21, 2026"
+
+
+@pytest.mark.parametrize(
+    ("template", "value", "english", "persian"),
+    [
+        ("{{ value|hd_number }}", 1405, "1405", "۱۴۰۵"),
+        ("{{ value|hd_number }}", 256.0, "256", "۲۵۶"),  # minutes: no ".0"
+        ("{{ value|hd_number }}", Decimal("36.44"), "36.4", "۳۶٫۴"),  # the Persian decimal sign
+        ('{{ value|floatformat:"-2g"|hd_number }}', Decimal("1234567.5"), "1,234,567.50", "۱٬۲۳۴٬۵۶۷٫۵۰"),
+        ("{{ value|hd_percent }}", 36.4, "36.4%", "۳۶٫۴٪"),  # the Persian percent sign after the number
+        ("{{ value|hd_percent }}", 100.0, "100%", "۱۰۰٪"),
+        ("{{ value|hd_filesize }}", 129126, "126.1\xa0KB", "۱۲۶٫۱"),
+    ],
+)
+def test_numbers_read_as_each_language_writes_them(template, value, english, persian):
+    template = Template("{% load helpdesk %}" + template)
+    with translation.override("en"):
+        assert template.render(Context({"value": value})) == english
+    with translation.override("fa"):
+        shown = template.render(Context({"value": value}))
+    assert shown.startswith(persian) and not re.search(r"[0-9.%]", shown)
 
 
 def test_datetime_filter_uses_the_active_time_zone():

@@ -1,5 +1,6 @@
 """Agent workspace actions: each goes through the services and never answers a 500."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -395,6 +396,26 @@ def test_log_a_call_opens_a_phone_ticket(agent_client, caller):
     assert ticket.channel == Channel.PHONE and ticket.requester == caller
     event = ticket.events.get(kind=EventKind.CALL_LOGGED)
     assert event.data["direction"] == "inbound" and event.data["duration_minutes"] == 7
+
+
+def test_numbers_typed_with_persian_or_arabic_digits_are_read(agent_client, caller):
+    page = agent_client.get(_url("call-new"), {"caller": "caller@acme.test"}).content.decode()
+    # A text box with a numeric keyboard: browsers send a number box empty when it holds Persian digits.
+    assert re.search(r'<input type="text" inputmode="numeric" dir="ltr"[^>]*name="duration"', page)
+    for typed, minutes in (("۱۲", 12), ("١٥", 15)):
+        agent_client.post(
+            _url("call-new"),
+            {
+                "contact": caller.pk,
+                "direction": "inbound",
+                "duration": typed,
+                "notes": "n",
+                "subject": typed,
+                "priority": "normal",
+            },
+        )
+        ticket = Ticket.objects.get(subject=typed)
+        assert ticket.events.get(kind=EventKind.CALL_LOGGED).data["duration_minutes"] == minutes
 
 
 def test_log_a_call_on_an_existing_ticket_adds_an_internal_note(agent_client, make, caller):

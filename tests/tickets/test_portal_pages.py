@@ -92,8 +92,8 @@ def test_home_says_each_status_in_plain_words(as_customer, customer, team, other
 
     assert "Received" in html
     assert "Waiting for you" in html
-    assert "With our First line team" in html
-    assert "With our Billing team" in html
+    assert "With our <bdi>First line</bdi> team" in html  # the team's name keeps its own direction
+    assert "With our <bdi>Billing</bdi> team" in html
     assert "SECRET" not in html
     open_part, solved_part = html.split("Recently solved")
     assert received.subject in open_part and solved.subject in solved_part
@@ -237,7 +237,7 @@ def test_the_request_page_shows_public_messages_only(as_customer, conversation, 
 def test_referrals_show_the_team_but_never_the_note(as_customer, conversation, agent, other_team):
     services.ticket_refer(ticket=conversation, actor=agent, to_team=other_team, note="Can we refund? VERY SECRET")
     html = as_customer.get(f"/portal/requests/{conversation.pk}/").content.decode()
-    assert "With our Billing team" in html
+    assert "With our <bdi>Billing</bdi> team" in html
     assert "SECRET" not in html and "refund" not in html
 
 
@@ -359,6 +359,18 @@ def test_the_organization_page_lists_every_request_with_its_requester(client, cu
     assert response.status_code == 200
     assert "Mine" in html and "My colleague" in html
     assert str(contact_of(colleague)) in html
+
+
+def test_a_request_waiting_for_a_colleague_reads_so_on_the_organization_page(client, customer, colleague, agent):
+    theirs = make_ticket(requester=contact_of(colleague), actor=colleague, subject="My colleague's")
+    services.ticket_reply(ticket=theirs, actor=agent, body="Which version?", status=Status.PENDING)
+    client.force_login(customer)
+
+    html = client.get("/portal/organization/").content.decode()
+    assert "Waiting for the requester" in html and "Waiting for you" not in html
+    assert "Waiting for the requester" in client.get(f"/portal/requests/{theirs.pk}/").content.decode()
+    client.force_login(colleague)
+    assert "Waiting for you" in client.get("/portal/organization/").content.decode()
 
 
 def test_the_organization_page_is_missing_when_the_organization_does_not_share(client, private_colleague):

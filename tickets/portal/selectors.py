@@ -11,6 +11,8 @@ import jdatetime
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -35,9 +37,14 @@ class PlainStatus:
     text: str
 
 
-def plain_status(ticket: Ticket) -> PlainStatus:
-    """How a customer should read a status. Expects `open_referrals` prefetched (see _with_referrals)."""
+def plain_status(ticket: Ticket, *, viewer: Contact | None = None) -> PlainStatus:
+    """How a customer should read a status. Expects `open_referrals` prefetched (see _with_referrals).
+
+    A request waiting for its requester reads "Waiting for you" to them and "Waiting for the requester"
+    to a colleague who sees it on the organization's list (`viewer` is the reading contact)."""
     if ticket.status == Status.PENDING:
+        if viewer is not None and ticket.requester_id != viewer.pk:
+            return PlainStatus("waiting", _("Waiting for the requester"))
         return PlainStatus("waiting", _("Waiting for you"))
     if ticket.status == Status.SOLVED:
         return PlainStatus("solved", _("Solved"))
@@ -48,7 +55,11 @@ def plain_status(ticket: Ticket) -> PlainStatus:
     if ticket.status == Status.NEW and not referrals:
         return PlainStatus("received", _("Received"))
     if team is not None:
-        return PlainStatus("team", _("With our %(team)s team") % {"team": team.display_name})
+        # The team's name keeps its own direction inside the sentence (an English name on a Persian page).
+        sentence = conditional_escape(_("With our %(team)s team")) % {
+            "team": format_html("<bdi>{}</bdi>", team.display_name)
+        }
+        return PlainStatus("team", mark_safe(sentence))  # noqa: S308 (the sentence escaped, the name format_html's)
     return PlainStatus("team", _("We are working on it"))
 
 
@@ -65,13 +76,15 @@ class Row:
     rating: SatisfactionRating | None = None
 
 
-def _rows(tickets, *, with_requester: bool = False, with_rating: bool = False) -> list[Row]:
+def _rows(
+    tickets, *, with_requester: bool = False, with_rating: bool = False, viewer: Contact | None = None
+) -> list[Row]:
     """Rows for a list of tickets from selectors.ticket_list_for (team and requester joined);
     `with_rating` expects `satisfaction_rating` in select_related."""
     return [
         Row(
             ticket=t,
-            status=plain_status(t),
+            status=plain_status(t, viewer=viewer),
             requester=str(t.requester) if with_requester else "",
             rating=getattr(t, "satisfaction_rating", None) if with_rating else None,
         )
@@ -111,8 +124,8 @@ def organization_tickets_for(*, user: User, contact: Contact | None) -> QuerySet
     return _with_referrals(qs)
 
 
-def organization_rows(tickets) -> list[Row]:
-    return _rows(tickets, with_requester=True)
+def organization_rows(tickets, *, viewer: Contact | None) -> list[Row]:
+    return _rows(tickets, with_requester=True, viewer=viewer)
 
 
 # --- one request ------------------------------------------------------------------------------
@@ -189,7 +202,7 @@ def ticket_page_for(*, user: User, contact: Contact | None, ticket: Ticket) -> T
     linked = {t.pk: t for t in visible.filter(pk__in=other_ids)} if other_ids else {}
     return TicketPage(
         ticket=ticket,
-        status=plain_status(ticket),
+        status=plain_status(ticket, viewer=contact),
         messages=rows,
         rating=SatisfactionRating.objects.filter(ticket=ticket).first(),
         follow_ups=[linked[source] for source, target in links if target == ticket.pk and source in linked],

@@ -318,7 +318,7 @@ def organization(request: HttpRequest) -> HttpResponse:
         "tickets/portal/organization.html",
         {
             "organization": request.contact.organization,
-            "rows": portal_selectors.organization_rows(page.object_list),
+            "rows": portal_selectors.organization_rows(page.object_list, viewer=request.contact),
             "page_obj": page,
             "active": "organization",
         },
