@@ -51,6 +51,11 @@ def _recipients(ticket: Ticket, cache: dict | None = None) -> list[User | str]:
     return cache[key]
 
 
+def _names(recipients: list[User | str]) -> list[str]:
+    """Who was told, as the event keeps it: a person's name, or the team's address."""
+    return [r if isinstance(r, str) else (r.get_full_name() or r.email) for r in recipients]
+
+
 def _mail_items(*, ticket: Ticket, template: str, key: str, context: dict, recipients: list) -> list[dict]:
     """One outbox item per distinct recipient, in the recipient's language."""
     items, seen = [], set()
@@ -87,13 +92,14 @@ def _clock_news(*, ticket: Ticket, result, recorded: set, now: datetime, cache: 
         due = due_at.isoformat()
         if clock.state == "breached" and (EventKind.SLA_BREACHED, target, due) not in recorded:
             late = round(clock.minutes_late or 0)
+            recipients = _recipients(ticket, cache)
             new_events.append(
                 TicketEvent(
                     ticket=ticket,
                     kind=EventKind.SLA_BREACHED,
                     field=target,
                     new_value=f"{late} min late",
-                    data={"target": target, "due": due, "minutes_late": late},
+                    data={"target": target, "due": due, "minutes_late": late, "notified": _names(recipients)},
                     created_at=now,
                 )
             )
@@ -102,7 +108,7 @@ def _clock_news(*, ticket: Ticket, result, recorded: set, now: datetime, cache: 
                 template="sla_breached",
                 key=f"sla-breach:{ticket.pk}:{target}:{due}",
                 context={"target": target, "due": due},
-                recipients=_recipients(ticket, cache),
+                recipients=recipients,
             )
             if ticket.sla_breached_at is None:
                 ticket.sla_breached_at = due_at
@@ -110,13 +116,14 @@ def _clock_news(*, ticket: Ticket, result, recorded: set, now: datetime, cache: 
                 ticket.next_escalation_at = due_at + timedelta(minutes=first.minutes_after_breach) if first else None
         elif clock.state == "warning" and (EventKind.SLA_WARNING, target, due) not in recorded:
             left = round(-(clock.minutes_late or 0))
+            recipients = _recipients(ticket, cache)
             new_events.append(
                 TicketEvent(
                     ticket=ticket,
                     kind=EventKind.SLA_WARNING,
                     field=target,
                     new_value=f"{left} min left",
-                    data={"target": target, "due": due, "minutes_left": left},
+                    data={"target": target, "due": due, "minutes_left": left, "notified": _names(recipients)},
                     created_at=now,
                 )
             )
@@ -125,7 +132,7 @@ def _clock_news(*, ticket: Ticket, result, recorded: set, now: datetime, cache: 
                 template="sla_warning",
                 key=f"sla-warning:{ticket.pk}:{target}:{due}",
                 context={"target": target, "due": due},
-                recipients=_recipients(ticket, cache),
+                recipients=recipients,
             )
     return new_events, mails
 

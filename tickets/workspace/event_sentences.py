@@ -1,0 +1,204 @@
+"""Events said as whole sentences, one per language, for the ticket page's timeline.
+
+A sentence is translated whole ("%(actor)s changed %(field)s from %(old)s to %(new)s" becomes "%(actor)s
+%(field)s را از %(old)s به %(new)s تغییر داد"), never glued from words in English order. Each part (a name,
+a value, a rule someone wrote) is escaped and isolated in <bdi class="ev-<part>">, so an English name keeps
+its direction in a Persian sentence and the reverse.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import translation
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from customers.models import EscalationStep
+from helpdesk import dates
+from helpdesk.models import Priority
+from tickets.models import Channel, EventKind, Status, TicketEvent, TicketLink, TicketType
+
+CHOICE_FIELDS = {
+    "status": dict(Status.choices),
+    "priority": dict(Priority.choices),
+    "type": dict(TicketType.choices),
+    "channel": dict(Channel.choices),
+}
+FIELD_LABELS = {
+    "status": gettext_lazy("Status"),
+    "priority": gettext_lazy("Priority"),
+    "type": gettext_lazy("Type"),
+    "team": gettext_lazy("Team"),
+    "assignee": gettext_lazy("Assignee"),
+    "tags": gettext_lazy("Tags"),
+    "subject": gettext_lazy("Subject"),
+    "product": gettext_lazy("Product"),
+    "channel": gettext_lazy("Channel"),
+}
+SLA_TARGETS = {
+    "first_response": gettext_lazy("First response"),
+    "next_response": gettext_lazy("Next response"),
+    "resolution": gettext_lazy("Resolution"),
+}
+# Product feedback and sales opportunity events, said with the item's title or the opportunity's state.
+EAR_EVENTS = frozenset(
+    {
+        EventKind.FEEDBACK_LINKED,
+        EventKind.FEEDBACK_UNLINKED,
+        EventKind.OPPORTUNITY_CREATED,
+        EventKind.OPPORTUNITY_CHANGED,
+    }
+)
+SLA_CSS = "event-sla"
+
+
+@dataclass
+class EventView:
+    """An event in words: one sentence in the reader's language, and a CSS hook."""
+
+    event: TicketEvent
+    sentence: SafeString
+    css: str = ""
+
+
+def say(text: str, **parts) -> SafeString:
+    """`text` (translated, with %(name)s parts) with each part escaped and isolated in <bdi>."""
+    isolated = {name: format_html('<bdi class="ev-{}">{}</bdi>', name, value) for name, value in parts.items()}
+    return mark_safe(conditional_escape(text) % isolated)  # noqa: S308 (text escaped, parts format_html's)
+
+
+def number(value) -> str:
+    text = str(value)
+    return dates.persian_number(text) if translation.get_language() == "fa" else text
+
+
+def value_label(field_name: str, value: str) -> str:
+    if not value:
+        return "—"
+    return str(CHOICE_FIELDS.get(field_name, {}).get(value, value))
+
+
+def _moment(iso: str) -> str:
+    try:
+        return dates.format_datetime(datetime.fromisoformat(iso), translation.get_language() or "en")
+    except (TypeError, ValueError):
+        return ""
+
+
+def sla_error_text(data: dict) -> str:
+    """What an SLA_ERROR event says: which part of the SLA handling failed, and why."""
+    what = {
+        "check": _("SLA due times could not be computed"),
+        "escalation": _("An escalation step could not run and will be retried"),
+        "referral": _("A referral reminder or overdue notice could not be sent"),
+        "referral_due": _("A referral's due time is counted in clock minutes"),
+    }.get(data.get("part", ""), _("SLA handling failed"))
+    why = {
+        "no_working_time": _("the business calendar “%(calendar)s” has no working time"),
+        "invalid_settings": _("the SLA settings are invalid (%(detail)s)"),
+    }.get(data.get("cause", ""), _("an unexpected error; see the server log"))
+    return _("%(what)s: %(why)s.") % {
+        "what": what,
+        "why": why % {"calendar": data.get("calendar", ""), "detail": data.get("detail", "")},
+    }
+
+
+def field_change(event: TicketEvent, actor: str) -> SafeString:
+    """A field's change, by a person or by the helpdesk itself (a routing rule, automatic assignment)."""
+    data = event.data or {}
+    parts = {
+        "field": str(FIELD_LABELS.get(event.field, event.field)),
+        "old": value_label(event.field, event.old_value),
+        "new": value_label(event.field, event.new_value),
+    }
+    if data.get("assignment"):
+        mode = {"round_robin": _("round robin"), "least_loaded": _("least loaded")}.get(data["assignment"], "")
+        return say(_("Assigned automatically to %(new)s (%(mode)s)"), new=parts["new"], mode=mode)
+    if data.get("reason") == "first_reply":
+        return say(_("Assigned to %(new)s, who replied first"), new=parts["new"])
+    if data.get("rule_name"):
+        if not event.old_value:
+            return say(_("The routing rule %(rule)s set %(field)s to %(new)s"), rule=data["rule_name"], **parts)
+        return say(
+            _("The routing rule %(rule)s changed %(field)s from %(old)s to %(new)s"), rule=data["rule_name"], **parts
+        )
+    if not event.old_value:
+        return say(_("%(actor)s set %(field)s to %(new)s"), actor=actor, field=parts["field"], new=parts["new"])
+    if not event.new_value:
+        return say(_("%(actor)s cleared %(field)s (was %(old)s)"), actor=actor, field=parts["field"], old=parts["old"])
+    return say(_("%(actor)s changed %(field)s from %(old)s to %(new)s"), actor=actor, **parts)
+
+
+def _notified(data: dict) -> SafeString:
+    names = data.get("notified") or []
+    if not names:
+        return mark_safe("")
+    return mark_safe(" ") + say(_("Told: %(people)s."), people=", ".join(names))  # noqa: S308 (a space)
+
+
+def sla_sentence(event: TicketEvent) -> SafeString:
+    """Which target is at risk, breached or met, when it was due, and who was told."""
+    data = event.data or {}
+    target = str(SLA_TARGETS.get(data.get("target") or event.field, event.field))
+    due = _moment(data.get("due", ""))
+    if event.kind == EventKind.SLA_WARNING:
+        text = _("SLA warning: %(target)s is due in %(minutes)s min, at %(due)s.")
+        return say(text, target=target, minutes=number(data.get("minutes_left", "")), due=due) + _notified(data)
+    if event.kind == EventKind.SLA_MET:
+        text = _("%(target)s met, %(minutes)s min before it was due (%(due)s).")
+        return say(text, target=target, minutes=number(abs(round(data.get("minutes_late") or 0))), due=due)
+    late = number(round(data.get("minutes_late") or 0))
+    if data.get("met"):  # completed, but late
+        return say(_("%(target)s done %(minutes)s min late (due %(due)s)."), target=target, minutes=late, due=due)
+    text = _("SLA breached: %(target)s was due at %(due)s.")
+    return say(text, target=target, due=due) + _notified(data)
+
+
+def escalation_sentence(event: TicketEvent) -> SafeString:
+    data = event.data or {}
+    action = str(dict(EscalationStep.Action.choices).get(data.get("action", ""), data.get("action", "")))
+    return say(_("Escalation step %(step)s: %(action)s."), step=number(data.get("step", "")), action=action)
+
+
+def event_view(event: TicketEvent) -> EventView:
+    actor = event.actor.get_full_name() if event.actor else _("System")
+    kind, data = event.kind, event.data or {}
+    if kind in (EventKind.FIELD_CHANGED, EventKind.STATUS_CHANGED):
+        return EventView(event, field_change(event, actor))
+    if kind in (EventKind.SLA_WARNING, EventKind.SLA_BREACHED, EventKind.SLA_MET):
+        return EventView(event, sla_sentence(event), css=SLA_CSS)
+    if kind == EventKind.ESCALATED:
+        return EventView(event, escalation_sentence(event), css=SLA_CSS)
+    if kind == EventKind.CREATED:
+        channel = value_label("channel", data.get("channel", ""))
+        return EventView(event, say(_("%(actor)s created the ticket (%(channel)s)"), actor=actor, channel=channel))
+    if kind == EventKind.LINKED:
+        link_kind = str(dict(TicketLink.Kind.choices).get(data.get("kind", ""), ""))
+        text = _("%(actor)s linked %(ticket)s (%(kind)s)")
+        return EventView(event, say(text, actor=actor, ticket=number(event.new_value), kind=link_kind))
+    if kind == EventKind.MERGED:
+        if data.get("into"):
+            text = _("%(actor)s merged this ticket into %(ticket)s")
+            return EventView(event, say(text, actor=actor, ticket=number(event.new_value)))
+        text = _("%(actor)s merged %(ticket)s into this ticket")
+        return EventView(event, say(text, actor=actor, ticket=number(event.old_value)))
+    if kind == EventKind.CALL_LOGGED:
+        if data.get("direction") == "inbound":
+            text = _("%(actor)s logged an inbound call of %(minutes)s min")
+        else:
+            text = _("%(actor)s logged an outbound call of %(minutes)s min")
+        return EventView(event, say(text, actor=actor, minutes=number(data.get("duration_minutes", 0))), "event-call")
+    if kind == EventKind.SLA_ERROR:
+        return EventView(event, say("%(what)s", what=sla_error_text(data)), css=SLA_CSS)
+    if kind == EventKind.ROUTING_FAILED:
+        text = _("The routing rule %(rule)s failed and was switched off: %(reason)s")
+        return EventView(event, say(text, rule=data.get("rule_name", ""), reason=data.get("reason", "")))
+    label = str(EventKind(kind).label) if kind in EventKind.values else kind
+    if kind in EAR_EVENTS and (event.new_value or event.old_value):  # which feedback item, which opportunity
+        return EventView(
+            event,
+            say("%(actor)s: %(what)s: %(item)s", actor=actor, what=label, item=event.new_value or event.old_value),
+        )
+    return EventView(event, say("%(actor)s: %(what)s", actor=actor, what=label))
