@@ -41,8 +41,18 @@ class ArticleForm(forms.Form):
     )
     translation = forms.ModelChoiceField(label=_("Translation"), queryset=Article.objects.none(), required=False)
 
+    ARTICLE_TEXT = ("title", "summary", "body")
+
     def __init__(self, *args, article: Article | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The article's own text is written in the article's language, whatever the interface speaks: an
+        # English article edited in the Persian interface stays left-to-right (static/js/app.js follows a
+        # change of the language field as the author types).
+        language = self.data.get("language") or self.initial.get("language") or settings.LANGUAGE_CODE
+        for name in self.ARTICLE_TEXT:
+            self.fields[name].widget.attrs.update(
+                {"lang": language, "dir": "rtl" if language == "fa" else "ltr", "data-article-text": ""}
+            )
         self.fields["category"].queryset = Category.objects.select_related("parent").order_by("order", "name")
         self.fields["products"].queryset = Product.objects.filter(is_active=True)
         others = Article.objects.only("id", "title", "language").order_by("title")

@@ -1,5 +1,6 @@
 """Knowledge-base pages: the public KB under /kb/ and authoring for agents under /kb/manage/."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from helpdesk.exceptions import DomainError
 from helpdesk.forms import add_service_errors
 from helpdesk.permissions import agent_required
+from helpdesk.text import detect_language
 
 from . import search, selectors, services
 from .forms import ArticleForm, FeedbackForm, ManageFilterForm, SearchForm, StatusForm
@@ -240,8 +242,12 @@ def manage_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @agent_required
 @require_POST
 def manage_preview(request: HttpRequest) -> HttpResponse:
+    body = request.POST.get("body", "")
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        language = detect_language(body)
     return render(
-        request, "knowledgebase/manage/_preview.html", {"body_html": render_markdown(request.POST.get("body", ""))}
+        request, "knowledgebase/manage/_preview.html", {"body_html": render_markdown(body), "language": language}
     )
 
 

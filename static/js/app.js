@@ -36,3 +36,39 @@ document.addEventListener("input", (event) => {
   const latin = latinNumber(box.value);
   if (latin !== box.value) box.value = latin;
 });
+
+// The knowledge-base editor: the article's text takes the direction of the article's language, not the
+// interface's. While the author has not picked a language, it is guessed from what they write.
+const ARABIC_LETTERS = /[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]/g;
+const LATIN_LETTERS = /[A-Za-z]/g;
+function guessLanguage(text) {
+  // Persian when most letters are Persian: an English article may quote a Persian word, and the reverse.
+  const persian = (text.match(ARABIC_LETTERS) || []).length;
+  return persian > 0 && persian >= (text.match(LATIN_LETTERS) || []).length ? "fa" : "en";
+}
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.querySelector(".kb-editor-form");
+  const language = form && form.querySelector("select[name=language]");
+  if (!language) return;
+  const texts = form.querySelectorAll("[data-article-text]");
+  const follow = () => {
+    for (const box of texts) {
+      box.lang = language.value;
+      box.dir = language.value === "fa" ? "rtl" : "ltr";
+    }
+  };
+  let picked = form.dataset.saved === "true";
+  language.addEventListener("change", () => {
+    picked = true;
+    follow();
+  });
+  form.addEventListener("input", (event) => {
+    if (picked || !event.target.hasAttribute("data-article-text")) return;
+    const guess = guessLanguage([...texts].map((box) => box.value).join(" "));
+    if (guess !== language.value) {
+      language.value = guess;
+      language.dispatchEvent(new Event("change", { bubbles: true }));
+      picked = false;
+    }
+  });
+});

@@ -1,5 +1,7 @@
 """Public KB pages and agent authoring pages: content, roles, query counts, view counting."""
 
+import re
+
 import pytest
 from django.utils import timezone
 
@@ -240,6 +242,39 @@ def test_preview_renders_sanitized_markdown(agent, client):
     client.force_login(agent)
     html = client.post("/kb/manage/preview/", {"body": "**bold** <script>x</script>"}).content.decode()
     assert "<strong>bold</strong>" in html and "<script" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("interface", "article_language", "direction"), [("fa", "en", "ltr"), ("en", "fa", "rtl")])
+def test_the_editor_writes_in_the_articles_language_not_the_interfaces(
+    agent, client, interface, article_language, direction
+):
+    article = make_article(agent, title="Printer setup", language=article_language)
+    agent.language = interface
+    agent.save()
+    client.force_login(agent)
+    html = client.get(f"/kb/manage/{article.pk}/").content.decode()
+    assert f'<html lang="{interface}"' in html
+    for name in ("title", "summary", "body"):
+        assert re.search(
+            rf'<(input|textarea)[^>]*lang="{article_language}" dir="{direction}"[^>]*name="{name}"', html
+        ) or (
+            re.search(rf'<(input|textarea)[^>]*name="{name}"[^>]*lang="{article_language}" dir="{direction}"', html)
+        ), name
+    # The preview sits next to the Markdown and is drawn again as the author types.
+    assert 'hx-trigger="load, input changed delay:500ms from:#id_body' in html
+
+
+@pytest.mark.django_db
+def test_preview_takes_the_articles_direction_or_guesses_it(agent, client):
+    client.force_login(agent)
+    assert (
+        'lang="en" dir="ltr"' in client.post("/kb/manage/preview/", {"body": "Hi", "language": "en"}).content.decode()
+    )
+    assert (
+        'lang="fa" dir="rtl"' in client.post("/kb/manage/preview/", {"body": "Hi", "language": "fa"}).content.decode()
+    )
+    assert 'lang="fa" dir="rtl"' in client.post("/kb/manage/preview/", {"body": "سلام"}).content.decode()
 
 
 @pytest.mark.django_db
