@@ -2,14 +2,11 @@
 
 import copy
 from collections.abc import Callable, Mapping
-from datetime import date, time
+from datetime import time
 from typing import Any, ClassVar
 
-import jdatetime
 from django import forms
 from django.forms.models import BaseInlineFormSet, construct_instance
-from django.utils import translation
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from customers import rules, services
@@ -27,7 +24,7 @@ from customers.models import (
     WorkingPeriod,
 )
 from helpdesk import dates
-from helpdesk.text import latin_digits
+from helpdesk.calendar_dates import CalendarDateField
 
 
 class CheckedForm(forms.ModelForm):
@@ -72,6 +69,9 @@ class ProductForm(CheckedForm):
 
 class ContractForm(CheckedForm):
     check = staticmethod(services.contract_errors)
+    # In the reader's calendar: Jalali with a picker on Persian pages (the admin's own picker is Gregorian).
+    valid_from = CalendarDateField(label=gettext_lazy("valid from"))
+    valid_to = CalendarDateField(label=gettext_lazy("valid until"), required=False)
 
     class Meta:
         model = ServiceContract
@@ -174,43 +174,13 @@ class PeriodFormSet(BaseInlineFormSet):
             raise forms.ValidationError([message for messages in found.values() for message in messages])
 
 
-class HolidayDateField(forms.DateField):
-    """A one-off holiday's date: in Persian typed and shown in the Jalali calendar, else Gregorian.
-
-    Persian and Arabic digits are read in both; a date in the wrong calendar is refused, never guessed.
-    """
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = latin_digits(value).strip()
-            if value and translation.get_language() == "fa":
-                try:
-                    return dates.parse_jalali_date(value)
-                except ValueError as exc:
-                    raise forms.ValidationError(
-                        _("Type the date in the Jalali calendar (year/month/day), for example 1404/01/01."),
-                        code="invalid",
-                    ) from exc
-        return super().to_python(value)
-
-    def prepare_value(self, value):
-        if isinstance(value, date) and translation.get_language() == "fa":
-            return dates.persian_digits(jdatetime.date.fromgregorian(date=value).strftime("%Y/%m/%d"))
-        return super().prepare_value(value)
-
-
 class HolidayForm(forms.ModelForm):
-    date = HolidayDateField(label=gettext_lazy("date"), required=False)
+    # A one-off holiday's date: typed and shown in the Jalali calendar on Persian pages, with a picker.
+    date = CalendarDateField(label=gettext_lazy("date"), required=False)
 
     class Meta:
         model = Holiday
         fields = ["name", "name_fa", "recurrence", "date", "month", "day"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if translation.get_language() == "fa":
-            # The admin's date picker writes Gregorian dates: in Persian the date is typed in Jalali.
-            self.fields["date"].widget = forms.TextInput(attrs={"size": 10, "placeholder": "۱۴۰۴/۰۱/۰۱"})
 
     def clean(self):
         cleaned = super().clean()

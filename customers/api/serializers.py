@@ -134,8 +134,12 @@ class ContractInput(serializers.Serializer):
     contact = serializers.PrimaryKeyRelatedField(queryset=Contact.objects.all(), required=False, allow_null=True)
     products = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all(), many=True, required=False)
     sla_policy = serializers.PrimaryKeyRelatedField(queryset=SlaPolicy.objects.all())
-    valid_from = serializers.DateField()
-    valid_to = serializers.DateField(required=False, allow_null=True)
+    valid_from = serializers.DateField(help_text=_("ISO 8601 date (YYYY-MM-DD), Gregorian calendar."))
+    valid_to = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=_("ISO 8601 date (YYYY-MM-DD), Gregorian calendar; empty: open-ended."),
+    )
     annual_value = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=Decimal(0), required=False, allow_null=True
     )

@@ -1,7 +1,9 @@
+import re
+
 import pytest
 from django.test import Client
 
-from customers.models import BusinessCalendar, Contact, Organization, SlaPolicy
+from customers.models import BusinessCalendar, Contact, Organization, ServiceContract, SlaPolicy
 
 pytestmark = pytest.mark.django_db
 
@@ -322,3 +324,41 @@ def test_admin_in_persian_refuses_a_gregorian_date_clearly(persian_admin_client)
     )
     assert response.status_code == 200
     assert not BusinessCalendar.objects.exists()
+
+
+def test_contract_validity_is_typed_and_shown_in_the_jalali_calendar_in_persian(
+    persian_admin_client, organization, standard_policy
+):
+    form = persian_admin_client.get("/admin/customers/servicecontract/add/").content.decode()
+    assert re.search(r'<input type="text" name="valid_from"[^>]*data-calendar="jalali"', form)
+    assert "js/jalali-picker.js" in form
+    data = {
+        "name": "Gold 1404",
+        "organization": organization.pk,
+        "sla_policy": standard_policy.pk,
+        "valid_from": "۱۴۰۴/۰۱/۰۱",
+        "valid_to": "1404/12/29",
+        "products": [],
+    }
+    response = persian_admin_client.post("/admin/customers/servicecontract/add/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    contract = ServiceContract.objects.get(name="Gold 1404")
+    assert (str(contract.valid_from), str(contract.valid_to)) == ("2025-03-21", "2026-03-20")
+    page = persian_admin_client.get(f"/admin/customers/servicecontract/{contract.pk}/change/").content.decode()
+    assert 'value="۱۴۰۴/۰۱/۰۱"' in page and 'value="۱۴۰۴/۱۲/۲۹"' in page
+
+
+def test_contract_validity_in_english_is_a_browser_date_box(admin_client, organization, standard_policy):
+    form = admin_client.get("/admin/customers/servicecontract/add/").content.decode()
+    assert re.search(r'<input type="date" name="valid_from"', form) and "jalali-picker" not in form
+    data = {
+        "name": "Gold",
+        "organization": organization.pk,
+        "sla_policy": standard_policy.pk,
+        "valid_from": "2025-03-21",
+    }
+    assert admin_client.post("/admin/customers/servicecontract/add/", data).status_code == 302
+    refused = admin_client.post(
+        "/admin/customers/servicecontract/add/", data | {"name": "x", "valid_from": "1404/01/01"}
+    )
+    assert refused.status_code == 200 and not ServiceContract.objects.filter(name="x").exists()

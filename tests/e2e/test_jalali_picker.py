@@ -1,0 +1,50 @@
+"""The Jalali date picker in a real browser, checked month by month against jdatetime."""
+
+import re
+
+import jdatetime
+import pytest
+
+from .conftest import CHROMIUM
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium is not installed"),
+]
+PERSIAN = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
+
+
+def test_the_picker_draws_every_month_as_jdatetime_counts_it_and_writes_the_date(browser, live_server, admin_user):
+    admin_user.language = "fa"
+    admin_user.save()
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", admin_user.email)
+    page.fill("input[name=password]", "secret-pass-1")
+    page.press("input[name=password]", "Enter")
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/admin/customers/servicecontract/add/")
+    box = page.locator("input[name=valid_from]")
+    box.fill("۱۴۰۳/۰۱/۱۰")
+    page.locator("input[name=valid_from] + .jpicker-open").click()
+    picker = page.locator("input[name=valid_from] ~ .jpicker")
+
+    # 1403 is a leap year (Esfand has 30 days); the months run on into 1404.
+    for step in range(15):
+        year, month = 1403 + (step // 12), step % 12 + 1
+        first = jdatetime.date(year, month, 1)
+        days = (jdatetime.date(year + (month == 12), month % 12 + 1, 1) - first).days
+        assert picker.locator(".jpicker-grid button").count() == days, (year, month)
+        blanks = picker.locator(".jpicker-grid > span:not(.jpicker-weekday)").count()
+        assert blanks == first.weekday(), (year, month)  # jdatetime counts from Saturday, as the grid does
+        assert str(year) in picker.locator(".jpicker-head strong").inner_text().translate(PERSIAN)
+        picker.get_by_label("ماه بعد").click()
+
+    picker.get_by_label("ماه پیش").click()  # back from Tir to Khordad 1404
+    picker.locator(".jpicker-grid button", has_text=re.compile("^۱۵$")).click()
+    assert box.input_value() == "۱۴۰۴/۰۳/۱۵"
+    assert picker.is_hidden()
+    context.close()
