@@ -61,6 +61,13 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
     """The reset link's form: Django's checks, then the one service that sets a password (it also
     revokes the person's API tokens)."""
 
+    def clean(self):
+        # What is wrong with the new password (too short, too common) shows under "New password", where it
+        # was typed; Django puts it under the confirmation. A mismatch still shows under the confirmation.
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(self.user, "new_password1")
+        return forms.Form.clean(self)
+
     def set_password_and_save(self, user, password_field_name="password1", commit=True):  # noqa: S107 (a field name)
         return services.user_set_password(user=user, password=self.cleaned_data[password_field_name])
 

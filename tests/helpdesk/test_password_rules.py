@@ -65,6 +65,17 @@ def test_the_reset_link_applies_the_rules(client, customer, mailoutbox, password
     assert customer.check_password(password) is accepted
 
 
+def test_a_weak_new_password_is_refused_under_the_field_it_was_typed_in(client, customer, mailoutbox):
+    accounts.password_reset_request(email=customer.email)
+    send_outbox_mail()
+    page = client.get(_link(mailoutbox[0], "/account/password-reset/"), follow=True)
+    response = client.post(page.redirect_chain[-1][0], {"new_password1": ELEVEN, "new_password2": ELEVEN})
+    form = response.context["form"]
+    assert form.errors["new_password1"] and "new_password2" not in form.errors
+    mismatch = client.post(page.redirect_chain[-1][0], {"new_password1": TWELVE, "new_password2": TWELVE + "x"})
+    assert list(mismatch.context["form"].errors) == ["new_password2"]  # a mismatch is the confirmation's
+
+
 @pytest.mark.parametrize(("password", "accepted"), [(ELEVEN, False), (TWELVE, True), (COMMON, False)])
 def test_the_profile_page_applies_the_rules(agent, password, accepted):
     browser = Client()
