@@ -43,6 +43,8 @@ USER_TEXT = (
     "Reset your password",
     "بازنشانی گذرواژه",
     "Covered: uptime",
+    "Print whole booklets",
+    "Wants twenty more seats",
 )
 
 # Runs in the page: the problems found, as {"kind": ..., "text": ...}.
@@ -161,6 +163,14 @@ def world(transactional_db, settings, tmp_path):
         team=team,
     )
 
+    from tickets.feedback.services import feedback_item_from_ticket
+    from tickets.opportunities.services import opportunity_create
+
+    idea = feedback_item_from_ticket(
+        ticket=printer, actor=agent, title="Print whole booklets", description="Customers ask for booklets."
+    )
+    opportunity = opportunity_create(ticket=printer, actor=agent, note="Wants twenty more seats", product=cloud)
+
     category = kb_services.category_create(actor=agent, name="Accounts", description="Signing in and out")
     english = make_article(
         agent,
@@ -185,6 +195,8 @@ def world(transactional_db, settings, tmp_path):
         "jam": jam,
         "english": english,
         "persian": persian,
+        "idea": idea,
+        "opportunity": opportunity,
     }
 
 
@@ -225,6 +237,10 @@ def _pages(world) -> dict[str, list[tuple[str, str]]]:
             ("agent-macros", "/agent/macros/"),
             ("agent-sla", "/agent/reports/sla/"),
             ("agent-article-usage", f"/agent/articles/{english.pk}/tickets/"),
+            ("agent-feedback", "/agent/feedback/"),
+            ("agent-feedback-item", f"/agent/feedback/{world['idea'].pk}/"),
+            ("agent-opportunities", "/agent/opportunities/"),
+            ("agent-opportunity", f"/agent/opportunities/{world['opportunity'].pk}/"),
             ("kb-manage", "/kb/manage/"),
             ("kb-edit", f"/kb/manage/{english.pk}/"),
             ("kb-revisions", f"/kb/manage/{english.pk}/revisions/"),

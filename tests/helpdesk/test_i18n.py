@@ -102,3 +102,17 @@ def test_no_persian_message_is_untranslated_or_fuzzy():
                     msgid = re.search(r'msgid "(.*)"', block).group(1)
                     problems.append(f"{po.name}: untranslated: {msgid!r}")
     assert not problems, "\n".join(problems)
+
+
+def test_text_people_type_in_any_form_takes_its_own_direction():
+    from django import forms
+
+    class Note(forms.Form):
+        title = forms.CharField()
+        body = forms.CharField(widget=forms.Textarea)
+        code = forms.CharField(widget=forms.TextInput(attrs={"dir": "ltr"}))
+
+    html = str(Note().as_div())
+    assert '<input type="text" name="title" dir="auto"' in html
+    assert '<textarea name="body" dir="auto"' in html
+    assert 'name="code" dir="ltr"' in html and 'name="code" dir="auto"' not in html
