@@ -1,6 +1,7 @@
 from django.urls import path
 
 from tickets import api
+from tickets.api.macros import MacroApplyView, MacroDetailView, MacroListView
 from tickets.attachments.views import AttachmentDownloadView
 from tickets.reports.views import DeflectionReportView, SlaReportView
 from tickets.routing.api import RoutingRuleDetailView, RoutingRuleListView
@@ -31,6 +32,9 @@ urlpatterns = [
     path("attachments/<int:pk>/download/", AttachmentDownloadView.as_view(), name="api-attachment-download"),
     path("reports/sla/", SlaReportView.as_view(), name="api-report-sla"),
     path("reports/deflection/", DeflectionReportView.as_view(), name="api-report-deflection"),
+    path("macros/", MacroListView.as_view(), name="api-macro-list"),
+    path("macros/<int:pk>/", MacroDetailView.as_view(), name="api-macro-detail"),
+    path("macros/<int:pk>/apply/", MacroApplyView.as_view(), name="api-macro-apply"),
     path("routing-rules/", RoutingRuleListView.as_view(), name="api-routing-rule-list"),
     path("routing-rules/<int:pk>/", RoutingRuleDetailView.as_view(), name="api-routing-rule-detail"),
     path("webhooks/", api.WebhookListView.as_view(), name="api-webhook-list"),
