@@ -23,7 +23,7 @@ from tickets.idempotency import idempotent
 from tickets.models import Macro, Status, TicketType
 from tickets.workspace import macros
 
-PLACEHOLDER_HELP = "Placeholders: " + ", ".join("{{%s}}" % name for name in macros.PLACEHOLDERS) + "."
+PLACEHOLDER_HELP = "Placeholders: " + ", ".join("{{" + name + "}}" for name in macros.PLACEHOLDERS) + "."
 
 
 class MacroInput(serializers.Serializer):
