@@ -42,7 +42,7 @@ def contact_erase(*, contact: Contact, actor, confirm: str) -> dict[str, int]:
     tickets and a PrivacyAction; returns counts of what was changed."""
     require_admin(actor)
     with transaction.atomic():
-        contact = Contact.objects.select_for_update().select_related("user").get(pk=contact.pk)
+        contact = Contact.objects.select_for_update(of=("self",)).select_related("user").get(pk=contact.pk)
         _check(contact, confirm)
         now = timezone.now()
         scrubber = Scrubber.for_contact(contact, email_to=customer_services.erased_contact_email(contact.pk))
@@ -54,8 +54,8 @@ def contact_erase(*, contact: Contact, actor, confirm: str) -> dict[str, int]:
             "tickets": len(requested),
             "messages": messages_empty(authored),
             "inbound_emails": inbound_forget(
-                InboundEmail.objects.filter(
-                    Q(ticket_id__in=requested) | Q(sender__icontains=contact.email) | Q(ticket_message__in=authored)
+                InboundEmail.objects.filter(  # the raw mail of a ticket they were copied on names them too
+                    Q(ticket_id__in=involved) | Q(sender__icontains=contact.email) | Q(ticket_message__in=authored)
                 )
             ),
             "cc_removed": _remove_cc(copied, contact.email),
