@@ -37,17 +37,19 @@ def contact_export(*, contact: Contact, actor) -> IO[bytes]:
     ticket_ids = set(Ticket.objects.filter(requester=contact).values_list("pk", flat=True))
     ticket_ids |= tickets_copying(contact.email)
     out = tempfile.TemporaryFile(suffix=".zip")  # noqa: SIM115 (the caller streams and closes it)
+    files: list[tuple[str, FieldFile]] = []  # copied once the JSON lists are written (one writer at a time)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         _json(archive, "contact.json", _profile(contact))
         counts = {
             "tickets": _json_rows(archive, "tickets.json", _tickets(contact, ticket_ids)),
-            "messages": _json_rows(archive, "messages.json", _messages(archive, contact, ticket_ids)),
+            "messages": _json_rows(archive, "messages.json", _messages(files, contact, ticket_ids)),
             "ratings": _json_rows(archive, "ratings.json", _ratings(contact, ticket_ids)),
             "referrals": _json_rows(archive, "referrals.json", _referrals(ticket_ids)),
             "events": _json_rows(archive, "events.json", _events(contact, ticket_ids)),
-            "emails": _json_rows(archive, "emails.json", _emails(archive, contact)),
+            "emails": _json_rows(archive, "emails.json", _emails(files, contact)),
             "article_feedback": _json_rows(archive, "article_feedback.json", _article_feedback(contact)),
         }
+        counts["files"] = sum(_copy(archive, name, source) for name, source in files)
     customer_services.privacy_action_record(
         kind=PrivacyAction.Kind.EXPORT, contact=contact, actor=actor, summary=counts
     )
@@ -77,6 +79,7 @@ def _copy(archive: zipfile.ZipFile, name: str, source: FieldFile) -> bool:
     try:
         source.open("rb")
     except FileNotFoundError:
+        archive.writestr(name + ".missing.txt", "The stored file was missing when the export was made.\n")
         return False
     try:
         with archive.open(name, "w", force_zip64=True) as member:
@@ -135,7 +138,7 @@ def _tickets(contact: Contact, ticket_ids: set[int]) -> Iterator[dict]:
         }
 
 
-def _messages(archive: zipfile.ZipFile, contact: Contact, ticket_ids: set[int]) -> Iterator[dict]:
+def _messages(files: list[tuple[str, FieldFile]], contact: Contact, ticket_ids: set[int]) -> Iterator[dict]:
     mine = Q(author_contact=contact) | Q(author_user_id=contact.user_id or 0)
     rows = (
         Message.objects.filter(Q(ticket_id__in=ticket_ids, internal=False) | mine)
@@ -144,17 +147,11 @@ def _messages(archive: zipfile.ZipFile, contact: Contact, ticket_ids: set[int]) 
         .order_by("ticket_id", "created_at", "pk")
     )
     for m in rows.iterator(chunk_size=200):
-        files = []
+        attachments = []
         for a in m.attachments.all():
             path = f"files/{m.ticket_id}/{a.pk}-{safe_filename(a.original_name)}"
-            files.append(
-                {
-                    "name": a.original_name,
-                    "size": a.size,
-                    "content_type": a.content_type,
-                    "path": path if _copy(archive, path, a.file) else None,
-                }
-            )
+            files.append((path, a.file))
+            attachments.append({"name": a.original_name, "size": a.size, "content_type": a.content_type, "path": path})
         yield {
             "id": m.pk,
             "ticket": m.ticket_id,
@@ -164,7 +161,7 @@ def _messages(archive: zipfile.ZipFile, contact: Contact, ticket_ids: set[int]) 
             "body_text": m.body_text,
             "body_html": m.body_html,
             "created_at": m.created_at,
-            "attachments": files,
+            "attachments": attachments,
         }
 
 
@@ -206,18 +203,19 @@ def _events(contact: Contact, ticket_ids: set[int]) -> Iterator[dict]:
         }
 
 
-def _emails(archive: zipfile.ZipFile, contact: Contact) -> Iterator[dict]:
+def _emails(files: list[tuple[str, FieldFile]], contact: Contact) -> Iterator[dict]:
     """The raw mail they sent, as received (.eml files)."""
     mine = Q(sender__icontains=contact.email) | Q(ticket_message__author_contact=contact)
-    for mail in InboundEmail.objects.filter(mine).order_by("pk").iterator(chunk_size=200):
+    for mail in InboundEmail.objects.filter(mine).exclude(raw="").order_by("pk").iterator(chunk_size=200):
         path = f"mail/{mail.pk}.eml"
+        files.append((path, mail.raw))
         yield {
             "id": mail.pk,
             "ticket": mail.ticket_id,
             "subject": mail.subject,
             "sender": mail.sender,
             "received_at": mail.received_at,
-            "path": path if mail.raw and _copy(archive, path, mail.raw) else None,
+            "path": path,
         }
 
 
