@@ -21,9 +21,6 @@ from tickets.models import (
 )
 from tickets.privacy.scrub import ERASED, delete_files_on_commit
 
-# Event fields whose values the requester wrote or that name people.
-PERSONAL_EVENT_FIELDS = ("subject", "requester", "cc_emails", "reply_to_email")
-
 
 def messages_empty(messages: QuerySet[Message]) -> int:
     """Empty the given messages' bodies and delete their files (the files once the transaction commits)."""
@@ -39,16 +36,6 @@ def inbound_forget(mails: QuerySet[InboundEmail]) -> int:
     rows = list(mails.exclude(raw="", sender="", subject=""))
     delete_files_on_commit(mail.raw for mail in rows)
     return InboundEmail.objects.filter(pk__in=[m.pk for m in rows]).update(raw="", sender="", subject="", reason="")
-
-
-def events_forget_personal(ticket_ids: Collection[int]) -> None:
-    """On these tickets' events: no old or new values of personal fields, no rating comments."""
-    TicketEvent.objects.filter(ticket_id__in=ticket_ids, field__in=PERSONAL_EVENT_FIELDS).update(
-        old_value="", new_value=""
-    )
-    for event in TicketEvent.objects.filter(ticket_id__in=ticket_ids, field="rating"):
-        if event.data.pop("comment", None) is not None:  # the score stays, the words go
-            event.save(update_fields=["data"])
 
 
 def tickets_mark_anonymised(ticket_ids: Collection[int], *, actor, now: datetime, reason: str) -> None:
@@ -71,7 +58,7 @@ def tickets_anonymise(*, ticket_ids: Collection[int], now: datetime, reason: str
     Referral.objects.filter(ticket_id__in=ticket_ids).update(note=ERASED, answer="")
     Opportunity.objects.filter(ticket_id__in=ticket_ids).update(note="")
     OpportunityChange.objects.filter(opportunity__ticket_id__in=ticket_ids).update(note="")
-    events_forget_personal(ticket_ids)
+    events.events_forget_personal(ticket_ids=ticket_ids)
     search = {"search_document": ""}
     if connection.vendor == "postgresql":
         search["search_vector"] = None

@@ -20,6 +20,7 @@ from helpdesk.exceptions import Conflict
 from helpdesk.models import NotificationLog
 from helpdesk.permissions import require_admin
 from knowledgebase.models import ArticleFeedback
+from tickets import events
 from tickets.models import (
     IdempotencyKey,
     InboundEmail,
@@ -31,7 +32,7 @@ from tickets.models import (
     Ticket,
     TicketEvent,
 )
-from tickets.privacy.content import events_forget_personal, inbound_forget, messages_empty, tickets_mark_anonymised
+from tickets.privacy.content import inbound_forget, messages_empty, tickets_mark_anonymised
 from tickets.privacy.scrub import ERASED, MIN_NAME_CHARS, Scrubber, scrub_rows
 from tickets.search import ticket_index
 
@@ -109,7 +110,7 @@ def _remove_cc(ticket_ids: set[int], email: str) -> int:
 def _scrub_tickets(contact: Contact, requested: set[int], involved: set[int], scrubber: Scrubber) -> int:
     """Subjects the contact wrote go; other people's texts on their tickets lose the contact's strings."""
     Ticket.objects.filter(pk__in=requested).update(subject=ERASED, reply_to_email="")
-    events_forget_personal(requested)
+    events.events_forget_personal(ticket_ids=requested)
     mentioning = Q(ticket_id__in=involved)
     for term in (contact.email, contact.full_name.strip()):
         if len(term) >= MIN_NAME_CHARS:  # a requester changed away keeps its old value on other tickets
@@ -121,8 +122,8 @@ def _scrub_tickets(contact: Contact, requested: set[int], involved: set[int], sc
     scrubbed += scrub_rows(
         OpportunityChange.objects.filter(opportunity__ticket_id__in=involved), scrubber, text=("note",)
     )
-    scrubbed += scrub_rows(
-        TicketEvent.objects.filter(mentioning), scrubber, text=("old_value", "new_value"), json=("data",)
+    scrubbed += events.events_scrub(
+        events=TicketEvent.objects.filter(mentioning), text=scrubber.text, json=scrubber.json
     )
     return scrubbed
 
