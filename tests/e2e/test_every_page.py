@@ -181,6 +181,7 @@ def world(transactional_db, settings, tmp_path):
         "agent": agent,
         "admin": admin,
         "customer": emma.user,
+        "emma": emma,
         "printer": printer,
         "jam": jam,
         "english": english,
@@ -225,6 +226,7 @@ def _pages(world) -> dict[str, list[tuple[str, str]]]:
             ("agent-macros", "/agent/macros/"),
             ("agent-sla", "/agent/reports/sla/"),
             ("agent-article-usage", f"/agent/articles/{english.pk}/tickets/"),
+            ("agent-contact", f"/agent/contacts/{world['emma'].pk}/"),
             ("kb-manage", "/kb/manage/"),
             ("kb-edit", f"/kb/manage/{english.pk}/"),
             ("kb-revisions", f"/kb/manage/{english.pk}/revisions/"),
@@ -238,6 +240,8 @@ def _pages(world) -> dict[str, list[tuple[str, str]]]:
             ("admin-organizations", "/admin/customers/organization/"),
             ("admin-macros", "/admin/tickets/macro/"),
             ("admin-agent-home", "/agent/"),
+            ("admin-contact", f"/agent/contacts/{world['emma'].pk}/"),
+            ("admin-contact-erase", f"/agent/contacts/{world['emma'].pk}/erase/"),
         ],
     }
 
