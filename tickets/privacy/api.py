@@ -37,7 +37,11 @@ class ContactExportView(generics.GenericAPIView):
     @extend_schema(
         summary="Export a contact's data (zip)",
         responses={
-            (200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="The zip."),
+            # served as application/zip; declared as bytes, as the attachment download is, so that
+            # generated clients take it as a file
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The zip (`Content-Type: application/zip`, an attachment)."
+            ),
             **ERR_401_403,
             **ERR_404,
         },
