@@ -59,7 +59,7 @@ def tickets_anonymise(*, ticket_ids: Collection[int], now: datetime, reason: str
     Opportunity.objects.filter(ticket_id__in=ticket_ids).update(note="")
     OpportunityChange.objects.filter(opportunity__ticket_id__in=ticket_ids).update(note="")
     events.events_forget_personal(ticket_ids=ticket_ids)
-    search = {"search_document": ""}
+    search: dict[str, str | None] = {"search_document": ""}
     if connection.vendor == "postgresql":
         search["search_vector"] = None
     done = Ticket.objects.filter(pk__in=ticket_ids).update(subject=ERASED, cc_emails=[], reply_to_email="", **search)

@@ -80,7 +80,7 @@ def contact_erase(*, contact: Contact, actor, confirm: str) -> dict[str, int]:
 def _check(contact: Contact, confirm: str) -> None:
     if contact.erased_at is not None:
         raise Conflict(_("This contact's data has already been erased."), code="already_erased")
-    if contact.user_id and contact.user.is_agent:
+    if contact.user is not None and contact.user.is_agent:
         raise ValidationError(
             {"confirm": [_("This contact's login belongs to staff; change its role before erasing it.")]}
         )

@@ -63,12 +63,12 @@ def retention_run(*, now: datetime, dry_run: bool = False) -> list[RetentionResu
             continue
         cutoff = months_before(now, months)
         due = select(cutoff)
-        count = due.count() if dry_run else _in_batches(due, lambda ids, apply=apply: apply(ids, now))
+        count = due.count() if dry_run else _in_batches(due, apply, now)
         results.append(RetentionResult(rule=rule, action=action, months=months, cutoff=cutoff, count=count))
     return results
 
 
-def _in_batches(due: QuerySet, apply: Callable[[list[int]], int]) -> int:
+def _in_batches(due: QuerySet, apply: Callable[[list[int], datetime], int], now: datetime) -> int:
     """Claim a batch of rows (locked, skipping rows another run holds: two beats never act twice on one
     row), apply the rule to it and commit; until no row is left."""
     total = 0
@@ -78,7 +78,7 @@ def _in_batches(due: QuerySet, apply: Callable[[list[int]], int]) -> int:
             ids = list(claimed.values_list("pk", flat=True)[: settings.HELPDESK_RETENTION_BATCH])
             if not ids:
                 return total
-            total += apply(ids)
+            total += apply(ids, now)
 
 
 def _closed_tickets(cutoff: datetime) -> QuerySet[Ticket]:
