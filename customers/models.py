@@ -268,6 +268,9 @@ class Contact(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Set when the person's data was erased (tickets.privacy.contact_erase); the row stays so that
+    # their tickets keep a requester for the statistics.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["full_name", "email"]
@@ -352,3 +355,34 @@ class TeamCalendar(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team} — {self.calendar}"
+
+
+class PrivacyAction(models.Model):
+    """The audit record of a privacy request: who exported or erased which contact, and when.
+
+    It names the contact by id only (never their name or address), so it survives their erasure.
+    """
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", _("Data exported")
+        ERASE = "erase", _("Data erased")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    contact = models.ForeignKey(
+        Contact, verbose_name=_("contact"), null=True, on_delete=models.SET_NULL, related_name="privacy_actions"
+    )
+    contact_ref = models.BigIntegerField(_("contact number"))  # stays when the row is gone
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    summary = models.JSONField(_("summary"), default=dict, blank=True)  # counts only, no personal data
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("privacy action")
+        verbose_name_plural = _("privacy actions")
+        indexes = [models.Index(fields=["contact_ref", "-created_at"], name="privacy_contact_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} contact {self.contact_ref}"

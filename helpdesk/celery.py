@@ -53,4 +53,10 @@ app.conf.beat_schedule = {
         "task": "tickets.tasks.purge_webhook_deliveries",
         "schedule": crontab(hour=3, minute=20),
     },
+    # every night at 03:40 UTC: the retention rules switched on (HELPDESK_RETENTION_*; all off by
+    # default): old closed tickets anonymised or deleted, old raw mail and finished outbox rows deleted
+    "retention": {
+        "task": "tickets.tasks.retention_run",
+        "schedule": crontab(hour=3, minute=40),
+    },
 }

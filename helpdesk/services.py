@@ -190,3 +190,17 @@ def team_set_assignment(*, actor: User, team: Team, mode: str | None = None, cap
     if fields:
         team.save(update_fields=fields)
     return team
+
+
+def user_anonymise(*, user: User) -> User:
+    """Erase a login's personal data (a privacy erasure): a placeholder address, no name, no password,
+    deactivated, every API token revoked; its sessions end (Django ties them to the password hash)."""
+    user.email = f"erased-user-{user.pk}@erased.invalid"
+    user.full_name = ""
+    user.language = ""
+    user.time_zone = ""
+    user.set_unusable_password()
+    with transaction.atomic():
+        user.save(update_fields=["email", "full_name", "language", "time_zone", "password"])
+        user_set_active(user=user, active=False)
+    return user

@@ -370,6 +370,14 @@ HELPDESK_EMAIL_MAX_BYTES = env.int("HELPDESK_EMAIL_MAX_BYTES", default=50 * 1024
 HELPDESK_WEBHOOK_TIMEOUT = env.float("HELPDESK_WEBHOOK_TIMEOUT", default=10.0)
 HELPDESK_WEBHOOK_ALLOW_PRIVATE = env.bool("HELPDESK_WEBHOOK_ALLOW_PRIVATE", default=DEBUG)
 HELPDESK_WEBHOOK_KEEP_DAYS = env.int("HELPDESK_WEBHOOK_KEEP_DAYS", default=30)  # delivery log kept this long
+# Retention (tickets.privacy.retention, nightly): months after which data goes; 0 switches a rule off.
+HELPDESK_RETENTION_CLOSED_TICKETS_MONTHS = env.int("HELPDESK_RETENTION_CLOSED_TICKETS_MONTHS", default=0)
+HELPDESK_RETENTION_CLOSED_TICKETS_ACTION = env("HELPDESK_RETENTION_CLOSED_TICKETS_ACTION", default="anonymise")
+if HELPDESK_RETENTION_CLOSED_TICKETS_ACTION not in ("anonymise", "delete"):
+    raise ImproperlyConfigured("HELPDESK_RETENTION_CLOSED_TICKETS_ACTION must be anonymise or delete.")
+HELPDESK_RETENTION_INBOUND_MAIL_MONTHS = env.int("HELPDESK_RETENTION_INBOUND_MAIL_MONTHS", default=0)
+HELPDESK_RETENTION_OUTBOX_MONTHS = env.int("HELPDESK_RETENTION_OUTBOX_MONTHS", default=0)
+HELPDESK_RETENTION_BATCH = env.int("HELPDESK_RETENTION_BATCH", default=500)  # rows per transaction
 # seconds a worker's claim on an outbox row lasts unless renewed (it is, while sending): a dead
 # worker's mail goes out again with the first notification sweep after this
 HELPDESK_OUTBOX_CLAIM_LEASE = env.int("HELPDESK_OUTBOX_CLAIM_LEASE", default=60)

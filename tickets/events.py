@@ -4,8 +4,10 @@ Every event is also offered to the webhooks that subscribe to it (tickets.webhoo
 transaction, so no module writes a TicketEvent row itself (tests/tickets/test_one_writer.py checks).
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
+from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from helpdesk.models import User
@@ -90,3 +92,30 @@ def event_status_changed(*, ticket: Ticket, actor: User | None, old: str, new: s
     return event_record(
         ticket=ticket, kind=EventKind.STATUS_CHANGED, actor=actor, field="status", old=old, new=new, public=True, at=at
     )
+
+
+# --- redaction: a privacy erasure or the retention rule takes personal data out of the trail -------
+
+# Event fields whose values a requester wrote or that name people.
+PERSONAL_FIELDS = ("subject", "requester", "cc_emails", "reply_to_email")
+
+
+def events_forget_personal(*, ticket_ids: Collection[int]) -> None:
+    """On these tickets' events: no old or new values of personal fields, no rating comments (the
+    scores stay). The rows stay: the trail still says what changed and when."""
+    TicketEvent.objects.filter(ticket_id__in=ticket_ids, field__in=PERSONAL_FIELDS).update(old_value="", new_value="")
+    for pk, data in TicketEvent.objects.filter(ticket_id__in=ticket_ids, field="rating").values_list("pk", "data"):
+        if data.pop("comment", None) is not None:
+            TicketEvent.objects.filter(pk=pk).update(data=data)
+
+
+def events_scrub(*, events: QuerySet[TicketEvent], text: Callable[[str], str], json: Callable[[Any], Any]) -> int:
+    """Pass the values and data of these events through `text` and `json` (a person's strings replaced);
+    returns how many rows changed."""
+    changed = 0
+    for pk, old, new, data in events.values_list("pk", "old_value", "new_value", "data"):
+        values = {"old_value": text(old), "new_value": text(new), "data": json(data)}
+        if values != {"old_value": old, "new_value": new, "data": data}:
+            TicketEvent.objects.filter(pk=pk).update(**values)
+            changed += 1
+    return changed

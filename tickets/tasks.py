@@ -7,6 +7,7 @@ The outbox's tasks (sending and sweeping notifications, purging webhook deliveri
 from celery import shared_task
 from django.utils import timezone
 
+from tickets.privacy import retention
 from tickets.sla import escalation
 
 
@@ -14,3 +15,12 @@ from tickets.sla import escalation
 def sla_sweep() -> dict:
     """Warnings, breaches and escalations that have come due (claimed per ticket)."""
     return escalation.sla_sweep(now=timezone.now())
+
+
+@shared_task(soft_time_limit=3600, time_limit=3700)
+def retention_run() -> list[dict]:
+    """The retention rules switched on in the settings (tickets.privacy.retention), in batches."""
+    return [
+        {"rule": r.rule, "action": r.action, "count": r.count}
+        for r in retention.retention_run(now=timezone.now(), dry_run=False)
+    ]

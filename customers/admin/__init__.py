@@ -35,6 +35,7 @@ from customers.models import (
     Holiday,
     Organization,
     OrganizationDomain,
+    PrivacyAction,
     Product,
     ServiceContract,
     SlaPolicy,
@@ -229,3 +230,23 @@ class BusinessCalendarAdmin(ServiceAdmin):
 @admin.register(TeamCalendar)
 class TeamCalendarAdmin(admin.ModelAdmin):
     list_display = ["team", "calendar"]
+
+
+@admin.register(PrivacyAction)
+class PrivacyActionAdmin(admin.ModelAdmin):
+    """The record of exports and erasures, read only: it is written by the privacy services."""
+
+    list_display = ["created_at", "kind", "contact_ref", "actor"]
+    list_filter = ["kind"]
+    list_select_related = ["actor"]
+    search_fields = ["=contact_ref"]
+    readonly_fields = ["kind", "contact", "contact_ref", "actor", "summary", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -57,6 +57,12 @@ from customers.services.organizations import (
     organization_errors,
     organization_update,
 )
+from customers.services.privacy import (
+    ERASED_DOMAIN,
+    contact_anonymise,
+    erased_contact_email,
+    privacy_action_record,
+)
 from customers.services.sla_policies import (
     SLA_POLICY_FIELDS,
     sla_policy_create,
@@ -71,6 +77,7 @@ __all__ = [
     "CONTACT_FIELDS",
     "CONTRACT_FIELDS",
     "DomainSpec",
+    "ERASED_DOMAIN",
     "HolidayRow",
     "HolidaySpec",
     "InUse",
@@ -88,6 +95,7 @@ __all__ = [
     "calendar_schedule_errors",
     "calendar_update",
     "calendar_working_minutes",
+    "contact_anonymise",
     "contact_create",
     "contact_delete",
     "contact_errors",
@@ -99,11 +107,13 @@ __all__ = [
     "contract_errors",
     "contract_update",
     "domain_claim_error",
+    "erased_contact_email",
     "organization_create",
     "organization_delete",
     "organization_errors",
     "organization_update",
     "phone_digits",
+    "privacy_action_record",
     "product_create",
     "product_delete",
     "product_errors",

@@ -191,6 +191,7 @@ def world(transactional_db, settings, tmp_path):
         "agent": agent,
         "admin": admin,
         "customer": emma.user,
+        "emma": emma,
         "printer": printer,
         "jam": jam,
         "english": english,
@@ -241,6 +242,7 @@ def _pages(world) -> dict[str, list[tuple[str, str]]]:
             ("agent-feedback-item", f"/agent/feedback/{world['idea'].pk}/"),
             ("agent-opportunities", "/agent/opportunities/"),
             ("agent-opportunity", f"/agent/opportunities/{world['opportunity'].pk}/"),
+            ("agent-contact", f"/agent/contacts/{world['emma'].pk}/"),
             ("kb-manage", "/kb/manage/"),
             ("kb-edit", f"/kb/manage/{english.pk}/"),
             ("kb-revisions", f"/kb/manage/{english.pk}/revisions/"),
@@ -254,6 +256,8 @@ def _pages(world) -> dict[str, list[tuple[str, str]]]:
             ("admin-organizations", "/admin/customers/organization/"),
             ("admin-macros", "/admin/tickets/macro/"),
             ("admin-agent-home", "/agent/"),
+            ("admin-contact", f"/agent/contacts/{world['emma'].pk}/"),
+            ("admin-contact-erase", f"/agent/contacts/{world['emma'].pk}/erase/"),
         ],
     }
 

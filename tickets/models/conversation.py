@@ -104,6 +104,7 @@ class EventKind(models.TextChoices):
     FEEDBACK_UNLINKED = "feedback_unlinked", _("Unlinked from product feedback")
     OPPORTUNITY_CREATED = "opportunity_created", _("Marked as a sales opportunity")
     OPPORTUNITY_CHANGED = "opportunity_changed", _("Sales opportunity changed")
+    ANONYMISED = "anonymised", _("Personal data removed")
 
 
 class TicketEvent(models.Model):

@@ -203,6 +203,9 @@ class Ticket(models.Model):
     sla_error_since = models.DateTimeField(null=True, blank=True, editable=False)
 
     # Normalised text of subject, messages and requester for search (tickets.search keeps it current).
+    # When its personal data was removed (a contact's erasure or the retention rule for closed tickets).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
+
     search_document = models.TextField(blank=True, default="", editable=False)
     # PostgreSQL: the words of search_document as a tsvector (tickets.search) under a GIN index
     # (ticket_search_vector_gin, created on PostgreSQL only); unused on SQLite.
@@ -262,6 +265,12 @@ class Ticket(models.Model):
             ),
             # "solved recently": solved_at >= now - 7 days
             models.Index(fields=["solved_at"], name="ticket_solved_at_idx", condition=Q(status=Status.SOLVED)),
+            # the retention rule: closed tickets not yet anonymised, by closing time
+            models.Index(
+                fields=["closed_at"],
+                name="ticket_retention_idx",
+                condition=Q(status=Status.CLOSED, anonymised_at__isnull=True),
+            ),
             # ?status=&team=&sort=due (TicketQuerySet.by_sla_due): an index-ordered LIMIT 51
             models.Index(
                 F("status"),

@@ -1,0 +1,48 @@
+"""Privacy requests on the customers' side: a contact's record anonymised, and the audit record.
+
+The tickets' side (messages, attachments, mail, ratings) is erased by tickets.privacy, which calls
+`contact_anonymise` last, inside its transaction.
+"""
+
+from datetime import datetime
+
+from customers.models import Contact, PrivacyAction
+from helpdesk import services as helpdesk_services
+from helpdesk.models import User
+
+ERASED_DOMAIN = "erased.invalid"  # a reserved top-level domain: never a real mailbox
+
+
+def erased_contact_email(contact_id: int) -> str:
+    """The placeholder address an erased contact keeps (the column is unique and required)."""
+    return f"erased-contact-{contact_id}@{ERASED_DOMAIN}"
+
+
+def contact_anonymise(*, contact: Contact, now: datetime) -> Contact:
+    """Remove a contact's personal data, keeping the row (their tickets' requester) and organization;
+    their login, if any, is anonymised and deactivated."""
+    contact.full_name = ""
+    contact.email = erased_contact_email(contact.pk)
+    contact.phone = ""
+    contact.phone_digits = ""
+    contact.notes = ""
+    contact.time_zone = ""
+    contact.erased_at = now
+    user = contact.user
+    contact.save(update_fields=["full_name", "email", "phone", "phone_digits", "notes", "time_zone", "erased_at"])
+    if user is not None:
+        helpdesk_services.user_anonymise(user=user)
+    return contact
+
+
+def privacy_action_record(
+    *, kind: str, contact: Contact, actor: User | None, summary: dict | None = None
+) -> PrivacyAction:
+    """Write the audit record of an export or an erasure (`summary` holds counts, never personal data)."""
+    return PrivacyAction.objects.create(
+        kind=kind,
+        contact=contact,
+        contact_ref=contact.pk,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        summary=summary or {},
+    )

@@ -1,0 +1,72 @@
+"""`/api/v1/contacts/{id}/export/` and `/api/v1/contacts/{id}/erase/`: privacy requests, administrators
+only (403 for agents and for a customer asking about themself; another customer's contact is a 404,
+like every contact a customer may not see). Views load through the selector and call the service."""
+
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from customers import selectors as customer_selectors
+from helpdesk.schema import ErrorOutput
+from tickets.api.common import ERR_400, ERR_401_403, ERR_409
+from tickets.privacy.erase import contact_erase
+from tickets.privacy.export import contact_export
+
+ERR_404 = {404: OpenApiResponse(ErrorOutput, description="No such contact (or not yours to see).")}
+
+
+class EraseInput(serializers.Serializer):
+    confirm = serializers.CharField(
+        help_text="The contact's email address, typed again: the erasure cannot be undone.", allow_blank=True
+    )
+
+
+class EraseOutput(serializers.Serializer):
+    contact = serializers.IntegerField(help_text="The contact's id; the row stays, anonymised.")
+    erased = serializers.DictField(child=serializers.IntegerField(), help_text="What was changed, by kind.")
+
+
+class ContactExportView(generics.GenericAPIView):
+    """Everything held about a contact as a zip of JSON files and their files; logged."""
+
+    serializer_class = None
+
+    @extend_schema(
+        summary="Export a contact's data (zip)",
+        responses={
+            # served as application/zip; declared as bytes, as the attachment download is, so that
+            # generated clients take it as a file
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The zip (`Content-Type: application/zip`, an attachment)."
+            ),
+            **ERR_401_403,
+            **ERR_404,
+        },
+    )
+    def get(self, request: Request, pk: int) -> FileResponse:
+        contact = customer_selectors.contact_get_for(user=request.user, contact_id=pk)
+        archive = contact_export(contact=contact, actor=request.user)
+        return FileResponse(
+            archive, as_attachment=True, filename=f"contact-{contact.pk}-export.zip", content_type="application/zip"
+        )
+
+
+class ContactEraseView(generics.GenericAPIView):
+    """Erase a contact's personal data everywhere; their tickets stay for the statistics; logged."""
+
+    serializer_class = EraseInput
+
+    @extend_schema(
+        summary="Erase a contact's personal data",
+        request=EraseInput,
+        responses={200: EraseOutput, **ERR_400, **ERR_401_403, **ERR_404, **ERR_409},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        contact = customer_selectors.contact_get_for(user=request.user, contact_id=pk)
+        data = EraseInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        counts = contact_erase(contact=contact, actor=request.user, confirm=data.validated_data["confirm"])
+        return Response(EraseOutput({"contact": contact.pk, "erased": counts}).data)

@@ -1,0 +1,87 @@
+"""The agents' contact page, and for administrators its privacy actions: export and erase.
+
+`/agent/contacts/<id>/` shows a contact and their tickets to agents; administrators also see the
+export button, the record of past privacy actions and the way to the erasure, which asks again on its
+own page (`/agent/contacts/<id>/erase/`): the contact's email address typed in full.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from customers import selectors as customer_selectors
+from customers.models import Contact, PrivacyAction
+from helpdesk.exceptions import DomainError
+from helpdesk.forms import add_service_errors
+from helpdesk.permissions import agent_required, is_admin, require_admin
+from tickets import selectors
+from tickets.privacy.erase import contact_erase
+from tickets.privacy.export import contact_export
+from tickets.workspace import lists as workspace
+
+RECENT_TICKETS = 20
+RECENT_ACTIONS = 10
+
+
+class EraseForm(forms.Form):
+    confirm = forms.CharField(
+        label=gettext_lazy("Type the contact's email address to confirm"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+def _contact(request: HttpRequest, contact_id: int) -> Contact:
+    return customer_selectors.contact_get_for(user=request.user, contact_id=contact_id)
+
+
+@agent_required
+@require_GET
+def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
+    """A contact, their latest tickets and (administrators) the privacy actions."""
+    contact = _contact(request, contact_id)
+    tickets = selectors.ticket_list_for(user=request.user, filters={"requester": contact.pk})
+    rows = list(tickets.order_by("-updated_at", "-id")[:RECENT_TICKETS])
+    admin = is_admin(request.user)
+    actions = (
+        list(PrivacyAction.objects.filter(contact_ref=contact.pk).select_related("actor")[:RECENT_ACTIONS])
+        if admin
+        else []
+    )
+    context = {"contact": contact, "rows": workspace.list_rows(rows), "is_admin": admin, "actions": actions}
+    return render(request, "tickets/agent/contact.html", context)
+
+
+@agent_required
+@require_GET
+def contact_export_download(request: HttpRequest, contact_id: int) -> FileResponse:
+    """The zip of everything held about the contact (administrators; 403 for agents)."""
+    contact = _contact(request, contact_id)
+    archive = contact_export(contact=contact, actor=request.user)
+    return FileResponse(
+        archive, as_attachment=True, filename=f"contact-{contact.pk}-export.zip", content_type="application/zip"
+    )
+
+
+@agent_required
+def contact_erase_page(request: HttpRequest, contact_id: int) -> HttpResponse:
+    """The second step of an erasure: what will happen, and the address typed again."""
+    require_admin(request.user)  # the page itself is for administrators only (403), like the action
+    contact = _contact(request, contact_id)
+    form = EraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact_erase(contact=contact, actor=request.user, confirm=form.cleaned_data["confirm"])
+        except (ValidationError, DomainError) as exc:
+            add_service_errors(form, exc, field="confirm")
+        else:
+            messages.success(request, _("The contact's personal data has been erased."))
+            return redirect("agent:contact", contact_id=contact.pk)
+    ticket_count = selectors.ticket_list_for(user=request.user, filters={"requester": contact.pk}).count()
+    context = {"contact": contact, "form": form, "ticket_count": ticket_count}
+    return render(request, "tickets/agent/contact_erase.html", context, status=400 if form.errors else 200)
