@@ -104,6 +104,8 @@ class EventKind(models.TextChoices):
     FEEDBACK_UNLINKED = "feedback_unlinked", _("Unlinked from product feedback")
     OPPORTUNITY_CREATED = "opportunity_created", _("Marked as a sales opportunity")
     OPPORTUNITY_CHANGED = "opportunity_changed", _("Sales opportunity changed")
+    PROBLEM_LINKED = "problem_linked", _("Linked to a problem")
+    PROBLEM_UNLINKED = "problem_unlinked", _("Unlinked from a problem")
 
 
 class TicketEvent(models.Model):
