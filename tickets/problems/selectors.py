@@ -39,7 +39,9 @@ def category_choices(*, user: User) -> list[tuple[str, str]]:
     for row in rows:
         if row.parent_id is None:
             choices.append((str(row.pk), row.display_name))
-            choices.extend((str(child.pk), f"{row.display_name} › {child.display_name}") for child in children.get(row.pk, []))
+            choices.extend(
+                (str(child.pk), f"{row.display_name} › {child.display_name}") for child in children.get(row.pk, [])
+            )
     return choices
 
 

@@ -201,9 +201,9 @@ def problem_solve(
     require_agent(actor)
     root_cause = root_cause or problem.root_cause
     open_incidents = list(problem.incidents.filter(status__in=OPEN_STATUSES).order_by("pk")) if solve_incidents else []
-    if open_incidents and root_cause is None and root_cause_required():
-        if any(ticket.root_cause_id is None for ticket in open_incidents):
-            raise ValidationError({"root_cause": [_("Choose the root cause to give the incidents you solve.")]})
+    lacking = [ticket for ticket in open_incidents if ticket.root_cause_id is None]
+    if lacking and root_cause is None and root_cause_required():
+        raise ValidationError({"root_cause": [_("Choose the root cause to give the incidents you solve.")]})
     problem = problem_update(
         problem=problem,
         actor=actor,

@@ -56,7 +56,9 @@ def _actions_errors(data: Mapping) -> dict[str, list[str]]:
     if data.get("set_type") not in ("", *TicketType.values):
         errors["set_type"] = [_("Unknown type.")]
     if not any(data.get(name) for name in ACTIONS) and not errors:
-        errors["non_field_errors"] = [_("Choose at least one action: a team, priority, type, assignee, tags or a category.")]
+        errors["non_field_errors"] = [
+            _("Choose at least one action: a team, priority, type, assignee, tags or a category.")
+        ]
     return errors
 
 

@@ -19,8 +19,8 @@ from tickets.services.common import _lock, _require_agent, _tags
 from tickets.services.status import _change_locked, _transition, status_change_check
 from tickets.sla.store import sla_refresh
 
-UPDATABLE_FIELDS = ("subject", "priority", "type", "team", "assignee", "product", "contract", "sla_policy")
-UPDATABLE_FIELDS += ("category", "root_cause")
+UPDATABLE_FIELDS: tuple[str, ...] = ("subject", "priority", "type", "team", "assignee", "product", "contract")
+UPDATABLE_FIELDS += ("sla_policy", "category", "root_cause")
 # Changing any of these moves the SLA due times (recomputed from the ticket's whole history).
 SLA_INPUT_FIELDS = frozenset({"priority", "contract", "sla_policy"})
 

@@ -30,7 +30,9 @@ def routing_input(*, ticket: Ticket, contact: Contact, text: str, mailbox_id: in
         organization=ticket.organization_id,
         contract=ticket.contract_id,
         product=ticket.product_id,
-        categories=tuple(pk for pk in (ticket.category_id, ticket.category.parent_id if ticket.category else None) if pk),
+        categories=tuple(
+            pk for pk in (ticket.category_id, ticket.category.parent_id if ticket.category else None) if pk
+        ),
         language=detect_language(f"{ticket.subject} {body}"),
         subject=ticket.subject,
         body=body,

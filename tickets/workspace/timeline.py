@@ -33,6 +33,8 @@ FIELD_LABELS = {
     "subject": gettext_lazy("Subject"),
     "product": gettext_lazy("Product"),
     "channel": gettext_lazy("Channel"),
+    "category": gettext_lazy("Category"),
+    "root_cause": gettext_lazy("Root cause"),
 }
 # Messages and referrals have their own cards; their events would only repeat them.
 # Product feedback and sales opportunity events, said with the item's title or the opportunity's state.
@@ -42,6 +44,8 @@ EAR_EVENTS = frozenset(
         EventKind.FEEDBACK_UNLINKED,
         EventKind.OPPORTUNITY_CREATED,
         EventKind.OPPORTUNITY_CHANGED,
+        EventKind.PROBLEM_LINKED,
+        EventKind.PROBLEM_UNLINKED,
     }
 )
 HIDDEN_EVENTS = frozenset({EventKind.REPLIED, EventKind.NOTE_ADDED, EventKind.REFERRED})

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from tickets.feedback.urls import urlpatterns as feedback_urlpatterns
+from tickets.problems.urls import urlpatterns as problem_urlpatterns
 from tickets.reports import views as report_views
 from tickets.workspace import ticket_views, views
 from tickets.workspace import tool_views as workspace_views
@@ -56,3 +57,4 @@ urlpatterns = [
     path("reports/sla/", report_views.sla_report_page, name="report-sla"),
 ]
 urlpatterns += feedback_urlpatterns  # product feedback and sales opportunities
+urlpatterns += problem_urlpatterns  # problem records
