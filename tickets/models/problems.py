@@ -37,7 +37,8 @@ class Category(NamedInLanguages, models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.parent_id is not None and "parent" in self._state.fields_cache:
+        """ "Parent › Child" in the reader's language (join `parent` when listing many)."""
+        if self.parent_id is not None and self.parent is not None:
             return f"{self.parent.display_name} › {self.display_name}"
         return self.display_name
 
