@@ -35,6 +35,7 @@ FIELD_LABELS = {
     "channel": gettext_lazy("Channel"),
     "category": gettext_lazy("Category"),
     "root_cause": gettext_lazy("Root cause"),
+    "problem": gettext_lazy("Problem"),
 }
 # Messages and referrals have their own cards; their events would only repeat them.
 # Product feedback and sales opportunity events, said with the item's title or the opportunity's state.
@@ -44,8 +45,6 @@ EAR_EVENTS = frozenset(
         EventKind.FEEDBACK_UNLINKED,
         EventKind.OPPORTUNITY_CREATED,
         EventKind.OPPORTUNITY_CHANGED,
-        EventKind.PROBLEM_LINKED,
-        EventKind.PROBLEM_UNLINKED,
     }
 )
 HIDDEN_EVENTS = frozenset({EventKind.REPLIED, EventKind.NOTE_ADDED, EventKind.REFERRED})
@@ -104,7 +103,13 @@ def automatic_change_text(data: dict) -> str:
 def event_view(event: TicketEvent) -> EventView:
     actor = event.actor.get_full_name() if event.actor else _("System")
     kind, data = event.kind, event.data or {}
-    if kind in (EventKind.FIELD_CHANGED, EventKind.STATUS_CHANGED):
+    if kind in (
+        EventKind.FIELD_CHANGED,
+        EventKind.STATUS_CHANGED,
+        EventKind.PROBLEM_LINKED,
+        EventKind.PROBLEM_UNLINKED,
+    ):
+        # a problem link reads as a change of the ticket's problem: old → new title, each isolated
         return EventView(
             event,
             actor,

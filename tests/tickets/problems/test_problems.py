@@ -148,7 +148,7 @@ def test_the_ticket_page_links_a_new_problem_and_unlinks_it(agent_client, agent,
     ticket.refresh_from_db()
     assert ticket.problem.title == "Printers offline" and ticket.problem.created_by == agent
     page = agent_client.get(reverse("agent:ticket", args=[ticket.pk])).content.decode()
-    assert "Printers offline" in page and "Linked to a problem" in page
+    assert "Printers offline" in page and '<bdi class="ev-new">Printers offline</bdi>' in page
     agent_client.post(reverse("agent:problem-unlink", args=[ticket.problem_id, ticket.pk]), {"next": "ticket"})
     assert Ticket.objects.get(pk=ticket.pk).problem is None
 
