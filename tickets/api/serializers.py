@@ -17,19 +17,8 @@ from customers import selectors as customer_selectors
 from customers.models import Contact, Product
 from helpdesk.models import Priority, Role, Team, User
 from tickets import output
-from tickets.models import (
-    Attachment,
-    Category,
-    Channel,
-    Message,
-    Referral,
-    RootCause,
-    Status,
-    Ticket,
-    TicketEvent,
-    TicketLink,
-    TicketType,
-)
+from tickets.models import Attachment, Channel, Message, Referral, Status, Ticket, TicketEvent, TicketLink, TicketType
+from tickets.models.problems import Category, RootCause
 
 MAX_TAGS = 50
 MAX_ATTACHMENTS = 20

@@ -37,16 +37,18 @@ class ProblemFilterForm(forms.Form):
 class ProblemForm(forms.Form):
     """Create or edit a problem (its status too; solving its incidents is the separate solve action)."""
 
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200, widget=forms.TextInput(attrs={"dir": "auto"}))
     status = forms.ChoiceField(label=_("Status"), choices=Problem.Status.choices)
     owner = AgentChoiceField(label=_("Owner"), required=False, queryset=None, empty_label=_("Nobody"))
     team = NamedChoiceField(label=_("Team"), required=False, queryset=None, empty_label=_("No team"))
     root_cause = NamedChoiceField(label=_("Root cause"), required=False, queryset=None, empty_label=_("Not known yet"))
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"})
+    )
     cause = forms.CharField(
         label=_("Cause"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
         help_text=_("What causes the incidents, and the workaround while it lasts."),
     )
 
@@ -92,7 +94,7 @@ class ProblemSolveForm(forms.Form):
     reply = forms.CharField(
         label=_("Public reply to each open incident"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
         help_text=_("Sent to each customer on their own ticket before it is solved. Empty: solved without a reply."),
     )
     root_cause = NamedChoiceField(
