@@ -57,13 +57,13 @@ class ProblemInput(serializers.Serializer):
     )
 
 
-class IncidentsInput(serializers.Serializer):
+class ProblemIncidentsInput(serializers.Serializer):
     tickets = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=2**31 - 1), min_length=1, max_length=500
     )
 
 
-class IncidentOutput(serializers.ModelSerializer):
+class ProblemIncidentOutput(serializers.ModelSerializer):
     requester = serializers.CharField(source="requester.__str__", read_only=True)
     organization = serializers.CharField(source="organization.name", read_only=True, allow_null=True, default=None)
     assignee = serializers.IntegerField(source="assignee_id", read_only=True, allow_null=True)
@@ -73,7 +73,7 @@ class IncidentOutput(serializers.ModelSerializer):
         fields = ["id", "subject", "status", "priority", "requester", "organization", "assignee", "created_at"]
 
 
-class SolveInput(serializers.Serializer):
+class ProblemSolveInput(serializers.Serializer):
     reply = serializers.CharField(required=False, allow_blank=True, help_text="A public reply to each open incident.")
     solve_incidents = serializers.BooleanField(required=False, default=True)
     root_cause = serializers.PrimaryKeyRelatedField(
@@ -84,15 +84,15 @@ class SolveInput(serializers.Serializer):
     )
 
 
-class SolveFailure(serializers.Serializer):
+class ProblemSolveFailure(serializers.Serializer):
     ticket = serializers.IntegerField()
     detail = serializers.CharField()
 
 
-class SolveOutput(serializers.Serializer):
+class ProblemSolveOutput(serializers.Serializer):
     problem = ProblemOutput()
     solved = serializers.ListField(child=serializers.IntegerField(), help_text="Incidents solved.")
-    failed = SolveFailure(many=True, help_text="Incidents refused (closed meanwhile, a rule), with the reason.")
+    failed = ProblemSolveFailure(many=True, help_text="Incidents refused (closed meanwhile, a rule), with the reason.")
 
 
 class ProblemFilter(FilterSet):
@@ -172,7 +172,7 @@ class ProblemDetailView(_ProblemView):
 class ProblemIncidentListView(_ProblemView, generics.ListAPIView):
     """The problem's incidents, oldest first; POST links more (a ticket of another problem moves here)."""
 
-    serializer_class = IncidentOutput
+    serializer_class = ProblemIncidentOutput
     filter_backends: list = []
 
     def get_queryset(self) -> QuerySet[Ticket]:
@@ -181,25 +181,25 @@ class ProblemIncidentListView(_ProblemView, generics.ListAPIView):
         return selectors.problem_incidents(user=self.request.user, problem=self.problem())
 
     @extend_schema(
-        request=IncidentsInput,
-        responses={200: IncidentOutput(many=True), **ERR_400, **ERR_401_403, **ERR_404},
+        request=ProblemIncidentsInput,
+        responses={200: ProblemIncidentOutput(many=True), **ERR_400, **ERR_401_403, **ERR_404},
         description="Link tickets (ids the caller may see; one it may not is a 400 and nothing is linked). "
         "Answers those incidents.",
     )
     def post(self, request: Request, pk: int) -> Response:
         problem = self.problem()
-        serializer = IncidentsInput(data=request.data)
+        serializer = ProblemIncidentsInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         tickets = self.tickets(serializer.validated_data["tickets"])
         services.problem_link(problem=problem, tickets=tickets, actor=request.user)
         incidents = selectors.problem_incidents(user=request.user, problem=problem).filter(
             pk__in=[t.pk for t in tickets]
         )
-        return Response(IncidentOutput(incidents, many=True).data)
+        return Response(ProblemIncidentOutput(incidents, many=True).data)
 
 
 class ProblemIncidentDetailView(_ProblemView):
-    serializer_class = IncidentOutput
+    serializer_class = ProblemIncidentOutput
     filter_backends: list = []
 
     @extend_schema(responses={204: None, **ERR_401_403, **ERR_404}, description="Unlink an incident.")
@@ -216,13 +216,13 @@ class ProblemSolveView(_ProblemView):
     solve it, each through the ticket services (mail, SLA, events, webhooks per ticket). Runs now;
     answers which incidents were solved and which were refused."""
 
-    serializer_class = SolveOutput
+    serializer_class = ProblemSolveOutput
     filter_backends: list = []
 
-    @extend_schema(request=SolveInput, responses={200: SolveOutput, **ERR_400, **ERR_401_403, **ERR_404})
+    @extend_schema(request=ProblemSolveInput, responses={200: ProblemSolveOutput, **ERR_400, **ERR_401_403, **ERR_404})
     def post(self, request: Request, pk: int) -> Response:
         problem = self.problem()
-        serializer = SolveInput(data=request.data)
+        serializer = ProblemSolveInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         result = services.problem_solve(problem=problem, actor=request.user, **serializer.validated_data)
         failed = [{"ticket": ticket_id, "detail": detail} for ticket_id, detail in result.failed]

@@ -14,7 +14,7 @@ from tickets.models import Category, RootCause
 from tickets.problems import categories, selectors
 
 
-class CategoryOutput(serializers.ModelSerializer):
+class TicketCategoryOutput(serializers.ModelSerializer):
     parent = serializers.IntegerField(source="parent_id", read_only=True, allow_null=True)
     display_name = serializers.CharField(read_only=True, help_text="The name in the caller's language.")
 
@@ -23,7 +23,7 @@ class CategoryOutput(serializers.ModelSerializer):
         fields = ["id", "name", "name_fa", "display_name", "parent", "is_active", "position"]
 
 
-class CategoryInput(serializers.Serializer):
+class TicketCategoryInput(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     name_fa = serializers.CharField(max_length=100, required=False, allow_blank=True)
     parent = serializers.PrimaryKeyRelatedField(
@@ -47,7 +47,7 @@ class RootCauseOutput(serializers.ModelSerializer):
 class _CategoryView(generics.GenericAPIView):
     permission_classes = [IsAgent]
     queryset = Category.objects.none()  # for the schema; reads go through the selectors
-    serializer_class = CategoryOutput
+    serializer_class = TicketCategoryOutput
 
     def category(self) -> Category:
         return selectors.category_get_for(user=self.request.user, category_id=self.kwargs["pk"])
@@ -63,12 +63,12 @@ class CategoryListView(_CategoryView, generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Category]:
         return selectors.category_list_for(user=self.request.user)
 
-    @extend_schema(request=CategoryInput, responses={201: CategoryOutput, **ERR_400, **ERR_401_403})
+    @extend_schema(request=TicketCategoryInput, responses={201: TicketCategoryOutput, **ERR_400, **ERR_401_403})
     def post(self, request: Request) -> Response:
-        serializer = CategoryInput(data=request.data)
+        serializer = TicketCategoryInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         category = categories.category_create(actor=request.user, **serializer.validated_data)
-        return Response(CategoryOutput(category).data, status=status.HTTP_201_CREATED)
+        return Response(TicketCategoryOutput(category).data, status=status.HTTP_201_CREATED)
 
 
 class CategoryDetailView(_CategoryView):
@@ -77,17 +77,19 @@ class CategoryDetailView(_CategoryView):
 
     filter_backends: list = []
 
-    @extend_schema(responses={200: CategoryOutput, **ERR_401_403, **ERR_404})
+    @extend_schema(responses={200: TicketCategoryOutput, **ERR_401_403, **ERR_404})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(CategoryOutput(self.category()).data)
+        return Response(TicketCategoryOutput(self.category()).data)
 
-    @extend_schema(request=CategoryInput, responses={200: CategoryOutput, **ERR_400, **ERR_401_403, **ERR_404})
+    @extend_schema(
+        request=TicketCategoryInput, responses={200: TicketCategoryOutput, **ERR_400, **ERR_401_403, **ERR_404}
+    )
     def patch(self, request: Request, pk: int) -> Response:
         category = self.category()
-        serializer = CategoryInput(data=request.data, partial=True)
+        serializer = TicketCategoryInput(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         category = categories.category_update(actor=request.user, category=category, changes=serializer.validated_data)
-        return Response(CategoryOutput(category).data)
+        return Response(TicketCategoryOutput(category).data)
 
     @extend_schema(responses={204: None, **ERR_401_403, **ERR_404, **ERR_409})
     def delete(self, request: Request, pk: int) -> Response:
