@@ -265,6 +265,7 @@ SPECTACULAR_SETTINGS = {
         "FeedbackStatusEnum": "tickets.models.FeedbackItem.Status",
         "OpportunityKindEnum": "tickets.models.Opportunity.Kind",
         "OpportunityStateEnum": "tickets.models.Opportunity.State",
+        "ProblemStatusEnum": "tickets.models.Problem.Status",
     },
 }
 
