@@ -272,6 +272,7 @@ SPECTACULAR_SETTINGS = {
         "FeedbackStatusEnum": "tickets.models.FeedbackItem.Status",
         "OpportunityKindEnum": "tickets.models.Opportunity.Kind",
         "OpportunityStateEnum": "tickets.models.Opportunity.State",
+        "ProblemStatusEnum": "tickets.models.Problem.Status",
     },
 }
 
@@ -357,6 +358,8 @@ HELPDESK_REFERRAL_TARGET_MINUTES = env.int("HELPDESK_REFERRAL_TARGET_MINUTES", d
 # Tickets need an owner: an agent's first public reply on an unowned ticket takes it, and an agent
 # cannot solve an unowned one (tickets.services.status).
 HELPDESK_REQUIRE_OWNER = env.bool("HELPDESK_REQUIRE_OWNER", default=False)
+# An agent solving a ticket must give its root cause (page, API, bulk, problems: tickets.services.status).
+HELPDESK_REQUIRE_ROOT_CAUSE = env.bool("HELPDESK_REQUIRE_ROOT_CAUSE", default=False)
 HELPDESK_REOPEN_DAYS = env.int("HELPDESK_REOPEN_DAYS", default=14)  # a customer may reopen a solved request this long
 HELPDESK_RATING_CHANGE_DAYS = env.int("HELPDESK_RATING_CHANGE_DAYS", default=7)
 HELPDESK_OPEN_SIGNUP = env.bool("HELPDESK_OPEN_SIGNUP", default=False)  # anyone may sign up, not only claimed domains

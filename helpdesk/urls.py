@@ -13,6 +13,7 @@ api_urlpatterns = [
     path("", include("tickets.feedback.api_urls")),
     path("", include("tickets.opportunities.api_urls")),
     path("", include("tickets.privacy.api_urls")),
+    path("", include("tickets.problems.api_urls")),
     path("", include("tickets.email.urls")),
     path("kb/", include("knowledgebase.api_urls")),
 ]

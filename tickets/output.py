@@ -84,6 +84,9 @@ FIELDS: dict[str, tuple[str, str]] = {
     "resolution_due_at": ("time", "resolution_due_at"),
     "sla_state": ("value", "sla_state"),
     "merged_into": ("value", "merged_into_id"),
+    "category": ("value", "category_id"),
+    "root_cause": ("value", "root_cause_id"),
+    "problem": ("value", "problem_id"),
     "url": ("url", "id"),
 }
 KINDS = ("value", "time", "person", "named", "tags", "url")
@@ -153,6 +156,9 @@ AGENT_FIELDS: tuple[str, ...] = (
     "resolution_due_at",
     "sla_state",
     "merged_into",
+    "category",
+    "root_cause",
+    "problem",
     "url",
 )
 

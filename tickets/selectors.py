@@ -38,6 +38,9 @@ LIST_FIELDS = (
     "contract_id",
     "sla_policy_id",
     "merged_into_id",
+    "category_id",
+    "root_cause_id",
+    "problem_id",
 )
 
 
@@ -237,7 +240,9 @@ def ticket_get_for(*, user: User, ticket_id: int, with_terms: bool = True) -> Ti
     `with_terms` also joins its contract and SLA policy (the ticket page shows them); the API, which
     shows only their ids, skips them: every extra join costs PostgreSQL planning time on each call.
     """
-    related = ("product", "contract", "sla_policy") if with_terms else ("product",)
+    related: tuple[str, ...] = ("product",)
+    if with_terms:
+        related += ("contract", "sla_policy", "category__parent", "root_cause", "problem")
     try:
         return _with_row_relations(ticket_base_for(user=user)).select_related(*related).get(pk=ticket_id)
     except (Ticket.DoesNotExist, ValueError, TypeError) as exc:

@@ -45,6 +45,8 @@ USER_TEXT = (
     "Covered: uptime",
     "Print whole booklets",
     "Wants twenty more seats",
+    "Printer firmware 4.2 blanks pages",
+    "خرابی میان‌افزار",
 )
 
 # Runs in the page: the problems found, as {"kind": ..., "text": ...}.
@@ -171,6 +173,23 @@ def world(transactional_db, settings, tmp_path):
     )
     opportunity = opportunity_create(ticket=printer, actor=agent, note="Wants twenty more seats", product=cloud)
 
+    from tickets.models import Category, RootCause
+    from tickets.problems import services as problem_services
+
+    hardware = Category.objects.create(name="Hardware", name_fa="سخت‌افزار")
+    printers = Category.objects.create(name="Printers", name_fa="چاپگرها", parent=hardware)
+    RootCause.objects.create(name="Software bug", name_fa="اشکال نرم‌افزار")
+    services.ticket_edit(ticket=printer, actor=agent, changes={"category": printers})
+    problem = problem_services.problem_create(
+        actor=agent,
+        title="Printer firmware 4.2 blanks pages",
+        description="خرابی میان‌افزار نسخهٔ 4.2 پس از به‌روزرسانی خودکار.",
+        cause="Firmware 4.2 drops the page buffer; roll back to 4.1 until the vendor fixes it.",
+        status="known_error",
+        owner=agent,
+        team=team,
+        tickets=[printer],
+    )
     category = kb_services.category_create(actor=agent, name="Accounts", description="Signing in and out")
     english = make_article(
         agent,
@@ -194,6 +213,7 @@ def world(transactional_db, settings, tmp_path):
         "emma": emma,
         "printer": printer,
         "jam": jam,
+        "problem": problem,
         "english": english,
         "persian": persian,
         "idea": idea,
@@ -236,6 +256,8 @@ def _pages(world) -> dict[str, list[tuple[str, str]]]:
             ("agent-new", "/agent/tickets/new/"),
             ("agent-call", "/agent/calls/new/?caller=emma"),
             ("agent-macros", "/agent/macros/"),
+            ("agent-problems", "/agent/problems/"),
+            ("agent-problem", f"/agent/problems/{world['problem'].pk}/"),
             ("agent-sla", "/agent/reports/sla/"),
             ("agent-article-usage", f"/agent/articles/{english.pk}/tickets/"),
             ("agent-feedback", "/agent/feedback/"),

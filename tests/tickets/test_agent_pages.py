@@ -144,8 +144,9 @@ def _list_queries(django_assert_max_num_queries, agent_client):
     # for the filter and the bulk forms, 6 the page of rows (the ticket table alone, values()), 7 their
     # requesters, organizations, teams, assignees and tags (selectors.ticket_rows: one UNION ALL),
     # 8 my teams (the "save this view" form), 9 the seven capped tab counts in one query
-    # (SELECT (SELECT COUNT(*) FROM (... LIMIT 1000)), ...).
-    with django_assert_max_num_queries(9):
+    # (SELECT (SELECT COUNT(*) FROM (... LIMIT 1000)), ...), 10 the active categories (the bulk
+    # "set category" picker, parents joined).
+    with django_assert_max_num_queries(10):
         response = agent_client.get(reverse("agent:tickets"), {"view": "all"})
     assert response.status_code == 200
     return response
@@ -219,8 +220,10 @@ def _ticket_queries(django_assert_max_num_queries, agent_client, ticket):
     # people), 9 links out and in (+the other ticket), 10 other tickets of the requester, 11 SLA
     # target of the priority, 12 contract products, 13 teams (one list for the properties and refer
     # forms), 14 agents (properties form; lists, never a server-side cursor per picker), 15 macros I
-    # may use (the picker), 16 knowledge-base articles used on the ticket (+article).
-    with django_assert_max_num_queries(16):
+    # may use (the picker), 16 knowledge-base articles used on the ticket (+article), 17 active
+    # categories (+parents) and 18 root causes (properties form), 19 unsolved problems (the problem
+    # card's picker; the ticket's own problem, category and root cause are joined in query 3).
+    with django_assert_max_num_queries(19):
         response = agent_client.get(reverse("agent:ticket", args=[ticket.pk]))
     assert response.status_code == 200
     return response

@@ -18,7 +18,7 @@ from tests.factories import ContactFactory, ProductFactory
 from tests.tickets.conftest import contact_of
 from tickets import output, selectors, webhooks
 from tickets.api.serializers import MessageOutput, TicketCustomerOutput, TicketOutput
-from tickets.models import Message, SlaState, Ticket
+from tickets.models import Category, Message, Problem, RootCause, SlaState, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +116,9 @@ def tickets(agent, customer, team):
         contract=contract,
         sla_policy=policy,
         sla_state=SlaState.WARNING,
+        category=Category.objects.create(pk=900_003, name="Printers"),
+        root_cause=RootCause.objects.create(pk=900_004, name="Software bug"),
+        problem=Problem.objects.create(pk=900_005, title="Firmware 4.2"),
     )
     full.tags.create(name="vip")
     full.tags.create(name="billing")

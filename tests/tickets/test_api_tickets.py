@@ -38,6 +38,9 @@ AGENT_FIELDS = {
     "resolution_due_at",
     "sla_state",
     "merged_into",
+    "category",
+    "root_cause",
+    "problem",
     "url",
 }
 CUSTOMER_FIELDS = {

@@ -13,6 +13,7 @@ EVENT_WRITER = "tickets/events.py"
 OTHER_STATUS_TARGETS = {
     ("tickets/email/ingest.py", "inbound.status"),
     ("knowledgebase/services/articles.py", "article.status"),
+    ("tickets/problems/services.py", "problem.status"),
 }
 # Where the reopen window and the follow-up rule may be asked: the services decide, transitions define,
 # selectors and the portal page ask only to decide what to show.

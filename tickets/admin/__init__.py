@@ -1,5 +1,5 @@
 """The tickets app's admin, one module per area: the email channel and the agent workspace's
 configuration (macros, saved views, article usage). The outbox's admin is helpdesk.outbox.admin."""
 
-from tickets.admin import email, feedback, workspace  # noqa: F401 (each registers its models)
+from tickets.admin import email, feedback, problems, workspace  # noqa: F401 (each registers its models)
 from tickets.routing import admin as routing_admin  # noqa: F401 (routing rules)

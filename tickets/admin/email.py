@@ -32,6 +32,7 @@ class MailboxForm(forms.ModelForm):
             "name",
             "address",
             "team",
+            "default_category",
             "is_active",
             "imap_host",
             "imap_port",

@@ -18,6 +18,7 @@ from customers.models import Contact, Product
 from helpdesk.models import Priority, Role, Team, User
 from tickets import output
 from tickets.models import Attachment, Channel, Message, Referral, Status, Ticket, TicketEvent, TicketLink, TicketType
+from tickets.models.problems import Category, RootCause
 
 MAX_TAGS = 50
 MAX_ATTACHMENTS = 20
@@ -112,6 +113,10 @@ class TicketOutput(TicketCustomerOutput):
     contract = serializers.IntegerField(source="contract_id", read_only=True, allow_null=True)
     sla_policy = serializers.IntegerField(source="sla_policy_id", read_only=True, allow_null=True)
     merged_into = serializers.IntegerField(source="merged_into_id", read_only=True, allow_null=True)
+    # `/api/v1/categories/`, `/api/v1/root-causes/`, `/api/v1/problems/` (the problem this incident belongs to)
+    category = serializers.IntegerField(source="category_id", read_only=True, allow_null=True)
+    root_cause = serializers.IntegerField(source="root_cause_id", read_only=True, allow_null=True)
+    problem = serializers.IntegerField(source="problem_id", read_only=True, allow_null=True)
 
     class Meta(TicketCustomerOutput.Meta):
         fields = output.AGENT_FIELDS
@@ -218,6 +223,9 @@ class TicketAgentUpdateInput(serializers.Serializer):
     product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all(), required=False, allow_null=True)
     tags = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=MAX_TAGS)
     status = serializers.ChoiceField(choices=Status.choices, required=False)
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all(), required=False, allow_null=True)
+    # With HELPDESK_REQUIRE_ROOT_CAUSE an agent solving without one (given or already set) is a 400 on it.
+    root_cause = serializers.PrimaryKeyRelatedField(queryset=RootCause.objects.all(), required=False, allow_null=True)
 
 
 # --- messages ---------------------------------------------------------------------------------

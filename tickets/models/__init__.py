@@ -5,6 +5,7 @@ from tickets.models.conversation import Attachment, EventKind, Message, TicketEv
 from tickets.models.email import InboundEmail, InboundEmailStatus, Mailbox, inbound_raw_path, new_push_secret
 from tickets.models.feedback import FINAL_STATUSES, FeedbackItem, FeedbackLink, FeedbackStatusChange
 from tickets.models.opportunities import OPPORTUNITY_TRANSITIONS, Opportunity, OpportunityChange
+from tickets.models.problems import Category, Problem, RootCause
 from tickets.models.ratings import IdempotencyKey, SatisfactionRating
 from tickets.models.referrals import Referral, TicketLink
 from tickets.models.routing import RoutingRule
@@ -62,4 +63,7 @@ __all__ = [
     "OPPORTUNITY_TRANSITIONS",
     "Opportunity",
     "OpportunityChange",
+    "Category",
+    "RootCause",
+    "Problem",
 ]

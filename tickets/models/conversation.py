@@ -105,6 +105,8 @@ class EventKind(models.TextChoices):
     OPPORTUNITY_CREATED = "opportunity_created", _("Marked as a sales opportunity")
     OPPORTUNITY_CHANGED = "opportunity_changed", _("Sales opportunity changed")
     ANONYMISED = "anonymised", _("Personal data removed")
+    PROBLEM_LINKED = "problem_linked", _("Linked to a problem")
+    PROBLEM_UNLINKED = "problem_unlinked", _("Unlinked from a problem")
 
 
 class TicketEvent(models.Model):

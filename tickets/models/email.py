@@ -42,6 +42,15 @@ class Mailbox(models.Model):
         related_name="mailboxes",
         help_text=_("New tickets from this mailbox go to this team."),
     )
+    default_category = models.ForeignKey(
+        "tickets.Category",
+        verbose_name=_("default category"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("New tickets from this mailbox get this category (routing rules may change it)."),
+    )
     imap_host = models.CharField(_("IMAP host"), max_length=255, blank=True)
     imap_port = models.PositiveIntegerField(_("IMAP port"), default=993)
     imap_security = models.CharField(_("IMAP security"), max_length=10, choices=Security.choices, default=Security.SSL)

@@ -40,6 +40,14 @@ class RoutingRule(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    set_category = models.ForeignKey(
+        "tickets.Category",
+        verbose_name=_("set category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     add_tags = models.JSONField(_("add tags"), default=list, blank=True)
     # Why the helpdesk switched the rule off when it failed on a ticket (empty while it works).
     disabled_reason = models.CharField(_("disabled because"), max_length=255, blank=True, default="")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Contact, Organization, Product, ServiceContract, SlaPolicy
 from helpdesk.models import Priority, Team
+from tickets.models.problems import Category, Problem, RootCause
 
 
 class Status(models.TextChoices):
@@ -162,6 +163,22 @@ class Ticket(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="tickets",
+    )
+    # Classification (tickets.models.problems): agents, routing rules and mailboxes set the category;
+    # the root cause is chosen when solving; `problem` is the problem record this incident belongs to.
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+    )
+    root_cause = models.ForeignKey(
+        RootCause,
+        verbose_name=_("root cause"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    problem = models.ForeignKey(
+        Problem, verbose_name=_("problem"), null=True, blank=True, on_delete=models.SET_NULL, related_name="incidents"
     )
     cc_emails = models.JSONField(_("CC addresses"), default=list, blank=True)
     # The Reply-To of the email that opened the ticket, when it names someone other than the

@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 
 from customers.models import Contact, Organization, Product, ServiceContract
 from helpdesk.models import Role, User
-from tickets.models import Channel, Mailbox, RoutingRule
+from tickets.models import Category, Channel, Mailbox, RoutingRule
 from tickets.routing import rules
 
 # condition name -> the form field that edits it
@@ -19,6 +19,7 @@ REF_FIELDS = {
     "organization": ("organizations", Organization, _("Organizations")),
     "contract": ("contracts", ServiceContract, _("Contracts")),
     "product": ("products", Product, _("Products")),
+    "category": ("categories", Category, _("Categories")),
 }
 TEXT_FIELDS = {"subject_keywords": "subject_keywords", "body_keywords": "body_keywords"}
 CHOICE_FIELDS = {"channel": "channels", "language": "languages"}
@@ -26,6 +27,7 @@ FORM_FIELD = {**{k: v[0] for k, v in REF_FIELDS.items()}, **TEXT_FIELDS, **CHOIC
 
 
 RULE_FIELDS = ["name", "position", "is_active", "stop", "set_team", "set_priority", "set_type", "set_assignee"]
+RULE_FIELDS += ["set_category"]
 
 
 def _lines(text: str) -> list[str]:
@@ -62,6 +64,7 @@ class RoutingRuleForm(forms.ModelForm):
     organizations = forms.ModelMultipleChoiceField(queryset=Organization.objects.all(), required=False)
     contracts = forms.ModelMultipleChoiceField(queryset=ServiceContract.objects.all(), required=False)
     products = forms.ModelMultipleChoiceField(queryset=Product.objects.all(), required=False)
+    categories = forms.ModelMultipleChoiceField(queryset=Category.objects.select_related("parent"), required=False)
 
     class Meta:
         model = RoutingRule
@@ -155,10 +158,10 @@ class RoutingRuleAdmin(admin.ModelAdmin):
             _("Conditions: every filled one must match (none: every new ticket)"),
             {
                 "fields": ["channels", "mailboxes", "requesters", "organizations", "contracts", "products"]
-                + ["languages", "subject_keywords", "body_keywords"]
+                + ["categories", "languages", "subject_keywords", "body_keywords"]
             },
         ),
-        (_("Actions"), {"fields": ["set_team", "set_priority", "set_type", "set_assignee", "tags"]}),
+        (_("Actions"), {"fields": ["set_team", "set_priority", "set_type", "set_assignee", "set_category", "tags"]}),
         (_("Switched off by the helpdesk"), {"fields": ["disabled_reason", "disabled_at"]}),
     ]
 
@@ -186,6 +189,7 @@ class RoutingRuleAdmin(admin.ModelAdmin):
                 (_("priority"), rule.get_set_priority_display() if rule.set_priority else ""),
                 (_("type"), rule.get_set_type_display() if rule.set_type else ""),
                 (_("assignee"), rule.set_assignee_id and rule.set_assignee),
+                (_("category"), rule.set_category_id and rule.set_category),
                 (_("tags"), ", ".join(rule.add_tags or [])),
             )
             if value
@@ -193,7 +197,7 @@ class RoutingRuleAdmin(admin.ModelAdmin):
         return "; ".join(parts)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("set_team", "set_assignee")
+        return super().get_queryset(request).select_related("set_team", "set_assignee", "set_category")
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -15,7 +15,7 @@ from helpdesk.api_support import PageNumberPagination
 from helpdesk.models import Priority, Role, Team, User
 from helpdesk.permissions import IsAdmin
 from tickets.api.common import ERR_400, ERR_401_403, ERR_404
-from tickets.models import RoutingRule, TicketType
+from tickets.models import Category, RoutingRule, TicketType
 from tickets.routing import rules
 from tickets.routing.conditions import FIELDS
 
@@ -24,7 +24,7 @@ class ConditionSerializer(serializers.Serializer):
     field = serializers.ChoiceField(
         choices=list(FIELDS),
         help_text="channel, language: their codes; mailbox, requester (contact), organization, contract, "
-        "product: ids; subject_keywords, body_keywords: words (Persian letter variants and ZWNJ match alike).",
+        "product, category (also matches its subcategories): ids; subject_keywords, body_keywords: words (Persian letter variants and ZWNJ match alike).",
     )
     values = serializers.ListField(
         child=serializers.JSONField(), min_length=1, help_text="Matches when the ticket has any one of them."
@@ -44,6 +44,7 @@ class RoutingRuleInput(serializers.Serializer):
         queryset=User.objects.filter(role__in=(Role.AGENT, Role.ADMIN)), allow_null=True, required=False
     )
     add_tags = serializers.ListField(child=serializers.CharField(max_length=60), max_length=20, required=False)
+    set_category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all(), allow_null=True, required=False)
 
 
 class RoutingRuleOutput(serializers.ModelSerializer):
@@ -65,6 +66,7 @@ class RoutingRuleOutput(serializers.ModelSerializer):
             "set_type",
             "set_assignee",
             "add_tags",
+            "set_category",
             "disabled_reason",
             "disabled_at",
             "created_at",

@@ -1,8 +1,8 @@
 """What a routing rule can ask about a new ticket: the condition fields, their values and how they match.
 
 A condition is `{"field": <name>, "values": [...]}` and holds when the ticket has any one of the
-values (keywords: its text contains any one of them). Adding a field (a category, once tickets have
-one) is one more `ConditionField` in FIELDS; stored rules keep their shape.
+values (keywords: its text contains any one of them; category: its category or that category's
+parent). Adding a field is one more `ConditionField` in FIELDS; stored rules keep their shape.
 
 Keywords and text are folded with helpdesk.text.normalize_text (case, Arabic/Persian letter variants,
 digits, diacritics, ZWNJ), and also compared with their spaces closed up, so "می‌خواهم", "می خواهم"
@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from customers.models import Contact, Organization, Product, ServiceContract
 from helpdesk.text import normalize_text
-from tickets.models import Channel, Mailbox
+from tickets.models import Category, Channel, Mailbox
 
 MAX_VALUES = 200
 MAX_KEYWORD_CHARS = 100
@@ -39,6 +39,8 @@ class RoutingInput:
     organization: int | None
     contract: int | None
     product: int | None
+    # The ticket's category and its parent (a rule naming a parent matches its children too); empty: none.
+    categories: tuple[int, ...]
     language: str
     subject: str
     body: str  # the first message's text, at most BODY_CHARS of it
@@ -73,12 +75,13 @@ FIELDS: dict[str, ConditionField] = {
         ConditionField("organization", gettext_lazy("Organization"), "ref", model=Organization),
         ConditionField("contract", gettext_lazy("Contract"), "ref", model=ServiceContract),
         ConditionField("product", gettext_lazy("Product"), "ref", model=Product),
+        ConditionField("category", gettext_lazy("Category"), "ref", model=Category),
         ConditionField("language", gettext_lazy("Language"), "choice", choices=_languages),
         ConditionField("subject_keywords", gettext_lazy("Subject contains"), "keywords"),
         ConditionField("body_keywords", gettext_lazy("Description contains"), "keywords"),
     )
 }
-_INPUT_ATTR = {"subject_keywords": "subject", "body_keywords": "body"}
+_INPUT_ATTR = {"subject_keywords": "subject", "body_keywords": "body", "category": "categories"}
 
 
 def _clean_values(spec: ConditionField, values: list) -> list:
@@ -171,4 +174,7 @@ class CompiledCondition:
         if self.keywords:
             text = texts[self.attr]
             return any(word in text for word in self.keywords)
-        return getattr(ticket, self.attr) in self.values
+        value = getattr(ticket, self.attr)
+        if isinstance(value, tuple):  # categories: the ticket's and its parent
+            return not self.values.isdisjoint(value)
+        return value in self.values

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Count, Max
 
 from helpdesk.models import Team, User
-from tickets.models import RoutingRule
+from tickets.models import Category, RoutingRule
 from tickets.routing.conditions import BODY_CHARS, CompiledCondition, RoutingInput, fold
 
 logger = logging.getLogger(__name__)
@@ -35,6 +35,7 @@ class CompiledRule:
     set_type: str
     set_assignee_id: int | None
     add_tags: tuple[str, ...]
+    set_category_id: int | None = None
     error: str = ""  # set when the stored rule could not be compiled
 
     def matches(self, ticket: RoutingInput, texts: dict[str, str]) -> bool:
@@ -53,6 +54,7 @@ def _compile(rule: RoutingRule) -> CompiledRule:
         "set_type": rule.set_type,
         "set_assignee_id": rule.set_assignee_id,
         "add_tags": tuple(rule.add_tags or ()),
+        "set_category_id": rule.set_category_id,
     }
     try:
         return CompiledRule(conditions=tuple(CompiledCondition(c) for c in rule.conditions), **fields)
@@ -107,16 +109,30 @@ def rules_match(ticket: RoutingInput, rules: Sequence[CompiledRule]) -> tuple[li
     return matched, failed
 
 
-def _targets(rules: Sequence[CompiledRule]) -> tuple[dict[int, Team], dict[int, User]]:
+@dataclass
+class Targets:
+    """The teams, agents and categories the matched rules set, loaded once (a query per kind in use)."""
+
+    teams: dict[int, Team]
+    users: dict[int, User]
+    categories: dict[int, Category]
+
+
+def _targets(rules: Sequence[CompiledRule]) -> Targets:
     team_ids = {r.set_team_id for r in rules if r.set_team_id}
     user_ids = {r.set_assignee_id for r in rules if r.set_assignee_id}
-    teams = {t.pk: t for t in Team.objects.filter(pk__in=team_ids)} if team_ids else {}
-    users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
-    return teams, users
+    category_ids = {r.set_category_id for r in rules if r.set_category_id}
+    return Targets(
+        teams={t.pk: t for t in Team.objects.filter(pk__in=team_ids)} if team_ids else {},
+        users={u.pk: u for u in User.objects.filter(pk__in=user_ids)} if user_ids else {},
+        categories={c.pk: c for c in Category.objects.filter(pk__in=category_ids)} if category_ids else {},
+    )
 
 
-def _rule_changes(rule: CompiledRule, teams: dict[int, Team], users: dict[int, User]) -> dict[str, object]:
-    """The fields one rule sets; RuleBroken when a team or assignee it names can no longer take tickets."""
+def _rule_changes(rule: CompiledRule, targets: Targets) -> dict[str, object]:
+    """The fields one rule sets; RuleBroken when a team, assignee or category it names can no longer
+    take tickets."""
+    teams, users = targets.teams, targets.users
     changes: dict[str, object] = {}
     if rule.set_team_id:
         team = teams.get(rule.set_team_id)
@@ -128,6 +144,11 @@ def _rule_changes(rule: CompiledRule, teams: dict[int, Team], users: dict[int, U
         if user is None or not user.is_agent:
             raise RuleBroken(f"{user or rule.set_assignee_id} is no longer an active agent")
         changes["assignee"] = user
+    if rule.set_category_id:
+        category = targets.categories.get(rule.set_category_id)
+        if category is None or not category.is_active:
+            raise RuleBroken(f"the category {category or rule.set_category_id} is not active")
+        changes["category"] = category
     if rule.set_priority:
         changes["priority"] = rule.set_priority
     if rule.set_type:
@@ -141,10 +162,10 @@ def routing_decide(*, ticket: RoutingInput, keep: frozenset[str] = frozenset()) 
     matched, decision.failed = rules_match(ticket, active_rules())
     if not matched:
         return decision
-    teams, users = _targets(matched)
+    targets = _targets(matched)
     for rule in matched:
         try:
-            changes = _rule_changes(rule, teams, users)
+            changes = _rule_changes(rule, targets)
         except RuleBroken as exc:
             decision.failed.append((rule, str(exc)))
             continue

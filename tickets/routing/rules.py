@@ -21,8 +21,8 @@ from tickets.models import RoutingRule, TicketType
 from tickets.routing.conditions import conditions_clean
 
 FIELDS: tuple[str, ...] = ("name", "position", "is_active", "stop", "conditions", "set_team", "set_priority")
-FIELDS += ("set_type", "set_assignee", "add_tags")
-ACTIONS = ("set_team", "set_priority", "set_type", "set_assignee", "add_tags")
+FIELDS += ("set_type", "set_assignee", "add_tags", "set_category")
+ACTIONS = ("set_team", "set_priority", "set_type", "set_assignee", "add_tags", "set_category")
 MAX_TAGS = 20
 
 
@@ -48,12 +48,17 @@ def _actions_errors(data: Mapping) -> dict[str, list[str]]:
             errors["set_assignee"] = [_("Only active agents can be assigned.")]
         elif team is not None and not assignee.teams.filter(pk=team.pk).exists():
             errors["set_assignee"] = [_("This agent is not a member of the team the rule sets.")]
+    category = data.get("set_category")
+    if category is not None and not category.is_active:
+        errors["set_category"] = [_("This category is not active.")]
     if data.get("set_priority") not in ("", *Priority.values):
         errors["set_priority"] = [_("Unknown priority.")]
     if data.get("set_type") not in ("", *TicketType.values):
         errors["set_type"] = [_("Unknown type.")]
     if not any(data.get(name) for name in ACTIONS) and not errors:
-        errors["non_field_errors"] = [_("Choose at least one action: a team, priority, type, assignee or tags.")]
+        errors["non_field_errors"] = [
+            _("Choose at least one action: a team, priority, type, assignee, tags or a category.")
+        ]
     return errors
 
 

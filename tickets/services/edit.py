@@ -1,4 +1,5 @@
-"""Changing a ticket: its fields (subject, priority, type, team, assignee, product, tags), and with them its status."""
+"""Changing a ticket: its fields (subject, priority, type, team, assignee, product, category, root cause,
+tags), and with them its status."""
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -18,7 +19,8 @@ from tickets.services.common import _lock, _require_agent, _tags
 from tickets.services.status import _change_locked, _transition, status_change_check
 from tickets.sla.store import sla_refresh
 
-UPDATABLE_FIELDS = ("subject", "priority", "type", "team", "assignee", "product", "contract", "sla_policy")
+UPDATABLE_FIELDS: tuple[str, ...] = ("subject", "priority", "type", "team", "assignee", "product", "contract")
+UPDATABLE_FIELDS += ("sla_policy", "category", "root_cause")
 # Changing any of these moves the SLA due times (recomputed from the ticket's whole history).
 SLA_INPUT_FIELDS = frozenset({"priority", "contract", "sla_policy"})
 
@@ -34,6 +36,8 @@ def _apply_fields(*, ticket: Ticket, actor: User | None, changes: Mapping, now: 
         if field == "subject" and not (value or "").strip():
             raise ValidationError({"subject": [_("A subject is required.")]})
         old = getattr(ticket, field)
+        if field in ("category", "root_cause") and value is not None and value != old and not value.is_active:
+            raise ValidationError({field: [_("This choice is no longer in use.")]})
         if old == value:
             continue
         setattr(ticket, field, value)

@@ -22,7 +22,7 @@ from helpdesk.models import Priority, Team, User
 from tickets import events, notifications
 from tickets.attachments.store import IncomingFile, attachment_store
 from tickets.content import render_body
-from tickets.models import Channel, Mailbox, Message, Ticket, TicketType
+from tickets.models import Category, Channel, Mailbox, Message, Ticket, TicketType
 from tickets.search import ticket_index
 from tickets.services.common import _default_team, _require_agent, _tags
 from tickets.services.routing import routing_input, ticket_route
@@ -132,6 +132,7 @@ def _ticket_row(
     product: Product | None,
     cc_emails: Sequence[str],
     reply_to_email: str,
+    category: Category | None,
     now: datetime,
     **fields: str,
 ) -> Ticket:
@@ -148,6 +149,7 @@ def _ticket_row(
         team=team or _default_team(),
         assignee=assignee,
         product=product,
+        category=category,
         contract=contract,
         sla_policy=customer_selectors.sla_policy_for(contract=contract, organization=organization),
         cc_emails=list(cc_emails),
@@ -188,6 +190,7 @@ def ticket_open(
     email_message_id: str = "",
     internal: bool = False,
     mailbox: Mailbox | None = None,
+    category: Category | None = None,
     now: datetime | None = None,
 ) -> Ticket:
     """Open a ticket with its first message for `requester` (a Contact, or details to find or create one).
@@ -198,7 +201,8 @@ def ticket_open(
     Reply-To) is where mail for the requester goes when it is not the requester's own address.
     Enqueues the acknowledgement to the requester after commit. The routing rules and automatic
     assignment run on every new ticket (tickets.services.routing); ``mailbox`` is the one an email
-    came in at, for the rules' mailbox condition.
+    came in at, for the rules' mailbox condition; its default category is the ticket's unless
+    ``category`` is given (the rules may change either).
     """
     now = now or timezone.now()
     if internal:
@@ -224,6 +228,7 @@ def ticket_open(
         product=product,
         cc_emails=cc_emails,
         reply_to_email=_reply_to_clean(reply_to_email, requester=contact),
+        category=category or (mailbox.default_category if mailbox else None),
         now=now,
     )
     if tags:
@@ -243,7 +248,8 @@ def ticket_open(
     ticket_route(
         ticket=ticket,
         route=routing_input(ticket=ticket, contact=contact, text=text, mailbox_id=mailbox.pk if mailbox else None),
-        keep=_chosen_by_agent(actor=actor, team=team, assignee=assignee),
+        keep=_chosen_by_agent(actor=actor, team=team, assignee=assignee)
+        | ({"category"} if category is not None else set()),
         now=now,
     )
     ticket_index(ticket=ticket, extra_text="" if internal else text)  # customers search their tickets too

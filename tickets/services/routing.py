@@ -30,6 +30,9 @@ def routing_input(*, ticket: Ticket, contact: Contact, text: str, mailbox_id: in
         organization=ticket.organization_id,
         contract=ticket.contract_id,
         product=ticket.product_id,
+        categories=tuple(
+            pk for pk in (ticket.category_id, ticket.category.parent_id if ticket.category else None) if pk
+        ),
         language=detect_language(f"{ticket.subject} {body}"),
         subject=ticket.subject,
         body=body,
@@ -77,7 +80,7 @@ def ticket_route(*, ticket: Ticket, route: RoutingInput, keep: frozenset[str], n
     decision = engine.routing_decide(ticket=route, keep=keep)
     for rule, reason in decision.failed:
         failures.rule_fail(rule_id=rule.id, rule_name=rule.name, reason=reason, ticket=ticket)
-    before = (ticket.team_id, ticket.assignee_id, ticket.priority, ticket.type, ticket.status)
+    before = (ticket.team_id, ticket.assignee_id, ticket.priority, ticket.type, ticket.status, ticket.category_id)
     _apply(ticket=ticket, decision=decision, now=now)
     if ticket.assignee_id is None and ticket.team is not None:
         chosen = assignment.assignee_pick(team=ticket.team)
@@ -86,7 +89,7 @@ def ticket_route(*, ticket: Ticket, route: RoutingInput, keep: frozenset[str], n
             _set(ticket=ticket, field="assignee", value=chosen, data={"assignment": mode}, now=now)
     if ticket.assignee_id is not None and ticket.status == Status.NEW:
         _transition(ticket=ticket, actor=None, status=Status.OPEN, now=now, system=True)
-    if before != (ticket.team_id, ticket.assignee_id, ticket.priority, ticket.type, ticket.status):
+    if before != (ticket.team_id, ticket.assignee_id, ticket.priority, ticket.type, ticket.status, ticket.category_id):
         ticket.save()
 
 

@@ -36,6 +36,22 @@ def _owner_check(*, ticket: Ticket, actor: User | None, status: str) -> None:
         raise OwnerRequired(_("Choose an owner for this ticket before solving it."))
 
 
+def root_cause_required() -> bool:
+    """HELPDESK_REQUIRE_ROOT_CAUSE: an agent solving a ticket gives its root cause."""
+    return bool(settings.HELPDESK_REQUIRE_ROOT_CAUSE)
+
+
+def _root_cause_check(*, ticket: Ticket, actor: User | None, status: str) -> None:
+    """An agent may not solve a ticket without a root cause while HELPDESK_REQUIRE_ROOT_CAUSE is on
+    (customers, who never see root causes, may): a 400 on the `root_cause` field everywhere. The
+    channels set the chosen root cause on the locked ticket first (`ticket_edit`'s changes)."""
+    by_agent = actor is not None and actor.is_agent
+    if status == Status.SOLVED and by_agent and ticket.root_cause_id is None and root_cause_required():
+        raise ValidationError(
+            {"root_cause": [_("Choose the root cause of this ticket before solving it.")]}, code="root_cause_required"
+        )
+
+
 def status_initial(*, assignee: User | None) -> str:
     """A new ticket's first status: open when someone already owns it, else new."""
     return Status.OPEN if assignee is not None else Status.NEW
@@ -43,6 +59,7 @@ def status_initial(*, assignee: User | None) -> str:
 
 def _set_status(*, ticket: Ticket, actor: User | None, status: str, now: datetime) -> None:
     _owner_check(ticket=ticket, actor=actor, status=status)
+    _root_cause_check(ticket=ticket, actor=actor, status=status)
     old = ticket.status
     ticket.status = status
     if status == Status.SOLVED:

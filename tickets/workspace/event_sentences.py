@@ -36,6 +36,9 @@ FIELD_LABELS = {
     "subject": gettext_lazy("Subject"),
     "product": gettext_lazy("Product"),
     "channel": gettext_lazy("Channel"),
+    "category": gettext_lazy("Category"),
+    "root_cause": gettext_lazy("Root cause"),
+    "problem": gettext_lazy("Problem"),
 }
 SLA_TARGETS = {
     "first_response": gettext_lazy("First response"),
@@ -165,7 +168,8 @@ def escalation_sentence(event: TicketEvent) -> SafeString:
 def event_view(event: TicketEvent) -> EventView:
     actor = event.actor.get_full_name() if event.actor else _("System")
     kind, data = event.kind, event.data or {}
-    if kind in (EventKind.FIELD_CHANGED, EventKind.STATUS_CHANGED):
+    # A problem link reads as a change of the ticket's problem: "set Problem to <title>".
+    if kind in (EventKind.FIELD_CHANGED, EventKind.STATUS_CHANGED, EventKind.PROBLEM_LINKED, EventKind.PROBLEM_UNLINKED):
         return EventView(event, field_change(event, actor))
     if kind in (EventKind.SLA_WARNING, EventKind.SLA_BREACHED, EventKind.SLA_MET):
         return EventView(event, sla_sentence(event), css=SLA_CSS)

@@ -8,7 +8,8 @@ from helpdesk import selectors as core_selectors
 from helpdesk.api_support import DB_INT_MAX
 from helpdesk.models import Priority, User
 from tickets.attachments.forms import MultipleFileField
-from tickets.models import Channel, SlaState, Status, TicketType
+from tickets.models import Category, Channel, SlaState, Status, TicketType
+from tickets.problems.selectors import category_choices
 from tickets.workspace.lists import PAGE_SIZE, SORTS, VIEW_KEYS
 
 
@@ -99,6 +100,8 @@ BULK_ACTIONS = [
     ("tag", _("Add tag")),
     ("merge", _("Merge into the oldest selected")),
     ("feedback", _("Link to feedback item")),
+    ("category", _("Set category")),
+    ("problem", _("Link to problem")),
 ]
 
 
@@ -115,6 +118,8 @@ class BulkActionForm(forms.Form):
     feedback_item = forms.IntegerField(
         label=_("Feedback item number"), required=False, min_value=1, max_value=DB_INT_MAX
     )
+    category = forms.ModelChoiceField(label=_("Category"), required=False, queryset=None, empty_label=_("No category"))
+    problem = forms.IntegerField(label=_("Problem number"), required=False, min_value=1, max_value=DB_INT_MAX)
 
     def __init__(self, *args, user: User, agents: list | None = None, teams: list | None = None, **kwargs):
         """`agents` and `teams`: the lists a TicketFilterForm already loaded (else they are loaded here)."""
@@ -129,6 +134,9 @@ class BulkActionForm(forms.Form):
         team.queryset = picker_teams(user)  # validates a submitted team
         if teams is not None:
             team.choices = [("", team.empty_label), *((str(t.pk), team.label_from_instance(t)) for t in teams)]
+        category = self.fields["category"]
+        category.queryset = Category.objects.all()  # validates; the service refuses an inactive one
+        category.choices = [("", category.empty_label), *category_choices(user=user)]
         ids = self.data.getlist("tickets") if hasattr(self.data, "getlist") else self.data.get("tickets", [])
         self.fields["tickets"].choices = [(i, i) for i in ids]
 
@@ -143,6 +151,8 @@ class BulkActionForm(forms.Form):
             self.add_error("priority", _("Choose a priority."))
         if action == "feedback" and not data.get("feedback_item"):
             self.add_error("feedback_item", _("Give the feedback item's number."))
+        if action == "problem" and not data.get("problem"):
+            self.add_error("problem", _("Give the problem's number."))
         if action == "tag" and not (data.get("tag") or "").strip():
             self.add_error("tag", _("Type a tag."))
         if action == "merge" and len(set(data.get("tickets") or [])) < 2:

@@ -6,13 +6,15 @@ helpdesk.widgets.FastSelect: the same HTML as Django's Select without a template
 """
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import Priority, User
 from helpdesk.widgets import FastSelect
 from tickets.attachments.forms import MultipleFileField
-from tickets.models import Status, TicketLink, TicketType
+from tickets.models import Category, RootCause, Status, TicketLink, TicketType
+from tickets.problems.selectors import category_choices
 from tickets.transitions import ALLOWED
 from tickets.workspace.forms import AgentChoiceField, picker_agents, picker_teams
 
@@ -43,6 +45,12 @@ class TicketPropertiesForm(forms.Form):
     assignee = AgentChoiceField(
         label=_("Assignee"), required=False, queryset=None, empty_label=_("Unassigned"), widget=FastSelect
     )
+    category = forms.ModelChoiceField(
+        label=_("Category"), required=False, queryset=None, empty_label=_("No category"), widget=FastSelect
+    )
+    root_cause = forms.ModelChoiceField(
+        label=_("Root cause"), required=False, queryset=None, empty_label=_("Not chosen"), widget=FastSelect
+    )
     tags = forms.CharField(label=_("Tags"), required=False, max_length=500, help_text=_("Separate tags with commas."))
 
     def __init__(self, *args, user: User, ticket, teams: list | None = None, agents: list | None = None, **kwargs):
@@ -55,6 +63,8 @@ class TicketPropertiesForm(forms.Form):
                 "type": ticket.type,
                 "team": ticket.team_id,
                 "assignee": ticket.assignee_id,
+                "category": ticket.category_id,
+                "root_cause": ticket.root_cause_id,
                 "tags": ", ".join(t.name for t in ticket.tags.all()),
             },
         )
@@ -64,8 +74,26 @@ class TicketPropertiesForm(forms.Form):
             self.fields["assignee"].queryset = picker_agents(user)
         _model_choices(self.fields["team"], list(picker_teams(user)) if teams is None else teams)
         _model_choices(self.fields["assignee"], list(picker_agents(user)) if agents is None else agents)
+        _classification_choices(self, user=user, ticket=ticket)
         allowed = ALLOWED.get(ticket.status, frozenset()) | {ticket.status}
         self.fields["status"].choices = [(v, label) for v, label in Status.choices if v in allowed]
+
+
+def _classification_choices(form: forms.Form, *, user: User, ticket) -> None:
+    """The category and root-cause pickers: the active ones (a query each), and the ticket's own even
+    when no longer active, so saving other fields keeps it; the service refuses a newly chosen inactive one."""
+    category, root_cause = form.fields["category"], form.fields["root_cause"]
+    category.queryset, root_cause.queryset = Category.objects.all(), RootCause.objects.all()
+    choices = category_choices(user=user)
+    if ticket.category_id and str(ticket.category_id) not in {value for value, _label in choices}:
+        choices.append((str(ticket.category_id), str(ticket.category)))
+    category.choices = [("", category.empty_label), *choices]
+    causes = [(str(c.pk), c.display_name) for c in RootCause.objects.filter(is_active=True)]
+    if ticket.root_cause_id and str(ticket.root_cause_id) not in {value for value, _label in causes}:
+        causes.append((str(ticket.root_cause_id), str(ticket.root_cause)))
+    root_cause.choices = [("", root_cause.empty_label), *causes]
+    if settings.HELPDESK_REQUIRE_ROOT_CAUSE:
+        root_cause.help_text = _("Needed to solve the ticket.")
 
 
 class ReplyForm(forms.Form):

@@ -19,6 +19,8 @@ from helpdesk.forms import add_service_errors, service_error_text
 from helpdesk.permissions import agent_required
 from tickets import kb_integration, selectors, services
 from tickets.models import Referral, Status, Ticket, TicketLink
+from tickets.problems.forms import TicketProblemForm
+from tickets.problems.selectors import problem_choices
 from tickets.workspace import lists as workspace
 from tickets.workspace import macros, presence, timeline
 from tickets.workspace.forms import tag_names
@@ -87,6 +89,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
         "macros": [m for m in macros.macro_list_for(user=user) if m.is_active],
         "article_usages": list(kb_integration.article_usage_list_for_ticket(ticket=ticket)),
         "can_make_article": ticket.status in (Status.SOLVED, Status.CLOSED),
+        "problem_form": None if ticket.problem_id else TicketProblemForm(choices=problem_choices()),
     }
 
 
@@ -166,7 +169,9 @@ def ticket_properties(request: HttpRequest, ticket_id: int) -> HttpResponse:
             services.ticket_edit(
                 ticket=ticket,
                 actor=user,
-                changes={name: data[name] for name in ("priority", "type", "team", "assignee")},
+                changes={
+                    name: data[name] for name in ("priority", "type", "team", "assignee", "category", "root_cause")
+                },
                 tags=tag_names(data["tags"]),
                 status=data["status"],
             )

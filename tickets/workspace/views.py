@@ -21,6 +21,7 @@ from helpdesk.permissions import agent_required
 from tickets import calls, selectors, services
 from tickets.feedback.views import feedback_bulk_link
 from tickets.models import Referral, SlaState, Ticket
+from tickets.problems.views import problem_bulk_link
 from tickets.workspace import lists as workspace
 from tickets.workspace import saved_views
 from tickets.workspace.forms import (
@@ -184,7 +185,7 @@ def _bulk_edit(form: BulkActionForm, ticket: Ticket) -> dict:
         return {"status": data["status"]}
     if action == "tag":
         return {"tags": [t.name for t in ticket.tags.all()] + [data["tag"]]}
-    return {"changes": {action: data[action]}}  # team, priority
+    return {"changes": {action: data[action]}}  # team, priority, category (None: no category)
 
 
 @agent_required
@@ -204,6 +205,9 @@ def ticket_bulk(request: HttpRequest) -> HttpResponse:
     tickets = list(selectors.ticket_batch_for(user=user, ticket_ids=data["tickets"]))
     if data["action"] == "feedback":
         feedback_bulk_link(request, item_id=data["feedback_item"], tickets=tickets)
+        return redirect(back)
+    if data["action"] == "problem":
+        problem_bulk_link(request, problem_id=data["problem"], tickets=tickets)
         return redirect(back)
     done = skipped = 0
     if data["action"] == "merge" and tickets:

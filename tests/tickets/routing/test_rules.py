@@ -187,7 +187,7 @@ def test_a_rule_naming_a_deactivated_team_is_switched_off_reported_and_the_rest_
 def test_a_stored_rule_the_code_cannot_read_fails_alone(rule, requester, billing):
     rule(name="ok", position=20, set_team=billing)
     bad = rule(name="bad", position=10, set_priority=Priority.HIGH)
-    RoutingRule.objects.filter(pk=bad.pk).update(conditions=[{"field": "category", "values": [1]}])
+    RoutingRule.objects.filter(pk=bad.pk).update(conditions=[{"field": "moon_phase", "values": [1]}])
     ticket = make_ticket(requester=requester, subject="x")
     assert ticket.team == billing and ticket.priority == Priority.NORMAL
     bad.refresh_from_db()

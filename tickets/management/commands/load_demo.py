@@ -7,6 +7,7 @@ from helpdesk import demo as core_demo
 from knowledgebase import demo as kb_demo
 from tickets import demo as tickets_demo
 from tickets.feedback import demo as feedback_demo
+from tickets.problems import demo as problems_demo
 
 LOGINS = [
     ("admin@example.com", "administrator"),
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             kb_demo.load()
             created = tickets_demo.load()
             feedback_demo.load()
+            problems_demo.load()
         if created:
             self.stdout.write(f"Created {created} demo tickets.")
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Logins (password: demo):"))

@@ -1,0 +1,126 @@
+"""Every read of categories, root causes and problems, scoped to the acting user: customers never see
+any of them (NotVisible, a 404)."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from helpdesk.exceptions import NotVisible
+from helpdesk.models import User
+from helpdesk.permissions import is_agent
+from tickets.models import OPEN_STATUSES, Category, Problem, RootCause, Ticket
+
+
+def _agents_only(user: User) -> None:
+    if not is_agent(user):
+        raise NotVisible
+
+
+def category_list_for(*, user: User, active_only: bool = False) -> QuerySet[Category]:
+    """Categories in tree order (each parent's children after it is the caller's grouping: ordered
+    by the parent's position, then its own), parents joined. Customers: NotVisible."""
+    _agents_only(user)
+    qs = Category.objects.select_related("parent")
+    if active_only:
+        qs = qs.filter(is_active=True).filter(Q(parent__isnull=True) | Q(parent__is_active=True))
+    return qs.order_by("position", "name", "id")
+
+
+def category_choices(*, user: User) -> list[tuple[str, str]]:
+    """The active categories as a picker offers them: each parent, then its children indented "› ",
+    in one query."""
+    rows = list(category_list_for(user=user, active_only=True))
+    children: dict[int, list[Category]] = {}
+    for row in rows:
+        if row.parent_id is not None:
+            children.setdefault(row.parent_id, []).append(row)
+    choices = []
+    for row in rows:
+        if row.parent_id is None:
+            choices.append((str(row.pk), row.display_name))
+            choices.extend(
+                (str(child.pk), f"{row.display_name} › {child.display_name}") for child in children.get(row.pk, [])
+            )
+    return choices
+
+
+def category_get_for(*, user: User, category_id: Any) -> Category:
+    _agents_only(user)
+    try:
+        return Category.objects.select_related("parent").get(pk=category_id)
+    except (Category.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotVisible from exc
+
+
+def root_cause_list_for(*, user: User, active_only: bool = False) -> QuerySet[RootCause]:
+    _agents_only(user)
+    qs = RootCause.objects.all()
+    return qs.filter(is_active=True) if active_only else qs
+
+
+def problem_list_for(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Problem]:
+    """Problems, latest change first, with their owner and team joined and their incident counts
+    (`incident_count`, `open_incident_count`) counted in the same query; `filters`: status, owner (id),
+    team (id), q (title). Customers: NotVisible."""
+    _agents_only(user)
+    filters = filters or {}
+    qs = Problem.objects.all()
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    for name in ("owner", "team"):
+        if filters.get(name):
+            qs = qs.filter(**{f"{name}_id": filters[name]})
+    if (filters.get("q") or "").strip():
+        qs = qs.filter(title__icontains=filters["q"].strip())
+    return problem_annotated(qs).order_by("-updated_at", "-id")
+
+
+def problem_annotated(qs: QuerySet[Problem]) -> QuerySet[Problem]:
+    return qs.select_related("owner", "team", "root_cause").annotate(
+        incident_count=Count("incidents"),
+        open_incident_count=Count("incidents", filter=Q(incidents__status__in=OPEN_STATUSES)),
+    )
+
+
+def problem_get_for(*, user: User, problem_id: Any) -> Problem:
+    """One problem for an agent, else NotVisible (404): customers, and problems that do not exist."""
+    _agents_only(user)
+    try:
+        return problem_annotated(Problem.objects.filter(pk=problem_id)).select_related("created_by").get()
+    except (Problem.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotVisible from exc
+
+
+def problem_incidents(*, user: User, problem: Problem) -> QuerySet[Ticket]:
+    """A problem's incidents as a list shows them (requester, organization, assignee joined), oldest
+    first; pages and the API slice it."""
+    _agents_only(user)
+    return (
+        Ticket.objects.filter(problem=problem)
+        .select_related("requester", "organization", "assignee", "team")
+        .only(
+            "id",
+            "subject",
+            "status",
+            "priority",
+            "created_at",
+            "updated_at",
+            "problem_id",
+            "requester__full_name",
+            "requester__email",
+            "organization__name",
+            "assignee__full_name",
+            "assignee__email",
+            "team__name",
+            "team__name_fa",
+        )
+        .order_by("created_at", "id")
+    )
+
+
+def problem_choices(*, limit: int = 200) -> list[Problem]:
+    """Problems not yet solved, most recently changed first, at most `limit` (the ticket page's picker)."""
+    return list(
+        Problem.objects.exclude(status=Problem.Status.SOLVED).order_by("-updated_at", "-id").only("pk", "title")[:limit]
+    )
