@@ -2,7 +2,7 @@ from django.urls import path
 
 from tickets import api
 from tickets.attachments.views import AttachmentDownloadView
-from tickets.reports.views import DeflectionReportView, SlaReportView
+from tickets.reports.api import DeflectionReportView, ReportView, SlaReportView
 from tickets.routing.api import RoutingRuleDetailView, RoutingRuleListView
 
 urlpatterns = [
@@ -31,6 +31,7 @@ urlpatterns = [
     path("attachments/<int:pk>/download/", AttachmentDownloadView.as_view(), name="api-attachment-download"),
     path("reports/sla/", SlaReportView.as_view(), name="api-report-sla"),
     path("reports/deflection/", DeflectionReportView.as_view(), name="api-report-deflection"),
+    path("reports/<slug:name>/", ReportView.as_view(), name="api-report"),
     path("routing-rules/", RoutingRuleListView.as_view(), name="api-routing-rule-list"),
     path("routing-rules/<int:pk>/", RoutingRuleDetailView.as_view(), name="api-routing-rule-detail"),
     path("webhooks/", api.WebhookListView.as_view(), name="api-webhook-list"),
