@@ -15,7 +15,7 @@ from django.utils.html import escape
 # Colour-blind-safe palette (Okabe-Ito), readable on white.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#6f6f6f", "#F0E442")
 
-WIDTH, HEIGHT = 720, 280
+WIDTH, HEIGHT = 900, 280
 TOP, BOTTOM, AXIS, EDGE = 16, 44, 56, 12
 
 
@@ -33,6 +33,8 @@ class Chart:
     title: str
     categories: list[str]
     series: list[Series] = field(default_factory=list)
+    # Shorter labels for the axis (dates as "Nov 5"); the categories' own when empty.
+    axis_labels: list[str] = field(default_factory=list)
 
     def colour(self, index: int) -> str:
         return PALETTE[index % len(PALETTE)]
@@ -42,18 +44,19 @@ class Chart:
         return not self.categories or not any(v for s in self.series for v in s.values)
 
 
-def nice_ticks(top: float, count: int = 4) -> list[float]:
-    """Round axis values from 0 to at least `top`: 0, 5, 10, 15, 20 rather than 0, 4.3, 8.6 ..."""
+def nice_ticks(top: float, count: int = 4, *, whole: bool = False) -> list[float]:
+    """Round axis values from 0 to at least `top`: 0, 5, 10, 15, 20 rather than 0, 4.3, 8.6 ...;
+    `whole`: steps of at least 1 (counts)."""
     if top <= 0:
         return [0.0, 1.0]
-    raw = top / count
+    raw = max(top / count, 1.0) if whole else top / count
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
     return [step * i for i in range(math.ceil(top / step) + 1)]
 
 
 def _number_text(value: float, number: Callable[[str], str]) -> str:
-    text = f"{value:,.0f}" if value == int(value) or abs(value) >= 100 else f"{value:,.1f}"
+    text = f"{value:,.0f}" if value == int(value) or abs(value) >= 100 else f"{value:,.2f}".rstrip("0")
     return number(text)
 
 
@@ -79,9 +82,10 @@ def _axis(ticks: Sequence[float], y: Callable[[float], float], rtl: bool, number
 
 
 def _category_labels(chart: Chart, centres: list[float], rtl: bool) -> list[str]:
-    step = max(1, math.ceil(len(chart.categories) / 12))  # at most about 12 labels along the axis
+    labels = chart.axis_labels or chart.categories
+    step = max(1, math.ceil(len(labels) / 8))  # at most 8 labels along the axis
     parts = []
-    for index, (label, x) in enumerate(zip(chart.categories, centres, strict=True)):
+    for index, (label, x) in enumerate(zip(labels, centres, strict=True)):
         if index % step == 0:
             text = escape(label if len(label) <= 16 else label[:15] + "…")
             parts.append(
@@ -122,8 +126,8 @@ def _lines(chart: Chart, centres: list[float], y) -> list[str]:
 
 def chart_svg(chart: Chart, *, rtl: bool = False, number: Callable[[str], str] = str) -> str:
     """The chart as an <svg> element (escaped text; safe to mark safe)."""
-    top_value = max((v for s in chart.series for v in s.values if v is not None), default=0.0)
-    ticks = nice_ticks(float(top_value))
+    values = [v for s in chart.series for v in s.values if v is not None]
+    ticks = nice_ticks(float(max(values, default=0.0)), whole=all(float(v).is_integer() for v in values))
     scale = (HEIGHT - TOP - BOTTOM) / (ticks[-1] or 1)
 
     def y(value: float) -> float:

@@ -37,6 +37,7 @@ class Period:
 
     start: date
     label: str
+    short: str = ""  # for a chart's axis
 
     def __str__(self) -> str:
         return self.start.isoformat()

@@ -70,6 +70,10 @@ def _policy_choices() -> list[tuple[str, str]]:
     return [(str(p.pk), p.display_name) for p in SlaPolicy.objects.only("name", "name_fa")]
 
 
+def _choices(choices) -> Callable[[], list[tuple[str, str]]]:
+    return lambda: [(value, str(label)) for value, label in choices.choices]
+
+
 def _choice_label(choices) -> Callable[[dict[str, Any]], str]:
     labels = dict(choices.choices)
     return lambda values: str(labels.get(values["id"], values["id"]))
@@ -91,9 +95,7 @@ DIMENSIONS: dict[str, Dimension] = {
         Dimension(
             "organization", _("Organization"), "organization", ("name",), lambda v: v["name"], _organization_choices
         ),
-        Dimension(
-            "channel", _("Channel"), "channel", (), _choice_label(Channel), lambda: list(Channel.choices), is_text=False
-        ),
+        Dimension("channel", _("Channel"), "channel", (), _choice_label(Channel), _choices(Channel), is_text=False),
         Dimension("policy", _("SLA policy"), "sla_policy", ("name", "name_fa"), _named, _policy_choices),
         Dimension(
             "priority",
@@ -101,7 +103,7 @@ DIMENSIONS: dict[str, Dimension] = {
             "priority",
             (),
             _choice_label(Priority),
-            lambda: list(Priority.choices),
+            _choices(Priority),
             is_text=False,
         ),
     )

@@ -7,6 +7,7 @@ is whole days in the site's time zone (TIME_ZONE), the same for every reader.
 """
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import jdatetime
@@ -24,7 +25,7 @@ from tickets.reports.dimensions import DIMENSIONS
 DEFAULT_DAYS = 30
 MAX_DAYS = 3 * 366
 GREGORIAN_YEARS = range(1900, 2200)
-BUCKETS = [("day", _("Day")), ("week", _("Week")), ("month", _("Month"))]
+BUCKETS = [("week", _("Week")), ("day", _("Day")), ("month", _("Month"))]  # the first is the default
 
 
 def site_zone() -> ZoneInfo:
@@ -64,7 +65,8 @@ class ReportDateField(forms.DateField):
             return dates.persian_digits(jdatetime.date.fromgregorian(date=value).strftime("%Y/%m/%d"))
         return super().prepare_value(value)
 
-    def language_attrs(self) -> dict[str, str]:
+    @staticmethod
+    def language_attrs() -> dict[str, str]:
         """Persian: a text box for a Jalali date; English: the browser's date picker (ISO)."""
         if _persian():
             return {"placeholder": "۱۴۰۵/۰۱/۰۱", "inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}
@@ -87,18 +89,14 @@ class ReportForm(forms.Form):
         super().__init__(data)
         self.report = report
         for name in ("start", "end"):
-            field = self.fields[name]
-            field.widget = (
-                forms.DateInput(attrs=field.language_attrs())
-                if not _persian()
-                else forms.TextInput(attrs=field.language_attrs())
-            )
+            attrs = ReportDateField.language_attrs()
+            self.fields[name].widget = forms.TextInput(attrs=attrs) if _persian() else forms.DateInput(attrs=attrs)
         if "bucket" in report.options:
             self.fields["bucket"] = forms.ChoiceField(
                 label=_("Per"), required=False, choices=BUCKETS, widget=FastSelect
             )
         if report.group_by:
-            choices = [(key, DIMENSIONS[key].label if key in DIMENSIONS else key) for key in report.group_by]
+            choices = [(key, DIMENSIONS[key].label) for key in report.group_by]
             self.fields["group_by"] = forms.ChoiceField(
                 label=_("Group by"), required=False, choices=choices, widget=FastSelect
             )
@@ -109,14 +107,14 @@ class ReportForm(forms.Form):
         for key in report.filters:
             dimension = DIMENSIONS[key]
             self.fields[key] = forms.ChoiceField(
-                label=dimension.label,
+                label=str(dimension.label),
                 required=False,
-                choices=[("", _("All"))] + dimension.choices(),
+                choices=[("", str(_("All"))), *dimension.choices()],
                 widget=FastSelect,
             )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if self.errors:
             return data
         today = timezone.now().astimezone(site_zone()).date()
@@ -127,9 +125,10 @@ class ReportForm(forms.Form):
         if (data["end"] - data["start"]).days > MAX_DAYS:
             raise forms.ValidationError(_("Choose a range of at most three years."))
         # The page shows the range as read: in the reader's calendar and digits, defaults filled in.
-        self.data = self.data.copy()
+        shown = dict(self.data.items())
         for name in ("start", "end"):
-            self.data[name] = self.fields[name].prepare_value(data[name])
+            shown[name] = self.fields[name].prepare_value(data[name])
+        self.data = shown
         return data
 
     def params(self, *, user, now: datetime | None = None) -> ReportParams:
@@ -142,7 +141,7 @@ class ReportForm(forms.Form):
             end=datetime.combine(data["end"] + timedelta(days=1), time.min, tzinfo=zone),
             now=now or timezone.now(),
             filters={key: data[key] for key in report.filters if data.get(key)},
-            bucket=data.get("bucket") or "day",
+            bucket=data.get("bucket") or "week",
             group_by=data.get("group_by") or report.default_group,
             days=data.get("days") or 7,
         )

@@ -49,11 +49,20 @@ def period_label(start: date, bucket: str) -> str:
     return dates.format_date(start, "fa" if persian else "en")
 
 
+def short_label(start: date, bucket: str) -> str:
+    """A bucket on a chart's axis: the day and month ("Nov 5", "۰۹/۱۴"), a month as its label."""
+    if bucket == "month":
+        return period_label(start, bucket)
+    if _persian():
+        return dates.persian_digits(jdatetime.date.fromgregorian(date=start).strftime("%m/%d"))
+    return formats.date_format(start, "M j")
+
+
 def periods(first: date, last: date, bucket: str) -> list[Period]:
     """Every bucket from the one holding `first` to the one holding `last`, empty ones included."""
     found, start = [], bucket_start(first, bucket)
     while start <= last:
-        found.append(Period(start=start, label=period_label(start, bucket)))
+        found.append(Period(start=start, label=period_label(start, bucket), short=short_label(start, bucket)))
         start = _next_start(start, bucket)
     return found
 

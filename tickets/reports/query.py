@@ -4,7 +4,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.db.models.functions import TruncDate
+from django.utils import translation
 
+from helpdesk import dates
 from helpdesk.aggregates import PercentileCont, minutes_between
 from tickets.models import Ticket
 from tickets.reports.base import ReportParams
@@ -27,7 +29,9 @@ def site_day(field: str) -> TruncDate:
     return TruncDate(field, tzinfo=site_zone())
 
 
-def grouped(queryset: QuerySet, key: str, prefix: str = "", *, path: str = "", **aggregates) -> list[dict[str, Any]]:
+def grouped(
+    queryset: QuerySet, key: str, prefix: str = "", *, path: str = "", **aggregates: Any
+) -> list[dict[str, Any]]:
     """`aggregates` per group of dimension `key` (one GROUP BY); each row gains its `group` label and
     `group_id`. The dimension's ticket field is reached through `prefix` (a path to the ticket), or
     `path` names the column outright (a referral's receiving team). Without a key, one row in all."""
@@ -51,6 +55,11 @@ def percentiles(start: str, end: str, name: str) -> dict[str, PercentileCont]:
         f"{name}_median": PercentileCont(minutes, fraction=0.5),
         f"{name}_p90": PercentileCont(minutes, fraction=0.9),
     }
+
+
+def digits(number: int) -> str:
+    """A number inside a sentence, in the reader's digits."""
+    return dates.persian_digits(str(number)) if (translation.get_language() or "").startswith("fa") else str(number)
 
 
 def hours(minutes: float | None) -> float | None:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tickets.models import Ticket
 from tickets.reports.base import Column, Figure, Report, ReportParams, ReportResult, Table, register
-from tickets.reports.query import TICKET_FILTERS, tickets_for
+from tickets.reports.query import TICKET_FILTERS, digits, tickets_for
 
 SHOWN = 50
 
@@ -70,7 +70,7 @@ def compute(params: ReportParams) -> ReportResult:
             _(
                 "A return is a ticket about the same product as one the customer opened in the days before it. The %(shown)s with the most returns are listed; the CSV and the API have the same."
             )
-            % {"shown": SHOWN}
+            % {"shown": digits(SHOWN)}
         ],
     )
 

@@ -1,6 +1,8 @@
 """Referral turnaround per department: referrals sent to each team in the range, how many were
 answered, how fast (median and 90th percentile, clock hours), and how many were late."""
 
+from typing import Any
+
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -29,18 +31,16 @@ def compute(params: ReportParams) -> ReportResult:
     late = Q(state=Referral.State.ANSWERED, answered_at__gt=F("due_at")) | Q(
         state=Referral.State.OPEN, due_at__lt=params.now
     )
-    found = grouped(
-        referrals,
-        "team",
-        path="to_team",  # the receiving team
-        referrals=Count("pk"),
-        answered=Count("pk", filter=Q(state=Referral.State.ANSWERED)),
-        open=Count("pk", filter=Q(state=Referral.State.OPEN)),
-        cancelled=Count("pk", filter=Q(state=Referral.State.CANCELLED)),
-        late=Count("pk", filter=late),
+    aggregates: dict[str, Any] = {
+        "referrals": Count("pk"),
+        "answered": Count("pk", filter=Q(state=Referral.State.ANSWERED)),
+        "open": Count("pk", filter=Q(state=Referral.State.OPEN)),
+        "cancelled": Count("pk", filter=Q(state=Referral.State.CANCELLED)),
+        "late": Count("pk", filter=late),
         **percentiles("created_at", "answered_at", "answer"),
-    )
-    rows = [
+    }
+    found = grouped(referrals, "team", path="to_team", **aggregates)  # by the receiving team
+    rows: list[dict[str, Any]] = [
         {c.key: row.get(c.key) for c in COLUMNS}
         | {"median_hours": hours(row["answer_median"]), "p90_hours": hours(row["answer_p90"])}
         for row in found

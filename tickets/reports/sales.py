@@ -1,12 +1,15 @@
 """What customers asked for and what sales can follow: product feedback items by demand (tickets
 linked in the range) and sales opportunities by state and estimated value (marked in the range)."""
 
+from typing import Any
+
 from django.db.models import Count, Max, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.charts import Chart, Series
 from tickets.models import FeedbackItem, Opportunity
 from tickets.reports.base import Column, Figure, Report, ReportParams, ReportResult, Table, register
+from tickets.reports.query import digits
 
 SHOWN = 50
 
@@ -16,8 +19,9 @@ def _feedback(params: ReportParams) -> Table:
     items = FeedbackItem.objects.filter(in_range).order_by()
     if params.filters.get("product"):
         items = items.filter(product=params.filters["product"])
-    rows = list(
-        items.values("pk", "title", "status")
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in items.values("pk", "title", "status")
         .annotate(
             tickets=Count("links__ticket", distinct=True),
             customers=Count("links__ticket__requester", distinct=True),
@@ -25,7 +29,7 @@ def _feedback(params: ReportParams) -> Table:
             latest=Max("links__created_at"),
         )
         .order_by("-tickets", "-customers", "-latest", "pk")[:SHOWN]
-    )
+    ]
     statuses = dict(FeedbackItem.Status.choices)
     for row in rows:
         row["status"] = str(statuses.get(row["status"], row["status"]))
@@ -45,8 +49,8 @@ def _opportunities(params: ReportParams) -> tuple[Table, Chart, list[Figure]]:
     for key in ("product", "organization"):
         if params.filters.get(key):
             found = found.filter(**{key: params.filters[key]})
-    totals = {
-        row["state"]: row
+    totals: dict[str, dict[str, Any]] = {
+        row["state"]: dict(row)
         for row in found.values("state").annotate(opportunities=Count("pk"), value=Sum("estimated_value"))
     }
     rows = [
@@ -86,7 +90,7 @@ def compute(params: ReportParams) -> ReportResult:
             _(
                 "Feedback items by the tickets linked to them in the range (the first %(shown)s); opportunities marked in the range."
             )
-            % {"shown": SHOWN}
+            % {"shown": digits(SHOWN)}
         ],
     )
 

@@ -1,6 +1,7 @@
 """Volume: tickets created per day, week or month by channel and by product; the backlog open now by age."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +10,7 @@ from helpdesk.charts import Chart, Series
 from helpdesk.names import name_in_language
 from tickets.models import OPEN_STATUSES, Channel
 from tickets.reports import periods
-from tickets.reports.base import Column, Figure, Report, ReportParams, ReportResult, Table, register
+from tickets.reports.base import Column, Figure, Period, Report, ReportParams, ReportResult, Table, register
 from tickets.reports.dimensions import NONE_LABEL
 from tickets.reports.query import TICKET_FILTERS, site_day, tickets_created, tickets_for
 
@@ -24,15 +25,14 @@ AGES = (
 )
 
 
-def _per_period(params: ReportParams, rows, series_keys: list[str]) -> tuple[list, dict]:
+def _per_period(params: ReportParams, rows, series_keys: list[str]) -> tuple[list[Period], list[dict[str, Any]]]:
     first, last = params.start.date(), (params.end - timedelta(days=1)).date()
     buckets = periods.periods(first, last, params.bucket)
     totals = periods.sum_by_period(rows, params.bucket)
-    table = []
+    table: list[dict[str, Any]] = []
     for period in buckets:
-        row = {"period": period} | {key: totals.get((period.start, key), 0) for key in series_keys}
-        row["total"] = sum(row[key] for key in series_keys)
-        table.append(row)
+        counts = {key: totals.get((period.start, key), 0) for key in series_keys}
+        table.append({"period": period, **counts, "total": sum(counts.values())})
     return buckets, table
 
 
@@ -52,6 +52,7 @@ def _channel_table(params: ReportParams) -> tuple[Table, Chart]:
         kind="line",
         title=str(_("Tickets created by channel")),
         categories=[p.label for p in buckets],
+        axis_labels=[p.short for p in buckets],
         series=[Series(str(label), [row[key] for row in table]) for key, label in Channel.choices],
     )
     return Table("by_channel", _("Tickets created by channel"), columns, table), chart
