@@ -69,7 +69,13 @@ class ReportDateField(forms.DateField):
     def language_attrs() -> dict[str, str]:
         """Persian: a text box for a Jalali date; English: the browser's date picker (ISO)."""
         if _persian():
-            return {"placeholder": "۱۴۰۵/۰۱/۰۱", "inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}
+            return {
+                "placeholder": "۱۴۰۵/۰۱/۰۱",
+                "inputmode": "numeric",
+                "dir": "ltr",
+                "autocomplete": "off",
+                "data-jalali-picker": "",  # static/js/jalali-picker.js
+            }
         return {"type": "date"}
 
     def clean(self, value):
