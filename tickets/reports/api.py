@@ -3,6 +3,8 @@
 `/api/v1/reports/sla/` keeps the list of compliance rows it always answered (a public contract);
 its CSV is the framework's."""
 
+import json
+
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import renderers, serializers
@@ -30,7 +32,8 @@ class CsvRenderer(renderers.BaseRenderer):
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data if isinstance(data, bytes) else str(data).encode()
+        # An error ({"code", "detail"}) keeps its JSON body whatever format was asked for.
+        return data if isinstance(data, bytes) else json.dumps(data, ensure_ascii=False).encode()
 
 
 class ColumnOutput(serializers.Serializer):
