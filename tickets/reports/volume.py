@@ -11,7 +11,6 @@ from helpdesk.names import name_in_language
 from tickets.models import OPEN_STATUSES, Channel
 from tickets.reports import periods
 from tickets.reports.base import Column, Figure, Period, Report, ReportParams, ReportResult, Table, register
-from tickets.reports.dimensions import NONE_LABEL
 from tickets.reports.query import TICKET_FILTERS, site_day, tickets_created, tickets_for
 
 TOP_PRODUCTS = 8
@@ -71,7 +70,7 @@ def _product_table(params: ReportParams) -> Table:
     for _day, product, name, name_fa, count in rows:
         key = str(product or "none")
         totals[key] = totals.get(key, 0) + count
-        names[key] = name_in_language(name, name_fa) if product else NONE_LABEL
+        names[key] = name_in_language(name, name_fa) if product else str(_("No product"))
     ranked = sorted(totals, key=lambda k: (-totals[k], names[k]))
     shown = ranked[:TOP_PRODUCTS]
     other = set(ranked[TOP_PRODUCTS:])
