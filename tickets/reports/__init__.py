@@ -2,6 +2,6 @@
 module (a `compute(params) -> ReportResult` and a `register(Report(...))`) and import it below."""
 
 from tickets.reports import quality, recurring, referrals, sales, sla, times, volume, workload  # noqa: F401
-from tickets.reports.base import REPORTS, Report, ReportParams, ReportResult, register
+from tickets.reports.base import REPORTS, Report, ReportParams, ReportResult, register, report_run
 
-__all__ = ["REPORTS", "Report", "ReportParams", "ReportResult", "register"]
+__all__ = ["REPORTS", "Report", "ReportParams", "ReportResult", "register", "report_run"]

@@ -105,6 +105,7 @@ register(
         slug="resolution",
         title=_("First-contact resolution and reopens"),
         description=_("How many tickets were solved with one answer, and how many came back after being solved."),
+        position=30,
         compute=compute,
         filters=TICKET_FILTERS,
         group_by=GROUPS,

@@ -80,6 +80,7 @@ register(
         slug="recurring",
         title=_("Recurring issues"),
         description=_("Customers and organizations that came back about the same product within a few days."),
+        position=50,
         compute=compute,
         filters=TICKET_FILTERS,
         options=("days",),

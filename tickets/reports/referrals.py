@@ -66,6 +66,7 @@ register(
         slug="referrals",
         title=_("Referral turnaround"),
         description=_("How quickly each department answers the referrals it receives."),
+        position=60,
         compute=compute,
         filters=TICKET_FILTERS,
     )

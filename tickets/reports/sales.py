@@ -100,6 +100,7 @@ register(
         slug="feedback",
         title=_("Feedback and opportunities"),
         description=_("Product feedback items by demand, and sales opportunities by state and value."),
+        position=80,
         compute=compute,
         filters=("product", "organization"),
     )

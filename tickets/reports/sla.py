@@ -64,6 +64,7 @@ register(
         slug="sla",
         title=_("SLA compliance"),
         description=_("Targets met and breached in business time, per SLA policy, team or priority."),
+        position=40,
         compute=compute,
         filters=TICKET_FILTERS,
         group_by=("policy", "team", "priority", "agent", "product", "organization", "channel"),

@@ -88,6 +88,7 @@ register(
         slug="response-times",
         title=_("Response and resolution times"),
         description=_("Median and 90th percentile of first response and resolution times."),
+        position=20,
         compute=compute,
         filters=TICKET_FILTERS,
         group_by=GROUPS,

@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from helpdesk.permissions import agent_required
 from tickets.reports import REPORTS
-from tickets.reports.base import Report
+from tickets.reports.base import Report, report_run
 from tickets.reports.output import report_csv
 from tickets.reports.params import ReportForm
 
@@ -33,7 +33,7 @@ def report_page(request: HttpRequest, slug: str) -> HttpResponse:
     form = ReportForm(query, report=report)
     result = None
     if form.is_valid():
-        result = report.compute(form.params(user=request.user))
+        result = report_run(report, form.params(user=request.user))
         if wants_csv:
             return csv_response(report, form, report_csv(result))
     context = {"report": report, "form": form, "result": result, "reports": list(REPORTS.values())}

@@ -121,6 +121,7 @@ register(
         slug="volume",
         title=_("Ticket volume"),
         description=_("Tickets created by channel and product over time, and the backlog by age."),
+        position=10,
         compute=compute,
         filters=TICKET_FILTERS,
         options=("bucket",),

@@ -62,6 +62,7 @@ register(
         slug="workload",
         title=_("Agent and team workload"),
         description=_("Open tickets each agent or team holds, tickets solved and replies written."),
+        position=70,
         compute=compute,
         filters=TICKET_FILTERS,
         group_by=("agent", "team"),
