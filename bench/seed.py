@@ -14,6 +14,7 @@ import argparse
 import os
 import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -28,7 +29,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
-from customers.models import BusinessCalendar, Contact, Organization, SlaPolicy, SlaTarget  # noqa: E402
+from customers.models import BusinessCalendar, Contact, Organization, Product, SlaPolicy, SlaTarget  # noqa: E402
 from helpdesk.models import Role, Team, User  # noqa: E402
 from tickets.models import Message, Ticket  # noqa: E402
 from tickets.search import tickets_reindex  # noqa: E402
@@ -109,6 +110,9 @@ def seed_people(organizations: int, contacts_per_org: int, agents: int) -> None:
         for j in range(contacts_per_org)
     ]
     Contact.objects.bulk_create(contacts, ignore_conflicts=True, batch_size=5000)
+    Product.objects.bulk_create(
+        [Product(name=f"Bench product {i}", code=f"bench-{i}") for i in range(10)], ignore_conflicts=True
+    )
     if not SlaPolicy.objects.filter(name="Bench 24/7").exists():
         calendar, _ = BusinessCalendar.objects.get_or_create(name="Bench 24/7", defaults={"always_open": True})
         policy = SlaPolicy.objects.create(name="Bench 24/7", calendar=calendar)
@@ -123,7 +127,7 @@ def seed_people(organizations: int, contacts_per_org: int, agents: int) -> None:
             )
 
 
-def seed_tickets(count: int, messages: int) -> None:
+def seed_tickets(count: int, messages: int, search: bool = True) -> None:
     words = "ARRAY[" + ",".join("'" + w + "'" for w in WORDS) + "]"
     with connection.cursor() as cursor:
         cursor.execute("SELECT min(id), max(id) FROM customers_contact WHERE email LIKE '%%@bench.test'")
@@ -134,6 +138,8 @@ def seed_tickets(count: int, messages: int) -> None:
         agents = cursor.fetchone()[0]
         cursor.execute("SELECT id FROM customers_slapolicy WHERE name = 'Bench 24/7'")
         policy = cursor.fetchone()[0]
+        cursor.execute("SELECT array_agg(id) FROM customers_product WHERE code LIKE 'bench-%%'")
+        products = cursor.fetchone()[0]
         cursor.execute("SELECT coalesce(max(id), 0) FROM tickets_ticket")
         base = cursor.fetchone()[0]
         with timed(f"{count} tickets"):
@@ -142,14 +148,19 @@ def seed_tickets(count: int, messages: int) -> None:
                 INSERT INTO tickets_ticket (
                     subject, status, priority, type, channel, requester_id, organization_id, team_id, assignee_id,
                     sla_policy_id, cc_emails, created_at, updated_at, search_document, sla_state, escalation_level,
-                    first_response_due_at, resolution_due_at, sla_next_check_at, sla_error, reply_to_email)
+                    first_response_due_at, resolution_due_at, sla_next_check_at, sla_error, reply_to_email,
+                    product_id, first_responded_at, solved_at)
                 SELECT subj, st, pr, 'question', ch, c.id, c.organization_id, t, a, %s, '[]', cr, up,
                        ' ' || lower(replace(subj, ' #', ' ')),
                        CASE WHEN st IN ('solved','closed') THEN 'met' WHEN sla < 0.04 THEN 'breached'
                             WHEN sla < 0.1 THEN 'warning' ELSE 'ok' END, 0,
                        CASE WHEN st IN ('new','open') THEN up + interval '4 hours' END,
                        CASE WHEN st IN ('new','open','on_hold') THEN up + interval '1 day' END,
-                       CASE WHEN st IN ('new','open') THEN up + interval '3 hours' END, '', ''
+                       CASE WHEN st IN ('new','open') THEN up + interval '3 hours' END, '', '',
+                       -- what the reports read (bench/reports.py): a product, a first answer on 90 %%,
+                       -- a solved time on solved and closed tickets
+                       prod, CASE WHEN sla > 0.1 THEN cr + sla * interval '8 hours' END,
+                       CASE WHEN st IN ('solved','closed') THEN cr + sla * interval '3 days' END
                 FROM (
                     SELECT g,
                         ({words})[1 + floor(random() * {len(WORDS)})::int] || ' '
@@ -162,13 +173,14 @@ def seed_tickets(count: int, messages: int) -> None:
                         (%s::bigint[])[1 + floor(random() * array_length(%s::bigint[], 1))::int] AS t,
                         CASE WHEN random() < 0.25 THEN NULL
                              ELSE (%s::bigint[])[1 + floor(random() * array_length(%s::bigint[], 1))::int] END AS a,
-                        random() AS sla,  -- open tickets: 4 % breached, 6 % due soon (the home page's lists)
+                        (%s::bigint[])[1 + floor(random() * array_length(%s::bigint[], 1))::int] AS prod,
+                        random() AS sla,  -- open tickets: 4 %% breached, 6 %% due soon (the home page's lists)
                         now() - random() * interval '720 days' AS cr,
                         now() - random() * interval '30 days' AS up
                     FROM generate_series(1::bigint, %s::bigint) AS g
                 ) s JOIN customers_contact c ON c.id = s.contact_id
                 """,
-                [policy, teams, teams, agents, agents, count],
+                [policy, teams, teams, agents, agents, products, products, count],
             )
         with timed(f"{count * messages} messages"):
             cursor.execute(
@@ -195,9 +207,12 @@ def seed_tickets(count: int, messages: int) -> None:
                 """,
                 [base],
             )
-        with timed("search words"):
+        if not search:
+            print("  search words: skipped (--no-search)")
+        with timed("search words") if search else nullcontext():
             # Built by tickets.search as the app builds them (words, then stems; ~25 s per 100k tickets).
-            tickets_reindex(ticket_model=Ticket, message_model=Message, connection=connection, after=base)
+            if search:
+                tickets_reindex(ticket_model=Ticket, message_model=Message, connection=connection, after=base)
         with timed("vacuum analyze"):
             # As autovacuum leaves a live database: statistics, and a visibility map that lets the
             # capped counts of the lists read their indexes alone (index-only scans).
@@ -212,6 +227,7 @@ def main() -> None:
     parser.add_argument("--contacts-per-org", type=int, default=10)
     parser.add_argument("--agents", type=int, default=60)
     parser.add_argument("--append", action="store_true")
+    parser.add_argument("--no-search", action="store_true", help="skip the search words (reports need none)")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("bench/seed.py needs PostgreSQL: set DATABASE_URL")
@@ -223,7 +239,7 @@ def main() -> None:
     started = time.perf_counter()
     with timed("people"):
         seed_people(args.organizations, args.contacts_per_org, args.agents)
-    seed_tickets(args.tickets, args.messages)
+    seed_tickets(args.tickets, args.messages, search=not args.no_search)
     print(f"seeded {args.tickets} tickets in {time.perf_counter() - started:.0f} s")
 
 

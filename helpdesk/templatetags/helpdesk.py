@@ -3,9 +3,10 @@ from decimal import Decimal
 from django import template
 from django.template.defaultfilters import filesizeformat, floatformat
 from django.utils import translation
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
-from .. import dates
+from .. import charts, dates
 
 register = template.Library()
 
@@ -68,3 +69,21 @@ def bdi(value):
     if value is None or value == "":
         return ""
     return format_html("<bdi>{}</bdi>", value)
+
+
+@register.simple_tag
+def chart(value):
+    """A `helpdesk.charts.Chart` as an SVG with its legend; right to left and Persian digits in fa."""
+    if value is None or value.empty:
+        return ""
+    svg = charts.chart_svg(value, rtl=translation.get_language_bidi(), number=hd_number)
+    legend = format_html_join(
+        "",
+        '<li><span class="chart-key chart-key-{}" aria-hidden="true"></span><bdi>{}</bdi></li>',
+        ((index % len(charts.PALETTE), series.name) for index, series in enumerate(value.series)),
+    )
+    return format_html(
+        '<figure class="chart-wrap"><div class="chart-scroll">{}</div><ul class="chart-legend">{}</ul></figure>',
+        mark_safe(svg),  # noqa: S308 (chart_svg escapes every text it writes)
+        legend,
+    )

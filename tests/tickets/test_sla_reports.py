@@ -1,3 +1,4 @@
+import json
 from datetime import timedelta
 
 import pytest
@@ -53,3 +54,16 @@ def test_report_page_renders_for_agents_and_404s_for_customers(two_tickets, clie
     assert response.status_code == 200 and b"Gold" in response.content
     client.force_login(customer)
     assert client.get("/agent/reports/sla/").status_code == 404
+
+
+def test_the_sla_report_in_the_framework_keeps_its_address_and_exports_csv(two_tickets, client, as_user, agent):
+    client.force_login(agent)
+    page = client.get("/agent/reports/sla/", {"group_by": "team"}).content.decode()
+    assert "First line" in page and "<svg" in page  # the compliance chart
+    csv = as_user(agent).get("/api/v1/reports/sla/", {"format": "csv"})
+    assert csv.status_code == 200 and csv["Content-Type"] == "text/csv; charset=utf-8"
+    rows = [line.split(",") for line in csv.content.decode("utf-8-sig").splitlines()]
+    gold = next(row for row in rows if row[0] == "Gold")
+    assert gold[1:4] == ["2", "1", "1"]  # tickets, first response met, breached
+    refused = as_user(agent).get("/api/v1/reports/sla/", {"format": "csv", "group_by": "nope"})
+    assert refused.status_code == 400 and json.loads(refused.content)["code"] == "invalid"

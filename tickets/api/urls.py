@@ -3,7 +3,7 @@ from django.urls import path
 from tickets import api
 from tickets.api.macros import MacroApplyView, MacroDetailView, MacroListView
 from tickets.attachments.views import AttachmentDownloadView
-from tickets.reports.views import DeflectionReportView, SlaReportView
+from tickets.reports.api import DeflectionReportView, ReportView, SlaReportView
 from tickets.routing.api import RoutingRuleDetailView, RoutingRuleListView
 
 urlpatterns = [
@@ -35,6 +35,7 @@ urlpatterns = [
     path("macros/", MacroListView.as_view(), name="api-macro-list"),
     path("macros/<int:pk>/", MacroDetailView.as_view(), name="api-macro-detail"),
     path("macros/<int:pk>/apply/", MacroApplyView.as_view(), name="api-macro-apply"),
+    path("reports/<slug:name>/", ReportView.as_view(), name="api-report"),
     path("routing-rules/", RoutingRuleListView.as_view(), name="api-routing-rule-list"),
     path("routing-rules/<int:pk>/", RoutingRuleDetailView.as_view(), name="api-routing-rule-detail"),
     path("webhooks/", api.WebhookListView.as_view(), name="api-webhook-list"),

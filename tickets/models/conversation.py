@@ -43,7 +43,11 @@ class Message(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("message")
         verbose_name_plural = _("messages")
-        indexes = [models.Index(fields=["ticket", "created_at"], name="message_ticket_created_idx")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="message_ticket_created_idx"),
+            # reports: replies written in a date range (tickets.reports.workload)
+            models.Index(fields=["created_at"], name="message_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{'note' if self.internal else 'reply'} on #{self.ticket_id}"

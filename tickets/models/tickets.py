@@ -327,6 +327,8 @@ class Ticket(models.Model):
                 name="ticket_open_sla_alert_idx",
                 condition=Q(status__in=OPEN_STATUSES, sla_state__in=(SlaState.WARNING, SlaState.BREACHED)),
             ),
+            # reports: tickets created in a date range (tickets.reports.query.tickets_created)
+            models.Index(fields=["created_at"], name="ticket_created_idx"),
             # ?q= (tickets.search.ticket_search): `search_vector @@ query`; PostgreSQL only (migration 0015)
             GinIndex(fields=["search_vector"], name="ticket_search_vector_gin"),
         ]

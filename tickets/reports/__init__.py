@@ -1,0 +1,7 @@
+"""Reports: one module per report, each registering itself (see `base`). To add one, write its
+module (a `compute(params) -> ReportResult` and a `register(Report(...))`) and import it below."""
+
+from tickets.reports import quality, recurring, referrals, sales, sla, times, volume, workload  # noqa: F401
+from tickets.reports.base import REPORTS, Report, ReportParams, ReportResult, register, report_run
+
+__all__ = ["REPORTS", "Report", "ReportParams", "ReportResult", "register", "report_run"]

@@ -169,7 +169,12 @@ def event_view(event: TicketEvent) -> EventView:
     actor = event.actor.get_full_name() if event.actor else _("System")
     kind, data = event.kind, event.data or {}
     # A problem link reads as a change of the ticket's problem: "set Problem to <title>".
-    if kind in (EventKind.FIELD_CHANGED, EventKind.STATUS_CHANGED, EventKind.PROBLEM_LINKED, EventKind.PROBLEM_UNLINKED):
+    if kind in (
+        EventKind.FIELD_CHANGED,
+        EventKind.STATUS_CHANGED,
+        EventKind.PROBLEM_LINKED,
+        EventKind.PROBLEM_UNLINKED,
+    ):
         return EventView(event, field_change(event, actor))
     if kind in (EventKind.SLA_WARNING, EventKind.SLA_BREACHED, EventKind.SLA_MET):
         return EventView(event, sla_sentence(event), css=SLA_CSS)

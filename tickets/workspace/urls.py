@@ -55,7 +55,9 @@ urlpatterns = [
     path("articles/<int:article_id>/tickets/", workspace_views.article_usage, name="article-usage"),
     path("contacts/lookup/", views.contact_lookup, name="contact-lookup"),
     path("calls/new/", views.call_new, name="call-new"),
-    path("reports/sla/", report_views.sla_report_page, name="report-sla"),
+    path("reports/", report_views.report_index, name="reports"),
+    path("reports/sla/", report_views.report_page, {"slug": "sla"}, name="report-sla"),  # its address since 0.1
+    path("reports/<slug:slug>/", report_views.report_page, name="report"),
 ]
 urlpatterns += feedback_urlpatterns  # product feedback and sales opportunities
 urlpatterns += privacy_urlpatterns  # the contact page: export and erasure

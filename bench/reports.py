@@ -1,0 +1,172 @@
+"""Report speed on a seeded PostgreSQL (see bench/seed.py): every registered report over 30 and 365 days.
+
+    DATABASE_URL=postgres://... python bench/seed.py --tickets 1000000 --messages 2 --no-search
+    DATABASE_URL=postgres://... HELPDESK_VAR_DIR=/tmp/hd-bench python -m bench.reports [--runs 5]
+
+The seed gives tickets their product, first response and solved times; the first run adds the rest
+the reports read, in SQL, once (`--prepare` again to redo): an SLA outcome event per answered ticket,
+a reopen on 5 %, referrals on 2 % (answered 80 %), feedback links on 2 % and opportunities on 0.5 %.
+(`--no-search` on the seed skips the search words, which reports do not read.) Each report is then
+timed as its page computes it (`report_run`, every query it runs) and as the page itself through the
+Django test client, signed in as an agent.
+
+Measured 2026-12-05 on the shared 2-core box while other work ran on it (load average 11-15, so
+figures are high and noisy), PostgreSQL 16, DEBUG off, 1,000,000 tickets created over 720 days
+(about 42,000 in 30 days), 2 runs each, median; compute = the report's queries, page = the whole page:
+
+    range  report          compute   page        range  report          compute   page
+    30 d   volume          1.4 s     1.6 s       365 d  volume          2.9 s     3.0 s
+    30 d   response-times  0.9 s     2.1 s       365 d  response-times  5.1 s     3.7 s
+    30 d   resolution      6.3 s     5.6 s       365 d  resolution     19.3 s    12.7 s
+    30 d   sla             1.8 s     2.3 s       365 d  sla            10.3 s    11.1 s
+    30 d   recurring       2.5 s     3.3 s       365 d  recurring       7.8 s     5.4 s
+    30 d   referrals       0.04 s    0.3 s       365 d  referrals       0.07 s    0.1 s
+    30 d   workload        1.5 s     1.7 s       365 d  workload        2.2 s     2.1 s
+    30 d   feedback        0.06 s    0.2 s       365 d  feedback        0.6 s     0.6 s
+
+Over 2 s at 30 days: `resolution` (first-contact resolution and reopens: a correlated reply count
+and a reopen EXISTS per ticket, which PostgreSQL evaluates once per aggregate that names them) and
+`recurring` (the LAG window sorts every ticket of the range plus N days). The tickets of a range are
+spread over the whole heap (seeded in random creation order), so the range scan reads ~40,000 pages.
+A year (about half the table) is over 2 s for every report that reads each ticket's events or
+messages (`resolution`, `sla`, `recurring`, `response-times`). With JIT on, `resolution` at 30 days
+took 9.2 s: reports run with `jit = off` (`base.without_jit`).
+"""
+
+import argparse
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.production import django_setup  # noqa: E402
+
+django_setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from customers.models import Product  # noqa: E402
+from helpdesk.models import Role, User  # noqa: E402
+from tickets.models import FeedbackItem  # noqa: E402
+from tickets.reports import REPORTS, report_run  # noqa: E402
+from tickets.reports.params import ReportForm  # noqa: E402
+
+PREPARE = [
+    (
+        "SLA outcome events",
+        """INSERT INTO tickets_ticketevent (ticket_id, kind, field, old_value, new_value, public, data, created_at)
+           SELECT id, CASE WHEN random() < 0.85 THEN 'sla_met' ELSE 'sla_breached' END, 'first_response', '', '',
+                  false, '{}', first_responded_at
+           FROM tickets_ticket WHERE first_responded_at IS NOT NULL""",
+    ),
+    (
+        "reopen events",
+        """INSERT INTO tickets_ticketevent (ticket_id, kind, field, old_value, new_value, public, data, created_at)
+           SELECT id, 'status_changed', 'status', 'solved', 'open', true, '{}', created_at + interval '1 day'
+           FROM tickets_ticket WHERE id %% 20 = 0""",
+    ),
+    (
+        "referrals",
+        """INSERT INTO tickets_referral (ticket_id, from_team_id, to_team_id, note, handoff, state, answer,
+               answered_at, due_at, created_at)
+           SELECT t.id, t.team_id, (%(teams)s::bigint[])[1 + (t.id %% array_length(%(teams)s::bigint[], 1))::int],
+                  'bench', false, CASE WHEN t.id %% 5 = 0 THEN 'open' ELSE 'answered' END, '',
+                  CASE WHEN t.id %% 5 = 0 THEN NULL ELSE t.created_at + random() * interval '2 days' END,
+                  t.created_at + interval '1 day', t.created_at
+           FROM tickets_ticket t WHERE t.id %% 50 = 1""",
+    ),
+]
+
+
+def prepare(agent: User, *, sql: bool = True) -> None:
+    """Adds what the reports read beyond the seed (`sql=False`: only the feedback and opportunities)."""
+    from helpdesk.models import Team
+    from tickets.models import FeedbackItem, FeedbackLink, Opportunity
+
+    products = list(Product.objects.filter(code__startswith="bench-").order_by("code").values_list("pk", flat=True))
+    teams = list(Team.objects.filter(slug__startswith="bench-team-").values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        for label, statement in PREPARE if sql else []:
+            start = time.perf_counter()
+            cursor.execute(statement, {"products": products, "teams": teams})
+            print(f"  {label}: {cursor.rowcount} rows, {time.perf_counter() - start:.1f} s", flush=True)
+    items = FeedbackItem.objects.bulk_create(
+        [FeedbackItem(title=f"Bench feedback {i}", product_id=products[i % 10], created_by=agent) for i in range(50)]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, created_at, organization_id, product_id FROM tickets_ticket WHERE id %% 50 = %s", [7]
+        )
+        rows = cursor.fetchall()
+    FeedbackLink.objects.bulk_create(
+        [FeedbackLink(item=items[pk % 50], ticket_id=pk, created_at=at) for pk, at, _o, _p in rows], batch_size=5000
+    )
+    states = ["new", "contacted", "won", "lost"]
+    Opportunity.objects.bulk_create(
+        [
+            Opportunity(
+                ticket_id=pk,
+                organization_id=org,
+                product_id=product,
+                estimated_value=100 + pk % 900,
+                state=states[pk % 4],
+                created_at=at,
+                updated_at=at,
+            )
+            for pk, at, org, product in rows[::4]
+        ],
+        batch_size=5000,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+
+def timed(action, runs: int) -> tuple[float, int]:
+    action()  # warm-up
+    times, queries = [], 0
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            action()
+            times.append((time.perf_counter() - start) * 1000)
+        queries = len(captured)
+    return statistics.median(times), queries
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--prepare", action="store_true", help="fill in the report data again")
+    args = parser.parse_args()
+    agent = User.objects.filter(role__in=[Role.AGENT, Role.ADMIN], is_active=True).order_by("pk").first()
+    if args.prepare or not FeedbackItem.objects.filter(title="Bench feedback 0").exists():
+        print("filling in report data", flush=True)
+        prepare(agent)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM tickets_ticket")
+        print(f"{cursor.fetchone()[0]} tickets; median of {args.runs} runs\n")
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(agent)
+    today = timezone.localdate()
+    for days in (30, 365):
+        query = {"start": (today - timedelta(days=days)).isoformat(), "end": today.isoformat()}
+        for slug, report in REPORTS.items():
+            form = ReportForm(dict(query), report=report)
+            assert form.is_valid(), form.errors
+            params = form.params(user=agent)
+            compute_ms, compute_queries = timed(lambda r=report, p=params: report_run(r, p), args.runs)
+            page_ms, page_queries = timed(lambda s=slug, q=query: client.get(f"/agent/reports/{s}/", q), args.runs)
+            print(
+                f"{days:>3} days  {slug:<15} compute {compute_ms:8.0f} ms ({compute_queries} queries)"
+                f"   page {page_ms:8.0f} ms ({page_queries} queries)",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""What every report is made of, and the registry the pages and the API read.
+
+A report is one module that builds a `Report` (its slug, title, the filters and options it takes, and a
+`compute` function from `ReportParams` to a `ReportResult`) and calls `register`. The pages
+(`/agent/reports/<slug>/`), the API (`/api/v1/reports/<slug>/`), CSV export and the index all come
+from the registry; adding a report is one module and one import line in `tickets/reports/__init__.py`.
+Figures are computed by the database (aggregates, GROUP BY, percentile_cont), never by looping over
+tickets in Python.
+"""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils.functional import Promise
+
+from helpdesk.charts import Chart
+from helpdesk.models import User
+
+# Kinds of column: how a value is shown (pages), written (CSV) and typed (API).
+#   text: a name people gave (isolated on pages); label: our own translated word; int; number (one
+#   decimal); percent; money; date; period (a time bucket: `Period`).
+COLUMN_KINDS = ("text", "label", "int", "number", "percent", "money", "date", "period")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str | Promise
+    kind: str = "int"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A time bucket: its first day, and how people read it (Jalali in fa)."""
+
+    start: date
+    label: str
+    short: str = ""  # for a chart's axis
+
+    def __str__(self) -> str:
+        return self.start.isoformat()
+
+
+@dataclass
+class Table:
+    key: str
+    title: str | Promise
+    columns: list[Column]
+    rows: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str | Promise
+    value: Any
+    kind: str = "int"
+
+
+@dataclass
+class ReportResult:
+    tables: list[Table]
+    figures: list[Figure] = field(default_factory=list)
+    chart: Chart | None = None
+    notes: list[str | Promise] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReportParams:
+    """One run of a report: who asks, the range [start, end) in the site's time zone, filters by
+    dimension key (`dimensions.DIMENSIONS`), and the options the report takes."""
+
+    user: User
+    start: datetime
+    end: datetime
+    now: datetime
+    filters: dict[str, Any] = field(default_factory=dict)
+    bucket: str = "day"
+    group_by: str = ""
+    days: int = 7
+
+
+@dataclass(frozen=True)
+class Report:
+    slug: str
+    title: str | Promise
+    description: str | Promise
+    compute: Callable[[ReportParams], ReportResult]
+    # The dimensions (keys of dimensions.DIMENSIONS) this report filters by, and may group by.
+    filters: tuple[str, ...] = ()
+    group_by: tuple[str, ...] = ()
+    # Other options: "bucket" (day/week/month), "days" (the recurring window).
+    options: tuple[str, ...] = ()
+    default_group: str = ""
+    position: int = 100  # where the index lists it
+
+
+REPORTS: dict[str, Report] = {}
+
+
+def register(report: Report) -> Report:
+    """Adds a report to the index, the pages and the API (listed by `position`, then title)."""
+    if report.slug in REPORTS:
+        raise ValueError(f"report {report.slug!r} is registered twice")
+    REPORTS[report.slug] = report
+    ordered = sorted(REPORTS.values(), key=lambda r: (r.position, str(r.title)))
+    REPORTS.clear()
+    REPORTS.update((r.slug, r) for r in ordered)
+    return report
+
+
+@contextmanager
+def without_jit() -> Iterator[None]:
+    """On PostgreSQL, JIT off for the queries inside: compiling the reports' grouped expressions
+    cost more than running them (3.7 of 7.3 s at a million tickets, bench/reports.py)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        yield
+
+
+def report_run(report: Report, params: ReportParams) -> ReportResult:
+    """Computes a report (what the pages, the API and the benchmark call)."""
+    with without_jit():
+        return report.compute(params)

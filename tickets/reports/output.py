@@ -1,0 +1,65 @@
+"""A report's result written out: CSV (UTF-8 with a BOM, so Excel reads Persian) and JSON."""
+
+import csv
+import io
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from tickets.reports.base import Period, Report, ReportParams, ReportResult
+
+
+def plain(value: Any) -> Any:
+    """A cell as CSV and JSON carry it: ISO dates, numbers as numbers, text as text."""
+    if isinstance(value, Period):
+        return value.start.isoformat()
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def report_csv(result: ReportResult) -> bytes:
+    """Every table of the result, one after another: its title, its header row, its rows, a blank line."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for figure in result.figures:
+        writer.writerow([str(figure.label), plain(figure.value)])
+    if result.figures:
+        writer.writerow([])
+    for table in result.tables:
+        writer.writerow([str(table.title)])
+        writer.writerow([str(column.label) for column in table.columns])
+        for row in table.rows:
+            writer.writerow(["" if row.get(c.key) is None else plain(row.get(c.key)) for c in table.columns])
+        writer.writerow([])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def report_json(report: Report, params: ReportParams, result: ReportResult) -> dict[str, Any]:
+    return {
+        "report": report.slug,
+        "title": str(report.title),
+        "start": params.start.date().isoformat(),
+        "end": (params.end - timedelta(days=1)).date().isoformat(),  # inclusive, as typed
+        "group_by": params.group_by,
+        "filters": {key: str(value) for key, value in params.filters.items()},
+        "figures": [
+            {"key": f.key, "label": str(f.label), "value": plain(f.value), "kind": f.kind} for f in result.figures
+        ],
+        "tables": [
+            {
+                "key": table.key,
+                "title": str(table.title),
+                "columns": [{"key": c.key, "label": str(c.label), "kind": c.kind} for c in table.columns],
+                "rows": [{c.key: plain(row.get(c.key)) for c in table.columns} for row in table.rows],
+            }
+            for table in result.tables
+        ],
+        "notes": [str(note) for note in result.notes],
+    }

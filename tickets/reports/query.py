@@ -1,0 +1,73 @@
+"""Querysets and grouped aggregates shared by the reports (each one statement in the database)."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import translation
+
+from helpdesk import dates
+from helpdesk.aggregates import PercentileCont, minutes_between
+from tickets.models import Ticket
+from tickets.reports.base import ReportParams
+from tickets.reports.dimensions import DIMENSIONS, NONE_LABEL, TICKET_FILTERS, filters_q
+from tickets.reports.params import site_zone
+
+
+def tickets_for(params: ReportParams) -> QuerySet[Ticket]:
+    """Every ticket the filters keep (merged duplicates left out: their original counts)."""
+    return Ticket.objects.filter(filters_q(params.filters), merged_into__isnull=True).order_by()
+
+
+def tickets_created(params: ReportParams) -> QuerySet[Ticket]:
+    """The filtered tickets created in the range (read through ticket_created_idx)."""
+    return tickets_for(params).filter(created_at__gte=params.start, created_at__lt=params.end)
+
+
+def site_day(field: str) -> TruncDate:
+    """The calendar day of a moment in the site's time zone."""
+    return TruncDate(field, tzinfo=site_zone())
+
+
+def grouped(
+    queryset: QuerySet, key: str, prefix: str = "", *, path: str = "", **aggregates: Any
+) -> list[dict[str, Any]]:
+    """`aggregates` per group of dimension `key` (one GROUP BY); each row gains its `group` label and
+    `group_id`. The dimension's ticket field is reached through `prefix` (a path to the ticket), or
+    `path` names the column outright (a referral's receiving team). Without a key, one row in all."""
+    if not key:
+        row = queryset.aggregate(**aggregates)
+        return [row | {"group": ""}]
+    dimension = DIMENSIONS[key]
+    paths = dimension.value_paths(path or f"{prefix}{dimension.field}")
+    rows = list(queryset.values(*paths).annotate(**aggregates).order_by(paths[0]))
+    for row in rows:
+        row["group"] = dimension.label_from_row(row, paths[0])
+        row["group_id"] = row[paths[0]]
+    rows.sort(key=lambda r: (r["group"] == NONE_LABEL, str(r["group"]).casefold()))
+    return rows
+
+
+def percentiles(start: str, end: str, name: str) -> dict[str, PercentileCont]:
+    """Median and 90th percentile of the minutes from `start` to `end` (tickets lacking `end` skipped)."""
+    minutes = minutes_between(start, end)
+    return {
+        f"{name}_median": PercentileCont(minutes, fraction=0.5),
+        f"{name}_p90": PercentileCont(minutes, fraction=0.9),
+    }
+
+
+def digits(number: int) -> str:
+    """A number inside a sentence, in the reader's digits."""
+    return dates.persian_digits(str(number)) if (translation.get_language() or "").startswith("fa") else str(number)
+
+
+def hours(minutes: float | None) -> float | None:
+    return None if minutes is None else round(minutes / 60, 1)
+
+
+def percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+__all__ = ["TICKET_FILTERS", "tickets_for", "tickets_created", "site_day", "grouped", "percentiles", "hours", "percent"]

@@ -1,0 +1,129 @@
+"""Volume: tickets created per day, week or month by channel and by product; the backlog open now by age."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.charts import Chart, Series
+from helpdesk.names import name_in_language
+from tickets.models import OPEN_STATUSES, Channel
+from tickets.reports import periods
+from tickets.reports.base import Column, Figure, Period, Report, ReportParams, ReportResult, Table, register
+from tickets.reports.query import TICKET_FILTERS, site_day, tickets_created, tickets_for
+
+TOP_PRODUCTS = 8
+# Backlog age buckets: (key, label, younger than this many days); the last has no upper bound.
+AGES = (
+    ("age_1d", _("Under a day"), 1),
+    ("age_3d", _("1–3 days"), 3),
+    ("age_7d", _("3–7 days"), 7),
+    ("age_30d", _("7–30 days"), 30),
+    ("age_older", _("Over 30 days"), None),
+)
+
+
+def _per_period(params: ReportParams, rows, series_keys: list[str]) -> tuple[list[Period], list[dict[str, Any]]]:
+    first, last = params.start.date(), (params.end - timedelta(days=1)).date()
+    buckets = periods.periods(first, last, params.bucket)
+    totals = periods.sum_by_period(rows, params.bucket)
+    table: list[dict[str, Any]] = []
+    for period in buckets:
+        counts = {key: totals.get((period.start, key), 0) for key in series_keys}
+        table.append({"period": period, **counts, "total": sum(counts.values())})
+    return buckets, table
+
+
+def _channel_table(params: ReportParams) -> tuple[Table, Chart]:
+    rows = (
+        tickets_created(params)
+        .annotate(day=site_day("created_at"))
+        .values_list("day", "channel")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    keys = list(Channel.values)
+    buckets, table = _per_period(params, rows, keys)
+    columns = [Column("period", _("Period"), "period")]
+    columns += [Column(key, label, "int") for key, label in Channel.choices] + [Column("total", _("Total"))]
+    chart = Chart(
+        kind="line",
+        title=str(_("Tickets created by channel")),
+        categories=[p.label for p in buckets],
+        axis_labels=[p.short for p in buckets],
+        series=[Series(str(label), [row[key] for row in table]) for key, label in Channel.choices],
+    )
+    return Table("by_channel", _("Tickets created by channel"), columns, table), chart
+
+
+def _product_table(params: ReportParams) -> Table:
+    rows = list(
+        tickets_created(params)
+        .annotate(day=site_day("created_at"))
+        .values_list("day", "product", "product__name", "product__name_fa")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    totals: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for _day, product, name, name_fa, count in rows:
+        key = str(product or "none")
+        totals[key] = totals.get(key, 0) + count
+        names[key] = name_in_language(name, name_fa) if product else str(_("No product"))
+    ranked = sorted(totals, key=lambda k: (-totals[k], names[k]))
+    shown = ranked[:TOP_PRODUCTS]
+    other = set(ranked[TOP_PRODUCTS:])
+    day_rows = [(day, "other" if str(p or "none") in other else str(p or "none"), n) for day, p, _n, _f, n in rows]
+    keys = shown + (["other"] if other else [])
+    _buckets, table = _per_period(params, day_rows, keys)
+    columns = [Column("period", _("Period"), "period")]
+    columns += [Column(f"product_{key}", names[key], "int") for key in shown]
+    if other:
+        columns.append(Column("product_other", _("Other products"), "int"))
+    columns.append(Column("total", _("Total")))
+    renamed = [{"period": r["period"], "total": r["total"]} | {f"product_{k}": r[k] for k in keys} for r in table]
+    return Table("by_product", _("Tickets created by product"), columns, renamed)
+
+
+def _backlog(params: ReportParams) -> tuple[Table, list[Figure]]:
+    open_now = tickets_for(params).filter(status__in=OPEN_STATUSES)
+    counts = {"open": Count("pk")}
+    younger = None
+    for key, _label, days in AGES:
+        since = params.now - timedelta(days=days) if days else None
+        condition = Q(created_at__gt=since) if since else Q()
+        if younger is not None:
+            condition &= Q(created_at__lte=younger)
+        counts[key] = Count("pk", filter=condition) if condition else Count("pk")
+        younger = since
+    figures = open_now.aggregate(**counts)
+    row = dict(figures)
+    columns = [Column(key, label, "int") for key, label, _days in AGES] + [Column("open", _("Open now"))]
+    table = Table("backlog", _("Backlog (open now) by age"), columns, [row])
+    return table, [Figure("open", _("Open now"), figures["open"])]
+
+
+def compute(params: ReportParams) -> ReportResult:
+    channels, chart = _channel_table(params)
+    backlog, figures = _backlog(params)
+    created = sum(row["total"] for row in channels.rows)
+    return ReportResult(
+        tables=[channels, _product_table(params), backlog],
+        figures=[Figure("created", _("Tickets created"), created), *figures],
+        chart=chart,
+        notes=[_("The backlog is the open tickets now, whatever the date range.")],
+    )
+
+
+register(
+    Report(
+        slug="volume",
+        title=_("Ticket volume"),
+        description=_("Tickets created by channel and product over time, and the backlog by age."),
+        position=10,
+        compute=compute,
+        filters=TICKET_FILTERS,
+        options=("bucket",),
+    )
+)
