@@ -7,6 +7,7 @@ The outbox's tasks (sending and sweeping notifications, purging webhook deliveri
 from celery import shared_task
 from django.utils import timezone
 
+from tickets.satisfaction import surveys
 from tickets.sla import escalation
 
 
@@ -14,3 +15,9 @@ from tickets.sla import escalation
 def sla_sweep() -> dict:
     """Warnings, breaches and escalations that have come due (claimed per ticket)."""
     return escalation.sla_sweep(now=timezone.now())
+
+
+@shared_task
+def survey_sweep() -> int:
+    """Satisfaction surveys that have come due (each ticket's survey row inserted once)."""
+    return surveys.survey_sweep(now=timezone.now())

@@ -104,6 +104,9 @@ class EventKind(models.TextChoices):
     FEEDBACK_UNLINKED = "feedback_unlinked", _("Unlinked from product feedback")
     OPPORTUNITY_CREATED = "opportunity_created", _("Marked as a sales opportunity")
     OPPORTUNITY_CHANGED = "opportunity_changed", _("Sales opportunity changed")
+    SURVEY_QUEUED = "survey_queued", _("Satisfaction survey queued")
+    FOLLOW_UP_OPENED = "follow_up_opened", _("Bad rating: follow-up opened")
+    FOLLOW_UP_DONE = "follow_up_done", _("Rating follow-up done")
 
 
 class TicketEvent(models.Model):

@@ -2,6 +2,7 @@ from django.urls import path
 
 from tickets.feedback.urls import urlpatterns as feedback_urlpatterns
 from tickets.reports import views as report_views
+from tickets.satisfaction.urls import urlpatterns as satisfaction_urlpatterns
 from tickets.workspace import ticket_views, views
 from tickets.workspace import tool_views as workspace_views
 
@@ -56,3 +57,4 @@ urlpatterns = [
     path("reports/sla/", report_views.sla_report_page, name="report-sla"),
 ]
 urlpatterns += feedback_urlpatterns  # product feedback and sales opportunities
+urlpatterns += satisfaction_urlpatterns  # the ticket's rating, survey and follow-up of a bad rating
