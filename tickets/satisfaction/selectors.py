@@ -41,8 +41,8 @@ class TicketSatisfaction:
 def ticket_satisfaction(*, user: User, ticket: Ticket) -> TicketSatisfaction:
     """For a ticket already loaded through a ticket selector. Agents get all three (three queries);
     a customer only the rating, and only as the ticket's requester."""
-    contact = getattr(user, "contact", None)
     if not user.is_agent:
+        contact = getattr(user, "contact", None)
         mine = contact is not None and ticket.requester_id == contact.pk
         rating = SatisfactionRating.objects.filter(ticket=ticket).first() if mine else None
         return TicketSatisfaction(rating=rating, survey=None, follow_up=None)
