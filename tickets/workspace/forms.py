@@ -58,7 +58,7 @@ class TicketFilterForm(forms.Form):
         ),
     )
     follow_up = forms.ChoiceField(
-        label=_("Satisfaction"), required=False, choices=[("", _("Any rating")), ("open", _("Bad rating to follow up"))]
+        label=_("Satisfaction"), required=False, choices=[("", _("Any rating")), ("open", _("To follow up"))]
     )
     requester = forms.IntegerField(required=False, min_value=1, max_value=DB_INT_MAX, widget=forms.HiddenInput)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=list(SORTS.items()))

@@ -60,7 +60,7 @@ def test_a_follow_up_of_another_ticket_is_a_404(agent_client, solved, bad, custo
 
 def test_the_list_filters_tickets_waiting_for_a_follow_up(agent_client, solved, bad):
     html = agent_client.get("/agent/tickets/?view=all&follow_up=open").content.decode()
-    assert f"/agent/tickets/{solved.pk}/" in html and "Bad rating to follow up" in html
+    assert f"/agent/tickets/{solved.pk}/" in html and "To follow up" in html
     RatingFollowUp.objects.filter(pk=bad.pk).update(resolved_at=bad.created_at)
     assert f"/agent/tickets/{solved.pk}/" not in agent_client.get("/agent/tickets/?view=all&follow_up=open").content.decode()
 
