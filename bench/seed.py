@@ -162,7 +162,7 @@ def seed_tickets(count: int, messages: int) -> None:
                         (%s::bigint[])[1 + floor(random() * array_length(%s::bigint[], 1))::int] AS t,
                         CASE WHEN random() < 0.25 THEN NULL
                              ELSE (%s::bigint[])[1 + floor(random() * array_length(%s::bigint[], 1))::int] END AS a,
-                        random() AS sla,  -- open tickets: 4 % breached, 6 % due soon (the home page's lists)
+                        random() AS sla,  -- open tickets: 4 %% breached, 6 %% due soon (the home page's lists)
                         now() - random() * interval '720 days' AS cr,
                         now() - random() * interval '30 days' AS up
                     FROM generate_series(1::bigint, %s::bigint) AS g

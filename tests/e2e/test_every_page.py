@@ -92,9 +92,8 @@ def world(transactional_db, settings, tmp_path):
     from knowledgebase import services as kb_services
     from tests import factories
     from tests.knowledgebase.conftest import make_article
-    from tickets import services
+    from tickets import ratings, services
     from tickets.attachments.store import IncomingFile
-    from tickets import ratings
     from tickets.models import Referral, Status
 
     settings.MEDIA_ROOT = str(tmp_path / "media")

@@ -51,6 +51,8 @@ class SatisfactionRating(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(score__gte=1) & Q(score__lte=5), name="rating_score_1_to_5"),
         ]
+        # the ratings API's newest-first pages and the roll-up's date range (tickets.satisfaction)
+        indexes = [models.Index(fields=["-created_at", "-id"], name="rating_created_idx")]
 
     def __str__(self) -> str:
         return f"#{self.ticket_id}: {self.score}/5"
@@ -73,6 +75,8 @@ class SatisfactionSurvey(models.Model):
         ordering = ["-queued_at", "-id"]
         verbose_name = _("satisfaction survey")
         verbose_name_plural = _("satisfaction surveys")
+        # the roll-up's date range (tickets.satisfaction.stats)
+        indexes = [models.Index(fields=["queued_at"], name="survey_queued_idx")]
 
     def __str__(self) -> str:
         return f"#{self.ticket_id} survey"

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_requester_rates_their_solved_ticket_over_the_api(customer, solved):
-    response = api_as(customer).post(f"/api/v1/tickets/{solved.pk}/rating/", {"score": 4, "comment": "Good"}, format="json")
+    response = api_as(customer).post(
+        f"/api/v1/tickets/{solved.pk}/rating/", {"score": 4, "comment": "Good"}, format="json"
+    )
     assert response.status_code == 200 and response.json()["score"] == 4
     assert SatisfactionRating.objects.get(ticket=solved).comment == "Good"
     assert api_as(customer).get(f"/api/v1/tickets/{solved.pk}/rating/").json()["score"] == 4

@@ -37,7 +37,9 @@ def test_a_bad_rating_opens_a_follow_up_mails_the_lead_and_records_an_event(solv
     assert event.data["told"] == ["lead@example.com"] and event.data["follow_up"] == follow_up.pk
     assert send_outbox_mail(template_prefix="rating_follow_up") == 1
     sent = mail.outbox[-1]
-    assert sent.to == ["lead@example.com"] and "Still broken" in sent.body and f"/agent/tickets/{solved.pk}/" in sent.body
+    assert (
+        sent.to == ["lead@example.com"] and "Still broken" in sent.body and f"/agent/tickets/{solved.pk}/" in sent.body
+    )
 
 
 @pytest.mark.parametrize("score", [3, 4, 5])

@@ -62,7 +62,10 @@ def test_the_list_filters_tickets_waiting_for_a_follow_up(agent_client, solved, 
     html = agent_client.get("/agent/tickets/?view=all&follow_up=open").content.decode()
     assert f"/agent/tickets/{solved.pk}/" in html and "To follow up" in html
     RatingFollowUp.objects.filter(pk=bad.pk).update(resolved_at=bad.created_at)
-    assert f"/agent/tickets/{solved.pk}/" not in agent_client.get("/agent/tickets/?view=all&follow_up=open").content.decode()
+    assert (
+        f"/agent/tickets/{solved.pk}/"
+        not in agent_client.get("/agent/tickets/?view=all&follow_up=open").content.decode()
+    )
 
 
 def test_the_api_list_filter_too(agent, solved, bad):

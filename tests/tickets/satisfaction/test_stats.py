@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from customers.models import Contact
 from helpdesk.models import NotificationLog
-from tests.factories import ProductFactory, TeamFactory, make_ticket
+from tests.factories import ProductFactory, make_ticket
 from tests.tickets.satisfaction.conftest import solve
 from tickets import ratings, services, tasks
 from tickets.models import SatisfactionSurvey

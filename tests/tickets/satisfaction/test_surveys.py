@@ -140,4 +140,3 @@ def test_the_sweep_works_in_batches(customer, agent, monkeypatch):
     tickets = [solve(make_ticket(requester=contact, actor=customer, subject=f"T{i}"), agent) for i in range(5)]
     assert run_sweep() == 5
     assert SatisfactionSurvey.objects.filter(ticket__in=tickets).count() == 5
-
