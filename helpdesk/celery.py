@@ -26,6 +26,11 @@ app.conf.beat_schedule = {
         "task": "tickets.tasks.sla_sweep",
         "schedule": 60.0,
     },
+    # every 5 minutes: satisfaction surveys of tickets solved HELPDESK_SURVEY_DELAY_HOURS ago
+    "survey-sweep": {
+        "task": "tickets.tasks.survey_sweep",
+        "schedule": 300.0,
+    },
     # every minute: fetch mail of the IMAP mailboxes (each claimed, so two beats never fetch one twice)
     "email-fetch": {
         "task": "tickets.email.tasks.poll_mailboxes",

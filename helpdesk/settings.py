@@ -362,6 +362,22 @@ HELPDESK_REQUIRE_OWNER = env.bool("HELPDESK_REQUIRE_OWNER", default=False)
 HELPDESK_REQUIRE_ROOT_CAUSE = env.bool("HELPDESK_REQUIRE_ROOT_CAUSE", default=False)
 HELPDESK_REOPEN_DAYS = env.int("HELPDESK_REOPEN_DAYS", default=14)  # a customer may reopen a solved request this long
 HELPDESK_RATING_CHANGE_DAYS = env.int("HELPDESK_RATING_CHANGE_DAYS", default=7)
+# Satisfaction surveys (tickets.satisfaction): one mail with the rating links per solved ticket, this
+# many hours after it was solved (0: with the next sweep, a minute later), never for tickets solved
+# longer ago than the max age (turning surveys on does not mail the backlog) or carrying a skip tag.
+# Off: no survey, and the "solved" mail carries the rating links instead.
+HELPDESK_SURVEYS = env.bool("HELPDESK_SURVEYS", default=True)
+HELPDESK_SURVEY_DELAY_HOURS = env.int("HELPDESK_SURVEY_DELAY_HOURS", default=24)
+HELPDESK_SURVEY_MAX_AGE_DAYS = env.int("HELPDESK_SURVEY_MAX_AGE_DAYS", default=7)
+HELPDESK_SURVEY_SKIP_TAGS = [
+    tag.strip().lower() for tag in env.list("HELPDESK_SURVEY_SKIP_TAGS", default=["spam", "auto-reply"])
+]
+if HELPDESK_SURVEY_DELAY_HOURS < 0 or HELPDESK_SURVEY_MAX_AGE_DAYS < 1:
+    raise ImproperlyConfigured(
+        "HELPDESK_SURVEY_DELAY_HOURS must be 0 or more and HELPDESK_SURVEY_MAX_AGE_DAYS 1 or more."
+    )
+# A rating of this score or lower opens a follow-up for the team lead (0: never).
+HELPDESK_RATING_FOLLOW_UP_MAX_SCORE = env.int("HELPDESK_RATING_FOLLOW_UP_MAX_SCORE", default=2)
 HELPDESK_OPEN_SIGNUP = env.bool("HELPDESK_OPEN_SIGNUP", default=False)  # anyone may sign up, not only claimed domains
 HELPDESK_REFERRAL_REMIND_MINUTES = env.int(
     "HELPDESK_REFERRAL_REMIND_MINUTES", default=60

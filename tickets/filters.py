@@ -8,13 +8,13 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 
 from helpdesk.api_support import FilterSet, IdFilter, IsoDateTimeFilter
 from helpdesk.models import Priority, User
-from tickets.models import Channel, SlaState, Status, Ticket, TicketType
+from tickets.models import Channel, RatingFollowUp, SlaState, Status, Ticket, TicketType
 from tickets.search import ticket_search
 
 
@@ -69,6 +69,11 @@ class TicketFilter(TicketCustomerFilter):
     tag = django_filters.CharFilter(method="filter_tag", label=_("Tag name"))
     resolution_due_before = IsoDateTimeFilter(field_name="resolution_due_at", lookup_expr="lte")
     first_response_due_before = IsoDateTimeFilter(field_name="first_response_due_at", lookup_expr="lte")
+    follow_up = django_filters.ChoiceFilter(
+        choices=[("open", "open")],
+        method="filter_follow_up",
+        label=_("`open`: a bad rating waits for its follow-up"),
+    )
 
     class Meta(TicketCustomerFilter.Meta):
         pass
@@ -86,6 +91,10 @@ class TicketFilter(TicketCustomerFilter):
         if not value.isdigit() or len(value) > 10:
             raise ValidationError({"assignee": [_("An agent id, `me` or `none`.")]})
         return qs.filter(assignee_id=int(value))
+
+    def filter_follow_up(self, qs: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
+        # follow_up_one_open_per_ticket (a unique partial index) answers the EXISTS per ticket
+        return qs.filter(Exists(RatingFollowUp.objects.filter(ticket_id=OuterRef("pk"), resolved_at__isnull=True)))
 
     def filter_tag(self, qs: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
         # Tag names are stored lower-cased (tickets.services._tags); one tag per name, so no duplicates.

@@ -20,10 +20,11 @@ from helpdesk.models import NotificationLog, User
 from helpdesk.outbox import queue
 from helpdesk.outbox.registry import MailDropped, MailPlan
 from tickets.email import outbound
-from tickets.models import Channel, Message, Referral, Ticket
+from tickets.models import Channel, Message, RatingFollowUp, Referral, Ticket
+from tickets.satisfaction import surveys
 
 logger = logging.getLogger(__name__)
-CUSTOMER_TEMPLATES = frozenset({"ticket_created", "agent_reply", "ticket_solved"})
+CUSTOMER_TEMPLATES = frozenset({"ticket_created", "agent_reply", "ticket_solved", "satisfaction_survey"})
 # Every template of mail about a ticket (templates/emails/<name>.*): ticket_mail writes them all.
 TICKET_TEMPLATES = CUSTOMER_TEMPLATES | {
     "ticket_assigned",
@@ -34,6 +35,7 @@ TICKET_TEMPLATES = CUSTOMER_TEMPLATES | {
     "sla_warning",
     "sla_breached",
     "sla_escalated",
+    "rating_follow_up",
 }
 
 
@@ -174,6 +176,10 @@ def _warning_is_stale(*, ticket: Ticket, context: dict) -> bool:
     return not ticket.is_open or getattr(ticket, f"{target}_due_at") != due_at or timezone.now() >= due_at
 
 
+# Context entries that name a row the builder loads (or the locale, which MailPlan carries).
+_LOADED = ("message", "referral", "follow_up", "language", "time_zone")
+
+
 def ticket_mail(row: NotificationLog) -> MailPlan:
     """The outbox's mail builder of ticket templates, in the language and time zone stored with the
     row for its recipient. Mail about a ticket deleted since it was queued is dropped, and so is an
@@ -183,15 +189,21 @@ def ticket_mail(row: NotificationLog) -> MailPlan:
         raise MailDropped(_("The ticket was deleted before this mail was sent."))
     if row.template == "sla_warning" and ticket and _warning_is_stale(ticket=ticket, context=row.context):
         raise MailDropped(_("The SLA warning was out of date: the ticket was answered, solved or already late."))
+    if row.template == surveys.TEMPLATE and ticket:  # reopened, tagged spam or rated since it was queued
+        surveys.survey_check_before_send(ticket=ticket, row=row)
     context = dict(row.context)
     data = {
         "ticket": ticket,
         # mail to the customer ends with "reply to add to your request"; mail to staff does not
         "customer_facing": row.template in CUSTOMER_TEMPLATES,
-        **{k: v for k, v in context.items() if k not in ("message", "referral", "language", "time_zone")},
+        # the "solved" mail carries the rating links only when no survey mail will
+        "rating_links": not surveys.surveys_enabled(),
+        **{k: v for k, v in context.items() if k not in _LOADED},
     }
     if "message" in context:
         data["message"] = Message.objects.filter(pk=context["message"]).first()
+    if "follow_up" in context:
+        data["follow_up"] = RatingFollowUp.objects.select_related("rating").filter(pk=context["follow_up"]).first()
     if "referral" in context:
         data["referral"] = (
             Referral.objects.select_related("to_team", "requested_by").filter(pk=context["referral"]).first()

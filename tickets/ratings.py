@@ -21,6 +21,7 @@ from customers.models import Contact
 from helpdesk.exceptions import DomainError, NotAllowed
 from tickets import events
 from tickets.models import EventKind, SatisfactionRating, Status, Ticket
+from tickets.satisfaction import follow_ups
 
 LINK_SALT = "tickets.ratings.link"
 TOKEN_DAYS = 30
@@ -55,7 +56,8 @@ def rating_submit(
     *, ticket: Ticket, contact: Contact, score: int, comment: str = "", now: datetime | None = None
 ) -> SatisfactionRating:
     """Save the requester's rating (or change it within the allowed days); records a FIELD_CHANGED
-    event with field "rating" (EventKind has no kind of its own for it)."""
+    event with field "rating" (EventKind has no kind of its own for it). A bad score opens a
+    follow-up for the team lead (tickets.satisfaction.follow_ups)."""
     now = now or timezone.now()
     if score not in SCORES:
         raise ValidationError({"score": [_("Choose a score from 1 to 5.")]})
@@ -87,6 +89,8 @@ def rating_submit(
         data={"rating": rating.pk, "score": score, "comment": comment[:500]},
         at=now,
     )
+    rating.ticket = ticket
+    follow_ups.follow_up_open(rating=rating, now=now)
     return rating
 
 

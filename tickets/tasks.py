@@ -8,6 +8,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from tickets.privacy import retention
+from tickets.satisfaction import surveys
 from tickets.sla import escalation
 
 
@@ -24,3 +25,9 @@ def retention_run() -> list[dict]:
         {"rule": r.rule, "action": r.action, "count": r.count}
         for r in retention.retention_run(now=timezone.now(), dry_run=False)
     ]
+
+
+@shared_task
+def survey_sweep() -> int:
+    """Satisfaction surveys that have come due (each ticket's survey row inserted once)."""
+    return surveys.survey_sweep(now=timezone.now())

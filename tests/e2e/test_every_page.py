@@ -47,6 +47,8 @@ USER_TEXT = (
     "Wants twenty more seats",
     "Printer firmware 4.2 blanks pages",
     "خرابی میان‌افزار",
+    "VPN drops every hour",
+    "Took three days to answer",
 )
 
 # Runs in the page: the problems found, as {"kind": ..., "text": ...}.
@@ -94,9 +96,9 @@ def world(transactional_db, settings, tmp_path):
     from knowledgebase import services as kb_services
     from tests import factories
     from tests.knowledgebase.conftest import make_article
-    from tickets import services
+    from tickets import ratings, services
     from tickets.attachments.store import IncomingFile
-    from tickets.models import Referral
+    from tickets.models import Referral, Status
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -190,6 +192,15 @@ def world(transactional_db, settings, tmp_path):
         team=team,
         tickets=[printer],
     )
+    team.lead = agent
+    team.save(update_fields=["lead"])
+    rated = services.ticket_open(
+        actor=None, requester=emma, subject="VPN drops every hour", body="Since the update.", team=team
+    )
+    services.ticket_reply(ticket=rated, actor=agent, body="Updated the VPN client settings.")
+    services.ticket_change_status(ticket=rated, actor=agent, status=Status.SOLVED)
+    ratings.rating_submit(ticket=rated, contact=emma, score=2, comment="Took three days to answer.")
+
     category = kb_services.category_create(actor=agent, name="Accounts", description="Signing in and out")
     english = make_article(
         agent,
@@ -214,6 +225,7 @@ def world(transactional_db, settings, tmp_path):
         "printer": printer,
         "jam": jam,
         "problem": problem,
+        "rated": rated,
         "english": english,
         "persian": persian,
         "idea": idea,
@@ -253,6 +265,9 @@ def _pages(world) -> dict[str, list[tuple[str, str]]]:
             ("agent-list", "/agent/tickets/?view=all"),
             ("agent-ticket", f"/agent/tickets/{printer.pk}/"),
             ("agent-ticket-fa", f"/agent/tickets/{world['jam'].pk}/"),
+            ("agent-ticket-rated", f"/agent/tickets/{world['rated'].pk}/"),
+            ("agent-ticket-satisfaction", f"/agent/tickets/{world['rated'].pk}/satisfaction/"),
+            ("agent-list-follow-up", "/agent/tickets/?view=all&follow_up=open"),
             ("agent-new", "/agent/tickets/new/"),
             ("agent-call", "/agent/calls/new/?caller=emma"),
             ("agent-macros", "/agent/macros/"),

@@ -550,7 +550,9 @@ def test_list_rows_are_the_detail_output_of_each_ticket(client, as_user, agent, 
         rows = api.get("/api/v1/tickets/?page_size=50").json()["results"]
         assert len(rows) == expected_count
         for row in rows:
-            assert row == api.get(row["url"]).json(), row["subject"]
+            detail = api.get(row["url"]).json()
+            detail.pop("satisfaction", None)  # the agent's detail adds the ticket's satisfaction (rating, survey)
+            assert row == detail, row["subject"]
     tagged = next(row for row in client.get("/api/v1/tickets/").json()["results"] if row["subject"] == "Tagged")
     assert tagged["tags"] == ["billing", "vip"] and tagged["product"]["name"] == "Backup Pro"
     assert tagged["created_at"].endswith("+03:30")

@@ -40,7 +40,9 @@ def test_solving_with_a_reply_sends_the_solved_mail_once(agent, customer, django
 
 
 @pytest.mark.django_db
-def test_the_solved_mail_carries_one_click_rating_links(agent, customer, mailoutbox):
+def test_without_surveys_the_solved_mail_carries_one_click_rating_links(agent, customer, mailoutbox, settings):
+    """With surveys on (the default) the links are in the survey instead (tests/tickets/satisfaction)."""
+    settings.HELPDESK_SURVEYS = False
     from helpdesk.models import NotificationLog
     from helpdesk.outbox.sending import notification_send
 

@@ -38,6 +38,8 @@ from tickets.api.serializers import (
 from tickets.filters import TicketCustomerFilter, TicketFilter
 from tickets.idempotency import idempotent
 from tickets.models import Ticket, priority_rank
+from tickets.satisfaction import selectors as satisfaction_selectors
+from tickets.satisfaction.serializers import TicketSatisfactionOutput
 from tickets.services import UPDATABLE_FIELDS
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
@@ -176,6 +178,16 @@ class TicketListView(TicketsAPIView):
         return Response(data, status=status.HTTP_201_CREATED, headers={"Location": location})
 
 
+class TicketDetailOutput(TicketOutput):
+    """An agent's view of one ticket: the list's fields and its satisfaction."""
+
+    satisfaction = TicketSatisfactionOutput(read_only=True)
+
+    class Meta(TicketOutput.Meta):
+        fields = (*TicketOutput.Meta.fields, "satisfaction")
+        read_only_fields = fields
+
+
 class TicketDetailView(TicketsAPIView):
     """One ticket; agents change its fields, customers mark it solved or reopen it."""
 
@@ -187,11 +199,17 @@ class TicketDetailView(TicketsAPIView):
 
     @extend_schema(
         operation_id="tickets_retrieve",
-        description="One ticket (404 when it is not yours to see)." + CUSTOMER_NOTE,
-        responses={200: TicketOutput, **ERR_401_403, **ERR_404},
+        description="One ticket (404 when it is not yours to see); agents also get its `satisfaction` (rating,"
+        " survey, follow-up of a bad rating)." + CUSTOMER_NOTE,
+        responses={200: TicketDetailOutput, **ERR_401_403, **ERR_404},
     )
     def get(self, request: Request, pk: int) -> Response:
-        return Response(_ticket_output(request, self.ticket()))
+        ticket = self.ticket()
+        data = _ticket_output(request, ticket)
+        if request.user.is_agent:
+            found = satisfaction_selectors.ticket_satisfaction(user=request.user, ticket=ticket)
+            data["satisfaction"] = TicketSatisfactionOutput(found).data
+        return Response(data)
 
     @extend_schema(
         operation_id="tickets_partial_update",

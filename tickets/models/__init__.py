@@ -6,7 +6,7 @@ from tickets.models.email import InboundEmail, InboundEmailStatus, Mailbox, inbo
 from tickets.models.feedback import FINAL_STATUSES, FeedbackItem, FeedbackLink, FeedbackStatusChange
 from tickets.models.opportunities import OPPORTUNITY_TRANSITIONS, Opportunity, OpportunityChange
 from tickets.models.problems import Category, Problem, RootCause
-from tickets.models.ratings import IdempotencyKey, SatisfactionRating
+from tickets.models.ratings import IdempotencyKey, RatingFollowUp, SatisfactionRating, SatisfactionSurvey
 from tickets.models.referrals import Referral, TicketLink
 from tickets.models.routing import RoutingRule
 from tickets.models.tickets import (
@@ -47,6 +47,8 @@ __all__ = [
     "RoutingRule",
     "IdempotencyKey",
     "SatisfactionRating",
+    "SatisfactionSurvey",
+    "RatingFollowUp",
     "new_push_secret",
     "Mailbox",
     "InboundEmailStatus",

@@ -111,6 +111,9 @@ class EventKind(models.TextChoices):
     ANONYMISED = "anonymised", _("Personal data removed")
     PROBLEM_LINKED = "problem_linked", _("Linked to a problem")
     PROBLEM_UNLINKED = "problem_unlinked", _("Unlinked from a problem")
+    SURVEY_QUEUED = "survey_queued", _("Satisfaction survey queued")
+    FOLLOW_UP_OPENED = "follow_up_opened", _("Bad rating: follow-up opened")
+    FOLLOW_UP_DONE = "follow_up_done", _("Rating follow-up done")
 
 
 class TicketEvent(models.Model):

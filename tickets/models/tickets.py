@@ -288,6 +288,12 @@ class Ticket(models.Model):
                 name="ticket_retention_idx",
                 condition=Q(status=Status.CLOSED, anonymised_at__isnull=True),
             ),
+            # the satisfaction survey sweep: solved or closed, solved_at in [now - max age, now - delay]
+            models.Index(
+                fields=["solved_at"],
+                name="ticket_survey_due_idx",
+                condition=Q(status__in=(Status.SOLVED, Status.CLOSED), solved_at__isnull=False),
+            ),
             # ?status=&team=&sort=due (TicketQuerySet.by_sla_due): an index-ordered LIMIT 51
             models.Index(
                 F("status"),

@@ -58,12 +58,18 @@ class TicketFilterForm(forms.Form):
             [(SlaState.WARNING, SlaState.WARNING.label), (SlaState.BREACHED, SlaState.BREACHED.label)],
         ),
     )
+    follow_up = forms.ChoiceField(
+        label=_("Satisfaction"), required=False, choices=[("", _("Any rating")), ("open", _("To follow up"))]
+    )
     requester = forms.IntegerField(required=False, min_value=1, max_value=DB_INT_MAX, widget=forms.HiddenInput)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=list(SORTS.items()))
     # Bounded so that the page's OFFSET fits the database's integers.
     page = forms.IntegerField(required=False, min_value=1, max_value=DB_INT_MAX // PAGE_SIZE, widget=forms.HiddenInput)
 
-    FILTER_FIELDS = ("q", "status", "priority", "type", "channel", "team", "assignee", "tag", "sla_state", "requester")
+    FILTER_FIELDS = (
+        *("q", "status", "priority", "type", "channel", "team", "assignee", "tag", "sla_state", "follow_up"),
+        "requester",
+    )
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)

@@ -66,7 +66,10 @@ def apply_view(qs: QuerySet[Ticket], *, view: str, user: User, now: datetime | N
 
 
 # The agent list's filter form fields that are ticket filters (tickets.filters, by the same names).
-FILTER_NAMES = ("q", "status", "priority", "type", "channel", "team", "assignee", "tag", "sla_state", "requester")
+FILTER_NAMES = (
+    *("q", "status", "priority", "type", "channel", "team", "assignee", "tag", "sla_state", "follow_up"),
+    "requester",
+)
 
 SORTS = {
     "updated": gettext_lazy("Last update"),

@@ -31,7 +31,10 @@ COLUMNS = {
 }
 DEFAULT_COLUMNS = ("number", "subject", "status", "priority", "sla", "team", "assignee", "updated")
 # The list parameters a view keeps (the rest, such as the page, belongs to one visit).
-QUERY_KEYS = ("view", "q", "status", "priority", "type", "channel", "team", "assignee", "tag", "sla_state", "sort")
+QUERY_KEYS = (
+    *("view", "q", "status", "priority", "type", "channel", "team", "assignee", "tag", "sla_state", "follow_up"),
+    "sort",
+)
 
 
 def ordered_columns(columns: Sequence[str]) -> list[str]:

@@ -4,6 +4,7 @@ from tickets.feedback.urls import urlpatterns as feedback_urlpatterns
 from tickets.privacy.urls import urlpatterns as privacy_urlpatterns
 from tickets.problems.urls import urlpatterns as problem_urlpatterns
 from tickets.reports import views as report_views
+from tickets.satisfaction.urls import urlpatterns as satisfaction_urlpatterns
 from tickets.workspace import ticket_views, views
 from tickets.workspace import tool_views as workspace_views
 
@@ -62,3 +63,4 @@ urlpatterns = [
 urlpatterns += feedback_urlpatterns  # product feedback and sales opportunities
 urlpatterns += privacy_urlpatterns  # the contact page: export and erasure
 urlpatterns += problem_urlpatterns  # problem records
+urlpatterns += satisfaction_urlpatterns  # the ticket's rating, survey and follow-up of a bad rating
