@@ -362,22 +362,9 @@ HELPDESK_REQUIRE_OWNER = env.bool("HELPDESK_REQUIRE_OWNER", default=False)
 HELPDESK_REQUIRE_ROOT_CAUSE = env.bool("HELPDESK_REQUIRE_ROOT_CAUSE", default=False)
 HELPDESK_REOPEN_DAYS = env.int("HELPDESK_REOPEN_DAYS", default=14)  # a customer may reopen a solved request this long
 HELPDESK_RATING_CHANGE_DAYS = env.int("HELPDESK_RATING_CHANGE_DAYS", default=7)
-# Satisfaction surveys (tickets.satisfaction): one mail with the rating links per solved ticket, this
-# many hours after it was solved (0: with the next sweep, a minute later), never for tickets solved
-# longer ago than the max age (turning surveys on does not mail the backlog) or carrying a skip tag.
-# Off: no survey, and the "solved" mail carries the rating links instead.
-HELPDESK_SURVEYS = env.bool("HELPDESK_SURVEYS", default=True)
-HELPDESK_SURVEY_DELAY_HOURS = env.int("HELPDESK_SURVEY_DELAY_HOURS", default=24)
-HELPDESK_SURVEY_MAX_AGE_DAYS = env.int("HELPDESK_SURVEY_MAX_AGE_DAYS", default=7)
-HELPDESK_SURVEY_SKIP_TAGS = [
-    tag.strip().lower() for tag in env.list("HELPDESK_SURVEY_SKIP_TAGS", default=["spam", "auto-reply"])
-]
-if HELPDESK_SURVEY_DELAY_HOURS < 0 or HELPDESK_SURVEY_MAX_AGE_DAYS < 1:
-    raise ImproperlyConfigured(
-        "HELPDESK_SURVEY_DELAY_HOURS must be 0 or more and HELPDESK_SURVEY_MAX_AGE_DAYS 1 or more."
-    )
-# A rating of this score or lower opens a follow-up for the team lead (0: never).
-HELPDESK_RATING_FOLLOW_UP_MAX_SCORE = env.int("HELPDESK_RATING_FOLLOW_UP_MAX_SCORE", default=2)
+# Satisfaction surveys and retention rules: helpdesk/settings_features.py.
+from helpdesk.settings_features import *  # noqa: E402, F403
+
 HELPDESK_OPEN_SIGNUP = env.bool("HELPDESK_OPEN_SIGNUP", default=False)  # anyone may sign up, not only claimed domains
 HELPDESK_REFERRAL_REMIND_MINUTES = env.int(
     "HELPDESK_REFERRAL_REMIND_MINUTES", default=60
@@ -389,14 +376,6 @@ HELPDESK_EMAIL_MAX_BYTES = env.int("HELPDESK_EMAIL_MAX_BYTES", default=50 * 1024
 HELPDESK_WEBHOOK_TIMEOUT = env.float("HELPDESK_WEBHOOK_TIMEOUT", default=10.0)
 HELPDESK_WEBHOOK_ALLOW_PRIVATE = env.bool("HELPDESK_WEBHOOK_ALLOW_PRIVATE", default=DEBUG)
 HELPDESK_WEBHOOK_KEEP_DAYS = env.int("HELPDESK_WEBHOOK_KEEP_DAYS", default=30)  # delivery log kept this long
-# Retention (tickets.privacy.retention, nightly): months after which data goes; 0 switches a rule off.
-HELPDESK_RETENTION_CLOSED_TICKETS_MONTHS = env.int("HELPDESK_RETENTION_CLOSED_TICKETS_MONTHS", default=0)
-HELPDESK_RETENTION_CLOSED_TICKETS_ACTION = env("HELPDESK_RETENTION_CLOSED_TICKETS_ACTION", default="anonymise")
-if HELPDESK_RETENTION_CLOSED_TICKETS_ACTION not in ("anonymise", "delete"):
-    raise ImproperlyConfigured("HELPDESK_RETENTION_CLOSED_TICKETS_ACTION must be anonymise or delete.")
-HELPDESK_RETENTION_INBOUND_MAIL_MONTHS = env.int("HELPDESK_RETENTION_INBOUND_MAIL_MONTHS", default=0)
-HELPDESK_RETENTION_OUTBOX_MONTHS = env.int("HELPDESK_RETENTION_OUTBOX_MONTHS", default=0)
-HELPDESK_RETENTION_BATCH = env.int("HELPDESK_RETENTION_BATCH", default=500)  # rows per transaction
 # seconds a worker's claim on an outbox row lasts unless renewed (it is, while sending): a dead
 # worker's mail goes out again with the first notification sweep after this
 HELPDESK_OUTBOX_CLAIM_LEASE = env.int("HELPDESK_OUTBOX_CLAIM_LEASE", default=60)

@@ -107,7 +107,7 @@ class SummaryOutput(serializers.Serializer):
 
 
 class RatingSummaryView(generics.GenericAPIView):
-    """Satisfaction figures grouped by `agent`, `team`, `product`, `organization`, `day`, `week` or
+    """Satisfaction figures grouped by `agent`, `team`, `product`, `organization`, `category`, `day`, `week` or
     `month`: ratings given in [from, to), surveys queued then and sent, and how many were answered."""
 
     permission_classes = [IsAgent]

@@ -6,8 +6,8 @@ surveys) and the same two without grouping for the total, whatever the number of
 - Surveys count in the period they were queued (`SatisfactionSurvey.queued_at`) when their mail was
   sent (not dropped); `responded` is how many of them have a rating (given at any time), and the
   response rate is responded / sent.
-Grouped by the ticket's current agent, team, product or organization, or by day, week or month in
-`tz`. There is no category grouping yet (tickets have no category field in this branch).
+Grouped by the ticket's current agent, team, product, organization or category, or by day, week or
+month in `tz`.
 """
 
 from dataclasses import dataclass, field
@@ -29,6 +29,7 @@ DIMENSIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "team": ("ticket__team_id", ("ticket__team__name", "ticket__team__name_fa")),
     "product": ("ticket__product_id", ("ticket__product__name", "ticket__product__name_fa")),
     "organization": ("ticket__organization_id", ("ticket__organization__name",)),
+    "category": ("ticket__category_id", ("ticket__category__name", "ticket__category__name_fa")),
 }
 PERIODS = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
 GROUPS = (*DIMENSIONS, *PERIODS)
@@ -94,7 +95,7 @@ def _label(group: str, values: dict[str, Any], label_columns: tuple[str, ...], k
     if group in PERIODS or key is None:
         return ""
     parts = [values.get(column) or "" for column in label_columns]
-    if group in ("team", "product"):
+    if group in ("team", "product", "category"):
         return name_in_language(parts[0], parts[1])
     return parts[0] or (parts[1] if len(parts) > 1 else "")
 

@@ -91,9 +91,42 @@ def test_a_date_range_counts_ratings_and_surveys_inside_it(dataset):
 
 def test_an_unknown_group_is_refused():
     with pytest.raises(ValueError):
-        satisfaction_summary(group="category")
+        satisfaction_summary(group="colour")
 
 
 def test_no_data_gives_empty_figures(db):
     summary = satisfaction_summary(group="team", date_to=timezone.now())
     assert summary.rows == [] and summary.total.average is None and summary.total.response_rate is None
+
+
+def test_grouped_by_category(dataset, agent):
+    from tickets.models import Category, SatisfactionRating, Ticket
+
+    hardware = Category.objects.create(name="Hardware", name_fa="سخت‌افزار")
+    first_two = SatisfactionRating.objects.order_by("created_at", "pk").values_list("ticket_id", flat=True)[:2]
+    for ticket in Ticket.objects.filter(pk__in=list(first_two)):
+        services.ticket_edit(ticket=ticket, actor=agent, changes={"category": hardware})
+    rows = by_key(satisfaction_summary(group="category"))
+    assert rows[hardware.pk].ratings == 2 and rows[hardware.pk].label == "Hardware"
+    assert rows[None].ratings == 3  # the rest have no category
+
+
+def test_the_satisfaction_report_shows_the_roll_up(dataset, agent, client, team):
+    from tickets.reports import REPORTS
+    from tickets.reports.params import ReportForm
+
+    form = ReportForm({"start": "2026-03-01", "end": "2026-03-31", "group_by": "team"}, report=REPORTS["satisfaction"])
+    assert form.is_valid(), form.errors
+    result = REPORTS["satisfaction"].compute(form.params(user=agent))
+    figures = {f.key: f.value for f in result.figures}
+    assert (figures["ratings"], figures["average"], figures["satisfied"], figures["response_rate"]) == (
+        5,
+        3.0,
+        40.0,
+        80.0,
+    )
+    rows = {row["group"]: row for row in result.tables[0].rows}
+    assert rows[team.name]["score_5"] == 1 and rows[team.name]["response_rate"] == 100.0
+    client.force_login(agent)
+    page = client.get("/agent/reports/satisfaction/?start=2026-03-01&end=2026-03-31").content.decode()
+    assert "Response rate" in page and "80.0%" in page
