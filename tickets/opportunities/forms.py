@@ -39,20 +39,31 @@ class OpportunityForm(forms.Form):
 
 
 class OpportunityChangeForm(forms.Form):
-    """Sales moves an opportunity on: state (with a note for the history), owner, value."""
+    """Sales moves an opportunity on: state (with a note for the history), owner, value; and corrects
+    what the agent marked: kind, product, the note for sales."""
 
     state = forms.ChoiceField(label=_("State"), choices=Opportunity.State.choices)
     owner = AgentChoiceField(label=_("Owner"), required=False, queryset=None, empty_label=_("Nobody"))
     estimated_value = forms.DecimalField(
         label=_("Estimated value"), required=False, min_value=0, max_digits=14, decimal_places=2
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Note for the history"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    kind = forms.ChoiceField(label=_("Kind"), choices=Opportunity.Kind.choices)
+    product = forms.ModelChoiceField(label=_("Product"), required=False, queryset=None, empty_label=_("No product"))
+    sales_note = forms.CharField(label=_("Note for sales"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = (
             core_selectors.agent_list_for(user=user).prefetch_related(None).order_by("full_name", "email")
         )
+        self.fields["product"].queryset = _products()
+
+    def changes(self) -> dict:
+        """The opportunity's fields as the service takes them (`note` there is the note for sales)."""
+        data = self.cleaned_data
+        fields = ("state", "owner", "estimated_value", "kind", "product")
+        return {**{name: data[name] for name in fields}, "note": data["sales_note"]}
 
 
 class OpportunityFilterForm(forms.Form):

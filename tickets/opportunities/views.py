@@ -37,6 +37,9 @@ def _detail(request: HttpRequest, opportunity: Opportunity, form=None, status: i
             "state": opportunity.state,
             "owner": opportunity.owner,
             "estimated_value": opportunity.estimated_value,
+            "kind": opportunity.kind,
+            "product": opportunity.product_id,
+            "sales_note": opportunity.note,
         },
     )
     history = list(selectors.opportunity_history(opportunity=opportunity))
@@ -50,16 +53,17 @@ def _detail(request: HttpRequest, opportunity: Opportunity, form=None, status: i
 
 @agent_required
 def opportunity_detail(request: HttpRequest, opportunity_id: int) -> HttpResponse:
-    """One opportunity with its history (GET); POST moves it on (state with a note, owner, value)."""
+    """One opportunity with its history (GET); POST moves it on (state with a note, owner, value) and
+    corrects its kind, product and note for sales."""
     opportunity = selectors.opportunity_get_for(user=request.user, opportunity_id=opportunity_id)
     if request.method != "POST":
         return _detail(request, opportunity)
     form = forms.OpportunityChangeForm(request.POST, user=request.user)
     if form.is_valid():
-        data = form.cleaned_data
-        changes = {"state": data["state"], "owner": data["owner"], "estimated_value": data["estimated_value"]}
         try:
-            services.opportunity_update(opportunity=opportunity, actor=request.user, changes=changes, note=data["note"])
+            services.opportunity_update(
+                opportunity=opportunity, actor=request.user, changes=form.changes(), note=form.cleaned_data["note"]
+            )
         except (ValidationError, DomainError) as exc:
             add_service_errors(form, exc)
         else:

@@ -119,11 +119,29 @@ def test_the_bulk_action_links_the_selected_tickets(agent_client, known, agent):
 def test_sales_moves_an_opportunity_on_from_its_page(agent_client, agent, known):
     opportunity = opportunity_services.opportunity_create(ticket=known["tickets"][0], actor=agent)
     url = f"/agent/opportunities/{opportunity.pk}/"
-    agent_client.post(url, {"state": "contacted", "owner": agent.pk, "note": "Called them"})
+    agent_client.post(url, {"state": "contacted", "owner": agent.pk, "note": "Called them", "kind": "upgrade"})
     opportunity.refresh_from_db()
     assert (opportunity.state, opportunity.owner_id) == ("contacted", agent.pk)
-    assert agent_client.post(url, {"state": "new"}).status_code == 400  # contacted → new is not allowed
+    assert agent_client.post(url, {"state": "new", "kind": "upgrade"}).status_code == 400  # contacted → new: no
     assert "Called them" in agent_client.get(url).content.decode()
+
+
+def test_sales_corrects_an_opportunitys_kind_product_and_note_on_its_page(agent_client, agent, known):
+    from tests.factories import ProductFactory
+
+    product = ProductFactory(name="Cloud hosting")
+    opportunity = opportunity_services.opportunity_create(ticket=known["tickets"][0], actor=agent, note="Upgrade?")
+    url = f"/agent/opportunities/{opportunity.pk}/"
+    page = agent_client.get(url).content.decode()
+    assert 'name="sales_note"' in page and "Upgrade?" in page
+    history = opportunity.changes.count()
+    response = agent_client.post(
+        url, {"state": "new", "kind": "renewal", "product": product.pk, "sales_note": "Renews in March"}
+    )
+    assert response.status_code == 302
+    opportunity.refresh_from_db()
+    assert (opportunity.kind, opportunity.product_id, opportunity.note) == ("renewal", product.pk, "Renews in March")
+    assert opportunity.changes.count() == history  # no state change, no history row
 
 
 def test_an_item_page_tells_customers_and_shows_who_was_told(
