@@ -12,6 +12,7 @@ api_urlpatterns = [
     path("", include("tickets.api.urls")),
     path("", include("tickets.feedback.api_urls")),
     path("", include("tickets.opportunities.api_urls")),
+    path("", include("tickets.alerts.api_urls")),
     path("", include("tickets.email.urls")),
     path("kb/", include("knowledgebase.api_urls")),
 ]

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from tickets.alerts.urls import urlpatterns as alert_urlpatterns
 from tickets.feedback.urls import urlpatterns as feedback_urlpatterns
 from tickets.reports import views as report_views
 from tickets.workspace import ticket_views, views
@@ -44,6 +45,7 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/macro/preview/", workspace_views.macro_preview, name="macro-preview"),
     path("tickets/<int:ticket_id>/articles/", workspace_views.article_search, name="article-search"),
     path("tickets/<int:ticket_id>/article/new/", workspace_views.article_from_ticket, name="article-from-ticket"),
+    path("referrals/", workspace_views.referral_list, name="referrals"),
     path("macros/", workspace_views.macro_list, name="macros"),
     path("macros/new/", workspace_views.macro_new, name="macro-new"),
     path("macros/<int:macro_id>/", workspace_views.macro_edit, name="macro-edit"),
@@ -56,3 +58,4 @@ urlpatterns = [
     path("reports/sla/", report_views.sla_report_page, name="report-sla"),
 ]
 urlpatterns += feedback_urlpatterns  # product feedback and sales opportunities
+urlpatterns += alert_urlpatterns  # the notification centre
