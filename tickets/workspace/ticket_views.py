@@ -286,7 +286,7 @@ def ticket_link(request: HttpRequest, ticket_id: int) -> HttpResponse:
 def ticket_presence(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """Heartbeat of an open ticket page: stores this agent's presence, answers who else is here and,
     given the newest event the page shows (`after`), whether someone else changed the ticket since."""
-    ticket = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id)
+    ticket = selectors.ticket_bare_for(user=request.user, ticket_id=ticket_id)  # polled: no joins
     others = presence.presence_touch(ticket_id=ticket.pk, user=request.user, state=request.POST.get("state", ""))
     after = request.POST.get("after", "")
     changed = after.isdigit() and timeline.changed_after(user=request.user, ticket=ticket, event_id=int(after))

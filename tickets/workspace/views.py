@@ -89,7 +89,7 @@ def home(request: HttpRequest) -> HttpResponse:
     counts = workspace.capped_counts([*sections.values(), referrals])
     context = {
         name: {"rows": rows(qs), "count": workspace.count_label(count), "more": count > HOME_ROWS}
-        for (name, qs), count in zip(sections.items(), counts, strict=True)
+        for (name, qs), count in zip(sections.items(), counts[:-1], strict=True)
     }
     context["referrals"] = list(referrals.select_related("ticket", "from_team", "to_team")[:HOME_ROWS])
     context["referrals_more"] = counts[-1] > HOME_ROWS

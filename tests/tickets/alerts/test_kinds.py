@@ -127,7 +127,7 @@ def policy(db, team):
 
 def test_the_sla_sweep_warns_then_reports_the_breach_to_the_assignee(policy, contact, customer, team, agent, teammate):
     start = timezone.now() - timedelta(minutes=5)
-    ticket = make_ticket(requester=contact, actor=customer, team=team, assignee=agent, now=start)
+    make_ticket(requester=contact, actor=customer, team=team, assignee=agent, now=start)
     sla_sweep(now=start + timedelta(minutes=46))
     sla_sweep(now=start + timedelta(minutes=47))
     assert kinds_of(agent) == ["sla_warning"]
