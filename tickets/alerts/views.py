@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from helpdesk.permissions import agent_required
@@ -79,7 +80,8 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
 @require_POST
 def notification_read_all(request: HttpRequest) -> HttpResponse:
     marked = services.notification_mark_all_read(user=request.user)
-    messages.success(request, _("%(count)s notifications marked read.") % {"count": marked})
+    text = ngettext("%(count)s notification marked read.", "%(count)s notifications marked read.", marked)
+    messages.success(request, text % {"count": marked})
     return _back(request)
 
 
