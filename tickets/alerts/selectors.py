@@ -37,8 +37,8 @@ def notification_get_for(*, user: User, notification_id: int) -> Notification | 
 
 
 def unread_count_for(*, user: User) -> int:
-    """The user's unread notifications counted up to BADGE_CAP + 1, from the partial index
-    alert_unread_idx alone: SELECT COUNT(*) FROM (SELECT … WHERE recipient_id = … AND read_at IS NULL LIMIT 100)."""
+    """The user's unread notifications counted up to BADGE_CAP + 1 on alert_recipient_unread_idx:
+    SELECT COUNT(*) FROM (SELECT … WHERE recipient_id = … AND read_at IS NULL LIMIT 100)."""
     return Notification.objects.filter(recipient=user, read_at__isnull=True).values("pk")[: BADGE_CAP + 1].count()
 
 

@@ -83,7 +83,7 @@ def test_customers_and_visitors_do_not_reach_the_pages(client, customer, name):
 def test_the_bell_counts_unread_with_one_query_and_caps_at_99(
     django_assert_max_num_queries, agent_client, agent, ticket
 ):
-    # 1 session, 2 user, 3 the capped COUNT of unread rows (partial index alert_unread_idx).
+    # 1 session, 2 user, 3 the capped COUNT of unread rows (alert_recipient_unread_idx).
     with django_assert_max_num_queries(3):
         body = agent_client.get(reverse("agent:notification-badge")).content.decode()
     assert 'class="bell-count" aria-hidden="true">1<' in body and 'hx-trigger="every 20s"' in body
