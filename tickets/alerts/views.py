@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from helpdesk.permissions import agent_required
 from tickets.alerts import selectors, services
 from tickets.alerts.forms import NotificationPreferencesForm
-from tickets.alerts.text import alert_text
+from tickets.alerts.text import alert_html
 from tickets.workspace import lists as workspace
 
 BADGE_POLL_SECONDS = 20
@@ -34,7 +34,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         page=int(raw_page) if raw_page.isdigit() else 1,
     )
     for notification in page.rows:
-        notification.text = alert_text(notification)
+        notification.text = alert_html(notification)
     return render(request, "tickets/agent/notifications.html", {"page": page, "unread": unread})
 
 

@@ -222,3 +222,17 @@ def test_customers_and_inactive_people_never_get_in_app_notifications(contact, c
     gone = factories.UserFactory(role="agent", is_active=False)
     rows = alerts.notify(kind=NotificationKind.MENTION, recipients=[customer, gone, agent], ticket=ticket)
     assert [n.recipient for n in rows] == [agent]
+
+
+def test_the_page_line_isolates_names_escapes_them_and_writes_persian_digits(contact, customer, team, agent):
+    from django.utils import translation
+
+    from tickets.alerts.text import alert_html
+
+    ticket = make_ticket(requester=contact, actor=customer, team=team)
+    writer = factories.UserFactory(role="agent", full_name="<b>Ali</b> 2")
+    [n] = alerts.notify(kind=NotificationKind.MENTION, recipients=[agent], ticket=ticket, actor=writer)
+    assert str(alert_html(n)).startswith("<bdi>&lt;b&gt;Ali&lt;/b&gt; 2</bdi> mentioned you")
+    with translation.override("fa"):
+        line = str(alert_html(n))
+    assert "<bdi>&lt;b&gt;Ali&lt;/b&gt; 2</bdi>" in line and f"#{ticket.pk}" not in line
