@@ -10,9 +10,9 @@ class NotificationPreferencesForm(forms.Form):
 
     def __init__(self, *args, choices: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
-        for kind in DEFAULT_DELIVERY:
-            self.fields[kind] = forms.ChoiceField(
-                label=NotificationKind(kind).label,
+        for kind in NotificationKind:  # in the order of the kinds, not of the defaults
+            self.fields[kind.value] = forms.ChoiceField(
+                label=kind.label,
                 choices=Delivery.choices,
-                initial=choices.get(kind, DEFAULT_DELIVERY[kind]),
+                initial=choices.get(kind.value, DEFAULT_DELIVERY[kind.value]),
             )
