@@ -28,6 +28,8 @@ def test_the_bell_and_the_change_bar_update_without_a_reload(
     from tickets.alerts import views as alert_views
     from tickets.workspace import presence
 
+    agent.full_name = "Maximilian Oppenheimer-Castellanos"  # a long name ends in an ellipsis
+    agent.save(update_fields=["full_name"])
     monkeypatch.setattr(alert_views, "BADGE_POLL_SECONDS", 1)
     monkeypatch.setattr(presence, "HEARTBEAT_SECONDS", 1)
     ticket = make_ticket(requester=Contact.objects.get(user=customer), actor=customer, subject="Printer on fire")

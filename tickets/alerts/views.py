@@ -31,7 +31,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     raw_page = request.GET.get("page", "1")
     page = workspace.paginate(
         selectors.notification_list_for(user=request.user, unread=unread),
-        page=int(raw_page) if raw_page.isdigit() else 1,
+        page=min(int(raw_page), 10_000) if raw_page.isdigit() and len(raw_page) < 9 else 1,
     )
     for notification in page.rows:
         notification.text = alert_html(notification)

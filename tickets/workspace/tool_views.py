@@ -37,7 +37,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         workspace.open_referrals_for(user=request.user, team_ids=team_ids).select_related(
             "ticket", "from_team", "to_team"
         ),
-        page=int(raw_page) if raw_page.isdigit() else 1,
+        page=min(int(raw_page), 10_000) if raw_page.isdigit() and len(raw_page) < 9 else 1,
     )
     return render(request, "tickets/agent/referrals.html", {"page": page})
 
