@@ -15,6 +15,7 @@ api_urlpatterns = [
     path("", include("tickets.privacy.api_urls")),
     path("", include("tickets.problems.api_urls")),
     path("", include("tickets.satisfaction.api_urls")),
+    path("", include("tickets.alerts.api_urls")),
     path("", include("tickets.email.urls")),
     path("kb/", include("knowledgebase.api_urls")),
 ]

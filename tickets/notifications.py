@@ -19,8 +19,10 @@ from helpdesk.mail import recipient_locale
 from helpdesk.models import NotificationLog, User
 from helpdesk.outbox import queue
 from helpdesk.outbox.registry import MailDropped, MailPlan
+from tickets.alerts.mentions import mentioned_agents
+from tickets.alerts.services import Mail, alert_url, notify
 from tickets.email import outbound
-from tickets.models import Channel, Message, RatingFollowUp, Referral, Ticket
+from tickets.models import Channel, Message, NotificationKind, RatingFollowUp, Referral, Ticket
 from tickets.satisfaction import surveys
 
 logger = logging.getLogger(__name__)
@@ -46,15 +48,6 @@ def notification_queue(
     return queue.notification_queue(
         key=key, recipient=recipient, template=template, context=context, ticket_id=ticket.pk if ticket else None
     )
-
-
-def notifications_queue_many(*, items: list[dict], now: datetime) -> int:
-    """`notification_queue` for many rows in one INSERT (the SLA sweep's batches); each item has key,
-    recipient, template, ticket and context."""
-    rows = [{**item, "ticket_id": item["ticket"].pk if item.get("ticket") else None} for item in items]
-    for row in rows:
-        row.pop("ticket", None)
-    return queue.notifications_queue_many(items=rows, now=now)
 
 
 def _requester_locale(ticket: Ticket) -> dict[str, str]:
@@ -122,47 +115,85 @@ def notify_solved(*, ticket: Ticket) -> None:
 
 
 def notify_assigned(*, ticket: Ticket, assignee: User, actor: User | None) -> None:
-    if actor is not None and actor.pk == assignee.pk:
-        return  # nobody needs a mail about taking a ticket themself
-    notification_queue(
-        key=f"assigned:{ticket.pk}:{assignee.pk}:{int(timezone.now().timestamp())}",
-        recipient=assignee.email,
-        template="ticket_assigned",
+    """The new assignee (not when they took it themself), in the app and/or by mail as they chose."""
+    notify(
+        kind=NotificationKind.ASSIGNED,
+        recipients=[assignee],
         ticket=ticket,
-        context={**recipient_locale(user=assignee), "actor": str(actor) if actor else ""},
+        actor=actor,
+        mail=Mail(
+            template="ticket_assigned",
+            key=f"assigned:{ticket.pk}:{assignee.pk}:{int(timezone.now().timestamp())}",
+            context={"actor": str(actor) if actor else ""},
+        ),
     )
+
+
+def _team_params(team) -> dict:
+    return {"team": team.name, "team_fa": team.name_fa}
 
 
 def notify_referral(*, referral: Referral) -> None:
-    """The receiving team's address (in the site's language), else each member in their own."""
-    team = referral.to_team
-    recipients: list[tuple[str, dict]] = (
-        [(team.email, recipient_locale())]
-        if team.email
-        else [(member.email, recipient_locale(user=member)) for member in team.members.filter(is_active=True)]
+    """The receiving team's members; by mail the team's address (in the site's language), else each
+    member in their own."""
+    notify(
+        kind=NotificationKind.REFERRAL,
+        team=referral.to_team,
+        ticket=referral.ticket,
+        referral=referral,
+        actor=referral.requested_by,
+        params=_team_params(referral.to_team),
+        mail=Mail(template="referral_created", key=f"referral:{referral.pk}", context={"referral": referral.pk}),
     )
-    for email, locale in recipients:
-        notification_queue(
-            key=f"referral:{referral.pk}:{email.lower()}",
-            recipient=email,
-            template="referral_created",
-            ticket=referral.ticket,
-            context={**locale, "referral": referral.pk},
-        )
 
 
 def notify_referral_answered(*, referral: Referral) -> None:
+    """The ticket's assignee, else the agent who referred it."""
     ticket = referral.ticket
     agent = ticket.assignee or referral.requested_by
     if agent is None:
         return
-    notification_queue(
-        key=f"referral-answered:{referral.pk}",
-        recipient=agent.email,
-        template="referral_answered",
+    notify(
+        kind=NotificationKind.REFERRAL_ANSWERED,
+        recipients=[agent],
         ticket=ticket,
-        context={**recipient_locale(user=agent), "referral": referral.pk},
+        referral=referral,
+        actor=referral.answered_by,
+        params=_team_params(referral.to_team),
+        mail=Mail(
+            template="referral_answered", key=f"referral-answered:{referral.pk}", context={"referral": referral.pk}
+        ),
     )
+
+
+def notify_team_ticket(*, ticket: Ticket, actor: User | None) -> None:
+    """A new ticket nobody owns yet: its team's members (in the app by default; no mail today)."""
+    if ticket.assignee_id is None and ticket.team_id is not None:
+        notify(kind=NotificationKind.TEAM_TICKET, team=ticket.team, ticket=ticket, actor=actor)
+
+
+def notify_customer_reply(*, ticket: Ticket, message: Message) -> None:
+    """The assignee hears that the customer wrote (in the app by default)."""
+    if ticket.assignee_id is not None:
+        notify(
+            kind=NotificationKind.CUSTOMER_REPLY,
+            recipients=[ticket.assignee],
+            ticket=ticket,
+            url=alert_url(ticket=ticket, anchor=f"message-{message.pk}"),
+        )
+
+
+def notify_mentions(*, ticket: Ticket, message: Message, actor: User | None) -> None:
+    """The agents an internal note mentions (tickets.alerts.mentions: @sara or @Sara_Jones)."""
+    agents = mentioned_agents(message.body_text)
+    if agents:
+        notify(
+            kind=NotificationKind.MENTION,
+            recipients=agents,
+            ticket=ticket,
+            actor=actor,
+            url=alert_url(ticket=ticket, anchor=f"message-{message.pk}"),
+        )
 
 
 def _warning_is_stale(*, ticket: Ticket, context: dict) -> bool:

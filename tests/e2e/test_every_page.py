@@ -7,9 +7,10 @@ subjects, file names, titles, contract text) sits in an element that does not is
 User text is marked by `dir="auto"` on its block or `<bdi>` around it (or, for one-direction values such
 as addresses, an explicit `dir`); everything inside such an element counts as user text.
 
-Screenshots of each page go to /tmp/every-page/ (persona-language-width-page.png).
+Screenshots of each page go to /tmp/every-page/ (persona-language-width-page.png), or to $HELPDESK_SHOTS_DIR.
 """
 
+import os
 from datetime import date, time
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pytest
 
 from tests.e2e.conftest import CHROMIUM, chromium
 
-SHOTS = Path("/tmp/every-page")
+SHOTS = Path(os.environ.get("HELPDESK_SHOTS_DIR", "/tmp/every-page"))
 WIDTHS = (1366, 390)
 LANGUAGES = ("en", "fa")
 
@@ -150,6 +151,7 @@ def world(transactional_db, settings, tmp_path):
         attachments=[IncomingFile(name="خطای-چاپ.png", content=b"\x89PNG\r\n\x1a\n" + b"0" * 2000)],
     )
     services.ticket_reply(ticket=printer, actor=agent, body="Checked the toner; it is full.", internal=True)
+    services.ticket_reply(ticket=printer, actor=billing_agent, body="@sara the toner order is placed.", internal=True)
     services.ticket_customer_reply(ticket=printer, actor=emma.user, contact=emma, body="Thanks, that worked.")
     referral = services.ticket_refer(
         ticket=printer, actor=agent, to_team=billing, note="Can you confirm the warranty covers this printer?"
@@ -288,6 +290,9 @@ def _pages(world) -> dict[str, list[tuple[str, str]]]:
             ("agent-opportunities", "/agent/opportunities/"),
             ("agent-opportunity", f"/agent/opportunities/{world['opportunity'].pk}/"),
             ("agent-contact", f"/agent/contacts/{world['emma'].pk}/"),
+            ("agent-notifications", "/agent/notifications/"),
+            ("agent-notification-settings", "/agent/notifications/settings/"),
+            ("agent-referrals", "/agent/referrals/"),
             ("kb-manage", "/kb/manage/"),
             ("kb-edit", f"/kb/manage/{english.pk}/"),
             ("kb-revisions", f"/kb/manage/{english.pk}/revisions/"),
@@ -399,5 +404,7 @@ def test_on_a_phone_the_top_bar_is_one_row_and_the_menu_button_opens_the_navigat
         page = context.new_page()
         page.goto(f"{live_server.url}/agent/")
         assert page.locator(".mainnav").is_visible() and not page.locator("[data-menu-toggle]").is_visible()
+        page.locator(".bell-count").wait_for()  # the bell loads its unread count (a mention, the team's tickets)
+        assert page.locator(".topbar").bounding_box()["height"] < 70  # still one row in English at 1366 px
         page.goto("about:blank")
         context.close()

@@ -262,9 +262,9 @@ def test_home_lists_my_work_breaches_and_referrals(agent_client, agent, team, ot
 
 
 def _home_queries(django_assert_max_num_queries, agent_client):
-    # 1 session, 2 user, 3 my team ids, 4 open referrals to my teams (+ticket, teams, requester), 5 the
-    # four lists' capped counts (one query), 6-9 each list's (mine, unassigned, due soon, breached)
-    # first rows from the ticket table alone.
+    # 1 session, 2 user, 3 my team ids, 4 open referrals to my teams (+ticket, teams), 5 the four
+    # lists' and the referrals' capped counts (one query), 6-9 each list's (mine, unassigned, due soon,
+    # breached) first rows from the ticket table alone.
     with django_assert_max_num_queries(9):
         response = agent_client.get(reverse("agent:home"))
     assert response.status_code == 200

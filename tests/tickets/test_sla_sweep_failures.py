@@ -243,14 +243,14 @@ def test_a_referral_reminder_that_fails_is_recorded_and_the_other_referrals_go_o
     failing, fine = (
         services.ticket_refer(ticket=t, actor=agent, to_team=other_team, note="Refund?", now=start) for t in others
     )
-    real_people = referrals._referral_people
+    real_notify = referrals._referral_notify
 
-    def failing_for_one(referral):
+    def failing_for_one(*, referral, **kwargs):
         if referral.pk == failing.pk:
             raise RuntimeError("team lookup failed")
-        return real_people(referral)
+        return real_notify(referral=referral, **kwargs)
 
-    monkeypatch.setattr(referrals, "_referral_people", failing_for_one)
+    monkeypatch.setattr(referrals, "_referral_notify", failing_for_one)
     fine.refresh_from_db()
     due = fine.due_at
     with caplog.at_level(logging.INFO, logger=LOGGER):

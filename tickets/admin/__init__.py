@@ -2,4 +2,5 @@
 configuration (macros, saved views, article usage). The outbox's admin is helpdesk.outbox.admin."""
 
 from tickets.admin import email, feedback, problems, workspace  # noqa: F401 (each registers its models)
+from tickets.alerts import admin as alerts_admin  # noqa: F401 (the notification centre)
 from tickets.routing import admin as routing_admin  # noqa: F401 (routing rules)

@@ -1,6 +1,7 @@
 """Tickets and everything that happens on them, one module per area; every model is importable from here."""
 
 from helpdesk.models import Priority
+from tickets.models.alerts import DEFAULT_DELIVERY, Delivery, Notification, NotificationKind, NotificationPreference
 from tickets.models.conversation import Attachment, EventKind, Message, TicketEvent, attachment_path
 from tickets.models.email import InboundEmail, InboundEmailStatus, Mailbox, inbound_raw_path, new_push_secret
 from tickets.models.feedback import FINAL_STATUSES, FeedbackItem, FeedbackLink, FeedbackStatusChange
@@ -25,6 +26,11 @@ from tickets.models.tickets import (
 from tickets.models.workspace import ArticleUsage, Deflection, Macro, SavedView
 
 __all__ = [
+    "DEFAULT_DELIVERY",
+    "Delivery",
+    "Notification",
+    "NotificationKind",
+    "NotificationPreference",
     "Priority",
     "Status",
     "TicketType",

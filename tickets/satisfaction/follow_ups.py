@@ -13,12 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from helpdesk.exceptions import DomainError
-from helpdesk.mail import recipient_locale
 from helpdesk.models import Role, User
-from helpdesk.outbox import queue
 from helpdesk.permissions import require_agent
 from tickets import events
-from tickets.models import EventKind, RatingFollowUp, SatisfactionRating, Ticket
+from tickets.alerts.services import Mail, notify
+from tickets.models import EventKind, NotificationKind, RatingFollowUp, SatisfactionRating, Ticket
 
 TEMPLATE = "rating_follow_up"
 
@@ -47,18 +46,17 @@ def follow_up_recipients(*, ticket: Ticket) -> list[User]:
 
 
 def follow_up_tell_lead(*, follow_up: RatingFollowUp) -> list[User]:
-    """Tell the team lead (or who stands in, see `follow_up_recipients`) about a new follow-up: one
-    outbox mail each, in their language. The one place where people are told of a bad rating: an
-    in-app notification belongs here too. Returns who was told."""
+    """Tell the team lead (or who stands in, see `follow_up_recipients`) about a new follow-up, in the
+    app and by mail as each chose (by default both; tickets.alerts.services.notify). The one place
+    where people are told of a bad rating. Returns who was to be told."""
     recipients = follow_up_recipients(ticket=follow_up.ticket)
-    for user in recipients:
-        queue.notification_queue(
-            key=f"follow-up:{follow_up.pk}:{user.email.lower()}",
-            recipient=user.email,
-            template=TEMPLATE,
-            ticket_id=follow_up.ticket_id,
-            context={**recipient_locale(user=user), "follow_up": follow_up.pk},
-        )
+    notify(
+        kind=NotificationKind.BAD_RATING,
+        recipients=recipients,
+        ticket=follow_up.ticket,
+        params={"score": follow_up.score},
+        mail=Mail(template=TEMPLATE, key=f"follow-up:{follow_up.pk}", context={"follow_up": follow_up.pk}),
+    )
     return recipients
 
 

@@ -189,6 +189,10 @@ def ticket_reply(
     sla_refresh(ticket=ticket, now=now)
     if from_agent and not internal:
         notifications.notify_agent_reply(ticket=ticket, message=message)
+    elif from_agent:
+        notifications.notify_mentions(ticket=ticket, message=message, actor=actor)
+    elif not internal and not needs_review:
+        notifications.notify_customer_reply(ticket=ticket, message=message)
     if ticket.status == Status.SOLVED and status_before != Status.SOLVED:
         notifications.notify_solved(ticket=ticket)
     return message

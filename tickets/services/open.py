@@ -255,4 +255,5 @@ def ticket_open(
     ticket_index(ticket=ticket, extra_text="" if internal else text)  # customers search their tickets too
     sla_refresh(ticket=ticket, now=now)
     notifications.notify_ticket_created(ticket=ticket, message=message)
+    notifications.notify_team_ticket(ticket=ticket, actor=actor)
     return ticket

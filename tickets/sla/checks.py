@@ -13,11 +13,9 @@ from datetime import datetime, timedelta
 from django.db import transaction
 
 from customers.models import EscalationStep
-from helpdesk.mail import recipient_locale
-from helpdesk.models import User
 from tickets import events
-from tickets.models import EventKind, Message, Ticket, TicketEvent
-from tickets.notifications import notification_queue, notifications_queue_many
+from tickets.alerts.services import Alert, Mail, notify_many
+from tickets.models import EventKind, Message, NotificationKind, Ticket, TicketEvent
 from tickets.sla.store import (
     SLA_ERROR_FIELDS,
     SLA_FIELDS,
@@ -34,57 +32,33 @@ from tickets.sla.store import (
 logger = logging.getLogger(__name__)
 
 
-def _recipients(ticket: Ticket, cache: dict | None = None) -> list[User | str]:
-    """Who hears about a ticket's clock: its assignee, else its team's address or members."""
+def _sla_alert(*, ticket: Ticket, kind: str, template: str, key: str, context: dict) -> Alert:
+    """News about a ticket's clock for its assignee, else its team (by mail the team's address, else
+    its members): in the app and/or by mail as each chose (tickets.alerts.services.notify)."""
+    assignee = ticket.assignee if ticket.assignee_id else None
+    owner = assignee is not None and assignee.is_active
+    return Alert(
+        kind=kind,
+        recipients=[assignee] if owner and assignee else [],
+        team=None if owner else ticket.team,
+        ticket=ticket,
+        params={"target": context["target"]},
+        mail=Mail(template=template, key=key, context=context),
+    )
+
+
+def _audience(ticket: Ticket) -> list[str]:
+    """Who is told of the ticket's clock, as its event keeps it: the assignee, else the team."""
     assignee = ticket.assignee if ticket.assignee_id else None
     if assignee is not None and assignee.is_active:
-        return [assignee]
-    team = ticket.team
-    if team is None:
-        return []
-    if team.email:
-        return [team.email]
-    cache = {} if cache is None else cache
-    key = ("members", team.pk)
-    if key not in cache:
-        cache[key] = list(team.members.filter(is_active=True))
-    return cache[key]
-
-
-def _names(recipients: list[User | str]) -> list[str]:
-    """Who was told, as the event keeps it: a person's name, or the team's address."""
-    return [r if isinstance(r, str) else (r.get_full_name() or r.email) for r in recipients]
-
-
-def _mail_items(*, ticket: Ticket, template: str, key: str, context: dict, recipients: list) -> list[dict]:
-    """One outbox item per distinct recipient, in the recipient's language."""
-    items, seen = [], set()
-    for recipient in recipients:
-        email = recipient if isinstance(recipient, str) else recipient.email
-        if email.lower() in seen:
-            continue
-        seen.add(email.lower())
-        locale = recipient_locale() if isinstance(recipient, str) else recipient_locale(user=recipient)
-        items.append(
-            {
-                "key": f"{key}:{email.lower()}",
-                "recipient": email,
-                "template": template,
-                "ticket": ticket,
-                "context": {**locale, **context},
-            }
-        )
-    return items
-
-
-def _notify(*, ticket: Ticket, template: str, key: str, context: dict, recipients: list) -> None:
-    for item in _mail_items(ticket=ticket, template=template, key=key, context=context, recipients=recipients):
-        notification_queue(**item)
+        return [assignee.get_full_name()]
+    return [ticket.team.display_name] if ticket.team_id and ticket.team else []
 
 
 def _clock_news(*, ticket: Ticket, result, recorded: set, now: datetime, cache: dict) -> tuple[list, list]:
-    """The events and mails a ticket's clocks call for now, skipping those already recorded."""
-    new_events, mails = [], []
+    """The events and alerts a ticket's clocks call for now, skipping those already recorded."""
+    new_events: list[TicketEvent] = []
+    alerts: list[Alert] = []
     for target, clock in running_clocks(result):
         due_at = clock.due_at
         if due_at is None:  # running_clocks gives only clocks with a due time
@@ -92,23 +66,24 @@ def _clock_news(*, ticket: Ticket, result, recorded: set, now: datetime, cache: 
         due = due_at.isoformat()
         if clock.state == "breached" and (EventKind.SLA_BREACHED, target, due) not in recorded:
             late = round(clock.minutes_late or 0)
-            recipients = _recipients(ticket, cache)
             new_events.append(
                 TicketEvent(
                     ticket=ticket,
                     kind=EventKind.SLA_BREACHED,
                     field=target,
                     new_value=f"{late} min late",
-                    data={"target": target, "due": due, "minutes_late": late, "notified": _names(recipients)},
+                    data={"target": target, "due": due, "minutes_late": late, "notified": _audience(ticket)},
                     created_at=now,
                 )
             )
-            mails += _mail_items(
-                ticket=ticket,
-                template="sla_breached",
-                key=f"sla-breach:{ticket.pk}:{target}:{due}",
-                context={"target": target, "due": due},
-                recipients=recipients,
+            alerts.append(
+                _sla_alert(
+                    ticket=ticket,
+                    kind=NotificationKind.SLA_BREACHED,
+                    template="sla_breached",
+                    key=f"sla-breach:{ticket.pk}:{target}:{due}",
+                    context={"target": target, "due": due},
+                )
             )
             if ticket.sla_breached_at is None:
                 ticket.sla_breached_at = due_at
@@ -116,25 +91,26 @@ def _clock_news(*, ticket: Ticket, result, recorded: set, now: datetime, cache: 
                 ticket.next_escalation_at = due_at + timedelta(minutes=first.minutes_after_breach) if first else None
         elif clock.state == "warning" and (EventKind.SLA_WARNING, target, due) not in recorded:
             left = round(-(clock.minutes_late or 0))
-            recipients = _recipients(ticket, cache)
             new_events.append(
                 TicketEvent(
                     ticket=ticket,
                     kind=EventKind.SLA_WARNING,
                     field=target,
                     new_value=f"{left} min left",
-                    data={"target": target, "due": due, "minutes_left": left, "notified": _names(recipients)},
+                    data={"target": target, "due": due, "minutes_left": left, "notified": _audience(ticket)},
                     created_at=now,
                 )
             )
-            mails += _mail_items(
-                ticket=ticket,
-                template="sla_warning",
-                key=f"sla-warning:{ticket.pk}:{target}:{due}",
-                context={"target": target, "due": due},
-                recipients=recipients,
+            alerts.append(
+                _sla_alert(
+                    ticket=ticket,
+                    kind=NotificationKind.SLA_WARNING,
+                    template="sla_warning",
+                    key=f"sla-warning:{ticket.pk}:{target}:{due}",
+                    context={"target": target, "due": due},
+                )
             )
-    return new_events, mails
+    return new_events, alerts
 
 
 def sla_check_batch(*, due: list[tuple[int, datetime]], now: datetime, cache: dict | None = None) -> int:
@@ -222,7 +198,7 @@ def _check_batch(*, due: list[tuple[int, datetime]], now: datetime, cache: dict)
             return 0
         messages, statuses, recorded = _batch_rows([ticket.pk for ticket in tickets])
         new_events: list[TicketEvent] = []
-        mails: list[dict] = []
+        alerts: list[Alert] = []
         errors_change = any(ticket.sla_error or ticket.sla_error_since for ticket in tickets)
         failed = 0
         for ticket in tickets:
@@ -244,15 +220,15 @@ def _check_batch(*, due: list[tuple[int, datetime]], now: datetime, cache: dict)
             for field, value in sla_values(result, now, include_past=False).items():
                 setattr(ticket, field, value)
             if result is not None and ticket.is_open:
-                ticket_events, ticket_mails = _clock_news(
+                ticket_events, ticket_alerts = _clock_news(
                     ticket=ticket, result=result, recorded=recorded[ticket.pk], now=now, cache=cache
                 )
                 new_events += ticket_events
-                mails += ticket_mails
+                alerts += ticket_alerts
         fields = [*SLA_FIELDS, "sla_breached_at", "next_escalation_at", *(SLA_ERROR_FIELDS if errors_change else ())]
         Ticket.objects.bulk_update(tickets, fields)
         events.event_record_bulk(events=new_events)
-        notifications_queue_many(items=mails, now=now)
+        notify_many(alerts=alerts, now=now, cache=cache)
     return len(tickets) - failed
 
 

@@ -19,10 +19,12 @@ from datetime import datetime, timedelta
 from django.db import transaction
 
 from customers.models import EscalationStep
-from helpdesk.models import Priority
+from helpdesk.mail import recipient_locale
+from helpdesk.models import Priority, User
 from tickets import events, services
 from tickets.models import EventKind, Ticket, TicketEvent
-from tickets.sla.checks import _notify, _recipients, _record_failure, _step, sla_check_batch, sla_check_ticket
+from tickets.notifications import notification_queue
+from tickets.sla.checks import _record_failure, _step, sla_check_batch, sla_check_ticket
 from tickets.sla.constants import BATCH, CHUNK
 from tickets.sla.referrals import referral_sweep
 from tickets.sla.store import (
@@ -38,6 +40,36 @@ PRIORITY_UP: dict[str, str] = {
     Priority.NORMAL: Priority.HIGH,
     Priority.HIGH: Priority.URGENT,
 }
+
+
+def _recipients(ticket: Ticket) -> list[User | str]:
+    """Who hears about an escalation without a lead: the assignee, else the team's address or members."""
+    assignee = ticket.assignee if ticket.assignee_id else None
+    if assignee is not None and assignee.is_active:
+        return [assignee]
+    team = ticket.team
+    if team is None:
+        return []
+    return [team.email] if team.email else list(team.members.filter(is_active=True))
+
+
+def _notify(*, ticket: Ticket, template: str, key: str, context: dict, recipients: list) -> None:
+    """Mail each distinct recipient in their language. An escalation step is a rule an administrator
+    set up to reach these people, so it mails whatever their notification preferences say."""
+    seen: set[str] = set()
+    for recipient in recipients:
+        email = recipient if isinstance(recipient, str) else recipient.email
+        if email.lower() in seen:
+            continue
+        seen.add(email.lower())
+        locale = recipient_locale() if isinstance(recipient, str) else recipient_locale(user=recipient)
+        notification_queue(
+            key=f"{key}:{email.lower()}",
+            recipient=email,
+            template=template,
+            ticket=ticket,
+            context={**locale, **context},
+        )
 
 
 def _act(*, ticket: Ticket, step: EscalationStep, data: dict, now: datetime) -> None:

@@ -10,8 +10,9 @@ from django.conf import settings
 from django.db import transaction
 
 from tickets import events
-from tickets.models import EventKind, Referral
-from tickets.sla.checks import _notify, _record_failure
+from tickets.alerts.services import Mail, notify
+from tickets.models import EventKind, NotificationKind, Referral
+from tickets.sla.checks import _record_failure
 from tickets.sla.constants import BATCH
 from tickets.sla.store import (
     sla_error_event,
@@ -32,13 +33,22 @@ def _referral_failed(*, referral_id: int, claim: str, exc: Exception, now: datet
         events.event_record_bulk(events=[event])
 
 
-def _referral_people(referral: Referral) -> list:
-    """The referring agent and the receiving team (its address, else its members)."""
-    requested_by = referral.requested_by if referral.requested_by_id else None
-    people: list = [requested_by] if requested_by is not None and requested_by.is_active else []
+def _referral_notify(*, referral: Referral, kind: str, template: str, key: str, lead: bool = False) -> None:
+    """The referring agent and the receiving team (by mail its address, else its members), and with
+    `lead` the team's lead: in the app and/or by mail as each chose (tickets.alerts.services.notify)."""
     team = referral.to_team
-    people += [team.email] if team.email else list(team.members.filter(is_active=True))
-    return people
+    people = [referral.requested_by] if referral.requested_by_id and referral.requested_by else []
+    if lead and team.lead_id and team.lead:
+        people.append(team.lead)
+    notify(
+        kind=kind,
+        recipients=people,
+        team=team,
+        ticket=referral.ticket,
+        referral=referral,
+        params={"team": team.name, "team_fa": team.name_fa},
+        mail=Mail(template=template, key=key, context={"referral": referral.pk}),
+    )
 
 
 def _referral_remind(*, referral_id: int, now: datetime) -> bool:
@@ -48,12 +58,11 @@ def _referral_remind(*, referral_id: int, now: datetime) -> bool:
         ):
             return False
         referral = Referral.objects.select_related("ticket", "to_team", "requested_by").get(pk=referral_id)
-        _notify(
-            ticket=referral.ticket,
+        _referral_notify(
+            referral=referral,
+            kind=NotificationKind.REFERRAL_DUE,
             template="referral_reminder",
             key=f"referral-reminder:{referral.pk}",
-            context={"referral": referral.pk},
-            recipients=_referral_people(referral),
         )
     return True
 
@@ -65,14 +74,12 @@ def _referral_escalate(*, referral_id: int, now: datetime) -> bool:
         ):
             return False
         referral = Referral.objects.select_related("ticket", "to_team__lead", "requested_by").get(pk=referral_id)
-        lead = referral.to_team.lead
-        recipients = _referral_people(referral) + ([lead] if lead and lead.is_active else [])
-        _notify(
-            ticket=referral.ticket,
+        _referral_notify(
+            referral=referral,
+            kind=NotificationKind.REFERRAL_OVERDUE,
             template="referral_overdue",
             key=f"referral-overdue:{referral.pk}",
-            context={"referral": referral.pk},
-            recipients=recipients,
+            lead=True,
         )
         events.event_record(
             ticket=referral.ticket,

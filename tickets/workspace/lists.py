@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from helpdesk import dates
 from helpdesk.models import Priority, User
 from tickets import selectors
-from tickets.models import Channel, SlaState, Status, Ticket
+from tickets.models import Channel, Referral, SlaState, Status, Ticket
 
 PAGE_SIZE = 50
 COUNT_CAP = 1000  # tab counts stop here ("999+"), so a count never scans a million rows
@@ -89,6 +89,14 @@ def list_filters(cleaned: dict) -> dict[str, Any]:
 def queue_for(*, user: User, view: str, filters: dict, sort: str) -> QuerySet[Ticket]:
     """A built-in view of the tickets the user may see, filtered (list_filters) and sorted (SORTS)."""
     return apply_view(selectors.ticket_list_for(user=user, filters=filters, ordering=sort), view=view, user=user)
+
+
+def open_referrals_for(*, user: User, team_ids: list[int]) -> QuerySet[Referral]:
+    """Open referrals to the user's teams on tickets they may see, the soonest due first (the home
+    page's section and its full list, agent:referrals)."""
+    return Referral.objects.filter(
+        ticket__in=selectors.ticket_base_for(user=user), to_team__in=team_ids, state=Referral.State.OPEN
+    ).order_by(F("due_at").asc(nulls_last=True), "id")
 
 
 @dataclass

@@ -86,6 +86,8 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
         "link_form": forms.get("link_form") or LinkForm(),
         "changes": forms.get("changes") or [],
         "heartbeat_seconds": presence.HEARTBEAT_SECONDS,
+        # the newest event shown: the presence heartbeat asks whether anything came after it
+        "last_event": max((event.pk for event in events), default=0),
         "macros": [m for m in macros.macro_list_for(user=user) if m.is_active],
         "article_usages": list(kb_integration.article_usage_list_for_ticket(ticket=ticket)),
         "can_make_article": ticket.status in (Status.SOLVED, Status.CLOSED),
@@ -105,7 +107,7 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
 def ticket_timeline(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """The timeline alone, re-fetched by htmx after a sidebar change."""
     ticket = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id)
-    return render(request, "tickets/agent/_timeline.html", _ticket_context(request, ticket))
+    return render(request, "tickets/agent/_timeline_refresh.html", _ticket_context(request, ticket))
 
 
 @agent_required
@@ -287,10 +289,13 @@ def ticket_link(request: HttpRequest, ticket_id: int) -> HttpResponse:
 @agent_required
 @require_POST
 def ticket_presence(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    """Heartbeat of an open ticket page: stores this agent's presence, answers who else is here."""
-    ticket = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id)
+    """Heartbeat of an open ticket page: stores this agent's presence, answers who else is here and,
+    given the newest event the page shows (`after`), whether someone else changed the ticket since."""
+    ticket = selectors.ticket_bare_for(user=request.user, ticket_id=ticket_id)  # polled: no joins
     others = presence.presence_touch(ticket_id=ticket.pk, user=request.user, state=request.POST.get("state", ""))
-    return render(request, "tickets/agent/_presence.html", {"others": others})
+    after = request.POST.get("after", "")
+    changed = after.isdigit() and timeline.changed_after(user=request.user, ticket=ticket, event_id=int(after))
+    return render(request, "tickets/agent/_presence.html", {"others": others, "changed": changed, "ticket": ticket})
 
 
 @agent_required

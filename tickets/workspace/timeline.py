@@ -53,6 +53,12 @@ def changes_since(*, user: User, ticket: Ticket, since: datetime) -> list[EventV
     return [event_view(e) for e in events]
 
 
+def changed_after(*, user: User, ticket: Ticket, event_id: int) -> bool:
+    """Whether someone else changed the ticket after event `event_id` (every message, field change,
+    referral and SLA step is an event): one EXISTS on the ticket's events, for the page's heartbeat."""
+    return TicketEvent.objects.filter(ticket=ticket, pk__gt=event_id).exclude(actor=user).exists()
+
+
 def sla_target_rows(target) -> list[tuple[str, str]]:
     """The SLA targets of the ticket's priority as (label, duration) in business time."""
     if target is None:

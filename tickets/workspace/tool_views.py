@@ -18,9 +18,29 @@ from helpdesk.forms import add_service_errors, service_error_text
 from helpdesk.permissions import agent_required
 from tickets import kb_integration, selectors
 from tickets.models import Macro
+from tickets.workspace import lists as workspace
 from tickets.workspace import macros, saved_views
 from tickets.workspace.forms import MacroForm, SaveViewForm, TicketFilterForm
 from tickets.workspace.views import _form_errors, _ticket_url
+
+# --- referrals to my teams ---------------------------------------------------------------------
+
+
+@agent_required
+@require_GET
+def referral_list(request: HttpRequest) -> HttpResponse:
+    """Every open referral to the agent's teams, the soonest due first, 50 a page (the home page shows
+    the first eight)."""
+    team_ids = list(request.user.teams.values_list("pk", flat=True))
+    raw_page = request.GET.get("page", "1")
+    page = workspace.paginate(
+        workspace.open_referrals_for(user=request.user, team_ids=team_ids).select_related(
+            "ticket", "from_team", "to_team"
+        ),
+        page=min(int(raw_page), 10_000) if raw_page.isdigit() and len(raw_page) < 9 else 1,
+    )
+    return render(request, "tickets/agent/referrals.html", {"page": page})
+
 
 # --- macros -----------------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from tickets.alerts.urls import urlpatterns as alert_urlpatterns
 from tickets.feedback.urls import urlpatterns as feedback_urlpatterns
 from tickets.privacy.urls import urlpatterns as privacy_urlpatterns
 from tickets.problems.urls import urlpatterns as problem_urlpatterns
@@ -47,6 +48,7 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/macro/preview/", workspace_views.macro_preview, name="macro-preview"),
     path("tickets/<int:ticket_id>/articles/", workspace_views.article_search, name="article-search"),
     path("tickets/<int:ticket_id>/article/new/", workspace_views.article_from_ticket, name="article-from-ticket"),
+    path("referrals/", workspace_views.referral_list, name="referrals"),
     path("macros/", workspace_views.macro_list, name="macros"),
     path("macros/new/", workspace_views.macro_new, name="macro-new"),
     path("macros/<int:macro_id>/", workspace_views.macro_edit, name="macro-edit"),
@@ -64,3 +66,4 @@ urlpatterns += feedback_urlpatterns  # product feedback and sales opportunities
 urlpatterns += privacy_urlpatterns  # the contact page: export and erasure
 urlpatterns += problem_urlpatterns  # problem records
 urlpatterns += satisfaction_urlpatterns  # the ticket's rating, survey and follow-up of a bad rating
+urlpatterns += alert_urlpatterns  # the notification centre

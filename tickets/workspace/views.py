@@ -20,7 +20,7 @@ from helpdesk.forms import add_service_errors
 from helpdesk.permissions import agent_required
 from tickets import calls, selectors, services
 from tickets.feedback.views import feedback_bulk_link
-from tickets.models import Referral, SlaState, Ticket
+from tickets.models import SlaState, Ticket
 from tickets.problems.views import problem_bulk_link
 from tickets.workspace import lists as workspace
 from tickets.workspace import saved_views
@@ -86,21 +86,14 @@ def home(request: HttpRequest) -> HttpResponse:
         "warning": my_scope.filter(sla_state=SlaState.WARNING),
         "breached": my_scope.filter(sla_state=SlaState.BREACHED),
     }
-    referrals = list(
-        Referral.objects.filter(
-            ticket__in=selectors.ticket_base_for(user=user),
-            to_team__in=team_ids,
-            state=Referral.State.OPEN,
-        )
-        .select_related("ticket", "from_team", "to_team", "requested_by")
-        .order_by("due_at", "id")[:10]
-    )
-    counts = workspace.capped_counts(list(sections.values()))
+    referrals = workspace.open_referrals_for(user=user, team_ids=team_ids)
+    counts = workspace.capped_counts([*sections.values(), referrals])
     context = {
-        name: {"rows": rows(qs), "count": workspace.count_label(count)}
-        for (name, qs), count in zip(sections.items(), counts, strict=True)
+        name: {"rows": rows(qs), "count": workspace.count_label(count), "more": count > HOME_ROWS}
+        for (name, qs), count in zip(sections.items(), counts[:-1], strict=True)
     }
-    context["referrals"] = referrals
+    context["referrals"] = list(referrals.select_related("ticket", "from_team", "to_team")[:HOME_ROWS])
+    context["referrals_more"] = counts[-1] > HOME_ROWS
     return render(request, "tickets/agent/home.html", context)
 
 
