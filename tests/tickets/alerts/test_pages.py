@@ -108,6 +108,7 @@ def test_the_choices_page_saves_and_the_profile_loads_it(agent_client, agent):
         "referral_answered": "inapp",
         "referral_due": "inapp",
         "referral_overdue": "inapp",
+        "bad_rating": "inapp",
         "sla_warning": "inapp",
         "mention": "none",
     }

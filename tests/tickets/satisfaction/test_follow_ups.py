@@ -96,3 +96,19 @@ def test_a_customer_cannot_mark_it_done(solved, lead, customer):
     ratings.rating_submit(ticket=solved, contact=solved.requester, score=1)
     with pytest.raises(NotAllowed):
         follow_ups.follow_up_done(follow_up=RatingFollowUp.objects.get(), actor=customer)
+
+
+def test_a_bad_rating_is_also_a_notification_for_the_lead(db, customer, agent, team):
+    from customers.models import Contact
+    from tests.factories import make_ticket
+    from tickets import ratings, services
+    from tickets.models import Notification, NotificationKind, Status
+
+    team.lead = agent
+    team.save()
+    contact = Contact.objects.get(user=customer)
+    ticket = make_ticket(requester=contact, actor=customer, team=team, subject="Slow answer")
+    services.ticket_change_status(ticket=ticket, actor=agent, status=Status.SOLVED)
+    ratings.rating_submit(ticket=ticket, contact=contact, score=1, comment="Too slow")
+    notification = Notification.objects.get(recipient=agent, kind=NotificationKind.BAD_RATING)
+    assert notification.ticket_id == ticket.pk and notification.read_at is None
