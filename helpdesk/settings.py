@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "helpdesk.middleware.UserPreferencesMiddleware",
+    "helpdesk.security.middleware.TwoFactorMiddleware",
+    "helpdesk.security.middleware.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -224,7 +229,7 @@ REST_FRAMEWORK = {
     # wrongly authenticated call is a 401 saying `Token` (session auth has no header: DRF would say 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "helpdesk.authentication.ApiTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "helpdesk.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": [
@@ -337,6 +342,39 @@ HELPDESK_SIGNIN_ACCOUNT_FREE_FAILURES = env.int("HELPDESK_SIGNIN_ACCOUNT_FREE_FA
 HELPDESK_SIGNIN_ACCOUNT_DELAY_SECONDS = env.int("HELPDESK_SIGNIN_ACCOUNT_DELAY_SECONDS", default=5)
 HELPDESK_SIGNIN_ACCOUNT_DELAY_MAX_SECONDS = env.int("HELPDESK_SIGNIN_ACCOUNT_DELAY_MAX_SECONDS", default=5 * 60)
 HELPDESK_SIGNIN_KNOWN_ADDRESS_DAYS = env.int("HELPDESK_SIGNIN_KNOWN_ADDRESS_DAYS", default=30)
+
+# Two-factor sign-in (helpdesk.security.twofactor): an authenticator app's codes (TOTP) with recovery
+# codes. Anyone may turn it on in their profile; with REQUIRE_2FA_FOR_STAFF, agents and administrators
+# must: after the password they set it up (or enter a code) before any page or session API call.
+# A deployment setting, not a switch in the admin, so a stolen admin session cannot turn it off.
+HELPDESK_REQUIRE_2FA_FOR_STAFF = env.bool("HELPDESK_REQUIRE_2FA_FOR_STAFF", default=False)
+HELPDESK_2FA_FAILURES = env.int("HELPDESK_2FA_FAILURES", default=5)  # wrong codes per sign-in window, then a wait
+OTP_TOTP_ISSUER = env("HELPDESK_2FA_ISSUER", default="Helpdesk")  # the name authenticator apps show
+OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR = 1  # django-otp's own doubling wait after wrong codes
+HELPDESK_RECOVERY_CODES = 10
+# Signed-in sessions are listed in the profile (helpdesk.UserSession); last seen is written at most this often.
+HELPDESK_SESSION_SEEN_MINUTES = env.int("HELPDESK_SESSION_SEEN_MINUTES", default=5)
+
+# Single sign-on with one OpenID Connect provider (helpdesk.security.oidc, mozilla-django-oidc), off
+# unless OIDC_RP_CLIENT_ID is set. The provider's verified email signs in the existing user with that
+# email (any letter case); nobody is created. Two-factor still applies unless the ID token's `amr`
+# says "mfa" and HELPDESK_OIDC_TRUST_MFA is on.
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_ISSUER = env("OIDC_OP_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="")  # shown on the button: "Sign in with <name>"
+HELPDESK_OIDC_TRUST_MFA = env.bool("HELPDESK_OIDC_TRUST_MFA", default=True)
+LOGIN_REDIRECT_URL_FAILURE = "login"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "helpdesk.security.oidc.OIDCBackend"]
 
 # API tokens (helpdesk.ApiToken) stop working this many days after they are made; 0: never.
 HELPDESK_API_TOKEN_DAYS = env.int("HELPDESK_API_TOKEN_DAYS", default=90)
