@@ -45,8 +45,12 @@ class TokenLoginView(APIView):
                 {"token": serializers.CharField(), "expires_at": serializers.DateTimeField(allow_null=True)},
             ),
             400: OpenApiResponse(description="Missing fields, or a wrong email or password (`invalid`)."),
-            403: OpenApiResponse(description="The account uses two-factor sign-in and `otp` is missing (`two_factor_required`)."),
-            429: OpenApiResponse(description="Too many failed sign-ins or codes (`throttled`); wait `Retry-After` seconds."),
+            403: OpenApiResponse(
+                description="The account uses two-factor sign-in and `otp` is missing (`two_factor_required`)."
+            ),
+            429: OpenApiResponse(
+                description="Too many failed sign-ins or codes (`throttled`); wait `Retry-After` seconds."
+            ),
         },
     )
     def post(self, request):

@@ -343,36 +343,27 @@ HELPDESK_SIGNIN_ACCOUNT_DELAY_SECONDS = env.int("HELPDESK_SIGNIN_ACCOUNT_DELAY_S
 HELPDESK_SIGNIN_ACCOUNT_DELAY_MAX_SECONDS = env.int("HELPDESK_SIGNIN_ACCOUNT_DELAY_MAX_SECONDS", default=5 * 60)
 HELPDESK_SIGNIN_KNOWN_ADDRESS_DAYS = env.int("HELPDESK_SIGNIN_KNOWN_ADDRESS_DAYS", default=30)
 
-# Two-factor sign-in (helpdesk.security.twofactor): an authenticator app's codes (TOTP) with recovery
-# codes. Anyone may turn it on in their profile; with REQUIRE_2FA_FOR_STAFF, agents and administrators
-# must: after the password they set it up (or enter a code) before any page or session API call.
-# A deployment setting, not a switch in the admin, so a stolen admin session cannot turn it off.
+# Two-factor sign-in (helpdesk.security.twofactor; README "Two-factor and single sign-on"): anyone may
+# turn it on; with REQUIRE_2FA_FOR_STAFF agents and admins must, before any page or session API call.
+# A deployment setting, not an admin switch, so a stolen admin session cannot turn it off.
 HELPDESK_REQUIRE_2FA_FOR_STAFF = env.bool("HELPDESK_REQUIRE_2FA_FOR_STAFF", default=False)
 HELPDESK_2FA_FAILURES = env.int("HELPDESK_2FA_FAILURES", default=5)  # wrong codes per sign-in window, then a wait
 OTP_TOTP_ISSUER = env("HELPDESK_2FA_ISSUER", default="Helpdesk")  # the name authenticator apps show
 OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR = 1  # django-otp's own doubling wait after wrong codes
-HELPDESK_RECOVERY_CODES = 10
-# Signed-in sessions are listed in the profile (helpdesk.UserSession); last seen is written at most this often.
+# The profile lists signed-in sessions (helpdesk.UserSession); last seen is written at most this often.
 HELPDESK_SESSION_SEEN_MINUTES = env.int("HELPDESK_SESSION_SEEN_MINUTES", default=5)
-
-# Single sign-on with one OpenID Connect provider (helpdesk.security.oidc, mozilla-django-oidc), off
-# unless OIDC_RP_CLIENT_ID is set. The provider's verified email signs in the existing user with that
-# email (any letter case); nobody is created. Two-factor still applies unless the ID token's `amr`
-# says "mfa" and HELPDESK_OIDC_TRUST_MFA is on.
-OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
-OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
-OIDC_OP_ISSUER = env("OIDC_OP_ISSUER", default="")
-OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
-OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
-OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
-OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+# Single sign-on, one OpenID Connect provider (helpdesk.security.oidc), off while OIDC_RP_CLIENT_ID is empty.
+OIDC_RP_CLIENT_ID, OIDC_RP_CLIENT_SECRET, OIDC_OP_ISSUER, OIDC_PROVIDER_NAME = (
+    env(name, default="")
+    for name in ("OIDC_RP_CLIENT_ID", "OIDC_RP_CLIENT_SECRET", "OIDC_OP_ISSUER", "OIDC_PROVIDER_NAME")
+)
+OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_USER_ENDPOINT, OIDC_OP_JWKS_ENDPOINT = (
+    env(f"OIDC_OP_{name}_ENDPOINT", default="") for name in ("AUTHORIZATION", "TOKEN", "USER", "JWKS")
+)
 OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
-OIDC_RP_SCOPES = "openid email profile"
-OIDC_USE_PKCE = True
-OIDC_CREATE_USER = False
 OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)
-OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="")  # shown on the button: "Sign in with <name>"
-HELPDESK_OIDC_TRUST_MFA = env.bool("HELPDESK_OIDC_TRUST_MFA", default=True)
+OIDC_RP_SCOPES, OIDC_USE_PKCE, OIDC_CREATE_USER = "openid email profile", True, False  # never creates users
+HELPDESK_OIDC_TRUST_MFA = env.bool("HELPDESK_OIDC_TRUST_MFA", default=True)  # the ID token's amr "mfa" passes 2FA
 LOGIN_REDIRECT_URL_FAILURE = "login"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "helpdesk.security.oidc.OIDCBackend"]
 

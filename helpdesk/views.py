@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from . import health, selectors, services
-from .forms import ApiTokenCreateForm, PasswordChangeForm, SignInForm, add_service_errors
 from .exceptions import NotAllowed
+from .forms import ApiTokenCreateForm, PasswordChangeForm, SignInForm, add_service_errors
 from .models import WorkerHeartbeat
 from .outbox.alerts import outbox_health
 from .security import oidc, sessions, twofactor

@@ -79,7 +79,7 @@ class OIDCBackend(OIDCAuthenticationBackend):
 
 
 class OIDCStartView(OIDCAuthenticationRequestView):
-    """"Sign in with <provider>": off (404) unless configured."""
+    """ "Sign in with <provider>": off (404) unless configured."""
 
     def get(self, request):
         if not enabled():

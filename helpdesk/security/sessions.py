@@ -49,7 +49,9 @@ def session_record(*, request: HttpRequest, user: User) -> None:
         "ip_address": _address(request),
         "last_seen_at": timezone.now(),
     }
-    moved = previous and previous != key and UserSession.objects.filter(session_key=previous, user=user).update(**values)
+    moved = (
+        previous and previous != key and UserSession.objects.filter(session_key=previous, user=user).update(**values)
+    )
     if not moved:
         UserSession.objects.update_or_create(session_key=key, defaults=values)
     session[SEEN_KEY] = [key, time.time()]

@@ -28,6 +28,7 @@ from helpdesk.models import User
 
 SESSION_KEY = "helpdesk_2fa"  # {"user": pk, "via": "totp" | "recovery" | "oidc"} once verified
 VIA_OIDC = "oidc"
+RECOVERY_CODES = 10  # made at a time; each works once
 
 
 class WrongCode(ValueError):
@@ -145,7 +146,7 @@ def enable(*, request: HttpRequest, code: str) -> list[str]:
 def _new_recovery_codes(*, user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
-    codes = [StaticToken.random_token() for _n in range(settings.HELPDESK_RECOVERY_CODES)]
+    codes = [StaticToken.random_token() for _n in range(RECOVERY_CODES)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
     return codes
 

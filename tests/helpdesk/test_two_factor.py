@@ -5,9 +5,12 @@ the API refusing an unverified session."""
 import re
 
 import pytest
+from django.test import Client
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from helpdesk import services
+from helpdesk.exceptions import NotAllowed
 from helpdesk.models import User
 from tests.helpdesk.twofactor_support import give_two_factor, sign_in, totp
 
@@ -204,3 +207,50 @@ def test_the_pages_speak_persian(required, agent):
     page = client.get("/profile/two-factor/").content.decode()
     assert 'dir="rtl"' in page
     assert re.search("ورود دو مرحله‌ای", page)
+
+
+def test_making_a_token_needs_a_verified_session(agent, no_device_wait):
+    device = give_two_factor(agent)
+    client = sign_in(agent)
+    # the pages send an unverified session to the code first; the session API refuses it
+    assert client.post("/profile/tokens/", {"name": "ci"})["Location"].startswith("/profile/two-factor/verify/")
+    refused = client.post("/api/v1/auth/tokens/", {"name": "ci"}, content_type="application/json")
+    assert refused.status_code == 403 and refused.json()["code"] == "two_factor_required"
+    assert not agent.api_tokens.exists()
+    client.post("/profile/two-factor/verify/", {"code": totp(device.key)})
+    assert client.post("/profile/tokens/", {"name": "ci"}).status_code == 200
+    made = client.post("/api/v1/auth/tokens/", {"name": "deploy"}, content_type="application/json")
+    assert made.status_code == 201
+    # a token does not make another token for a two-factor account: that needs the verified browser
+    other = Client(HTTP_AUTHORIZATION=f"Token {made.json()['key']}")
+    again = other.post("/api/v1/auth/tokens/", {"name": "more"}, content_type="application/json")
+    assert again.status_code == 403 and again.json()["code"] == "two_factor_required"
+    assert sorted(agent.api_tokens.values_list("name", flat=True)) == ["ci", "deploy"]
+
+
+def test_the_service_refuses_a_token_without_the_second_factor(agent, required):
+    with pytest.raises(NotAllowed):
+        services.api_token_create(user=agent, name="ci")
+    assert services.api_token_create(user=agent, name="ci", verified=True)[0].name == "ci"
+
+
+def test_the_token_login_asks_a_two_factor_account_for_its_code(agent, no_device_wait):
+    device = give_two_factor(agent)
+    login = {"email": agent.email, "password": "secret-pass-1"}
+    api = Client()
+    missing = api.post("/api/v1/auth/token/", login, content_type="application/json")
+    assert missing.status_code == 403 and missing.json()["code"] == "two_factor_required"
+    wrong = api.post("/api/v1/auth/token/", {**login, "otp": "000000"}, content_type="application/json")
+    assert wrong.status_code == 400 and "otp" in wrong.json()["errors"]
+    assert not agent.api_tokens.exists()
+    right = api.post("/api/v1/auth/token/", {**login, "otp": totp(device.key)}, content_type="application/json")
+    assert right.status_code == 200 and right.json()["token"]
+
+
+def test_the_token_login_counts_wrong_codes_too(agent, settings, limiter_clock, no_device_wait):
+    device = give_two_factor(agent)
+    login = {"email": agent.email, "password": "secret-pass-1", "otp": "000000"}
+    for _n in range(settings.HELPDESK_2FA_FAILURES):
+        Client().post("/api/v1/auth/token/", login, content_type="application/json")
+    refused = Client().post("/api/v1/auth/token/", {**login, "otp": totp(device.key)}, content_type="application/json")
+    assert refused.status_code == 429 and refused["Retry-After"]
