@@ -60,7 +60,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect("profile" if twofactor.is_verified(request) else "two_factor_verify")
     form = CodeForm(request.POST or None)
-    refusal = None
+    refusal: object = ValueError() if request.method == "POST" and not form.is_valid() else None  # no code: 400
     if request.method == "POST" and form.is_valid():
         ok, result = _try_code(form, lambda code: twofactor.enable(request=request, code=code))
         if ok:
@@ -85,7 +85,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if not TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
         return redirect("two_factor_setup")  # turned on, but the app was removed (an administrator reset it)
     form = CodeForm(request.POST or None)
-    refusal = None
+    refusal: object = ValueError() if request.method == "POST" and not form.is_valid() else None  # no code: 400
     if request.method == "POST" and form.is_valid():
         ok, result = _try_code(form, lambda code: twofactor.verify(request=request, code=code))
         if ok:

@@ -93,3 +93,22 @@ def test_an_agent_sets_up_two_factor_and_signs_in_with_it(live_server, transacti
         assert page.locator("#sessions tbody tr").count() == 2
         shot(page, "profile-two-sessions")
         second.close()
+
+
+def test_the_sign_in_page_offers_single_sign_on_when_configured(live_server, transactional_db, settings):
+    settings.OIDC_RP_CLIENT_ID = "helpdesk"
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = "https://id.example.com/authorize"
+    settings.OIDC_PROVIDER_NAME = "Example ID"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with chromium() as browser:
+        for language in ("en", "fa"):
+            for width in (1366, 390):
+                context = browser.new_context(viewport={"width": width, "height": 900})
+                context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+                page = context.new_page()
+                page.goto(f"{live_server.url}/login/")
+                button = page.locator("a.sso-button")
+                assert button.count() == 1 and "Example ID" in button.inner_text()
+                assert _fits(page)
+                page.screenshot(path=str(SHOTS / f"{language}-{width}-login-sso.png"), full_page=True)
+                context.close()
