@@ -10,6 +10,7 @@ code once) is entered. Wrong codes count per user: after HELPDESK_2FA_FAILURES i
 doubling wait per device. While the cache is unreachable only django-otp's wait holds.
 """
 
+from base64 import b32encode
 from typing import Any
 
 import segno
@@ -121,8 +122,6 @@ def qr_svg(device: TOTPDevice) -> str:
 
 def secret_text(device: TOTPDevice) -> str:
     """The key as authenticator apps take it when typed: base32, in groups of four."""
-    from base64 import b32encode
-
     secret = b32encode(device.bin_key).decode()
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
