@@ -39,13 +39,18 @@ class UserAdmin(BaseUserAdmin):
     actions = ["revoke_api_tokens"]
     ordering = ["email"]
     list_display = ["email", "full_name", "role", "is_active", "is_away", "last_login"]
-    list_filter = ["role", "is_active", "is_away", "teams"]
+    list_filter = ["role", "is_active", "is_away", "two_factor_enabled", "teams"]
     search_fields = ["email", "full_name"]
     filter_horizontal = ["teams", "groups", "user_permissions"]
+    # on in the person's profile; a lost phone: delete their TOTP device (django-otp's admin), they set up anew
+    readonly_fields = ["two_factor_enabled"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Profile"), {"fields": ["full_name", "role", "teams", "language", "time_zone", "is_away"]}),
-        (_("Permissions"), {"fields": ["is_active", "is_superuser", "groups", "user_permissions"]}),
+        (
+            _("Permissions"),
+            {"fields": ["is_active", "two_factor_enabled", "is_superuser", "groups", "user_permissions"]},
+        ),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [

@@ -10,13 +10,21 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import selectors, services, signin
+from .exceptions import NotAllowed
 from .models import ApiToken, AssignmentMode, Team, User
 from .permissions import IsAgent
+from .security import twofactor
 
 
 class TokenLoginInput(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    otp = serializers.CharField(
+        required=False,
+        max_length=32,
+        help_text="For accounts with two-factor sign-in: the current code from the authenticator app, or a "
+        "recovery code (used up).",
+    )
 
 
 class TokenLoginView(APIView):
@@ -37,7 +45,12 @@ class TokenLoginView(APIView):
                 {"token": serializers.CharField(), "expires_at": serializers.DateTimeField(allow_null=True)},
             ),
             400: OpenApiResponse(description="Missing fields, or a wrong email or password (`invalid`)."),
-            429: OpenApiResponse(description="Too many failed sign-ins (`throttled`); wait `Retry-After` seconds."),
+            403: OpenApiResponse(
+                description="The account uses two-factor sign-in and `otp` is missing (`two_factor_required`)."
+            ),
+            429: OpenApiResponse(
+                description="Too many failed sign-ins or codes (`throttled`); wait `Retry-After` seconds."
+            ),
         },
     )
     def post(self, request):
@@ -51,7 +64,20 @@ class TokenLoginView(APIView):
                 {"non_field_errors": [_("Unable to sign in with the email and password given.")]},
                 code="invalid_credentials",
             )
-        token, key = services.api_token_create(user=user, name=str(_("API login")))
+        verified = False
+        if twofactor.applies(user):
+            code = data.validated_data.get("otp", "")
+            if not code:
+                raise NotAllowed(
+                    _("This account uses two-factor sign-in: send the code from the app as `otp`."),
+                    code="two_factor_required",
+                )
+            try:
+                twofactor.verify_user_code(user=user, code=code)
+            except twofactor.WrongCode as exc:
+                raise serializers.ValidationError({"otp": [str(exc)]}, code="invalid_otp") from None
+            verified = True
+        token, key = services.api_token_create(user=user, name=str(_("API login")), verified=verified)
         return Response({"token": key, "expires_at": token.expires_at}, status=status.HTTP_200_OK)
 
 
@@ -88,11 +114,21 @@ class ApiTokenListView(generics.ListAPIView):
             return ApiToken.objects.none()
         return selectors.api_token_list_for(user=self.request.user)
 
-    @extend_schema(request=ApiTokenCreateInput, responses={201: ApiTokenCreatedOutput})
+    @extend_schema(
+        request=ApiTokenCreateInput,
+        responses={
+            201: ApiTokenCreatedOutput,
+            403: OpenApiResponse(
+                description="Two-factor sign-in applies and this is not a verified session (`two_factor_required`)."
+            ),
+        },
+    )
     def post(self, request):
         data = ApiTokenCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        token, key = services.api_token_create(user=request.user, name=data.validated_data["name"])
+        token, key = services.api_token_create(
+            user=request.user, name=data.validated_data["name"], verified=twofactor.is_verified(request._request)
+        )
         token.key = key
         return Response(ApiTokenCreatedOutput(token).data, status=status.HTTP_201_CREATED)
 

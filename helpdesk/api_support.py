@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.filters import QuerySetRequestMixin
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.rest_framework import filterset as drf_filterset
-from drf_spectacular.authentication import TokenScheme
+from drf_spectacular.authentication import SessionScheme, TokenScheme
 from rest_framework import pagination
 
 
@@ -33,6 +33,13 @@ class CursorPagination(pagination.CursorPagination):
 def only_api_paths(endpoints):
     """drf-spectacular preprocessing hook: the schema documents /api/ only, not page views."""
     return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/")]
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """The browser's session cookie (helpdesk.authentication.VerifiedSessionAuthentication): DRF's, with
+    two-factor sign-in passed where it applies (else 403 `two_factor_required`)."""
+
+    target_class = "helpdesk.authentication.VerifiedSessionAuthentication"
 
 
 class TokenAuthScheme(TokenScheme):

@@ -15,3 +15,24 @@ class HelpdeskConfig(AppConfig):
         from .outbox import alerts, registry
 
         registry.register_mail(templates=[alerts.FAILED_TEMPLATE], builder=alerts.failed_mail)
+
+        # The profile's list of signed-in sessions: a row at every sign-in (the page, the admin, single
+        # sign-on), gone at sign-out. Django's own signals are the one place every sign-in passes.
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
+
+        user_logged_in.connect(_session_signed_in, dispatch_uid="helpdesk_session_signed_in")
+        user_logged_out.connect(_session_signed_out, dispatch_uid="helpdesk_session_signed_out")
+
+
+def _session_signed_in(sender, request, user, **kwargs):
+    from .security import sessions
+
+    if request is not None and hasattr(request, "session"):
+        sessions.session_record(request=request, user=user)
+
+
+def _session_signed_out(sender, request, user, **kwargs):
+    from .security import sessions
+
+    if request is not None and hasattr(request, "session"):
+        sessions.session_forget(session_key=request.session.session_key)

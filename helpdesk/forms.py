@@ -75,6 +75,11 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
 class PasswordChangeForm(SetPasswordForm, auth_forms.PasswordChangeForm):
     """The profile's "change your password" form (asks for the current one)."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # one section of the profile among several: it must not take the focus (and scroll) on opening
+        self.fields["old_password"].widget.attrs.pop("autofocus", None)
+
 
 class AdminPasswordChangeForm(auth_forms.AdminPasswordChangeForm):
     """The admin's password form for a user, through the same service."""

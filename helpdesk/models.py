@@ -116,6 +116,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     # An away agent gets no new ticket from automatic assignment (the agent sets it in the top bar).
     is_away = models.BooleanField(_("away"), default=False)
+    # Set when an authenticator app is confirmed, cleared when turned off (helpdesk.security.twofactor):
+    # every request reads it with the user, so checking two-factor costs no query.
+    two_factor_enabled = models.BooleanField(_("two-factor sign-in"), default=False, editable=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()
@@ -187,6 +190,33 @@ class ApiToken(models.Model):
         return self.expires_at is not None and self.expires_at <= now
 
 
+class UserSession(models.Model):
+    """A browser signed in as `user`: what the profile lists so its owner can end it.
+
+    Written at sign-in and, while used, at most every HELPDESK_SESSION_SEEN_MINUTES
+    (helpdesk.security.sessions); the session itself stays in Django's session store.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    session_key = models.CharField(_("session key"), max_length=40, unique=True, editable=False)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("signed in"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last seen"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-last_seen_at", "-pk"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        # the profile's list: one user's sessions, most recent first
+        indexes = [models.Index(fields=["user", "-last_seen_at"], name="usersession_user_seen_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.ip_address or '?'}"
+
+
 class WorkerHeartbeat(models.Model):
     """The last time a Celery worker ran the heartbeat job, by the name it was given."""
 
@@ -217,6 +247,7 @@ __all__ = [
     "Team",
     "User",
     "ApiToken",
+    "UserSession",
     "WorkerHeartbeat",
     "Priority",
     "NotificationLog",

@@ -12,7 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ApiToken, AssignmentMode, Role, Team, User, WorkerHeartbeat
+from .exceptions import NotAllowed
+from .models import ApiToken, AssignmentMode, Role, Team, User, UserSession, WorkerHeartbeat
+from .security import twofactor
 
 # A token's last use is written at most this often: not one UPDATE per API request.
 API_TOKEN_TOUCH_SECONDS = 60
@@ -85,6 +87,8 @@ def user_set_password(*, user: User, password: str | None) -> User:
     with transaction.atomic():
         user.save(update_fields=["password"])
         api_tokens_revoke_all(user=user)
+        # the other sessions no longer work (see above); the current one is listed again on its next request
+        UserSession.objects.filter(user=user).delete()
     return user
 
 
@@ -103,9 +107,15 @@ def _key_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def api_token_create(*, user: User, name: str, now: datetime | None = None) -> tuple[ApiToken, str]:
+def api_token_create(
+    *, user: User, name: str, verified: bool = False, now: datetime | None = None
+) -> tuple[ApiToken, str]:
     """Make a personal API token for `user`, expiring after HELPDESK_API_TOKEN_DAYS (0: never).
-    Returns the token and its key; only the key's hash is stored, so the key is never shown again."""
+    Returns the token and its key; only the key's hash is stored, so the key is never shown again.
+    A user with (or required to have) two-factor sign-in needs `verified`: the request passed it (a
+    verified session, or a code with the token login); a token never skips the second factor."""
+    if twofactor.applies(user) and not verified:
+        raise NotAllowed(_("Enter a code from your authenticator app first."), code="two_factor_required")
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": [_("Give the token a name, such as the system that will use it.")]})

@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -67,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "helpdesk.middleware.UserPreferencesMiddleware",
+    "helpdesk.security.middleware.TwoFactorMiddleware",
+    "helpdesk.security.middleware.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -231,7 +236,7 @@ REST_FRAMEWORK = {
     # wrongly authenticated call is a 401 saying `Token` (session auth has no header: DRF would say 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "helpdesk.authentication.ApiTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "helpdesk.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": [
@@ -345,6 +350,8 @@ HELPDESK_SIGNIN_ACCOUNT_FREE_FAILURES = env.int("HELPDESK_SIGNIN_ACCOUNT_FREE_FA
 HELPDESK_SIGNIN_ACCOUNT_DELAY_SECONDS = env.int("HELPDESK_SIGNIN_ACCOUNT_DELAY_SECONDS", default=5)
 HELPDESK_SIGNIN_ACCOUNT_DELAY_MAX_SECONDS = env.int("HELPDESK_SIGNIN_ACCOUNT_DELAY_MAX_SECONDS", default=5 * 60)
 HELPDESK_SIGNIN_KNOWN_ADDRESS_DAYS = env.int("HELPDESK_SIGNIN_KNOWN_ADDRESS_DAYS", default=30)
+
+# Two-factor sign-in, signed-in sessions and single sign-on: helpdesk/settings_features.py.
 
 # API tokens (helpdesk.ApiToken) stop working this many days after they are made; 0: never.
 HELPDESK_API_TOKEN_DAYS = env.int("HELPDESK_API_TOKEN_DAYS", default=90)

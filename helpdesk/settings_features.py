@@ -31,4 +31,28 @@ HELPDESK_RETENTION_INBOUND_MAIL_MONTHS = env.int("HELPDESK_RETENTION_INBOUND_MAI
 HELPDESK_RETENTION_OUTBOX_MONTHS = env.int("HELPDESK_RETENTION_OUTBOX_MONTHS", default=0)
 HELPDESK_RETENTION_BATCH = env.int("HELPDESK_RETENTION_BATCH", default=500)  # rows per transaction
 
-__all__ = [name for name in dir() if name.startswith("HELPDESK_")]
+# Two-factor sign-in (helpdesk.security.twofactor; README "Two-factor and single sign-on"): anyone may
+# turn it on; with REQUIRE_2FA_FOR_STAFF agents and admins must, before any page or session API call.
+# A deployment setting, not an admin switch, so a stolen admin session cannot turn it off.
+HELPDESK_REQUIRE_2FA_FOR_STAFF = env.bool("HELPDESK_REQUIRE_2FA_FOR_STAFF", default=False)
+HELPDESK_2FA_FAILURES = env.int("HELPDESK_2FA_FAILURES", default=5)  # wrong codes per sign-in window, then a wait
+OTP_TOTP_ISSUER = env("HELPDESK_2FA_ISSUER", default="Helpdesk")  # the name authenticator apps show
+OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR = 1  # django-otp's own doubling wait after wrong codes
+# The profile lists signed-in sessions (helpdesk.UserSession); last seen is written at most this often.
+HELPDESK_SESSION_SEEN_MINUTES = env.int("HELPDESK_SESSION_SEEN_MINUTES", default=5)
+# Single sign-on, one OpenID Connect provider (helpdesk.security.oidc), off while OIDC_RP_CLIENT_ID is empty.
+OIDC_RP_CLIENT_ID, OIDC_RP_CLIENT_SECRET, OIDC_OP_ISSUER, OIDC_PROVIDER_NAME = (
+    env(name, default="")
+    for name in ("OIDC_RP_CLIENT_ID", "OIDC_RP_CLIENT_SECRET", "OIDC_OP_ISSUER", "OIDC_PROVIDER_NAME")
+)
+OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_USER_ENDPOINT, OIDC_OP_JWKS_ENDPOINT = (
+    env(f"OIDC_OP_{name}_ENDPOINT", default="") for name in ("AUTHORIZATION", "TOKEN", "USER", "JWKS")
+)
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)
+OIDC_RP_SCOPES, OIDC_USE_PKCE, OIDC_CREATE_USER = "openid email profile", True, False  # never creates users
+HELPDESK_OIDC_TRUST_MFA = env.bool("HELPDESK_OIDC_TRUST_MFA", default=True)  # the ID token's amr "mfa" passes 2FA
+LOGIN_REDIRECT_URL_FAILURE = "login"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "helpdesk.security.oidc.OIDCBackend"]
+
+__all__ = [name for name in dir() if name.isupper()]

@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView
 
 from . import views
 from .api_pages import SwaggerView
+from .security import oidc
+from .security import views as security_views
 
 api_urlpatterns = [
     path("", include("helpdesk.api_urls")),
@@ -30,6 +32,15 @@ urlpatterns = [
     path("profile/availability/", views.profile_availability, name="profile_availability"),
     path("profile/tokens/", views.profile_token_create, name="profile_token_create"),
     path("profile/tokens/<int:token_id>/revoke/", views.profile_token_revoke, name="profile_token_revoke"),
+    path("profile/tokens/revoke-all/", security_views.tokens_revoke_all, name="profile_tokens_revoke_all"),
+    path("profile/two-factor/", security_views.two_factor_setup, name="two_factor_setup"),
+    path("profile/two-factor/verify/", security_views.two_factor_verify, name="two_factor_verify"),
+    path("profile/two-factor/recovery-codes/", security_views.recovery_codes, name="two_factor_recovery_codes"),
+    path("profile/two-factor/off/", security_views.two_factor_disable, name="two_factor_disable"),
+    path("profile/sessions/<int:session_id>/end/", security_views.session_end, name="profile_session_end"),
+    path("profile/sessions/end-others/", security_views.sessions_end_others, name="profile_sessions_end_others"),
+    path("oidc/authenticate/", oidc.OIDCStartView.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", oidc.OIDCCallbackView.as_view(), name="oidc_authentication_callback"),
     path("account/", include("customers.account_urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("agent/", include(("tickets.workspace.urls", "agent"))),

@@ -20,9 +20,11 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from . import health, selectors, services
+from .exceptions import NotAllowed
 from .forms import ApiTokenCreateForm, PasswordChangeForm, SignInForm, add_service_errors
 from .models import WorkerHeartbeat
 from .outbox.alerts import outbox_health
+from .security import oidc, sessions, twofactor
 from .uploads import UploadTooLarge
 
 logger = logging.getLogger(__name__)
@@ -53,6 +55,12 @@ class SignInView(LoginView):
 
     form_class = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if oidc.enabled():
+            context["oidc_provider"] = oidc.provider_name()
+        return context
 
     def form_invalid(self, form: SignInForm) -> HttpResponse:
         response = super().form_invalid(form)
@@ -131,6 +139,14 @@ def _profile_page(request: HttpRequest, *, status: int = 200, **context) -> Http
     context.setdefault("password_form", PasswordChangeForm(user=user))
     context.setdefault("token_form", ApiTokenCreateForm())
     context["tokens"] = list(selectors.api_token_list_for(user=user))
+    context["sessions"] = list(sessions.session_list_for(user=user))
+    context["current_session_key"] = request.session.session_key
+    context["two_factor"] = {
+        "on": user.two_factor_enabled,
+        "required": twofactor.required(user),
+        "verified": twofactor.is_verified(request),
+        "codes_left": twofactor.recovery_codes_left(user=user) if user.two_factor_enabled else 0,
+    }
     return render(request, "helpdesk/profile.html", context, status=status)
 
 
@@ -154,8 +170,10 @@ def profile_token_create(request: HttpRequest) -> HttpResponse:
     form = ApiTokenCreateForm(request.POST)
     if form.is_valid():
         try:
-            token, key = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
-        except ValidationError as exc:
+            token, key = services.api_token_create(
+                user=request.user, name=form.cleaned_data["name"], verified=twofactor.is_verified(request)
+            )
+        except (ValidationError, NotAllowed) as exc:
             add_service_errors(form, exc)
         else:
             return _profile_page(request, new_token=token, new_key=key)

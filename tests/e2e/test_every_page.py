@@ -260,6 +260,7 @@ def _pages(world) -> dict[str, list[tuple[str, str]]]:
             ("portal-organization", "/portal/organization/"),
             ("portal-contract", "/portal/contract/"),
             ("profile", "/profile/"),
+            ("two-factor-setup", "/profile/two-factor/"),
             *kb_public,
         ],
         "agent": [
@@ -300,6 +301,7 @@ def _pages(world) -> dict[str, list[tuple[str, str]]]:
             ("kb-review", "/kb/manage/review/"),
             ("kb-gaps", "/kb/manage/gaps/"),
             ("profile", "/profile/"),
+            ("two-factor-setup", "/profile/two-factor/"),
         ],
         "admin": [
             ("admin-index", "/admin/"),
