@@ -72,3 +72,35 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
 });
+
+// The top bar's popups ("More", the person's menu): a button opens the panel under it; a click outside
+// or Escape closes it. Without JavaScript the panel's links stay in the row.
+document.addEventListener("DOMContentLoaded", () => {
+  const popups = [...document.querySelectorAll("[data-popup]")];
+  const close = (popup) => {
+    popup.classList.remove("open");
+    popup.querySelector("[data-popup-toggle]").setAttribute("aria-expanded", "false");
+  };
+  for (const popup of popups) {
+    const toggle = popup.querySelector("[data-popup-toggle]");
+    toggle.hidden = false;
+    popup.classList.add("popup-ready");
+    toggle.addEventListener("click", () => {
+      const open = !popup.classList.contains("open");
+      popups.filter((other) => other !== popup).forEach(close);
+      popup.classList.toggle("open", open);
+      toggle.setAttribute("aria-expanded", String(open));
+    });
+  }
+  document.addEventListener("click", (event) => {
+    popups.filter((popup) => !event.composedPath().includes(popup)).forEach(close);
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    const open = popups.find((popup) => popup.classList.contains("open"));
+    if (open) {
+      close(open);
+      open.querySelector("[data-popup-toggle]").focus();
+    }
+  });
+});

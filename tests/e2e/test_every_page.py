@@ -410,3 +410,32 @@ def test_on_a_phone_the_top_bar_is_one_row_and_the_menu_button_opens_the_navigat
         assert page.locator(".topbar").bounding_box()["height"] < 70  # still one row in English at 1366 px
         page.goto("about:blank")
         context.close()
+
+
+def test_from_a_laptop_to_a_small_tablet_the_top_bar_is_one_row_with_more_and_the_persons_menu(live_server, world):
+    with chromium() as browser:
+        state = _login_state(browser, live_server.url, world["admin"])  # the longest navigation
+        for width in (1366, 1280, 1024, 900, 800):
+            context = browser.new_context(viewport={"width": width, "height": 800}, storage_state=state)
+            page = context.new_page()
+            page.goto(f"{live_server.url}/agent/")
+            page.wait_for_load_state("networkidle")
+            assert page.locator(".topbar").bounding_box()["height"] < 70, width  # one row
+            assert not page.locator("button", has_text="Sign out").is_visible()
+            page.locator(".usermenu-toggle").click()
+            assert page.locator("button", has_text="Sign out").is_visible()
+            assert page.locator(".langswitch button[lang=fa]").is_visible()
+            page.locator(".navmore-toggle").click()  # one popup at a time
+            assert not page.locator("button", has_text="Sign out").is_visible()
+            assert page.locator(".navmore-panel a", has_text="Reports").is_visible()
+            page.keyboard.press("Escape")
+            assert not page.locator(".navmore-panel a", has_text="Reports").is_visible()
+            page.goto("about:blank")
+            context.close()
+        # Narrower, the whole bar folds behind the menu button, as on a phone.
+        context = browser.new_context(viewport={"width": 700, "height": 800}, storage_state=state)
+        page = context.new_page()
+        page.goto(f"{live_server.url}/agent/")
+        assert page.locator("[data-menu-toggle]").is_visible() and page.locator(".topbar").bounding_box()["height"] < 70
+        page.goto("about:blank")
+        context.close()
