@@ -351,8 +351,6 @@ HELPDESK_SIGNIN_ACCOUNT_DELAY_SECONDS = env.int("HELPDESK_SIGNIN_ACCOUNT_DELAY_S
 HELPDESK_SIGNIN_ACCOUNT_DELAY_MAX_SECONDS = env.int("HELPDESK_SIGNIN_ACCOUNT_DELAY_MAX_SECONDS", default=5 * 60)
 HELPDESK_SIGNIN_KNOWN_ADDRESS_DAYS = env.int("HELPDESK_SIGNIN_KNOWN_ADDRESS_DAYS", default=30)
 
-# Two-factor sign-in, signed-in sessions and single sign-on: helpdesk/settings_features.py.
-
 # API tokens (helpdesk.ApiToken) stop working this many days after they are made; 0: never.
 HELPDESK_API_TOKEN_DAYS = env.int("HELPDESK_API_TOKEN_DAYS", default=90)
 if HELPDESK_API_TOKEN_DAYS < 0:
@@ -369,9 +367,6 @@ HELPDESK_REQUIRE_OWNER = env.bool("HELPDESK_REQUIRE_OWNER", default=False)
 HELPDESK_REQUIRE_ROOT_CAUSE = env.bool("HELPDESK_REQUIRE_ROOT_CAUSE", default=False)
 HELPDESK_REOPEN_DAYS = env.int("HELPDESK_REOPEN_DAYS", default=14)  # a customer may reopen a solved request this long
 HELPDESK_RATING_CHANGE_DAYS = env.int("HELPDESK_RATING_CHANGE_DAYS", default=7)
-# Satisfaction surveys and retention rules: helpdesk/settings_features.py.
-from helpdesk.settings_features import *  # noqa: E402, F403
-
 HELPDESK_OPEN_SIGNUP = env.bool("HELPDESK_OPEN_SIGNUP", default=False)  # anyone may sign up, not only claimed domains
 HELPDESK_REFERRAL_REMIND_MINUTES = env.int(
     "HELPDESK_REFERRAL_REMIND_MINUTES", default=60
@@ -383,6 +378,18 @@ HELPDESK_EMAIL_MAX_BYTES = env.int("HELPDESK_EMAIL_MAX_BYTES", default=50 * 1024
 HELPDESK_WEBHOOK_TIMEOUT = env.float("HELPDESK_WEBHOOK_TIMEOUT", default=10.0)
 HELPDESK_WEBHOOK_ALLOW_PRIVATE = env.bool("HELPDESK_WEBHOOK_ALLOW_PRIVATE", default=DEBUG)
 HELPDESK_WEBHOOK_KEEP_DAYS = env.int("HELPDESK_WEBHOOK_KEEP_DAYS", default=30)  # delivery log kept this long
+# Retention (tickets.privacy.retention, nightly): months after which data goes; 0 switches a rule off.
+HELPDESK_RETENTION_CLOSED_TICKETS_MONTHS = env.int("HELPDESK_RETENTION_CLOSED_TICKETS_MONTHS", default=0)
+HELPDESK_RETENTION_CLOSED_TICKETS_ACTION = env("HELPDESK_RETENTION_CLOSED_TICKETS_ACTION", default="anonymise")
+if HELPDESK_RETENTION_CLOSED_TICKETS_ACTION not in ("anonymise", "delete"):
+    raise ImproperlyConfigured("HELPDESK_RETENTION_CLOSED_TICKETS_ACTION must be anonymise or delete.")
+HELPDESK_RETENTION_INBOUND_MAIL_MONTHS = env.int("HELPDESK_RETENTION_INBOUND_MAIL_MONTHS", default=0)
+HELPDESK_RETENTION_OUTBOX_MONTHS = env.int("HELPDESK_RETENTION_OUTBOX_MONTHS", default=0)
+HELPDESK_RETENTION_BATCH = env.int("HELPDESK_RETENTION_BATCH", default=500)  # rows per transaction
+
 # seconds a worker's claim on an outbox row lasts unless renewed (it is, while sending): a dead
 # worker's mail goes out again with the first notification sweep after this
 HELPDESK_OUTBOX_CLAIM_LEASE = env.int("HELPDESK_OUTBOX_CLAIM_LEASE", default=60)
+
+# Satisfaction surveys, two-factor sign-in, signed-in sessions and single sign-on (more than a line each).
+from helpdesk.settings_features import *  # noqa: E402, F403 (every name there is a setting)

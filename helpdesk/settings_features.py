@@ -22,15 +22,6 @@ if HELPDESK_SURVEY_DELAY_HOURS < 0 or HELPDESK_SURVEY_MAX_AGE_DAYS < 1:
     )
 # A rating of this score or lower opens a follow-up for the team lead (0: never).
 HELPDESK_RATING_FOLLOW_UP_MAX_SCORE = env.int("HELPDESK_RATING_FOLLOW_UP_MAX_SCORE", default=2)
-# Retention (tickets.privacy.retention, nightly): months after which data goes; 0 switches a rule off.
-HELPDESK_RETENTION_CLOSED_TICKETS_MONTHS = env.int("HELPDESK_RETENTION_CLOSED_TICKETS_MONTHS", default=0)
-HELPDESK_RETENTION_CLOSED_TICKETS_ACTION = env("HELPDESK_RETENTION_CLOSED_TICKETS_ACTION", default="anonymise")
-if HELPDESK_RETENTION_CLOSED_TICKETS_ACTION not in ("anonymise", "delete"):
-    raise ImproperlyConfigured("HELPDESK_RETENTION_CLOSED_TICKETS_ACTION must be anonymise or delete.")
-HELPDESK_RETENTION_INBOUND_MAIL_MONTHS = env.int("HELPDESK_RETENTION_INBOUND_MAIL_MONTHS", default=0)
-HELPDESK_RETENTION_OUTBOX_MONTHS = env.int("HELPDESK_RETENTION_OUTBOX_MONTHS", default=0)
-HELPDESK_RETENTION_BATCH = env.int("HELPDESK_RETENTION_BATCH", default=500)  # rows per transaction
-
 # Two-factor sign-in (helpdesk.security.twofactor; README "Two-factor and single sign-on"): anyone may
 # turn it on; with REQUIRE_2FA_FOR_STAFF agents and admins must, before any page or session API call.
 # A deployment setting, not an admin switch, so a stolen admin session cannot turn it off.
