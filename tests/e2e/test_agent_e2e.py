@@ -128,6 +128,7 @@ def test_agent_works_a_ticket_from_search_to_merge_and_logs_a_call(
     assert logged.requester == caller and logged.events.filter(kind=EventKind.CALL_LOGGED).exists()
 
     # The same pages in Persian, right to left.
+    page.click(".usermenu-toggle")  # the language is in the person's menu
     page.click("button[name=language][value=fa]")
     page.wait_for_selector("html[dir=rtl]")
     for name, path in [
@@ -199,6 +200,7 @@ def test_agent_applies_a_macro_and_uses_saved_view_tabs_in_english_and_persian(
     page.screenshot(path=str(SHOTS / "macros-views-en.png"), full_page=False)
 
     # The same in Persian, right to left.
+    page.click(".usermenu-toggle")  # the language is in the person's menu
     page.click("button[name=language][value=fa]")
     page.wait_for_selector("html[dir=rtl]")
     page.goto(f"{base}/agent/tickets/{ticket.pk}/")

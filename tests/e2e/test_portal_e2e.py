@@ -167,6 +167,7 @@ def test_a_customer_signs_up_asks_for_help_and_rates_it(browser, live_server, wo
     # Persian: switch with the language switcher (kept in the profile), right to left.
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{base}/portal/")
+    page.click(".usermenu-toggle")  # the language is in the person's menu
     page.click("button[name=language][value=fa]")
     page.wait_for_load_state()
     assert page.get_attribute("html", "dir") == "rtl"
