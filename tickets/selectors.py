@@ -6,8 +6,10 @@ from typing import Any
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from customers.models import Contact, Organization, Product
+from helpdesk.exceptions import NotVisible
 from helpdesk.models import Team, User
 from helpdesk.names import name_in_language
 from tickets.filters import ticket_filter
@@ -63,6 +65,16 @@ def ticket_base_for(*, user: User) -> QuerySet[Ticket]:
     q = ticket_visibility_q(user)
     qs = Ticket.objects.filter(merged_into__isnull=True) if user.is_customer else Ticket.objects.all()
     return qs if q is None else qs.filter(q)
+
+
+def tickets_all_visible(*, user: User, tickets: Iterable[Ticket]) -> list[Ticket]:
+    """The tickets without repeats, each one the user may see (one query); a hidden one refuses the
+    whole call with a 404, so a bulk change never acts on a ticket the user cannot see."""
+    tickets = list({ticket.pk: ticket for ticket in tickets}.values())
+    visible = set(ticket_base_for(user=user).filter(pk__in=[t.pk for t in tickets]).values_list("pk", flat=True))
+    if len(visible) != len(tickets):
+        raise NotVisible(_("No such ticket."))
+    return tickets
 
 
 def _with_row_relations(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:

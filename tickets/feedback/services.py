@@ -4,7 +4,7 @@ Pages, the API, the bulk action and the admin call these; the rules (who may, wh
 only) live here. Telling customers the outcome is queued here and done by tickets.feedback.notify.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import Product
 from helpdesk.aftercommit import enqueue_on_commit
-from helpdesk.exceptions import Conflict, NotVisible
+from helpdesk.exceptions import Conflict
 from helpdesk.models import User
 from helpdesk.outbox import webhooks as outbox_webhooks
 from helpdesk.permissions import require_admin, require_agent
@@ -37,17 +37,6 @@ def _check(item: FeedbackItem) -> None:
         errors["owner"] = [_("The owner must be an agent.")]
     if errors:
         raise ValidationError(errors)
-
-
-def _visible_tickets(*, actor: User, tickets: Iterable[Ticket]) -> list[Ticket]:
-    """The tickets, each one the actor may see (one query); a hidden one refuses the whole call (404)."""
-    tickets = list({ticket.pk: ticket for ticket in tickets}.values())
-    visible = set(
-        selectors.ticket_base_for(user=actor).filter(pk__in=[t.pk for t in tickets]).values_list("pk", flat=True)
-    )
-    if len(visible) != len(tickets):
-        raise NotVisible(_("No such ticket."))
-    return tickets
 
 
 @transaction.atomic
@@ -148,7 +137,7 @@ def feedback_link(
     on its ticket. Every ticket must be one the actor may see, else nothing is linked (404)."""
     require_agent(actor)
     now = now or timezone.now()
-    tickets = _visible_tickets(actor=actor, tickets=tickets)
+    tickets = selectors.tickets_all_visible(user=actor, tickets=tickets)
     known = set(FeedbackLink.objects.filter(item=item, ticket__in=tickets).values_list("ticket_id", flat=True))
     new = [ticket for ticket in tickets if ticket.pk not in known]
     links = FeedbackLink.objects.bulk_create(
@@ -175,7 +164,7 @@ def feedback_unlink(*, item: FeedbackItem, ticket: Ticket, actor: User, now: dat
     """Remove a ticket from an item's demand; False when it was not linked."""
     require_agent(actor)
     now = now or timezone.now()
-    _visible_tickets(actor=actor, tickets=[ticket])
+    selectors.tickets_all_visible(user=actor, tickets=[ticket])
     deleted, _rows = FeedbackLink.objects.filter(item=item, ticket=ticket).delete()
     if deleted:
         events.event_record(

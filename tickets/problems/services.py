@@ -5,7 +5,7 @@ Pages, the API, the bulk action and the admin call these; customers may do none 
 never see a problem (tickets.problems.selectors).
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helpdesk.exceptions import DomainError, NotVisible
+from helpdesk.exceptions import DomainError
 from helpdesk.forms import service_error_text
 from helpdesk.models import Team, User
 from helpdesk.permissions import require_admin, require_agent
@@ -40,17 +40,6 @@ def _check(problem: Problem) -> None:
         errors["status"] = [_("Unknown status.")]
     if errors:
         raise ValidationError(errors)
-
-
-def _visible_tickets(*, actor: User, tickets: Iterable[Ticket]) -> list[Ticket]:
-    """The tickets, each one the actor may see (one query); a hidden one refuses the whole call (404)."""
-    tickets = list({ticket.pk: ticket for ticket in tickets}.values())
-    visible = set(
-        selectors.ticket_base_for(user=actor).filter(pk__in=[t.pk for t in tickets]).values_list("pk", flat=True)
-    )
-    if len(visible) != len(tickets):
-        raise NotVisible(_("No such ticket."))
-    return tickets
 
 
 @transaction.atomic
@@ -129,7 +118,7 @@ def problem_link(
     require_agent(actor)
     now = now or timezone.now()
     changed = []
-    for ticket in _visible_tickets(actor=actor, tickets=tickets):
+    for ticket in selectors.tickets_all_visible(user=actor, tickets=tickets):
         ticket = _lock(ticket)
         if ticket.problem_id == problem.pk:
             continue
@@ -157,7 +146,7 @@ def problem_unlink(*, problem: Problem, ticket: Ticket, actor: User, now: dateti
     """Take a ticket out of a problem's incidents; False when it was not one of them."""
     require_agent(actor)
     now = now or timezone.now()
-    _visible_tickets(actor=actor, tickets=[ticket])
+    selectors.tickets_all_visible(user=actor, tickets=[ticket])
     ticket = _lock(ticket)
     if ticket.problem_id != problem.pk:
         return False
