@@ -285,6 +285,7 @@ def _pages(world) -> dict[str, list[tuple[str, str]]]:
             ("report-referrals", "/agent/reports/referrals/"),
             ("report-workload", "/agent/reports/workload/"),
             ("report-feedback", "/agent/reports/feedback/"),
+            ("report-satisfaction", "/agent/reports/satisfaction/"),
             ("agent-article-usage", f"/agent/articles/{english.pk}/tickets/"),
             ("agent-feedback", "/agent/feedback/"),
             ("agent-feedback-item", f"/agent/feedback/{world['idea'].pk}/"),
