@@ -23,14 +23,15 @@ HER_STRINGS = (EMAIL, NAME, PHONE, "zelda", "quimby", "912 345 6789", "912345678
 
 
 def database_rows_containing(*needles: str) -> dict[str, list[str]]:
-    """Every row of every table, as PostgreSQL prints the whole row as text, that holds a needle."""
+    """Every row of every table, each column as text (PostgreSQL and SQLite alike), that holds a needle."""
     found: dict[str, list[str]] = {}
     lowered = [n.lower() for n in needles]
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
-            cursor.execute(f'SELECT CAST(t AS text) FROM "{table}" AS t')  # noqa: S608 (names from the catalog)
-            for (row,) in cursor.fetchall():
-                text = (row or "").lower()
+            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 (names from the catalog)
+            for values in cursor.fetchall():
+                row = " | ".join(str(value) for value in values if value is not None)
+                text = row.lower()
                 hits = [n for n in lowered if n in text]
                 if hits:
                     found.setdefault(table, []).append(f"{hits}: {row[:300]}")
