@@ -6,11 +6,10 @@ made in English opens the same range in Persian. In English dates are ISO (YYYY-
 is whole days in the site's time zone (TIME_ZONE), the same for every reader.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import jdatetime
 from django import forms
 from django.conf import settings
 from django.utils import timezone, translation
@@ -66,11 +65,6 @@ class ReportDateField(forms.DateField):
         if _persian():
             return _("Type the date in the Jalali calendar (year/month/day), for example 1404/01/01.")
         return _("Type the date as year-month-day, for example 2026-03-21.")
-
-    def prepare_value(self, value):
-        if isinstance(value, date) and _persian():
-            return dates.persian_digits(jdatetime.date.fromgregorian(date=value).strftime("%Y/%m/%d"))
-        return super().prepare_value(value)
 
     def clean(self, value):
         try:
