@@ -3,6 +3,10 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_static import admin as otp_static_admin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp import admin as otp_totp_admin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from helpdesk.outbox import admin as outbox_admin  # noqa: F401 - registers the outbox's models
 
@@ -110,3 +114,21 @@ class TeamAdmin(admin.ModelAdmin):
 class WorkerHeartbeatAdmin(admin.ModelAdmin):
     list_display = ["name", "seen_at"]
     readonly_fields = ["name", "seen_at"]
+
+
+# Two-factor devices: an administrator sees and deletes them (a reset: the person sets up again at the
+# next sign-in) but never adds one, which would mean choosing a secret for someone else. Secrets, QR codes
+# and recovery codes stay hidden (OTP_ADMIN_HIDE_SENSITIVE_DATA).
+class TOTPDeviceAdmin(otp_totp_admin.TOTPDeviceAdmin):
+    def has_add_permission(self, request):
+        return False
+
+
+class StaticDeviceAdmin(otp_static_admin.StaticDeviceAdmin):
+    def has_add_permission(self, request):
+        return False
+
+
+for model, model_admin in ((TOTPDevice, TOTPDeviceAdmin), (StaticDevice, StaticDeviceAdmin)):
+    admin.site.unregister(model)
+    admin.site.register(model, model_admin)

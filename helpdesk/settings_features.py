@@ -29,6 +29,9 @@ HELPDESK_REQUIRE_2FA_FOR_STAFF = env.bool("HELPDESK_REQUIRE_2FA_FOR_STAFF", defa
 HELPDESK_2FA_FAILURES = env.int("HELPDESK_2FA_FAILURES", default=5)  # wrong codes per sign-in window, then a wait
 OTP_TOTP_ISSUER = env("HELPDESK_2FA_ISSUER", default="Helpdesk")  # the name authenticator apps show
 OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR = 1  # django-otp's own doubling wait after wrong codes
+# Administrators reset a person's two-factor (delete the device) but never read its secret, QR code or
+# recovery codes: whoever holds them could pass the second factor as that person.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # The profile lists signed-in sessions (helpdesk.UserSession); last seen is written at most this often.
 HELPDESK_SESSION_SEEN_MINUTES = env.int("HELPDESK_SESSION_SEEN_MINUTES", default=5)
 # Single sign-on, one OpenID Connect provider (helpdesk.security.oidc), off while OIDC_RP_CLIENT_ID is empty.
