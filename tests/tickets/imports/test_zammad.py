@@ -1,0 +1,97 @@
+"""Importing from Zammad's REST API, served by a real HTTP server answering recorded Zammad answers."""
+
+from datetime import UTC, datetime
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from customers.models import Contact
+from helpdesk.models import NotificationLog, Role, Team, User, WebhookEndpoint
+from tests.tickets.imports.conftest import RecordedApi, recorded
+from tickets.models import Attachment, EventKind, ImportRecord, Message, Status, Ticket
+
+PDF = b"%PDF-1.4\n\xd9\x85\x00\xff"
+
+
+@pytest.fixture
+def zammad():
+    answers = recorded("zammad.json") | {"api/v1/ticket_attachment/11/101/501": PDF}
+    with RecordedApi(answers) as api:
+        yield api
+
+
+def run(api: RecordedApi) -> str:
+    out = StringIO()
+    call_command("import_tickets", "zammad", "--url", api.url, "--token", "secret-token", stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def ticket_from(source_id: str) -> Ticket:
+    record = ImportRecord.objects.get(source__startswith="zammad:", kind="ticket", source_id=source_id)
+    return Ticket.objects.get(pk=record.object_id)
+
+
+@pytest.mark.django_db
+def test_zammad_history_keeps_its_times_authors_notes_status_and_files(zammad):
+    WebhookEndpoint.objects.create(name="CRM", url="https://crm.example.test/hook", events=[])
+    report = run(zammad)
+
+    assert all(headers.get("Authorization") == "Token token=secret-token" for _path, headers in zammad.requests)
+    printer = ticket_from("11")
+    assert printer.subject == "چاپگر کار نمی‌کند"
+    assert printer.status == Status.OPEN and printer.priority == "high"
+    assert printer.team == Team.objects.get(name="پشتیبانی فنی")
+    assert printer.assignee.email == "maryam@desk.example" and printer.assignee.role == Role.AGENT
+    assert printer.requester.full_name == "علی رضایی" and printer.requester.organization.name == "Acme Iran"
+    assert printer.created_at == datetime(2022, 5, 1, 6, 30, tzinfo=UTC)
+    assert printer.first_responded_at == datetime(2022, 5, 1, 8, 0, tzinfo=UTC)
+    assert printer.sla_policy is None and printer.sla_state == ""
+    first, reply, note = printer.messages.order_by("created_at")
+    assert first.body_text == "سلام، چاپگر طبقه دوم کاغذ را گیر می‌اندازد." and first.author_contact == printer.requester
+    assert reply.author_user == printer.assignee and not reply.internal and "<b>photo</b>" in reply.body_html
+    assert note.internal and note.created_at == datetime(2022, 5, 2, 10, 0, tzinfo=UTC)
+    attachment = Attachment.objects.get(message=first)
+    assert attachment.original_name == "گزارش.pdf" and attachment.file.read() == PDF
+
+    invoice = ticket_from("12")
+    assert invoice.status == Status.CLOSED and invoice.closed_at == datetime(2022, 4, 2, 12, 0, tzinfo=UTC)
+    assert invoice.assignee is None  # Zammad's owner "-" is nobody
+    # History, not news: no mail, no webhook, no in-app alert for anything imported.
+    assert NotificationLog.objects.count() == 0
+    assert printer.events.filter(kind=EventKind.REPLIED).count() == 2
+    assert printer.events.filter(kind=EventKind.NOTE_ADDED, public=False).count() == 1
+    assert "ticket 13: Zammad state removed is not imported." in report
+    assert "ticket 14: The ticket has no requester." in report
+    assert "person user:6: No valid email address (-)." in report
+
+
+@pytest.mark.django_db
+def test_a_second_zammad_run_imports_nothing_twice(zammad):
+    run(zammad)
+    counts = (Ticket.objects.count(), Message.objects.count(), Attachment.objects.count(), Contact.objects.count())
+    report = run(zammad)
+    assert (Ticket.objects.count(), Message.objects.count(), Attachment.objects.count(), Contact.objects.count()) == counts
+    assert "ticket: 0 imported, 2 already there, 2 skipped" in report
+    assert User.objects.filter(email="maryam@desk.example").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_zammad_run_that_died_resumes_without_duplicates(zammad):
+    zammad.fail_once.add("api/v1/ticket_articles/by_ticket/12")
+    with pytest.raises(CommandError, match="run the same command again to resume"):
+        run(zammad)
+    assert Ticket.objects.count() == 1  # ticket 11 was committed before the source failed
+
+    report = run(zammad)
+    assert "ticket: 1 imported, 1 already there, 2 skipped" in report
+    assert Ticket.objects.count() == 2 and Message.objects.count() == 5
+    assert ImportRecord.objects.filter(kind="message").count() == 5
+
+
+@pytest.mark.django_db
+def test_an_unreachable_zammad_is_a_clear_error_not_a_traceback():
+    with pytest.raises(CommandError, match="cannot be reached"):
+        call_command("import_tickets", "zammad", "--url", "http://127.0.0.1:9", "--token", "x", stderr=StringIO())
+    with pytest.raises(CommandError, match="http:// or https://"):
+        call_command("import_tickets", "zammad", "--url", "desk.example", "--token", "x", stderr=StringIO())
