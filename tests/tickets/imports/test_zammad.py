@@ -71,7 +71,12 @@ def test_a_second_zammad_run_imports_nothing_twice(zammad):
     run(zammad)
     counts = (Ticket.objects.count(), Message.objects.count(), Attachment.objects.count(), Contact.objects.count())
     report = run(zammad)
-    assert (Ticket.objects.count(), Message.objects.count(), Attachment.objects.count(), Contact.objects.count()) == counts
+    assert (
+        Ticket.objects.count(),
+        Message.objects.count(),
+        Attachment.objects.count(),
+        Contact.objects.count(),
+    ) == counts
     assert "ticket: 0 imported, 2 already there, 2 skipped" in report
     assert User.objects.filter(email="maryam@desk.example").count() == 1
 
