@@ -70,13 +70,15 @@ class CsvSource:
 
     def _row(self, line: int, values: dict[str, str]) -> None:
         try:
-            message = self._message(line, values)
+            earlier = self._tickets.get(values["ticket_id"])
+            if earlier:  # a later row of a ticket: its ticket columns may stay empty
+                values = {**values, **{c: values[c] or earlier[0].values[c] for c in ("subject", "requester_email")}}
             if not values["ticket_id"] or not values["subject"] or not values["requester_email"]:
                 raise ValueError(_("ticket_id, subject and requester_email are required."))
-            rows = self._tickets.setdefault(values["ticket_id"], [])
-            if not rows:
-                _ticket_fields(values)  # refuse the row now rather than the whole ticket later
-            rows.append(_Row(line, values, message))
+            message = self._message(line, values)
+            if values["ticket_id"] not in self._tickets:
+                _ticket_fields(values)  # refuse a ticket's first row now rather than the whole ticket later
+            self._tickets.setdefault(values["ticket_id"], []).append(_Row(line, values, message))
         except ValueError as exc:
             self._bad.append(SkippedIn("row", _("line %(line)s") % {"line": line}, str(exc)))
 

@@ -25,7 +25,7 @@ class RecordedApi:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's hook name
-                api.requests.append((self.path, dict(self.headers)))
+                api.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
                 path = self.path.lstrip("/")
                 if path in api.fail_once:
                     api.fail_once.discard(path)

@@ -37,7 +37,7 @@ def test_zammad_history_keeps_its_times_authors_notes_status_and_files(zammad):
     WebhookEndpoint.objects.create(name="CRM", url="https://crm.example.test/hook", events=[])
     report = run(zammad)
 
-    assert all(headers.get("Authorization") == "Token token=secret-token" for _path, headers in zammad.requests)
+    assert all(headers.get("authorization") == "Token token=secret-token" for _path, headers in zammad.requests)
     printer = ticket_from("11")
     assert printer.subject == "چاپگر کار نمی‌کند"
     assert printer.status == Status.OPEN and printer.priority == "high"
