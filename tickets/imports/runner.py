@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from django.core.exceptions import ValidationError
+from django.db import DataError, IntegrityError
 
 from helpdesk.exceptions import DomainError
 from tickets.imports import service
@@ -22,7 +23,8 @@ class Progress:
         self.stream = stream if stream is not None else sys.stderr
         self.width = width
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
-        self.label, self.total, self.done, self._drawn_at, self._decile = "", None, 0, 0.0, -1
+        self.label, self.done, self._drawn_at, self._decile = "", 0, 0.0, -1
+        self.total: int | None = None
 
     def start(self, label: str, total: int | None) -> None:
         self.label, self.total, self.done, self._decile = label, total, 0, -1
@@ -95,7 +97,9 @@ def _each(items: Iterable, kind: str, report: Report, progress: Progress, act: C
         else:
             try:
                 act(item)
-            except (Skip, ValidationError, DomainError) as exc:
+            # DataError, IntegrityError: this item's data does not fit (its transaction is rolled back);
+            # a lost connection or any other failure stops the run, which resumes when run again.
+            except (Skip, ValidationError, DomainError, DataError, IntegrityError) as exc:
                 report.skip(kind, item.source_id, _reason(exc))
         progress.advance()
     progress.finish()

@@ -2,9 +2,10 @@
 attachments, each remembered in an ImportRecord (a second run finds it and writes nothing).
 
 Quiet by design: history already happened elsewhere, so nothing here mails anyone, queues a webhook,
-runs routing or starts an SLA clock (imported tickets get no SLA policy; events are written with
-`offer_webhooks=False`). Original times, authors, internal notes and statuses are kept; a solved or
-closed ticket stays so. Each ticket is one transaction: a run that dies resumes at the next ticket.
+runs routing, starts an SLA clock or leads to a satisfaction survey (imported tickets get no SLA
+policy, events are written with `offer_webhooks=False`, a solved ticket's survey is waived). Original
+times, authors, internal notes and statuses are kept; a solved or closed ticket stays so. Each ticket
+is one transaction: a run that dies resumes at the next ticket.
 """
 
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from tickets.attachments.store import IncomingFile, attachment_store
 from tickets.content import render_body
 from tickets.imports.records import AttachmentIn, MessageIn, PersonIn, Skip, TeamIn, TicketIn
 from tickets.models import Attachment, Channel, EventKind, ImportKind, ImportRecord, Message, Status, Ticket, TicketType
+from tickets.satisfaction.surveys import survey_waive
 from tickets.search import ticket_index
 from tickets.services.common import _tags
 from tickets.services.status import status_imported
@@ -98,7 +100,10 @@ def _agent(person: PersonIn, email: str) -> tuple[User, bool]:
 
 def _contact(person: PersonIn, email: str) -> tuple[Contact, bool]:
     return contact_get_or_create(
-        email=email, full_name=person.full_name[:200], phone=person.phone[:50], organization_name=person.organization
+        email=email,
+        full_name=person.full_name[:200],
+        phone=person.phone[:40],
+        organization_name=person.organization[:200],
     )
 
 
@@ -164,6 +169,7 @@ def _ticket_row(source: str, ticket: TicketIn, outcome: TicketOutcome) -> Ticket
     )
     status_imported(ticket=row, status=ticket.status, solved_at=ticket.solved_at, closed_at=ticket.closed_at)
     row.save()
+    survey_waive(ticket=row)  # solved or closed elsewhere: the customer is not asked again now
     if ticket.tags:
         row.tags.set(_tags(ticket.tags))
     _remember(source, ImportKind.TICKET, ticket.source_id, row.pk)
@@ -216,11 +222,13 @@ def _message_import(*, source: str, ticket: Ticket, message: MessageIn, outcome:
     if not text.strip() and not message.attachments:
         outcome.notes.append(("message", message.source_id, _("No text and no file (a change of fields only).")))
         return
-    by_agent = isinstance(author, User)
+    agent = author if isinstance(author, User) else None
+    contact = author if isinstance(author, Contact) else None
+    by_agent = agent is not None
     row = Message.objects.create(
         ticket=ticket,
-        author_user=author if by_agent else getattr(author, "user", None),
-        author_contact=author if isinstance(author, Contact) else None,
+        author_user=agent or (contact.user if contact is not None else None),
+        author_contact=contact,
         internal=message.internal,
         body_html=html,
         body_text=text,
@@ -236,7 +244,7 @@ def _message_import(*, source: str, ticket: Ticket, message: MessageIn, outcome:
     events.event_record(
         ticket=ticket,
         kind=EventKind.NOTE_ADDED if message.internal else EventKind.REPLIED,
-        actor=author if by_agent else None,
+        actor=agent,
         public=not message.internal,
         data={"message": row.pk, "by": "agent" if by_agent else "customer", "imported_from": source},
         at=message.created_at,

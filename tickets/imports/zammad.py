@@ -102,7 +102,7 @@ class ZammadSource:
             status=STATES[state],
             priority=PRIORITIES.get(priority.split(" ")[0], Priority.NORMAL),
             team=TeamIn(f"group:{row['group_id']}", group) if group else None,
-            assignee=users.get(row.get("owner_id")) if row.get("owner_id") != SYSTEM_USER_ID else None,
+            assignee=users.get(row.get("owner_id") or SYSTEM_USER_ID),  # the system user is not in `users`
             solved_at=closed,
             closed_at=closed,
             tags=tuple(row.get("tags") or ()),
@@ -110,7 +110,7 @@ class ZammadSource:
         )
 
     def _article(self, article: dict, ticket_id: int, requester: PersonIn | None) -> MessageIn:
-        author = self.users().get(article.get("created_by_id"))
+        author = self.users().get(article.get("created_by_id") or SYSTEM_USER_ID)
         if author is None and article.get("sender") == "Customer":
             author = requester
         html = article.get("content_type") == "text/html"

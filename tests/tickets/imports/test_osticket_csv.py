@@ -1,16 +1,18 @@
 """Importing from osTicket (recorded answers of its ticket-read API on a real HTTP server) and from CSV."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from helpdesk.models import NotificationLog, Role, User
 from tests.tickets.imports.conftest import RecordedApi, recorded
 from tickets.imports.runner import Progress
 from tickets.models import Attachment, ImportRecord, Message, Status, Ticket
+from tickets.satisfaction.surveys import survey_sweep
 
 
 def imported(prefix: str, source_id: str) -> Ticket:
@@ -120,3 +122,14 @@ def test_the_progress_bar_draws_a_bar_and_a_count():
     progress.finish()
     assert "tickets [##########] 4/4 100%" in out.getvalue()
     assert "tickets [#####.....] 2/4 50%" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_ticket_solved_yesterday_elsewhere_gets_no_survey_and_no_sla_clock(tmp_path, settings):
+    settings.HELPDESK_SURVEYS = True
+    yesterday = (timezone.now() - timedelta(days=2)).isoformat()
+    run_csv(write_csv(tmp_path, f"S1,Done,sam@x.example,,solved,urgent,,{yesterday},customer,no,Thanks!,\n"))
+    ticket = imported("csv:", "S1")
+    assert ticket.status == Status.SOLVED and ticket.sla_next_check_at is None
+    assert survey_sweep(now=timezone.now()) == 0
+    assert NotificationLog.objects.count() == 0
