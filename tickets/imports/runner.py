@@ -10,6 +10,7 @@ from typing import TextIO
 
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError
+from django.utils.translation import gettext as _
 
 from helpdesk.exceptions import DomainError
 from tickets.imports import service
@@ -74,12 +75,17 @@ class Report:
     def lines(self) -> list[str]:
         kinds = sorted(set(self.created) | set(self.existing) | {kind for kind, _id, _r in self.skipped})
         lines = [
-            f"{kind}: {self.created[kind]} imported, {self.existing[kind]} already there, "
-            f"{sum(1 for k, _i, _r in self.skipped if k == kind)} skipped"
+            _("%(kind)s: %(created)s imported, %(existing)s already there, %(skipped)s skipped")
+            % {
+                "kind": kind,
+                "created": self.created[kind],
+                "existing": self.existing[kind],
+                "skipped": sum(1 for k, _i, _r in self.skipped if k == kind),
+            }
             for kind in kinds
         ]
         if self.skipped:
-            lines.append("Skipped:")
+            lines.append(_("Skipped:"))
             lines += [f"  {kind} {source_id}: {reason}" for kind, source_id, reason in self.skipped]
         return lines
 

@@ -4,6 +4,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from tickets.imports.csv import CsvSource
 from tickets.imports.django_helpdesk import DjangoHelpdeskSource
@@ -38,9 +39,8 @@ class Command(BaseCommand):
             source = self._source(options)
             report = import_run(source=source, progress=Progress(stream=self.stderr._out))
         except SourceError as exc:
-            raise CommandError(
-                f"{exc}\nNothing imported so far is lost: run the same command again to resume."
-            ) from exc
+            again = _("Nothing imported so far is lost: run the same command again to resume.")
+            raise CommandError(f"{exc}\n{again}") from exc
         for line in report.lines():
             self.stdout.write(line)
 
