@@ -24,7 +24,7 @@ class Progress:
         self.stream = stream if stream is not None else sys.stderr
         self.width = width
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
-        self.label, self.done, self._drawn_at, self._decile = "", 0, 0.0, -1
+        self.label, self.done, self._drawn_at, self._decile, self._written = "", 0, 0.0, -1, ""
         self.total: int | None = None
 
     def start(self, label: str, total: int | None) -> None:
@@ -56,9 +56,10 @@ class Progress:
                 self._drawn_at = now
             return
         decile = 10 * self.done // self.total if self.total else self.done // 100
-        if force or decile != self._decile:
-            self._decile = decile
-            self.stream.write(self.line() + "\n")
+        line = self.line()
+        if (force or decile != self._decile) and line != self._written:
+            self._decile, self._written = decile, line
+            self.stream.write(line + "\n")
 
 
 @dataclass

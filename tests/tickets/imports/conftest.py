@@ -15,11 +15,14 @@ RECORDED = Path(__file__).parent / "recorded"
 
 class RecordedApi:
     """Serves `answers` (path with query -> JSON value, or bytes for a file); 404 otherwise. `fail_once`
-    paths answer 500 the first time (a source that dies mid-run). Records the requests and their headers."""
+    paths answer 500 the first time (a source that dies mid-run), `hold` paths wait for `release`.
+    Records the requests and their headers."""
 
     def __init__(self, answers: dict[str, object]) -> None:
         self.answers = answers
         self.fail_once: set[str] = set()
+        self.hold: set[str] = set()  # answered only once `release` is set (a source that hangs)
+        self.release = threading.Event()
         self.requests: list[tuple[str, dict[str, str]]] = []
         api = self
 
@@ -27,6 +30,8 @@ class RecordedApi:
             def do_GET(self) -> None:  # noqa: N802 - http.server's hook name
                 api.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
                 path = self.path.lstrip("/")
+                if path in api.hold:
+                    api.release.wait(timeout=60)
                 if path in api.fail_once:
                     api.fail_once.discard(path)
                     return self._send(500, b"{}", "application/json")

@@ -1,5 +1,8 @@
 """Importing from Zammad's REST API, served by a real HTTP server answering recorded Zammad answers."""
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from io import StringIO
 
@@ -8,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from customers.models import Contact
 from helpdesk.models import NotificationLog, Role, Team, User, WebhookEndpoint
+from tests.conftest import ROOT, _worker_database_url, wait_for
 from tests.tickets.imports.conftest import RecordedApi, recorded
 from tickets.models import Attachment, EventKind, ImportRecord, Message, Status, Ticket
 
@@ -100,3 +104,55 @@ def test_an_unreachable_zammad_is_a_clear_error_not_a_traceback():
         call_command("import_tickets", "zammad", "--url", "http://127.0.0.1:9", "--token", "x", stderr=StringIO())
     with pytest.raises(CommandError, match="http:// or https://"):
         call_command("import_tickets", "zammad", "--url", "desk.example", "--token", "x", stderr=StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_process_killed_mid_run_resumes_without_duplicates(zammad, settings, tmp_path):
+    """A real crash: the command runs in its own process, is killed (SIGKILL) while it waits for the
+    second ticket's articles, and the next run finishes the job."""
+    zammad.hold.add("api/v1/ticket_articles/by_ticket/12")
+    env = {
+        **os.environ,
+        "DATABASE_URL": _worker_database_url(),
+        "DJANGO_DEBUG": "1",
+        "HELPDESK_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    command = [sys.executable, "manage.py", "import_tickets", "zammad", "--url", zammad.url, "--token", "t"]
+    with open(tmp_path / "import.log", "wb") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        assert wait_for(lambda: Ticket.objects.count() == 1 and any("by_ticket/12" in p for p, _h in zammad.requests))
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+        zammad.release.set()
+    assert Ticket.objects.count() == 1
+
+    run(zammad)
+    assert Ticket.objects.count() == 2 and Message.objects.count() == 5 and Attachment.objects.count() == 1
+    assert ImportRecord.objects.filter(kind="ticket").count() == 2
+
+
+@pytest.mark.django_db
+def test_a_rerun_brings_only_the_articles_added_since(zammad):
+    run(zammad)
+    zammad.answers["api/v1/ticket_articles/by_ticket/11"].append(
+        {
+            "id": 104,
+            "ticket_id": 11,
+            "type": "email",
+            "sender": "Customer",
+            "body": "ممنون، درست شد.",
+            "content_type": "text/plain",
+            "internal": False,
+            "created_by_id": 4,
+            "created_at": "2022-05-03T07:00:00.000Z",
+            "attachments": [],
+        }
+    )
+    report = run(zammad)
+    printer = ticket_from("11")
+    assert "message: 1 imported" in report
+    assert printer.messages.count() == 4 and printer.messages.last().body_text == "ممنون، درست شد."
+    assert printer.updated_at == datetime(2022, 5, 3, 7, 0, tzinfo=UTC)
+    assert printer.last_customer_activity_at == datetime(2022, 5, 3, 7, 0, tzinfo=UTC)

@@ -37,6 +37,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         try:
             source = self._source(options)
+        except SourceError as exc:
+            raise CommandError(str(exc)) from exc
+        try:
             report = import_run(source=source, progress=Progress(stream=self.stderr._out))
         except SourceError as exc:
             again = _("Nothing imported so far is lost: run the same command again to resume.")
