@@ -35,6 +35,7 @@ class DjangoHelpdeskSource:
         self.media_root = Path(media_root) if media_root else None
         self.key = f"django-helpdesk:{connections.settings[database]['NAME']}"
         self._users: dict[int, PersonIn] | None = None
+        self._customers: dict[str, PersonIn] | None = None  # by lower-cased address
 
     def _rows(self, sql: str, params: list | tuple = ()) -> list[dict]:
         try:
@@ -91,7 +92,7 @@ class DjangoHelpdeskSource:
         files: dict[int, list[dict]] = {}
         if rows:
             where = f"followup_id IN ({_marks(rows)})"
-            sql = f"SELECT id, followup_id, file, filename, mime_type FROM helpdesk_followupattachment WHERE {where}"  # noqa: S608
+            sql = f"SELECT id, followup_id, file, filename, mime_type, size FROM helpdesk_followupattachment WHERE {where}"  # noqa: S608
             for file in self._rows(sql + " ORDER BY id", [row["id"] for row in rows]):
                 files.setdefault(file["followup_id"], []).append(file)
         grouped: dict[int, list[dict]] = {}
@@ -104,8 +105,9 @@ class DjangoHelpdeskSource:
         email = (email or "").strip().lower()
         if not email:
             return None
-        known = next((p for p in self.users().values() if p.email.lower() == email and not p.is_agent), None)
-        return known or PersonIn(source_id=f"email:{email}", email=email)
+        if self._customers is None:
+            self._customers = {p.email.lower(): p for p in self.users().values() if p.email and not p.is_agent}
+        return self._customers.get(email) or PersonIn(source_id=f"email:{email}", email=email)
 
     def _ticket(self, row: dict, followups: list[dict]) -> TicketIn | SkippedIn:
         status = _status(row, followups)
@@ -149,6 +151,7 @@ class DjangoHelpdeskSource:
                     name=f["filename"] or Path(f["file"]).name,
                     content_type=f["mime_type"] or "",
                     read=self._reader(f["file"]),
+                    size=f["size"],
                 )
                 for f in row["files"]
             ),

@@ -42,6 +42,7 @@ class AttachmentIn:
     name: str
     content_type: str
     read: Callable[[], bytes]  # fetched only when the attachment is not imported yet
+    size: int | None = None  # when the source says, a file over the limit is not even fetched
 
 
 @dataclass(frozen=True)

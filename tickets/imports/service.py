@@ -21,7 +21,7 @@ from helpdesk import services as helpdesk_services
 from helpdesk.exceptions import DomainError
 from helpdesk.models import Priority, Role, Team, User
 from tickets import events
-from tickets.attachments.store import IncomingFile, attachment_store
+from tickets.attachments.store import IncomingFile, attachment_store, check_size
 from tickets.content import render_body
 from tickets.imports.records import AttachmentIn, MessageIn, PersonIn, Skip, TeamIn, TicketIn
 from tickets.models import Attachment, Channel, EventKind, ImportKind, ImportRecord, Message, Status, Ticket, TicketType
@@ -36,6 +36,17 @@ def _recorded(source: str, kind: str, source_id: str) -> int | None:
         ImportRecord.objects.filter(source=source, kind=kind, source_id=source_id)
         .values_list("object_id", flat=True)
         .first()
+    )
+
+
+def _recorded_among(source: str, kind: str, source_ids: list[str]) -> set[str]:
+    """Which of these ids were imported already (one query for a ticket's messages or files)."""
+    if not source_ids:
+        return set()
+    return set(
+        ImportRecord.objects.filter(source=source, kind=kind, source_id__in=source_ids).values_list(
+            "source_id", flat=True
+        )
     )
 
 
@@ -136,8 +147,13 @@ def ticket_import(*, source: str, ticket: TicketIn) -> TicketOutcome:
     else:
         row = _ticket_row(source, ticket, outcome)
     outcome.ticket = row
+    done = (
+        set()
+        if outcome.created
+        else _recorded_among(source, ImportKind.MESSAGE, [m.source_id for m in ticket.messages])
+    )
     for message in ticket.messages:
-        if _recorded(source, ImportKind.MESSAGE, message.source_id) is None:
+        if message.source_id not in done:
             _message_import(source=source, ticket=row, message=message, outcome=outcome)
     if outcome.created or outcome.messages:
         _finish(row, ticket, created=outcome.created)
@@ -258,6 +274,8 @@ def _attachment_import(
     if _recorded(source, ImportKind.ATTACHMENT, attachment.source_id) is not None:
         return
     try:
+        if attachment.size is not None:
+            check_size(attachment.size)  # before downloading it
         content = attachment.read()
         stored = attachment_store(
             ticket=ticket,

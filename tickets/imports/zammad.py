@@ -129,6 +129,7 @@ class ZammadSource:
                     name=f.get("filename") or "attachment",
                     content_type=(f.get("preferences") or {}).get("Content-Type", ""),
                     read=self._reader(f"api/v1/ticket_attachment/{ticket_id}/{article['id']}/{f['id']}"),
+                    size=int(f["size"]) if str(f.get("size", "")).isdigit() else None,
                 )
                 for f in article.get("attachments") or ()
             ),

@@ -156,3 +156,12 @@ def test_a_rerun_brings_only_the_articles_added_since(zammad):
     assert printer.messages.count() == 4 and printer.messages.last().body_text == "ممنون، درست شد."
     assert printer.updated_at == datetime(2022, 5, 3, 7, 0, tzinfo=UTC)
     assert printer.last_customer_activity_at == datetime(2022, 5, 3, 7, 0, tzinfo=UTC)
+
+
+@pytest.mark.django_db
+def test_a_file_over_the_size_limit_is_reported_and_not_downloaded(zammad, settings):
+    settings.HELPDESK_MAX_ATTACHMENT_BYTES = 5
+    report = run(zammad)
+    assert "attachment attachment:101:501: گزارش.pdf: The file is larger than the limit" in report
+    assert not any("ticket_attachment" in path for path, _headers in zammad.requests)
+    assert Attachment.objects.count() == 0 and ticket_from("11").messages.count() == 3
