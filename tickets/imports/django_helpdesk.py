@@ -8,13 +8,14 @@ notes, follow-up attachments (read from its MEDIA_ROOT, `--media-root`).
 """
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.db import DatabaseError, connections
 from django.utils.translation import gettext as _
 
 from helpdesk.models import Priority
+from tickets.imports.dates import parse_required
 from tickets.imports.records import AttachmentIn, MessageIn, PersonIn, Skip, SkippedIn, SourceError, TeamIn, TicketIn
 from tickets.models import Channel, Status
 
@@ -82,6 +83,7 @@ class DjangoHelpdeskSource:
                 return
             followups = self._followups([row["id"] for row in batch])
             for row in batch:
+                row["created"], row["modified"] = _aware(row["created"]), _aware(row["modified"])
                 yield self._ticket(row, followups.get(row["id"], []))
             last = batch[-1]["id"]
 
@@ -97,7 +99,7 @@ class DjangoHelpdeskSource:
                 files.setdefault(file["followup_id"], []).append(file)
         grouped: dict[int, list[dict]] = {}
         for row in rows:
-            row["files"] = files.get(row["id"], [])
+            row["files"], row["date"] = files.get(row["id"], []), _aware(row["date"])
             grouped.setdefault(row["ticket_id"], []).append(row)
         return grouped
 
@@ -167,6 +169,14 @@ class DjangoHelpdeskSource:
             return path.read_bytes()
 
         return read
+
+
+def _aware(value: datetime | str) -> datetime:
+    """A time read from the source as an aware datetime: PostgreSQL gives one; SQLite or MySQL without
+    time zone support give a naive one or text, which django-helpdesk (USE_TZ) wrote in UTC."""
+    if isinstance(value, str):
+        return parse_required(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def _marks(values: list) -> str:

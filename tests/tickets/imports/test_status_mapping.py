@@ -1,5 +1,7 @@
 """Each source's statuses and priorities onto ours: solved and closed stay so, nothing unknown slips in."""
 
+from datetime import UTC, datetime
+
 import pytest
 
 from tickets.imports import django_helpdesk, osticket, zammad
@@ -35,3 +37,10 @@ def test_zammad_and_osticket_statuses_keep_finished_tickets_finished():
         "archived": Status.CLOSED,
     }
     assert django_helpdesk.PRIORITIES[1] == "urgent" and django_helpdesk.PRIORITIES[5] == "low"
+
+
+def test_django_helpdesk_times_from_any_database_become_aware_utc():
+    aware = datetime(2021, 3, 1, 9, 30, tzinfo=UTC)
+    assert django_helpdesk._aware(aware) == aware
+    assert django_helpdesk._aware(datetime(2021, 3, 1, 9, 30)) == aware  # noqa: DTZ001 - what SQLite gives
+    assert django_helpdesk._aware("2021-03-01 09:30:00") == aware
