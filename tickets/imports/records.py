@@ -34,6 +34,7 @@ class PersonIn:
     is_agent: bool = False
     phone: str = ""
     organization: str = ""
+    teams: tuple["TeamIn", ...] = ()  # an agent's teams (given to agents the import creates)
 
 
 @dataclass(frozen=True)

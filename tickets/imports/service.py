@@ -95,6 +95,8 @@ def person_import(*, source: str, person: PersonIn) -> tuple[User | Contact, boo
         raise Skip(_("No valid email address (%(email)s).") % {"email": person.email or "-"})
     with transaction.atomic():
         row, created = _agent(person, email) if person.is_agent else _contact(person, email)
+        if created and isinstance(row, User) and person.teams:
+            row.teams.set([team_import(source=source, team=team)[0] for team in person.teams])
         _remember(source, kind, _person_key(person), row.pk)
     return row, created
 

@@ -4,7 +4,7 @@
 Groups -> teams; users with the Agent or Admin role -> agents, others -> contacts; tickets; articles ->
 replies, internal articles -> notes; article attachments (downloaded). Ticket states: new -> new,
 open -> open, pending reminder / pending close -> pending, closed and merged -> closed; a removed ticket
-is skipped. Priorities "1 low", "2 normal", "3 high" by their number.
+is skipped. An agent's groups become their teams; a ticket's tags come along. Priorities "1 low", "2 normal", "3 high" by their number.
 """
 
 from collections.abc import Iterator
@@ -62,8 +62,9 @@ class ZammadSource:
 
     def users(self) -> dict[int, PersonIn]:
         if self._users is None:
+            groups = self._names("api/v1/groups")
             self._users = {
-                row["id"]: _person(row)
+                row["id"]: _person(row, groups)
                 for row in self._pages("api/v1/users", expand="true")
                 if row["id"] != SYSTEM_USER_ID
             }
@@ -105,7 +106,7 @@ class ZammadSource:
             assignee=users.get(row.get("owner_id") or SYSTEM_USER_ID),  # the system user is not in `users`
             solved_at=closed,
             closed_at=closed,
-            tags=tuple(row.get("tags") or ()),
+            tags=tuple(self.client.json("api/v1/tags", {"object": "Ticket", "o_id": row["id"]}).get("tags") or ()),
             messages=tuple(self._article(a, row["id"], requester) for a in articles),
         )
 
@@ -139,7 +140,7 @@ class ZammadSource:
         return lambda: self.client.raw(path)
 
 
-def _person(row: dict) -> PersonIn:
+def _person(row: dict, groups: dict[int, str]) -> PersonIn:
     roles = set(row.get("roles") or ())
     agent = bool(roles & AGENT_ROLES) or bool(set(row.get("role_ids") or ()) & AGENT_ROLE_IDS)
     organization = row.get("organization")
@@ -150,4 +151,10 @@ def _person(row: dict) -> PersonIn:
         is_agent=agent,
         phone=row.get("phone") or row.get("mobile") or "",
         organization=organization if isinstance(organization, str) else "",
+        # group_ids: {"2": ["full"], ...}, the groups an agent works in
+        teams=tuple(
+            TeamIn(f"group:{gid}", groups[int(gid)])
+            for gid in (row.get("group_ids") or {})
+            if agent and str(gid).isdigit() and int(gid) in groups
+        ),
     )

@@ -47,6 +47,8 @@ def test_zammad_history_keeps_its_times_authors_notes_status_and_files(zammad):
     assert printer.status == Status.OPEN and printer.priority == "high"
     assert printer.team == Team.objects.get(name="پشتیبانی فنی")
     assert printer.assignee.email == "maryam@desk.example" and printer.assignee.role == Role.AGENT
+    assert set(printer.assignee.teams.values_list("name", flat=True)) == {"Users", "پشتیبانی فنی"}
+    assert set(printer.tags.values_list("name", flat=True)) == {"printer", "vip"}
     assert printer.requester.full_name == "علی رضایی" and printer.requester.organization.name == "Acme Iran"
     assert printer.created_at == datetime(2022, 5, 1, 6, 30, tzinfo=UTC)
     assert printer.first_responded_at == datetime(2022, 5, 1, 8, 0, tzinfo=UTC)
