@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from customers.models import Contact
-from customers.services import contact_get_or_create
+from customers.services import contact_get_or_create, contact_language_guess
 from helpdesk import services as helpdesk_services
 from helpdesk.exceptions import DomainError
 from helpdesk.models import Priority, Role, Team, User
@@ -255,6 +255,8 @@ def _message_import(*, source: str, ticket: Ticket, message: MessageIn, outcome:
     )
     _remember(source, ImportKind.MESSAGE, message.source_id, row.pk)
     outcome.messages += 1
+    if contact is not None and not message.internal:
+        contact_language_guess(contact=contact, text=text)  # a customer who wrote Persian is answered in it
     for attachment in message.attachments:
         _attachment_import(source=source, ticket=ticket, message=row, attachment=attachment, outcome=outcome)
     for reason in message.missing_attachments:

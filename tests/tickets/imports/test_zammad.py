@@ -50,6 +50,7 @@ def test_zammad_history_keeps_its_times_authors_notes_status_and_files(zammad):
     assert set(printer.assignee.teams.values_list("name", flat=True)) == {"Users", "پشتیبانی فنی"}
     assert set(printer.tags.values_list("name", flat=True)) == {"printer", "vip"}
     assert printer.requester.full_name == "علی رضایی" and printer.requester.organization.name == "Acme Iran"
+    assert printer.requester.language == "fa"  # guessed from what they wrote
     assert printer.created_at == datetime(2022, 5, 1, 6, 30, tzinfo=UTC)
     assert printer.first_responded_at == datetime(2022, 5, 1, 8, 0, tzinfo=UTC)
     assert printer.sla_policy is None and printer.sla_state == ""
