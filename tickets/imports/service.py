@@ -8,6 +8,7 @@ times, authors, internal notes and statuses are kept; a solved or closed ticket 
 is one transaction: a run that dies resumes at the next ticket.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -79,7 +80,12 @@ def _valid_email(email: str) -> str:
 
 
 def _person_key(person: PersonIn) -> str:
-    return person.source_id or f"email:{person.email.strip().lower()}"
+    """The person's id in the source; for people a source knows only by address, the address's hash:
+    an ImportRecord must not keep an address that erasing the contact removes everywhere else."""
+    if person.source_id and not person.source_id.startswith("email:"):
+        return person.source_id
+    address = person.email.strip().lower()
+    return "email-sha256:" + hashlib.sha256(address.encode()).hexdigest()
 
 
 def person_import(*, source: str, person: PersonIn) -> tuple[User | Contact, bool]:
