@@ -9,7 +9,7 @@ is one transaction: a run that dies resumes at the next ticket.
 """
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -172,10 +172,11 @@ def _ticket_row(source: str, ticket: TicketIn, outcome: TicketOutcome) -> Ticket
     if ticket.requester is None:
         raise Skip(_("The ticket has no requester."))
     try:
-        requester, _created = person_import(source=source, person=ticket.requester)
+        # An agent who opened a ticket for themselves is its requester as a contact (same address).
+        requester, _created = person_import(source=source, person=replace(ticket.requester, is_agent=False))
     except Skip as exc:
         raise Skip(_("Its requester cannot be imported: %(reason)s") % {"reason": exc}) from exc
-    assert isinstance(requester, Contact)
+    assert isinstance(requester, Contact)  # is_agent=False: person_import gives a contact
     team = None
     if ticket.team is not None:
         team, _created = team_import(source=source, team=ticket.team)

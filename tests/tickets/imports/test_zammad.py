@@ -61,6 +61,8 @@ def test_zammad_history_keeps_its_times_authors_notes_status_and_files(zammad):
     attachment = Attachment.objects.get(message=first)
     assert attachment.original_name == "گزارش.pdf" and attachment.file.read() == PDF
 
+    own = ticket_from("15")  # an agent's own request: they are its requester as a contact
+    assert own.requester.email == "maryam@desk.example" and own.messages.get().author_user == own.assignee
     invoice = ticket_from("12")
     assert invoice.status == Status.CLOSED and invoice.closed_at == datetime(2022, 4, 2, 12, 0, tzinfo=UTC)
     assert invoice.assignee is None  # Zammad's owner "-" is nobody
@@ -84,7 +86,7 @@ def test_a_second_zammad_run_imports_nothing_twice(zammad):
         Attachment.objects.count(),
         Contact.objects.count(),
     ) == counts
-    assert "ticket: 0 imported, 2 already there, 2 skipped" in report
+    assert "ticket: 0 imported, 3 already there, 2 skipped" in report
     assert User.objects.filter(email="maryam@desk.example").count() == 1
 
 
@@ -96,9 +98,9 @@ def test_a_zammad_run_that_died_resumes_without_duplicates(zammad):
     assert Ticket.objects.count() == 1  # ticket 11 was committed before the source failed
 
     report = run(zammad)
-    assert "ticket: 1 imported, 1 already there, 2 skipped" in report
-    assert Ticket.objects.count() == 2 and Message.objects.count() == 5
-    assert ImportRecord.objects.filter(kind="message").count() == 5
+    assert "ticket: 2 imported, 1 already there, 2 skipped" in report
+    assert Ticket.objects.count() == 3 and Message.objects.count() == 6
+    assert ImportRecord.objects.filter(kind="message").count() == 6
 
 
 @pytest.mark.django_db
@@ -132,8 +134,8 @@ def test_an_import_process_killed_mid_run_resumes_without_duplicates(zammad, set
     assert Ticket.objects.count() == 1
 
     run(zammad)
-    assert Ticket.objects.count() == 2 and Message.objects.count() == 5 and Attachment.objects.count() == 1
-    assert ImportRecord.objects.filter(kind="ticket").count() == 2
+    assert Ticket.objects.count() == 3 and Message.objects.count() == 6 and Attachment.objects.count() == 1
+    assert ImportRecord.objects.filter(kind="ticket").count() == 3
 
 
 @pytest.mark.django_db
