@@ -10,6 +10,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from .exceptions import NotAllowed
@@ -41,6 +42,21 @@ def user_create(
         if teams:
             user.teams.set(teams)
     return user
+
+
+def team_create(*, name: str, slug: str = "", email: str = "", description: str = "") -> Team:
+    """Create a team; the slug comes from the name when not given and is made unique with a number."""
+    name = (name or "").strip()[:100]
+    if not name:
+        raise ValidationError({"name": [_("A name is required.")]})
+    if Team.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": [_("A team with this name already exists.")]})
+    base = (slugify(slug or name, allow_unicode=False) or "team")[:50]
+    candidate, number = base, 1
+    while Team.objects.filter(slug=candidate).exists():
+        number += 1
+        candidate = f"{base}-{number}"
+    return Team.objects.create(name=name, slug=candidate, email=email or "", description=description or "")
 
 
 def user_set_preferences(*, user: User, language: str | None = None, time_zone: str | None = None) -> User:

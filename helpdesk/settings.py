@@ -124,6 +124,10 @@ else:
     DATABASES["default"]["OPTIONS"]["options"] = " ".join(
         filter(None, [DATABASES["default"]["OPTIONS"].get("options", ""), f"-c statement_timeout={_statement_ms}"])
     )
+# `manage.py import_tickets django-helpdesk` reads that helpdesk's database through a second alias, read
+# only, never migrated (tickets.imports.django_helpdesk); configured only while IMPORT_DATABASE_URL is set.
+if env.str("IMPORT_DATABASE_URL", default=""):
+    DATABASES["helpdesk_source"] = env.db("IMPORT_DATABASE_URL")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "helpdesk.User"

@@ -35,7 +35,10 @@ def event_record(
     public: bool = False,
     data: dict | None = None,
     at=None,
+    offer_webhooks: bool = True,
 ) -> TicketEvent:
+    """One row of the audit trail, offered to the webhooks; `offer_webhooks=False` only for history
+    replayed from another helpdesk (tickets.imports), which happened long ago and must not fire hooks."""
     event = TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,
@@ -47,7 +50,8 @@ def event_record(
         data=data or {},
         created_at=at or timezone.now(),
     )
-    webhooks.webhooks_queue(events=[event])  # in the same transaction: a rolled-back change sends nothing
+    if offer_webhooks:
+        webhooks.webhooks_queue(events=[event])  # in the same transaction: a rolled-back change sends nothing
     return event
 
 

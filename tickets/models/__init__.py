@@ -5,6 +5,7 @@ from tickets.models.alerts import DEFAULT_DELIVERY, Delivery, Notification, Noti
 from tickets.models.conversation import Attachment, EventKind, Message, TicketEvent, attachment_path
 from tickets.models.email import InboundEmail, InboundEmailStatus, Mailbox, inbound_raw_path, new_push_secret
 from tickets.models.feedback import FINAL_STATUSES, FeedbackItem, FeedbackLink, FeedbackStatusChange
+from tickets.models.imports import ImportKind, ImportRecord
 from tickets.models.opportunities import OPPORTUNITY_TRANSITIONS, Opportunity, OpportunityChange
 from tickets.models.problems import Category, Problem, RootCause
 from tickets.models.ratings import IdempotencyKey, RatingFollowUp, SatisfactionRating, SatisfactionSurvey
@@ -61,6 +62,8 @@ __all__ = [
     "inbound_raw_path",
     "InboundEmail",
     "Macro",
+    "ImportKind",
+    "ImportRecord",
     "SavedView",
     "ArticleUsage",
     "Deflection",

@@ -118,6 +118,15 @@ def _queue_batch(*, tickets: list[Ticket], now: datetime) -> int:
     return len(surveys)
 
 
+def survey_waive(*, ticket: Ticket) -> None:
+    """A ticket solved before it came here (tickets.imports) gets no survey: its survey row is taken
+    with no mail, so the sweep passes it by (and the roll-up, which counts sent surveys, ignores it)."""
+    if ticket.solved_at is not None:
+        SatisfactionSurvey.objects.get_or_create(
+            ticket=ticket, defaults={"solved_at": ticket.solved_at, "queued_at": ticket.solved_at}
+        )
+
+
 def survey_sweep(*, now: datetime) -> int:
     """Queue the surveys that have come due, in batches; returns how many. Safe to run twice or in
     two workers at once: a ticket's survey row is inserted once, and only its inserter queues the mail."""

@@ -57,6 +57,17 @@ def status_initial(*, assignee: User | None) -> str:
     return Status.OPEN if assignee is not None else Status.NEW
 
 
+def status_imported(*, ticket: Ticket, status: str, solved_at: datetime | None, closed_at: datetime | None) -> None:
+    """Give a ticket being imported (tickets.imports) the status it has in the other helpdesk, on the
+    unsaved or locked row (the caller saves). History, not a move: no transition check, no SLA, no mail;
+    a solved or closed ticket keeps its own solved and closed times."""
+    if status not in Status.values:
+        raise ValidationError({"status": [_("Unknown status.")]})
+    ticket.status = status
+    ticket.solved_at = solved_at if status in (Status.SOLVED, Status.CLOSED) else None
+    ticket.closed_at = closed_at if status == Status.CLOSED else None
+
+
 def _set_status(*, ticket: Ticket, actor: User | None, status: str, now: datetime) -> None:
     _owner_check(ticket=ticket, actor=actor, status=status)
     _root_cause_check(ticket=ticket, actor=actor, status=status)
