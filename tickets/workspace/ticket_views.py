@@ -24,6 +24,7 @@ from tickets.problems.selectors import problem_choices
 from tickets.workspace import lists as workspace
 from tickets.workspace import macros, presence, timeline
 from tickets.workspace.forms import tag_names
+from tickets.workspace.timeline_html import timeline_html
 from tickets.workspace.ticket_forms import (
     LinkForm,
     ReferForm,
@@ -65,10 +66,12 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
     products = list(contract.products.all()) if contract else []
     targets = ticket.sla_policy.targets.filter(priority=ticket.priority).first() if ticket.sla_policy_id else None
     teams = teams_list(user)  # one list for the properties and the referral forms
+    entries = timeline.timeline(messages=messages_, events=events, referrals=referrals)
     return {
         "ticket": ticket,
         "sla": workspace.sla_badge(ticket),
-        "timeline": timeline.timeline(messages=messages_, events=events, referrals=referrals),
+        "timeline": entries,
+        "timeline_html": timeline_html(entries, ticket=ticket, request=request),
         "message_count": len(messages_),
         "prompt_referrals": timeline.referral_prompt(referrals),
         "links": links,
