@@ -64,7 +64,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
     )
     contract = ticket.contract
     products = list(contract.products.all()) if contract else []
-    targets = ticket.sla_policy.targets.filter(priority=ticket.priority).first() if ticket.sla_policy_id else None
+    targets = ticket.sla_target  # read with the ticket (selectors.ticket_get_for)
     teams = teams_list(user)  # one list for the properties and the referral forms
     entries = timeline.timeline(messages=messages_, events=events, referrals=referrals)
     return {
