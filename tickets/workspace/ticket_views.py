@@ -24,7 +24,6 @@ from tickets.problems.selectors import problem_choices
 from tickets.workspace import lists as workspace
 from tickets.workspace import macros, presence, timeline
 from tickets.workspace.forms import tag_names
-from tickets.workspace.timeline_html import timeline_html
 from tickets.workspace.ticket_forms import (
     LinkForm,
     ReferForm,
@@ -34,6 +33,7 @@ from tickets.workspace.ticket_forms import (
     agents_list,
     teams_list,
 )
+from tickets.workspace.timeline_html import timeline_html
 from tickets.workspace.views import _form_errors, _is_htmx, _ticket_url
 
 

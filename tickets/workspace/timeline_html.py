@@ -64,7 +64,9 @@ def _attachments(message: Message, labels: dict[str, str]) -> str:
     if not attachments:
         return ""
     items = "".join(_attachment(att) for att in attachments)
-    return f'\n      <ul class="attachments" aria-label="{labels["attachments"]}">\n        {items}\n      </ul>\n      '
+    return (
+        f'\n      <ul class="attachments" aria-label="{labels["attachments"]}">\n        {items}\n      </ul>\n      '
+    )
 
 
 def _message(message: Message, ticket: Ticket, language: str, labels: dict[str, str]) -> str:
