@@ -256,6 +256,8 @@ def ticket_get_for(*, user: User, ticket_id: int, with_terms: bool = True) -> Ti
     API, which shows only their ids, skips them and joins the product alone.
     """
     qs = _with_row_relations(ticket_base_for(user=user))
+    if not user.is_agent:
+        qs = qs.prefetch_related(None)  # tags are for agents only: no customer page or output shows them
     try:
         ticket = (qs if with_terms else qs.select_related("product")).get(pk=ticket_id)
     except (Ticket.DoesNotExist, ValueError, TypeError) as exc:
