@@ -2,12 +2,11 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk import selectors as core_selectors
 from helpdesk.api_support import DB_INT_MAX
-from helpdesk.models import Priority, Team, User
+from helpdesk.models import Priority, User
 from tickets.attachments.forms import MultipleFileField
 from tickets.models import Category, Channel, SlaState, Status, TicketType
 from tickets.problems.selectors import category_choices
@@ -24,19 +23,6 @@ def picker_agents(user: User):
 
 def picker_teams(user: User):
     return core_selectors.team_list_for(user=user).order_by("name")
-
-
-def picker_and_own_teams(user: User) -> tuple[list[Team], list[Team]]:
-    """The teams a picker offers (picker_teams) and the user's own teams (active or not), both by name,
-    in one query: the list page needs both."""
-    picker_ids = core_selectors.team_list_for(user=user).values("pk")
-    own = User.teams.through.objects.filter(team_id=OuterRef("pk"), user_id=user.pk)
-    rows = list(
-        Team.objects.annotate(own=Exists(own), offered=Exists(picker_ids.filter(pk=OuterRef("pk"))))
-        .filter(Q(own=True) | Q(offered=True))
-        .order_by("name")
-    )
-    return [t for t in rows if t.offered], [t for t in rows if t.own]
 
 
 class AgentChoiceField(forms.ModelChoiceField):
@@ -85,12 +71,11 @@ class TicketFilterForm(forms.Form):
         "requester",
     )
 
-    def __init__(self, *args, user: User, teams: list | None = None, **kwargs):
-        """`teams`: the picker's teams when the page already loaded them (else loaded here)."""
+    def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         # Loaded once; the list page hands them on to its BulkActionForm.
         self.agents = list(picker_agents(user))
-        self.teams = list(picker_teams(user)) if teams is None else teams
+        self.teams = list(picker_teams(user))
         team = self.fields["team"]
         team.queryset = picker_teams(user)  # validates a submitted team
         team.choices = [("", team.empty_label), *((str(t.pk), team.label_from_instance(t)) for t in self.teams)]

@@ -31,7 +31,6 @@ from tickets.workspace.forms import (
     NewTicketForm,
     SaveViewForm,
     TicketFilterForm,
-    picker_and_own_teams,
     tag_names,
 )
 from tickets.workspace.rows import ticket_rows_html
@@ -126,8 +125,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         if saved is None:
             raise Http404("No such view.")
     params = _list_params(request, saved)
-    teams, my_teams = picker_and_own_teams(user)
-    form = TicketFilterForm(params or None, user=user, teams=teams)
+    form = TicketFilterForm(params or None, user=user)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     view = filters.get("view") or ("all" if filters.get("q") else "open")
     if view not in workspace.VIEW_KEYS:
@@ -156,7 +154,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             "saved": saved,
             "saved_views": my_views,
             "save_form": save_form,
-            "my_teams": my_teams,
+            "my_teams": list(user.teams.order_by("name")),
             "columns": columns,
             "rows_html": ticket_rows_html(page.rows, show={key: key in columns for key in saved_views.COLUMNS}),
             "column_labels": [(key, saved_views.COLUMNS[key]) for key in columns],
