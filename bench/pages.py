@@ -24,6 +24,13 @@ are 2-4x an idle machine's; compare the ratios), page/API ratio of p50 in-proces
 issue #22: at 100k tickets, ticket page 1.9 -> 1.6, list 5.3 -> 2.8, search 4.3 -> 2.8, home 1.2 -> 0.8;
 at 1M tickets (3M messages), ticket page (3 / 30 messages) 1.4 / 1.9 -> 1.2 / 2.1, list 5.1 -> 2.6,
 search 5.1 -> 2.5, home 3,510 ms -> 116 ms (its API equivalent, four filtered lists, 436 ms).
+Second round (timeline and portal rows in Python, the ticket's terms in one query, the form renderer;
+100k tickets, 20 rounds, load average 8-14), in-process p50 ratio before -> after: ticket page (3 / 30
+messages) 1.33 / 1.34 -> 0.96 / 1.05 (65 / 76 ms), list 2.77 -> 2.81 (51 ms), search 2.80 -> 2.64,
+home 0.80 -> 0.86, portal home 1.61 -> 1.31 (25 ms), portal request page 1.47 -> 0.68 (26 ms); through
+gunicorn ticket page 1.18 / 1.22 -> 1.01 / 1.03, list 2.70 -> 2.69, search 2.59 -> 2.46, portal home
+1.71 -> 1.56, portal request page 1.14 -> 0.87. The list's remaining cost is Python (forms, compiling
+the seven tab counts, template): ~20 ms of CPU against the API call's ~7.
 """
 
 import argparse

@@ -100,7 +100,7 @@ TEMPLATES = [
 
 # Form widgets render through TEMPLATES, so templates/django/forms/widgets/ can change one: number boxes take
 # Persian and Arabic digits (number.html).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "helpdesk.form_renderer.FastWidgetRenderer"  # TemplatesSetting, plain inputs in Python
 
 # Database: PostgreSQL in production, a SQLite file under var/ when DATABASE_URL is unset.
 DATABASES = {

@@ -1,8 +1,17 @@
 """Form widgets that write the same HTML as Django's, faster where a page renders many of them."""
 
+import html
+
 from django import forms
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+
+
+def _escape(value) -> str:
+    """conditional_escape as a plain function: what is already safe HTML stays, the rest is escaped."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
 
 
 class FastSelect(forms.Select):
@@ -30,9 +39,9 @@ class FastSelect(forms.Select):
             text = "" if option_value is None else str(option_value)
             selected = not has_selected and text in values
             has_selected = has_selected or selected
-            option = (
-                '\n  <option value="{}" selected>{}</option>\n' if selected else '\n  <option value="{}">{}</option>\n'
-            )
-            parts.append(format_html(option, text, option_label))
+            # format_html's escaping (conditional_escape) without its per-call overhead: one select
+            # of 60 agents was 120 format_html calls.
+            mark = " selected" if selected else ""
+            parts.append(f'\n  <option value="{_escape(text)}"{mark}>{_escape(option_label)}</option>\n')
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308 (each part is format_html's escaped output)

@@ -14,6 +14,7 @@ from helpdesk.models import Team, User
 from helpdesk.names import name_in_language
 from tickets.filters import ticket_filter
 from tickets.models import Message, Tag, Ticket, TicketEvent
+from tickets.ticket_terms import ticket_terms_attach
 
 # The ticket's own columns that a list row shows (the API's related rows come from ticket_rows).
 LIST_FIELDS = (
@@ -249,16 +250,21 @@ def ticket_rows(values: Iterable[dict], *, with_internal: bool) -> list[TicketLi
 def ticket_get_for(*, user: User, ticket_id: int, with_terms: bool = True) -> Ticket:
     """One ticket the user may see, else 404 (never 403: a hidden ticket does not exist).
 
-    `with_terms` also joins its contract and SLA policy (the ticket page shows them); the API, which
-    shows only their ids, skips them: every extra join costs PostgreSQL planning time on each call.
+    `with_terms` also reads its product, contract (and its products), SLA policy (and the target of its
+    priority, `ticket.sla_target`), category, root cause and problem, the ticket page shows them, in a
+    second query (tickets.ticket_terms: joined here they cost more planning than both queries take); the
+    API, which shows only their ids, skips them and joins the product alone.
     """
-    related: tuple[str, ...] = ("product",)
-    if with_terms:
-        related += ("contract", "sla_policy", "category__parent", "root_cause", "problem")
+    qs = _with_row_relations(ticket_base_for(user=user))
+    if not user.is_agent:
+        qs = qs.prefetch_related(None)  # tags are for agents only: no customer page or output shows them
     try:
-        return _with_row_relations(ticket_base_for(user=user)).select_related(*related).get(pk=ticket_id)
+        ticket = (qs if with_terms else qs.select_related("product")).get(pk=ticket_id)
     except (Ticket.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such ticket.") from exc
+    if with_terms:
+        ticket_terms_attach(ticket)
+    return ticket
 
 
 def ticket_bare_for(*, user: User, ticket_id: int) -> Ticket:

@@ -215,15 +215,15 @@ def test_ticket_page_lists_links_from_and_to_the_ticket(agent_client, agent, tic
 
 
 def _ticket_queries(django_assert_max_num_queries, agent_client, ticket):
-    # 1 session, 2 user, 3 the ticket (+requester/org/team/assignee/product/contract/policy), 4 its
-    # tags, 5 messages (+authors), 6 their attachments, 7 events (+actors), 8 referrals (+teams,
-    # people), 9 links out and in (+the other ticket), 10 other tickets of the requester, 11 SLA
-    # target of the priority, 12 contract products, 13 teams (one list for the properties and refer
-    # forms), 14 agents (properties form; lists, never a server-side cursor per picker), 15 macros I
-    # may use (the picker), 16 knowledge-base articles used on the ticket (+article), 17 active
-    # categories (+parents) and 18 root causes (properties form), 19 unsolved problems (the problem
-    # card's picker; the ticket's own problem, category and root cause are joined in query 3).
-    with django_assert_max_num_queries(19):
+    # 1 session, 2 user, 3 the ticket (+requester/org/team/assignee), 4 its tags, 5 its terms: product,
+    # contract and its products, SLA policy and the target of its priority, category and parent, root
+    # cause, problem (tickets.ticket_terms: one UNION ALL), 6 messages (+authors), 7 their attachments,
+    # 8 events (+actors), 9 referrals (+teams, people), 10 links out and in (+the other ticket), 11 other
+    # tickets of the requester, 12 teams (one list for the properties and refer forms), 13 agents
+    # (properties form; lists, never a server-side cursor per picker), 14 macros I may use (the picker),
+    # 15 knowledge-base articles used on the ticket (+article), 16 active categories (+parents) and 17 root
+    # causes (properties form), 18 unsolved problems (the problem card's picker).
+    with django_assert_max_num_queries(18):
         response = agent_client.get(reverse("agent:ticket", args=[ticket.pk]))
     assert response.status_code == 200
     return response

@@ -175,7 +175,8 @@ def _ticket_page(request: HttpRequest, ticket, *, forms: dict | None = None, sta
 
 @customer_page
 def ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    found = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id)
+    # The page shows the product alone of the ticket's terms (joined); contract and SLA stay unread.
+    found = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id, with_terms=False)
     return _ticket_page(request, found)
 
 

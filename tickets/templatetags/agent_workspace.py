@@ -1,5 +1,7 @@
 """Small template helpers for the agent workspace."""
 
+from html import escape as _escape
+
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
@@ -44,7 +46,7 @@ def plain_select(field) -> SafeString:
     selected = "" if value is None else str(value)
     invalid = f' aria-invalid="true" aria-describedby="{escape(field.auto_id)}_error"' if field.errors else ""
     options = "".join(
-        f'\n  <option value="{escape(choice)}"{" selected" if choice == selected else ""}>{escape(label)}</option>'
+        f'\n  <option value="{_escape(str(choice))}"{" selected" if choice == selected else ""}>{_escape(str(label))}</option>'
         for choice, label in field.field.choices
     )
     html = f'<select name="{escape(field.html_name)}"{invalid} id="{escape(field.auto_id)}">{options}\n</select>'

@@ -33,6 +33,7 @@ from tickets.workspace.ticket_forms import (
     agents_list,
     teams_list,
 )
+from tickets.workspace.timeline_html import timeline_html
 from tickets.workspace.views import _form_errors, _is_htmx, _ticket_url
 
 
@@ -48,13 +49,20 @@ def _links(ticket: Ticket) -> list[TicketLink]:
     return sorted(rows, key=lambda link: link.from_ticket_id != ticket.pk)
 
 
-def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
+def _timeline_parts(request: HttpRequest, ticket: Ticket) -> tuple[list, list, list]:
+    """The ticket's messages, events and referrals as the user may see them (three queries)."""
     user = request.user
     messages_ = list(selectors.message_list_for(user=user, ticket=ticket))
     events = list(selectors.event_list_for(user=user, ticket=ticket))
     referrals = list(
         ticket.referrals.select_related("from_team", "to_team", "requested_by", "answered_by").order_by("created_at")
     )
+    return messages_, events, referrals
+
+
+def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
+    user = request.user
+    messages_, events, referrals = _timeline_parts(request, ticket)
     links = _links(ticket)
     other_tickets = list(
         selectors.ticket_list_for(user=user, filters={"requester": ticket.requester_id})
@@ -63,12 +71,14 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
     )
     contract = ticket.contract
     products = list(contract.products.all()) if contract else []
-    targets = ticket.sla_policy.targets.filter(priority=ticket.priority).first() if ticket.sla_policy_id else None
+    targets = ticket.sla_target  # read with the ticket (selectors.ticket_get_for)
     teams = teams_list(user)  # one list for the properties and the referral forms
+    entries = timeline.timeline(messages=messages_, events=events, referrals=referrals)
     return {
         "ticket": ticket,
         "sla": workspace.sla_badge(ticket),
-        "timeline": timeline.timeline(messages=messages_, events=events, referrals=referrals),
+        "timeline": entries,
+        "timeline_html": timeline_html(entries, ticket=ticket, request=request),
         "message_count": len(messages_),
         "prompt_referrals": timeline.referral_prompt(referrals),
         "links": links,
@@ -105,9 +115,16 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
 @agent_required
 @require_GET
 def ticket_timeline(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    """The timeline alone, re-fetched by htmx after a sidebar change."""
-    ticket = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id)
-    return render(request, "tickets/agent/_timeline_refresh.html", _ticket_context(request, ticket))
+    """The timeline alone, re-fetched by htmx after a sidebar change: the ticket and what the timeline
+    shows, none of the sidebar's queries."""
+    ticket = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id, with_terms=False)
+    messages_, events, referrals = _timeline_parts(request, ticket)
+    entries = timeline.timeline(messages=messages_, events=events, referrals=referrals)
+    context = {
+        "timeline_html": timeline_html(entries, ticket=ticket, request=request),
+        "last_event": max((event.pk for event in events), default=0),
+    }
+    return render(request, "tickets/agent/_timeline_refresh.html", context)
 
 
 @agent_required

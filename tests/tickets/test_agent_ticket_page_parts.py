@@ -1,0 +1,203 @@
+"""The ticket page's parts written outside templates (issue #22): the timeline in Python
+(tickets.workspace.timeline_html), the ticket's terms in one query (tickets.ticket_terms), and the
+timeline fragment htmx refreshes."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from customers.models import BusinessCalendar, Contact, Product, SlaPolicy, SlaTarget
+from customers.services import contract_create
+from tickets import selectors, services
+from tickets.attachments.store import IncomingFile
+from tickets.models import Category, Message, RootCause, Ticket
+from tickets.models.email import InboundEmail
+from tickets.problems import services as problem_services
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(client, ticket) -> str:
+    response = client.get(reverse("agent:ticket", args=[ticket.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_timeline_shows_thumbnails_only_for_safe_images_and_links_every_file(agent_client, agent, ticket):
+    services.ticket_reply(
+        ticket=ticket,
+        actor=agent,
+        body="Three files",
+        attachments=[
+            IncomingFile(name="shot.png", content=b"\x89PNG fake", content_type="image/png"),
+            IncomingFile(name="logo.svg", content=b"<svg/>", content_type="image/svg+xml"),
+            IncomingFile(name="log.txt", content=b"x" * 2048, content_type="text/plain"),
+        ],
+    )
+    body = _page(agent_client, ticket)
+    assert body.count('class="thumb"') == 1 and 'alt="shot.png"' in body  # no thumbnail of an SVG
+    assert '<bdi class="file-name">logo.svg</bdi>' in body
+    assert '<bdi class="file-name">log.txt</bdi></a>' in body
+    assert "2.0\xa0KB" in body
+    assert 'aria-label="Attachments"' in body
+
+
+def test_timeline_marks_review_links_the_original_email_and_names_an_unknown_sender(agent_client, ticket):
+    message = ticket.messages.get()
+    inbound = InboundEmail.objects.create(raw="inbound/x.eml", sender="someone@example.test")
+    Message.objects.filter(pk=message.pk).update(
+        needs_review=True, inbound_email=inbound, author_user=None, author_contact=None
+    )
+    body = _page(agent_client, ticket)
+    assert '<span class="badge sla-warning">Needs review</span>' in body
+    original = reverse("agent:message-original", args=[ticket.pk, message.pk])
+    assert f'<a class="small" href="{original}" download>Original email</a>' in body
+    assert "<strong><bdi>Unknown sender</bdi></strong>" in body
+
+
+def test_timeline_escapes_what_people_wrote(agent_client, agent, requester, team):
+    requester.full_name = '<script>alert("x")</script>'
+    requester.save()
+    ticket = services.ticket_open(actor=agent, requester=requester, subject="Escape", body="hi", channel="api")
+    body = _page(agent_client, ticket)
+    assert '<script>alert("x")</script>' not in body
+    assert "<strong><bdi>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</bdi></strong>" in body
+
+
+def test_timeline_in_persian_has_jalali_dates_and_translated_badges(agent, client, ticket):
+    agent.language = "fa"
+    agent.save()
+    client.force_login(agent)
+    body = _page(client, ticket)
+    timeline = body[body.index('<ol class="timeline"') : body.index("</ol>")]
+    assert "۱۴۰۵" in timeline  # the Jalali year, Persian digits
+    assert "Customer</span>" not in timeline
+
+
+# --- the timeline fragment --------------------------------------------------------------------
+
+
+def test_timeline_fragment_is_the_pages_timeline(agent_client, agent, ticket):
+    services.ticket_reply(ticket=ticket, actor=agent, body="Second", internal=True)
+    page = _page(agent_client, ticket)
+    fragment = agent_client.get(reverse("agent:ticket-timeline", args=[ticket.pk])).content.decode()
+    timeline = page[page.index('<ol class="timeline"') : page.index("</ol>") + 5]
+    assert fragment.startswith(timeline)
+    last_event = ticket.events.order_by("-pk").first().pk
+    assert f'id="last-event" value="{last_event}" hx-swap-oob="true"' in fragment
+
+
+@pytest.mark.parametrize("who", ["customer", "other_customer"])
+def test_timeline_fragment_does_not_exist_for_customers(client, ticket, who, request):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(reverse("agent:ticket-timeline", args=[ticket.pk])).status_code == 404
+
+
+def test_timeline_fragment_sends_anonymous_visitors_to_sign_in(client, ticket):
+    response = client.get(reverse("agent:ticket-timeline", args=[ticket.pk]))
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_timeline_fragment_query_count_does_not_grow_with_messages(
+    django_assert_max_num_queries, agent_client, agent, ticket
+):
+    url = reverse("agent:ticket-timeline", args=[ticket.pk])
+    for n in range(2):
+        # 1 session, 2 user, 3 the ticket (+requester/org/team/assignee/product), 4 its tags, 5 messages
+        # (+authors), 6 their attachments, 7 events (+actors), 8 referrals (+teams, people)
+        with django_assert_max_num_queries(8):
+            assert agent_client.get(url).status_code == 200
+        for i in range(15):
+            services.ticket_reply(
+                ticket=ticket,
+                actor=agent,
+                body=f"Answer {n}-{i}",
+                attachments=[IncomingFile(name=f"f{i}.txt", content=b"x", content_type="text/plain")],
+            )
+
+
+# --- the ticket's terms -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def termed_ticket(agent, requester, ticket):
+    """The ticket with a product, a contract of two products, an SLA policy with a target, a category
+    under a parent, a root cause and a problem."""
+    zeta = Product.objects.create(name="Zeta mail", code="zeta", policy_text="Mail policy")
+    alpha = Product.objects.create(name="Alpha cloud", code="alpha")
+    calendar = BusinessCalendar.objects.create(name="Office")
+    policy = SlaPolicy.objects.create(name="Standard", calendar=calendar)
+    SlaTarget.objects.update_or_create(
+        policy=policy, priority=ticket.priority, defaults={"first_response_minutes": 90, "resolution_minutes": 600}
+    )
+    contract = contract_create(
+        name="Care <2026>",
+        organization=requester.organization,
+        sla_policy=policy,
+        valid_from=date(2020, 1, 1),
+        products=[zeta, alpha],
+    )
+    ServiceContract = type(contract)
+    ServiceContract.objects.filter(pk=contract.pk).update(annual_value=Decimal("1200.50"))
+    parent = Category.objects.create(name="Billing")
+    child = Category.objects.create(name="Invoices", parent=parent)
+    cause = RootCause.objects.create(name="User error")
+    problem = problem_services.problem_create(actor=agent, title="Invoice run failed", tickets=[ticket])
+    Ticket.objects.filter(pk=ticket.pk).update(
+        product=zeta, contract=contract, sla_policy=policy, category=child, root_cause=cause
+    )
+    return {"ticket": ticket, "problem": problem, "contract": contract, "policy": policy}
+
+
+def test_ticket_terms_are_read_in_one_query(agent, termed_ticket):
+    ticket_id = termed_ticket["ticket"].pk
+    with CaptureQueriesContext(connection) as queries:
+        ticket = selectors.ticket_get_for(user=agent, ticket_id=ticket_id)
+        # what the page reads of them: no lazy query
+        read = (
+            ticket.product.name,
+            ticket.contract.name,
+            [p.name for p in ticket.contract.products.all()],
+            ticket.contract.annual_value,
+            ticket.contract.valid_from,
+            ticket.sla_policy.display_name,
+            ticket.sla_target.first_response_minutes,
+            ticket.category.parent.name,
+            ticket.category.name,
+            ticket.root_cause.name,
+            ticket.problem.title,
+            ticket.problem.created_at,
+        )
+    assert len(queries) == 3  # the ticket, its tags, its terms
+    assert read[:5] == ("Zeta mail", "Care <2026>", ["Alpha cloud", "Zeta mail"], Decimal("1200.50"), date(2020, 1, 1))
+    assert read[6:11] == (90, "Billing", "Invoices", "User error", "Invoice run failed")
+    assert read[11] == termed_ticket["problem"].created_at
+
+
+def test_a_ticket_without_terms_needs_no_terms_query(agent, ticket):
+    with CaptureQueriesContext(connection) as queries:
+        loaded = selectors.ticket_get_for(user=agent, ticket_id=ticket.pk)
+        assert loaded.contract is None and loaded.problem is None and loaded.sla_target is None
+    assert len(queries) == 2 + (1 if ticket.sla_policy_id else 0)
+
+
+def test_ticket_page_shows_the_terms(agent_client, termed_ticket):
+    body = _page(agent_client, termed_ticket["ticket"])
+    assert "<strong><bdi>Care &lt;2026&gt;</bdi></strong>" in body
+    assert body.index("Alpha cloud") < body.index("Zeta mail")  # contract products by name
+    assert "Mail policy" in body
+    assert "Invoice run failed" in body  # the problem card
+    assert "1h 30m" in body  # the SLA target of its priority
+
+
+def test_a_customer_gets_no_tags_and_no_other_organizations_ticket(client, customer, other_customer, ticket):
+    customer.contact = Contact.objects.get(user=customer)
+    with CaptureQueriesContext(connection) as queries:
+        selectors.ticket_get_for(user=customer, ticket_id=ticket.pk, with_terms=False)
+    assert not any("tickets_tag" in q["sql"] for q in queries.captured_queries)
+    client.force_login(other_customer)
+    assert client.get(reverse("portal:ticket", args=[ticket.pk])).status_code == 404

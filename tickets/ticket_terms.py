@@ -1,0 +1,108 @@
+"""A ticket's terms (product, contract and its products, SLA policy and the target of the ticket's
+priority, category and its parent, root cause, problem) read in one query, for tickets.selectors.
+
+Joining these seven tables to the ticket's own query (itself joined to requester, organization, team
+and assignee) cost PostgreSQL 4-12 ms of planning a call against 0.2 ms running it: the planner weighs
+every order of twelve relations. A UNION ALL of primary-key lookups plans in well under a millisecond.
+Each branch returns its row as JSON (numbers kept exact), turned back into model instances here.
+"""
+
+import json
+from decimal import Decimal
+
+from django.db import DEFAULT_DB_ALIAS, connection
+from django.db.models import Model
+
+from customers.models import Product, ServiceContract, SlaPolicy, SlaTarget
+from tickets.models import Category, Problem, RootCause, Ticket
+
+_PRODUCT, _CONTRACT, _POLICY, _CATEGORY, _PARENT, _ROOT_CAUSE, _PROBLEM, _TARGET, _CONTRACT_PRODUCTS = range(9)
+_MODELS: dict[int, type[Model]] = {
+    _PRODUCT: Product,
+    _CONTRACT: ServiceContract,
+    _POLICY: SlaPolicy,
+    _CATEGORY: Category,
+    _PARENT: Category,
+    _ROOT_CAUSE: RootCause,
+    _PROBLEM: Problem,
+    _TARGET: SlaTarget,
+    _CONTRACT_PRODUCTS: Product,
+}
+
+
+def _instance(model: type[Model], row: dict) -> Model:
+    fields = model._meta.concrete_fields
+    values = [None if row[f.column] is None else f.to_python(row[f.column]) for f in fields]
+    return model.from_db(DEFAULT_DB_ALIAS, [f.attname for f in fields], values)
+
+
+def _branches(ticket: Ticket) -> tuple[list[str], list]:
+    """The SELECTs for what the ticket has (table names from model metadata; ids as parameters)."""
+    table = {kind: connection.ops.quote_name(model._meta.db_table) for kind, model in _MODELS.items()}
+    branches: list[str] = []
+    params: list = []
+
+    def by_pk(kind: int, pk, where: str = "t.id = %s") -> None:
+        if pk is not None:
+            # Names from model metadata, never from input; the ids are parameters.
+            branches.append(f"SELECT {kind}, 0, row_to_json(t)::text FROM {table[kind]} t WHERE {where}")  # noqa: S608
+            params.append(pk)
+
+    by_pk(_PRODUCT, ticket.product_id)
+    by_pk(_CONTRACT, ticket.contract_id)
+    by_pk(_POLICY, ticket.sla_policy_id)
+    by_pk(_CATEGORY, ticket.category_id)
+    by_pk(_PARENT, ticket.category_id, f"t.id = (SELECT parent_id FROM {table[_CATEGORY]} WHERE id = %s)")  # noqa: S608
+    by_pk(_ROOT_CAUSE, ticket.root_cause_id)
+    by_pk(_PROBLEM, ticket.problem_id)
+    if ticket.sla_policy_id is not None:
+        branches.append(
+            f"SELECT {_TARGET}, 0, row_to_json(t)::text FROM {table[_TARGET]} t "  # noqa: S608
+            "WHERE t.policy_id = %s AND t.priority = %s"
+        )
+        params += [ticket.sla_policy_id, ticket.priority]
+    if ticket.contract_id is not None:
+        through = ServiceContract.products.through._meta
+        link = connection.ops.quote_name(through.db_table)
+        branches.append(
+            f"SELECT {_CONTRACT_PRODUCTS}, row_number() OVER (ORDER BY t.name, t.id), row_to_json(t)::text "  # noqa: S608
+            f"FROM {table[_CONTRACT_PRODUCTS]} t JOIN {link} l ON l.product_id = t.id WHERE l.servicecontract_id = %s"
+        )
+        params.append(ticket.contract_id)
+    return branches, params
+
+
+def ticket_terms_attach(ticket: Ticket) -> None:
+    """Fill the ticket's product, contract (with its products prefetched), sla_policy, category (with
+    its parent), root_cause and problem, and set `ticket.sla_target` (the policy's target for the
+    ticket's priority, or None): one query, none when the ticket has none of them."""
+    branches, params = _branches(ticket)
+    found: dict[int, list[Model]] = {kind: [] for kind in _MODELS}
+    if branches:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(branches), params)
+            for kind, _order, data in sorted(cursor.fetchall(), key=lambda row: (row[0], row[1])):
+                found[kind].append(_instance(_MODELS[kind], json.loads(data, parse_float=Decimal)))
+
+    def one(kind: int):
+        return found[kind][0] if found[kind] else None
+
+    category = one(_CATEGORY)
+    if category is not None:
+        category.parent = one(_PARENT)
+    contract = one(_CONTRACT)
+    if contract is not None:
+        products = contract.products.all()
+        products._result_cache = found[_CONTRACT_PRODUCTS]
+        products._prefetch_done = True
+        contract._prefetched_objects_cache = {"products": products}
+    for attribute, value in (
+        ("product", one(_PRODUCT)),
+        ("contract", contract),
+        ("sla_policy", one(_POLICY)),
+        ("category", category),
+        ("root_cause", one(_ROOT_CAUSE)),
+        ("problem", one(_PROBLEM)),
+    ):
+        Ticket._meta.get_field(attribute).set_cached_value(ticket, value)
+    ticket.sla_target = one(_TARGET)
