@@ -207,6 +207,7 @@ def _tail(file: IO[bytes], limit: int = 4000) -> str:
 
 def _sqlite_dump(directory: Path) -> tuple[Path, dict[str, Any]]:
     target = directory / "sqlite.sqlite3"
+    connection.ensure_connection()  # creates the file of a database nothing has used yet
     source = sqlite3.connect(_read_only_uri(Path(connection.settings_dict["NAME"])), uri=True)
     copy = sqlite3.connect(target)
     try:
