@@ -109,7 +109,7 @@ class ArchiveWriter:
             stat = os.fstat(source.fileno())
             info.size, info.mtime, info.mode = stat.st_size, int(stat.st_mtime), 0o644
             reader = HashingReader(source)
-            self.tar.addfile(info, reader)  # type: ignore[arg-type]  # tarfile only calls read()
+            self.tar.addfile(info, reader)  # tarfile only calls read()
         if reader.size != info.size:
             raise BackupError(_("%(name)s changed while it was being backed up.") % {"name": name})
         return reader.sha256.hexdigest(), reader.size
@@ -117,7 +117,7 @@ class ArchiveWriter:
     def add_bytes(self, name: str, data: bytes) -> None:
         info = tarfile.TarInfo(name)
         info.size, info.mode, info.mtime = len(data), 0o644, int(time.time())
-        self.tar.addfile(info, _BytesReader(data))  # type: ignore[arg-type]
+        self.tar.addfile(info, _BytesReader(data))
 
     def close(self) -> None:
         self.tar.close()

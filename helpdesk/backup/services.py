@@ -108,10 +108,10 @@ def backup_restore(*, archive: Path, force: bool, temp_dir: Path | None = None) 
     if (tables or has_files) and not force:
         raise BackupError(
             _(
-                "This installation is not empty (%(tables)d tables in the database, files in the media folder: "
-                "%(files)s). Restore into an empty database and media folder, or pass --force to replace them."
+                "This installation is not empty (%(tables)d tables in the database, %(files)d files in the media "
+                "folder). Restore into an empty database and media folder, or pass --force to replace them."
             )
-            % {"tables": tables, "files": _("yes") if has_files else _("no")}
+            % {"tables": tables, "files": sum(1 for _path in _media_files(Path(settings.MEDIA_ROOT)))}
         )
     with tempfile.TemporaryDirectory(prefix="helpdesk-restore-", dir=temp_dir) as tmp:
         work = Path(tmp)
