@@ -1,8 +1,8 @@
 """Dumping and restoring the database: pg_dump/pg_restore/psql for PostgreSQL, the backup API for SQLite.
 
 A PostgreSQL restore is one transaction: `pg_restore --file=-` turns the dump into SQL that streams into
-`psql --single-transaction` (after the statements that empty the schema, when replacing), so a restore
-that fails leaves the database as it was.
+`psql` between BEGIN (and the statements that empty the schema, when replacing) and a COMMIT sent only
+once pg_restore has succeeded, so a restore that fails anywhere leaves the database as it was.
 """
 
 import os
@@ -168,13 +168,13 @@ def _pg_restore(dump_path: Path, *, replace: bool) -> None:
     psql, _major, _line = _pg_tool("psql")
     args, env = _pg_connection()
     to_sql = [pg_restore, "--no-owner", "--no-privileges", "--file=-", str(dump_path)]
-    load = [psql, "--no-psqlrc", "--quiet", "--single-transaction", "--set=ON_ERROR_STOP=1", "--file=-", *args]
+    load = [psql, "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1", "--file=-", *args]
     with tempfile.TemporaryFile() as restore_errors, tempfile.TemporaryFile() as psql_errors:
         source = subprocess.Popen(to_sql, stdout=subprocess.PIPE, stderr=restore_errors, env=env)  # noqa: S603
         sink = subprocess.Popen(load, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=psql_errors, env=env)  # noqa: S603
         assert source.stdout is not None and sink.stdin is not None
         try:
-            _pipe(source.stdout, sink.stdin, first=WIPE_SQL if replace else b"")
+            _pipe(source, sink.stdin, first=b"BEGIN;\n" + (WIPE_SQL if replace else b""))
         finally:
             source.stdout.close()
             if source.poll() is None and sink.poll() is not None:
@@ -186,11 +186,14 @@ def _pg_restore(dump_path: Path, *, replace: bool) -> None:
             raise BackupError(_("The database restore failed; nothing was changed: %(error)s") % {"error": errors})
 
 
-def _pipe(source: IO[bytes], sink: IO[bytes], *, first: bytes) -> None:
+def _pipe(source: subprocess.Popen, sink: IO[bytes], *, first: bytes) -> None:
+    """pg_restore's SQL into psql inside one transaction, committed only when pg_restore succeeded."""
+    assert source.stdout is not None
     try:
         sink.write(first)
-        while chunk := source.read(CHUNK):
+        while chunk := source.stdout.read(CHUNK):
             sink.write(chunk)
+        sink.write(b"COMMIT;\n" if source.wait() == 0 else b"ROLLBACK;\n")
         sink.close()
     except BrokenPipeError:
         pass  # psql ended on an error; its exit status and messages say which

@@ -40,6 +40,11 @@ def backup_create(*, output: Path, now: datetime, temp_dir: Path | None = None) 
     """Write the database and every media file into `output` (mode 0600: it holds every secret the
     database does); returns the manifest. A half-written archive never takes the final name."""
     output = Path(output)
+    if output.resolve().is_relative_to(Path(settings.MEDIA_ROOT).resolve()):
+        raise BackupError(
+            _("Write the archive outside the media folder (%(path)s): it would hold itself.")
+            % {"path": settings.MEDIA_ROOT}
+        )
     partial = output.with_name(output.name + ".partial")
     try:
         with tempfile.TemporaryDirectory(prefix="helpdesk-backup-", dir=temp_dir) as tmp:

@@ -10,7 +10,7 @@ import tarfile
 
 import pytest
 
-from tests.ops.installation import Installation, repack
+from tests.ops.installation import Installation, postgres_admin, repack
 
 
 def _manifest(archive):
@@ -174,3 +174,69 @@ def test_backup_without_the_postgresql_client_says_what_to_install(backed_up, ta
 
 def _table_count(installation: Installation) -> int:
     return len([name for name in installation.rows() if not name.startswith("(")])
+
+
+def test_backup_refuses_to_write_into_the_media_folder(target):
+    target.media.mkdir(parents=True)
+    result = target.manage("backup", "--output", str(target.media / "backup.tar.gz"), check=False)
+    assert result.returncode == 1 and b"outside the media folder" in result.stderr
+    assert not list(target.media.iterdir())
+
+
+def test_an_archive_older_than_the_code_is_restored_and_migrate_is_asked_for(backed_up, target, tmp_path):
+    def older(name, data):
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)
+        manifest["migrations"]["tickets"].pop()
+        return json.dumps(manifest).encode()
+
+    old = tmp_path / "old.tar.gz"
+    repack(backed_up.archive, old, older)
+    result = target.manage("restore", str(old))
+    assert b"The backup is older than this code: run manage.py migrate (1 migrations to apply)." in result.stdout
+
+
+def test_restore_as_the_database_owner_who_is_not_a_superuser(backed_up, tmp_path):
+    if backed_up.vendor != "postgresql":
+        pytest.skip("PostgreSQL roles")
+    owner = f"hd_backup_owner_{os.getpid()}"
+    password = "owner-password-1234"  # noqa: S105 (a throwaway role of this test)
+    admin = backed_up.server
+    installation = Installation("postgresql", tmp_path / "owned", server={**admin, "user": owner, "password": password})
+    (installation.folder / "var").mkdir(parents=True)
+    postgres_admin(admin, f"CREATE ROLE {owner} LOGIN PASSWORD '{password}'")
+    try:
+        postgres_admin(admin, f'CREATE DATABASE "{installation.name}" OWNER {owner}')
+        installation.manage("restore", str(backed_up.archive))
+        installation.manage("restore", "--force", str(backed_up.archive))
+        assert _table_count(installation) == len([t for t in backed_up.rows if not t.startswith("(")])
+    finally:
+        postgres_admin(admin, f'DROP DATABASE IF EXISTS "{installation.name}" WITH (FORCE)')
+        postgres_admin(admin, f"DROP ROLE IF EXISTS {owner}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_postgresql_restore_that_fails_midway_changes_nothing(backed_up, tmp_path):
+    """pg_restore dies halfway through a truncated dump after the old tables were dropped and new ones
+    made: the whole transaction rolls back (here on the test database itself)."""
+    if backed_up.vendor != "postgresql":
+        pytest.skip("PostgreSQL's transaction")
+    from django.db import connection
+
+    from helpdesk.backup import BackupError, database
+
+    with tarfile.open(backed_up.archive, "r:gz") as tar:
+        dump = tar.extractfile("database/postgresql.dump").read()
+    truncated = tmp_path / "truncated.dump"
+    truncated.write_bytes(dump[: len(dump) * 2 // 3])
+    tables = sorted(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM django_migrations")
+        migrations = cursor.fetchone()[0]
+    with pytest.raises(BackupError, match="nothing was changed"):
+        database.restore(truncated, {}, replace=True)
+    assert sorted(connection.introspection.table_names()) == tables
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM django_migrations")
+        assert cursor.fetchone()[0] == migrations
