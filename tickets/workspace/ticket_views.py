@@ -30,6 +30,7 @@ from tickets.workspace.ticket_forms import (
     ReferralAnswerForm,
     ReplyForm,
     TicketPropertiesForm,
+    custom_status_argument,
     agents_list,
     teams_list,
 )
@@ -175,7 +176,7 @@ def ticket_properties(request: HttpRequest, ticket_id: int) -> HttpResponse:
                     name: data[name] for name in ("priority", "type", "team", "assignee", "category", "root_cause")
                 },
                 tags=tag_names(data["tags"]),
-                status=data["status"],
+                **custom_status_argument(form, ticket),
             )
             saved = True
         except ValidationError as exc:
