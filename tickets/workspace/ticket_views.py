@@ -30,8 +30,8 @@ from tickets.workspace.ticket_forms import (
     ReferralAnswerForm,
     ReplyForm,
     TicketPropertiesForm,
-    custom_status_argument,
     agents_list,
+    custom_status_argument,
     teams_list,
 )
 from tickets.workspace.views import _form_errors, _is_htmx, _ticket_url
