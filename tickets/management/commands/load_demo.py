@@ -9,6 +9,7 @@ from tickets import demo as tickets_demo
 from tickets.feedback import demo as feedback_demo
 from tickets.problems import demo as problems_demo
 from tickets.routing import demo as routing_demo
+from tickets.statuses import demo as statuses_demo
 
 LOGINS = [
     ("admin@example.com", "administrator"),
@@ -42,6 +43,7 @@ class Command(BaseCommand):
             feedback_demo.load()
             problems_demo.load()
             routing_demo.load()  # its rules name the demo categories
+            statuses_demo.load()
         if created:
             self.stdout.write(f"Created {created} demo tickets.")
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Logins (password: demo):"))
