@@ -14,7 +14,8 @@ from tickets.statuses import services
 class CustomStatusForm(forms.ModelForm):
     class Meta:
         model = CustomStatus
-        fields = "__all__"
+        fields = ["base_status", "is_active", "position", "teams", "name", "name_fa", "customer_name"]
+        fields += ["customer_name_fa"]
 
     def clean_base_status(self):
         """The service's rule as a form error rather than a server error."""

@@ -5,6 +5,7 @@ import ast
 from tests.tickets.test_one_writer import _modules
 
 WRITER = "tickets/services/status.py"
+WRITTEN = {"custom_status", "custom_status_id"}
 
 
 def _writes(rel: str, tree: ast.AST) -> list[str]:
@@ -15,11 +16,10 @@ def _writes(rel: str, tree: ast.AST) -> list[str]:
             for target in targets:
                 if isinstance(target, ast.Attribute) and target.attr in ("custom_status", "custom_status_id"):
                     found.append(f"{rel}:{node.lineno}: {ast.unparse(target)} = ...")
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            if node.func.attr in {"update", "create", "bulk_update"} and any(
-                k.arg in ("custom_status", "custom_status_id") for k in node.keywords
-            ):
-                found.append(f"{rel}:{node.lineno}: {ast.unparse(node.func)}(custom_status=...)")
+        is_write = isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        names = {k.arg for k in node.keywords} if isinstance(node, ast.Call) else set()
+        if is_write and node.func.attr in {"update", "create", "bulk_update"} and names & WRITTEN:
+            found.append(f"{rel}:{node.lineno}: {ast.unparse(node.func)}(custom_status=...)")
     return found
 
 
