@@ -19,7 +19,7 @@ from helpdesk.models import Priority, Role, Team, User
 from tickets import output
 from tickets.models import Attachment, Channel, Message, Referral, Status, Ticket, TicketEvent, TicketLink, TicketType
 from tickets.models.problems import Category, RootCause
-from tickets.models.statuses import CustomStatus
+from tickets.statuses.fields import CustomStatusRef, custom_status_input
 
 MAX_TAGS = 50
 MAX_ATTACHMENTS = 20
@@ -56,11 +56,6 @@ class UserRef(serializers.Serializer):
 class NamedRef(serializers.Serializer):
     id = serializers.IntegerField(source="pk", read_only=True)
     name = serializers.CharField(read_only=True)
-
-
-class LabelRef(serializers.Serializer):
-    id = serializers.IntegerField(source="pk", read_only=True)
-    label = serializers.CharField(source="display_name", read_only=True, help_text="In the caller's language.")
 
 
 class TagNames(serializers.ListField):
@@ -123,8 +118,7 @@ class TicketOutput(TicketCustomerOutput):
     category = serializers.IntegerField(source="category_id", read_only=True, allow_null=True)
     root_cause = serializers.IntegerField(source="root_cause_id", read_only=True, allow_null=True)
     problem = serializers.IntegerField(source="problem_id", read_only=True, allow_null=True)
-    # `/api/v1/custom-statuses/`: the team's own status the ticket is on (it stands for `status`)
-    custom_status = LabelRef(read_only=True, allow_null=True)
+    custom_status = CustomStatusRef(read_only=True, allow_null=True)  # `/api/v1/custom-statuses/`
 
     class Meta(TicketCustomerOutput.Meta):
         fields = output.AGENT_FIELDS
@@ -234,15 +228,7 @@ class TicketAgentUpdateInput(serializers.Serializer):
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all(), required=False, allow_null=True)
     # With HELPDESK_REQUIRE_ROOT_CAUSE an agent solving without one (given or already set) is a 400 on it.
     root_cause = serializers.PrimaryKeyRelatedField(queryset=RootCause.objects.all(), required=False, allow_null=True)
-    custom_status = serializers.PrimaryKeyRelatedField(
-        queryset=CustomStatus.objects.all(),
-        required=False,
-        allow_null=True,
-        help_text=(
-            "A custom status (`/api/v1/custom-statuses/`): the ticket moves to the status it stands for, on the"
-            " same transition table (409 when refused); `null` takes it off. With `status`, both must agree (400)."
-        ),
-    )
+    custom_status = custom_status_input()
 
 
 # --- messages ---------------------------------------------------------------------------------
