@@ -50,7 +50,10 @@ class UserAdmin(BaseUserAdmin):
     readonly_fields = ["two_factor_enabled"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Profile"), {"fields": ["full_name", "role", "teams", "language", "time_zone", "is_away"]}),
+        (
+            _("Profile"),
+            {"fields": ["full_name", "role", "teams", "language", "time_zone", "is_away", "max_open_tickets"]},
+        ),
         (
             _("Permissions"),
             {"fields": ["is_active", "two_factor_enabled", "is_superuser", "groups", "user_permissions"]},

@@ -64,4 +64,10 @@ app.conf.beat_schedule = {
         "task": "tickets.tasks.retention_run",
         "schedule": crontab(hour=3, minute=40),
     },
+    # every night at 03:50 UTC: in-app notifications read more than HELPDESK_ALERTS_KEEP_READ_DAYS
+    # (90) days ago, or unread for HELPDESK_ALERTS_KEEP_UNREAD_DAYS (365), are deleted in batches
+    "alerts-purge": {
+        "task": "tickets.tasks.alerts_purge",
+        "schedule": crontab(hour=3, minute=50),
+    },
 }

@@ -116,6 +116,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     # An away agent gets no new ticket from automatic assignment (the agent sets it in the top bar).
     is_away = models.BooleanField(_("away"), default=False)
+    # This agent's own cap of open tickets for automatic assignment: narrows the cap of each of their
+    # teams (the lower of the two applies), or caps them alone in a team without one.
+    max_open_tickets = models.PositiveIntegerField(
+        _("open tickets cap (this agent)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Automatic assignment gives this agent no new ticket while they own this many open tickets, "
+            "whatever their teams allow; empty: only the team's cap applies."
+        ),
+    )
     # Set when an authenticator app is confirmed, cleared when turned off (helpdesk.security.twofactor):
     # every request reads it with the user, so checking two-factor costs no query.
     two_factor_enabled = models.BooleanField(_("two-factor sign-in"), default=False, editable=False)

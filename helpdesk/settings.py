@@ -390,6 +390,11 @@ if HELPDESK_RETENTION_CLOSED_TICKETS_ACTION not in ("anonymise", "delete"):
 HELPDESK_RETENTION_INBOUND_MAIL_MONTHS = env.int("HELPDESK_RETENTION_INBOUND_MAIL_MONTHS", default=0)
 HELPDESK_RETENTION_OUTBOX_MONTHS = env.int("HELPDESK_RETENTION_OUTBOX_MONTHS", default=0)
 HELPDESK_RETENTION_BATCH = env.int("HELPDESK_RETENTION_BATCH", default=500)  # rows per transaction
+# In-app notifications (tickets.alerts.retention, nightly): read ones go this many days after they were
+# made, unread ones after the second number; deleted this many per transaction.
+HELPDESK_ALERTS_KEEP_READ_DAYS = env.int("HELPDESK_ALERTS_KEEP_READ_DAYS", default=90)
+HELPDESK_ALERTS_KEEP_UNREAD_DAYS = env.int("HELPDESK_ALERTS_KEEP_UNREAD_DAYS", default=365)
+HELPDESK_ALERTS_PURGE_BATCH = env.int("HELPDESK_ALERTS_PURGE_BATCH", default=2000)
 
 # seconds a worker's claim on an outbox row lasts unless renewed (it is, while sending): a dead
 # worker's mail goes out again with the first notification sweep after this

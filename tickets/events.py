@@ -98,6 +98,35 @@ def event_status_changed(*, ticket: Ticket, actor: User | None, old: str, new: s
     )
 
 
+def _customer_words(custom) -> tuple[str, str]:
+    return (custom.customer_name, custom.customer_name_fa) if custom is not None else ("", "")
+
+
+def event_custom_status_changed(*, ticket: Ticket, actor: User | None, old, new, at=None) -> TicketEvent:
+    """A ticket put on a custom status, or taken off one (`old`/`new`: CustomStatus or None).
+
+    `data` keeps both statuses' labels as they were (`CustomStatus.labels`), which the timeline says in
+    the reader's language. Customers see the event (API: `old_value`/`new_value` are the customer
+    labels, empty for the base status's own wording) only when their wording changed with it.
+    """
+    before, after = _customer_words(old), _customer_words(new)
+    return event_record(
+        ticket=ticket,
+        kind=EventKind.CUSTOM_STATUS_CHANGED,
+        actor=actor,
+        field="custom_status",
+        old=before[0],
+        new=after[0],
+        public=before != after,
+        data={
+            "old": old.labels() if old is not None else None,
+            "new": new.labels() if new is not None else None,
+            "status": ticket.status,  # the base status it is on after the change
+        },
+        at=at,
+    )
+
+
 # --- redaction: a privacy erasure or the retention rule takes personal data out of the trail -------
 
 # Event fields whose values a requester wrote or that name people.

@@ -61,12 +61,13 @@ class TicketCustomerFilter(FilterSet):
 
 
 class TicketFilter(TicketCustomerFilter):
-    """Agents' filters: the customers' plus team, assignee, tag and the SLA columns."""
+    """Agents' filters: the customers' plus team, assignee, tag, custom status and the SLA columns."""
 
     sla_state = _choices(SlaState.choices, _("SLA state (several allowed)"))
     team = IdFilter(field_name="team_id", label=_("Team id"))
     assignee = django_filters.CharFilter(method="filter_assignee", label=_("Agent id, `me`, or `none` (unassigned)"))
     tag = django_filters.CharFilter(method="filter_tag", label=_("Tag name"))
+    custom_status = IdFilter(field_name="custom_status_id", label=_("Custom status id"))
     resolution_due_before = IsoDateTimeFilter(field_name="resolution_due_at", lookup_expr="lte")
     first_response_due_before = IsoDateTimeFilter(field_name="first_response_due_at", lookup_expr="lte")
     follow_up = django_filters.ChoiceFilter(

@@ -215,7 +215,8 @@ def ticket_mail(row: NotificationLog) -> MailPlan:
     """The outbox's mail builder of ticket templates, in the language and time zone stored with the
     row for its recipient. Mail about a ticket deleted since it was queued is dropped, and so is an
     SLA warning that is out of date when it is sent (time-sensitive: re-checked at the last moment)."""
-    ticket = Ticket.objects.select_related("requester").filter(pk=row.ticket_id).first() if row.ticket_id else None
+    tickets = Ticket.objects.select_related("requester", "custom_status")
+    ticket = tickets.filter(pk=row.ticket_id).first() if row.ticket_id else None
     if row.ticket_id and ticket is None:
         raise MailDropped(_("The ticket was deleted before this mail was sent."))
     if row.template == "sla_warning" and ticket and _warning_is_stale(ticket=ticket, context=row.context):

@@ -50,6 +50,11 @@ def named_ref(obj: Any) -> dict | None:
     return {"id": obj.pk, "name": obj.name} if obj is not None else None
 
 
+def label_ref(obj: Any) -> dict | None:
+    """A custom status as `{id, label}`: its agent label in the active language."""
+    return {"id": obj.pk, "label": obj.display_name} if obj is not None else None
+
+
 def tag_names(ticket: Any) -> list[str]:
     """A list row (selectors.TicketListRow) carries its tag names; a Ticket has them prefetched."""
     names = getattr(ticket, "tag_names", None)
@@ -58,7 +63,7 @@ def tag_names(ticket: Any) -> list[str]:
 
 # How each field of a ticket's output is written, as (kind, attribute read): "value" as it is (a
 # string, a choice's value, an id: `<relation>_id` for a bare id), "time" (iso_datetime), "person"
-# (person_ref), "named" (named_ref), "tags" (tag_names of the ticket), "url" (the detail URL of the id).
+# (person_ref), "named" (named_ref), "label" (label_ref), "tags" (tag_names of the ticket), "url" (the detail URL of the id).
 FIELDS: dict[str, tuple[str, str]] = {
     "id": ("value", "id"),
     "subject": ("value", "subject"),
@@ -87,9 +92,10 @@ FIELDS: dict[str, tuple[str, str]] = {
     "category": ("value", "category_id"),
     "root_cause": ("value", "root_cause_id"),
     "problem": ("value", "problem_id"),
+    "custom_status": ("label", "custom_status"),
     "url": ("url", "id"),
 }
-KINDS = ("value", "time", "person", "named", "tags", "url")
+KINDS = ("value", "time", "person", "named", "label", "tags", "url")
 
 
 class Layout:
@@ -103,7 +109,7 @@ class Layout:
         if sum(map(len, kinds.values())) != len(names):
             raise ValueError(f"a field of {names} has a kind outside {KINDS}")
         self._times, self._people, self._named = kinds["time"], kinds["person"], kinds["named"]
-        self._tags, self._urls = kinds["tags"], kinds["url"]
+        self._tags, self._urls, self._labels = kinds["tags"], kinds["url"], kinds["label"]
 
     def data(self, ticket: Any, page: Page) -> dict[str, Any]:
         data = dict(zip(self.names, self._read(ticket), strict=True))
@@ -114,6 +120,8 @@ class Layout:
             data[name] = person_ref(data[name])
         for name in self._named:
             data[name] = named_ref(data[name])
+        for name in self._labels:
+            data[name] = label_ref(data[name])
         for name in self._tags:
             data[name] = tag_names(ticket)
         for name in self._urls:
@@ -159,6 +167,7 @@ AGENT_FIELDS: tuple[str, ...] = (
     "category",
     "root_cause",
     "problem",
+    "custom_status",
     "url",
 )
 

@@ -13,7 +13,7 @@ from helpdesk.exceptions import NotVisible
 from helpdesk.models import Team, User
 from helpdesk.names import name_in_language
 from tickets.filters import ticket_filter
-from tickets.models import Message, Tag, Ticket, TicketEvent
+from tickets.models import CustomStatus, Message, Tag, Ticket, TicketEvent
 from tickets.ticket_terms import ticket_terms_attach
 
 # The ticket's own columns that a list row shows (the API's related rows come from ticket_rows).
@@ -44,6 +44,7 @@ LIST_FIELDS = (
     "category_id",
     "root_cause_id",
     "problem_id",
+    "custom_status_id",
 )
 
 
@@ -99,6 +100,13 @@ LIST_RELATED_FIELDS = (
     "assignee__id",
     "assignee__full_name",
     "assignee__email",
+    # a team's own status: the agent label (agent lists) and the customer label (the portal)
+    "custom_status__id",
+    "custom_status__name",
+    "custom_status__name_fa",
+    "custom_status__customer_name",
+    "custom_status__customer_name_fa",
+    "custom_status__base_status",
 )
 # `ordering` of ticket_list_for: the agent list's sorts (tickets.workspace.lists.SORTS).
 ORDERINGS = {
@@ -117,7 +125,7 @@ def ticket_list_for(
 ) -> QuerySet[Ticket]:
     """The tickets of a list the user may see: `filters` by the API's public names (tickets.filters;
     values already valid, raises ValidationError otherwise), `ordering` one of ORDERINGS (none: the
-    model's). Slim: only the columns a row shows, requester, organization, team and assignee joined,
+    model's). Slim: only the columns a row shows, requester, organization, team, assignee and custom status joined,
     and the relations named in `joined` (whole rows; the portal's satisfaction_rating).
 
     Every ticket list starts here (agent pages, portal, API); each interface pages it its own way.
@@ -127,7 +135,7 @@ def ticket_list_for(
         qs = ticket_filter(qs, user=user, data=filters)
     if ordering:
         qs = ORDERINGS[ordering](qs)
-    return qs.select_related("requester", "organization", "team", "assignee", *joined).only(
+    return qs.select_related("requester", "organization", "team", "assignee", "custom_status", *joined).only(
         *LIST_FIELDS, *LIST_RELATED_FIELDS, *joined
     )
 
@@ -139,7 +147,8 @@ def ticket_batch_for(*, user: User, ticket_ids: Iterable[int]) -> QuerySet[Ticke
 
 def ticket_for_system(*, ticket_id: int) -> Ticket | None:
     """A ticket as agents see it, for jobs that act for no user (webhook payloads); None if gone."""
-    return _with_row_relations(Ticket.objects.all()).select_related("product").filter(pk=ticket_id).first()
+    related = _with_row_relations(Ticket.objects.all()).select_related("product", "custom_status")
+    return related.filter(pk=ticket_id).first()
 
 
 class ListRef:
@@ -182,14 +191,16 @@ _REFERENCES = {
     "team": (3, Team, "name", "name_fa"),
     "assignee": (4, User, "full_name", "email"),
     "product": (5, Product, "name", "name_fa"),
+    "custom_status": (7, CustomStatus, "name", "name_fa"),  # its agent label
 }
-_NAMED_IN_LANGUAGES = {3, 5}
+_NAMED_IN_LANGUAGES = {3, 5, 7}
 _TAGS = 6
+_INTERNAL = ("assignee", "custom_status")  # read for agents only
 
 
 def ticket_rows(values: Iterable[dict], *, with_internal: bool) -> list[TicketListRow]:
     """List rows from LIST_FIELDS dicts, with their requester, organization, team, product and, when
-    `with_internal` (agents), assignee and tags: all read in one query, whatever the page size.
+    `with_internal` (agents), assignee, custom status and tags: all read in one query, whatever the page size.
 
     The tickets of a page come from a single-table query (the filters and the keyset paging); joining
     five tables to it cost PostgreSQL more time planning than running it (2.8 ms against 0.7 ms at a
@@ -212,7 +223,7 @@ def ticket_rows(values: Iterable[dict], *, with_internal: bool) -> list[TicketLi
             params.extend(sorted(ids))
 
     for attribute, (kind, model, name_column, email_column) in _REFERENCES.items():
-        if attribute == "assignee" and not with_internal:
+        if attribute in _INTERNAL and not with_internal:
             continue
         table = quote(model._meta.db_table)
         email = f"{table}.{quote(email_column)}" if email_column else "''"
@@ -255,7 +266,7 @@ def ticket_get_for(*, user: User, ticket_id: int, with_terms: bool = True) -> Ti
     second query (tickets.ticket_terms: joined here they cost more planning than both queries take); the
     API, which shows only their ids, skips them and joins the product alone.
     """
-    qs = _with_row_relations(ticket_base_for(user=user))
+    qs = _with_row_relations(ticket_base_for(user=user)).select_related("custom_status")
     if not user.is_agent:
         qs = qs.prefetch_related(None)  # tags are for agents only: no customer page or output shows them
     try:

@@ -7,6 +7,7 @@ The outbox's tasks (sending and sweeping notifications, purging webhook deliveri
 from celery import shared_task
 from django.utils import timezone
 
+from tickets.alerts import retention as alerts_retention
 from tickets.privacy import retention
 from tickets.satisfaction import surveys
 from tickets.sla import escalation
@@ -31,3 +32,9 @@ def retention_run() -> list[dict]:
 def survey_sweep() -> int:
     """Satisfaction surveys that have come due (each ticket's survey row inserted once)."""
     return surveys.survey_sweep(now=timezone.now())
+
+
+@shared_task(soft_time_limit=1800, time_limit=1900)
+def alerts_purge() -> int:
+    """In-app notifications past their keeping time (tickets.alerts.retention), in batches."""
+    return alerts_retention.alerts_purge(now=timezone.now())

@@ -184,6 +184,18 @@ def world(transactional_db, settings, tmp_path):
     printers = Category.objects.create(name="Printers", name_fa="چاپگرها", parent=hardware)
     RootCause.objects.create(name="Software bug", name_fa="اشکال نرم‌افزار")
     services.ticket_edit(ticket=printer, actor=agent, changes={"category": printers})
+    from tickets.models import CustomStatus
+
+    printer.refresh_from_db()
+    if printer.status in ("open", "pending", "on_hold", "solved"):  # a team's own status on the printer ticket
+        visit = CustomStatus.objects.create(
+            name="Technician visit scheduled",
+            name_fa="بازدید کارشناس زمان‌بندی شد",
+            customer_name="A technician will visit you",
+            customer_name_fa="کارشناس ما به محل شما می‌آید",
+            base_status=printer.status,
+        )
+        services.ticket_edit(ticket=printer, actor=agent, custom_status=visit)
     problem = problem_services.problem_create(
         actor=agent,
         title="Printer firmware 4.2 blanks pages",
@@ -308,6 +320,8 @@ def _pages(world) -> dict[str, list[tuple[str, str]]]:
             ("admin-index", "/admin/"),
             ("admin-organizations", "/admin/customers/organization/"),
             ("admin-macros", "/admin/tickets/macro/"),
+            ("admin-custom-statuses", "/admin/tickets/customstatus/"),
+            ("admin-custom-status-add", "/admin/tickets/customstatus/add/"),
             ("admin-agent-home", "/agent/"),
             ("admin-contact", f"/agent/contacts/{world['emma'].pk}/"),
             ("admin-contact-erase", f"/agent/contacts/{world['emma'].pk}/erase/"),

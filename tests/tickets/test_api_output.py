@@ -18,7 +18,7 @@ from tests.factories import ContactFactory, ProductFactory
 from tests.tickets.conftest import contact_of
 from tickets import output, selectors, webhooks
 from tickets.api.serializers import MessageOutput, TicketCustomerOutput, TicketOutput
-from tickets.models import Category, Message, Problem, RootCause, SlaState, Ticket
+from tickets.models import Category, CustomStatus, Message, Problem, RootCause, SlaState, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -119,6 +119,8 @@ def tickets(agent, customer, team):
         category=Category.objects.create(pk=900_003, name="Printers"),
         root_cause=RootCause.objects.create(pk=900_004, name="Software bug"),
         problem=Problem.objects.create(pk=900_005, title="Firmware 4.2"),
+        status="open",
+        custom_status=CustomStatus.objects.create(pk=900_006, name="Visit scheduled", base_status="open"),
     )
     full.tags.create(name="vip")
     full.tags.create(name="billing")

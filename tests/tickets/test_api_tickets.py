@@ -41,6 +41,7 @@ AGENT_FIELDS = {
     "category",
     "root_cause",
     "problem",
+    "custom_status",
     "url",
 }
 CUSTOMER_FIELDS = {

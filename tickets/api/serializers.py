@@ -19,6 +19,7 @@ from helpdesk.models import Priority, Role, Team, User
 from tickets import output
 from tickets.models import Attachment, Channel, Message, Referral, Status, Ticket, TicketEvent, TicketLink, TicketType
 from tickets.models.problems import Category, RootCause
+from tickets.statuses.fields import CustomStatusRef, custom_status_input
 
 MAX_TAGS = 50
 MAX_ATTACHMENTS = 20
@@ -117,6 +118,7 @@ class TicketOutput(TicketCustomerOutput):
     category = serializers.IntegerField(source="category_id", read_only=True, allow_null=True)
     root_cause = serializers.IntegerField(source="root_cause_id", read_only=True, allow_null=True)
     problem = serializers.IntegerField(source="problem_id", read_only=True, allow_null=True)
+    custom_status = CustomStatusRef(read_only=True, allow_null=True)  # `/api/v1/custom-statuses/`
 
     class Meta(TicketCustomerOutput.Meta):
         fields = output.AGENT_FIELDS
@@ -226,6 +228,7 @@ class TicketAgentUpdateInput(serializers.Serializer):
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all(), required=False, allow_null=True)
     # With HELPDESK_REQUIRE_ROOT_CAUSE an agent solving without one (given or already set) is a 400 on it.
     root_cause = serializers.PrimaryKeyRelatedField(queryset=RootCause.objects.all(), required=False, allow_null=True)
+    custom_status = custom_status_input()
 
 
 # --- messages ---------------------------------------------------------------------------------

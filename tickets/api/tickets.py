@@ -231,8 +231,14 @@ class TicketDetailView(TicketsAPIView):
             serializer.is_valid(raise_exception=True)
             values = serializer.validated_data
             changes = {field: values[field] for field in UPDATABLE_FIELDS if field in values}
+            custom = {"custom_status": values["custom_status"]} if "custom_status" in values else {}
             services.ticket_edit(
-                ticket=ticket, actor=user, changes=changes, tags=values.get("tags"), status=values.get("status")
+                ticket=ticket,
+                actor=user,
+                changes=changes,
+                tags=values.get("tags"),
+                status=values.get("status"),
+                **custom,
             )
         else:
             if hasattr(data, "keys"):

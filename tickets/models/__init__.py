@@ -11,6 +11,7 @@ from tickets.models.problems import Category, Problem, RootCause
 from tickets.models.ratings import IdempotencyKey, RatingFollowUp, SatisfactionRating, SatisfactionSurvey
 from tickets.models.referrals import Referral, TicketLink
 from tickets.models.routing import RoutingRule
+from tickets.models.statuses import CUSTOM_BASES, CustomStatus
 from tickets.models.tickets import (
     NEVER_DUE,
     OPEN_STATUSES,
@@ -77,4 +78,6 @@ __all__ = [
     "Category",
     "RootCause",
     "Problem",
+    "CUSTOM_BASES",
+    "CustomStatus",
 ]

@@ -83,6 +83,8 @@ class Notification(models.Model):
             # the bell's unread count (recipient = … AND read_at IS NULL, LIMIT 100: an index range),
             # the unread list newest first, and the full list (the recipient's rows, then a top-N sort)
             models.Index(fields=["recipient", "read_at", "-created_at"], name="alert_recipient_unread_idx"),
+            # the nightly purge of old notifications (tickets.alerts.retention): created_at < cutoff
+            models.Index(fields=["created_at"], name="alert_created_idx"),
         ]
 
     def __str__(self) -> str:

@@ -114,6 +114,7 @@ class EventKind(models.TextChoices):
     SURVEY_QUEUED = "survey_queued", _("Satisfaction survey queued")
     FOLLOW_UP_OPENED = "follow_up_opened", _("Bad rating: follow-up opened")
     FOLLOW_UP_DONE = "follow_up_done", _("Rating follow-up done")
+    CUSTOM_STATUS_CHANGED = "custom_status_changed", _("Custom status changed")
 
 
 class TicketEvent(models.Model):

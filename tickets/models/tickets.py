@@ -119,6 +119,16 @@ class Ticket(models.Model):
 
     subject = models.CharField(_("subject"), max_length=255)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NEW)
+    # A team's own name for where the work stands (tickets.models.statuses); always one that stands for
+    # `status` (tickets.services.status writes both together and clears it when the status moves on).
+    custom_status = models.ForeignKey(
+        "tickets.CustomStatus",
+        verbose_name=_("custom status"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
     priority = models.CharField(_("priority"), max_length=16, choices=Priority.choices, default=Priority.NORMAL)
     type = models.CharField(_("type"), max_length=20, choices=TicketType.choices, default=TicketType.QUESTION)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.PORTAL)

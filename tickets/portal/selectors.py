@@ -31,6 +31,10 @@ HOME_SOLVED_LIMIT = 10
 # --- statuses in plain words ------------------------------------------------------------------
 
 
+# The CSS hook of a custom status's customer label: the one of the status it stands for.
+_CUSTOM_KEYS = {Status.PENDING: "waiting", Status.SOLVED: "solved", Status.CLOSED: "closed"}
+
+
 @dataclass(frozen=True)
 class PlainStatus:
     key: str  # a CSS hook: received, team, waiting, solved, closed
@@ -41,7 +45,11 @@ def plain_status(ticket: Ticket, *, viewer: Contact | None = None) -> PlainStatu
     """How a customer should read a status. Expects `open_referrals` prefetched (see _with_referrals).
 
     A request waiting for its requester reads "Waiting for you" to them and "Waiting for the requester"
-    to a colleague who sees it on the organization's list (`viewer` is the reading contact)."""
+    to a colleague who sees it on the organization's list (`viewer` is the reading contact). A ticket on a
+    custom status with a customer label reads that label (the selectors join it: no query)."""
+    custom = ticket.custom_status if ticket.__dict__.get("custom_status_id") else None
+    if custom is not None and custom.customer_text:
+        return PlainStatus(_CUSTOM_KEYS.get(ticket.status, "team"), custom.customer_text)
     if ticket.status == Status.PENDING:
         if viewer is not None and ticket.requester_id != viewer.pk:
             return PlainStatus("waiting", _("Waiting for the requester"))

@@ -31,17 +31,21 @@ def category_choices(*, user: User) -> list[tuple[str, str]]:
     """The active categories as a picker offers them: each parent, then its children indented "› ",
     in one query."""
     rows = list(category_list_for(user=user, active_only=True))
-    children: dict[int, list[Category]] = {}
-    for row in rows:
-        if row.parent_id is not None:
-            children.setdefault(row.parent_id, []).append(row)
+    return category_choices_from([(row.pk, row.parent_id, row.display_name) for row in rows])
+
+
+def category_choices_from(rows: list[tuple[int, int | None, str]]) -> list[tuple[str, str]]:
+    """category_choices from active categories already read, as (id, parent id, name) in order: a
+    child whose parent is not among them (inactive) is left out."""
+    children: dict[int, list[tuple[int, str]]] = {}
+    for pk, parent_id, name in rows:
+        if parent_id is not None:
+            children.setdefault(parent_id, []).append((pk, name))
     choices = []
-    for row in rows:
-        if row.parent_id is None:
-            choices.append((str(row.pk), row.display_name))
-            choices.extend(
-                (str(child.pk), f"{row.display_name} › {child.display_name}") for child in children.get(row.pk, [])
-            )
+    for pk, parent_id, name in rows:
+        if parent_id is None:
+            choices.append((str(pk), name))
+            choices.extend((str(child), f"{name} › {child_name}") for child, child_name in children.get(pk, []))
     return choices
 
 

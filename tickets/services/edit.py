@@ -3,6 +3,7 @@ tags), and with them its status."""
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,14 +14,23 @@ from customers import selectors as customer_selectors
 from helpdesk.exceptions import DomainError
 from helpdesk.models import User
 from tickets import events, notifications
-from tickets.models import Status, Ticket
+from tickets.models import CustomStatus, Status, Ticket
 from tickets.search import ticket_index
 from tickets.services.common import _lock, _require_agent, _tags
-from tickets.services.status import _change_locked, _transition, status_change_check
+from tickets.services.status import (
+    _change_locked,
+    _transition,
+    custom_status_check,
+    custom_status_finish,
+    custom_status_wanted,
+    status_change_check,
+)
 from tickets.sla.store import sla_refresh
 
 UPDATABLE_FIELDS: tuple[str, ...] = ("subject", "priority", "type", "team", "assignee", "product", "contract")
 UPDATABLE_FIELDS += ("sla_policy", "category", "root_cause")
+# ticket_edit's `custom_status` when the caller leaves it as it is (None clears it).
+UNCHANGED: Any = object()
 # Changing any of these moves the SLA due times (recomputed from the ticket's whole history).
 SLA_INPUT_FIELDS = frozenset({"priority", "contract", "sla_policy"})
 
@@ -117,6 +127,7 @@ def ticket_edit(
     changes: Mapping | None = None,
     tags: Sequence[str] | None = None,
     status: str | None = None,
+    custom_status: CustomStatus | None = UNCHANGED,
     now: datetime | None = None,
 ) -> Ticket:
     """Change fields and the status together, all or nothing, with the same rules for every channel
@@ -124,18 +135,28 @@ def ticket_edit(
 
     Fields follow `ticket_update` (agents only); the status follows `ticket_change_status` (customers may
     only solve or reopen) and is checked before anything is written, so a refused move (409) changes no
-    field either. A status equal to the ticket's current one is no change.
+    field either. A status equal to the ticket's current one is no change. `custom_status` (agents; None
+    clears it) moves the status to its base status on the same table (tickets.services.status).
     """
     now = now or timezone.now()
     changes = dict(changes or {})
-    if (changes or tags is not None) and not actor.is_agent:
+    custom_given = custom_status is not UNCHANGED
+    if (changes or tags is not None or custom_given) and not actor.is_agent:
         raise DomainError(_("Customers can only change the status of a ticket."), code="permission_denied")
     ticket = _lock(ticket)
+    if custom_given:
+        status = custom_status_wanted(custom=custom_status, status=status)
     wanted = status if status is not None and status != ticket.status else None
     if wanted is not None:
         status_change_check(ticket=ticket, actor=actor, status=wanted, now=now)
     if changes or tags is not None:
         _update_locked(ticket=ticket, actor=actor, changes=changes, tags=tags, now=now)
+    if custom_given:
+        custom_status_check(ticket=ticket, actor=actor, custom=custom_status)  # for the team it now has
     if wanted is not None and wanted != ticket.status:  # an assignment may have opened a new ticket already
-        _change_locked(ticket=ticket, actor=actor, status=wanted, now=now)
+        _change_locked(
+            ticket=ticket, actor=actor, status=wanted, now=now, custom=custom_status if custom_given else None
+        )
+    if custom_given:
+        custom_status_finish(ticket=ticket, actor=actor, custom=custom_status, now=now)
     return ticket

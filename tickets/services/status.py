@@ -2,6 +2,11 @@
 
 Other services move a status only through `_transition` (and a new ticket takes `status_initial`);
 tests/tickets/test_one_writer.py fails when any other module assigns Ticket.status.
+
+It also writes the ticket's custom status (tickets.models.statuses), the one place that keeps the two
+in agreement: a custom status sets its base status through the transition table, and any move of the
+base status clears the custom status unless the move is to the custom status being set
+(tests/tickets/statuses/test_one_writer.py).
 """
 
 from datetime import datetime
@@ -16,8 +21,9 @@ from django.utils.translation import ngettext
 from helpdesk import dates
 from helpdesk.exceptions import Conflict, InvalidTransition
 from helpdesk.models import User
+from helpdesk.permissions import require_agent
 from tickets import events, notifications
-from tickets.models import Status, Ticket
+from tickets.models import CustomStatus, Status, Ticket
 from tickets.services.common import _lock
 from tickets.sla.store import sla_refresh
 from tickets.transitions import can_transition, customer_can_reopen, reopen_days
@@ -68,7 +74,11 @@ def status_imported(*, ticket: Ticket, status: str, solved_at: datetime | None, 
     ticket.closed_at = closed_at if status == Status.CLOSED else None
 
 
-def _set_status(*, ticket: Ticket, actor: User | None, status: str, now: datetime) -> None:
+def _set_status(
+    *, ticket: Ticket, actor: User | None, status: str, now: datetime, custom: CustomStatus | None = None
+) -> None:
+    """Move the locked ticket to `status` (checked by the caller), and to `custom` (one standing for
+    `status`) or else off its custom status, which stood for the status it leaves."""
     _owner_check(ticket=ticket, actor=actor, status=status)
     _root_cause_check(ticket=ticket, actor=actor, status=status)
     old = ticket.status
@@ -80,6 +90,7 @@ def _set_status(*, ticket: Ticket, actor: User | None, status: str, now: datetim
     elif old == Status.SOLVED:
         ticket.solved_at = None
     events.event_status_changed(ticket=ticket, actor=actor, old=old, new=status, at=now)
+    _custom_set(ticket=ticket, actor=actor, custom=custom if custom and custom.base_status == status else None, now=now)
 
 
 def _check(*, ticket: Ticket, status: str, by_customer: bool = False, system: bool = False) -> None:
@@ -142,10 +153,13 @@ def ticket_change_status(*, ticket: Ticket, actor: User | None, status: str, now
     return ticket
 
 
-def _change_locked(*, ticket: Ticket, actor: User | None, status: str, now: datetime) -> None:
-    """Make a checked move on the locked ticket: save, recompute the SLA, mail the customer when solved."""
+def _change_locked(
+    *, ticket: Ticket, actor: User | None, status: str, now: datetime, custom: CustomStatus | None = None
+) -> None:
+    """Make a checked move on the locked ticket (to `custom` too, when given): save, recompute the SLA,
+    mail the customer when solved."""
     by_customer = actor is not None and not actor.is_agent
-    _set_status(ticket=ticket, actor=actor, status=status, now=now)
+    _set_status(ticket=ticket, actor=actor, status=status, now=now, custom=custom)
     ticket.updated_at = now
     if by_customer:
         ticket.last_customer_activity_at = now
@@ -153,6 +167,68 @@ def _change_locked(*, ticket: Ticket, actor: User | None, status: str, now: date
     sla_refresh(ticket=ticket, now=now)
     if status == Status.SOLVED:
         notifications.notify_solved(ticket=ticket)
+
+
+# --- custom statuses --------------------------------------------------------------------------
+
+
+def custom_status_offered(*, custom: CustomStatus, team_id: int | None, team_ids: set[int] | None = None) -> bool:
+    """Whether `custom` may be chosen on a ticket of team `team_id`: active, and for every team or this
+    one (`team_ids`: its teams, when the caller has them prefetched)."""
+    if not custom.is_active:
+        return False
+    allowed = team_ids if team_ids is not None else set(custom.teams.values_list("pk", flat=True))
+    return not allowed or team_id in allowed
+
+
+def custom_status_wanted(*, custom: CustomStatus | None, status: str | None) -> str | None:
+    """The status a change to `custom` asks for: its base status (`status` when clearing); a `status`
+    asked for beside it that is another one is a 400 on `custom_status`."""
+    if custom is None:
+        return status
+    if status is not None and status != custom.base_status:
+        message = _("This status stands for “%(base)s”, not for the status chosen with it.")
+        raise ValidationError(
+            {"custom_status": [message % {"base": Status(custom.base_status).label}]}, code="custom_status_mismatch"
+        )
+    return custom.base_status
+
+
+def custom_status_check(*, ticket: Ticket, actor: User | None, custom: CustomStatus | None) -> None:
+    """Agents only (403); a custom status that is inactive or not for the ticket's team (as the same
+    change leaves it) is a 400 on `custom_status`. Keeping the one it has is always fine."""
+    require_agent(actor)
+    if custom is None or ticket.custom_status_id == custom.pk:
+        return
+    if not custom_status_offered(custom=custom, team_id=ticket.team_id):
+        raise ValidationError(
+            {"custom_status": [_("This status is not offered for this ticket (inactive, or for other teams).")]},
+            code="custom_status_not_offered",
+        )
+
+
+def _custom_set(*, ticket: Ticket, actor: User | None, custom: CustomStatus | None, now: datetime) -> bool:
+    """Put the locked ticket on `custom` (None: off its custom status), with its event; the caller saves.
+    Returns whether it changed."""
+    if ticket.custom_status_id == (custom.pk if custom is not None else None):
+        return False
+    old = ticket.custom_status if ticket.custom_status_id is not None else None
+    ticket.custom_status = custom
+    events.event_custom_status_changed(ticket=ticket, actor=actor, old=old, new=custom, at=now)
+    return True
+
+
+def custom_status_finish(*, ticket: Ticket, actor: User, custom: CustomStatus | None, now: datetime) -> None:
+    """After ticket_edit's status move, or with none needed: put the locked ticket, now on the base
+    status of `custom`, on `custom` (a move to it has done so already) and save."""
+    if custom is not None and ticket.status != custom.base_status:
+        raise InvalidTransition(
+            _("A ticket cannot go from %(old)s to %(new)s.")
+            % {"old": Status(ticket.status).label, "new": custom.display_name}
+        )
+    if _custom_set(ticket=ticket, actor=actor, custom=custom, now=now):
+        ticket.updated_at = now
+        ticket.save(update_fields=["custom_status", "updated_at"])
 
 
 class TicketClosed(Conflict):

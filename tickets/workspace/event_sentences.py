@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from customers.models import EscalationStep
 from helpdesk import dates
 from helpdesk.models import Priority
+from helpdesk.names import name_in_language
 from tickets.models import Channel, EventKind, Status, TicketEvent, TicketLink, TicketType
 
 CHOICE_FIELDS = {
@@ -39,6 +40,7 @@ FIELD_LABELS = {
     "category": gettext_lazy("Category"),
     "root_cause": gettext_lazy("Root cause"),
     "problem": gettext_lazy("Problem"),
+    "custom_status": gettext_lazy("Custom status"),
 }
 SLA_TARGETS = {
     "first_response": gettext_lazy("First response"),
@@ -165,6 +167,36 @@ def escalation_sentence(event: TicketEvent) -> SafeString:
     return say(_("Escalation step %(step)s: %(action)s."), step=number(data.get("step", "")), action=action)
 
 
+def _custom_label(labels: dict | None, *, customer: bool) -> str:
+    """A custom status as stored in its event (CustomStatus.labels), in the reader's language: the agent
+    label, or for customers the customer label, else the base status's name."""
+    if not labels:
+        return ""
+    if customer:
+        text = name_in_language(labels.get("customer", ""), labels.get("customer_fa", ""))
+        return text or value_label("status", labels.get("base", ""))
+    return name_in_language(labels.get("name", ""), labels.get("name_fa", ""))
+
+
+def custom_status_sentence(event: TicketEvent, actor: str) -> SafeString:
+    """For agents: a ticket put on, moved between or taken off custom statuses."""
+    data = event.data or {}
+    field = str(FIELD_LABELS["custom_status"])
+    old, new = _custom_label(data.get("old"), customer=False), _custom_label(data.get("new"), customer=False)
+    if not old:
+        return say(_("%(actor)s set %(field)s to %(new)s"), actor=actor, field=field, new=new)
+    if not new:
+        return say(_("%(actor)s cleared %(field)s (was %(old)s)"), actor=actor, field=field, old=old)
+    return say(_("%(actor)s changed %(field)s from %(old)s to %(new)s"), actor=actor, field=field, old=old, new=new)
+
+
+def custom_status_customer_sentence(event: TicketEvent) -> SafeString:
+    """For customers (a public event): where their request stands now, in their wording."""
+    data = event.data or {}
+    new = data.get("new") or {"base": data.get("status", "")}
+    return say(_("Your request's status is now %(status)s"), status=_custom_label(new, customer=True))
+
+
 def event_view(event: TicketEvent) -> EventView:
     actor = event.actor.get_full_name() if event.actor else _("System")
     kind, data = event.kind, event.data or {}
@@ -176,6 +208,8 @@ def event_view(event: TicketEvent) -> EventView:
         EventKind.PROBLEM_UNLINKED,
     ):
         return EventView(event, field_change(event, actor))
+    if kind == EventKind.CUSTOM_STATUS_CHANGED:
+        return EventView(event, custom_status_sentence(event, actor))
     if kind in (EventKind.SLA_WARNING, EventKind.SLA_BREACHED, EventKind.SLA_MET):
         return EventView(event, sla_sentence(event), css=SLA_CSS)
     if kind == EventKind.ESCALATED:

@@ -8,9 +8,9 @@ from helpdesk import selectors as core_selectors
 from helpdesk.api_support import DB_INT_MAX
 from helpdesk.models import Priority, User
 from tickets.attachments.forms import MultipleFileField
-from tickets.models import Category, Channel, SlaState, Status, TicketType
-from tickets.problems.selectors import category_choices
+from tickets.models import Category, Channel, CustomStatus, SlaState, Status, TicketType
 from tickets.workspace.lists import PAGE_SIZE, SORTS, VIEW_KEYS
+from tickets.workspace.pickers import Pickers, pickers_load
 
 
 def _blank(label, choices):
@@ -42,6 +42,7 @@ class TicketFilterForm(forms.Form):
     view = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=_blank(_("Any status"), Status.choices))
+    custom_status = forms.ChoiceField(label=_("Custom status"), required=False)
     priority = forms.ChoiceField(
         label=_("Priority"), required=False, choices=_blank(_("Any priority"), Priority.choices)
     )
@@ -68,7 +69,7 @@ class TicketFilterForm(forms.Form):
 
     FILTER_FIELDS = (
         *("q", "status", "priority", "type", "channel", "team", "assignee", "tag", "sla_state", "follow_up"),
-        "requester",
+        *("requester", "custom_status"),
     )
 
     def __init__(self, *args, user: User, **kwargs):
@@ -76,6 +77,11 @@ class TicketFilterForm(forms.Form):
         # Loaded once; the list page hands them on to its BulkActionForm.
         self.agents = list(picker_agents(user))
         self.teams = list(picker_teams(user))
+        self.pickers = pickers_load(user=user)  # custom statuses and categories, one query
+        self.fields["custom_status"].choices = [
+            ("", _("Any custom status")),
+            *((str(c.pk), c.label) for c in self.pickers.statuses),
+        ]
         team = self.fields["team"]
         team.queryset = picker_teams(user)  # validates a submitted team
         team.choices = [("", team.empty_label), *((str(t.pk), team.label_from_instance(t)) for t in self.teams)]
@@ -108,6 +114,7 @@ BULK_ACTIONS = [
     ("feedback", _("Link to feedback item")),
     ("category", _("Set category")),
     ("problem", _("Link to problem")),
+    ("custom_status", _("Set custom status")),
 ]
 
 
@@ -126,9 +133,20 @@ class BulkActionForm(forms.Form):
     )
     category = forms.ModelChoiceField(label=_("Category"), required=False, queryset=None, empty_label=_("No category"))
     problem = forms.IntegerField(label=_("Problem number"), required=False, min_value=1, max_value=DB_INT_MAX)
+    custom_status = forms.ModelChoiceField(
+        label=_("Custom status"), required=False, queryset=None, empty_label=_("None (take tickets off it)")
+    )
 
-    def __init__(self, *args, user: User, agents: list | None = None, teams: list | None = None, **kwargs):
-        """`agents` and `teams`: the lists a TicketFilterForm already loaded (else they are loaded here)."""
+    def __init__(
+        self,
+        *args,
+        user: User,
+        agents: list | None = None,
+        teams: list | None = None,
+        pickers: Pickers | None = None,
+        **kwargs,
+    ):
+        """`agents`, `teams` and `pickers`: what a TicketFilterForm already loaded (else loaded here)."""
         super().__init__(*args, **kwargs)
         self.agents = {str(a.pk): a for a in (picker_agents(user) if agents is None else agents)}
         self.fields["assignee"].choices = [
@@ -142,7 +160,11 @@ class BulkActionForm(forms.Form):
             team.choices = [("", team.empty_label), *((str(t.pk), team.label_from_instance(t)) for t in teams)]
         category = self.fields["category"]
         category.queryset = Category.objects.all()  # validates; the service refuses an inactive one
-        category.choices = [("", category.empty_label), *category_choices(user=user)]
+        pickers = pickers or pickers_load(user=user)
+        category.choices = [("", category.empty_label), *pickers.categories]
+        custom = self.fields["custom_status"]
+        custom.queryset = CustomStatus.objects.all()  # validates; the service checks it is offered
+        custom.choices = [("", custom.empty_label), *((str(c.pk), c.label) for c in pickers.statuses)]
         ids = self.data.getlist("tickets") if hasattr(self.data, "getlist") else self.data.get("tickets", [])
         self.fields["tickets"].choices = [(i, i) for i in ids]
 

@@ -68,7 +68,7 @@ def apply_view(qs: QuerySet[Ticket], *, view: str, user: User, now: datetime | N
 # The agent list's filter form fields that are ticket filters (tickets.filters, by the same names).
 FILTER_NAMES = (
     *("q", "status", "priority", "type", "channel", "team", "assignee", "tag", "sla_state", "follow_up"),
-    "requester",
+    *("requester", "custom_status"),
 )
 
 SORTS = {
@@ -237,7 +237,10 @@ def list_rows(rows: list[Ticket], *, now: datetime | None = None) -> list[Ticket
     url = reverse("agent:ticket", args=[_URL_PLACEHOLDER])
     for ticket in decorate_rows(rows, now=now):
         ticket.url = url.replace(str(_URL_PLACEHOLDER), str(ticket.pk), 1)
-        ticket.status_label = statuses.get(ticket.status, ticket.status)
+        # A team's own status shows instead of its base where the rows carry it (ticket_list_for joins
+        # it; a list loading fewer columns, the home page's, shows the base): never a query per row.
+        custom = ticket.custom_status if ticket.__dict__.get("custom_status_id") else None
+        ticket.status_label = custom.display_name if custom is not None else statuses.get(ticket.status, ticket.status)
         ticket.priority_label = priorities.get(ticket.priority, ticket.priority)
         ticket.channel_label = channels.get(ticket.channel, ticket.channel)
     return rows

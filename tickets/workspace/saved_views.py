@@ -33,7 +33,7 @@ DEFAULT_COLUMNS = ("number", "subject", "status", "priority", "sla", "team", "as
 # The list parameters a view keeps (the rest, such as the page, belongs to one visit).
 QUERY_KEYS = (
     *("view", "q", "status", "priority", "type", "channel", "team", "assignee", "tag", "sla_state", "follow_up"),
-    "sort",
+    *("custom_status", "sort"),
 )
 
 

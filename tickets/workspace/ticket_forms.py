@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.models import Priority, User
 from helpdesk.widgets import FastSelect
 from tickets.attachments.forms import MultipleFileField
-from tickets.models import Category, RootCause, Status, TicketLink, TicketType
-from tickets.problems.selectors import category_choices
+from tickets.models import Category, CustomStatus, RootCause, Status, TicketLink, TicketType
 from tickets.transitions import ALLOWED
 from tickets.workspace.forms import AgentChoiceField, picker_agents, picker_teams
+from tickets.workspace.pickers import pickers_load
 
 
 def agents_list(user: User) -> list[User]:
@@ -37,6 +37,14 @@ def _model_choices(field: forms.ModelChoiceField, objects: list) -> None:
 
 class TicketPropertiesForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices, widget=FastSelect)
+    custom_status = forms.ModelChoiceField(
+        label=_("Custom status"),
+        required=False,
+        queryset=None,
+        empty_label=_("None"),
+        widget=FastSelect,
+        help_text=_("Your team's own name for where the work stands; it sets the status it stands for."),
+    )
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, widget=FastSelect)
     type = forms.ChoiceField(label=_("Type"), choices=TicketType.choices, widget=FastSelect)
     team = forms.ModelChoiceField(
@@ -59,6 +67,7 @@ class TicketPropertiesForm(forms.Form):
             "initial",
             {
                 "status": ticket.status,
+                "custom_status": ticket.custom_status_id,
                 "priority": ticket.priority,
                 "type": ticket.type,
                 "team": ticket.team_id,
@@ -80,20 +89,40 @@ class TicketPropertiesForm(forms.Form):
 
 
 def _classification_choices(form: forms.Form, *, user: User, ticket) -> None:
-    """The category and root-cause pickers: the active ones (a query each), and the ticket's own even
-    when no longer active, so saving other fields keeps it; the service refuses a newly chosen inactive one."""
-    category, root_cause = form.fields["category"], form.fields["root_cause"]
+    """The custom status, category and root-cause pickers: the active ones (one query for the three,
+    tickets.workspace.pickers), and the ticket's own even when no longer offered, so saving other
+    fields keeps it; the services refuse a newly chosen inactive one."""
+    custom, category, root_cause = form.fields["custom_status"], form.fields["category"], form.fields["root_cause"]
+    custom.queryset = CustomStatus.objects.all()
     category.queryset, root_cause.queryset = Category.objects.all(), RootCause.objects.all()
-    choices = category_choices(user=user)
+    pickers = pickers_load(user=user, root_causes=True)
+    reachable = ALLOWED.get(ticket.status, frozenset()) | {ticket.status}
+    statuses = [(str(c.pk), c.label) for c in pickers.statuses_for(team_id=ticket.team_id) if c.base in reachable]
+    if ticket.custom_status_id and str(ticket.custom_status_id) not in {value for value, _label in statuses}:
+        statuses.append((str(ticket.custom_status_id), str(ticket.custom_status)))
+    custom.choices = [("", custom.empty_label), *statuses]
+    choices = pickers.categories
     if ticket.category_id and str(ticket.category_id) not in {value for value, _label in choices}:
         choices.append((str(ticket.category_id), str(ticket.category)))
     category.choices = [("", category.empty_label), *choices]
-    causes = [(str(c.pk), c.display_name) for c in RootCause.objects.filter(is_active=True)]
+    causes = pickers.root_causes
     if ticket.root_cause_id and str(ticket.root_cause_id) not in {value for value, _label in causes}:
         causes.append((str(ticket.root_cause_id), str(ticket.root_cause)))
     root_cause.choices = [("", root_cause.empty_label), *causes]
     if settings.HELPDESK_REQUIRE_ROOT_CAUSE:
         root_cause.help_text = _("Needed to solve the ticket.")
+
+
+def custom_status_argument(form: forms.Form, ticket) -> dict:
+    """ticket_edit's `status` and `custom_status` from a properties form: a custom status chosen anew
+    brings its base status (the status picker still showing the current one is no change); one left as
+    it was is no argument, so a new status alone takes the ticket off it."""
+    data = form.cleaned_data
+    status = data["status"] if data["status"] != ticket.status else None
+    custom = data.get("custom_status")
+    if (custom.pk if custom else None) == ticket.custom_status_id:
+        return {"status": status}
+    return {"status": status, "custom_status": custom}
 
 
 class ReplyForm(forms.Form):

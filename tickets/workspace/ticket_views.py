@@ -31,6 +31,7 @@ from tickets.workspace.ticket_forms import (
     ReplyForm,
     TicketPropertiesForm,
     agents_list,
+    custom_status_argument,
     teams_list,
 )
 from tickets.workspace.timeline_html import timeline_html
@@ -192,7 +193,7 @@ def ticket_properties(request: HttpRequest, ticket_id: int) -> HttpResponse:
                     name: data[name] for name in ("priority", "type", "team", "assignee", "category", "root_cause")
                 },
                 tags=tag_names(data["tags"]),
-                status=data["status"],
+                **custom_status_argument(form, ticket),
             )
             saved = True
         except ValidationError as exc:

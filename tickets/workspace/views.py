@@ -137,7 +137,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     # tags in one query (selectors.ticket_rows), no model instances.
     page = workspace.paginate(rows.values(*selectors.LIST_FIELDS), page=filters.get("page") or 1)
     page.rows = workspace.list_rows(selectors.ticket_rows(page.rows, with_internal=True))
-    bulk = BulkActionForm(user=user, agents=form.agents, teams=form.teams)
+    bulk = BulkActionForm(user=user, agents=form.agents, teams=form.teams, pickers=form.pickers)
     current = saved_views.query_from_params(params, cleaned={**filters, "view": view, "sort": sort})
     current["view"] = view
     encoded = QueryDict(mutable=True)
@@ -178,6 +178,8 @@ def _bulk_edit(form: BulkActionForm, ticket: Ticket) -> dict:
         return {"status": data["status"]}
     if action == "tag":
         return {"tags": [t.name for t in ticket.tags.all()] + [data["tag"]]}
+    if action == "custom_status":  # None takes the ticket off its custom status
+        return {"custom_status": data["custom_status"]}
     return {"changes": {action: data[action]}}  # team, priority, category (None: no category)
 
 

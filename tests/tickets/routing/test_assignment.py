@@ -11,7 +11,7 @@ from tests import factories
 from tests.factories import make_ticket
 from tickets import services
 from tickets.models import EventKind, Status, Ticket, TicketEvent
-from tickets.routing.assignment import agent_choose
+from tickets.routing.assignment import agent_choose, cap_for
 
 
 def _mode(team, mode, cap=None):
@@ -139,3 +139,84 @@ def test_twelve_tickets_at_once_for_three_agents_give_each_exactly_four(customer
     assert not errors
     counts = Counter(Ticket.objects.filter(subject__startswith="Concurrent").values_list("assignee_id", flat=True))
     assert counts == {agent.pk: 4 for agent in agents}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("mode", [AssignmentMode.ROUND_ROBIN, AssignmentMode.LEAST_LOADED])
+def test_an_agents_own_cap_narrows_the_teams(requester, team, team_agents, mode):
+    _mode(team, mode, cap=3)
+    team_agents[0].max_open_tickets = 1
+    team_agents[0].save()
+    tickets = [make_ticket(requester=requester, team=team) for _ in range(8)]
+    assert Counter(t.assignee for t in tickets[:7]) == {team_agents[0]: 1, team_agents[1]: 3, team_agents[2]: 3}
+    assert tickets[7].assignee is None
+
+
+@pytest.mark.django_db
+def test_an_agents_own_cap_applies_in_a_team_without_one_and_never_widens_a_teams(requester, team, team_agents):
+    _mode(team, AssignmentMode.ROUND_ROBIN)
+    team_agents[1].max_open_tickets = 1
+    team_agents[1].save()
+    owners = Counter(make_ticket(requester=requester, team=team).assignee for _ in range(7))
+    assert owners == {team_agents[0]: 3, team_agents[1]: 1, team_agents[2]: 3}
+    _mode(team, AssignmentMode.ROUND_ROBIN, cap=3)
+    team_agents[1].max_open_tickets = 50  # more than the team allows: the team's cap still holds
+    team_agents[1].save()
+    more = Counter(make_ticket(requester=requester, team=team).assignee for _ in range(3))
+    assert more == {team_agents[1]: 2, None: 1}
+
+
+@pytest.mark.django_db
+def test_an_agents_own_cap_counts_open_tickets_of_every_team(requester, team, billing, team_agents, other_agent):
+    shared = team_agents[0]
+    shared.teams.add(billing)
+    shared.max_open_tickets = 2
+    shared.save()
+    make_ticket(requester=requester, actor=other_agent, team=billing, assignee=shared)
+    make_ticket(requester=requester, actor=other_agent, team=billing, assignee=shared)
+    _mode(team, AssignmentMode.ROUND_ROBIN)
+    owners = {make_ticket(requester=requester, team=team).assignee for _ in range(4)}
+    assert shared not in owners and owners == {team_agents[1], team_agents[2]}
+
+
+def test_the_cap_that_applies_is_the_lower_of_the_teams_and_the_agents():
+    def agent(cap):
+        return type("U", (), {"pk": 1, "max_open_tickets": cap})
+
+    assert cap_for(agent(None), None) is None
+    assert cap_for(agent(4), None) == 4
+    assert cap_for(agent(None), 3) == 3
+    assert (cap_for(agent(2), 3), cap_for(agent(9), 3)) == (2, 3)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_an_agent_capped_at_three_in_two_teams_gets_three_from_concurrent_tickets_of_both(customer):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent connections (PostgreSQL)")
+    teams = [factories.TeamFactory(name=f"Cap {n}", slug=f"cap-{n}") for n in range(2)]
+    shared = factories.UserFactory(role=Role.AGENT, email="shared@test.example", max_open_tickets=3)
+    for team in teams:
+        shared.teams.add(team)
+        _mode(team, AssignmentMode.LEAST_LOADED)
+    contact = customer.contact
+    barrier = threading.Barrier(10)
+    errors: list = []
+
+    def open_one(n: int):
+        try:
+            barrier.wait()
+            make_ticket(requester=contact, team=teams[n % 2], subject=f"Capped {n}")
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=open_one, args=(n,)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors
+    counts = Counter(Ticket.objects.filter(subject__startswith="Capped").values_list("assignee_id", flat=True))
+    assert counts == {shared.pk: 3, None: 7}

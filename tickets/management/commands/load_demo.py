@@ -8,6 +8,8 @@ from knowledgebase import demo as kb_demo
 from tickets import demo as tickets_demo
 from tickets.feedback import demo as feedback_demo
 from tickets.problems import demo as problems_demo
+from tickets.routing import demo as routing_demo
+from tickets.statuses import demo as statuses_demo
 
 LOGINS = [
     ("admin@example.com", "administrator"),
@@ -40,6 +42,8 @@ class Command(BaseCommand):
             created = tickets_demo.load()
             feedback_demo.load()
             problems_demo.load()
+            routing_demo.load()  # its rules name the demo categories
+            statuses_demo.load()
         if created:
             self.stdout.write(f"Created {created} demo tickets.")
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Logins (password: demo):"))
