@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0027_inapp_notifications'),
+        ('tickets', '0028_import_records'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('helpdesk', '0010_agent_open_cap'),
-        ('tickets', '0028_alert_created_index'),
+        ('tickets', '0029_alert_created_index'),
     ]
 
     operations = [
