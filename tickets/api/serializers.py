@@ -19,6 +19,7 @@ from helpdesk.models import Priority, Role, Team, User
 from tickets import output
 from tickets.models import Attachment, Channel, Message, Referral, Status, Ticket, TicketEvent, TicketLink, TicketType
 from tickets.models.problems import Category, RootCause
+from tickets.timetrack.api_fields import TimeSpentInput
 
 MAX_TAGS = 50
 MAX_ATTACHMENTS = 20
@@ -292,7 +293,7 @@ class MessageCreatedOutput(MessageOutput):
         return self.context.get("follow_up_ticket")
 
 
-class MessageCreateInput(serializers.Serializer):
+class MessageCreateInput(TimeSpentInput):
     body = serializers.CharField(required=False, allow_blank=True, default="", max_length=MAX_BODY_CHARS)
     internal = serializers.BooleanField(required=False, default=False, help_text="An internal note (agents only).")
     status = serializers.ChoiceField(

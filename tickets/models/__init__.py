@@ -23,6 +23,7 @@ from tickets.models.tickets import (
     priority_rank,
     sla_due,
 )
+from tickets.models.timetrack import MAX_ENTRY_MINUTES, ActivityType, TimeEntry
 from tickets.models.workspace import ArticleUsage, Deflection, Macro, SavedView
 
 __all__ = [
@@ -74,4 +75,7 @@ __all__ = [
     "Category",
     "RootCause",
     "Problem",
+    "MAX_ENTRY_MINUTES",
+    "ActivityType",
+    "TimeEntry",
 ]

@@ -114,6 +114,8 @@ class EventKind(models.TextChoices):
     SURVEY_QUEUED = "survey_queued", _("Satisfaction survey queued")
     FOLLOW_UP_OPENED = "follow_up_opened", _("Bad rating: follow-up opened")
     FOLLOW_UP_DONE = "follow_up_done", _("Rating follow-up done")
+    TIME_LOGGED = "time_logged", _("Time logged")
+    TIME_CHANGED = "time_changed", _("Time entry changed")
 
 
 class TicketEvent(models.Model):
