@@ -36,6 +36,7 @@ def time_entry_list_for(*, user: User, filters: Mapping[str, Any] | None = None)
         "agent__full_name",
         "activity__name",
         "activity__name_fa",
+        "activity__is_active",
         "ticket__subject",
         "ticket__organization_id",
     )

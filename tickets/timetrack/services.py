@@ -119,9 +119,14 @@ def time_entry_log(
     return entry
 
 
+def time_entry_can_change(*, entry: TimeEntry, user: User | None) -> bool:
+    """Whether `user` may change or delete the entry: the agent who logged it, or an admin."""
+    return user is not None and user.is_authenticated and user.is_agent and (entry.agent_id == user.pk or user.is_admin)
+
+
 def _require_owner(entry: TimeEntry, actor: User | None) -> User:
     agent = _require_agent(actor)
-    if entry.agent_id != agent.pk and not agent.is_admin:
+    if not time_entry_can_change(entry=entry, user=agent):
         raise NotAllowed(_("Only the agent who logged this time, or an admin, may change it."))
     return agent
 

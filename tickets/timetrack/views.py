@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from helpdesk.exceptions import NotAllowed
 from helpdesk.forms import service_error_text
 from helpdesk.permissions import agent_required
 from tickets import selectors as ticket_selectors
@@ -31,7 +32,7 @@ def time_panel(*, user, ticket) -> dict:
     editable = {
         entry.pk: TimeEntryForm(entry=entry, activities=activities, prefix=f"e{entry.pk}")
         for entry in time.latest
-        if entry.agent_id == user.pk or user.is_admin
+        if services.time_entry_can_change(entry=entry, user=user)
     }
     rows = [(entry, editable.get(entry.pk)) for entry in time.latest]
     return {"ticket": ticket, "time": time, "rows": rows, "time_form": TimeEntryForm(activities=activities)}
@@ -77,7 +78,8 @@ def ticket_time_edit(request: HttpRequest, ticket_id: int, entry_id: int, action
     entry = selectors.time_entry_get_for(user=request.user, entry_id=entry_id)
     if entry.ticket_id != ticket.pk:
         raise Http404("No such time entry on this ticket.")
-    # NotAllowed (another agent's entry) is not caught: the 403 page, as every refusal (helpdesk.permissions).
+    if not services.time_entry_can_change(entry=entry, user=request.user):  # before reading the form
+        raise NotAllowed(_("Only the agent who logged this time, or an admin, may change it."))
     try:
         if action == "delete":
             services.time_entry_delete(entry=entry, actor=request.user)
