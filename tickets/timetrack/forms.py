@@ -5,6 +5,7 @@ change an entry) and the views show the services' errors on these fields.
 """
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.calendar_dates import CalendarDateField
@@ -83,6 +84,8 @@ class TimeEntryForm(forms.Form):
                     "note": entry.note,
                 },
             )
+        else:
+            kwargs.setdefault("initial", {"performed_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
         types = activity_types_active() if activities is None else list(activities)
         if entry is not None and all(t.pk != entry.activity_id for t in types):

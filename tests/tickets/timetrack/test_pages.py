@@ -121,7 +121,7 @@ def test_the_portal_shows_the_bank_totals_and_never_an_agent(client, customer, a
     log(acme_ticket, agent, 90)
     client.force_login(customer)
     page = client.get(reverse("portal:contract")).content.decode()
-    assert "Support hours" in page and "Hours bank" in page
+    assert "Support time used" in page and "Hours bank" in page
     assert "1.5 h" in page and "0.5 h" in page  # used, left
     assert "Agent Smith" not in page and agent.email not in page
 

@@ -124,3 +124,20 @@ def test_an_entry_cannot_be_in_the_future_nor_use_a_switched_off_activity(acme_t
     with pytest.raises(ValidationError) as caught:
         services.time_entry_log(ticket=acme_ticket, actor=agent, time=TimeSpent(minutes=5, activity=off))
     assert "activity" in caught.value.message_dict
+
+
+def test_the_timeline_says_what_was_logged_changed_and_deleted(acme_ticket, agent, log):
+    from django.utils import translation
+
+    from tickets.workspace.event_sentences import event_view
+
+    entry = log(acme_ticket, agent, 90)
+    services.time_entry_update(entry=entry, actor=agent, data={"minutes": 45})
+    services.time_entry_delete(entry=entry, actor=agent)
+    events = TicketEvent.objects.filter(kind__in=[EventKind.TIME_LOGGED, EventKind.TIME_CHANGED]).order_by("pk")
+    texts = [str(event_view(e).sentence) for e in events]
+    assert "logged" in texts[0] and "1:30" in texts[0]
+    assert "changed a time entry to" in texts[1] and "0:45" in texts[1]
+    assert "deleted a time entry of" in texts[2]
+    with translation.override("fa"):
+        assert "۱:۳۰" in str(event_view(events[0]).sentence)
