@@ -162,11 +162,12 @@ class ActivityListView(TimeEntryView):
 
     serializer_class = ActivityOutput
     queryset = ActivityType.objects.none()
+    pagination_class = PageNumberPagination
 
     @extend_schema(operation_id="time_activities_list", responses={200: ActivityOutput(many=True), **ERR_401_403})
     def get(self, request: Request) -> Response:
-        activities = ActivityType.objects.order_by("-is_active", "position", "name", "id")[:200]
-        return Response(self.get_serializer(activities, many=True).data)
+        page = self.paginate_queryset(ActivityType.objects.order_by("-is_active", "position", "name", "id"))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 def _hours(minutes: int | None) -> Decimal | None:
