@@ -171,11 +171,16 @@ def load() -> dict:
             sla_policy=premium,
             valid_from=date(2026, 1, 1),
             valid_to=date(2027, 3, 31),
+            hours_bank=20,
         )
         contract.products.set([products["cloud"], products["mail"]])
     if not ServiceContract.objects.filter(organization=parsian).exists():
         contract = ServiceContract.objects.create(
-            name="قرارداد پشتیبانی ۱۴۰۵", organization=parsian, sla_policy=standard, valid_from=date(2026, 3, 21)
+            name="قرارداد پشتیبانی ۱۴۰۵",
+            organization=parsian,
+            sla_policy=standard,
+            valid_from=date(2026, 3, 21),
+            hours_bank=1,
         )
         contract.products.set([products["erp"]])
     return {

@@ -315,6 +315,17 @@ class ServiceContract(models.Model):
         validators=[MinValueValidator(0)],
         help_text=_("Empty: not known."),
     )
+    # Support hours the customer bought for the contract's period: agents' time on its tickets counts
+    # against it (tickets.timetrack.selectors.contract_hours).
+    hours_bank = models.DecimalField(
+        _("hours bank"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Support hours included in the contract; empty: no hours bank."),
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:

@@ -369,6 +369,9 @@ HELPDESK_REFERRAL_TARGET_MINUTES = env.int("HELPDESK_REFERRAL_TARGET_MINUTES", d
 HELPDESK_REQUIRE_OWNER = env.bool("HELPDESK_REQUIRE_OWNER", default=False)
 # An agent solving a ticket must give its root cause (page, API, bulk, problems: tickets.services.status).
 HELPDESK_REQUIRE_ROOT_CAUSE = env.bool("HELPDESK_REQUIRE_ROOT_CAUSE", default=False)
+# An agent's reply or note on the ticket page or through the API must carry the time spent
+# (tickets.services.conversation.ticket_reply refuses it without; tickets.timetrack).
+HELPDESK_REQUIRE_TIME = env.bool("HELPDESK_REQUIRE_TIME", default=False)
 HELPDESK_REOPEN_DAYS = env.int("HELPDESK_REOPEN_DAYS", default=14)  # a customer may reopen a solved request this long
 HELPDESK_RATING_CHANGE_DAYS = env.int("HELPDESK_RATING_CHANGE_DAYS", default=7)
 HELPDESK_OPEN_SIGNUP = env.bool("HELPDESK_OPEN_SIGNUP", default=False)  # anyone may sign up, not only claimed domains

@@ -14,6 +14,7 @@ from tickets import services
 from tickets.attachments.store import IncomingFile
 from tickets.models import Channel, Macro, Status, Ticket, TicketType
 from tickets.ratings import rating_submit
+from tickets.timetrack.services import TimeSpent
 from tickets.workspace.macros import macro_create
 
 # (subject, customer's words, agent's answer, language)
@@ -267,10 +268,14 @@ def _work(*, ticket: Ticket, agent: User, plan: tuple, language: str, answer: st
             if language == "en"
             else "لاگ‌ها بررسی شد؛ به نظر به استقرار دیشب مربوط است."
         )
-        services.ticket_reply(ticket=ticket, actor=agent, body=text, internal=True, now=moment)
+        services.ticket_reply(
+            ticket=ticket, actor=agent, body=text, internal=True, time=TimeSpent(minutes=25), now=moment
+        )
     moment += timedelta(minutes=3)
     reply_status = {Status.PENDING: Status.PENDING, Status.ON_HOLD: Status.ON_HOLD}.get(status, Status.PENDING)
-    services.ticket_reply(ticket=ticket, actor=agent, body=answer, status=reply_status, now=moment)
+    services.ticket_reply(
+        ticket=ticket, actor=agent, body=answer, status=reply_status, time=TimeSpent(minutes=10), now=moment
+    )
     if refer_to and refer_to in teams:
         moment += timedelta(minutes=10)
         question = (

@@ -147,7 +147,16 @@ class ServiceContractAdmin(ServiceAdmin):
     form = ContractForm
     filter_horizontal = ["products"]
     autocomplete_fields = ["organization", "contact"]
-    list_display = ["name", "organization", "contact", "sla_policy", "valid_from", "valid_to", "annual_value"]
+    list_display = [
+        "name",
+        "organization",
+        "contact",
+        "sla_policy",
+        "valid_from",
+        "valid_to",
+        "annual_value",
+        "hours_bank",
+    ]
     list_select_related = ["organization", "contact", "sla_policy"]
     list_filter = ["sla_policy"]
     search_fields = ["name", "organization__name", "contact__email"]

@@ -118,7 +118,17 @@ class ContractCustomerOutput(serializers.ModelSerializer):
 
     class Meta:
         model = ServiceContract
-        fields = ["id", "name", "organization", "contact", "products", "sla_policy", "valid_from", "valid_to"]
+        fields = [
+            "id",
+            "name",
+            "organization",
+            "contact",
+            "products",
+            "sla_policy",
+            "valid_from",
+            "valid_to",
+            "hours_bank",
+        ]
 
 
 class ContractOutput(ContractCustomerOutput):
@@ -142,6 +152,16 @@ class ContractInput(serializers.Serializer):
     )
     annual_value = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=Decimal(0), required=False, allow_null=True
+    )
+    hours_bank = serializers.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        min_value=Decimal(0),
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "Support hours the contract includes; empty: no hours bank. Used and left: /contracts/{id}/hours/."
+        ),
     )
     notes = serializers.CharField(required=False, allow_blank=True)
 

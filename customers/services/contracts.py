@@ -72,7 +72,17 @@ def product_delete(*, product: Product) -> None:
 
 # --- contracts --------------------------------------------------------------------------------
 
-CONTRACT_FIELDS = ("name", "organization", "contact", "sla_policy", "valid_from", "valid_to", "annual_value", "notes")
+CONTRACT_FIELDS = (
+    "name",
+    "organization",
+    "contact",
+    "sla_policy",
+    "valid_from",
+    "valid_to",
+    "annual_value",
+    "hours_bank",
+    "notes",
+)
 
 
 def contract_errors(contract: ServiceContract) -> dict[str, str]:
@@ -106,8 +116,10 @@ def contract_create(
     products: Iterable[Product] = (),
     notes: str = "",
     annual_value: Decimal | None = None,
+    hours_bank: Decimal | None = None,
 ) -> ServiceContract:
-    """Create a contract for an organization or a contact (one is required); valid_to ≥ valid_from."""
+    """Create a contract for an organization or a contact (one is required); valid_to ≥ valid_from;
+    `hours_bank`: the support hours it includes (agents' time on its tickets counts against them)."""
     contract = ServiceContract(
         name=name,
         organization=organization,
@@ -116,6 +128,7 @@ def contract_create(
         valid_from=valid_from,
         valid_to=valid_to,
         annual_value=annual_value,
+        hours_bank=hours_bank,
         notes=notes,
     )
     return _contract_save(contract, list(products))

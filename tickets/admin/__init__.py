@@ -5,3 +5,4 @@ from tickets.admin import email, feedback, problems, workspace  # noqa: F401 (ea
 from tickets.alerts import admin as alerts_admin  # noqa: F401 (the notification centre)
 from tickets.routing import admin as routing_admin  # noqa: F401 (routing rules)
 from tickets.statuses import admin as statuses_admin  # noqa: F401 (custom statuses)
+from tickets.timetrack import admin as timetrack_admin  # noqa: F401 (activity types)

@@ -34,6 +34,7 @@ from tickets.api.serializers import (
 from tickets.api.tickets import IDEMPOTENCY_HEADER
 from tickets.idempotency import idempotent
 from tickets.models import Message, TicketEvent
+from tickets.timetrack.api_fields import time_spent_of
 
 
 class MessageListView(TicketsAPIView):
@@ -92,10 +93,14 @@ class MessageListView(TicketsAPIView):
                 status=values.get("status"),
                 channel=request_channel(request),
                 attachments=attachments,
+                time=time_spent_of(values),
+                time_asked=True,
             )
         else:
             if values["internal"]:
                 raise PermissionDenied(_("Only agents can write internal notes."))
+            if "minutes" in values or "activity" in values:
+                raise ValidationError({"minutes": [_("Only agents log time.")]})
             if "status" in values:
                 raise ValidationError(
                     {"status": [_("Customers cannot set the status with a reply; change the ticket instead.")]}

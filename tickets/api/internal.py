@@ -14,15 +14,15 @@ from rest_framework.response import Response
 from helpdesk.permissions import IsAgent
 from tickets import selectors, services
 from tickets.api.common import ERR_400, ERR_401_403, ERR_404, ERR_409, TicketsAPIView
-from tickets.api.serializers import (
+from tickets.api.internal_serializers import (
     LinkCreateInput,
     LinkOutput,
     MergeInput,
     ReferralAnswerInput,
     ReferralCreateInput,
     ReferralOutput,
-    TicketOutput,
 )
+from tickets.api.serializers import TicketOutput
 from tickets.models import Referral, Ticket, TicketLink
 
 

@@ -10,16 +10,16 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from customers import selectors as customer_selectors
 from customers.models import Contact, Product
 from helpdesk.models import Priority, Role, Team, User
 from tickets import output
-from tickets.models import Attachment, Channel, Message, Referral, Status, Ticket, TicketEvent, TicketLink, TicketType
+from tickets.models import Attachment, Channel, Message, Status, Ticket, TicketEvent, TicketType
 from tickets.models.problems import Category, RootCause
 from tickets.statuses.fields import CustomStatusRef, custom_status_input
+from tickets.timetrack.api_fields import TimeSpentInput
 
 MAX_TAGS = 50
 MAX_ATTACHMENTS = 20
@@ -295,7 +295,7 @@ class MessageCreatedOutput(MessageOutput):
         return self.context.get("follow_up_ticket")
 
 
-class MessageCreateInput(serializers.Serializer):
+class MessageCreateInput(TimeSpentInput):
     body = serializers.CharField(required=False, allow_blank=True, default="", max_length=MAX_BODY_CHARS)
     internal = serializers.BooleanField(required=False, default=False, help_text="An internal note (agents only).")
     status = serializers.ChoiceField(
@@ -328,73 +328,3 @@ class EventOutput(EventCustomerOutput):
     class Meta(EventCustomerOutput.Meta):
         fields = [*EventCustomerOutput.Meta.fields, "actor", "public", "data"]
         read_only_fields = fields
-
-
-# --- referrals, links, merge ------------------------------------------------------------------
-
-
-class ReferralOutput(serializers.ModelSerializer):
-    from_team = NamedRef(read_only=True, allow_null=True)
-    to_team = NamedRef(read_only=True)
-    requested_by = UserRef(read_only=True, allow_null=True)
-    answered_by = UserRef(read_only=True, allow_null=True)
-
-    class Meta:
-        model = Referral
-        fields = [
-            "id",
-            "ticket",
-            "from_team",
-            "to_team",
-            "requested_by",
-            "note",
-            "handoff",
-            "state",
-            "answer",
-            "answered_by",
-            "answered_at",
-            "due_at",
-            "customer_informed_at",
-            "created_at",
-        ]
-        read_only_fields = fields
-
-
-class ReferralCreateInput(serializers.Serializer):
-    to_team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.filter(is_active=True))
-    note = serializers.CharField(max_length=20_000)
-    handoff = serializers.BooleanField(required=False, default=False)
-
-
-class ReferralAnswerInput(serializers.Serializer):
-    answer = serializers.CharField(max_length=20_000)
-
-
-class TicketBrief(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    subject = serializers.CharField(read_only=True)
-    status = serializers.ChoiceField(choices=Status.choices, read_only=True)
-
-
-class LinkOutput(serializers.ModelSerializer):
-    other = serializers.SerializerMethodField(help_text="The ticket at the other end of the link.")
-
-    class Meta:
-        model = TicketLink
-        fields = ["id", "kind", "from_ticket", "to_ticket", "other", "created_at"]
-        read_only_fields = fields
-
-    @extend_schema_field(TicketBrief)
-    def get_other(self, link: TicketLink) -> dict:
-        ticket_id = self.context.get("ticket_id")
-        other = link.to_ticket if link.from_ticket_id == ticket_id else link.from_ticket
-        return TicketBrief(other).data
-
-
-class LinkCreateInput(serializers.Serializer):
-    other = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="The other ticket's id.")
-    kind = serializers.ChoiceField(choices=TicketLink.Kind.choices)
-
-
-class MergeInput(serializers.Serializer):
-    into = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="The ticket to merge this one into.")

@@ -5,6 +5,7 @@ from tickets.api.macros import MacroApplyView, MacroDetailView, MacroListView
 from tickets.attachments.views import AttachmentDownloadView
 from tickets.reports.api import DeflectionReportView, ReportView, SlaReportView
 from tickets.routing.api import RoutingRuleDetailView, RoutingRuleListView
+from tickets.timetrack import api as time_api
 
 urlpatterns = [
     path("tickets/", api.TicketListView.as_view(), name="api-ticket-list"),
@@ -38,6 +39,10 @@ urlpatterns = [
     path("reports/<slug:name>/", ReportView.as_view(), name="api-report"),
     path("routing-rules/", RoutingRuleListView.as_view(), name="api-routing-rule-list"),
     path("routing-rules/<int:pk>/", RoutingRuleDetailView.as_view(), name="api-routing-rule-detail"),
+    path("time-entries/", time_api.TimeEntryListView.as_view(), name="api-time-entry-list"),
+    path("time-entries/<int:pk>/", time_api.TimeEntryDetailView.as_view(), name="api-time-entry-detail"),
+    path("time-activities/", time_api.ActivityListView.as_view(), name="api-time-activity-list"),
+    path("contracts/<int:pk>/hours/", time_api.ContractHoursView.as_view(), name="api-contract-hours"),
     path("webhooks/", api.WebhookListView.as_view(), name="api-webhook-list"),
     path("webhooks/<int:pk>/", api.WebhookDetailView.as_view(), name="api-webhook-detail"),
     path("webhooks/<int:pk>/rotate-secret/", api.WebhookRotateSecretView.as_view(), name="api-webhook-rotate-secret"),

@@ -25,6 +25,7 @@ from tickets.models.tickets import (
     priority_rank,
     sla_due,
 )
+from tickets.models.timetrack import MAX_ENTRY_MINUTES, ActivityType, TimeEntry
 from tickets.models.workspace import ArticleUsage, Deflection, Macro, SavedView
 
 __all__ = [
@@ -80,4 +81,7 @@ __all__ = [
     "Problem",
     "CUSTOM_BASES",
     "CustomStatus",
+    "MAX_ENTRY_MINUTES",
+    "ActivityType",
+    "TimeEntry",
 ]

@@ -115,6 +115,8 @@ class EventKind(models.TextChoices):
     FOLLOW_UP_OPENED = "follow_up_opened", _("Bad rating: follow-up opened")
     FOLLOW_UP_DONE = "follow_up_done", _("Rating follow-up done")
     CUSTOM_STATUS_CHANGED = "custom_status_changed", _("Custom status changed")
+    TIME_LOGGED = "time_logged", _("Time logged")
+    TIME_CHANGED = "time_changed", _("Time entry changed")
 
 
 class TicketEvent(models.Model):

@@ -22,6 +22,7 @@ from helpdesk import dates
 from helpdesk.models import Priority, User
 from tickets import selectors
 from tickets.models import OPEN_STATUSES, Attachment, Message, Referral, SatisfactionRating, Status, Ticket, TicketLink
+from tickets.timetrack.selectors import HoursBank, contract_hours
 from tickets.transitions import customer_can_reopen, customer_reply_opens_follow_up
 
 HOME_OPEN_LIMIT = 50
@@ -278,6 +279,7 @@ class ContractPage:
     time_zone: str = ""
     days: list[DayRow] = field(default_factory=list)
     holidays: list[HolidayRow] = field(default_factory=list)
+    hours: HoursBank | None = None  # the contract's hours bank: totals only, never an agent's entries
 
 
 PRIORITY_ORDER = (Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.LOW)
@@ -348,7 +350,8 @@ def _holidays(holidays: list[Holiday], *, today: date) -> list[HolidayRow]:
 
 
 def contract_page_for(*, user: User, contact: Contact | None, today: date) -> ContractPage:
-    """The contract covering the customer today, its policy's targets and the support hours.
+    """The contract covering the customer today, its policy's targets, the support hours and the
+    contract's hours bank (used and left).
 
     Without a contract, the policy that would apply (organization's or the default) is shown.
     """
@@ -361,6 +364,8 @@ def contract_page_for(*, user: User, contact: Contact | None, today: date) -> Co
     policy = customer_selectors.sla_policy_for(contract=contract, organization=organization)
     products = sorted(contract.products.all(), key=lambda p: p.name) if contract is not None else []
     page = ContractPage(contract=contract, products=products, policy=policy, targets=[])
+    if contract is not None and contract.hours_bank is not None:
+        page.hours = contract_hours(contract=contract)
     if policy is None:
         return page
     policy = (

@@ -22,6 +22,7 @@ from helpdesk.permissions import agent_required, is_admin, require_admin
 from tickets import selectors
 from tickets.privacy.erase import contact_erase
 from tickets.privacy.export import contact_export
+from tickets.timetrack.selectors import contact_contracts_hours
 from tickets.workspace import lists as workspace
 
 RECENT_TICKETS = 20
@@ -53,7 +54,13 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
         if admin
         else []
     )
-    context = {"contact": contact, "rows": workspace.list_rows(rows), "is_admin": admin, "actions": actions}
+    context = {
+        "contact": contact,
+        "rows": workspace.list_rows(rows),
+        "is_admin": admin,
+        "actions": actions,
+        "hours_banks": contact_contracts_hours(user=request.user, contact=contact),
+    }
     return render(request, "tickets/agent/contact.html", context)
 
 

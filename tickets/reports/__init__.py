@@ -8,6 +8,7 @@ from tickets.reports import (  # noqa: F401
     sales,
     satisfaction,
     sla,
+    time_spent,
     times,
     volume,
     workload,

@@ -14,10 +14,10 @@ from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import Organization, Product, SlaPolicy
+from customers.models import Organization, Product, ServiceContract, SlaPolicy
 from helpdesk.models import Priority, Role, Team, User
 from helpdesk.names import name_in_language
-from tickets.models import Category, Channel
+from tickets.models import ActivityType, Category, Channel
 
 NONE_LABEL = "—"
 
@@ -76,6 +76,14 @@ def _category_choices() -> list[tuple[str, str]]:
     return [(str(c.pk), f"{c.parent.display_name} › {c.display_name}" if c.parent else c.display_name) for c in rows]
 
 
+def _contract_choices() -> list[tuple[str, str]]:
+    return [(str(pk), name) for pk, name in ServiceContract.objects.order_by("name").values_list("pk", "name")]
+
+
+def _activity_choices() -> list[tuple[str, str]]:
+    return [(str(a.pk), a.display_name) for a in ActivityType.objects.only("name", "name_fa")]
+
+
 def _choices(choices) -> Callable[[], list[tuple[str, str]]]:
     return lambda: [(value, str(label)) for value, label in choices.choices]
 
@@ -103,6 +111,9 @@ DIMENSIONS: dict[str, Dimension] = {
         ),
         Dimension("channel", _("Channel"), "channel", (), _choice_label(Channel), _choices(Channel), is_text=False),
         Dimension("category", _("Category"), "category", ("name", "name_fa"), _named, _category_choices),
+        Dimension("contract", _("Contract"), "contract", ("name",), lambda v: v["name"], _contract_choices),
+        # The kind of work of a time entry (tickets.reports.time_spent reads it from the entry, `path`).
+        Dimension("activity", _("Activity"), "time_entries__activity", ("name", "name_fa"), _named, _activity_choices),
         Dimension("policy", _("SLA policy"), "sla_policy", ("name", "name_fa"), _named, _policy_choices),
         Dimension(
             "priority",

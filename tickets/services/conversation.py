@@ -23,6 +23,7 @@ from tickets.services.open import ticket_open
 from tickets.services.routing import owner_take_on_reply
 from tickets.services.status import ReopenWindowPassed, TicketClosed, _transition
 from tickets.sla.store import sla_refresh
+from tickets.timetrack.services import TimeSpent, time_entry_log, time_missing_error, time_required
 from tickets.transitions import customer_reply_opens_follow_up
 
 
@@ -116,6 +117,15 @@ def _reply_message(
     return message, text
 
 
+def _reply_time_check(*, from_agent: bool, time: TimeSpent | None, time_asked: bool) -> None:
+    """Time is logged by agents only; where the channel asks for it, HELPDESK_REQUIRE_TIME needs it.
+    Channels that cannot ask (email, macros, bulk notices) are not held to it."""
+    if time is not None and not from_agent:
+        raise NotAllowed(_("Only agents log time."))
+    if time is None and time_asked and from_agent and time_required():
+        raise time_missing_error()
+
+
 @transaction.atomic
 def ticket_reply(
     *,
@@ -132,6 +142,8 @@ def ticket_reply(
     email_in_reply_to: str = "",
     email_references: str = "",
     needs_review: bool = False,
+    time: TimeSpent | None = None,
+    time_asked: bool = False,
     now: datetime | None = None,
 ) -> Message:
     """Add a public reply or an internal note, by an agent (`actor`) or a customer (`contact`).
@@ -139,7 +151,8 @@ def ticket_reply(
     A customer's reply reopens a pending ticket, or a solved one within HELPDESK_REOPEN_DAYS; past
     that it raises ReopenWindowPassed, and on a closed ticket TicketClosed: customer replies go
     through `ticket_customer_reply`, which opens the follow-up instead. An agent may set the status
-    with the reply.
+    with the reply, and log the `time` spent (a TimeEntry of the message, same transaction); where the
+    channel asks for it (`time_asked`: the reply form, the API) HELPDESK_REQUIRE_TIME makes it required.
     """
     now = now or timezone.now()
     ticket = _lock(ticket)
@@ -152,6 +165,7 @@ def ticket_reply(
         empty=not (body or "").strip() and not body_html and not attachments,
         now=now,
     )
+    _reply_time_check(from_agent=from_agent, time=time, time_asked=time_asked)
     if from_agent and not internal and actor is not None:
         owner_take_on_reply(ticket=ticket, actor=actor, now=now)  # HELPDESK_REQUIRE_OWNER
     message, text = _reply_message(
@@ -172,6 +186,8 @@ def ticket_reply(
         needs_review=needs_review,
         now=now,
     )
+    if time is not None:
+        time_entry_log(ticket=ticket, actor=actor, time=time, message=message, now=now)
     status_before = ticket.status
     _reply_status(
         ticket=ticket,

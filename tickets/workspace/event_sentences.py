@@ -20,6 +20,7 @@ from helpdesk import dates
 from helpdesk.models import Priority
 from helpdesk.names import name_in_language
 from tickets.models import Channel, EventKind, Status, TicketEvent, TicketLink, TicketType
+from tickets.timetrack.durations import format_minutes
 
 CHOICE_FIELDS = {
     "status": dict(Status.choices),
@@ -77,6 +78,17 @@ def say(text: str, **parts) -> SafeString:
 def number(value) -> str:
     text = str(value)
     return dates.persian_number(text) if translation.get_language() == "fa" else text
+
+
+def time_sentence(event, actor: str) -> SafeString:
+    """A time entry logged, changed or deleted (tickets.timetrack), its minutes as hours:minutes."""
+    data = event.data or {}
+    spent = number(format_minutes(data.get("minutes") or 0))
+    if data.get("action") == "deleted":
+        return say(_("%(actor)s deleted a time entry of %(time)s"), actor=actor, time=spent)
+    if data.get("action") == "changed":
+        return say(_("%(actor)s changed a time entry to %(time)s"), actor=actor, time=spent)
+    return say(_("%(actor)s logged %(time)s of work"), actor=actor, time=spent)
 
 
 def value_label(field_name: str, value: str) -> str:
@@ -233,6 +245,8 @@ def event_view(event: TicketEvent) -> EventView:
         else:
             text = _("%(actor)s logged an outbound call of %(minutes)s min")
         return EventView(event, say(text, actor=actor, minutes=number(data.get("duration_minutes", 0))), "event-call")
+    if kind in (EventKind.TIME_LOGGED, EventKind.TIME_CHANGED):
+        return EventView(event, time_sentence(event, actor), "event-time")
     if kind == EventKind.SLA_ERROR:
         return EventView(event, say("%(what)s", what=sla_error_text(data)), css=SLA_CSS)
     if kind == EventKind.ROUTING_FAILED:

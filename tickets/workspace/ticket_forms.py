@@ -14,6 +14,7 @@ from helpdesk.models import Priority, User
 from helpdesk.widgets import FastSelect
 from tickets.attachments.forms import MultipleFileField
 from tickets.models import Category, CustomStatus, RootCause, Status, TicketLink, TicketType
+from tickets.timetrack.forms import add_time_fields
 from tickets.transitions import ALLOWED
 from tickets.workspace.forms import AgentChoiceField, picker_agents, picker_teams
 from tickets.workspace.pickers import pickers_load
@@ -137,8 +138,10 @@ class ReplyForm(forms.Form):
     # Knowledge-base articles inserted into the text, as "id:mode" words (tickets.kb_integration).
     articles = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
 
-    def __init__(self, *args, ticket, **kwargs):
+    def __init__(self, *args, ticket, activities: list | None = None, **kwargs):
+        """`activities`: the active activity types, loaded once for the page (else loaded here)."""
         super().__init__(*args, **kwargs)
+        add_time_fields(self, activities=activities)  # "minutes" and "activity" (tickets.timetrack)
         allowed = ALLOWED.get(ticket.status, frozenset())
         self.fields["status"].choices = [
             ("", _("Keep status (%(status)s)") % {"status": ticket.get_status_display()})

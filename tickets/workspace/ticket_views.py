@@ -21,6 +21,8 @@ from tickets import kb_integration, selectors, services
 from tickets.models import Referral, Status, Ticket, TicketLink
 from tickets.problems.forms import TicketProblemForm
 from tickets.problems.selectors import problem_choices
+from tickets.timetrack import selectors as time_selectors
+from tickets.timetrack.forms import time_spent_from
 from tickets.workspace import lists as workspace
 from tickets.workspace import macros, presence, timeline
 from tickets.workspace.forms import tag_names
@@ -86,6 +88,8 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
         "other_tickets": workspace.list_rows(other_tickets),
         "contract": contract,
         "contract_valid": contract.is_valid_on(timezone.localdate()) if contract else False,
+        # a query only when the contract has an hours bank
+        "hours_bank": time_selectors.contract_hours(contract=contract) if contract and contract.hours_bank else None,
         "products": products,
         "sla_target": targets,
         "sla_target_rows": timeline.sla_target_rows(targets),
@@ -160,6 +164,8 @@ def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
                     internal=internal,
                     attachments=data["attachments"],
                     status=data.get("status") or None,
+                    time=time_spent_from(data),
+                    time_asked=True,
                 )
                 # Articles count as used only once the reply carrying them is sent.
                 refs = kb_integration.parse_usage_refs(data.get("articles") or "")

@@ -6,6 +6,7 @@ from tickets.privacy.urls import urlpatterns as privacy_urlpatterns
 from tickets.problems.urls import urlpatterns as problem_urlpatterns
 from tickets.reports import views as report_views
 from tickets.satisfaction.urls import urlpatterns as satisfaction_urlpatterns
+from tickets.timetrack.urls import urlpatterns as timetrack_urlpatterns
 from tickets.workspace import ticket_views, views
 from tickets.workspace import tool_views as workspace_views
 
@@ -67,3 +68,4 @@ urlpatterns += privacy_urlpatterns  # the contact page: export and erasure
 urlpatterns += problem_urlpatterns  # problem records
 urlpatterns += satisfaction_urlpatterns  # the ticket's rating, survey and follow-up of a bad rating
 urlpatterns += alert_urlpatterns  # the notification centre
+urlpatterns += timetrack_urlpatterns  # the ticket's time panel: log, change, delete time entries
