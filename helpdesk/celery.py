@@ -31,6 +31,12 @@ app.conf.beat_schedule = {
         "task": "tickets.tasks.survey_sweep",
         "schedule": 300.0,
     },
+    # every 10 minutes: the reports' summary (whole past days; recent days and changed tickets re-read),
+    # so the heavy reports' figures for past days are at most 10 minutes old
+    "report-summary-refresh": {
+        "task": "tickets.tasks.report_summary_refresh",
+        "schedule": 600.0,
+    },
     # every minute: fetch mail of the IMAP mailboxes (each claimed, so two beats never fetch one twice)
     "email-fetch": {
         "task": "tickets.email.tasks.poll_mailboxes",

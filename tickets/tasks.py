@@ -8,6 +8,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from tickets.privacy import retention
+from tickets.reports import summary
 from tickets.satisfaction import surveys
 from tickets.sla import escalation
 
@@ -31,3 +32,9 @@ def retention_run() -> list[dict]:
 def survey_sweep() -> int:
     """Satisfaction surveys that have come due (each ticket's survey row inserted once)."""
     return surveys.survey_sweep(now=timezone.now())
+
+
+@shared_task(soft_time_limit=1800, time_limit=1900)
+def report_summary_refresh() -> dict:
+    """The reports' summary: whole past days, recent days and changed tickets re-read."""
+    return summary.report_summary_refresh()

@@ -9,6 +9,7 @@ from tickets.models.opportunities import OPPORTUNITY_TRANSITIONS, Opportunity, O
 from tickets.models.problems import Category, Problem, RootCause
 from tickets.models.ratings import IdempotencyKey, RatingFollowUp, SatisfactionRating, SatisfactionSurvey
 from tickets.models.referrals import Referral, TicketLink
+from tickets.models.reporting import ReportFact, ReportRow, ReportSummary
 from tickets.models.routing import RoutingRule
 from tickets.models.tickets import (
     NEVER_DUE,
@@ -49,6 +50,9 @@ __all__ = [
     "EventKind",
     "TicketEvent",
     "Referral",
+    "ReportFact",
+    "ReportRow",
+    "ReportSummary",
     "TicketLink",
     "RoutingRule",
     "IdempotencyKey",

@@ -19,6 +19,7 @@ from helpdesk.models import User
 from tickets import events, notifications
 from tickets.models import Status, Ticket
 from tickets.services.common import _lock
+from tickets.sla.elapsed import business_minutes_since_created
 from tickets.sla.store import sla_refresh
 from tickets.transitions import can_transition, customer_can_reopen, reopen_days
 
@@ -64,10 +65,12 @@ def _set_status(*, ticket: Ticket, actor: User | None, status: str, now: datetim
     ticket.status = status
     if status == Status.SOLVED:
         ticket.solved_at = now
+        ticket.resolution_business_minutes = business_minutes_since_created(ticket=ticket, at=now)
     elif status == Status.CLOSED:
         ticket.closed_at = now
     elif old == Status.SOLVED:
         ticket.solved_at = None
+        ticket.resolution_business_minutes = None
     events.event_status_changed(ticket=ticket, actor=actor, old=old, new=status, at=now)
 
 
