@@ -36,11 +36,12 @@ def summary_note(result: ReportResult, now: datetime | None = None) -> str:
     minutes = max(0, int(((now or timezone.now()) - result.summary_refreshed_at).total_seconds() // 60))
     language = translation.get_language() or "en"
     count = dates.persian_digits(str(minutes)) if language.startswith("fa") else str(minutes)
+    limit = dates.persian_digits("10") if language.startswith("fa") else "10"  # the beat's interval
     return ngettext(
-        "Past days come from the summary refreshed %(count)s minute ago (%(when)s; figures up to 10 minutes old); today is live.",
-        "Past days come from the summary refreshed %(count)s minutes ago (%(when)s; figures up to 10 minutes old); today is live.",
+        "Past days come from the summary refreshed %(count)s minute ago (%(when)s; figures up to %(limit)s minutes old); today is live.",
+        "Past days come from the summary refreshed %(count)s minutes ago (%(when)s; figures up to %(limit)s minutes old); today is live.",
         minutes,
-    ) % {"count": count, "when": dates.format_datetime(result.summary_refreshed_at, language)}
+    ) % {"count": count, "when": dates.format_datetime(result.summary_refreshed_at, language), "limit": limit}
 
 
 def report_csv(result: ReportResult) -> bytes:

@@ -67,6 +67,8 @@ def _fill_next_days(*, today: date, batch_days: int) -> int | None:
                 state.save(update_fields=["covered_until"])
             return None
         end = min(first + timedelta(days=batch_days), today)
+        # nothing there in normal runs; a covered_until set back by hand is refilled, not doubled
+        ReportFact.objects.filter(created_at__gte=day_start(first), created_at__lt=day_start(end)).delete()
         inserted = _insert("created_at >= %s AND created_at < %s", [day_start(first), day_start(end)])
         state.covered_until = day_start(end)
         state.save(update_fields=["covered_until"])
