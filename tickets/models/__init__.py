@@ -6,7 +6,7 @@ from tickets.models.conversation import Attachment, EventKind, Message, TicketEv
 from tickets.models.email import InboundEmail, InboundEmailStatus, Mailbox, inbound_raw_path, new_push_secret
 from tickets.models.feedback import FINAL_STATUSES, FeedbackItem, FeedbackLink, FeedbackStatusChange
 from tickets.models.opportunities import OPPORTUNITY_TRANSITIONS, Opportunity, OpportunityChange
-from tickets.models.problems import Category, Problem, RootCause
+from tickets.models.problems import Category, Problem, ProblemSolveItem, ProblemSolveJob, RootCause
 from tickets.models.ratings import IdempotencyKey, RatingFollowUp, SatisfactionRating, SatisfactionSurvey
 from tickets.models.referrals import Referral, TicketLink
 from tickets.models.reporting import ReportFact, ReportRow, ReportSummary
@@ -49,6 +49,8 @@ __all__ = [
     "Attachment",
     "EventKind",
     "TicketEvent",
+    "ProblemSolveItem",
+    "ProblemSolveJob",
     "Referral",
     "ReportFact",
     "ReportRow",
