@@ -5,6 +5,8 @@ Read from the reports' summary (tickets.reports.summary): whole past days from t
 today live. Business time is left out for tickets without an SLA policy (no calendar to count on).
 """
 
+from typing import Any
+
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +38,7 @@ MEASURES = (
 
 
 def _aggregates() -> dict:
-    found = {
+    found: dict[str, Any] = {
         "tickets": Count("pk"),
         "responded": Count("pk", filter=Q(first_response_minutes__isnull=False)),
         "solved": Count("pk", filter=Q(resolution_minutes__isnull=False)),
