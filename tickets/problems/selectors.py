@@ -140,8 +140,8 @@ def problem_solve_failures(*, user: User, job: ProblemSolveJob) -> list[ProblemS
     """The incidents of a run that were not solved, with the reason (the first FAILURES_SHOWN)."""
     _agents_only(user)
     return list(
-        job.items.filter(state=ProblemSolveItem.State.FAILED)
+        ProblemSolveItem.objects.filter(job_id=job.pk, state=ProblemSolveItem.State.FAILED)
         .select_related("ticket")
-        .only("pk", "reason", "ticket__id", "ticket__subject")
+        .only("pk", "reason", "ticket", "ticket__subject")
         .order_by("pk")[:FAILURES_SHOWN]
     )
