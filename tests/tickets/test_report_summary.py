@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from customers.models import BusinessCalendar, Contact, SlaPolicy, SlaTarget, WorkingPeriod
 from helpdesk.celery import app
 from tests.factories import ContactFactory, ProductFactory, make_ticket
-from tickets import services
+from tickets import events, services
 from tickets.models import Category, ReportFact, ReportSummary, Ticket
 from tickets.reports import REPORTS, report_run
 from tickets.reports.output import summary_note
@@ -198,6 +198,12 @@ def test_today_is_live_and_older_days_are_kept(random_tickets, agent, customer, 
     services.ticket_reply(ticket=Ticket.objects.get(pk=old.pk), actor=agent, body="Again")
     report_summary_refresh()
     assert ReportFact.objects.get(pk=old.pk).agent_replies != 99  # its ticket changed: re-read
+    # the SLA sweep records a breach without touching the ticket's updated_at: re-read all the same
+    ReportFact.objects.filter(pk=old.pk).update(agent_replies=99)
+    events.event_record(ticket=Ticket.objects.get(pk=old.pk), kind="sla_breached", actor=None, field="resolution")
+    report_summary_refresh()
+    row = ReportFact.objects.get(pk=old.pk)
+    assert row.agent_replies != 99 and row.resolution_breached
 
 
 def test_a_refresh_drops_merged_and_deleted_tickets(random_tickets, agent):

@@ -85,6 +85,9 @@ class ReportSummary(models.Model):
     refreshed_at = models.DateTimeField(_("refreshed"), null=True)
     # Tickets updated since this moment are re-read by the next refresh.
     changes_since = models.DateTimeField(null=True)
+    # Tickets with a status or SLA event of a higher id are re-read too (the SLA sweep records breaches
+    # without touching updated_at); read through the events' primary key.
+    events_after_id = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"report summary up to {self.covered_until}"

@@ -5,7 +5,8 @@ A refresh first summarises whole days not yet covered, oldest first, one transac
 days, moving `covered_until` in the same transaction (so a reader sees every ticket exactly once:
 from the table before it, live after it, whatever a refresh is doing); then, in one transaction, it
 re-reads the tickets created in the last HELPDESK_REPORT_SUMMARY_RECENT_DAYS days and every older
-ticket updated since the previous refresh (ticket_updated_idx), deleting and inserting their rows.
+ticket updated (ticket_updated_idx) or given a status or SLA event (the events' primary key) since
+the previous refresh, deleting and inserting their rows.
 Both steps insert from the view `tickets_reportfactsource`, the same SQL that serves today live, so
 the summary and the live computation cannot disagree. The summary row is locked for the whole
 refresh: two workers or two beats never fill at once.
@@ -15,16 +16,26 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Min
+from django.db.models import Max, Min
 from django.utils import timezone
 
-from tickets.models import ReportFact, ReportSummary, Ticket
+from tickets.models import ReportFact, ReportSummary, Ticket, TicketEvent
 from tickets.reports.params import site_zone
 
 COLUMNS = [field.column for field in ReportFact._meta.concrete_fields]
 # Tickets updated this long before a refresh began are re-read again by the next one: a transaction
 # that stamped updated_at just before the refresh may commit just after its snapshot.
 OVERLAP = timedelta(minutes=5)
+# The same for events: ids are handed out before their transaction commits, so the last few hundred
+# below the highest seen are read again.
+EVENT_OVERLAP = 1000
+# Tickets created before the recent days (param 1) that changed since the last refresh: updated
+# (param 2, ticket_updated_idx) or given a status or SLA event (ids above param 3, the events' pkey).
+CHANGED = (
+    "SELECT t.id FROM tickets_ticket t WHERE t.created_at < %s AND (t.updated_at >= %s OR t.id IN"
+    " (SELECT e.ticket_id FROM tickets_ticketevent e WHERE e.id > %s"
+    " AND e.kind IN ('status_changed', 'sla_met', 'sla_breached')))"
+)
 
 
 def day_start(day: date) -> datetime:
@@ -85,17 +96,16 @@ def _reread_recent(*, today: date, now: datetime) -> tuple[int, int]:
         ReportFact.objects.filter(created_at__gte=recent_from).delete()
         recent = _insert("created_at >= %s AND created_at < %s", [recent_from, covered])
         changed = 0
+        last_event = TicketEvent.objects.aggregate(last=Max("pk"))["last"] or 0
         if state.changes_since is not None:
-            ids = "SELECT id FROM tickets_ticket WHERE updated_at >= %s AND created_at < %s"
+            params = [recent_from, state.changes_since, max(0, state.events_after_id - EVENT_OVERLAP)]
             with connection.cursor() as cursor:
-                cursor.execute(
-                    f"DELETE FROM tickets_reportfact WHERE ticket_id IN ({ids})",  # noqa: S608 (a constant)
-                    [state.changes_since, recent_from],
-                )
-            changed = _insert(f"ticket_id IN ({ids})", [state.changes_since, recent_from])
+                cursor.execute(f"DELETE FROM tickets_reportfact WHERE ticket_id IN ({CHANGED})", params)  # noqa: S608 (a constant)
+            changed = _insert(f"ticket_id IN ({CHANGED})", params)
         state.changes_since = now - OVERLAP
+        state.events_after_id = last_event
         state.refreshed_at = timezone.now()
-        state.save(update_fields=["changes_since", "refreshed_at"])
+        state.save(update_fields=["changes_since", "events_after_id", "refreshed_at"])
         return recent, changed
 
 
