@@ -15,6 +15,10 @@ from tickets.satisfaction.follow_ups import follow_up_done
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Browse and filter; nothing is added, changed or deleted from here."""
 
+    @admin.display(description=_("Ticket"), ordering="ticket")
+    def ticket_label(self, obj):
+        return obj.ticket
+
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
@@ -55,7 +59,7 @@ class SurveyRatedFilter(admin.SimpleListFilter):
 
 @admin.register(SatisfactionSurvey)
 class SatisfactionSurveyAdmin(ReadOnlyAdmin):
-    list_display = ["ticket", "ticket_team", "solved_at", "queued_at", "sent_at"]
+    list_display = ["ticket_label", "ticket_team", "solved_at", "queued_at", "sent_at"]
     list_filter = [SurveySentFilter, SurveyRatedFilter, ("ticket__team", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["ticket", "ticket__team", "notification"]
     search_fields = ["ticket__id", "ticket__subject"]
@@ -73,7 +77,7 @@ class SatisfactionSurveyAdmin(ReadOnlyAdmin):
 
 @admin.register(SatisfactionRating)
 class SatisfactionRatingAdmin(ReadOnlyAdmin):
-    list_display = ["ticket", "score", "contact", "created_at", "updated_at"]
+    list_display = ["ticket_label", "score", "contact", "created_at", "updated_at"]
     list_filter = ["score", ("ticket__team", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["ticket", "contact"]
     search_fields = ["ticket__id", "comment", "contact__email"]
@@ -96,7 +100,7 @@ class FollowUpOpenFilter(admin.SimpleListFilter):
 
 @admin.register(RatingFollowUp)
 class RatingFollowUpAdmin(ReadOnlyAdmin):
-    list_display = ["ticket", "score", "ticket_team", "created_at", "resolved_at", "resolved_by"]
+    list_display = ["ticket_label", "score", "ticket_team", "created_at", "resolved_at", "resolved_by"]
     list_filter = [FollowUpOpenFilter, "score", ("ticket__team", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["ticket", "ticket__team", "resolved_by"]
     search_fields = ["ticket__id", "ticket__subject", "note"]
