@@ -10,7 +10,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 app = Celery("helpdesk")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.autodiscover_tasks(["tickets.email", "tickets.feedback"])  # the mailbox poller; telling feedback outcomes
+# the mailbox poller; telling feedback outcomes; solving a problem's incidents
+app.autodiscover_tasks(["tickets.email", "tickets.feedback", "tickets.problems"])
 
 # The periodic schedule. Every entry selects due rows itself and claims them, so a second beat
 # running by mistake never makes anything happen twice.
@@ -29,6 +30,18 @@ app.conf.beat_schedule = {
     # every 5 minutes: satisfaction surveys of tickets solved HELPDESK_SURVEY_DELAY_HOURS ago
     "survey-sweep": {
         "task": "tickets.tasks.survey_sweep",
+        "schedule": 300.0,
+    },
+    # every 10 minutes: the reports' summary (whole past days; recent days and changed tickets re-read),
+    # so the heavy reports' figures for past days are at most 10 minutes old
+    "report-summary-refresh": {
+        "task": "tickets.tasks.report_summary_refresh",
+        "schedule": 600.0,
+    },
+    # every 5 minutes: "solve all linked incidents" runs whose task was lost (broker restart, killed
+    # worker) are queued again; their incidents' claims keep any from being solved twice
+    "problem-solve-sweep": {
+        "task": "tickets.problems.tasks.problem_solve_sweep",
         "schedule": 300.0,
     },
     # every minute: fetch mail of the IMAP mailboxes (each claimed, so two beats never fetch one twice)

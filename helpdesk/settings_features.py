@@ -49,4 +49,10 @@ HELPDESK_OIDC_TRUST_MFA = env.bool("HELPDESK_OIDC_TRUST_MFA", default=True)  # t
 LOGIN_REDIRECT_URL_FAILURE = "login"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "helpdesk.security.oidc.OIDCBackend"]
 
+# Reports' summary (tickets.reports.summary): each refresh (every 10 minutes) re-reads the tickets
+# created in this many past days, and any older ticket updated since the last refresh.
+HELPDESK_REPORT_SUMMARY_RECENT_DAYS = env.int("HELPDESK_REPORT_SUMMARY_RECENT_DAYS", default=7)
+# Problems: the incidents a "solve all linked incidents" job solves per batch (one transaction each).
+HELPDESK_PROBLEM_SOLVE_BATCH = env.int("HELPDESK_PROBLEM_SOLVE_BATCH", default=50)
+
 __all__ = [name for name in dir() if name.isupper()]

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tickets.alerts import retention as alerts_retention
 from tickets.privacy import retention
+from tickets.reports import summary
 from tickets.satisfaction import surveys
 from tickets.sla import escalation
 
@@ -38,3 +39,9 @@ def survey_sweep() -> int:
 def alerts_purge() -> int:
     """In-app notifications past their keeping time (tickets.alerts.retention), in batches."""
     return alerts_retention.alerts_purge(now=timezone.now())
+
+
+@shared_task(soft_time_limit=1800, time_limit=1900)
+def report_summary_refresh() -> dict:
+    """The reports' summary: whole past days, recent days and changed tickets re-read."""
+    return summary.report_summary_refresh()

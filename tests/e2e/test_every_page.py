@@ -218,6 +218,10 @@ def world(transactional_db, settings, tmp_path):
         team=team,
         tickets=[printer],
     )
+    from tickets.models import ProblemSolveJob
+
+    solving = problem_services.problem_create(actor=agent, title="VPN gateway overloaded", team=team, tickets=[jam])
+    ProblemSolveJob.objects.create(problem=solving, actor=agent, total=12, solved=7, failed=1, state="running")
     team.lead = agent
     team.save(update_fields=["lead"])
     rated = services.ticket_open(
@@ -251,6 +255,7 @@ def world(transactional_db, settings, tmp_path):
         "printer": printer,
         "jam": jam,
         "problem": problem,
+        "solving": solving,
         "rated": rated,
         "english": english,
         "persian": persian,
@@ -300,6 +305,7 @@ def _pages(world) -> dict[str, list[tuple[str, str]]]:
             ("agent-macros", "/agent/macros/"),
             ("agent-problems", "/agent/problems/"),
             ("agent-problem", f"/agent/problems/{world['problem'].pk}/"),
+            ("agent-problem-solving", f"/agent/problems/{world['solving'].pk}/"),
             ("agent-reports", "/agent/reports/"),
             ("agent-sla", "/agent/reports/sla/"),
             ("report-volume", "/agent/reports/volume/"),
@@ -336,6 +342,9 @@ def _pages(world) -> dict[str, list[tuple[str, str]]]:
             ("admin-macros", "/admin/tickets/macro/"),
             ("admin-custom-statuses", "/admin/tickets/customstatus/"),
             ("admin-custom-status-add", "/admin/tickets/customstatus/add/"),
+            ("admin-surveys", "/admin/tickets/satisfactionsurvey/"),
+            ("admin-ratings", "/admin/tickets/satisfactionrating/"),
+            ("admin-follow-ups", "/admin/tickets/ratingfollowup/"),
             ("admin-agent-home", "/agent/"),
             ("admin-contact", f"/agent/contacts/{world['emma'].pk}/"),
             ("admin-contact-erase", f"/agent/contacts/{world['emma'].pk}/erase/"),

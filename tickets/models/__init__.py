@@ -7,9 +7,10 @@ from tickets.models.email import InboundEmail, InboundEmailStatus, Mailbox, inbo
 from tickets.models.feedback import FINAL_STATUSES, FeedbackItem, FeedbackLink, FeedbackStatusChange
 from tickets.models.imports import ImportKind, ImportRecord
 from tickets.models.opportunities import OPPORTUNITY_TRANSITIONS, Opportunity, OpportunityChange
-from tickets.models.problems import Category, Problem, RootCause
+from tickets.models.problems import Category, Problem, ProblemSolveItem, ProblemSolveJob, RootCause
 from tickets.models.ratings import IdempotencyKey, RatingFollowUp, SatisfactionRating, SatisfactionSurvey
 from tickets.models.referrals import Referral, TicketLink
+from tickets.models.reporting import ReportFact, ReportRow, ReportSummary
 from tickets.models.routing import RoutingRule
 from tickets.models.statuses import CUSTOM_BASES, CustomStatus
 from tickets.models.tickets import (
@@ -51,7 +52,12 @@ __all__ = [
     "Attachment",
     "EventKind",
     "TicketEvent",
+    "ProblemSolveItem",
+    "ProblemSolveJob",
     "Referral",
+    "ReportFact",
+    "ReportRow",
+    "ReportSummary",
     "TicketLink",
     "RoutingRule",
     "IdempotencyKey",

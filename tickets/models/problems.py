@@ -4,6 +4,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -123,3 +124,72 @@ class Problem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ProblemSolveJob(models.Model):
+    """One "solve all linked incidents" run: a row first, worked through by a Celery job in batches
+    (tickets.problems.solving); the problem page and the API show its progress and counts."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="solve_jobs")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reply = models.TextField(blank=True)
+    root_cause = models.ForeignKey(RootCause, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    solved = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    # each batch stamps it; the sweep re-queues an unfinished job that no worker touched for a while
+    updated_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # one unfinished run per problem: solving again while one runs answers the running one
+            models.UniqueConstraint(
+                fields=["problem"], condition=Q(state__in=("queued", "running")), name="one_open_solve_job_per_problem"
+            )
+        ]
+        indexes = [
+            # the sweep: unfinished jobs not touched since (tickets.problems.solving.problem_solve_stalled)
+            models.Index(fields=["updated_at"], name="solve_job_unfinished_idx", condition=~Q(state="done")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.problem_id}: {self.state} {self.solved + self.failed}/{self.total}"
+
+    @property
+    def done_count(self) -> int:
+        return self.solved + self.failed
+
+
+class ProblemSolveItem(models.Model):
+    """One incident of a run. A worker claims it with a conditional UPDATE (pending -> solved) in the
+    transaction that solves the ticket, so a redelivered task or a second worker never solves it twice."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SOLVED = "solved", _("Solved")
+        FAILED = "failed", _("Not solved")
+
+    job = models.ForeignKey(ProblemSolveJob, on_delete=models.CASCADE, related_name="items")
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    reason = models.CharField(max_length=255, blank=True, default="")
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "ticket"], name="solve_item_once_per_job")]
+        indexes = [
+            # the next batch: a job's pending items in order; the page's failures
+            models.Index(fields=["job", "state", "id"], name="solve_item_job_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}/{self.ticket_id}: {self.state}"

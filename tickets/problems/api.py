@@ -16,7 +16,7 @@ from helpdesk.models import Team, User
 from helpdesk.permissions import IsAgent
 from tickets import selectors as ticket_selectors
 from tickets.api.common import ERR_400, ERR_401_403, ERR_404
-from tickets.models import Problem, RootCause, Ticket
+from tickets.models import Problem, ProblemSolveJob, RootCause, Ticket
 from tickets.problems import selectors, services
 
 
@@ -89,10 +89,33 @@ class ProblemSolveFailure(serializers.Serializer):
     detail = serializers.CharField()
 
 
+class ProblemSolveJobOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=ProblemSolveJob.State.choices)
+    total = serializers.IntegerField(help_text="Open incidents when it started.")
+    solved = serializers.IntegerField(help_text="Incidents solved so far.")
+    failed = serializers.IntegerField(help_text="Incidents refused so far (closed meanwhile, a rule).")
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    failures = ProblemSolveFailure(many=True, help_text="The first 50 refused incidents, with the reason.")
+
+
 class ProblemSolveOutput(serializers.Serializer):
     problem = ProblemOutput()
-    solved = serializers.ListField(child=serializers.IntegerField(), help_text="Incidents solved.")
-    failed = ProblemSolveFailure(many=True, help_text="Incidents refused (closed meanwhile, a rule), with the reason.")
+    job = ProblemSolveJobOutput(
+        allow_null=True, help_text="The run solving the incidents in the background (null: none was needed)."
+    )
+
+
+def solve_job_data(user, job: ProblemSolveJob | None) -> dict | None:
+    if job is None:
+        return None
+    failures = [
+        {"ticket": item.ticket_id, "detail": item.reason}
+        for item in selectors.problem_solve_failures(user=user, job=job)
+    ]
+    fields = ("id", "state", "total", "solved", "failed", "created_at", "finished_at")
+    return {name: getattr(job, name) for name in fields} | {"failures": failures}
 
 
 class ProblemFilter(FilterSet):
@@ -212,18 +235,30 @@ class ProblemIncidentDetailView(_ProblemView):
 
 
 class ProblemSolveView(_ProblemView):
-    """Solve the problem and, unless `solve_incidents` is false, post `reply` on every open incident and
-    solve it, each through the ticket services (mail, SLA, events, webhooks per ticket). Runs now;
-    answers which incidents were solved and which were refused."""
+    """POST: solve the problem and, unless `solve_incidents` is false, queue a job that posts `reply` on
+    every open incident and solves it, each through the ticket services (mail, SLA, events, webhooks per
+    ticket): 202 with the job (200 with `job` null when no incident needed it). GET: the latest run's
+    progress and counts. Solving again while a run is unfinished answers that run."""
 
     serializer_class = ProblemSolveOutput
     filter_backends: list = []
 
-    @extend_schema(request=ProblemSolveInput, responses={200: ProblemSolveOutput, **ERR_400, **ERR_401_403, **ERR_404})
+    @extend_schema(responses={200: ProblemSolveOutput, **ERR_401_403, **ERR_404})
+    def get(self, request: Request, pk: int) -> Response:
+        problem = self.problem()
+        job = selectors.problem_solve_job_for(user=request.user, problem=problem)
+        return Response(
+            ProblemSolveOutput({"problem": self.output(problem.pk), "job": solve_job_data(request.user, job)}).data
+        )
+
+    @extend_schema(
+        request=ProblemSolveInput,
+        responses={202: ProblemSolveOutput, 200: ProblemSolveOutput, **ERR_400, **ERR_401_403, **ERR_404},
+    )
     def post(self, request: Request, pk: int) -> Response:
         problem = self.problem()
         serializer = ProblemSolveInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        result = services.problem_solve(problem=problem, actor=request.user, **serializer.validated_data)
-        failed = [{"ticket": ticket_id, "detail": detail} for ticket_id, detail in result.failed]
-        return Response({"problem": self.output(problem.pk), "solved": result.solved, "failed": failed})
+        job = services.problem_solve(problem=problem, actor=request.user, **serializer.validated_data)
+        body = ProblemSolveOutput({"problem": self.output(problem.pk), "job": solve_job_data(request.user, job)}).data
+        return Response(body, status=status.HTTP_202_ACCEPTED if job is not None else status.HTTP_200_OK)

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from helpdesk.exceptions import NotVisible
 from helpdesk.models import User
 from helpdesk.permissions import is_agent
-from tickets.models import OPEN_STATUSES, Category, Problem, RootCause, Ticket
+from tickets.models import OPEN_STATUSES, Category, Problem, ProblemSolveItem, ProblemSolveJob, RootCause, Ticket
 
 
 def _agents_only(user: User) -> None:
@@ -127,4 +127,25 @@ def problem_choices(*, limit: int = 200) -> list[Problem]:
     """Problems not yet solved, most recently changed first, at most `limit` (the ticket page's picker)."""
     return list(
         Problem.objects.exclude(status=Problem.Status.SOLVED).order_by("-updated_at", "-id").only("pk", "title")[:limit]
+    )
+
+
+# The failures a page or the API lists for one run (the counts say how many there are in all).
+FAILURES_SHOWN = 50
+
+
+def problem_solve_job_for(*, user: User, problem: Problem) -> ProblemSolveJob | None:
+    """The problem's latest "solve all linked incidents" run (its progress and counts), or None."""
+    _agents_only(user)
+    return ProblemSolveJob.objects.filter(problem=problem).order_by("-created_at", "-id").first()
+
+
+def problem_solve_failures(*, user: User, job: ProblemSolveJob) -> list[ProblemSolveItem]:
+    """The incidents of a run that were not solved, with the reason (the first FAILURES_SHOWN)."""
+    _agents_only(user)
+    return list(
+        ProblemSolveItem.objects.filter(job_id=job.pk, state=ProblemSolveItem.State.FAILED)
+        .select_related("ticket")
+        .only("pk", "reason", "ticket", "ticket__subject")
+        .order_by("pk")[:FAILURES_SHOWN]
     )

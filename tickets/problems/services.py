@@ -1,27 +1,26 @@
 """Every write to problem records: create, change, link and unlink incidents, and "solve the problem"
-(every linked open incident answered and solved through the ticket services, one by one).
+(a job, tickets.problems.solving, answers and solves every linked open incident through the ticket
+services, in batches).
 
 Pages, the API, the bulk action and the admin call these; customers may do none of it (403), and
 never see a problem (tickets.problems.selectors).
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helpdesk.exceptions import DomainError
-from helpdesk.forms import service_error_text
+from helpdesk.aftercommit import enqueue_on_commit
 from helpdesk.models import Team, User
 from helpdesk.permissions import require_admin, require_agent
 from tickets import events, selectors
-from tickets.models import OPEN_STATUSES, EventKind, Problem, RootCause, Status, Ticket
-from tickets.services import ticket_edit, ticket_reply
+from tickets.models import OPEN_STATUSES, EventKind, Problem, ProblemSolveItem, ProblemSolveJob, RootCause, Ticket
+from tickets.problems import tasks
 from tickets.services.common import _lock
 from tickets.services.status import root_cause_required
 
@@ -165,14 +164,6 @@ def problem_unlink(*, problem: Problem, ticket: Ticket, actor: User, now: dateti
     return True
 
 
-@dataclass
-class SolveResult:
-    """What "solve the problem" did: the incidents solved, and those refused with the reason."""
-
-    solved: list[int] = field(default_factory=list)
-    failed: list[tuple[int, str]] = field(default_factory=list)
-
-
 def problem_solve(
     *,
     problem: Problem,
@@ -181,42 +172,54 @@ def problem_solve(
     solve_incidents: bool = True,
     root_cause: RootCause | None = None,
     now: datetime | None = None,
-) -> SolveResult:
-    """Mark the problem solved and, with `solve_incidents`, post `reply` (if any) as a public reply on
-    every linked open incident and solve it: each through ticket_reply/ticket_edit in a transaction of
-    its own, so SLA, mail, events and webhooks happen per ticket and one refused ticket (closed
-    meanwhile, a rule) stops no other. `root_cause` (default the problem's) is given to incidents
-    without one; with HELPDESK_REQUIRE_ROOT_CAUSE it is needed up front (a 400 on `root_cause`)."""
+) -> ProblemSolveJob | None:
+    """Mark the problem solved and, with `solve_incidents`, queue a job that posts `reply` (if any) on
+    every linked open incident and solves it, each through the ticket services in a transaction of its
+    own (tickets.problems.solving), so SLA, mail, events and webhooks happen per ticket and one refused
+    ticket stops no other. `root_cause` (default the problem's) is given to incidents without one;
+    with HELPDESK_REQUIRE_ROOT_CAUSE it is needed up front (a 400 on `root_cause`). Returns the job
+    (None without `solve_incidents` or open incidents); while one runs, solving again returns it."""
     require_agent(actor)
     root_cause = root_cause or problem.root_cause
-    open_incidents = list(problem.incidents.filter(status__in=OPEN_STATUSES).order_by("pk")) if solve_incidents else []
-    lacking = [ticket for ticket in open_incidents if ticket.root_cause_id is None]
+    open_incidents = list(
+        problem.incidents.filter(status__in=OPEN_STATUSES).order_by("pk").values_list("pk", "root_cause")
+    )
+    if not solve_incidents:
+        open_incidents = []
+    lacking = [pk for pk, cause in open_incidents if cause is None]
     if lacking and root_cause is None and root_cause_required():
         raise ValidationError({"root_cause": [_("Choose the root cause to give the incidents you solve.")]})
-    problem = problem_update(
-        problem=problem,
-        actor=actor,
-        changes={"status": Problem.Status.SOLVED, **({"root_cause": root_cause} if root_cause else {})},
-        now=now,
-    )
-    result = SolveResult()
-    for ticket in open_incidents:
+    with transaction.atomic():
+        problem = problem_update(
+            problem=problem,
+            actor=actor,
+            changes={"status": Problem.Status.SOLVED, **({"root_cause": root_cause} if root_cause else {})},
+            now=now,
+        )
+        if not open_incidents:
+            return None
+        running = problem_solve_job_running(problem=problem)
+        if running is not None:
+            return running
         try:
-            _solve_incident(ticket=ticket, actor=actor, reply=reply, root_cause=root_cause)
-        except (ValidationError, DomainError) as exc:
-            result.failed.append((ticket.pk, service_error_text(exc)))
-        else:
-            result.solved.append(ticket.pk)
-    return result
+            with transaction.atomic():
+                job = ProblemSolveJob.objects.create(
+                    problem=problem, actor=actor, reply=reply, root_cause=root_cause, total=len(open_incidents)
+                )
+        except IntegrityError:  # another request started one a moment ago
+            return problem_solve_job_running(problem=problem)
+        ProblemSolveItem.objects.bulk_create(
+            [ProblemSolveItem(job=job, ticket_id=pk) for pk, _cause in open_incidents], batch_size=1000
+        )
+        enqueue_on_commit(tasks.problem_solve_run, job.pk)
+    return job
 
 
-@transaction.atomic
-def _solve_incident(*, ticket: Ticket, actor: User, reply: str, root_cause: RootCause | None) -> None:
-    """One incident: its root cause when it has none, the reply with the move to solved (or the move)."""
-    changes = {"root_cause": root_cause} if root_cause is not None and ticket.root_cause_id is None else {}
-    if changes:
-        ticket = ticket_edit(ticket=ticket, actor=actor, changes=changes)
-    if reply.strip():
-        ticket_reply(ticket=ticket, actor=actor, body=reply, internal=False, status=Status.SOLVED)
-    else:
-        ticket_edit(ticket=ticket, actor=actor, status=Status.SOLVED)
+def problem_solve_job_running(*, problem: Problem) -> ProblemSolveJob | None:
+    """The problem's unfinished run, locked (one at most: one_open_solve_job_per_problem)."""
+    return (
+        ProblemSolveJob.objects.select_for_update()
+        .filter(problem=problem)
+        .exclude(state=ProblemSolveJob.State.DONE)
+        .first()
+    )

@@ -7,10 +7,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from helpdesk import dates
 from helpdesk.exceptions import DomainError, NotVisible
 from helpdesk.forms import add_service_errors, service_error_text
 from helpdesk.permissions import agent_required
@@ -18,6 +20,10 @@ from tickets import selectors as ticket_selectors
 from tickets.models import Problem, Ticket
 from tickets.problems import forms, selectors, services
 from tickets.workspace.lists import paginate
+
+
+def _persian() -> bool:
+    return (translation.get_language() or "").startswith("fa")
 
 
 def _form_errors(form) -> str:
@@ -61,6 +67,7 @@ def _detail(request: HttpRequest, problem: Problem, *, edit_form=None, solve_for
         "incidents": incidents,
         "edit_form": edit_form or forms.ProblemForm(user=request.user, initial=initial),
         "solve_form": solve_form or forms.ProblemSolveForm(),
+        **_solve_context(request, problem),
     }
     return render(request, "tickets/problems/item.html", context, status=status)
 
@@ -96,7 +103,7 @@ def problem_solve(request: HttpRequest, problem_id: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            result = services.problem_solve(
+            job = services.problem_solve(
                 problem=problem,
                 actor=request.user,
                 reply=data["reply"],
@@ -106,21 +113,34 @@ def problem_solve(request: HttpRequest, problem_id: int) -> HttpResponse:
         except (ValidationError, DomainError) as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(
-                request,
-                ngettext(
-                    "Problem solved; %(count)s incident solved.",
-                    "Problem solved; %(count)s incidents solved.",
-                    len(result.solved),
-                )
-                % {"count": len(result.solved)},
-            )
-            for ticket_id, reason in result.failed:
-                messages.error(
-                    request, _("#%(ticket)s was not solved: %(reason)s") % {"ticket": ticket_id, "reason": reason}
+            if job is None:
+                messages.success(request, _("Problem solved."))
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "Problem solved; its %(count)s open incident is being solved in the background.",
+                        "Problem solved; its %(count)s open incidents are being solved in the background.",
+                        job.total,
+                    )
+                    % {"count": dates.persian_number(str(job.total)) if _persian() else job.total},
                 )
             return redirect("agent:problem", problem_id=problem.pk)
     return _detail(request, problem, solve_form=form, status=400)
+
+
+@agent_required
+@require_GET
+def problem_solve_progress(request: HttpRequest, problem_id: int) -> HttpResponse:
+    """The latest run's progress card (the problem page polls it while the run is unfinished)."""
+    problem = selectors.problem_get_for(user=request.user, problem_id=problem_id)
+    return render(request, "tickets/problems/_solve_progress.html", _solve_context(request, problem))
+
+
+def _solve_context(request: HttpRequest, problem: Problem) -> dict:
+    job = selectors.problem_solve_job_for(user=request.user, problem=problem)
+    failures = selectors.problem_solve_failures(user=request.user, job=job) if job is not None and job.failed else []
+    return {"problem": problem, "solve_job": job, "solve_failures": failures}
 
 
 @agent_required

@@ -68,6 +68,13 @@ class ReportOutput(serializers.Serializer):
     figures = FigureOutput(many=True)
     tables = TableOutput(many=True)
     notes = serializers.ListField(child=serializers.CharField())
+    summary_refreshed_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="Reports read from the summary: when it was last refreshed (null: never, or a live-only report)",
+    )
+    summary_note = serializers.CharField(
+        allow_blank=True, help_text="How old the figures are, in words (empty for a live-only report)"
+    )
 
 
 PARAMETERS = [

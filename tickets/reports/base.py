@@ -19,6 +19,7 @@ from django.utils.functional import Promise
 
 from helpdesk.charts import Chart
 from helpdesk.models import User
+from tickets.models import ReportSummary
 
 # Kinds of column: how a value is shown (pages), written (CSV) and typed (API).
 #   text: a name people gave (isolated on pages); label: our own translated word; int; number (one
@@ -67,6 +68,10 @@ class ReportResult:
     figures: list[Figure] = field(default_factory=list)
     chart: Chart | None = None
     notes: list[str | Promise] = field(default_factory=list)
+    # Reports read from the summary (tickets.reports.summary): when it was last refreshed (None:
+    # never, all computed live). The pages and the API show the figures' age from it.
+    summary: bool = False
+    summary_refreshed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,7 @@ class Report:
     options: tuple[str, ...] = ()
     default_group: str = ""
     position: int = 100  # where the index lists it
+    summary: bool = False  # reads the reports' summary for past days (tickets.reports.summary)
 
 
 REPORTS: dict[str, Report] = {}
@@ -129,4 +135,9 @@ def without_jit() -> Iterator[None]:
 def report_run(report: Report, params: ReportParams) -> ReportResult:
     """Computes a report (what the pages, the API and the benchmark call)."""
     with without_jit():
-        return report.compute(params)
+        result = report.compute(params)
+    if report.summary:
+        state = ReportSummary.objects.filter(pk=1).only("refreshed_at").first()
+        result.summary = True
+        result.summary_refreshed_at = state.refreshed_at if state is not None else None
+    return result

@@ -6,8 +6,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from helpdesk import dates
 from tickets.reports.base import Period, Report, ReportParams, ReportResult
 
 
@@ -22,6 +25,23 @@ def plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     return value
+
+
+def summary_note(result: ReportResult, now: datetime | None = None) -> str:
+    """How old the figures are, for a report that reads the summary ("" for one that does not)."""
+    if not result.summary:
+        return ""
+    if result.summary_refreshed_at is None:
+        return _("All figures computed live: the reports' summary has not been filled yet.")
+    minutes = max(0, int(((now or timezone.now()) - result.summary_refreshed_at).total_seconds() // 60))
+    language = translation.get_language() or "en"
+    count = dates.persian_digits(str(minutes)) if language.startswith("fa") else str(minutes)
+    limit = dates.persian_digits("10") if language.startswith("fa") else "10"  # the beat's interval
+    return ngettext(
+        "Past days come from the summary refreshed %(count)s minute ago (%(when)s; figures up to %(limit)s minutes old); today is live.",
+        "Past days come from the summary refreshed %(count)s minutes ago (%(when)s; figures up to %(limit)s minutes old); today is live.",
+        minutes,
+    ) % {"count": count, "when": dates.format_datetime(result.summary_refreshed_at, language), "limit": limit}
 
 
 def report_csv(result: ReportResult) -> bytes:
@@ -62,4 +82,6 @@ def report_json(report: Report, params: ReportParams, result: ReportResult) -> d
             for table in result.tables
         ],
         "notes": [str(note) for note in result.notes],
+        "summary_refreshed_at": result.summary_refreshed_at if result.summary else None,
+        "summary_note": summary_note(result),
     }

@@ -2,41 +2,19 @@
 
 Solved at first contact: solved now with exactly one public agent reply and never reopened. Reopened:
 the audit trail has a status change from solved back to an open status (`STATUS_CHANGED` events).
+Both are columns of the reports' summary (tickets.reports.summary): past days precomputed, today live.
 """
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.charts import Chart, Series
-from tickets.models import EventKind, Message, Status, TicketEvent
+from tickets.models import Status
 from tickets.reports.base import Column, Figure, Report, ReportParams, ReportResult, Table, register
-from tickets.reports.query import TICKET_FILTERS, grouped, percent, tickets_created
+from tickets.reports.query import TICKET_FILTERS, grouped, percent, report_rows
 
 GROUPS = ("team", "agent", "product", "organization", "channel", "category", "priority")
 DONE = (Status.SOLVED, Status.CLOSED)
-
-
-def _annotated(params: ReportParams):
-    replies = (
-        Message.objects.filter(
-            ticket=OuterRef("pk"),
-            created_at__gt=OuterRef("created_at"),  # not the opening message of a ticket an agent opened
-            internal=False,
-            author_user__isnull=False,
-            author_contact__isnull=True,
-        )
-        .order_by()
-        .values("ticket")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    reopened = TicketEvent.objects.filter(
-        ticket=OuterRef("pk"), kind=EventKind.STATUS_CHANGED, old_value=Status.SOLVED
-    ).exclude(new_value=Status.CLOSED)
-    return tickets_created(params).annotate(
-        agent_replies=Coalesce(Subquery(replies, output_field=IntegerField()), 0), reopened=Exists(reopened)
-    )
 
 
 def _aggregates() -> dict:
@@ -73,7 +51,7 @@ COLUMNS = [
 
 
 def compute(params: ReportParams) -> ReportResult:
-    tickets = _annotated(params)
+    tickets = report_rows(params)  # agent_replies and reopened are summary columns
     rows = [_row(r) for r in grouped(tickets, params.group_by, **_aggregates())]
     [total] = [_row(r) for r in grouped(tickets, "", **_aggregates())]
     chart = Chart(
@@ -110,5 +88,6 @@ register(
         filters=TICKET_FILTERS,
         group_by=GROUPS,
         default_group="team",
+        summary=True,
     )
 )

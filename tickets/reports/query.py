@@ -8,7 +8,7 @@ from django.utils import translation
 
 from helpdesk import dates
 from helpdesk.aggregates import PercentileCont, minutes_between
-from tickets.models import Ticket
+from tickets.models import ReportRow, Ticket
 from tickets.reports.base import ReportParams
 from tickets.reports.dimensions import DIMENSIONS, NONE_LABEL, TICKET_FILTERS, filters_q
 from tickets.reports.params import site_zone
@@ -22,6 +22,22 @@ def tickets_for(params: ReportParams) -> QuerySet[Ticket]:
 def tickets_created(params: ReportParams) -> QuerySet[Ticket]:
     """The filtered tickets created in the range (read through ticket_created_idx)."""
     return tickets_for(params).filter(created_at__gte=params.start, created_at__lt=params.end)
+
+
+def report_rows(params: ReportParams) -> QuerySet[ReportRow]:
+    """The summary rows (tickets.models.reporting) of the filtered tickets created in the range: whole
+    past days from the summary table, today's computed live (the view tickets_reportrow)."""
+    return ReportRow.objects.filter(
+        filters_q(params.filters), created_at__gte=params.start, created_at__lt=params.end
+    ).order_by()
+
+
+def column_percentiles(column: str, name: str) -> dict[str, PercentileCont]:
+    """Median and 90th percentile of a summary column (NULLs skipped)."""
+    return {
+        f"{name}_median": PercentileCont(column, fraction=0.5),
+        f"{name}_p90": PercentileCont(column, fraction=0.9),
+    }
 
 
 def site_day(field: str) -> TruncDate:
@@ -70,4 +86,15 @@ def percent(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-__all__ = ["TICKET_FILTERS", "tickets_for", "tickets_created", "site_day", "grouped", "percentiles", "hours", "percent"]
+__all__ = [
+    "TICKET_FILTERS",
+    "tickets_for",
+    "tickets_created",
+    "report_rows",
+    "column_percentiles",
+    "site_day",
+    "grouped",
+    "percentiles",
+    "hours",
+    "percent",
+]

@@ -69,5 +69,6 @@ register(
         filters=TICKET_FILTERS,
         group_by=("policy", "team", "priority", "agent", "product", "organization", "channel"),
         default_group="policy",
+        summary=True,
     )
 )

@@ -2,20 +2,21 @@
 
 A target counts as met or breached by the audit trail the SLA code writes (SLA_MET / SLA_BREACHED
 events per target), so the report agrees with what agents saw on each ticket; a breach is final (a
-later "met late" does not turn it into met). Computed in one grouped query: each ticket's outcome is
-an EXISTS over its events (event_ticket_id_idx), counted per group with median and 90th percentile.
+later "met late" does not turn it into met). Computed in one grouped query over the reports' summary
+(tickets.reports.summary: each ticket's outcomes precomputed for past days, today's EXISTS over its
+events), counted per group with median and 90th percentile.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 
 from helpdesk.models import User
-from tickets.models import EventKind, Ticket, TicketEvent
+from tickets.models import ReportRow
 from tickets.reports.dimensions import filters_q
-from tickets.reports.query import grouped, percentiles
+from tickets.reports.query import column_percentiles, grouped
 
 GROUPS = {"policy": "sla_policy", "team": "team", "priority": "priority"}
 
@@ -44,18 +45,12 @@ class ComplianceRow:
         return round(100 * self.resolution_met / done, 1) if done else None
 
 
-def _outcome(kind: str, target: str) -> Exists:
-    return Exists(TicketEvent.objects.filter(ticket=OuterRef("pk"), kind=kind, field=target))
-
-
 def _aggregates() -> dict[str, Any]:
     found: dict[str, Any] = {"tickets": Count("pk")}
     for target in ("first_response", "resolution"):
-        found[f"{target}_met"] = Count("pk", filter=Q(**{f"{target}_met_event": True, f"{target}_breach": False}))
-        found[f"{target}_breached"] = Count("pk", filter=Q(**{f"{target}_breach": True}))
-    return (
-        found | percentiles("created_at", "first_responded_at", "frt") | percentiles("created_at", "solved_at", "res")
-    )
+        found[f"{target}_met"] = Count("pk", filter=Q(**{f"{target}_met": True, f"{target}_breached": False}))
+        found[f"{target}_breached"] = Count("pk", filter=Q(**{f"{target}_breached": True}))
+    return found | column_percentiles("first_response_minutes", "frt") | column_percentiles("resolution_minutes", "res")
 
 
 def _minutes(value: float | None) -> float | None:
@@ -69,15 +64,7 @@ def sla_compliance(
     everything); agents only (others get nothing)."""
     if not user.is_agent:
         return []
-    tickets = Ticket.objects.filter(
-        filters_q(filters or {}), created_at__gte=start, created_at__lt=end, merged_into__isnull=True
-    ).annotate(
-        **{
-            f"{target}_{name}": _outcome(kind, target)
-            for target in ("first_response", "resolution")
-            for name, kind in (("met_event", EventKind.SLA_MET), ("breach", EventKind.SLA_BREACHED))
-        }
-    )
+    tickets = ReportRow.objects.filter(filters_q(filters or {}), created_at__gte=start, created_at__lt=end)
     return [
         ComplianceRow(
             group=row["group"],

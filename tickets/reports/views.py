@@ -6,7 +6,7 @@ from django.shortcuts import render
 from helpdesk.permissions import agent_required
 from tickets.reports import REPORTS
 from tickets.reports.base import Report, report_run
-from tickets.reports.output import report_csv
+from tickets.reports.output import report_csv, summary_note
 from tickets.reports.params import ReportForm
 
 
@@ -36,5 +36,11 @@ def report_page(request: HttpRequest, slug: str) -> HttpResponse:
         result = report_run(report, form.params(user=request.user))
         if wants_csv:
             return csv_response(report, form, report_csv(result))
-    context = {"report": report, "form": form, "result": result, "reports": list(REPORTS.values())}
+    context = {
+        "report": report,
+        "form": form,
+        "result": result,
+        "reports": list(REPORTS.values()),
+        "summary_note": summary_note(result) if result else "",
+    }
     return render(request, "tickets/reports/report.html", context, status=200 if result else 400)

@@ -22,6 +22,7 @@ from tickets.services.links import ticket_link
 from tickets.services.open import ticket_open
 from tickets.services.routing import owner_take_on_reply
 from tickets.services.status import ReopenWindowPassed, TicketClosed, _transition
+from tickets.sla.elapsed import business_minutes_since_created
 from tickets.sla.store import sla_refresh
 from tickets.timetrack.services import TimeSpent, time_entry_log, time_missing_error, time_required
 from tickets.transitions import customer_reply_opens_follow_up
@@ -66,6 +67,7 @@ def _reply_status(
         ticket.last_agent_activity_at = now
         if not internal and ticket.first_responded_at is None:
             ticket.first_responded_at = now
+            ticket.first_response_business_minutes = business_minutes_since_created(ticket=ticket, at=now)
         wanted = status or (Status.OPEN if not internal and ticket.status == Status.NEW else None)
         if wanted and wanted != ticket.status:
             _transition(ticket=ticket, actor=actor, status=wanted, now=now)

@@ -25,6 +25,7 @@ from helpdesk.permissions import require_agent
 from tickets import events, notifications
 from tickets.models import CustomStatus, Status, Ticket
 from tickets.services.common import _lock
+from tickets.sla.elapsed import business_minutes_since_created
 from tickets.sla.store import sla_refresh
 from tickets.transitions import can_transition, customer_can_reopen, reopen_days
 
@@ -85,10 +86,12 @@ def _set_status(
     ticket.status = status
     if status == Status.SOLVED:
         ticket.solved_at = now
+        ticket.resolution_business_minutes = business_minutes_since_created(ticket=ticket, at=now)
     elif status == Status.CLOSED:
         ticket.closed_at = now
     elif old == Status.SOLVED:
         ticket.solved_at = None
+        ticket.resolution_business_minutes = None
     events.event_status_changed(ticket=ticket, actor=actor, old=old, new=status, at=now)
     _custom_set(ticket=ticket, actor=actor, custom=custom if custom and custom.base_status == status else None, now=now)
 

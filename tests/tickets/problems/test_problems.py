@@ -11,8 +11,24 @@ from helpdesk.models import NotificationLog
 from tickets import services as ticket_services
 from tickets.models import EventKind, Message, Problem, Status, Ticket, TicketEvent
 from tickets.problems import services
+from tickets.problems.solving import problem_solve_batch
 
 pytestmark = pytest.mark.django_db
+
+
+def solve(**kwargs):
+    """problem_solve, then its job's batches as the worker runs them: the incidents solved, and the
+    refused ones with the reason."""
+    job = services.problem_solve(**kwargs)
+    if job is None:
+        return [], []
+    while problem_solve_batch(job_id=job.pk, limit=2):
+        pass
+    items = job.items.order_by("pk")
+    return (
+        [i.ticket_id for i in items if i.state == "solved"],
+        [(i.ticket_id, i.reason) for i in items if i.state == "failed"],
+    )
 
 
 def test_linking_records_an_internal_event_on_each_incident(problem, incidents):
@@ -46,8 +62,8 @@ def test_customers_cannot_write_problems(customer, incidents):
 def test_solving_the_problem_answers_and_solves_each_open_incident(problem, incidents, agent):
     ticket_services.ticket_change_status(ticket=incidents[2], actor=agent, status=Status.SOLVED)
     before = NotificationLog.objects.filter(template="ticket_solved").count()
-    result = services.problem_solve(problem=problem, actor=agent, reply="We replaced the VPN gateway.")
-    assert sorted(result.solved) == sorted(t.pk for t in incidents[:2]) and result.failed == []
+    solved, failed = solve(problem=problem, actor=agent, reply="We replaced the VPN gateway.")
+    assert sorted(solved) == sorted(t.pk for t in incidents[:2]) and failed == []
     problem.refresh_from_db()
     assert problem.status == Problem.Status.SOLVED and problem.solved_at is not None
     for ticket in incidents[:2]:
@@ -64,17 +80,17 @@ def test_solving_the_problem_answers_and_solves_each_open_incident(problem, inci
 
 
 def test_a_closed_incident_is_reported_and_stops_no_other(problem, incidents, agent):
-    services.problem_solve(problem=problem, actor=agent, solve_incidents=False)
+    solve(problem=problem, actor=agent, solve_incidents=False)
     ticket_services.ticket_change_status(ticket=incidents[0], actor=agent, status=Status.SOLVED)
     ticket_services.ticket_change_status(ticket=incidents[0], actor=agent, status=Status.CLOSED)
     ticket_services.ticket_change_status(ticket=incidents[1], actor=agent, status=Status.OPEN)
-    result = services.problem_solve(problem=problem, actor=agent, reply="Fixed.")
-    assert sorted(result.solved) == sorted([incidents[1].pk, incidents[2].pk])  # closed ones are not open
+    solved, _failed = solve(problem=problem, actor=agent, reply="Fixed.")
+    assert sorted(solved) == sorted([incidents[1].pk, incidents[2].pk])  # closed ones are not open
 
 
 def test_solving_without_incidents_touches_no_ticket(problem, incidents, agent):
-    result = services.problem_solve(problem=problem, actor=agent, solve_incidents=False)
-    assert result.solved == [] and Ticket.objects.filter(status=Status.SOLVED).count() == 0
+    assert services.problem_solve(problem=problem, actor=agent, solve_incidents=False) is None
+    assert Ticket.objects.filter(status=Status.SOLVED).count() == 0
 
 
 def test_with_required_root_causes_solving_all_needs_one_and_gives_it(
@@ -84,11 +100,9 @@ def test_with_required_root_causes_solving_all_needs_one_and_gives_it(
         services.problem_solve(problem=problem, actor=agent, reply="Fixed.")
     assert "root_cause" in caught.value.message_dict
     assert Problem.objects.get(pk=problem.pk).status == Problem.Status.OPEN
-    result = services.problem_solve(problem=problem, actor=agent, reply="Fixed.", root_cause=root_causes["config"])
-    assert len(result.solved) == 3
-    assert set(Ticket.objects.filter(pk__in=result.solved).values_list("root_cause", flat=True)) == {
-        root_causes["config"].pk
-    }
+    solved, _failed = solve(problem=problem, actor=agent, reply="Fixed.", root_cause=root_causes["config"])
+    assert len(solved) == 3
+    assert set(Ticket.objects.filter(pk__in=solved).values_list("root_cause", flat=True)) == {root_causes["config"].pk}
 
 
 # --- pages --------------------------------------------------------------------------------------
@@ -120,8 +134,8 @@ def test_the_detail_runs_a_fixed_number_of_queries(agent_client, agent, problem,
     def load():
         # 1 session, 2 user, 3 the problem (+owner, team, root cause, creator; counts), 4 the page of
         # incidents (+requester, organization, assignee, team), 5-7 the edit form's agents, teams and
-        # root causes, 8 the solve form's root causes
-        with django_assert_max_num_queries(8):
+        # root causes, 8 the solve form's root causes, 9 the latest "solve all" run
+        with django_assert_max_num_queries(9):
             response = agent_client.get(reverse("agent:problem", args=[problem.pk]))
         assert response.status_code == 200
         return response
@@ -131,14 +145,24 @@ def test_the_detail_runs_a_fixed_number_of_queries(agent_client, agent, problem,
     assert len(load().context["incidents"].rows) == 23
 
 
-def test_solving_from_the_page_shows_the_result(agent_client, problem, incidents):
-    response = agent_client.post(
-        reverse("agent:problem-solve", args=[problem.pk]),
-        {"solve_incidents": "on", "reply": "The gateway was replaced."},
-        follow=True,
-    )
-    assert response.status_code == 200
-    assert "Problem solved; 3 incidents solved." in response.content.decode()
+def test_solving_from_the_page_queues_the_job_and_shows_its_progress(
+    agent_client, problem, incidents, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as queued:
+        response = agent_client.post(
+            reverse("agent:problem-solve", args=[problem.pk]),
+            {"solve_incidents": "on", "reply": "The gateway was replaced."},
+            follow=True,
+        )
+    assert response.status_code == 200 and len(queued) == 1
+    page = response.content.decode()
+    assert "its 3 open incidents are being solved in the background" in page
+    assert "0 of 3 done: 0 solved, 0 not solved." in page and "every 3s" in page
+    job = problem.solve_jobs.get()
+    while problem_solve_batch(job_id=job.pk, limit=2):
+        pass
+    card = agent_client.get(reverse("agent:problem-solve-progress", args=[problem.pk])).content.decode()
+    assert "3 of 3 done: 3 solved, 0 not solved." in card and "every 3s" not in card
     assert Ticket.objects.filter(pk__in=[t.pk for t in incidents], status=Status.SOLVED).count() == 3
 
 
@@ -195,12 +219,23 @@ def test_the_api_creates_links_lists_and_unlinks(as_user, agent, make):
     assert api.get(f"/api/v1/tickets/{tickets[1].pk}/").json()["problem"] == body["id"]
 
 
-def test_the_api_solves_and_reports_per_incident(as_user, agent, problem, incidents):
-    response = as_user(agent).post(f"/api/v1/problems/{problem.pk}/solve/", {"reply": "Fixed."}, format="json")
-    assert response.status_code == 200, response.content
+def test_the_api_queues_the_job_and_reports_its_counts(
+    as_user, agent, problem, incidents, django_capture_on_commit_callbacks
+):
+    ticket_services.ticket_change_status(ticket=incidents[0], actor=agent, status=Status.SOLVED)
+    ticket_services.ticket_change_status(ticket=incidents[0], actor=agent, status=Status.OPEN)
+    with django_capture_on_commit_callbacks() as queued:
+        response = as_user(agent).post(f"/api/v1/problems/{problem.pk}/solve/", {"reply": "Fixed."}, format="json")
+    assert response.status_code == 202, response.content
     body = response.json()
-    assert sorted(body["solved"]) == sorted(t.pk for t in incidents) and body["failed"] == []
-    assert body["problem"]["status"] == "solved"
+    assert body["problem"]["status"] == "solved" and len(queued) == 1
+    assert (body["job"]["state"], body["job"]["total"], body["job"]["solved"]) == ("queued", 3, 0)
+    Ticket.objects.filter(pk=incidents[0].pk).update(status=Status.CLOSED)  # closed meanwhile
+    while problem_solve_batch(job_id=body["job"]["id"], limit=2):
+        pass
+    job = as_user(agent).get(f"/api/v1/problems/{problem.pk}/solve/").json()["job"]
+    assert (job["state"], job["solved"], job["failed"]) == ("done", 2, 1)
+    assert job["failures"] == [{"ticket": incidents[0].pk, "detail": "The ticket is no longer open."}]
 
 
 def test_the_api_list_runs_a_fixed_number_of_queries(as_user, agent, problem, django_assert_max_num_queries):
