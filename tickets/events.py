@@ -1,7 +1,8 @@
 """The one writer of the audit trail: small keyword-only helpers that services call explicitly, never signals.
 
 Every event is also offered to the webhooks that subscribe to it (tickets.webhooks), in the same
-transaction, so no module writes a TicketEvent row itself (tests/tickets/test_one_writer.py checks).
+transaction, and to the triggers (tickets.triggers.hook, after the commit), so no module writes a
+TicketEvent row itself (tests/tickets/test_one_writer.py checks).
 """
 
 from collections.abc import Callable, Collection, Sequence
@@ -13,6 +14,7 @@ from django.utils import timezone
 from helpdesk.models import User
 from tickets import webhooks
 from tickets.models import EventKind, Ticket, TicketEvent
+from tickets.triggers import hook as triggers_hook
 
 # Fields whose changes a customer may see in their request's history.
 PUBLIC_FIELDS = frozenset({"status"})
@@ -36,6 +38,7 @@ def event_record(
     data: dict | None = None,
     at=None,
 ) -> TicketEvent:
+    actor, data = triggers_hook.stamp(actor=actor, data=data)  # a trigger acting: the system, naming it
     event = TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,
@@ -48,6 +51,7 @@ def event_record(
         created_at=at or timezone.now(),
     )
     webhooks.webhooks_queue(events=[event])  # in the same transaction: a rolled-back change sends nothing
+    triggers_hook.event_recorded(event)  # the triggers run once the change has committed
     return event
 
 
@@ -57,6 +61,8 @@ def event_record_bulk(*, events: Sequence[TicketEvent]) -> list[TicketEvent]:
         return []
     saved = TicketEvent.objects.bulk_create(events)
     webhooks.webhooks_queue(events=saved)
+    for event in saved:
+        triggers_hook.event_recorded(event)
     return saved
 
 

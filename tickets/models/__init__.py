@@ -23,6 +23,7 @@ from tickets.models.tickets import (
     priority_rank,
     sla_due,
 )
+from tickets.models.triggers import TimedRule, TimedRuleRun, TimedSince, Trigger, TriggerEvent
 from tickets.models.workspace import ArticleUsage, Deflection, Macro, SavedView
 
 __all__ = [
@@ -74,4 +75,9 @@ __all__ = [
     "Category",
     "RootCause",
     "Problem",
+    "Trigger",
+    "TriggerEvent",
+    "TimedRule",
+    "TimedRuleRun",
+    "TimedSince",
 ]

@@ -114,6 +114,8 @@ class EventKind(models.TextChoices):
     SURVEY_QUEUED = "survey_queued", _("Satisfaction survey queued")
     FOLLOW_UP_OPENED = "follow_up_opened", _("Bad rating: follow-up opened")
     FOLLOW_UP_DONE = "follow_up_done", _("Rating follow-up done")
+    TRIGGER_FAILED = "trigger_failed", _("Trigger failed")
+    TRIGGER_LOOP_STOPPED = "trigger_loop_stopped", _("Triggers stopped (loop)")
 
 
 class TicketEvent(models.Model):
