@@ -4,3 +4,4 @@ configuration (macros, saved views, article usage). The outbox's admin is helpde
 from tickets.admin import email, feedback, problems, workspace  # noqa: F401 (each registers its models)
 from tickets.alerts import admin as alerts_admin  # noqa: F401 (the notification centre)
 from tickets.routing import admin as routing_admin  # noqa: F401 (routing rules)
+from tickets.triggers import admin as triggers_admin  # noqa: F401 (triggers and timed rules)

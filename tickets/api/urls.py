@@ -5,6 +5,7 @@ from tickets.api.macros import MacroApplyView, MacroDetailView, MacroListView
 from tickets.attachments.views import AttachmentDownloadView
 from tickets.reports.api import DeflectionReportView, ReportView, SlaReportView
 from tickets.routing.api import RoutingRuleDetailView, RoutingRuleListView
+from tickets.triggers.api import TimedRuleDetailView, TimedRuleListView, TriggerDetailView, TriggerListView
 
 urlpatterns = [
     path("tickets/", api.TicketListView.as_view(), name="api-ticket-list"),
@@ -38,6 +39,10 @@ urlpatterns = [
     path("reports/<slug:name>/", ReportView.as_view(), name="api-report"),
     path("routing-rules/", RoutingRuleListView.as_view(), name="api-routing-rule-list"),
     path("routing-rules/<int:pk>/", RoutingRuleDetailView.as_view(), name="api-routing-rule-detail"),
+    path("triggers/", TriggerListView.as_view(), name="api-trigger-list"),
+    path("triggers/<int:pk>/", TriggerDetailView.as_view(), name="api-trigger-detail"),
+    path("timed-rules/", TimedRuleListView.as_view(), name="api-timed-rule-list"),
+    path("timed-rules/<int:pk>/", TimedRuleDetailView.as_view(), name="api-timed-rule-detail"),
     path("webhooks/", api.WebhookListView.as_view(), name="api-webhook-list"),
     path("webhooks/<int:pk>/", api.WebhookDetailView.as_view(), name="api-webhook-detail"),
     path("webhooks/<int:pk>/rotate-secret/", api.WebhookRotateSecretView.as_view(), name="api-webhook-rotate-secret"),
