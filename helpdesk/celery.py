@@ -10,7 +10,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 app = Celery("helpdesk")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.autodiscover_tasks(["tickets.email", "tickets.feedback", "tickets.triggers"])  # mailbox poller; feedback; timed rules
+app.autodiscover_tasks(
+    ["tickets.email", "tickets.feedback", "tickets.triggers"]
+)  # mailbox poller; feedback; timed rules
 
 # The periodic schedule. Every entry selects due rows itself and claims them, so a second beat
 # running by mistake never makes anything happen twice.

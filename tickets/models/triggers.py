@@ -128,3 +128,6 @@ class TimedRuleRun(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["rule", "ticket", "cycle"], name="timed_rule_run_once")]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} on #{self.ticket_id} ({self.cycle.isoformat()})"

@@ -92,7 +92,6 @@ class TriggerOutput(_Output):
 
 
 class TimedRuleOutput(_Output):
-
     class Meta:
         model = TimedRule
         fields = [*OUTPUT_FIELDS, "status", "since", "hours", "business_hours"]

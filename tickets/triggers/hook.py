@@ -98,9 +98,7 @@ def event_recorded(event: TicketEvent) -> None:
         return
     rule = _acting.get()
     depth = rule.depth + 1 if rule is not None else 0
-    transaction.on_commit(
-        functools.partial(_run, event_id=event.pk, ticket_id=event.ticket_id, name=name, depth=depth)
-    )
+    transaction.on_commit(functools.partial(_run, event_id=event.pk, ticket_id=event.ticket_id, name=name, depth=depth))
 
 
 def _run(**kwargs) -> None:

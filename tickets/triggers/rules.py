@@ -40,9 +40,9 @@ def _agent_errors(data: Mapping, errors: dict) -> None:
         if user is not None and not user.is_agent:
             errors[name] = [_("Only active agents can be chosen.")]
     team, assignee = data.get("set_team"), data.get("set_assignee")
-    if team is not None and assignee is not None and "set_assignee" not in errors:
-        if not assignee.teams.filter(pk=team.pk).exists():
-            errors["set_assignee"] = [_("This agent is not a member of the team the rule sets.")]
+    outsider = team is not None and assignee is not None and not assignee.teams.filter(pk=team.pk).exists()
+    if outsider and "set_assignee" not in errors:
+        errors["set_assignee"] = [_("This agent is not a member of the team the rule sets.")]
     if (data.get("note") or data.get("reply_en") or data.get("reply_fa")) and data.get("author") is None:
         errors.setdefault("author", [_("Choose the agent a note or reply is written as.")])
 
@@ -101,7 +101,9 @@ def automation_clean(model: type, data: Mapping) -> dict[str, Any]:
     except ValidationError as exc:
         errors.update(exc.message_dict)
     for name in ("set_status", "set_priority", "note", "reply_en", "reply_fa"):
-        data[name] = (data.get(name) or "").strip() if name in ("note", "reply_en", "reply_fa") else data.get(name) or ""
+        data[name] = (
+            (data.get(name) or "").strip() if name in ("note", "reply_en", "reply_fa") else data.get(name) or ""
+        )
     errors.update({k: v for k, v in _kind_errors(model, data).items() if k not in errors})
     errors.update({k: v for k, v in _actions_errors(data).items() if k not in errors})
     if errors:

@@ -89,7 +89,9 @@ def test_a_rule_without_an_action_or_naming_a_customer_is_refused(as_user, admin
 
 
 @pytest.mark.parametrize("persona", ["agent", "customer", "anonymous"])
-@pytest.mark.parametrize(("url", "payload", "model"), [("triggers", TRIGGER, Trigger), ("timed-rules", TIMED, TimedRule)])
+@pytest.mark.parametrize(
+    ("url", "payload", "model"), [("triggers", TRIGGER, Trigger), ("timed-rules", TIMED, TimedRule)]
+)
 def test_only_admins_reach_triggers_and_timed_rules(request, as_user, api, admin_user, persona, url, payload, model):
     from tickets.triggers import rules
 

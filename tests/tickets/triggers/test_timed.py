@@ -52,7 +52,12 @@ def test_a_pending_ticket_gets_one_reminder_per_stay_in_pending(timed_rule, requ
 
 def test_solve_with_a_message_after_ten_days(timed_rule, requester, agent):
     timed_rule(
-        status=Status.PENDING, since="status", hours=240, set_status=Status.SOLVED, reply_en="Solved, no answer.", author=agent
+        status=Status.PENDING,
+        since="status",
+        hours=240,
+        set_status=Status.SOLVED,
+        reply_en="Solved, no answer.",
+        author=agent,
     )
     ticket = _pending(requester, agent)
     timed.timed_rules_sweep(now=T0 + timedelta(days=11))
@@ -62,7 +67,13 @@ def test_solve_with_a_message_after_ten_days(timed_rule, requester, agent):
 
 
 def test_unassigned_for_thirty_minutes_notifies_the_lead(timed_rule, requester, agent, team):
-    timed_rule(status=Status.NEW, since="created", hours=1, conditions=[{"field": "assignee", "values": ["unset"]}], notify_user=agent)
+    timed_rule(
+        status=Status.NEW,
+        since="created",
+        hours=1,
+        conditions=[{"field": "assignee", "values": ["unset"]}],
+        notify_user=agent,
+    )
     ticket = make_ticket(requester=requester, now=T0)
     assigned = make_ticket(requester=requester, now=T0, assignee=agent, actor=agent)
     timed.timed_rules_sweep(now=T0 + timedelta(hours=2))
@@ -75,7 +86,10 @@ def test_business_hours_count_only_the_tickets_calendar(timed_rule, requester, a
         name="Office", time_zone="UTC", periods=[{"weekday": d, "start": time(9), "end": time(17)} for d in range(5)]
     )
     policy = customer_services.sla_policy_create(
-        name="Office hours", calendar=calendar, targets=[{"priority": "normal", "first_response_minutes": 60}], is_default=True
+        name="Office hours",
+        calendar=calendar,
+        targets=[{"priority": "normal", "first_response_minutes": 60}],
+        is_default=True,
     )
     rule = timed_rule(status=Status.PENDING, since="status", hours=8, business_hours=True, add_tags=["stale"])
     ticket = _pending(requester, agent, at=datetime(2026, 3, 6, 13, 0, tzinfo=UTC))  # Friday 13:00

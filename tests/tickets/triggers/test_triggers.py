@@ -6,7 +6,7 @@ import pytest
 from helpdesk.models import NotificationLog, Priority
 from tests.factories import make_ticket
 from tickets import services
-from tickets.models import EventKind, Message, Notification, Status, TicketEvent, Trigger
+from tickets.models import EventKind, Message, Notification, Status, TicketEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -98,10 +98,16 @@ def test_status_set_by_a_trigger_goes_through_the_status_service(trigger, run_on
 
 def test_two_triggers_that_would_loop_forever_stop_at_the_depth_with_an_event(trigger, run_on_commit, requester, agent):
     up = trigger(
-        name="up", events=["priority_changed"], conditions=[{"field": "priority", "values": ["low"]}], set_priority="high"
+        name="up",
+        events=["priority_changed"],
+        conditions=[{"field": "priority", "values": ["low"]}],
+        set_priority="high",
     )
     down = trigger(
-        name="down", events=["priority_changed"], conditions=[{"field": "priority", "values": ["high"]}], set_priority="low"
+        name="down",
+        events=["priority_changed"],
+        conditions=[{"field": "priority", "values": ["high"]}],
+        set_priority="low",
     )
     ticket = _open(run_on_commit, requester)
     with run_on_commit():
