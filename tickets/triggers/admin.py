@@ -51,13 +51,15 @@ def _condition_field(name: str) -> forms.Field:
     )
 
 
-class AutomationForm(forms.ModelForm):
+# One form field per condition (`if_<name>`), declared so the admin knows them.
+ConditionFields = type("ConditionFields", (forms.Form,), {f"if_{name}": _condition_field(name) for name in IN_FORM})
+
+
+class AutomationForm(ConditionFields, forms.ModelForm):
     tags = forms.CharField(label=_("Add tags"), required=False, help_text=_("Separated by commas."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in IN_FORM:
-            self.fields[f"if_{name}"] = _condition_field(name)
         agents = User.objects.filter(role__in=(Role.AGENT, Role.ADMIN), is_active=True)
         for name in ("set_assignee", "notify_user", "author"):
             self.fields[name].queryset = agents

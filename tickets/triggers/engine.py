@@ -8,57 +8,54 @@ small aggregate query per run tells (count, last id, last change), like the rout
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Count, Max
 
 from helpdesk.text import detect_language
-from tickets.models import Message, Ticket, TimedRule, Trigger
+from tickets.models import Message, Tag, Ticket, TimedRule, Trigger
 from tickets.routing.conditions import BODY_CHARS, TRIGGER_FIELDS, CompiledCondition
 from tickets.routing.engine import RuleBroken, rules_match
 
 
-@dataclass(frozen=True)
 class TicketInput:
-    """A ticket as triggers see it (built once per run; the names are TRIGGER_FIELDS' attributes)."""
+    """A ticket as triggers see it (the names are TRIGGER_FIELDS' attributes). Its first message, tags
+    and language are read only when a condition asks for them: most triggers fail on a cheap field
+    first, so a run that matches nothing costs the ticket's row alone."""
 
-    status: str
-    priority: str
-    type: str
-    team: int | None
-    assignee: str  # "set" or "unset"
-    channel: str
-    requester: int | None
-    organization: int | None
-    product: int | None
-    categories: tuple[int, ...]
-    language: str
-    tags: tuple[str, ...]
-    subject: str
-    body: str
+    def __init__(self, ticket: Ticket):
+        category = ticket.category
+        self.pk = ticket.pk
+        self.status, self.priority, self.type = ticket.status, ticket.priority, ticket.type
+        self.team = ticket.team_id
+        self.assignee = "set" if ticket.assignee_id else "unset"
+        self.channel = ticket.channel
+        self.requester = ticket.requester_id
+        self.organization = ticket.organization_id
+        self.product = ticket.product_id
+        self.categories = tuple(pk for pk in (ticket.category_id, category.parent_id if category else None) if pk)
+        self.subject = ticket.subject
+
+    @cached_property
+    def body(self) -> str:
+        first = (
+            Message.objects.filter(ticket_id=self.pk).order_by("created_at", "id").values_list("body_text", flat=True)
+        )
+        return (first.first() or "")[:BODY_CHARS]
+
+    @cached_property
+    def tags(self) -> tuple[str, ...]:
+        return tuple(Tag.objects.filter(tickets=self.pk).values_list("name", flat=True))
+
+    @cached_property
+    def language(self) -> str:
+        return detect_language(f"{self.subject} {self.body}")
 
 
 def ticket_input(ticket: Ticket) -> TicketInput:
-    """The ticket's state for the conditions (2 queries: its tags and its first message)."""
-    first = Message.objects.filter(ticket=ticket).order_by("created_at", "id").values_list("body_text", flat=True)
-    body = (first.first() or "")[:BODY_CHARS]
-    category = ticket.category
-    return TicketInput(
-        status=ticket.status,
-        priority=ticket.priority,
-        type=ticket.type,
-        team=ticket.team_id,
-        assignee="set" if ticket.assignee_id else "unset",
-        channel=ticket.channel,
-        requester=ticket.requester_id,
-        organization=ticket.organization_id,
-        product=ticket.product_id,
-        categories=tuple(pk for pk in (ticket.category_id, category.parent_id if category else None) if pk),
-        language=detect_language(f"{ticket.subject} {body}"),
-        tags=tuple(ticket.tags.values_list("name", flat=True)),
-        subject=ticket.subject,
-        body=body,
-    )
+    """The ticket's state for the conditions (its row must have `category` selected)."""
+    return TicketInput(ticket)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 """Running the triggers for one event, after the transaction that recorded it committed
 (tickets.triggers.hook hands it over).
 
-One transaction per event: the ticket is locked and read once, the triggers listening to the event
-are matched against it, and each matching trigger acts in a savepoint of its own, so one that fails
-is rolled back, switched off and reported (tickets.triggers.failures) while the others still act.
+The triggers listening to the event are first matched on the committed ticket without a lock (most
+events match nothing: then the run costs two small queries). When some match, one transaction locks
+the ticket, matches them again, and each acts in a savepoint of its own, so one that fails is rolled
+back, switched off and reported (tickets.triggers.failures) while the others still act.
 Conditions are checked on the ticket as the event's change left it; what the triggers change fires
 triggers again (one level deeper, see hook.MAX_DEPTH).
 """
@@ -50,10 +51,25 @@ def triggers_run(*, event_id: int, ticket_id: int, name: str, depth: int, now: d
     if not listening:
         return 0
     now = now or timezone.now()
-    if depth > hook.MAX_DEPTH:
-        _loop_stopped(ticket_id=ticket_id, event_id=event_id, name=name, depth=depth, listening=listening, now=now)
+    # Matched on the committed row without a lock (most events match nothing), then again on the locked row.
+    row = Ticket.objects.select_related("category").filter(pk=ticket_id).first()
+    if row is None:
         return 0
-    failed: list[tuple[engine.Compiled, str]] = []
+    candidates, failed = engine.triggers_match(ticket=engine.ticket_input(row), triggers=listening)
+    if candidates and depth > hook.MAX_DEPTH:
+        _loop_stopped(ticket_id=ticket_id, event_id=event_id, name=name, depth=depth, listening=candidates, now=now)
+        return 0
+    acted = 0
+    if candidates:
+        acted = _act(ticket_id=ticket_id, event_id=event_id, triggers=candidates, depth=depth, failed=failed, now=now)
+    for trigger, reason in failed:
+        failures.automation_fail(rule=trigger.rule, reason=reason, ticket_id=ticket_id)
+    return acted
+
+
+def _act(*, ticket_id: int, event_id: int, triggers: list, depth: int, failed: list, now: datetime) -> int:
+    """Lock the ticket, match the candidates again on it, let each matching one act in its own
+    savepoint; failures are added to `failed`. Returns how many acted."""
     acted = 0
     with transaction.atomic():
         ticket = (
@@ -64,7 +80,8 @@ def triggers_run(*, event_id: int, ticket_id: int, name: str, depth: int, now: d
         )
         if ticket is None:
             return 0
-        matched, failed = engine.triggers_match(ticket=engine.ticket_input(ticket), triggers=listening)
+        matched, broken = engine.triggers_match(ticket=engine.ticket_input(ticket), triggers=triggers)
+        failed.extend(broken)
         for trigger in matched:
             rule = hook.Acting(kind="trigger", id=trigger.id, name=trigger.name, depth=depth)
             try:
@@ -77,6 +94,4 @@ def triggers_run(*, event_id: int, ticket_id: int, name: str, depth: int, now: d
                 failed.append((trigger, str(exc) or exc.__class__.__name__))
                 continue
             acted += 1
-    for trigger, reason in failed:
-        failures.automation_fail(rule=trigger.rule, reason=reason, ticket_id=ticket_id)
     return acted
