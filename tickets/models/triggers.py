@@ -67,6 +67,7 @@ class Automation(models.Model):
     note = models.TextField(_("internal note"), blank=True, default="")
     notify_user = _ref(settings.AUTH_USER_MODEL, _("notify agent"))
     notify_team = _ref(Team, _("notify team"))
+    notify_lead = models.BooleanField(_("notify the lead of the ticket's team"), default=False)
     reply_en = models.TextField(_("public reply (English)"), blank=True, default="")
     reply_fa = models.TextField(_("public reply (Persian)"), blank=True, default="")
     author = _ref(settings.AUTH_USER_MODEL, _("messages written as"))
@@ -101,13 +102,13 @@ class Trigger(Automation):
 
 
 class TimedRule(Automation):
-    """Acts once on each ticket that has been in `status` for `hours` (business hours of the ticket's
+    """Acts once on each ticket that has been in `status` for `minutes` (business minutes of the ticket's
     calendar when `business_hours`) since `since`; again only after the ticket leaves the status and
     comes back (a new cycle)."""
 
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     since = models.CharField(_("counted from"), max_length=16, choices=TimedSince.choices)
-    hours = models.PositiveIntegerField(_("hours"))
+    minutes = models.PositiveIntegerField(_("minutes"), help_text=_("In business hours: 8 hours a day is 480."))
     business_hours = models.BooleanField(_("business hours"), default=False)
 
     class Meta(Automation.Meta):

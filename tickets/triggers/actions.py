@@ -107,8 +107,9 @@ def act(*, rule: Trigger | TimedRule, ticket: Ticket, event_id: int | None, now:
         services.ticket_reply(ticket=ticket, actor=targets["author"], body=body, now=now)
     if rule.set_status and rule.set_status != Ticket.objects.values_list("status", flat=True).get(pk=ticket.pk):
         services.ticket_change_status(ticket=ticket, actor=None, status=rule.set_status, now=now)
-    if targets["notify_user"] or targets["notify_team"]:
-        recipients = [targets["notify_user"]] if targets["notify_user"] else []
+    lead = ticket.team.lead if rule.notify_lead and ticket.team_id and ticket.team else None
+    if targets["notify_user"] or targets["notify_team"] or lead:
+        recipients = [person for person in (targets["notify_user"], lead) if person is not None]
         notify(
             kind=NotificationKind.AUTOMATION,
             recipients=recipients,

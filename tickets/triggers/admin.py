@@ -26,7 +26,7 @@ CHOICES = {
 IN_FORM = [name for name in TRIGGER_FIELDS if name != "requester"]  # requesters: through the API
 CONDITION_FIELDS = [f"if_{name}" for name in IN_FORM]
 ACTION_FIELDS = ["set_status", "set_priority", "set_team", "set_assignee", "set_category", "tags", "note"]
-ACTION_FIELDS += ["notify_user", "notify_team", "reply_en", "reply_fa", "author", "webhook"]
+ACTION_FIELDS += ["notify_user", "notify_team", "notify_lead", "reply_en", "reply_fa", "author", "webhook"]
 
 
 def _condition_field(name: str) -> forms.Field:
@@ -124,7 +124,7 @@ class TriggerForm(AutomationForm):
 class TimedRuleForm(AutomationForm):
     class Meta:
         model = TimedRule
-        fields = ["name", "position", "is_active", "status", "since", "hours", "business_hours"]
+        fields = ["name", "position", "is_active", "status", "since", "minutes", "business_hours"]
         fields += [f for f in ACTION_FIELDS if f != "tags"]
 
 
@@ -198,5 +198,5 @@ class TriggerAdmin(AutomationAdmin):
 @admin.register(TimedRule)
 class TimedRuleAdmin(AutomationAdmin):
     form = TimedRuleForm
-    list_display = ["position", "name", "is_active", "status", "since", "hours", "business_hours", "disabled_reason"]
-    first = ["name", "position", "is_active", "status", "since", "hours", "business_hours"]
+    list_display = ["position", "name", "is_active", "status", "since", "minutes", "business_hours", "disabled_reason"]
+    first = ["name", "position", "is_active", "status", "since", "minutes", "business_hours"]

@@ -55,6 +55,7 @@ class AutomationInput(serializers.Serializer):
     note = serializers.CharField(allow_blank=True, required=False, max_length=10_000)
     notify_user = _ref(AGENTS)
     notify_team = _ref(Team.objects.all())
+    notify_lead = serializers.BooleanField(required=False, default=False, help_text="The lead of the ticket's team.")
     reply_en = serializers.CharField(allow_blank=True, required=False, max_length=10_000, help_text=TEMPLATE_HELP)
     reply_fa = serializers.CharField(allow_blank=True, required=False, max_length=10_000, help_text=TEMPLATE_HELP)
     author = _ref(AGENTS)
@@ -69,7 +70,11 @@ class TriggerInput(AutomationInput):
 class TimedRuleInput(AutomationInput):
     status = serializers.ChoiceField(choices=Status.choices)
     since = serializers.ChoiceField(choices=TimedSince.choices)
-    hours = serializers.IntegerField(min_value=1, max_value=rules.MAX_HOURS)
+    minutes = serializers.IntegerField(
+        min_value=1,
+        max_value=rules.MAX_MINUTES,
+        help_text="How long the ticket has stayed (e.g. 2400: 5 days of 8 business hours).",
+    )
     business_hours = serializers.BooleanField(required=False, default=False)
 
 
@@ -94,7 +99,7 @@ class TriggerOutput(_Output):
 class TimedRuleOutput(_Output):
     class Meta:
         model = TimedRule
-        fields = [*OUTPUT_FIELDS, "status", "since", "hours", "business_hours"]
+        fields = [*OUTPUT_FIELDS, "status", "since", "minutes", "business_hours"]
         read_only_fields = fields
 
 
@@ -180,7 +185,7 @@ class TimedRuleView(_View):
 
 
 class TimedRuleListView(TimedRuleView):
-    """Timed rules in order: what happens to tickets left in a status for some hours."""
+    """Timed rules in order: what happens to tickets left in a status for a while."""
 
     pagination_class = PageNumberPagination
 

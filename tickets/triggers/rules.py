@@ -23,15 +23,15 @@ from tickets.routing.rules import MAX_POSITION, _tags_clean
 from tickets.triggers.actions import placeholders_errors
 
 COMMON: tuple[str, ...] = ("name", "position", "is_active", "conditions", "set_status", "set_priority")
-COMMON += ("set_team", "set_assignee", "set_category", "add_tags", "note", "notify_user", "notify_team")
+COMMON += ("set_team", "set_assignee", "set_category", "add_tags", "note", "notify_user", "notify_team", "notify_lead")
 COMMON += ("reply_en", "reply_fa", "author", "webhook")
 ACTIONS = ("set_status", "set_priority", "set_team", "set_assignee", "set_category", "add_tags", "note")
-ACTIONS += ("notify_user", "notify_team", "reply_en", "reply_fa", "webhook")
+ACTIONS += ("notify_user", "notify_team", "notify_lead", "reply_en", "reply_fa", "webhook")
 FIELDS: dict[type, tuple[str, ...]] = {
     Trigger: (*COMMON, "events", "stop"),
-    TimedRule: (*COMMON, "status", "since", "hours", "business_hours"),
+    TimedRule: (*COMMON, "status", "since", "minutes", "business_hours"),
 }
-MAX_HOURS = 24 * 365
+MAX_MINUTES = 60 * 24 * 365
 
 
 def _agent_errors(data: Mapping, errors: dict) -> None:
@@ -79,9 +79,9 @@ def _kind_errors(model: type, data: dict) -> dict[str, list[str]]:
         errors["status"] = [_("Choose the status the ticket stays in.")]
     if data.get("since") not in TimedSince.values:
         errors["since"] = [_("Choose what the time is counted from.")]
-    hours = data.get("hours")
-    if isinstance(hours, bool) or not isinstance(hours, int) or not 1 <= hours <= MAX_HOURS:
-        errors["hours"] = [_("A whole number of hours from 1 to %(n)s.") % {"n": MAX_HOURS}]
+    minutes = data.get("minutes")
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= MAX_MINUTES:
+        errors["minutes"] = [_("A whole number of minutes from 1 to %(n)s.") % {"n": MAX_MINUTES}]
     return errors
 
 

@@ -51,14 +51,14 @@ def _entered():
 
 
 def candidates(*, rule: TimedRule, now: datetime) -> list[tuple[int, datetime, datetime]]:
-    """(ticket id, cycle, since) of the tickets in the rule's status past its hours on the wall clock and
+    """(ticket id, cycle, since) of the tickets in the rule's status past its minutes on the wall clock and
     not yet claimed for this cycle, oldest first, at most BATCH."""
     claimed = TimedRuleRun.objects.filter(rule=rule, ticket=OuterRef("pk"), cycle=OuterRef("entered"))
     rows = (
         Ticket.objects.filter(status=rule.status)
         .annotate(entered=_entered())
         .annotate(since=SINCE[rule.since])
-        .filter(since__lte=now - timedelta(hours=rule.hours))
+        .filter(since__lte=now - timedelta(minutes=rule.minutes))
         .exclude(Exists(claimed))
         .order_by("since", "id")
         .values_list("pk", "entered", "since")[:BATCH]
@@ -74,7 +74,7 @@ def _due(*, rule: TimedRule, ticket: Ticket, since: datetime, now: datetime, cac
         row = BusinessCalendar.objects.prefetch_related("periods", "holidays").get(pk=ticket.sla_policy.calendar_id)
         cache[key] = calendar_from_row(row)
     minutes = business_minutes_between(start=since, end=now, calendar=cache[key])
-    return minutes >= rule.hours * 60
+    return minutes >= rule.minutes
 
 
 def timed_rule_apply(*, rule: TimedRule, ticket_id: int, cycle: datetime, since: datetime, now: datetime, cache=None):

@@ -69,7 +69,7 @@ def test_an_admin_adds_a_timed_rule(admin_client, agent):
         "is_active": "on",
         "status": "pending",
         "since": "status",
-        "hours": "120",
+        "minutes": "2400",
         "business_hours": "on",
         "reply_en": "Ticket {ticket_number} waits for you.",
         "reply_fa": "درخواست {ticket_number} منتظر پاسخ شماست.",
@@ -78,8 +78,8 @@ def test_an_admin_adds_a_timed_rule(admin_client, agent):
     response = admin_client.post(ADD_TIMED, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert TimedRule.objects.get().business_hours is True
-    bad = admin_client.post(ADD_TIMED, {**data, "hours": "0"})
-    assert "hours" in bad.context["adminform"].form.errors
+    bad = admin_client.post(ADD_TIMED, {**data, "minutes": "0"})
+    assert "minutes" in bad.context["adminform"].form.errors
 
 
 @pytest.mark.parametrize("language", ["en", "fa"])
@@ -93,9 +93,9 @@ def test_the_admin_pages_in_both_languages(admin_client, admin_user, trigger, la
         timed = admin_client.get(ADD_TIMED).content.decode()
     assert "Outage words" in listing
     if language == "fa":
-        assert 'dir="rtl"' in listing and "تریگر" in listing and "رویدادها" in add and "ساعت" in timed
+        assert 'dir="rtl"' in listing and "تریگر" in listing and "رویدادها" in add and "دقیقه" in timed
     else:
-        assert "Triggers" in listing and "Events" in add and "Hours" in timed
+        assert "Triggers" in listing and "Events" in add and "Minutes" in timed
 
 
 def test_only_admins_reach_the_triggers_admin(client, agent):

@@ -17,7 +17,7 @@ TRIGGER = {
     "set_priority": "urgent",
     "add_tags": ["Outage"],
 }
-TIMED = {"name": "Remind", "status": "pending", "since": "status", "hours": 120, "business_hours": True}
+TIMED = {"name": "Remind", "status": "pending", "since": "status", "minutes": 2400, "business_hours": True}
 
 
 def test_an_admin_creates_reads_changes_and_deletes_a_trigger(as_user, admin_user, agent):
@@ -43,7 +43,7 @@ def test_an_admin_manages_timed_rules(as_user, admin_user, agent):
     response = api.post("/api/v1/timed-rules/", {**TIMED, "notify_user": agent.pk}, format="json")
     assert response.status_code == 201, response.json()
     rid = response.json()["id"]
-    assert api.patch(f"/api/v1/timed-rules/{rid}/", {"hours": 240}, format="json").json()["hours"] == 240
+    assert api.patch(f"/api/v1/timed-rules/{rid}/", {"minutes": 4800}, format="json").json()["minutes"] == 4800
     assert api.get("/api/v1/timed-rules/").json()["count"] == 1
     assert api.delete(f"/api/v1/timed-rules/{rid}/").status_code == 204
 
@@ -73,7 +73,7 @@ def test_a_bad_trigger_is_a_400_naming_the_field(as_user, admin_user, payload, f
 
 @pytest.mark.parametrize(
     ("payload", "field"),
-    [({"hours": 0}, "hours"), ({"since": "yesterday"}, "since"), ({"status": "x"}, "status")],
+    [({"minutes": 0}, "minutes"), ({"since": "yesterday"}, "since"), ({"status": "x"}, "status")],
 )
 def test_a_bad_timed_rule_is_a_400_naming_the_field(as_user, admin_user, payload, field):
     response = as_user(admin_user).post("/api/v1/timed-rules/", {**TIMED, "add_tags": ["x"], **payload}, format="json")
@@ -112,7 +112,7 @@ def test_only_admins_reach_triggers_and_timed_rules(request, as_user, api, admin
 def test_the_lists_read_in_fixed_queries(as_user, admin_user, trigger, timed_rule, django_assert_max_num_queries):
     for n in range(30):
         trigger(name=f"t{n}", set_priority="high", conditions=[{"field": "channel", "values": ["email"]}])
-        timed_rule(name=f"r{n}", status="pending", since="status", hours=5, add_tags=["late"])
+        timed_rule(name=f"r{n}", status="pending", since="status", minutes=5, add_tags=["late"])
     api = as_user(admin_user)
     for url in ("triggers", "timed-rules"):
         # the user's session or token is forced; count, page

@@ -30,7 +30,7 @@ def test_a_pending_ticket_gets_one_reminder_per_stay_in_pending(timed_rule, requ
     rule = timed_rule(
         status=Status.PENDING,
         since="status",
-        hours=48,
+        minutes=2880,
         reply_en="Ticket {ticket_number}: we are still waiting for your answer.",
         author=agent,
     )
@@ -54,7 +54,7 @@ def test_solve_with_a_message_after_ten_days(timed_rule, requester, agent):
     timed_rule(
         status=Status.PENDING,
         since="status",
-        hours=240,
+        minutes=14400,
         set_status=Status.SOLVED,
         reply_en="Solved, no answer.",
         author=agent,
@@ -66,19 +66,23 @@ def test_solve_with_a_message_after_ten_days(timed_rule, requester, agent):
     assert TicketEvent.objects.filter(ticket=ticket, kind=EventKind.STATUS_CHANGED).last().actor is None
 
 
-def test_unassigned_for_thirty_minutes_notifies_the_lead(timed_rule, requester, agent, team):
+def test_unassigned_for_thirty_minutes_notifies_the_lead(timed_rule, requester, agent, other_agent, team):
+    team.lead = other_agent
+    team.save()
     timed_rule(
         status=Status.NEW,
         since="created",
-        hours=1,
+        minutes=30,
         conditions=[{"field": "assignee", "values": ["unset"]}],
-        notify_user=agent,
+        notify_lead=True,
     )
-    ticket = make_ticket(requester=requester, now=T0)
-    assigned = make_ticket(requester=requester, now=T0, assignee=agent, actor=agent)
-    timed.timed_rules_sweep(now=T0 + timedelta(hours=2))
-    assert list(Notification.objects.filter(kind="automation").values_list("ticket_id", flat=True)) == [ticket.pk]
-    assert assigned.pk != ticket.pk
+    ticket = make_ticket(requester=requester, now=T0, team=team)
+    make_ticket(requester=requester, now=T0, team=team, assignee=agent, actor=agent)  # owned: open, not new
+    timed.timed_rules_sweep(now=T0 + timedelta(minutes=29))
+    assert not Notification.objects.filter(kind="automation").exists()
+    timed.timed_rules_sweep(now=T0 + timedelta(minutes=31))
+    alert = Notification.objects.get(kind="automation")
+    assert (alert.ticket_id, alert.recipient) == (ticket.pk, other_agent)
 
 
 def test_business_hours_count_only_the_tickets_calendar(timed_rule, requester, agent, organization):
@@ -91,7 +95,7 @@ def test_business_hours_count_only_the_tickets_calendar(timed_rule, requester, a
         targets=[{"priority": "normal", "first_response_minutes": 60}],
         is_default=True,
     )
-    rule = timed_rule(status=Status.PENDING, since="status", hours=8, business_hours=True, add_tags=["stale"])
+    rule = timed_rule(status=Status.PENDING, since="status", minutes=480, business_hours=True, add_tags=["stale"])
     ticket = _pending(requester, agent, at=datetime(2026, 3, 6, 13, 0, tzinfo=UTC))  # Friday 13:00
     assert ticket.sla_policy == policy
     # Sunday 12:00: 47 hours on the wall clock but 4 business hours (Friday 13-17)
@@ -102,7 +106,7 @@ def test_business_hours_count_only_the_tickets_calendar(timed_rule, requester, a
 
 
 def test_a_sweep_killed_mid_run_rolls_back_its_claim_and_the_next_acts_once(timed_rule, requester, agent, monkeypatch):
-    rule = timed_rule(status=Status.PENDING, since="status", hours=1, add_tags=["late"], notify_user=agent)
+    rule = timed_rule(status=Status.PENDING, since="status", minutes=60, add_tags=["late"], notify_user=agent)
     ticket = _pending(requester, agent)
     real_act = actions.act
 
@@ -122,8 +126,8 @@ def test_a_sweep_killed_mid_run_rolls_back_its_claim_and_the_next_acts_once(time
 
 
 def test_a_failing_timed_rule_is_switched_off_and_the_others_run(timed_rule, requester, agent, team, admin_user):
-    broken = timed_rule(name="broken", position=1, status=Status.PENDING, since="status", hours=1, set_team=team)
-    fine = timed_rule(name="fine", position=2, status=Status.PENDING, since="status", hours=1, add_tags=["late"])
+    broken = timed_rule(name="broken", position=1, status=Status.PENDING, since="status", minutes=60, set_team=team)
+    fine = timed_rule(name="fine", position=2, status=Status.PENDING, since="status", minutes=60, add_tags=["late"])
     team.is_active = False
     team.save()
     ticket = _pending(requester, agent)
@@ -138,7 +142,7 @@ def test_a_failing_timed_rule_is_switched_off_and_the_others_run(timed_rule, req
 def test_two_sweeps_at_once_act_once_per_ticket(timed_rule, requester, agent):
     if connection.vendor != "postgresql":
         pytest.skip("row locks and concurrent transactions need PostgreSQL")
-    rule = timed_rule(status=Status.PENDING, since="status", hours=1, notify_user=agent)
+    rule = timed_rule(status=Status.PENDING, since="status", minutes=60, notify_user=agent)
     tickets = [_pending(requester, agent) for _ in range(5)]
     barrier = threading.Barrier(2)
     results, errors = [], []

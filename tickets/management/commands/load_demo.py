@@ -8,6 +8,7 @@ from knowledgebase import demo as kb_demo
 from tickets import demo as tickets_demo
 from tickets.feedback import demo as feedback_demo
 from tickets.problems import demo as problems_demo
+from tickets.triggers import demo as triggers_demo
 
 LOGINS = [
     ("admin@example.com", "administrator"),
@@ -40,6 +41,9 @@ class Command(BaseCommand):
             created = tickets_demo.load()
             feedback_demo.load()
             problems_demo.load()
+        # After the demo tickets committed: their events have run what triggers there were (none),
+        # and the demo triggers act on new activity only.
+        triggers_demo.load()
         if created:
             self.stdout.write(f"Created {created} demo tickets.")
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Logins (password: demo):"))
