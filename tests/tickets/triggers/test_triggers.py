@@ -145,3 +145,17 @@ def test_a_webhook_action_queues_a_delivery_through_the_outbox(trigger, run_on_c
     ticket = _open(run_on_commit, requester)
     rows = NotificationLog.objects.filter(webhook=endpoint, template="ticket.trigger")
     assert rows.count() == 1 and rows.get().ticket_id == ticket.pk
+
+
+def test_the_timeline_says_which_trigger_changed_what_in_both_languages(trigger, run_on_commit, requester):
+    from django.utils import translation
+
+    from tickets.workspace.event_sentences import event_view
+
+    trigger(name="VIP", set_priority=Priority.HIGH)
+    ticket = _open(run_on_commit, requester)
+    event = TicketEvent.objects.get(ticket=ticket, field="priority")
+    with translation.override("en"):
+        assert "The trigger" in str(event_view(event).sentence) and "VIP" in str(event_view(event).sentence)
+    with translation.override("fa"):
+        assert "تریگر" in str(event_view(event).sentence)
