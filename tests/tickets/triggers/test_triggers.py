@@ -159,3 +159,24 @@ def test_the_timeline_says_which_trigger_changed_what_in_both_languages(trigger,
         assert "The trigger" in str(event_view(event).sentence) and "VIP" in str(event_view(event).sentence)
     with translation.override("fa"):
         assert "تریگر" in str(event_view(event).sentence)
+
+
+def test_a_priority_a_trigger_sets_moves_the_sla_due_times(trigger, run_on_commit, requester):
+    from datetime import timedelta
+
+    from customers import services as customer_services
+
+    calendar = customer_services.calendar_create(name="24/7", time_zone="UTC", always_open=True)
+    customer_services.sla_policy_create(
+        name="Standard",
+        calendar=calendar,
+        is_default=True,
+        targets=[
+            {"priority": "urgent", "first_response_minutes": 15, "resolution_minutes": 60},
+            {"priority": "normal", "first_response_minutes": 240, "resolution_minutes": 1440},
+        ],
+    )
+    trigger(conditions=[{"field": "subject_keywords", "values": ["down"]}], set_priority=Priority.URGENT)
+    ticket = _open(run_on_commit, requester, subject="Site is down")
+    assert ticket.priority == Priority.URGENT
+    assert ticket.first_response_due_at == ticket.created_at + timedelta(minutes=15)
