@@ -10,8 +10,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 app = Celery("helpdesk")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-# the mailbox poller; telling feedback outcomes; solving a problem's incidents
-app.autodiscover_tasks(["tickets.email", "tickets.feedback", "tickets.problems"])
+# the mailbox poller; telling feedback outcomes; solving a problem's incidents; timed rules
+app.autodiscover_tasks(["tickets.email", "tickets.feedback", "tickets.problems", "tickets.triggers"])
 
 # The periodic schedule. Every entry selects due rows itself and claims them, so a second beat
 # running by mistake never makes anything happen twice.
@@ -25,6 +25,12 @@ app.conf.beat_schedule = {
     # every minute: SLA warnings, breaches and escalation steps that have come due
     "sla-sweep": {
         "task": "tickets.tasks.sla_sweep",
+        "schedule": 60.0,
+    },
+    # every minute: timed rules (a ticket pending for N days, unassigned for 30 minutes, ...), each
+    # acting once per ticket and stay in its status (claimed by a unique row, tickets.triggers.timed)
+    "timed-rules": {
+        "task": "tickets.triggers.tasks.timed_rules_run",
         "schedule": 60.0,
     },
     # every 5 minutes: satisfaction surveys of tickets solved HELPDESK_SURVEY_DELAY_HOURS ago

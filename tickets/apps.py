@@ -15,9 +15,14 @@ class TicketsConfig(AppConfig):
         from tickets.opportunities import notifications as opportunity_notifications
         from tickets.opportunities import webhooks as opportunity_webhooks
         from tickets.routing import failures
+        from tickets.triggers import failures as trigger_failures
+        from tickets.triggers import hook, runner
 
         registry.register_mail(templates=notifications.TICKET_TEMPLATES, builder=notifications.ticket_mail)
         registry.register_mail(templates=[failures.FAILED_TEMPLATE], builder=failures.failed_mail)
+        registry.register_mail(templates=[trigger_failures.TEMPLATE], builder=failures.failed_mail)
+        # Triggers run after the commit of every change that records an event they fire on.
+        hook.connect(runner.triggers_run)
         registry.register_webhook_events(webhooks.event_choices)
         registry.register_webhook_payload(prefix=webhooks.PREFIX, builder=webhooks.ticket_payload)
         # Product feedback and sales opportunities: their webhook events and the mail to sales.

@@ -1,7 +1,8 @@
 """The one writer of the audit trail: small keyword-only helpers that services call explicitly, never signals.
 
 Every event is also offered to the webhooks that subscribe to it (tickets.webhooks), in the same
-transaction, so no module writes a TicketEvent row itself (tests/tickets/test_one_writer.py checks).
+transaction, and to the triggers (tickets.triggers.hook, after the commit), so no module writes a
+TicketEvent row itself (tests/tickets/test_one_writer.py checks).
 """
 
 from collections.abc import Callable, Collection, Sequence
@@ -13,6 +14,7 @@ from django.utils import timezone
 from helpdesk.models import User
 from tickets import webhooks
 from tickets.models import EventKind, Ticket, TicketEvent
+from tickets.triggers import hook as triggers_hook
 
 # Fields whose changes a customer may see in their request's history.
 PUBLIC_FIELDS = frozenset({"status"})
@@ -37,8 +39,10 @@ def event_record(
     at=None,
     offer_webhooks: bool = True,
 ) -> TicketEvent:
-    """One row of the audit trail, offered to the webhooks; `offer_webhooks=False` only for history
-    replayed from another helpdesk (tickets.imports), which happened long ago and must not fire hooks."""
+    """One row of the audit trail, offered to the webhooks and the triggers; `offer_webhooks=False` only
+    for history replayed from another helpdesk (tickets.imports), which happened long ago and must fire
+    neither hooks nor triggers."""
+    actor, data = triggers_hook.stamp(actor=actor, data=data)  # a trigger acting: the system, naming it
     event = TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,
@@ -52,6 +56,7 @@ def event_record(
     )
     if offer_webhooks:
         webhooks.webhooks_queue(events=[event])  # in the same transaction: a rolled-back change sends nothing
+        triggers_hook.event_recorded(event)  # the triggers run once the change has committed
     return event
 
 
@@ -61,6 +66,8 @@ def event_record_bulk(*, events: Sequence[TicketEvent]) -> list[TicketEvent]:
         return []
     saved = TicketEvent.objects.bulk_create(events)
     webhooks.webhooks_queue(events=saved)
+    for event in saved:
+        triggers_hook.event_recorded(event)
     return saved
 
 

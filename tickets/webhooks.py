@@ -78,6 +78,13 @@ def ticket_payload(row: NotificationLog) -> dict[str, Any]:
     `event_id`, `occurred_at` (UTC), `actor`, `change`, `data`, `ticket` (its state when sent) and,
     for replies and notes, `message`."""
     event = TicketEvent.objects.select_related("actor").filter(pk=row.context.get("event")).first()
+    if "rule" in row.context:  # a trigger's or timed rule's "call webhook" (tickets.triggers.actions)
+        return {
+            "event_id": event.pk if event else None,
+            "occurred_at": iso_utc(event.created_at if event else row.created_at),
+            "rule": row.context["rule"],
+            "ticket": _ticket(row.ticket_id) if row.ticket_id else None,
+        }
     if event is None:  # its ticket was deleted (the event with it)
         return {"occurred_at": iso_utc(row.created_at), "ticket": None}
     payload = {

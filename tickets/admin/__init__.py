@@ -6,3 +6,4 @@ from tickets.alerts import admin as alerts_admin  # noqa: F401 (the notification
 from tickets.routing import admin as routing_admin  # noqa: F401 (routing rules)
 from tickets.statuses import admin as statuses_admin  # noqa: F401 (custom statuses)
 from tickets.timetrack import admin as timetrack_admin  # noqa: F401 (activity types)
+from tickets.triggers import admin as triggers_admin  # noqa: F401 (triggers and timed rules)

@@ -55,8 +55,10 @@ def _sentence(notification: Notification, *, html: bool) -> str:
         NotificationKind.SLA_WARNING: lambda: _("Ticket %(number)s: %(target)s is due soon"),
         NotificationKind.SLA_BREACHED: lambda: _("Ticket %(number)s: %(target)s is late"),
         NotificationKind.BAD_RATING: lambda: _("The customer rated ticket %(number)s badly"),
+        NotificationKind.AUTOMATION: lambda: _("Ticket %(number)s: %(rule)s"),
     }
     template = texts.get(notification.kind, lambda: _("Update on ticket %(number)s"))()
     if html:
         template = conditional_escape(template)
-    return template % {"actor": actor, "number": number, "team": team, "target": target}
+    rule = name(params.get("rule", ""))  # the trigger's or timed rule's name (tickets.triggers)
+    return template % {"actor": actor, "number": number, "team": team, "target": target, "rule": rule}

@@ -6,6 +6,7 @@ from tickets.attachments.views import AttachmentDownloadView
 from tickets.reports.api import DeflectionReportView, ReportView, SlaReportView
 from tickets.routing.api import RoutingRuleDetailView, RoutingRuleListView
 from tickets.timetrack import api as time_api
+from tickets.triggers.api import TimedRuleDetailView, TimedRuleListView, TriggerDetailView, TriggerListView
 
 urlpatterns = [
     path("tickets/", api.TicketListView.as_view(), name="api-ticket-list"),
@@ -43,6 +44,10 @@ urlpatterns = [
     path("time-entries/<int:pk>/", time_api.TimeEntryDetailView.as_view(), name="api-time-entry-detail"),
     path("time-activities/", time_api.ActivityListView.as_view(), name="api-time-activity-list"),
     path("contracts/<int:pk>/hours/", time_api.ContractHoursView.as_view(), name="api-contract-hours"),
+    path("triggers/", TriggerListView.as_view(), name="api-trigger-list"),
+    path("triggers/<int:pk>/", TriggerDetailView.as_view(), name="api-trigger-detail"),
+    path("timed-rules/", TimedRuleListView.as_view(), name="api-timed-rule-list"),
+    path("timed-rules/<int:pk>/", TimedRuleDetailView.as_view(), name="api-timed-rule-detail"),
     path("webhooks/", api.WebhookListView.as_view(), name="api-webhook-list"),
     path("webhooks/<int:pk>/", api.WebhookDetailView.as_view(), name="api-webhook-detail"),
     path("webhooks/<int:pk>/rotate-secret/", api.WebhookRotateSecretView.as_view(), name="api-webhook-rotate-secret"),

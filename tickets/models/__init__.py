@@ -27,6 +27,7 @@ from tickets.models.tickets import (
     sla_due,
 )
 from tickets.models.timetrack import MAX_ENTRY_MINUTES, ActivityType, TimeEntry
+from tickets.models.triggers import TimedRule, TimedRuleRun, TimedSince, Trigger, TriggerEvent
 from tickets.models.workspace import ArticleUsage, Deflection, Macro, SavedView
 
 __all__ = [
@@ -90,4 +91,9 @@ __all__ = [
     "MAX_ENTRY_MINUTES",
     "ActivityType",
     "TimeEntry",
+    "Trigger",
+    "TriggerEvent",
+    "TimedRule",
+    "TimedRuleRun",
+    "TimedSince",
 ]

@@ -26,6 +26,7 @@ class NotificationKind(models.TextChoices):
     SLA_WARNING = "sla_warning", _("SLA due soon on my ticket")
     SLA_BREACHED = "sla_breached", _("SLA breached on my ticket")
     BAD_RATING = "bad_rating", _("Bad rating on my team's ticket")
+    AUTOMATION = "automation", _("A trigger or timed rule tells me")
 
 
 class Delivery(models.TextChoices):
@@ -43,6 +44,7 @@ DEFAULT_DELIVERY = {
         NotificationKind.TEAM_TICKET,
         NotificationKind.CUSTOMER_REPLY,
         NotificationKind.MENTION,
+        NotificationKind.AUTOMATION,
     )
 } | {
     kind: Delivery.BOTH

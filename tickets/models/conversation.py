@@ -117,6 +117,8 @@ class EventKind(models.TextChoices):
     CUSTOM_STATUS_CHANGED = "custom_status_changed", _("Custom status changed")
     TIME_LOGGED = "time_logged", _("Time logged")
     TIME_CHANGED = "time_changed", _("Time entry changed")
+    TRIGGER_FAILED = "trigger_failed", _("Trigger failed")
+    TRIGGER_LOOP_STOPPED = "trigger_loop_stopped", _("Triggers stopped (loop)")
 
 
 class TicketEvent(models.Model):

@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from customers.models import Contact, Organization, Product, ServiceContract
+from helpdesk.models import Priority, Team
 from helpdesk.text import normalize_text
-from tickets.models import Category, Channel, Mailbox
+from tickets.models import Category, Channel, Mailbox, Status, TicketType
 
 MAX_VALUES = 200
 MAX_KEYWORD_CHARS = 100
@@ -81,11 +82,31 @@ FIELDS: dict[str, ConditionField] = {
         ConditionField("body_keywords", gettext_lazy("Description contains"), "keywords"),
     )
 }
+# What triggers (tickets.triggers) may also ask about a ticket that exists: its state now. The
+# ticket they see is a tickets.triggers.engine.TicketInput (these names are its attributes).
+TRIGGER_FIELDS: dict[str, ConditionField] = {
+    **{name: spec for name, spec in FIELDS.items() if name not in ("mailbox", "contract")},
+    **{
+        f.name: f
+        for f in (
+            ConditionField("status", gettext_lazy("Status"), "choice", choices=lambda: Status.values),
+            ConditionField("priority", gettext_lazy("Priority"), "choice", choices=lambda: Priority.values),
+            ConditionField("type", gettext_lazy("Type"), "choice", choices=lambda: TicketType.values),
+            ConditionField("team", gettext_lazy("Team"), "ref", model=Team),
+            ConditionField("assignee", gettext_lazy("Assignee"), "choice", choices=lambda: ["set", "unset"]),
+            ConditionField("tags", gettext_lazy("Tags"), "tags"),
+        )
+    },
+}
 _INPUT_ATTR = {"subject_keywords": "subject", "body_keywords": "body", "category": "categories"}
 
 
 def _clean_values(spec: ConditionField, values: list) -> list:
     """The values of one condition, cleaned; ValueError with the message for the first bad one."""
+    if spec.kind == "tags":
+        if not all(isinstance(v, str) and v.strip() and len(v.strip()) <= 60 for v in values):
+            raise ValueError(_("Each tag is some text of at most 60 characters."))
+        return list(dict.fromkeys(v.strip().lower() for v in values))
     if spec.kind == "keywords":
         words = []
         for value in values:
@@ -115,10 +136,11 @@ def _clean_values(spec: ConditionField, values: list) -> list:
     return ids
 
 
-def conditions_clean(conditions: Any) -> list[dict]:
+def conditions_clean(conditions: Any, fields: dict[str, ConditionField] = FIELDS) -> list[dict]:
     """The conditions as stored, or ValidationError-style errors: {"conditions.<i>.<key>": [message]}.
 
-    Each field at most once; an empty list is a rule for every new ticket.
+    Each field at most once; an empty list is a rule for every new ticket. `fields`: the names the
+    rule may use (FIELDS for routing rules, TRIGGER_FIELDS for triggers).
     """
     if not isinstance(conditions, list):
         raise ValidationError({"conditions": [_("Conditions must be a list.")]})
@@ -128,10 +150,10 @@ def conditions_clean(conditions: Any) -> list[dict]:
         if not isinstance(condition, dict) or set(condition) - {"field", "values"}:
             errors[where] = [_("A condition has a “field” and its “values”.")]
             continue
-        spec = FIELDS.get(condition.get("field"))  # type: ignore[arg-type]
+        spec = fields.get(condition.get("field"))  # type: ignore[arg-type]
         if spec is None:
             errors[f"{where}.field"] = [
-                _("Unknown condition; one of: %(names)s.") % {"names": ", ".join(FIELDS)},
+                _("Unknown condition; one of: %(names)s.") % {"names": ", ".join(fields)},
             ]
             continue
         if spec.name in seen:
@@ -159,8 +181,8 @@ class CompiledCondition:
 
     __slots__ = ("attr", "keywords", "values")
 
-    def __init__(self, condition: dict):
-        spec = FIELDS[condition["field"]]  # KeyError for a field no longer known: the rule is broken
+    def __init__(self, condition: dict, fields: dict[str, ConditionField] = FIELDS):
+        spec = fields[condition["field"]]  # KeyError for a field no longer known: the rule is broken
         self.attr = _INPUT_ATTR.get(spec.name, spec.name)
         if spec.kind == "keywords":
             self.keywords = tuple(fold(word)[1] for word in condition["values"])
@@ -169,12 +191,12 @@ class CompiledCondition:
             self.keywords = ()
             self.values = frozenset(condition["values"])
 
-    def matches(self, ticket: RoutingInput, texts: dict[str, str]) -> bool:
+    def matches(self, ticket: Any, texts: dict[str, str]) -> bool:
         """`texts`: the ticket's subject and body folded and closed up (`fold(...)[1]`), made once."""
         if self.keywords:
             text = texts[self.attr]
             return any(word in text for word in self.keywords)
         value = getattr(ticket, self.attr)
-        if isinstance(value, tuple):  # categories: the ticket's and its parent
+        if isinstance(value, tuple):  # categories (the ticket's and its parent), tags
             return not self.values.isdisjoint(value)
         return value in self.values

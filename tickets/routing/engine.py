@@ -91,10 +91,23 @@ class Decision:
     failed: list[tuple[CompiledRule, str]] = field(default_factory=list)
 
 
+class _Texts(dict):
+    """The ticket's subject and body folded and closed up, each made when a keyword first asks for it
+    (a trigger run reads the first message only when a body condition is reached)."""
+
+    def __init__(self, ticket: Any):
+        super().__init__()
+        self.ticket = ticket
+
+    def __missing__(self, attr: str) -> str:
+        value = self[attr] = fold(getattr(self.ticket, attr)[:BODY_CHARS])[1]
+        return value
+
+
 def rules_match(ticket: RoutingInput, rules: Sequence[CompiledRule]) -> tuple[list[CompiledRule], list]:
     """The rules the ticket matches, in order up to the first matching `stop` rule, and those that
     raised (with the error); a failing rule never stops the others."""
-    texts = {"subject": fold(ticket.subject)[1], "body": fold(ticket.body[:BODY_CHARS])[1]}
+    texts = _Texts(ticket)
     matched, failed = [], []
     for rule in rules:
         try:

@@ -8,6 +8,7 @@ ticket is created all the same and the other rules still run.
 import logging
 
 from django.conf import settings
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,45 +24,52 @@ logger = logging.getLogger(__name__)
 FAILED_TEMPLATE = "routing_rule_failed"
 
 
-def rule_fail(*, rule_id: int, rule_name: str, reason: str, ticket: Ticket) -> bool:
+def rule_fail(
+    *,
+    rule_id: int,
+    rule_name: str,
+    reason: str,
+    ticket: Ticket,
+    model: type[models.Model] = RoutingRule,
+    kind: str = EventKind.ROUTING_FAILED,
+    template: str = FAILED_TEMPLATE,
+) -> bool:
     """Switch the rule off (once: a conditional UPDATE), record a `routing_failed` event on the ticket
-    and mail every active administrator. Returns whether this call switched it off."""
+    and mail every active administrator. Returns whether this call switched it off.
+
+    Triggers and timed rules (tickets.triggers) fail the same way: `model` is their model, `kind` their
+    event and `template` their mail.
+    """
     now = timezone.now()
     reason = reason[:255]
-    logger.error("Routing rule %s (%s) failed on ticket #%s: %s", rule_id, rule_name, ticket.pk, reason)
+    label = model._meta.model_name
+    logger.error("%s %s (%s) failed on ticket #%s: %s", label, rule_id, rule_name, ticket.pk, reason)
     switched = bool(
-        RoutingRule.objects.filter(pk=rule_id, is_active=True).update(
+        model._default_manager.filter(pk=rule_id, is_active=True).update(
             is_active=False, disabled_reason=reason, disabled_at=now, updated_at=now
         )
     )
-    events.event_record(
-        ticket=ticket,
-        kind=EventKind.ROUTING_FAILED,
-        actor=None,
-        data={"rule": rule_id, "rule_name": rule_name, "reason": reason},
-        at=now,
-    )
+    data = {"rule": rule_id, "rule_name": rule_name, "reason": reason}
+    if model is not RoutingRule:
+        data["rule_kind"] = label
+    events.event_record(ticket=ticket, kind=kind, actor=None, data=data, at=now)
     if switched:
+        admin_view = f"admin:tickets_{label}_change"
         for admin in User.objects.filter(is_active=True, role=Role.ADMIN).exclude(email=""):
             queue.notification_queue(
-                key=f"{FAILED_TEMPLATE}:{rule_id}:{int(now.timestamp())}:{admin.email.lower()}",
+                key=f"{template}:{label}:{rule_id}:{int(now.timestamp())}:{admin.email.lower()}",
                 recipient=admin.email,
-                template=FAILED_TEMPLATE,
-                context={
-                    **recipient_locale(user=admin),
-                    "rule": rule_id,
-                    "rule_name": rule_name,
-                    "reason": reason,
-                    "ticket_id": ticket.pk,
-                },
+                template=template,
+                context={**recipient_locale(user=admin), **data, "ticket_id": ticket.pk, "admin_view": admin_view},
             )
     return switched
 
 
 def failed_mail(row) -> MailPlan:
-    """The admins' mail about a rule the helpdesk switched off (outbox mail builder)."""
+    """The admins' mail about a rule (or trigger, timed rule) the helpdesk switched off (outbox mail builder)."""
     context = dict(row.context)
-    admin_url = reverse("admin:tickets_routingrule_change", args=[context.get("rule", 0)])
+    admin_view = context.get("admin_view", "admin:tickets_routingrule_change")
+    admin_url = reverse(admin_view, args=[context.get("rule", 0)])
     return MailPlan(
         context={**context, "admin_url": admin_url},
         language=context.get("language") or settings.LANGUAGE_CODE,

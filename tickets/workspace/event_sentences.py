@@ -135,6 +135,8 @@ def field_change(event: TicketEvent, actor: str) -> SafeString:
         return say(_("Assigned automatically to %(new)s (%(mode)s)"), new=parts["new"], mode=mode)
     if data.get("reason") == "first_reply":
         return say(_("Assigned to %(new)s, who replied first"), new=parts["new"])
+    if data.get("trigger") or data.get("timed_rule"):  # tickets.triggers: the rule that acted
+        return automation_change(event, data, parts)
     if data.get("rule_name"):
         if not event.old_value:
             return say(_("The routing rule %(rule)s set %(field)s to %(new)s"), rule=data["rule_name"], **parts)
@@ -146,6 +148,18 @@ def field_change(event: TicketEvent, actor: str) -> SafeString:
     if not event.new_value:
         return say(_("%(actor)s cleared %(field)s (was %(old)s)"), actor=actor, field=parts["field"], old=parts["old"])
     return say(_("%(actor)s changed %(field)s from %(old)s to %(new)s"), actor=actor, **parts)
+
+
+def automation_change(event: TicketEvent, data: dict, parts: dict) -> SafeString:
+    """A field a trigger or a timed rule changed."""
+    rule = data.get("rule_name", "")
+    if data.get("trigger"):
+        if not event.old_value:
+            return say(_("The trigger %(rule)s set %(field)s to %(new)s"), rule=rule, **parts)
+        return say(_("The trigger %(rule)s changed %(field)s from %(old)s to %(new)s"), rule=rule, **parts)
+    if not event.old_value:
+        return say(_("The timed rule %(rule)s set %(field)s to %(new)s"), rule=rule, **parts)
+    return say(_("The timed rule %(rule)s changed %(field)s from %(old)s to %(new)s"), rule=rule, **parts)
 
 
 def _notified(data: dict) -> SafeString:
@@ -252,6 +266,13 @@ def event_view(event: TicketEvent) -> EventView:
     if kind == EventKind.ROUTING_FAILED:
         text = _("The routing rule %(rule)s failed and was switched off: %(reason)s")
         return EventView(event, say(text, rule=data.get("rule_name", ""), reason=data.get("reason", "")))
+    if kind == EventKind.TRIGGER_FAILED:
+        text = _("The trigger or timed rule %(rule)s failed and was switched off: %(reason)s")
+        return EventView(event, say(text, rule=data.get("rule_name", ""), reason=data.get("reason", "")))
+    if kind == EventKind.TRIGGER_LOOP_STOPPED:
+        text = _("Triggers stopped here, %(depth)s changes deep (a loop?): %(rules)s")
+        names = ", ".join(data.get("trigger_names", []))
+        return EventView(event, say(text, depth=number(data.get("depth", 0)), rules=names))
     label = str(EventKind(kind).label) if kind in EventKind.values else kind
     if kind in EAR_EVENTS and (event.new_value or event.old_value):  # which feedback item, which opportunity
         return EventView(

@@ -10,6 +10,7 @@ from tickets.feedback import demo as feedback_demo
 from tickets.problems import demo as problems_demo
 from tickets.routing import demo as routing_demo
 from tickets.statuses import demo as statuses_demo
+from tickets.triggers import demo as triggers_demo
 
 LOGINS = [
     ("admin@example.com", "administrator"),
@@ -44,6 +45,9 @@ class Command(BaseCommand):
             problems_demo.load()
             routing_demo.load()  # its rules name the demo categories
             statuses_demo.load()
+        # After the demo tickets committed: their events have run what triggers there were (none),
+        # and the demo triggers act on new activity only.
+        triggers_demo.load()
         if created:
             self.stdout.write(f"Created {created} demo tickets.")
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Logins (password: demo):"))
