@@ -119,7 +119,18 @@ def main() -> None:
         subject = SUBJECTS[next(counter) % len(SUBJECTS)]
         services.ticket_open(actor=None, requester=contact, subject=subject, body=body, channel="email")
 
-    route = RoutingInput("email", None, contact.pk, contact.organization_id, None, None, "fa", SUBJECTS[1], body)
+    route = RoutingInput(
+        channel="email",
+        mailbox=None,
+        requester=contact.pk,
+        organization=contact.organization_id,
+        contract=None,
+        product=None,
+        categories=(),
+        language="fa",
+        subject=SUBJECTS[1],
+        body=body,
+    )
     try:
         with transaction.atomic():
             RoutingRule.objects.all().delete()
