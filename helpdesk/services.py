@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .audit.services import history_forget
 from .exceptions import NotAllowed
 from .models import ApiToken, AssignmentMode, Role, Team, User, UserSession, WorkerHeartbeat
 from .security import twofactor
@@ -213,4 +214,5 @@ def user_anonymise(*, user: User) -> User:
     with transaction.atomic():
         user.save(update_fields=["email", "full_name", "language", "time_zone", "password"])
         user_set_active(user=user, active=False)
+        history_forget(instance=user, fields=["email", "full_name"])  # earlier history rows too
     return user
