@@ -128,6 +128,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Role, activity, address, name and team memberships; never the password hash or sign-in bookkeeping.
     history = AuditedRecords(
         excluded_fields=["password", "last_login", "language", "time_zone", "is_away", "date_joined"],
+        secret_fields=["password"],
         m2m_fields=[teams],
     )
 

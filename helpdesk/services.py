@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .audit.services import history_forget
+from .audit.services import history_forget, history_record_rows
 from .exceptions import NotAllowed
 from .models import ApiToken, AssignmentMode, Role, Team, User, UserSession, WorkerHeartbeat
 from .security import twofactor
@@ -98,6 +98,7 @@ def user_set_active(*, user: User, active: bool) -> User:
     with transaction.atomic():
         if user.pk is not None:
             User.objects.filter(pk=user.pk).update(is_active=active)
+            history_record_rows(model=User, pks=[user.pk])  # the update() wrote none
         user.is_active = active
         if not active:
             api_tokens_revoke_all(user=user)

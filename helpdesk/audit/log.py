@@ -64,7 +64,9 @@ def history_model(model: type[Model]) -> type[Model]:
 
 def audit_model_choices() -> list[tuple[str, str]]:
     """(label, name) of each audited model, for the model filter."""
-    return [(m._meta.label_lower, f"{m._meta.app_config.verbose_name}: {m._meta.verbose_name}") for m in audited_models()]
+    return [
+        (m._meta.label_lower, f"{m._meta.app_config.verbose_name}: {m._meta.verbose_name}") for m in audited_models()
+    ]
 
 
 def audit_entries(*, actor, filters: AuditFilter) -> QuerySet:
@@ -148,16 +150,14 @@ def _describe(model: type[Model], entries: list[AuditEntry]) -> None:
     pk = model._meta.pk.attname
     ids = [e.history_id for e in entries]
     previous_ids = (
-        historical.objects.filter(history_id__in=ids)
-        .annotate(previous=_previous(historical, pk))
-        .values("previous")
+        historical.objects.filter(history_id__in=ids).annotate(previous=_previous(historical, pk)).values("previous")
     )
     rows = list(historical.objects.filter(Q(history_id__in=ids) | Q(history_id__in=previous_ids)))
     by_object: dict[Any, list] = defaultdict(list)
     for row in rows:
         by_object[getattr(row, pk)].append(row)
     by_id = {row.history_id: row for row in rows}
-    m2m = _m2m_values(historical, [row.history_id for row in rows])
+    m2m = m2m_values(historical, [row.history_id for row in rows])
     for entry in entries:
         row = by_id[entry.history_id]
         earlier = [r for r in by_object[getattr(row, pk)] if r.history_id < row.history_id]
@@ -172,7 +172,7 @@ def _previous(historical: type[Model], pk: str):
     return Subquery(earlier.order_by("-history_id").values("history_id")[:1])
 
 
-def _m2m_values(historical: type[Model], history_ids: list[int]) -> dict[tuple[str, int], list]:
+def m2m_values(historical: type[Model], history_ids: list[int]) -> dict[tuple[str, int], list]:
     """{(field name, history id): sorted related ids} of the historical many-to-many fields, one query each."""
     from simple_history.utils import get_m2m_reverse_field_name
 

@@ -7,7 +7,8 @@ The user comes from, in this order: `audit_context(user=...)` around the write, 
 page, admin or API call (simple-history's `HistoryRequestMiddleware` keeps the request; DRF sets the
 token user on the same request when the view authenticates it), else nobody (a job of the system).
 Secrets and bookkeeping columns are never copied (`excluded_fields`); a save that names only such
-columns (`update_fields=["last_login"]`) writes no row at all.
+columns (`update_fields=["last_login"]`) writes no row at all, unless one of them is a secret named in
+`secret_fields`: then the row says that the secret changed (never its value).
 """
 
 import sys
@@ -76,6 +77,10 @@ def channel_reason() -> str:
 class AuditedRecords(HistoricalRecords):
     """HistoricalRecords with the project's rules for the user, the reason and bookkeeping saves."""
 
+    def __init__(self, *args, secret_fields=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.secret_fields = set(secret_fields)
+
     def get_history_user(self, instance):
         if hasattr(instance, "_history_user"):
             return instance._history_user
@@ -86,15 +91,22 @@ class AuditedRecords(HistoricalRecords):
         return super().get_history_user(instance)
 
     def get_change_reason_for_object(self, instance, history_type, using):
-        return super().get_change_reason_for_object(instance, history_type, using) or channel_reason()
+        reason = super().get_change_reason_for_object(instance, history_type, using) or channel_reason()
+        secrets = getattr(instance, "_audit_secrets_changed", None)
+        return f"{reason}; changed: {', '.join(secrets)}"[:100] if secrets else reason
 
     def post_save(self, instance, created, using=None, **kwargs):
         update_fields = kwargs.get("update_fields")
-        if update_fields and not created:
+        secrets = sorted(self.secret_fields.intersection(update_fields or ()))
+        if update_fields and not created and not secrets:
             tracked = {name for f in self.fields_included(instance) for name in (f.name, f.attname)}
             if not tracked.intersection(update_fields):
                 return  # only bookkeeping columns changed (a login time, a last-use stamp)
-        super().post_save(instance, created, using=using, **kwargs)
+        instance._audit_secrets_changed = secrets
+        try:
+            super().post_save(instance, created, using=using, **kwargs)
+        finally:
+            del instance._audit_secrets_changed
 
 
 def audited(*models, **config) -> None:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Model
 
 from helpdesk.audit.log import audited_models, history_model
+from helpdesk.audit.records import channel_reason
 
 
 def history_forget(*, instance: Model, fields: Iterable[str]) -> int:
@@ -39,3 +40,12 @@ def history_prune(*, before: datetime, dry_run: bool = False, batch: int = 500) 
                 history_model(model).objects.filter(history_id__in=ids).delete()
                 total += len(ids)
     return total
+
+
+def history_record_rows(*, model: type[Model], pks: Iterable[int], created: bool = False) -> None:
+    """Write the history rows a queryset.update() or bulk_create() skipped: the rows as they are now,
+    with the user and channel of the moment (one SELECT, one INSERT)."""
+    objects = list(model._default_manager.filter(pk__in=list(pks)))
+    if objects:
+        manager = getattr(model, model._meta.simple_history_manager_attribute)
+        manager.bulk_history_create(objects, update=not created, default_change_reason=channel_reason())

@@ -41,7 +41,8 @@ class WebhookEndpoint(models.Model):
 
     # Never the signing secret, nor the delivery bookkeeping.
     history = AuditedRecords(
-        excluded_fields=["secret", "last_delivery_at", "last_status", "last_error", "consecutive_failures"]
+        excluded_fields=["secret", "last_delivery_at", "last_status", "last_error", "consecutive_failures"],
+        secret_fields=["secret"],
     )
 
     class Meta:

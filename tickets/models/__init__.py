@@ -79,6 +79,11 @@ __all__ = [
 
 # Every change of the configuration kept here is kept too: who, when, the values after it (helpdesk.audit).
 # Never a mailbox's passwords or secrets, nor the counters and poll times the system writes.
-audited(Mailbox, excluded_fields=["imap_password", "push_secret", "last_polled_at", "last_error"])
+audited(
+    Mailbox,
+    excluded_fields=["imap_password", "push_secret", "last_polled_at", "last_error"],
+    secret_fields=["imap_password", "push_secret"],
+)
 audited(Macro, excluded_fields=["usage_count"])
-audited(RoutingRule, Category, RootCause)
+audited(RoutingRule, excluded_fields=["updated_at"])
+audited(Category, RootCause)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from helpdesk.audit.services import history_record_rows
 from helpdesk.mail import recipient_locale
 from helpdesk.models import Role, User
 from helpdesk.outbox import queue
@@ -34,6 +35,8 @@ def rule_fail(*, rule_id: int, rule_name: str, reason: str, ticket: Ticket) -> b
             is_active=False, disabled_reason=reason, disabled_at=now, updated_at=now
         )
     )
+    if switched:
+        history_record_rows(model=RoutingRule, pks=[rule_id])  # switched off by the system, in the audit log
     events.event_record(
         ticket=ticket,
         kind=EventKind.ROUTING_FAILED,
