@@ -308,6 +308,8 @@ def _pages(world) -> dict[str, list[tuple[str, str]]]:
             ("admin-index", "/admin/"),
             ("admin-organizations", "/admin/customers/organization/"),
             ("admin-macros", "/admin/tickets/macro/"),
+            ("admin-audit-log", "/admin/audit-log/"),
+            ("admin-contact-history", f"/admin/customers/contact/{world['emma'].pk}/history/"),
             ("admin-agent-home", "/agent/"),
             ("admin-contact", f"/agent/contacts/{world['emma'].pk}/"),
             ("admin-contact-erase", f"/agent/contacts/{world['emma'].pk}/erase/"),
