@@ -91,7 +91,12 @@ def test_filters_by_user_system_and_dates(admin_user, agent, organization, as_us
 
 @pytest.mark.parametrize(
     "params",
-    [{"model": "nope.nothing"}, {"user": "abc"}, {"since": "yesterday"}, {"since": "2026-02-02", "until": "2026-01-01"}],
+    [
+        {"model": "nope.nothing"},
+        {"user": "abc"},
+        {"since": "yesterday"},
+        {"since": "2026-02-02", "until": "2026-01-01"},
+    ],
 )
 def test_bad_filters_are_a_400_and_a_form_error_never_a_500(admin_user, as_user, params):
     response = as_user(admin_user).get(API, params)
