@@ -20,9 +20,12 @@ def audit_log_page(request: HttpRequest) -> HttpResponse:
 
 
 def _audit_log(request: HttpRequest) -> HttpResponse:
-    form = AuditFilterForm(request.GET or None)
-    filters = form.filters() if form.is_valid() else AuditFilter()
-    if form.is_bound and not form.is_valid():
+    form = AuditFilterForm({k: v for k, v in request.GET.items() if k != "page"} or None)
+    if not form.is_bound:
+        filters = AuditFilter()
+    elif form.is_valid():
+        filters = form.filters()
+    else:
         filters = AuditFilter(model="-")  # a bad filter shows its error and no rows, not everything
     paginator = Paginator(audit_entries(actor=request.user, filters=filters), PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
