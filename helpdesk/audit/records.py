@@ -90,6 +90,14 @@ class AuditedRecords(HistoricalRecords):
             return user if user is not None and user.is_authenticated else None
         return super().get_history_user(instance)
 
+    def get_meta_options(self, model):
+        """Also an index on (object, history id): the log finds the row before each change with it."""
+        from django.db.models import Index
+
+        options = super().get_meta_options(model)
+        options["indexes"] = [*options.get("indexes", ()), Index(fields=[model._meta.pk.attname, "history_id"])]
+        return options
+
     def get_change_reason_for_object(self, instance, history_type, using):
         reason = super().get_change_reason_for_object(instance, history_type, using) or channel_reason()
         secrets = getattr(instance, "_audit_secrets_changed", None)
