@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.audit.records import audited
 from helpdesk.models import Priority
 from helpdesk.names import NamedInLanguages
 
@@ -397,3 +398,10 @@ class PrivacyAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} contact {self.contact_ref}"
+
+
+# Every change of these is kept: who, when, the values after it (helpdesk.audit; the contact's are
+# scrubbed when they are erased). Privacy actions are an audit record already.
+audited(BusinessCalendar, WorkingPeriod, Holiday, SlaPolicy, SlaTarget, EscalationStep, Product, TeamCalendar)
+audited(Organization, OrganizationDomain, Contact)
+audited(ServiceContract, m2m_fields=["products"])

@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from helpdesk.outbox import admin as outbox_admin  # noqa: F401 - registers the outbox's models
 
 from . import services
+from .audit.admin import AuditedAdmin
 from .forms import AdminPasswordChangeForm, AdminSignInForm
 from .models import ApiToken, Team, User, WorkerHeartbeat
 from .names import site_name_lazy
@@ -36,7 +37,7 @@ class UserChangeForm(auth_forms.UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     add_form = UserCreationForm
     form = UserChangeForm
     change_password_form = AdminPasswordChangeForm
@@ -86,7 +87,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AuditedAdmin):
     """Administrators see and revoke (delete) anyone's tokens; nobody makes one for somebody else."""
 
     list_display = ["name", "user", "created_at", "last_used_at", "expires_at"]
@@ -106,7 +107,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(AuditedAdmin):
     list_display = ["name", "name_fa", "slug", "lead", "assignment_mode", "max_open_per_agent", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "name_fa"]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import api
+from .audit import api as audit_api
 
 urlpatterns = [
     path("", api.ApiRootView.as_view(), name="api-root"),
@@ -12,4 +13,5 @@ urlpatterns = [
     path("teams/", api.TeamListView.as_view(), name="api-team-list"),
     path("teams/<int:pk>/assignment/", api.TeamAssignmentView.as_view(), name="api-team-assignment"),
     path("users/", api.AgentListView.as_view(), name="api-user-list"),
+    path("audit-log/", audit_api.AuditLogView.as_view(), name="api-audit-log"),
 ]

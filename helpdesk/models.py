@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.audit.records import AuditedRecords
 from helpdesk.names import NamedInLanguages
 
 # The outbox's rows are this app's models, kept in helpdesk.outbox (below every app that sends).
@@ -95,6 +96,8 @@ class Team(NamedInLanguages, models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
     )
 
+    history = AuditedRecords(excluded_fields=["assignment_last"])
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("team")
@@ -133,6 +136,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()
+    # Role, activity, address, name and team memberships; never the password hash or sign-in bookkeeping.
+    history = AuditedRecords(
+        excluded_fields=["password", "last_login", "language", "time_zone", "is_away", "date_joined"],
+        secret_fields=["password"],
+        m2m_fields=[teams],
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -188,6 +197,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True, help_text=_("Empty: never."))
+
+    # Made and revoked (deleted), by whom; never the key's hash.
+    history = AuditedRecords(excluded_fields=["key_hash", "last_used_at"])
 
     class Meta:
         ordering = ["-created_at", "-pk"]

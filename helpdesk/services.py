@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from .audit.services import history_forget, history_record_rows
 from .exceptions import NotAllowed
 from .models import ApiToken, AssignmentMode, Role, Team, User, UserSession, WorkerHeartbeat
 from .security import twofactor
@@ -113,6 +114,7 @@ def user_set_active(*, user: User, active: bool) -> User:
     with transaction.atomic():
         if user.pk is not None:
             User.objects.filter(pk=user.pk).update(is_active=active)
+            history_record_rows(model=User, pks=[user.pk])  # the update() wrote none
         user.is_active = active
         if not active:
             api_tokens_revoke_all(user=user)
@@ -229,4 +231,5 @@ def user_anonymise(*, user: User) -> User:
     with transaction.atomic():
         user.save(update_fields=["email", "full_name", "language", "time_zone", "password"])
         user_set_active(user=user, active=False)
+        history_forget(instance=user, fields=["email", "full_name"])  # earlier history rows too
     return user

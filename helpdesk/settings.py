@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "simple_history",  # the audit trail of configuration and customer records (helpdesk.audit)
 ]
 
 MIDDLEWARE = [
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # who: the request's user (DRF's too, once it authenticates)
     "helpdesk.middleware.UserPreferencesMiddleware",
     "helpdesk.security.middleware.TwoFactorMiddleware",
     "helpdesk.security.middleware.SessionActivityMiddleware",
@@ -392,6 +394,8 @@ if HELPDESK_RETENTION_CLOSED_TICKETS_ACTION not in ("anonymise", "delete"):
     raise ImproperlyConfigured("HELPDESK_RETENTION_CLOSED_TICKETS_ACTION must be anonymise or delete.")
 HELPDESK_RETENTION_INBOUND_MAIL_MONTHS = env.int("HELPDESK_RETENTION_INBOUND_MAIL_MONTHS", default=0)
 HELPDESK_RETENTION_OUTBOX_MONTHS = env.int("HELPDESK_RETENTION_OUTBOX_MONTHS", default=0)
+HELPDESK_RETENTION_AUDIT_MONTHS = env.int("HELPDESK_RETENTION_AUDIT_MONTHS", default=0)  # audit history rows
+SIMPLE_HISTORY_REVERT_DISABLED = True  # history is read-only in the admin: changes go through the services
 HELPDESK_RETENTION_BATCH = env.int("HELPDESK_RETENTION_BATCH", default=500)  # rows per transaction
 # In-app notifications (tickets.alerts.retention, nightly): read ones go this many days after they were
 # made, unread ones after the second number; deleted this many per transaction.

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from . import views
 from .api_pages import SwaggerView
+from .audit import views as audit_views
 from .security import oidc
 from .security import views as security_views
 
@@ -51,6 +52,7 @@ urlpatterns = [
     path("api/v1/", include(api_urlpatterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/audit-log/", audit_views.audit_log_page, name="admin_audit_log"),
     path("admin/", admin.site.urls),
 ]
 

@@ -43,9 +43,10 @@ from customers.models import (
     TeamCalendar,
     WorkingPeriod,
 )
+from helpdesk.audit.admin import AuditedAdmin
 
 
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(AuditedAdmin):
     """Saves the main object through its service (create or update with the changed fields).
 
     With `inline_fields` ({service argument: (inline model, fields)}), the inline rows go to the same
@@ -237,7 +238,7 @@ class BusinessCalendarAdmin(ServiceAdmin):
 
 
 @admin.register(TeamCalendar)
-class TeamCalendarAdmin(admin.ModelAdmin):
+class TeamCalendarAdmin(AuditedAdmin):
     list_display = ["team", "calendar"]
 
 

@@ -16,6 +16,7 @@ from customers.models import (
     WorkingPeriod,
 )
 from customers.services.common import TARGET_FIELDS, HolidaySpec, PeriodSpec, _apply, _delete, _raise_if, _required_text
+from helpdesk.audit.services import history_record_rows
 
 CALENDAR_FIELDS = ("name", "name_fa", "time_zone", "always_open")
 
@@ -139,12 +140,14 @@ def _calendar_save(
         calendar.save()
         if periods is not None:
             calendar.periods.all().delete()
-            WorkingPeriod.objects.bulk_create(
+            made = WorkingPeriod.objects.bulk_create(
                 WorkingPeriod(calendar=calendar, weekday=p["weekday"], start=p["start"], end=p["end"]) for p in periods
             )
+            history_record_rows(model=WorkingPeriod, pks=[p.pk for p in made], created=True)
         if holidays is not None:
             calendar.holidays.all().delete()
-            Holiday.objects.bulk_create(_holiday(calendar, spec) for spec in holidays)
+            made_days = Holiday.objects.bulk_create(_holiday(calendar, spec) for spec in holidays)
+            history_record_rows(model=Holiday, pks=[h.pk for h in made_days], created=True)
     return calendar
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from customers.models import Contact, PrivacyAction
 from helpdesk import services as helpdesk_services
+from helpdesk.audit.services import history_forget
 from helpdesk.models import User
 
 ERASED_DOMAIN = "erased.invalid"  # a reserved top-level domain: never a real mailbox
@@ -29,7 +30,9 @@ def contact_anonymise(*, contact: Contact, now: datetime) -> Contact:
     contact.time_zone = ""
     contact.erased_at = now
     user = contact.user
-    contact.save(update_fields=["full_name", "email", "phone", "phone_digits", "notes", "time_zone", "erased_at"])
+    personal = ["full_name", "email", "phone", "phone_digits", "notes", "time_zone"]
+    contact.save(update_fields=[*personal, "erased_at"])
+    history_forget(instance=contact, fields=personal)  # the earlier history rows held them too
     if user is not None:
         helpdesk_services.user_anonymise(user=user)
     return contact

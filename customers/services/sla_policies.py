@@ -15,6 +15,7 @@ from customers.models import (
 )
 from customers.services.calendars import calendar_working_minutes
 from customers.services.common import TARGET_FIELDS, StepSpec, TargetSpec, _apply, _delete, _raise_if, _required_text
+from helpdesk.audit.services import history_record_rows
 from helpdesk.models import Priority
 
 SLA_POLICY_FIELDS = (
@@ -118,13 +119,14 @@ def _sla_policy_save(
         policy.save()
         if targets is not None:
             policy.targets.all().delete()
-            SlaTarget.objects.bulk_create(
+            made = SlaTarget.objects.bulk_create(
                 SlaTarget(policy=policy, priority=spec["priority"], **{f: spec.get(f) for f in TARGET_FIELDS})
                 for spec in targets
             )
+            history_record_rows(model=SlaTarget, pks=[t.pk for t in made], created=True)
         if steps is not None:
             policy.escalation_steps.all().delete()
-            EscalationStep.objects.bulk_create(
+            steps_made = EscalationStep.objects.bulk_create(
                 EscalationStep(
                     policy=policy,
                     action=spec["action"],
@@ -134,6 +136,7 @@ def _sla_policy_save(
                 )
                 for spec in steps
             )
+            history_record_rows(model=EscalationStep, pks=[s.pk for s in steps_made], created=True)
     return policy
 
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from helpdesk.audit.admin import AuditedAdmin
 from helpdesk.outbox import alerts, queue, webhooks
 from helpdesk.outbox.models import NotificationLog, WebhookEndpoint
 
@@ -101,7 +102,7 @@ class WebhookForm(forms.ModelForm):
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
+class WebhookEndpointAdmin(AuditedAdmin):
     form = WebhookForm
     list_display = ["name", "url", "is_active", "last_delivery_at", "last_status", "consecutive_failures"]
     list_filter = ["is_active"]

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.audit.records import AuditedRecords
+
 
 class WebhookEndpoint(models.Model):
     """An address another system gave us: every event it subscribes to is POSTed there as signed JSON
@@ -36,6 +38,12 @@ class WebhookEndpoint(models.Model):
     last_status = models.PositiveSmallIntegerField(_("last HTTP status"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True, default="")
     consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+
+    # Never the signing secret, nor the delivery bookkeeping.
+    history = AuditedRecords(
+        excluded_fields=["secret", "last_delivery_at", "last_status", "last_error", "consecutive_failures"],
+        secret_fields=["secret"],
+    )
 
     class Meta:
         db_table = "tickets_webhookendpoint"

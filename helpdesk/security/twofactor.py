@@ -24,6 +24,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from helpdesk import ratelimit
+from helpdesk.audit.services import history_record_rows
 from helpdesk.exceptions import NotAllowed, TooManyAttempts
 from helpdesk.models import User
 
@@ -137,6 +138,7 @@ def enable(*, request: HttpRequest, code: str) -> list[str]:
         device.save(update_fields=["confirmed"])
         codes = _new_recovery_codes(user=user)
         User.objects.filter(pk=user.pk).update(two_factor_enabled=True)
+        history_record_rows(model=User, pks=[user.pk])
         user.two_factor_enabled = True
     mark_verified(request, via="totp")
     return codes
@@ -173,5 +175,6 @@ def disable(*, request: HttpRequest) -> None:
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
         User.objects.filter(pk=user.pk).update(two_factor_enabled=False)
+        history_record_rows(model=User, pks=[user.pk])
         user.two_factor_enabled = False
     request.session.pop(SESSION_KEY, None)

@@ -349,6 +349,8 @@ def _pages(world) -> dict[str, list[tuple[str, str]]]:
             ("admin-trigger-add", "/admin/tickets/trigger/add/"),
             ("admin-timed-rules", "/admin/tickets/timedrule/"),
             ("admin-timed-rule-add", "/admin/tickets/timedrule/add/"),
+            ("admin-audit-log", "/admin/audit-log/"),
+            ("admin-contact-history", f"/admin/customers/contact/{world['emma'].pk}/history/"),
             ("admin-agent-home", "/agent/"),
             ("admin-contact", f"/agent/contacts/{world['emma'].pk}/"),
             ("admin-contact-erase", f"/agent/contacts/{world['emma'].pk}/erase/"),

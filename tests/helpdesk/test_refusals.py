@@ -88,10 +88,11 @@ def test_agents_reach_the_agent_only_operations(as_user, agent, own_ticket):
 # --- agent vs admin: admin-only operations are hidden (404) -----------------------------------
 
 
-def test_an_agent_gets_404_on_admin_only_operations_and_an_admin_200(as_user, agent, admin_user):
-    response = as_user(agent).get("/api/v1/webhooks/")
+@pytest.mark.parametrize("path", ["/api/v1/webhooks/", "/api/v1/audit-log/"])
+def test_an_agent_gets_404_on_admin_only_operations_and_an_admin_200(as_user, agent, admin_user, path):
+    response = as_user(agent).get(path)
     assert (response.status_code, response.json()["code"]) == (404, "not_found")
-    assert as_user(admin_user).get("/api/v1/webhooks/").status_code == 200
+    assert as_user(admin_user).get(path).status_code == 200
 
 
 # --- seen but not allowed: 403 `permission_denied` -------------------------------------------

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from helpdesk import crypto
+from helpdesk.audit.admin import AuditedAdmin
 from helpdesk.exceptions import DomainError
 from tickets.email.ingest import email_reprocess
 from tickets.models import InboundEmail, Mailbox, new_push_secret
@@ -52,7 +53,7 @@ class MailboxForm(forms.ModelForm):
 
 
 @admin.register(Mailbox)
-class MailboxAdmin(admin.ModelAdmin):
+class MailboxAdmin(AuditedAdmin):
     form = MailboxForm
     list_display = ["name", "address", "team", "imap_host", "is_active", "last_polled_at", "has_error"]
     list_filter = ["is_active", "team"]

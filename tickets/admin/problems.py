@@ -4,13 +4,14 @@ tickets.problems.categories (the two-level rule); problems through their service
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.audit.admin import AuditedAdmin
 from tickets.models import Category, Problem, RootCause, Ticket
 from tickets.problems import categories as category_services
 from tickets.problems import services as problem_services
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedAdmin):
     list_display = ["name", "name_fa", "parent", "is_active", "position"]
     list_filter = ["is_active", ("parent", admin.RelatedOnlyFieldListFilter)]
     list_editable = ["is_active", "position"]
@@ -38,7 +39,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(RootCause)
-class RootCauseAdmin(admin.ModelAdmin):
+class RootCauseAdmin(AuditedAdmin):
     list_display = ["name", "name_fa", "is_active", "position"]
     list_filter = ["is_active"]
     list_editable = ["is_active", "position"]

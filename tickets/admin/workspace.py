@@ -5,11 +5,12 @@ Imported by tickets/admin/__init__.py, which registers them.
 
 from django.contrib import admin
 
+from helpdesk.audit.admin import AuditedAdmin
 from tickets.models import ArticleUsage, Macro, SavedView
 
 
 @admin.register(Macro)
-class MacroAdmin(admin.ModelAdmin):
+class MacroAdmin(AuditedAdmin):
     list_display = ("name", "internal", "owner", "shared_with_team", "is_global", "is_active", "usage_count")
     list_filter = ("is_global", "is_active", "internal", "shared_with_team")
     search_fields = ("name", "body")

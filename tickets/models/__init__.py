@@ -1,5 +1,6 @@
 """Tickets and everything that happens on them, one module per area; every model is importable from here."""
 
+from helpdesk.audit.records import audited
 from helpdesk.models import Priority
 from tickets.models.alerts import DEFAULT_DELIVERY, Delivery, Notification, NotificationKind, NotificationPreference
 from tickets.models.conversation import Attachment, EventKind, Message, TicketEvent, attachment_path
@@ -97,3 +98,16 @@ __all__ = [
     "TimedRuleRun",
     "TimedSince",
 ]
+
+# Every change of the configuration kept here is kept too: who, when, the values after it (helpdesk.audit).
+# Never a mailbox's passwords or secrets, nor the counters and poll times the system writes.
+audited(
+    Mailbox,
+    excluded_fields=["imap_password", "push_secret", "last_polled_at", "last_error"],
+    secret_fields=["imap_password", "push_secret"],
+)
+audited(Macro, excluded_fields=["usage_count"])
+audited(RoutingRule, excluded_fields=["updated_at"])
+audited(Category, RootCause, ActivityType)
+audited(Trigger, TimedRule, excluded_fields=["updated_at"])
+audited(CustomStatus, m2m_fields=["teams"])

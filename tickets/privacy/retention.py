@@ -1,4 +1,4 @@
-"""Retention: closed tickets, raw inbound mail and finished outbox rows removed after N months.
+"""Retention: closed tickets, raw inbound mail, finished outbox rows and audit history removed after N months.
 
 Each rule is off until its HELPDESK_RETENTION_* setting gives a number of months. The nightly beat task
 and `manage.py retention` call `retention_run`; with `dry_run` it only counts what would go. Work is
@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
+from helpdesk.audit.services import history_prune
 from helpdesk.models import NotificationLog
 from helpdesk.outbox.delivery import WEBHOOK_MAX_ATTEMPTS
 from tickets.models import Attachment, InboundEmail, Status, Ticket
@@ -25,7 +26,7 @@ ANONYMISE, DELETE = "anonymise", "delete"
 
 @dataclass(frozen=True)
 class RetentionResult:
-    rule: str  # closed_tickets, inbound_mail, outbox
+    rule: str  # closed_tickets, inbound_mail, outbox, audit_history
     action: str  # anonymise or delete
     months: int
     cutoff: datetime
@@ -65,6 +66,11 @@ def retention_run(*, now: datetime, dry_run: bool = False) -> list[RetentionResu
         due = select(cutoff)
         count = due.count() if dry_run else _in_batches(due, apply, now)
         results.append(RetentionResult(rule=rule, action=action, months=months, cutoff=cutoff, count=count))
+    if settings.HELPDESK_RETENTION_AUDIT_MONTHS > 0:  # the audit trail's rows (helpdesk.audit)
+        months = settings.HELPDESK_RETENTION_AUDIT_MONTHS
+        cutoff = months_before(now, months)
+        count = history_prune(before=cutoff, dry_run=dry_run, batch=settings.HELPDESK_RETENTION_BATCH)
+        results.append(RetentionResult(rule="audit_history", action=DELETE, months=months, cutoff=cutoff, count=count))
     return results
 
 

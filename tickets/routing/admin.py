@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from customers.models import Contact, Organization, Product, ServiceContract
+from helpdesk.audit.admin import AuditedAdmin
 from helpdesk.models import Role, User
 from tickets.models import Category, Channel, Mailbox, RoutingRule
 from tickets.routing import rules
@@ -142,7 +143,7 @@ class RoutingRuleForm(forms.ModelForm):
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin):
+class RoutingRuleAdmin(AuditedAdmin):
     """Rules in the order they run; saved, switched on and deleted through tickets.routing.rules."""
 
     form = RoutingRuleForm

@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from helpdesk.audit.services import history_record_rows
 from helpdesk.mail import recipient_locale
 from helpdesk.models import Role, User
 from helpdesk.outbox import queue
@@ -52,6 +53,8 @@ def rule_fail(
     data = {"rule": rule_id, "rule_name": rule_name, "reason": reason}
     if model is not RoutingRule:
         data["rule_kind"] = label
+    if switched:
+        history_record_rows(model=model, pks=[rule_id])  # switched off by the system, in the audit log
     events.event_record(ticket=ticket, kind=kind, actor=None, data=data, at=now)
     if switched:
         admin_view = f"admin:tickets_{label}_change"

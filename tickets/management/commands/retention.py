@@ -16,6 +16,7 @@ RULES = {
     "closed_tickets": _("closed tickets"),
     "inbound_mail": _("raw inbound mail"),
     "outbox": _("sent mail and webhook deliveries"),
+    "audit_history": _("audit history of configuration and customer records"),
 }
 
 
