@@ -156,6 +156,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--prepare", action="store_true", help="fill in the report data again")
+    parser.add_argument("--only", default="", help="comma-separated report slugs (default: every report)")
     args = parser.parse_args()
     agent = User.objects.filter(role__in=[Role.AGENT, Role.ADMIN], is_active=True).order_by("pk").first()
     if args.prepare or not FeedbackItem.objects.filter(title="Bench feedback 0").exists():
@@ -172,6 +173,8 @@ def main() -> None:
     for days in (30, 365):
         query = {"start": (today - timedelta(days=days)).isoformat(), "end": today.isoformat()}
         for slug, report in REPORTS.items():
+            if args.only and slug not in args.only.split(","):
+                continue
             form = ReportForm(dict(query), report=report)
             assert form.is_valid(), form.errors
             params = form.params(user=agent)

@@ -3,14 +3,18 @@ the live computation on random data, today is live, older days are kept unless t
 and pages and the API say how old the figures are."""
 
 import random
+import sqlite3
+from collections import defaultdict
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 
 from customers.models import BusinessCalendar, Contact, SlaPolicy, SlaTarget, WorkingPeriod
+from helpdesk.aggregates import PercentileCont, PercentilesCont, _Percentiles
 from helpdesk.celery import app
 from tests.factories import ContactFactory, ProductFactory, make_ticket
 from tickets import events, services
@@ -21,7 +25,7 @@ from tickets.reports.params import ReportForm
 from tickets.reports.summary import report_summary_refresh
 from tickets.sla.escalation import sla_sweep
 
-SUMMARY_REPORTS = ("response-times", "resolution", "sla")
+SUMMARY_REPORTS = ("response-times", "resolution", "sla", "recurring")
 
 
 @pytest.fixture
@@ -146,6 +150,8 @@ def every_report(agent, data, other_team):
         results[slug, "category"] = run(slug, agent, **span, category=str(data["categories"][1].pk))
         recent = {"start": (today - timedelta(days=3)).isoformat(), "end": today.isoformat()}
         results[slug, "recent"] = run(slug, agent, **recent, channel="email")
+        if "days" in REPORTS[slug].options:
+            results[slug, "days"] = run(slug, agent, **recent, days="2")
     return results
 
 
@@ -244,3 +250,95 @@ def test_the_refresh_runs_every_ten_minutes_from_the_beat(db):
 
     assert task.name == entry["task"]
     assert set(task()) == {"filled", "recent", "changed", "pruned"}
+
+
+def recurring_by_hand(agent, query: dict, tickets_q: Q) -> tuple[dict, dict]:
+    """The recurring report's figures and rows computed in Python from the tickets themselves."""
+    form = ReportForm(query, report=REPORTS["recurring"])
+    assert form.is_valid(), form.errors
+    params = form.params(user=agent)
+    earlier = timedelta(days=params.days)
+    tickets = Ticket.objects.filter(
+        tickets_q,
+        merged_into__isnull=True,
+        product__isnull=False,
+        created_at__gte=params.start - earlier,
+        created_at__lt=params.end,
+    ).order_by("created_at", "pk")
+    figures, tables = {}, {}
+    for who, figure in (("requester", "customers"), ("organization", "organizations")):
+        previous: dict = {}
+        returns: dict = defaultdict(list)
+        for ticket in tickets:
+            key = getattr(ticket, f"{who}_id")
+            if key is None:
+                continue
+            before = previous.get((key, ticket.product_id))
+            if ticket.created_at >= params.start and before is not None and before >= ticket.created_at - earlier:
+                returns[key].append(ticket)
+            previous[key, ticket.product_id] = ticket.created_at
+        figures[figure] = len(returns)
+        tables[who] = sorted(
+            (len(found), len({t.product_id for t in found}), max(t.created_at for t in found))
+            for found in returns.values()
+        )
+    return figures, tables
+
+
+def test_recurring_equals_a_count_by_hand_with_and_without_the_summary(random_tickets, agent, other_team):
+    today = timezone.localdate()
+    cases = [
+        ({"start": (today - timedelta(days=12)).isoformat(), "end": today.isoformat()}, Q()),
+        ({"start": (today - timedelta(days=9)).isoformat(), "days": "3"}, Q()),
+        ({"team": str(other_team.pk)}, Q(team=other_team)),
+        ({"product": str(random_tickets["products"][0].pk), "days": "30"}, Q(product=random_tickets["products"][0])),
+    ]
+    for refreshed in (False, True):
+        if refreshed:
+            report_summary_refresh()
+        for query, tickets_q in cases:
+            form = ReportForm(query, report=REPORTS["recurring"])
+            assert form.is_valid(), form.errors
+            result = report_run(REPORTS["recurring"], form.params(user=agent))
+            by_hand_figures, by_hand = recurring_by_hand(agent, query, tickets_q)
+            assert {f.key: f.value for f in result.figures} == by_hand_figures
+            for table in result.tables:
+                assert sorted((r["returns"], r["products"], r["latest"]) for r in table.rows) == by_hand[table.key]
+    assert any(by_hand_figures.values())
+
+
+def test_recurring_counts_a_return_whose_first_ticket_is_before_the_range(db, customer, agent, team):
+    product = ProductFactory(name="Router")
+    start = timezone.localdate() - timedelta(days=3)
+    before = timezone.now() - timedelta(days=4)
+    for at in (before, before + timedelta(days=2)):
+        make_ticket(requester=customer.contact, actor=customer, team=team, product=product, now=at)
+    [(_key, customers), _organizations], figures = run("recurring", agent, start=start.isoformat())
+    assert [(r["name"], r["returns"]) for r in customers] == [(customer.contact.full_name, 1)]
+    assert dict(figures)["customers"] == 1
+
+
+def test_several_percentiles_in_one_sort_equal_one_at_a_time(random_tickets):
+    db = sqlite3.connect(":memory:")
+    db.create_aggregate("hd_percentiles_cont", 2, _Percentiles)
+    db.execute("CREATE TABLE t (x REAL)")
+    assert db.execute("SELECT hd_percentiles_cont(x, '0.5, 0.9') FROM t").fetchone()[0] is None
+    db.executemany("INSERT INTO t VALUES (?)", [(120,), (None,), (60,), (180,)])
+    assert db.execute("SELECT hd_percentiles_cont(x, '0.5, 0.9') FROM t").fetchone()[0] == "[120.0, 168.0]"
+    report_summary_refresh()
+    together = ReportFact.objects.aggregate(both=PercentilesCont("resolution_minutes", fractions=(0.5, 0.9)))
+    apart = ReportFact.objects.aggregate(
+        median=PercentileCont("resolution_minutes", fraction=0.5),
+        p90=PercentileCont("resolution_minutes", fraction=0.9),
+    )
+    assert ReportFact.objects.exists() and together["both"] == [apart["median"], apart["p90"]]
+    nothing = ReportFact.objects.filter(pk=-1).aggregate(
+        both=PercentilesCont("resolution_minutes", fractions=(0.5, 0.9))
+    )
+    assert nothing["both"] == [None, None]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY x) FROM (VALUES (60), (120), (180)) v(x)"
+            )
+            assert cursor.fetchone()[0] == [120.0, 168.0]

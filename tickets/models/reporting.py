@@ -35,6 +35,7 @@ class ReportFactFields(models.Model):
     assignee = _fk(settings.AUTH_USER_MODEL)
     product = _fk("customers.Product")
     organization = _fk("customers.Organization")
+    requester = _fk("customers.Contact")  # the recurring-issues report's customer
     category = _fk("tickets.Category")
     sla_policy = _fk("customers.SlaPolicy")
     channel = models.CharField(max_length=16)

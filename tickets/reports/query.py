@@ -7,7 +7,7 @@ from django.db.models.functions import TruncDate
 from django.utils import translation
 
 from helpdesk import dates
-from helpdesk.aggregates import PercentileCont, minutes_between
+from helpdesk.aggregates import PercentileCont, PercentilesCont, minutes_between
 from tickets.models import ReportRow, Ticket
 from tickets.reports.base import ReportParams
 from tickets.reports.dimensions import DIMENSIONS, NONE_LABEL, TICKET_FILTERS, filters_q
@@ -32,12 +32,10 @@ def report_rows(params: ReportParams) -> QuerySet[ReportRow]:
     ).order_by()
 
 
-def column_percentiles(column: str, name: str) -> dict[str, PercentileCont]:
-    """Median and 90th percentile of a summary column (NULLs skipped)."""
-    return {
-        f"{name}_median": PercentileCont(column, fraction=0.5),
-        f"{name}_p90": PercentileCont(column, fraction=0.9),
-    }
+def column_percentiles(column: str, name: str) -> dict[str, PercentilesCont]:
+    """Median and 90th percentile of a summary column (NULLs skipped), in one sort: `{name}_percentiles`
+    is [median, p90] ([None, None] without a value)."""
+    return {f"{name}_percentiles": PercentilesCont(column, fractions=(0.5, 0.9))}
 
 
 def site_day(field: str) -> TruncDate:

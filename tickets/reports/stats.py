@@ -73,10 +73,10 @@ def sla_compliance(
             first_response_breached=row["first_response_breached"],
             resolution_met=row["resolution_met"],
             resolution_breached=row["resolution_breached"],
-            first_response_median_minutes=_minutes(row["frt_median"]),
-            first_response_p90_minutes=_minutes(row["frt_p90"]),
-            resolution_median_minutes=_minutes(row["res_median"]),
-            resolution_p90_minutes=_minutes(row["res_p90"]),
+            first_response_median_minutes=_minutes(row["frt_percentiles"][0]),
+            first_response_p90_minutes=_minutes(row["frt_percentiles"][1]),
+            resolution_median_minutes=_minutes(row["res_percentiles"][0]),
+            resolution_p90_minutes=_minutes(row["res_percentiles"][1]),
         )
         for row in grouped(tickets.order_by(), group_by, **_aggregates())
         if row["tickets"]

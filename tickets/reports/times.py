@@ -51,8 +51,9 @@ def _aggregates() -> dict:
 def _row(found: dict) -> dict:
     row = {key: found[key] for key in ("group", "tickets", "responded", "solved")}
     for prefix, _column, name in MEASURES:
-        row[f"{prefix}_median_hours"] = hours(found[f"{name}_median"])
-        row[f"{prefix}_p90_hours"] = hours(found[f"{name}_p90"])
+        median, p90 = found[f"{name}_percentiles"]
+        row[f"{prefix}_median_hours"] = hours(median)
+        row[f"{prefix}_p90_hours"] = hours(p90)
     return row
 
 
