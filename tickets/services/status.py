@@ -224,9 +224,10 @@ def _custom_set(*, ticket: Ticket, actor: User | None, custom: CustomStatus | No
 def custom_status_team_moved(*, ticket: Ticket, actor: User | None, now: datetime) -> None:
     """The locked ticket has just moved to another team (ticket_update, a hand-off): take it off a custom
     status kept for other teams only, with its event; the base status stays. The caller saves."""
-    if ticket.custom_status_id is None:
+    custom = ticket.custom_status if ticket.custom_status_id is not None else None
+    if custom is None:
         return
-    teams = set(ticket.custom_status.teams.values_list("pk", flat=True))
+    teams = set(custom.teams.values_list("pk", flat=True))
     if teams and ticket.team_id not in teams:
         _custom_set(ticket=ticket, actor=actor, custom=None, now=now)
 
