@@ -23,6 +23,8 @@ from datetime import datetime, tzinfo
 from operator import attrgetter
 from typing import Any, NamedTuple
 
+from tickets.models import Status
+
 
 class Page(NamedTuple):
     """What every ticket of one answer shares: the detail URL up to the id, the time zone to write in."""
@@ -55,6 +57,14 @@ def label_ref(obj: Any) -> dict | None:
     return {"id": obj.pk, "label": obj.display_name} if obj is not None else None
 
 
+def customer_label_ref(obj: Any, status: str) -> dict | None:
+    """A custom status as a customer reads it, `{id, label}`: its customer label in the active language,
+    else the name of the status it stands for (the ticket's `status`); never its agent label."""
+    if obj is None:
+        return None
+    return {"id": obj.pk, "label": obj.customer_text or str(Status(status).label)}
+
+
 def tag_names(ticket: Any) -> list[str]:
     """A list row (selectors.TicketListRow) carries its tag names; a Ticket has them prefetched."""
     names = getattr(ticket, "tag_names", None)
@@ -63,7 +73,7 @@ def tag_names(ticket: Any) -> list[str]:
 
 # How each field of a ticket's output is written, as (kind, attribute read): "value" as it is (a
 # string, a choice's value, an id: `<relation>_id` for a bare id), "time" (iso_datetime), "person"
-# (person_ref), "named" (named_ref), "label" (label_ref), "tags" (tag_names of the ticket), "url" (the detail URL of the id).
+# (person_ref), "named" (named_ref), "label" (label_ref; customer_label_ref in the customer's output), "tags" (tag_names of the ticket), "url" (the detail URL of the id).
 FIELDS: dict[str, tuple[str, str]] = {
     "id": ("value", "id"),
     "subject": ("value", "subject"),
@@ -102,8 +112,8 @@ class Layout:
     """One output's fields, in order, compiled from FIELDS: each ticket's attributes are read in one
     call, and only the fields of a kind other than "value" are converted after."""
 
-    def __init__(self, names: tuple[str, ...]) -> None:
-        self.names = names
+    def __init__(self, names: tuple[str, ...], *, customer: bool = False) -> None:
+        self.names, self._customer = names, customer
         self._read = attrgetter(*(FIELDS[name][1] for name in names))
         kinds = {kind: tuple(name for name in names if FIELDS[name][0] == kind) for kind in KINDS}
         if sum(map(len, kinds.values())) != len(names):
@@ -121,7 +131,7 @@ class Layout:
         for name in self._named:
             data[name] = named_ref(data[name])
         for name in self._labels:
-            data[name] = label_ref(data[name])
+            data[name] = customer_label_ref(data[name], ticket.status) if self._customer else label_ref(data[name])
         for name in self._tags:
             data[name] = tag_names(ticket)
         for name in self._urls:
@@ -149,11 +159,13 @@ CUSTOMER_FIELDS: tuple[str, ...] = (
     "updated_at",
     "solved_at",
     "closed_at",
+    "custom_status",
     "url",
 )
-# An agent's view: the customer's fields, then assignment, tags and SLA, then `url`.
+# An agent's view: the customer's fields (`custom_status` moved, in its agent form), then assignment, tags
+# and SLA, then `url`.
 AGENT_FIELDS: tuple[str, ...] = (
-    *CUSTOMER_FIELDS[:-1],
+    *CUSTOMER_FIELDS[:-2],
     "assignee",
     "tags",
     "contract",
@@ -171,7 +183,7 @@ AGENT_FIELDS: tuple[str, ...] = (
     "url",
 )
 
-CUSTOMER = Layout(CUSTOMER_FIELDS)
+CUSTOMER = Layout(CUSTOMER_FIELDS, customer=True)
 AGENT = Layout(AGENT_FIELDS)
 
 

@@ -59,6 +59,7 @@ CUSTOMER_FIELDS = {
     "updated_at",
     "solved_at",
     "closed_at",
+    "custom_status",
     "url",
 }
 

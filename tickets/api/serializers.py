@@ -18,7 +18,7 @@ from helpdesk.models import Priority, Role, Team, User
 from tickets import output
 from tickets.models import Attachment, Channel, Message, Status, Ticket, TicketEvent, TicketType
 from tickets.models.problems import Category, RootCause
-from tickets.statuses.fields import CustomStatusRef, custom_status_input
+from tickets.statuses.fields import CustomStatusCustomerRef, CustomStatusRef, custom_status_input
 from tickets.timetrack.api_fields import TimeSpentInput
 
 MAX_TAGS = 50
@@ -82,6 +82,8 @@ class TicketCustomerOutput(serializers.ModelSerializer):
     organization = NamedRef(read_only=True, allow_null=True)
     team = NamedRef(read_only=True, allow_null=True, help_text="The team the request is with.")
     product = NamedRef(read_only=True, allow_null=True)
+    # `{id, label}`: the customer label only (the agent output has the agent label)
+    custom_status = CustomStatusCustomerRef(read_only=True, allow_null=True)
     url = serializers.SerializerMethodField()
 
     class Meta:

@@ -51,7 +51,8 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 AGENT_ONLY_CREATE_FIELDS = ("requester", "requester_email", "requester_name", "channel", "team", "assignee", "tags")
 CUSTOMER_NOTE = (
     " Customers get a smaller object (`TicketCustomer`): id, subject, status, priority, type, channel, requester,"
-    " organization, team, product, created_at, updated_at, solved_at, closed_at, url."
+    " organization, team, product, created_at, updated_at, solved_at, closed_at, custom_status (`{id, label}`:"
+    " the customer label, else the status's name; never the agent label), url."
 )
 
 

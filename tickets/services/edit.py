@@ -22,6 +22,7 @@ from tickets.services.status import (
     _transition,
     custom_status_check,
     custom_status_finish,
+    custom_status_team_moved,
     custom_status_wanted,
     status_change_check,
 )
@@ -103,6 +104,8 @@ def _update_locked(
         changed.append("tags")
     if not changed:
         return
+    if "team" in changed:
+        custom_status_team_moved(ticket=ticket, actor=actor, now=now)
     if ticket.status == Status.NEW and "assignee" in changed and ticket.assignee_id:
         _transition(ticket=ticket, actor=actor, status=Status.OPEN, now=now, system=True)
     ticket.updated_at = now

@@ -12,6 +12,7 @@ from helpdesk.models import Team, User
 from tickets import events, notifications
 from tickets.models import EventKind, Referral, Ticket
 from tickets.services.common import _lock, _require_agent
+from tickets.services.status import custom_status_team_moved
 
 
 @transaction.atomic
@@ -54,6 +55,7 @@ def ticket_refer(
     if handoff:
         old_team, old_assignee = ticket.team, ticket.assignee
         ticket.team, ticket.assignee = to_team, None
+        custom_status_team_moved(ticket=ticket, actor=actor, now=now)
         events.event_field_changed(ticket=ticket, actor=actor, field="team", old=old_team or "", new=to_team, at=now)
         if old_assignee:
             events.event_field_changed(ticket=ticket, actor=actor, field="assignee", old=old_assignee, new="", at=now)

@@ -221,6 +221,17 @@ def _custom_set(*, ticket: Ticket, actor: User | None, custom: CustomStatus | No
     return True
 
 
+def custom_status_team_moved(*, ticket: Ticket, actor: User | None, now: datetime) -> None:
+    """The locked ticket has just moved to another team (ticket_update, a hand-off): take it off a custom
+    status kept for other teams only, with its event; the base status stays. The caller saves."""
+    custom = ticket.custom_status if ticket.custom_status_id is not None else None
+    if custom is None:
+        return
+    teams = set(custom.teams.values_list("pk", flat=True))
+    if teams and ticket.team_id not in teams:
+        _custom_set(ticket=ticket, actor=actor, custom=None, now=now)
+
+
 def custom_status_finish(*, ticket: Ticket, actor: User, custom: CustomStatus | None, now: datetime) -> None:
     """After ticket_edit's status move, or with none needed: put the locked ticket, now on the base
     status of `custom`, on `custom` (a move to it has done so already) and save."""

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from tickets import output
 from tickets.models import CustomStatus
 
 
@@ -10,6 +11,22 @@ class CustomStatusRef(serializers.Serializer):
 
     id = serializers.IntegerField(source="pk", read_only=True)
     label = serializers.CharField(source="display_name", read_only=True, help_text="In the caller's language.")
+
+
+class CustomStatusCustomerRef(serializers.Serializer):
+    """`{id, label}` as a customer reads it: the customer label, else the name of the ticket's `status`
+    (which it stands for); never the agent label. Reads the ticket (it needs its status)."""
+
+    id = serializers.IntegerField(read_only=True)
+    label = serializers.CharField(
+        read_only=True, help_text="The customer label in the caller's language; without one, the status's name."
+    )
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, ticket):
+        return output.customer_label_ref(ticket.custom_status, ticket.status)
 
 
 def custom_status_input() -> serializers.PrimaryKeyRelatedField:

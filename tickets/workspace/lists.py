@@ -237,8 +237,8 @@ def list_rows(rows: list[Ticket], *, now: datetime | None = None) -> list[Ticket
     url = reverse("agent:ticket", args=[_URL_PLACEHOLDER])
     for ticket in decorate_rows(rows, now=now):
         ticket.url = url.replace(str(_URL_PLACEHOLDER), str(ticket.pk), 1)
-        # A team's own status shows instead of its base where the rows carry it (ticket_list_for joins
-        # it; a list loading fewer columns, the home page's, shows the base): never a query per row.
+        # A team's own status shows instead of its base where the rows carry it (ticket_list_for and
+        # the home page join it; a list loading fewer columns shows the base): never a query per row.
         custom = ticket.custom_status if ticket.__dict__.get("custom_status_id") else None
         ticket.status_label = custom.display_name if custom is not None else statuses.get(ticket.status, ticket.status)
         ticket.priority_label = priorities.get(ticket.priority, ticket.priority)

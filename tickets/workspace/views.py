@@ -52,8 +52,9 @@ def _ticket_url(ticket: Ticket | int) -> str:
 
 
 HOME_ROWS = 8
-# What a home row shows (tickets/agent/_ticket_table.html) and its SLA badge reads: the ticket table
-# alone, no joins, so each list is its index's first rows (Ticket.Meta.indexes, "agent home").
+# What a home row shows (tickets/agent/_ticket_table.html) and its SLA badge reads: the ticket table,
+# so each list is its index's first rows (Ticket.Meta.indexes, "agent home"), and the agent label of
+# its custom status (HOME_CUSTOM_STATUS, joined in the same query: a primary-key lookup per row found).
 HOME_FIELDS = (
     "id",
     "subject",
@@ -66,6 +67,7 @@ HOME_FIELDS = (
     "next_response_due_at",
     "resolution_due_at",
 )
+HOME_CUSTOM_STATUS = ("custom_status__name", "custom_status__name_fa")
 
 
 @agent_required
@@ -78,7 +80,8 @@ def home(request: HttpRequest) -> HttpResponse:
     my_scope = base.open().filter(Q(assignee=user) | Q(team__in=team_ids))
 
     def rows(qs):
-        return workspace.list_rows(list(qs.by_sla_due().only(*HOME_FIELDS)[:HOME_ROWS]))
+        first = qs.by_sla_due().select_related("custom_status").only(*HOME_FIELDS, *HOME_CUSTOM_STATUS)
+        return workspace.list_rows(list(first[:HOME_ROWS]))
 
     sections = {
         "mine": base.open().filter(assignee=user),

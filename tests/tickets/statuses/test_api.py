@@ -88,11 +88,14 @@ def test_patch_refusals_are_4xx(as_user, agent, customer, ticket, visit, custom)
     assert closed.status_code == 409 and closed.json()["code"] == "invalid_transition"
 
 
-def test_customers_can_neither_set_nor_filter_nor_see_it(as_user, agent, customer, acme_ticket, visit):
+def test_customers_neither_set_nor_filter_it_and_see_only_its_customer_label(
+    as_user, agent, customer, acme_ticket, visit
+):
     url = f"/api/v1/tickets/{acme_ticket.pk}/"
     services.ticket_edit(ticket=acme_ticket, actor=agent, custom_status=visit)
     assert as_user(customer).patch(url, {"custom_status": visit.pk}, format="json").status_code == 400
-    assert "custom_status" not in as_user(customer).get(url).json()
+    # tests/tickets/statuses/test_customer_output.py: never the agent label
+    assert as_user(customer).get(url).json()["custom_status"] == {"id": visit.pk, "label": visit.customer_name}
     # an agents' filter: a customer's list ignores it rather than revealing who is on what
     rows = as_user(customer).get("/api/v1/tickets/", {"custom_status": visit.pk + 1}).json()["results"]
     assert [row["id"] for row in rows] == [acme_ticket.pk]
