@@ -284,6 +284,7 @@ SPECTACULAR_SETTINGS = {
         "OpportunityKindEnum": "tickets.models.Opportunity.Kind",
         "OpportunityStateEnum": "tickets.models.Opportunity.State",
         "ProblemStatusEnum": "tickets.models.Problem.Status",
+        "TriggerEventEnum": "tickets.models.TriggerEvent",
     },
 }
 
@@ -387,25 +388,10 @@ HELPDESK_EMAIL_MAX_BYTES = env.int("HELPDESK_EMAIL_MAX_BYTES", default=50 * 1024
 HELPDESK_WEBHOOK_TIMEOUT = env.float("HELPDESK_WEBHOOK_TIMEOUT", default=10.0)
 HELPDESK_WEBHOOK_ALLOW_PRIVATE = env.bool("HELPDESK_WEBHOOK_ALLOW_PRIVATE", default=DEBUG)
 HELPDESK_WEBHOOK_KEEP_DAYS = env.int("HELPDESK_WEBHOOK_KEEP_DAYS", default=30)  # delivery log kept this long
-# Retention (tickets.privacy.retention, nightly): months after which data goes; 0 switches a rule off.
-HELPDESK_RETENTION_CLOSED_TICKETS_MONTHS = env.int("HELPDESK_RETENTION_CLOSED_TICKETS_MONTHS", default=0)
-HELPDESK_RETENTION_CLOSED_TICKETS_ACTION = env("HELPDESK_RETENTION_CLOSED_TICKETS_ACTION", default="anonymise")
-if HELPDESK_RETENTION_CLOSED_TICKETS_ACTION not in ("anonymise", "delete"):
-    raise ImproperlyConfigured("HELPDESK_RETENTION_CLOSED_TICKETS_ACTION must be anonymise or delete.")
-HELPDESK_RETENTION_INBOUND_MAIL_MONTHS = env.int("HELPDESK_RETENTION_INBOUND_MAIL_MONTHS", default=0)
-HELPDESK_RETENTION_OUTBOX_MONTHS = env.int("HELPDESK_RETENTION_OUTBOX_MONTHS", default=0)
-HELPDESK_RETENTION_AUDIT_MONTHS = env.int("HELPDESK_RETENTION_AUDIT_MONTHS", default=0)  # audit history rows
-SIMPLE_HISTORY_REVERT_DISABLED = True  # history is read-only in the admin: changes go through the services
-HELPDESK_RETENTION_BATCH = env.int("HELPDESK_RETENTION_BATCH", default=500)  # rows per transaction
-# In-app notifications (tickets.alerts.retention, nightly): read ones go this many days after they were
-# made, unread ones after the second number; deleted this many per transaction.
-HELPDESK_ALERTS_KEEP_READ_DAYS = env.int("HELPDESK_ALERTS_KEEP_READ_DAYS", default=90)
-HELPDESK_ALERTS_KEEP_UNREAD_DAYS = env.int("HELPDESK_ALERTS_KEEP_UNREAD_DAYS", default=365)
-HELPDESK_ALERTS_PURGE_BATCH = env.int("HELPDESK_ALERTS_PURGE_BATCH", default=2000)
 
 # seconds a worker's claim on an outbox row lasts unless renewed (it is, while sending): a dead
 # worker's mail goes out again with the first notification sweep after this
 HELPDESK_OUTBOX_CLAIM_LEASE = env.int("HELPDESK_OUTBOX_CLAIM_LEASE", default=60)
 
-# Satisfaction surveys, two-factor sign-in, signed-in sessions and single sign-on (more than a line each).
-from helpdesk.settings_features import *  # noqa: E402, F403 (every name there is a setting)
+# Retention, satisfaction surveys, two-factor sign-in, signed-in sessions and single sign-on.
+from helpdesk.settings_features import *  # noqa: E402, F403 (its upper-case names are settings)

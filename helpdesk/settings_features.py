@@ -55,4 +55,18 @@ HELPDESK_REPORT_SUMMARY_RECENT_DAYS = env.int("HELPDESK_REPORT_SUMMARY_RECENT_DA
 # Problems: the incidents a "solve all linked incidents" job solves per batch (one transaction each).
 HELPDESK_PROBLEM_SOLVE_BATCH = env.int("HELPDESK_PROBLEM_SOLVE_BATCH", default=50)
 
-__all__ = [name for name in dir() if name.isupper()]
+# Retention (tickets.privacy.retention, nightly): months after which data goes; 0 switches a rule off.
+HELPDESK_RETENTION_CLOSED_TICKETS_MONTHS = env.int("HELPDESK_RETENTION_CLOSED_TICKETS_MONTHS", default=0)
+HELPDESK_RETENTION_CLOSED_TICKETS_ACTION = env("HELPDESK_RETENTION_CLOSED_TICKETS_ACTION", default="anonymise")
+if HELPDESK_RETENTION_CLOSED_TICKETS_ACTION not in ("anonymise", "delete"):
+    raise ImproperlyConfigured("HELPDESK_RETENTION_CLOSED_TICKETS_ACTION must be anonymise or delete.")
+HELPDESK_RETENTION_INBOUND_MAIL_MONTHS = env.int("HELPDESK_RETENTION_INBOUND_MAIL_MONTHS", default=0)
+HELPDESK_RETENTION_OUTBOX_MONTHS = env.int("HELPDESK_RETENTION_OUTBOX_MONTHS", default=0)
+HELPDESK_RETENTION_AUDIT_MONTHS = env.int("HELPDESK_RETENTION_AUDIT_MONTHS", default=0)  # audit history rows
+SIMPLE_HISTORY_REVERT_DISABLED = True  # history is read-only in the admin: changes go through the services
+HELPDESK_RETENTION_BATCH = env.int("HELPDESK_RETENTION_BATCH", default=500)  # rows per transaction
+# In-app notifications (tickets.alerts.retention, nightly): read ones go this many days after they were
+# made, unread ones after the second number; deleted this many per transaction.
+HELPDESK_ALERTS_KEEP_READ_DAYS = env.int("HELPDESK_ALERTS_KEEP_READ_DAYS", default=90)
+HELPDESK_ALERTS_KEEP_UNREAD_DAYS = env.int("HELPDESK_ALERTS_KEEP_UNREAD_DAYS", default=365)
+HELPDESK_ALERTS_PURGE_BATCH = env.int("HELPDESK_ALERTS_PURGE_BATCH", default=2000)

@@ -3,6 +3,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tickets.models import MAX_ENTRY_MINUTES, ActivityType
@@ -10,6 +11,14 @@ from tickets.timetrack.durations import parse_minutes
 from tickets.timetrack.services import TimeSpent
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "integer", "minimum": 1, "maximum": MAX_ENTRY_MINUTES},
+            {"type": "string", "example": "1:30"},
+        ]
+    }
+)
 class MinutesField(serializers.Field):
     """Minutes as a number (90) or a string: "90", "1:30", Persian digits too."""
 

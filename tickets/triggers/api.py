@@ -25,7 +25,7 @@ AGENTS = User.objects.filter(role__in=(Role.AGENT, Role.ADMIN))
 TEMPLATE_HELP = "Placeholders: " + ", ".join(f"{{{p}}}" for p in PLACEHOLDERS) + "."
 
 
-class ConditionSerializer(serializers.Serializer):
+class TriggerConditionSerializer(serializers.Serializer):
     field = serializers.ChoiceField(
         choices=list(TRIGGER_FIELDS),
         help_text="status, priority, type, channel, language: their codes; assignee: `set` or `unset`; team, "
@@ -45,7 +45,7 @@ class AutomationInput(serializers.Serializer):
     name = serializers.CharField(max_length=120)
     position = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False)
     is_active = serializers.BooleanField(required=False, default=True)
-    conditions = ConditionSerializer(many=True, required=False, help_text="All must match; none: every ticket.")
+    conditions = TriggerConditionSerializer(many=True, required=False, help_text="All must match; none: every ticket.")
     set_status = serializers.ChoiceField(choices=Status.choices, allow_blank=True, required=False)
     set_priority = serializers.ChoiceField(choices=Priority.choices, allow_blank=True, required=False)
     set_team = _ref(Team.objects.all())
@@ -82,7 +82,7 @@ OUTPUT_FIELDS = ["id", *rules.COMMON, "disabled_reason", "disabled_at", "created
 
 
 class _Output(serializers.ModelSerializer):
-    conditions = ConditionSerializer(many=True, read_only=True)
+    conditions = TriggerConditionSerializer(many=True, read_only=True)
     set_status = serializers.ChoiceField(choices=Status.choices, allow_blank=True, read_only=True)
     set_priority = serializers.ChoiceField(choices=Priority.choices, allow_blank=True, read_only=True)
 

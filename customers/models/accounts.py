@@ -1,6 +1,5 @@
-"""Customers and what was agreed with them: organizations, contacts, products, contracts, SLAs."""
-
-from datetime import time
+"""Who the customers are and what was agreed with them: products, organizations and their domains,
+contacts, service contracts, and the record of privacy requests about a contact."""
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -10,170 +9,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.audit.records import audited
-from helpdesk.models import Priority
+from customers.models.sla import SlaPolicy
 from helpdesk.names import NamedInLanguages
-
-
-class BusinessCalendar(NamedInLanguages, models.Model):
-    """When the clock of a service level runs: a time zone, weekly hours and holidays, or 24/7."""
-
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    name_fa = models.CharField(_("name in Persian"), max_length=100, blank=True)
-    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
-    always_open = models.BooleanField(_("open 24/7"), default=False)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("business calendar")
-        verbose_name_plural = _("business calendars")
-
-    def __str__(self) -> str:
-        return self.display_name
-
-
-class WorkingPeriod(models.Model):
-    """One interval of working time on a weekday (several a day are allowed).
-
-    An end of 00:00 is midnight at the end of the day: 22:00–00:00 runs to midnight, 00:00–00:00 is the
-    whole day. A shift past midnight is two periods, the second starting at 00:00 the next day.
-    """
-
-    class Weekday(models.IntegerChoices):
-        MONDAY = 0, _("Monday")
-        TUESDAY = 1, _("Tuesday")
-        WEDNESDAY = 2, _("Wednesday")
-        THURSDAY = 3, _("Thursday")
-        FRIDAY = 4, _("Friday")
-        SATURDAY = 5, _("Saturday")
-        SUNDAY = 6, _("Sunday")
-
-    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="periods")
-    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
-    start = models.TimeField(_("from"))
-    end = models.TimeField(_("until"))
-
-    class Meta:
-        ordering = ["calendar", "weekday", "start"]
-        verbose_name = _("working period")
-        verbose_name_plural = _("working periods")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end__gt=models.F("start")) | Q(end=time(0)), name="period_end_after_start_or_midnight"
-            )
-        ]
-
-    def __str__(self) -> str:
-        end = "24:00" if self.end == time(0) else f"{self.end:%H:%M}"
-        return f"{self.get_weekday_display()} {self.start:%H:%M}–{end}"
-
-
-class Holiday(NamedInLanguages, models.Model):
-    """A day off: one date, or every year on a Gregorian or a Jalali month and day."""
-
-    class Recurrence(models.TextChoices):
-        ONCE = "once", _("Once, on a date")
-        GREGORIAN = "gregorian", _("Every year (Gregorian calendar)")
-        JALALI = "jalali", _("Every year (Jalali calendar)")
-
-    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="holidays")
-    name = models.CharField(_("name"), max_length=100)
-    name_fa = models.CharField(_("name in Persian"), max_length=100, blank=True)
-    recurrence = models.CharField(_("recurrence"), max_length=16, choices=Recurrence.choices, default=Recurrence.ONCE)
-    date = models.DateField(_("date"), null=True, blank=True)
-    month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True)
-    day = models.PositiveSmallIntegerField(_("day"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["calendar", "recurrence", "date", "month", "day"]
-        verbose_name = _("holiday")
-        verbose_name_plural = _("holidays")
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(recurrence="once", date__isnull=False)
-                    | (~Q(recurrence="once") & Q(month__isnull=False, day__isnull=False))
-                ),
-                name="holiday_has_date_or_month_day",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.display_name
-
-
-class SlaPolicy(NamedInLanguages, models.Model):
-    """Promised response and resolution times, in business minutes of a calendar."""
-
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    name_fa = models.CharField(_("name in Persian"), max_length=100, blank=True)
-    description = models.TextField(_("description"), blank=True)
-    calendar = models.ForeignKey(
-        BusinessCalendar, verbose_name=_("business calendar"), on_delete=models.PROTECT, related_name="policies"
-    )
-    is_default = models.BooleanField(_("default policy"), default=False)
-    warning_percent = models.PositiveSmallIntegerField(
-        _("warn at percent of target"), null=True, blank=True, default=75
-    )
-    warning_minutes_before = models.PositiveIntegerField(_("warn minutes before due"), null=True, blank=True)
-    pause_on_hold = models.BooleanField(_("pause resolution clock while on hold"), default=False)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("SLA policy")
-        verbose_name_plural = _("SLA policies")
-        constraints = [
-            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="one_default_sla_policy"),
-        ]
-
-    def __str__(self) -> str:
-        return self.display_name
-
-
-class SlaTarget(models.Model):
-    """The targets of one policy for one priority, in business minutes (empty = no target)."""
-
-    policy = models.ForeignKey(SlaPolicy, on_delete=models.CASCADE, related_name="targets")
-    priority = models.CharField(_("priority"), max_length=16, choices=Priority.choices)
-    first_response_minutes = models.PositiveIntegerField(_("first response (minutes)"), null=True, blank=True)
-    next_response_minutes = models.PositiveIntegerField(_("next response (minutes)"), null=True, blank=True)
-    resolution_minutes = models.PositiveIntegerField(_("resolution (minutes)"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["policy", "priority"]
-        verbose_name = _("SLA target")
-        verbose_name_plural = _("SLA targets")
-        constraints = [models.UniqueConstraint(fields=["policy", "priority"], name="one_target_per_priority")]
-
-    def __str__(self) -> str:
-        return f"{self.policy} / {self.get_priority_display()}"
-
-
-class EscalationStep(models.Model):
-    """What happens a number of minutes after a breach: notify, reassign, raise priority."""
-
-    class Action(models.TextChoices):
-        NOTIFY_TEAM_LEAD = "notify_team_lead", _("Notify the team lead")
-        NOTIFY_USER = "notify_user", _("Notify a person")
-        REASSIGN_TEAM = "reassign_team", _("Reassign to a team")
-        RAISE_PRIORITY = "raise_priority", _("Raise the priority")
-
-    policy = models.ForeignKey(SlaPolicy, on_delete=models.CASCADE, related_name="escalation_steps")
-    minutes_after_breach = models.PositiveIntegerField(_("minutes after breach"), default=0)
-    action = models.CharField(_("action"), max_length=32, choices=Action.choices)
-    team = models.ForeignKey("helpdesk.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["policy", "minutes_after_breach", "id"]
-        verbose_name = _("escalation step")
-        verbose_name_plural = _("escalation steps")
-
-    def __str__(self) -> str:
-        return f"+{self.minutes_after_breach} min: {self.get_action_display()}"
 
 
 class Product(NamedInLanguages, models.Model):
@@ -351,24 +188,6 @@ class ServiceContract(models.Model):
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
 
-class TeamCalendar(models.Model):
-    """The working hours a team keeps: referrals to the team are due in its business time."""
-
-    team = models.OneToOneField(
-        "helpdesk.Team", verbose_name=_("team"), on_delete=models.CASCADE, related_name="calendar_link"
-    )
-    calendar = models.ForeignKey(
-        BusinessCalendar, verbose_name=_("business calendar"), on_delete=models.PROTECT, related_name="teams"
-    )
-
-    class Meta:
-        verbose_name = _("team calendar")
-        verbose_name_plural = _("team calendars")
-
-    def __str__(self) -> str:
-        return f"{self.team} — {self.calendar}"
-
-
 class PrivacyAction(models.Model):
     """The audit record of a privacy request: who exported or erased which contact, and when.
 
@@ -398,10 +217,3 @@ class PrivacyAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} contact {self.contact_ref}"
-
-
-# Every change of these is kept: who, when, the values after it (helpdesk.audit; the contact's are
-# scrubbed when they are erased). Privacy actions are an audit record already.
-audited(BusinessCalendar, WorkingPeriod, Holiday, SlaPolicy, SlaTarget, EscalationStep, Product, TeamCalendar)
-audited(Organization, OrganizationDomain, Contact)
-audited(ServiceContract, m2m_fields=["products"])
