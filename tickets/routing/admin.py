@@ -142,8 +142,58 @@ class RoutingRuleForm(forms.ModelForm):
         return key if key in self.fields else None
 
 
+class RuleAdmin(AuditedAdmin):
+    """The admin of rules kept through their services (routing rules here; triggers and timed rules in
+    tickets.triggers.admin): saving, deleting and switching on go through `rule_create`, `rule_update`
+    and `rule_delete`, so the admin validates and records exactly as the API does."""
+
+    actions = ["switch_on"]
+
+    def rule_create(self, *, actor: User, data: dict):
+        raise NotImplementedError
+
+    def rule_update(self, *, actor: User, rule, changes: dict) -> None:
+        raise NotImplementedError
+
+    def rule_delete(self, *, actor: User, rule) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            self.rule_update(actor=request.user, rule=obj, changes=form.rule_data)
+        else:
+            obj.pk = self.rule_create(actor=request.user, data=form.rule_data).pk
+
+    def save_related(self, request, form, formsets, change):
+        """Nothing related: the conditions are saved with the rule."""
+
+    def delete_model(self, request, obj):
+        self.rule_delete(actor=request.user, rule=obj)
+
+    def delete_queryset(self, request, queryset):
+        for rule in queryset:
+            self.rule_delete(actor=request.user, rule=rule)
+
+    @admin.action(description=_("Switch the selected rules on"))
+    def switch_on(self, request, queryset):
+        count = 0
+        for rule in queryset.filter(is_active=False):
+            try:
+                self.rule_update(actor=request.user, rule=rule, changes={"is_active": True})
+            except ValidationError as exc:
+                problems = "; ".join(message for messages_ in exc.message_dict.values() for message in messages_)
+                self.message_user(request, f"{rule}: {problems}", messages.ERROR)
+                continue
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d rule switched on.", "%(count)d rules switched on.", count) % {"count": count},
+            messages.SUCCESS,
+        )
+
+
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(AuditedAdmin):
+class RoutingRuleAdmin(RuleAdmin):
     """Rules in the order they run; saved, switched on and deleted through tickets.routing.rules."""
 
     form = RoutingRuleForm
@@ -152,7 +202,6 @@ class RoutingRuleAdmin(AuditedAdmin):
     list_filter = ["is_active"]
     search_fields = ["name"]
     readonly_fields = ["disabled_reason", "disabled_at"]
-    actions = ["switch_on"]
     fieldsets = [
         (None, {"fields": ["name", "position", "is_active", "stop"]}),
         (
@@ -200,35 +249,11 @@ class RoutingRuleAdmin(AuditedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("set_team", "set_assignee", "set_category")
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            rules.routing_rule_update(actor=request.user, rule=obj, changes=form.rule_data)
-        else:
-            obj.pk = rules.routing_rule_create(actor=request.user, **form.rule_data).pk
+    def rule_create(self, *, actor: User, data: dict):
+        return rules.routing_rule_create(actor=actor, **data)
 
-    def save_related(self, request, form, formsets, change):
-        """Nothing related: the conditions are saved with the rule."""
+    def rule_update(self, *, actor: User, rule, changes: dict) -> None:
+        rules.routing_rule_update(actor=actor, rule=rule, changes=changes)
 
-    def delete_model(self, request, obj):
-        rules.routing_rule_delete(actor=request.user, rule=obj)
-
-    def delete_queryset(self, request, queryset):
-        for rule in queryset:
-            rules.routing_rule_delete(actor=request.user, rule=rule)
-
-    @admin.action(description=_("Switch the selected rules on"))
-    def switch_on(self, request, queryset):
-        count = 0
-        for rule in queryset.filter(is_active=False):
-            try:
-                rules.routing_rule_update(actor=request.user, rule=rule, changes={"is_active": True})
-            except ValidationError as exc:
-                problems = "; ".join(message for messages_ in exc.message_dict.values() for message in messages_)
-                self.message_user(request, f"{rule}: {problems}", messages.ERROR)
-                continue
-            count += 1
-        self.message_user(
-            request,
-            ngettext("%(count)d rule switched on.", "%(count)d rules switched on.", count) % {"count": count},
-            messages.SUCCESS,
-        )
+    def rule_delete(self, *, actor: User, rule) -> None:
+        rules.routing_rule_delete(actor=actor, rule=rule)

@@ -3,14 +3,13 @@ checked by the same service as the API (tickets.triggers.rules), whose errors la
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from helpdesk.models import Priority, Role, User
 from tickets.models import Channel, Status, TicketType, TimedRule, Trigger, TriggerEvent
-from tickets.routing.admin import _lines
+from tickets.routing.admin import RuleAdmin, _lines
 from tickets.routing.conditions import TRIGGER_FIELDS
 from tickets.triggers import rules
 from tickets.triggers.actions import PLACEHOLDERS
@@ -128,7 +127,7 @@ class TimedRuleForm(AutomationForm):
         fields += [f for f in ACTION_FIELDS if f != "tags"]
 
 
-class AutomationAdmin(admin.ModelAdmin):
+class AutomationAdmin(RuleAdmin):
     """Saved, switched on and deleted through tickets.triggers.rules."""
 
     list_display = ["position", "name", "is_active", "disabled_reason"]
@@ -136,7 +135,6 @@ class AutomationAdmin(admin.ModelAdmin):
     list_filter = ["is_active"]
     search_fields = ["name"]
     readonly_fields = ["disabled_reason", "disabled_at"]
-    actions = ["switch_on"]
     first: list[str] = []
 
     def get_fieldsets(self, request, obj=None):
@@ -149,38 +147,14 @@ class AutomationAdmin(admin.ModelAdmin):
             sets.append((_("Switched off by the helpdesk"), {"fields": ["disabled_reason", "disabled_at"]}))
         return sets
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            rules.automation_update(actor=request.user, rule=obj, changes=form.rule_data)
-        else:
-            obj.pk = rules.automation_create(actor=request.user, model=type(obj), **form.rule_data).pk
+    def rule_create(self, *, actor: User, data: dict):
+        return rules.automation_create(actor=actor, model=self.model, **data)
 
-    def save_related(self, request, form, formsets, change):
-        """Nothing related: the conditions are saved with the rule."""
+    def rule_update(self, *, actor: User, rule, changes: dict) -> None:
+        rules.automation_update(actor=actor, rule=rule, changes=changes)
 
-    def delete_model(self, request, obj):
-        rules.automation_delete(actor=request.user, rule=obj)
-
-    def delete_queryset(self, request, queryset):
-        for rule in queryset:
-            rules.automation_delete(actor=request.user, rule=rule)
-
-    @admin.action(description=_("Switch the selected rules on"))
-    def switch_on(self, request, queryset):
-        count = 0
-        for rule in queryset.filter(is_active=False):
-            try:
-                rules.automation_update(actor=request.user, rule=rule, changes={"is_active": True})
-            except ValidationError as exc:
-                problems = "; ".join(message for messages_ in exc.message_dict.values() for message in messages_)
-                self.message_user(request, f"{rule}: {problems}", messages.ERROR)
-                continue
-            count += 1
-        self.message_user(
-            request,
-            ngettext("%(count)d rule switched on.", "%(count)d rules switched on.", count) % {"count": count},
-            messages.SUCCESS,
-        )
+    def rule_delete(self, *, actor: User, rule) -> None:
+        rules.automation_delete(actor=actor, rule=rule)
 
 
 @admin.register(Trigger)

@@ -102,3 +102,19 @@ def test_only_admins_reach_the_triggers_admin(client, agent):
     client.force_login(agent)
     assert client.get("/admin/tickets/trigger/").status_code == 302
     assert client.get("/admin/tickets/timedrule/").status_code == 302
+
+
+def test_a_triggers_changes_are_in_its_history_with_who_and_what(admin_client, admin_user, team):
+    """Triggers are configuration: the audit trail keeps each change (issue 17, "Audit"), shown on the
+    trigger's history page before → after, and the switch-on action is recorded like any save."""
+    admin_client.post(ADD_TRIGGER, _trigger_form(if_team=[team.pk]))
+    trigger = Trigger.objects.get()
+    admin_client.post(f"/admin/tickets/trigger/{trigger.pk}/change/", _trigger_form(if_team=[team.pk], name="Outage 2"))
+    Trigger.objects.filter(pk=trigger.pk).update(is_active=False)
+    admin_client.post("/admin/tickets/trigger/", {"action": "switch_on", "_selected_action": [trigger.pk]})
+    history = list(trigger.history.order_by("history_id"))
+    assert [row.name for row in history] == ["Outage", "Outage 2", "Outage 2"]
+    assert {row.history_user_id for row in history} == {admin_user.pk}
+    assert history[-1].is_active
+    page = admin_client.get(f"/admin/tickets/trigger/{trigger.pk}/history/").content.decode()
+    assert "Outage 2" in page
