@@ -9,9 +9,10 @@ from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from helpdesk.models import User
+from helpdesk.names import NamedInLanguages
 from tickets import webhooks
 from tickets.models import EventKind, Ticket, TicketEvent
 from tickets.triggers import hook as triggers_hook
@@ -82,10 +83,25 @@ def event_created(*, ticket: Ticket, actor: User | None) -> TicketEvent:
     )
 
 
+def _names(value) -> list[str] | None:
+    """A value named in both languages (a team, category, product, root cause) as [English, Persian],
+    so the trail reads in its reader's language whatever language the change was made in."""
+    if not isinstance(value, NamedInLanguages):
+        return None
+    with translation.override("en"):
+        english = str(value)
+    with translation.override("fa"):
+        return [english, str(value)]
+
+
 def event_field_changed(
     *, ticket: Ticket, actor: User | None, field: str, old, new, at=None, data: dict | None = None
 ) -> TicketEvent:
-    """A field's change; `data` says why when the helpdesk made it (`rule`, `assignment`, `reason`)."""
+    """A field's change; `data` says why when the helpdesk made it (`rule`, `assignment`, `reason`),
+    and `names` holds both languages' names of a value named in both."""
+    names = {key: pair for key, pair in (("old", _names(old)), ("new", _names(new))) if pair}
+    if names:
+        data = {**(data or {}), "names": names}
     return event_record(
         ticket=ticket,
         kind=EventKind.FIELD_CHANGED,

@@ -76,3 +76,24 @@ def test_the_ticket_page_shows_the_sentences(agent_client, ticket, agent):
     services.ticket_change_status(ticket=ticket, actor=agent, status=Status.PENDING)
     page = agent_client.get(f"/agent/tickets/{ticket.pk}/").content.decode()
     assert '<bdi class="ev-actor">Reza Ahmadi</bdi> changed <bdi class="ev-field">Status</bdi> from' in page
+
+
+def test_a_name_kept_in_both_languages_reads_in_the_readers_language(ticket, agent):
+    """A category (or team) changed by an agent working in English reads in Persian for a Persian
+    reader: the event keeps both names, not the one of the language the change was made in."""
+    from tickets.models import Category
+
+    parent = Category.objects.create(name="Infrastructure", name_fa="زیرساخت")
+    child = Category.objects.create(name="Performance", name_fa="کارایی", parent=parent)
+    with translation.override("en"):
+        services.ticket_update(ticket=ticket, actor=agent, changes={"category": child})
+    event = TicketEvent.objects.get(ticket=ticket, field="category")
+    assert event.new_value == "Infrastructure › Performance"  # what the API shows, as recorded
+
+    with translation.override("en"):
+        english = text(event_view(event).sentence)
+    with translation.override("fa"):
+        persian = text(event_view(event).sentence)
+
+    assert "Infrastructure › Performance" in english
+    assert "زیرساخت › کارایی" in persian and "Infrastructure" not in persian

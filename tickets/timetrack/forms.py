@@ -54,7 +54,7 @@ def add_time_fields(form: forms.Form, *, activities: list[ActivityType] | None =
         required=False,  # the service refuses a reply without it (one rule for the page and the API)
         help_text=_("Minutes (90) or hours:minutes (1:30)."),
     )
-    form.fields["minutes"].widget.attrs["placeholder"] = "0:30"
+    form.fields["minutes"].widget.attrs["placeholder"] = _("0:30")
     form.fields["activity"] = ActivityField(label=_("Activity"), required=False)
     form.fields["activity"].offer(activity_types_active() if activities is None else activities)
 
@@ -91,4 +91,4 @@ class TimeEntryForm(forms.Form):
         if entry is not None and all(t.pk != entry.activity_id for t in types):
             types.append(entry.activity)
         self.fields["activity"].offer(types)
-        self.fields["minutes"].widget.attrs["placeholder"] = "0:30"
+        self.fields["minutes"].widget.attrs["placeholder"] = _("0:30")

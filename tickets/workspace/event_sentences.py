@@ -125,10 +125,17 @@ def sla_error_text(data: dict) -> str:
 def field_change(event: TicketEvent, actor: str) -> SafeString:
     """A field's change, by a person or by the helpdesk itself (a routing rule, automatic assignment)."""
     data = event.data or {}
+    names = data.get("names") or {}
+    persian = int((translation.get_language() or "").startswith("fa"))
+
+    def shown(key: str, value: str) -> str:  # a name kept in both languages, else the value as recorded
+        pair = names.get(key)
+        return (pair[persian] or pair[0]) if pair else value_label(event.field, value)
+
     parts = {
         "field": str(FIELD_LABELS.get(event.field, event.field)),
-        "old": value_label(event.field, event.old_value),
-        "new": value_label(event.field, event.new_value),
+        "old": shown("old", event.old_value),
+        "new": shown("new", event.new_value),
     }
     if data.get("assignment"):
         mode = {"round_robin": _("round robin"), "least_loaded": _("least loaded")}.get(data["assignment"], "")

@@ -28,8 +28,9 @@ def test_a_rule_sets_the_category_as_the_system_with_an_event(rule, requester, t
     ticket.refresh_from_db()
     assert ticket.category == tree["vpn"]
     event = TicketEvent.objects.get(ticket=ticket, kind=EventKind.FIELD_CHANGED, field="category")
+    names = event.data.pop("names")  # both languages' names of the category (tickets.events._names)
     assert event.actor is None and event.data == {"rule": made.pk, "rule_name": "VPN words"}
-    assert event.new_value == "Network › VPN"
+    assert event.new_value == "Network › VPN" and names["new"][0] == "Network › VPN" and "old" not in names
 
 
 def test_a_condition_on_a_parent_matches_its_subcategories(rule, requester, team, billing, tree, agent):

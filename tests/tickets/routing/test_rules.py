@@ -33,8 +33,10 @@ def test_a_matching_rule_sets_the_fields_as_the_system_with_events(rule, request
     assert (ticket.team, ticket.priority, ticket.type) == (billing, Priority.HIGH, TicketType.PROBLEM)
     assert sorted(t.name for t in ticket.tags.all()) == ["billing", "vip"]
     event = _events(ticket, "team")[0]
+    names = event.data.pop("names")  # both languages' names of the teams (tickets.events._names)
     assert event.actor is None and event.data == {"rule": billing_rule.pk, "rule_name": "Invoices"}
     assert (event.old_value, event.new_value) == ("First line", "Billing")
+    assert (names["old"][0], names["new"][0]) == ("First line", "Billing")
     assert {e.field for e in TicketEvent.objects.filter(ticket=ticket, kind=EventKind.FIELD_CHANGED)} == {
         "team",
         "priority",
