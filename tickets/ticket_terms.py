@@ -4,14 +4,18 @@ priority, category and its parent, root cause, problem) read in one query, for t
 Joining these seven tables to the ticket's own query (itself joined to requester, organization, team
 and assignee) cost PostgreSQL 4-12 ms of planning a call against 0.2 ms running it: the planner weighs
 every order of twelve relations. A UNION ALL of primary-key lookups plans in well under a millisecond.
-Each branch returns its row as JSON (numbers kept exact), turned back into model instances here.
+Each branch returns its row as JSON (numbers kept exact), turned back into model instances here:
+PostgreSQL's row_to_json, SQLite's json_object over the model's columns (the embedded default).
 """
 
 import json
+from datetime import UTC, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import Model
+from django.utils import timezone
 
 from customers.models import Product, ServiceContract, SlaPolicy, SlaTarget
 from tickets.models import Category, Problem, RootCause, Ticket
@@ -30,10 +34,28 @@ _MODELS: dict[int, type[Model]] = {
 }
 
 
+def _value(field, raw):
+    if raw is None:
+        return None
+    value = field.to_python(raw)
+    if isinstance(value, datetime) and settings.USE_TZ and timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)  # SQLite keeps UTC times without their offset
+    return value
+
+
 def _instance(model: type[Model], row: dict) -> Model:
     fields = model._meta.concrete_fields
-    values = [None if row[f.column] is None else f.to_python(row[f.column]) for f in fields]
+    values = [_value(f, row[f.column]) for f in fields]
     return model.from_db(DEFAULT_DB_ALIAS, [f.attname for f in fields], values)
+
+
+def _row_json(model: type[Model]) -> str:
+    """The SQL that turns row `t` of the model's table into JSON text keyed by column."""
+    if connection.vendor == "postgresql":
+        return "row_to_json(t)::text"
+    quote = connection.ops.quote_name
+    pairs = ", ".join(f"'{f.column}', t.{quote(f.column)}" for f in model._meta.concrete_fields)
+    return f"json_object({pairs})"
 
 
 def _branches(ticket: Ticket) -> tuple[list[str], list]:
@@ -45,7 +67,7 @@ def _branches(ticket: Ticket) -> tuple[list[str], list]:
     def by_pk(kind: int, pk, where: str = "t.id = %s") -> None:
         if pk is not None:
             # Names from model metadata, never from input; the ids are parameters.
-            branches.append(f"SELECT {kind}, 0, row_to_json(t)::text FROM {table[kind]} t WHERE {where}")  # noqa: S608
+            branches.append(f"SELECT {kind}, 0, {_row_json(_MODELS[kind])} FROM {table[kind]} t WHERE {where}")  # noqa: S608
             params.append(pk)
 
     by_pk(_PRODUCT, ticket.product_id)
@@ -57,7 +79,7 @@ def _branches(ticket: Ticket) -> tuple[list[str], list]:
     by_pk(_PROBLEM, ticket.problem_id)
     if ticket.sla_policy_id is not None:
         branches.append(
-            f"SELECT {_TARGET}, 0, row_to_json(t)::text FROM {table[_TARGET]} t "  # noqa: S608
+            f"SELECT {_TARGET}, 0, {_row_json(SlaTarget)} FROM {table[_TARGET]} t "  # noqa: S608
             "WHERE t.policy_id = %s AND t.priority = %s"
         )
         params += [ticket.sla_policy_id, ticket.priority]
@@ -65,7 +87,7 @@ def _branches(ticket: Ticket) -> tuple[list[str], list]:
         through = ServiceContract.products.through._meta
         link = connection.ops.quote_name(through.db_table)
         branches.append(
-            f"SELECT {_CONTRACT_PRODUCTS}, row_number() OVER (ORDER BY t.name, t.id), row_to_json(t)::text "  # noqa: S608
+            f"SELECT {_CONTRACT_PRODUCTS}, row_number() OVER (ORDER BY t.name, t.id), {_row_json(Product)} "  # noqa: S608
             f"FROM {table[_CONTRACT_PRODUCTS]} t JOIN {link} l ON l.product_id = t.id WHERE l.servicecontract_id = %s"
         )
         params.append(ticket.contract_id)
