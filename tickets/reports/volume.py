@@ -1,4 +1,5 @@
-"""Volume: tickets created per day, week or month by channel and by product; the backlog open now by age."""
+"""Volume: tickets created per day, week or month by channel and by product (from the reports' summary,
+tickets.reports.summary); the backlog open now by age (live, through the open-status index)."""
 
 from datetime import timedelta
 from typing import Any
@@ -11,7 +12,7 @@ from helpdesk.names import name_in_language
 from tickets.models import OPEN_STATUSES, Channel
 from tickets.reports import periods
 from tickets.reports.base import Column, Figure, Period, Report, ReportParams, ReportResult, Table, register
-from tickets.reports.query import TICKET_FILTERS, site_day, tickets_created, tickets_for
+from tickets.reports.query import TICKET_FILTERS, report_rows, site_day, tickets_for
 
 TOP_PRODUCTS = 8
 # Backlog age buckets: (key, label, younger than this many days); the last has no upper bound.
@@ -37,10 +38,10 @@ def _per_period(params: ReportParams, rows, series_keys: list[str]) -> tuple[lis
 
 def _channel_table(params: ReportParams) -> tuple[Table, Chart]:
     rows = (
-        tickets_created(params)
+        report_rows(params)
         .annotate(day=site_day("created_at"))
         .values_list("day", "channel")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("ticket_id"))
         .order_by()
     )
     keys = list(Channel.values)
@@ -59,10 +60,10 @@ def _channel_table(params: ReportParams) -> tuple[Table, Chart]:
 
 def _product_table(params: ReportParams) -> Table:
     rows = list(
-        tickets_created(params)
+        report_rows(params)
         .annotate(day=site_day("created_at"))
         .values_list("day", "product", "product__name", "product__name_fa")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("ticket_id"))
         .order_by()
     )
     totals: dict[str, int] = {}
@@ -125,5 +126,6 @@ register(
         compute=compute,
         filters=TICKET_FILTERS,
         options=("bucket",),
+        summary=True,
     )
 )
