@@ -5,7 +5,8 @@
 
 The seed gives tickets their product, first response and solved times; the first run adds the rest
 the reports read, in SQL, once (`--prepare` again to redo): an SLA outcome event per answered ticket,
-a reopen on 5 %, referrals on 2 % (answered 80 %), feedback links on 2 % and opportunities on 0.5 %.
+a reopen on 5 %, referrals on 2 % (answered 80 %), a survey on 80 % of solved tickets and a rating on a
+quarter of those, a time entry on 40 % of assigned tickets, feedback links on 2 % and opportunities on 0.5 %.
 (`--no-search` on the seed skips the search words, which reports do not read.) Each report is then
 timed as its page computes it (`report_run`, every query it runs) and as the page itself through the
 Django test client, signed in as an agent.
@@ -112,6 +113,27 @@ PREPARE = [
                   CASE WHEN t.id %% 5 = 0 THEN NULL ELSE t.created_at + random() * interval '2 days' END,
                   t.created_at + interval '1 day', t.created_at
            FROM tickets_ticket t WHERE t.id %% 50 = 1""",
+    ),
+    (
+        "satisfaction surveys",
+        """INSERT INTO tickets_satisfactionsurvey (ticket_id, solved_at, queued_at)
+           SELECT id, solved_at, solved_at + interval '1 day' FROM tickets_ticket
+           WHERE solved_at IS NOT NULL AND id %% 5 <> 0""",
+    ),
+    (
+        "ratings",
+        """INSERT INTO tickets_satisfactionrating (ticket_id, contact_id, score, comment, created_at, updated_at)
+           SELECT ticket_id, NULL, 1 + floor(random() * 5)::int, '', queued_at + interval '2 hours',
+                  queued_at + interval '2 hours'
+           FROM tickets_satisfactionsurvey WHERE ticket_id %% 4 = 1""",
+    ),
+    (
+        "time entries",
+        """INSERT INTO tickets_timeentry (ticket_id, agent_id, activity_id, minutes, performed_on, note, created_at,
+               updated_at)
+           SELECT t.id, t.assignee_id, (SELECT min(id) FROM tickets_activitytype), 5 + t.id %% 90,
+                  (t.created_at + interval '2 hours')::date, '', t.created_at, t.created_at
+           FROM tickets_ticket t WHERE t.assignee_id IS NOT NULL AND t.id %% 5 IN (1, 2)""",
     ),
 ]
 

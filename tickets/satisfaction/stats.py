@@ -105,11 +105,17 @@ def _key(value: Any, tz: tzinfo) -> Any:
 
 
 def satisfaction_summary(
-    *, group: str, date_from: datetime | None = None, date_to: datetime | None = None, tz: tzinfo | None = None
+    *,
+    group: str,
+    date_from: datetime | None = None,
+    date_to: datetime | None = None,
+    tz: tzinfo | None = None,
+    tickets: Q | None = None,
 ) -> SatisfactionSummary:
     """Satisfaction figures per `group` (one of GROUPS) for ratings given and surveys queued in
     [date_from, date_to) (aware datetimes; None: unbounded), periods cut in `tz` (default: the current
-    time zone). Four queries. ValueError on an unknown group."""
+    time zone), of the tickets `tickets` keeps (a Q over the rating's or survey's `ticket__` path; None:
+    every ticket). Four queries. ValueError on an unknown group."""
     if group not in GROUPS:
         raise ValueError(f"Unknown group {group!r}; one of {', '.join(GROUPS)}.")
     tz = tz or timezone.get_current_timezone()
@@ -118,6 +124,8 @@ def satisfaction_summary(
         notification__sent_at__isnull=False, notification__dropped=False
     )
     surveys = surveys.annotate(rated=Exists(SatisfactionRating.objects.filter(ticket_id=OuterRef("ticket_id"))))
+    if tickets is not None:
+        ratings, surveys = ratings.filter(tickets), surveys.filter(tickets)
     if date_from is not None:
         ratings, surveys = ratings.filter(created_at__gte=date_from), surveys.filter(queued_at__gte=date_from)
     if date_to is not None:

@@ -130,3 +130,27 @@ def test_the_satisfaction_report_shows_the_roll_up(dataset, agent, client, team)
     client.force_login(agent)
     page = client.get("/agent/reports/satisfaction/?start=2026-03-01&end=2026-03-31").content.decode()
     assert "Response rate" in page and "80.0%" in page
+
+
+def test_the_satisfaction_report_filters_by_the_tickets_dimensions(dataset, agent, other_agent, other_team):
+    from tickets.reports import REPORTS
+    from tickets.reports.params import ReportForm
+
+    def figures(**query):
+        form = ReportForm({"start": "2026-03-01", "end": "2026-03-31", **query}, report=REPORTS["satisfaction"])
+        assert form.is_valid(), form.errors
+        return {f.key: f.value for f in REPORTS["satisfaction"].compute(form.params(user=agent)).figures}
+
+    # team B alone: one rating of 2 and two surveys, one answered (the hand count of the fixture)
+    team_b = figures(team=str(other_team.pk))
+    assert (team_b["ratings"], team_b["average"], team_b["response_rate"]) == (1, 2.0, 50.0)
+    assert figures(agent=str(other_agent.pk)) == team_b
+    # the product is on the first two tickets of team A: scores 5 and 4, both surveyed and rated
+    product = figures(product=str(dataset["product"].pk))
+    assert (product["ratings"], product["average"], product["satisfied"], product["response_rate"]) == (
+        2,
+        4.5,
+        100.0,
+        100.0,
+    )
+    assert figures(channel="phone")["ratings"] == 0  # every ticket here came through the portal
