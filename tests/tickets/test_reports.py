@@ -133,6 +133,24 @@ def test_feedback_demand_and_opportunities_by_state(data, agent):
     assert values["New"] == (1, Decimal("1000")) and values["Won"] == (1, Decimal("500"))
 
 
+def test_feedback_and_opportunities_follow_the_ticket_filters(data, agent, customer, other_customer):
+    feedback, opportunities = run("feedback", agent, channel="portal").tables
+    assert [(r["title"], r["tickets"], r["customers"]) for r in feedback.rows] == [("Duplex printing", 1, 1)]
+    assert {r["state"]: r["opportunities"] for r in opportunities.rows} == {
+        "New": 0,
+        "Contacted": 0,
+        "Won": 0,
+        "Lost": 0,
+    }
+    feedback, opportunities = run("feedback", agent, channel="phone").tables
+    assert feedback.rows == []
+    assert {r["state"]: (r["opportunities"], r["value"]) for r in opportunities.rows}["Won"] == (1, Decimal("500"))
+    other = str(other_customer.contact.organization_id)
+    assert run("feedback", agent, organization=other).tables[0].rows == []  # both linked tickets are c1's
+    mine = run("feedback", agent, organization=str(customer.contact.organization_id)).tables[0].rows
+    assert [(r["tickets"], r["organizations"]) for r in mine] == [(2, 1)]
+
+
 def test_filters_narrow_every_ticket_report(data, agent):
     result = run("volume", agent, channel="phone", product=str(data["router"].pk))
     assert figures(result)["created"] == 1

@@ -9,14 +9,19 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.charts import Chart, Series
 from tickets.models import FeedbackItem, Opportunity
 from tickets.reports.base import Column, Figure, Report, ReportParams, ReportResult, Table, register
+from tickets.reports.dimensions import TICKET_FILTERS, filters_q
 from tickets.reports.query import digits
 
 SHOWN = 50
+# Filters read from the linked ticket; product and organization are the item's or opportunity's own.
+TICKET_SIDE = ("team", "agent", "channel", "category")
 
 
 def _feedback(params: ReportParams) -> Table:
-    in_range = Q(links__created_at__gte=params.start, links__created_at__lt=params.end)
-    items = FeedbackItem.objects.filter(in_range).order_by()
+    # One filter() call: the counts below read only the links in the range whose ticket the filters keep.
+    links = Q(links__created_at__gte=params.start, links__created_at__lt=params.end)
+    links &= filters_q(params.filters, prefix="links__ticket__", allowed=(*TICKET_SIDE, "organization"))
+    items = FeedbackItem.objects.filter(links).order_by()
     if params.filters.get("product"):
         items = items.filter(product=params.filters["product"])
     rows: list[dict[str, Any]] = [
@@ -45,7 +50,11 @@ def _feedback(params: ReportParams) -> Table:
 
 
 def _opportunities(params: ReportParams) -> tuple[Table, Chart, list[Figure]]:
-    found = Opportunity.objects.filter(created_at__gte=params.start, created_at__lt=params.end).order_by()
+    found = Opportunity.objects.filter(
+        filters_q(params.filters, prefix="ticket__", allowed=TICKET_SIDE),
+        created_at__gte=params.start,
+        created_at__lt=params.end,
+    ).order_by()
     for key in ("product", "organization"):
         if params.filters.get(key):
             found = found.filter(**{key: params.filters[key]})
@@ -102,6 +111,6 @@ register(
         description=_("Product feedback items by demand, and sales opportunities by state and value."),
         position=80,
         compute=compute,
-        filters=("product", "organization"),
+        filters=TICKET_FILTERS,
     )
 )
