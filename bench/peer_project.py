@@ -96,6 +96,7 @@ def peer_env(database_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
     return {
         **env,
+        "PYTHONWARNINGS": "ignore::RuntimeWarning",  # its dashboard warns of a naive datetime on each view
         "PEER_DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "peer_settings",
         "PYTHONPATH": str(PROJECT),
