@@ -2,11 +2,9 @@
 virtualenv (its package is also called `helpdesk`), migrated into a PostgreSQL database of its own and
 filled through its own ORM (django_helpdesk_seed.py); read through a second database alias."""
 
-import fcntl
 import json
 import os
 import subprocess
-import sys
 import uuid
 from datetime import UTC, datetime, timedelta
 from io import StringIO
@@ -17,42 +15,21 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connections
 
+from bench.peer_venv import PackagesUnreachable, venv_python
 from helpdesk.models import NotificationLog, Role, Team, User
 from tickets.models import Attachment, ImportRecord, Message, Status, Ticket
 
-DJANGO_HELPDESK_VERSION = "2.6.1"  # with Django 5.2 and psycopg2, pinned so the schema read is known
-VENV = Path("/tmp") / f"hdimport-django-helpdesk-{DJANGO_HELPDESK_VERSION}"
 SEED = Path(__file__).parent / "django_helpdesk_seed.py"
 ALIAS = "helpdesk_source"
 T0 = datetime(2021, 3, 1, 9, 30, tzinfo=UTC)
 
 
 def _venv_python() -> Path:
-    """The virtualenv with django-helpdesk, made once per version (a lock: xdist workers share it)."""
-    python = VENV / "bin" / "python"
-    VENV.parent.mkdir(parents=True, exist_ok=True)
-    with open(f"{VENV}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (VENV / ".ready").exists():
-            subprocess.run([sys.executable, "-m", "venv", "--clear", str(VENV)], check=True)
-            pip = subprocess.run(
-                [
-                    str(VENV / "bin" / "pip"),
-                    "install",
-                    "-q",
-                    f"django-helpdesk=={DJANGO_HELPDESK_VERSION}",
-                    "psycopg2-binary==2.9.13",
-                ],
-                capture_output=True,
-                text=True,
-                timeout=600,
-            )
-            if pip.returncode != 0:
-                if "No matching distribution" in pip.stderr or "connection" in pip.stderr.lower():
-                    pytest.skip(f"PyPI is unreachable, django-helpdesk cannot be installed: {pip.stderr[-300:]}")
-                raise RuntimeError(pip.stderr)
-            (VENV / ".ready").touch()
-    return python
+    """The virtualenv with django-helpdesk (shared with bench/peer.py), or a skip when PyPI is unreachable."""
+    try:
+        return venv_python()
+    except PackagesUnreachable as exc:
+        pytest.skip(f"PyPI is unreachable: {exc}")
 
 
 def _server() -> dict:

@@ -1,0 +1,239 @@
+"""Our agent pages side by side with django-helpdesk 2.6.1's, on the same PostgreSQL (issue #22).
+
+    DATABASE_URL=postgres://.../hd_ours python bench/peer.py [--rounds 20] [--tickets 100000]
+        [--peer-database-url postgres://.../hd_peer] [--port 8120] [--peer-port 8121]
+
+Ours: the database of DATABASE_URL, seeded first with `python bench/seed.py --tickets 100000
+--messages 3`; the two tickets are bench/pages.py's fixtures (3 messages; 30 messages with a contract,
+a referral and a link). django-helpdesk: built once in /tmp (bench/peer_venv.py, bench/peer_project.py),
+migrated into --peer-database-url and seeded there by bench/peer_seed.py with as many tickets (3
+follow-ups each, one ticket with 30; statuses open/reopened/resolved/closed, 3 in 4 assigned).
+
+Both run under gunicorn (2 sync workers each, DEBUG off); this process signs one agent in to each
+through its login form and times each page from request to the last byte, one request at a time, with
+Python's http.client (wrk is not used: the peer's list is two requests, timed as one wait). Each round
+times every page of both once, the two products' order alternating round by round; p50 and p95 are
+over rounds. Before timing, each answer is checked to be a 200 with the real content (the ticket's
+subject and last message, the rows of the list, the search hits).
+
+The pages (ours / django-helpdesk):
+    ticket page, 3 messages      /agent/tickets/<id>/      /helpdesk/tickets/<id>/
+    ticket page, 30 messages     the same for a ticket with 30
+    agent home                   /agent/                    /helpdesk/dashboard/
+    ticket list, open            /agent/tickets/?view=open (50 rows)
+                                 /helpdesk/tickets/ + the JSON its table loads, 25 rows
+                                 (/helpdesk/datatables_ticket_list/<query>?draw=1&start=0&length=25):
+                                 what the agent waits for is the page and then that call, summed
+    search 'invoice refund'      /agent/tickets/?q=...     /helpdesk/tickets/?q=... + its JSON call
+The peer's project: Django's standard middleware, database sessions, persistent database connections
+(CONN_MAX_AGE 600, as ours), teams mode off; the timeline tab's JSON is loaded only on a click (not
+timed). Its search is a substring match ("invoice refund" adjacent, all statuses: 127 of 100k), ours is
+by words; its home is its dashboard (three tables of 25 and the per-queue counts), ours four lists of 8.
+
+Measured 2026-12-05 at 100,000 tickets each (main at 2960bc3 for ours), 40 rounds, on the shared 2-core
+machine with other helpers' work running (load average 5.2-6.0 before and after), ms:
+
+    page                          ours p50      p95  peer p50      p95  peer/ours   goal
+    ticket page, 3 messages          103.3    166.2     132.8    237.6       1.3x  5x NO
+    ticket page, 30 messages         128.9    189.9     393.6    735.4       3.1x  5x NO
+    agent home                       130.2    248.9    3545.0   5599.7      27.2x 100x NO
+    ticket list, open                 84.1    213.1    1638.3   3519.2      19.5x 100x NO
+    search 'invoice refund'           87.8    222.8    2030.7   3287.9      23.1x
+
+Earlier runs the same hour (30 rounds, load 5.5): ratios 1.1x, 2.5x, 32.1x, 23.4x, 22.3x; ours' short
+pages lose most to a busy machine (each waits its turn for a core), so the ratios are lower bounds.
+"""
+
+import argparse
+import html
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import pages  # noqa: E402  (sets Django up as production runs it)
+from bench.peer_http import Browser, gunicorn  # noqa: E402
+from bench.peer_project import PROJECT, build, gunicorn_command, peer_env  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "ours-bench-password"  # noqa: S105 - a benchmark login on a throwaway database
+QUERY = "invoice refund"
+DATATABLES = "draw=1&start=0&length=25&search%5Bvalue%5D="
+GOALS = {"ticket page, 3 messages": 5, "ticket page, 30 messages": 5, "agent home": 100, "ticket list, open": 100}
+
+
+def peer_seed(python: Path, database_url: str, tickets: int) -> dict:
+    seeded = subprocess.run(
+        [str(python), str(ROOT / "bench" / "peer_seed.py"), "--tickets", str(tickets)],
+        cwd=PROJECT,
+        env=peer_env(database_url),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if seeded.returncode != 0:
+        raise SystemExit(seeded.stderr)
+    print(seeded.stderr, end="")
+    return json.loads(seeded.stdout)
+
+
+def ours_fixtures() -> dict:
+    data = pages.fixtures()
+    agent = data["agent"]
+    if not agent.check_password(PASSWORD):
+        agent.set_password(PASSWORD)
+        agent.save(update_fields=["password"])
+    return data
+
+
+def datatables_url(browser: Browser, page_url: str) -> str:
+    """The JSON call the peer's list page makes (its query, base64 in the URL, is read from the page)."""
+    _status, content = browser.get(page_url)
+    found = content.split(b"/helpdesk/datatables_ticket_list/", 1)[1].split(b'"', 1)[0].decode()
+    return f"/helpdesk/datatables_ticket_list/{found}?{DATATABLES}"
+
+
+OUR_ROWS = r'href="/agent/tickets/(\d+)/"'
+PEER_ROWS = r'href="/helpdesk/tickets/(\d+)/"'
+JSON_ROWS = r'"id": (\d+)'
+
+
+def cases(ours: dict, peer: dict, peer_browser: Browser) -> list[tuple[str, list, list]]:
+    """(label, our requests, the peer's requests). A request is (URL, what its answer must hold): texts,
+    and (pattern, n) for at least n distinct tickets (rows) matched by the pattern."""
+    small, big = ours["small"], ours["big"]
+    search = f"/helpdesk/tickets/?q={quote(QUERY)}"
+    return [
+        (
+            "ticket page, 3 messages",
+            [(f"/agent/tickets/{small.pk}/", [small.subject])],
+            [(f"/helpdesk/tickets/{peer['small']}/", [peer["small_title"], "(follow-up 3)"])],
+        ),
+        (
+            "ticket page, 30 messages",
+            [(f"/agent/tickets/{big.pk}/", [big.subject, "message 28"])],
+            [(f"/helpdesk/tickets/{peer['big']}/", [peer["big_title"], "(follow-up 30)"])],
+        ),
+        ("agent home", [("/agent/", [(OUR_ROWS, 24)])], [("/helpdesk/dashboard/", [(PEER_ROWS, 50)])]),
+        (
+            "ticket list, open",
+            [("/agent/tickets/?view=open", [(OUR_ROWS, 50)])],
+            [
+                ("/helpdesk/tickets/", ["ticketTable"]),
+                (datatables_url(peer_browser, "/helpdesk/tickets/"), [(JSON_ROWS, 25)]),
+            ],
+        ),
+        (
+            f"search '{QUERY}'",
+            [(f"/agent/tickets/?q={quote(QUERY)}", ["invoice", (OUR_ROWS, 10)])],
+            [(search, ["ticketTable"]), (datatables_url(peer_browser, search), [QUERY, (JSON_ROWS, 10)])],
+        ),
+    ]
+
+
+def check(browser: Browser, requests: list) -> None:
+    """Each answer a 200 holding what it must."""
+    for url, expected in requests:
+        status, content = browser.get(url)
+        body = content.decode()
+        if status != 200:
+            raise SystemExit(f"{url}: {status} {body[:300]!r}")
+        for item in expected:
+            if isinstance(item, tuple):
+                found = len(set(re.findall(item[0], body)))
+                if found < item[1]:
+                    raise SystemExit(f"{url}: {found} rows, expected at least {item[1]}")
+            elif html.escape(item) not in body and json.dumps(item)[1:-1] not in body and item not in body:
+                raise SystemExit(f"{url}: {item!r} not in the answer")
+
+
+def timed(browser: Browser, requests: list) -> float:
+    start = time.perf_counter()
+    for url, _texts in requests:
+        status, _content = browser.get(url)
+        if status != 200:
+            raise SystemExit(f"{url}: {status} while timing")
+    return (time.perf_counter() - start) * 1000
+
+
+def measure(table: list, browsers: dict[str, Browser], rounds: int) -> dict[tuple[str, str], list[float]]:
+    times: dict[tuple[str, str], list[float]] = {}
+    for _label, ours, peer in table:
+        for who, requests in (("ours", ours), ("peer", peer)):
+            check(browsers[who], requests)
+            timed(browsers[who], requests)  # warm-up
+    for n in range(rounds):
+        # Pages in a rotated order and the products alternating: no page always follows the same one.
+        for label, ours, peer in table[n % len(table) :] + table[: n % len(table)]:
+            order = [("ours", ours), ("peer", peer)]
+            for who, requests in order if n % 2 == 0 else order[::-1]:
+                times.setdefault((label, who), []).append(timed(browsers[who], requests))
+    return times
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+
+
+def report(table: list, times: dict) -> None:
+    print(f"\n{'page':<28} {'ours p50':>9} {'p95':>8} {'peer p50':>9} {'p95':>8} {'peer/ours':>10} {'goal':>6}")
+    for label, _ours, _peer in table:
+        ours, peer = times[(label, "ours")], times[(label, "peer")]
+        ratio = statistics.median(peer) / statistics.median(ours)
+        goal = GOALS.get(label)
+        verdict = f"{goal}x {'ok' if ratio >= goal else 'NO'}" if goal else ""
+        print(
+            f"{label:<28} {statistics.median(ours):9.1f} {p95(ours):8.1f} {statistics.median(peer):9.1f} "
+            f"{p95(peer):8.1f} {ratio:9.1f}x {verdict:>6}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--tickets", type=int, default=100_000, help="the peer's tickets, seeded once")
+    parser.add_argument("--peer-database-url", default="postgres://postgres@127.0.0.1:5432/hd_peer_dh")
+    parser.add_argument("--port", type=int, default=8120)
+    parser.add_argument("--peer-port", type=int, default=8121)
+    args = parser.parse_args()
+    python = build(args.peer_database_url)
+    peer = peer_seed(python, args.peer_database_url, args.tickets)
+    ours = ours_fixtures()
+    our_env = {**os.environ, "DJANGO_DEBUG": "0"}
+    servers = [
+        gunicorn(
+            [str(ROOT / ".venv/bin/gunicorn"), "helpdesk.wsgi"], port=args.port, cwd=ROOT, env=our_env, probe="/healthz"
+        ),
+        gunicorn(
+            gunicorn_command(),
+            port=args.peer_port,
+            cwd=PROJECT,
+            env=peer_env(args.peer_database_url),
+            probe="/helpdesk/login/",
+        ),
+    ]
+    try:
+        browsers = {"ours": Browser(args.port), "peer": Browser(args.peer_port)}
+        browsers["ours"].sign_in("/login/", ours["agent"].email, PASSWORD)
+        browsers["peer"].sign_in("/helpdesk/login/", peer["username"], peer["password"])
+        table = cases(ours, peer, browsers["peer"])
+        print(f"tickets: ours {pages.Ticket.objects.count()}, peer {peer['tickets']}; {args.rounds} rounds")
+        print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+        times = measure(table, browsers, args.rounds)
+        print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+        report(table, times)
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait()
+
+
+if __name__ == "__main__":
+    main()
