@@ -115,10 +115,19 @@ PREPARE = [
            FROM tickets_ticket t WHERE t.id %% 50 = 1""",
     ),
     (
+        "survey mails",
+        """INSERT INTO tickets_notificationlog (kind, key, recipient, template, context, created_at, sent_at,
+               attempts, last_error, ticket_id, message_id, dropped, resends)
+           SELECT 'email', 'bench-survey-' || id, 'bench@example.test', 'survey', '{}', solved_at + interval '1 day',
+                  solved_at + interval '1 day 1 minute', 1, '', id, '', false, 0
+           FROM tickets_ticket WHERE solved_at IS NOT NULL AND id %% 5 <> 0""",
+    ),
+    (
         "satisfaction surveys",
-        """INSERT INTO tickets_satisfactionsurvey (ticket_id, solved_at, queued_at)
-           SELECT id, solved_at, solved_at + interval '1 day' FROM tickets_ticket
-           WHERE solved_at IS NOT NULL AND id %% 5 <> 0""",
+        """INSERT INTO tickets_satisfactionsurvey (ticket_id, solved_at, queued_at, notification_id)
+           SELECT t.id, t.solved_at, n.created_at, n.id
+           FROM tickets_notificationlog n JOIN tickets_ticket t ON t.id = n.ticket_id
+           WHERE n.key LIKE 'bench-survey-%%'""",
     ),
     (
         "ratings",

@@ -293,13 +293,25 @@ class Ticket(models.Model):
                 condition=Q(assignee__isnull=True, status__in=OPEN_STATUSES),
             ),
             # "mine": rows in update order and the tab count without visiting closed tickets
+            # (its team too, so the workload report counts open tickets per team from the index alone)
             models.Index(
                 fields=["assignee", "-updated_at", "-id"],
                 name="ticket_open_assignee_idx",
                 condition=Q(status__in=OPEN_STATUSES),
+                include=["team"],
             ),
             # "solved recently": solved_at >= now - 7 days
             models.Index(fields=["solved_at"], name="ticket_solved_at_idx", condition=Q(status=Status.SOLVED)),
+            # reports, from the index alone: tickets solved in a range per agent or team (workload), the
+            # backlog's ages (volume), and a reply's ticket's creation and team (workload's replies)
+            models.Index(
+                fields=["solved_at"],
+                name="ticket_solved_report_idx",
+                condition=Q(merged_into__isnull=True, solved_at__isnull=False),
+                include=["assignee", "team"],
+            ),
+            models.Index(fields=["created_at"], name="ticket_open_created_idx", condition=Q(status__in=OPEN_STATUSES)),
+            models.Index(fields=["id"], name="ticket_id_created_idx", include=["created_at", "team"]),
             # the retention rule: closed tickets not yet anonymised, by closing time
             models.Index(
                 fields=["closed_at"],

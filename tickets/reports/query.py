@@ -8,7 +8,7 @@ from django.utils import translation
 
 from helpdesk import dates
 from helpdesk.aggregates import PercentileCont, PercentilesCont, minutes_between
-from tickets.models import ReportRow, Ticket
+from tickets.models import OPEN_STATUSES, ReportRow, Ticket
 from tickets.reports.base import ReportParams
 from tickets.reports.dimensions import DIMENSIONS, NONE_LABEL, TICKET_FILTERS, filters_q
 from tickets.reports.params import site_zone
@@ -17,6 +17,12 @@ from tickets.reports.params import site_zone
 def tickets_for(params: ReportParams) -> QuerySet[Ticket]:
     """Every ticket the filters keep (merged duplicates left out: their original counts)."""
     return Ticket.objects.filter(filters_q(params.filters), merged_into__isnull=True).order_by()
+
+
+def open_tickets(params: ReportParams) -> QuerySet[Ticket]:
+    """The filtered tickets open now. No test of merged_into: a merged ticket is closed, and closed is
+    final, so the open-status partial indexes answer alone."""
+    return Ticket.objects.filter(filters_q(params.filters), status__in=OPEN_STATUSES).order_by()
 
 
 def tickets_created(params: ReportParams) -> QuerySet[Ticket]:
@@ -87,6 +93,7 @@ def percent(part: int, whole: int) -> float | None:
 __all__ = [
     "TICKET_FILTERS",
     "tickets_for",
+    "open_tickets",
     "tickets_created",
     "report_rows",
     "column_percentiles",

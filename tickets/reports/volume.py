@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from helpdesk.charts import Chart, Series
 from helpdesk.names import name_in_language
-from tickets.models import OPEN_STATUSES, Channel
+from tickets.models import Channel
 from tickets.reports import periods
 from tickets.reports.base import Column, Figure, Period, Report, ReportParams, ReportResult, Table, register
-from tickets.reports.query import TICKET_FILTERS, report_rows, site_day, tickets_for
+from tickets.reports.query import TICKET_FILTERS, open_tickets, report_rows, site_day
 
 TOP_PRODUCTS = 8
 # Backlog age buckets: (key, label, younger than this many days); the last has no upper bound.
@@ -88,7 +88,7 @@ def _product_table(params: ReportParams) -> Table:
 
 
 def _backlog(params: ReportParams) -> tuple[Table, list[Figure]]:
-    open_now = tickets_for(params).filter(status__in=OPEN_STATUSES)
+    open_now = open_tickets(params)
     counts = {"open": Count("pk")}
     younger = None
     for key, _label, days in AGES:
