@@ -1,0 +1,77 @@
+"""The ticket list's tab counts, read by a statement compiled once per process (lists._tab_counts):
+each agent gets their own counts, the clock moves "solved recently", and what the services change shows."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tickets import selectors, services
+from tickets.models import Status, Ticket
+from tickets.workspace import lists
+
+pytestmark = pytest.mark.django_db
+
+
+def _tabs(user) -> dict[str, str]:
+    return {tab.key: tab.count for tab in lists.view_tabs(user=user, active="open")}
+
+
+def _orm_counts(user) -> dict[str, str]:
+    """The counts as the ORM reads them for this user, one query a view (what the tabs must say)."""
+    base = selectors.ticket_base_for(user=user)
+    return {v.key: str(lists.apply_view(base, view=v.key, user=user).count()) for v in lists.VIEWS}
+
+
+def test_each_agent_gets_their_own_counts(agent, other_agent, other_team, make):
+    mine = make(subject="Mine")
+    services.ticket_update(ticket=mine, actor=agent, changes={"assignee": agent})
+    make(subject="First line's, nobody's")
+    theirs = make(subject="Billing's", team=other_team)
+    services.ticket_update(ticket=theirs, actor=other_agent, changes={"assignee": other_agent})
+    make(subject="Billing's, nobody's", team=other_team)
+    make(subject="Billing's, nobody's too", team=other_team)
+    lists.view_tabs(user=other_agent, active="open")  # the statement is built for whoever comes first
+    assert _tabs(agent) == _orm_counts(agent)
+    assert _tabs(other_agent) == _orm_counts(other_agent)
+    assert (_tabs(agent)["mine"], _tabs(agent)["unassigned"]) == ("1", "1")
+    assert (_tabs(other_agent)["mine"], _tabs(other_agent)["unassigned"]) == ("1", "2")
+
+
+def test_the_counts_follow_what_the_services_change(agent_client, agent, other_team, make):
+    ticket = make(subject="Moves around")
+    assert _tabs(agent)["unassigned"] == "1"
+    services.ticket_update(ticket=ticket, actor=agent, changes={"assignee": agent})
+    tabs = {tab.key: tab.count for tab in agent_client.get(reverse("agent:tickets")).context["tabs"]}
+    assert (tabs["mine"], tabs["unassigned"]) == ("1", "0")
+    services.ticket_change_status(ticket=ticket, actor=agent, status=Status.SOLVED)
+    tabs = {tab.key: tab.count for tab in agent_client.get(reverse("agent:tickets")).context["tabs"]}
+    assert (tabs["mine"], tabs["open"], tabs["solved"]) == ("0", "0", "1")
+    other = make(subject="Billing's", team=other_team)
+    assert _tabs(agent)["unassigned"] == "0"
+    agent.teams.add(other_team)  # joining a team shows its queue at once
+    assert _tabs(agent)["unassigned"] == "1"
+    services.ticket_update(ticket=other, actor=agent, changes={"team": None})
+    assert _tabs(agent)["unassigned"] == "0"
+
+
+def test_solved_recently_moves_with_the_clock(agent, make):
+    ticket = make(subject="Done")
+    services.ticket_change_status(ticket=ticket, actor=agent, status=Status.SOLVED)
+    solved_at = Ticket.objects.get(pk=ticket.pk).solved_at
+    assert _tabs(agent)["solved"] == "1"
+    later = solved_at + lists.SOLVED_RECENTLY + timedelta(minutes=1)
+    with mock.patch.object(timezone, "now", return_value=later):
+        assert _tabs(agent)["solved"] == "0"
+        assert _orm_counts(agent)["solved"] == "0"
+    with mock.patch.object(timezone, "now", return_value=later - timedelta(minutes=2)):
+        assert _tabs(agent)["solved"] == "1"
+
+
+def test_an_admin_counts_as_an_agent(admin_user, agent, make):
+    ticket = make(subject="The admin's")
+    services.ticket_update(ticket=ticket, actor=agent, changes={"assignee": admin_user})
+    assert _tabs(admin_user) == _orm_counts(admin_user)
+    assert _tabs(admin_user)["mine"] == "1" and _tabs(agent)["mine"] == "0"
