@@ -75,3 +75,41 @@ def test_an_admin_counts_as_an_agent(admin_user, agent, make):
     services.ticket_update(ticket=ticket, actor=agent, changes={"assignee": admin_user})
     assert _tabs(admin_user) == _orm_counts(admin_user)
     assert _tabs(admin_user)["mine"] == "1" and _tabs(agent)["mine"] == "0"
+
+
+# --- the list's pickers: agents and teams in the pickers' one query ---------------------------------
+
+
+def test_the_list_reads_agents_and_teams_as_their_own_queries_did(agent, other_agent, team, other_team):
+    from helpdesk.models import Team
+    from tests.factories import TeamFactory, UserFactory
+    from tickets.workspace.forms import picker_agents, picker_teams
+    from tickets.workspace.pickers import pickers_load
+
+    UserFactory(role="agent", email="zed@test.example", full_name="")  # sorted by the email
+    UserFactory(role="agent", email="gone@test.example", full_name="Aaron Gone", is_active=False)
+    UserFactory(role="customer", email="cust@test.example", full_name="A Customer")
+    closed = TeamFactory(name="Archive", slug="archive", is_active=False)
+    agent.teams.add(closed)  # still the agent's own team (the "save this view" form offers it)
+    TeamFactory(name="Aardvarks", slug="aardvarks", is_active=False)  # nobody's, inactive: in neither
+    pickers = pickers_load(user=agent, people=True)
+    assert [(a.pk, a.get_full_name()) for a in pickers.agents] == [
+        (a.pk, a.get_full_name()) for a in picker_agents(agent)
+    ]
+    assert [(t.pk, t.display_name) for t in pickers.teams] == [(t.pk, t.display_name) for t in picker_teams(agent)]
+    assert [t.pk for t in pickers.my_teams] == [t.pk for t in agent.teams.order_by("name")] == [closed.pk, team.pk]
+    assert other_team.pk in [t.pk for t in pickers.teams] and closed.pk not in [t.pk for t in pickers.teams]
+    assert Team.objects.filter(is_active=False).count() == 2
+
+
+def test_the_list_shows_agents_and_teams_made_through_the_services(agent_client):
+    from helpdesk import services as core_services
+    from helpdesk.models import Role
+
+    page = agent_client.get(reverse("agent:tickets")).content.decode()
+    assert "Newcomer Nadia" not in page and "Escalations" not in page
+    core_services.user_create(email="nadia@test.example", password=None, full_name="Newcomer Nadia", role=Role.AGENT)
+    core_services.team_create(name="Escalations")
+    page = agent_client.get(reverse("agent:tickets")).content.decode()
+    assert page.count("Newcomer Nadia") == 2  # the assignee filter and the bulk "assign to"
+    assert page.count(">Escalations<") == 2  # the team filter and the bulk "move to team"

@@ -74,10 +74,11 @@ class TicketFilterForm(forms.Form):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        # Loaded once; the list page hands them on to its BulkActionForm.
-        self.agents = list(picker_agents(user))
-        self.teams = list(picker_teams(user))
-        self.pickers = pickers_load(user=user)  # custom statuses and categories, one query
+        # Loaded once, in one query (custom statuses, categories, agents, teams); the list page hands
+        # them on to its BulkActionForm.
+        self.pickers = pickers_load(user=user, people=True)
+        self.agents = self.pickers.agents
+        self.teams = self.pickers.teams
         self.fields["custom_status"].choices = [
             ("", _("Any custom status")),
             *((str(c.pk), c.label) for c in self.pickers.statuses),

@@ -157,7 +157,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             "saved": saved,
             "saved_views": my_views,
             "save_form": save_form,
-            "my_teams": list(user.teams.order_by("name")),
+            "my_teams": form.pickers.my_teams,
             "columns": columns,
             "rows_html": ticket_rows_html(page.rows, show={key: key in columns for key in saved_views.COLUMNS}),
             "column_labels": [(key, saved_views.COLUMNS[key]) for key in columns],
