@@ -5,7 +5,7 @@ The ticket page's timeline is in tickets.workspace.timeline.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -20,6 +20,7 @@ from helpdesk import dates
 from helpdesk.models import Priority, Role, User
 from tickets import selectors
 from tickets.models import Channel, Referral, SlaState, Status, Ticket
+from tickets.workspace.statements import STAND_IN_ID, STAND_IN_MOMENT, Compiled
 
 PAGE_SIZE = 50
 COUNT_CAP = 1000  # tab counts stop here ("999+"), so a count never scans a million rows
@@ -164,45 +165,28 @@ class Tab:
 
 
 # The agent tabs' count statement depends on the agent only through their id and on the clock only
-# through "solved since": it is compiled once per process with stand-in values in those places
-# (_AGENT_STAND_IN, _SINCE_STAND_IN) and run with the real ones (compiling seven querysets was about
-# half of the tabs' time). Customers and anyone else the visibility rules narrow take the ORM's way.
-_AGENT_STAND_IN = 2_100_000_017
-_SINCE_STAND_IN = datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
-_tab_statement: dict[str, Any] = {}
-
-
+# through "solved since": compiled once per process (tickets.workspace.statements; compiling the seven
+# querysets was about half of the tabs' time). Customers and anyone else the visibility rules narrow
+# take the ORM's way.
 def _tab_querysets(user: User, now: datetime) -> list[QuerySet[Ticket]]:
     base = selectors.ticket_base_for(user=user)
     return [apply_view(base, view=v.key, user=user, now=now) for v in VIEWS]
 
 
-def _agent_tab_statement() -> dict[str, Any]:
-    if not _tab_statement:
-        stand_in = User(pk=_AGENT_STAND_IN, role=Role.AGENT)
-        querysets = _tab_querysets(stand_in, _SINCE_STAND_IN + SOLVED_RECENTLY)
-        sql, params = _capped_counts_sql(querysets)
-        _tab_statement.update(
-            db=querysets[0].db,
-            sql=sql,
-            params=params,
-            agent_at=[i for i, p in enumerate(params) if p == _AGENT_STAND_IN],
-            since_at=[i for i, p in enumerate(params) if p == _SINCE_STAND_IN],
-        )
-    return _tab_statement
+def _agent_tab_statement(agent_id: int, since: datetime) -> tuple[str, str, list]:
+    querysets = _tab_querysets(User(pk=agent_id, role=Role.AGENT), since + SOLVED_RECENTLY)
+    return (querysets[0].db, *_capped_counts_sql(querysets))
+
+
+_AGENT_TABS = Compiled(_agent_tab_statement, {"agent_id": STAND_IN_ID, "since": STAND_IN_MOMENT})
 
 
 def _tab_counts(user: User, now: datetime) -> list[int]:
     if selectors.ticket_visibility_q(user) is not None or user.is_customer:
         querysets = _tab_querysets(user, now)
-        return _run_counts(querysets[0].db, _capped_counts_sql(querysets), len(querysets))
-    statement = _agent_tab_statement()
-    params = list(statement["params"])
-    for i in statement["agent_at"]:
-        params[i] = user.pk
-    for i in statement["since_at"]:
-        params[i] = now - SOLVED_RECENTLY
-    return _run_counts(statement["db"], (statement["sql"], params), len(VIEWS))
+        return _run_counts(querysets[0].db, _capped_counts_sql(querysets), len(VIEWS))
+    db, sql, params = _AGENT_TABS.statement(agent_id=user.pk, since=now - SOLVED_RECENTLY)
+    return _run_counts(db, (sql, params), len(VIEWS))
 
 
 def view_tabs(*, user: User, active: str) -> list[Tab]:

@@ -10,12 +10,13 @@ from django.db.models import Case, CharField, Exists, F, IntegerField, OuterRef,
 from django.db.models.functions import Cast, RowNumber
 
 from helpdesk import selectors as core_selectors
-from helpdesk.models import Team, User
+from helpdesk.models import Role, Team, User
 from helpdesk.names import name_in_language
 from helpdesk.permissions import require_agent
 from tickets.models import Category, CustomStatus, RootCause
 from tickets.problems.selectors import category_choices_from
 from tickets.statuses.selectors import StatusChoice
+from tickets.workspace.statements import STAND_IN_ID, Compiled
 
 _CATEGORY, _ROOT_CAUSE, _STATUS, _AGENT, _TEAM = 1, 2, 3, 4, 5
 
@@ -87,10 +88,7 @@ def _people_rows(user: User) -> list:
     return [agents, teams]
 
 
-def pickers_load(*, user: User, categories: bool = True, root_causes: bool = False, people: bool = False) -> Pickers:
-    """The active custom statuses (with their teams), and the active categories and root causes when
-    asked, in one query; in order (position, label, id). people=True adds the agents and teams."""
-    require_agent(user)
+def _query(user: User, *, categories: bool, root_causes: bool, people: bool):
     none = Value(None, output_field=IntegerField())
     parts = [_rows(_STATUS, CustomStatus.objects.all(), text="base_status", ref="teams__id")]
     if categories:
@@ -99,8 +97,30 @@ def pickers_load(*, user: User, categories: bool = True, root_causes: bool = Fal
         parts.append(_rows(_ROOT_CAUSE, RootCause.objects.all(), text=Value(""), ref=none))
     if people:
         parts.extend(_people_rows(user))
-    query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    rows = sorted(query, key=lambda row: (row[0], row[6], row[2], row[1]))
+    return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+
+
+def _list_statement(user_id: int) -> tuple[str, str, list]:
+    query = _query(User(pk=user_id, role=Role.AGENT), categories=True, root_causes=False, people=True)
+    return (query.db, *query.query.sql_with_params())
+
+
+# The ticket list's pickers depend on the user only through their id (their own teams): compiled once.
+_LIST_PICKERS = Compiled(_list_statement, {"user_id": STAND_IN_ID})
+
+
+def pickers_load(*, user: User, categories: bool = True, root_causes: bool = False, people: bool = False) -> Pickers:
+    """The active custom statuses (with their teams), and the active categories and root causes when
+    asked, in one query; in order (position, label, id). people=True adds the agents and teams."""
+    require_agent(user)
+    if people and categories and not root_causes:
+        rows = _LIST_PICKERS.rows(user_id=user.pk)
+    else:
+        rows = list(_query(user, categories=categories, root_causes=root_causes, people=people))
+    return _pickers_from(sorted(rows, key=lambda row: (row[0], row[6], row[2], row[1])))
+
+
+def _pickers_from(rows: list[tuple]) -> Pickers:
     found = Pickers()
     statuses: dict[int, StatusChoice] = {}
     category_rows = []
