@@ -33,7 +33,7 @@ from tickets.workspace.forms import (
     TicketFilterForm,
     tag_names,
 )
-from tickets.workspace.rows import ticket_rows_html
+from tickets.workspace.rows import ticket_cards_html, ticket_rows_html
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -68,6 +68,13 @@ HOME_FIELDS = (
     "resolution_due_at",
 )
 HOME_CUSTOM_STATUS = ("custom_status__name", "custom_status__name_fa")
+# What each home list says when it is empty.
+HOME_EMPTY = {
+    "mine": lambda: _("Nothing is assigned to you. Take one from your teams' unassigned tickets."),
+    "unassigned": lambda: _("Your teams' queue is clear. New requests will show up here."),
+    "breached": lambda: _("No breached tickets in your queues. Keep it that way by answering the due-soon ones first."),
+    "warning": lambda: _("Nothing is close to its SLA deadline."),
+}
 
 
 @agent_required
@@ -95,6 +102,8 @@ def home(request: HttpRequest) -> HttpResponse:
         name: {"rows": rows(qs), "count": workspace.count_label(count), "more": count > HOME_ROWS}
         for (name, qs), count in zip(sections.items(), counts[:-1], strict=True)
     }
+    for name, empty_text in HOME_EMPTY.items():  # the rows written in Python (tickets.workspace.rows)
+        context[name]["html"] = ticket_cards_html(context[name]["rows"], empty_text=empty_text())
     context["referrals"] = list(referrals.select_related("ticket", "from_team", "to_team")[:HOME_ROWS])
     context["referrals_more"] = counts[-1] > HOME_ROWS
     return render(request, "tickets/agent/home.html", context)

@@ -1,5 +1,6 @@
-"""The ticket list's tab counts, read by a statement compiled once per process (lists._tab_counts):
-each agent gets their own counts, the clock moves "solved recently", and what the services change shows."""
+"""The agent lists' fast paths: the tab counts read by a statement compiled once per process (lists._tab_counts;
+each agent gets their own counts, the clock moves "solved recently", what the services change shows), the
+list's pickers in one query, and the home rows written in Python as the template writes them."""
 
 from datetime import timedelta
 from unittest import mock
@@ -113,3 +114,36 @@ def test_the_list_shows_agents_and_teams_made_through_the_services(agent_client)
     page = agent_client.get(reverse("agent:tickets")).content.decode()
     assert page.count("Newcomer Nadia") == 2  # the assignee filter and the bulk "assign to"
     assert page.count(">Escalations<") == 2  # the team filter and the bulk "move to team"
+
+
+# --- the home rows: written in Python, as tickets/agent/_ticket_table.html writes them ----------
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_home_rows_are_what_the_template_writes(agent, make, language):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from tickets.models import SlaState
+    from tickets.workspace.rows import ticket_cards_html
+
+    now = timezone.now()
+    plain = make(subject='Quotes " and <tags> & ampersands', priority="urgent")
+    Ticket.objects.filter(pk=plain.pk).update(resolution_due_at=now + timedelta(hours=2), sla_state=SlaState.WARNING)
+    late = make(subject="Late", priority="normal")
+    Ticket.objects.filter(pk=late.pk).update(
+        first_response_due_at=None, resolution_due_at=now - timedelta(days=2, hours=3)
+    )
+    breached = make(subject="Breached, no clock", priority="low")
+    Ticket.objects.filter(pk=breached.pk).update(
+        first_response_due_at=None, resolution_due_at=None, sla_state=SlaState.BREACHED
+    )
+    services.ticket_change_status(ticket=make(subject="Solved"), actor=agent, status=Status.SOLVED)
+    with translation.override(language):
+        rows = lists.list_rows(list(Ticket.objects.order_by("pk")), now=now)
+        assert {bool(row.sla) for row in rows} == {True, False}
+        for shown in (rows, []):
+            expected = render_to_string(
+                "tickets/agent/_ticket_table.html", {"rows": shown, "empty_text": "Nothing's here <yet>"}
+            )
+            assert ticket_cards_html(shown, empty_text="Nothing's here <yet>") == expected
