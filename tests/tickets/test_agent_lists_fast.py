@@ -147,3 +147,31 @@ def test_home_rows_are_what_the_template_writes(agent, make, language):
                 "tickets/agent/_ticket_table.html", {"rows": shown, "empty_text": "Nothing's here <yet>"}
             )
             assert ticket_cards_html(shown, empty_text="Nothing's here <yet>") == expected
+
+
+def test_the_list_reads_pickers_and_counts_in_one_query(
+    agent, other_agent, other_team, make, django_assert_num_queries
+):
+    from tickets.workspace.list_load import list_load
+    from tickets.workspace.pickers import pickers_load
+
+    mine = make(subject="Mine")
+    services.ticket_update(ticket=mine, actor=agent, changes={"assignee": agent})
+    make(subject="Billing's", team=other_team)
+    services.ticket_change_status(ticket=make(subject="Done"), actor=agent, status=Status.SOLVED)
+    now = timezone.now()
+    for user in (other_agent, agent):
+        with django_assert_num_queries(1):
+            pickers, counts = list_load(user=user, now=now)
+        separate = pickers_load(user=user, people=True)
+        assert [(a.pk, a.get_full_name()) for a in pickers.agents] == [
+            (a.pk, a.get_full_name()) for a in separate.agents
+        ]
+        assert [t.pk for t in pickers.teams] == [t.pk for t in separate.teams]
+        assert [t.pk for t in pickers.my_teams] == [t.pk for t in separate.my_teams]
+        assert (pickers.statuses, pickers.categories) == (separate.statuses, separate.categories)
+        assert counts == lists.tab_counts(user, now)
+        assert [str(c) for c in counts] == list(_orm_counts(user).values())
+    assert counts[:2] == [1, 0]  # the agent's: mine, unassigned in their team (Billing's is not)
+    later = now + lists.SOLVED_RECENTLY + timedelta(minutes=1)
+    assert list_load(user=agent, now=later)[1][5] == 0  # "solved recently" moves with the clock

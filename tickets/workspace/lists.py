@@ -168,30 +168,30 @@ class Tab:
 # through "solved since": compiled once per process (tickets.workspace.statements; compiling the seven
 # querysets was about half of the tabs' time). Customers and anyone else the visibility rules narrow
 # take the ORM's way.
-def _tab_querysets(user: User, now: datetime) -> list[QuerySet[Ticket]]:
+def tab_querysets(user: User, now: datetime) -> list[QuerySet[Ticket]]:
     base = selectors.ticket_base_for(user=user)
     return [apply_view(base, view=v.key, user=user, now=now) for v in VIEWS]
 
 
 def _agent_tab_statement(agent_id: int, since: datetime) -> tuple[str, str, list]:
-    querysets = _tab_querysets(User(pk=agent_id, role=Role.AGENT), since + SOLVED_RECENTLY)
+    querysets = tab_querysets(User(pk=agent_id, role=Role.AGENT), since + SOLVED_RECENTLY)
     return (querysets[0].db, *_capped_counts_sql(querysets))
 
 
 _AGENT_TABS = Compiled(_agent_tab_statement, {"agent_id": STAND_IN_ID, "since": STAND_IN_MOMENT})
 
 
-def _tab_counts(user: User, now: datetime) -> list[int]:
+def tab_counts(user: User, now: datetime) -> list[int]:
     if selectors.ticket_visibility_q(user) is not None or user.is_customer:
-        querysets = _tab_querysets(user, now)
+        querysets = tab_querysets(user, now)
         return _run_counts(querysets[0].db, _capped_counts_sql(querysets), len(VIEWS))
     db, sql, params = _AGENT_TABS.statement(agent_id=user.pk, since=now - SOLVED_RECENTLY)
     return _run_counts(db, (sql, params), len(VIEWS))
 
 
-def view_tabs(*, user: User, active: str) -> list[Tab]:
+def view_tabs(*, user: User, active: str, counts: list[int] | None = None) -> list[Tab]:
     """The built-in views with their (capped) counts: one query, no joins."""
-    counts = _tab_counts(user, timezone.now())
+    counts = tab_counts(user, timezone.now()) if counts is None else counts
     return [Tab(v.key, v.label, count_label(count), v.key == active) for v, count in zip(VIEWS, counts, strict=True)]
 
 

@@ -100,13 +100,13 @@ def _query(user: User, *, categories: bool, root_causes: bool, people: bool):
     return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
 
 
-def _list_statement(user_id: int) -> tuple[str, str, list]:
+def list_pickers_statement(user_id: int) -> tuple[str, str, list]:
     query = _query(User(pk=user_id, role=Role.AGENT), categories=True, root_causes=False, people=True)
     return (query.db, *query.query.sql_with_params())
 
 
 # The ticket list's pickers depend on the user only through their id (their own teams): compiled once.
-_LIST_PICKERS = Compiled(_list_statement, {"user_id": STAND_IN_ID})
+_LIST_PICKERS = Compiled(list_pickers_statement, {"user_id": STAND_IN_ID})
 
 
 def pickers_load(*, user: User, categories: bool = True, root_causes: bool = False, people: bool = False) -> Pickers:
@@ -117,10 +117,10 @@ def pickers_load(*, user: User, categories: bool = True, root_causes: bool = Fal
         rows = _LIST_PICKERS.rows(user_id=user.pk)
     else:
         rows = list(_query(user, categories=categories, root_causes=root_causes, people=people))
-    return _pickers_from(sorted(rows, key=lambda row: (row[0], row[6], row[2], row[1])))
+    return pickers_from_rows(sorted(rows, key=lambda row: (row[0], row[6], row[2], row[1])))
 
 
-def _pickers_from(rows: list[tuple]) -> Pickers:
+def pickers_from_rows(rows: list[tuple]) -> Pickers:
     found = Pickers()
     statuses: dict[int, StatusChoice] = {}
     category_rows = []

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -33,6 +34,7 @@ from tickets.workspace.forms import (
     TicketFilterForm,
     tag_names,
 )
+from tickets.workspace.list_load import list_load
 from tickets.workspace.rows import ticket_cards_html, ticket_rows_html
 
 
@@ -137,7 +139,8 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         if saved is None:
             raise Http404("No such view.")
     params = _list_params(request, saved)
-    form = TicketFilterForm(params or None, user=user)
+    pickers, tab_counts = list_load(user=user, now=timezone.now())  # one query for both
+    form = TicketFilterForm(params or None, user=user, pickers=pickers)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     view = filters.get("view") or ("all" if filters.get("q") else "open")
     if view not in workspace.VIEW_KEYS:
@@ -172,7 +175,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             "column_labels": [(key, saved_views.COLUMNS[key]) for key in columns],
             "sort": sort,
             "sorts": workspace.SORTS.items(),
-            "tabs": workspace.view_tabs(user=user, active="" if saved else view),
+            "tabs": workspace.view_tabs(user=user, active="" if saved else view, counts=tab_counts),
             "page": page,
             "filtered": bool(filters) and form.is_filtered,
         },
