@@ -87,6 +87,28 @@ def test_datetime_filter_uses_the_active_time_zone():
         assert template.render(Context({"value": moment})) == "۱۴۰۵/۰۱/۰۱ ۰۰:۳۰"
 
 
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 3, 20, 20, 29, tzinfo=UTC),  # the last minute of 1404 in Tehran
+        datetime(2026, 3, 20, 20, 30, tzinfo=UTC),  # the first of 1405
+        datetime(2025, 3, 20, 9, 1, tzinfo=UTC),  # 1403 was a leap year: 30 Esfand
+        datetime(1999, 12, 31, 23, 59, tzinfo=UTC),
+    ],
+)
+def test_a_persian_moment_is_what_jdatetime_writes(moment):
+    """dates.format_datetime writes the Jalali moment itself (no strftime): the same text."""
+    import jdatetime
+    from django.utils import timezone
+
+    from helpdesk.dates import format_datetime, persian_digits
+
+    with timezone.override("Asia/Tehran"):
+        local = timezone.localtime(moment)
+        expected = persian_digits(jdatetime.datetime.fromgregorian(datetime=local).strftime("%Y/%m/%d %H:%M"))
+        assert format_datetime(moment, "fa") == expected
+
+
 def test_no_persian_message_is_untranslated_or_fuzzy():
     po_files = sorted(LOCALE_DIR.glob("fa/LC_MESSAGES/*.po"))
     assert po_files, "locale/fa has no .po file"

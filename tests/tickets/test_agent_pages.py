@@ -140,13 +140,13 @@ def test_list_shows_sla_time_left_and_overdue(agent_client, make):
 
 
 def _list_queries(django_assert_max_num_queries, agent_client):
-    # 1 session, 2 user, 3 saved views (+owner, team joined), 4-5 agents and teams, loaded once
-    # for the filter and the bulk forms, 6 the page of rows (the ticket table alone, values()), 7 their
-    # requesters, organizations, teams, assignees and tags (selectors.ticket_rows: one UNION ALL),
-    # 8 my teams (the "save this view" form), 9 the seven capped tab counts in one query
-    # (SELECT (SELECT COUNT(*) FROM (... LIMIT 1000)), ...), 10 the active categories (the bulk
-    # "set category" picker, parents joined).
-    with django_assert_max_num_queries(10):
+    # 1 session, 2 user, 3 saved views (+owner, team joined), 4 the pickers and the tab counts in one
+    # UNION ALL (workspace.list_load): custom statuses, categories (parents joined), agents, teams (with
+    # the user's own, for the "save this view" form), loaded once for the filter and the bulk forms, and
+    # the seven capped tab counts (SELECT ..., (SELECT COUNT(*) FROM (... LIMIT 1000)), ...), 5 the page
+    # of rows (the ticket table alone, values()), 6 their requesters, organizations, teams, assignees
+    # and tags (selectors.ticket_rows: one UNION ALL).
+    with django_assert_max_num_queries(6):
         response = agent_client.get(reverse("agent:tickets"), {"view": "all"})
     assert response.status_code == 200
     return response

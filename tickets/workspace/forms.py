@@ -72,12 +72,14 @@ class TicketFilterForm(forms.Form):
         *("requester", "custom_status"),
     )
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args, user: User, pickers: Pickers | None = None, **kwargs):
+        """`pickers`: what pickers_load(people=True) reads, when the list page read it already (list_load)."""
         super().__init__(*args, **kwargs)
-        # Loaded once; the list page hands them on to its BulkActionForm.
-        self.agents = list(picker_agents(user))
-        self.teams = list(picker_teams(user))
-        self.pickers = pickers_load(user=user)  # custom statuses and categories, one query
+        # Loaded once, in one query (custom statuses, categories, agents, teams); the list page hands
+        # them on to its BulkActionForm.
+        self.pickers = pickers or pickers_load(user=user, people=True)
+        self.agents = self.pickers.agents
+        self.teams = self.pickers.teams
         self.fields["custom_status"].choices = [
             ("", _("Any custom status")),
             *((str(c.pk), c.label) for c in self.pickers.statuses),

@@ -1,20 +1,24 @@
 """The classification pickers of the agent pages (categories, root causes, custom statuses), read in
 one query: a UNION ALL of the active rows of each, so a page offering all three runs one query, not
-three (the ticket page and the list page keep their query counts; tests/tickets/test_agent_pages.py)."""
+three (the ticket page and the list page keep their query counts; tests/tickets/test_agent_pages.py).
+The ticket list also reads its agents and teams in the same query (people=True): three round trips
+fewer on that page."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, IntegerField, Value
-from django.db.models.functions import Cast
+from django.db.models import Case, CharField, Exists, F, IntegerField, OuterRef, Q, Value, When, Window
+from django.db.models.functions import Cast, RowNumber
 
-from helpdesk.models import User
+from helpdesk import selectors as core_selectors
+from helpdesk.models import Role, Team, User
 from helpdesk.names import name_in_language
 from helpdesk.permissions import require_agent
 from tickets.models import Category, CustomStatus, RootCause
 from tickets.problems.selectors import category_choices_from
 from tickets.statuses.selectors import StatusChoice
+from tickets.workspace.statements import STAND_IN_ID, Compiled
 
-_CATEGORY, _ROOT_CAUSE, _STATUS = 1, 2, 3
+_CATEGORY, _ROOT_CAUSE, _STATUS, _AGENT, _TEAM = 1, 2, 3, 4, 5
 
 
 @dataclass
@@ -22,6 +26,11 @@ class Pickers:
     categories: list[tuple[str, str]] = field(default_factory=list)  # as problems.selectors.category_choices
     root_causes: list[tuple[str, str]] = field(default_factory=list)
     statuses: list[StatusChoice] = field(default_factory=list)
+    # people=True: the active agents (as picker_agents orders them), the active teams (by name) and the
+    # user's own teams, active or not (by name), as unsaved model instances carrying what pickers print.
+    agents: list[User] = field(default_factory=list)
+    teams: list[Team] = field(default_factory=list)
+    my_teams: list[Team] = field(default_factory=list)
 
     def statuses_for(self, *, team_id: int | None) -> list[StatusChoice]:
         return [choice for choice in self.statuses if choice.offered_for(team_id)]
@@ -44,18 +53,74 @@ def _rows(kind: int, qs, *, text, ref):
     )
 
 
-def pickers_load(*, user: User, categories: bool = True, root_causes: bool = False) -> Pickers:
-    """The active custom statuses (with their teams), and the active categories and root causes when
-    asked, in one query; in order (position, label, id)."""
-    require_agent(user)
+def _people_rows(user: User) -> list:
+    """The agents and teams as _rows() reads the pickers: (kind, id, name, name_fa or email, text, ref,
+    position), the position being the row's place in SQL's own order (collation and all)."""
+    as_text = CharField()
+    agents = (
+        core_selectors.agent_list_for(user=user)
+        .prefetch_related(None)
+        .order_by()
+        .values_list(
+            Value(_AGENT, output_field=IntegerField()),
+            "id",
+            "full_name",
+            Cast("email", output_field=as_text),
+            Value("", output_field=as_text),
+            Value(None, output_field=IntegerField()),
+            Window(RowNumber(), order_by=[F("full_name").asc(), F("email").asc()]),
+        )
+    )
+    member = Exists(User.teams.through.objects.filter(team_id=OuterRef("pk"), user_id=user.pk))
+    teams = (
+        Team.objects.filter(Q(is_active=True) | member)
+        .order_by()
+        .values_list(
+            Value(_TEAM, output_field=IntegerField()),
+            "id",
+            "name",
+            "name_fa",
+            Case(When(is_active=True, then=Value("active")), default=Value(""), output_field=as_text),
+            Case(When(member, then=Value(1)), default=Value(0), output_field=IntegerField()),
+            Window(RowNumber(), order_by=[F("name").asc()]),
+        )
+    )
+    return [agents, teams]
+
+
+def _query(user: User, *, categories: bool, root_causes: bool, people: bool):
     none = Value(None, output_field=IntegerField())
     parts = [_rows(_STATUS, CustomStatus.objects.all(), text="base_status", ref="teams__id")]
     if categories:
         parts.append(_rows(_CATEGORY, Category.objects.all(), text=Value(""), ref="parent_id"))
     if root_causes:
         parts.append(_rows(_ROOT_CAUSE, RootCause.objects.all(), text=Value(""), ref=none))
-    query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    rows = sorted(query, key=lambda row: (row[0], row[6], row[2], row[1]))
+    if people:
+        parts.extend(_people_rows(user))
+    return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+
+
+def list_pickers_statement(user_id: int) -> tuple[str, str, list]:
+    query = _query(User(pk=user_id, role=Role.AGENT), categories=True, root_causes=False, people=True)
+    return (query.db, *query.query.sql_with_params())
+
+
+# The ticket list's pickers depend on the user only through their id (their own teams): compiled once.
+_LIST_PICKERS = Compiled(list_pickers_statement, {"user_id": STAND_IN_ID})
+
+
+def pickers_load(*, user: User, categories: bool = True, root_causes: bool = False, people: bool = False) -> Pickers:
+    """The active custom statuses (with their teams), and the active categories and root causes when
+    asked, in one query; in order (position, label, id). people=True adds the agents and teams."""
+    require_agent(user)
+    if people and categories and not root_causes:
+        rows = _LIST_PICKERS.rows(user_id=user.pk)
+    else:
+        rows = list(_query(user, categories=categories, root_causes=root_causes, people=people))
+    return pickers_from_rows(sorted(rows, key=lambda row: (row[0], row[6], row[2], row[1])))
+
+
+def pickers_from_rows(rows: list[tuple]) -> Pickers:
     found = Pickers()
     statuses: dict[int, StatusChoice] = {}
     category_rows = []
@@ -66,8 +131,14 @@ def pickers_load(*, user: User, categories: bool = True, root_causes: bool = Fal
                 choice.team_ids.add(ref)
         elif kind == _CATEGORY:
             category_rows.append((pk, ref, name_in_language(name, name_fa)))
-        else:
+        elif kind == _ROOT_CAUSE:
             found.root_causes.append((str(pk), name_in_language(name, name_fa)))
+        elif kind == _AGENT:
+            found.agents.append(User(pk=pk, full_name=name, email=name_fa))
+        else:
+            team = Team(pk=pk, name=name, name_fa=name_fa, is_active=bool(text))
+            found.teams.extend([team] if team.is_active else [])
+            found.my_teams.extend([team] if ref else [])
     found.statuses = list(statuses.values())
     found.categories = category_choices_from(category_rows)
     return found

@@ -110,3 +110,34 @@ def ticket_rows_html(rows: list[TicketListRow], *, show: dict[str, bool]) -> Saf
             out.append("        " + (_cell(key, ticket, show, language, unassigned) if shown else "") + "\n")
         out.append("      </tr>\n      ")
     return mark_safe("".join(out))  # noqa: S308 (every value in it went through _e)
+
+
+def ticket_cards_html(rows: list, *, empty_text: str) -> SafeString:
+    """The home page's compact rows (rows decorated by lists.list_rows): what
+    tickets/agent/_ticket_table.html writes, character for character (tests/tickets/test_agent_list_tabs.py
+    renders both), without a template render per row. The customer sidebar still includes the template."""
+    if not rows:
+        return mark_safe(f'\n<p class="empty-state">{_e(empty_text)}</p>\n')  # noqa: S308 (escaped)
+    language = translation.get_language()
+    out = ['\n\n<ul class="ag-trows" data-nav-list>\n  ']
+    for ticket in rows:
+        url, subject = _e(ticket.url), _e(ticket.subject)
+        number = dates.persian_number(str(ticket.pk)) if language == "fa" else str(ticket.pk)
+        priority = ticket.priority
+        prio = (
+            f'<span class="badge prio-{_e(priority)}">{_e(ticket.priority_label)}</span>'
+            if priority != "normal"
+            else ""
+        )
+        sla = ticket.sla
+        if sla:
+            due = dates.format_datetime(sla.due_at, language or "en") if sla.due_at else ""
+            sla = f'<span class="badge {_e(sla.css)}" title="{_e(sla.title)}: {_e(due)}">{_e(sla.text)}</span>'
+        out.append(
+            f'\n  <li class="ag-trow" data-nav-item>\n    <a class="num" href="{url}" tabindex="-1">#{_e(number)}</a>\n'
+            f'    <a class="subject truncate" dir="auto" href="{url}" data-nav-link title="{subject}">{subject}</a>\n'
+            f'    <span class="ag-trow-badges">\n      <span class="badge status-{_e(ticket.status)}">'
+            f"{_e(ticket.status_label)}</span>\n      {prio}\n      {sla or ''}\n    </span>\n  </li>\n  "
+        )
+    out.append("\n</ul>\n\n")
+    return mark_safe("".join(out))  # noqa: S308 (every value in it went through _e)

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -33,7 +34,8 @@ from tickets.workspace.forms import (
     TicketFilterForm,
     tag_names,
 )
-from tickets.workspace.rows import ticket_rows_html
+from tickets.workspace.list_load import list_load
+from tickets.workspace.rows import ticket_cards_html, ticket_rows_html
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -68,6 +70,13 @@ HOME_FIELDS = (
     "resolution_due_at",
 )
 HOME_CUSTOM_STATUS = ("custom_status__name", "custom_status__name_fa")
+# What each home list says when it is empty.
+HOME_EMPTY = {
+    "mine": lambda: _("Nothing is assigned to you. Take one from your teams' unassigned tickets."),
+    "unassigned": lambda: _("Your teams' queue is clear. New requests will show up here."),
+    "breached": lambda: _("No breached tickets in your queues. Keep it that way by answering the due-soon ones first."),
+    "warning": lambda: _("Nothing is close to its SLA deadline."),
+}
 
 
 @agent_required
@@ -95,6 +104,8 @@ def home(request: HttpRequest) -> HttpResponse:
         name: {"rows": rows(qs), "count": workspace.count_label(count), "more": count > HOME_ROWS}
         for (name, qs), count in zip(sections.items(), counts[:-1], strict=True)
     }
+    for name, empty_text in HOME_EMPTY.items():  # the rows written in Python (tickets.workspace.rows)
+        context[name]["html"] = ticket_cards_html(context[name]["rows"], empty_text=empty_text())
     context["referrals"] = list(referrals.select_related("ticket", "from_team", "to_team")[:HOME_ROWS])
     context["referrals_more"] = counts[-1] > HOME_ROWS
     return render(request, "tickets/agent/home.html", context)
@@ -128,7 +139,8 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         if saved is None:
             raise Http404("No such view.")
     params = _list_params(request, saved)
-    form = TicketFilterForm(params or None, user=user)
+    pickers, tab_counts = list_load(user=user, now=timezone.now())  # one query for both
+    form = TicketFilterForm(params or None, user=user, pickers=pickers)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     view = filters.get("view") or ("all" if filters.get("q") else "open")
     if view not in workspace.VIEW_KEYS:
@@ -157,13 +169,13 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             "saved": saved,
             "saved_views": my_views,
             "save_form": save_form,
-            "my_teams": list(user.teams.order_by("name")),
+            "my_teams": form.pickers.my_teams,
             "columns": columns,
             "rows_html": ticket_rows_html(page.rows, show={key: key in columns for key in saved_views.COLUMNS}),
             "column_labels": [(key, saved_views.COLUMNS[key]) for key in columns],
             "sort": sort,
             "sorts": workspace.SORTS.items(),
-            "tabs": workspace.view_tabs(user=user, active="" if saved else view),
+            "tabs": workspace.view_tabs(user=user, active="" if saved else view, counts=tab_counts),
             "page": page,
             "filtered": bool(filters) and form.is_filtered,
         },

@@ -1,0 +1,177 @@
+"""The agent lists' fast paths: the tab counts read by a statement compiled once per process (lists._tab_counts;
+each agent gets their own counts, the clock moves "solved recently", what the services change shows), the
+list's pickers in one query, and the home rows written in Python as the template writes them."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tickets import selectors, services
+from tickets.models import Status, Ticket
+from tickets.workspace import lists
+
+pytestmark = pytest.mark.django_db
+
+
+def _tabs(user) -> dict[str, str]:
+    return {tab.key: tab.count for tab in lists.view_tabs(user=user, active="open")}
+
+
+def _orm_counts(user) -> dict[str, str]:
+    """The counts as the ORM reads them for this user, one query a view (what the tabs must say)."""
+    base = selectors.ticket_base_for(user=user)
+    return {v.key: str(lists.apply_view(base, view=v.key, user=user).count()) for v in lists.VIEWS}
+
+
+def test_each_agent_gets_their_own_counts(agent, other_agent, other_team, make):
+    mine = make(subject="Mine")
+    services.ticket_update(ticket=mine, actor=agent, changes={"assignee": agent})
+    make(subject="First line's, nobody's")
+    theirs = make(subject="Billing's", team=other_team)
+    services.ticket_update(ticket=theirs, actor=other_agent, changes={"assignee": other_agent})
+    make(subject="Billing's, nobody's", team=other_team)
+    make(subject="Billing's, nobody's too", team=other_team)
+    lists.view_tabs(user=other_agent, active="open")  # the statement is built for whoever comes first
+    assert _tabs(agent) == _orm_counts(agent)
+    assert _tabs(other_agent) == _orm_counts(other_agent)
+    assert (_tabs(agent)["mine"], _tabs(agent)["unassigned"]) == ("1", "1")
+    assert (_tabs(other_agent)["mine"], _tabs(other_agent)["unassigned"]) == ("1", "2")
+
+
+def test_the_counts_follow_what_the_services_change(agent_client, agent, other_team, make):
+    ticket = make(subject="Moves around")
+    assert _tabs(agent)["unassigned"] == "1"
+    services.ticket_update(ticket=ticket, actor=agent, changes={"assignee": agent})
+    tabs = {tab.key: tab.count for tab in agent_client.get(reverse("agent:tickets")).context["tabs"]}
+    assert (tabs["mine"], tabs["unassigned"]) == ("1", "0")
+    services.ticket_change_status(ticket=ticket, actor=agent, status=Status.SOLVED)
+    tabs = {tab.key: tab.count for tab in agent_client.get(reverse("agent:tickets")).context["tabs"]}
+    assert (tabs["mine"], tabs["open"], tabs["solved"]) == ("0", "0", "1")
+    other = make(subject="Billing's", team=other_team)
+    assert _tabs(agent)["unassigned"] == "0"
+    agent.teams.add(other_team)  # joining a team shows its queue at once
+    assert _tabs(agent)["unassigned"] == "1"
+    services.ticket_update(ticket=other, actor=agent, changes={"team": None})
+    assert _tabs(agent)["unassigned"] == "0"
+
+
+def test_solved_recently_moves_with_the_clock(agent, make):
+    ticket = make(subject="Done")
+    services.ticket_change_status(ticket=ticket, actor=agent, status=Status.SOLVED)
+    solved_at = Ticket.objects.get(pk=ticket.pk).solved_at
+    assert _tabs(agent)["solved"] == "1"
+    later = solved_at + lists.SOLVED_RECENTLY + timedelta(minutes=1)
+    with mock.patch.object(timezone, "now", return_value=later):
+        assert _tabs(agent)["solved"] == "0"
+        assert _orm_counts(agent)["solved"] == "0"
+    with mock.patch.object(timezone, "now", return_value=later - timedelta(minutes=2)):
+        assert _tabs(agent)["solved"] == "1"
+
+
+def test_an_admin_counts_as_an_agent(admin_user, agent, make):
+    ticket = make(subject="The admin's")
+    services.ticket_update(ticket=ticket, actor=agent, changes={"assignee": admin_user})
+    assert _tabs(admin_user) == _orm_counts(admin_user)
+    assert _tabs(admin_user)["mine"] == "1" and _tabs(agent)["mine"] == "0"
+
+
+# --- the list's pickers: agents and teams in the pickers' one query ---------------------------------
+
+
+def test_the_list_reads_agents_and_teams_as_their_own_queries_did(agent, other_agent, team, other_team):
+    from helpdesk.models import Team
+    from tests.factories import TeamFactory, UserFactory
+    from tickets.workspace.forms import picker_agents, picker_teams
+    from tickets.workspace.pickers import pickers_load
+
+    UserFactory(role="agent", email="zed@test.example", full_name="")  # sorted by the email
+    UserFactory(role="agent", email="gone@test.example", full_name="Aaron Gone", is_active=False)
+    UserFactory(role="customer", email="cust@test.example", full_name="A Customer")
+    closed = TeamFactory(name="Archive", slug="archive", is_active=False)
+    agent.teams.add(closed)  # still the agent's own team (the "save this view" form offers it)
+    TeamFactory(name="Aardvarks", slug="aardvarks", is_active=False)  # nobody's, inactive: in neither
+    pickers = pickers_load(user=agent, people=True)
+    assert [(a.pk, a.get_full_name()) for a in pickers.agents] == [
+        (a.pk, a.get_full_name()) for a in picker_agents(agent)
+    ]
+    assert [(t.pk, t.display_name) for t in pickers.teams] == [(t.pk, t.display_name) for t in picker_teams(agent)]
+    assert [t.pk for t in pickers.my_teams] == [t.pk for t in agent.teams.order_by("name")] == [closed.pk, team.pk]
+    assert other_team.pk in [t.pk for t in pickers.teams] and closed.pk not in [t.pk for t in pickers.teams]
+    assert Team.objects.filter(is_active=False).count() == 2
+
+
+def test_the_list_shows_agents_and_teams_made_through_the_services(agent_client):
+    from helpdesk import services as core_services
+    from helpdesk.models import Role
+
+    page = agent_client.get(reverse("agent:tickets")).content.decode()
+    assert "Newcomer Nadia" not in page and "Escalations" not in page
+    core_services.user_create(email="nadia@test.example", password=None, full_name="Newcomer Nadia", role=Role.AGENT)
+    core_services.team_create(name="Escalations")
+    page = agent_client.get(reverse("agent:tickets")).content.decode()
+    assert page.count("Newcomer Nadia") == 2  # the assignee filter and the bulk "assign to"
+    assert page.count(">Escalations<") == 2  # the team filter and the bulk "move to team"
+
+
+# --- the home rows: written in Python, as tickets/agent/_ticket_table.html writes them ----------
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_home_rows_are_what_the_template_writes(agent, make, language):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from tickets.models import SlaState
+    from tickets.workspace.rows import ticket_cards_html
+
+    now = timezone.now()
+    plain = make(subject='Quotes " and <tags> & ampersands', priority="urgent")
+    Ticket.objects.filter(pk=plain.pk).update(resolution_due_at=now + timedelta(hours=2), sla_state=SlaState.WARNING)
+    late = make(subject="Late", priority="normal")
+    Ticket.objects.filter(pk=late.pk).update(
+        first_response_due_at=None, resolution_due_at=now - timedelta(days=2, hours=3)
+    )
+    breached = make(subject="Breached, no clock", priority="low")
+    Ticket.objects.filter(pk=breached.pk).update(
+        first_response_due_at=None, resolution_due_at=None, sla_state=SlaState.BREACHED
+    )
+    services.ticket_change_status(ticket=make(subject="Solved"), actor=agent, status=Status.SOLVED)
+    with translation.override(language):
+        rows = lists.list_rows(list(Ticket.objects.order_by("pk")), now=now)
+        assert {bool(row.sla) for row in rows} == {True, False}
+        for shown in (rows, []):
+            expected = render_to_string(
+                "tickets/agent/_ticket_table.html", {"rows": shown, "empty_text": "Nothing's here <yet>"}
+            )
+            assert ticket_cards_html(shown, empty_text="Nothing's here <yet>") == expected
+
+
+def test_the_list_reads_pickers_and_counts_in_one_query(
+    agent, other_agent, other_team, make, django_assert_num_queries
+):
+    from tickets.workspace.list_load import list_load
+    from tickets.workspace.pickers import pickers_load
+
+    mine = make(subject="Mine")
+    services.ticket_update(ticket=mine, actor=agent, changes={"assignee": agent})
+    make(subject="Billing's", team=other_team)
+    services.ticket_change_status(ticket=make(subject="Done"), actor=agent, status=Status.SOLVED)
+    now = timezone.now()
+    for user in (other_agent, agent):
+        with django_assert_num_queries(1):
+            pickers, counts = list_load(user=user, now=now)
+        separate = pickers_load(user=user, people=True)
+        assert [(a.pk, a.get_full_name()) for a in pickers.agents] == [
+            (a.pk, a.get_full_name()) for a in separate.agents
+        ]
+        assert [t.pk for t in pickers.teams] == [t.pk for t in separate.teams]
+        assert [t.pk for t in pickers.my_teams] == [t.pk for t in separate.my_teams]
+        assert (pickers.statuses, pickers.categories) == (separate.statuses, separate.categories)
+        assert counts == lists.tab_counts(user, now)
+        assert [str(c) for c in counts] == list(_orm_counts(user).values())
+    assert counts[:2] == [1, 0]  # the agent's: mine, unassigned in their team (Billing's is not)
+    later = now + lists.SOLVED_RECENTLY + timedelta(minutes=1)
+    assert list_load(user=agent, now=later)[1][5] == 0  # "solved recently" moves with the clock
