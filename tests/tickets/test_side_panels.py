@@ -130,3 +130,16 @@ def test_kb_panel_query_count_does_not_grow(django_assert_max_num_queries, agent
         for i in range(5):
             article = make_article(agent, title=f"Article {n}-{i}")
             kb_integration.article_usage_record(ticket=ticket, article=article, actor=agent, mode="link")
+
+
+def test_the_page_reads_the_ticket_without_its_tags(agent, ticket):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tickets import selectors
+
+    ticket.tags.add(Tag.objects.create(name="vip"))
+    with CaptureQueriesContext(connection) as queries:
+        loaded = selectors.ticket_get_for(user=agent, ticket_id=ticket.pk, with_terms=False, with_tags=False)
+    assert len(queries) == 1 and loaded.pk == ticket.pk
+    assert "tags" not in getattr(loaded, "_prefetched_objects_cache", {})

@@ -79,7 +79,8 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
 @agent_required
 @require_GET
 def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    ticket = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id)
+    # no tags: the page shows them only in the properties panel (tickets.workspace.side_views)
+    ticket = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id, with_tags=False)
     return render(request, "tickets/agent/ticket.html", _ticket_context(request, ticket))
 
 
