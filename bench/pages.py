@@ -134,6 +134,17 @@ def cases(data: dict) -> list[tuple[str, str, str, list[str]]]:
     return [
         ("agent ticket page, 3 messages", "agent", f"/agent/tickets/{small}/", detail(small)),
         ("agent ticket page, 30 messages + sidebar", "agent", f"/agent/tickets/{big}/", detail(big)),
+        # the sidebar's panels, which htmx loads after the ticket page (tickets.workspace.side_views),
+        # each beside the API call closest to what it shows
+        ("  panel: properties", "agent", f"/agent/tickets/{small}/panels/properties/", [f"/api/v1/tickets/{small}/"]),
+        (
+            "  panel: other tickets",
+            "agent",
+            f"/agent/tickets/{small}/panels/others/",
+            [f"/api/v1/tickets/?requester={data['small'].requester_id}&page_size=8"],
+        ),
+        ("  panel: refer, link, problem", "agent", f"/agent/tickets/{big}/panels/actions/", ["/api/v1/teams/"]),
+        ("  panel: knowledge base", "agent", f"/agent/tickets/{small}/panels/kb/", [f"/api/v1/tickets/{small}/"]),
         ("agent ticket list, all open", "agent", "/agent/tickets/?view=open", [f"/api/v1/tickets/?status={OPEN}"]),
         ("agent search 'invoice refund'", "agent", f"/agent/tickets/?q={query}", [f"/api/v1/tickets/?q={query}"]),
         ("agent home", "agent", "/agent/", home_lists),

@@ -72,7 +72,8 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
         "heartbeat_seconds": presence.HEARTBEAT_SECONDS,
         # the newest event shown: the presence heartbeat asks whether anything came after it
         "last_event": max((event.pk for event in events), default=0),
-        "macros": [m for m in macros.macro_list_for(user=user) if m.is_active],
+        # the picker shows a name per active macro: no owner or team joined
+        "macros": list(macros.macro_list_for(user=user).filter(is_active=True).select_related(None).only("name")),
     }
 
 
