@@ -57,6 +57,17 @@ def test_properties_panel_is_the_form_its_save_answers_with(agent_client, agent,
     assert f'<option value="{other_team.pk}">' in body  # the team picker
 
 
+def test_properties_panel_keeps_a_category_no_longer_offered(agent_client, agent, ticket):
+    from tickets.models import Category
+
+    old = Category.objects.create(name="Old billing")
+    services.ticket_edit(ticket=ticket, actor=agent, changes={"category": old})
+    Category.objects.filter(pk=old.pk).update(is_active=False)
+    assert f'<option value="{old.pk}" selected>Old billing</option>' in _panel(
+        agent_client, "ticket-properties-panel", ticket
+    )
+
+
 def test_other_tickets_panel_lists_the_requesters_other_tickets_not_this_one(agent_client, ticket, make, requester):
     make(subject="Toner is empty")
     body = _panel(agent_client, "ticket-other-tickets", ticket)
@@ -93,10 +104,10 @@ def test_kb_panel_offers_an_article_once_the_ticket_is_solved(agent_client, agen
 
 def test_properties_panel_query_count_does_not_grow(django_assert_max_num_queries, agent_client, agent, ticket):
     for n in range(2):
-        # 1 session, 2 user, 3 the ticket (+requester/org/team/assignee/custom status), 4 its tags, 5 its
-        # terms (tickets.ticket_terms), 6 teams, 7 agents, 8 custom statuses, categories and root causes
-        # (tickets.workspace.pickers: one UNION ALL)
-        with django_assert_max_num_queries(8):
+        # 1 session, 2 user, 3 the ticket (+requester/org/team/assignee/custom status/product), 4 its tags,
+        # 5 teams, 6 agents, 7 custom statuses, categories and root causes (tickets.workspace.pickers: one
+        # UNION ALL)
+        with django_assert_max_num_queries(7):
             _panel(agent_client, "ticket-properties-panel", ticket)
         ticket.tags.add(*(Tag.objects.create(name=f"tag-{n}-{i}") for i in range(10)))
 
