@@ -104,7 +104,7 @@ def test_kb_panel_offers_an_article_once_the_ticket_is_solved(agent_client, agen
 
 def test_properties_panel_query_count_does_not_grow(django_assert_max_num_queries, agent_client, agent, ticket):
     for n in range(2):
-        # 1 session, 2 user, 3 the ticket (+requester/org/team/assignee/custom status/product), 4 its tags,
+        # 1 session, 2 user, 3 the ticket (its own row), 4 its tags,
         # 5 teams, 6 agents, 7 custom statuses, categories and root causes (tickets.workspace.pickers: one
         # UNION ALL)
         with django_assert_max_num_queries(7):

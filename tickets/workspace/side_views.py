@@ -40,9 +40,9 @@ def ticket_properties_panel(request: HttpRequest, ticket_id: int) -> HttpRespons
     """The properties form (status, custom status, priority, type, team, assignee, category, root cause,
     tags): the same partial its POST answers with."""
     user = request.user
-    # no terms: the pickers name the ticket's category or root cause from their own rows, and read it
-    # (one query each) only when it is no longer offered
-    ticket = selectors.ticket_get_for(user=user, ticket_id=ticket_id, with_terms=False)
+    # the ticket's own row: the form reads its tags (one query), and its custom status, category or root
+    # cause (one query each) only when that is no longer offered, since the pickers name what they offer
+    ticket = selectors.ticket_bare_for(user=user, ticket_id=ticket_id)
     form = TicketPropertiesForm(user=user, ticket=ticket)
     return render(request, "tickets/agent/_properties.html", {"ticket": ticket, "properties_form": form})
 

@@ -168,3 +168,10 @@ def test_agents_do_not_reach_the_admin(agent):
     client = Client()
     client.force_login(agent)
     assert client.get("/admin/tickets/customstatus/").status_code == 302
+
+
+def test_the_properties_panel_keeps_a_custom_status_no_longer_offered(agent_client, agent, ticket, visit):
+    services.ticket_edit(ticket=ticket, actor=agent, custom_status=visit)
+    type(visit).objects.filter(pk=visit.pk).update(is_active=False)
+    panel = agent_client.get(reverse("agent:ticket-properties-panel", args=[ticket.pk])).content.decode()
+    assert f'<option value="{visit.pk}" selected>Visit scheduled</option>' in panel
