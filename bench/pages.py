@@ -37,10 +37,11 @@ alternately on the same database, load average 4.4-5.9: in-process p50 (3 / 30 m
 18 / 21 ms, ratio 1.17-1.25 / 1.00-1.08 -> 0.59 / 0.60; through gunicorn 57 / 64 ms -> 20 / 23 ms, ratio
 0.96 / 0.92 -> 0.58 / 0.60 (django-helpdesk 2.6.1's ticket page, 3 messages at 100k through gunicorn:
 104 ms). CPU time of the page in-process (time.process_time, 30 requests): p50 27-35 -> 14 ms (3
-messages), 30-35 -> 17 ms (30 messages). The panels themselves, in-process p50: properties 10.6 ms (7
-queries), other tickets 7.2, refer/link/problem 6.2, knowledge base 4.0 (through gunicorn 21 / 14 / 14 /
-9 ms); they load in parallel with the page's other htmx panels once it has painted, so the whole sidebar
-costs the server about what it did, but the page an agent waits for is 2-3x faster.
+messages), 30-35 -> 17 ms (30 messages). The panels themselves (load average 4.8-5.2), in-process p50
+and page/API ratio: properties 17 ms 1.09x (7 queries), other tickets 15 ms 1.30x, refer/link/problem
+12 ms 1.19x, knowledge base 10 ms 0.64x; their CPU time 9-10, 7-8, 7-8 and 4-5 ms. They load once the
+page has painted, so the whole sidebar costs the server about what it did (page + panels ~45 ms of CPU
+against ~30-35 before), but the page an agent waits for is 2-3x faster.
 """
 
 import argparse
