@@ -272,16 +272,17 @@ def ticket_rows(values: Iterable[dict], *, with_internal: bool) -> list[TicketLi
     return rows
 
 
-def ticket_get_for(*, user: User, ticket_id: int, with_terms: bool = True) -> Ticket:
+def ticket_get_for(*, user: User, ticket_id: int, with_terms: bool = True, with_tags: bool = True) -> Ticket:
     """One ticket the user may see, else 404 (never 403: a hidden ticket does not exist).
 
     `with_terms` also reads its product, contract (and its products), SLA policy (and the target of its
     priority, `ticket.sla_target`), category, root cause and problem, the ticket page shows them, in a
     second query (tickets.ticket_terms: joined here they cost more planning than both queries take); the
-    API, which shows only their ids, skips them and joins the product alone.
+    API, which shows only their ids, skips them and joins the product alone. `with_tags=False` skips the
+    tags' query (the ticket page shows them only in its properties panel).
     """
     qs = _with_row_relations(ticket_base_for(user=user)).select_related("custom_status")
-    if not user.is_agent:
+    if not user.is_agent or not with_tags:
         qs = qs.prefetch_related(None)  # tags are for agents only: no customer page or output shows them
     try:
         ticket = (qs if with_terms else qs.select_related("product")).get(pk=ticket_id)

@@ -176,6 +176,13 @@ def test_ticket_page_offers_the_macros_i_may_use(agent_client, macro, ticket, ot
     assert 'id="macro-select"' in body and "Thanks" in body and "Not for you" not in body
 
 
+def test_ticket_page_leaves_inactive_macros_out_of_the_picker(agent_client, agent, macro, ticket):
+    retired = macros.macro_create(actor=agent, name="Retired answer", body="x")
+    type(retired).objects.filter(pk=retired.pk).update(is_active=False)
+    body = agent_client.get(reverse("agent:ticket", args=[ticket.pk])).content.decode()
+    assert f'<option value="{macro.pk}">' in body and "Retired answer" not in body
+
+
 # --- applying ---------------------------------------------------------------------------------
 
 

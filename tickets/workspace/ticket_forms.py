@@ -1,8 +1,9 @@
 """The agent ticket page's forms: properties, reply, referral, link. They validate input; the views
 (tickets.workspace.ticket_views) call the services.
 
-The page's pickers offer lists loaded once per page (`teams_list`, `agents_list`) and render with
-helpdesk.widgets.FastSelect: the same HTML as Django's Select without a template per option.
+Each form is built where it is shown (the sidebar's panels, tickets.workspace.side_views); the
+pickers read their lists once and render with helpdesk.widgets.FastSelect: the same HTML as Django's
+Select without a template per option.
 """
 
 from django import forms
@@ -18,16 +19,6 @@ from tickets.timetrack.forms import add_time_fields
 from tickets.transitions import ALLOWED
 from tickets.workspace.forms import AgentChoiceField, picker_agents, picker_teams
 from tickets.workspace.pickers import pickers_load
-
-
-def agents_list(user: User) -> list[User]:
-    """The agents a picker offers, loaded once for a page's forms."""
-    return list(picker_agents(user))
-
-
-def teams_list(user: User) -> list:
-    """The teams a picker offers, loaded once for a page's forms."""
-    return list(picker_teams(user))
 
 
 def _model_choices(field: forms.ModelChoiceField, objects: list) -> None:

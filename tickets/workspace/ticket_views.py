@@ -7,7 +7,6 @@ service, redirect (htmx gets a partial).
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,9 +17,7 @@ from helpdesk.exceptions import DomainError
 from helpdesk.forms import add_service_errors, service_error_text
 from helpdesk.permissions import agent_required
 from tickets import kb_integration, selectors, services
-from tickets.models import Referral, Status, Ticket, TicketLink
-from tickets.problems.forms import TicketProblemForm
-from tickets.problems.selectors import problem_choices
+from tickets.models import Referral, Ticket
 from tickets.timetrack import selectors as time_selectors
 from tickets.timetrack.forms import time_spent_from
 from tickets.workspace import lists as workspace
@@ -32,24 +29,10 @@ from tickets.workspace.ticket_forms import (
     ReferralAnswerForm,
     ReplyForm,
     TicketPropertiesForm,
-    agents_list,
     custom_status_argument,
-    teams_list,
 )
 from tickets.workspace.timeline_html import timeline_html
 from tickets.workspace.views import _form_errors, _is_htmx, _ticket_url
-
-
-def _links(ticket: Ticket) -> list[TicketLink]:
-    """The ticket's links, those from it first, then those to it, in one query (the other ticket's
-    number and subject joined)."""
-    rows = (
-        TicketLink.objects.filter(Q(from_ticket=ticket) | Q(to_ticket=ticket))
-        .select_related("from_ticket", "to_ticket")
-        .only("kind", "from_ticket_id", "to_ticket_id", "from_ticket__subject", "to_ticket__subject")
-        .order_by("pk")
-    )
-    return sorted(rows, key=lambda link: link.from_ticket_id != ticket.pk)
 
 
 def _timeline_parts(request: HttpRequest, ticket: Ticket) -> tuple[list, list, list]:
@@ -64,56 +47,41 @@ def _timeline_parts(request: HttpRequest, ticket: Ticket) -> tuple[list, list, l
 
 
 def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
+    """What the page renders itself: the header, the composer, the timeline, the customer card. The
+    sidebar's forms and lists are panels htmx loads after it (tickets.workspace.side_views)."""
     user = request.user
     messages_, events, referrals = _timeline_parts(request, ticket)
-    links = _links(ticket)
-    other_tickets = list(
-        selectors.ticket_list_for(user=user, filters={"requester": ticket.requester_id})
-        .exclude(pk=ticket.pk)
-        .order_by("-updated_at", "-id")[:8]
-    )
     contract = ticket.contract
-    products = list(contract.products.all()) if contract else []
     targets = ticket.sla_target  # read with the ticket (selectors.ticket_get_for)
-    teams = teams_list(user)  # one list for the properties and the referral forms
     entries = timeline.timeline(messages=messages_, events=events, referrals=referrals)
     return {
         "ticket": ticket,
         "sla": workspace.sla_badge(ticket),
-        "timeline": entries,
         "timeline_html": timeline_html(entries, ticket=ticket, request=request),
         "message_count": len(messages_),
         "prompt_referrals": timeline.referral_prompt(referrals),
-        "links": links,
-        "other_tickets": workspace.list_rows(other_tickets),
         "contract": contract,
         "contract_valid": contract.is_valid_on(timezone.localdate()) if contract else False,
         # a query only when the contract has an hours bank
         "hours_bank": time_selectors.contract_hours(contract=contract) if contract and contract.hours_bank else None,
-        "products": products,
+        "products": list(contract.products.all()) if contract else [],
         "sla_target": targets,
         "sla_target_rows": timeline.sla_target_rows(targets),
         "reply_form": forms.get("reply_form") or ReplyForm(ticket=ticket),
-        "properties_form": forms.get("properties_form")
-        or TicketPropertiesForm(user=user, ticket=ticket, teams=teams, agents=agents_list(user)),
-        "refer_form": forms.get("refer_form") or ReferForm(user=user, teams=teams),
-        "answer_form": ReferralAnswerForm(),
-        "link_form": forms.get("link_form") or LinkForm(),
         "changes": forms.get("changes") or [],
         "heartbeat_seconds": presence.HEARTBEAT_SECONDS,
         # the newest event shown: the presence heartbeat asks whether anything came after it
         "last_event": max((event.pk for event in events), default=0),
-        "macros": [m for m in macros.macro_list_for(user=user) if m.is_active],
-        "article_usages": list(kb_integration.article_usage_list_for_ticket(ticket=ticket)),
-        "can_make_article": ticket.status in (Status.SOLVED, Status.CLOSED),
-        "problem_form": None if ticket.problem_id else TicketProblemForm(choices=problem_choices()),
+        # the picker shows a name per active macro: no owner or team joined
+        "macros": list(macros.macro_list_for(user=user).filter(is_active=True).select_related(None).only("name")),
     }
 
 
 @agent_required
 @require_GET
 def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    ticket = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id)
+    # no tags: the page shows them only in the properties panel (tickets.workspace.side_views)
+    ticket = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id, with_tags=False)
     return render(request, "tickets/agent/ticket.html", _ticket_context(request, ticket))
 
 

@@ -7,7 +7,7 @@ from tickets.problems.urls import urlpatterns as problem_urlpatterns
 from tickets.reports import views as report_views
 from tickets.satisfaction.urls import urlpatterns as satisfaction_urlpatterns
 from tickets.timetrack.urls import urlpatterns as timetrack_urlpatterns
-from tickets.workspace import ticket_views, views
+from tickets.workspace import side_views, ticket_views, views
 from tickets.workspace import tool_views as workspace_views
 
 urlpatterns = [
@@ -17,6 +17,13 @@ urlpatterns = [
     path("tickets/new/", views.ticket_new, name="ticket-new"),
     path("tickets/<int:ticket_id>/", ticket_views.ticket_detail, name="ticket"),
     path("tickets/<int:ticket_id>/timeline/", ticket_views.ticket_timeline, name="ticket-timeline"),
+    # the sidebar's panels, loaded after the ticket page
+    path(
+        "tickets/<int:ticket_id>/panels/properties/", side_views.ticket_properties_panel, name="ticket-properties-panel"
+    ),
+    path("tickets/<int:ticket_id>/panels/others/", side_views.ticket_other_tickets, name="ticket-other-tickets"),
+    path("tickets/<int:ticket_id>/panels/actions/", side_views.ticket_actions_panel, name="ticket-actions-panel"),
+    path("tickets/<int:ticket_id>/panels/kb/", side_views.ticket_kb_panel, name="ticket-kb-panel"),
     path("tickets/<int:ticket_id>/reply/", ticket_views.ticket_reply, name="ticket-reply"),
     path("tickets/<int:ticket_id>/properties/", ticket_views.ticket_properties, name="ticket-properties"),
     path("tickets/<int:ticket_id>/refer/", ticket_views.ticket_refer, name="ticket-refer"),

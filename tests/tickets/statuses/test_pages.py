@@ -19,9 +19,10 @@ def test_the_ticket_page_offers_the_statuses_for_its_team_and_shows_the_chosen_o
 ):
     custom(name="Billing only", teams=[other_team])
     custom(name="Retired", is_active=False)
-    page = agent_client.get(reverse("agent:ticket", args=[ticket.pk])).content.decode()
-    assert "Visit scheduled (On hold)" in page
-    assert "Billing only" not in page and "Retired" not in page
+    # the properties panel, which the page loads after itself (tickets.workspace.side_views)
+    panel = agent_client.get(reverse("agent:ticket-properties-panel", args=[ticket.pk])).content.decode()
+    assert "Visit scheduled (On hold)" in panel
+    assert "Billing only" not in panel and "Retired" not in panel
     services.ticket_edit(ticket=ticket, actor=agent, custom_status=visit)
     page = agent_client.get(reverse("agent:ticket", args=[ticket.pk])).content.decode()
     assert 'class="badge status-on_hold custom-status"' in page
@@ -167,3 +168,10 @@ def test_agents_do_not_reach_the_admin(agent):
     client = Client()
     client.force_login(agent)
     assert client.get("/admin/tickets/customstatus/").status_code == 302
+
+
+def test_the_properties_panel_keeps_a_custom_status_no_longer_offered(agent_client, agent, ticket, visit):
+    services.ticket_edit(ticket=ticket, actor=agent, custom_status=visit)
+    type(visit).objects.filter(pk=visit.pk).update(is_active=False)
+    panel = agent_client.get(reverse("agent:ticket-properties-panel", args=[ticket.pk])).content.decode()
+    assert f'<option value="{visit.pk}" selected>Visit scheduled</option>' in panel
