@@ -31,7 +31,7 @@ and a reopen EXISTS per ticket, which PostgreSQL evaluates once per aggregate th
 spread over the whole heap (seeded in random creation order), so the range scan reads ~40,000 pages.
 A year (about half the table) is over 2 s for every report that reads each ticket's events or
 messages (`resolution`, `sla`, `recurring`, `response-times`). With JIT on, `resolution` at 30 days
-took 9.2 s: reports run with `jit = off` (`base.without_jit`).
+took 9.2 s: reports run with `jit = off` (`base.report_settings`).
 
 The summary (issue #15, tickets.reports.summary): `response-times`, `resolution` and `sla` read it;
 each run first brings it up to date (`report_summary_refresh`, timed). Measured 2026-12-05 on 200,000

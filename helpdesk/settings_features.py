@@ -52,6 +52,8 @@ AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "helpdes
 # Reports' summary (tickets.reports.summary): each refresh (every 10 minutes) re-reads the tickets
 # created in this many past days, and any older ticket updated since the last refresh.
 HELPDESK_REPORT_SUMMARY_RECENT_DAYS = env.int("HELPDESK_REPORT_SUMMARY_RECENT_DAYS", default=7)
+# PostgreSQL's work_mem inside a report's transaction only (tickets.reports.base.report_settings).
+HELPDESK_REPORT_WORK_MEM = env.str("HELPDESK_REPORT_WORK_MEM", default="64MB")
 # Problems: the incidents a "solve all linked incidents" job solves per batch (one transaction each).
 HELPDESK_PROBLEM_SOLVE_BATCH = env.int("HELPDESK_PROBLEM_SOLVE_BATCH", default=50)
 

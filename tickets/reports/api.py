@@ -16,7 +16,7 @@ from helpdesk.permissions import IsAgent
 from tickets.api.common import ERR_400, ERR_401_403
 from tickets.deflection import deflection_stats
 from tickets.reports import REPORTS
-from tickets.reports.base import Report, report_run, without_jit
+from tickets.reports.base import Report, report_run, report_settings
 from tickets.reports.dimensions import DIMENSIONS
 from tickets.reports.output import report_csv, report_json
 from tickets.reports.params import ReportForm
@@ -159,7 +159,7 @@ class SlaReportView(APIView):
         form, params = _params(request, report)
         if request.query_params.get("format") == "csv":
             return csv_response(report, form, report_csv(report_run(report, params)))
-        with without_jit():
+        with report_settings():
             rows = sla_compliance(
                 user=request.user, start=params.start, end=params.end, group_by=params.group_by, filters=params.filters
             )

@@ -49,18 +49,36 @@ def site_day(field: str) -> TruncDate:
     return TruncDate(field, tzinfo=site_zone())
 
 
+def _labels_apart(queryset: QuerySet, paths: list[str], rows: list[dict[str, Any]]) -> None:
+    """Adds the label columns to rows grouped by the key column alone: one query on the related model."""
+    model = queryset.model
+    for part in paths[0].split("__"):
+        model = model._meta.get_field(part).related_model
+    names = [p.removeprefix(f"{paths[0]}__") for p in paths[1:]]
+    ids = {row[paths[0]] for row in rows} - {None}
+    found = {values.pop("pk"): values for values in model.objects.filter(pk__in=ids).values("pk", *names)}
+    for row in rows:
+        row.update({f"{paths[0]}__{name}": found.get(row[paths[0]], {}).get(name) for name in names})
+
+
 def grouped(
-    queryset: QuerySet, key: str, prefix: str = "", *, path: str = "", **aggregates: Any
+    queryset: QuerySet, key: str, prefix: str = "", *, path: str = "", labels_apart: bool = False, **aggregates: Any
 ) -> list[dict[str, Any]]:
     """`aggregates` per group of dimension `key` (one GROUP BY); each row gains its `group` label and
     `group_id`. The dimension's ticket field is reached through `prefix` (a path to the ticket), or
-    `path` names the column outright (a referral's receiving team). Without a key, one row in all."""
+    `path` names the column outright (a referral's receiving team). Without a key, one row in all.
+    `labels_apart`: group by the key column alone and read the labels in a second query, so a count
+    over an index-only scan is not joined to the labels' table row by row (workload's replies)."""
     if not key:
         row = queryset.aggregate(**aggregates)
         return [row | {"group": ""}]
     dimension = DIMENSIONS[key]
     paths = dimension.value_paths(path or f"{prefix}{dimension.field}")
-    rows = list(queryset.values(*paths).annotate(**aggregates).order_by(paths[0]))
+    if labels_apart and len(paths) > 1:
+        rows = list(queryset.values(paths[0]).annotate(**aggregates).order_by(paths[0]))
+        _labels_apart(queryset, paths, rows)
+    else:
+        rows = list(queryset.values(*paths).annotate(**aggregates).order_by(paths[0]))
     for row in rows:
         row["group"] = dimension.label_from_row(row, paths[0])
         row["group_id"] = row[paths[0]]
