@@ -241,6 +241,8 @@ def load() -> int:
             moment = start + timedelta(minutes=rng.randint(8, 30))  # answered within its first-response time
             _work(ticket=ticket, agent=agent, plan=plan, language=language, answer=answer, teams=teams, moment=moment)
             if status in (Status.SOLVED, Status.CLOSED):
+                if RATINGS[index % len(RATINGS)][0] <= 2 and status == Status.SOLVED:
+                    _reopen(ticket=ticket, agent=agent, language=language)
                 solved.append((index, ticket))
     _rate(solved=solved, now=now)
     _deflections(now=now, converted=solved[0][1] if solved else None)
@@ -251,6 +253,24 @@ def load() -> int:
     produced.filter(key__startswith="survey:").update(sent_at=now)
     produced.exclude(key__startswith="survey:").delete()
     return len(CONVERSATIONS)
+
+
+def _reopen(*, ticket: Ticket, agent: User, language: str) -> None:
+    """The customer who later rates the ticket badly wrote back after the solve: it reopened, took
+    another answer and was solved again (the resolution report's reopen rate and first-contact share)."""
+    ticket.refresh_from_db()
+    moment = ticket.solved_at + timedelta(minutes=40)
+    words = (
+        ("It happened again this morning.", "Found the real cause this time; it is fixed for good.")
+        if language == "en"
+        else ("امروز صبح دوباره همین مشکل پیش آمد.", "این بار علت اصلی پیدا و برطرف شد.")
+    )
+    requester = ticket.requester
+    services.ticket_reply(
+        ticket=ticket, actor=requester.user, contact=requester, body=words[0], channel=Channel.EMAIL, now=moment
+    )
+    services.ticket_reply(ticket=ticket, actor=agent, body=words[1], now=moment + timedelta(minutes=30))
+    services.ticket_change_status(ticket=ticket, actor=agent, status=Status.SOLVED, now=moment + timedelta(minutes=45))
 
 
 def _rate(*, solved: list[tuple[int, Ticket]], now) -> None:

@@ -36,11 +36,13 @@ def test_every_report_has_rows_in_every_table_of_the_demo(demo):
         assert not empty, (slug, empty)
 
 
-def test_the_demo_has_a_real_response_rate_opportunities_in_every_state_and_deflected_requests(demo):
+def test_the_demo_has_real_rates_opportunities_in_every_state_and_deflected_requests(demo):
     satisfaction = {figure.key: figure.value for figure in _run("satisfaction", demo).figures}
     assert 0 < satisfaction["response_rate"] < 100
     assert set(Opportunity.objects.values_list("state", flat=True)) == set(Opportunity.State.values)
     assert Deflection.objects.filter(ticket__isnull=True).exists() and Deflection.objects.exclude(ticket=None).exists()
+    resolution = {figure.key: figure.value for figure in _run("resolution", demo).figures}
+    assert 0 < resolution["reopened_percent"] < 50 and 50 < resolution["first_contact_percent"] < 100
     sla = {figure.key: figure.value for figure in _run("sla", demo).figures}
     assert sla["deflected"] >= 1 and sla["converted"] >= 1
     assert not NotificationLog.objects.filter(sent_at__isnull=True).exists()  # the demo mails nobody
