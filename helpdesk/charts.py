@@ -17,6 +17,7 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#6
 
 WIDTH, HEIGHT = 900, 280
 TOP, BOTTOM, AXIS, EDGE = 16, 44, 56, 12
+CHAR_WIDTH = 9  # a label character's width at the labels' 15px, wide enough for Latin and Persian letters
 
 
 @dataclass
@@ -51,7 +52,8 @@ def nice_ticks(top: float, count: int = 4, *, whole: bool = False) -> list[float
         return [0.0, 1.0]
     raw = max(top / count, 1.0) if whole else top / count
     magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    steps = (m * magnitude for m in (1, 2, 2.5, 5, 10))
+    step = next(s for s in steps if s >= raw and (not whole or float(s).is_integer()))  # no 2.5 tickets
     return [step * i for i in range(math.ceil(top / step) + 1)]
 
 
@@ -81,13 +83,17 @@ def _axis(ticks: Sequence[float], y: Callable[[float], float], rtl: bool, number
     return parts
 
 
-def _category_labels(chart: Chart, centres: list[float], rtl: bool) -> list[str]:
+def _category_labels(chart: Chart, centres: list[float], band: float, rtl: bool) -> list[str]:
     labels = chart.axis_labels or chart.categories
-    step = max(1, math.ceil(len(labels) / 8))  # at most 8 labels along the axis
+    step = max(1, math.ceil(len(labels) / 8))  # at most 8 labels along the axis, counted from the last
+    room = max(6, int(band * step / CHAR_WIDTH))  # as many characters as the label's own space holds
     parts = []
     for index, (label, x) in enumerate(zip(labels, centres, strict=True)):
-        if index % step == 0:
-            text = escape(label if len(label) <= 16 else label[:15] + "…")
+        if (len(labels) - 1 - index) % step == 0:  # the newest period always has its label
+            shown = label if len(label) <= room else label[: room - 1] + "…"
+            half = len(shown) * CHAR_WIDTH / 2  # kept whole inside the picture at either edge
+            x = min(max(x, half), WIDTH - half)
+            text = escape(shown)
             parts.append(
                 f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" unicode-bidi="plaintext" '
                 f'direction="{"rtl" if rtl else "ltr"}" class="chart-label">{text}</text>'
@@ -134,7 +140,7 @@ def chart_svg(chart: Chart, *, rtl: bool = False, number: Callable[[str], str] =
         return HEIGHT - BOTTOM - value * scale
 
     centres, band = _x_positions(len(chart.categories), rtl)
-    body = _axis(ticks, y, rtl, number) + _category_labels(chart, centres, rtl)
+    body = _axis(ticks, y, rtl, number) + _category_labels(chart, centres, band, rtl)
     body += _bars(chart, centres, band, y, rtl) if chart.kind == "bar" else _lines(chart, centres, y)
     return (
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(chart.title)}" '

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.http import Http404
+from django.utils import timezone
 
 from customers.models import Contact
 from helpdesk.models import User
@@ -17,7 +18,9 @@ from tickets.models import Deflection, Ticket
 GRACE = timedelta(minutes=30)  # a form sent within this long after reading was not deflected
 
 
-def deflection_open(*, contact: Contact, user: User, token: str, article_id: int) -> Deflection | None:
+def deflection_open(
+    *, contact: Contact, user: User, token: str, article_id: int, now: datetime | None = None
+) -> Deflection | None:
     """Record that the customer opened a suggested article (once per form and article).
 
     Unknown tokens or articles the customer may not see are ignored (None), never an error.
@@ -29,7 +32,9 @@ def deflection_open(*, contact: Contact, user: User, token: str, article_id: int
         return None
     try:
         with transaction.atomic():
-            return Deflection.objects.create(token=token_value, contact=contact, article=article)
+            return Deflection.objects.create(
+                token=token_value, contact=contact, article=article, opened_at=now or timezone.now()
+            )
     except IntegrityError:
         return Deflection.objects.filter(token=token_value, article=article).first()
 

@@ -4,16 +4,21 @@ history and SLA are real. Idempotent: skipped when the demo tickets exist alread
 """
 
 import random
+import uuid
 from datetime import timedelta
 
 from django.utils import timezone
 
 from customers.models import Contact, Product
 from helpdesk.models import NotificationLog, Team, User
+from knowledgebase.models import Article
+from knowledgebase.models import Status as ArticleStatus
 from tickets import services
 from tickets.attachments.store import IncomingFile
-from tickets.models import Channel, Macro, Status, Ticket, TicketType
+from tickets.deflection import deflection_converted, deflection_open
+from tickets.models import Channel, Macro, SatisfactionSurvey, Status, Ticket, TicketType
 from tickets.ratings import rating_submit
+from tickets.satisfaction.surveys import survey_sweep
 from tickets.timetrack.services import TimeSpent
 from tickets.workspace.macros import macro_create
 
@@ -211,6 +216,7 @@ def load() -> int:
     products = list(Product.objects.all())
     now = timezone.now()
     first_notification = NotificationLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    solved: list[tuple[int, Ticket]] = []
     for index, (subject, question, answer, language) in enumerate(CONVERSATIONS):
         status, priority, channel, kind, refer_to, note, age = PLAN[index % len(PLAN)]
         contacts = contacts_fa if language == "fa" and contacts_fa else contacts_en
@@ -235,12 +241,67 @@ def load() -> int:
             moment = start + timedelta(minutes=rng.randint(8, 30))  # answered within its first-response time
             _work(ticket=ticket, agent=agent, plan=plan, language=language, answer=answer, teams=teams, moment=moment)
             if status in (Status.SOLVED, Status.CLOSED):
-                score, comment = RATINGS[index % len(RATINGS)]
-                rating_submit(ticket=ticket, contact=ticket.requester, score=score, comment=comment, now=now)
+                if RATINGS[index % len(RATINGS)][0] <= 2 and status == Status.SOLVED:
+                    _reopen(ticket=ticket, agent=agent, language=language)
+                solved.append((index, ticket))
+    _rate(solved=solved, now=now)
+    _deflections(now=now, converted=solved[0][1] if solved else None)
     _macros()
-    # Demo data must not mail the demo customers: drop the outbox rows it produced.
-    NotificationLog.objects.filter(id__gt=first_notification).delete()
+    # Demo data must not mail the demo customers: drop the outbox rows it produced, but the surveys',
+    # marked sent, stay (the satisfaction report counts sent surveys; a row marked sent is never mailed).
+    produced = NotificationLog.objects.filter(id__gt=first_notification)
+    produced.filter(key__startswith="survey:").update(sent_at=now)
+    produced.exclude(key__startswith="survey:").delete()
     return len(CONVERSATIONS)
+
+
+def _reopen(*, ticket: Ticket, agent: User, language: str) -> None:
+    """The customer who later rates the ticket badly wrote back after the solve: it reopened, took
+    another answer and was solved again (the resolution report's reopen rate and first-contact share)."""
+    ticket.refresh_from_db()
+    moment = ticket.solved_at + timedelta(minutes=40)
+    words = (
+        ("It happened again this morning.", "Found the real cause this time; it is fixed for good.")
+        if language == "en"
+        else ("امروز صبح دوباره همین مشکل پیش آمد.", "این بار علت اصلی پیدا و برطرف شد.")
+    )
+    requester = ticket.requester
+    services.ticket_reply(
+        ticket=ticket, actor=requester.user, contact=requester, body=words[0], channel=Channel.EMAIL, now=moment
+    )
+    services.ticket_reply(ticket=ticket, actor=agent, body=words[1], now=moment + timedelta(minutes=30))
+    services.ticket_change_status(ticket=ticket, actor=agent, status=Status.SOLVED, now=moment + timedelta(minutes=45))
+
+
+def _rate(*, solved: list[tuple[int, Ticket]], now) -> None:
+    """Surveys go out for the tickets solved over a day ago (as the sweep would); every customer rates
+    but the last one surveyed, who leaves the survey unanswered, so the response rate is a real one.
+    A ticket solved within the day is rated from its reply mail, before any survey."""
+    survey_sweep(now=now)
+    surveyed = set(
+        SatisfactionSurvey.objects.filter(ticket__in=[t for _i, t in solved]).values_list("ticket", flat=True)
+    )
+    unanswered = max(surveyed, default=None)
+    for index, ticket in solved:
+        if ticket.pk == unanswered:
+            continue
+        score, comment = RATINGS[index % len(RATINGS)]
+        rating_submit(ticket=ticket, contact=ticket.requester, score=score, comment=comment, now=now)
+
+
+def _deflections(*, now, converted: Ticket | None) -> None:
+    """Customers who read a suggested article on the new-request form: three stopped there (answered
+    by the knowledge base), one sent the request anyway."""
+    articles = list(Article.objects.filter(status=ArticleStatus.PUBLISHED).order_by("pk")[:3])
+    contacts = list(Contact.objects.filter(user__isnull=False).select_related("user").order_by("pk")[:4])
+    if not articles or not contacts:
+        return
+    for place, contact in enumerate(contacts):
+        token, article = str(uuid.UUID(int=1405_0000 + place)), articles[place % len(articles)]
+        opened = now - timedelta(days=place + 1, hours=3)
+        deflection_open(contact=contact, user=contact.user, token=token, article_id=article.pk, now=opened)
+        if place == len(contacts) - 1 and converted is not None:
+            deflection_converted(contact=contact, token=token, ticket=converted)
 
 
 def _macros() -> None:

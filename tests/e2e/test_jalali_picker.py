@@ -48,3 +48,34 @@ def test_the_picker_draws_every_month_as_jdatetime_counts_it_and_writes_the_date
     assert box.input_value() == "۱۴۰۴/۰۳/۱۵"
     assert picker.is_hidden()
     context.close()
+
+
+# Each field's box (label, date box, picker button, select) as a rectangle, and the cell it must stay in.
+FIELD_OVERRUNS = r"""() => [...document.querySelectorAll('.report-fields > div')].flatMap(cell => {
+  const box = cell.getBoundingClientRect();
+  return [...cell.querySelectorAll('input, select, button')]
+    .map(el => [el, el.getBoundingClientRect()])
+    .filter(([el, r]) => r.width && (r.left < box.left - 1 || r.right > box.right + 1))
+    .map(([el, r]) => `${el.name || el.className}: ${Math.round(r.left)}-${Math.round(r.right)} outside ${Math.round(box.left)}-${Math.round(box.right)}`);
+})"""
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_a_reports_jalali_date_boxes_stay_in_their_own_cell(browser, live_server, admin_user, width):
+    """The picker's button once ran over the next field (the period's select) on a desktop."""
+    admin_user.language = "fa"
+    admin_user.save()
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", admin_user.email)
+    page.fill("input[name=password]", "secret-pass-1")
+    page.press("input[name=password]", "Enter")
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/agent/reports/volume/?start=1405/06/15")
+    page.wait_for_selector(".report-fields .jpicker-open")
+    assert page.locator(".report-fields .jpicker-open").count() == 2
+    assert page.input_value("input[name=start]") == "۱۴۰۵/۰۶/۱۵"  # typed in Jalali, shown back in Jalali
+    assert page.evaluate(FIELD_OVERRUNS) == []
+    context.close()

@@ -15,10 +15,17 @@ ITEMS = [
     ("Password reset mail arrives late", "bug", "shipped", "https://dev.example.com/issues/DEV-398", "DEV-398"),
 ]
 VALUES = [Decimal("18000"), Decimal("6500"), None]
+# (ticket's place among the demo tickets, kind, estimated value, note, states it went through, owner)
+OPPORTUNITIES = [
+    (0, "upgrade", Decimal("4800"), "Asked about more seats.", (), ""),
+    (5, "renewal", Decimal("12000"), "Contract ends in spring; wants a two-year quote.", ("contacted",), "billing"),
+    (9, "new_product", Decimal("9500"), "Asked whether we also host their ERP suite.", ("contacted", "won"), "billing"),
+    (14, "upgrade", Decimal("3200"), "وقتی قیمت را شنید، گفت بودجهٔ امسال تمام شده است.", ("lost",), "billing"),
+]
 
 
 def load() -> int:
-    """Create the demo items once (linked to demo tickets) and two opportunities; how many items were made."""
+    """Create the demo items once (linked to demo tickets) and four opportunities; how many items were made."""
     if FeedbackItem.objects.exists():
         return 0
     actor = User.objects.filter(email="admin@example.com").first()
@@ -41,9 +48,19 @@ def load() -> int:
             tickets=linked,
             product=linked[0].product,
         )
-    for ticket, kind, value in ((tickets[0], "upgrade", Decimal("4800")), (tickets[5], "renewal", Decimal("12000"))):
-        opportunity_services.opportunity_create(
-            ticket=ticket, actor=actor, kind=kind, estimated_value=value, note="Asked about more seats."
-        )
+    _opportunities(tickets=tickets, actor=actor)
     NotificationLog.objects.filter(id__gt=first_notification).delete()  # demo data mails nobody
     return len(ITEMS)
+
+
+def _opportunities(*, tickets: list[Ticket], actor: User) -> None:
+    """Opportunities in every state, moved along through the service as sales would."""
+    owners = {u.email.split("@")[0]: u for u in User.objects.filter(email__in=["billing@example.com"])}
+    for place, kind, value, note, states, owner in OPPORTUNITIES:
+        if place >= len(tickets):
+            continue
+        opportunity = opportunity_services.opportunity_create(
+            ticket=tickets[place], actor=actor, kind=kind, estimated_value=value, note=note, owner=owners.get(owner)
+        )
+        for state in states:
+            opportunity_services.opportunity_update(opportunity=opportunity, actor=actor, changes={"state": state})
