@@ -354,7 +354,8 @@ class Ticket(models.Model):
                 condition=Q(assignee__isnull=True, status__in=OPEN_STATUSES),
             ),
             # "SLA due soon" and "SLA breached" (mine or my teams'): only the few open tickets in
-            # those states, so neither list nor count scans the table
+            # those states, so neither list nor count scans the table; the assignee and team carried
+            # so the home page's capped counts read the index alone (29 ms -> 3 ms at 1M tickets)
             models.Index(
                 F("sla_state"),
                 sla_due(),
@@ -362,6 +363,7 @@ class Ticket(models.Model):
                 F("id").desc(),
                 name="ticket_open_sla_alert_idx",
                 condition=Q(status__in=OPEN_STATUSES, sla_state__in=(SlaState.WARNING, SlaState.BREACHED)),
+                include=["assignee", "team"],
             ),
             # reports: tickets created in a date range (tickets.reports.query.tickets_created)
             models.Index(fields=["created_at"], name="ticket_created_idx"),
