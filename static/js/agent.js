@@ -96,6 +96,8 @@
     const n = document.querySelectorAll("input[name=tickets]:checked").length;
     if (!out.dataset.empty) out.dataset.empty = out.textContent;
     out.textContent = n ? out.dataset.template.replace("{count}", n) : out.dataset.empty;
+    // the bar's fields load on the first selection (a click, "select all" or the x key)
+    if (n) document.querySelector("[data-bulk-fields]")?.dispatchEvent(new Event("bulk-wanted"));
   };
   const showBulkField = () => {
     const action = document.querySelector("#bulk select[name=action]");
@@ -214,6 +216,10 @@
       return;
     }
     e.preventDefault();
+  });
+
+  document.addEventListener("htmx:load", (e) => {
+    if (e.target.closest?.("#bulk")) showBulkField();
   });
 
   document.addEventListener("DOMContentLoaded", () => {

@@ -213,3 +213,21 @@ def test_agent_applies_a_macro_and_uses_saved_view_tabs_in_english_and_persian(
     page.wait_for_selector("html[dir=rtl] nav.tabs a[aria-current=page]")
     page.locator("details.save-view >> nth=0").evaluate("d => d.open = true")
     page.screenshot(path=str(SHOTS / "macros-views-fa.png"), full_page=False)
+
+
+def test_the_bulk_bar_loads_on_the_first_selection_and_applies(page, live_server, agent, customer):
+    requester = Contact.objects.get(user=customer)
+    first = make_ticket(requester=requester, subject="Bulk one", body="A.")
+    second = make_ticket(requester=requester, subject="Bulk two", body="B.")
+    _sign_in(page, live_server.url, agent)
+    page.goto(f"{live_server.url}/agent/tickets/")
+    assert page.locator("#bulk select[name=action]").count() == 0  # not built until wanted
+    page.check(f"input[name=tickets][value='{first.pk}']")
+    page.select_option("#bulk select[name=action]", "status")  # waits for the fields to arrive
+    assert page.locator("[data-bulk-for=status]").is_visible()
+    assert not page.locator("[data-bulk-for=assign]").is_visible()  # only the chosen action's field
+    page.check(f"input[name=tickets][value='{second.pk}']")
+    page.select_option("#bulk select[name=status]", Status.PENDING)
+    page.click("#bulk button[type=submit]")
+    page.wait_for_selector(".flash-success:has-text('2 tickets updated.')")
+    assert {t.status for t in Ticket.objects.filter(pk__in=[first.pk, second.pk])} == {Status.PENDING}

@@ -112,8 +112,42 @@ def test_the_list_shows_agents_and_teams_made_through_the_services(agent_client)
     core_services.user_create(email="nadia@test.example", password=None, full_name="Newcomer Nadia", role=Role.AGENT)
     core_services.team_create(name="Escalations")
     page = agent_client.get(reverse("agent:tickets")).content.decode()
-    assert page.count("Newcomer Nadia") == 2  # the assignee filter and the bulk "assign to"
-    assert page.count(">Escalations<") == 2  # the team filter and the bulk "move to team"
+    assert page.count("Newcomer Nadia") == 1  # the assignee filter
+    assert page.count(">Escalations<") == 1  # the team filter
+    bar = agent_client.get(reverse("agent:ticket-bulk-fields")).content.decode()
+    assert bar.count("Newcomer Nadia") == 1 and bar.count(">Escalations<") == 1  # "assign to", "move to team"
+
+
+# --- the bulk bar's fields: loaded on the first selection ---------------------------------------
+
+
+def test_the_list_builds_no_bulk_pickers_and_the_bar_loads_them(agent_client, make, django_assert_max_num_queries):
+    from helpdesk import services as core_services
+    from helpdesk.models import Role
+    from tickets.models import Category
+    from tickets.workspace import views
+
+    make(subject="One")
+    with mock.patch.object(views, "BulkActionForm", side_effect=AssertionError("built")):
+        page = agent_client.get(reverse("agent:tickets")).content.decode()
+    assert 'data-bulk-fields hx-get="/agent/tickets/bulk/fields/"' in page and 'name="action"' not in page
+    for round_ in range(2):  # the same queries whatever the number of agents, teams and categories
+        with django_assert_max_num_queries(6):
+            bar = agent_client.get(reverse("agent:ticket-bulk-fields"))
+        for i in range(3):
+            core_services.user_create(email=f"a{round_}{i}@test.example", password=None, role=Role.AGENT)
+            core_services.team_create(name=f"Team {round_}{i}")
+            Category.objects.create(name=f"Category {round_}{i}")
+    bar = bar.content.decode()
+    assert bar.count('name="action"') == 1 and 'data-bulk-for="assign"' in bar and "Apply to selected" in bar
+    assert "Team 02" in bar and "Category 02" in bar
+
+
+def test_the_bulk_bar_is_for_agents_only(client, customer):
+    url = reverse("agent:ticket-bulk-fields")
+    assert client.get(url).status_code == 302  # signed out: to the sign-in page
+    client.force_login(customer)
+    assert client.get(url).status_code == 404
 
 
 # --- the home rows: written in Python, as tickets/agent/_ticket_table.html writes them ----------

@@ -152,7 +152,6 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     # tags in one query (selectors.ticket_rows), no model instances.
     page = workspace.paginate(rows.values(*selectors.LIST_FIELDS), page=filters.get("page") or 1)
     page.rows = workspace.list_rows(selectors.ticket_rows(page.rows, with_internal=True))
-    bulk = BulkActionForm(user=user, agents=form.agents, teams=form.teams, pickers=form.pickers)
     current = saved_views.query_from_params(params, cleaned={**filters, "view": view, "sort": sort})
     current["view"] = view
     encoded = QueryDict(mutable=True)
@@ -163,7 +162,6 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "tickets/agent/tickets.html",
         {
             "form": form,
-            "bulk": bulk,
             "view": view,
             "view_param": saved.pk if saved else view,
             "saved": saved,
@@ -181,6 +179,14 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         },
         status=400 if form.is_bound and form.errors else 200,  # the page says which parameters were refused
     )
+
+
+@agent_required
+@require_GET
+def ticket_bulk_fields(request: HttpRequest) -> HttpResponse:
+    """The bulk bar's action and its fields, loaded by htmx when the agent first selects a ticket or
+    enters the bar: the list itself builds none of its pickers."""
+    return render(request, "tickets/agent/_bulk_fields.html", {"bulk": BulkActionForm(user=request.user)})
 
 
 def _bulk_edit(form: BulkActionForm, ticket: Ticket) -> dict:
