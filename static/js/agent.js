@@ -90,12 +90,14 @@
   });
 
   // --- bulk actions ---------------------------------------------------------------------------
+  // A count in the page's language (Persian digits in fa), as the server writes numbers.
+  const localNumber = (n) => n.toLocaleString(document.documentElement.lang || undefined, { useGrouping: false });
   const updateSelected = () => {
     const out = document.querySelector("[data-selected-count]");
     if (!out) return;
     const n = document.querySelectorAll("input[name=tickets]:checked").length;
     if (!out.dataset.empty) out.dataset.empty = out.textContent;
-    out.textContent = n ? out.dataset.template.replace("{count}", n) : out.dataset.empty;
+    out.textContent = n ? out.dataset.template.replace("{count}", localNumber(n)) : out.dataset.empty;
     // the bar's fields load on the first selection (a click, "select all" or the x key)
     if (n) document.querySelector("[data-bulk-fields]")?.dispatchEvent(new Event("bulk-wanted"));
   };
@@ -116,7 +118,7 @@
     }
     if (form.id === "bulk") {
       const n = document.querySelectorAll("input[name=tickets]:checked").length;
-      question = `${question} (${n})`;
+      question = `${question} (${localNumber(n)})`;
     }
     if (question && !window.confirm(question)) e.preventDefault();
   });
