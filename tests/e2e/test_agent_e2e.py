@@ -215,13 +215,15 @@ def test_agent_applies_a_macro_and_uses_saved_view_tabs_in_english_and_persian(
     page.screenshot(path=str(SHOTS / "macros-views-fa.png"), full_page=False)
 
 
-def test_the_bulk_bar_loads_on_the_first_selection_and_applies(page, live_server, agent, customer):
+def test_the_tab_counts_and_the_bulk_bar_load_after_the_list(page, live_server, agent, customer):
     requester = Contact.objects.get(user=customer)
     first = make_ticket(requester=requester, subject="Bulk one", body="A.")
     second = make_ticket(requester=requester, subject="Bulk two", body="B.")
     _sign_in(page, live_server.url, agent)
     page.goto(f"{live_server.url}/agent/tickets/")
     assert page.locator("#bulk select[name=action]").count() == 0  # not built until wanted
+    page.wait_for_selector("#tab-count-open:not(:empty)")  # the tabs' counts come in after the page
+    assert page.inner_text("#tab-count-open") == "2" and page.inner_text("#tab-count-pending") == "0"
     page.check(f"input[name=tickets][value='{first.pk}']")
     page.select_option("#bulk select[name=action]", "status")  # waits for the fields to arrive
     assert page.locator("[data-bulk-for=status]").is_visible()

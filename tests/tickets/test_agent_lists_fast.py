@@ -45,10 +45,10 @@ def test_the_counts_follow_what_the_services_change(agent_client, agent, other_t
     ticket = make(subject="Moves around")
     assert _tabs(agent)["unassigned"] == "1"
     services.ticket_update(ticket=ticket, actor=agent, changes={"assignee": agent})
-    tabs = {tab.key: tab.count for tab in agent_client.get(reverse("agent:tickets")).context["tabs"]}
+    tabs = {tab.key: tab.count for tab in agent_client.get(reverse("agent:ticket-tab-counts")).context["tabs"]}
     assert (tabs["mine"], tabs["unassigned"]) == ("1", "0")
     services.ticket_change_status(ticket=ticket, actor=agent, status=Status.SOLVED)
-    tabs = {tab.key: tab.count for tab in agent_client.get(reverse("agent:tickets")).context["tabs"]}
+    tabs = {tab.key: tab.count for tab in agent_client.get(reverse("agent:ticket-tab-counts")).context["tabs"]}
     assert (tabs["mine"], tabs["open"], tabs["solved"]) == ("0", "0", "1")
     other = make(subject="Billing's", team=other_team)
     assert _tabs(agent)["unassigned"] == "0"
@@ -183,29 +183,33 @@ def test_home_rows_are_what_the_template_writes(agent, make, language):
             assert ticket_cards_html(shown, empty_text="Nothing's here <yet>") == expected
 
 
-def test_the_list_reads_pickers_and_counts_in_one_query(
-    agent, other_agent, other_team, make, django_assert_num_queries
+def test_the_tab_counts_come_after_the_page_in_one_query(
+    agent_client, agent, other_agent, other_team, make, django_assert_num_queries
 ):
-    from tickets.workspace.list_load import list_load
-    from tickets.workspace.pickers import pickers_load
+    from tickets.workspace import views
 
     mine = make(subject="Mine")
     services.ticket_update(ticket=mine, actor=agent, changes={"assignee": agent})
     make(subject="Billing's", team=other_team)
     services.ticket_change_status(ticket=make(subject="Done"), actor=agent, status=Status.SOLVED)
-    now = timezone.now()
-    for user in (other_agent, agent):
-        with django_assert_num_queries(1):
-            pickers, counts = list_load(user=user, now=now)
-        separate = pickers_load(user=user, people=True)
-        assert [(a.pk, a.get_full_name()) for a in pickers.agents] == [
-            (a.pk, a.get_full_name()) for a in separate.agents
-        ]
-        assert [t.pk for t in pickers.teams] == [t.pk for t in separate.teams]
-        assert [t.pk for t in pickers.my_teams] == [t.pk for t in separate.my_teams]
-        assert (pickers.statuses, pickers.categories) == (separate.statuses, separate.categories)
-        assert counts == lists.tab_counts(user, now)
-        assert [str(c) for c in counts] == list(_orm_counts(user).values())
-    assert counts[:2] == [1, 0]  # the agent's: mine, unassigned in their team (Billing's is not)
-    later = now + lists.SOLVED_RECENTLY + timedelta(minutes=1)
-    assert list_load(user=agent, now=later)[1][5] == 0  # "solved recently" moves with the clock
+    with mock.patch.object(views.workspace, "tab_counts", side_effect=AssertionError("counted")):
+        page = agent_client.get(reverse("agent:tickets"))
+    assert [tab.count for tab in page.context["tabs"]] == [""] * len(lists.VIEWS)
+    assert 'hx-get="/agent/tickets/counts/" hx-trigger="load" hx-swap="none"' in page.content.decode()
+    assert '<span class="count" id="tab-count-mine"></span>' in page.content.decode()
+    with django_assert_num_queries(3):  # session, user, the seven capped counts in one statement
+        counts = agent_client.get(reverse("agent:ticket-tab-counts"))
+    body = counts.content.decode()
+    assert '<span class="count" id="tab-count-mine" hx-swap-oob="true">1</span>' in body
+    assert '<span class="count" id="tab-count-solved" hx-swap-oob="true">1</span>' in body
+    assert {tab.key: tab.count for tab in counts.context["tabs"]} == _orm_counts(agent)
+    agent_client.force_login(other_agent)
+    other = {tab.key: tab.count for tab in agent_client.get(reverse("agent:ticket-tab-counts")).context["tabs"]}
+    assert other == _orm_counts(other_agent) and other["mine"] == "0"
+
+
+def test_the_tab_counts_are_for_agents_only(client, customer):
+    url = reverse("agent:ticket-tab-counts")
+    assert client.get(url).status_code == 302  # signed out: to the sign-in page
+    client.force_login(customer)
+    assert client.get(url).status_code == 404

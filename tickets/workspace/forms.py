@@ -73,7 +73,7 @@ class TicketFilterForm(forms.Form):
     )
 
     def __init__(self, *args, user: User, pickers: Pickers | None = None, **kwargs):
-        """`pickers`: what pickers_load(people=True) reads, when the list page read it already (list_load)."""
+        """`pickers`: what pickers_load(people=True) reads, when the list page read it already."""
         super().__init__(*args, **kwargs)
         # Loaded once, in one query (custom statuses, categories, agents, teams); the list page hands
         # them on to its BulkActionForm.

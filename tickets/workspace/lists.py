@@ -189,8 +189,11 @@ def tab_counts(user: User, now: datetime) -> list[int]:
     return _run_counts(db, (sql, params), len(VIEWS))
 
 
-def view_tabs(*, user: User, active: str, counts: list[int] | None = None) -> list[Tab]:
-    """The built-in views with their (capped) counts: one query, no joins."""
+def view_tabs(*, user: User, active: str, counts: list[int] | None = None, counted: bool = True) -> list[Tab]:
+    """The built-in views with their (capped) counts: one query, no joins. counted=False: the tabs
+    without their counts (the list page's, filled in after it by the counts' own request)."""
+    if not counted:
+        return [Tab(v.key, v.label, "", v.key == active) for v in VIEWS]
     counts = tab_counts(user, timezone.now()) if counts is None else counts
     return [Tab(v.key, v.label, count_label(count), v.key == active) for v, count in zip(VIEWS, counts, strict=True)]
 

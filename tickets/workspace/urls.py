@@ -15,6 +15,7 @@ urlpatterns = [
     path("tickets/", views.ticket_list, name="tickets"),
     path("tickets/bulk/", views.ticket_bulk, name="ticket-bulk"),
     path("tickets/bulk/fields/", views.ticket_bulk_fields, name="ticket-bulk-fields"),
+    path("tickets/counts/", views.ticket_tab_counts, name="ticket-tab-counts"),
     path("tickets/new/", views.ticket_new, name="ticket-new"),
     path("tickets/<int:ticket_id>/", ticket_views.ticket_detail, name="ticket"),
     path("tickets/<int:ticket_id>/timeline/", ticket_views.ticket_timeline, name="ticket-timeline"),
