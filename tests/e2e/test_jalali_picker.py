@@ -15,17 +15,23 @@ pytestmark = [
 PERSIAN = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
 
 
-def test_the_picker_draws_every_month_as_jdatetime_counts_it_and_writes_the_date(browser, live_server, admin_user):
-    admin_user.language = "fa"
-    admin_user.save()
-    context = browser.new_context(viewport={"width": 390, "height": 900})
+def _signed_in(browser, live_server, user, *, width: int):
+    """A page of a fresh browser context, signed in as `user` (the password of the test users)."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", admin_user.email)
+    page.fill("input[name=username]", user.email)
     page.fill("input[name=password]", "secret-pass-1")
     page.press("input[name=password]", "Enter")
     page.wait_for_load_state()
+    return page
+
+
+def test_the_picker_draws_every_month_as_jdatetime_counts_it_and_writes_the_date(browser, live_server, admin_user):
+    admin_user.language = "fa"
+    admin_user.save()
+    page = _signed_in(browser, live_server, admin_user, width=390)
     page.goto(f"{live_server.url}/admin/customers/servicecontract/add/")
     box = page.locator("input[name=valid_from]")
     box.fill("۱۴۰۳/۰۱/۱۰")
@@ -47,7 +53,7 @@ def test_the_picker_draws_every_month_as_jdatetime_counts_it_and_writes_the_date
     picker.locator(".jpicker-grid button", has_text=re.compile("^۱۵$")).click()
     assert box.input_value() == "۱۴۰۴/۰۳/۱۵"
     assert picker.is_hidden()
-    context.close()
+    page.context.close()
 
 
 # Each field's box (label, date box, picker button, select) as a rectangle, and the cell it must stay in.
@@ -65,17 +71,10 @@ def test_a_reports_jalali_date_boxes_stay_in_their_own_cell(browser, live_server
     """The picker's button once ran over the next field (the period's select) on a desktop."""
     admin_user.language = "fa"
     admin_user.save()
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", admin_user.email)
-    page.fill("input[name=password]", "secret-pass-1")
-    page.press("input[name=password]", "Enter")
-    page.wait_for_load_state()
+    page = _signed_in(browser, live_server, admin_user, width=width)
     page.goto(f"{live_server.url}/agent/reports/volume/?start=1405/06/15")
     page.wait_for_selector(".report-fields .jpicker-open")
     assert page.locator(".report-fields .jpicker-open").count() == 2
     assert page.input_value("input[name=start]") == "۱۴۰۵/۰۶/۱۵"  # typed in Jalali, shown back in Jalali
     assert page.evaluate(FIELD_OVERRUNS) == []
-    context.close()
+    page.context.close()
