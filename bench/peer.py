@@ -42,6 +42,23 @@ machine with other helpers' work running (load average 5.2-6.0 before and after)
 
 Earlier runs the same hour (30 rounds, load 5.5): ratios 1.1x, 2.5x, 32.1x, 23.4x, 22.3x; ours' short
 pages lose most to a busy machine (each waits its turn for a core), so the ratios are lower bounds.
+
+Again after this round's merges (the ticket page's panels after the page, the list's tab counts and
+bulk bar after it, the SLA alert index carrying the owner; main at dde2711), 30 rounds, nothing else
+running (load average 0.6-1.1): the peer is 2-3x faster than on the busy machine above, ours 4-6x:
+
+    page                          ours p50      p95  peer p50      p95  peer/ours   goal
+    ticket page, 3 messages           19.3     24.3      42.3     54.8       2.2x  5x NO
+    ticket page, 30 messages          22.9     39.6     121.9    154.6       5.3x  5x ok
+    agent home                        21.0     25.4    1368.8   1509.9      65.1x 100x NO
+    ticket list, open                 18.1     28.4     699.3    773.7      38.7x 100x NO
+    search 'invoice refund'           20.0     26.1     818.1    840.7      41.0x
+
+The same run a few minutes before (30 rounds, load 0.9-1.3, before the tab counts moved): 19.2 / 22.8 /
+20.1 / 19.9 / 21.8 ms ours against 42.6 / 122.1 / 1361.4 / 702.8 / 805.5 ms. Through gunicorn a
+signed-in agent request that does nothing (a 404 of the agent area) takes 2.7 ms here and the API's
+one-row ticket list 4.3 ms, so 100x the peer's quiet list (7 ms) is below what a page of 50 rows can
+be; the peer's own page and JSON call are what grow on a busy machine.
 """
 
 import argparse
