@@ -70,8 +70,9 @@ page/API of p50 and of CPU time:
     portal home 19.2 / 25.3 (1.87x); portal request page 15.3 / 21.1 (0.78x)
 Before the SLA index, the home page was 69.4 ms at 1M (its counts' statement 26 ms); the list 21.0 ms
 (2.59x) and search 23.5 ms (2.46x) before the tab counts and the bulk bar moved out. Not reached:
-under 15 ms in-process at 1M (each page is 15-23 ms; a signed-in request that renders the agent
-layout and nothing else costs about 5 ms of it), and search at 2.09x its API call.
+under 15 ms in-process at 1M (each page is 15-23 ms; through gunicorn a signed-in agent request that
+renders nothing, a 404, takes 2.7 ms, and the bulk bar's small fragment 5.9 ms), and search at 2.09x
+its API call.
 """
 
 import argparse
