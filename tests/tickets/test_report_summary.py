@@ -153,6 +153,8 @@ def every_report(agent, data, other_team):
         results[slug, "recent"] = run(slug, agent, **recent, channel="email")
         if "days" in REPORTS[slug].options:
             results[slug, "days"] = run(slug, agent, **recent, days="2")
+        if "about" in REPORTS[slug].options:
+            results[slug, "about"] = run(slug, agent, **span, about="category", days="5")
     return results
 
 

@@ -115,6 +115,21 @@ def test_recurring_finds_the_customer_who_came_back_within_n_days(data, agent, c
     assert run("recurring", agent, days="1").tables[0].rows == []  # the second came 1 day 1 hour later
 
 
+def test_recurring_about_the_same_category(data, agent, customer):
+    from tickets.models import Category, Ticket
+
+    billing = Category.objects.create(name="Billing", name_fa="صورتحساب")
+    # "Two" (printer) and, 23 hours later, "Four" (router): different products, the same category
+    Ticket.objects.filter(subject__in=["Two", "Four"]).update(category=billing)
+    assert run("recurring", agent, days="1").tables[0].rows == []  # by product: nothing within a day
+    customers, organizations = run("recurring", agent, days="1", about="category").tables
+    assert [(r["name"], r["returns"], r["products"]) for r in customers.rows] == [(customer.contact.full_name, 1, 1)]
+    assert [r["returns"] for r in organizations.rows] == [1]
+    assert [c.label for c in customers.columns][2] == "Categories"
+    form = ReportForm({"about": "colour"}, report=REPORTS["recurring"])
+    assert not form.is_valid() and "about" in form.errors
+
+
 def test_referral_turnaround_per_receiving_team(data, agent, other_team):
     [row] = run("referrals", agent).tables[0].rows
     assert row["group"] == other_team.name
@@ -243,3 +258,40 @@ def test_a_report_page_runs_the_same_queries_whatever_the_data_size(data, client
     with CaptureQueriesContext(connection) as large:
         client.get(f"/agent/reports/{slug}/")
     assert len(large) == len(small) <= 16
+
+
+def test_trends_compare_the_range_with_the_days_before_it(db, customer, agent, team):
+    from tickets.models import Category, RootCause, Ticket
+
+    printers, network = Category.objects.create(name="Printers"), Category.objects.create(name="Network")
+    toner, cable = RootCause.objects.create(name="Toner"), RootCause.objects.create(name="Cable")
+    today = timezone.localdate()
+    start = today - timedelta(days=9)  # a range of 10 days; the period before: the 10 days before it
+    now = timezone.now()
+    plan = [  # (days ago, category, root cause)
+        (1, printers, toner),
+        (2, printers, toner),
+        (3, network, None),
+        (12, printers, cable),
+        (13, network, cable),
+        (15, network, None),
+        (25, network, cable),  # before both periods: not counted
+    ]
+    for days_ago, category, cause in plan:
+        at = now - timedelta(days=days_ago)
+        ticket = make_ticket(requester=customer.contact, actor=agent, team=team, subject=f"T{days_ago}", now=at)
+        solved = {"status": "solved", "solved_at": at + timedelta(hours=1)} if cause else {}
+        Ticket.objects.filter(pk=ticket.pk).update(category=category, root_cause=cause, **solved)
+    result = run("trends", agent, start=start.isoformat(), end=today.isoformat())
+    categories, causes = result.tables
+    assert [(r["group"], r["now"], r["before"], r["change"], r["growth_percent"]) for r in categories.rows] == [
+        ("Printers", 2, 1, 1, 100.0),
+        ("Network", 1, 2, -1, -50.0),
+    ]
+    assert [(r["group"], r["now"], r["before"], r["growth_percent"]) for r in causes.rows] == [
+        ("Toner", 2, 0, None),  # new this period: no growth rate
+        ("Cable", 0, 2, -100.0),
+    ]
+    assert figures(result) == {"growing_categories": 1, "growing_root_causes": 1}
+    assert result.chart.categories == ["Printers"]
+    assert run("trends", agent, start=start.isoformat(), end=today.isoformat(), channel="phone").tables[0].rows == []

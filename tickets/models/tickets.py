@@ -308,7 +308,7 @@ class Ticket(models.Model):
                 fields=["solved_at"],
                 name="ticket_solved_report_idx",
                 condition=Q(merged_into__isnull=True, solved_at__isnull=False),
-                include=["assignee", "team"],
+                include=["assignee", "team", "root_cause"],  # root causes that grow (tickets.reports.trends)
             ),
             models.Index(fields=["created_at"], name="ticket_open_created_idx", condition=Q(status__in=OPEN_STATUSES)),
             models.Index(fields=["id"], name="ticket_id_created_idx", include=["created_at", "team"]),

@@ -2,7 +2,7 @@
 
 from helpdesk.models import NotificationLog, Team, User
 from tickets import services as ticket_services
-from tickets.models import Category, Problem, RootCause, Ticket
+from tickets.models import Category, Problem, RootCause, Status, Ticket
 from tickets.problems import services
 
 # (name, Persian name, [(child, Persian child, subjects of demo tickets it classifies)])
@@ -68,9 +68,20 @@ def load() -> int:
                 ticket_services.ticket_edit(
                     ticket=ticket, actor=actor, changes={"category": category}, now=ticket.updated_at
                 )
+    _root_causes(actor)
     _problem(actor)
     NotificationLog.objects.filter(id__gt=first_notification).delete()  # demo data mails nobody
     return made
+
+
+def _root_causes(actor: User) -> None:
+    """The solved demo tickets carry the root cause their agent chose (the trends report's second table)."""
+    causes = list(RootCause.objects.order_by("position")[:3])
+    solved = Ticket.objects.filter(status=Status.SOLVED, root_cause__isnull=True).order_by("pk")
+    for index, ticket in enumerate(solved):
+        ticket_services.ticket_edit(
+            ticket=ticket, actor=actor, changes={"root_cause": causes[index % len(causes)]}, now=ticket.updated_at
+        )
 
 
 def _problem(actor: User) -> None:

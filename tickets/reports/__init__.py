@@ -10,6 +10,7 @@ from tickets.reports import (  # noqa: F401
     sla,
     time_spent,
     times,
+    trends,
     volume,
     workload,
 )

@@ -86,9 +86,12 @@ PARAMETERS = [
     OpenApiParameter("bucket", str, enum=["day", "week", "month"], description="volume: the time buckets"),
     OpenApiParameter("group_by", str, enum=list(DIMENSIONS), description="Reports that group: the dimension"),
     OpenApiParameter("days", int, description="recurring: came back within this many days (default 7)"),
+    OpenApiParameter(
+        "about", str, enum=["product", "category"], description="recurring: a return shares this (default product)"
+    ),
     *[
         OpenApiParameter(key, str, description=f"Only tickets of this {key} (id; channel: its name)")
-        for key in ("team", "agent", "product", "organization", "channel")
+        for key in ("team", "agent", "product", "organization", "channel", "category")
     ],
 ]
 

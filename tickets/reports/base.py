@@ -88,6 +88,7 @@ class ReportParams:
     bucket: str = "day"
     group_by: str = ""
     days: int = 7
+    about: str = "product"  # recurring: a return is about the same product or the same category
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,8 @@ class Report:
     # The dimensions (keys of dimensions.DIMENSIONS) this report filters by, and may group by.
     filters: tuple[str, ...] = ()
     group_by: tuple[str, ...] = ()
-    # Other options: "bucket" (day/week/month), "days" (the recurring window).
+    # Other options: "bucket" (day/week/month), "days" (the recurring window), "about" (what a return
+    # shares with the ticket before it: product or category).
     options: tuple[str, ...] = ()
     default_group: str = ""
     position: int = 100  # where the index lists it

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from customers.models import Organization, Product, ServiceContract, SlaPolicy
 from helpdesk.models import Priority, Role, Team, User
 from helpdesk.names import name_in_language
-from tickets.models import ActivityType, Category, Channel
+from tickets.models import ActivityType, Category, Channel, RootCause
 
 NONE_LABEL = "—"
 
@@ -76,6 +76,10 @@ def _category_choices() -> list[tuple[str, str]]:
     return [(str(c.pk), f"{c.parent.display_name} › {c.display_name}" if c.parent else c.display_name) for c in rows]
 
 
+def _root_cause_choices() -> list[tuple[str, str]]:
+    return [(str(r.pk), r.display_name) for r in RootCause.objects.only("name", "name_fa")]
+
+
 def _contract_choices() -> list[tuple[str, str]]:
     return [(str(pk), name) for pk, name in ServiceContract.objects.order_by("name").values_list("pk", "name")]
 
@@ -115,6 +119,8 @@ DIMENSIONS: dict[str, Dimension] = {
         # The kind of work of a time entry (tickets.reports.time_spent reads it from the entry, `path`).
         Dimension("activity", _("Activity"), "time_entries__activity", ("name", "name_fa"), _named, _activity_choices),
         Dimension("policy", _("SLA policy"), "sla_policy", ("name", "name_fa"), _named, _policy_choices),
+        # chosen when solving (tickets.reports.trends groups by it)
+        Dimension("root_cause", _("Root cause"), "root_cause", ("name", "name_fa"), _named, _root_cause_choices),
         Dimension(
             "priority",
             _("Priority"),

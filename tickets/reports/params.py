@@ -75,6 +75,9 @@ class ReportDateField(forms.DateField):
             raise
 
 
+ABOUT = [("product", _("Product")), ("category", _("Category"))]
+
+
 class ReportForm(forms.Form):
     start = ReportDateField(label=_("From"))
     end = ReportDateField(label=_("Until"))
@@ -94,6 +97,10 @@ class ReportForm(forms.Form):
         if "days" in report.options:
             self.fields["days"] = forms.IntegerField(
                 label=_("Came back within (days)"), required=False, min_value=1, max_value=365
+            )
+        if "about" in report.options:
+            self.fields["about"] = forms.ChoiceField(
+                label=_("About the same"), required=False, choices=ABOUT, widget=FastSelect
             )
         for key in report.filters:
             dimension = DIMENSIONS[key]
@@ -135,4 +142,5 @@ class ReportForm(forms.Form):
             bucket=data.get("bucket") or "week",
             group_by=data.get("group_by") or report.default_group,
             days=data.get("days") or 7,
+            about=data.get("about") or "product",
         )

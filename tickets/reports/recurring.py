@@ -1,9 +1,10 @@
-"""Recurring issues: customers and organizations that came back about the same product within N days.
+"""Recurring issues: customers and organizations that came back about the same product (or, as chosen,
+the same category) within N days.
 
 A ticket created in the range is a return when the same requester (or organization) opened one about
-the same product in the N days before it (that one may be before the range). The database finds them
-with window functions: LAG of created_at over each (customer, product) and each (organization,
-product) in creation order, among the tickets created from N days before the range to its end; the
+the same product (category) in the N days before it (that one may be before the range). The database
+finds them with window functions: LAG of created_at over each (customer, product) and each
+(organization, product) in creation order, among the tickets created from N days before the range to its end; the
 returns are then counted per customer and per organization, in the same statement.
 
 Read from the reports' summary (tickets.reports.summary, the view ReportRow: whole past days from the
@@ -27,26 +28,29 @@ from tickets.reports.query import TICKET_FILTERS, digits
 
 SHOWN = 50
 WHO = ("requester", "organization")
-# Per customer (0) and per organization (1): the returns, their products and the latest, most first.
+# Per customer (0) and per organization (1): the returns, their products (or categories: the column
+# `about`) and the latest, most first.
 # `rows` is the window query below (our SQL, compiled by Django); nothing from the request is pasted.
 COUNTS = """
 WITH rows AS ({rows})
-SELECT 0, requester, COUNT(*), COUNT(DISTINCT product), MAX(created_at) FROM rows
+SELECT 0, requester, COUNT(*), COUNT(DISTINCT about_id), MAX(created_at) FROM rows
  WHERE in_range AND requester IS NOT NULL AND requester_previous >= cutoff GROUP BY requester
 UNION ALL
-SELECT 1, organization, COUNT(*), COUNT(DISTINCT product), MAX(created_at) FROM rows
+SELECT 1, organization, COUNT(*), COUNT(DISTINCT about_id), MAX(created_at) FROM rows
  WHERE in_range AND organization IS NOT NULL AND organization_previous >= cutoff GROUP BY organization
 ORDER BY 1, 3 DESC, 5 DESC, 2"""
 
 
 def _rows(params: ReportParams):
     """The filtered summary rows from `days` before the range to its end, each with the creation time
-    of the one before it on the same customer and product, and on the same organization and product.
-    The range's start is a column, not a filter: a filter would drop the earlier tickets before LAG."""
+    of the one before it on the same customer and product (category: `params.about`), and on the same
+    organization and product. The range's start is a column, not a filter: a filter would drop the
+    earlier tickets before LAG."""
     earlier = timedelta(days=params.days)
+    about = "category" if params.about == "category" else "product"
     previous = {
         f"{who}_previous": Window(
-            Lag("created_at"), partition_by=[F(who), F("product")], order_by=[F("created_at"), F("pk")]
+            Lag("created_at"), partition_by=[F(who), F(about)], order_by=[F("created_at"), F("pk")]
         )
         for who in WHO
     }
@@ -55,16 +59,17 @@ def _rows(params: ReportParams):
         .filter(
             filters_q(params.filters),
             Q(requester__isnull=False) | Q(organization__isnull=False),
-            product__isnull=False,
+            **{f"{about}__isnull": False},
             created_at__gte=params.start - earlier,
             created_at__lt=params.end,
         )
         .annotate(
             **previous,
+            about_id=F(about),
             cutoff=F("created_at") - earlier,
             in_range=ExpressionWrapper(Q(created_at__gte=params.start), output_field=BooleanField()),
         )
-        .values(*WHO, "product", "created_at", "cutoff", "in_range", *previous)
+        .values(*WHO, "about_id", "created_at", "cutoff", "in_range", *previous)
     )
 
 
@@ -99,10 +104,11 @@ def _names(who: str, rows: list[dict]) -> None:
 
 
 def compute(params: ReportParams) -> ReportResult:
+    by_category = params.about == "category"
     columns = [
         Column("name", _("Name"), "text"),
         Column("returns", _("Returns")),
-        Column("products", _("Products")),
+        Column("products", _("Categories") if by_category else _("Products")),
         Column("latest", _("Latest"), "date"),
     ]
     counts = _counts(params)
@@ -122,6 +128,11 @@ def compute(params: ReportParams) -> ReportResult:
         ],
         notes=[
             _(
+                "A return is a ticket about the same category as one the customer opened in the days before it. The %(shown)s with the most returns are listed; the CSV and the API have the same."
+            )
+            % {"shown": digits(SHOWN)}
+            if by_category
+            else _(
                 "A return is a ticket about the same product as one the customer opened in the days before it. The %(shown)s with the most returns are listed; the CSV and the API have the same."
             )
             % {"shown": digits(SHOWN)}
@@ -133,11 +144,13 @@ register(
     Report(
         slug="recurring",
         title=_("Recurring issues"),
-        description=_("Customers and organizations that came back about the same product within a few days."),
+        description=_(
+            "Customers and organizations that came back about the same product or category within a few days."
+        ),
         position=50,
         compute=compute,
         filters=TICKET_FILTERS,
-        options=("days",),
+        options=("days", "about"),
         summary=True,
     )
 )
