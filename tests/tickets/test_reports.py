@@ -79,7 +79,9 @@ def figures(result):
 
 def test_volume_counts_tickets_by_channel_and_product_and_the_backlog_by_age(data, agent):
     result = run("volume", agent, bucket="month")
-    channels, products, backlog = result.tables
+    channels, products, categories, backlog = result.tables
+    assert [c.key for c in categories.columns] == ["period", "category_none", "total"]  # none has a category
+    assert sum(r["category_none"] for r in categories.rows) == 4
     assert figures(result) == {"created": 4, "open": 3}
     assert {k: sum(r[k] for r in channels.rows) for k in ("email", "portal", "phone", "api")} == {
         "email": 2,
@@ -164,6 +166,20 @@ def test_feedback_and_opportunities_follow_the_ticket_filters(data, agent, custo
     assert run("feedback", agent, organization=other).tables[0].rows == []  # both linked tickets are c1's
     mine = run("feedback", agent, organization=str(customer.contact.organization_id)).tables[0].rows
     assert [(r["tickets"], r["organizations"]) for r in mine] == [(2, 1)]
+
+
+def test_volume_by_category_keeps_subcategories_apart(data, agent):
+    from tickets.models import Category, Ticket
+
+    hardware = Category.objects.create(name="Hardware")
+    printers = Category.objects.create(name="Printers", parent=hardware)
+    Ticket.objects.filter(subject__in=["One", "Two"]).update(category=printers)
+    Ticket.objects.filter(subject="Three").update(category=hardware)
+    categories = run("volume", agent, bucket="month").tables[2]
+    totals = {c.label: sum(r[c.key] for r in categories.rows) for c in categories.columns[1:]}
+    assert totals == {"Printers": 2, "Hardware": 1, "No category": 1, "Total": 4}
+    # the category filter keeps a parent's subcategories too
+    assert {f.key: f.value for f in run("volume", agent, category=str(hardware.pk)).figures}["created"] == 3
 
 
 def test_filters_narrow_every_ticket_report(data, agent):

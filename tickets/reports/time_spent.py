@@ -15,9 +15,9 @@ from tickets.reports.query import grouped, hours, percent
 from tickets.timetrack.selectors import contracts_hours
 
 GROUPS = ("agent", "team", "organization", "contract", "activity")
-FILTERS = ("agent", "team", "organization", "contract", "activity", "product")
+FILTERS = ("agent", "team", "organization", "contract", "activity", "product", "channel", "category")
 # Filters read from the ticket; agent and activity are the entry's own.
-TICKET_SIDE = ("team", "organization", "contract", "product")
+TICKET_SIDE = ("team", "organization", "contract", "product", "channel", "category")
 COLUMNS = [
     Column("group", _("Group"), "text"),
     Column("hours", _("Hours"), "number"),

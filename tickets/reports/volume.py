@@ -1,5 +1,5 @@
-"""Volume: tickets created per day, week or month by channel and by product (from the reports' summary,
-tickets.reports.summary); the backlog open now by age (live, through the open-status index)."""
+"""Volume: tickets created per day, week or month by channel, product and category (from the reports'
+summary, tickets.reports.summary); the backlog open now by age (live, through the open-status index)."""
 
 from datetime import timedelta
 from typing import Any
@@ -67,14 +67,17 @@ def _channel_table(params: ReportParams, created: list[tuple]) -> tuple[Table, C
     return Table("by_channel", _("Tickets created by channel"), columns, table), chart
 
 
-def _product_table(params: ReportParams, created: list[tuple]) -> Table:
-    rows = [(day, product, name, name_fa, count) for day, _channel, product, name, name_fa, count in created]
+def _ranked_table(params: ReportParams, rows: list[tuple], *, key: str, labels: tuple) -> Table:
+    """Tickets created per period of the top TOP_PRODUCTS values of a dimension (the rest summed as one
+    column) from (day, id, name, Persian name, tickets) rows. `labels`: the table's title, the label of
+    tickets without a value, and of the rest."""
+    title, none_label, other_label = labels
     totals: dict[str, int] = {}
     names: dict[str, str] = {}
-    for _day, product, name, name_fa, count in rows:
-        key = str(product or "none")
-        totals[key] = totals.get(key, 0) + count
-        names[key] = name_in_language(name, name_fa) if product else str(_("No product"))
+    for _day, pk, name, name_fa, count in rows:
+        value = str(pk or "none")
+        totals[value] = totals.get(value, 0) + count
+        names[value] = name_in_language(name, name_fa) if pk else str(none_label)
     ranked = sorted(totals, key=lambda k: (-totals[k], names[k]))
     shown = ranked[:TOP_PRODUCTS]
     other = set(ranked[TOP_PRODUCTS:])
@@ -82,12 +85,31 @@ def _product_table(params: ReportParams, created: list[tuple]) -> Table:
     keys = shown + (["other"] if other else [])
     _buckets, table = _per_period(params, day_rows, keys)
     columns = [Column("period", _("Period"), "period")]
-    columns += [Column(f"product_{key}", names[key], "int") for key in shown]
+    columns += [Column(f"{key}_{value}", names[value], "int") for value in shown]
     if other:
-        columns.append(Column("product_other", _("Other products"), "int"))
+        columns.append(Column(f"{key}_other", other_label, "int"))
     columns.append(Column("total", _("Total")))
-    renamed = [{"period": r["period"], "total": r["total"]} | {f"product_{k}": r[k] for k in keys} for r in table]
-    return Table("by_product", _("Tickets created by product"), columns, renamed)
+    renamed = [{"period": r["period"], "total": r["total"]} | {f"{key}_{k}": r[k] for k in keys} for r in table]
+    return Table(f"by_{key}", title, columns, renamed)
+
+
+def _product_table(params: ReportParams, created: list[tuple]) -> Table:
+    rows = [(day, product, name, name_fa, count) for day, _channel, product, name, name_fa, count in created]
+    labels = (_("Tickets created by product"), _("No product"), _("Other products"))
+    return _ranked_table(params, rows, key="product", labels=labels)
+
+
+def _category_table(params: ReportParams) -> Table:
+    """A second pass over the summary rows: by day and category (a subcategory on its own)."""
+    rows = list(
+        report_rows(params)
+        .annotate(day=site_day("created_at"))
+        .values_list("day", "category", "category__name", "category__name_fa")
+        .annotate(n=Count("ticket_id"))
+        .order_by()
+    )
+    labels = (_("Tickets created by category"), _("No category"), _("Other categories"))
+    return _ranked_table(params, rows, key="category", labels=labels)
 
 
 def _backlog(params: ReportParams) -> tuple[Table, list[Figure]]:
@@ -114,7 +136,7 @@ def compute(params: ReportParams) -> ReportResult:
     backlog, figures = _backlog(params)
     total = sum(row["total"] for row in channels.rows)
     return ReportResult(
-        tables=[channels, _product_table(params, created), backlog],
+        tables=[channels, _product_table(params, created), _category_table(params), backlog],
         figures=[Figure("created", _("Tickets created"), total), *figures],
         chart=chart,
         notes=[_("The backlog is the open tickets now, whatever the date range.")],
@@ -125,7 +147,7 @@ register(
     Report(
         slug="volume",
         title=_("Ticket volume"),
-        description=_("Tickets created by channel and product over time, and the backlog by age."),
+        description=_("Tickets created by channel, product and category over time, and the backlog by age."),
         position=10,
         compute=compute,
         filters=TICKET_FILTERS,
