@@ -79,9 +79,11 @@ round (volume on the summary; workload and the backlog from indexes alone; repor
     sla             71 / 93       640 / 643          feedback        9 / 28        40 / 63
     recurring       152 / 189     1532 / 1544        satisfaction    258 / 268     1422 / 1602
 
-Added later the same day (with the categories and root causes above, two test suites running beside it,
-load average ~4): trends 214 / 226 at 30 days, 632 / 696 at a year; recurring 201 / 235 and 1701 / 1565
-in that run.
+Added later the same day, with the categories and root causes above on the tickets (the last round:
+volume by category too, the time report's channel and category filters, the trends report), load
+average 2.1-2.4, compute / page in ms: volume 676 / 695 at 30 days and 1,628 / 1,623 at a year (its
+category pass ~0.7 s of it), recurring 205 / 229 and 1,472 / 1,512, trends 206 / 232 and 565 / 587,
+time 18 / 45 and 191 / 210.
 
 Every report answers a year at 1M tickets in under 2 s. Before this round, on the same data (load
 average 5-6 from other work): workload 1,855 ms at 30 days and 3,476 ms at a year (its replies were a
