@@ -143,6 +143,12 @@ def test_workload_per_agent(data, agent):
     assert (row["open_assigned"], row["solved"], row["replies"]) == (3, 2, 4)
 
 
+def test_workload_per_team_names_the_team_of_the_replies_ticket(data, agent, team):
+    # replies are grouped by their ticket's team id alone and named in a second query (labels_apart)
+    [row] = run("workload", agent, group_by="team").tables[0].rows
+    assert (row["group"], row["open_assigned"], row["solved"], row["replies"]) == (team.name, 3, 2, 4)
+
+
 def test_feedback_demand_and_opportunities_by_state(data, agent):
     feedback, opportunities = run("feedback", agent).tables
     assert [(r["title"], r["tickets"], r["customers"]) for r in feedback.rows] == [("Duplex printing", 2, 1)]
