@@ -60,11 +60,9 @@ def pages(data: dict) -> list[tuple[str, str, str]]:
         ("agent-ticket-3", "agent", f"/agent/tickets/{small}/"),
         ("agent-ticket-30", "agent", f"/agent/tickets/{big}/"),
         ("agent-timeline-30", "agent", f"/agent/tickets/{big}/timeline/"),
-        # the sidebar's panels, which htmx loads after the ticket page (tickets.workspace.side_views)
-        *(
-            (f"agent-ticket-30-panel-{panel}", "agent", f"/agent/tickets/{big}/panels/{panel}/")
-            for panel in ("properties", "others", "actions", "kb")
-        ),
+        # the sidebar's panels, which htmx loads after the ticket page (tickets.workspace.side_views); as a
+        # page of their own here (no HX-Request), which shows the same panels
+        ("agent-ticket-30-side", "agent", f"/agent/tickets/{big}/side/"),
         ("agent-list-open", "agent", "/agent/tickets/?view=open"),
         ("agent-list-mine-due", "agent", "/agent/tickets/?view=mine&sort=due"),
         ("agent-search", "agent", "/agent/tickets/?q=invoice%20refund"),

@@ -233,3 +233,25 @@ def test_the_tab_counts_and_the_bulk_bar_load_after_the_list(page, live_server, 
     page.click("#bulk button[type=submit]")
     page.wait_for_selector(".flash-success:has-text('2 tickets updated.')")
     assert {t.status for t in Ticket.objects.filter(pk__in=[first.pk, second.pk])} == {Status.PENDING}
+
+
+def test_one_request_fills_every_sidebar_panel_and_they_work(page, live_server, agent, customer):
+    requester = Contact.objects.get(user=customer)
+    ticket = make_ticket(requester=requester, subject="Sidebar in one go", body="Hello.")
+    make_ticket(requester=requester, subject="Their earlier request", body="Before.")
+    _sign_in(page, live_server.url, agent)
+    asked = []
+    page.on("request", lambda request: asked.append(request.url) if "/agent/tickets/" in request.url else None)
+    page.goto(f"{live_server.url}/agent/tickets/{ticket.pk}/")
+    page.wait_for_selector("#kb-slot #kb-title")  # the last slot is filled
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".ag-side [aria-busy=true]").count() == 0  # no placeholder left
+    for panel in ("#properties", "#time-panel", "#satisfaction-panel", "#ear-panel", ".link-form"):
+        assert page.locator(f".ag-side {panel}").count() == 1, panel
+    assert page.locator("#other-tickets-slot", has_text="Their earlier request").count() == 1
+    assert [url for url in asked if url.endswith("/side/")] == [f"{live_server.url}/agent/tickets/{ticket.pk}/side/"]
+    assert not [url for url in asked if "/panels/" in url or url.endswith(("/ear/", "/time/", "/satisfaction/"))]
+    # a panel swapped in works: log time from its form (htmx-less post, back to the ticket)
+    page.fill("#time-panel .time-form input[name=minutes]", "0:20")
+    page.click("#time-panel .time-form button[type=submit]")
+    page.wait_for_selector("#time-panel .time-total:has-text('0:20')")

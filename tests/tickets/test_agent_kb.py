@@ -90,7 +90,7 @@ def test_articles_invisible_to_the_user_are_never_recorded(customer, ticket, art
 def test_ticket_page_lists_used_articles_with_a_link_to_their_tickets(agent_client, agent, ticket, article):
     kb_integration.article_usage_record(ticket=ticket, article=article, actor=agent, mode="link")
     # the knowledge-base panel, which the page loads after itself (tickets.workspace.side_views)
-    body = agent_client.get(reverse("agent:ticket-kb-panel", args=[ticket.pk])).content.decode()
+    body = agent_client.get(reverse("agent:ticket-side", args=[ticket.pk])).content.decode()
     assert reverse("agent:article-usage", args=[article.pk]) in body and "Printer troubleshooting" in body
 
 

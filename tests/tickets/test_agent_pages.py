@@ -209,7 +209,7 @@ def test_ticket_page_lists_links_from_and_to_the_ticket(agent_client, agent, tic
     services.ticket_link(ticket=ticket, other=parent, kind="related", actor=agent)
     services.ticket_link(ticket=child, other=ticket, kind="related", actor=agent)
     # the refer / link / problem panel, which the page loads after itself (tickets.workspace.side_views)
-    body = agent_client.get(reverse("agent:ticket-actions-panel", args=[ticket.pk])).content.decode()
+    body = agent_client.get(reverse("agent:ticket-side", args=[ticket.pk])).content.decode()
     assert f"#{parent.pk} The outage itself" in body and f"#{child.pk} Another report of it" in body
     # links from it first, then those to it
     assert body.index(f"#{parent.pk} The outage itself") < body.index(f"#{child.pk} Another report of it")

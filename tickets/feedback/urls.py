@@ -15,7 +15,6 @@ urlpatterns = [
         feedback_views.feedback_unlink,
         name="feedback-unlink",
     ),
-    path("tickets/<int:ticket_id>/ear/", feedback_views.ticket_ear, name="ticket-ear"),
     path("tickets/<int:ticket_id>/feedback/", feedback_views.ticket_feedback_link, name="ticket-feedback"),
     path("opportunities/", opportunity_views.opportunity_list, name="opportunities"),
     path("opportunities/<int:opportunity_id>/", opportunity_views.opportunity_detail, name="opportunity"),

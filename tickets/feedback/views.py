@@ -15,7 +15,6 @@ from helpdesk.forms import add_service_errors, service_error_text
 from helpdesk.permissions import agent_required
 from tickets import selectors as ticket_selectors
 from tickets.feedback import forms, selectors, services
-from tickets.feedback.panel import ticket_panel
 from tickets.models import FeedbackItem, Ticket
 from tickets.workspace.lists import paginate
 
@@ -118,16 +117,6 @@ def feedback_unlink(request: HttpRequest, item_id: int, ticket_id: int) -> HttpR
     if request.POST.get("next") == "ticket":
         return redirect("agent:ticket", ticket_id=ticket.pk)
     return redirect("agent:feedback-item", item_id=item.pk)
-
-
-@agent_required
-@require_GET
-def ticket_ear(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    """The ticket page's product feedback and sales panel (htmx loads it after the page)."""
-    ticket = ticket_selectors.ticket_bare_for(user=request.user, ticket_id=ticket_id)
-    htmx = request.headers.get("HX-Request") == "true"
-    template = "tickets/feedback/_ticket_panel_body.html" if htmx else "tickets/feedback/ticket_panel_page.html"
-    return render(request, template, ticket_panel(user=request.user, ticket=ticket))
 
 
 @agent_required

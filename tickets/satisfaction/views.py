@@ -1,6 +1,8 @@
 """Agent pages of satisfaction: the ticket page's panel (rating, survey, follow-up of a bad rating)
 and marking a follow-up done (included in the agent namespace)."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,8 +14,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from helpdesk.exceptions import DomainError
 from helpdesk.forms import service_error_text
+from helpdesk.models import User
 from helpdesk.permissions import agent_required
 from tickets import selectors as ticket_selectors
+from tickets.models import Ticket
 from tickets.satisfaction import follow_ups, selectors
 
 
@@ -26,6 +30,15 @@ class FollowUpDoneForm(forms.Form):
     )
 
 
+def satisfaction_panel(*, user: User, ticket: Ticket) -> dict[str, Any]:
+    """The panel's context: the rating, the survey and the follow-up of a bad rating (agents only)."""
+    return {
+        "ticket": ticket,
+        "sat": selectors.ticket_satisfaction(user=user, ticket=ticket),
+        "done_form": FollowUpDoneForm(),
+    }
+
+
 @agent_required
 @require_GET
 def ticket_satisfaction(request: HttpRequest, ticket_id: int) -> HttpResponse:
@@ -33,8 +46,7 @@ def ticket_satisfaction(request: HttpRequest, ticket_id: int) -> HttpResponse:
     ticket = ticket_selectors.ticket_bare_for(user=request.user, ticket_id=ticket_id)
     htmx = request.headers.get("HX-Request") == "true"
     template = "tickets/satisfaction/_panel_body.html" if htmx else "tickets/satisfaction/panel_page.html"
-    context = {"ticket": ticket, "sat": selectors.ticket_satisfaction(user=request.user, ticket=ticket)}
-    return render(request, template, {**context, "done_form": FollowUpDoneForm()})
+    return render(request, template, satisfaction_panel(user=request.user, ticket=ticket))
 
 
 @agent_required

@@ -1,22 +1,32 @@
-"""The agent ticket page's sidebar panels that htmx loads after the page (issue #22): properties, the
-requester's other tickets, the refer / link / problem actions, the knowledge-base card.
+"""The agent ticket page's sidebar panels, loaded after the page in one request (issue #22): properties,
+the requester's other tickets, time spent, satisfaction, the refer / link / problem actions, product
+feedback and sales, the knowledge-base card.
 
-The page itself builds none of their forms and runs none of their queries; each panel is the partial
-the page used to include, rendered from its own context, so it shows the same once loaded. Agents only:
-a customer, or an agent who may not see the ticket, gets a 404 like the page.
+The page itself builds none of their forms and runs none of their queries. One answer carries every
+panel: htmx swaps each into its slot on the page (out of band); without JavaScript the same panels are
+a page of their own, linked from the ticket page. Each panel is the partial the page used to include,
+so it shows the same once loaded. Agents only: a customer, or an agent who may not see the ticket, gets
+a 404 like the page.
 """
+
+from typing import Any
 
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from helpdesk.models import Team, User
 from helpdesk.permissions import agent_required
 from tickets import kb_integration, selectors
+from tickets.feedback.panel import ticket_panel
 from tickets.models import Status, Ticket, TicketLink
 from tickets.problems.forms import TicketProblemForm
 from tickets.problems.selectors import problem_choices
+from tickets.satisfaction.views import satisfaction_panel
+from tickets.timetrack.views import time_panel
 from tickets.workspace import lists as workspace
+from tickets.workspace.forms import picker_teams
 from tickets.workspace.ticket_forms import LinkForm, ReferForm, TicketPropertiesForm
 
 OTHER_TICKETS_SHOWN = 8
@@ -34,59 +44,59 @@ def _links(ticket: Ticket) -> list[TicketLink]:
     return sorted(rows, key=lambda link: link.from_ticket_id != ticket.pk)
 
 
-@agent_required
-@require_GET
-def ticket_properties_panel(request: HttpRequest, ticket_id: int) -> HttpResponse:
+def _properties(user: User, ticket: Ticket, teams: list[Team]) -> dict[str, Any]:
     """The properties form (status, custom status, priority, type, team, assignee, category, root cause,
-    tags): the same partial its POST answers with."""
-    user = request.user
-    # the ticket's own row: the form reads its tags (one query), and its custom status, category or root
-    # cause (one query each) only when that is no longer offered, since the pickers name what they offer
-    ticket = selectors.ticket_bare_for(user=user, ticket_id=ticket_id)
-    form = TicketPropertiesForm(user=user, ticket=ticket)
-    return render(request, "tickets/agent/_properties.html", {"ticket": ticket, "properties_form": form})
+    tags): the same partial its POST answers with. The form reads the ticket's tags (one query), and its
+    custom status, category or root cause (one query each) only when that is no longer offered, since
+    the pickers name what they offer."""
+    return {"properties_form": TicketPropertiesForm(user=user, ticket=ticket, teams=teams)}
 
 
-@agent_required
-@require_GET
-def ticket_other_tickets(request: HttpRequest, ticket_id: int) -> HttpResponse:
+def _other_tickets(user: User, ticket: Ticket) -> dict[str, Any]:
     """The requester's other tickets the agent may see, the latest changed first."""
-    user = request.user
-    ticket = selectors.ticket_bare_for(user=user, ticket_id=ticket_id)
     others = list(
         selectors.ticket_list_for(user=user, filters={"requester": ticket.requester_id})
         .exclude(pk=ticket.pk)
         .order_by("-updated_at", "-id")[:OTHER_TICKETS_SHOWN]
     )
-    context = {"ticket": ticket, "other_tickets": workspace.list_rows(others)}
-    return render(request, "tickets/agent/_other_tickets.html", context)
+    return {"other_tickets": workspace.list_rows(others)}
 
 
-@agent_required
-@require_GET
-def ticket_actions_panel(request: HttpRequest, ticket_id: int) -> HttpResponse:
+def _actions(user: User, ticket: Ticket, teams: list[Team]) -> dict[str, Any]:
     """Refer to another team, link or merge (with the ticket's links), and the problem card."""
-    user = request.user
-    ticket = selectors.ticket_bare_for(user=user, ticket_id=ticket_id)
-    context = {
-        "ticket": ticket,
+    return {
         "links": _links(ticket),
-        "refer_form": ReferForm(user=user),
+        "refer_form": ReferForm(user=user, teams=teams),
         "link_form": LinkForm(),
         # the card reads the problem itself (one query) when the ticket has one, else offers the picker
         "problem_form": None if ticket.problem_id else TicketProblemForm(choices=problem_choices()),
     }
-    return render(request, "tickets/agent/_actions_panel.html", context)
+
+
+def _knowledge_base(ticket: Ticket) -> dict[str, Any]:
+    """The articles used on the ticket, and making one of it once it is solved."""
+    return {
+        "article_usages": list(kb_integration.article_usage_list_for_ticket(ticket=ticket)),
+        "can_make_article": ticket.status in (Status.SOLVED, Status.CLOSED),
+    }
 
 
 @agent_required
 @require_GET
-def ticket_kb_panel(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    """The articles used on the ticket, and making one of it once it is solved."""
-    ticket = selectors.ticket_bare_for(user=request.user, ticket_id=ticket_id)
+def ticket_side(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """Every deferred panel of the ticket page in one answer: out-of-band swaps for htmx, else a page."""
+    user = request.user
+    ticket = selectors.ticket_bare_for(user=user, ticket_id=ticket_id)
+    teams = list(picker_teams(user))  # the team and the refer pickers offer the same teams: read once
     context = {
-        "ticket": ticket,
-        "article_usages": list(kb_integration.article_usage_list_for_ticket(ticket=ticket)),
-        "can_make_article": ticket.status in (Status.SOLVED, Status.CLOSED),
+        **ticket_panel(user=user, ticket=ticket),  # product feedback and sales opportunities ("ear")
+        **_properties(user, ticket, teams),
+        **_other_tickets(user, ticket),
+        **time_panel(user=user, ticket=ticket),  # totals, the latest entries, logging time
+        **satisfaction_panel(user=user, ticket=ticket),  # the rating, the survey, a follow-up
+        **_actions(user, ticket, teams),
+        **_knowledge_base(ticket),
     }
-    return render(request, "tickets/agent/_kb_side.html", context)
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "tickets/agent/_side_panels.html", {**context, "oob": True})
+    return render(request, "tickets/agent/side_page.html", context)

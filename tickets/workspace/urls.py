@@ -19,13 +19,8 @@ urlpatterns = [
     path("tickets/new/", views.ticket_new, name="ticket-new"),
     path("tickets/<int:ticket_id>/", ticket_views.ticket_detail, name="ticket"),
     path("tickets/<int:ticket_id>/timeline/", ticket_views.ticket_timeline, name="ticket-timeline"),
-    # the sidebar's panels, loaded after the ticket page
-    path(
-        "tickets/<int:ticket_id>/panels/properties/", side_views.ticket_properties_panel, name="ticket-properties-panel"
-    ),
-    path("tickets/<int:ticket_id>/panels/others/", side_views.ticket_other_tickets, name="ticket-other-tickets"),
-    path("tickets/<int:ticket_id>/panels/actions/", side_views.ticket_actions_panel, name="ticket-actions-panel"),
-    path("tickets/<int:ticket_id>/panels/kb/", side_views.ticket_kb_panel, name="ticket-kb-panel"),
+    # the sidebar's panels, loaded after the ticket page in one request
+    path("tickets/<int:ticket_id>/side/", side_views.ticket_side, name="ticket-side"),
     path("tickets/<int:ticket_id>/reply/", ticket_views.ticket_reply, name="ticket-reply"),
     path("tickets/<int:ticket_id>/properties/", ticket_views.ticket_properties, name="ticket-properties"),
     path("tickets/<int:ticket_id>/refer/", ticket_views.ticket_refer, name="ticket-refer"),

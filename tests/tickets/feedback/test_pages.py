@@ -55,15 +55,16 @@ def test_list_page_queries_do_not_grow_with_items(agent_client, agent, item, kno
 def test_ticket_page_panel_queries_do_not_grow(agent_client, agent, known, django_assert_max_num_queries):
     ticket = known["tickets"][0]
     page = agent_client.get(f"/agent/tickets/{ticket.pk}/").content.decode()
-    assert f'hx-get="/agent/tickets/{ticket.pk}/ear/"' in page  # loaded after the page: no query of its own
-    url = f"/agent/tickets/{ticket.pk}/ear/"
+    assert f'hx-get="/agent/tickets/{ticket.pk}/side/"' in page  # loaded after the page: no query of its own
+    url = f"/agent/tickets/{ticket.pk}/side/"
     services.feedback_item_create(actor=agent, title="First", tickets=[ticket])
     opportunity_services.opportunity_create(ticket=ticket, actor=agent)
     few = _queries(agent_client, url)
     for n in range(6):
         services.feedback_item_create(actor=agent, title=f"Item {n}", tickets=[ticket])
         opportunity_services.opportunity_create(ticket=ticket, actor=agent, kind="renewal")
-    # session, user, ticket, its links with their items, its opportunities, the open items, the products
+    # the same whatever the ticket has: the ear panel reads its links with their items, its opportunities,
+    # the open items and the products, beside the other panels (tickets.workspace.side_views)
     with django_assert_max_num_queries(few):
         response = agent_client.get(url, headers={"HX-Request": "true"})
     assert len(response.context["ear"]["feedback_links"]) == 7 and len(response.context["ear"]["opportunities"]) == 7

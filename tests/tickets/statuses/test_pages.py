@@ -19,8 +19,8 @@ def test_the_ticket_page_offers_the_statuses_for_its_team_and_shows_the_chosen_o
 ):
     custom(name="Billing only", teams=[other_team])
     custom(name="Retired", is_active=False)
-    # the properties panel, which the page loads after itself (tickets.workspace.side_views)
-    panel = agent_client.get(reverse("agent:ticket-properties-panel", args=[ticket.pk])).content.decode()
+    # the properties panel, which the page loads after itself with the others (tickets.workspace.side_views)
+    panel = agent_client.get(reverse("agent:ticket-side", args=[ticket.pk])).content.decode()
     assert "Visit scheduled (On hold)" in panel
     assert "Billing only" not in panel and "Retired" not in panel
     services.ticket_edit(ticket=ticket, actor=agent, custom_status=visit)
@@ -173,5 +173,5 @@ def test_agents_do_not_reach_the_admin(agent):
 def test_the_properties_panel_keeps_a_custom_status_no_longer_offered(agent_client, agent, ticket, visit):
     services.ticket_edit(ticket=ticket, actor=agent, custom_status=visit)
     type(visit).objects.filter(pk=visit.pk).update(is_active=False)
-    panel = agent_client.get(reverse("agent:ticket-properties-panel", args=[ticket.pk])).content.decode()
+    panel = agent_client.get(reverse("agent:ticket-side", args=[ticket.pk])).content.decode()
     assert f'<option value="{visit.pk}" selected>Visit scheduled</option>' in panel
