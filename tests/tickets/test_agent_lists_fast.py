@@ -143,6 +143,22 @@ def test_the_list_builds_no_bulk_pickers_and_the_bar_loads_them(agent_client, ma
     assert "Team 02" in bar and "Category 02" in bar
 
 
+def test_without_javascript_the_list_links_to_itself_with_the_bulk_fields_and_they_apply(agent_client, make):
+    one, two = make(subject="One"), make(subject="Two")
+    page = agent_client.get(reverse("agent:tickets"), {"view": "open", "sort": "due"}).content.decode()
+    assert '<noscript><a href="/agent/tickets/?view=open&amp;sort=due&amp;bulk=1">Change several tickets</a>' in page
+    assert '<noscript><a href="/agent/tickets/?bulk=1">' in agent_client.get(reverse("agent:tickets")).content.decode()
+    page = agent_client.get(reverse("agent:tickets"), {"view": "open", "bulk": "1"}).content.decode()
+    assert page.count('name="action"') == 1 and "Apply to selected" in page and "data-bulk-fields hx-get" not in page
+    assert "were not understood" not in page  # bulk is not a filter
+    response = agent_client.post(
+        reverse("agent:ticket-bulk"),
+        {"tickets": [one.pk, two.pk], "action": "priority", "priority": "high", "next": "/agent/tickets/?bulk=1"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/agent/tickets/?bulk=1"
+    assert set(Ticket.objects.filter(pk__in=[one.pk, two.pk]).values_list("priority", flat=True)) == {"high"}
+
+
 def test_the_bulk_bar_is_for_agents_only(client, customer):
     url = reverse("agent:ticket-bulk-fields")
     assert client.get(url).status_code == 302  # signed out: to the sign-in page

@@ -176,6 +176,8 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             "tabs": workspace.view_tabs(user=user, active="" if saved else view, counted=False),
             "page": page,
             "filtered": bool(filters) and form.is_filtered,
+            # without JavaScript the bar's fields come with the page when asked for (?bulk=1)
+            "bulk": BulkActionForm(user=user) if request.GET.get("bulk") == "1" else None,
         },
         status=400 if form.is_bound and form.errors else 200,  # the page says which parameters were refused
     )
