@@ -119,7 +119,7 @@ def paginate(qs: QuerySet[Ticket], *, page: int) -> Page:
     return Page(rows=rows[:PAGE_SIZE], number=page, has_next=len(rows) > PAGE_SIZE)
 
 
-def _capped_counts_sql(querysets: list[QuerySet]) -> tuple[str, list] | None:
+def capped_counts_sql(querysets: list[QuerySet]) -> tuple[str, list] | None:
     """capped_counts()'s statement and parameters; None when every count is 0 without asking."""
     parts, params = [], []
     for i, qs in enumerate(querysets):
@@ -148,7 +148,7 @@ def capped_counts(querysets: list[QuerySet]) -> list[int]:
     SELECT (SELECT COUNT(*) FROM (... LIMIT n) c0), (SELECT COUNT(*) FROM (... LIMIT n) c1), ..."""
     if not querysets:
         return []
-    return _run_counts(querysets[0].db, _capped_counts_sql(querysets), len(querysets))
+    return _run_counts(querysets[0].db, capped_counts_sql(querysets), len(querysets))
 
 
 def count_label(count: int) -> str:
@@ -175,7 +175,7 @@ def tab_querysets(user: User, now: datetime) -> list[QuerySet[Ticket]]:
 
 def _agent_tab_statement(agent_id: int, since: datetime) -> tuple[str, str, list]:
     querysets = tab_querysets(User(pk=agent_id, role=Role.AGENT), since + SOLVED_RECENTLY)
-    return (querysets[0].db, *_capped_counts_sql(querysets))
+    return (querysets[0].db, *capped_counts_sql(querysets))
 
 
 _AGENT_TABS = Compiled(_agent_tab_statement, {"agent_id": STAND_IN_ID, "since": STAND_IN_MOMENT})
@@ -184,7 +184,7 @@ _AGENT_TABS = Compiled(_agent_tab_statement, {"agent_id": STAND_IN_ID, "since": 
 def tab_counts(user: User, now: datetime) -> list[int]:
     if selectors.ticket_visibility_q(user) is not None or user.is_customer:
         querysets = tab_querysets(user, now)
-        return _run_counts(querysets[0].db, _capped_counts_sql(querysets), len(VIEWS))
+        return _run_counts(querysets[0].db, capped_counts_sql(querysets), len(VIEWS))
     db, sql, params = _AGENT_TABS.statement(agent_id=user.pk, since=now - SOLVED_RECENTLY)
     return _run_counts(db, (sql, params), len(VIEWS))
 

@@ -6,7 +6,6 @@ its actions are in tickets.workspace.ticket_views.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from helpdesk.forms import add_service_errors
 from helpdesk.permissions import agent_required
 from tickets import calls, selectors, services
 from tickets.feedback.views import feedback_bulk_link
-from tickets.models import SlaState, Ticket
+from tickets.models import Ticket
 from tickets.problems.views import problem_bulk_link
 from tickets.workspace import lists as workspace
 from tickets.workspace import saved_views
@@ -33,6 +32,8 @@ from tickets.workspace.forms import (
     TicketFilterForm,
     tag_names,
 )
+from tickets.workspace.home import ROWS as HOME_ROWS
+from tickets.workspace.home import home_lists
 from tickets.workspace.pickers import pickers_load
 from tickets.workspace.rows import ticket_cards_html, ticket_rows_html
 
@@ -52,23 +53,6 @@ def _ticket_url(ticket: Ticket | int) -> str:
 # --- home -------------------------------------------------------------------------------------
 
 
-HOME_ROWS = 8
-# What a home row shows (tickets/agent/_ticket_table.html) and its SLA badge reads: the ticket table,
-# so each list is its index's first rows (Ticket.Meta.indexes, "agent home"), and the agent label of
-# its custom status (HOME_CUSTOM_STATUS, joined in the same query: a primary-key lookup per row found).
-HOME_FIELDS = (
-    "id",
-    "subject",
-    "status",
-    "priority",
-    "channel",
-    "sla_state",
-    "updated_at",
-    "first_response_due_at",
-    "next_response_due_at",
-    "resolution_due_at",
-)
-HOME_CUSTOM_STATUS = ("custom_status__name", "custom_status__name_fa")
 # What each home list says when it is empty.
 HOME_EMPTY = {
     "mine": lambda: _("Nothing is assigned to you. Take one from your teams' unassigned tickets."),
@@ -81,32 +65,14 @@ HOME_EMPTY = {
 @agent_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    base = selectors.ticket_base_for(user=user)
-    # The ids, not a subquery: with one team PostgreSQL reads "unassigned" in its index's order.
-    team_ids = list(user.teams.values_list("pk", flat=True))
-    my_scope = base.open().filter(Q(assignee=user) | Q(team__in=team_ids))
-
-    def rows(qs):
-        first = qs.by_sla_due().select_related("custom_status").only(*HOME_FIELDS, *HOME_CUSTOM_STATUS)
-        return workspace.list_rows(list(first[:HOME_ROWS]))
-
-    sections = {
-        "mine": base.open().filter(assignee=user),
-        "unassigned": base.open().unassigned().filter(team__in=team_ids),  # the list's "unassigned" view
-        "warning": my_scope.filter(sla_state=SlaState.WARNING),
-        "breached": my_scope.filter(sla_state=SlaState.BREACHED),
-    }
-    referrals = workspace.open_referrals_for(user=user, team_ids=team_ids)
-    counts = workspace.capped_counts([*sections.values(), referrals])
-    context = {
-        name: {"rows": rows(qs), "count": workspace.count_label(count), "more": count > HOME_ROWS}
-        for (name, qs), count in zip(sections.items(), counts[:-1], strict=True)
-    }
+    found = home_lists(request.user)  # six statements compiled once per process (tickets.workspace.home)
+    context: dict = {}
     for name, empty_text in HOME_EMPTY.items():  # the rows written in Python (tickets.workspace.rows)
-        context[name]["html"] = ticket_cards_html(context[name]["rows"], empty_text=empty_text())
-    context["referrals"] = list(referrals.select_related("ticket", "from_team", "to_team")[:HOME_ROWS])
-    context["referrals_more"] = counts[-1] > HOME_ROWS
+        rows, count = found[name]["rows"], found[name]["count"]
+        context[name] = {"rows": rows, "count": workspace.count_label(count), "more": count > HOME_ROWS}
+        context[name]["html"] = ticket_cards_html(rows, empty_text=empty_text())
+    context["referrals"] = found["referrals"]["rows"]
+    context["referrals_more"] = found["referrals"]["count"] > HOME_ROWS
     return render(request, "tickets/agent/home.html", context)
 
 
