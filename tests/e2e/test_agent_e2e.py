@@ -14,7 +14,7 @@ pytest.importorskip("playwright.sync_api")
 from customers.models import Contact  # noqa: E402
 from customers.services import contact_create  # noqa: E402
 from tests.factories import make_ticket  # noqa: E402
-from tickets.models import EventKind, Referral, Status, Ticket  # noqa: E402
+from tickets.models import ActivityType, EventKind, Referral, Status, Ticket  # noqa: E402
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SHOTS = Path("/tmp/agent-shots")
@@ -239,6 +239,8 @@ def test_one_request_fills_every_sidebar_panel_and_they_work(page, live_server, 
     requester = Contact.objects.get(user=customer)
     ticket = make_ticket(requester=requester, subject="Sidebar in one go", body="Hello.")
     make_ticket(requester=requester, subject="Their earlier request", body="Before.")
+    # its own activity: a transactional test before this one may have flushed the migrations' ones
+    activity = ActivityType.objects.create(name="Sidebar check", position=99)
     _sign_in(page, live_server.url, agent)
     asked = []
     page.on("request", lambda request: asked.append(request.url) if "/agent/tickets/" in request.url else None)
@@ -253,5 +255,6 @@ def test_one_request_fills_every_sidebar_panel_and_they_work(page, live_server, 
     assert not [url for url in asked if "/panels/" in url or url.endswith(("/ear/", "/time/", "/satisfaction/"))]
     # a panel swapped in works: log time from its form (htmx-less post, back to the ticket)
     page.fill("#time-panel .time-form input[name=minutes]", "0:20")
+    page.select_option("#time-panel .time-form select[name=activity]", str(activity.pk))
     page.click("#time-panel .time-form button[type=submit]")
     page.wait_for_selector("#time-panel .time-total:has-text('0:20')")
