@@ -5,6 +5,7 @@ The ticket list also reads its agents and teams in the same query (people=True):
 fewer on that page."""
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Case, CharField, Exists, F, IntegerField, OuterRef, Q, Value, When, Window
 from django.db.models.functions import Cast, RowNumber
@@ -21,14 +22,26 @@ from tickets.workspace.statements import STAND_IN_ID, Compiled
 _CATEGORY, _ROOT_CAUSE, _STATUS, _AGENT, _TEAM = 1, 2, 3, 4, 5
 
 
+class PickerAgent(NamedTuple):
+    """An agent as a picker names them (User.get_full_name's rule): a tuple, not a model instance, so a
+    page's cost does not grow by a model's construction per agent of the helpdesk."""
+
+    pk: int
+    full_name: str
+    email: str
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+
 @dataclass
 class Pickers:
     categories: list[tuple[str, str]] = field(default_factory=list)  # as problems.selectors.category_choices
     root_causes: list[tuple[str, str]] = field(default_factory=list)
     statuses: list[StatusChoice] = field(default_factory=list)
     # people=True: the active agents (as picker_agents orders them), the active teams (by name) and the
-    # user's own teams, active or not (by name), as unsaved model instances carrying what pickers print.
-    agents: list[User] = field(default_factory=list)
+    # user's own teams, active or not (by name), carrying what pickers print.
+    agents: list[PickerAgent] = field(default_factory=list)
     teams: list[Team] = field(default_factory=list)
     my_teams: list[Team] = field(default_factory=list)
 
@@ -134,7 +147,7 @@ def pickers_from_rows(rows: list[tuple]) -> Pickers:
         elif kind == _ROOT_CAUSE:
             found.root_causes.append((str(pk), name_in_language(name, name_fa)))
         elif kind == _AGENT:
-            found.agents.append(User(pk=pk, full_name=name, email=name_fa))
+            found.agents.append(PickerAgent(pk, name, name_fa))
         else:
             team = Team(pk=pk, name=name, name_fa=name_fa, is_active=bool(text))
             found.teams.extend([team] if team.is_active else [])
