@@ -160,14 +160,15 @@ def test_the_panels_query_count_does_not_grow(django_assert_max_num_queries, age
         # 8 the products;
         # properties: 9 its tags, 10 agents, 11 custom statuses, categories and root causes
         # (tickets.workspace.pickers: one UNION ALL);
-        # 12 the requester's other tickets (+what their rows show);
-        # time: 13 activity types, 14 the totals, 15 the totals by agent, 16 the latest entries (+their
+        # 12 the requester's other tickets (the ticket table alone), 13 what their rows name (people,
+        # teams, custom statuses, tags: one UNION ALL, selectors.ticket_rows);
+        # time: 14 activity types, 15 the totals, 16 the totals by agent, 17 the latest entries (+their
         # agent and activity);
-        # satisfaction: 17 the rating, 18 the survey (+its mail), 19 the latest follow-up;
-        # refer, link, problem: 20 its links (+the other ticket), 21 unsolved problems (the problem picker)
+        # satisfaction: 18 the rating, 19 the survey (+its mail), 20 the latest follow-up;
+        # refer, link, problem: 21 its links (+the other ticket), 22 unsolved problems (the problem picker)
         # or the ticket's problem;
-        # 22 the articles used on it (+article, the agent)
-        with django_assert_max_num_queries(22):
+        # 23 the articles used on it (+article, the agent)
+        with django_assert_max_num_queries(23):
             body = _panel(agent_client, "properties", ticket)
         assert 'id="properties"' in body
         ticket.tags.add(*(Tag.objects.create(name=f"tag-{n}-{i}") for i in range(10)))

@@ -114,8 +114,9 @@ def ticket_rows_html(rows: list[TicketListRow], *, show: dict[str, bool]) -> Saf
 
 def ticket_cards_html(rows: list, *, empty_text: str) -> SafeString:
     """The home page's compact rows (rows decorated by lists.list_rows): what
-    tickets/agent/_ticket_table.html writes, character for character (tests/tickets/test_agent_list_tabs.py
-    renders both), without a template render per row. The customer sidebar still includes the template."""
+    tickets/agent/_ticket_table.html writes, character for character (tests/tickets/test_agent_lists_fast.py
+    renders both), without a template render per row: the home page and the ticket page's other tickets of the
+    requester. The contact page still includes the template."""
     if not rows:
         return mark_safe(f'\n<p class="empty-state">{_e(empty_text)}</p>\n')  # noqa: S308 (escaped)
     language = translation.get_language()

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from helpdesk.models import Team, User
@@ -27,6 +28,7 @@ from tickets.satisfaction.views import satisfaction_panel
 from tickets.timetrack.views import time_panel
 from tickets.workspace import lists as workspace
 from tickets.workspace.forms import picker_teams
+from tickets.workspace.rows import ticket_cards_html
 from tickets.workspace.ticket_forms import LinkForm, ReferForm, TicketPropertiesForm
 
 OTHER_TICKETS_SHOWN = 8
@@ -53,13 +55,21 @@ def _properties(user: User, ticket: Ticket, teams: list[Team]) -> dict[str, Any]
 
 
 def _other_tickets(user: User, ticket: Ticket) -> dict[str, Any]:
-    """The requester's other tickets the agent may see, the latest changed first."""
-    others = list(
-        selectors.ticket_list_for(user=user, filters={"requester": ticket.requester_id})
+    """The requester's other tickets the agent may see, the latest changed first: their rows from the
+    ticket table alone and their names in one query, as the list reads a page (selectors.ticket_rows;
+    joining five tables cost PostgreSQL more planning than the query takes), written in Python."""
+    others = (
+        selectors.ticket_base_for(user=user)
+        .filter(requester_id=ticket.requester_id)
         .exclude(pk=ticket.pk)
-        .order_by("-updated_at", "-id")[:OTHER_TICKETS_SHOWN]
+        .order_by("-updated_at", "-id")
+        .values(*selectors.LIST_FIELDS)[:OTHER_TICKETS_SHOWN]
     )
-    return {"other_tickets": workspace.list_rows(others)}
+    rows = workspace.list_rows(selectors.ticket_rows(others, with_internal=True))
+    return {
+        "other_tickets": rows,
+        "other_tickets_html": ticket_cards_html(rows, empty_text=_("This is their only ticket.")),
+    }
 
 
 def _actions(user: User, ticket: Ticket, teams: list[Team]) -> dict[str, Any]:
