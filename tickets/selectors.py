@@ -276,20 +276,24 @@ def ticket_get_for(*, user: User, ticket_id: int, with_terms: bool = True, with_
     """One ticket the user may see, else 404 (never 403: a hidden ticket does not exist).
 
     `with_terms` also reads its product, contract (and its products), SLA policy (and the target of its
-    priority, `ticket.sla_target`), category, root cause and problem, the ticket page shows them, in a
-    second query (tickets.ticket_terms: joined here they cost more planning than both queries take); the
-    API, which shows only their ids, skips them and joins the product alone. `with_tags=False` skips the
+    priority, `ticket.sla_target`), category, root cause and problem, the ticket page shows them, with its
+    requester, organization, team, assignee and custom status, in a second query (tickets.ticket_terms:
+    joined here they cost more planning than both queries take); the API, which shows only the terms'
+    ids, skips them and joins the product and the people alone. `with_tags=False` skips the
     tags' query (the ticket page shows them only in its properties panel).
     """
-    qs = _with_row_relations(ticket_base_for(user=user)).select_related("custom_status")
+    if with_terms:  # the ticket's own row; its people and labels come with its terms
+        qs = ticket_base_for(user=user).prefetch_related("tags").defer("search_document", "search_vector")
+    else:
+        qs = _with_row_relations(ticket_base_for(user=user)).select_related("custom_status", "product")
     if not user.is_agent or not with_tags:
         qs = qs.prefetch_related(None)  # tags are for agents only: no customer page or output shows them
     try:
-        ticket = (qs if with_terms else qs.select_related("product")).get(pk=ticket_id)
+        ticket = qs.get(pk=ticket_id)
     except (Ticket.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such ticket.") from exc
     if with_terms:
-        ticket_terms_attach(ticket)
+        ticket_terms_attach(ticket, with_people=True)
     return ticket
 
 

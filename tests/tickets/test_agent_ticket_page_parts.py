@@ -178,11 +178,17 @@ def test_ticket_terms_are_read_in_one_query(agent, termed_ticket):
     assert read[11] == termed_ticket["problem"].created_at
 
 
-def test_a_ticket_without_terms_needs_no_terms_query(agent, ticket):
+def test_a_ticket_without_terms_reads_its_people_in_the_one_query_of_its_terms(agent, ticket):
+    ticket.assignee = agent
+    ticket.save(update_fields=["assignee"])
     with CaptureQueriesContext(connection) as queries:
         loaded = selectors.ticket_get_for(user=agent, ticket_id=ticket.pk)
         assert loaded.contract is None and loaded.problem is None and loaded.sla_target is None
-    assert len(queries) == 2 + (1 if ticket.sla_policy_id else 0)
+        people = (loaded.requester.email, loaded.organization.name, loaded.team.name, loaded.assignee.email)
+        assert loaded.custom_status is None and loaded.product is None
+    assert len(queries) == 3  # the ticket's own row, its tags, its people (and terms: it has none)
+    assert "JOIN" not in queries[0]["sql"]  # the ticket's query joins nothing
+    assert people == (ticket.requester.email, ticket.organization.name, ticket.team.name, agent.email)
 
 
 def test_ticket_page_shows_the_terms(agent_client, termed_ticket):

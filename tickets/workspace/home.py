@@ -124,7 +124,8 @@ def _tickets(rows: list[tuple]) -> list[Ticket]:
         if ticket.custom_status_id:
             name, name_fa = row[size:]
             status_fields = _fields(CustomStatus, ("id", "name", "name_fa"))
-            ticket.custom_status = _instance(CustomStatus, status_fields, [ticket.custom_status_id, name, name_fa])
+            status = _instance(CustomStatus, status_fields, [ticket.custom_status_id, name, name_fa])
+            Ticket._meta.get_field("custom_status").set_cached_value(ticket, status)  # as select_related does
         tickets.append(ticket)
     return tickets
 
