@@ -59,6 +59,20 @@ The same run a few minutes before (30 rounds, load 0.9-1.3, before the tab count
 signed-in agent request that does nothing (a 404 of the agent area) takes 2.7 ms here and the API's
 one-row ticket list 4.3 ms, so 100x the peer's quiet list (7 ms) is below what a page of 50 rows can
 be; the peer's own page and JSON call are what grow on a busy machine.
+
+Session 9, on a new machine of the same kind (10-20% slower on the same code), 30 rounds, load 1.0-1.4,
+main at the end of the round (the sidebar in one request, the home's statements compiled once, the
+ticket's people read with its terms):
+
+    page                          ours p50      p95  peer p50      p95  peer/ours   goal
+    ticket page, 3 messages           22.4     31.7      54.5     74.8       2.4x  5x NO
+    ticket page, 30 messages          27.3     38.7     149.2    209.9       5.5x  5x ok
+    agent home                        18.2     22.4    1497.5   1785.7      82.1x 100x NO
+    ticket list, open                 21.3     31.1     830.5   1106.1      39.0x 100x NO
+    search 'invoice refund'           23.4     34.7     965.4   1071.2      41.2x
+
+At the start of the round the same bench gave 21.7 / 26.0 / 16.7 / 19.9 / 22.6 ms ours (2.3x, 5.3x,
+79.3x, 37.6x, 38.1x): the home page had just been compiled once (65x in session 8).
 """
 
 import argparse
