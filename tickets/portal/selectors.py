@@ -25,10 +25,6 @@ from tickets.models import OPEN_STATUSES, Attachment, Message, Referral, Satisfa
 from tickets.timetrack.selectors import HoursBank, contract_hours
 from tickets.transitions import customer_can_reopen, customer_reply_opens_follow_up
 
-HOME_OPEN_LIMIT = 50
-HOME_SOLVED_LIMIT = 10
-
-
 # --- statuses in plain words ------------------------------------------------------------------
 
 
@@ -72,12 +68,12 @@ def plain_status(ticket: Ticket, *, viewer: Contact | None = None) -> PlainStatu
     return PlainStatus("team", _("We are working on it"))
 
 
-def _open_referrals() -> QuerySet[Referral]:
+def open_referrals() -> QuerySet[Referral]:
     return Referral.objects.filter(state=Referral.State.OPEN).select_related("to_team").order_by("id")
 
 
 def _with_referrals(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    return qs.prefetch_related(Prefetch("referrals", queryset=_open_referrals(), to_attr="open_referrals"))
+    return qs.prefetch_related(Prefetch("referrals", queryset=open_referrals(), to_attr="open_referrals"))
 
 
 @dataclass(frozen=True)
@@ -88,7 +84,7 @@ class Row:
     rating: SatisfactionRating | None = None
 
 
-def _rows(
+def request_rows(
     tickets, *, with_requester: bool = False, with_rating: bool = False, viewer: Contact | None = None
 ) -> list[Row]:
     """Rows for a list of tickets from selectors.ticket_list_for (team and requester joined) or
@@ -104,45 +100,6 @@ def _rows(
     ]
 
 
-# --- home -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Home:
-    open_rows: list[Row]
-    solved_rows: list[Row]
-
-
-def portal_home_for(*, user: User, contact: Contact | None) -> Home:
-    """The customer's own open requests and the last ones solved.
-
-    As the API reads a page: the rows from the ticket table alone (joining their five related tables
-    cost PostgreSQL more planning than running), then what they name in one query for both lists
-    (selectors.ticket_rows: a custom status's customer label only), the open ones' open referrals and
-    the solved ones' ratings: five queries at most, whatever the number of rows."""
-    if contact is None:
-        return Home([], [])
-    mine = selectors.ticket_base_for(user=user).filter(requester_id=contact.pk).order_by("-updated_at", "-id")
-    open_values = list(mine.filter(status__in=OPEN_STATUSES).values(*selectors.LIST_FIELDS)[:HOME_OPEN_LIMIT])
-    solved_values = list(
-        mine.filter(status__in=(Status.SOLVED, Status.CLOSED)).values(*selectors.LIST_FIELDS)[:HOME_SOLVED_LIMIT]
-    )
-    rows = selectors.ticket_rows([*open_values, *solved_values], with_internal=False)
-    open_tickets, solved = rows[: len(open_values)], rows[len(open_values) :]
-    referrals: dict[int, list[Referral]] = {}
-    if open_tickets:
-        for referral in _open_referrals().filter(ticket_id__in=[t.pk for t in open_tickets]):
-            referrals.setdefault(referral.ticket_id, []).append(referral)
-    for ticket in open_tickets:
-        ticket.open_referrals = referrals.get(ticket.pk, [])
-    ratings = {}
-    if solved:
-        ratings = {r.ticket_id: r for r in SatisfactionRating.objects.filter(ticket_id__in=[t.pk for t in solved])}
-    for ticket in solved:
-        ticket.satisfaction_rating = ratings.get(ticket.pk)
-    return Home(_rows(open_tickets), _rows(solved, with_rating=True))
-
-
 def organization_tickets_for(*, user: User, contact: Contact | None) -> QuerySet[Ticket] | None:
     """All requests of the contact's organization when it shares them; None when it does not."""
     organization = contact.organization if contact is not None else None
@@ -153,7 +110,7 @@ def organization_tickets_for(*, user: User, contact: Contact | None) -> QuerySet
 
 
 def organization_rows(tickets, *, viewer: Contact | None) -> list[Row]:
-    return _rows(tickets, with_requester=True, viewer=viewer)
+    return request_rows(tickets, with_requester=True, viewer=viewer)
 
 
 # --- one request ------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from tickets import deflection, kb_integration, ratings, selectors, services, tr
 from tickets.models import Channel, SatisfactionRating, Status
 from tickets.portal import selectors as portal_selectors
 from tickets.portal.forms import FollowUpForm, NewRequestForm, RatingForm, ReplyForm
+from tickets.portal.home import portal_home_for
 
 ORG_PAGE_SIZE = 25
 
@@ -85,7 +86,7 @@ def _require_contact(request: HttpRequest):
 
 @customer_page
 def home(request: HttpRequest) -> HttpResponse:
-    data = portal_selectors.portal_home_for(user=request.user, contact=request.contact)
+    data = portal_home_for(user=request.user, contact=request.contact)
     return _page(request, "tickets/portal/home.html", {"home": data, "active": "home"})
 
 
