@@ -279,21 +279,18 @@ def ticket_get_for(*, user: User, ticket_id: int, with_terms: bool = True, with_
     priority, `ticket.sla_target`), category, root cause and problem, the ticket page shows them, with its
     requester, organization, team, assignee and custom status, in a second query (tickets.ticket_terms:
     joined here they cost more planning than both queries take); the API, which shows only the terms'
-    ids, skips them and joins the product and the people alone. `with_tags=False` skips the
+    ids, skips them and reads the product and the people alone in that query. `with_tags=False` skips the
     tags' query (the ticket page shows them only in its properties panel).
     """
-    if with_terms:  # the ticket's own row; its people and labels come with its terms
-        qs = ticket_base_for(user=user).prefetch_related("tags").defer("search_document", "search_vector")
-    else:
-        qs = _with_row_relations(ticket_base_for(user=user)).select_related("custom_status", "product")
+    # the ticket's own row; its people, labels and terms come in one union of primary-key lookups
+    qs = ticket_base_for(user=user).prefetch_related("tags").defer("search_document", "search_vector")
     if not user.is_agent or not with_tags:
         qs = qs.prefetch_related(None)  # tags are for agents only: no customer page or output shows them
     try:
         ticket = qs.get(pk=ticket_id)
     except (Ticket.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such ticket.") from exc
-    if with_terms:
-        ticket_terms_attach(ticket, with_people=True)
+    ticket_terms_attach(ticket, with_people=True, terms=with_terms)
     return ticket
 
 

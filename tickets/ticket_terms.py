@@ -76,7 +76,7 @@ def _row_json(model: type[Model]) -> str:
     return f"json_object({pairs})"
 
 
-def _branches(ticket: Ticket, *, with_people: bool) -> tuple[list[str], list]:
+def _branches(ticket: Ticket, *, with_people: bool, terms: bool = True) -> tuple[list[str], list]:
     """The SELECTs for what the ticket has (table names from model metadata; ids as parameters)."""
     table = {kind: connection.ops.quote_name(model._meta.db_table) for kind, model in _MODELS.items()}
     branches: list[str] = []
@@ -89,15 +89,17 @@ def _branches(ticket: Ticket, *, with_people: bool) -> tuple[list[str], list]:
             params.append(pk)
 
     by_pk(_PRODUCT, ticket.product_id)
+    if with_people:
+        for attribute, kind in _PEOPLE.items():
+            by_pk(kind, getattr(ticket, f"{attribute}_id"))
+    if not terms:
+        return branches, params
     by_pk(_CONTRACT, ticket.contract_id)
     by_pk(_POLICY, ticket.sla_policy_id)
     by_pk(_CATEGORY, ticket.category_id)
     by_pk(_PARENT, ticket.category_id, f"t.id = (SELECT parent_id FROM {table[_CATEGORY]} WHERE id = %s)")  # noqa: S608
     by_pk(_ROOT_CAUSE, ticket.root_cause_id)
     by_pk(_PROBLEM, ticket.problem_id)
-    if with_people:
-        for attribute, kind in _PEOPLE.items():
-            by_pk(kind, getattr(ticket, f"{attribute}_id"))
     if ticket.sla_policy_id is not None:
         branches.append(
             f"SELECT {_TARGET}, 0, {_row_json(SlaTarget)} FROM {table[_TARGET]} t "  # noqa: S608
@@ -115,12 +117,13 @@ def _branches(ticket: Ticket, *, with_people: bool) -> tuple[list[str], list]:
     return branches, params
 
 
-def ticket_terms_attach(ticket: Ticket, *, with_people: bool = False) -> None:
+def ticket_terms_attach(ticket: Ticket, *, with_people: bool = False, terms: bool = True) -> None:
     """Fill the ticket's product, contract (with its products prefetched), sla_policy, category (with
     its parent), root_cause and problem, and set `ticket.sla_target` (the policy's target for the
     ticket's priority, or None): one query, none when the ticket has none of them. `with_people` also
-    fills its requester, organization, team, assignee and custom status (None where it has none)."""
-    branches, params = _branches(ticket, with_people=with_people)
+    fills its requester, organization, team, assignee and custom status (None where it has none);
+    `terms=False` reads the product alone of the terms (the others stay unread, loaded on access)."""
+    branches, params = _branches(ticket, with_people=with_people, terms=terms)
     found: dict[int, list[Model]] = {kind: [] for kind in _MODELS}
     if branches:
         with connection.cursor() as cursor:
@@ -140,14 +143,16 @@ def ticket_terms_attach(ticket: Ticket, *, with_people: bool = False) -> None:
         products._result_cache = found[_CONTRACT_PRODUCTS]
         products._prefetch_done = True
         contract._prefetched_objects_cache = {"products": products}
-    for attribute, value in (
-        ("product", one(_PRODUCT)),
-        ("contract", contract),
-        ("sla_policy", one(_POLICY)),
-        ("category", category),
-        ("root_cause", one(_ROOT_CAUSE)),
-        ("problem", one(_PROBLEM)),
-        *((attribute, one(kind)) for attribute, kind in _PEOPLE.items() if with_people),
-    ):
+    read = [("product", one(_PRODUCT))]
+    read += [(attribute, one(kind)) for attribute, kind in _PEOPLE.items() if with_people]
+    if terms:
+        read += [
+            ("contract", contract),
+            ("sla_policy", one(_POLICY)),
+            ("category", category),
+            ("root_cause", one(_ROOT_CAUSE)),
+            ("problem", one(_PROBLEM)),
+        ]
+        ticket.sla_target = one(_TARGET)
+    for attribute, value in read:
         Ticket._meta.get_field(attribute).set_cached_value(ticket, value)
-    ticket.sla_target = one(_TARGET)

@@ -107,8 +107,9 @@ def test_timeline_fragment_query_count_does_not_grow_with_messages(
 ):
     url = reverse("agent:ticket-timeline", args=[ticket.pk])
     for n in range(2):
-        # 1 session, 2 user, 3 the ticket (+requester/org/team/assignee/product), 4 its tags, 5 messages
-        # (+authors), 6 their attachments, 7 events (+actors), 8 referrals (+teams, people)
+        # 1 session, 2 user, 3 the ticket's row, 4 its requester, organization, team, assignee, custom
+        # status and product (one union, tickets.ticket_terms; no tags: the timeline shows none),
+        # 5 messages (+authors), 6 their attachments, 7 events (+actors), 8 referrals (+teams, people)
         with django_assert_max_num_queries(8):
             assert agent_client.get(url).status_code == 200
         for i in range(15):

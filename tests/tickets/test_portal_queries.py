@@ -60,10 +60,11 @@ def test_portal_home_same_count_for_1_and_20(client, customer, colleague, agent,
     assert _count(client, "/portal/") == one
 
 
-# Request page: session, user, contact, ticket (requester, organization, team, assignee and product
-# joined; no tags, which customers never see), open referrals, messages, their attachments, follow-up
-# links, rating = 9, whatever the messages.
-TICKET_QUERIES = 9
+# Request page: session, user, contact, the ticket's row, its requester, organization, team, assignee,
+# custom status and product (one union of primary-key lookups, tickets.ticket_terms; no tags, which
+# customers never see), open referrals, messages, their attachments, follow-up links, rating = 10,
+# whatever the messages.
+TICKET_QUERIES = 10
 
 
 def _conversation(customer, agent, n):

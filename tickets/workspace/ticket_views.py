@@ -90,7 +90,7 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
 def ticket_timeline(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """The timeline alone, re-fetched by htmx after a sidebar change: the ticket and what the timeline
     shows, none of the sidebar's queries."""
-    ticket = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id, with_terms=False)
+    ticket = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id, with_terms=False, with_tags=False)
     messages_, events, referrals = _timeline_parts(request, ticket)
     entries = timeline.timeline(messages=messages_, events=events, referrals=referrals)
     context = {
