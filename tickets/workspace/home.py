@@ -136,10 +136,9 @@ def _referrals(rows: list[tuple]) -> list[Referral]:
     for row in rows:
         referral = _instance(Referral, fields, list(row[:size]))
         subject, team_name, team_name_fa = row[size:]
-        referral.ticket = Ticket.from_db(Ticket.objects.db, ["id", "subject"], [referral.ticket_id, subject])
-        referral.to_team = Team.from_db(
-            Team.objects.db, ["id", "name", "name_fa"], [referral.to_team_id, team_name, team_name_fa]
-        )
+        referral.ticket = _instance(Ticket, _fields(Ticket, ("id", "subject")), [referral.ticket_id, subject])
+        team_fields = _fields(Team, ("id", "name", "name_fa"))
+        referral.to_team = _instance(Team, team_fields, [referral.to_team_id, team_name, team_name_fa])
         referrals.append(referral)
     return referrals
 
