@@ -90,8 +90,12 @@ The whole run, 30 rounds, load average 1.0-1.5, p50 / p95 ms and page/API of p50
     through gunicorn: ticket page 19.9 / 25.7 (0.52x), 23.4 / 29.8 (0.56x); sidebar 32.6 (1.37x); list
     19.0 / 20.5 (1.94x); search 22.2 / 24.7 (1.91x); home 18.8 / 23.5 (0.11x); portal home 22.0 / 28.1
     (1.85x); portal request page 18.8 / 22.6 (0.89x)
-Not reached: under 15 ms in-process (pages take 18-23 ms), and list and search under 2x in-process
-(2.06x and 2.08x; through gunicorn 1.94x and 1.91x).
+Then the portal home and every read of one ticket (the API's detail, the portal's request page) took
+their rows without joins. At the end of the round, 30 rounds, load 0.4-0.6, in-process p50 (page/API):
+ticket page 19.3 (0.63x) / 22.6 (0.66x); sidebar 32.2 (1.71x); list 18.5 (1.98x); search 21.7 (2.04x);
+home 19.4 (0.12x); portal home 15.0 (1.38x); portal request page 15.6 (0.92x). Through gunicorn: list
+1.96x, search 1.93x, portal home 1.38x, portal request page 0.89x.
+Not reached: under 15 ms in-process (pages take 15-23 ms), and search under 2x in-process (2.04x).
 """
 
 import argparse
