@@ -290,7 +290,7 @@ def ticket_get_for(*, user: User, ticket_id: int, with_terms: bool = True, with_
         ticket = qs.get(pk=ticket_id)
     except (Ticket.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such ticket.") from exc
-    ticket_terms_attach(ticket, with_people=True, terms=with_terms)
+    ticket_terms_attach(ticket, terms=with_terms)
     return ticket
 
 

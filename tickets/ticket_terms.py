@@ -1,6 +1,6 @@
 """A ticket's terms (product, contract and its products, SLA policy and the target of the ticket's
-priority, category and its parent, root cause, problem) read in one query, for tickets.selectors; with
-`with_people`, its requester, organization, team, assignee and custom status in the same query.
+priority, category and its parent, root cause, problem) read in one query, for tickets.selectors, with
+its requester, organization, team, assignee and custom status.
 
 Joining these seven tables to the ticket's own query (itself joined to requester, organization, team
 and assignee) cost PostgreSQL 4-12 ms of planning a call against 0.2 ms running it: the planner weighs
@@ -26,7 +26,7 @@ from tickets.models import Category, CustomStatus, Problem, RootCause, Ticket
 
 _PRODUCT, _CONTRACT, _POLICY, _CATEGORY, _PARENT, _ROOT_CAUSE, _PROBLEM, _TARGET, _CONTRACT_PRODUCTS = range(9)
 _REQUESTER, _ORGANIZATION, _TEAM, _ASSIGNEE, _CUSTOM_STATUS = range(9, 14)
-# with_people: the ticket's relations of these names, read by primary key
+# the ticket's people and labels, read by primary key with its terms
 _PEOPLE = {
     "requester": _REQUESTER,
     "organization": _ORGANIZATION,
@@ -76,7 +76,7 @@ def _row_json(model: type[Model]) -> str:
     return f"json_object({pairs})"
 
 
-def _branches(ticket: Ticket, *, with_people: bool, terms: bool = True) -> tuple[list[str], list]:
+def _branches(ticket: Ticket, *, terms: bool = True) -> tuple[list[str], list]:
     """The SELECTs for what the ticket has (table names from model metadata; ids as parameters)."""
     table = {kind: connection.ops.quote_name(model._meta.db_table) for kind, model in _MODELS.items()}
     branches: list[str] = []
@@ -89,9 +89,8 @@ def _branches(ticket: Ticket, *, with_people: bool, terms: bool = True) -> tuple
             params.append(pk)
 
     by_pk(_PRODUCT, ticket.product_id)
-    if with_people:
-        for attribute, kind in _PEOPLE.items():
-            by_pk(kind, getattr(ticket, f"{attribute}_id"))
+    for attribute, kind in _PEOPLE.items():
+        by_pk(kind, getattr(ticket, f"{attribute}_id"))
     if not terms:
         return branches, params
     by_pk(_CONTRACT, ticket.contract_id)
@@ -117,13 +116,13 @@ def _branches(ticket: Ticket, *, with_people: bool, terms: bool = True) -> tuple
     return branches, params
 
 
-def ticket_terms_attach(ticket: Ticket, *, with_people: bool = False, terms: bool = True) -> None:
-    """Fill the ticket's product, contract (with its products prefetched), sla_policy, category (with
-    its parent), root_cause and problem, and set `ticket.sla_target` (the policy's target for the
-    ticket's priority, or None): one query, none when the ticket has none of them. `with_people` also
-    fills its requester, organization, team, assignee and custom status (None where it has none);
-    `terms=False` reads the product alone of the terms (the others stay unread, loaded on access)."""
-    branches, params = _branches(ticket, with_people=with_people, terms=terms)
+def ticket_terms_attach(ticket: Ticket, *, terms: bool = True) -> None:
+    """Fill the ticket's requester, organization, team, assignee and custom status (None where it has
+    none), its product, contract (with its products prefetched), sla_policy, category (with its parent),
+    root_cause and problem, and set `ticket.sla_target` (the policy's target for the ticket's priority,
+    or None): one query. `terms=False` reads the product alone of the terms (the others stay unread,
+    loaded on access)."""
+    branches, params = _branches(ticket, terms=terms)
     found: dict[int, list[Model]] = {kind: [] for kind in _MODELS}
     if branches:
         with connection.cursor() as cursor:
@@ -144,7 +143,7 @@ def ticket_terms_attach(ticket: Ticket, *, with_people: bool = False, terms: boo
         products._prefetch_done = True
         contract._prefetched_objects_cache = {"products": products}
     read = [("product", one(_PRODUCT))]
-    read += [(attribute, one(kind)) for attribute, kind in _PEOPLE.items() if with_people]
+    read += [(attribute, one(kind)) for attribute, kind in _PEOPLE.items()]
     if terms:
         read += [
             ("contract", contract),
