@@ -312,6 +312,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SESSION_COOKIE_SECURE = env.bool("HELPDESK_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
+SESSION_ENGINE = "helpdesk.session_store"  # the database store, its read compiled once (helpdesk/session_store.py)
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE  # the language switcher's django_language cookie
 LANGUAGE_COOKIE_HTTPONLY = True  # no script reads it
 LANGUAGE_COOKIE_SAMESITE = "Lax"

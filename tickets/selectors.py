@@ -12,8 +12,9 @@ from customers.models import Contact, Organization, Product
 from helpdesk.exceptions import NotVisible
 from helpdesk.models import Team, User
 from helpdesk.names import name_in_language
+from helpdesk.statements import BIGINT_MAX, STAND_IN_ID, CompiledQuerySet
 from tickets.filters import ticket_filter
-from tickets.models import CustomStatus, Message, Tag, Ticket, TicketEvent
+from tickets.models import CustomStatus, Tag, Ticket
 from tickets.ticket_terms import ticket_terms_attach
 
 # The ticket's own columns that a list row shows (the API's related rows come from ticket_rows).
@@ -48,24 +49,44 @@ LIST_FIELDS = (
 )
 
 
+def _visibility(user: User) -> dict[str, Any]:
+    """What a user's tickets depend on: agent or not, their contact, the organization sharing its tickets."""
+    if user.is_agent:
+        return {"agent": True, "contact_id": None, "organization_id": None}
+    contact = getattr(user, "contact", None) if user.is_authenticated else None
+    organization = contact.organization if contact is not None else None
+    shared = organization is not None and organization.share_tickets
+    return {
+        "agent": False,
+        "contact_id": contact.pk if contact is not None else None,
+        "organization_id": organization.pk if shared else None,
+    }
+
+
+def _visibility_q(*, agent: bool, contact_id: int | None, organization_id: int | None) -> Q | None:
+    if agent:
+        return None
+    if contact_id is None:
+        return Q(pk__in=[])
+    q = Q(requester_id=contact_id)
+    if organization_id is not None:
+        q |= Q(organization_id=organization_id)
+    return q
+
+
 def ticket_visibility_q(user: User) -> Q | None:
     """The filter a user's tickets satisfy; None means all tickets (agents), Q() never matches nobody."""
-    if user.is_agent:
-        return None
-    contact = getattr(user, "contact", None) if user.is_authenticated else None
-    if contact is None:
-        return Q(pk__in=[])
-    q = Q(requester_id=contact.pk)
-    organization = contact.organization
-    if organization is not None and organization.share_tickets:
-        q |= Q(organization_id=organization.pk)
-    return q
+    return _visibility_q(**_visibility(user))
 
 
 def ticket_base_for(*, user: User) -> QuerySet[Ticket]:
     """Tickets the user may see, without joins (for counts and existence checks)."""
-    q = ticket_visibility_q(user)
-    qs = Ticket.objects.filter(merged_into__isnull=True) if user.is_customer else Ticket.objects.all()
+    return _ticket_base(customer=user.is_customer, **_visibility(user))
+
+
+def _ticket_base(*, customer: bool, **visibility) -> QuerySet[Ticket]:
+    q = _visibility_q(**visibility)
+    qs = Ticket.objects.filter(merged_into__isnull=True) if customer else Ticket.objects.all()
     return qs if q is None else qs.filter(q)
 
 
@@ -283,15 +304,45 @@ def ticket_get_for(*, user: User, ticket_id: int, with_terms: bool = True, with_
     tags' query (the ticket page shows them only in its properties panel).
     """
     # the ticket's own row; its people, labels and terms come in one union of primary-key lookups
-    qs = ticket_base_for(user=user).prefetch_related("tags").defer("search_document", "search_vector")
-    if not user.is_agent or not with_tags:
-        qs = qs.prefetch_related(None)  # tags are for agents only: no customer page or output shows them
-    try:
-        ticket = qs.get(pk=ticket_id)
-    except (Ticket.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such ticket.") from exc
+    ticket = _ticket_row(user=user, ticket_id=ticket_id, tags=user.is_agent and with_tags)
     ticket_terms_attach(ticket, terms=with_terms)
     return ticket
+
+
+def _ticket_row_queryset(*, ticket_id: int, customer: bool, tags: bool, **visibility) -> QuerySet[Ticket]:
+    qs = _ticket_base(customer=customer, **visibility).filter(pk=ticket_id)
+    qs = qs.defer("search_document", "search_vector")
+    # tags are for agents only: no customer page or output shows them
+    return (qs.prefetch_related("tags") if tags else qs)[:2]
+
+
+# One statement per shape of visibility (tickets.selectors._visibility): compiled once per process.
+_TICKET_ROW: dict[tuple, CompiledQuerySet] = {}
+
+
+def _ticket_row(*, user: User, ticket_id: Any, tags: bool) -> Ticket:
+    visibility = _visibility(user)
+    try:
+        ticket_id = int(ticket_id)
+    except (ValueError, TypeError) as exc:
+        raise Http404("No such ticket.") from exc
+    if not 0 < ticket_id <= BIGINT_MAX or (not visibility["agent"] and visibility["contact_id"] is None):
+        raise Http404("No such ticket.")  # out of the column's range, or a login that sees no ticket
+    customer, agent = user.is_customer, visibility.pop("agent")
+    values = {key: value for key, value in visibility.items() if value is not None}
+    shape = (customer, agent, tags, *sorted(values))
+    if shape not in _TICKET_ROW:
+
+        def build(**values) -> QuerySet[Ticket]:
+            visible = {"contact_id": None, "organization_id": None, **values}
+            return _ticket_row_queryset(customer=customer, agent=agent, tags=tags, **visible)
+
+        stand_ins = {key: STAND_IN_ID + i for i, key in enumerate(["ticket_id", *sorted(values)])}
+        _TICKET_ROW[shape] = CompiledQuerySet(build, stand_ins)
+    rows = _TICKET_ROW[shape].fetch(ticket_id=ticket_id, **values)
+    if len(rows) != 1:
+        raise Http404("No such ticket.")
+    return rows[0]
 
 
 def ticket_bare_for(*, user: User, ticket_id: int) -> Ticket:
@@ -300,19 +351,3 @@ def ticket_bare_for(*, user: User, ticket_id: int) -> Ticket:
         return ticket_base_for(user=user).defer("search_document", "search_vector").get(pk=ticket_id)
     except (Ticket.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such ticket.") from exc
-
-
-def message_list_for(*, user: User, ticket: Ticket) -> QuerySet[Message]:
-    """Messages of a ticket already loaded through ticket_get_for; customers never get notes."""
-    qs = ticket.messages.select_related("author_user", "author_contact").prefetch_related("attachments")
-    if not user.is_agent:
-        qs = qs.filter(internal=False)
-    return qs.order_by("created_at", "id")
-
-
-def event_list_for(*, user: User, ticket: Ticket) -> QuerySet[TicketEvent]:
-    """The audit trail; customers see only the public events (status changes, replies)."""
-    qs = ticket.events.select_related("actor")
-    if not user.is_agent:
-        qs = qs.filter(public=True)
-    return qs.order_by("created_at", "id")

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from customers import selectors as customer_selectors
 from helpdesk.aftercommit import read_after_commit
 from helpdesk.api_support import PageNumberPagination
-from tickets import selectors, services
+from tickets import selectors, services, timeline_reads
 from tickets.api.common import (
     ERR_400,
     ERR_401_403,
@@ -51,7 +51,7 @@ class MessageListView(TicketsAPIView):
         responses={200: MessageOutput(many=True), **ERR_401_403, **ERR_404},
     )
     def get(self, request: Request, pk: int) -> Response:
-        messages = selectors.message_list_for(user=request.user, ticket=self.bare_ticket())
+        messages = timeline_reads.message_list_for(user=request.user, ticket=self.bare_ticket())
         page = self.paginate_queryset(messages)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -125,7 +125,7 @@ class MessageListView(TicketsAPIView):
     def _created_output(self, user, message, context: dict) -> dict:
         """The saved message as its author may read it."""
         target = selectors.ticket_get_for(user=user, ticket_id=message.ticket_id)
-        message = selectors.message_list_for(user=user, ticket=target).get(pk=message.pk)
+        message = timeline_reads.message_list_for(user=user, ticket=target).get(pk=message.pk)
         return MessageCreatedOutput(message, context=context).data
 
 
@@ -151,6 +151,6 @@ class EventListView(TicketsAPIView):
         responses={200: EventOutput(many=True), **ERR_400, **ERR_401_403, **ERR_404},
     )
     def get(self, request: Request, pk: int) -> Response:
-        events = selectors.event_list_for(user=request.user, ticket=self.bare_ticket())
+        events = timeline_reads.event_list_for(user=request.user, ticket=self.bare_ticket())
         page = self.paginate_queryset(events)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -15,7 +15,7 @@ from helpdesk.aftercommit import read_after_commit
 from helpdesk.api_support import PageNumberPagination
 from helpdesk.models import Priority, Team
 from helpdesk.permissions import IsAgent
-from tickets import selectors
+from tickets import selectors, timeline_reads
 from tickets.api.common import ERR_400, ERR_401_403, ERR_404, TicketsAPIView
 from tickets.api.serializers import MessageCreatedOutput
 from tickets.api.tickets import IDEMPOTENCY_HEADER
@@ -170,7 +170,7 @@ class MacroApplyView(MacroView):
         message = macros.macro_apply(macro=macro, ticket=ticket, actor=user)
 
         def output() -> dict:
-            visible = selectors.message_list_for(user=user, ticket=ticket).get(pk=message.pk)
+            visible = timeline_reads.message_list_for(user=user, ticket=ticket).get(pk=message.pk)
             return MessageCreatedOutput(visible, context={"request": request, "follow_up_ticket": None}).data
 
         return Response(read_after_commit(output), status=status.HTTP_201_CREATED)

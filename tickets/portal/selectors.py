@@ -20,7 +20,7 @@ from customers import selectors as customer_selectors
 from customers.models import Contact, Holiday, Product, ServiceContract, SlaPolicy, WorkingPeriod
 from helpdesk import dates
 from helpdesk.models import Priority, User
-from tickets import selectors
+from tickets import selectors, timeline_reads
 from tickets.models import OPEN_STATUSES, Attachment, Message, Referral, SatisfactionRating, Status, Ticket, TicketLink
 from tickets.timetrack.selectors import HoursBank, contract_hours
 from tickets.transitions import customer_can_reopen, customer_reply_opens_follow_up
@@ -162,7 +162,7 @@ def ticket_page_for(*, user: User, contact: Contact | None, ticket: Ticket) -> T
         ticket.referrals.filter(state=Referral.State.OPEN).select_related("to_team").order_by("id")
     )
     rows = []
-    for message in selectors.message_list_for(user=user, ticket=ticket):
+    for message in timeline_reads.messages_shown(user=user, ticket=ticket):
         from_support = message.author_contact_id is None
         if from_support:
             author = message.author_user.get_full_name() if message.author_user else _("Support team")

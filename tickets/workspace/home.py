@@ -2,7 +2,7 @@
 and the open referrals to my teams, each with its capped count (tickets.workspace.views.home).
 
 Their statements depend on the agent only through their id and their teams' ids, so each is compiled
-once per process for each number of teams (tickets.workspace.statements; compiling the six querysets
+once per process for each number of teams (helpdesk.statements; compiling the six querysets
 was about a third of the page's time) and run with the agent's values. The querysets below stay the
 one definition of each list: the compiled SQL is theirs, and the rows are model instances as the
 ORM would make them.
@@ -14,10 +14,10 @@ from django.db import connections
 from django.db.models import Field, Model, Q, QuerySet
 
 from helpdesk.models import Role, Team, User
+from helpdesk.statements import STAND_IN_ID, Compiled
 from tickets import selectors
 from tickets.models import CustomStatus, Referral, SlaState, Ticket
 from tickets.workspace import lists
-from tickets.workspace.statements import STAND_IN_ID, Compiled
 
 ROWS = 8
 SECTIONS = ("mine", "unassigned", "warning", "breached")

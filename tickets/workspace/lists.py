@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy
 
 from helpdesk import dates
 from helpdesk.models import Priority, Role, User
+from helpdesk.statements import STAND_IN_ID, STAND_IN_MOMENT, Compiled
 from tickets import selectors
 from tickets.models import Channel, Referral, SlaState, Status, Ticket
-from tickets.workspace.statements import STAND_IN_ID, STAND_IN_MOMENT, Compiled
 
 PAGE_SIZE = 50
 COUNT_CAP = 1000  # tab counts stop here ("999+"), so a count never scans a million rows
@@ -165,7 +165,7 @@ class Tab:
 
 
 # The agent tabs' count statement depends on the agent only through their id and on the clock only
-# through "solved since": compiled once per process (tickets.workspace.statements; compiling the seven
+# through "solved since": compiled once per process (helpdesk.statements; compiling the seven
 # querysets was about half of the tabs' time). Customers and anyone else the visibility rules narrow
 # take the ORM's way.
 def tab_querysets(user: User, now: datetime) -> list[QuerySet[Ticket]]:

@@ -14,10 +14,10 @@ from helpdesk import selectors as core_selectors
 from helpdesk.models import Role, Team, User
 from helpdesk.names import name_in_language
 from helpdesk.permissions import require_agent
+from helpdesk.statements import STAND_IN_ID, Compiled
 from tickets.models import Category, CustomStatus, RootCause
 from tickets.problems.selectors import category_choices_from
 from tickets.statuses.selectors import StatusChoice
-from tickets.workspace.statements import STAND_IN_ID, Compiled
 
 _CATEGORY, _ROOT_CAUSE, _STATUS, _AGENT, _TEAM = 1, 2, 3, 4, 5
 

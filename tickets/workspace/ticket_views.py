@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from helpdesk.exceptions import DomainError
 from helpdesk.forms import add_service_errors, service_error_text
 from helpdesk.permissions import agent_required
-from tickets import kb_integration, selectors, services
+from tickets import kb_integration, selectors, services, timeline_reads
 from tickets.models import Referral, Ticket
 from tickets.timetrack import selectors as time_selectors
 from tickets.timetrack.forms import time_spent_from
@@ -35,22 +35,11 @@ from tickets.workspace.timeline_html import timeline_html
 from tickets.workspace.views import _form_errors, _is_htmx, _ticket_url
 
 
-def _timeline_parts(request: HttpRequest, ticket: Ticket) -> tuple[list, list, list]:
-    """The ticket's messages, events and referrals as the user may see them (three queries)."""
-    user = request.user
-    messages_ = list(selectors.message_list_for(user=user, ticket=ticket))
-    events = list(selectors.event_list_for(user=user, ticket=ticket))
-    referrals = list(
-        ticket.referrals.select_related("from_team", "to_team", "requested_by", "answered_by").order_by("created_at")
-    )
-    return messages_, events, referrals
-
-
 def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
     """What the page renders itself: the header, the composer, the timeline, the customer card. The
     sidebar's forms and lists are panels htmx loads after it (tickets.workspace.side_views)."""
     user = request.user
-    messages_, events, referrals = _timeline_parts(request, ticket)
+    messages_, events, referrals = timeline_reads.timeline_parts(user=request.user, ticket=ticket)
     contract = ticket.contract
     targets = ticket.sla_target  # read with the ticket (selectors.ticket_get_for)
     entries = timeline.timeline(messages=messages_, events=events, referrals=referrals)
@@ -73,7 +62,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
         # the newest event shown: the presence heartbeat asks whether anything came after it
         "last_event": max((event.pk for event in events), default=0),
         # the picker shows a name per active macro: no owner or team joined
-        "macros": list(macros.macro_list_for(user=user).filter(is_active=True).select_related(None).only("name")),
+        "macros": macros.macro_picker_for(user=user),
     }
 
 
@@ -91,7 +80,7 @@ def ticket_timeline(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """The timeline alone, re-fetched by htmx after a sidebar change: the ticket and what the timeline
     shows, none of the sidebar's queries."""
     ticket = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id, with_terms=False, with_tags=False)
-    messages_, events, referrals = _timeline_parts(request, ticket)
+    messages_, events, referrals = timeline_reads.timeline_parts(user=request.user, ticket=ticket)
     entries = timeline.timeline(messages=messages_, events=events, referrals=referrals)
     context = {
         "timeline_html": timeline_html(entries, ticket=ticket, request=request),

@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from helpdesk.models import User
-from tickets import selectors
+from tickets import timeline_reads
 from tickets.models import EventKind, Message, Referral, Ticket, TicketEvent
 from tickets.workspace.event_sentences import EventView, event_view, sla_error_text
 from tickets.workspace.lists import duration_text
@@ -49,7 +49,7 @@ def timeline(*, messages: list[Message], events: list[TicketEvent], referrals: l
 
 def changes_since(*, user: User, ticket: Ticket, since: datetime) -> list[EventView]:
     """What other people did on the ticket after `since` (for the reply collision check)."""
-    events = selectors.event_list_for(user=user, ticket=ticket).filter(created_at__gt=since).exclude(actor=user)
+    events = timeline_reads.event_list_for(user=user, ticket=ticket).filter(created_at__gt=since).exclude(actor=user)
     return [event_view(e) for e in events]
 
 

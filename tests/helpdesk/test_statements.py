@@ -1,0 +1,95 @@
+"""Statements compiled once per process (helpdesk.statements): a compiled queryset gives what the ORM's
+queryset gives with each call's values, never the values of an earlier call, and a builder whose SQL
+depends on something other than its stand-ins is refused when compiled."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from customers.models import Contact
+from helpdesk.models import User
+from helpdesk.session_store import SessionStore
+from helpdesk.statements import STAND_IN_ID, Compiled, CompiledQuerySet
+from tests import factories
+from tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def _users(role: str) -> CompiledQuerySet:
+    return CompiledQuerySet(
+        lambda user_id: User.objects.filter(pk__gte=user_id, role=role).prefetch_related("teams").order_by("pk"),
+        {"user_id": STAND_IN_ID},
+    )
+
+
+def test_compiled_queryset_gives_what_the_orm_gives_with_each_calls_values(agent, other_agent, team, other_team):
+    agents = _users("agent")
+    for first in (agent, other_agent, agent):
+        orm = list(User.objects.filter(pk__gte=first.pk, role="agent").prefetch_related("teams").order_by("pk"))
+        compiled = agents.fetch(user_id=first.pk)
+        assert [u.pk for u in compiled] == [u.pk for u in orm]
+        # whole instances, with their prefetched rows, not the stand-in's
+        assert [(u.email, [t.pk for t in u.teams.all()]) for u in compiled] == [
+            (u.email, [t.pk for t in u.teams.all()]) for u in orm
+        ]
+
+
+def test_compiled_queryset_makes_its_select_related_rows():
+    org = factories.OrganizationFactory(name="Acme")
+    contact = factories.ContactFactory(organization=org, email="c@acme.test")
+    contacts = CompiledQuerySet(
+        lambda contact_id: Contact.objects.filter(pk=contact_id).select_related("organization"),
+        {"contact_id": STAND_IN_ID},
+    )
+    (found,) = contacts.fetch(contact_id=contact.pk)
+    assert found.email == "c@acme.test"
+    assert Contact._meta.get_field("organization").is_cached(found)
+    assert found.organization.name == "Acme"
+    assert contacts.fetch(contact_id=contact.pk + 1000) == []
+
+
+def test_a_builder_reading_the_clock_is_refused():
+    moving = CompiledQuerySet(
+        lambda user_id: User.objects.filter(pk=user_id, date_joined__lte=timezone.now()),
+        {"user_id": STAND_IN_ID},
+    )
+    with pytest.raises(ValueError, match="not a stand-in"):
+        moving.fetch(user_id=1)
+
+
+def test_a_stand_in_that_is_not_a_parameter_is_refused():
+    forgotten = CompiledQuerySet(lambda user_id: User.objects.filter(pk=1), {"user_id": STAND_IN_ID})
+    with pytest.raises(ValueError, match="not a parameter"):
+        forgotten.fetch(user_id=1)
+
+
+def test_a_related_managers_queryset_is_refused():
+    # every message would come back with the stand-in ticket as its .ticket
+    messages = CompiledQuerySet(lambda ticket_id: Ticket(pk=ticket_id).messages.all(), {"ticket_id": STAND_IN_ID})
+    with pytest.raises(ValueError, match="related manager"):
+        messages.fetch(ticket_id=1)
+
+
+def test_compiled_rows_take_each_calls_values(agent, other_agent):
+    emails = Compiled(
+        lambda user_id: ("default", *User.objects.filter(pk=user_id).values_list("email").query.sql_with_params()),
+        {"user_id": STAND_IN_ID},
+    )
+    assert emails.rows(user_id=agent.pk) == [(agent.email,)]
+    assert emails.rows(user_id=other_agent.pk) == [(other_agent.email,)]
+
+
+def test_the_session_store_reads_an_unexpired_session_only(agent):
+    store = SessionStore()
+    store["x"] = 1
+    store.create()
+    key = store.session_key
+    assert SessionStore(key).load() == {"x": 1}
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    expired = SessionStore(key)
+    assert expired.load() == {}
+    assert expired.session_key is None  # forgotten, as Django's own store does
+    assert SessionStore("no-such-session-key").load() == {}

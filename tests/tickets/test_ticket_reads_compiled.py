@@ -1,0 +1,116 @@
+"""The reads of one ticket whose statements are compiled once per process (tickets.selectors.ticket_get_for,
+tickets.timeline_reads): they find what the ORM's querysets find for each user, and a statement compiled
+while one customer read a ticket never shows another customer what only the first may see."""
+
+import pytest
+from django.http import Http404
+
+from tests import factories
+from tests.tickets.conftest import contact_of
+from tickets import selectors, services, timeline_reads
+from tickets.attachments.store import IncomingFile
+from tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def _conversation(ticket, agent, customer, other_team):
+    services.ticket_reply(ticket=ticket, actor=agent, body="public answer")
+    services.ticket_reply(ticket=ticket, actor=agent, body="secret note", internal=True)
+    services.ticket_reply(
+        ticket=ticket,
+        actor=customer,
+        contact=contact_of(customer),
+        body="with a file",
+        attachments=[IncomingFile(name="shot.png", content=b"\x89PNG fake", content_type="image/png")],
+    )
+    services.ticket_refer(ticket=ticket, actor=agent, to_team=other_team, note="Can you check?")
+
+
+def _described(messages, events, referrals):
+    return (
+        [
+            (
+                m.pk,
+                m.body_text,
+                m.internal,
+                m.author_user_id,
+                str(m.author_contact or ""),
+                [a.original_name for a in m.attachments.all()],
+            )
+            for m in messages
+        ],
+        [(e.pk, e.kind, e.public, e.actor_id and e.actor.email) for e in events],
+        [(r.pk, r.to_team.name, r.from_team_id and r.from_team.name, r.requested_by.email) for r in referrals],
+    )
+
+
+@pytest.mark.parametrize("who", ["agent", "customer"])
+def test_the_timeline_is_what_the_orm_reads(who, agent, customer, team, other_team, acme_ticket, request):
+    services.ticket_edit(ticket=acme_ticket, actor=agent, changes={"team": team})
+    _conversation(acme_ticket, agent, customer, other_team)
+    user = request.getfixturevalue(who)
+    ticket = selectors.ticket_get_for(user=user, ticket_id=acme_ticket.pk)
+    orm_referrals = list(ticket.referrals.select_related("from_team", "to_team", "requested_by").order_by("created_at"))
+    orm = (
+        list(timeline_reads.message_list_for(user=user, ticket=ticket)),
+        list(timeline_reads.event_list_for(user=user, ticket=ticket)),
+        orm_referrals if user.is_agent else [],
+    )
+    compiled = timeline_reads.timeline_parts(user=user, ticket=ticket)
+    assert _described(*compiled) == _described(*orm)
+    notes = [m for m in compiled[0] if m.internal]
+    assert bool(notes) is user.is_agent  # customers never get notes
+    assert all(row.ticket is ticket for part in compiled for row in part)
+
+
+@pytest.mark.parametrize("first", ["shared", "private"])
+def test_each_customer_sees_only_their_tickets_whoever_read_first(
+    first,
+    customer,
+    colleague,
+    private_customer,
+    private_colleague,
+    other_customer,
+    acme_ticket,
+    private_ticket,
+    monkeypatch,
+):
+    # Acme shares its tickets, Initech does not: each shape's statement is compiled by its first read
+    monkeypatch.setattr(selectors, "_TICKET_ROW", {})
+    reads = [
+        (customer, acme_ticket, True),
+        (colleague, acme_ticket, True),
+        (other_customer, acme_ticket, False),
+        (private_customer, private_ticket, True),
+        (private_colleague, private_ticket, False),
+        (customer, private_ticket, False),
+        (private_customer, acme_ticket, False),
+    ]
+    for _ in range(2):
+        for user, ticket, visible in reads if first == "shared" else reversed(reads):
+            if visible:
+                assert selectors.ticket_get_for(user=user, ticket_id=ticket.pk).pk == ticket.pk
+            else:
+                with pytest.raises(Http404):
+                    selectors.ticket_get_for(user=user, ticket_id=ticket.pk)
+
+
+def test_a_merged_ticket_is_hidden_from_customers_not_from_agents(agent, customer, acme_ticket, make):
+    target = make(subject="Kept")
+    Ticket.objects.filter(pk=acme_ticket.pk).update(merged_into=target)
+    assert selectors.ticket_get_for(user=agent, ticket_id=acme_ticket.pk).pk == acme_ticket.pk
+    with pytest.raises(Http404):
+        selectors.ticket_get_for(user=customer, ticket_id=acme_ticket.pk)
+
+
+@pytest.mark.parametrize("ticket_id", ["abc", None, 0, -5, 2**63, 10**30])
+def test_an_id_no_ticket_can_have_is_a_404(agent, ticket_id):
+    with pytest.raises(Http404):
+        selectors.ticket_get_for(user=agent, ticket_id=ticket_id)
+
+
+def test_a_login_without_a_contact_sees_no_ticket(acme_ticket):
+    stray = factories.UserFactory(role="customer", email="stray@test.example")
+    with pytest.raises(Http404):
+        selectors.ticket_get_for(user=stray, ticket_id=acme_ticket.pk)
