@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from helpdesk.backends import MODEL_BACKEND
 from helpdesk.exceptions import DomainError
 from helpdesk.forms import SetPasswordForm, add_service_errors, service_error_text
 from helpdesk.permissions import agent_required
@@ -19,8 +20,6 @@ from helpdesk.ratelimit import ratelimit
 
 from . import accounts, selectors
 from .account_forms import ChoosePasswordForm, PasswordResetForm, SignupForm
-
-AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 @require_http_methods(["GET", "POST"])
@@ -66,7 +65,7 @@ def _choose_password(request: HttpRequest, *, template: str, read, complete, tok
         except DomainError:
             return render(request, "customers/link_invalid.html", status=400)
         else:
-            login(request, user, backend=AUTH_BACKEND)
+            login(request, user, backend=MODEL_BACKEND)
             messages.success(request, _("Welcome! Your account is ready."))
             return redirect("portal:home")
     return render(request, template, {"form": form, "claim": subject})

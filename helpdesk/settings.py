@@ -104,6 +104,14 @@ TEMPLATES = [
 # Persian and Arabic digits (number.html).
 FORM_RENDERER = "helpdesk.form_renderer.FastWidgetRenderer"  # TemplatesSetting, plain inputs in Python
 
+# Template fragments that depend only on the code, the language and the page (the agent navigation, the
+# shortcuts dialog; a deploy restarts the processes), kept in each process: {% cache ... using="fragments" %}.
+FRAGMENT_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
+
 # Database: PostgreSQL in production, a SQLite file under var/ when DATABASE_URL is unset.
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'helpdesk.sqlite3'}"),
@@ -194,7 +202,8 @@ if REDIS_URL:
             "BACKEND": "helpdesk.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": HELPDESK_REDIS_CACHE_OPTIONS,
-        }
+        },
+        "fragments": FRAGMENT_CACHE,
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = dict(HELPDESK_REDIS_BROKER_OPTIONS)
@@ -203,7 +212,8 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
-        }
+        },
+        "fragments": FRAGMENT_CACHE,
     }
     _broker_dir = VAR_DIR / "broker"
     for _sub in ("queue", "processed", "control"):

@@ -47,7 +47,7 @@ OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)
 OIDC_RP_SCOPES, OIDC_USE_PKCE, OIDC_CREATE_USER = "openid email profile", True, False  # never creates users
 HELPDESK_OIDC_TRUST_MFA = env.bool("HELPDESK_OIDC_TRUST_MFA", default=True)  # the ID token's amr "mfa" passes 2FA
 LOGIN_REDIRECT_URL_FAILURE = "login"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "helpdesk.security.oidc.OIDCBackend"]
+AUTHENTICATION_BACKENDS = ["helpdesk.backends.ModelBackend", "helpdesk.security.oidc.OIDCBackend"]
 
 # Reports' summary (tickets.reports.summary): each refresh (every 10 minutes) re-reads the tickets
 # created in this many past days, and any older ticket updated since the last refresh.

@@ -93,3 +93,21 @@ def test_the_session_store_reads_an_unexpired_session_only(agent):
     assert expired.load() == {}
     assert expired.session_key is None  # forgotten, as Django's own store does
     assert SessionStore("no-such-session-key").load() == {}
+
+
+def test_a_session_signed_in_with_djangos_backend_stays_signed_in(client, agent):
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    client.force_login(agent)
+    session = client.session
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"  # as before helpdesk.backends
+    session.save()
+    assert client.get("/agent/").status_code == 200
+
+
+def test_the_backend_reads_each_requests_user_and_refuses_an_inactive_one(client, agent, other_agent):
+    for user in (agent, other_agent, agent):
+        client.force_login(user)
+        assert client.get("/agent/").context["user"].pk == user.pk
+    User.objects.filter(pk=agent.pk).update(is_active=False)
+    assert client.get("/agent/").status_code == 302  # signed out: to the sign-in page
