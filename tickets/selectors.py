@@ -54,13 +54,11 @@ def _visibility(user: User) -> dict[str, Any]:
     if user.is_agent:
         return {"agent": True, "contact_id": None, "organization_id": None}
     contact = getattr(user, "contact", None) if user.is_authenticated else None
-    organization = contact.organization if contact is not None else None
+    if contact is None:
+        return {"agent": False, "contact_id": None, "organization_id": None}
+    organization = contact.organization
     shared = organization is not None and organization.share_tickets
-    return {
-        "agent": False,
-        "contact_id": contact.pk if contact is not None else None,
-        "organization_id": organization.pk if shared else None,
-    }
+    return {"agent": False, "contact_id": contact.pk, "organization_id": organization.pk if shared else None}
 
 
 def _visibility_q(*, agent: bool, contact_id: int | None, organization_id: int | None) -> Q | None:

@@ -59,6 +59,23 @@ def test_saved_views_show_as_tabs_mine_and_my_teams(agent_client, agent, other_a
     assert "Just mine" in body and "From my teammate" in body and "Billing backlog" not in body
 
 
+def test_each_agents_tabs_are_their_own_whoever_opened_the_list_first(client, agent, other_agent, team, other_team):
+    """The tabs are read by a statement compiled once per process: each agent gets their own views and
+    their teams' shared ones, as saved_view_list_for reads them, in either order."""
+    saved_views.saved_view_create(actor=agent, name="Just mine", query={}, columns=[])
+    saved_views.saved_view_create(
+        actor=other_agent, name="Backlog of the other team", query={}, columns=[], shared_with_team=other_team
+    )
+    for user in (agent, other_agent, agent, other_agent):
+        tabs = saved_views.saved_view_tabs_for(user=user)
+        assert [v.pk for v in tabs] == [v.pk for v in saved_views.saved_view_list_for(user=user)]
+        client.force_login(user)
+        body = client.get(reverse("agent:tickets")).content.decode()
+        assert ("Just mine" in body, "Backlog of the other team" in body) == (
+            (True, False) if user == agent else (False, True)
+        )
+
+
 def test_other_team_agent_cannot_use_a_view_shared_only_with_my_team(client, other_agent, team_view):
     client.force_login(other_agent)
     assert client.get(reverse("agent:tickets"), {"view": team_view.pk}).status_code == 404

@@ -96,7 +96,7 @@ def _list_params(request: HttpRequest, saved) -> QueryDict:
 @require_GET
 def ticket_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    my_views = list(saved_views.saved_view_list_for(user=user))
+    my_views = saved_views.saved_view_tabs_for(user=user)
     saved = None
     raw_view = request.GET.get("view", "")
     if raw_view.isdigit():
