@@ -11,7 +11,7 @@ a 404 like the page.
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 from helpdesk.models import Team, User
 from helpdesk.permissions import agent_required
+from helpdesk.statements import STAND_IN_ID, CompiledQuerySet
 from tickets import kb_integration, selectors
 from tickets.feedback.panel import ticket_panel
 from tickets.models import Status, Ticket, TicketLink
@@ -34,16 +35,22 @@ from tickets.workspace.ticket_forms import LinkForm, ReferForm, TicketProperties
 OTHER_TICKETS_SHOWN = 8
 
 
-def _links(ticket: Ticket) -> list[TicketLink]:
-    """The ticket's links, those from it first, then those to it, in one query (the other ticket's
-    number and subject joined)."""
-    rows = (
-        TicketLink.objects.filter(Q(from_ticket=ticket) | Q(to_ticket=ticket))
+def _links_of(ticket_id: int) -> QuerySet[TicketLink]:
+    return (
+        TicketLink.objects.filter(Q(from_ticket_id=ticket_id) | Q(to_ticket_id=ticket_id))
         .select_related("from_ticket", "to_ticket")
         .only("kind", "from_ticket_id", "to_ticket_id", "from_ticket__subject", "to_ticket__subject")
         .order_by("pk")
     )
-    return sorted(rows, key=lambda link: link.from_ticket_id != ticket.pk)
+
+
+_LINKS = CompiledQuerySet(_links_of, {"ticket_id": STAND_IN_ID})  # compiled once per process
+
+
+def _links(ticket: Ticket) -> list[TicketLink]:
+    """The ticket's links, those from it first, then those to it, in one query (the other ticket's
+    number and subject joined)."""
+    return sorted(_LINKS.fetch(ticket_id=ticket.pk), key=lambda link: link.from_ticket_id != ticket.pk)
 
 
 def _properties(user: User, ticket: Ticket, teams: list[Team]) -> dict[str, Any]:
@@ -86,7 +93,7 @@ def _actions(user: User, ticket: Ticket, teams: list[Team]) -> dict[str, Any]:
 def _knowledge_base(ticket: Ticket) -> dict[str, Any]:
     """The articles used on the ticket, and making one of it once it is solved."""
     return {
-        "article_usages": list(kb_integration.article_usage_list_for_ticket(ticket=ticket)),
+        "article_usages": kb_integration.article_usage_list_for_ticket(ticket=ticket),
         "can_make_article": ticket.status in (Status.SOLVED, Status.CLOSED),
     }
 
