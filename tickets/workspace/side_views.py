@@ -28,7 +28,7 @@ from tickets.problems.selectors import problem_choices
 from tickets.satisfaction.views import satisfaction_panel
 from tickets.timetrack.views import time_panel
 from tickets.workspace import lists as workspace
-from tickets.workspace.forms import picker_teams
+from tickets.workspace.pickers import Pickers, pickers_load
 from tickets.workspace.rows import ticket_cards_html
 from tickets.workspace.ticket_forms import LinkForm, ReferForm, TicketPropertiesForm
 
@@ -53,12 +53,12 @@ def _links(ticket: Ticket) -> list[TicketLink]:
     return sorted(_LINKS.fetch(ticket_id=ticket.pk), key=lambda link: link.from_ticket_id != ticket.pk)
 
 
-def _properties(user: User, ticket: Ticket, teams: list[Team]) -> dict[str, Any]:
+def _properties(user: User, ticket: Ticket, pickers: Pickers) -> dict[str, Any]:
     """The properties form (status, custom status, priority, type, team, assignee, category, root cause,
     tags): the same partial its POST answers with. The form reads the ticket's tags (one query), and its
     custom status, category or root cause (one query each) only when that is no longer offered, since
     the pickers name what they offer."""
-    return {"properties_form": TicketPropertiesForm(user=user, ticket=ticket, teams=teams)}
+    return {"properties_form": TicketPropertiesForm(user=user, ticket=ticket, pickers=pickers)}
 
 
 def _other_tickets(user: User, ticket: Ticket) -> dict[str, Any]:
@@ -104,14 +104,15 @@ def ticket_side(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """Every deferred panel of the ticket page in one answer: out-of-band swaps for htmx, else a page."""
     user = request.user
     ticket = selectors.ticket_bare_for(user=user, ticket_id=ticket_id)
-    teams = list(picker_teams(user))  # the team and the refer pickers offer the same teams: read once
+    # the properties' pickers and the refer picker's teams, in one query
+    pickers = pickers_load(user=user, root_causes=True, people=True)
     context = {
         **ticket_panel(user=user, ticket=ticket),  # product feedback and sales opportunities ("ear")
-        **_properties(user, ticket, teams),
+        **_properties(user, ticket, pickers),
         **_other_tickets(user, ticket),
         **time_panel(user=user, ticket=ticket),  # totals, the latest entries, logging time
         **satisfaction_panel(user=user, ticket=ticket),  # the rating, the survey, a follow-up
-        **_actions(user, ticket, teams),
+        **_actions(user, ticket, pickers.teams),
         **_knowledge_base(ticket),
     }
     if request.headers.get("HX-Request") == "true":

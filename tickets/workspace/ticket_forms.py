@@ -18,7 +18,7 @@ from tickets.models import Category, CustomStatus, RootCause, Status, TicketLink
 from tickets.timetrack.forms import add_time_fields
 from tickets.transitions import ALLOWED
 from tickets.workspace.forms import AgentChoiceField, picker_agents, picker_teams
-from tickets.workspace.pickers import pickers_load
+from tickets.workspace.pickers import Pickers, pickers_load
 
 
 def _model_choices(field: forms.ModelChoiceField, objects: list) -> None:
@@ -53,8 +53,9 @@ class TicketPropertiesForm(forms.Form):
     )
     tags = forms.CharField(label=_("Tags"), required=False, max_length=500, help_text=_("Separate tags with commas."))
 
-    def __init__(self, *args, user: User, ticket, teams: list | None = None, agents: list | None = None, **kwargs):
-        """`teams` and `agents`: the page's lists, loaded once (else loaded here)."""
+    def __init__(self, *args, user: User, ticket, pickers: Pickers | None = None, **kwargs):
+        """`pickers`: the page's lists, with the agents, teams and root causes (else loaded here, in one
+        query: tickets.workspace.pickers)."""
         kwargs.setdefault(
             "initial",
             {
@@ -73,21 +74,21 @@ class TicketPropertiesForm(forms.Form):
         if self.is_bound:  # the querysets only validate a submitted choice
             self.fields["team"].queryset = picker_teams(user)
             self.fields["assignee"].queryset = picker_agents(user)
-        _model_choices(self.fields["team"], list(picker_teams(user)) if teams is None else teams)
-        _model_choices(self.fields["assignee"], list(picker_agents(user)) if agents is None else agents)
-        _classification_choices(self, user=user, ticket=ticket)
+        pickers = pickers_load(user=user, root_causes=True, people=True) if pickers is None else pickers
+        _model_choices(self.fields["team"], pickers.teams)
+        _model_choices(self.fields["assignee"], pickers.agents)
+        _classification_choices(self, pickers=pickers, ticket=ticket)
         allowed = ALLOWED.get(ticket.status, frozenset()) | {ticket.status}
         self.fields["status"].choices = [(v, label) for v, label in Status.choices if v in allowed]
 
 
-def _classification_choices(form: forms.Form, *, user: User, ticket) -> None:
-    """The custom status, category and root-cause pickers: the active ones (one query for the three,
-    tickets.workspace.pickers), and the ticket's own even when no longer offered, so saving other
-    fields keeps it; the services refuse a newly chosen inactive one."""
+def _classification_choices(form: forms.Form, *, pickers: Pickers, ticket) -> None:
+    """The custom status, category and root-cause pickers: the active ones (pickers_load's, with
+    root_causes=True), and the ticket's own even when no longer offered, so saving other fields keeps
+    it; the services refuse a newly chosen inactive one."""
     custom, category, root_cause = form.fields["custom_status"], form.fields["category"], form.fields["root_cause"]
     custom.queryset = CustomStatus.objects.all()
     category.queryset, root_cause.queryset = Category.objects.all(), RootCause.objects.all()
-    pickers = pickers_load(user=user, root_causes=True)
     reachable = ALLOWED.get(ticket.status, frozenset()) | {ticket.status}
     statuses = [(str(c.pk), c.label) for c in pickers.statuses_for(team_id=ticket.team_id) if c.base in reachable]
     if ticket.custom_status_id and str(ticket.custom_status_id) not in {value for value, _label in statuses}:
