@@ -9,12 +9,14 @@ Select without a template per option.
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import Priority, User
+from helpdesk.statements import STAND_IN_ID, CompiledQuerySet
 from helpdesk.widgets import FastSelect
 from tickets.attachments.forms import MultipleFileField
-from tickets.models import Category, CustomStatus, RootCause, Status, TicketLink, TicketType
+from tickets.models import Category, CustomStatus, RootCause, Status, Tag, TicketLink, TicketType
 from tickets.timetrack.forms import add_time_fields
 from tickets.transitions import ALLOWED
 from tickets.workspace.forms import AgentChoiceField, picker_agents, picker_teams
@@ -67,7 +69,7 @@ class TicketPropertiesForm(forms.Form):
                 "assignee": ticket.assignee_id,
                 "category": ticket.category_id,
                 "root_cause": ticket.root_cause_id,
-                "tags": ", ".join(t.name for t in ticket.tags.all()),
+                "tags": ", ".join(t.name for t in _tags(ticket)),
             },
         )
         super().__init__(*args, **kwargs)
@@ -80,6 +82,20 @@ class TicketPropertiesForm(forms.Form):
         _classification_choices(self, pickers=pickers, ticket=ticket)
         allowed = ALLOWED.get(ticket.status, frozenset()) | {ticket.status}
         self.fields["status"].choices = [(v, label) for v, label in Status.choices if v in allowed]
+
+
+def _tags(ticket) -> list[Tag]:
+    """The ticket's tags: those prefetched with it (tickets.selectors.ticket_get_for), else one query."""
+    if "tags" in getattr(ticket, "_prefetched_objects_cache", {}):
+        return list(ticket.tags.all())
+    return _TAGS.fetch(ticket_id=ticket.pk)
+
+
+def _tags_of(ticket_id: int) -> QuerySet[Tag]:
+    return Tag.objects.filter(tickets=ticket_id)  # what ticket.tags.all() reads, in the tags' order
+
+
+_TAGS = CompiledQuerySet(_tags_of, {"ticket_id": STAND_IN_ID})  # compiled once per process
 
 
 def _classification_choices(form: forms.Form, *, pickers: Pickers, ticket) -> None:
