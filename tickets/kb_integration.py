@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from helpdesk.models import User
+from helpdesk.statements import STAND_IN_ID, CompiledQuerySet
 from helpdesk.text import detect_language
 from knowledgebase import selectors as kb_selectors
 from knowledgebase import services as kb_services
@@ -66,9 +67,23 @@ def article_usages_record(*, ticket: Ticket, actor: User, refs: Iterable[tuple[i
     return usages
 
 
-def article_usage_list_for_ticket(*, ticket: Ticket) -> QuerySet[ArticleUsage]:
-    """Articles used on a ticket already loaded through tickets.selectors.ticket_get_for."""
-    return ticket.article_usages.select_related("article", "used_by").order_by("-used_at", "-id")
+def _usages_of_ticket(ticket_id: int) -> QuerySet[ArticleUsage]:
+    return (
+        ArticleUsage.objects.filter(ticket_id=ticket_id)
+        .select_related("article", "used_by")
+        .order_by("-used_at", "-id")
+    )
+
+
+_USAGES_OF_TICKET = CompiledQuerySet(_usages_of_ticket, {"ticket_id": STAND_IN_ID})  # compiled once per process
+
+
+def article_usage_list_for_ticket(*, ticket: Ticket) -> list[ArticleUsage]:
+    """Articles used on a ticket already loaded through tickets.selectors.ticket_get_for (one query)."""
+    usages = _USAGES_OF_TICKET.fetch(ticket_id=ticket.pk)
+    for usage in usages:
+        usage.ticket = ticket  # as the ticket's related manager set it
+    return usages
 
 
 def ticket_usage_list_for(*, user: User, article_id: int) -> tuple[Article, QuerySet[ArticleUsage]]:

@@ -1,12 +1,14 @@
 """Forms of the product feedback pages and the ticket panel: they validate; the views call the services."""
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Product
 from helpdesk import selectors as core_selectors
 from helpdesk.api_support import DB_INT_MAX
 from helpdesk.models import User
+from helpdesk.statements import CompiledQuerySet
 from tickets.models import FeedbackItem
 
 OPEN_ITEM_STATUSES = (FeedbackItem.Status.NEW, FeedbackItem.Status.PLANNED, FeedbackItem.Status.IN_PROGRESS)
@@ -60,6 +62,17 @@ class FeedbackItemForm(forms.Form):
         )
 
 
+def _open_items() -> QuerySet[FeedbackItem]:
+    return FeedbackItem.objects.filter(status__in=OPEN_ITEM_STATUSES)
+
+
+def _recent_open_items() -> QuerySet[FeedbackItem]:
+    return _open_items().order_by("-updated_at", "-id").only("pk", "title")[:LINK_CHOICES_CAP]
+
+
+_RECENT_OPEN_ITEMS = CompiledQuerySet(_recent_open_items, stand_ins={})  # compiled once per process
+
+
 class LinkItemForm(forms.Form):
     """From a ticket: link it to an existing open item, or name a new one."""
 
@@ -72,8 +85,8 @@ class LinkItemForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         item = self.fields["item"]
-        item.queryset = FeedbackItem.objects.filter(status__in=OPEN_ITEM_STATUSES)  # validates a submitted item
-        recent = item.queryset.order_by("-updated_at", "-id").only("pk", "title")[:LINK_CHOICES_CAP]
+        item.queryset = _open_items()  # validates a submitted item
+        recent = _RECENT_OPEN_ITEMS.fetch()
         item.choices = [("", item.empty_label), *((str(i.pk), f"{i.pk} · {i.title}") for i in recent)]
 
     def clean(self):

@@ -17,6 +17,7 @@ from customers.models import ServiceContract
 from helpdesk.exceptions import NotVisible
 from helpdesk.models import User
 from helpdesk.permissions import is_agent
+from helpdesk.statements import STAND_IN_ID, CompiledQuerySet
 from tickets.models import FeedbackItem, FeedbackLink, Status, Ticket
 
 
@@ -146,11 +147,18 @@ def feedback_links_of_item(*, item: FeedbackItem) -> QuerySet[FeedbackLink]:
     )
 
 
+def _links_of_ticket(ticket_id: int) -> QuerySet[FeedbackLink]:
+    return FeedbackLink.objects.filter(ticket_id=ticket_id).select_related("item").order_by("created_at", "pk")
+
+
+_LINKS_OF_TICKET = CompiledQuerySet(_links_of_ticket, {"ticket_id": STAND_IN_ID})  # compiled once per process
+
+
 def feedback_links_of_ticket(*, user: User, ticket: Ticket) -> list[FeedbackLink]:
     """The items a ticket backs (the ticket page's panel), in one query; none for customers."""
     if not is_agent(user):
         return []
-    return list(FeedbackLink.objects.filter(ticket=ticket).select_related("item").order_by("created_at", "pk"))
+    return _LINKS_OF_TICKET.fetch(ticket_id=ticket.pk)
 
 
 def feedback_pending_links(*, item: FeedbackItem) -> QuerySet[FeedbackLink]:

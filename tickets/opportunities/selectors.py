@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from helpdesk.exceptions import NotVisible
 from helpdesk.models import User
 from helpdesk.permissions import is_agent
+from helpdesk.statements import STAND_IN_ID, CompiledQuerySet
 from tickets.models import Opportunity, OpportunityChange, Ticket
 
 
@@ -45,8 +46,22 @@ def opportunity_history(*, opportunity: Opportunity) -> QuerySet[OpportunityChan
     return opportunity.changes.select_related("actor").order_by("created_at", "pk")
 
 
+def _of_ticket(ticket_id: int) -> QuerySet[Opportunity]:
+    return (
+        Opportunity.objects.filter(ticket_id=ticket_id)
+        .select_related("owner", "product")
+        .order_by("-created_at", "-id")
+    )
+
+
+_OF_TICKET = CompiledQuerySet(_of_ticket, {"ticket_id": STAND_IN_ID})  # compiled once per process
+
+
 def opportunities_of_ticket(*, user: User, ticket: Ticket) -> list[Opportunity]:
     """The ticket page's panel: its opportunities with owner and product, in one query; none for customers."""
     if not is_agent(user):
         return []
-    return list(ticket.opportunities.select_related("owner", "product").order_by("-created_at", "-id"))
+    opportunities = _OF_TICKET.fetch(ticket_id=ticket.pk)
+    for opportunity in opportunities:
+        opportunity.ticket = ticket  # as the ticket's related manager set it
+    return opportunities

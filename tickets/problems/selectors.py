@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from helpdesk.exceptions import NotVisible
 from helpdesk.models import User
 from helpdesk.permissions import is_agent
+from helpdesk.statements import CompiledQuerySet
 from tickets.models import OPEN_STATUSES, Category, Problem, ProblemSolveItem, ProblemSolveJob, RootCause, Ticket
 
 
@@ -123,11 +124,21 @@ def problem_incidents(*, user: User, problem: Problem) -> QuerySet[Ticket]:
     )
 
 
-def problem_choices(*, limit: int = 200) -> list[Problem]:
-    """Problems not yet solved, most recently changed first, at most `limit` (the ticket page's picker)."""
-    return list(
+def _unsolved(limit: int) -> QuerySet[Problem]:
+    return (
         Problem.objects.exclude(status=Problem.Status.SOLVED).order_by("-updated_at", "-id").only("pk", "title")[:limit]
     )
+
+
+# problem_choices' statement per limit (a LIMIT is written into the SQL): compiled once per process
+_UNSOLVED: dict[int, CompiledQuerySet] = {}
+
+
+def problem_choices(*, limit: int = 200) -> list[Problem]:
+    """Problems not yet solved, most recently changed first, at most `limit` (the ticket page's picker)."""
+    if limit not in _UNSOLVED:
+        _UNSOLVED[limit] = CompiledQuerySet(lambda: _unsolved(limit), stand_ins={})
+    return _UNSOLVED[limit].fetch()
 
 
 # The failures a page or the API lists for one run (the counts say how many there are in all).

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404
 
 from customers.models import ServiceContract
 from helpdesk.models import User
-from helpdesk.statements import CompiledQuerySet
+from helpdesk.statements import STAND_IN_ID, CompiledQuerySet
 from tickets.models import ActivityType, Ticket, TimeEntry
 
 
@@ -31,6 +31,10 @@ def time_entry_list_for(*, user: User, filters: Mapping[str, Any] | None = None)
     """Entries an agent may read (all of them; Http404 for anyone else), newest day first, with the
     ticket, agent and activity joined. `filters`: ticket, agent, organization, activity, date_from, date_to."""
     _require_agent(user)
+    return _entries(filters or {})
+
+
+def _entries(filters: Mapping[str, Any]) -> QuerySet[TimeEntry]:
     qs = TimeEntry.objects.select_related("agent", "activity", "ticket").only(
         *(f.name for f in TimeEntry._meta.concrete_fields),
         "agent__email",
@@ -41,7 +45,6 @@ def time_entry_list_for(*, user: User, filters: Mapping[str, Any] | None = None)
         "ticket__subject",
         "ticket__organization_id",
     )
-    filters = filters or {}
     for name, lookup in (
         ("ticket", "ticket_id"),
         ("agent", "agent_id"),
@@ -84,21 +87,33 @@ class TicketTime:
 TICKET_ENTRIES_SHOWN = 10
 
 
-def ticket_time_for(*, user: User, ticket: Ticket) -> TicketTime:
-    """What the ticket page shows of its time (three queries whatever the number of entries)."""
-    _require_agent(user)
-    entries = TimeEntry.objects.filter(ticket=ticket).order_by()
-    totals = entries.aggregate(total=Sum("minutes"), n=Count("pk"))
-    by_agent = [
-        (row["agent__full_name"] or row["agent__email"], row["minutes"])
-        for row in entries.values("agent_id", "agent__full_name", "agent__email")
-        .annotate(minutes=Sum("minutes"))
+def _by_agent(ticket_id: int) -> QuerySet[TimeEntry]:
+    # the ticket's totals are their sums: no query of their own
+    return (
+        TimeEntry.objects.filter(ticket_id=ticket_id)
+        .values("agent_id", "agent__full_name", "agent__email")
+        .annotate(minutes=Sum("minutes"), n=Count("pk"))
         .order_by("-minutes", "agent_id")
-    ]
-    latest = list(
-        time_entry_list_for(user=user, filters={"ticket": ticket.pk}).select_related("message")[:TICKET_ENTRIES_SHOWN]
     )
-    return TicketTime(totals["total"] or 0, totals["n"] or 0, by_agent, latest)
+
+
+def _latest(ticket_id: int) -> QuerySet[TimeEntry]:
+    return _entries({"ticket": ticket_id}).select_related("message")[:TICKET_ENTRIES_SHOWN]
+
+
+# The ticket page's reads of its time, compiled once per process.
+_BY_AGENT = CompiledQuerySet(_by_agent, {"ticket_id": STAND_IN_ID})
+_LATEST = CompiledQuerySet(_latest, {"ticket_id": STAND_IN_ID})
+
+
+def ticket_time_for(*, user: User, ticket: Ticket) -> TicketTime:
+    """What the ticket page shows of its time (two queries whatever the number of entries): the
+    minutes per agent, whose sums are the totals, and the latest entries (time_entry_list_for's)."""
+    _require_agent(user)
+    rows = _BY_AGENT.fetch(ticket_id=ticket.pk)
+    by_agent = [(row["agent__full_name"] or row["agent__email"], row["minutes"]) for row in rows]
+    total, count = sum(row["minutes"] for row in rows), sum(row["n"] for row in rows)
+    return TicketTime(total, count, by_agent, _LATEST.fetch(ticket_id=ticket.pk))
 
 
 # --- contracts' hours banks ---------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """The classification pickers of the agent pages (categories, root causes, custom statuses), read in
 one query: a UNION ALL of the active rows of each, so a page offering all three runs one query, not
 three (the ticket page and the list page keep their query counts; tests/tickets/test_agent_pages.py).
-The ticket list also reads its agents and teams in the same query (people=True): three round trips
-fewer on that page."""
+The ticket list and the ticket page's sidebar also read their agents and teams in the same query
+(people=True): round trips fewer on those pages. Each choice of lists is a statement compiled once per
+process (helpdesk.statements)."""
 
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -113,23 +114,28 @@ def _query(user: User, *, categories: bool, root_causes: bool, people: bool):
     return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
 
 
-def list_pickers_statement(user_id: int) -> tuple[str, str, list]:
-    query = _query(User(pk=user_id, role=Role.AGENT), categories=True, root_causes=False, people=True)
-    return (query.db, *query.query.sql_with_params())
+def _statement(*, categories: bool, root_causes: bool, people: bool) -> Compiled:
+    # The pickers depend on the user only through their id (their own teams), and only with people=True.
+    def build(user_id: int | None = None) -> tuple[str, str, list]:
+        user = User(pk=user_id, role=Role.AGENT)
+        query = _query(user, categories=categories, root_causes=root_causes, people=people)
+        return (query.db, *query.query.sql_with_params())
+
+    return Compiled(build, {"user_id": STAND_IN_ID} if people else {})
 
 
-# The ticket list's pickers depend on the user only through their id (their own teams): compiled once.
-_LIST_PICKERS = Compiled(list_pickers_statement, {"user_id": STAND_IN_ID})
+# One statement per choice of lists (categories, root causes, people), each compiled once per process.
+_PICKERS: dict[tuple[bool, bool, bool], Compiled] = {}
 
 
 def pickers_load(*, user: User, categories: bool = True, root_causes: bool = False, people: bool = False) -> Pickers:
     """The active custom statuses (with their teams), and the active categories and root causes when
     asked, in one query; in order (position, label, id). people=True adds the agents and teams."""
     require_agent(user)
-    if people and categories and not root_causes:
-        rows = _LIST_PICKERS.rows(user_id=user.pk)
-    else:
-        rows = list(_query(user, categories=categories, root_causes=root_causes, people=people))
+    shape = (categories, root_causes, people)
+    if shape not in _PICKERS:
+        _PICKERS[shape] = _statement(categories=categories, root_causes=root_causes, people=people)
+    rows = _PICKERS[shape].rows(**({"user_id": user.pk} if people else {}))
     return pickers_from_rows(sorted(rows, key=lambda row: (row[0], row[6], row[2], row[1])))
 
 

@@ -11,14 +11,15 @@ a 404 like the page.
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from helpdesk.models import Team, User
-from helpdesk.permissions import agent_required
+from helpdesk.models import Role, Team, User
+from helpdesk.permissions import agent_required, require_agent
+from helpdesk.statements import STAND_IN_ID, CompiledQuerySet
 from tickets import kb_integration, selectors
 from tickets.feedback.panel import ticket_panel
 from tickets.models import Status, Ticket, TicketLink
@@ -27,44 +28,59 @@ from tickets.problems.selectors import problem_choices
 from tickets.satisfaction.views import satisfaction_panel
 from tickets.timetrack.views import time_panel
 from tickets.workspace import lists as workspace
-from tickets.workspace.forms import picker_teams
+from tickets.workspace.pickers import Pickers, pickers_load
 from tickets.workspace.rows import ticket_cards_html
 from tickets.workspace.ticket_forms import LinkForm, ReferForm, TicketPropertiesForm
 
 OTHER_TICKETS_SHOWN = 8
 
 
-def _links(ticket: Ticket) -> list[TicketLink]:
-    """The ticket's links, those from it first, then those to it, in one query (the other ticket's
-    number and subject joined)."""
-    rows = (
-        TicketLink.objects.filter(Q(from_ticket=ticket) | Q(to_ticket=ticket))
+def _links_of(ticket_id: int) -> QuerySet[TicketLink]:
+    return (
+        TicketLink.objects.filter(Q(from_ticket_id=ticket_id) | Q(to_ticket_id=ticket_id))
         .select_related("from_ticket", "to_ticket")
         .only("kind", "from_ticket_id", "to_ticket_id", "from_ticket__subject", "to_ticket__subject")
         .order_by("pk")
     )
-    return sorted(rows, key=lambda link: link.from_ticket_id != ticket.pk)
 
 
-def _properties(user: User, ticket: Ticket, teams: list[Team]) -> dict[str, Any]:
+_LINKS = CompiledQuerySet(_links_of, {"ticket_id": STAND_IN_ID})  # compiled once per process
+
+
+def _links(ticket: Ticket) -> list[TicketLink]:
+    """The ticket's links, those from it first, then those to it, in one query (the other ticket's
+    number and subject joined)."""
+    return sorted(_LINKS.fetch(ticket_id=ticket.pk), key=lambda link: link.from_ticket_id != ticket.pk)
+
+
+def _properties(user: User, ticket: Ticket, pickers: Pickers) -> dict[str, Any]:
     """The properties form (status, custom status, priority, type, team, assignee, category, root cause,
     tags): the same partial its POST answers with. The form reads the ticket's tags (one query), and its
     custom status, category or root cause (one query each) only when that is no longer offered, since
     the pickers name what they offer."""
-    return {"properties_form": TicketPropertiesForm(user=user, ticket=ticket, teams=teams)}
+    return {"properties_form": TicketPropertiesForm(user=user, ticket=ticket, pickers=pickers)}
+
+
+def _others_of(*, requester_id: int, ticket_id: int) -> QuerySet[Ticket]:
+    # agents see every ticket: the statement is the same for all of them (compiled for a stand-in agent)
+    return (
+        selectors.ticket_base_for(user=User(pk=STAND_IN_ID, role=Role.AGENT))
+        .filter(requester_id=requester_id)
+        .exclude(pk=ticket_id)
+        .order_by("-updated_at", "-id")
+        .values(*selectors.LIST_FIELDS)[:OTHER_TICKETS_SHOWN]
+    )
+
+
+_OTHERS = CompiledQuerySet(_others_of, {"requester_id": STAND_IN_ID, "ticket_id": STAND_IN_ID + 1})
 
 
 def _other_tickets(user: User, ticket: Ticket) -> dict[str, Any]:
     """The requester's other tickets the agent may see, the latest changed first: their rows from the
     ticket table alone and their names in one query, as the list reads a page (selectors.ticket_rows;
     joining five tables cost PostgreSQL more planning than the query takes), written in Python."""
-    others = (
-        selectors.ticket_base_for(user=user)
-        .filter(requester_id=ticket.requester_id)
-        .exclude(pk=ticket.pk)
-        .order_by("-updated_at", "-id")
-        .values(*selectors.LIST_FIELDS)[:OTHER_TICKETS_SHOWN]
-    )
+    require_agent(user)  # the statement shows an agent's tickets: every one
+    others = _OTHERS.fetch(requester_id=ticket.requester_id, ticket_id=ticket.pk)
     rows = workspace.list_rows(selectors.ticket_rows(others, with_internal=True))
     return {
         "other_tickets": rows,
@@ -86,7 +102,7 @@ def _actions(user: User, ticket: Ticket, teams: list[Team]) -> dict[str, Any]:
 def _knowledge_base(ticket: Ticket) -> dict[str, Any]:
     """The articles used on the ticket, and making one of it once it is solved."""
     return {
-        "article_usages": list(kb_integration.article_usage_list_for_ticket(ticket=ticket)),
+        "article_usages": kb_integration.article_usage_list_for_ticket(ticket=ticket),
         "can_make_article": ticket.status in (Status.SOLVED, Status.CLOSED),
     }
 
@@ -97,14 +113,15 @@ def ticket_side(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """Every deferred panel of the ticket page in one answer: out-of-band swaps for htmx, else a page."""
     user = request.user
     ticket = selectors.ticket_bare_for(user=user, ticket_id=ticket_id)
-    teams = list(picker_teams(user))  # the team and the refer pickers offer the same teams: read once
+    # the properties' pickers and the refer picker's teams, in one query
+    pickers = pickers_load(user=user, root_causes=True, people=True)
     context = {
         **ticket_panel(user=user, ticket=ticket),  # product feedback and sales opportunities ("ear")
-        **_properties(user, ticket, teams),
+        **_properties(user, ticket, pickers),
         **_other_tickets(user, ticket),
         **time_panel(user=user, ticket=ticket),  # totals, the latest entries, logging time
         **satisfaction_panel(user=user, ticket=ticket),  # the rating, the survey, a follow-up
-        **_actions(user, ticket, teams),
+        **_actions(user, ticket, pickers.teams),
         **_knowledge_base(ticket),
     }
     if request.headers.get("HX-Request") == "true":

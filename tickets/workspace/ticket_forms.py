@@ -9,16 +9,18 @@ Select without a template per option.
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import Priority, User
+from helpdesk.statements import STAND_IN_ID, CompiledQuerySet
 from helpdesk.widgets import FastSelect
 from tickets.attachments.forms import MultipleFileField
-from tickets.models import Category, CustomStatus, RootCause, Status, TicketLink, TicketType
+from tickets.models import Category, CustomStatus, RootCause, Status, Tag, TicketLink, TicketType
 from tickets.timetrack.forms import add_time_fields
 from tickets.transitions import ALLOWED
 from tickets.workspace.forms import AgentChoiceField, picker_agents, picker_teams
-from tickets.workspace.pickers import pickers_load
+from tickets.workspace.pickers import Pickers, pickers_load
 
 
 def _model_choices(field: forms.ModelChoiceField, objects: list) -> None:
@@ -53,8 +55,9 @@ class TicketPropertiesForm(forms.Form):
     )
     tags = forms.CharField(label=_("Tags"), required=False, max_length=500, help_text=_("Separate tags with commas."))
 
-    def __init__(self, *args, user: User, ticket, teams: list | None = None, agents: list | None = None, **kwargs):
-        """`teams` and `agents`: the page's lists, loaded once (else loaded here)."""
+    def __init__(self, *args, user: User, ticket, pickers: Pickers | None = None, **kwargs):
+        """`pickers`: the page's lists, with the agents, teams and root causes (else loaded here, in one
+        query: tickets.workspace.pickers)."""
         kwargs.setdefault(
             "initial",
             {
@@ -66,28 +69,42 @@ class TicketPropertiesForm(forms.Form):
                 "assignee": ticket.assignee_id,
                 "category": ticket.category_id,
                 "root_cause": ticket.root_cause_id,
-                "tags": ", ".join(t.name for t in ticket.tags.all()),
+                "tags": ", ".join(t.name for t in _tags(ticket)),
             },
         )
         super().__init__(*args, **kwargs)
         if self.is_bound:  # the querysets only validate a submitted choice
             self.fields["team"].queryset = picker_teams(user)
             self.fields["assignee"].queryset = picker_agents(user)
-        _model_choices(self.fields["team"], list(picker_teams(user)) if teams is None else teams)
-        _model_choices(self.fields["assignee"], list(picker_agents(user)) if agents is None else agents)
-        _classification_choices(self, user=user, ticket=ticket)
+        pickers = pickers_load(user=user, root_causes=True, people=True) if pickers is None else pickers
+        _model_choices(self.fields["team"], pickers.teams)
+        _model_choices(self.fields["assignee"], pickers.agents)
+        _classification_choices(self, pickers=pickers, ticket=ticket)
         allowed = ALLOWED.get(ticket.status, frozenset()) | {ticket.status}
         self.fields["status"].choices = [(v, label) for v, label in Status.choices if v in allowed]
 
 
-def _classification_choices(form: forms.Form, *, user: User, ticket) -> None:
-    """The custom status, category and root-cause pickers: the active ones (one query for the three,
-    tickets.workspace.pickers), and the ticket's own even when no longer offered, so saving other
-    fields keeps it; the services refuse a newly chosen inactive one."""
+def _tags(ticket) -> list[Tag]:
+    """The ticket's tags: those prefetched with it (tickets.selectors.ticket_get_for), else one query."""
+    if "tags" in getattr(ticket, "_prefetched_objects_cache", {}):
+        return list(ticket.tags.all())
+    return _TAGS.fetch(ticket_id=ticket.pk)
+
+
+def _tags_of(ticket_id: int) -> QuerySet[Tag]:
+    return Tag.objects.filter(tickets=ticket_id)  # what ticket.tags.all() reads, in the tags' order
+
+
+_TAGS = CompiledQuerySet(_tags_of, {"ticket_id": STAND_IN_ID})  # compiled once per process
+
+
+def _classification_choices(form: forms.Form, *, pickers: Pickers, ticket) -> None:
+    """The custom status, category and root-cause pickers: the active ones (pickers_load's, with
+    root_causes=True), and the ticket's own even when no longer offered, so saving other fields keeps
+    it; the services refuse a newly chosen inactive one."""
     custom, category, root_cause = form.fields["custom_status"], form.fields["category"], form.fields["root_cause"]
     custom.queryset = CustomStatus.objects.all()
     category.queryset, root_cause.queryset = Category.objects.all(), RootCause.objects.all()
-    pickers = pickers_load(user=user, root_causes=True)
     reachable = ALLOWED.get(ticket.status, frozenset()) | {ticket.status}
     statuses = [(str(c.pk), c.label) for c in pickers.statuses_for(team_id=ticket.team_id) if c.base in reachable]
     if ticket.custom_status_id and str(ticket.custom_status_id) not in {value for value, _label in statuses}:
