@@ -104,14 +104,6 @@ TEMPLATES = [
 # Persian and Arabic digits (number.html).
 FORM_RENDERER = "helpdesk.form_renderer.FastWidgetRenderer"  # TemplatesSetting, plain inputs in Python
 
-# Template fragments that depend only on the code, the language and the page (the agent navigation, the
-# shortcuts dialog; a deploy restarts the processes), kept in each process: {% cache ... using="fragments" %}.
-FRAGMENT_CACHE = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "fragments",
-    "OPTIONS": {"MAX_ENTRIES": 5000},
-}
-
 # Database: PostgreSQL in production, a SQLite file under var/ when DATABASE_URL is unset.
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'helpdesk.sqlite3'}"),
@@ -203,7 +195,6 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "OPTIONS": HELPDESK_REDIS_CACHE_OPTIONS,
         },
-        "fragments": FRAGMENT_CACHE,
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = dict(HELPDESK_REDIS_BROKER_OPTIONS)
@@ -213,7 +204,6 @@ else:
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
         },
-        "fragments": FRAGMENT_CACHE,
     }
     _broker_dir = VAR_DIR / "broker"
     for _sub in ("queue", "processed", "control"):
@@ -226,6 +216,8 @@ else:
         "store_processed": False,
         "control_folder": str(_broker_dir / "control"),
     }
+# Template fragments that change only with the code, the language and the page, in each process ({% cache %}).
+CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}
 
 # Celery: JSON only, bounded tasks, a job acknowledged only once it has run.
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="helpdesk")

@@ -81,11 +81,12 @@ def redis_for_app(settings, redis_server):
     settings.CELERY_BROKER_URL = redis_server.url(0)
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = dict(django_settings.HELPDESK_REDIS_BROKER_OPTIONS)
     settings.CACHES = {
+        **settings.CACHES,  # the fragments' local cache stays
         "default": {
             "BACKEND": "helpdesk.cache.RedisCache",
             "LOCATION": redis_server.url(1),
             "OPTIONS": dict(django_settings.HELPDESK_REDIS_CACHE_OPTIONS),
-        }
+        },
     }
     _reset_broker_pool()
     yield redis_server
