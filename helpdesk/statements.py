@@ -13,12 +13,17 @@ anything but its stand-ins: a builder that reads the clock or the database is re
 """
 
 import copy
+import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import connections
+from django.db.backends.signals import connection_created
 from django.db.models import QuerySet
 
 # Values no real parameter has (an id past any sequence here, a moment before the software existed).
@@ -51,17 +56,20 @@ class Compiled:
                 places[name] = [(i, p != value) for i, p in enumerate(params) if p in (value, stored)]
                 if not places[name]:
                     raise ValueError(f"{name} is not a parameter of the statement: it would be left as its stand-in")
-            self._compiled.update(db=db, sql=sql, params=params, places=places, ops=ops)
+            self._compiled.update(
+                db=db, sql=sql, params=params, places=places, ops=ops, prepared=_prepared(sql, params)
+            )
         return self._compiled
 
     def statement(self, **values) -> tuple[str, str, list]:
-        """(db alias, sql, params) with these values where the stand-ins were."""
+        """(db alias, sql, params) with these values where the stand-ins were: on PostgreSQL the EXECUTE of
+        the statement prepared on this connection, where it can be."""
         compiled = self._get()
         params = list(compiled["params"])
         for name, value in values.items():
             for i, stored in compiled["places"][name]:
                 params[i] = compiled["ops"].adapt_datetimefield_value(value) if stored else value
-        return compiled["db"], compiled["sql"], params
+        return compiled["db"], _on_connection(compiled), params
 
     def rows(self, **values) -> list[tuple]:
         db, sql, params = self.statement(**values)
@@ -101,3 +109,82 @@ class CompiledQuerySet:
         # Only this clone runs the kept SQL: it is iterated here and never filtered further.
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return list(queryset)
+
+
+# --- Prepared on PostgreSQL ---------------------------------------------------------------------
+
+# A parameter's type for PREPARE, from its Python value (as psycopg2 would write it); a statement with a
+# value of any other type (None, a list) is not prepared.
+_PG_TYPES = {
+    bool: "boolean",
+    int: "bigint",
+    str: "text",
+    datetime: "timestamptz",
+    date: "date",
+    Decimal: "numeric",
+    float: "double precision",
+}
+_NAMES = itertools.count(1)
+_PREPARED = "_helpdesk_prepared"  # the names prepared on a connection's current session
+
+
+def _forget_prepared(sender, connection, **kwargs) -> None:
+    """A new session has none of the old one's prepared statements."""
+    setattr(connection, _PREPARED, set())
+
+
+connection_created.connect(_forget_prepared)
+
+
+def _prepared(sql: str, params: list) -> dict | None:
+    """The PREPARE and the EXECUTE of a statement (its params written as $1, $2, ... with their types)."""
+    types = [_PG_TYPES.get(type(param)) for param in params]
+    if None in types:
+        return None
+    name = f"helpdesk_{next(_NAMES)}"
+    numbers = itertools.count(1)
+    body = re.sub(r"%%|%s", lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql)
+    prepare = f"PREPARE {name} ({', '.join(types)}) AS {body}" if params else f"PREPARE {name} AS {body}"
+    arguments = f"({', '.join(['%s'] * len(params))})" if params else ""
+    # The statement itself rides along as a comment, for logs and for tests that read the SQL: no value
+    # is ever written into it (a value could close the comment).
+    comment = sql.replace("%", "%%").replace("*/", "* /")
+    return {"name": name, "prepare": prepare, "execute": f"EXECUTE {name}{arguments} /* {comment} */"}
+
+
+def _on_connection(compiled: dict) -> str:
+    """The SQL to run on this thread's connection: the EXECUTE once the statement is prepared there."""
+    prepared, connection = compiled["prepared"], connections[compiled["db"]]
+    if prepared is None or connection.vendor != "postgresql" or not settings.HELPDESK_PREPARED_STATEMENTS:
+        return compiled["sql"]
+    if connection.needs_rollback:
+        return compiled["sql"]  # a broken transaction: it fails either way, and says why
+    connection.ensure_connection()
+    names = getattr(connection, _PREPARED, None)
+    if names is None:  # a connection made before this module was imported
+        names = set()
+        setattr(connection, _PREPARED, names)
+    if prepared["name"] not in names:
+        if not _prepare(connection, prepared["prepare"]):
+            compiled["prepared"] = None  # PostgreSQL would not prepare it: run it as it is from now on
+            return compiled["sql"]
+        names.add(prepared["name"])
+    return prepared["execute"]
+
+
+def _prepare(connection, statement: str) -> bool:
+    """PREPARE on the raw connection (once a session, like the time zone Django sets: not one of a page's
+    queries), in a savepoint inside a transaction so that a refusal leaves it usable."""
+    in_transaction = not connection.get_autocommit()
+    with connection.connection.cursor() as cursor:
+        try:
+            if in_transaction:
+                cursor.execute("SAVEPOINT helpdesk_prepare")
+            cursor.execute(statement)
+        except connection.Database.DatabaseError:  # the driver's own (this cursor is not Django's)
+            if in_transaction:
+                cursor.execute("ROLLBACK TO SAVEPOINT helpdesk_prepare")
+            return False
+        if in_transaction:
+            cursor.execute("RELEASE SAVEPOINT helpdesk_prepare")
+    return True

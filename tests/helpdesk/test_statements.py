@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.utils import timezone
 
 from customers.models import Contact
@@ -111,3 +112,59 @@ def test_the_backend_reads_each_requests_user_and_refuses_an_inactive_one(client
         assert client.get("/agent/").context["user"].pk == user.pk
     User.objects.filter(pk=agent.pk).update(is_active=False)
     assert client.get("/agent/").status_code == 302  # signed out: to the sign-in page
+
+
+# --- prepared once per PostgreSQL connection ----------------------------------------------------------
+
+needs_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL prepares statements; SQLite runs the SQL as it is"
+)
+
+
+def _prepared_names() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        return {name for (name,) in cursor.fetchall()}
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)  # the connection is closed mid-way
+def test_a_statement_is_prepared_once_per_connection_and_again_on_a_new_one(agent, other_agent):
+    agents = _users("agent")
+    assert [u.pk for u in agents.fetch(user_id=agent.pk)] == sorted([agent.pk, other_agent.pk])
+    name = agents._statement._compiled["prepared"]["name"]
+    assert name in _prepared_names()
+    db, sql, _params = agents._statement.statement(user_id=agent.pk)
+    assert sql.startswith(f"EXECUTE {name}(") and "helpdesk_user" in sql  # the SQL rides along as a comment
+    connection.close()  # a new session has no prepared statement: it is prepared again
+    assert [u.pk for u in agents.fetch(user_id=other_agent.pk)] == [other_agent.pk]
+    assert name in _prepared_names()
+
+
+@needs_postgres
+def test_prepared_or_not_the_rows_are_the_same(settings, agent, other_agent):
+    agents = _users("agent")
+    prepared = [(u.pk, u.email, u.date_joined) for u in agents.fetch(user_id=agent.pk)]
+    settings.HELPDESK_PREPARED_STATEMENTS = False
+    assert not agents._statement.statement(user_id=agent.pk)[1].startswith("EXECUTE")
+    assert [(u.pk, u.email, u.date_joined) for u in agents.fetch(user_id=agent.pk)] == prepared
+
+
+@needs_postgres
+def test_a_statement_postgresql_will_not_prepare_runs_as_it_is_and_the_transaction_goes_on(agent):
+    from django.db import transaction
+
+    # A value of no known type (a list) is never prepared; a PREPARE PostgreSQL refuses leaves the
+    # transaction usable (its savepoint) and the statement runs unprepared from then on.
+    unknown = Compiled(
+        lambda ids: ("default", "SELECT id FROM helpdesk_user WHERE id = ANY(%s)", [ids]), {"ids": [STAND_IN_ID]}
+    )
+    assert unknown.rows(ids=[agent.pk]) == [(agent.pk,)]
+    refused = Compiled(
+        lambda user_id: ("default", "SELECT %s::no_such_type, id FROM helpdesk_user WHERE id = %s", [1, user_id]),
+        {"user_id": STAND_IN_ID},
+    )
+    with transaction.atomic():
+        assert not refused.statement(user_id=agent.pk)[1].startswith("EXECUTE")
+        assert User.objects.filter(pk=agent.pk).exists()  # the transaction is still usable
+    assert refused._compiled["prepared"] is None
