@@ -73,6 +73,17 @@ ticket's people read with its terms):
 
 At the start of the round the same bench gave 21.7 / 26.0 / 16.7 / 19.9 / 22.6 ms ours (2.3x, 5.3x,
 79.3x, 37.6x, 38.1x): the home page had just been compiled once (65x in session 8).
+
+Session 10, another machine of the same kind, 30 rounds, load 0.9-1.0, main at 3cb2ca4 (the hot reads
+compiled once per process and prepared once per connection, the session and the user among them; the
+sidebar's reads likewise; the navigation cached):
+
+    page                          ours p50      p95  peer p50      p95  peer/ours   goal
+    ticket page, 3 messages           11.3     13.1      41.1     73.7       3.6x  5x NO
+    ticket page, 30 messages          14.5     17.0     119.1    134.6       8.2x  5x ok
+    agent home                        13.1     20.4    1355.0   1404.0     103.7x 100x ok
+    ticket list, open                 15.3     26.5     711.3    733.6      46.6x 100x NO
+    search 'invoice refund'           17.5     24.7     797.4    843.4      45.5x
 """
 
 import argparse
