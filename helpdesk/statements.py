@@ -110,6 +110,14 @@ class CompiledQuerySet:
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return list(queryset)
 
+    def fetch_of(self, name: str, parent: Any) -> list:
+        """fetch() with the parent's id as the stand-in `<name>_id`, each row's `name` set to the parent (as
+        the parent's related manager sets it: reading it costs no query)."""
+        rows = self.fetch(**{f"{name}_id": parent.pk})
+        for row in rows:
+            setattr(row, name, parent)
+        return rows
+
 
 # --- Prepared on PostgreSQL ---------------------------------------------------------------------
 

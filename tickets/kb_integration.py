@@ -80,10 +80,7 @@ _USAGES_OF_TICKET = CompiledQuerySet(_usages_of_ticket, {"ticket_id": STAND_IN_I
 
 def article_usage_list_for_ticket(*, ticket: Ticket) -> list[ArticleUsage]:
     """Articles used on a ticket already loaded through tickets.selectors.ticket_get_for (one query)."""
-    usages = _USAGES_OF_TICKET.fetch(ticket_id=ticket.pk)
-    for usage in usages:
-        usage.ticket = ticket  # as the ticket's related manager set it
-    return usages
+    return _USAGES_OF_TICKET.fetch_of("ticket", ticket)
 
 
 def ticket_usage_list_for(*, user: User, article_id: int) -> tuple[Article, QuerySet[ArticleUsage]]:

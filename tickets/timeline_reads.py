@@ -54,20 +54,14 @@ _EVENTS = {
 _REFERRALS = _compiled(_referrals)
 
 
-def _of(ticket: Ticket, rows: list) -> list:
-    for row in rows:
-        row.ticket = ticket  # as the ticket's related managers set it
-    return rows
-
-
 def messages_shown(*, user: User, ticket: Ticket) -> list[Message]:
     """message_list_for's messages, with their authors and attachments (two statements)."""
-    return _of(ticket, _MESSAGES[user.is_agent].fetch(ticket_id=ticket.pk))
+    return _MESSAGES[user.is_agent].fetch_of("ticket", ticket)
 
 
 def timeline_parts(*, user: User, ticket: Ticket) -> tuple[list[Message], list[TicketEvent], list[Referral]]:
     """What a ticket page shows of the conversation: message_list_for's messages, event_list_for's
     events and, for agents, the referrals with their teams and people."""
-    events = _of(ticket, _EVENTS[user.is_agent].fetch(ticket_id=ticket.pk))
-    referrals = _of(ticket, _REFERRALS.fetch(ticket_id=ticket.pk)) if user.is_agent else []
+    events = _EVENTS[user.is_agent].fetch_of("ticket", ticket)
+    referrals = _REFERRALS.fetch_of("ticket", ticket) if user.is_agent else []
     return messages_shown(user=user, ticket=ticket), events, referrals

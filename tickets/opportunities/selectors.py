@@ -61,7 +61,4 @@ def opportunities_of_ticket(*, user: User, ticket: Ticket) -> list[Opportunity]:
     """The ticket page's panel: its opportunities with owner and product, in one query; none for customers."""
     if not is_agent(user):
         return []
-    opportunities = _OF_TICKET.fetch(ticket_id=ticket.pk)
-    for opportunity in opportunities:
-        opportunity.ticket = ticket  # as the ticket's related manager set it
-    return opportunities
+    return _OF_TICKET.fetch_of("ticket", ticket)
