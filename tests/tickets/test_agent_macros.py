@@ -176,6 +176,20 @@ def test_ticket_page_offers_the_macros_i_may_use(agent_client, macro, ticket, ot
     assert 'id="macro-select"' in body and "Thanks" in body and "Not for you" not in body
 
 
+def test_each_agents_picker_is_their_own_whoever_opened_a_ticket_first(agent, other_agent, team, other_team):
+    """The picker is read by a statement compiled once per process (macros.macro_picker_for): each agent
+    gets their own, their teams' and the global macros, as macro_list_for reads them, in either order."""
+    macros.macro_create(actor=agent, name="Mine only", body="x")
+    macros.macro_create(actor=agent, name="For my team", body="x", shared_with_team=team)
+    macros.macro_create(actor=other_agent, name="Theirs only", body="x")
+    macros.macro_create(actor=other_agent, name="For their team", body="x", shared_with_team=other_team)
+    for user in (agent, other_agent, agent, other_agent):
+        names = {m.name for m in macros.macro_picker_for(user=user)}
+        assert names == {m.name for m in macros.macro_list_for(user=user).filter(is_active=True)}
+        mine = {"Mine only", "For my team"} if user == agent else {"Theirs only", "For their team"}
+        assert mine <= names and not (names & ({"Mine only", "For my team", "Theirs only", "For their team"} - mine))
+
+
 def test_ticket_page_leaves_inactive_macros_out_of_the_picker(agent_client, agent, macro, ticket):
     retired = macros.macro_create(actor=agent, name="Retired answer", body="x")
     type(retired).objects.filter(pk=retired.pk).update(is_active=False)

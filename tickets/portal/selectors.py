@@ -158,9 +158,7 @@ class TicketPage:
 
 def ticket_page_for(*, user: User, contact: Contact | None, ticket: Ticket) -> TicketPage:
     """Public messages with attachments, open referral teams, rating and follow-up links (5 queries)."""
-    ticket.open_referrals = list(
-        ticket.referrals.filter(state=Referral.State.OPEN).select_related("to_team").order_by("id")
-    )
+    ticket.open_referrals = list(open_referrals().filter(ticket_id=ticket.pk))
     rows = []
     for message in timeline_reads.messages_shown(user=user, ticket=ticket):
         from_support = message.author_contact_id is None
