@@ -66,6 +66,8 @@ def pages(data: dict) -> list[tuple[str, str, str]]:
         ("agent-list-open", "agent", "/agent/tickets/?view=open"),
         ("agent-list-mine-due", "agent", "/agent/tickets/?view=mine&sort=due"),
         ("agent-search", "agent", "/agent/tickets/?q=invoice%20refund"),
+        # the filter panel showing chosen values (its HTML is kept per language and values)
+        ("agent-list-filtered", "agent", f"/agent/tickets/?view=open&priority=high&assignee=me&team={data['team'].pk}"),
         ("agent-home", "agent", "/agent/"),
         ("portal-home", "customer", "/portal/"),
         ("portal-ticket-3", "customer", f"/portal/requests/{small}/"),

@@ -216,7 +216,7 @@ else:
         "store_processed": False,
         "control_folder": str(_broker_dir / "control"),
     }
-# Template fragments that change only with the code, the language and the page, in each process ({% cache %}).
+# Template fragments kept in each process ({% cache %}), keyed by the language and all else they show.
 CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}
 
 # Celery: JSON only, bounded tasks, a job acknowledged only once it has run.

@@ -229,3 +229,51 @@ def test_the_tab_counts_are_for_agents_only(client, customer):
     assert client.get(url).status_code == 302  # signed out: to the sign-in page
     client.force_login(customer)
     assert client.get(url).status_code == 404
+
+
+# --- the filter panel: its HTML kept per language, choices and values ----------------------------
+
+
+def test_the_filter_panel_is_rendered_once_for_what_it_shows(agent_client, agent):
+    from django.core.cache import caches
+
+    from helpdesk import services as core_services
+    from helpdesk.models import Role
+    from tickets.workspace.forms import TicketFilterForm
+
+    caches["fragments"].clear()
+    rendered = []
+    real_iter = TicketFilterForm.__iter__
+
+    def counting_iter(form):
+        rendered.append(form.data.get("priority"))
+        return real_iter(form)
+
+    def panel(**params) -> str:
+        page = agent_client.get(reverse("agent:tickets"), params).content.decode()
+        start = page.index('<div class="filter-grid">')
+        return page[start : page.index("</details>", start)]
+
+    with mock.patch.object(TicketFilterForm, "__iter__", counting_iter):
+        high = panel(view="open", priority="high")
+        assert '<option value="high" selected>' in high and '<option value="low" selected>' not in high
+        assert panel(view="open", priority="high", q="invoice") == high  # the search words are not in the panel
+        assert panel(view="mine", priority="high", sort="due") == high.replace(
+            '<option value="updated" selected>', '<option value="updated">'
+        ).replace('<option value="due">', '<option value="due" selected>')
+        assert rendered == ["high", "high"]  # the second request took the kept panel; the third sorts otherwise
+        low = panel(view="open", priority="low")
+        assert '<option value="low" selected>' in low and '<option value="high" selected>' not in low
+        refused = agent_client.get(reverse("agent:tickets"), {"priority": "urgentest"})
+        assert refused.status_code == 400 and 'name="priority" aria-invalid="true"' in refused.content.decode()
+        assert 'aria-invalid="true"' not in panel(view="open", priority="high")
+        # what the services add is in the next panel: an agent, a team
+        core_services.user_create(email="nadia@test.example", password=None, full_name="Nadia Panel", role=Role.AGENT)
+        core_services.team_create(name="Panel Team")
+        fresh = panel(view="open", priority="high")
+        assert "Nadia Panel" in fresh and ">Panel Team<" in fresh and "Nadia Panel" not in high
+        agent.language = "fa"
+        agent.save(update_fields=["language"])
+        persian = panel(view="open", priority="high")
+    assert "اولویت" in persian and "Nadia Panel" in persian and ">Priority<" not in persian
+    assert rendered == ["high", "high", "low", "urgentest", "high", "high"]  # the unrefused panel was kept

@@ -105,6 +105,20 @@ class TicketFilterForm(forms.Form):
         data = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
         return any(data.get(name) for name in self.FILTER_FIELDS)
 
+    PANEL_CHOICES = ("custom_status", "team", "assignee")  # the choices read from the database
+
+    def panel_key(self) -> str:
+        """Everything the list's filter panel shows but its language: each of its fields' submitted value
+        and whether it was refused, and the choices read from the database. The list page keeps the
+        panel's HTML under it (a fragment cache), so the panel is rendered once per language, choices and
+        values (the search words are not in the panel: every search shares the panel of its filters)."""
+        data = self.data if self.is_bound else {}
+        refused = set(self.errors) if self.is_bound else set()
+        shown = [name for name, field in self.fields.items() if not field.widget.is_hidden and name != "q"]
+        values = [(name, data.get(name), name in refused) for name in shown]
+        choices = [[(value, str(label)) for value, label in self.fields[name].choices] for name in self.PANEL_CHOICES]
+        return repr((values, choices))
+
 
 BULK_ACTIONS = [
     ("assign", _("Assign to")),

@@ -121,17 +121,20 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     current["view"] = view
     encoded = QueryDict(mutable=True)
     encoded.update(current)
-    save_form = SaveViewForm(user=user, initial={"query": encoded.urlencode(), "columns": columns})
     return render(
         request,
         "tickets/agent/tickets.html",
         {
             "form": form,
+            "filter_panel_key": form.panel_key(),
             "view": view,
             "view_param": saved.pk if saved else view,
             "saved": saved,
             "saved_views": my_views,
-            "save_form": save_form,
+            # "save this view": its labels and choices, without building a form to validate nothing
+            "save_form": SaveViewForm.base_fields,
+            "save_query": encoded.urlencode(),
+            "column_choices": saved_views.COLUMNS.items(),
             "my_teams": form.pickers.my_teams,
             "columns": columns,
             "rows_html": ticket_rows_html(page.rows, show={key: key in columns for key in saved_views.COLUMNS}),
