@@ -1,11 +1,12 @@
 """Dates as people read them: Jalali (Persian digits) in fa, Gregorian otherwise."""
 
+import functools
 import re
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jdatetime
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.dates import MONTHS_AP
 from django.utils.translation import gettext_lazy
 
@@ -76,8 +77,16 @@ def format_datetime(value: datetime, language: str) -> str:
         day = jdatetime.date.fromgregorian(date=local.date())
         return persian_digits(f"{day.year:04d}/{day.month:02d}/{day.day:02d} {local.hour:02d}:{local.minute:02d}")
     # What formats.date_format(local, "N j, Y, H:i") writes, without parsing the format each time (a
-    # ticket page prints one per message and event).
-    return f"{MONTHS_AP[local.month]} {local.day}, {local.year:04d}, {local.hour:02d}:{local.minute:02d}"
+    # ticket page prints one per message and event), nor translating the month's name each time.
+    return f"{_month_names(language)[local.month]} {local.day}, {local.year:04d}, {local.hour:02d}:{local.minute:02d}"
+
+
+@functools.cache
+def _month_names(language: str) -> dict[int, str]:
+    """The months as "N" writes them, translated once per language (a list page prints 100 moments,
+    and each lazy name costs a catalogue lookup)."""
+    with translation.override(language):
+        return {number: str(name) for number, name in MONTHS_AP.items()}
 
 
 # The cities of the time zones our users' teams pick most, translated; other zones show their own city.
