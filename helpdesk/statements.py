@@ -88,6 +88,9 @@ class CompiledQuerySet:
         self.build = build
         self._template: tuple[QuerySet, Any] | None = None
         self._statement = Compiled(self._compile, stand_ins)
+        # Each column's converters from the database's values to Python's (Django works them out for every
+        # run, one lookup per column of every joined table): worked out once per connection.
+        self._converters: dict[int, dict] = {}
 
     def _compile(self, **stand_ins) -> tuple[str, str, list]:
         queryset = self.build(**stand_ins)
@@ -106,9 +109,17 @@ class CompiledQuerySet:
         compiler = copy.copy(compiled)
         compiler.connection = connections[db]  # this thread's
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
+        compiler.get_converters = lambda expressions: self._converters_on(compiler, expressions)
         # Only this clone runs the kept SQL: it is iterated here and never filtered further.
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return list(queryset)
+
+    def _converters_on(self, compiler, expressions) -> dict:
+        # the same columns on every run (the kept compiler's): only the connection may differ
+        key = id(compiler.connection)
+        if key not in self._converters:
+            self._converters[key] = type(compiler).get_converters(compiler, expressions)
+        return self._converters[key]
 
     def fetch_of(self, name: str, parent: Any) -> list:
         """fetch() with the parent's id as the stand-in `<name>_id`, each row's `name` set to the parent (as

@@ -168,3 +168,26 @@ def test_a_statement_postgresql_will_not_prepare_runs_as_it_is_and_the_transacti
         assert not refused.statement(user_id=agent.pk)[1].startswith("EXECUTE")
         assert User.objects.filter(pk=agent.pk).exists()  # the transaction is still usable
     assert refused._compiled["prepared"] is None
+
+
+def test_converters_are_worked_out_once_per_connection_and_convert_as_the_orm_does(agent):
+    from unittest import mock
+
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from tickets.models import SavedView
+
+    mine = SavedView.objects.create(owner=agent, name="Mine", query={"view": "mine", "q": "رمز"}, columns=["number"])
+    views = CompiledQuerySet(
+        lambda owner_id: SavedView.objects.filter(owner_id=owner_id).select_related("owner"), {"owner_id": STAND_IN_ID}
+    )
+    real = SQLCompiler.get_converters
+    with mock.patch.object(SQLCompiler, "get_converters", autospec=True, side_effect=real) as worked_out:
+        for _ in range(3):
+            (found,) = views.fetch(owner_id=agent.pk)
+            orm = SavedView.objects.select_related("owner").get(pk=mine.pk)
+            # the JSON columns come back as Python's values (a converter's work), the moments aware
+            assert (found.query, found.columns, found.created_at) == (orm.query, orm.columns, orm.created_at)
+            assert found.query == {"view": "mine", "q": "رمز"} and found.owner.date_joined == orm.owner.date_joined
+    # the ORM's own three reads work theirs out each time; the compiled statement once
+    assert worked_out.call_count == 3 + 1
