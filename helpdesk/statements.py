@@ -56,8 +56,9 @@ class Compiled:
                 places[name] = [(i, p != value) for i, p in enumerate(params) if p in (value, stored)]
                 if not places[name]:
                     raise ValueError(f"{name} is not a parameter of the statement: it would be left as its stand-in")
+            variable = sorted({i for spots in places.values() for i, _stored in spots})
             self._compiled.update(
-                db=db, sql=sql, params=params, places=places, ops=ops, prepared=_prepared(sql, params)
+                db=db, sql=sql, params=params, places=places, ops=ops, prepared=_prepared(sql, params, variable)
             )
         return self._compiled
 
@@ -69,7 +70,8 @@ class Compiled:
         for name, value in values.items():
             for i, stored in compiled["places"][name]:
                 params[i] = compiled["ops"].adapt_datetimefield_value(value) if stored else value
-        return compiled["db"], _on_connection(compiled), params
+        sql, passed = _on_connection(compiled)
+        return compiled["db"], sql, params if passed is None else [params[i] for i in passed]
 
     def rows(self, **values) -> list[tuple]:
         db, sql, params = self.statement(**values)
@@ -132,8 +134,8 @@ class CompiledQuerySet:
 
 # --- Prepared on PostgreSQL ---------------------------------------------------------------------
 
-# A parameter's type for PREPARE, from its Python value (as psycopg2 would write it); a statement with a
-# value of any other type (None, a list) is not prepared.
+# A stand-in's type for PREPARE, from its Python value (as psycopg2 would write it); a statement with a
+# stand-in of any other type (None, a list) is not prepared.
 _PG_TYPES = {
     bool: "boolean",
     int: "bigint",
@@ -155,51 +157,75 @@ def _forget_prepared(sender, connection, **kwargs) -> None:
 connection_created.connect(_forget_prepared)
 
 
-def _prepared(sql: str, params: list) -> dict | None:
-    """The PREPARE and the EXECUTE of a statement (its params written as $1, $2, ... with their types)."""
-    types = [_PG_TYPES.get(type(param)) for param in params]
+def _pg_type(value: Any) -> str | None:
+    """PREPARE's type for a parameter: its class's or a base class's (a TextChoices member is a str)."""
+    return next((_PG_TYPES[cls] for cls in type(value).__mro__ if cls in _PG_TYPES), None)
+
+
+def _prepared(sql: str, params: list, variable: list[int]) -> dict | None:
+    """The PREPARE and the EXECUTE of a statement: the stand-ins' places written as $1, $2, ... with their
+    types, and every other parameter, a constant of the statement (the same in every build: a status
+    list, an SLA sentinel), written in as the literal psycopg2 would have sent. PostgreSQL then sees the
+    constants as it sees them unprepared, so a partial index's condition or an expression index still
+    matches a plan made once for every call (with them as parameters it could not, and planned each call
+    again)."""
+    types = [_pg_type(params[i]) for i in variable]
     if None in types:
         return None
     name = f"helpdesk_{next(_NAMES)}"
-    numbers = itertools.count(1)
-    body = re.sub(r"%%|%s", lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql)
-    prepare = f"PREPARE {name} ({', '.join(types)}) AS {body}" if params else f"PREPARE {name} AS {body}"
-    arguments = f"({', '.join(['%s'] * len(params))})" if params else ""
+    positions, numbers = itertools.count(), itertools.count(1)
+
+    def place(match: re.Match) -> str:
+        if match.group() == "%%":
+            return "%%"  # left for the driver, as the constants' %s are
+        return f"${next(numbers)}" if next(positions) in variable else "%s"
+
+    body = re.sub(r"%%|%s", place, sql)
+    head = f"PREPARE {name} ({', '.join(types)}) AS " if variable else f"PREPARE {name} AS "
+    arguments = f"({', '.join(['%s'] * len(variable))})" if variable else ""
     # The statement itself rides along as a comment, for logs and for tests that read the SQL: no value
     # is ever written into it (a value could close the comment).
     comment = sql.replace("%", "%%").replace("*/", "* /")
-    return {"name": name, "prepare": prepare, "execute": f"EXECUTE {name}{arguments} /* {comment} */"}
+    return {
+        "name": name,
+        "prepare": head + body,
+        "constants": [param for i, param in enumerate(params) if i not in variable],
+        "variable": variable,
+        "execute": f"EXECUTE {name}{arguments} /* {comment} */",
+    }
 
 
-def _on_connection(compiled: dict) -> str:
-    """The SQL to run on this thread's connection: the EXECUTE once the statement is prepared there."""
+def _on_connection(compiled: dict) -> tuple[str, list[int] | None]:
+    """The SQL to run on this thread's connection, and which parameters it takes (None: all): the
+    EXECUTE with the stand-ins' values once the statement is prepared there."""
     prepared, connection = compiled["prepared"], connections[compiled["db"]]
     if prepared is None or connection.vendor != "postgresql" or not settings.HELPDESK_PREPARED_STATEMENTS:
-        return compiled["sql"]
+        return compiled["sql"], None
     if connection.needs_rollback:
-        return compiled["sql"]  # a broken transaction: it fails either way, and says why
+        return compiled["sql"], None  # a broken transaction: it fails either way, and says why
     connection.ensure_connection()
     names = getattr(connection, _PREPARED, None)
     if names is None:  # a connection made before this module was imported
         names = set()
         setattr(connection, _PREPARED, names)
     if prepared["name"] not in names:
-        if not _prepare(connection, prepared["prepare"]):
+        if not _prepare(connection, prepared["prepare"], prepared["constants"]):
             compiled["prepared"] = None  # PostgreSQL would not prepare it: run it as it is from now on
-            return compiled["sql"]
+            return compiled["sql"], None
         names.add(prepared["name"])
-    return prepared["execute"]
+    return prepared["execute"], prepared["variable"]
 
 
-def _prepare(connection, statement: str) -> bool:
+def _prepare(connection, statement: str, constants: list) -> bool:
     """PREPARE on the raw connection (once a session, like the time zone Django sets: not one of a page's
-    queries), in a savepoint inside a transaction so that a refusal leaves it usable."""
+    queries), in a savepoint inside a transaction so that a refusal leaves it usable; the driver writes
+    the constants in."""
     in_transaction = not connection.get_autocommit()
     with connection.connection.cursor() as cursor:
         try:
             if in_transaction:
                 cursor.execute("SAVEPOINT helpdesk_prepare")
-            cursor.execute(statement)
+            cursor.execute(statement, constants)
         except connection.Database.DatabaseError:  # the driver's own (this cursor is not Django's)
             if in_transaction:
                 cursor.execute("ROLLBACK TO SAVEPOINT helpdesk_prepare")

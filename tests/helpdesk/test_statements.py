@@ -191,3 +191,31 @@ def test_converters_are_worked_out_once_per_connection_and_convert_as_the_orm_do
             assert found.query == {"view": "mine", "q": "رمز"} and found.owner.date_joined == orm.owner.date_joined
     # the ORM's own three reads work theirs out each time; the compiled statement once
     assert worked_out.call_count == 3 + 1
+
+
+@needs_postgres
+def test_constants_are_written_into_the_prepared_statement_and_only_the_stand_ins_are_passed(agent, other_agent):
+    """A parameter that is the same in every build (a status list, a sentinel) is part of the statement
+    PostgreSQL plans, as it is unprepared: only the stand-ins are $1, $2, ... (so a plan made once can
+    still use a partial index whose condition names those constants)."""
+    from helpdesk.models import Role
+
+    odd = "it's 100% «رمز»"
+    statement = Compiled(
+        lambda user_id: (
+            "default",
+            "SELECT id, %s, %s FROM helpdesk_user WHERE id = %s AND email NOT LIKE 'x%%' AND role IN (%s, %s)",
+            [odd, 5, user_id, Role.AGENT, Role.ADMIN],
+        ),
+        {"user_id": STAND_IN_ID},
+    )
+    assert statement.rows(user_id=agent.pk) == [(agent.pk, odd, 5)]
+    db, sql, params = statement.statement(user_id=other_agent.pk)
+    assert sql.startswith("EXECUTE") and params == [other_agent.pk]
+    with connection.cursor() as cursor:
+        name = statement._compiled["prepared"]["name"]
+        cursor.execute("SELECT statement, parameter_types::text FROM pg_prepared_statements WHERE name = %s", [name])
+        text, types = cursor.fetchone()
+    assert types == "{bigint}" and "id = $1" in text and "$2" not in text
+    assert "'it''s 100% «رمز»'" in text and "IN ('agent', 'admin')" in text and "LIKE 'x%'" in text
+    assert statement.rows(user_id=other_agent.pk) == [(other_agent.pk, odd, 5)]
