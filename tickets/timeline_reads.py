@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from helpdesk.models import User
 from helpdesk.statements import STAND_IN_ID, CompiledQuerySet
-from tickets.models import Message, Referral, Ticket, TicketEvent
+from tickets.models import Attachment, Message, Referral, Ticket, TicketEvent
 
 
 def message_list_for(*, user: User, ticket: Ticket) -> QuerySet[Message]:
@@ -42,10 +42,25 @@ def _compiled(queryset) -> CompiledQuerySet:
     return CompiledQuerySet(queryset, {"ticket_id": STAND_IN_ID})
 
 
-# The ticket pages' reads, for agents (True) and customers: compiled once per process.
+def _attachments(ticket_id: int, *, agent: bool) -> QuerySet[Attachment]:
+    """The attachments of the ticket's messages that _messages gives (by their message, as the prefetch
+    reads them: whatever ticket the attachment row names)."""
+    qs = Attachment.objects.filter(message__ticket_id=ticket_id)
+    return qs if agent else qs.filter(message__internal=False)
+
+
+# The ticket pages' reads, for agents (True) and customers: compiled once per process. The messages'
+# attachments are a statement of their own, not the prefetch (which Django compiles on every call).
 _MESSAGES = {
-    agent: _compiled(lambda ticket_id, a=agent: _messages(Message.objects.filter(ticket_id=ticket_id), agent=a))
+    agent: _compiled(
+        lambda ticket_id, a=agent: _messages(Message.objects.filter(ticket_id=ticket_id), agent=a).prefetch_related(
+            None
+        )
+    )
     for agent in (True, False)
+}
+_ATTACHMENTS = {
+    agent: _compiled(lambda ticket_id, a=agent: _attachments(ticket_id, agent=a)) for agent in (True, False)
 }
 _EVENTS = {
     agent: _compiled(lambda ticket_id, a=agent: _events(TicketEvent.objects.filter(ticket_id=ticket_id), agent=a))
@@ -56,7 +71,20 @@ _REFERRALS = _compiled(_referrals)
 
 def messages_shown(*, user: User, ticket: Ticket) -> list[Message]:
     """message_list_for's messages, with their authors and attachments (two statements)."""
-    return _MESSAGES[user.is_agent].fetch_of("ticket", ticket)
+    messages = _MESSAGES[user.is_agent].fetch_of("ticket", ticket)
+    found: dict[int, list[Attachment]] = {}
+    for attachment in _ATTACHMENTS[user.is_agent].fetch(ticket_id=ticket.pk):
+        found.setdefault(attachment.message_id, []).append(attachment)
+    message_field = Attachment._meta.get_field("message")
+    for message in messages:
+        attachments = found.get(message.pk, [])
+        for attachment in attachments:
+            message_field.set_cached_value(attachment, message)  # as the prefetch sets it
+        # what prefetch_related("attachments") leaves: message.attachments.all() reads no more
+        cached = message.attachments.all()
+        cached._result_cache, cached._prefetch_done = attachments, True
+        message._prefetched_objects_cache = {"attachments": cached}
+    return messages
 
 
 def timeline_parts(*, user: User, ticket: Ticket) -> tuple[list[Message], list[TicketEvent], list[Referral]]:

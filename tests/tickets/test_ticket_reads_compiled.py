@@ -14,9 +14,13 @@ from tickets.models import Ticket
 pytestmark = pytest.mark.django_db
 
 
+def _files(*names: str) -> list[IncomingFile]:
+    return [IncomingFile(name=name, content=name.encode(), content_type="text/plain") for name in names]
+
+
 def _conversation(ticket, agent, customer, other_team):
-    services.ticket_reply(ticket=ticket, actor=agent, body="public answer")
-    services.ticket_reply(ticket=ticket, actor=agent, body="secret note", internal=True)
+    services.ticket_reply(ticket=ticket, actor=agent, body="public answer", attachments=_files("b.txt", "a.txt"))
+    services.ticket_reply(ticket=ticket, actor=agent, body="secret note", internal=True, attachments=_files("n.txt"))
     services.ticket_reply(
         ticket=ticket,
         actor=customer,
@@ -46,7 +50,9 @@ def _described(messages, events, referrals):
 
 
 @pytest.mark.parametrize("who", ["agent", "customer"])
-def test_the_timeline_is_what_the_orm_reads(who, agent, customer, team, other_team, acme_ticket, request):
+def test_the_timeline_is_what_the_orm_reads(
+    who, agent, customer, team, other_team, acme_ticket, request, django_assert_num_queries
+):
     services.ticket_edit(ticket=acme_ticket, actor=agent, changes={"team": team})
     _conversation(acme_ticket, agent, customer, other_team)
     user = request.getfixturevalue(who)
@@ -60,8 +66,13 @@ def test_the_timeline_is_what_the_orm_reads(who, agent, customer, team, other_te
     compiled = timeline_reads.timeline_parts(user=user, ticket=ticket)
     assert _described(*compiled) == _described(*orm)
     notes = [m for m in compiled[0] if m.internal]
-    assert bool(notes) is user.is_agent  # customers never get notes
+    assert bool(notes) is user.is_agent  # customers never get notes, nor their files
     assert all(row.ticket is ticket for part in compiled for row in part)
+    files = {m.body_text: [a.original_name for a in m.attachments.all()] for m in compiled[0]}
+    assert files["public answer"] == ["b.txt", "a.txt"] and files["with a file"] == ["shot.png"]
+    assert files.get("secret note", ["n.txt"]) == ["n.txt"]
+    with django_assert_num_queries(0):  # the attachments and their message came with the timeline
+        assert all(a.message is m for m in compiled[0] for a in m.attachments.all())
 
 
 @pytest.mark.parametrize("first", ["shared", "private"])
