@@ -179,6 +179,44 @@ def test_ticket_terms_are_read_in_one_query(agent, termed_ticket):
     assert read[11] == termed_ticket["problem"].created_at
 
 
+def test_tickets_of_one_shape_share_a_statement_and_each_gets_its_own_terms(agent, requester, termed_ticket):
+    """The terms' statement is compiled once per shape (which ids the ticket has): a second ticket of the
+    same shape gets its own category, root cause and its priority's SLA target, never the first's."""
+    from tickets import ticket_terms
+
+    first = termed_ticket["ticket"]
+    first.refresh_from_db()  # the fixture set its terms with update()
+    policy = termed_ticket["policy"]
+    SlaTarget.objects.update_or_create(
+        policy=policy, priority="urgent", defaults={"first_response_minutes": 15, "resolution_minutes": 120}
+    )
+    other = services.ticket_open(actor=agent, requester=requester, subject="Second", body="b", channel="phone")
+    Ticket.objects.filter(pk=other.pk).update(
+        product=first.product_id,
+        contract=first.contract_id,
+        sla_policy=policy,
+        category=Category.objects.create(name="Refunds", parent=Category.objects.get(name="Billing")),
+        root_cause=RootCause.objects.create(name="Bug"),
+        problem=termed_ticket["problem"],
+        team=first.team_id,
+        assignee=agent,
+        priority="urgent",
+    )
+    Ticket.objects.filter(pk=first.pk).update(assignee=agent)
+    ticket_terms._COMPILED.clear()
+    one = selectors.ticket_get_for(user=agent, ticket_id=first.pk)
+    two = selectors.ticket_get_for(user=agent, ticket_id=other.pk)
+    assert len(ticket_terms._COMPILED) == 1  # one shape, one statement
+    assert (one.category.name, one.root_cause.name, one.sla_target.first_response_minutes) == (
+        "Invoices",
+        "User error",
+        90,
+    )
+    assert (two.category.name, two.category.parent.name, two.root_cause.name) == ("Refunds", "Billing", "Bug")
+    assert two.sla_target.first_response_minutes == 15 and two.subject == "Second"
+    assert selectors.ticket_get_for(user=agent, ticket_id=first.pk).sla_target.first_response_minutes == 90
+
+
 def test_a_ticket_without_terms_reads_its_people_in_the_one_query_of_its_terms(agent, ticket):
     ticket.assignee = agent
     ticket.save(update_fields=["assignee"])
