@@ -1,6 +1,6 @@
 """Every read of tickets, scoped to the acting user: what they may not see does not exist."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.db import connection
@@ -341,6 +341,32 @@ def _ticket_row(*, user: User, ticket_id: Any, tags: bool) -> Ticket:
     if len(rows) != 1:
         raise Http404("No such ticket.")
     return rows[0]
+
+
+# Lists over the tickets a user may see, one statement per list and shape of visibility.
+_VISIBLE_LISTS: dict[tuple, CompiledQuerySet] = {}
+
+
+def visible_list_fetch(*, user: User, name: str, build: Callable[..., QuerySet], **values: int) -> list:
+    """What `build(tickets_the_user_may_see, **values)` reads (its values are ids), run as a statement
+    compiled once per process for each list `name` and shape of visibility (agent; a customer's contact,
+    with their organization where it shares its tickets) and run with this user's own values; nothing
+    for a login that sees no ticket."""
+    visibility = _visibility(user)
+    customer, agent = user.is_customer, visibility.pop("agent")
+    if not agent and visibility["contact_id"] is None:
+        return []
+    seen = {key: value for key, value in visibility.items() if value is not None}
+    shape = (name, customer, agent, *sorted(seen))
+    if shape not in _VISIBLE_LISTS:
+
+        def compiled(**stand_ins: int) -> QuerySet:
+            visible = {key: stand_ins.pop(key, None) for key in ("contact_id", "organization_id")}
+            return build(_ticket_base(customer=customer, agent=agent, **visible), **stand_ins)
+
+        keys = [*sorted(seen), *sorted(values)]
+        _VISIBLE_LISTS[shape] = CompiledQuerySet(compiled, {key: STAND_IN_ID + i for i, key in enumerate(keys)})
+    return _VISIBLE_LISTS[shape].fetch(**seen, **values)
 
 
 def ticket_bare_for(*, user: User, ticket_id: int) -> Ticket:

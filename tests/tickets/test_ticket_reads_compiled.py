@@ -6,6 +6,7 @@ import pytest
 from django.http import Http404
 
 from tests import factories
+from tests.factories import make_ticket
 from tests.tickets.conftest import contact_of
 from tickets import selectors, services, timeline_reads
 from tickets.attachments.store import IncomingFile
@@ -125,3 +126,31 @@ def test_a_login_without_a_contact_sees_no_ticket(acme_ticket):
     stray = factories.UserFactory(role="customer", email="stray@test.example")
     with pytest.raises(Http404):
         selectors.ticket_get_for(user=stray, ticket_id=acme_ticket.pk)
+
+
+@pytest.mark.parametrize("first", ["shared", "private"])
+def test_each_customers_portal_home_lists_their_own_requests_whoever_read_first(
+    first, customer, colleague, private_customer, private_colleague, acme_ticket, private_ticket, monkeypatch
+):
+    """The portal home's lists run statements compiled per shape of visibility (selectors.visible_list_fetch):
+    each customer's home lists their own requests, never those of the customer the statement was compiled
+    for, and is what the ORM's queryset reads."""
+    from customers.selectors import contact_for_user
+    from tickets.portal.home import portal_home_for
+
+    monkeypatch.setattr(selectors, "_VISIBLE_LISTS", {})
+    bobs = make_ticket(requester=contact_of(colleague), actor=colleague, subject="Bob's own")
+    Ticket.objects.filter(pk=bobs.pk).update(status="solved")  # in the solved list
+    expected = {
+        customer: [acme_ticket.pk],
+        colleague: [bobs.pk],
+        private_customer: [private_ticket.pk],
+        private_colleague: [],
+    }
+    users = list(expected) if first == "shared" else list(reversed(expected))
+    for _ in range(2):
+        for user in users:
+            home = portal_home_for(user=user, contact=contact_for_user(user=user))
+            listed = [row.ticket.pk for row in home.open_rows + home.solved_rows]
+            orm = list(selectors.ticket_base_for(user=user).filter(requester__user=user).values_list("pk", flat=True))
+            assert sorted(listed) == sorted(expected[user]) == sorted(orm), user.email

@@ -2,10 +2,12 @@
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 from customers.models import Contact
 from helpdesk.models import User
 from tickets import selectors
-from tickets.models import OPEN_STATUSES, Referral, SatisfactionRating, Status
+from tickets.models import OPEN_STATUSES, Referral, SatisfactionRating, Status, Ticket
 from tickets.portal.selectors import Row, open_referrals, request_rows
 
 HOME_OPEN_LIMIT = 50
@@ -18,6 +20,20 @@ class Home:
     solved_rows: list[Row]
 
 
+def _mine(visible: QuerySet[Ticket], requester_id: int) -> QuerySet[Ticket]:
+    return visible.filter(requester_id=requester_id).order_by("-updated_at", "-id")
+
+
+def _open(visible: QuerySet[Ticket], *, requester_id: int) -> QuerySet:
+    mine = _mine(visible, requester_id).filter(status__in=OPEN_STATUSES)
+    return mine.values(*selectors.LIST_FIELDS)[:HOME_OPEN_LIMIT]
+
+
+def _solved(visible: QuerySet[Ticket], *, requester_id: int) -> QuerySet:
+    mine = _mine(visible, requester_id).filter(status__in=(Status.SOLVED, Status.CLOSED))
+    return mine.values(*selectors.LIST_FIELDS)[:HOME_SOLVED_LIMIT]
+
+
 def portal_home_for(*, user: User, contact: Contact | None) -> Home:
     """The customer's own open requests and the last ones solved.
 
@@ -27,10 +43,10 @@ def portal_home_for(*, user: User, contact: Contact | None) -> Home:
     the solved ones' ratings: five queries at most, whatever the number of rows."""
     if contact is None:
         return Home([], [])
-    mine = selectors.ticket_base_for(user=user).filter(requester_id=contact.pk).order_by("-updated_at", "-id")
-    open_values = list(mine.filter(status__in=OPEN_STATUSES).values(*selectors.LIST_FIELDS)[:HOME_OPEN_LIMIT])
-    solved_values = list(
-        mine.filter(status__in=(Status.SOLVED, Status.CLOSED)).values(*selectors.LIST_FIELDS)[:HOME_SOLVED_LIMIT]
+    # both lists compiled once per process for each shape of visibility (selectors.visible_list_fetch)
+    open_values = selectors.visible_list_fetch(user=user, name="portal-open", build=_open, requester_id=contact.pk)
+    solved_values = selectors.visible_list_fetch(
+        user=user, name="portal-solved", build=_solved, requester_id=contact.pk
     )
     rows = selectors.ticket_rows([*open_values, *solved_values], with_internal=False)
     open_tickets, solved = rows[: len(open_values)], rows[len(open_values) :]
