@@ -1,6 +1,7 @@
 """Every read of tickets, scoped to the acting user: what they may not see does not exist."""
 
 from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection
@@ -12,7 +13,7 @@ from customers.models import Contact, Organization, Product
 from helpdesk.exceptions import NotVisible
 from helpdesk.models import Team, User
 from helpdesk.names import name_in_language
-from helpdesk.statements import BIGINT_MAX, STAND_IN_ID, CompiledQuerySet
+from helpdesk.statements import BIGINT_MAX, STAND_IN_ID, STAND_IN_MOMENT, CompiledQuerySet
 from tickets.filters import ticket_filter
 from tickets.models import CustomStatus, Tag, Ticket
 from tickets.ticket_terms import ticket_terms_attach
@@ -347,8 +348,8 @@ def _ticket_row(*, user: User, ticket_id: Any, tags: bool) -> Ticket:
 _VISIBLE_LISTS: dict[tuple, CompiledQuerySet] = {}
 
 
-def visible_list_fetch(*, user: User, name: str, build: Callable[..., QuerySet], **values: int) -> list:
-    """What `build(tickets_the_user_may_see, **values)` reads (its values are ids), run as a statement
+def visible_list_fetch(*, user: User, name: str, build: Callable[..., QuerySet], **values: Any) -> list:
+    """What `build(tickets_the_user_may_see, **values)` reads (its values ids or moments), run as a statement
     compiled once per process for each list `name` and shape of visibility (agent; a customer's contact,
     with their organization where it shares its tickets) and run with this user's own values; nothing
     for a login that sees no ticket."""
@@ -364,8 +365,11 @@ def visible_list_fetch(*, user: User, name: str, build: Callable[..., QuerySet],
             visible = {key: stand_ins.pop(key, None) for key in ("contact_id", "organization_id")}
             return build(_ticket_base(customer=customer, agent=agent, **visible), **stand_ins)
 
-        keys = [*sorted(seen), *sorted(values)]
-        _VISIBLE_LISTS[shape] = CompiledQuerySet(compiled, {key: STAND_IN_ID + i for i, key in enumerate(keys)})
+        stand_ins: dict[str, Any] = {key: STAND_IN_ID + i for i, key in enumerate(sorted(seen))}
+        for i, key in enumerate(sorted(values), start=len(stand_ins)):
+            moment = isinstance(values[key], datetime)
+            stand_ins[key] = STAND_IN_MOMENT + timedelta(microseconds=i) if moment else STAND_IN_ID + i
+        _VISIBLE_LISTS[shape] = CompiledQuerySet(compiled, stand_ins)
     return _VISIBLE_LISTS[shape].fetch(**seen, **values)
 
 

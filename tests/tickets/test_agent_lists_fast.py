@@ -277,3 +277,43 @@ def test_the_filter_panel_is_rendered_once_for_what_it_shows(agent_client, agent
         persian = panel(view="open", priority="high")
     assert "اولویت" in persian and "Nadia Panel" in persian and ">Priority<" not in persian
     assert rendered == ["high", "high", "low", "urgentest", "high", "high"]  # the unrefused panel was kept
+
+
+# --- the first pages of an unfiltered view: statements compiled once per view, sort and page ---------
+
+
+def test_the_compiled_view_pages_are_what_the_orm_reads_for_every_agent(agent, other_agent, team, other_team, make):
+    """lists.queue_page reads the first pages of an unfiltered view through statements compiled once
+    (selectors.visible_list_fetch): each agent gets the rows the ORM's queryset gives them, whoever
+    read first, in every view, sort and page; a filtered list goes through the ORM as before."""
+    from datetime import timedelta
+
+    other_agent.teams.add(other_team)
+    now = timezone.now()
+    statuses = (Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD, Status.SOLVED, Status.CLOSED)
+    for i in range(130):
+        ticket = make(subject=f"T{i}", team=(team, other_team)[i % 2])
+        Ticket.objects.filter(pk=ticket.pk).update(
+            status=statuses[i % 6],
+            assignee=(agent, other_agent, None)[i % 3],
+            priority=("low", "normal", "high", "urgent")[i % 4],
+            updated_at=now - timedelta(minutes=i * 7 % 60),
+            solved_at=now - timedelta(days=i % 10) if statuses[i % 6] == Status.SOLVED else None,
+            resolution_due_at=now + timedelta(hours=i % 13) if i % 5 else None,
+        )
+    lists_fetched = []
+    for user in (agent, other_agent, agent):
+        for view in lists.VIEW_KEYS:
+            for sort in lists.SORTS:
+                for number in (1, 2, 3, 4):
+                    orm = lists.paginate(
+                        lists.queue_for(user=user, view=view, filters={}, sort=sort).values(*selectors.LIST_FIELDS),
+                        page=number,
+                    )
+                    got = lists.queue_page(user=user, view=view, filters={}, sort=sort, page=number)
+                    assert (got.rows, got.has_next) == (orm.rows, orm.has_next), (user.email, view, sort, number)
+                    lists_fetched.append(len(got.rows))
+    assert max(lists_fetched) == lists.PAGE_SIZE and 0 in lists_fetched  # full pages and empty ones
+    mine = lists.queue_page(user=agent, view="mine", filters={"priority": "high"}, sort="updated", page=1)
+    assert mine.rows and {r["priority"] for r in mine.rows} == {"high"}
+    assert {r["assignee_id"] for r in mine.rows} == {agent.pk}

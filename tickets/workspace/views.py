@@ -112,10 +112,10 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         view = "all"  # a saved view never stores another saved view's id
     sort = filters.get("sort") or "updated"
     columns = saved_views.ordered_columns(saved.columns if saved else saved_views.DEFAULT_COLUMNS)
-    rows = workspace.queue_for(user=user, view=view, filters=workspace.list_filters(filters), sort=sort)
     # As the API reads a page: its rows from the ticket table alone, then their people, teams and
     # tags in one query (selectors.ticket_rows), no model instances.
-    page = workspace.paginate(rows.values(*selectors.LIST_FIELDS), page=filters.get("page") or 1)
+    list_filters = workspace.list_filters(filters)
+    page = workspace.queue_page(user=user, view=view, filters=list_filters, sort=sort, page=filters.get("page") or 1)
     page.rows = workspace.list_rows(selectors.ticket_rows(page.rows, with_internal=True))
     current = saved_views.query_from_params(params, cleaned={**filters, "view": view, "sort": sort})
     current["view"] = view
