@@ -211,32 +211,14 @@ def query_concepts(chunks: list[SearchChunk]) -> list[Concept]:
     return meaningful or concepts
 
 
-def words_match(raw: str) -> Q:
-    """PostgreSQL: the tickets whose words match this tsquery text (plain_words_query's, or _text_match's)."""
-    # Cast, not to_tsquery: the lexemes are already cut and must not go through the parser again.
-    return Q(_Matches(F("search_vector"), Cast(Value(raw), SearchQueryField())))
-
-
-def plain_words_query(query: str) -> str | None:
-    """On PostgreSQL, the tsquery text of a search that is words alone (no ticket number, address or
-    phone number in it), which ticket_search matches as words_match(text) and nothing else, so a list
-    can run it as one parameter of a statement compiled once; None for any other search."""
-    chunks = search_chunks(query)
-    if connection.vendor != "postgresql" or not chunks or phone_search_key(query):
-        return None
-    word = normalize_text(query)
-    if _TICKET_NUMBER.fullmatch(word) or ("@" in word and " " not in word):
-        return None
-    return " & ".join(map(_tsquery_concept, query_concepts(chunks)))
-
-
 def _text_match(concepts: list[Concept], phone: str) -> Q:
     """Every concept (exactly, by stems or by a synonym), or the phone key as a prefix."""
     if connection.vendor == "postgresql":
         raw = " & ".join(map(_tsquery_concept, concepts))
         if phone:
             raw = f"({raw}) | {_lexeme(phone)}:*"
-        return words_match(raw)
+        # Cast, not to_tsquery: the lexemes are already cut and must not go through the parser again.
+        return Q(_Matches(F("search_vector"), Cast(Value(raw), SearchQueryField())))
     condition = Q()
     for concept in concepts:
         either = Q()

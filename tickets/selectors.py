@@ -13,7 +13,7 @@ from customers.models import Contact, Organization, Product
 from helpdesk.exceptions import NotVisible
 from helpdesk.models import Team, User
 from helpdesk.names import name_in_language
-from helpdesk.statements import BIGINT_MAX, STAND_IN_ID, STAND_IN_MOMENT, STAND_IN_TEXT, CompiledQuerySet
+from helpdesk.statements import BIGINT_MAX, STAND_IN_ID, STAND_IN_MOMENT, CompiledQuerySet
 from tickets.filters import ticket_filter
 from tickets.models import CustomStatus, Tag, Ticket
 from tickets.ticket_terms import ticket_terms_attach
@@ -349,7 +349,7 @@ _VISIBLE_LISTS: dict[tuple, CompiledQuerySet] = {}
 
 
 def visible_list_fetch(*, user: User, name: str, build: Callable[..., QuerySet], **values: Any) -> list:
-    """What `build(tickets_the_user_may_see, **values)` reads (its values ids, moments or text), run as a statement
+    """What `build(tickets_the_user_may_see, **values)` reads (its values ids or moments), run as a statement
     compiled once per process for each list `name` and shape of visibility (agent; a customer's contact,
     with their organization where it shares its tickets) and run with this user's own values; nothing
     for a login that sees no ticket."""
@@ -367,11 +367,8 @@ def visible_list_fetch(*, user: User, name: str, build: Callable[..., QuerySet],
 
         stand_ins: dict[str, Any] = {key: STAND_IN_ID + i for i, key in enumerate(sorted(seen))}
         for i, key in enumerate(sorted(values), start=len(stand_ins)):
-            value = values[key]
-            if isinstance(value, datetime):
-                stand_ins[key] = STAND_IN_MOMENT + timedelta(microseconds=i)
-            else:
-                stand_ins[key] = f"{STAND_IN_TEXT}-{i}" if isinstance(value, str) else STAND_IN_ID + i
+            moment = isinstance(values[key], datetime)
+            stand_ins[key] = STAND_IN_MOMENT + timedelta(microseconds=i) if moment else STAND_IN_ID + i
         _VISIBLE_LISTS[shape] = CompiledQuerySet(compiled, stand_ins)
     return _VISIBLE_LISTS[shape].fetch(**seen, **values)
 

@@ -317,23 +317,3 @@ def test_the_compiled_view_pages_are_what_the_orm_reads_for_every_agent(agent, o
     mine = lists.queue_page(user=agent, view="mine", filters={"priority": "high"}, sort="updated", page=1)
     assert mine.rows and {r["priority"] for r in mine.rows} == {"high"}
     assert {r["assignee_id"] for r in mine.rows} == {agent.pk}
-
-
-@pytest.mark.parametrize("query", ["invoice", "invoice refund", "refunds", "صورتحساب", "#7", "inv@acme.test", "0912"])
-def test_a_search_of_words_alone_reads_what_the_orm_reads(agent, make, query):
-    """A search of words alone runs as one parameter of a compiled statement (tickets.search.plain_words_query);
-    a number, an address or a phone number goes through the ORM's ticket_search. Either way, the rows
-    are the ORM's, for each view and sort."""
-    subjects = ["Invoice refund please", "Refunds for invoices", "صورتحساب اشتباه", "Printer", "invoice copy"]
-    for i in range(60):
-        make(subject=f"{subjects[i % 5]} {i}")
-    for view in ("all", "open", "mine"):
-        for sort in lists.SORTS:
-            orm = lists.paginate(
-                lists.queue_for(user=agent, view=view, filters={"q": query}, sort=sort).values(*selectors.LIST_FIELDS),
-                page=1,
-            )
-            got = lists.queue_page(user=agent, view=view, filters={"q": query}, sort=sort, page=1)
-            assert (got.rows, got.has_next) == (orm.rows, orm.has_next), (view, sort)
-    found = lists.queue_page(user=agent, view="all", filters={"q": query}, sort="updated", page=1).rows
-    assert bool(found) is (query not in ("inv@acme.test", "0912"))
