@@ -39,6 +39,11 @@ class Compiled:
 
     build: Callable[..., tuple[str, str, list]]
     stand_ins: dict[str, Any]
+    # False: never prepared, so PostgreSQL plans each call for its values. For a list sorted and cut
+    # (ORDER BY ... LIMIT) whose filter matches few rows for some values and many for others, a plan
+    # made once for every value may walk the sort's index through the whole table (a search for a rare
+    # word: seconds at a million tickets).
+    prepare: bool = True
     _compiled: dict[str, Any] = field(default_factory=dict)
 
     def _get(self) -> dict[str, Any]:
@@ -58,7 +63,12 @@ class Compiled:
                     raise ValueError(f"{name} is not a parameter of the statement: it would be left as its stand-in")
             variable = sorted({i for spots in places.values() for i, _stored in spots})
             self._compiled.update(
-                db=db, sql=sql, params=params, places=places, ops=ops, prepared=_prepared(sql, params, variable)
+                db=db,
+                sql=sql,
+                params=params,
+                places=places,
+                ops=ops,
+                prepared=_prepared(sql, params, variable) if self.prepare else None,
             )
         return self._compiled
 
@@ -86,10 +96,10 @@ class CompiledQuerySet:
     own iteration makes the objects from the rows (its compiler, kept from the first compile, knows
     which column goes where), so they are what the ORM would make."""
 
-    def __init__(self, build: Callable[..., QuerySet], stand_ins: dict[str, Any]):
+    def __init__(self, build: Callable[..., QuerySet], stand_ins: dict[str, Any], *, prepare: bool = True):
         self.build = build
         self._template: tuple[QuerySet, Any] | None = None
-        self._statement = Compiled(self._compile, stand_ins)
+        self._statement = Compiled(self._compile, stand_ins, prepare=prepare)
         # Each column's converters from the database's values to Python's (Django works them out for every
         # run, one lookup per column of every joined table): worked out once per connection.
         self._converters: dict[int, dict] = {}

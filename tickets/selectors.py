@@ -369,7 +369,8 @@ def visible_list_fetch(*, user: User, name: str, build: Callable[..., QuerySet],
         for i, key in enumerate(sorted(values), start=len(stand_ins)):
             moment = isinstance(values[key], datetime)
             stand_ins[key] = STAND_IN_MOMENT + timedelta(microseconds=i) if moment else STAND_IN_ID + i
-        _VISIBLE_LISTS[shape] = CompiledQuerySet(compiled, stand_ins)
+        # not prepared: a list sorted and cut, planned for each call's values (statements.Compiled.prepare)
+        _VISIBLE_LISTS[shape] = CompiledQuerySet(compiled, stand_ins, prepare=False)
     return _VISIBLE_LISTS[shape].fetch(**seen, **values)
 
 

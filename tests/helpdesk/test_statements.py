@@ -219,3 +219,20 @@ def test_constants_are_written_into_the_prepared_statement_and_only_the_stand_in
     assert types == "{bigint}" and "id = $1" in text and "$2" not in text
     assert "'it''s 100% «رمز»'" in text and "IN ('agent', 'admin')" in text and "LIKE 'x%'" in text
     assert statement.rows(user_id=other_agent.pk) == [(other_agent.pk, odd, 5)]
+
+
+@needs_postgres
+def test_a_statement_compiled_not_to_be_prepared_runs_its_sql_planned_for_each_calls_values(agent, other_agent):
+    """prepare=False (a list sorted and cut, whose best plan depends on the values): compiled once, never
+    prepared, so PostgreSQL plans each call for its own values."""
+    agents = CompiledQuerySet(
+        lambda user_id: User.objects.filter(pk__gte=user_id, role="agent").order_by("-date_joined")[:5],
+        {"user_id": STAND_IN_ID},
+        prepare=False,
+    )
+    for user in (agent, other_agent, agent):
+        orm = User.objects.filter(pk__gte=user.pk, role="agent").order_by("-date_joined")[:5]
+        assert [u.pk for u in agents.fetch(user_id=user.pk)] == [u.pk for u in orm]
+    db, sql, params = agents._statement.statement(user_id=other_agent.pk)
+    assert not sql.startswith("EXECUTE") and other_agent.pk in params  # the SQL itself, with the values
+    assert agents._statement._compiled["prepared"] is None
