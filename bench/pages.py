@@ -115,6 +115,29 @@ Preparing alone (DATABASE_PREPARED_STATEMENTS=0 -> 1, three pairs of 20 rounds):
 12.8-13.3, search 15.9-17.9 -> 15.1-16.6, home 13.3-14.4 -> 13.0-13.8. The home page is bound by its
 SQL: at 1M the bench agent's team holds ~12,000 open tickets, and its capped counts scan 7,000 index
 entries each for "due soon" and "breached" (2.9 ms). Not reached: search under 15 ms (15-19 ms).
+Sixth round (session 11; 1M tickets on a new machine of the same kind, which slowed through the session:
+the API's list call took 8 ms at its start and 11-14 ms during these runs, so compare the ratios). The
+prepared statements' constants written in as literals (PostgreSQL had planned the home page's lists and
+counts, the tab counts and the pickers on every call: the counts' 1.3 ms of planning -> 0.01 ms), the
+converters worked out once per statement, the ticket's terms and the messages' attachments compiled,
+the list's first pages of an unfiltered view and the portal home's lists compiled per shape of
+visibility (not prepared: planned for each call's values), the filter panel's HTML kept per language
+and values. Before (aba51cf) -> after (bce1078), run alternately, 30 rounds each, two pairs, load 0.7-1.4,
+in-process p50 ms (page/API):
+    ticket page, 3 messages        13.7-15.3 (0.44-0.48x) -> 11.4-12.0 (0.38-0.40x)
+    ticket page, 30 messages       16.5-20.4 (0.51-0.52x) -> 15.5-16.2 (0.44-0.49x)
+    ticket list, all open          17.5-19.3 (1.49-1.57x) -> 14.6-17.1 (1.25-1.27x)
+    search 'invoice refund'        22.6-23.2 (1.51-1.69x) -> 20.6-24.3 (1.51-1.69x)
+    agent home                     17.8-19.7 (0.09x)      -> 14.3-15.9 (0.07x)
+    portal home                    16.6-18.4 (1.27x)      -> 14.1-14.5 (1.08-1.10x)
+    portal request page            13.7-15.8 (0.89-0.95x) -> 13.3 (0.89-0.96x)
+Parts, alternating the two trees, p50 of 400-600 calls: the home's seven statements 10.8-13.6 -> 7.4-7.9
+ms, the seven tab counts 2.3-2.7 -> 1.1-1.2, the pickers 0.63 -> 0.38-0.41, the list's page of rows
+2.6 -> 0.65-0.72, a 3-message ticket's messages 1.1-1.3 -> 0.53. A search for a word no ticket has
+took 3.3-4.3 s at 1M (PostgreSQL estimated any prefix word at 0.5% of the tickets and walked the date
+index through all of them); with the search words' statistics target at 1,000 (migration 0044), 3.4-5.3
+ms, and every word tried 4-14 ms. Not reached: under 15 ms for search and the sidebar on this slower
+machine (the API call for the search itself took 13-15 ms here).
 """
 
 import argparse

@@ -84,6 +84,18 @@ sidebar's reads likewise; the navigation cached):
     agent home                        13.1     20.4    1355.0   1404.0     103.7x 100x ok
     ticket list, open                 15.3     26.5     711.3    733.6      46.6x 100x NO
     search 'invoice refund'           17.5     24.7     797.4    843.4      45.5x
+
+Session 11, another machine of the same kind (slower through the session), 30 rounds, load 0.8-1.9,
+main at bce1078 (constants written into prepared statements, the terms, attachments and first list pages
+compiled, the search words' statistics; three rounds at the session's start read 3.5x / 7.6x / 112.5x /
+51.3x / 55.0x):
+
+    page                          ours p50      p95  peer p50      p95  peer/ours   goal
+    ticket page, 3 messages           12.8     19.0      54.6     75.1       4.3x  5x NO
+    ticket page, 30 messages          21.4     71.2     167.2    222.1       7.8x  5x ok
+    agent home                        12.5     21.5    1644.9   2051.7     131.1x 100x ok
+    ticket list, open                 15.2     23.1     813.2   1061.3      53.6x 100x NO
+    search 'invoice refund'           18.8     30.1     897.2   1222.4      47.7x
 """
 
 import argparse
