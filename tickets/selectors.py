@@ -308,60 +308,53 @@ def ticket_get_for(*, user: User, ticket_id: int, with_terms: bool = True, with_
     return ticket
 
 
-def _ticket_row_queryset(*, ticket_id: int, customer: bool, tags: bool, **visibility) -> QuerySet[Ticket]:
-    qs = _ticket_base(customer=customer, **visibility).filter(pk=ticket_id)
-    qs = qs.defer("search_document", "search_vector")
+def _ticket_row_queryset(visible: QuerySet[Ticket], *, ticket_id: int, tags: bool) -> QuerySet[Ticket]:
+    qs = visible.filter(pk=ticket_id).defer("search_document", "search_vector")
     # tags are for agents only: no customer page or output shows them
     return (qs.prefetch_related("tags") if tags else qs)[:2]
 
 
-# One statement per shape of visibility (tickets.selectors._visibility): compiled once per process.
-_TICKET_ROW: dict[tuple, CompiledQuerySet] = {}
-
-
 def _ticket_row(*, user: User, ticket_id: Any, tags: bool) -> Ticket:
-    visibility = _visibility(user)
     try:
         ticket_id = int(ticket_id)
     except (ValueError, TypeError) as exc:
         raise Http404("No such ticket.") from exc
-    if not 0 < ticket_id <= BIGINT_MAX or (not visibility["agent"] and visibility["contact_id"] is None):
-        raise Http404("No such ticket.")  # out of the column's range, or a login that sees no ticket
-    customer, agent = user.is_customer, visibility.pop("agent")
-    values = {key: value for key, value in visibility.items() if value is not None}
-    shape = (customer, agent, tags, *sorted(values))
-    if shape not in _TICKET_ROW:
-
-        def build(**values) -> QuerySet[Ticket]:
-            visible = {"contact_id": None, "organization_id": None, **values}
-            return _ticket_row_queryset(customer=customer, agent=agent, tags=tags, **visible)
-
-        stand_ins = {key: STAND_IN_ID + i for i, key in enumerate(["ticket_id", *sorted(values)])}
-        _TICKET_ROW[shape] = CompiledQuerySet(build, stand_ins)
-    rows = _TICKET_ROW[shape].fetch(ticket_id=ticket_id, **values)
+    if not 0 < ticket_id <= BIGINT_MAX:
+        raise Http404("No such ticket.")  # out of the column's range
+    # one statement per shape of visibility, prepared: a primary-key lookup has one good plan for every id
+    rows = visible_fetch(
+        user=user,
+        name=f"ticket-row:{tags}",
+        build=lambda visible, ticket_id: _ticket_row_queryset(visible, ticket_id=ticket_id, tags=tags),
+        prepare=True,
+        ticket_id=ticket_id,
+    )
     if len(rows) != 1:
-        raise Http404("No such ticket.")
+        raise Http404("No such ticket.")  # hidden, missing, or a login that sees no ticket
     return rows[0]
 
 
-# Lists over the tickets a user may see, one statement per list and shape of visibility.
-_VISIBLE_LISTS: dict[tuple, CompiledQuerySet] = {}
+# Reads over the tickets a user may see, one statement per read and shape of visibility.
+_VISIBLE: dict[tuple, CompiledQuerySet] = {}
 
 
-def visible_list_fetch(*, user: User, name: str, build: Callable[..., QuerySet], **values: Any) -> list:
-    """What `build(tickets_the_user_may_see, **values)` reads (its values ids or moments), run as a statement
-    compiled once per process for each list `name` and shape of visibility (agent; a customer's contact,
-    with their organization where it shares its tickets) and run with this user's own values; nothing
-    for a login that sees no ticket."""
+def visible_fetch(
+    *, user: User, name: str, build: Callable[..., QuerySet], prepare: bool = False, **values: Any
+) -> list:
+    """What `build(tickets_the_user_may_see, **values)` reads (its values ids or moments), run as a
+    statement compiled once per process for each read `name` and shape of visibility (agent; a
+    customer's contact, with their organization where it shares its tickets) and run with this user's
+    own values; nothing for a login that sees no ticket. Not prepared unless `prepare`: a list sorted
+    and cut is planned for each call's values (statements.Compiled.prepare)."""
     visibility = _visibility(user)
     customer, agent = user.is_customer, visibility.pop("agent")
     if not agent and visibility["contact_id"] is None:
         return []
     seen = {key: value for key, value in visibility.items() if value is not None}
     shape = (name, customer, agent, *sorted(seen))
-    if shape not in _VISIBLE_LISTS:
+    if shape not in _VISIBLE:
 
-        def compiled(**stand_ins: int) -> QuerySet:
+        def compiled(**stand_ins: Any) -> QuerySet:
             visible = {key: stand_ins.pop(key, None) for key in ("contact_id", "organization_id")}
             return build(_ticket_base(customer=customer, agent=agent, **visible), **stand_ins)
 
@@ -369,9 +362,8 @@ def visible_list_fetch(*, user: User, name: str, build: Callable[..., QuerySet],
         for i, key in enumerate(sorted(values), start=len(stand_ins)):
             moment = isinstance(values[key], datetime)
             stand_ins[key] = STAND_IN_MOMENT + timedelta(microseconds=i) if moment else STAND_IN_ID + i
-        # not prepared: a list sorted and cut, planned for each call's values (statements.Compiled.prepare)
-        _VISIBLE_LISTS[shape] = CompiledQuerySet(compiled, stand_ins, prepare=False)
-    return _VISIBLE_LISTS[shape].fetch(**seen, **values)
+        _VISIBLE[shape] = CompiledQuerySet(compiled, stand_ins, prepare=prepare)
+    return _VISIBLE[shape].fetch(**seen, **values)
 
 
 def ticket_bare_for(*, user: User, ticket_id: int) -> Ticket:

@@ -284,7 +284,7 @@ def test_the_filter_panel_is_rendered_once_for_what_it_shows(agent_client, agent
 
 def test_the_compiled_view_pages_are_what_the_orm_reads_for_every_agent(agent, other_agent, team, other_team, make):
     """lists.queue_page reads the first pages of an unfiltered view through statements compiled once
-    (selectors.visible_list_fetch): each agent gets the rows the ORM's queryset gives them, whoever
+    (selectors.visible_fetch): each agent gets the rows the ORM's queryset gives them, whoever
     read first, in every view, sort and page; a filtered list goes through the ORM as before."""
     from datetime import timedelta
 

@@ -109,7 +109,7 @@ def test_ticket_bare_for_finds_what_the_orm_finds_and_hides_what_a_user_may_not_
     make,
     monkeypatch,
 ):
-    monkeypatch.setattr(selectors, "_TICKET_ROW", {})  # compiled by the first read below
+    monkeypatch.setattr(selectors, "_VISIBLE", {})  # compiled by the first read below
     Ticket.objects.filter(pk=two[0].pk).update(merged_into=two[1])  # customers no longer see it
     tickets = (*two, private_ticket, make(subject="Shared with Acme"))
     users = (agent, customer, other_customer, colleague, private_customer, private_colleague, agent)

@@ -72,6 +72,8 @@ def test_the_timeline_is_what_the_orm_reads(
     files = {m.body_text: [a.original_name for a in m.attachments.all()] for m in compiled[0]}
     assert files["public answer"] == ["b.txt", "a.txt"] and files["with a file"] == ["shot.png"]
     assert files.get("secret note", ["n.txt"]) == ["n.txt"]
+    shown = [name for names in files.values() for name in names]
+    assert ("n.txt" in shown) is user.is_agent  # a note's file never reaches a customer by another message
     with django_assert_num_queries(0):  # the attachments and their message came with the timeline
         assert all(a.message is m for m in compiled[0] for a in m.attachments.all())
 
@@ -89,7 +91,7 @@ def test_each_customer_sees_only_their_tickets_whoever_read_first(
     monkeypatch,
 ):
     # Acme shares its tickets, Initech does not: each shape's statement is compiled by its first read
-    monkeypatch.setattr(selectors, "_TICKET_ROW", {})
+    monkeypatch.setattr(selectors, "_VISIBLE", {})
     reads = [
         (customer, acme_ticket, True),
         (colleague, acme_ticket, True),
@@ -132,13 +134,13 @@ def test_a_login_without_a_contact_sees_no_ticket(acme_ticket):
 def test_each_customers_portal_home_lists_their_own_requests_whoever_read_first(
     first, customer, colleague, private_customer, private_colleague, acme_ticket, private_ticket, monkeypatch
 ):
-    """The portal home's lists run statements compiled per shape of visibility (selectors.visible_list_fetch):
+    """The portal home's lists run statements compiled per shape of visibility (selectors.visible_fetch):
     each customer's home lists their own requests, never those of the customer the statement was compiled
     for, and is what the ORM's queryset reads."""
     from customers.selectors import contact_for_user
     from tickets.portal.home import portal_home_for
 
-    monkeypatch.setattr(selectors, "_VISIBLE_LISTS", {})
+    monkeypatch.setattr(selectors, "_VISIBLE", {})
     bobs = make_ticket(requester=contact_of(colleague), actor=colleague, subject="Bob's own")
     Ticket.objects.filter(pk=bobs.pk).update(status="solved")  # in the solved list
     expected = {

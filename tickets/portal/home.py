@@ -43,11 +43,9 @@ def portal_home_for(*, user: User, contact: Contact | None) -> Home:
     the solved ones' ratings: five queries at most, whatever the number of rows."""
     if contact is None:
         return Home([], [])
-    # both lists compiled once per process for each shape of visibility (selectors.visible_list_fetch)
-    open_values = selectors.visible_list_fetch(user=user, name="portal-open", build=_open, requester_id=contact.pk)
-    solved_values = selectors.visible_list_fetch(
-        user=user, name="portal-solved", build=_solved, requester_id=contact.pk
-    )
+    # both lists compiled once per process for each shape of visibility (selectors.visible_fetch)
+    open_values = selectors.visible_fetch(user=user, name="portal-open", build=_open, requester_id=contact.pk)
+    solved_values = selectors.visible_fetch(user=user, name="portal-solved", build=_solved, requester_id=contact.pk)
     rows = selectors.ticket_rows([*open_values, *solved_values], with_internal=False)
     open_tickets, solved = rows[: len(open_values)], rows[len(open_values) :]
     referrals: dict[int, list[Referral]] = {}

@@ -125,7 +125,7 @@ COMPILED_PAGES = 3  # the first pages of an unfiltered view read through stateme
 def queue_page(*, user: User, view: str, filters: dict, sort: str, page: int) -> Page:
     """One page of queue_for's rows as LIST_FIELDS values (paginate). The first COMPILED_PAGES pages of
     a view with no filter, an agent's everyday lists, run statements compiled once per process for each
-    view, sort and page (selectors.visible_list_fetch: the same queryset, built with stand-ins for the
+    view, sort and page (selectors.visible_fetch: the same queryset, built with stand-ins for the
     agent and the moment); a filtered list or a later page is built and compiled on each request."""
     page = max(1, page)
     if filters or page > COMPILED_PAGES:
@@ -144,7 +144,7 @@ def queue_page(*, user: User, view: str, filters: dict, sort: str, page: int) ->
     if view == "solved":
         values["since"] = timezone.now() - SOLVED_RECENTLY
     name = f"agent-queue:{view}:{sort}:{page}"
-    rows = selectors.visible_list_fetch(user=user, name=name, build=build, **values)
+    rows = selectors.visible_fetch(user=user, name=name, build=build, **values)
     return Page(rows=rows[:PAGE_SIZE], number=page, has_next=len(rows) > PAGE_SIZE)
 
 
