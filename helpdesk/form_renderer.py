@@ -1,5 +1,5 @@
 """The form renderer (settings.FORM_RENDERER): Django's TemplatesSetting, with the plain input and
-text-area widgets written in Python.
+text-area widgets written in Python, and an empty error list written as nothing.
 
 Each widget Django renders is two or three template renders (text.html, input.html, attrs.html); a
 ticket page has some twenty of them, a fifth of its template time. For the templates below this writes
@@ -40,6 +40,15 @@ PROJECT_SOURCES = {
         '{% endcomment %}<textarea name="{{ widget.name }}"{% if not widget.attrs.dir %} dir="auto"{% endif %}'
         '{% include "django/forms/widgets/attrs.html" %}>\n{% if widget.value %}{{ widget.value }}{% endif %}'
         "</textarea>\n"
+    ),
+}
+# Django's error lists (django/forms/templates/django/forms/errors/list): an empty one writes nothing.
+_ERRORS = "django/forms/errors/list/"
+DJANGO_ERROR_SOURCES = {
+    "default.html": '{% include "django/forms/errors/list/ul.html" %}',
+    "ul.html": (
+        '{% if errors %}<ul class="{{ error_class }}"{% if errors.field_id %} id="{{ errors.field_id }}_error"'
+        '{% endif %}>{% for error in errors %}<li>{{ error }}</li>{% endfor %}</ul>{% endif %}'
     ),
 }
 # Django's widgets whose template is input.html alone.
@@ -86,9 +95,9 @@ def write_textarea(widget: dict) -> str:
 class FastWidgetRenderer(TemplatesSetting):
     """TemplatesSetting, with the widgets above written by the functions above (same HTML)."""
 
-    def _source(self, name: str) -> str | None:
+    def _source(self, name: str, folder: str = _WIDGETS) -> str | None:
         try:
-            return self.get_template(_WIDGETS + name).template.source
+            return self.get_template(folder + name).template.source
         except Exception:  # noqa: BLE001 (a template that does not load is rendered, and fails, as before)
             return None
 
@@ -106,7 +115,16 @@ class FastWidgetRenderer(TemplatesSetting):
                 writers[_WIDGETS + name] = writer
         return writers
 
+    @cached_property
+    def empty_error_lists(self) -> frozenset[str]:
+        """The error-list templates that write nothing for no errors (while they are Django's own)."""
+        if any(self._source(name, _ERRORS) != source for name, source in DJANGO_ERROR_SOURCES.items()):
+            return frozenset()
+        return frozenset(_ERRORS + name for name in DJANGO_ERROR_SOURCES)
+
     def render(self, template_name, context, request=None):
+        if template_name in self.empty_error_lists and not context["errors"]:
+            return ""  # every field's errors are rendered, most of them empty: no template for those
         writer = self.writers.get(template_name)
         if writer is None:
             return super().render(template_name, context, request=request)

@@ -57,3 +57,24 @@ def test_a_template_that_changed_is_rendered_by_the_engine(monkeypatch):
     writers = FastWidgetRenderer().writers
     assert "django/forms/widgets/text.html" not in writers
     assert "django/forms/widgets/textarea.html" in writers
+
+
+def _errors(form) -> list[str]:
+    return [str(bound.errors) for bound in form] + [str(form.non_field_errors())]
+
+
+@pytest.mark.parametrize("data", [None, *DATA])
+def test_error_lists_are_the_templates_html(data):
+    """An empty error list writes nothing without a template; a full one is the template's list."""
+    fast, slow = EveryWidget(data, renderer=FastWidgetRenderer()), EveryWidget(data, renderer=TemplatesSetting())
+    assert _errors(fast) == _errors(slow)
+    assert "django/forms/errors/list/default.html" in FastWidgetRenderer().empty_error_lists
+    if data is not None and not fast.is_valid():
+        assert any('<ul class="errorlist"' in html for html in _errors(fast))
+
+
+def test_a_changed_error_list_template_is_rendered_by_the_engine(monkeypatch):
+    from helpdesk import form_renderer
+
+    monkeypatch.setitem(form_renderer.DJANGO_ERROR_SOURCES, "ul.html", "something else")
+    assert FastWidgetRenderer().empty_error_lists == frozenset()
