@@ -231,7 +231,13 @@ def test_a_ticket_without_terms_reads_its_people_in_the_one_query_of_its_terms(a
 
 
 def test_ticket_page_shows_the_terms(agent_client, termed_ticket):
-    body = _page(agent_client, termed_ticket["ticket"])
+    """In the customer card and the problem card, panels htmx loads after the page (the page itself
+    reads no terms)."""
+    ticket = termed_ticket["ticket"]
+    page = _page(agent_client, ticket)
+    assert "Care &lt;2026&gt;" not in page and 'id="customer-slot"' in page
+    side = agent_client.get(reverse("agent:ticket-side", args=[ticket.pk]), HTTP_HX_REQUEST="true")
+    body = side.content.decode()
     assert "<strong><bdi>Care &lt;2026&gt;</bdi></strong>" in body
     assert body.index("Alpha cloud") < body.index("Zeta mail")  # contract products by name
     assert "Mail policy" in body

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 
 SLOTS = [
     "properties-slot",
+    "customer-slot",
     "other-tickets-slot",
     "time-slot",
     "satisfaction-slot",
@@ -155,19 +156,21 @@ def test_kb_panel_offers_an_article_once_the_ticket_is_solved(agent_client, agen
 
 def test_the_panels_query_count_does_not_grow(django_assert_max_num_queries, agent_client, agent, ticket, make):
     for n in range(2):
-        # 1 session, 2 user, 3 the ticket (its own row), 4 the pickers: custom statuses, categories, root
-        # causes, agents and teams (the team and the refer pickers; tickets.workspace.pickers: one UNION ALL);
-        # product feedback and sales: 5 its links with their items, 6 its opportunities, 7 the open items;
-        # properties: 8 its tags;
-        # 9 the requester's other tickets (the ticket table alone), 10 what their rows name (people,
+        # 1 session, 2 user, 3 the ticket (its own row), 4 its people and terms (the customer card: the
+        # contract, its products, the SLA policy and target; the ticket's problem), 5 the pickers: custom
+        # statuses, categories, root causes, agents and teams (the team and the refer pickers;
+        # tickets.workspace.pickers: one UNION ALL);
+        # product feedback and sales: 6 its links with their items, 7 its opportunities, 8 the open items;
+        # properties: 9 its tags;
+        # 10 the requester's other tickets (the ticket table alone), 11 what their rows name (people,
         # teams, custom statuses, tags: one UNION ALL, selectors.ticket_rows);
-        # time: 11 activity types, 12 the minutes per agent (their sums are the totals), 13 the latest
+        # time: 12 activity types, 13 the minutes per agent (their sums are the totals), 14 the latest
         # entries (+their agent and activity);
-        # satisfaction: 14 the rating, 15 the survey (+its mail), 16 the latest follow-up;
-        # refer, link, problem: 17 its links (+the other ticket), 18 unsolved problems (the problem picker)
-        # or the ticket's problem;
-        # 19 the articles used on it (+article, the agent); 20 the products (the sales form, as it renders)
-        with django_assert_max_num_queries(20):
+        # satisfaction: 15 the rating, 16 the survey (+its mail), 17 the latest follow-up;
+        # refer, link, problem: 18 its links (+the other ticket), 19 unsolved problems (the problem
+        # picker; none when the ticket has its problem, read with its terms);
+        # 20 the articles used on it (+article, the agent); 21 the products (the sales form, as it renders)
+        with django_assert_max_num_queries(21):
             body = _panel(agent_client, "properties", ticket)
         assert 'id="properties"' in body
         ticket.tags.add(*(Tag.objects.create(name=f"tag-{n}-{i}") for i in range(10)))

@@ -4,6 +4,7 @@ Rows load through tickets.selectors.ticket_list_for (scoped, filtered, sorted); 
 The ticket page's timeline is in tickets.workspace.timeline.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -232,8 +233,8 @@ def view_tabs(*, user: User, active: str, counts: list[int] | None = None, count
 
 @dataclass(frozen=True)
 class SlaTexts:
-    """The words of the SLA badges and spans in the active language, looked up once per page (a list of
-    50 rows looked them up some 250 times)."""
+    """The words of the SLA badges and spans in the active language, looked up once per process and
+    language (a list of 50 rows looked them up some 250 times)."""
 
     targets: tuple[str, str, str]  # first response, next response, resolution
     breached: str
@@ -244,13 +245,19 @@ class SlaTexts:
 
 
 def sla_texts() -> SlaTexts:
+    return _sla_texts(translation.get_language())
+
+
+@functools.cache
+def _sla_texts(language: str | None) -> SlaTexts:
+    """sla_texts in one language, looked up once per process (the catalogues do not change while it runs)."""
     return SlaTexts(
         targets=(_("First response"), _("Next response"), _("Resolution")),
         breached=_("Breached"),
         overdue=_("%(time)s overdue"),
         left=_("%(time)s left"),
         spans=(_("%(d)sd %(h)sh"), _("%(h)sh"), _("%(h)sh %(m)sm"), _("%(m)sm")),
-        persian=translation.get_language() == "fa",
+        persian=language == "fa",
     )
 
 

@@ -1,5 +1,6 @@
 """The agent ticket page's sidebar panels, loaded after the page in one request (issue #22): properties,
-the requester's other tickets, time spent, satisfaction, the refer / link / problem actions, product
+the customer card (the requester, their organization, contract, products and service level), the
+requester's other tickets, time spent, satisfaction, the refer / link / problem actions, product
 feedback and sales, the knowledge-base card.
 
 The page itself builds none of their forms and runs none of their queries. One answer carries every
@@ -14,6 +15,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -26,8 +28,10 @@ from tickets.models import Status, Ticket, TicketLink
 from tickets.problems.forms import TicketProblemForm
 from tickets.problems.selectors import problem_choices
 from tickets.satisfaction.views import satisfaction_panel
+from tickets.timetrack import selectors as time_selectors
 from tickets.timetrack.views import time_panel
 from tickets.workspace import lists as workspace
+from tickets.workspace import timeline
 from tickets.workspace.pickers import Pickers, pickers_load
 from tickets.workspace.rows import ticket_cards_html
 from tickets.workspace.ticket_forms import LinkForm, ReferForm, TicketPropertiesForm
@@ -59,6 +63,21 @@ def _properties(user: User, ticket: Ticket, pickers: Pickers) -> dict[str, Any]:
     custom status, category or root cause (one query each) only when that is no longer offered, since
     the pickers name what they offer."""
     return {"properties_form": TicketPropertiesForm(user=user, ticket=ticket, pickers=pickers)}
+
+
+def _customer(ticket: Ticket) -> dict[str, Any]:
+    """The customer card: the requester and their organization, the contract (valid today or not, its
+    products, its hours bank) and the SLA targets of the ticket's priority, from the ticket's terms
+    (selectors.ticket_get_for); a query more only when the contract has an hours bank."""
+    contract = ticket.contract
+    return {
+        "contract": contract,
+        "contract_valid": contract.is_valid_on(timezone.localdate()) if contract else False,
+        "hours_bank": time_selectors.contract_hours(contract=contract) if contract and contract.hours_bank else None,
+        "products": list(contract.products.all()) if contract else [],
+        "sla_target": ticket.sla_target,
+        "sla_target_rows": timeline.sla_target_rows(ticket.sla_target),
+    }
 
 
 def _others_of(*, requester_id: int, ticket_id: int) -> QuerySet[Ticket]:
@@ -112,12 +131,14 @@ def _knowledge_base(ticket: Ticket) -> dict[str, Any]:
 def ticket_side(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """Every deferred panel of the ticket page in one answer: out-of-band swaps for htmx, else a page."""
     user = request.user
-    ticket = selectors.ticket_bare_for(user=user, ticket_id=ticket_id)
+    # its own row, then its people and terms in one query (the customer card shows them); tags: properties
+    ticket = selectors.ticket_get_for(user=user, ticket_id=ticket_id, with_tags=False)
     # the properties' pickers and the refer picker's teams, in one query
     pickers = pickers_load(user=user, root_causes=True, people=True)
     context = {
         **ticket_panel(user=user, ticket=ticket),  # product feedback and sales opportunities ("ear")
         **_properties(user, ticket, pickers),
+        **_customer(ticket),
         **_other_tickets(user, ticket),
         **time_panel(user=user, ticket=ticket),  # totals, the latest entries, logging time
         **satisfaction_panel(user=user, ticket=ticket),  # the rating, the survey, a follow-up

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -18,7 +17,6 @@ from helpdesk.forms import add_service_errors, service_error_text
 from helpdesk.permissions import agent_required
 from tickets import kb_integration, selectors, services, timeline_reads
 from tickets.models import Referral, Ticket
-from tickets.timetrack import selectors as time_selectors
 from tickets.timetrack.forms import time_spent_from
 from tickets.workspace import lists as workspace
 from tickets.workspace import macros, presence, timeline
@@ -36,12 +34,10 @@ from tickets.workspace.views import _form_errors, _is_htmx, _ticket_url
 
 
 def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
-    """What the page renders itself: the header, the composer, the timeline, the customer card. The
-    sidebar's forms and lists are panels htmx loads after it (tickets.workspace.side_views)."""
+    """What the page renders itself: the header, the composer and the timeline. The sidebar (the customer
+    card, forms and lists) is panels htmx loads after it (tickets.workspace.side_views)."""
     user = request.user
     messages_, events, referrals = timeline_reads.timeline_parts(user=request.user, ticket=ticket)
-    contract = ticket.contract
-    targets = ticket.sla_target  # read with the ticket (selectors.ticket_get_for)
     entries = timeline.timeline(messages=messages_, events=events, referrals=referrals)
     return {
         "ticket": ticket,
@@ -49,13 +45,6 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
         "timeline_html": timeline_html(entries, ticket=ticket, request=request),
         "message_count": len(messages_),
         "prompt_referrals": timeline.referral_prompt(referrals),
-        "contract": contract,
-        "contract_valid": contract.is_valid_on(timezone.localdate()) if contract else False,
-        # a query only when the contract has an hours bank
-        "hours_bank": time_selectors.contract_hours(contract=contract) if contract and contract.hours_bank else None,
-        "products": list(contract.products.all()) if contract else [],
-        "sla_target": targets,
-        "sla_target_rows": timeline.sla_target_rows(targets),
         "reply_form": forms.get("reply_form") or ReplyForm(ticket=ticket),
         "changes": forms.get("changes") or [],
         "heartbeat_seconds": presence.HEARTBEAT_SECONDS,
@@ -69,8 +58,8 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
 @agent_required
 @require_GET
 def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    # no tags: the page shows them only in the properties panel (tickets.workspace.side_views)
-    ticket = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id, with_tags=False)
+    # no tags, no terms: the page shows them only in the sidebar's panels (tickets.workspace.side_views)
+    ticket = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id, with_terms=False, with_tags=False)
     return render(request, "tickets/agent/ticket.html", _ticket_context(request, ticket))
 
 

@@ -95,10 +95,12 @@ def test_customers_never_reach_the_time_panel(client, persona, acme_ticket, agen
 
 
 def test_the_ticket_sidebar_shows_the_contracts_bank_and_over_budget(agent_client, agent, acme_ticket, log):
-    page = agent_client.get(reverse("agent:ticket", args=[acme_ticket.pk])).content.decode()
+    # the customer card: a panel of the sidebar, loaded after the page (tickets.workspace.side_views)
+    side = reverse("agent:ticket-side", args=[acme_ticket.pk])
+    page = agent_client.get(side, HTTP_HX_REQUEST="true").content.decode()
     assert "Hours bank" in page and "Over budget" not in page
     log(acme_ticket, agent, 150)
-    page = agent_client.get(reverse("agent:ticket", args=[acme_ticket.pk])).content.decode()
+    page = agent_client.get(side, HTTP_HX_REQUEST="true").content.decode()
     assert "Over budget" in page and "Over by" in page
 
 
