@@ -48,7 +48,7 @@ DJANGO_ERROR_SOURCES = {
     "default.html": '{% include "django/forms/errors/list/ul.html" %}',
     "ul.html": (
         '{% if errors %}<ul class="{{ error_class }}"{% if errors.field_id %} id="{{ errors.field_id }}_error"'
-        '{% endif %}>{% for error in errors %}<li>{{ error }}</li>{% endfor %}</ul>{% endif %}'
+        "{% endif %}>{% for error in errors %}<li>{{ error }}</li>{% endfor %}</ul>{% endif %}"
     ),
 }
 # Django's widgets whose template is input.html alone.
