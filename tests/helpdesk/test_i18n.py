@@ -34,6 +34,25 @@ def test_every_page_has_a_language_switcher(client):
 
 
 @pytest.mark.django_db
+def test_the_switcher_marks_the_pages_language_and_returns_to_the_page(client):
+    """Its buttons are written once per language (the fragments cache): each language's page marks its
+    own, and the form carries this page's path and a token of this request."""
+
+    def switcher(path: str, language: str) -> str:
+        html = client.get(path, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        return html[html.index('<form class="langswitch"') : html.index("</form>", html.index('class="langswitch"'))]
+
+    for _ in range(2):  # written, then from the cache
+        for language, other in (("en", "fa"), ("fa", "en")):
+            form = switcher("/login/?next=/agent/", language)
+            assert re.search(rf'value="{language}" lang="{language}"\s+aria-current="true" class="current"', form)
+            assert not re.search(rf'value="{other}" lang="{other}"\s+aria-current', form)
+            assert '<input type="hidden" name="next" value="/login/?next=/agent/">' in form
+            assert 'name="csrfmiddlewaretoken"' in form
+    assert 'name="next" value="/kb/"' in switcher("/kb/", "fa")
+
+
+@pytest.mark.django_db
 def test_switching_language_is_remembered_in_the_profile(client, agent):
     client.force_login(agent)
     client.post("/i18n/setlang/", {"language": "fa", "next": "/agent/"})

@@ -96,6 +96,28 @@ def test_every_agent_page_has_the_bell_loading_itself(agent_client):
     assert 'id="bell"' in body and 'hx-trigger="load, every 20s"' in body
 
 
+def _bell(body: str) -> str:
+    start = body.index('<a class="bell')
+    return body[start : body.index("</a>", start)]
+
+
+def test_the_page_bell_is_the_loading_one_whatever_the_page_and_its_language(agent_client, agent, ticket):
+    """The bell the top bar first shows never takes a page's own variables: the notification centre's
+    unread filter once read as a count ("Notifications: True unread"). It is written once per page name
+    and language (the fragments cache), so it must be the same for every agent."""
+    many(agent, ticket, 3)  # the count comes from the badge, fetched on load
+    for _ in range(2):  # written, then from the cache
+        bell = _bell(agent_client.get(reverse("agent:notifications") + "?unread=1").content.decode())
+        assert 'class="bell"' in bell and "True" not in bell and "bell-count" not in bell
+        assert 'aria-label="Notifications"' in bell and 'aria-current="page"' in bell
+        home = _bell(agent_client.get(reverse("agent:home")).content.decode())
+        assert "aria-current" not in home and 'hx-trigger="load, every 20s"' in home
+    agent.language = "fa"
+    agent.save(update_fields=["language"])
+    bell = _bell(agent_client.get(reverse("agent:home")).content.decode())
+    assert 'aria-label="اعلان‌ها"' in bell, bell
+
+
 def test_the_choices_page_saves_and_the_profile_loads_it(agent_client, agent):
     response = agent_client.post(
         reverse("agent:notification-settings"),
