@@ -96,6 +96,24 @@ compiled, the search words' statistics; three rounds at the session's start read
     agent home                        12.5     21.5    1644.9   2051.7     131.1x 100x ok
     ticket list, open                 15.2     23.1     813.2   1061.3      53.6x 100x NO
     search 'invoice refund'           18.8     30.1     897.2   1222.4      47.7x
+
+Session 12, another machine of the same kind (faster), 30 rounds, load 0.6-1.5; before this session's
+changes (d20383c) and after them (fb0fb9a: the customer card in the sidebar's deferred request, the top
+bar's language buttons and first bell cached):
+
+    page                          ours p50      p95  peer p50      p95  peer/ours   goal
+    before: ticket page, 3 msgs        9.7     16.0      40.7     53.1       4.2x  5x NO
+    ticket page, 3 messages            8.0     10.0      34.3     39.5       4.3x  5x NO
+    ticket page, 30 messages          10.6     16.0      95.0    110.1       8.9x  5x ok
+    agent home                         8.0     10.3    1138.9   1242.1     142.9x 100x ok
+    ticket list, open                 10.8     17.3     570.0    629.8      53.0x 100x NO
+    search 'invoice refund'           13.9     20.9     583.0    609.8      42.1x
+
+(A run in between, with the card moved: 8.4 ms against the peer's 33.7, 4.0x.) The peer's own page
+swings 34-41 ms between runs of the same hour, so the ratio moves with it. Through gunicorn here a
+signed-in request for a missing agent page (its 404 page rendered) takes 2.2-3.4 ms, the cheapest
+signed-in fragment (the bell's count) 1.3 ms in process; 5x a 34 ms page is 6.8 ms, and 100x the
+peer's list (570 ms) is 5.7 ms for a page of 50 rows, where the API's one-row list takes 4.3 ms.
 """
 
 import argparse
