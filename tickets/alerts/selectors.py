@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from helpdesk.models import User
+from helpdesk.statements import STAND_IN_ID, Compiled
 from tickets.models import DEFAULT_DELIVERY, Notification, NotificationPreference
 
 BADGE_CAP = 99  # the bell shows "99+" past this, so the count never reads more than 100 index entries
@@ -36,10 +37,21 @@ def notification_get_for(*, user: User, notification_id: int) -> Notification | 
     return notification_list_for(user=user).filter(pk=notification_id).first()
 
 
+def _unread_count(recipient_id: int) -> tuple[str, str, list]:
+    capped = Notification.objects.filter(recipient_id=recipient_id, read_at__isnull=True).order_by().values("pk")
+    sql, params = capped[: BADGE_CAP + 1].query.sql_with_params()
+    return capped.db, f"SELECT COUNT(*) FROM ({sql}) AS unread", params  # noqa: S608 (SQL from the ORM)
+
+
+# The bell asks every 20 seconds in every agent's tab: its statement is compiled once per process
+# (helpdesk.statements), not by the ORM on each poll.
+_UNREAD_COUNT = Compiled(_unread_count, {"recipient_id": STAND_IN_ID})
+
+
 def unread_count_for(*, user: User) -> int:
     """The user's unread notifications counted up to BADGE_CAP + 1 on alert_recipient_unread_idx:
     SELECT COUNT(*) FROM (SELECT … WHERE recipient_id = … AND read_at IS NULL LIMIT 100)."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).values("pk")[: BADGE_CAP + 1].count()
+    return _UNREAD_COUNT.rows(recipient_id=user.pk)[0][0]
 
 
 def delivery_choices_for(*, user: User) -> dict[str, str]:

@@ -91,6 +91,23 @@ def test_the_bell_counts_unread_with_one_query_and_caps_at_99(
     assert ">99+<" in agent_client.get(reverse("agent:notification-badge")).content.decode()
 
 
+def test_each_agent_bell_counts_their_own_unread_only(client, agent, other_agent, ticket):
+    """One statement for every agent (compiled once per process), run with each agent's id."""
+    from tickets.alerts.selectors import unread_count_for
+
+    before = unread_count_for(user=agent), unread_count_for(user=other_agent)
+    many(agent, ticket, 3)
+    many(other_agent, ticket, 5)
+    Notification.objects.filter(pk=Notification.objects.filter(recipient=other_agent).first().pk).update(
+        read_at=ticket.created_at
+    )
+    mine, theirs = unread_count_for(user=agent), unread_count_for(user=other_agent)
+    assert (mine - before[0], theirs - before[1]) == (3, 4)
+    client.force_login(other_agent)
+    badge = client.get(reverse("agent:notification-badge")).content.decode()
+    assert f'class="bell-count" aria-hidden="true">{theirs}<' in badge
+
+
 def test_every_agent_page_has_the_bell_loading_itself(agent_client):
     body = agent_client.get(reverse("agent:home")).content.decode()
     assert 'id="bell"' in body and 'hx-trigger="load, every 20s"' in body
