@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from helpdesk.models import User
+from helpdesk.statements import BIGINT_MAX, STAND_IN_ID, CompiledQuerySet
 from tickets import timeline_reads
 from tickets.models import EventKind, Message, Referral, Ticket, TicketEvent
 from tickets.workspace.event_sentences import EventView, event_view, sla_error_text
@@ -53,10 +54,25 @@ def changes_since(*, user: User, ticket: Ticket, since: datetime) -> list[EventV
     return [event_view(e) for e in events]
 
 
+def _changed_after(ticket_id: int, event_id: int, actor_id: int):
+    later = TicketEvent.objects.filter(ticket_id=ticket_id, pk__gt=event_id).exclude(actor_id=actor_id)
+    return later.order_by().values_list("pk", flat=True)[:1]
+
+
+# Every open ticket page asks every HEARTBEAT_SECONDS (tickets.workspace.presence): compiled once per
+# process (helpdesk.statements), not by the ORM on each heartbeat.
+_CHANGED_AFTER = CompiledQuerySet(
+    _changed_after, {"ticket_id": STAND_IN_ID, "event_id": STAND_IN_ID + 1, "actor_id": STAND_IN_ID + 2}
+)
+
+
 def changed_after(*, user: User, ticket: Ticket, event_id: int) -> bool:
     """Whether someone else changed the ticket after event `event_id` (every message, field change,
-    referral and SLA step is an event): one EXISTS on the ticket's events, for the page's heartbeat."""
-    return TicketEvent.objects.filter(ticket=ticket, pk__gt=event_id).exclude(actor=user).exists()
+    referral and SLA step is an event): one query for a row of the ticket's later events, for the page's
+    heartbeat."""
+    if not 0 <= event_id <= BIGINT_MAX:
+        return False  # no event has an id past the column's range
+    return bool(_CHANGED_AFTER.fetch(ticket_id=ticket.pk, event_id=event_id, actor_id=user.pk))
 
 
 def sla_target_rows(target) -> list[tuple[str, str]]:

@@ -176,6 +176,24 @@ def test_the_heartbeat_says_when_someone_else_changed_the_ticket(agent_client, a
     assert b"This ticket changed since you opened it." in agent_client.post(url, {"after": last}).content
 
 
+def test_the_change_check_is_per_ticket_and_per_agent_and_counts_the_system(agent, other_agent, ticket, make):
+    """One statement for every agent and ticket (compiled once per process), run with their ids."""
+    from tickets.models import TicketEvent
+    from tickets.workspace.timeline import changed_after
+
+    last = TicketEvent.objects.filter(ticket=ticket).order_by("-pk").first().pk
+    other_ticket = make(subject="Elsewhere")
+    services.ticket_reply(ticket=other_ticket, actor=other_agent, internal=True, body="not on this ticket")
+    assert not changed_after(user=agent, ticket=ticket, event_id=last)
+    services.ticket_reply(ticket=ticket, actor=agent, internal=True, body="mine")
+    assert not changed_after(user=agent, ticket=ticket, event_id=last)
+    assert changed_after(user=other_agent, ticket=ticket, event_id=last)  # my change is theirs to see
+    newest = TicketEvent.objects.filter(ticket=ticket).order_by("-pk").first().pk
+    TicketEvent.objects.create(ticket=ticket, kind="sla_warning", actor=None)  # the system's step
+    assert changed_after(user=agent, ticket=ticket, event_id=newest)
+    assert not changed_after(user=agent, ticket=ticket, event_id=2**70)  # past any id: nothing after it
+
+
 def test_the_heartbeat_with_the_change_check_runs_a_fixed_number_of_queries(
     django_assert_max_num_queries, agent_client, ticket
 ):
