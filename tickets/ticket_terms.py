@@ -7,21 +7,17 @@ and assignee) cost PostgreSQL 4-12 ms of planning a call against 0.2 ms running 
 every order of twelve relations. A UNION ALL of primary-key lookups plans in well under a millisecond
 (and the ticket's own query joined to its five people and labels still planned in 1.5 ms at a million
 tickets, for 0.15 ms of running: the ticket page reads them here too).
-Each branch returns its row as JSON (numbers kept exact), turned back into model instances here:
-PostgreSQL's row_to_json, SQLite's json_object over the model's columns (the embedded default).
+Each branch returns its row as JSON (numbers kept exact), turned back into model instances by
+helpdesk.json_rows.
 """
 
-import json
-from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import Model
-from django.utils import timezone
 
 from customers.models import Contact, Organization, Product, ServiceContract, SlaPolicy, SlaTarget
+from helpdesk.json_rows import by_kind, row_json
 from helpdesk.models import Team, User
 from helpdesk.statements import STAND_IN_ID, STAND_IN_TEXT, Compiled
 from tickets.models import Category, CustomStatus, Problem, RootCause, Ticket
@@ -54,30 +50,6 @@ _MODELS: dict[int, type[Model]] = {
 }
 
 
-def _value(field, raw):
-    if raw is None:
-        return None
-    value = field.to_python(raw)
-    if isinstance(value, datetime) and settings.USE_TZ and timezone.is_naive(value):
-        value = value.replace(tzinfo=UTC)  # SQLite keeps UTC times without their offset
-    return value
-
-
-def _instance(model: type[Model], row: dict) -> Model:
-    fields = model._meta.concrete_fields
-    values = [_value(f, row[f.column]) for f in fields]
-    return model.from_db(DEFAULT_DB_ALIAS, [f.attname for f in fields], values)
-
-
-def _row_json(model: type[Model]) -> str:
-    """The SQL that turns row `t` of the model's table into JSON text keyed by column."""
-    if connection.vendor == "postgresql":
-        return "row_to_json(t)::text"
-    quote = connection.ops.quote_name
-    pairs = ", ".join(f"'{f.column}', t.{quote(f.column)}" for f in model._meta.concrete_fields)
-    return f"json_object({pairs})"
-
-
 # The ticket's columns the statement reads, people first; without `terms` only these five and the product.
 _PEOPLE_IDS = ("product_id", "requester_id", "organization_id", "team_id", "assignee_id", "custom_status_id")
 _TERM_IDS = ("contract_id", "sla_policy_id", "category_id", "root_cause_id", "problem_id")
@@ -93,7 +65,7 @@ def _branches(values: dict[str, Any], *, terms: bool) -> tuple[list[str], list]:
     def by_pk(kind: int, pk, where: str = "t.id = %s") -> None:
         if pk is not None:
             # Names from model metadata, never from input; the ids are parameters.
-            branches.append(f"SELECT {kind}, 0, {_row_json(_MODELS[kind])} FROM {table[kind]} t WHERE {where}")  # noqa: S608
+            branches.append(f"SELECT {kind}, 0, {row_json(_MODELS[kind])} FROM {table[kind]} t WHERE {where}")  # noqa: S608
             params.append(pk)
 
     by_pk(_PRODUCT, values["product_id"])
@@ -109,7 +81,7 @@ def _branches(values: dict[str, Any], *, terms: bool) -> tuple[list[str], list]:
     by_pk(_PROBLEM, values["problem_id"])
     if values["sla_policy_id"] is not None:
         branches.append(
-            f"SELECT {_TARGET}, 0, {_row_json(SlaTarget)} FROM {table[_TARGET]} t "  # noqa: S608
+            f"SELECT {_TARGET}, 0, {row_json(SlaTarget)} FROM {table[_TARGET]} t "  # noqa: S608
             "WHERE t.policy_id = %s AND t.priority = %s"
         )
         params += [values["sla_policy_id"], values["priority"]]
@@ -117,7 +89,7 @@ def _branches(values: dict[str, Any], *, terms: bool) -> tuple[list[str], list]:
         through = ServiceContract.products.through._meta
         link = connection.ops.quote_name(through.db_table)
         branches.append(
-            f"SELECT {_CONTRACT_PRODUCTS}, row_number() OVER (ORDER BY t.name, t.id), {_row_json(Product)} "  # noqa: S608
+            f"SELECT {_CONTRACT_PRODUCTS}, row_number() OVER (ORDER BY t.name, t.id), {row_json(Product)} "  # noqa: S608
             f"FROM {table[_CONTRACT_PRODUCTS]} t JOIN {link} l ON l.product_id = t.id WHERE l.servicecontract_id = %s"
         )
         params.append(values["contract_id"])
@@ -156,9 +128,7 @@ def ticket_terms_attach(ticket: Ticket, *, terms: bool = True) -> None:
     root_cause and problem, and set `ticket.sla_target` (the policy's target for the ticket's priority,
     or None): one query. `terms=False` reads the product alone of the terms (the others stay unread,
     loaded on access)."""
-    found: dict[int, list[Model]] = {kind: [] for kind in _MODELS}
-    for kind, _order, data in sorted(_rows(ticket, terms=terms), key=lambda row: (row[0], row[1])):
-        found[kind].append(_instance(_MODELS[kind], json.loads(data, parse_float=Decimal)))
+    found = by_kind(_rows(ticket, terms=terms), _MODELS)
 
     def one(kind: int):
         return found[kind][0] if found[kind] else None

@@ -30,6 +30,8 @@ def _conversation(ticket, agent, customer, other_team):
         attachments=[IncomingFile(name="shot.png", content=b"\x89PNG fake", content_type="image/png")],
     )
     services.ticket_refer(ticket=ticket, actor=agent, to_team=other_team, note="Can you check?")
+    answered = services.ticket_refer(ticket=ticket, actor=agent, to_team=other_team, note="And this?")
+    services.referral_answer(referral=answered, actor=agent, answer="Done.")
 
 
 def _described(messages, events, referrals):
@@ -46,7 +48,16 @@ def _described(messages, events, referrals):
             for m in messages
         ],
         [(e.pk, e.kind, e.public, e.actor_id and e.actor.email) for e in events],
-        [(r.pk, r.to_team.name, r.from_team_id and r.from_team.name, r.requested_by.email) for r in referrals],
+        [
+            (
+                r.pk,
+                r.to_team.name,
+                r.from_team_id and r.from_team.name,
+                r.requested_by.email,
+                r.answered_by_id and r.answered_by.email,
+            )
+            for r in referrals
+        ],
     )
 
 
@@ -64,8 +75,13 @@ def test_the_timeline_is_what_the_orm_reads(
         list(timeline_reads.event_list_for(user=user, ticket=ticket)),
         orm_referrals if user.is_agent else [],
     )
-    compiled = timeline_reads.timeline_parts(user=user, ticket=ticket)
-    assert _described(*compiled) == _described(*orm)
+    expected = _described(*orm)
+    with django_assert_num_queries(1):  # one statement; the authors, actors and teams came with it
+        compiled = timeline_reads.timeline_parts(user=user, ticket=ticket)
+        assert _described(*compiled) == expected
+    assert [(e.data, e.created_at) for e in compiled[1]] == [(e.data, e.created_at) for e in orm[1]]
+    assert not user.is_agent or any(isinstance(e.data.get("referral"), int) for e in compiled[1])  # JSON, decoded
+    assert compiled[2] == [] or any(r.answered_by_id for r in compiled[2])
     notes = [m for m in compiled[0] if m.internal]
     assert bool(notes) is user.is_agent  # customers never get notes, nor their files
     assert all(row.ticket is ticket for part in compiled for row in part)
