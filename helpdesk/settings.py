@@ -113,13 +113,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 else:
-    # A web process keeps its connection for this many seconds (health-checked before each request):
-    # at 60 every worker paid for a new connection (5-10 ms) on its first request each minute.
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # A database host that stops answering costs a request seconds, not minutes: connecting gives up
-    # after DATABASE_CONNECT_TIMEOUT seconds, a statement is cancelled by the server after
-    # DATABASE_STATEMENT_TIMEOUT seconds (0: never; long migrations may need it off for their run).
+    # A web process keeps its connection for this many seconds, checked before each request (without a
+    # round trip: helpdesk/postgresql); at 60 every worker paid for a new one (5-10 ms) each minute.
+    DATABASES["default"].update(CONN_MAX_AGE=env.int("DATABASE_CONN_MAX_AGE", default=600), CONN_HEALTH_CHECKS=True)
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"]["ENGINE"] = "helpdesk.postgresql"
+    # A database host that stops answering costs a request seconds, not minutes: connecting gives up after
+    # DATABASE_CONNECT_TIMEOUT seconds, a statement is cancelled after DATABASE_STATEMENT_TIMEOUT (0: never).
     _statement_ms = round(env.float("DATABASE_STATEMENT_TIMEOUT", default=60.0) * 1000)
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))

@@ -28,7 +28,7 @@ TIMEOUT = 300
 def postgres_server() -> dict | None:
     """The suite's PostgreSQL server (connection settings without a database name), or None on SQLite."""
     database = settings.DATABASES["default"]
-    if database["ENGINE"] != "django.db.backends.postgresql":
+    if database["ENGINE"] not in ("django.db.backends.postgresql", "helpdesk.postgresql"):
         return None
     return {
         "host": database.get("HOST") or "127.0.0.1",
