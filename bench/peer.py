@@ -119,6 +119,25 @@ next run 3.8 ms, against 8.1 for the 3-message page (4.1x the peer's 33.5) and 1
 the peer's requests (or after a pause: with 0.1 s before each request they took 4.7 and 9.6 ms) every
 request of ours pays 1.5-2.5 ms of a cold machine, most of the floor. 5x a 34 ms page is 6.8 ms, and
 100x the peer's list (570 ms) is 5.7 ms for a page of 50 rows, where the API's one-row list takes 4.3.
+
+Session 13, another machine of the same kind (slower, and slower still in spells), 30 rounds, load
+0.9-1.1, main at e36de0d (a ticket page's conversation in one statement, 10 -> 7 queries; the kept
+connection's health check without its SELECT 1), two runs back to back:
+
+    page                          ours p50      p95  peer p50      p95  peer/ours   goal
+    ticket page, 3 messages        8.5 / 8.0      9.8     42.2 / 40.4   50.8   4.9x / 5.1x  5x
+    ticket page, 30 messages     11.6 / 11.3     13.6    119.7 / 117.1 135.9  10.3x / 10.4x ok
+    agent home                     9.1 / 8.7     13.0   1331.0 / 1302.9       147.0x / 150.4x ok
+    ticket list, open            12.3 / 12.1     14.4    712.8 / 698.1         57.8x / 57.8x NO
+    search 'invoice refund'      16.0 / 14.9     18.4    785.1 / 783.4         48.9x / 52.6x
+    floor: signed-in fragment      3.1 / 3.0      3.9
+
+At the session's start the same bench read 9.7 ms for the 3-message page (4.9x a slower spell of the
+peer's, 47.7). Our two trees side by side, each request after one of the peer's ticket page, 60 rounds:
+the conversation in one statement took the 3-message page 13.44 -> 12.24 ms and the 30-message one
+19.28 -> 17.62 (a slow spell of the machine); the health check without its round trip 9.05-9.28 ->
+8.98-9.06 (the floor 2.99 -> 2.91): loopback makes a round trip cheap here, a database across a network
+would not.
 """
 
 import argparse
