@@ -8,6 +8,7 @@ from tests.factories import ContactFactory
 from tickets import services
 from tickets.models import EventKind, Macro, Message, Status
 from tickets.workspace import macros
+from tickets.workspace.pickers import pickers_load
 
 pytestmark = pytest.mark.django_db
 
@@ -177,15 +178,17 @@ def test_ticket_page_offers_the_macros_i_may_use(agent_client, macro, ticket, ot
 
 
 def test_each_agents_picker_is_their_own_whoever_opened_a_ticket_first(agent, other_agent, team, other_team):
-    """The picker is read by a statement compiled once per process (macros.macro_picker_for): each agent
-    gets their own, their teams' and the global macros, as macro_list_for reads them, in either order."""
+    """The picker is read with the composer's activity types by a statement compiled once per process
+    (pickers.pickers_load(macros=True)): each agent gets their own, their teams' and the global macros,
+    as macro_list_for reads them and in its order, whoever opened a ticket first."""
     macros.macro_create(actor=agent, name="Mine only", body="x")
     macros.macro_create(actor=agent, name="For my team", body="x", shared_with_team=team)
     macros.macro_create(actor=other_agent, name="Theirs only", body="x")
     macros.macro_create(actor=other_agent, name="For their team", body="x", shared_with_team=other_team)
     for user in (agent, other_agent, agent, other_agent):
-        names = {m.name for m in macros.macro_picker_for(user=user)}
-        assert names == {m.name for m in macros.macro_list_for(user=user).filter(is_active=True)}
+        picked = [(m.pk, m.name) for m in pickers_load(user=user, statuses=False, categories=False, macros=True).macros]
+        assert picked == [(m.pk, m.name) for m in macros.macro_list_for(user=user).filter(is_active=True)]
+        names = {name for _pk, name in picked}
         mine = {"Mine only", "For my team"} if user == agent else {"Theirs only", "For their team"}
         assert mine <= names and not (names & ({"Mine only", "For my team", "Theirs only", "For their team"} - mine))
 

@@ -219,11 +219,11 @@ def _ticket_queries(django_assert_max_num_queries, agent_client, ticket):
     # 1 session, 2 user, 3 the ticket's own row, 4 its requester, organization, team, assignee, custom
     # status and product (tickets.ticket_terms: one UNION ALL; its other terms are the sidebar's), 5 the
     # timeline: messages, their attachments, events, referrals and the people and teams they name (one
-    # UNION ALL, tickets.timeline_reads), 6 active activity types (the composer's time box), 7 macros I
-    # may use (the picker). The sidebar's forms and
+    # UNION ALL, tickets.timeline_reads), 6 the composer's pickers: the active activity types (its time
+    # box) and the macros I may use (one UNION ALL, tickets.workspace.pickers). The sidebar's forms and
     # lists (properties with the tags, the customer card with the contract and SLA, other tickets, refer /
     # link / problem, knowledge base) are panels loaded after the page (test_side_panels.py).
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(6):
         response = agent_client.get(reverse("agent:ticket", args=[ticket.pk]))
     assert response.status_code == 200
     return response

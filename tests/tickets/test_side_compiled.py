@@ -25,8 +25,10 @@ from tickets.feedback import services as feedback_services
 from tickets.feedback.forms import LINK_CHOICES_CAP, OPEN_ITEM_STATUSES, LinkItemForm
 from tickets.feedback.selectors import feedback_links_of_ticket
 from tickets.models import (
+    ActivityType,
     FeedbackItem,
     FeedbackLink,
+    Macro,
     Problem,
     RatingFollowUp,
     RootCause,
@@ -46,7 +48,7 @@ from tickets.satisfaction import surveys
 from tickets.satisfaction.selectors import TicketSatisfaction, ticket_satisfaction
 from tickets.timetrack import selectors as time_selectors
 from tickets.timetrack import services as time_services
-from tickets.workspace import pickers, side_views
+from tickets.workspace import macros, pickers, side_views
 from tickets.workspace.ticket_forms import TicketPropertiesForm
 
 pytestmark = pytest.mark.django_db
@@ -225,18 +227,30 @@ def test_the_links_and_the_articles_used_are_what_the_orm_reads(agent, two):
 
 def _pickers(found: pickers.Pickers) -> tuple:
     teams = [[(t.pk, t.name, t.name_fa, t.is_active) for t in ts] for ts in (found.teams, found.my_teams)]
-    return found.categories, found.root_causes, found.statuses, found.agents, teams
+    composer = [(a.pk, a.display_name) for a in found.activities], [(m.pk, m.name) for m in found.macros]
+    return found.categories, found.root_causes, found.statuses, found.agents, teams, composer
 
 
 def test_each_choice_of_pickers_is_what_its_union_reads_for_each_agent(agent, other_agent, team, monkeypatch):
     monkeypatch.setattr(pickers, "_PICKERS", {})  # compiled by the first agent below
     agent.teams.add(Team.objects.create(name="Old nights", slug="old-nights", is_active=False))
     RootCause.objects.create(name="Wear")
-    for shape in product([True, False], repeat=3):
-        lists = dict(zip(("categories", "root_causes", "people"), shape, strict=True))
+    ActivityType.objects.create(name="Call", name_fa="تماس", position=2)
+    ActivityType.objects.create(name="Analysis", position=1)
+    ActivityType.objects.create(name="Retired", position=0, is_active=False)
+    macros.macro_create(actor=agent, name="Mine", body="x")
+    macros.macro_create(actor=other_agent, name="Theirs", body="x", shared_with_team=Team.objects.get(name="Billing"))
+    Macro.objects.create(owner=other_agent, name="Everyone's", body="x", is_global=True)
+    names = ("statuses", "categories", "root_causes", "people", "activities", "macros")
+    for shape in product([True, False], repeat=len(names)):
+        if not any(shape):
+            continue
+        lists = dict(zip(names, shape, strict=True))
         for user in (agent, other_agent, agent):
             rows = sorted(pickers._query(user, **lists), key=lambda row: (row[0], row[6], row[2], row[1]))
             assert _pickers(pickers.pickers_load(user=user, **lists)) == _pickers(pickers.pickers_from_rows(rows))
+    with pytest.raises(ValueError, match="no picker"):
+        pickers.pickers_load(user=agent, statuses=False, categories=False)
     mine = [t.name for t in pickers.pickers_load(user=agent, people=True).my_teams]
     assert mine == ["First line", "Old nights"]
     assert [t.name for t in pickers.pickers_load(user=other_agent, people=True).my_teams] == ["Billing"]

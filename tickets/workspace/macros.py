@@ -16,9 +16,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helpdesk.models import Priority, Role, Team, User
+from helpdesk.models import Priority, Team, User
 from helpdesk.permissions import require_agent as _require_agent
-from helpdesk.statements import STAND_IN_ID, CompiledQuerySet
 from tickets import services
 from tickets.models import Macro, Message, Status, Ticket, TicketType
 
@@ -50,22 +49,6 @@ def macro_list_for(*, user: User) -> QuerySet[Macro]:
         .select_related("owner", "shared_with_team", "team")
         .order_by("name", "id")
     )
-
-
-def _picker_queryset(user_id: int) -> QuerySet[Macro]:
-    user = User(pk=user_id, role=Role.AGENT)  # the list reads the agent through their id alone
-    return macro_list_for(user=user).filter(is_active=True).select_related(None).only("name")
-
-
-_PICKER = CompiledQuerySet(_picker_queryset, {"user_id": STAND_IN_ID})
-
-
-def macro_picker_for(*, user: User) -> list[Macro]:
-    """The active macros of macro_list_for, their names alone (the ticket page's picker): a statement
-    compiled once per process."""
-    if not user.is_authenticated or not user.is_agent:
-        return []
-    return _PICKER.fetch(user_id=user.pk)
 
 
 def macro_get_for(*, user: User, macro_id: int, for_edit: bool = False) -> Macro:

@@ -2,7 +2,8 @@
 one query: a UNION ALL of the active rows of each, so a page offering all three runs one query, not
 three (the ticket page and the list page keep their query counts; tests/tickets/test_agent_pages.py).
 The ticket list and the ticket page's sidebar also read their agents and teams in the same query
-(people=True): round trips fewer on those pages. Each choice of lists is a statement compiled once per
+(people=True), and the ticket page's composer its activity types and macros (activities=True,
+macros=True): round trips fewer on those pages. Each choice of lists is a statement compiled once per
 process (helpdesk.statements)."""
 
 from dataclasses import dataclass, field
@@ -16,11 +17,12 @@ from helpdesk.models import Role, Team, User
 from helpdesk.names import name_in_language
 from helpdesk.permissions import require_agent
 from helpdesk.statements import STAND_IN_ID, Compiled
-from tickets.models import Category, CustomStatus, RootCause
+from tickets.models import ActivityType, Category, CustomStatus, Macro, RootCause
 from tickets.problems.selectors import category_choices_from
 from tickets.statuses.selectors import StatusChoice
+from tickets.workspace.macros import macro_list_for
 
-_CATEGORY, _ROOT_CAUSE, _STATUS, _AGENT, _TEAM = 1, 2, 3, 4, 5
+_CATEGORY, _ROOT_CAUSE, _STATUS, _AGENT, _TEAM, _ACTIVITY, _MACRO = 1, 2, 3, 4, 5, 6, 7
 
 
 class PickerAgent(NamedTuple):
@@ -45,6 +47,10 @@ class Pickers:
     agents: list[PickerAgent] = field(default_factory=list)
     teams: list[Team] = field(default_factory=list)
     my_teams: list[Team] = field(default_factory=list)
+    # activities=True: the active activity types (as timetrack.selectors.activity_types_active gives
+    # them); macros=True: the active macros the user may use (macro_list_for's), their names alone.
+    activities: list[ActivityType] = field(default_factory=list)
+    macros: list[Macro] = field(default_factory=list)
 
     def statuses_for(self, *, team_id: int | None) -> list[StatusChoice]:
         return [choice for choice in self.statuses if choice.offered_for(team_id)]
@@ -102,40 +108,101 @@ def _people_rows(user: User) -> list:
     return [agents, teams]
 
 
-def _query(user: User, *, categories: bool, root_causes: bool, people: bool):
+def _composer_rows(user: User, *, activities: bool, macros: bool) -> list:
+    """The activity types and the macros as _rows() reads the pickers, positioned in SQL's own order
+    (ActivityType's: position, name, id; macro_list_for's: name, id)."""
+    as_text, none = CharField(), Value(None, output_field=IntegerField())
+    parts = []
+    if activities:
+        parts.append(
+            ActivityType.objects.filter(is_active=True)
+            .order_by()
+            .values_list(
+                Value(_ACTIVITY, output_field=IntegerField()),
+                "id",
+                "name",
+                "name_fa",
+                Value("", output_field=as_text),
+                none,
+                Window(RowNumber(), order_by=[F("position").asc(), F("name").asc(), F("id").asc()]),
+            )
+        )
+    if macros:
+        parts.append(
+            macro_list_for(user=user)
+            .filter(is_active=True)
+            .select_related(None)
+            .order_by()
+            .values_list(
+                Value(_MACRO, output_field=IntegerField()),
+                "id",
+                "name",
+                Value("", output_field=as_text),
+                Value("", output_field=as_text),
+                none,
+                Window(RowNumber(), order_by=[F("name").asc(), F("id").asc()]),
+            )
+        )
+    return parts
+
+
+def _query(user: User, *, statuses: bool, categories: bool, root_causes: bool, people: bool, **composer: bool):
     none = Value(None, output_field=IntegerField())
-    parts = [_rows(_STATUS, CustomStatus.objects.all(), text="base_status", ref="teams__id")]
+    parts = []
+    if statuses:
+        parts.append(_rows(_STATUS, CustomStatus.objects.all(), text="base_status", ref="teams__id"))
     if categories:
         parts.append(_rows(_CATEGORY, Category.objects.all(), text=Value(""), ref="parent_id"))
     if root_causes:
         parts.append(_rows(_ROOT_CAUSE, RootCause.objects.all(), text=Value(""), ref=none))
     if people:
         parts.extend(_people_rows(user))
+    parts.extend(_composer_rows(user, **composer))
+    if not parts:
+        raise ValueError("no picker asked for")
     return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
 
 
-def _statement(*, categories: bool, root_causes: bool, people: bool) -> Compiled:
-    # The pickers depend on the user only through their id (their own teams), and only with people=True.
+def _statement(**lists: bool) -> Compiled:
+    # The pickers depend on the user only through their id (their own teams, the macros they may use),
+    # and only with people=True or macros=True.
     def build(user_id: int | None = None) -> tuple[str, str, list]:
-        user = User(pk=user_id, role=Role.AGENT)
-        query = _query(user, categories=categories, root_causes=root_causes, people=people)
+        query = _query(User(pk=user_id, role=Role.AGENT), **lists)
         return (query.db, *query.query.sql_with_params())
 
-    return Compiled(build, {"user_id": STAND_IN_ID} if people else {})
+    return Compiled(build, {"user_id": STAND_IN_ID} if lists["people"] or lists["macros"] else {})
 
 
-# One statement per choice of lists (categories, root causes, people), each compiled once per process.
-_PICKERS: dict[tuple[bool, bool, bool], Compiled] = {}
+# One statement per choice of lists, each compiled once per process.
+_PICKERS: dict[tuple[bool, ...], Compiled] = {}
 
 
-def pickers_load(*, user: User, categories: bool = True, root_causes: bool = False, people: bool = False) -> Pickers:
+def pickers_load(
+    *,
+    user: User,
+    statuses: bool = True,
+    categories: bool = True,
+    root_causes: bool = False,
+    people: bool = False,
+    activities: bool = False,
+    macros: bool = False,
+) -> Pickers:
     """The active custom statuses (with their teams), and the active categories and root causes when
-    asked, in one query; in order (position, label, id). people=True adds the agents and teams."""
+    asked, in one query; in order (position, label, id). people=True adds the agents and teams;
+    activities=True and macros=True what the ticket page's composer offers."""
     require_agent(user)
-    shape = (categories, root_causes, people)
+    lists = {
+        "statuses": statuses,
+        "categories": categories,
+        "root_causes": root_causes,
+        "people": people,
+        "activities": activities,
+        "macros": macros,
+    }
+    shape = tuple(lists.values())
     if shape not in _PICKERS:
-        _PICKERS[shape] = _statement(categories=categories, root_causes=root_causes, people=people)
-    rows = _PICKERS[shape].rows(**({"user_id": user.pk} if people else {}))
+        _PICKERS[shape] = _statement(**lists)
+    rows = _PICKERS[shape].rows(**({"user_id": user.pk} if people or macros else {}))
     return pickers_from_rows(sorted(rows, key=lambda row: (row[0], row[6], row[2], row[1])))
 
 
@@ -150,6 +217,10 @@ def pickers_from_rows(rows: list[tuple]) -> Pickers:
                 choice.team_ids.add(ref)
         elif kind == _CATEGORY:
             category_rows.append((pk, ref, name_in_language(name, name_fa)))
+        elif kind == _ACTIVITY:
+            found.activities.append(ActivityType(pk=pk, name=name, name_fa=name_fa, is_active=True))
+        elif kind == _MACRO:
+            found.macros.append(Macro(pk=pk, name=name, is_active=True))
         elif kind == _ROOT_CAUSE:
             found.root_causes.append((str(pk), name_in_language(name, name_fa)))
         elif kind == _AGENT:

@@ -19,8 +19,9 @@ from tickets import kb_integration, selectors, services, timeline_reads
 from tickets.models import Referral, Ticket
 from tickets.timetrack.forms import time_spent_from
 from tickets.workspace import lists as workspace
-from tickets.workspace import macros, presence, timeline
+from tickets.workspace import presence, timeline
 from tickets.workspace.forms import tag_names
+from tickets.workspace.pickers import pickers_load
 from tickets.workspace.ticket_forms import (
     LinkForm,
     ReferForm,
@@ -39,19 +40,20 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
     user = request.user
     messages_, events, referrals = timeline_reads.timeline_parts(user=request.user, ticket=ticket)
     entries = timeline.timeline(messages=messages_, events=events, referrals=referrals)
+    # the composer's pickers, one query: the activity types of its time box, the macros the agent may use
+    composer = pickers_load(user=user, statuses=False, categories=False, activities=True, macros=True)
     return {
         "ticket": ticket,
         "sla": workspace.sla_badge(ticket),
         "timeline_html": timeline_html(entries, ticket=ticket, request=request),
         "message_count": len(messages_),
         "prompt_referrals": timeline.referral_prompt(referrals),
-        "reply_form": forms.get("reply_form") or ReplyForm(ticket=ticket),
+        "reply_form": forms.get("reply_form") or ReplyForm(ticket=ticket, activities=composer.activities),
         "changes": forms.get("changes") or [],
         "heartbeat_seconds": presence.HEARTBEAT_SECONDS,
         # the newest event shown: the presence heartbeat asks whether anything came after it
         "last_event": max((event.pk for event in events), default=0),
-        # the picker shows a name per active macro: no owner or team joined
-        "macros": macros.macro_picker_for(user=user),
+        "macros": composer.macros,  # a name per active macro
     }
 
 
