@@ -141,12 +141,12 @@ def test_list_shows_sla_time_left_and_overdue(agent_client, make):
 
 
 def _list_queries(django_assert_max_num_queries, agent_client):
-    # 1 session, 2 user, 3 saved views (+owner, team joined), 4 the pickers in one UNION ALL
-    # (pickers.pickers_load(people=True)): custom statuses, categories (parents joined), agents, teams
-    # (with the user's own, for the "save this view" form), 5 the page of rows (the ticket table alone,
-    # values()), 6 their requesters, organizations, teams, assignees and tags (selectors.ticket_rows:
-    # one UNION ALL). The tab counts and the bulk bar's pickers load after the page.
-    with django_assert_max_num_queries(6):
+    # 1 the session with its user (helpdesk.session_store), 2 saved views (+owner, team joined), 3 the
+    # pickers in one UNION ALL (pickers.pickers_load(people=True)): custom statuses, categories (parents
+    # joined), agents, teams (with the user's own, for the "save this view" form), 4 the page of rows (the
+    # ticket table alone, values()), 5 their requesters, organizations, teams, assignees and tags
+    # (selectors.ticket_rows: one UNION ALL). The tab counts and the bulk bar's pickers load after the page.
+    with django_assert_max_num_queries(5):
         response = agent_client.get(reverse("agent:tickets"), {"view": "all"})
     assert response.status_code == 200
     return response
@@ -216,14 +216,15 @@ def test_ticket_page_lists_links_from_and_to_the_ticket(agent_client, agent, tic
 
 
 def _ticket_queries(django_assert_max_num_queries, agent_client, ticket):
-    # 1 session, 2 user, 3 the ticket's own row, 4 its requester, organization, team, assignee, custom
-    # status and product (tickets.ticket_terms: one UNION ALL; its other terms are the sidebar's), 5 the
-    # timeline: messages, their attachments, events, referrals and the people and teams they name (one
-    # UNION ALL, tickets.timeline_reads), 6 the composer's pickers: the active activity types (its time
-    # box) and the macros I may use (one UNION ALL, tickets.workspace.pickers). The sidebar's forms and
+    # 1 the session with its user (helpdesk.session_store), 2 the ticket's own row, 3 its requester,
+    # organization, team, assignee, custom status and product (tickets.ticket_terms: one UNION ALL; its
+    # other terms are the sidebar's), 4 the timeline: messages, their attachments, events, referrals and
+    # the people and teams they name (one UNION ALL, tickets.timeline_reads), 5 the composer's pickers:
+    # the active activity types (its time box) and the macros I may use (one UNION ALL,
+    # tickets.workspace.pickers). The sidebar's forms and
     # lists (properties with the tags, the customer card with the contract and SLA, other tickets, refer /
     # link / problem, knowledge base) are panels loaded after the page (test_side_panels.py).
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(5):
         response = agent_client.get(reverse("agent:ticket", args=[ticket.pk]))
     assert response.status_code == 200
     return response
@@ -262,10 +263,10 @@ def test_home_lists_my_work_breaches_and_referrals(agent_client, agent, team, ot
 
 
 def _home_queries(django_assert_max_num_queries, agent_client):
-    # 1 session, 2 user, 3 my team ids, 4 open referrals to my teams (+ticket, teams), 5 the four
-    # lists' and the referrals' capped counts (one query), 6-9 each list's (mine, unassigned, due soon,
-    # breached) first rows from the ticket table alone.
-    with django_assert_max_num_queries(9):
+    # 1 the session with its user (helpdesk.session_store), 2 my team ids, 3 open referrals to my teams
+    # (+ticket, teams), 4 the four lists' and the referrals' capped counts (one query), 5-8 each list's
+    # (mine, unassigned, due soon, breached) first rows from the ticket table alone.
+    with django_assert_max_num_queries(8):
         response = agent_client.get(reverse("agent:home"))
     assert response.status_code == 200
     return response
