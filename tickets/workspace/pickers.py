@@ -73,76 +73,54 @@ def _rows(kind: int, qs, *, text, ref):
     )
 
 
+def _positioned(qs, kind: int, *columns, order: list):
+    """The rows of `qs` as the pickers read them: (kind, id, *columns) with, for position, the row's
+    place in SQL's own order by `order` (collation and all)."""
+    kind_value = Value(kind, output_field=IntegerField())
+    return qs.order_by().values_list(kind_value, "id", *columns, Window(RowNumber(), order_by=order))
+
+
 def _people_rows(user: User) -> list:
     """The agents and teams as _rows() reads the pickers: (kind, id, name, name_fa or email, text, ref,
-    position), the position being the row's place in SQL's own order (collation and all)."""
-    as_text = CharField()
-    agents = (
-        core_selectors.agent_list_for(user=user)
-        .prefetch_related(None)
-        .order_by()
-        .values_list(
-            Value(_AGENT, output_field=IntegerField()),
-            "id",
-            "full_name",
-            Cast("email", output_field=as_text),
-            Value("", output_field=as_text),
-            Value(None, output_field=IntegerField()),
-            Window(RowNumber(), order_by=[F("full_name").asc(), F("email").asc()]),
-        )
+    position)."""
+    as_text, none = CharField(), Value(None, output_field=IntegerField())
+    agents = _positioned(
+        core_selectors.agent_list_for(user=user).prefetch_related(None),
+        _AGENT,
+        "full_name",
+        Cast("email", output_field=as_text),
+        Value("", output_field=as_text),
+        none,
+        order=[F("full_name").asc(), F("email").asc()],
     )
     member = Exists(User.teams.through.objects.filter(team_id=OuterRef("pk"), user_id=user.pk))
-    teams = (
-        Team.objects.filter(Q(is_active=True) | member)
-        .order_by()
-        .values_list(
-            Value(_TEAM, output_field=IntegerField()),
-            "id",
-            "name",
-            "name_fa",
-            Case(When(is_active=True, then=Value("active")), default=Value(""), output_field=as_text),
-            Case(When(member, then=Value(1)), default=Value(0), output_field=IntegerField()),
-            Window(RowNumber(), order_by=[F("name").asc()]),
-        )
+    teams = _positioned(
+        Team.objects.filter(Q(is_active=True) | member),
+        _TEAM,
+        "name",
+        "name_fa",
+        Case(When(is_active=True, then=Value("active")), default=Value(""), output_field=as_text),
+        Case(When(member, then=Value(1)), default=Value(0), output_field=IntegerField()),
+        order=[F("name").asc()],
     )
     return [agents, teams]
 
 
 def _composer_rows(user: User, *, activities: bool, macros: bool) -> list:
-    """The activity types and the macros as _rows() reads the pickers, positioned in SQL's own order
-    (ActivityType's: position, name, id; macro_list_for's: name, id)."""
+    """The activity types and the macros as _rows() reads the pickers, in the order their own reads
+    give (ActivityType's: position, name, id; macro_list_for's: name, id)."""
     as_text, none = CharField(), Value(None, output_field=IntegerField())
     parts = []
     if activities:
+        order = [F("position").asc(), F("name").asc(), F("id").asc()]
+        active = ActivityType.objects.filter(is_active=True)
         parts.append(
-            ActivityType.objects.filter(is_active=True)
-            .order_by()
-            .values_list(
-                Value(_ACTIVITY, output_field=IntegerField()),
-                "id",
-                "name",
-                "name_fa",
-                Value("", output_field=as_text),
-                none,
-                Window(RowNumber(), order_by=[F("position").asc(), F("name").asc(), F("id").asc()]),
-            )
+            _positioned(active, _ACTIVITY, "name", "name_fa", Value("", output_field=as_text), none, order=order)
         )
     if macros:
-        parts.append(
-            macro_list_for(user=user)
-            .filter(is_active=True)
-            .select_related(None)
-            .order_by()
-            .values_list(
-                Value(_MACRO, output_field=IntegerField()),
-                "id",
-                "name",
-                Value("", output_field=as_text),
-                Value("", output_field=as_text),
-                none,
-                Window(RowNumber(), order_by=[F("name").asc(), F("id").asc()]),
-            )
-        )
+        usable = macro_list_for(user=user).filter(is_active=True).select_related(None)
+        empty = Value("", output_field=as_text)
+        parts.append(_positioned(usable, _MACRO, "name", empty, empty, none, order=[F("name").asc(), F("id").asc()]))
     return parts
 
 
