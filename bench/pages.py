@@ -166,7 +166,11 @@ request page 10 -> 9. At 1M, the two trees alternately, 60 rounds, two pairs, in
 list 10.24-10.98 -> 10.36-10.41, search 13.48-15.01 -> 13.60-13.66 (its API call alone 9.9, the page
 alone 11.3), home 9.44-10.39 -> 9.71-9.88. In a 30-round run after: 7.39 / 10.37 / 11.11 / 15.14 /
 10.51 ms, portal home 10.11, request page 9.26; every page within 2x of its API calls (search 1.53x,
-the list 1.29x). Search sits at 15 ms on this slower machine, before and after alike.
+the list 1.29x). Search sits at 15 ms on this slower machine, before and after alike. At the end of
+the round (f4807ed: the composer's pickers in one statement, the session and its user in one), in a
+slower spell (the API's ticket detail 23.7 ms, was 20.8): ticket page 7.33 ms / 5 queries (0.31x),
+30 messages 10.42 (0.39x), sidebar 15.10-16.12 (0.95-1.00x), list 11.47 (1.24x), search 15.69 (1.51x),
+home 10.94, portal home 10.60 (0.98x), request page 9.88 / 8 queries (0.75x).
 """
 
 import argparse

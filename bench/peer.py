@@ -121,23 +121,28 @@ request of ours pays 1.5-2.5 ms of a cold machine, most of the floor. 5x a 34 ms
 100x the peer's list (570 ms) is 5.7 ms for a page of 50 rows, where the API's one-row list takes 4.3.
 
 Session 13, another machine of the same kind (slower, and slower still in spells), 30 rounds, load
-0.9-1.1, main at e36de0d (a ticket page's conversation in one statement, 10 -> 7 queries; the kept
-connection's health check without its SELECT 1), two runs back to back:
+0.9-1.9, main at f4807ed (a ticket page's conversation in one statement; the composer's activity types
+and macros in the pickers' one; the session and its user in one; the kept connection's health check
+without its SELECT 1: the 3-message page 10 -> 5 queries and one round trip less than the counts show),
+two runs back to back:
 
     page                          ours p50      p95  peer p50      p95  peer/ours   goal
-    ticket page, 3 messages        8.5 / 8.0      9.8     42.2 / 40.4   50.8   4.9x / 5.1x  5x
-    ticket page, 30 messages     11.6 / 11.3     13.6    119.7 / 117.1 135.9  10.3x / 10.4x ok
-    agent home                     9.1 / 8.7     13.0   1331.0 / 1302.9       147.0x / 150.4x ok
-    ticket list, open            12.3 / 12.1     14.4    712.8 / 698.1         57.8x / 57.8x NO
-    search 'invoice refund'      16.0 / 14.9     18.4    785.1 / 783.4         48.9x / 52.6x
-    floor: signed-in fragment      3.1 / 3.0      3.9
+    ticket page, 3 messages        9.1 / 9.5     11.9     45.9 / 47.2   58.9   5.0x / 4.9x  5x
+    ticket page, 30 messages     12.9 / 12.6     16.9    130.4 / 131.9 166.7  10.1x / 10.5x ok
+    agent home                     9.5 / 10.0    14.0   1469.2 / 1474.0       154.1x / 148.1x ok
+    ticket list, open            12.9 / 13.6     17.9    724.0 / 739.3         56.0x / 54.3x NO
+    search 'invoice refund'      16.8 / 16.5     20.5    824.4 / 833.3         49.0x / 50.5x
+    floor: signed-in fragment      3.2 / 3.4      4.4
 
-At the session's start the same bench read 9.7 ms for the 3-message page (4.9x a slower spell of the
-peer's, 47.7). Our two trees side by side, each request after one of the peer's ticket page, 60 rounds:
-the conversation in one statement took the 3-message page 13.44 -> 12.24 ms and the 30-message one
-19.28 -> 17.62 (a slow spell of the machine); the health check without its round trip 9.05-9.28 ->
-8.98-9.06 (the floor 2.99 -> 2.91): loopback makes a round trip cheap here, a database across a network
-would not.
+The machine's spells move both products: the same bench read 4.9x at the session's start (9.7 ms against
+47.7) and 5.1x between two of the changes (8.0 against 40.4). Measured side by side instead, the
+session's first and last trees as two servers of ours, each request after one of the peer's ticket page,
+80 rounds, p50 (p25) ms: the 3-message page 10.56 (9.80) -> 9.32 (8.82), the 30-message one 13.77
+(12.91) -> 13.23 (12.32), the list 13.58 -> 13.52, the floor 3.40 (2.99) -> 2.99 (2.65). Each change
+alone, the same way: the conversation in one statement 13.44 -> 12.24 (3 messages) and 19.28 -> 17.62
+(30) in a slow spell; the session and its user 11.55 -> 11.19 and the floor 3.90 -> 3.27; the health
+check 9.05-9.28 -> 8.98-9.06 (loopback makes a round trip cheap here: a database across a network
+would not); the composer's two reads 0.50-0.57 -> 0.40 ms in process.
 """
 
 import argparse
