@@ -213,6 +213,9 @@ def _on_connection(compiled: dict) -> tuple[str, list[int] | None]:
         return compiled["sql"], None
     if connection.needs_rollback:
         return compiled["sql"], None  # a broken transaction: it fails either way, and says why
+    # The kept connection checked first (CONN_HEALTH_CHECKS, once a request): one the server closed (a
+    # restart) is replaced now, with the names prepared on it forgotten, not after the EXECUTE is chosen.
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
     names = getattr(connection, _PREPARED, None)
     if names is None:  # a connection made before this module was imported
@@ -236,6 +239,8 @@ def _prepare(connection, statement: str, constants: list) -> bool:
             if in_transaction:
                 cursor.execute("SAVEPOINT helpdesk_prepare")
             cursor.execute(statement, constants)
+        except (connection.Database.OperationalError, connection.Database.InterfaceError):
+            raise  # the connection failed, not the statement: it stays to be prepared on the next one
         except connection.Database.DatabaseError:  # the driver's own (this cursor is not Django's)
             if in_transaction:
                 cursor.execute("ROLLBACK TO SAVEPOINT helpdesk_prepare")
