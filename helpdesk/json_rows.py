@@ -58,3 +58,10 @@ def by_kind(rows: list[tuple], models: dict[int, type[Model]]) -> dict[int, list
     for kind, _position, data in sorted(rows, key=lambda row: (row[0], row[1])):
         found[kind].append(instance(models[kind], data))
     return found
+
+
+def set_prefetched(obj: Model, name: str, rows: list[Model]) -> None:
+    """What prefetch_related(name) leaves on `obj`: obj.<name>.all() gives `rows` and reads no more."""
+    related = getattr(obj, name).all()
+    related._result_cache, related._prefetch_done = rows, True
+    obj._prefetched_objects_cache = {**getattr(obj, "_prefetched_objects_cache", {}), name: related}

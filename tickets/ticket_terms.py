@@ -17,7 +17,7 @@ from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import Model
 
 from customers.models import Contact, Organization, Product, ServiceContract, SlaPolicy, SlaTarget
-from helpdesk.json_rows import by_kind, row_json
+from helpdesk.json_rows import by_kind, row_json, set_prefetched
 from helpdesk.models import Team, User
 from helpdesk.statements import STAND_IN_ID, STAND_IN_TEXT, Compiled
 from tickets.models import Category, CustomStatus, Problem, RootCause, Ticket
@@ -138,10 +138,7 @@ def ticket_terms_attach(ticket: Ticket, *, terms: bool = True) -> None:
         category.parent = one(_PARENT)
     contract = one(_CONTRACT)
     if contract is not None:
-        products = contract.products.all()
-        products._result_cache = found[_CONTRACT_PRODUCTS]
-        products._prefetch_done = True
-        contract._prefetched_objects_cache = {"products": products}
+        set_prefetched(contract, "products", found[_CONTRACT_PRODUCTS])
     read = [("product", one(_PRODUCT))]
     read += [(attribute, one(kind)) for attribute, kind in _PEOPLE.items()]
     if terms:

@@ -10,7 +10,7 @@ from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Model, QuerySet
 
 from customers.models import Contact
-from helpdesk.json_rows import by_kind, row_json, table
+from helpdesk.json_rows import by_kind, row_json, set_prefetched, table
 from helpdesk.models import Team, User
 from helpdesk.statements import STAND_IN_ID, Compiled
 from tickets.models import Attachment, Message, Referral, Ticket, TicketEvent
@@ -140,9 +140,7 @@ def _attach_files(messages: list[Message], attachments: list[Attachment]) -> Non
         files = by_message.get(message.pk, [])
         for attachment in files:
             message_field.set_cached_value(attachment, message)
-        cached = message.attachments.all()
-        cached._result_cache, cached._prefetch_done = files, True
-        message._prefetched_objects_cache = {"attachments": cached}
+        set_prefetched(message, "attachments", files)
 
 
 def messages_shown(*, user: User, ticket: Ticket) -> list[Message]:
