@@ -67,7 +67,14 @@ def test_a_password_changed_elsewhere_ends_the_session(agent):
     assert response.status_code == 302 and response["Location"].startswith("/login/")
 
 
-def test_a_visitor_after_a_signed_in_request_is_nobody(agent, client):
-    _queries(sign_in(agent), BADGE)
-    response = client.get("/agent/")
-    assert response.status_code == 302 and response["Location"].startswith("/login/")
+def test_a_row_read_with_a_session_serves_one_get_user_and_only_for_its_own_id(
+    agent, other_agent, django_assert_num_queries
+):
+    backend = backends.ModelBackend()
+    backends.read_with_session(agent)
+    assert backend.get_user(other_agent.pk) == other_agent  # another id: read from the database
+    backends.read_with_session(agent)
+    with django_assert_num_queries(0):
+        assert backend.get_user(str(agent.pk)) == agent  # the session keeps the id as text
+    with django_assert_num_queries(1):  # taken once: the next get_user asks the database
+        assert backend.get_user(agent.pk) == agent
