@@ -279,6 +279,41 @@ def test_the_filter_panel_is_rendered_once_for_what_it_shows(agent_client, agent
     assert rendered == ["high", "high", "low", "urgentest", "high", "high"]  # the unrefused panel was kept
 
 
+def test_the_save_view_fields_are_kept_per_language_columns_and_teams(agent_client, agent, team, other_team):
+    """The "save this view" fields of a list are a fragment kept per process under what they show: the
+    columns checked, the agent's teams by name, and the language."""
+    from django.core.cache import caches
+
+    from tickets.workspace.saved_views import saved_view_create
+
+    caches["fragments"].clear()
+    agent.teams.add(team)
+
+    def fields(**params) -> str:
+        page = agent_client.get(reverse("agent:tickets"), params).content.decode()
+        start = page.index('<div class="save-view-grid">')
+        return page[start : page.index("</fieldset>", start)]
+
+    first = fields(view="open")
+    assert ">Team First line<" in first and "Billing" not in first
+    assert 'value="tags">' in first and 'value="team" checked>' in first  # the default columns
+    assert fields(view="mine", priority="high") == first  # another list, the same fields
+    agent.teams.add(other_team)
+    both = fields(view="open")
+    assert ">Team First line<" in both and ">Team Billing<" in both
+    team.name = "Front desk"
+    team.save(update_fields=["name"])
+    renamed = fields(view="open")
+    assert ">Team Front desk<" in renamed and "First line" not in renamed
+    tags_only = saved_view_create(actor=agent, name="Tagged", query={"view": "open"}, columns=["subject", "tags"])
+    other_columns = fields(view=str(tags_only.pk))
+    assert 'value="tags" checked>' in other_columns and 'value="team" checked>' not in other_columns
+    agent.language = "fa"
+    agent.save(update_fields=["language"])
+    persian = fields(view="open")
+    assert ">Team Front desk<" not in persian and "Front desk" in persian and "Columns" not in persian
+
+
 # --- the first pages of an unfiltered view: statements compiled once per view, sort and page ---------
 
 

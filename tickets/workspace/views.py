@@ -135,6 +135,8 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             "save_form": SaveViewForm.base_fields,
             "save_query": encoded.urlencode(),
             "column_choices": saved_views.COLUMNS.items(),
+            # everything the "save this view" fields show but the language (their fragment's key)
+            "save_view_key": repr((columns, [(team.pk, team.display_name) for team in form.pickers.my_teams])),
             "my_teams": form.pickers.my_teams,
             "columns": columns,
             "rows_html": ticket_rows_html(page.rows, show={key: key in columns for key in saved_views.COLUMNS}),
