@@ -279,6 +279,32 @@ def test_the_filter_panel_is_rendered_once_for_what_it_shows(agent_client, agent
     assert rendered == ["high", "high", "low", "urgentest", "high", "high"]  # the unrefused panel was kept
 
 
+def test_the_filters_read_from_the_database_accept_only_what_they_offer(agent_client, agent, other_agent, team, make):
+    """The team, assignee and custom status choices are checked only when a value comes (they are
+    callables on the form): an offered value filters, any other is refused with a 400."""
+    from tickets.models import CustomStatus
+
+    agent.teams.add(team)
+    mine = make(subject="Mine to filter")
+    services.ticket_update(ticket=mine, actor=agent, changes={"assignee": agent})
+    make(subject="Nobody's to filter")
+    custom = CustomStatus.objects.create(name="Waiting on vendor", base_status=Status.OPEN)
+
+    def rows(**params):
+        response = agent_client.get(reverse("agent:tickets"), {"view": "open", **params})
+        return response.status_code, response.content.decode()
+
+    status, page = rows(assignee=str(agent.pk))
+    assert status == 200 and "Mine to filter" in page and "Nobody&#x27;s to filter" not in page
+    status, page = rows(assignee="none")
+    assert status == 200 and "Nobody&#x27;s to filter" in page and "Mine to filter" not in page
+    assert rows(team=str(team.pk))[0] == 200 and rows(custom_status=str(custom.pk))[0] == 200
+    for refused in ({"assignee": "999999"}, {"assignee": "somebody"}, {"team": "999999"}, {"custom_status": "999"}):
+        status, page = rows(**refused)
+        name = next(iter(refused))
+        assert status == 400 and f'name="{name}" aria-invalid="true"' in page, refused
+
+
 def test_the_save_view_fields_are_kept_per_language_columns_and_teams(agent_client, agent, team, other_team):
     """The "save this view" fields of a list are a fragment kept per process under what they show: the
     columns checked, the agent's teams by name, and the language."""

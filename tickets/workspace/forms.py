@@ -80,19 +80,22 @@ class TicketFilterForm(forms.Form):
         self.pickers = pickers or pickers_load(user=user, people=True)
         self.agents = self.pickers.agents
         self.teams = self.pickers.teams
-        self.fields["custom_status"].choices = [
-            ("", _("Any custom status")),
-            *((str(c.pk), c.label) for c in self.pickers.statuses),
-        ]
         team = self.fields["team"]
         team.queryset = picker_teams(user)  # validates a submitted team
-        team.choices = [("", team.empty_label), *((str(t.pk), team.label_from_instance(t)) for t in self.teams)]
-        self.fields["assignee"].choices = [
-            ("", _("Anyone")),
-            ("me", _("Me")),
-            ("none", _("Unassigned")),
-            *((str(a.pk), a.get_full_name()) for a in self.agents),
-        ]
+        self.read_choices = {
+            "custom_status": [("", _("Any custom status")), *((str(c.pk), c.label) for c in self.pickers.statuses)],
+            "team": [("", team.empty_label), *((str(t.pk), team.label_from_instance(t)) for t in self.teams)],
+            "assignee": [
+                ("", _("Anyone")),
+                ("me", _("Me")),
+                ("none", _("Unassigned")),
+                *((str(a.pk), a.get_full_name()) for a in self.agents),
+            ],
+        }
+        for name, choices in self.read_choices.items():
+            # as a callable, checked and normalised only when shown or a value is submitted: most lists
+            # take the panel from the fragment cache (panel_key) and filter by none of these
+            self.fields[name].choices = lambda choices=choices: choices
 
     def clean_view(self):
         value = (self.cleaned_data.get("view") or "").strip()
@@ -116,7 +119,7 @@ class TicketFilterForm(forms.Form):
         refused = set(self.errors) if self.is_bound else set()
         shown = [name for name, field in self.fields.items() if not field.widget.is_hidden and name != "q"]
         values = [(name, data.get(name), name in refused) for name in shown]
-        choices = [[(value, str(label)) for value, label in self.fields[name].choices] for name in self.PANEL_CHOICES]
+        choices = [[(value, str(label)) for value, label in self.read_choices[name]] for name in self.PANEL_CHOICES]
         return repr((values, choices))
 
 
