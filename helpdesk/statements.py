@@ -145,7 +145,7 @@ class CompiledQuerySet:
 # --- Prepared on PostgreSQL ---------------------------------------------------------------------
 
 # A stand-in's type for PREPARE, from its Python value (as psycopg2 would write it); a statement with a
-# stand-in of any other type (None, a list) is not prepared.
+# stand-in of any other type (None, a list of anything but integers) is not prepared.
 _PG_TYPES = {
     bool: "boolean",
     int: "bigint",
@@ -168,7 +168,10 @@ connection_created.connect(_forget_prepared)
 
 
 def _pg_type(value: Any) -> str | None:
-    """PREPARE's type for a parameter: its class's or a base class's (a TextChoices member is a str)."""
+    """PREPARE's type for a parameter: its class's or a base class's (a TextChoices member is a str); a
+    list of integers (ids, as `column = ANY(%s)` takes them) is a bigint array."""
+    if isinstance(value, list):
+        return "bigint[]" if value and all(type(item) is int for item in value) else None
     return next((_PG_TYPES[cls] for cls in type(value).__mro__ if cls in _PG_TYPES), None)
 
 

@@ -13,7 +13,7 @@ from customers.models import Contact, Organization, Product
 from helpdesk.exceptions import NotVisible
 from helpdesk.models import Team, User
 from helpdesk.names import name_in_language
-from helpdesk.statements import BIGINT_MAX, STAND_IN_ID, STAND_IN_MOMENT, CompiledQuerySet
+from helpdesk.statements import BIGINT_MAX, STAND_IN_ID, STAND_IN_MOMENT, Compiled, CompiledQuerySet
 from tickets.filters import ticket_filter
 from tickets.models import CustomStatus, Tag, Ticket
 from tickets.ticket_terms import ticket_terms_attach
@@ -238,58 +238,85 @@ def ticket_rows(values: Iterable[dict], *, with_internal: bool) -> list[TicketLi
     The tickets of a page come from a single-table query (the filters and the keyset paging); joining
     five tables to it cost PostgreSQL more time planning than running it (2.8 ms against 0.7 ms at a
     million tickets, bench/api.py), and Django's union() took 2.5 ms to compile. So this one query is
-    written out: a UNION ALL of primary-key lookups, values always passed as parameters.
+    written out: a UNION ALL of primary-key lookups, values always passed as parameters. On PostgreSQL
+    each kind's ids are one array parameter (`id = ANY(%s)`), so the statement is the same for every
+    page and is prepared once per connection (planning it took longer than running it); elsewhere each
+    branch lists its ids.
     """
     rows = [TicketListRow(value) for value in values]
     if not rows:
         return rows
-    quote = connection.ops.quote_name
-    branches: list[str] = []
-    params: list = []
-
-    def branch(kind: int, select: str, source: str, key: str, ids: set) -> None:
-        ids.discard(None)
-        if ids:
-            # Names come from model metadata, never from input; the ids are parameters.
-            marks = ", ".join(["%s"] * len(ids))
-            branches.append(f"SELECT {kind}, {select} FROM {source} WHERE {key} IN ({marks})")  # noqa: S608
-            params.extend(sorted(ids))
-
     references = _REFERENCES if with_internal else {**_REFERENCES, **_FOR_CUSTOMERS}
-    for attribute, (kind, model, name_column, email_column) in references.items():
-        if kind in _INTERNAL and not with_internal:
-            continue
-        table = quote(model._meta.db_table)
-        email = f"{table}.{quote(email_column)}" if email_column else "''"
-        select = f"{table}.{quote('id')}, {table}.{quote(name_column)}, {email}"
-        branch(kind, select, table, f"{table}.{quote('id')}", {getattr(row, f"{attribute}_id") for row in rows})
+    kinds = {
+        kind: attribute for attribute, (kind, *_rest) in references.items() if with_internal or kind not in _INTERNAL
+    }
+    ids = {kind: {getattr(row, f"{attribute}_id") for row in rows} - {None} for kind, attribute in kinds.items()}
     if with_internal:
-        through = Ticket.tags.through._meta
-        link, tag = quote(through.db_table), quote(Tag._meta.db_table)
-        ticket_column, tag_column = quote(through.get_field("ticket").column), quote(through.get_field("tag").column)
-        branch(
-            _TAGS,
-            f"{link}.{ticket_column}, {tag}.{quote('name')}, ''",
-            f"{link} INNER JOIN {tag} ON {tag}.{quote('id')} = {link}.{tag_column}",
-            f"{link}.{ticket_column}",
-            {row.pk for row in rows},
-        )
+        ids[_TAGS] = {row.pk for row in rows}
     found: dict[int, dict[int, ListRef]] = {kind: {} for kind, *_rest in references.values()}
     tags: dict[int, list[str]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(branches), params)
-        for kind, pk, name, email in cursor.fetchall():
-            if kind == _TAGS:
-                tags.setdefault(pk, []).append(name)
-            elif kind in _NAMED_IN_LANGUAGES:
-                found[kind][pk] = (CustomerLabelRef if kind == 8 else ListRef)(pk, name or "", name_fa=email or "")
-            else:
-                found[kind][pk] = ListRef(pk, name or "", email or "")
+    for kind, pk, name, email in _reference_rows(ids, with_internal=with_internal):
+        if kind == _TAGS:
+            tags.setdefault(pk, []).append(name)
+        elif kind in _NAMED_IN_LANGUAGES:
+            found[kind][pk] = (CustomerLabelRef if kind == 8 else ListRef)(pk, name or "", name_fa=email or "")
+        else:
+            found[kind][pk] = ListRef(pk, name or "", email or "")
     for row in rows:
         for attribute, (kind, *_rest) in references.items():
             setattr(row, attribute, found[kind].get(getattr(row, f"{attribute}_id")))
         row.tag_names = sorted(tags.get(row.pk, ()))
     return rows
+
+
+def _reference_branches(kinds: Iterable[int], *, with_internal: bool) -> list[tuple[int, str, str]]:
+    """(kind, SELECT list, FROM ... WHERE key column) of each kind's branch of ticket_rows' query. Names come
+    from model metadata, never from input."""
+    quote = connection.ops.quote_name
+    references = _REFERENCES if with_internal else {**_REFERENCES, **_FOR_CUSTOMERS}
+    branches = []
+    for kind, model, name_column, email_column in references.values():
+        if kind in kinds:
+            table = quote(model._meta.db_table)
+            email = f"{table}.{quote(email_column)}" if email_column else "''"
+            select = f"{table}.{quote('id')}, {table}.{quote(name_column)}, {email}"
+            branches.append((kind, select, f"{table} WHERE {table}.{quote('id')}"))
+    if _TAGS in kinds:
+        through = Ticket.tags.through._meta
+        link, tag = quote(through.db_table), quote(Tag._meta.db_table)
+        ticket_column, tag_column = quote(through.get_field("ticket").column), quote(through.get_field("tag").column)
+        source = f"{link} INNER JOIN {tag} ON {tag}.{quote('id')} = {link}.{tag_column} WHERE {link}.{ticket_column}"
+        branches.append((_TAGS, f"{link}.{ticket_column}, {tag}.{quote('name')}, ''", source))
+    return branches
+
+
+# ticket_rows' statement on PostgreSQL, one for agents and one for customers: every kind's ids an array
+_REFERENCE_READS: dict[bool, Compiled] = {}
+
+
+def _reference_rows(ids: dict[int, set], *, with_internal: bool) -> list[tuple]:
+    if connection.vendor == "postgresql":
+        if with_internal not in _REFERENCE_READS:
+            branches = _reference_branches(ids, with_internal=with_internal)
+
+            def build(**stand_ins: list) -> tuple[str, str, list]:
+                parts = [f"SELECT {kind}, {select} FROM {source} = ANY(%s)" for kind, select, source in branches]  # noqa: S608
+                return connection.alias, " UNION ALL ".join(parts), [stand_ins[f"k{kind}"] for kind, *_ in branches]
+
+            stand_ins = {f"k{kind}": [STAND_IN_ID + kind] for kind in ids}
+            _REFERENCE_READS[with_internal] = Compiled(build, stand_ins)
+        return _REFERENCE_READS[with_internal].rows(**{f"k{kind}": sorted(values) for kind, values in ids.items()})
+    parts, params = [], []
+    for kind, select, source in _reference_branches(
+        [kind for kind, values in ids.items() if values], with_internal=with_internal
+    ):
+        parts.append(f"SELECT {kind}, {select} FROM {source} IN ({', '.join(['%s'] * len(ids[kind]))})")  # noqa: S608
+        params.extend(sorted(ids[kind]))
+    if not parts:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return cursor.fetchall()
 
 
 def ticket_get_for(*, user: User, ticket_id: int, with_terms: bool = True, with_tags: bool = True) -> Ticket:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from customers.models import Contact
 from helpdesk.models import User
 from helpdesk.session_store import SessionStore
-from helpdesk.statements import STAND_IN_ID, Compiled, CompiledQuerySet
+from helpdesk.statements import STAND_IN_ID, STAND_IN_TEXT, Compiled, CompiledQuerySet
 from tests import factories
 from tickets.models import Ticket
 
@@ -151,15 +151,30 @@ def test_prepared_or_not_the_rows_are_the_same(settings, agent, other_agent):
 
 
 @needs_postgres
+def test_a_list_of_ids_is_one_array_parameter_of_the_prepared_statement(agent, other_agent):
+    ids = Compiled(
+        lambda ids: ("default", "SELECT id FROM helpdesk_user WHERE id = ANY(%s) ORDER BY id", [ids]),
+        {"ids": [STAND_IN_ID]},
+    )
+    assert ids.rows(ids=[agent.pk, other_agent.pk]) == sorted([(agent.pk,), (other_agent.pk,)])
+    assert ids._compiled["prepared"]["prepare"].startswith(f"PREPARE {ids._compiled['prepared']['name']} (bigint[]) AS")
+    assert ids.statement(ids=[agent.pk])[1].startswith("EXECUTE")
+    assert ids.rows(ids=[other_agent.pk]) == [(other_agent.pk,)]  # each call's own list
+    assert ids.rows(ids=[]) == []  # an empty list matches nothing
+
+
+@needs_postgres
 def test_a_statement_postgresql_will_not_prepare_runs_as_it_is_and_the_transaction_goes_on(agent):
     from django.db import transaction
 
-    # A value of no known type (a list) is never prepared; a PREPARE PostgreSQL refuses leaves the
+    # A value of no known type (a list of text) is never prepared; a PREPARE PostgreSQL refuses leaves the
     # transaction usable (its savepoint) and the statement runs unprepared from then on.
     unknown = Compiled(
-        lambda ids: ("default", "SELECT id FROM helpdesk_user WHERE id = ANY(%s)", [ids]), {"ids": [STAND_IN_ID]}
+        lambda emails: ("default", "SELECT id FROM helpdesk_user WHERE email = ANY(%s)", [emails]),
+        {"emails": [STAND_IN_TEXT]},
     )
-    assert unknown.rows(ids=[agent.pk]) == [(agent.pk,)]
+    assert unknown.rows(emails=[agent.email]) == [(agent.pk,)]
+    assert not unknown.statement(emails=[agent.email])[1].startswith("EXECUTE")
     refused = Compiled(
         lambda user_id: ("default", "SELECT %s::no_such_type, id FROM helpdesk_user WHERE id = %s", [1, user_id]),
         {"user_id": STAND_IN_ID},

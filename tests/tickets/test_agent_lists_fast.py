@@ -279,6 +279,53 @@ def test_the_filter_panel_is_rendered_once_for_what_it_shows(agent_client, agent
     assert rendered == ["high", "high", "low", "urgentest", "high", "high"]  # the unrefused panel was kept
 
 
+def test_the_rows_names_are_one_statement_for_every_page_prepared_on_postgresql(agent, other_agent, make):
+    """selectors.ticket_rows reads every page's requesters, organizations, teams, assignees, products,
+    custom statuses and tags in one query; on PostgreSQL the same prepared statement for every page (each
+    kind's ids one array), with what the ORM reads, a kind with no ids included."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    tagged = make(subject="Tagged and assigned")
+    services.ticket_update(ticket=tagged, actor=agent, changes={"assignee": other_agent}, tags=["vip", "billing"])
+    bare = make(subject="Nobody's, no tags")
+    Ticket.objects.filter(pk=bare.pk).update(team=None)  # a page whose rows name no team at all
+    for_agents, sqls = {}, []
+    for ids in ([tagged.pk], [bare.pk], [tagged.pk, bare.pk]):
+        values = list(Ticket.objects.filter(pk__in=ids).order_by("pk").values(*selectors.LIST_FIELDS))
+        with CaptureQueriesContext(connection) as queries:
+            for row in selectors.ticket_rows(values, with_internal=True):
+                for_agents[row.pk] = (
+                    row.requester.name,
+                    row.team and row.team.name,
+                    row.assignee and row.assignee.name,
+                )
+                for_agents[row.pk] += (row.tag_names,)
+        assert len(queries) == 1
+        sqls.append(queries[0]["sql"].split("(")[0])
+    if connection.vendor == "postgresql":
+        assert sqls[0].startswith("EXECUTE helpdesk_") and len(set(sqls)) == 1  # one statement, prepared
+    orm = {
+        t.pk: t
+        for t in Ticket.objects.select_related("requester", "team", "assignee").filter(pk__in=[tagged.pk, bare.pk])
+    }
+    assert for_agents == {
+        pk: (
+            t.requester.full_name,
+            t.team and t.team.name,
+            t.assignee and t.assignee.full_name,
+            sorted(t.tags.values_list("name", flat=True)),
+        )
+        for pk, t in orm.items()
+    }
+    assert for_agents[bare.pk][1:] == (None, None, [])
+    (for_customer,) = selectors.ticket_rows(
+        Ticket.objects.filter(pk=tagged.pk).values(*selectors.LIST_FIELDS), with_internal=False
+    )
+    assert for_customer.assignee is None and for_customer.tag_names == []  # never read for customers
+    assert for_customer.requester.name == tagged.requester.full_name
+
+
 def test_the_filters_read_from_the_database_accept_only_what_they_offer(agent_client, agent, other_agent, team, make):
     """The team, assignee and custom status choices are checked only when a value comes (they are
     callables on the form): an offered value filters, any other is refused with a 400."""
