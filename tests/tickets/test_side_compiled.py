@@ -195,10 +195,13 @@ def test_the_panels_pickers_offer_what_their_querysets_offer(agent, two):
         problem_services.problem_create(actor=agent, title=f"Problem {i}")
     feedback_services.feedback_item_create(actor=agent, title="Shipped", status=FeedbackItem.Status.SHIPPED)
     products = Product.objects.filter(is_active=True).order_by("name")
-    assert list(OpportunityForm().fields["product"].choices) == [
-        ("", "The ticket's"),
-        *((str(p.pk), str(p)) for p in products),
-    ]
+    offered = [("", "The ticket's"), *((str(p.pk), str(p)) for p in products)]
+    assert list(OpportunityForm().fields["product"].choices) == offered
+    # the sidebar hands it the products its pickers read: the same offer, no query of its own
+    read = pickers.pickers_load(user=agent, statuses=False, categories=False, products=True).products
+    with CaptureQueriesContext(connection) as queries:
+        assert list(OpportunityForm(products=read).fields["product"].choices) == offered
+    assert len(queries) == 0
     items = FeedbackItem.objects.filter(status__in=OPEN_ITEM_STATUSES).order_by("-updated_at", "-id")
     assert LinkItemForm().fields["item"].choices == [
         ("", "Choose…"),
@@ -228,7 +231,8 @@ def test_the_links_and_the_articles_used_are_what_the_orm_reads(agent, two):
 def _pickers(found: pickers.Pickers) -> tuple:
     teams = [[(t.pk, t.name, t.name_fa, t.is_active) for t in ts] for ts in (found.teams, found.my_teams)]
     composer = [(a.pk, a.display_name) for a in found.activities], [(m.pk, m.name) for m in found.macros]
-    return found.categories, found.root_causes, found.statuses, found.agents, teams, composer
+    products = [(p.pk, p.name, p.name_fa, str(p)) for p in found.products]
+    return found.categories, found.root_causes, found.statuses, found.agents, teams, composer, products
 
 
 def test_each_choice_of_pickers_is_what_its_union_reads_for_each_agent(agent, other_agent, team, monkeypatch):
@@ -241,7 +245,10 @@ def test_each_choice_of_pickers_is_what_its_union_reads_for_each_agent(agent, ot
     macros.macro_create(actor=agent, name="Mine", body="x")
     macros.macro_create(actor=other_agent, name="Theirs", body="x", shared_with_team=Team.objects.get(name="Billing"))
     Macro.objects.create(owner=other_agent, name="Everyone's", body="x", is_global=True)
-    names = ("statuses", "categories", "root_causes", "people", "activities", "macros")
+    factories.ProductFactory(name="Zeta", name_fa="زتا")
+    factories.ProductFactory(name="Alpha")
+    factories.ProductFactory(name="Beta", is_active=False)
+    names = ("statuses", "categories", "root_causes", "people", "activities", "macros", "products")
     for shape in product([True, False], repeat=len(names)):
         if not any(shape):
             continue
@@ -251,6 +258,7 @@ def test_each_choice_of_pickers_is_what_its_union_reads_for_each_agent(agent, ot
             assert _pickers(pickers.pickers_load(user=user, **lists)) == _pickers(pickers.pickers_from_rows(rows))
     with pytest.raises(ValueError, match="no picker"):
         pickers.pickers_load(user=agent, statuses=False, categories=False)
+    assert [p.name for p in pickers.pickers_load(user=agent, products=True).products] == ["Alpha", "Zeta"]
     mine = [t.name for t in pickers.pickers_load(user=agent, people=True).my_teams]
     assert mine == ["First line", "Old nights"]
     assert [t.name for t in pickers.pickers_load(user=other_agent, people=True).my_teams] == ["Billing"]

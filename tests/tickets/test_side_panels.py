@@ -158,19 +158,20 @@ def test_the_panels_query_count_does_not_grow(django_assert_max_num_queries, age
     for n in range(2):
         # 1 session, 2 user, 3 the ticket (its own row), 4 its people and terms (the customer card: the
         # contract, its products, the SLA policy and target; the ticket's problem), 5 the pickers: custom
-        # statuses, categories, root causes, agents and teams (the team and the refer pickers;
-        # tickets.workspace.pickers: one UNION ALL);
+        # statuses, categories, root causes, agents and teams (the team and the refer pickers), the
+        # activity types (the time form) and the products (the sales form) (tickets.workspace.pickers:
+        # one UNION ALL);
         # product feedback and sales: 6 its links with their items, 7 its opportunities, 8 the open items;
         # properties: 9 its tags;
         # 10 the requester's other tickets (the ticket table alone), 11 what their rows name (people,
         # teams, custom statuses, tags: one UNION ALL, selectors.ticket_rows);
-        # time: 12 activity types, 13 the minutes per agent (their sums are the totals), 14 the latest
-        # entries (+their agent and activity);
-        # satisfaction: 15 the rating, 16 the survey (+its mail), 17 the latest follow-up;
-        # refer, link, problem: 18 its links (+the other ticket), 19 unsolved problems (the problem
+        # time: 12 the minutes per agent (their sums are the totals), 13 the latest entries (+their agent
+        # and activity);
+        # satisfaction: 14 the rating, 15 the survey (+its mail), 16 the latest follow-up;
+        # refer, link, problem: 17 its links (+the other ticket), 18 unsolved problems (the problem
         # picker; none when the ticket has its problem, read with its terms);
-        # 20 the articles used on it (+article, the agent); 21 the products (the sales form, as it renders)
-        with django_assert_max_num_queries(21):
+        # 19 the articles used on it (+article, the agent)
+        with django_assert_max_num_queries(19):
             body = _panel(agent_client, "properties", ticket)
         assert 'id="properties"' in body
         ticket.tags.add(*(Tag.objects.create(name=f"tag-{n}-{i}") for i in range(10)))

@@ -11,14 +11,15 @@ from tickets.opportunities.forms import OpportunityForm
 from tickets.opportunities.selectors import opportunities_of_ticket
 
 
-def ticket_panel(*, user: User, ticket: Ticket) -> dict[str, Any]:
-    """What templates/tickets/feedback/_ticket_panel_body.html shows (agents only; the page is theirs)."""
+def ticket_panel(*, user: User, ticket: Ticket, products: list | None = None) -> dict[str, Any]:
+    """What templates/tickets/feedback/_ticket_panel_body.html shows (agents only; the page is theirs).
+    `products`: the opportunity picker's active products, when the page read them already."""
     return {
         "ticket": ticket,
         "ear": {
             "feedback_links": feedback_links_of_ticket(user=user, ticket=ticket),
             "opportunities": opportunities_of_ticket(user=user, ticket=ticket),
             "link_form": LinkItemForm(),
-            "opportunity_form": OpportunityForm(),
+            "opportunity_form": OpportunityForm(products=products),
         },
     }

@@ -37,7 +37,8 @@ class OpportunityForm(forms.Form):
     product = forms.ModelChoiceField(label=_("Product"), required=False, queryset=None, empty_label=_("The ticket's"))
     note = forms.CharField(label=_("Note for sales"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, products: list[Product] | None = None, **kwargs):
+        """`products`: the active products by name, when the page read them already (the sidebar's pickers)."""
         super().__init__(*args, **kwargs)
         product = self.fields["product"]
         product.queryset = _products()  # validates a submitted product
@@ -45,7 +46,10 @@ class OpportunityForm(forms.Form):
         # not the queryset's server-side cursor (three round trips).
         product.choices = lambda: [
             ("", product.empty_label),
-            *((str(p.pk), product.label_from_instance(p)) for p in _ACTIVE_PRODUCTS.fetch()),
+            *(
+                (str(p.pk), product.label_from_instance(p))
+                for p in (_ACTIVE_PRODUCTS.fetch() if products is None else products)
+            ),
         ]
 
 

@@ -25,9 +25,10 @@ def _form_errors(form) -> str:
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
-def time_panel(*, user, ticket) -> dict:
-    """The panel's context: totals, the latest entries with an edit form for each the user may change."""
-    activities = selectors.activity_types_active()
+def time_panel(*, user, ticket, activities: list | None = None) -> dict:
+    """The panel's context: totals, the latest entries with an edit form for each the user may change.
+    `activities`: the active activity types, when the page read them already (the sidebar's pickers)."""
+    activities = selectors.activity_types_active() if activities is None else activities
     time = selectors.ticket_time_for(user=user, ticket=ticket)
     editable = {
         entry.pk: TimeEntryForm(entry=entry, activities=activities, prefix=f"e{entry.pk}")

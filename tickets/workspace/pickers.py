@@ -2,8 +2,9 @@
 one query: a UNION ALL of the active rows of each, so a page offering all three runs one query, not
 three (the ticket page and the list page keep their query counts; tests/tickets/test_agent_pages.py).
 The ticket list and the ticket page's sidebar also read their agents and teams in the same query
-(people=True), and the ticket page's composer its activity types and macros (activities=True,
-macros=True): round trips fewer on those pages. Each choice of lists is a statement compiled once per
+(people=True), the ticket page's composer its activity types and macros (activities=True,
+macros=True), and the sidebar its activity types and products (products=True): round trips fewer on
+those pages. Each choice of lists is a statement compiled once per
 process (helpdesk.statements)."""
 
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from typing import NamedTuple
 from django.db.models import Case, CharField, Exists, F, IntegerField, OuterRef, Q, Value, When, Window
 from django.db.models.functions import Cast, RowNumber
 
+from customers.models import Product
 from helpdesk import selectors as core_selectors
 from helpdesk.models import Role, Team, User
 from helpdesk.names import name_in_language
@@ -22,7 +24,7 @@ from tickets.problems.selectors import category_choices_from
 from tickets.statuses.selectors import StatusChoice
 from tickets.workspace.macros import macro_list_for
 
-_CATEGORY, _ROOT_CAUSE, _STATUS, _AGENT, _TEAM, _ACTIVITY, _MACRO = 1, 2, 3, 4, 5, 6, 7
+_CATEGORY, _ROOT_CAUSE, _STATUS, _AGENT, _TEAM, _ACTIVITY, _MACRO, _PRODUCT = 1, 2, 3, 4, 5, 6, 7, 8
 
 
 class PickerAgent(NamedTuple):
@@ -51,6 +53,8 @@ class Pickers:
     # them); macros=True: the active macros the user may use (macro_list_for's), their names alone.
     activities: list[ActivityType] = field(default_factory=list)
     macros: list[Macro] = field(default_factory=list)
+    # products=True: the active products by name (the sidebar's sales opportunity picker)
+    products: list[Product] = field(default_factory=list)
 
     def statuses_for(self, *, team_id: int | None) -> list[StatusChoice]:
         return [choice for choice in self.statuses if choice.offered_for(team_id)]
@@ -106,11 +110,17 @@ def _people_rows(user: User) -> list:
     return [agents, teams]
 
 
-def _composer_rows(user: User, *, activities: bool, macros: bool) -> list:
-    """The activity types and the macros as _rows() reads the pickers, in the order their own reads
-    give (ActivityType's: position, name, id; macro_list_for's: name, id)."""
+def _composer_rows(user: User, *, activities: bool, macros: bool, products: bool) -> list:
+    """The activity types, the macros and the products as _rows() reads the pickers, in the order their
+    own reads give (ActivityType's: position, name, id; macro_list_for's and Product's: name, id)."""
     as_text, none = CharField(), Value(None, output_field=IntegerField())
     parts = []
+    if products:
+        empty = Value("", output_field=as_text)
+        active = Product.objects.filter(is_active=True)
+        parts.append(
+            _positioned(active, _PRODUCT, "name", "name_fa", empty, none, order=[F("name").asc(), F("id").asc()])
+        )
     if activities:
         order = [F("position").asc(), F("name").asc(), F("id").asc()]
         active = ActivityType.objects.filter(is_active=True)
@@ -164,10 +174,12 @@ def pickers_load(
     people: bool = False,
     activities: bool = False,
     macros: bool = False,
+    products: bool = False,
 ) -> Pickers:
     """The active custom statuses (with their teams), and the active categories and root causes when
     asked, in one query; in order (position, label, id). people=True adds the agents and teams;
-    activities=True and macros=True what the ticket page's composer offers."""
+    activities=True and macros=True what the ticket page's composer offers; products=True the active
+    products."""
     require_agent(user)
     lists = {
         "statuses": statuses,
@@ -176,6 +188,7 @@ def pickers_load(
         "people": people,
         "activities": activities,
         "macros": macros,
+        "products": products,
     }
     shape = tuple(lists.values())
     if shape not in _PICKERS:
@@ -199,6 +212,8 @@ def pickers_from_rows(rows: list[tuple]) -> Pickers:
             found.activities.append(ActivityType(pk=pk, name=name, name_fa=name_fa, is_active=True))
         elif kind == _MACRO:
             found.macros.append(Macro(pk=pk, name=name, is_active=True))
+        elif kind == _PRODUCT:
+            found.products.append(Product(pk=pk, name=name, name_fa=name_fa, is_active=True))
         elif kind == _ROOT_CAUSE:
             found.root_causes.append((str(pk), name_in_language(name, name_fa)))
         elif kind == _AGENT:

@@ -133,14 +133,16 @@ def ticket_side(request: HttpRequest, ticket_id: int) -> HttpResponse:
     user = request.user
     # its own row, then its people and terms in one query (the customer card shows them); tags: properties
     ticket = selectors.ticket_get_for(user=user, ticket_id=ticket_id, with_tags=False)
-    # the properties' pickers and the refer picker's teams, in one query
-    pickers = pickers_load(user=user, root_causes=True, people=True)
+    # the properties' pickers, the refer picker's teams, the time form's activity types and the sales
+    # opportunity's products, in one query
+    pickers = pickers_load(user=user, root_causes=True, people=True, activities=True, products=True)
     context = {
-        **ticket_panel(user=user, ticket=ticket),  # product feedback and sales opportunities ("ear")
+        # product feedback and sales opportunities ("ear")
+        **ticket_panel(user=user, ticket=ticket, products=pickers.products),
         **_properties(user, ticket, pickers),
         **_customer(ticket),
         **_other_tickets(user, ticket),
-        **time_panel(user=user, ticket=ticket),  # totals, the latest entries, logging time
+        **time_panel(user=user, ticket=ticket, activities=pickers.activities),  # totals, latest entries, logging
         **satisfaction_panel(user=user, ticket=ticket),  # the rating, the survey, a follow-up
         **_actions(user, ticket, pickers.teams),
         **_knowledge_base(ticket),
