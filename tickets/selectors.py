@@ -325,23 +325,33 @@ def ticket_get_for(*, user: User, ticket_id: int, with_terms: bool = True, with_
     `with_terms` also reads its product, contract (and its products), SLA policy (and the target of its
     priority, `ticket.sla_target`), category, root cause and problem, the ticket page shows them, with its
     requester, organization, team, assignee and custom status, in a second query (tickets.ticket_terms:
-    joined here they cost more planning than both queries take); the API, which shows only the terms'
-    ids, skips them and reads the product and the people alone in that query. `with_tags=False` skips the
-    tags' query (the ticket page shows them only in its properties panel).
+    joined here they cost more planning than both queries take). Without its terms (the ticket page, the
+    API, which shows only the terms' ids) the product and the people come joined to the ticket's own row:
+    one prepared statement, planned once per connection. `with_tags=False` skips the tags' query (the
+    ticket page shows them only in its properties panel).
     """
+    tags = user.is_agent and with_tags
+    if not with_terms:
+        return _ticket_row(user=user, ticket_id=ticket_id, tags=tags, people=True)
     # the ticket's own row; its people, labels and terms come in one union of primary-key lookups
-    ticket = _ticket_row(user=user, ticket_id=ticket_id, tags=user.is_agent and with_tags)
-    ticket_terms_attach(ticket, terms=with_terms)
+    ticket = _ticket_row(user=user, ticket_id=ticket_id, tags=tags)
+    ticket_terms_attach(ticket)
     return ticket
 
 
-def _ticket_row_queryset(visible: QuerySet[Ticket], *, ticket_id: int, tags: bool) -> QuerySet[Ticket]:
+# What ticket_get_for reads with a ticket when it reads none of its terms: its product and its people.
+_PEOPLE = ("product", "requester", "organization", "team", "assignee", "custom_status")
+
+
+def _ticket_row_queryset(visible: QuerySet[Ticket], *, ticket_id: int, tags: bool, people: bool) -> QuerySet[Ticket]:
     qs = visible.filter(pk=ticket_id).defer("search_document", "search_vector")
+    if people:
+        qs = qs.select_related(*_PEOPLE)
     # tags are for agents only: no customer page or output shows them
     return (qs.prefetch_related("tags") if tags else qs)[:2]
 
 
-def _ticket_row(*, user: User, ticket_id: Any, tags: bool) -> Ticket:
+def _ticket_row(*, user: User, ticket_id: Any, tags: bool, people: bool = False) -> Ticket:
     try:
         ticket_id = int(ticket_id)
     except (ValueError, TypeError) as exc:
@@ -351,8 +361,8 @@ def _ticket_row(*, user: User, ticket_id: Any, tags: bool) -> Ticket:
     # one statement per shape of visibility, prepared: a primary-key lookup has one good plan for every id
     rows = visible_fetch(
         user=user,
-        name=f"ticket-row:{tags}",
-        build=lambda visible, ticket_id: _ticket_row_queryset(visible, ticket_id=ticket_id, tags=tags),
+        name=f"ticket-row:{tags}:{people}",
+        build=lambda visible, ticket_id: _ticket_row_queryset(visible, ticket_id=ticket_id, tags=tags, people=people),
         prepare=True,
         ticket_id=ticket_id,
     )

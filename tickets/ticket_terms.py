@@ -6,7 +6,8 @@ Joining these seven tables to the ticket's own query (itself joined to requester
 and assignee) cost PostgreSQL 4-12 ms of planning a call against 0.2 ms running it: the planner weighs
 every order of twelve relations. A UNION ALL of primary-key lookups plans in well under a millisecond
 (and the ticket's own query joined to its five people and labels still planned in 1.5 ms at a million
-tickets, for 0.15 ms of running: the ticket page reads them here too).
+tickets, for 0.15 ms of running; a read without the terms has them joined to the ticket's prepared
+statement instead, planned once per connection: tickets.selectors.ticket_get_for).
 Each branch returns its row as JSON (numbers kept exact), turned back into model instances by
 helpdesk.json_rows.
 """
@@ -50,12 +51,14 @@ _MODELS: dict[int, type[Model]] = {
 }
 
 
-# The ticket's columns the statement reads, people first; without `terms` only these five and the product.
-_PEOPLE_IDS = ("product_id", "requester_id", "organization_id", "team_id", "assignee_id", "custom_status_id")
-_TERM_IDS = ("contract_id", "sla_policy_id", "category_id", "root_cause_id", "problem_id")
+# The ticket's columns the statement reads, people first.
+_IDS = (
+    *("product_id", "requester_id", "organization_id", "team_id", "assignee_id", "custom_status_id"),
+    *("contract_id", "sla_policy_id", "category_id", "root_cause_id", "problem_id"),
+)
 
 
-def _branches(values: dict[str, Any], *, terms: bool) -> tuple[list[str], list]:
+def _branches(values: dict[str, Any]) -> tuple[list[str], list]:
     """The SELECTs for what the ticket has, from its ids in `values` (and its priority, for the SLA
     target): table names from model metadata, the ids as parameters."""
     table = {kind: connection.ops.quote_name(model._meta.db_table) for kind, model in _MODELS.items()}
@@ -71,8 +74,6 @@ def _branches(values: dict[str, Any], *, terms: bool) -> tuple[list[str], list]:
     by_pk(_PRODUCT, values["product_id"])
     for attribute, kind in _PEOPLE.items():
         by_pk(kind, values[f"{attribute}_id"])
-    if not terms:
-        return branches, params
     by_pk(_CONTRACT, values["contract_id"])
     by_pk(_POLICY, values["sla_policy_id"])
     by_pk(_CATEGORY, values["category_id"])
@@ -96,39 +97,36 @@ def _branches(values: dict[str, Any], *, terms: bool) -> tuple[list[str], list]:
     return branches, params
 
 
-# One statement per shape (which of the ids the ticket has, with or without its terms), compiled once
+# One statement per shape (which of the ids the ticket has), compiled once
 # per process (helpdesk.statements) and so prepared once per connection: PostgreSQL planned the union
 # on every call (0.36 ms, against 0.1 ms running it).
 _COMPILED: dict[tuple, Compiled] = {}
 
 
-def _rows(ticket: Ticket, *, terms: bool) -> list[tuple]:
-    names = _PEOPLE_IDS + (_TERM_IDS if terms else ())
-    present = tuple(name for name in names if getattr(ticket, name) is not None)
+def _rows(ticket: Ticket) -> list[tuple]:
+    present = tuple(name for name in _IDS if getattr(ticket, name) is not None)
     if not present:
         return []
-    key = (terms, present)
-    if key not in _COMPILED:
+    if present not in _COMPILED:
         stand_ins: dict[str, Any] = {name: STAND_IN_ID + i for i, name in enumerate(present)}
-        if terms and "sla_policy_id" in present:
+        if "sla_policy_id" in present:
             stand_ins["priority"] = STAND_IN_TEXT
 
         def build(**values) -> tuple[str, str, list]:
-            branches, params = _branches({**dict.fromkeys(names), **values}, terms=terms)
+            branches, params = _branches({**dict.fromkeys(_IDS), **values})
             return DEFAULT_DB_ALIAS, " UNION ALL ".join(branches), params
 
-        _COMPILED[key] = Compiled(build, stand_ins)
-    compiled = _COMPILED[key]
+        _COMPILED[present] = Compiled(build, stand_ins)
+    compiled = _COMPILED[present]
     return compiled.rows(**{name: getattr(ticket, name) for name in compiled.stand_ins})
 
 
-def ticket_terms_attach(ticket: Ticket, *, terms: bool = True) -> None:
+def ticket_terms_attach(ticket: Ticket) -> None:
     """Fill the ticket's requester, organization, team, assignee and custom status (None where it has
     none), its product, contract (with its products prefetched), sla_policy, category (with its parent),
     root_cause and problem, and set `ticket.sla_target` (the policy's target for the ticket's priority,
-    or None): one query. `terms=False` reads the product alone of the terms (the others stay unread,
-    loaded on access)."""
-    found = by_kind(_rows(ticket, terms=terms), _MODELS)
+    or None): one query."""
+    found = by_kind(_rows(ticket), _MODELS)
 
     def one(kind: int):
         return found[kind][0] if found[kind] else None
@@ -141,14 +139,13 @@ def ticket_terms_attach(ticket: Ticket, *, terms: bool = True) -> None:
         set_prefetched(contract, "products", found[_CONTRACT_PRODUCTS])
     read = [("product", one(_PRODUCT))]
     read += [(attribute, one(kind)) for attribute, kind in _PEOPLE.items()]
-    if terms:
-        read += [
-            ("contract", contract),
-            ("sla_policy", one(_POLICY)),
-            ("category", category),
-            ("root_cause", one(_ROOT_CAUSE)),
-            ("problem", one(_PROBLEM)),
-        ]
-        ticket.sla_target = one(_TARGET)
+    read += [
+        ("contract", contract),
+        ("sla_policy", one(_POLICY)),
+        ("category", category),
+        ("root_cause", one(_ROOT_CAUSE)),
+        ("problem", one(_PROBLEM)),
+    ]
+    ticket.sla_target = one(_TARGET)
     for attribute, value in read:
         Ticket._meta.get_field(attribute).set_cached_value(ticket, value)

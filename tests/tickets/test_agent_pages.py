@@ -216,15 +216,15 @@ def test_ticket_page_lists_links_from_and_to_the_ticket(agent_client, agent, tic
 
 
 def _ticket_queries(django_assert_max_num_queries, agent_client, ticket):
-    # 1 the session with its user (helpdesk.session_store), 2 the ticket's own row, 3 its requester,
-    # organization, team, assignee, custom status and product (tickets.ticket_terms: one UNION ALL; its
-    # other terms are the sidebar's), 4 the timeline: messages, their attachments, events, referrals and
-    # the people and teams they name (one UNION ALL, tickets.timeline_reads), 5 the composer's pickers:
+    # 1 the session with its user (helpdesk.session_store), 2 the ticket's own row joined to its
+    # requester, organization, team, assignee, custom status and product (one prepared statement; its
+    # other terms are the sidebar's), 3 the timeline: messages, their attachments, events, referrals and
+    # the people and teams they name (one UNION ALL, tickets.timeline_reads), 4 the composer's pickers:
     # the active activity types (its time box) and the macros I may use (one UNION ALL,
     # tickets.workspace.pickers). The sidebar's forms and
     # lists (properties with the tags, the customer card with the contract and SLA, other tickets, refer /
     # link / problem, knowledge base) are panels loaded after the page (test_side_panels.py).
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(4):
         response = agent_client.get(reverse("agent:ticket", args=[ticket.pk]))
     assert response.status_code == 200
     return response

@@ -215,7 +215,10 @@ def test_the_page_reads_the_ticket_without_its_tags(agent, ticket):
     ticket.tags.add(Tag.objects.create(name="vip"))
     with CaptureQueriesContext(connection) as queries:
         loaded = selectors.ticket_get_for(user=agent, ticket_id=ticket.pk, with_terms=False, with_tags=False)
-    # its own row, then its people and product by primary key: no tags
-    assert len(queries) == 2 and loaded.pk == ticket.pk
+    # its own row with its people and product joined: no tags
+    assert len(queries) == 1 and loaded.pk == ticket.pk
     assert not [q for q in queries if "tickets_tag" in q["sql"]]
     assert "tags" not in getattr(loaded, "_prefetched_objects_cache", {})
+    with CaptureQueriesContext(connection) as queries:
+        assert (loaded.requester, loaded.team, loaded.product) == (ticket.requester, ticket.team, ticket.product)
+    assert len(queries) == 0
