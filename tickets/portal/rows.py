@@ -8,13 +8,13 @@ names) is isolated (dir="auto" or <bdi>).
 
 from html import escape as _html_escape
 
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from customers.models import Contact
 from helpdesk import dates
+from helpdesk.addresses import reverse_ids
 from tickets.portal.selectors import PlainStatus, Row
 
 
@@ -48,7 +48,7 @@ def _row(row: Row, *, language: str, updated: str, rating: str) -> str:
     iso = _e(timezone.localtime(ticket.updated_at).isoformat())
     when = _e(dates.format_datetime(ticket.updated_at, language))
     return (
-        f'\n  <li>\n    <a class="prow" href="{_e(reverse("portal:ticket", args=[ticket.pk]))}">\n'
+        f'\n  <li>\n    <a class="prow" href="{_e(reverse_ids("portal:ticket", ticket.pk))}">\n'
         f'      <span class="prow-main">\n'
         f'        <span class="prow-subject" dir="auto">{_e(ticket.subject)}</span>\n'
         f'        <span class="prow-meta muted">#{_number(ticket.pk, language)}{requester} · {updated} '

@@ -12,12 +12,12 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import F, QuerySet
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from helpdesk import dates
+from helpdesk.addresses import reverse_ids
 from helpdesk.models import Priority, Role, User
 from helpdesk.statements import STAND_IN_ID, STAND_IN_MOMENT, Compiled
 from tickets import selectors
@@ -322,9 +322,6 @@ def decorate_rows(rows: list[Ticket], *, now: datetime | None = None) -> list[Ti
     return rows
 
 
-_URL_PLACEHOLDER = 9_087_654_321  # a number no other part of the ticket's address contains
-
-
 def list_rows(rows: list[Ticket], *, now: datetime | None = None) -> list[Ticket]:
     """decorate_rows() plus what the ticket list's cells print: the link and the choice labels.
 
@@ -334,10 +331,8 @@ def list_rows(rows: list[Ticket], *, now: datetime | None = None) -> list[Ticket
     statuses = {value: str(label) for value, label in Status.choices}  # translated once per page
     priorities = {value: str(label) for value, label in Priority.choices}
     channels = {value: str(label) for value, label in Channel.choices}
-    # One reverse() per page: the ticket address with a placeholder number, filled in per row.
-    url = reverse("agent:ticket", args=[_URL_PLACEHOLDER])
     for ticket in decorate_rows(rows, now=now):
-        ticket.url = url.replace(str(_URL_PLACEHOLDER), str(ticket.pk), 1)
+        ticket.url = reverse_ids("agent:ticket", ticket.pk)  # reversed once per process
         # A team's own status shows instead of its base where the rows carry it (ticket_list_for and
         # the home page join it; a list loading fewer columns shows the base): never a query per row.
         custom = ticket.custom_status if ticket.__dict__.get("custom_status_id") else None

@@ -11,12 +11,13 @@ from html import escape as _html_escape
 
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from helpdesk import dates
+from helpdesk.addresses import reverse_ids
 from helpdesk.templatetags.helpdesk import hd_filesize
 from tickets.models import Message, Ticket
 from tickets.workspace.event_sentences import EventView
@@ -35,7 +36,7 @@ def _moment(value, language: str) -> tuple[str, str]:
 def _attachment_url(attachment) -> str:
     """The download link of an attachment, or "" while the download endpoint does not exist."""
     try:
-        return reverse("api-attachment-download", args=[attachment.pk])
+        return reverse_ids("api-attachment-download", attachment.pk)
     except NoReverseMatch:
         return ""
 
@@ -79,7 +80,7 @@ def _message(message: Message, ticket: Ticket, language: str, labels: dict[str, 
     review = f'<span class="badge sla-warning">{labels["review"]}</span>' if message.needs_review else ""
     original = ""
     if message.inbound_email_id:
-        href = _e(reverse("agent:message-original", args=[ticket.pk, message.pk]))
+        href = _e(reverse_ids("agent:message-original", ticket.pk, message.pk))
         original = f'<a class="small" href="{href}" download>{labels["original"]}</a>'
     iso, when = _moment(message.created_at, language)
     return (
@@ -113,7 +114,7 @@ def timeline_html(entries: list[Entry], *, ticket: Ticket, request) -> SafeStrin
         "attachments": _e(_("Attachments")),
     }
     referral_card = get_template("tickets/agent/_referral.html")
-    url = _e(reverse("agent:ticket-timeline", args=[ticket.pk]))
+    url = _e(reverse_ids("agent:ticket-timeline", ticket.pk))
     out = [
         f'<ol class="timeline" id="timeline" hx-get="{url}" hx-trigger="ticket-changed from:body" '
         'hx-swap="outerHTML">\n  '
