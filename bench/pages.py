@@ -171,6 +171,21 @@ the round (f4807ed: the composer's pickers in one statement, the session and its
 slower spell (the API's ticket detail 23.7 ms, was 20.8): ticket page 7.33 ms / 5 queries (0.31x),
 30 messages 10.42 (0.39x), sidebar 15.10-16.12 (0.95-1.00x), list 11.47 (1.24x), search 15.69 (1.51x),
 home 10.94, portal home 10.60 (0.98x), request page 9.88 / 8 queries (0.75x).
+Ninth round (session 14; another machine of the same kind). The list's "save this view" fields kept as a
+fragment and its filter form's choices normalised only when shown; the list rows' names (selectors.ticket_rows)
+one prepared statement for every page, each kind's ids an array (1.35 -> 0.75 ms for 50 rows); a ticket read
+without its terms has its product and people joined to its prepared row (the page 5 -> 4 queries, the
+portal's request page 8 -> 7); the sidebar's activity types and products in its pickers' statement (20 ->
+18 queries); links with ids reversed once per process (helpdesk.addresses). At 1M, the two trees
+alternately, 15 rounds, two pairs, in-process p50 ms (page/API), before (279f255) -> after (14b5301):
+    ticket page, 3 messages        6.96-6.98 (0.32-0.33x)   -> 6.22-6.62 (0.29-0.30x)
+    ticket page, 30 messages       9.59-9.72 (0.40-0.41x)   -> 9.23-9.48 (0.40-0.41x)
+    sidebar, 3 / 30 messages       13.39-13.47 / 12.71-13.14 -> 13.55-14.03 / 11.68-12.47 (0.90-0.97x)
+    ticket list, all open          10.42-10.49 (1.33-1.35x) -> 9.46-9.59 (1.27-1.33x)
+    search 'invoice refund'        14.17-14.33 (1.53-1.56x) -> 13.27-13.39 (1.53-1.56x)
+    agent home                     9.51-9.63 (0.06x)        -> 9.62-10.25 (0.06x)
+    portal home / request page     9.98-10.14 / 9.30-9.39   -> 9.91-10.31 / 8.82-9.43 (0.78-0.82x)
+Every page under 15 ms at 1M and within 2x of its API calls (search 1.56x, the list 1.33x).
 """
 
 import argparse
