@@ -237,7 +237,9 @@ def _prepare(connection, statement: str, constants: list) -> bool:
     queries), in a savepoint inside a transaction so that a refusal leaves it usable; the driver writes
     the constants in."""
     in_transaction = not connection.get_autocommit()
-    with connection.connection.cursor() as cursor:
+    # A lost connection raises Django's OperationalError / InterfaceError, as a Django cursor's query would
+    # (and marks the connection unusable): what reads after a commit catch to try once more on a new one.
+    with connection.wrap_database_errors, connection.connection.cursor() as cursor:
         try:
             if in_transaction:
                 cursor.execute("SAVEPOINT helpdesk_prepare")

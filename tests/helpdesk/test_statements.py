@@ -151,6 +151,26 @@ def test_prepared_or_not_the_rows_are_the_same(settings, agent, other_agent):
 
 
 @needs_postgres
+@pytest.mark.django_db(transaction=True)  # the connection is lost mid-way
+def test_a_connection_lost_before_a_prepare_raises_djangos_own_error(agent):
+    """As a Django cursor's query would: what reads after a commit catch (helpdesk.aftercommit) to try
+    once more on a new connection, and the connection is marked unusable."""
+    from django.db import InterfaceError, OperationalError
+
+    users = Compiled(
+        lambda user_id: ("default", "SELECT id FROM helpdesk_user WHERE id = %s", [user_id]), {"user_id": STAND_IN_ID}
+    )
+    connection.ensure_connection()
+    connection.health_check_done = True  # checked earlier in the request: the loss comes after
+    connection.connection.close()  # under Django's feet, as a server restart or a proxy cut does
+    with pytest.raises((InterfaceError, OperationalError)):
+        users.rows(user_id=agent.pk)
+    assert connection.errors_occurred
+    connection.close_if_unusable_or_obsolete()
+    assert users.rows(user_id=agent.pk) == [(agent.pk,)]  # prepared again on the new connection
+
+
+@needs_postgres
 def test_a_list_of_ids_is_one_array_parameter_of_the_prepared_statement(agent, other_agent):
     ids = Compiled(
         lambda ids: ("default", "SELECT id FROM helpdesk_user WHERE id = ANY(%s) ORDER BY id", [ids]),
