@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from helpdesk import dates
-from tickets.selectors import ListRef, TicketListRow
+from tickets.list_rows import ListRef, TicketListRow
 
 _NO_TAGS = '<span class="muted">—</span>'
 
