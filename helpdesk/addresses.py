@@ -10,13 +10,15 @@ of these) goes through reverse() as before, so its error is reverse()'s own.
 import functools
 
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 
 _FIRST_STAND_IN = 9_087_654_321  # numbers no other part of an address contains
 
 
 @functools.lru_cache(maxsize=1024)
-def _pattern(viewname: str, count: int, prefix: str, urlconf) -> str:
-    """The address with {0}, {1}, ... where the ids go (per script prefix and URLconf, as reverse())."""
+def _pattern(viewname: str, count: int, prefix: str, urlconf, language: str | None) -> str:
+    """The address with {0}, {1}, ... where the ids go: per script prefix, URLconf and language, what
+    reverse() depends on (a translated pattern or a language prefix differs by language)."""
     stand_ins = [str(_FIRST_STAND_IN + i) for i in range(count)]
     address = reverse(viewname, args=stand_ins, urlconf=urlconf).replace("{", "{{").replace("}", "}}")
     for i, number in enumerate(stand_ins):
@@ -30,7 +32,7 @@ def reverse_ids(viewname: str, *ids) -> str:
     """reverse(viewname, args=ids), for ids that are whole numbers (0 or more)."""
     if all(type(i) is int and i >= 0 for i in ids):
         try:
-            return _pattern(viewname, len(ids), get_script_prefix(), get_urlconf()).format(*ids)
+            return _pattern(viewname, len(ids), get_script_prefix(), get_urlconf(), get_language()).format(*ids)
         except NoReverseMatch:
             pass  # reverse() below says why, with the real arguments
     return reverse(viewname, args=ids)
