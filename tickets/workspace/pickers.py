@@ -14,6 +14,7 @@ from django.db.models import Case, CharField, Exists, F, IntegerField, OuterRef,
 from django.db.models.functions import Cast, RowNumber
 
 from customers.models import Product
+from customers.selectors import product_list_for
 from helpdesk import selectors as core_selectors
 from helpdesk.models import Role, Team, User
 from helpdesk.names import name_in_language
@@ -117,7 +118,8 @@ def _composer_rows(user: User, *, activities: bool, macros: bool, products: bool
     parts = []
     if products:
         empty = Value("", output_field=as_text)
-        active = Product.objects.filter(is_active=True)
+        # who sees which products is decided by product_list_for alone (an agent: every one)
+        active = product_list_for(user=user).filter(is_active=True)
         parts.append(
             _positioned(active, _PRODUCT, "name", "name_fa", empty, none, order=[F("name").asc(), F("id").asc()])
         )
