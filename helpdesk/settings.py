@@ -171,7 +171,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = env.bool("HELPDESK_STATIC_FINDERS", default=DEBUG)
 
-# Redis: broker and shared cache when REDIS_URL is set; otherwise a file broker and file cache.
+# Redis: broker and shared cache when REDIS_URL is set; otherwise a file broker (helpdesk.file_broker) and file cache.
 # A Redis that is down or stops answering costs a request at most these seconds: the cache
 # (helpdesk.cache.RedisCache) then works without Redis (reads miss, writes are dropped: sign-in limits
 # and presence are off) and the hand-off of a saved write to the broker is skipped (helpdesk.aftercommit;
@@ -208,7 +208,7 @@ else:
     _broker_dir = VAR_DIR / "broker"
     for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://localhost//"  # with a host, so kombu does not warn about a missing one
+    CELERY_BROKER_URL, CELERY_BROKER_TRANSPORT = "filesystem://localhost//", "helpdesk.file_broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
