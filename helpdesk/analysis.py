@@ -91,10 +91,17 @@ def _persian_stem(word: str) -> str:
     return stem
 
 
+# Longer "words" (a run of one letter, an encoded blob pasted into a message) are kept as they are:
+# the Snowball stemmers take time that grows with the square of a word's length (a 20,000-letter word
+# took 47 ms, a million letters about 90 s, holding a web worker and the database with it).
+MAX_STEM_CHARS = 60
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """The stem of one normalised word (Persian by its script, else English; numbers as they are)."""
-    if word.isdigit() or len(word) < 3:
+    """The stem of one normalised word (Persian by its script, else English; numbers, very short and
+    very long words as they are)."""
+    if word.isdigit() or len(word) < 3 or len(word) > MAX_STEM_CHARS:
         return word
     if _ARABIC_SCRIPT.search(word):
         return _persian_stem(word)

@@ -5,6 +5,10 @@ import re
 
 import nh3
 
+# The longest message body a person may send through a page or the API (characters): a form error or a
+# 400 beyond it. Mail is not refused for its length (the email channel keeps what arrives).
+MAX_BODY_CHARS = 200_000
+
 ALLOWED_TAGS = {
     "a",
     "abbr",

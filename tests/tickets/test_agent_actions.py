@@ -11,6 +11,7 @@ from django.utils import timezone
 from customers.models import Contact
 from customers.services import contact_create
 from tickets import services
+from tickets.content import MAX_BODY_CHARS
 from tickets.models import Channel, EventKind, Message, Referral, Status, Ticket, TicketLink
 
 pytestmark = pytest.mark.django_db
@@ -136,6 +137,13 @@ def test_internal_note_keeps_the_status_and_is_internal(agent_client, ticket):
 def test_empty_reply_shows_the_form_again(agent_client, ticket):
     response = agent_client.post(_url("ticket-reply", ticket.pk), {"kind": "reply", "body": "  "})
     assert response.status_code == 400 and "Write a message or attach a file." in response.content.decode()
+
+
+def test_a_reply_longer_than_a_message_may_be_is_a_form_error_and_saves_nothing(agent_client, ticket):
+    before = Message.objects.filter(ticket=ticket).count()
+    response = agent_client.post(_url("ticket-reply", ticket.pk), {"kind": "reply", "body": "y" * (MAX_BODY_CHARS + 1)})
+    assert response.status_code == 400 and Message.objects.filter(ticket=ticket).count() == before
+    assert f"Ensure this value has at most {MAX_BODY_CHARS} characters" in response.content.decode()
 
 
 def test_reply_on_a_closed_ticket_shows_an_error_not_a_500(agent_client, agent, ticket):

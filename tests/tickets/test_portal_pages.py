@@ -11,6 +11,7 @@ from customers.models import Contact
 from tests import factories
 from tests.factories import make_ticket
 from tickets import services
+from tickets.content import MAX_BODY_CHARS
 from tickets.models import Attachment, Message, Status, Ticket, TicketLink
 
 pytestmark = pytest.mark.django_db
@@ -167,6 +168,16 @@ def test_impact_in_plain_words_sets_the_priority(as_customer, customer, impact, 
     assert response.status_code == 302 and response["Location"] == f"/portal/requests/{ticket.pk}/"
     assert (ticket.priority, ticket.type, ticket.channel) == (priority, ticket_type, "portal")
     assert ticket.requester == contact_of(customer)
+
+
+def test_a_description_longer_than_a_message_may_be_is_a_form_error_and_opens_nothing(as_customer):
+    too_long = "y" * (MAX_BODY_CHARS + 1)
+    response = as_customer.post(
+        "/portal/requests/new/", {"subject": "Mail down", "description": too_long, "impact": "slows"}
+    )
+    assert response.status_code == 400 and not Ticket.objects.exists()
+    assert f"Ensure this value has at most {MAX_BODY_CHARS} characters" in response.content.decode()
+    assert 'maxlength="200000"' in as_customer.get("/portal/requests/new/").content.decode()
 
 
 def test_urgent_is_not_a_customer_choice(as_customer):

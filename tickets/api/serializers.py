@@ -16,6 +16,7 @@ from customers import selectors as customer_selectors
 from customers.models import Contact, Product
 from helpdesk.models import Priority, Role, Team, User
 from tickets import output
+from tickets.content import MAX_BODY_CHARS
 from tickets.models import Attachment, Channel, Message, Status, Ticket, TicketEvent, TicketType
 from tickets.models.problems import Category, RootCause
 from tickets.statuses.fields import CustomStatusCustomerRef, CustomStatusRef, custom_status_input
@@ -23,7 +24,6 @@ from tickets.timetrack.api_fields import TimeSpentInput
 
 MAX_TAGS = 50
 MAX_ATTACHMENTS = 20
-MAX_BODY_CHARS = 200_000
 
 
 def _absolute(context: Mapping[str, Any], name: str, *args) -> str:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from customers.models import Product
 from helpdesk.models import Priority
 from tickets.attachments.forms import MultipleFileField
+from tickets.content import MAX_BODY_CHARS
 from tickets.models import TicketType
 from tickets.ratings import SCORES
 
@@ -21,6 +22,7 @@ class NewRequestForm(forms.Form):
     subject = forms.CharField(label=_("What do you need help with?"), max_length=255)
     description = forms.CharField(
         label=_("Tell us more"),
+        max_length=MAX_BODY_CHARS,
         widget=forms.Textarea(attrs={"rows": 7}),
         help_text=_("What happened, what you expected, and any error message you saw."),
     )
@@ -46,12 +48,14 @@ class NewRequestForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 5}))
+    body = forms.CharField(label=_("Your reply"), max_length=MAX_BODY_CHARS, widget=forms.Textarea(attrs={"rows": 5}))
     attachments = MultipleFileField(label=_("Attachments"))
 
 
 class FollowUpForm(forms.Form):
-    body = forms.CharField(label=_("What is still wrong?"), widget=forms.Textarea(attrs={"rows": 5}))
+    body = forms.CharField(
+        label=_("What is still wrong?"), max_length=MAX_BODY_CHARS, widget=forms.Textarea(attrs={"rows": 5})
+    )
     attachments = MultipleFileField(label=_("Attachments"))
 
 

@@ -8,6 +8,7 @@ from helpdesk import selectors as core_selectors
 from helpdesk.api_support import DB_INT_MAX
 from helpdesk.models import Priority, User
 from tickets.attachments.forms import MultipleFileField
+from tickets.content import MAX_BODY_CHARS
 from tickets.models import Category, Channel, CustomStatus, SlaState, Status, TicketType
 from tickets.workspace.lists import PAGE_SIZE, SORTS, VIEW_KEYS
 from tickets.workspace.pickers import Pickers, pickers_load
@@ -224,7 +225,7 @@ class ContactFields(forms.Form):
 
 class NewTicketForm(ContactFields):
     subject = forms.CharField(label=_("Subject"), max_length=255)
-    body = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}))
+    body = forms.CharField(label=_("Description"), max_length=MAX_BODY_CHARS, widget=forms.Textarea(attrs={"rows": 6}))
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.AGENT)
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
     type = forms.ChoiceField(label=_("Type"), choices=TicketType.choices, initial=TicketType.QUESTION)
@@ -257,12 +258,14 @@ class CallForm(forms.Form):
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
     notes = forms.CharField(
         label=_("Call notes"),
+        max_length=MAX_BODY_CHARS,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Only agents see the call notes: they are kept as an internal note."),
     )
     public_message = forms.CharField(
         label=_("Message to the customer (public)"),
         required=False,
+        max_length=MAX_BODY_CHARS,
         widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
         help_text=_(
             "The customer sees this: it is shown on their request and emailed to them, signed by you. "
@@ -286,6 +289,7 @@ class MacroForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     body = forms.CharField(
         label=_("Text"),
+        max_length=MAX_BODY_CHARS,
         widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"}),
         help_text=_(
             "Placeholders: {{customer.name}}, {{customer.first_name}}, {{ticket.number}}, "

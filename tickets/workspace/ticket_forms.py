@@ -16,6 +16,7 @@ from helpdesk.models import Priority, User
 from helpdesk.statements import STAND_IN_ID, CompiledQuerySet
 from helpdesk.widgets import FastSelect
 from tickets.attachments.forms import MultipleFileField
+from tickets.content import MAX_BODY_CHARS
 from tickets.models import Category, CustomStatus, RootCause, Status, Tag, TicketLink, TicketType
 from tickets.timetrack.forms import add_time_fields
 from tickets.transitions import ALLOWED
@@ -138,7 +139,9 @@ class ReplyForm(forms.Form):
     KIND_CHOICES = [("reply", _("Public reply")), ("note", _("Internal note"))]
 
     kind = forms.ChoiceField(label=_("Kind"), choices=KIND_CHOICES, initial="reply", widget=forms.RadioSelect)
-    body = forms.CharField(label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    body = forms.CharField(
+        label=_("Message"), required=False, max_length=MAX_BODY_CHARS, widget=forms.Textarea(attrs={"rows": 5})
+    )
     status = forms.ChoiceField(label=_("Submit as"), required=False, widget=FastSelect)
     attachments = MultipleFileField(label=_("Attachments"))
     seen = forms.DateTimeField(required=False, widget=forms.HiddenInput)
