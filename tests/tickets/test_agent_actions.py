@@ -89,6 +89,35 @@ def test_bulk_merge_needs_two_tickets(agent_client, make):
     assert only.merged_into_id is None
 
 
+@pytest.mark.parametrize(
+    ("action", "says"),
+    [
+        ("team", "Choose a team, or No team."),
+        ("category", "Choose a category, or No category."),
+        ("custom_status", "Choose a custom status, or None."),
+    ],
+)
+def test_a_bulk_change_left_on_choose_clears_nothing(agent_client, team, make, action, says):
+    ticket = make(subject="Keep my team")
+    response = agent_client.post(_url("ticket-bulk"), {"tickets": [ticket.pk], "action": action}, follow=True)
+    assert says in response.content.decode()
+    response = agent_client.post(_url("ticket-bulk"), {"tickets": [ticket.pk], "action": action, action: ""})
+    ticket.refresh_from_db()
+    assert ticket.team == team and ticket.category_id is None and ticket.custom_status_id is None
+
+
+def test_bulk_no_team_is_a_choice_of_its_own(agent_client, team, make):
+    ticket = make(subject="Leaves its team")
+    fields = agent_client.get(_url("ticket-bulk-fields")).content.decode()
+    team_select = fields.split('name="team"', 1)[1].split("</select>", 1)[0]
+    assert team_select.index('<option value="" selected>Choose…</option>') < team_select.index(
+        '<option value="none">No team</option>'
+    )
+    agent_client.post(_url("ticket-bulk"), {"tickets": [ticket.pk], "action": "team", "team": "none"})
+    ticket.refresh_from_db()
+    assert ticket.team is None
+
+
 def test_bulk_team_priority_and_tag(agent_client, other_team, make):
     a, b = make(subject="A", tags=["vip"]), make(subject="B")
     ids = [a.pk, b.pk]

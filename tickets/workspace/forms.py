@@ -138,24 +138,40 @@ BULK_ACTIONS = [
 ]
 
 
+class ClearingChoiceField(forms.ModelChoiceField):
+    """A bulk change's new value: "" until the agent chooses one, "none" to clear it on every selected
+    ticket (cleaned to None), else a row's id. Never cleared by a choice the agent did not make."""
+
+    NONE = "none"
+
+    def to_python(self, value):
+        return None if value == self.NONE else super().to_python(value)
+
+
+# What a bulk change that clears on "none" says when nothing was chosen.
+BULK_CHOOSE = {
+    "team": lambda: _("Choose a team, or No team."),
+    "category": lambda: _("Choose a category, or No category."),
+    "custom_status": lambda: _("Choose a custom status, or None."),
+}
+
+
 class BulkActionForm(forms.Form):
     tickets = forms.TypedMultipleChoiceField(
         coerce=int, choices=(), error_messages={"required": _("Select tickets first.")}
     )
     action = forms.ChoiceField(label=_("Action"), choices=BULK_ACTIONS)
     assignee = forms.ChoiceField(label=_("Assignee"), required=False)
-    team = forms.ModelChoiceField(label=_("Team"), required=False, queryset=None, empty_label=_("No team"))
+    team = ClearingChoiceField(label=_("Team"), required=False, queryset=None)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=_blank(_("Choose…"), Status.choices))
     priority = forms.ChoiceField(label=_("Priority"), required=False, choices=_blank(_("Choose…"), Priority.choices))
     tag = forms.CharField(label=_("Tag"), required=False, max_length=60)
     feedback_item = forms.IntegerField(
         label=_("Feedback item number"), required=False, min_value=1, max_value=DB_INT_MAX
     )
-    category = forms.ModelChoiceField(label=_("Category"), required=False, queryset=None, empty_label=_("No category"))
+    category = ClearingChoiceField(label=_("Category"), required=False, queryset=None)
     problem = forms.IntegerField(label=_("Problem number"), required=False, min_value=1, max_value=DB_INT_MAX)
-    custom_status = forms.ModelChoiceField(
-        label=_("Custom status"), required=False, queryset=None, empty_label=_("None (take tickets off it)")
-    )
+    custom_status = ClearingChoiceField(label=_("Custom status"), required=False, queryset=None)
 
     def __init__(
         self,
@@ -174,23 +190,33 @@ class BulkActionForm(forms.Form):
             ("none", _("Nobody")),
             *((k, a.get_full_name()) for k, a in self.agents.items()),
         ]
+        choose = ("", _("Choose…"))
         team = self.fields["team"]
         team.queryset = picker_teams(user)  # validates a submitted team
-        if teams is not None:
-            team.choices = [("", team.empty_label), *((str(t.pk), team.label_from_instance(t)) for t in teams)]
+        team.choices = lambda: [  # read only when the bar is shown
+            choose,
+            (ClearingChoiceField.NONE, _("No team")),
+            *((str(t.pk), str(t)) for t in (team.queryset if teams is None else teams)),
+        ]
         category = self.fields["category"]
         category.queryset = Category.objects.all()  # validates; the service refuses an inactive one
         pickers = pickers or pickers_load(user=user)
-        category.choices = [("", category.empty_label), *pickers.categories]
+        category.choices = [choose, (ClearingChoiceField.NONE, _("No category")), *pickers.categories]
         custom = self.fields["custom_status"]
         custom.queryset = CustomStatus.objects.all()  # validates; the service checks it is offered
-        custom.choices = [("", custom.empty_label), *((str(c.pk), c.label) for c in pickers.statuses)]
+        custom.choices = [
+            choose,
+            (ClearingChoiceField.NONE, _("None (take tickets off it)")),
+            *((str(c.pk), c.label) for c in pickers.statuses),
+        ]
         ids = self.data.getlist("tickets") if hasattr(self.data, "getlist") else self.data.get("tickets", [])
         self.fields["tickets"].choices = [(i, i) for i in ids]
 
     def clean(self):
         data = super().clean()
         action = data.get("action")
+        if action in BULK_CHOOSE and not self.data.get(action):
+            self.add_error(action, BULK_CHOOSE[action]())
         if action == "assign" and not data.get("assignee"):
             self.add_error("assignee", _("Choose who gets the tickets."))
         if action == "status" and not data.get("status"):
