@@ -88,12 +88,13 @@ def contact_update(*, contact: Contact, data: Mapping[str, Any]) -> Contact:
 
 
 def contact_get_or_create(
-    *, email: str, full_name: str = "", phone: str = "", organization_name: str = ""
+    *, email: str, full_name: str = "", phone: str = "", organization_name: str = "", language: str = ""
 ) -> tuple[Contact, bool]:
     """The contact with this email (any letter case), created when unknown. Safe under races.
 
     A new contact joins `organization_name` (found by name in any letter case, else created), or
-    else the organization claiming the email's domain.
+    else the organization claiming the email's domain; `language` is a new contact's (empty: not
+    chosen, see contact_language_guess).
     """
     email = email.strip().lower()
     existing = Contact.objects.select_related("organization").filter(email__iexact=email).first()
@@ -105,7 +106,10 @@ def contact_get_or_create(
         if organization is None:
             organization = organization_create(name=organization_name.strip())
     try:
-        return contact_create(email=email, full_name=full_name, phone=phone, organization=organization), True
+        contact = contact_create(
+            email=email, full_name=full_name, phone=phone, organization=organization, language=language
+        )
+        return contact, True
     except ValidationError:
         existing = Contact.objects.select_related("organization").filter(email__iexact=email).first()
         if existing is None:
@@ -113,10 +117,13 @@ def contact_get_or_create(
         return existing, False
 
 
-def contact_language_guess(*, contact: Contact, text: str) -> Contact:
+def contact_language_guess(*, contact: Contact, text: str, theirs: bool = True) -> Contact:
     """Give a contact who has no language yet the one their writing shows (fa for Persian script,
     else en), so a customer first known from a Persian email is answered in Persian.
 
+    `theirs=False`: someone else wrote the text (an agent opening a ticket or logging a call for
+    them); then only Persian script decides, as an agent may write English to a customer who reads
+    Persian best, and the customer's own first mail should still be able to choose.
     A choice is never replaced: not the contact's language (set by an agent, or followed from their
     login), nor their login's. Conditional UPDATE: two mails at once cannot both set it.
     """
@@ -124,6 +131,8 @@ def contact_language_guess(*, contact: Contact, text: str) -> Contact:
     if contact.language or (user is not None and user.language):
         return contact
     language = detect_language(text)
+    if not theirs and language != "fa":
+        return contact
     if Contact.objects.filter(pk=contact.pk, language="").update(language=language):
         contact.language = language
     return contact

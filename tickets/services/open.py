@@ -49,6 +49,7 @@ class RequesterDetails:
     full_name: str = ""
     phone: str = ""
     organization_name: str = ""
+    language: str = ""  # a new contact's, chosen by the agent; empty: guessed from what is written
 
 
 def requester_resolve(requester: Contact | RequesterDetails) -> Contact:
@@ -60,6 +61,7 @@ def requester_resolve(requester: Contact | RequesterDetails) -> Contact:
         full_name=requester.full_name,
         phone=requester.phone,
         organization_name=requester.organization_name,
+        language=requester.language,
     )
     return contact
 
@@ -217,6 +219,13 @@ def ticket_open(
         priority=priority,
     )
     contact = requester_resolve(requester)
+    # Whoever never chose a language is written to in the one their request is in (their name and
+    # subject, and the first message when they can read it), whichever channel brought it.
+    customer_services.contact_language_guess(
+        contact=contact,
+        text="\n".join((contact.full_name, subject, "" if internal else body)),
+        theirs=not (actor is not None and actor.is_agent),
+    )
     ticket = _ticket_row(
         requester=contact,
         subject=subject,

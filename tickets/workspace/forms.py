@@ -1,6 +1,7 @@
 """Forms of the agent workspace: they validate input; the views then call the services."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -139,8 +140,7 @@ BULK_ACTIONS = [
 
 
 class ClearingChoiceField(forms.ModelChoiceField):
-    """A bulk change's new value: "" until the agent chooses one, "none" to clear it on every selected
-    ticket (cleaned to None), else a row's id. Never cleared by a choice the agent did not make."""
+    """A bulk change's new value: "" until the agent chooses, "none" to clear it (None), else a row's id."""
 
     NONE = "none"
 
@@ -148,8 +148,7 @@ class ClearingChoiceField(forms.ModelChoiceField):
         return None if value == self.NONE else super().to_python(value)
 
 
-# What a bulk change that clears on "none" says when nothing was chosen.
-BULK_CHOOSE = {
+BULK_CHOOSE = {  # what a bulk change that clears on "none" says when nothing was chosen
     "team": lambda: _("Choose a team, or No team."),
     "category": lambda: _("Choose a category, or No category."),
     "custom_status": lambda: _("Choose a custom status, or None."),
@@ -237,6 +236,14 @@ class BulkActionForm(forms.Form):
         return self.agents.get(self.cleaned_data.get("assignee") or "")
 
 
+def contact_language_field() -> forms.ChoiceField:
+    help_text = _("Mail to them is written in it. Left as it is: Persian when the name, subject or message is.")
+    choices = [("", _("From what is written")), *settings.LANGUAGES]
+    return forms.ChoiceField(
+        label=_("Language (for a new contact)"), required=False, choices=choices, help_text=help_text
+    )
+
+
 class ContactFields(forms.Form):
     email = forms.EmailField(label=_("Customer email"))
     full_name = forms.CharField(label=_("Name (for a new contact)"), required=False, max_length=200)
@@ -247,6 +254,7 @@ class ContactFields(forms.Form):
         max_length=200,
         help_text=_("An existing organization's name, or a new one to create. Empty: by the email's domain."),
     )
+    language = contact_language_field()
 
 
 class NewTicketForm(ContactFields):
@@ -277,6 +285,7 @@ class CallForm(forms.Form):
     email = forms.EmailField(label=_("Email of a new contact"), required=False)
     full_name = forms.CharField(label=_("Name of a new contact"), required=False, max_length=200)
     phone = forms.CharField(label=_("Phone"), required=False, max_length=40)
+    language = contact_language_field()
     direction = forms.ChoiceField(label=_("Direction"), choices=DIRECTIONS, initial="inbound", widget=forms.RadioSelect)
     duration = forms.IntegerField(label=_("Duration (minutes)"), min_value=0, max_value=24 * 60, initial=5)
     ticket = forms.IntegerField(label=_("Add to ticket"), required=False)

@@ -255,6 +255,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
                     full_name=data["full_name"],
                     phone=data["phone"],
                     organization_name=data["organization_name"],
+                    language=data["language"],
                 ),
                 subject=data["subject"],
                 body=data["body"],
@@ -279,7 +280,9 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
 def _call_log(request: HttpRequest, form: CallForm, contact) -> Ticket | None:
     """Log the call the valid form describes; None (with the errors on the form) when refused."""
     data = form.cleaned_data
-    caller = contact or services.RequesterDetails(email=data["email"], full_name=data["full_name"], phone=data["phone"])
+    caller = contact or services.RequesterDetails(
+        email=data["email"], full_name=data["full_name"], phone=data["phone"], language=data["language"]
+    )
     try:
         ticket = None
         if data.get("ticket"):
