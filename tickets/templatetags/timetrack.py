@@ -1,5 +1,8 @@
 """Durations on pages: `{{ minutes|hd_duration }}` is "1:30" (hours:minutes, Persian digits in fa),
-`{{ minutes|hd_hours }}` is "12.5" hours (one decimal at most, Persian digits and separator in fa)."""
+`{{ minutes|hd_hours }}` is "12.5" hours (one decimal at most, half up as people round: 2.25 is 2.3;
+Persian digits and separator in fa)."""
+
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils import translation
@@ -26,6 +29,6 @@ def hd_duration(minutes) -> str:
 def hd_hours(minutes) -> str:
     if minutes is None or minutes == "":
         return ""
-    hours = round(int(minutes) / 60, 1)
-    text = str(int(hours)) if hours == int(hours) else f"{hours:.1f}"
+    hours = (Decimal(int(minutes)) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    text = str(int(hours)) if hours == int(hours) else str(hours)
     return dates.persian_number(text) if _fa() else text

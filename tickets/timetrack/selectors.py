@@ -9,7 +9,7 @@ ticket of the same organization that no contract covered, or done after the cont
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -148,7 +148,8 @@ class HoursBank:
     def used_percent(self) -> int | None:
         if not self.bank_minutes:
             return None if self.bank_minutes is None else (100 if self.used_minutes else 0)
-        return round(100 * self.used_minutes / self.bank_minutes)
+        share = Decimal(100 * self.used_minutes) / self.bank_minutes
+        return int(share.quantize(Decimal(1), rounding=ROUND_HALF_UP))  # as hd_hours rounds: half up
 
 
 def _bank_minutes(hours: Decimal | None) -> int | None:

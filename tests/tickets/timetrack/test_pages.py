@@ -129,6 +129,17 @@ def test_the_portal_shows_the_bank_totals_and_never_an_agent(client, customer, a
     assert "Agent Smith" not in page and agent.email not in page
 
 
+def test_hours_round_half_up_so_the_hours_agree_with_the_percentage(client, customer, agent, acme_ticket, log):
+    log(acme_ticket, agent, 195)  # 3.25 h of a 2 h bank: 162.5 %, 1.25 h over
+    client.force_login(customer)
+    page = client.get(reverse("portal:contract")).content.decode()
+    assert "3.3 h" in page and "1.3 h" in page and "163%" in page
+    assert "3.2 h" not in page and "1.2 h" not in page and "162%" not in page
+    client.cookies["django_language"] = "fa"
+    page = client.get(reverse("portal:contract"), HTTP_ACCEPT_LANGUAGE="fa").content.decode()
+    assert "۳٫۳" in page and "۱٫۳" in page
+
+
 def test_a_customer_sees_only_their_own_organizations_bank(
     client, other_customer, agent, acme_ticket, globex_contract, log
 ):
