@@ -295,6 +295,25 @@ def test_refer_without_a_note_shows_an_error(agent_client, other_team, ticket):
     assert "flash-error" in response.content.decode() and not Referral.objects.exists()
 
 
+def test_an_empty_referral_form_says_which_fields_it_needs(agent_client, ticket):
+    response = agent_client.post(_url("ticket-refer", ticket.pk), {}, follow=True)
+    page = response.content.decode()
+    assert "Refer to team: This field is required." in page
+    assert "Question or hand-off note: This field is required." in page
+
+
+def test_a_bulk_change_says_how_many_selected_tickets_it_could_not_find(agent_client, make, agent):
+    ticket = make(subject="Here")
+    response = agent_client.post(
+        _url("ticket-bulk"),
+        {"tickets": [ticket.pk, 99999], "action": "assign", "assignee": agent.pk},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "1 tickets updated." in page
+    assert "1 of the selected tickets were not found: deleted, merged or not yours to see." in page
+
+
 def test_cancel_a_referral_and_cancel_twice_is_an_error(agent_client, agent, other_team, ticket):
     referral = services.ticket_refer(ticket=ticket, actor=agent, to_team=other_team, note="?")
     agent_client.post(_url("referral-cancel", ticket.pk, referral.pk))

@@ -43,7 +43,14 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 
 def _form_errors(form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+    """A form's errors as one message above the page, each after its field's label (the message cannot
+    point at the field: "This field is required." twice said nothing)."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        text = " ".join(str(e) for e in errors)
+        parts.append(f"{field.label}: {text}" if field is not None and field.label else text)
+    return " ".join(parts)
 
 
 def _ticket_url(ticket: Ticket | int) -> str:
@@ -201,6 +208,13 @@ def ticket_bulk(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     data = form.cleaned_data
     tickets = list(selectors.ticket_batch_for(user=user, ticket_ids=data["tickets"]))
+    missing = len(set(data["tickets"])) - len(tickets)
+    if missing:
+        messages.error(
+            request,
+            _("%(count)s of the selected tickets were not found: deleted, merged or not yours to see.")
+            % {"count": missing},
+        )
     if data["action"] == "feedback":
         feedback_bulk_link(request, item_id=data["feedback_item"], tickets=tickets)
         return redirect(back)
