@@ -35,3 +35,8 @@ class TicketsConfig(AppConfig):
         registry.register_mail(
             templates=opportunity_notifications.TEMPLATES, builder=opportunity_notifications.opportunity_mail
         )
+        # Open tickets follow an SLA policy or calendar an admin changes (recomputed by the next sweep).
+        from customers.signals import sla_terms_changed
+        from tickets.sla import terms
+
+        sla_terms_changed.connect(terms.sla_terms_changed, dispatch_uid="tickets-sla-terms")

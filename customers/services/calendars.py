@@ -16,6 +16,7 @@ from customers.models import (
     WorkingPeriod,
 )
 from customers.services.common import TARGET_FIELDS, HolidaySpec, PeriodSpec, _apply, _delete, _raise_if, _required_text
+from customers.signals import sla_terms_changed
 from helpdesk.audit.services import history_record_rows
 
 CALENDAR_FIELDS = ("name", "name_fa", "time_zone", "always_open")
@@ -136,8 +137,11 @@ def _calendar_save(
             holidays=saved_holidays if holidays is None else _holiday_rows(holidays),
         )
     _raise_if(errors)
+    existed = calendar.pk is not None
     with transaction.atomic():
         calendar.save()
+        if existed:  # the open tickets counting its time get new due times
+            sla_terms_changed.send(sender=BusinessCalendar, calendar_ids=[calendar.pk])
         if periods is not None:
             calendar.periods.all().delete()
             made = WorkingPeriod.objects.bulk_create(

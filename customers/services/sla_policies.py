@@ -15,6 +15,7 @@ from customers.models import (
 )
 from customers.services.calendars import calendar_working_minutes
 from customers.services.common import TARGET_FIELDS, StepSpec, TargetSpec, _apply, _delete, _raise_if, _required_text
+from customers.signals import sla_terms_changed
 from helpdesk.audit.services import history_record_rows
 from helpdesk.models import Priority
 
@@ -115,8 +116,11 @@ def _sla_policy_save(
         if limit_errors := sla_target_limit_errors(calendar=policy.calendar, targets=current):
             errors["targets" if targets is not None else "calendar"] = limit_errors
     _raise_if(errors)
+    existed = policy.pk is not None
     with transaction.atomic():
         policy.save()
+        if existed:  # the open tickets under it get new due times
+            sla_terms_changed.send(sender=SlaPolicy, policy_ids=[policy.pk])
         if targets is not None:
             policy.targets.all().delete()
             made = SlaTarget.objects.bulk_create(

@@ -1,0 +1,93 @@
+"""Open tickets follow their SLA terms when an admin changes them: a holiday added to the calendar or a
+target changed on the policy moves their due times at the next sweep, whichever channel made the change
+(service, API, admin), and tickets under other terms or already closed are left alone."""
+
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+from django.utils import timezone
+
+from customers import services as customer_services
+from customers.models import BusinessCalendar, Contact, SlaPolicy, SlaTarget
+from tests.factories import make_ticket
+from tickets import services
+from tickets.models import Status, Ticket
+from tickets.sla.escalation import sla_sweep
+
+pytestmark = pytest.mark.django_db
+
+EVERY_DAY = [{"weekday": day, "start": time(0), "end": time(23, 59)} for day in range(7)]
+TARGETS = [
+    {"priority": "normal", "first_response_minutes": 60, "resolution_minutes": 480},
+    {"priority": "high", "first_response_minutes": 30, "resolution_minutes": 240},
+]
+
+
+@pytest.fixture
+def policy(db):
+    calendar = customer_services.calendar_create(name="Every day", time_zone="UTC", periods=EVERY_DAY)
+    policy = SlaPolicy.objects.create(name="Standard", calendar=calendar, is_default=True)
+    for target in TARGETS:
+        SlaTarget.objects.create(policy=policy, **target)
+    return policy
+
+
+@pytest.fixture
+def open_ticket(policy, customer, team):
+    return make_ticket(requester=Contact.objects.get(user=customer), actor=customer, team=team)
+
+
+def _swept(ticket: Ticket) -> Ticket:
+    sla_sweep(now=timezone.now())
+    ticket.refresh_from_db()
+    return ticket
+
+
+def test_a_holiday_added_today_moves_an_open_tickets_due_time_to_the_next_working_day(open_ticket, policy):
+    today = timezone.now().astimezone(UTC).date()
+    assert open_ticket.first_response_due_at == open_ticket.created_at + timedelta(minutes=60)
+    customer_services.calendar_update(
+        calendar=policy.calendar, data={"holidays": [{"name": "Day off", "recurrence": "once", "date": today}]}
+    )
+    ticket = _swept(open_ticket)
+    assert ticket.first_response_due_at >= datetime.combine(today + timedelta(days=1), time(0), tzinfo=UTC)
+    assert ticket.sla_next_check_at > timezone.now()  # checked, and due again later
+
+
+def test_a_holiday_removed_through_the_api_brings_the_due_time_back(as_user, admin_user, policy, customer, team):
+    today = timezone.now().astimezone(UTC).date()
+    holiday = {"name": "Day off", "recurrence": "once", "date": today.isoformat()}
+    api = as_user(admin_user)
+    assert api.patch(f"/api/v1/calendars/{policy.calendar_id}/", {"holidays": [holiday]}, format="json").status_code == 200
+    ticket = make_ticket(requester=Contact.objects.get(user=customer), actor=customer, team=team)
+    assert ticket.first_response_due_at.date() > today
+    assert api.patch(f"/api/v1/calendars/{policy.calendar_id}/", {"holidays": []}, format="json").status_code == 200
+    assert _swept(ticket).first_response_due_at == ticket.created_at + timedelta(minutes=60)
+
+
+def test_a_target_changed_on_the_policy_moves_the_due_times_of_its_open_tickets(open_ticket, policy):
+    shorter = [{**TARGETS[0], "first_response_minutes": 15}, TARGETS[1]]
+    customer_services.sla_policy_update(policy=policy, data={"targets": shorter})
+    assert _swept(open_ticket).first_response_due_at == open_ticket.created_at + timedelta(minutes=15)
+
+
+def test_tickets_under_other_terms_or_closed_are_left_alone(open_ticket, policy, customer, team, agent):
+    other_calendar = BusinessCalendar.objects.create(name="Always", always_open=True)
+    other = SlaPolicy.objects.create(name="Other", calendar=other_calendar)
+    SlaTarget.objects.create(policy=other, **TARGETS[0])
+    elsewhere = make_ticket(requester=Contact.objects.get(user=customer), actor=customer, team=team)
+    Ticket.objects.filter(pk=elsewhere.pk).update(sla_policy=other)
+    solved = make_ticket(requester=Contact.objects.get(user=customer), actor=customer, team=team)
+    services.ticket_change_status(ticket=solved, actor=agent, status=Status.SOLVED)
+    before = dict(Ticket.objects.values_list("pk", "sla_next_check_at"))
+    customer_services.sla_policy_update(policy=policy, data={"targets": TARGETS})
+    after = dict(Ticket.objects.values_list("pk", "sla_next_check_at"))
+    assert after[elsewhere.pk] == before[elsewhere.pk] and after[solved.pk] == before[solved.pk]
+    assert after[open_ticket.pk] <= timezone.now() < before[open_ticket.pk]
+
+
+def test_a_new_calendar_or_policy_touches_no_ticket(open_ticket):
+    before = Ticket.objects.get(pk=open_ticket.pk).sla_next_check_at
+    calendar = customer_services.calendar_create(name="New", time_zone="UTC", periods=EVERY_DAY)
+    customer_services.sla_policy_create(name="New", calendar=calendar, targets=TARGETS)
+    assert Ticket.objects.get(pk=open_ticket.pk).sla_next_check_at == before
