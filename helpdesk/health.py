@@ -6,12 +6,15 @@ answer comes within that time (plus a little) whatever hangs.
   statement timeout as well.
 - broker: a kombu connection with connect and socket timeouts.
 - cache: Redis asked itself (the site's cache works on without it, see helpdesk.cache).
+- workers (read by the view): the beat's heartbeat, run by a worker every minute, older than
+  WORKER_STALE makes the site "degraded" (pages work; mail, SLA warnings and escalation wait).
 """
 
 import logging
 import select
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -20,6 +23,9 @@ from django.db import connections
 from kombu import Connection
 
 logger = logging.getLogger(__name__)
+
+# Five missed heartbeats (the beat sends one a minute): no worker, or no scheduler, is running.
+WORKER_STALE = timedelta(minutes=5)
 
 
 def _wait(conn, deadline: float) -> None:

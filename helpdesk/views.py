@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -33,20 +34,20 @@ logger = logging.getLogger(__name__)
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database and the broker answer, else 503 naming what failed; `degraded` names the
-    parts the site works on without (the cache), `status` is then "degraded". Within a few seconds
-    whatever hangs (each check has HELPDESK_HEALTH_TIMEOUT, see helpdesk.health)."""
+    parts the site works on without (the cache; the workers, once their heartbeat stopped), `status`
+    is then "degraded". Within a few seconds whatever hangs (each check has HELPDESK_HEALTH_TIMEOUT,
+    see helpdesk.health)."""
     checks, degraded = health.run_checks()
     healthy = all(value == "ok" for value in checks.values())
-    body = {
-        "status": ("degraded" if degraded else "ok") if healthy else "unavailable",
-        "checks": checks,
-        "degraded": degraded,
-    }
+    body: dict = {"checks": checks, "degraded": degraded}
     if checks["database"] == "ok":
         last = WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at", flat=True).first()
         body["worker_last_seen"] = last.isoformat() if last else None
+        if last is not None and timezone.now() - last > health.WORKER_STALE:
+            degraded["worker"] = "stale"  # no worker, or no scheduler, has run the beat's heartbeat since
         # the outbox (issue #20): rows that used every attempt, and rows late to be sent; shown, not fatal
         body["outbox"] = outbox_health()
+    body["status"] = ("degraded" if degraded else "ok") if healthy else "unavailable"
     return JsonResponse(body, status=200 if healthy else 503)
 
 

@@ -26,3 +26,21 @@ def test_healthz_is_503_when_the_file_broker_folder_is_missing(client, settings,
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["broker"] == "unavailable"
+
+
+@pytest.mark.django_db
+def test_healthz_says_degraded_once_the_workers_heartbeat_stopped(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from helpdesk.models import WorkerHeartbeat
+
+    heartbeat = WorkerHeartbeat.objects.create(name="beat", seen_at=timezone.now() - timedelta(minutes=1))
+    body = client.get("/healthz").json()
+    assert body["status"] == "ok" and "worker" not in body["degraded"]
+    WorkerHeartbeat.objects.filter(pk=heartbeat.pk).update(seen_at=timezone.now() - timedelta(minutes=6))
+    response = client.get("/healthz")
+    assert response.status_code == 200  # pages work; mail and SLA checks wait for a worker
+    body = response.json()
+    assert body["status"] == "degraded" and body["degraded"]["worker"] == "stale"
