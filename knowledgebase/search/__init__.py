@@ -13,13 +13,14 @@ PostgreSQL: one indexed `search_vector @@ (c1 | c2 | ...)` query scored in SQL. 
 embedded default): the same rules scored in Python over the stored stems.
 Stems hold word characters only (helpdesk.analysis), and reach SQL as parameters.
 
-`query` turns text into concepts (and holds the indexed side), `postgres` ranks in SQL, `sqlite`
-scores in Python; this module is what the selectors call.
+`query` turns text into concepts (and holds the indexed side), `index` writes the indexed side,
+`postgres` ranks in SQL, `sqlite` scores in Python; this module is what the selectors call.
 """
 
 from django.db.models import QuerySet
 
 from helpdesk.analysis import analyze, meaningful_words
+from knowledgebase.search.index import SEARCH_COLUMNS, articles_reindex, remember_terms, search_columns
 from knowledgebase.search.postgres import _pg_headline, _pg_rank, _pg_ranked_ids, _raw, _tsquery
 from knowledgebase.search.query import (
     CONFIG,
@@ -138,6 +139,10 @@ def _in_language(items: list, queryset: QuerySet, language: str | None, *, artic
 
 
 __all__ = [
+    "SEARCH_COLUMNS",
+    "articles_reindex",
+    "remember_terms",
+    "search_columns",
     "CONFIG",
     "MAX_CONCEPTS",
     "MIN_PREFIX",

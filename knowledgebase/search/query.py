@@ -1,5 +1,5 @@
-"""Queries as concepts (own stems and related forms: synonyms, spelling corrections, joined words),
-and the indexed side: the stems an article stores and its weighted vector.
+"""Queries as concepts (own stems and related forms: synonyms, spelling corrections, joined and
+split words), and the indexed side: the stems an article stores and its weighted vector.
 """
 
 import difflib
@@ -15,11 +15,11 @@ from helpdesk.analysis import (
     STOP_STEMS,
     STOP_WORDS,
     analyze,
-    analyzed_text,
     join_compounds,
     stem,
     words,
 )
+from helpdesk.text import ARABIC_SCRIPT, search_chunks
 from knowledgebase.models import SearchTerm, SynonymGroup
 
 CONFIG = "simple"
@@ -27,6 +27,7 @@ _START, _STOP = "\x02", "\x03"  # headline markers, replaced by <mark> after esc
 MIN_PREFIX = 3  # suggestions start at the third letter: fewer letters match half the corpus
 MAX_CONCEPTS = 12  # a pasted description is searched by its first dozen meaningful words
 MAX_CORRECTED = 3  # words per query looked up for spelling corrections
+MAX_SPLIT_CHARS = 24  # a longer Persian word is not tried as two words run together
 MIN_SIMILARITY = 0.4  # trigram similarity a spelling correction needs (PostgreSQL)
 # A concept's score when its own words match / only a related form does. Matching one concept more
 # always outweighs matching with own words rather than related ones (12 concepts × 1 < 100).
@@ -73,9 +74,19 @@ def uses_postgres() -> bool:
 
 
 def indexed(text: str) -> str:
-    """What a search column stores: the analysed words, space-padded (`" stem"` is a word prefix)."""
-    stems = analyzed_text(text)
-    return f" {stems} " if stems else ""
+    """What a search column stores: the analysed words, then the stems of its ZWNJ words written as one,
+    space-padded (`" stem"` is a word prefix)."""
+    stems = analyze(text)
+    stems += _joined_stems(text, have=set(stems))
+    return f" {' '.join(stems)} " if stems else ""
+
+
+def _joined_stems(text: str, *, have: set[str]) -> list[str]:
+    """The stems of the words written with a ZWNJ, read as one word ("پشتیبان‌گیری" → پشتیبانگیر), that
+    are not in `have`: analysis splits a word at the joiner, and a searcher may type it without one.
+    What a ZWNJ word is and its joined form come from helpdesk.text.search_chunks, as in ticket search."""
+    joined = [s for chunk in search_chunks(text) if chunk.joined for s in analyze(" ".join(chunk.joined))]
+    return [s for s in dict.fromkeys(joined) if s not in have]
 
 
 def search_vector() -> SearchVector:
@@ -165,22 +176,22 @@ def _with_vocabulary(concepts, spans, meaningful, synonyms) -> list[Concept]:
 
     - two words written apart that the articles write as one ("صورت حساب", "back end") become one
       concept that matches either way;
-    - a word no article uses gets the closest words they do use as related forms ("pasword").
+    - a Persian word no article uses that splits into two words they do use ("رمزعبور" for "رمز عبور":
+      Persian writes a compound as one word, with a ZWNJ or with a space) also matches as those two;
+    - any other word no article uses gets the closest words they do use as related forms ("pasword").
     """
-
-    def single(concept: Concept) -> str | None:
-        word = concept.own[0][0] if len(concept.own) == 1 and len(concept.own[0]) == 1 else None
-        return word if word and not word.isdigit() else None
-
-    joins = {}
-    for k in range(len(concepts) - 1):
-        if single(concepts[k]) and single(concepts[k + 1]):
-            joined = stem(meaningful[spans[k][0]] + meaningful[spans[k + 1][0]])
-            joins[k] = joined
-    to_correct = [w for w in map(single, concepts) if w and len(w) >= 4][:MAX_CORRECTED]
+    word_of = {_single(c): meaningful[spans[k][0]] for k, c in enumerate(concepts) if _single(c)}
+    joins = {
+        k: stem(meaningful[spans[k][0]] + meaningful[spans[k + 1][0]])
+        for k in range(len(concepts) - 1)
+        if _single(concepts[k]) and _single(concepts[k + 1])
+    }
+    to_correct = [w for w in map(_single, concepts) if w and len(w) >= 4][:MAX_CORRECTED]
     if not joins and not to_correct:
         return concepts
-    known = set(SearchTerm.objects.filter(term__in=[*to_correct, *joins.values()]).values_list("term", flat=True))
+    splits = {w: _split_forms(word_of[w]) for w in to_correct}
+    terms = {*to_correct, *joins.values(), *(s for forms in splits.values() for form in forms for s in form)}
+    known = set(SearchTerm.objects.filter(term__in=terms).values_list("term", flat=True))
     merged: list[Concept] = []
     skip = False
     for k, concept in enumerate(concepts):
@@ -194,15 +205,37 @@ def _with_vocabulary(concepts, spans, meaningful, synonyms) -> list[Concept]:
             skip = True
             continue
         merged.append(concept)
-    result = []
-    for concept in merged:
-        word = single(concept)
-        if word and word in to_correct and word not in known:
-            extra = tuple((t,) for t in _closest_terms(word))
-            if extra:
-                concept = Concept(own=concept.own, related=tuple(dict.fromkeys(concept.related + extra)))
-        result.append(concept)
-    return result
+    return [_for_unknown_word(c, to_correct, splits, known, synonyms) for c in merged]
+
+
+def _single(concept: Concept) -> str | None:
+    """The stem of a one-word concept (not a number), else None."""
+    word = concept.own[0][0] if len(concept.own) == 1 and len(concept.own[0]) == 1 else None
+    return word if word and not word.isdigit() else None
+
+
+def _for_unknown_word(concept: Concept, to_correct, splits, known, synonyms) -> Concept:
+    """A concept whose word no article uses, with the two words it splits into as own forms, and their
+    synonyms and the closest words the articles use as related forms."""
+    word = _single(concept)
+    if not word or word not in to_correct or word in known:
+        return concept
+    split = tuple(form for form in splits[word] if set(form) <= known)
+    related = [
+        *concept.related,
+        *(other for form in split for other in synonyms.get(form, ())),
+        *((t,) for t in _closest_terms(word)),
+    ]
+    return Concept(own=concept.own + split, related=tuple(dict.fromkeys(related)))
+
+
+def _split_forms(word: str) -> list[tuple[str, ...]]:
+    """The ways a Persian word reads as two meaningful words ("رمزعبور" → (رمز, عبور)), analysed as if
+    typed with a space between them; each part at least two letters."""
+    if not ARABIC_SCRIPT.search(word) or len(word) > MAX_SPLIT_CHARS:
+        return []
+    forms = (tuple(analyze(f"{word[:i]} {word[i:]}")) for i in range(2, len(word) - 1))
+    return list(dict.fromkeys(form for form in forms if len(form) == 2))
 
 
 def _closest_terms(term: str, *, limit: int = 3) -> list[str]:

@@ -16,7 +16,6 @@ from knowledgebase.models import (
     ArticleRevision,
     ArticleTag,
     Category,
-    SearchTerm,
     Status,
     Visibility,
 )
@@ -78,18 +77,16 @@ def _refresh_derived(article: Article, *, tag_names: Iterable[str]) -> None:
     """Sanitized HTML, plain text and the analysed search columns, from the Markdown source and tags."""
     article.body_html = render_markdown(article.body)
     article.body_text = html_to_text(article.body_html)
-    article.search_title = search.indexed(article.title)[:200]
-    article.search_summary = search.indexed(" ".join([article.summary, *tag_names]))
-    article.search_body = search.indexed(article.body_text)
+    columns = search.search_columns(
+        title=article.title, summary=article.summary, tag_names=tag_names, body_text=article.body_text
+    )
+    for name, value in columns.items():
+        setattr(article, name, value)
 
 
 def _remember_terms(articles: Iterable[Article]) -> None:
     """Add the stems these articles use to the vocabulary spelling corrections draw on."""
-    terms: set[str] = set()
-    for article in articles:
-        for column in (article.search_title, article.search_summary, article.search_body):
-            terms.update(t for t in column.split() if len(t) <= 100)
-    SearchTerm.objects.bulk_create([SearchTerm(term=t) for t in sorted(terms)], ignore_conflicts=True, batch_size=1000)
+    search.remember_terms(getattr(article, name) for article in articles for name in search.SEARCH_COLUMNS)
 
 
 def _save(article: Article, *, tag_names: Iterable[str] | None = None) -> None:
