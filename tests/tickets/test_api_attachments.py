@@ -73,6 +73,23 @@ def test_message_lists_its_attachments_with_download_urls(as_user, customer, acm
     assert as_user(customer).get(attachment["url"]).status_code == 200
 
 
+def test_a_file_under_another_field_name_is_a_400_not_a_silent_loss(as_user, customer, agent, acme_ticket):
+    log = upload("log.txt", b"trace", "text/plain")
+    response = as_user(customer).post(
+        f"/api/v1/tickets/{acme_ticket.pk}/messages/", {"body": "see file", "file": log}, format="multipart"
+    )
+    assert response.status_code == 400
+    assert "attachments" in response.json()["errors"]["file"][0]
+    log.seek(0)
+    response = as_user(agent).post(
+        "/api/v1/tickets/",
+        {"subject": "s", "body": "b", "requester_email": "x@example.test", "upload": log},
+        format="multipart",
+    )
+    assert response.status_code == 400 and "upload" in response.json()["errors"]
+    assert Message.objects.count() == 1 and Ticket.objects.count() == 1  # nothing saved
+
+
 def test_an_attachment_over_the_limit_is_a_413_and_nothing_is_stored(as_user, customer, acme_ticket, settings):
     settings.HELPDESK_MAX_ATTACHMENT_BYTES = 100
     big = upload("big.bin", b"x" * 101, "application/octet-stream")

@@ -7,6 +7,7 @@ internal notes or internal events. Agent-only inputs exist only on the agent inp
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -144,6 +145,22 @@ def _attachments():
     )
 
 
+class _FilesOnlyAsAttachments:
+    """A file sent under any other field name is refused: it would be dropped, the call answering 201."""
+
+    def to_internal_value(self, data):
+        if hasattr(data, "lists"):
+            unknown = sorted(
+                name
+                for name, values in data.lists()
+                if name != "attachments" and any(isinstance(value, UploadedFile) for value in values)
+            )
+            if unknown:
+                says = _("Send files as `attachments` (the field repeated for each file); this field takes none.")
+                raise serializers.ValidationError({name: [says] for name in unknown})
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
 # A JSON body cannot carry files: each input that takes attachments has a JSON serializer without them
 # and a `...MultipartInput` with them, so the schema offers two distinct bodies (one per media type) and
 # generated clients tell them apart. The views validate with the multipart one, whose extra field a
@@ -197,11 +214,11 @@ class TicketAgentCreateInput(TicketCreateInput):
         return data
 
 
-class TicketCreateMultipartInput(TicketCreateInput):
+class TicketCreateMultipartInput(_FilesOnlyAsAttachments, TicketCreateInput):
     attachments = _attachments()
 
 
-class TicketAgentCreateMultipartInput(TicketAgentCreateInput):
+class TicketAgentCreateMultipartInput(_FilesOnlyAsAttachments, TicketAgentCreateInput):
     attachments = _attachments()
 
 
@@ -305,7 +322,7 @@ class MessageCreateInput(TimeSpentInput):
     )
 
 
-class MessageCreateMultipartInput(MessageCreateInput):
+class MessageCreateMultipartInput(_FilesOnlyAsAttachments, MessageCreateInput):
     attachments = _attachments()
 
 
