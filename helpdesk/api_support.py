@@ -13,12 +13,32 @@ from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.rest_framework import filterset as drf_filterset
 from drf_spectacular.authentication import SessionScheme, TokenScheme
 from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
+
+
+def page_size_of(request, *, default: int, maximum: int, param: str = "page_size") -> int:
+    """The rows per page a list call asks for: `default` when it does not say, at most `maximum`, and a
+    400 for anything but a whole number of at least 1 (every paginated list alike; DRF's own paginators
+    quietly used the default)."""
+    raw = request.query_params.get(param)
+    if raw is None:
+        return default
+    try:
+        size = int(raw)
+    except ValueError:
+        size = 0
+    if size < 1:
+        raise ValidationError({param: [_("A whole number of at least 1.")]})
+    return min(size, maximum)
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request):
+        return page_size_of(request, default=self.page_size, maximum=self.max_page_size)
 
 
 class CursorPagination(pagination.CursorPagination):
@@ -28,6 +48,9 @@ class CursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
     ordering = "-id"
+
+    def get_page_size(self, request):
+        return page_size_of(request, default=self.page_size, maximum=self.max_page_size)
 
 
 def only_api_paths(endpoints):

@@ -20,6 +20,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from helpdesk.api_support import page_size_of
+
 
 @dataclass(frozen=True)
 class SortKey:
@@ -43,16 +45,7 @@ class KeysetCursorPagination(BasePagination):
     # --- request --------------------------------------------------------------------------
 
     def _page_size(self, request: Request) -> int:
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
-            return self.page_size
-        try:
-            size = int(raw)
-        except ValueError:
-            size = 0
-        if size < 1:
-            raise ValidationError({self.page_size_query_param: [_("A whole number of at least 1.")]})
-        return min(size, self.max_page_size)
+        return page_size_of(request, default=self.page_size, maximum=self.max_page_size)
 
     def _ordering(self, request: Request) -> tuple[str, bool]:
         raw = (request.query_params.get(self.ordering_query_param) or self.default_ordering).strip()
