@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from customers import services as customer_services
+from helpdesk.dates import persian_digits
 from helpdesk.models import NotificationLog, Priority
 from tests import factories
 from tests.factories import make_ticket
@@ -232,4 +233,5 @@ def test_the_admins_mail_about_a_switched_off_rule_reads_in_their_language(
     plan = failed_mail(row)
     mail = mail_render(template=row.template, language=plan.language, context=plan.context)
     assert words in mail.subject and f"/admin/tickets/routingrule/{broken.pk}/change/" in mail.text
-    assert f"#{ticket.pk}" in mail.text and "To billing" in mail.text
+    number = persian_digits(ticket.pk) if language == "fa" else str(ticket.pk)
+    assert f"#{number}" in mail.text and "To billing" in mail.text
