@@ -19,8 +19,9 @@ from .models import EscalationStep, Holiday, WorkingPeriod
 # A host name of dot-separated labels; the last one is not all digits (no bare IP addresses).
 _DOMAIN = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$")
 _GREGORIAN_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # 29 Feb recurs in leap years
-# One-off holidays are Gregorian dates in this range; a year like 1403 is a Jalali date typed by mistake.
-FIRST_HOLIDAY_YEAR, LAST_HOLIDAY_YEAR = 1900, 2199
+# Dates people type (one-off holidays, contract validity) are Gregorian dates in this range; a year
+# like 1403 is a Jalali date typed by mistake.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
 # Every due time must fall within this many days of working time. The SLA maths search 1,098 days
 # (tickets.sla.clock.SEARCH_HORIZON): the extra year absorbs holidays added later and DST hours.
 PLANNING_DAYS = 730
@@ -145,7 +146,7 @@ def holiday_errors(*, recurrence: str, day_date: date | None, month: int | None,
     if recurrence == Holiday.Recurrence.ONCE:
         if day_date is None:
             return {"date": _("A one-off holiday needs a date.")}
-        if message := holiday_date_error(day_date):
+        if message := gregorian_date_error(day_date, jalali_field=True):
             return {"date": message}
         return {}
     if recurrence not in Holiday.Recurrence.values:
@@ -168,34 +169,49 @@ def holiday_errors(*, recurrence: str, day_date: date | None, month: int | None,
     return errors
 
 
-def holiday_date_error(day_date: date) -> str | None:
-    """One-off holidays are Gregorian dates from 1900 to 2199; a Jalali date typed as one is named as such."""
-    if FIRST_HOLIDAY_YEAR <= day_date.year <= LAST_HOLIDAY_YEAR:
+def gregorian_date_error(day_date: date, *, jalali_field: bool = False) -> str | None:
+    """Every date a person types here (a one-off holiday, a contract's validity) is Gregorian, from 1900
+    to 2199; a Jalali date typed as one is named as such, with the Gregorian date it means.
+    `jalali_field`: the date may also be given as a Jalali one (a holiday's jalali_date), and the
+    message says how."""
+    if FIRST_YEAR <= day_date.year <= LAST_YEAR:
         return None
     try:
         meant = jdatetime.date(day_date.year, day_date.month, day_date.day).togregorian()
     except ValueError:
         meant = None
-    if meant is not None and FIRST_HOLIDAY_YEAR <= meant.year <= LAST_HOLIDAY_YEAR:
-        return _(
-            "“%(date)s” looks like a Jalali date, but this date is Gregorian: %(date)s in the Jalali calendar "
-            "is %(gregorian)s. Enter the Gregorian date, or give the date as a Jalali one "
-            "(the API's jalali_date field, or the admin in Persian)."
-        ) % {"date": day_date.isoformat(), "gregorian": meant.isoformat()}
-    return _("“%(date)s” is not a plausible date: holiday dates are Gregorian, from %(first)s to %(last)s.") % {
-        "date": day_date.isoformat(),
-        "first": FIRST_HOLIDAY_YEAR,
-        "last": LAST_HOLIDAY_YEAR,
-    }
+    values = {"date": day_date.isoformat(), "first": FIRST_YEAR, "last": LAST_YEAR}
+    if meant is not None and FIRST_YEAR <= meant.year <= LAST_YEAR:
+        values["gregorian"] = meant.isoformat()
+        if jalali_field:
+            message = _(
+                "“%(date)s” looks like a Jalali date, but this date is Gregorian: %(date)s in the Jalali calendar "
+                "is %(gregorian)s. Enter the Gregorian date, or give the date as a Jalali one "
+                "(the API's jalali_date field, or the admin in Persian)."
+            )
+        else:
+            message = _(
+                "“%(date)s” looks like a Jalali date, but this date is Gregorian: %(date)s in the Jalali calendar "
+                "is %(gregorian)s. Enter the Gregorian date, or type it as a Jalali one in the admin in Persian."
+            )
+        return message % values
+    return _("“%(date)s” is not a plausible date: dates are Gregorian, from %(first)s to %(last)s.") % values
 
 
 def target_errors(minutes: dict[str, int | None]) -> dict[str, str]:
-    """Every target given is a positive number of minutes (empty means no target)."""
-    return {
+    """Every target given is a positive number of minutes (empty means no target), and the resolution
+    target is not sooner than the first response target (both counted from the ticket's creation)."""
+    errors = {
         field: _("A target must be at least one minute; leave it empty for no target.")
         for field, value in minutes.items()
         if value is not None and value <= 0
     }
+    first, resolution = minutes.get("first_response_minutes"), minutes.get("resolution_minutes")
+    if not errors and first is not None and resolution is not None and resolution < first:
+        errors["resolution_minutes"] = _(
+            "The resolution target must be at least the first response target (%(minutes)s minutes)."
+        ) % {"minutes": first}
+    return errors
 
 
 def step_errors(*, action: str, team: Any, user: Any) -> dict[str, str]:
@@ -212,11 +228,21 @@ def step_errors(*, action: str, team: Any, user: Any) -> dict[str, str]:
 def contract_errors(
     *, organization: Any, contact: Any, valid_from: date | None, valid_to: date | None
 ) -> dict[str, str]:
-    """A contract covers an organization or a contact and ends on or after its first day."""
+    """A contract covers an organization or a contact; a contract naming both covers a contact of that
+    organization (else the contact's tickets would get another customer's terms). Its dates are
+    plausible Gregorian ones, and it ends on or after its first day."""
     errors = {}
     if organization is None and contact is None:
         errors["organization"] = _("A contract covers an organization or a contact; choose one.")
-    if valid_from is not None and valid_to is not None and valid_to < valid_from:
+    elif organization is not None and contact is not None and contact.organization_id != organization.pk:
+        errors["contact"] = _(
+            "This contact is not in %(organization)s: choose one of its contacts, or leave the organization "
+            "empty for the contact's own contract."
+        ) % {"organization": organization.name}
+    for field, day in (("valid_from", valid_from), ("valid_to", valid_to)):
+        if day is not None and (message := gregorian_date_error(day)):
+            errors[field] = message
+    if "valid_to" not in errors and valid_from is not None and valid_to is not None and valid_to < valid_from:
         errors["valid_to"] = _("The end date cannot be before the start date.")
     return errors
 

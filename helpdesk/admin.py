@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_static import admin as otp_static_admin
@@ -24,13 +25,26 @@ admin.site.site_title = site_name_lazy()
 admin.site.index_title = _("Configuration")
 
 
-class UserCreationForm(auth_forms.AdminUserCreationForm):
+class UserEmailMixin:
+    """The email as `services.user_create` takes it: lower-cased, and refused with one clear message when
+    another login has it in any letter case (the model's own checks said "Constraint “user_email_ci_unique”
+    is violated." and, for an exact duplicate, Django's message beside it)."""
+
+    def clean_email(self) -> str:
+        # the service's rule and message; an error on the field also skips the model's own checks of it
+        try:
+            return services.user_email_checked(self.cleaned_data["email"], user=self.instance)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["email"], code="unique") from exc
+
+
+class UserCreationForm(UserEmailMixin, auth_forms.AdminUserCreationForm):
     class Meta:
         model = User
         fields = ["email", "full_name", "role"]
 
 
-class UserChangeForm(auth_forms.UserChangeForm):
+class UserChangeForm(UserEmailMixin, auth_forms.UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"

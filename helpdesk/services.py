@@ -22,6 +22,15 @@ from .security import twofactor
 API_TOKEN_TOUCH_SECONDS = 60
 
 
+def user_email_checked(email: str, *, user: User | None = None) -> str:
+    """A login's email as it is stored (lower-cased); ValidationError when another user has it in any
+    letter case (`user`: the one being changed)."""
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exclude(pk=getattr(user, "pk", None)).exists():
+        raise ValidationError({"email": [_("A user with this email address already exists.")]}, code="unique")
+    return email
+
+
 def user_create(
     *,
     email: str,
@@ -33,9 +42,7 @@ def user_create(
     teams: list[Team] | None = None,
 ) -> User:
     """Create a user; the email is lower-cased and must not exist in any letter case."""
-    email = User.objects.normalize_email(email).lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": [_("A user with this email address already exists.")]})
+    email = user_email_checked(email)
     with transaction.atomic():
         user = User.objects.create_user(
             email=email, password=password, full_name=full_name, role=role, language=language, time_zone=time_zone

@@ -427,5 +427,5 @@ def test_a_one_off_holiday_in_a_jalali_year_is_refused_with_its_gregorian_date()
             name="Cal", periods=OFFICE_HOURS, holidays=[{"name": "Hastings", "date": date(1066, 10, 14)}]
         )
     assert errors_of(exc)["holidays"] == [
-        "Hastings: “1066-10-14” is not a plausible date: holiday dates are Gregorian, from 1900 to 2199."
+        "Hastings: “1066-10-14” is not a plausible date: dates are Gregorian, from 1900 to 2199."
     ]
