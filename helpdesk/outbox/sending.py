@@ -1,6 +1,9 @@
 """Sending: a worker claims a row with a conditional UPDATE (a lease, renewed while it sends), sends it
 and marks it; a failure leaves the row unsent with its error and the time of the next attempt, for
 the sweep to pick up (helpdesk.outbox.schedule: one attempt count and one backoff for all rows).
+The claim takes only a row that is due, as the sweep selects them (`_due`): however many jobs for a
+row pile up (queued during a worker outage, or by sweeps that stacked up), one of them makes the
+attempt and the others find the row sent, held or backing off, and do nothing.
 
 A mail is marked sent in its own committed write the moment the SMTP server has accepted it, before
 the conversation is closed, retried on a fresh database connection when the old one was lost. Just
@@ -60,14 +63,21 @@ def mail_build(row: NotificationLog) -> EmailMultiAlternatives:
     return rendered.email(to=header_safe(plan.to or row.recipient), subject=subject, headers=headers)
 
 
-def _claim(notification_id: int, now: datetime) -> bool:
-    """Take the row unless it is sent or another worker's lease on it still runs."""
-    stale = now - claim_lease()
-    return bool(
-        NotificationLog.objects.filter(pk=notification_id, sent_at__isnull=True)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
-        .update(claimed_at=now)
+def _due(now: datetime) -> Q:
+    """A row that may be attempted now: unsent, attempts left, backoff over, held by nobody (never
+    claimed, or a lease that ran out). The one test for the sweep and for the claim."""
+    return (
+        Q(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        & (Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - claim_lease()))
     )
+
+
+def _claim(notification_id: int, now: datetime) -> bool:
+    """Take the row if it is due; False when it is sent, failed for good, backing off or another
+    worker's lease on it still runs. One conditional UPDATE, so two jobs never both take it (and no
+    row lock: SQLite has none)."""
+    return bool(NotificationLog.objects.filter(_due(now), pk=notification_id).update(claimed_at=now))
 
 
 def _definitely_refused(exc: BaseException) -> bool:
@@ -144,7 +154,8 @@ def _failed(row: NotificationLog, exc: Exception, now: datetime, lease: ClaimLea
 
 
 def notification_send(*, notification_id: int, now: datetime | None = None) -> bool:
-    """Claim and send one outbox row; True when this call sent it. Safe to call twice.
+    """Claim and send one outbox row if it is due; True when this call sent it. Safe to call any
+    number of times: a call that finds the row not due does nothing and spends no attempt.
 
     Raises what the attempt failed with, after recording it (the sweep tries again after the backoff).
     """
@@ -163,13 +174,9 @@ def notification_send(*, notification_id: int, now: datetime | None = None) -> b
 
 
 def notifications_due(*, now: datetime, limit: int = 500) -> list[int]:
-    """Unsent rows nobody holds (never claimed, or a lease that ran out), attempts left, backoff over."""
-    stale = now - claim_lease()
+    """Rows due (see `_due`) and older than the sweep's grace, oldest first: the sweep's work."""
     return list(
-        NotificationLog.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
-        .filter(created_at__lte=now - SWEEP_GRACE)
+        NotificationLog.objects.filter(_due(now), created_at__lte=now - SWEEP_GRACE)
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )

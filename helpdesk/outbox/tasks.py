@@ -16,8 +16,10 @@ logger = logging.getLogger(__name__)
 
 @shared_task(name="tickets.tasks.send_notification")
 def send_notification(notification_id: int) -> None:
-    """Send one row. A failure is recorded on the row, which says when to try again; the sweep does
-    it (Celery never retries on its own: one attempt count, one backoff, helpdesk.outbox.schedule)."""
+    """Send one row if it is due; a job for a row that is sent, held or backing off does nothing (jobs
+    pile up while workers are away). A failure is recorded on the row, which says when to try again;
+    the sweep does it (Celery never retries on its own: one attempt count, one backoff,
+    helpdesk.outbox.schedule)."""
     try:
         sending.notification_send(notification_id=notification_id)
     except delivery.WebhookFailed:

@@ -144,7 +144,8 @@ def test_a_failed_send_stays_visible_and_is_retried(customer, mailbox, settings,
     assert row.sent_at is None and row.attempts == 1 and row.last_error and row.claimed_at is None
 
     settings.EMAIL_PORT = smtp_server.port
-    assert notification_send(notification_id=row.pk)
+    assert not notification_send(notification_id=row.pk)  # backing off: not before next_attempt_at
+    assert notification_send(notification_id=row.pk, now=row.next_attempt_at)
     row.refresh_from_db()
     assert row.sent_at is not None and row.last_error == ""
     assert smtp_server.messages[0][1]["Message-ID"] == f"<{row.message_id}>"  # the same id on the retry

@@ -255,7 +255,9 @@ def test_a_failed_delivery_backs_off_then_is_sent_again_with_the_same_id(hook, c
     assert hook.consecutive_failures == 1 and hook.last_status == 500
     assert row.pk not in notifications_due(now=timezone.now())  # still backing off
     assert row.pk in notifications_due(now=timezone.now() + timedelta(minutes=2))
-    assert notification_send(notification_id=row.pk)
+    assert not notification_send(notification_id=row.pk)  # a job before the backoff is over does nothing
+    assert len(receiver.requests) == 1
+    assert notification_send(notification_id=row.pk, now=row.next_attempt_at)
     first, second = receiver.requests[0], receiver.requests[1]
     assert first["headers"]["X-Helpdesk-Delivery"] == second["headers"]["X-Helpdesk-Delivery"] == str(row.pk)
     assert first["body"] == second["body"]
