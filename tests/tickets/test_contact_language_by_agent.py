@@ -80,7 +80,12 @@ def test_english_written_by_an_agent_leaves_the_choice_to_the_customers_own_firs
 def test_an_api_ticket_for_a_new_contact_with_a_persian_name_gets_persian_mail(as_user, agent, mailoutbox):
     response = as_user(agent).post(
         "/api/v1/tickets/",
-        {"subject": "Phoned in", "body": "Caller says hi", "requester_email": "reza@example.ir", "requester_name": "رضا"},
+        {
+            "subject": "Phoned in",
+            "body": "Caller says hi",
+            "requester_email": "reza@example.ir",
+            "requester_name": "رضا",
+        },
         format="json",
     )
     assert response.status_code == 201, response.content

@@ -58,7 +58,9 @@ def test_a_holiday_removed_through_the_api_brings_the_due_time_back(as_user, adm
     today = timezone.now().astimezone(UTC).date()
     holiday = {"name": "Day off", "recurrence": "once", "date": today.isoformat()}
     api = as_user(admin_user)
-    assert api.patch(f"/api/v1/calendars/{policy.calendar_id}/", {"holidays": [holiday]}, format="json").status_code == 200
+    assert (
+        api.patch(f"/api/v1/calendars/{policy.calendar_id}/", {"holidays": [holiday]}, format="json").status_code == 200
+    )
     ticket = make_ticket(requester=Contact.objects.get(user=customer), actor=customer, team=team)
     assert ticket.first_response_due_at.date() > today
     assert api.patch(f"/api/v1/calendars/{policy.calendar_id}/", {"holidays": []}, format="json").status_code == 200
