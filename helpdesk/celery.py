@@ -5,7 +5,10 @@ import os
 from celery import Celery
 from celery.schedules import crontab
 
+from helpdesk import file_broker
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
+file_broker.register()  # filesystem:// (no REDIS_URL): every message file written whole
 
 app = Celery("helpdesk")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -4,8 +4,8 @@ kombu opens a message file under its final name and then writes it, so a worker 
 take the file while it is still empty and stop on a JSONDecodeError (kombu issue #1551). Here a message
 is written under a name no reader matches (``….msg.part``) and renamed into place once complete, and an
 exchange's table is created the same way; a rename within one folder is atomic, so a reader sees a whole
-file or none. Used through CELERY_BROKER_TRANSPORT (settings), the URL staying ``filesystem://localhost//`` (with a
-host, so kombu does not warn about a missing one).
+file or none. `register()` (helpdesk.celery, so in every process that loads the settings) makes it the
+transport of ``filesystem://`` URLs; a connection to any other URL keeps that URL's transport.
 """
 
 import os
@@ -15,7 +15,7 @@ from pathlib import Path
 from time import monotonic
 
 from kombu.exceptions import ChannelError
-from kombu.transport import filesystem
+from kombu.transport import TRANSPORT_ALIASES, filesystem
 from kombu.utils.json import dumps
 
 
@@ -71,3 +71,8 @@ class Transport(filesystem.Transport):
     # How long a worker waits before looking in the folder again once it found nothing to take, or has as
     # many messages as it may hold (kombu's 1 s held a worker of two processes to about two tasks a second).
     polling_interval = 0.1
+
+
+def register() -> None:
+    """Make this the transport of ``filesystem://`` URLs (before any connection resolves the alias)."""
+    TRANSPORT_ALIASES["filesystem"] = f"{__name__}:Transport"

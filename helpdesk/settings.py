@@ -208,7 +208,7 @@ else:
     _broker_dir = VAR_DIR / "broker"
     for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL, CELERY_BROKER_TRANSPORT = "filesystem://localhost//", "helpdesk.file_broker:Transport"
+    CELERY_BROKER_URL = "filesystem://localhost//"  # with a host, so kombu does not warn about a missing one
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),

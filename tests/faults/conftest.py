@@ -79,7 +79,6 @@ def _reset_broker_pool() -> None:
 def redis_for_app(settings, redis_server):
     """The broker and the cache on the test's own Redis server (as production has them on REDIS_URL)."""
     settings.CELERY_BROKER_URL = redis_server.url(0)
-    settings.CELERY_BROKER_TRANSPORT = None  # the URL's (the file broker's transport when REDIS_URL is unset)
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = dict(django_settings.HELPDESK_REDIS_BROKER_OPTIONS)
     settings.CACHES = {
         **settings.CACHES,  # the fragments' local cache stays

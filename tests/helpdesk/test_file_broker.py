@@ -87,9 +87,13 @@ def test_an_exchange_table_is_created_whole_and_then_updated(connection, tmp_pat
     assert sorted(os.listdir(tmp_path / "control")) == ["celery.pidbox.exchange"]
 
 
-def test_without_redis_the_celery_app_uses_this_transport(tmp_path):
+def test_without_redis_the_celery_app_uses_this_transport_and_any_other_url_its_own(tmp_path):
     environ = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
     environ.update(HELPDESK_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="helpdesk.settings")
-    code = "from helpdesk.celery import app; print(type(app.connection_for_write().transport).__module__)"
+    code = (
+        "from helpdesk.celery import app\n"
+        "print(type(app.connection_for_write().transport).__module__)\n"
+        "print(type(app.connection_for_write('redis://127.0.0.1:6379/0').transport).__module__)"
+    )
     result = subprocess.run([sys.executable, "-c", code], env=environ, capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "helpdesk.file_broker"
+    assert result.stdout.split() == ["helpdesk.file_broker", "kombu.transport.redis"]
