@@ -37,6 +37,6 @@ class TicketsConfig(AppConfig):
         )
         # Open tickets follow an SLA policy or calendar an admin changes (recomputed by the next sweep).
         from customers.signals import sla_terms_changed
-        from tickets.sla import terms
+        from tickets import tasks
 
-        sla_terms_changed.connect(terms.sla_terms_changed, dispatch_uid="tickets-sla-terms")
+        sla_terms_changed.connect(tasks.sla_terms_changed, dispatch_uid="tickets-sla-terms")

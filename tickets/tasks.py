@@ -7,11 +7,26 @@ The outbox's tasks (sending and sweeping notifications, purging webhook deliveri
 from celery import shared_task
 from django.utils import timezone
 
+from helpdesk.aftercommit import enqueue_on_commit
 from tickets.alerts import retention as alerts_retention
 from tickets.privacy import retention
 from tickets.reports import summary
 from tickets.satisfaction import surveys
-from tickets.sla import escalation
+from tickets.sla import escalation, terms
+
+
+def sla_terms_changed(sender, *, policy_ids=(), calendar_ids=(), **kwargs) -> None:
+    """customers.signals.sla_terms_changed: the recheck of their open tickets, queued once the change
+    commits (tickets.sla.terms)."""
+    policies = terms.policies_under(policy_ids, calendar_ids)
+    if policies:
+        enqueue_on_commit(sla_terms_recheck, policies)
+
+
+@shared_task
+def sla_terms_recheck(policy_ids: list[int]) -> int:
+    """After an admin changed SLA policies or calendars: their open tickets are checked again now."""
+    return terms.open_tickets_recheck(policy_ids)
 
 
 @shared_task

@@ -9,12 +9,30 @@ from datetime import date, time
 from types import SimpleNamespace
 
 import pytest
+from django.test import Client
 
 from customers import services
 from customers.models import Contact
 from tests import factories
 
 PERSONAS = ["admin_user", "agent", "customer", "colleague", "private_colleague", "other_customer", "anonymous"]
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    client = Client()
+    client.force_login(admin_user)
+    return client
+
+
+def management(prefix: str, total: int, initial: int = 0) -> dict:
+    """The management fields of an admin inline formset of `total` forms (`initial` of them saved)."""
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
 
 
 @pytest.fixture

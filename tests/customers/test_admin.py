@@ -4,24 +4,9 @@ import pytest
 from django.test import Client
 
 from customers.models import BusinessCalendar, Contact, Organization, ServiceContract, SlaPolicy
+from tests.customers.conftest import management
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(admin_user):
-    client = Client()
-    client.force_login(admin_user)
-    return client
-
-
-def management(prefix: str, total: int, initial: int = 0) -> dict:
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
 
 
 @pytest.mark.parametrize(

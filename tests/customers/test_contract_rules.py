@@ -9,10 +9,10 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 
 from customers import services
 from customers.models import ServiceContract, SlaPolicy
+from tests.customers.conftest import management
 
 pytestmark = pytest.mark.django_db
 
@@ -33,24 +33,8 @@ def errors_of(exc_info) -> dict[str, list[str]]:
     return exc_info.value.message_dict
 
 
-@pytest.fixture
-def admin_client(admin_user):
-    client = Client()
-    client.force_login(admin_user)
-    return client
-
-
 def contract_post(**fields) -> dict:
     return {"name": "Initech gold", "products": [], **fields}
-
-
-def management(prefix: str, total: int, initial: int = 0) -> dict:
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
 
 
 def policy_post(calendar, targets: list[dict], **fields) -> dict:
@@ -91,14 +75,20 @@ def test_a_contract_may_name_a_contact_of_its_own_organization_or_a_contact_alon
     assert (mine.contact, personal.organization) == (private_customer.contact, None)
 
 
-def test_moving_a_contract_to_another_organization_while_its_contact_stays_is_refused(world, customer):
-    contract = services.contract_create(
+@pytest.fixture
+def carla_at_acme(world, customer):
+    """A contract of Acme naming Carla, a contact of Acme."""
+    return services.contract_create(
         name="Carla at Acme",
         organization=world.acme,
         contact=customer.contact,
         sla_policy=world.standard,
         valid_from=date(2026, 1, 1),
     )
+
+
+def test_moving_a_contract_to_another_organization_while_its_contact_stays_is_refused(world, carla_at_acme):
+    contract = carla_at_acme
     with pytest.raises(ValidationError) as exc:
         services.contract_update(contract=contract, data={"organization": world.initech})
     assert errors_of(exc) == {"contact": [NOT_IN_INITECH]}
@@ -147,14 +137,10 @@ def test_the_admin_refuses_a_contact_of_another_organization_on_the_contact_fiel
     assert not ServiceContract.objects.filter(name="Initech gold").exists()
 
 
-def test_the_admin_refuses_changing_the_organization_under_a_contact_of_the_old_one(world, admin_client, customer):
-    contract = services.contract_create(
-        name="Carla at Acme",
-        organization=world.acme,
-        contact=customer.contact,
-        sla_policy=world.standard,
-        valid_from=date(2026, 1, 1),
-    )
+def test_the_admin_refuses_changing_the_organization_under_a_contact_of_the_old_one(
+    world, admin_client, customer, carla_at_acme
+):
+    contract = carla_at_acme
     data = contract_post(
         name="Carla at Acme",
         organization=world.initech.pk,

@@ -1,6 +1,8 @@
 """Open tickets follow their SLA terms when an admin changes them: a holiday added to the calendar or a
 target changed on the policy moves their due times at the next sweep, whichever channel made the change
-(service, API, admin), and tickets under other terms or already closed are left alone."""
+(service, API, admin), and tickets under other terms or already closed are left alone. The recheck is a
+job queued once the change commits (`run_queued` runs it here as a worker would; one test uses a real
+worker)."""
 
 from datetime import UTC, datetime, time, timedelta
 
@@ -9,9 +11,11 @@ from django.utils import timezone
 
 from customers import services as customer_services
 from customers.models import BusinessCalendar, Contact, SlaPolicy, SlaTarget
+from tests.conftest import wait_for
 from tests.factories import make_ticket
-from tickets import services
+from tickets import services, tasks
 from tickets.models import Status, Ticket
+from tickets.sla import terms
 from tickets.sla.escalation import sla_sweep
 
 pytestmark = pytest.mark.django_db
@@ -37,24 +41,34 @@ def open_ticket(policy, customer, team):
     return make_ticket(requester=Contact.objects.get(user=customer), actor=customer, team=team)
 
 
+@pytest.fixture
+def run_queued(django_capture_on_commit_callbacks, monkeypatch):
+    """Commit callbacks run, and the recheck job they queue runs here, as a worker would run it."""
+    monkeypatch.setattr(tasks.sla_terms_recheck, "apply_async", lambda args, **options: tasks.sla_terms_recheck(*args))
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
 def _swept(ticket: Ticket) -> Ticket:
     sla_sweep(now=timezone.now())
     ticket.refresh_from_db()
     return ticket
 
 
-def test_a_holiday_added_today_moves_an_open_tickets_due_time_to_the_next_working_day(open_ticket, policy):
+def test_a_holiday_added_today_moves_an_open_tickets_due_time_to_the_next_working_day(open_ticket, policy, run_queued):
     today = timezone.now().astimezone(UTC).date()
     assert open_ticket.first_response_due_at == open_ticket.created_at + timedelta(minutes=60)
-    customer_services.calendar_update(
-        calendar=policy.calendar, data={"holidays": [{"name": "Day off", "recurrence": "once", "date": today}]}
-    )
+    with run_queued():
+        customer_services.calendar_update(
+            calendar=policy.calendar, data={"holidays": [{"name": "Day off", "recurrence": "once", "date": today}]}
+        )
     ticket = _swept(open_ticket)
     assert ticket.first_response_due_at >= datetime.combine(today + timedelta(days=1), time(0), tzinfo=UTC)
     assert ticket.sla_next_check_at > timezone.now()  # checked, and due again later
 
 
-def test_a_holiday_removed_through_the_api_brings_the_due_time_back(as_user, admin_user, policy, customer, team):
+def test_a_holiday_removed_through_the_api_brings_the_due_time_back(
+    as_user, admin_user, policy, customer, team, run_queued
+):
     today = timezone.now().astimezone(UTC).date()
     holiday = {"name": "Day off", "recurrence": "once", "date": today.isoformat()}
     api = as_user(admin_user)
@@ -63,17 +77,19 @@ def test_a_holiday_removed_through_the_api_brings_the_due_time_back(as_user, adm
     )
     ticket = make_ticket(requester=Contact.objects.get(user=customer), actor=customer, team=team)
     assert ticket.first_response_due_at.date() > today
-    assert api.patch(f"/api/v1/calendars/{policy.calendar_id}/", {"holidays": []}, format="json").status_code == 200
+    with run_queued():
+        assert api.patch(f"/api/v1/calendars/{policy.calendar_id}/", {"holidays": []}, format="json").status_code == 200
     assert _swept(ticket).first_response_due_at == ticket.created_at + timedelta(minutes=60)
 
 
-def test_a_target_changed_on_the_policy_moves_the_due_times_of_its_open_tickets(open_ticket, policy):
+def test_a_target_changed_on_the_policy_moves_the_due_times_of_its_open_tickets(open_ticket, policy, run_queued):
     shorter = [{**TARGETS[0], "first_response_minutes": 15}, TARGETS[1]]
-    customer_services.sla_policy_update(policy=policy, data={"targets": shorter})
+    with run_queued():
+        customer_services.sla_policy_update(policy=policy, data={"targets": shorter})
     assert _swept(open_ticket).first_response_due_at == open_ticket.created_at + timedelta(minutes=15)
 
 
-def test_tickets_under_other_terms_or_closed_are_left_alone(open_ticket, policy, customer, team, agent):
+def test_tickets_under_other_terms_or_closed_are_left_alone(open_ticket, policy, customer, team, agent, run_queued):
     other_calendar = BusinessCalendar.objects.create(name="Always", always_open=True)
     other = SlaPolicy.objects.create(name="Other", calendar=other_calendar)
     SlaTarget.objects.create(policy=other, **TARGETS[0])
@@ -82,14 +98,34 @@ def test_tickets_under_other_terms_or_closed_are_left_alone(open_ticket, policy,
     solved = make_ticket(requester=Contact.objects.get(user=customer), actor=customer, team=team)
     services.ticket_change_status(ticket=solved, actor=agent, status=Status.SOLVED)
     before = dict(Ticket.objects.values_list("pk", "sla_next_check_at"))
-    customer_services.sla_policy_update(policy=policy, data={"targets": TARGETS})
+    with run_queued():
+        customer_services.sla_policy_update(policy=policy, data={"targets": TARGETS})
     after = dict(Ticket.objects.values_list("pk", "sla_next_check_at"))
     assert after[elsewhere.pk] == before[elsewhere.pk] and after[solved.pk] == before[solved.pk]
     assert after[open_ticket.pk] <= timezone.now() < before[open_ticket.pk]
 
 
-def test_a_new_calendar_or_policy_touches_no_ticket(open_ticket):
+def test_a_new_calendar_or_policy_touches_no_ticket(open_ticket, django_capture_on_commit_callbacks):
     before = Ticket.objects.get(pk=open_ticket.pk).sla_next_check_at
-    calendar = customer_services.calendar_create(name="New", time_zone="UTC", periods=EVERY_DAY)
-    customer_services.sla_policy_create(name="New", calendar=calendar, targets=TARGETS)
-    assert Ticket.objects.get(pk=open_ticket.pk).sla_next_check_at == before
+    with django_capture_on_commit_callbacks() as queued:
+        calendar = customer_services.calendar_create(name="New", time_zone="UTC", periods=EVERY_DAY)
+        customer_services.sla_policy_create(name="New", calendar=calendar, targets=TARGETS)
+    assert queued == [] and Ticket.objects.get(pk=open_ticket.pk).sla_next_check_at == before
+
+
+def test_the_recheck_goes_in_batches_of_short_statements(open_ticket, policy, customer, team):
+    more = [make_ticket(requester=Contact.objects.get(user=customer), actor=customer, team=team) for _ in range(4)]
+    assert terms.open_tickets_recheck([policy.pk], batch=2) == 5
+    assert all(
+        t.sla_next_check_at <= timezone.now()
+        for t in Ticket.objects.filter(pk__in=[open_ticket.pk, *[m.pk for m in more]])
+    )
+
+
+def test_a_real_worker_rechecks_after_the_admins_change_commits(celery_worker, customer, team):
+    calendar = customer_services.calendar_create(name="Every day", time_zone="UTC", periods=EVERY_DAY)
+    policy = customer_services.sla_policy_create(name="Standard", calendar=calendar, targets=TARGETS, is_default=True)
+    ticket = make_ticket(requester=Contact.objects.get(user=customer), actor=customer, team=team)
+    assert ticket.sla_policy_id == policy.pk and ticket.sla_next_check_at > timezone.now()
+    customer_services.sla_policy_update(policy=policy, data={"targets": TARGETS})  # commits: no test transaction
+    assert wait_for(lambda: Ticket.objects.get(pk=ticket.pk).sla_next_check_at <= timezone.now())
