@@ -95,6 +95,7 @@ def _persian_stem(word: str) -> str:
 # the Snowball stemmers take time that grows with the square of a word's length (a 20,000-letter word
 # took 47 ms, a million letters about 90 s, holding a web worker and the database with it).
 MAX_STEM_CHARS = 60
+MAX_SPLIT_CHARS = 24  # a longer Persian word is not tried as two words run together (search)
 
 
 @lru_cache(maxsize=65536)

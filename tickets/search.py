@@ -22,7 +22,7 @@ positions, built here rather than by to_tsvector: PostgreSQL's own parser keeps 
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQueryField, SearchVectorField
@@ -32,8 +32,8 @@ from django.db.models.functions import Cast, Lower
 
 from customers.models import Contact
 from customers.selectors import contacts_matching
-from helpdesk.analysis import analyze, join_compounds, words
-from helpdesk.text import SearchChunk, normalize_text, phone_search_key, search_chunks, search_tokens
+from helpdesk.analysis import MAX_SPLIT_CHARS, STOP_WORDS, analyze, join_compounds, words
+from helpdesk.text import ARABIC_SCRIPT, SearchChunk, normalize_text, phone_search_key, search_chunks, search_tokens
 from knowledgebase.search import synonym_index
 from tickets.models import Ticket
 
@@ -173,6 +173,8 @@ class Concept:
     chunks: tuple[SearchChunk, ...]
     stems: tuple[str, ...] = ()
     related: tuple[tuple[str, ...], ...] = ()
+    # Persian compounds written the other way (see compound_spellings): phrases of whole words, exact
+    compounds: tuple[tuple[str, ...], ...] = ()
 
 
 def _plain(chunk: SearchChunk) -> bool:
@@ -208,7 +210,41 @@ def query_concepts(chunks: list[SearchChunk]) -> list[Concept]:
                 i += size
                 break
     meaningful = [c for c in concepts if c.stems or not all(map(_plain, c.chunks))]
-    return meaningful or concepts
+    return compound_spellings(meaningful or concepts)
+
+
+def _persian_word(chunk: SearchChunk) -> str:
+    """The chunk's one Persian word without a ZWNJ ("" for anything else: a joiner's forms are indexed)."""
+    if len(chunk.parts) == 1 and not chunk.joined and chunk.parts[0].isalpha():
+        return chunk.parts[0] if ARABIC_SCRIPT.search(chunk.parts[0]) else ""
+    return ""
+
+
+def compound_spellings(concepts: list[Concept]) -> list[Concept]:
+    """Persian writes a compound as one word or as two ("رمزعبور", "رمز عبور"), and a ticket may say it
+    either way. A Persian word also matches as the phrase of any two words it splits into (each at least
+    two letters, neither a stop word); words typed apart also match as one word: each of two neighbours,
+    and a phrase a synonym group names, by their joined form. Exact words only: a stem or a prefix of a
+    two-letter part would match half the tickets."""
+    words_of = [[_persian_word(chunk) for chunk in concept.chunks] for concept in concepts]
+    single = [own[0] if len(own) == 1 else "" for own in words_of]
+    result = []
+    for k, concept in enumerate(concepts):
+        found: list[tuple[str, ...]] = []
+        if len(words_of[k]) > 1 and all(words_of[k]):
+            found.append(("".join(words_of[k]),))
+        word = single[k]
+        if word and len(word) <= MAX_SPLIT_CHARS:
+            splits = ((word[:i], word[i:]) for i in range(2, len(word) - 1))
+            found += [pair for pair in splits if not STOP_WORDS.intersection(pair)]
+        if word:
+            found += [
+                (single[a] + single[a + 1],)
+                for a in (k - 1, k)
+                if 0 <= a < len(concepts) - 1 and all(single[a : a + 2])
+            ]
+        result.append(replace(concept, compounds=tuple(dict.fromkeys(found))) if found else concept)
+    return result
 
 
 def _text_match(concepts: list[Concept], phone: str) -> Q:
@@ -229,6 +265,9 @@ def _text_match(concepts: list[Concept], phone: str) -> Q:
             either &= exact
         for form in _stem_forms(concept):
             either |= _all_stems(form)
+        for phrase in concept.compounds:
+            words_at = " " + " ".join(phrase)
+            either |= Q(search_document__contains=words_at + " ") | Q(search_document__endswith=words_at)
         condition &= either
     if phone:
         condition |= Q(search_document__contains=" " + phone)
@@ -249,6 +288,7 @@ def _all_stems(form: tuple[str, ...]) -> Q:
 def _tsquery_concept(concept: Concept) -> str:
     exact = " & ".join("(" + " | ".join(map(_tsquery_phrase, _spellings(c))) + ")" for c in concept.chunks)
     forms = [" & ".join(_lexeme(STEM_MARK + s) for s in form) for form in _stem_forms(concept)]
+    forms += [" <-> ".join(map(_lexeme, phrase)) for phrase in concept.compounds]
     return "(" + " | ".join([f"({exact})", *(f"({f})" for f in forms)]) + ")"
 
 

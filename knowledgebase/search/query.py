@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils.safestring import SafeString
 
 from helpdesk.analysis import (
+    MAX_SPLIT_CHARS,
     STOP_STEMS,
     STOP_WORDS,
     analyze,
@@ -27,7 +28,6 @@ _START, _STOP = "\x02", "\x03"  # headline markers, replaced by <mark> after esc
 MIN_PREFIX = 3  # suggestions start at the third letter: fewer letters match half the corpus
 MAX_CONCEPTS = 12  # a pasted description is searched by its first dozen meaningful words
 MAX_CORRECTED = 3  # words per query looked up for spelling corrections
-MAX_SPLIT_CHARS = 24  # a longer Persian word is not tried as two words run together
 MIN_SIMILARITY = 0.4  # trigram similarity a spelling correction needs (PostgreSQL)
 # A concept's score when its own words match / only a related form does. Matching one concept more
 # always outweighs matching with own words rather than related ones (12 concepts × 1 < 100).

@@ -54,6 +54,11 @@ WORDS = {
     "two-word synonym names one thing": ("I forgot my password", "I forgot my umbrella", "رمز عبور"),
     "compound written apart": ("Cannot login since Monday", "Cannot print since Monday", "log in"),
     "synonym of a compound": ("Cannot sign in since Monday", "Cannot print since Monday", "login"),
+    # Persian writes a compound as one word or as two: either finds the other
+    "Persian compound typed as one, written apart": ("رمز عبور من کار نمی‌کند", "چاپگر من کار نمی‌کند", "رمزعبور"),
+    "Persian compound typed apart, written as one": ("وبسایت باز نمی‌شود", "برنامه باز نمی‌شود", "وب سایت"),
+    "Persian compound apart after another word": ("خطای وبسایت ۵۰۰ است", "خطای برنامه ۵۰۰ است", "خطای وب سایت"),
+    "synonym phrase typed apart, written as one": ("رمزعبور را فراموش کردم", "چتر را فراموش کردم", "رمز عبور"),
 }
 
 
@@ -73,6 +78,19 @@ def test_the_api_finds_other_forms_and_synonyms_of_a_word(as_user, agent, worded
 def test_the_agent_list_finds_other_forms_and_synonyms_of_a_word(agent_client, worded):
     wanted, _other, query = worded
     assert page_ids(agent_client, query) == [wanted.pk]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "رمز کارت درست است ولی مسیر عبور بسته است",  # both words, apart: not the compound
+        "عبور رمز",  # both words, side by side the other way round
+    ],
+)
+def test_a_persian_compound_does_not_match_its_parts_apart_or_in_another_order(as_user, agent, requester, text):
+    make_ticket(requester=requester, subject="Other", body=text)
+    wanted = make_ticket(requester=requester, subject="Wanted", body="رمز عبور کار نمی‌کند")
+    assert api_ids(as_user, agent, "رمزعبور") == [wanted.pk]
 
 
 def test_a_synonym_group_an_admin_adds_widens_ticket_search_at_once(as_user, agent, admin_user, requester):
