@@ -95,13 +95,13 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "helpdesk.names.site_context",
             ],
-            "builtins": ["django.templatetags.i18n", "django.templatetags.static"],
+            "builtins": ["helpdesk.templatetags.i18n_cached", "django.templatetags.static"],
         },
     },
 ]
 
-# Form widgets render through TEMPLATES, so templates/django/forms/widgets/ can change one: number boxes take
-# Persian and Arabic digits (number.html).
+# The i18n builtin: Django's, each literal {% translate %} rendered once per language (helpdesk.templatetags).
+# Widgets render through TEMPLATES (templates/django/forms/widgets/: number boxes take Persian digits).
 FORM_RENDERER = "helpdesk.form_renderer.FastWidgetRenderer"  # TemplatesSetting, plain inputs in Python
 
 # Database: PostgreSQL in production, a SQLite file under var/ when DATABASE_URL is unset.
@@ -148,8 +148,7 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = env("HELPDESK_LANGUAGE", default="en")
 LANGUAGES = [("en", _("English")), ("fa", _("Persian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# Our additions to Django's number formats per language (helpdesk/formats/fa: thousands grouping in Persian).
-FORMAT_MODULE_PATH = ["helpdesk.formats"]
+FORMAT_MODULE_PATH = ["helpdesk.formats"]  # our additions to Django's number formats (fa: thousands grouping)
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env("HELPDESK_TIME_ZONE", default="UTC")
