@@ -16,17 +16,23 @@ from tickets.sla import escalation, terms
 
 
 def sla_terms_changed(sender, *, policy_ids=(), calendar_ids=(), **kwargs) -> None:
-    """customers.signals.sla_terms_changed: the recheck of their open tickets, queued once the change
-    commits (tickets.sla.terms)."""
+    """customers.signals.sla_terms_changed: the recheck of their open tickets and referrals, queued once
+    the change commits (tickets.sla.terms)."""
     policies = terms.policies_under(policy_ids, calendar_ids)
-    if policies:
-        enqueue_on_commit(sla_terms_recheck, policies)
+    if policies or calendar_ids:
+        enqueue_on_commit(sla_terms_recheck, policies, sorted(calendar_ids))
 
 
 @shared_task
-def sla_terms_recheck(policy_ids: list[int]) -> int:
-    """After an admin changed SLA policies or calendars: their open tickets are checked again now."""
-    return terms.open_tickets_recheck(policy_ids)
+def sla_terms_recheck(policy_ids: list[int], calendar_ids: list[int] | None = None) -> dict:
+    """After an admin changed SLA policies or calendars: their open tickets are checked again now and
+    the open referrals counting in them get new due times (a job queued before calendar_ids existed
+    carries only policies)."""
+    calendars = calendar_ids or []
+    return {
+        "tickets": terms.open_tickets_recheck(policy_ids),
+        "referrals": terms.open_referrals_recheck(policy_ids=policy_ids, calendar_ids=calendars),
+    }
 
 
 @shared_task

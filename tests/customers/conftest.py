@@ -35,6 +35,42 @@ def management(prefix: str, total: int, initial: int = 0) -> dict:
     }
 
 
+def calendar_change_post(calendar, *, delete: set[int] = frozenset(), extra_periods=(), extra_holidays=()) -> dict:
+    """The admin change form of a saved calendar as the browser sends it, some periods ticked for
+    deletion, with `extra_periods` ((weekday, "HH:MM", "HH:MM")) and `extra_holidays` (the fields of
+    a holiday row) added."""
+    periods = list(calendar.periods.all())
+    data = {"name": calendar.name, "time_zone": calendar.time_zone}
+    data |= management("periods", len(periods) + len(extra_periods), initial=len(periods))
+    for i, period in enumerate(periods):
+        data |= {
+            f"periods-{i}-id": period.pk,
+            f"periods-{i}-calendar": calendar.pk,
+            f"periods-{i}-weekday": period.weekday,
+            f"periods-{i}-start": f"{period.start:%H:%M}",
+            f"periods-{i}-end": f"{period.end:%H:%M}",
+        }
+        if i in delete:
+            data[f"periods-{i}-DELETE"] = "on"
+    for j, (weekday, start, end) in enumerate(extra_periods, start=len(periods)):
+        data |= {f"periods-{j}-weekday": weekday, f"periods-{j}-start": start, f"periods-{j}-end": end}
+    holidays = list(calendar.holidays.all())
+    data |= management("holidays", len(holidays) + len(extra_holidays), initial=len(holidays))
+    for i, holiday in enumerate(holidays):
+        data |= {
+            f"holidays-{i}-id": holiday.pk,
+            f"holidays-{i}-calendar": calendar.pk,
+            f"holidays-{i}-name": holiday.name,
+            f"holidays-{i}-recurrence": holiday.recurrence,
+            f"holidays-{i}-date": holiday.date or "",
+            f"holidays-{i}-month": holiday.month or "",
+            f"holidays-{i}-day": holiday.day or "",
+        }
+    for j, holiday in enumerate(extra_holidays, start=len(holidays)):
+        data |= {f"holidays-{j}-{key}": value for key, value in holiday.items()}
+    return data
+
+
 @pytest.fixture
 def calendar(db):
     return services.calendar_create(

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from customers.models import BusinessCalendar, Contact, Organization, ServiceContract, SlaPolicy
-from tests.customers.conftest import management
+from tests.customers.conftest import calendar_change_post, management
 
 pytestmark = pytest.mark.django_db
 
@@ -152,38 +152,6 @@ def test_admin_refuses_a_domain_claimed_by_another_organization(admin_user, admi
 
 
 # --- calendars the SLA maths can answer (issue 13) --------------------------------------------
-
-
-def calendar_change_post(calendar, *, delete: set[int] = frozenset(), extra_periods=()) -> dict:
-    """The change form of a saved calendar as the browser sends it, some periods ticked for deletion."""
-    periods = list(calendar.periods.all())
-    data = {"name": calendar.name, "time_zone": calendar.time_zone}
-    data |= management("periods", len(periods) + len(extra_periods), initial=len(periods))
-    for i, period in enumerate(periods):
-        data |= {
-            f"periods-{i}-id": period.pk,
-            f"periods-{i}-calendar": calendar.pk,
-            f"periods-{i}-weekday": period.weekday,
-            f"periods-{i}-start": f"{period.start:%H:%M}",
-            f"periods-{i}-end": f"{period.end:%H:%M}",
-        }
-        if i in delete:
-            data[f"periods-{i}-DELETE"] = "on"
-    for j, (weekday, start, end) in enumerate(extra_periods, start=len(periods)):
-        data |= {f"periods-{j}-weekday": weekday, f"periods-{j}-start": start, f"periods-{j}-end": end}
-    holidays = list(calendar.holidays.all())
-    data |= management("holidays", len(holidays), initial=len(holidays))
-    for i, holiday in enumerate(holidays):
-        data |= {
-            f"holidays-{i}-id": holiday.pk,
-            f"holidays-{i}-calendar": calendar.pk,
-            f"holidays-{i}-name": holiday.name,
-            f"holidays-{i}-recurrence": holiday.recurrence,
-            f"holidays-{i}-date": holiday.date or "",
-            f"holidays-{i}-month": holiday.month or "",
-            f"holidays-{i}-day": holiday.day or "",
-        }
-    return data
 
 
 NEEDS_HOURS = "A calendar needs working hours: add at least one working period, or mark it open 24/7."

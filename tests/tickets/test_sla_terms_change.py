@@ -2,19 +2,23 @@
 target changed on the policy moves their due times at the next sweep, whichever channel made the change
 (service, API, admin), and tickets under other terms or already closed are left alone. The recheck is a
 job queued once the change commits (`run_queued` runs it here as a worker would; one test uses a real
-worker)."""
+worker). The same job gives the open referrals counting in a changed calendar their new due time;
+answered and cancelled ones keep theirs."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from customers import services as customer_services
-from customers.models import BusinessCalendar, Contact, SlaPolicy, SlaTarget
+from customers.models import BusinessCalendar, Contact, SlaPolicy, SlaTarget, TeamCalendar
 from tests.conftest import wait_for
+from tests.customers.conftest import calendar_change_post
 from tests.factories import make_ticket
 from tickets import services, tasks
-from tickets.models import Status, Ticket
+from tickets.models import Referral, Status, Ticket
 from tickets.sla import terms
 from tickets.sla.escalation import sla_sweep
 
@@ -129,3 +133,94 @@ def test_a_real_worker_rechecks_after_the_admins_change_commits(celery_worker, c
     assert ticket.sla_policy_id == policy.pk and ticket.sla_next_check_at > timezone.now()
     customer_services.sla_policy_update(policy=policy, data={"targets": TARGETS})  # commits: no test transaction
     assert wait_for(lambda: Ticket.objects.get(pk=ticket.pk).sla_next_check_at <= timezone.now())
+
+
+# --- Referrals ---------------------------------------------------------------------------------
+
+TEHRAN = ZoneInfo("Asia/Tehran")
+WEDNESDAY_LATE = datetime(2026, 11, 25, 16, 0, tzinfo=TEHRAN)  # one hour before closing; Thu and Fri off
+
+
+@pytest.fixture
+def billing_hours(other_team):
+    """The receiving team keeps Saturday to Wednesday, 09:00-17:00 Tehran; its referrals are due in 2 hours."""
+    calendar = customer_services.calendar_create(
+        name="Billing hours",
+        time_zone="Asia/Tehran",
+        periods=[{"weekday": day, "start": time(9), "end": time(17)} for day in (5, 6, 0, 1, 2)],
+    )
+    TeamCalendar.objects.create(team=other_team, calendar=calendar)
+    other_team.referral_target_minutes = 120
+    other_team.save()
+    return calendar
+
+
+def _refer(ticket, agent, to_team, note: str = "Refund?", at: datetime = WEDNESDAY_LATE) -> Referral:
+    referral = services.ticket_refer(ticket=ticket, actor=agent, to_team=to_team, note=note, now=at)
+    referral.refresh_from_db()
+    return referral
+
+
+def _due(referral: Referral) -> datetime:
+    referral.refresh_from_db()
+    return referral.due_at
+
+
+def test_a_holiday_added_in_the_admin_moves_the_due_time_of_open_referrals_only(
+    open_ticket, agent, admin_user, other_team, billing_hours, run_queued
+):
+    saturday_ten = datetime(2026, 11, 28, 10, 0, tzinfo=TEHRAN)  # one business hour Wednesday, one Saturday
+    open_one, answered, cancelled = (_refer(open_ticket, agent, other_team, note) for note in ("a", "b", "c"))
+    assert {open_one.due_at, answered.due_at, cancelled.due_at} == {saturday_ten}
+    services.referral_answer(referral=answered, actor=agent, answer="Refunded.")
+    services.referral_cancel(referral=cancelled, actor=agent)
+    admin = Client()
+    admin.force_login(admin_user)
+    day_off = {"name": "Day off", "recurrence": "once", "date": "2026-11-28", "month": "", "day": ""}
+    with run_queued():
+        response = admin.post(
+            f"/admin/customers/businesscalendar/{billing_hours.pk}/change/",
+            calendar_change_post(billing_hours, extra_holidays=[day_off]),
+        )
+        assert response.status_code == 302, response.content.decode()[:3000]
+    assert billing_hours.holidays.get().date == date(2026, 11, 28)
+    assert _due(open_one) == datetime(2026, 11, 29, 10, 0, tzinfo=TEHRAN)  # the second hour moves to Sunday
+    assert _due(answered) == _due(cancelled) == saturday_ten
+
+
+def test_changed_hours_of_the_default_calendar_move_referrals_to_teams_without_their_own(
+    open_ticket, agent, policy, other_team, run_queued, settings
+):
+    settings.HELPDESK_REFERRAL_TARGET_MINUTES = 120
+    monday_ten = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    referral = _refer(open_ticket, agent, other_team, at=monday_ten)
+    assert referral.due_at == monday_ten + timedelta(hours=2)  # the default policy's calendar: every day
+    mornings = [{"weekday": day, "start": time(9), "end": time(11)} for day in range(7)]
+    with run_queued():
+        customer_services.calendar_update(calendar=policy.calendar, data={"periods": mornings})
+    assert _due(referral) == datetime(2026, 11, 24, 10, 0, tzinfo=UTC)  # one hour on Monday, one on Tuesday
+
+
+def test_referrals_counting_in_other_calendars_keep_their_due_time(
+    open_ticket, agent, policy, other_team, billing_hours, run_queued
+):
+    referral = _refer(open_ticket, agent, other_team)
+    before = referral.due_at
+    with run_queued():
+        customer_services.calendar_update(calendar=policy.calendar, data={"holidays": []})
+        customer_services.sla_policy_update(policy=policy, data={"targets": TARGETS})
+    assert _due(referral) == before
+
+
+def test_the_referral_recheck_goes_in_batches(open_ticket, agent, other_team, billing_hours):
+    referrals = [_refer(open_ticket, agent, other_team, note=str(i)) for i in range(5)]
+    Referral.objects.filter(pk__in=[r.pk for r in referrals]).update(due_at=None)
+    assert terms.open_referrals_recheck(policy_ids=[], calendar_ids=[billing_hours.pk], batch=2) == 5
+    assert {_due(r) for r in referrals} == {datetime(2026, 11, 28, 10, 0, tzinfo=TEHRAN)}
+
+
+def test_a_recheck_job_queued_before_calendars_were_passed_still_runs(open_ticket, agent, policy, other_team):
+    referral = _refer(open_ticket, agent, other_team)
+    Referral.objects.filter(pk=referral.pk).update(due_at=None)
+    assert tasks.sla_terms_recheck([policy.pk]) == {"tickets": 1, "referrals": 1}
+    assert _due(referral) is not None  # the default policy's calendar: a team without its own counts in it

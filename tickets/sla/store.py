@@ -50,6 +50,23 @@ def calendar_from_row(row: BusinessCalendar) -> sla.Calendar:
     )
 
 
+def calendar_cached(*, calendar_id: int, cache: dict) -> sla.Calendar:
+    """The pure Calendar of a BusinessCalendar, read once per `cache` (one batch); ValueError when the
+    SLA maths refuse it (an invalid calendar fails every clock on it without being read again)."""
+    key = ("calendar", calendar_id)
+    if key not in cache:
+        try:
+            cache[key] = calendar_from_row(
+                BusinessCalendar.objects.prefetch_related("periods", "holidays").get(pk=calendar_id)
+            )
+        except ValueError as exc:
+            cache[key] = exc
+    calendar = cache[key]
+    if isinstance(calendar, ValueError):
+        raise type(calendar)(*calendar.args)
+    return calendar
+
+
 def _targets(policy: SlaPolicy, priority: str) -> sla.SlaTargets | None:
     target = SlaTarget.objects.filter(policy=policy, priority=priority).first()
     if target is None:
@@ -133,17 +150,7 @@ def ticket_sla_compute(
     targets = cache[targets_key]
     if targets is None:
         return None
-    calendar_key = ("calendar", policy.calendar_id)
-    if calendar_key not in cache:
-        try:
-            cache[calendar_key] = calendar_from_row(
-                BusinessCalendar.objects.prefetch_related("periods", "holidays").get(pk=policy.calendar_id)
-            )
-        except ValueError as exc:
-            cache[calendar_key] = exc  # an invalid calendar fails every ticket on it without being read again
-    calendar = cache[calendar_key]
-    if isinstance(calendar, ValueError):
-        raise type(calendar)(*calendar.args)
+    calendar = calendar_cached(calendar_id=policy.calendar_id, cache=cache)
     warning = sla.WarningThreshold(percent=policy.warning_percent, minutes_before=policy.warning_minutes_before)
     if activity is None:
         activity = ticket_activity(ticket=ticket, pause_on_hold=policy.pause_on_hold)
@@ -351,25 +358,38 @@ def sla_refresh(
     return result
 
 
-def referral_set_due(*, referral: Referral, now: datetime) -> None:
-    """A referral's due time: the receiving team's target (else HELPDESK_REFERRAL_TARGET_MINUTES) in
-    business minutes of the team's calendar (else the default policy's; else, or when that calendar
-    has no working time, wall-clock minutes with an SLA_ERROR event saying why)."""
+def _referral_calendar_id(*, team_id: int, cache: dict) -> int | None:
+    """The calendar a referral to this team counts in: the team's own, else the default policy's."""
+    key = ("referral calendar", team_id)
+    if key not in cache:
+        link = TeamCalendar.objects.filter(team_id=team_id).values_list("calendar_id", flat=True).first()
+        if link is None:
+            link = SlaPolicy.objects.filter(is_default=True).values_list("calendar_id", flat=True).first()
+        cache[key] = link
+    return cache[key]
+
+
+def referral_set_due(*, referral: Referral, now: datetime, cache: dict | None = None) -> None:
+    """Store a referral's due time, counted from when it was made: the receiving team's target (else
+    HELPDESK_REFERRAL_TARGET_MINUTES) in business minutes of the team's calendar (else the default
+    policy's; else, or when that calendar has no working time, wall-clock minutes with an SLA_ERROR
+    event at `now` saying why). Called when the referral is made and when its calendar changes
+    (tickets.sla.terms); `cache` as in ticket_sla_compute."""
+    cache = {} if cache is None else cache
     default: int = getattr(settings, "HELPDESK_REFERRAL_TARGET_MINUTES", 480)
     minutes = referral.to_team.referral_target_minutes or default
-    link = TeamCalendar.objects.filter(team_id=referral.to_team_id).values_list("calendar_id", flat=True).first()
-    if link is None:
-        link = SlaPolicy.objects.filter(is_default=True).values_list("calendar_id", flat=True).first()
-    referral.due_at = now + timedelta(minutes=minutes)
+    link = _referral_calendar_id(team_id=referral.to_team_id, cache=cache)
+    start = referral.created_at
+    referral.due_at = start + timedelta(minutes=minutes)
     if link is not None:
         try:
-            calendar = calendar_from_row(BusinessCalendar.objects.prefetch_related("periods", "holidays").get(pk=link))
-            referral.due_at = sla.add_business_minutes(start=now, minutes=minutes, calendar=calendar)
+            calendar = calendar_cached(calendar_id=link, cache=cache)
+            referral.due_at = sla.add_business_minutes(start=start, minutes=minutes, calendar=calendar)
         except ValueError as exc:
             # still tracked, in clock minutes, rather than refused or never due
             key = sla_error_key(part="referral_due", exc=exc, calendar_id=link, extra=str(referral.pk))
             event = sla_error_event(
-                ticket=referral.ticket, part="referral_due", exc=exc, key=key, now=now, calendar_id=link
+                ticket=referral.ticket, part="referral_due", exc=exc, key=key, now=now, calendar_id=link, cache=cache
             )
             event.data["referral"] = referral.pk
             _save_event(event)
