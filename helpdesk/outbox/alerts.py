@@ -18,7 +18,7 @@ from helpdesk.models import Role, User
 from helpdesk.outbox import registry
 from helpdesk.outbox.headers import new_message_id
 from helpdesk.outbox.models import NotificationLog
-from helpdesk.outbox.schedule import MAX_ATTEMPTS, OVERDUE_AFTER, claim_lease
+from helpdesk.outbox.schedule import MAX_ATTEMPTS, OVERDUE_AFTER, unclaimed
 
 FAILED_TEMPLATE = "outbox_failed"
 
@@ -73,6 +73,6 @@ def outbox_health(*, now: datetime | None = None) -> dict[str, int]:
     overdue = (
         NotificationLog.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
         .filter(Q(next_attempt_at__lte=late) | Q(next_attempt_at__isnull=True, created_at__lte=late))
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - claim_lease()))
+        .filter(unclaimed(now))
     )
     return {"failed": failed_rows().count(), "overdue": overdue.count()}

@@ -5,11 +5,13 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from helpdesk.aftercommit import enqueue_on_commit
 from helpdesk.outbox import tasks
 from helpdesk.outbox.headers import new_message_id
 from helpdesk.outbox.models import NotificationLog
+from helpdesk.outbox.schedule import unclaimed
 
 
 def notification_queue(
@@ -73,12 +75,17 @@ def notifications_queue_many(*, items: list[dict[str, Any]], now: datetime) -> i
 
 
 def notifications_resend(*, ids: list[int]) -> int:
-    """Send these unsent rows again from scratch (attempts and backoff reset): the admin's retry."""
+    """Send these unsent rows again from scratch (attempts and backoff reset): the admin's retry.
+
+    A row a worker is sending right now (its claim's lease runs) is left to that worker: letting its
+    claim go would have a second worker send the same mail beside it. Returns how many were reset.
+    """
     with transaction.atomic():
-        ids = list(NotificationLog.objects.filter(pk__in=ids, sent_at__isnull=True).values_list("pk", flat=True))
-        NotificationLog.objects.filter(pk__in=ids, sent_at__isnull=True).update(
-            attempts=0, claimed_at=None, next_attempt_at=None
+        unsent = NotificationLog.objects.select_for_update().filter(
+            unclaimed(timezone.now()), pk__in=ids, sent_at__isnull=True
         )
+        ids = list(unsent.values_list("pk", flat=True))
+        NotificationLog.objects.filter(pk__in=ids).update(attempts=0, claimed_at=None, next_attempt_at=None)
         for notification_id in ids:
             enqueue_on_commit(tasks.send_notification, notification_id)
     return len(ids)

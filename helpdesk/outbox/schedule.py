@@ -8,9 +8,10 @@ that has used them all is *failed*: it stays unsent, the admins are told (helpde
 and it can be retried from the admin.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Q
 
 MAX_ATTEMPTS = 15
 MAX_BACKOFF = timedelta(hours=6)
@@ -26,6 +27,11 @@ def claim_lease() -> timedelta:
     """How long a claim lasts unless its worker renews it (every third of it, while it sends): the
     mail of a worker that died goes out again with the first sweep after the lease ran out."""
     return timedelta(seconds=settings.HELPDESK_OUTBOX_CLAIM_LEASE)
+
+
+def unclaimed(now: datetime) -> Q:
+    """Rows no worker holds at `now`: never claimed, let go, or a lease that ran out (its worker died)."""
+    return Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - claim_lease())
 
 
 def retry_backoff(attempts: int) -> timedelta:

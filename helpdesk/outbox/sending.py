@@ -3,7 +3,10 @@ and marks it; a failure leaves the row unsent with its error and the time of the
 the sweep to pick up (helpdesk.outbox.schedule: one attempt count and one backoff for all rows).
 The claim takes only a row that is due, as the sweep selects them (`_due`): however many jobs for a
 row pile up (queued during a worker outage, or by sweeps that stacked up), one of them makes the
-attempt and the others find the row sent, held or backing off, and do nothing.
+attempt and the others find the row sent, held or backing off, and do nothing. The claim is the row's
+"in flight" mark: its lease is renewed for as long as the attempt runs, however slow, so no other
+worker takes the row meanwhile; a failed attempt lets it go with its backoff counted from when the
+attempt ended, so a slow attempt still waits its whole step before the next one.
 
 A mail is marked sent in its own committed write the moment the SMTP server has accepted it, before
 the conversation is closed, retried on a fresh database connection when the old one was lost. Just
@@ -26,7 +29,7 @@ from helpdesk.outbox import alerts, delivery, registry
 from helpdesk.outbox.durable import ClaimLease, durable
 from helpdesk.outbox.headers import header_safe, new_message_id
 from helpdesk.outbox.models import NotificationLog
-from helpdesk.outbox.schedule import MAX_ATTEMPTS, SWEEP_GRACE, claim_lease, retry_backoff
+from helpdesk.outbox.schedule import MAX_ATTEMPTS, SWEEP_GRACE, retry_backoff, unclaimed
 
 logger = logging.getLogger(__name__)
 # Kept for the webhook API and tests: webhooks share the one schedule.
@@ -69,7 +72,7 @@ def _due(now: datetime) -> Q:
     return (
         Q(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
         & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        & (Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - claim_lease()))
+        & unclaimed(now)
     )
 
 
@@ -136,9 +139,9 @@ def _send(row: NotificationLog) -> str:
     return dropped
 
 
-def _failed(row: NotificationLog, exc: Exception, now: datetime, lease: ClaimLease) -> None:
-    """Record a failed attempt: the error, the backoff, the claim let go; the admins are told when
-    it was the last one."""
+def _failed(row: NotificationLog, exc: Exception, ended_at: datetime, lease: ClaimLease) -> None:
+    """Record a failed attempt: the error, the backoff counted from when the attempt ended, the claim
+    let go; the admins are told when it was the last one."""
     logger.warning("notification %s to %s failed: %s", row.key, row.recipient, exc)
     attempts = row.attempts + 1
     durable(
@@ -146,11 +149,11 @@ def _failed(row: NotificationLog, exc: Exception, now: datetime, lease: ClaimLea
             claimed_at=None,
             attempts=attempts,
             last_error=str(exc)[:2000],
-            next_attempt_at=now + retry_backoff(attempts),
+            next_attempt_at=ended_at + retry_backoff(attempts),
         )
     )
     if attempts >= MAX_ATTEMPTS:
-        durable(lambda: alerts.outbox_failed_notify(row=row, now=now))
+        durable(lambda: alerts.outbox_failed_notify(row=row, now=ended_at))
 
 
 def notification_send(*, notification_id: int, now: datetime | None = None) -> bool:
@@ -168,7 +171,10 @@ def notification_send(*, notification_id: int, now: datetime | None = None) -> b
         with lease:
             dropped = _send(row)
     except Exception as exc:  # SMTP, HTTP and template errors: keep the row, retry later, stay visible
-        _failed(row, exc, now, lease)
+        # The backoff counts from when the attempt ended (the clock, or the caller's `now` when that is
+        # later), not from the claim: an attempt longer than its step (an SMTP timeout of a minute
+        # against a backoff of one) would otherwise let the row go already due, for the next job at once.
+        _failed(row, exc, max(now, timezone.now()), lease)
         raise
     return not dropped
 
