@@ -6,6 +6,7 @@ message the agent chooses to write to them, authored by the agent.
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,11 +16,25 @@ from helpdesk.models import User
 from tickets import services
 from tickets.events import event_record
 from tickets.models import Channel, EventKind, Ticket
+from tickets.timetrack.durations import read_minutes
+
+# A call's duration, in minutes: 0 (no answer) to a day.
+MAX_CALL_MINUTES = 24 * 60
 
 
 class Direction:
     INBOUND = "inbound"
     OUTBOUND = "outbound"
+
+
+def call_duration_read(value: str | int | None) -> int | None:
+    """A call's minutes as an agent types them: "90" (minutes), "1:30" (hours:minutes, so 90), in Latin
+    or Persian digits (tickets.timetrack.durations.read_minutes); None when empty. ValidationError
+    naming the accepted forms for anything else, or for a call longer than a day."""
+    minutes = read_minutes(value)
+    if minutes is not None and minutes > MAX_CALL_MINUTES:
+        raise ValidationError(_("A call lasts at most 24 hours (24:00)."), code="max_value")
+    return minutes
 
 
 @transaction.atomic

@@ -4,6 +4,8 @@ They validate input only; the services decide (the time required by HELPDESK_REQ
 change an entry) and the views show the services' errors on these fields.
 """
 
+from collections.abc import Callable
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,16 +19,18 @@ from tickets.timetrack.services import TimeSpent, time_required
 
 
 class DurationField(forms.CharField):
-    """Minutes typed as "90" or "1:30", Latin or Persian digits; cleaned to an int (None when empty)."""
+    """Minutes typed as "90" or "1:30", Latin or Persian digits; cleaned to an int (None when empty)
+    by `parse` (a time entry's by default: 1 minute to a day)."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, parse: Callable[[str | None], int | None] = parse_minutes, **kwargs):
         super().__init__(**kwargs)
+        self.parse = parse
         self.widget.attrs.update(
             {"inputmode": "numeric", "dir": "ltr", "autocomplete": "off", "size": 6, "maxlength": 10}
         )
 
     def to_python(self, value):
-        return parse_minutes(super().to_python(value))
+        return self.parse(super().to_python(value))
 
 
 class ActivityField(forms.ChoiceField):

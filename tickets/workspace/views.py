@@ -23,10 +23,9 @@ from tickets.models import Ticket
 from tickets.problems.views import problem_bulk_link
 from tickets.workspace import lists as workspace
 from tickets.workspace import saved_views
+from tickets.workspace.call_forms import CallFindForm, CallForm
 from tickets.workspace.forms import (
     BulkActionForm,
-    CallFindForm,
-    CallForm,
     NewTicketForm,
     SaveViewForm,
     TicketFilterForm,
