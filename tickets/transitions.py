@@ -1,4 +1,5 @@
-"""The ticket status table: which status may follow which, and how long a customer may reopen.
+"""The ticket status table: which status may follow which, and how long a customer may reopen; and
+that a ticket merged into another takes no change at all.
 
 `ticket_change_status` and the reply services enforce it; pages only ask it what to offer.
 """
@@ -6,6 +7,8 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from tickets.models import Status, Ticket
 
@@ -61,3 +64,26 @@ def customer_reply_opens_follow_up(ticket: Ticket, *, now: datetime) -> bool:
     return ticket.status == Status.CLOSED or (
         ticket.status == Status.SOLVED and not customer_can_reopen(ticket, now=now)
     )
+
+
+# --- merged tickets -----------------------------------------------------------------------------
+
+
+class TicketMerged(ValidationError):
+    """A change to a ticket merged into another one: closed and read-only for good, a 400 (code
+    `ticket_merged`) on every channel. Its conversation lives on in the ticket it was merged into."""
+
+    @classmethod
+    def for_ticket(cls, ticket: Ticket) -> "TicketMerged":
+        return cls(
+            _("Ticket #%(number)s was merged into #%(target)s and can no longer be changed; continue on #%(target)s.")
+            % {"number": ticket.pk, "target": ticket.merged_into_id},
+            code="ticket_merged",
+        )
+
+
+def merged_check(*, ticket: Ticket) -> None:
+    """Refuse any write to a merged ticket (TicketMerged): every ticket service calls it, through the
+    row lock (tickets.services.common._lock) or directly."""
+    if ticket.merged_into_id is not None:
+        raise TicketMerged.for_ticket(ticket)

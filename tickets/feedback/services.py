@@ -22,6 +22,7 @@ from helpdesk.permissions import require_admin, require_agent
 from tickets import events, selectors
 from tickets.feedback import selectors as feedback_selectors
 from tickets.models import EventKind, FeedbackItem, FeedbackLink, FeedbackStatusChange, Ticket
+from tickets.transitions import merged_check
 
 # What feedback_item_update may change besides the status.
 ITEM_FIELDS = ("title", "description", "product", "kind", "tracker_url", "tracker_key", "owner")
@@ -134,10 +135,13 @@ def feedback_link(
     *, item: FeedbackItem, tickets: Sequence[Ticket], actor: User, now: datetime | None = None
 ) -> list[FeedbackLink]:
     """Link tickets to an item (a ticket already linked is left as it is); each new link is an event
-    on its ticket. Every ticket must be one the actor may see, else nothing is linked (404)."""
+    on its ticket. Every ticket must be one the actor may see, else nothing is linked (404), and none
+    merged (TicketMerged: its demand counts on the ticket it was merged into)."""
     require_agent(actor)
     now = now or timezone.now()
     tickets = selectors.tickets_all_visible(user=actor, tickets=tickets)
+    for ticket in tickets:
+        merged_check(ticket=ticket)
     known = set(FeedbackLink.objects.filter(item=item, ticket__in=tickets).values_list("ticket_id", flat=True))
     new = [ticket for ticket in tickets if ticket.pk not in known]
     links = FeedbackLink.objects.bulk_create(

@@ -22,6 +22,7 @@ from helpdesk.permissions import require_admin, require_agent
 from tickets import events, selectors
 from tickets.models import OPPORTUNITY_TRANSITIONS, EventKind, Opportunity, OpportunityChange, Ticket
 from tickets.opportunities import notifications
+from tickets.transitions import merged_check
 
 # What opportunity_update may change besides the state.
 OPPORTUNITY_FIELDS = ("kind", "note", "estimated_value", "product", "owner")
@@ -40,6 +41,14 @@ def _check(opportunity: Opportunity) -> None:
         raise ValidationError(errors)
 
 
+def _ticket_check(*, ticket: Ticket, actor: User) -> None:
+    """The ticket an opportunity is made of: one the actor may see (else 404), not merged (TicketMerged:
+    the ticket it was merged into is the one to mark)."""
+    if not selectors.ticket_base_for(user=actor).filter(pk=ticket.pk).exists():
+        raise NotVisible(_("No such ticket."))
+    merged_check(ticket=ticket)
+
+
 @transaction.atomic
 def opportunity_create(
     *,
@@ -52,12 +61,11 @@ def opportunity_create(
     owner: User | None = None,
     now: datetime | None = None,
 ) -> Opportunity:
-    """Mark a ticket (one the actor may see) as a sales opportunity: sales is told by mail, the
-    ticket records an event, endpoints get `opportunity.created`. The product defaults to the ticket's."""
+    """Mark a ticket (one the actor may see, not merged) as a sales opportunity: sales is told by mail,
+    the ticket records an event, endpoints get `opportunity.created`. The product defaults to the ticket's."""
     require_agent(actor)
     now = now or timezone.now()
-    if not selectors.ticket_base_for(user=actor).filter(pk=ticket.pk).exists():
-        raise NotVisible(_("No such ticket."))
+    _ticket_check(ticket=ticket, actor=actor)
     opportunity = Opportunity(
         ticket=ticket,
         organization_id=ticket.organization_id,

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from customers import selectors as customer_selectors
 from helpdesk.exceptions import DomainError
-from helpdesk.forms import add_service_errors
+from helpdesk.forms import add_service_errors, service_error_text
 from helpdesk.ratelimit import ratelimit
 from tickets import deflection, kb_integration, ratings, selectors, services, transitions
 from tickets.models import Channel, SatisfactionRating, Status
@@ -229,8 +229,8 @@ def _change_status(request: HttpRequest, ticket_id: int, *, status: str, done: s
     found = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id)
     try:
         services.ticket_change_status(ticket=found, actor=request.user, status=status)
-    except DomainError as exc:
-        messages.error(request, str(exc.detail))
+    except (ValidationError, DomainError) as exc:  # merged meanwhile: TicketMerged
+        messages.error(request, service_error_text(exc))
     else:
         messages.success(request, done)
     return redirect("portal:ticket", found.pk)

@@ -149,10 +149,13 @@ def problem_unlink(request: HttpRequest, problem_id: int, ticket_id: int) -> Htt
     """Unlink an incident, from the problem's page or from the ticket's card (`next` says where to go)."""
     problem = selectors.problem_get_for(user=request.user, problem_id=problem_id)
     ticket = ticket_selectors.ticket_bare_for(user=request.user, ticket_id=ticket_id)
-    if services.problem_unlink(problem=problem, ticket=ticket, actor=request.user):
-        messages.success(
-            request, _("Ticket #%(ticket)s is no longer an incident of this problem.") % {"ticket": ticket.pk}
-        )
+    try:
+        if services.problem_unlink(problem=problem, ticket=ticket, actor=request.user):
+            messages.success(
+                request, _("Ticket #%(ticket)s is no longer an incident of this problem.") % {"ticket": ticket.pk}
+            )
+    except (ValidationError, DomainError) as exc:  # a merged ticket takes no change
+        messages.error(request, service_error_text(exc))
     if request.POST.get("next") == "ticket":
         return redirect("agent:ticket", ticket_id=ticket.pk)
     return redirect("agent:problem", problem_id=problem.pk)

@@ -1,4 +1,5 @@
-"""What every ticket service shares: the agent check (helpdesk.permissions), the row lock, tag rows, the default team."""
+"""What every ticket service shares: the agent check (helpdesk.permissions), the row lock (which refuses a
+merged ticket), tag rows, the default team."""
 
 from collections.abc import Iterable
 
@@ -7,6 +8,7 @@ from django.conf import settings
 from helpdesk.models import Team
 from helpdesk.permissions import require_agent as _require_agent  # noqa: F401 (re-exported to the services)
 from tickets.models import Tag, Ticket
+from tickets.transitions import merged_check
 
 
 def _default_team() -> Team | None:
@@ -20,11 +22,20 @@ def _tags(names: Iterable[str]) -> list[Tag]:
     return [existing.get(name) or Tag.objects.get_or_create(name=name)[0] for name in clean]
 
 
-def _lock(ticket: Ticket) -> Ticket:
-    """Re-read the ticket under a row lock so concurrent changes queue up instead of overwriting."""
+def _lock_row(ticket_id: int) -> Ticket:
     return (
         # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins.
         Ticket.objects.select_for_update(of=("self",))
         .select_related("requester", "organization", "sla_policy")
-        .get(pk=ticket.pk)
+        .get(pk=ticket_id)
     )
+
+
+def _lock(ticket: Ticket) -> Ticket:
+    """Re-read the ticket under a row lock so concurrent changes queue up instead of overwriting.
+
+    Every write to a ticket takes this lock, so it is where a merged ticket is refused (TicketMerged,
+    tickets.transitions.merged_check): a merge that committed meanwhile is seen here."""
+    locked = _lock_row(ticket.pk)
+    merged_check(ticket=locked)
+    return locked

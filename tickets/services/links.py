@@ -15,15 +15,19 @@ from tickets.search import ticket_index
 from tickets.services.common import _require_agent
 from tickets.services.status import _transition
 from tickets.sla.store import sla_refresh
+from tickets.transitions import merged_check
 
 
 @transaction.atomic
 def ticket_link(*, ticket: Ticket, other: Ticket, kind: str, actor: User | None) -> TicketLink:
-    """Link two tickets (related, parent of, duplicate of, follow-up of); linking twice is harmless."""
+    """Link two tickets (related, parent of, duplicate of, follow-up of); linking twice is harmless.
+    Neither may be a merged ticket (TicketMerged): link the ticket it was merged into."""
     if ticket.pk == other.pk:
         raise ValidationError({"other": [_("A ticket cannot be linked to itself.")]})
     if kind not in TicketLink.Kind.values:
         raise ValidationError({"kind": [_("Unknown kind of link.")]})
+    merged_check(ticket=ticket)
+    merged_check(ticket=other)
     link, created = TicketLink.objects.get_or_create(
         from_ticket=ticket,
         to_ticket=other,

@@ -13,6 +13,7 @@ from tickets import events, notifications
 from tickets.models import EventKind, Referral, Ticket
 from tickets.services.common import _lock, _require_agent
 from tickets.services.status import custom_status_team_moved
+from tickets.transitions import merged_check
 
 
 @transaction.atomic
@@ -71,6 +72,7 @@ def referral_answer(*, referral: Referral, actor: User, answer: str, now: dateti
     _require_agent(actor)
     now = now or timezone.now()
     referral = Referral.objects.select_for_update().select_related("ticket").get(pk=referral.pk)
+    merged_check(ticket=referral.ticket)
     if referral.state != Referral.State.OPEN:
         raise InvalidTransition(_("This referral is no longer open."))
     if not (answer or "").strip():
@@ -92,7 +94,8 @@ def referral_answer(*, referral: Referral, actor: User, answer: str, now: dateti
 def referral_cancel(*, referral: Referral, actor: User, now: datetime | None = None) -> Referral:
     _require_agent(actor)
     now = now or timezone.now()
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    referral = Referral.objects.select_for_update().select_related("ticket").get(pk=referral.pk)
+    merged_check(ticket=referral.ticket)
     if referral.state != Referral.State.OPEN:
         raise InvalidTransition(_("This referral is no longer open."))
     referral.state = Referral.State.CANCELLED
@@ -108,7 +111,8 @@ def referral_mark_customer_informed(*, referral: Referral, actor: User, now: dat
     """The agent told the customer the outcome of an answered referral."""
     _require_agent(actor)
     now = now or timezone.now()
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    referral = Referral.objects.select_for_update().select_related("ticket").get(pk=referral.pk)
+    merged_check(ticket=referral.ticket)
     if referral.state != Referral.State.ANSWERED:
         raise InvalidTransition(_("Only an answered referral has an outcome to tell."))
     if referral.customer_informed_at is None:

@@ -19,6 +19,7 @@ from helpdesk.exceptions import NotAllowed
 from helpdesk.models import User
 from tickets import events
 from tickets.models import MAX_ENTRY_MINUTES, ActivityType, EventKind, Message, Ticket, TimeEntry
+from tickets.transitions import merged_check
 
 ENTRY_FIELDS = ("minutes", "activity", "performed_on", "note")
 
@@ -97,8 +98,10 @@ def time_entry_log(
     now: datetime | None = None,
 ) -> TimeEntry:
     """Log an agent's time on a ticket (with `message`, the reply or note it went with); records a
-    `time_logged` event. ValidationError for a bad duration, activity or day."""
+    `time_logged` event. ValidationError for a bad duration, activity or day, and on a merged ticket
+    (TicketMerged: the time goes on the ticket it was merged into)."""
     agent = _require_agent(actor)
+    merged_check(ticket=ticket)
     now = now or timezone.now()
     activity = time.activity or default_activity()
     entry = TimeEntry(

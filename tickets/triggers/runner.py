@@ -18,6 +18,7 @@ from django.utils import timezone
 from helpdesk.exceptions import Conflict
 from tickets import events
 from tickets.models import EventKind, Ticket, Trigger
+from tickets.transitions import TicketMerged
 from tickets.triggers import actions, engine, failures, hook
 
 logger = logging.getLogger(__name__)
@@ -87,7 +88,7 @@ def _act(*, ticket_id: int, event_id: int, triggers: list, depth: int, failed: l
             try:
                 with transaction.atomic(), hook.acting(rule):
                     actions.act(rule=trigger.rule, ticket=ticket, event_id=event_id, now=now)
-            except Conflict as exc:  # the ticket refuses the move now (closed, a status the table forbids)
+            except (Conflict, TicketMerged) as exc:  # refused now (closed, merged, a status the table forbids)
                 logger.info("Trigger %s skipped on ticket #%s: %s", trigger.id, ticket_id, exc)
                 continue
             except Exception as exc:  # noqa: BLE001 - rolled back to its savepoint, switched off, reported

@@ -26,6 +26,7 @@ from tickets.models import EventKind, Ticket, TicketEvent, TimedRule, TimedRuleR
 from tickets.routing.engine import RuleBroken
 from tickets.sla.business_time import business_minutes_between
 from tickets.sla.store import calendar_from_row
+from tickets.transitions import TicketMerged
 from tickets.triggers import actions, engine, failures, hook
 
 logger = logging.getLogger(__name__)
@@ -55,7 +56,8 @@ def candidates(*, rule: TimedRule, now: datetime) -> list[tuple[int, datetime, d
     not yet claimed for this cycle, oldest first, at most BATCH."""
     claimed = TimedRuleRun.objects.filter(rule=rule, ticket=OuterRef("pk"), cycle=OuterRef("entered"))
     rows = (
-        Ticket.objects.filter(status=rule.status)
+        # a merged ticket takes no change (tickets.transitions.merged_check): no rule acts on it
+        Ticket.objects.filter(status=rule.status, merged_into__isnull=True)
         .annotate(entered=_entered())
         .annotate(since=SINCE[rule.since])
         .filter(since__lte=now - timedelta(minutes=rule.minutes))
@@ -116,7 +118,7 @@ def _run_rule(compiled: engine.Compiled, *, now: datetime, cache: dict) -> int:
                 if not matched:
                     continue
             acted += timed_rule_apply(rule=rule, ticket_id=ticket_id, cycle=cycle, since=since, now=now, cache=cache)
-        except Conflict as exc:
+        except (Conflict, TicketMerged) as exc:
             logger.info("Timed rule %s skipped on ticket #%s: %s", rule.pk, ticket_id, exc)
         except Exception as exc:  # noqa: BLE001 - switched off and reported; the sweep goes on
             failures.automation_fail(rule=rule, reason=str(exc) or exc.__class__.__name__, ticket_id=ticket_id)
