@@ -1,12 +1,19 @@
-"""A merged ticket is closed and read-only on every channel (tickets.transitions.merged_check)."""
+"""A merged ticket is closed and read-only on every channel (tickets.transitions.merged_check); its SLA
+clocks stop for good."""
+
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from customers.models import BusinessCalendar, EscalationStep, SlaPolicy, SlaTarget
+from tests.tickets.conftest import contact_of
 from tickets import services
 from tickets.feedback import services as feedback_services
-from tickets.models import Message, Referral, Status, Ticket, TicketEvent
+from tickets.models import EventKind, Message, Referral, SlaState, Status, Ticket, TicketEvent
 from tickets.opportunities import services as opportunity_services
+from tickets.sla.escalation import sla_check_ticket, sla_sweep
 from tickets.timetrack import services as time_services
 from tickets.transitions import TicketMerged
 
@@ -77,6 +84,20 @@ def test_a_referral_left_on_a_merged_ticket_cannot_be_answered_there(merged, age
     assert Referral.objects.get(pk=referral.pk).state == Referral.State.OPEN
 
 
+def test_merging_moves_referrals_and_makes_the_sources_people_participants_of_the_target(
+    make, agent, other_team, colleague
+):
+    source = make(subject="Duplicate", cc_emails=["boss@acme.test"], reply_to_email="desk@acme.test")
+    target = make(subject="Keeper", requester=contact_of(colleague))
+    referral = services.ticket_refer(ticket=source, actor=agent, to_team=other_team, note="Billing?")
+    services.ticket_merge(source=source, target=target, actor=agent)
+    referral.refresh_from_db()
+    assert referral.ticket_id == target.pk  # answered, and reminded, where the conversation lives on
+    services.referral_answer(referral=referral, actor=agent, answer="Paid")
+    target.refresh_from_db()
+    assert target.cc_emails == sorted(["boss@acme.test", "desk@acme.test", source.requester.email])
+
+
 # --- the agent's pages and bulk actions, the API -------------------------------------------------
 
 
@@ -139,3 +160,71 @@ def test_a_trigger_that_would_change_a_merged_ticket_is_skipped_not_switched_off
         services.ticket_merge(source=source, target=target, actor=agent)
     assert Ticket.objects.get(pk=source.pk).priority == "normal"
     assert Trigger.objects.get(pk=rule.pk).is_active
+
+
+# --- SLA clocks stop -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def policy(db):
+    calendar = BusinessCalendar.objects.create(name="Always", always_open=True)
+    policy = SlaPolicy.objects.create(name="Gold", calendar=calendar, is_default=True, warning_percent=75)
+    SlaTarget.objects.create(policy=policy, priority="normal", first_response_minutes=60, resolution_minutes=240)
+    EscalationStep.objects.create(policy=policy, minutes_after_breach=30, action=EscalationStep.Action.RAISE_PRIORITY)
+    return policy
+
+
+def test_merging_a_breached_ticket_stops_its_clocks_and_takes_it_out_of_every_sla_list(
+    policy, make, agent, agent_client
+):
+    start = timezone.now() - timedelta(hours=2)
+    source, target = make(subject="Duplicate", now=start), make(subject="Keeper", now=start)
+    sla_sweep(now=start + timedelta(minutes=61))
+    source.refresh_from_db()
+    assert source.sla_state == SlaState.BREACHED and source.next_escalation_at is not None
+
+    services.ticket_merge(source=source, target=target, actor=agent, now=start + timedelta(minutes=62))
+    source.refresh_from_db()
+    assert (source.sla_state, source.sla_next_check_at, source.next_escalation_at) == (SlaState.NONE, None, None)
+    assert (source.first_response_due_at, source.next_response_due_at, source.resolution_due_at) == (None,) * 3
+    # the merge is no answer: it records no met (or met late) target on the duplicate
+    assert not TicketEvent.objects.filter(ticket=source, kind=EventKind.SLA_MET).exists()
+    listed = agent_client.get(reverse("agent:tickets"), {"view": "all", "sla_state": "breached"}).content.decode()
+    assert reverse("agent:ticket", args=[target.pk]) in listed
+    assert reverse("agent:ticket", args=[source.pk]) not in listed
+
+    later = start + timedelta(hours=6)
+    before = _events_of(source)
+    sla_sweep(now=later)
+    assert _events_of(source) == before  # no warning, breach or escalation on the duplicate
+    assert Ticket.objects.get(pk=source.pk).priority == "normal"
+
+
+def test_a_stale_check_left_on_a_merged_ticket_stops_its_clocks_without_news(policy, make, agent):
+    start = timezone.now() - timedelta(hours=2)
+    source, target = make(subject="Duplicate", now=start), make(subject="Keeper", now=start)
+    services.ticket_merge(source=source, target=target, actor=agent, now=start + timedelta(minutes=1))
+    due = start + timedelta(minutes=45)
+    Ticket.objects.filter(pk=source.pk).update(sla_next_check_at=due, sla_state=SlaState.OK)  # as before the fix
+    assert sla_check_ticket(ticket_id=source.pk, expected=due, now=start + timedelta(minutes=90)) is True
+    source.refresh_from_db()
+    assert (source.sla_state, source.sla_next_check_at) == (SlaState.NONE, None)
+    assert not TicketEvent.objects.filter(ticket=source, kind__in=[EventKind.SLA_WARNING, EventKind.SLA_BREACHED])
+
+
+def test_the_migration_stops_the_clocks_of_tickets_merged_before(policy, make, agent):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    source, target = make(subject="Duplicate"), make(subject="Keeper")
+    services.ticket_merge(source=source, target=target, actor=agent)
+    moment = timezone.now() + timedelta(hours=1)
+    Ticket.objects.filter(pk=source.pk).update(
+        sla_state=SlaState.BREACHED, resolution_due_at=moment, sla_next_check_at=moment, next_escalation_at=moment
+    )
+    import_module("tickets.migrations.0045_merged_tickets_stop_sla").stop_merged_clocks(apps, None)
+    source.refresh_from_db()
+    assert (source.sla_state, source.resolution_due_at, source.sla_next_check_at) == (SlaState.NONE, None, None)
+    assert source.next_escalation_at is None
+    assert Ticket.objects.get(pk=target.pk).sla_state == SlaState.OK  # only merged tickets are touched

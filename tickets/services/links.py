@@ -82,12 +82,37 @@ def _merge_events(*, source: Ticket, target: Ticket, actor: User, moved: int, no
     )
 
 
+def _merge_participants(*, source: Ticket, target: Ticket) -> None:
+    """Everyone who could write to the source may write to the target: its requester, its CC list and
+    its Reply-To address join the target's CC list (the email channel takes their replies there)."""
+    own = {target.requester.email.lower(), target.reply_to_email.lower()}
+    kept: dict[str, str] = {}
+    for email in [*target.cc_emails, *source.cc_emails, source.requester.email, source.reply_to_email]:
+        if email and email.lower() not in own:
+            kept.setdefault(email.lower(), email)
+    target.cc_emails = sorted(kept.values())
+
+
+def _merge_close(*, source: Ticket, target: Ticket, actor: User, now: datetime) -> None:
+    """Close the source as the target's duplicate (a system move of the status table, with its event)
+    and stop its SLA clocks for good: no due times, no state, no check or escalation to come, so it
+    is in no SLA list and gets no reminder (tickets.sla.store.ticket_sla_compute). Its history stays."""
+    _transition(ticket=source, actor=actor, status=Status.CLOSED, now=now, system=True)
+    source.merged_into = target
+    source.updated_at = now
+    source.next_escalation_at = None
+    source.save()
+    sla_refresh(ticket=source, now=now)
+
+
 @transaction.atomic
 def ticket_merge(*, source: Ticket, target: Ticket, actor: User, now: datetime | None = None) -> Ticket:
-    """Merge `source` into `target`: its messages and attachments move, source closes as a duplicate.
+    """Merge `source` into `target`: its messages, attachments and referrals move, source closes as a
+    duplicate, read-only from then on (tickets.transitions.merged_check) and with its SLA clocks stopped.
 
     The close is a system move of the status table (any status but closed -> closed), with its
-    status event. Both tickets keep an event saying so; the source stays readable and points to the target.
+    status event. Both tickets keep an event saying so; the source stays readable and points to the
+    target, where customers' replies to the source go (ticket_customer_reply, the email channel).
     """
     _require_agent(actor)
     now = now or timezone.now()
@@ -96,6 +121,8 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor: User, now: datetime |
     source, target = _merge_lock(source=source, target=target)
     moved = source.messages.update(ticket=target)
     source.attachments.update(ticket=target)
+    # its referrals too: an open one is answered, and reminds, on the ticket that lives on
+    source.referrals.update(ticket=target)
     Message.objects.create(
         ticket=target,
         author_user=actor,
@@ -106,13 +133,8 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor: User, now: datetime |
         % {"source": source.pk, "subject": source.subject},
         body_html="<p>" + _("Ticket #%(source)s was merged into this ticket.") % {"source": source.pk} + "</p>",
     )
-    if source.requester_id != target.requester_id:
-        emails = set(target.cc_emails) | {source.requester.email}
-        target.cc_emails = sorted(emails)
-    _transition(ticket=source, actor=actor, status=Status.CLOSED, now=now, system=True)
-    source.merged_into = target
-    source.updated_at = now
-    source.save()
+    _merge_participants(source=source, target=target)
+    _merge_close(source=source, target=target, actor=actor, now=now)
     _merge_events(source=source, target=target, actor=actor, moved=moved, now=now)
     TicketLink.objects.get_or_create(
         from_ticket=source, to_ticket=target, kind=TicketLink.Kind.DUPLICATE, defaults={"created_by": actor}
@@ -120,6 +142,5 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor: User, now: datetime |
     target.updated_at = now
     target.save()
     ticket_index(ticket=target)
-    sla_refresh(ticket=source, now=now)
     sla_refresh(ticket=target, now=now)
     return target

@@ -135,13 +135,14 @@ def ticket_activity(*, ticket: Ticket, pause_on_hold: bool) -> sla.TicketActivit
 def ticket_sla_compute(
     *, ticket: Ticket, now: datetime, cache: dict | None = None, activity: sla.TicketActivity | None = None
 ) -> sla.TicketSla | None:
-    """The ticket's clocks under its policy, or None when no policy or no target applies.
+    """The ticket's clocks under its policy, or None when no policy or no target applies, or when the
+    ticket was merged into another (its clocks stopped for good: nothing is due on a duplicate).
 
     `cache` (a dict the caller keeps for one batch, e.g. one sweep) saves re-reading the same
     policy targets and calendars for every ticket.
     """
     policy = ticket.sla_policy
-    if policy is None:
+    if policy is None or ticket.merged_into_id is not None:
         return None
     cache = {} if cache is None else cache
     targets_key = ("targets", policy.pk, ticket.priority)
