@@ -257,3 +257,21 @@ def ticket_bare_for(*, user: User, ticket_id: int) -> Ticket:
     """A ticket the user may see, with no related rows joined (for its messages or events), else 404:
     ticket_get_for's own row without its tags, through the same compiled statements."""
     return _ticket_row(user=user, ticket_id=ticket_id, tags=False)
+
+
+def ticket_reply_get_for(*, user: User, ticket_id: int) -> Ticket:
+    """The ticket a user's reply to `ticket_id` is written on, else 404: one they may see
+    (ticket_get_for), or, for a customer, one they could see that was merged into another since (a
+    page shown before the merge); services.ticket_customer_reply takes that reply on to the ticket it
+    was merged into. Merged tickets stay out of everything else a customer reads."""
+    try:
+        return ticket_get_for(user=user, ticket_id=ticket_id)
+    except Http404:
+        q = ticket_visibility_q(user)
+        # agents see merged tickets like any other; a number out of the column's range is no ticket
+        if q is None or not str(ticket_id).isdigit() or not 0 < int(ticket_id) <= BIGINT_MAX:
+            raise
+    found = Ticket.objects.filter(q, pk=ticket_id, merged_into__isnull=False).select_related("requester").first()
+    if found is None:
+        raise Http404("No such ticket.")
+    return found

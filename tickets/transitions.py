@@ -68,6 +68,10 @@ def customer_reply_opens_follow_up(ticket: Ticket, *, now: datetime) -> bool:
 
 # --- merged tickets -----------------------------------------------------------------------------
 
+# How many merges a customer's reply follows to the ticket that lives on (a chain longer than this is
+# refused rather than followed: a merge never makes a loop, so it is only a guard).
+MERGE_HOPS = 5
+
 
 class TicketMerged(ValidationError):
     """A change to a ticket merged into another one: closed and read-only for good, a 400 (code
@@ -84,6 +88,7 @@ class TicketMerged(ValidationError):
 
 def merged_check(*, ticket: Ticket) -> None:
     """Refuse any write to a merged ticket (TicketMerged): every ticket service calls it, through the
-    row lock (tickets.services.common._lock) or directly."""
+    row lock (tickets.services.common._lock) or directly. A customer's reply is not refused but goes on
+    to the ticket it was merged into (tickets.services.ticket_customer_reply)."""
     if ticket.merged_into_id is not None:
         raise TicketMerged.for_ticket(ticket)

@@ -1,5 +1,5 @@
-"""A merged ticket is closed and read-only on every channel (tickets.transitions.merged_check); its SLA
-clocks stop for good."""
+"""A merged ticket is closed and read-only on every channel; a customer's reply to it goes on to the
+ticket it was merged into; its SLA clocks stop for good (tickets.transitions.merged_check)."""
 
 from datetime import timedelta
 
@@ -8,10 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers.models import BusinessCalendar, EscalationStep, SlaPolicy, SlaTarget
-from tests.tickets.conftest import contact_of
+from tests.factories import make_ticket
+from tests.tickets.conftest import contact_of, make_mail
 from tickets import services
+from tickets.email.ingest import email_ingest
 from tickets.feedback import services as feedback_services
-from tickets.models import EventKind, Message, Referral, SlaState, Status, Ticket, TicketEvent
+from tickets.models import EventKind, InboundEmail, Message, Referral, SlaState, Status, Ticket, TicketEvent
 from tickets.opportunities import services as opportunity_services
 from tickets.sla.escalation import sla_check_ticket, sla_sweep
 from tickets.timetrack import services as time_services
@@ -96,6 +98,70 @@ def test_merging_moves_referrals_and_makes_the_sources_people_participants_of_th
     services.referral_answer(referral=referral, actor=agent, answer="Paid")
     target.refresh_from_db()
     assert target.cc_emails == sorted(["boss@acme.test", "desk@acme.test", source.requester.email])
+
+
+# --- customers' replies go on to the ticket that lives on ------------------------------------------
+
+
+def test_a_customer_reply_to_a_merged_ticket_goes_to_the_end_of_the_merge_chain(make, agent, requester):
+    first, second, third = make(subject="One"), make(subject="Two"), make(subject="Three")
+    services.ticket_merge(source=first, target=second, actor=agent)
+    services.ticket_merge(source=second, target=third, actor=agent)
+    outcome = services.ticket_customer_reply(ticket=first, actor=None, contact=requester, body="Still broken")
+    assert outcome.ticket.pk == third.pk and not outcome.follow_up
+    assert outcome.message.ticket_id == third.pk and outcome.message.author_contact == requester
+
+
+def test_portal_reply_from_a_page_shown_before_the_merge_goes_to_the_surviving_ticket(client, customer, merged):
+    source, target = merged
+    client.force_login(customer)
+    response = client.post(reverse("portal:reply", args=[source.pk]), {"body": "Any news?"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("portal:ticket", args=[target.pk])
+    assert f"Request #{source.pk} was merged into request #{target.pk}" in response.content.decode()
+    assert Message.objects.get(body_text="Any news?").ticket_id == target.pk
+    assert not Message.objects.filter(ticket=source).exists()
+
+
+def test_portal_reply_to_a_ticket_merged_into_someone_elses_lands_there_and_goes_home(
+    client, customer, make, agent, private_customer
+):
+    source = make(subject="Duplicate")
+    target = make_ticket(requester=contact_of(private_customer), subject="Theirs")
+    services.ticket_merge(source=source, target=target, actor=agent)
+    client.force_login(customer)
+    response = client.post(reverse("portal:reply", args=[source.pk]), {"body": "Hello?"})
+    assert response.status_code == 302 and response["Location"] == reverse("portal:home")
+    assert Message.objects.get(body_text="Hello?").ticket_id == target.pk
+
+
+def test_another_customer_cannot_reply_to_a_merged_ticket_through_the_portal(client, other_customer, merged):
+    source, target = merged
+    client.force_login(other_customer)
+    response = client.post(reverse("portal:reply", args=[source.pk]), {"body": "Sneaky"})
+    assert response.status_code == 404
+    assert not Message.objects.filter(body_text="Sneaky").exists()
+
+
+def test_customers_still_never_see_a_merged_ticket_page(client, customer, merged):
+    client.force_login(customer)
+    assert client.get(reverse("portal:ticket", args=[merged[0].pk])).status_code == 404
+
+
+def test_an_email_reply_to_a_merged_ticket_goes_to_the_surviving_ticket(mailbox, merged, requester):
+    source, target = merged
+    raw = make_mail(sender=requester.email, subject=f"Re: [#{source.pk}] Duplicate", body="Still broken")
+    inbound = email_ingest(raw=raw, mailbox=mailbox)
+    assert (inbound.status, inbound.ticket_id) == (InboundEmail.Status.PROCESSED, target.pk)
+    message = inbound.ticket_message
+    assert (message.ticket_id, message.internal, message.author_contact) == (target.pk, False, requester)
+
+
+def test_an_email_reply_from_someone_on_the_sources_cc_list_is_a_reply_on_the_target(mailbox, make, agent):
+    source, target = make(subject="Duplicate", cc_emails=["boss@acme.test"]), make(subject="Keeper")
+    services.ticket_merge(source=source, target=target, actor=agent)
+    raw = make_mail(sender="boss@acme.test", subject=f"Re: [#{source.pk}] Duplicate", body="Me too")
+    message = email_ingest(raw=raw, mailbox=mailbox).ticket_message
+    assert (message.ticket_id, message.internal, message.needs_review) == (target.pk, False, False)
 
 
 # --- the agent's pages and bulk actions, the API -------------------------------------------------

@@ -19,6 +19,7 @@ from tickets.models import (
     Status,
     Ticket,
 )
+from tickets.transitions import MERGE_HOPS
 
 # A reply whose client dropped every header and the tag still finds its ticket by subject when
 # the sender's own request with that subject was active this recently.
@@ -52,8 +53,8 @@ def _thread(parsed: ParsedEmail) -> Ticket | None:
 
 
 def _live(ticket_id: int) -> Ticket | None:
-    """The ticket, following merges to the one that lives on."""
-    for _hop in range(5):
+    """The ticket, following merges to the one that lives on (as ticket_customer_reply does)."""
+    for _hop in range(MERGE_HOPS):
         ticket = Ticket.objects.select_related("organization", "requester").filter(pk=ticket_id).first()
         if ticket is None or ticket.merged_into_id is None:
             return ticket

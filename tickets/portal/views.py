@@ -183,9 +183,10 @@ def ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
 
 def _customer_reply(request: HttpRequest, ticket_id: int, *, form_class, form_key: str) -> HttpResponse:
     """The reply form and the "open a new linked request" form both post a customer's reply; the
-    service decides whether it is a reply, a reopening or a linked follow-up."""
+    service decides whether it is a reply, a reopening or a linked follow-up, and takes a reply to a
+    request merged since the page was shown on to the request it was merged into."""
     contact = _require_contact(request)
-    found = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id)
+    found = selectors.ticket_reply_get_for(user=request.user, ticket_id=ticket_id)
     form = form_class(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -200,16 +201,24 @@ def _customer_reply(request: HttpRequest, ticket_id: int, *, form_class, form_ke
         except (ValidationError, DomainError) as exc:
             add_service_errors(form, exc, field="attachments")
         else:
-            if outcome.follow_up:
-                done = _("We opened request #%(number)s, linked to #%(old)s.") % {
-                    "number": outcome.ticket.pk,
-                    "old": found.pk,
-                }
-            else:
-                done = _("Your reply was added.")
-            messages.success(request, done)
+            messages.success(request, _reply_done(found, outcome))
+            theirs = selectors.ticket_base_for(user=request.user).filter(pk=outcome.ticket.pk)
+            if found.merged_into_id is not None and not theirs.exists():
+                return redirect("portal:home")  # merged into someone else's request, which they cannot read
             return redirect("portal:ticket", outcome.ticket.pk)
     return _ticket_page(request, found, forms={form_key: form}, status=400)
+
+
+def _reply_done(found, outcome: services.CustomerReply) -> str:
+    """What the customer is told became of their reply to `found`."""
+    if outcome.follow_up:
+        return _("We opened request #%(number)s, linked to #%(old)s.") % {"number": outcome.ticket.pk, "old": found.pk}
+    if found.merged_into_id is not None:
+        return _("Request #%(old)s was merged into request #%(number)s; your reply was added there.") % {
+            "number": outcome.ticket.pk,
+            "old": found.pk,
+        }
+    return _("Your reply was added.")
 
 
 @customer_page

@@ -8,7 +8,7 @@ from django.conf import settings
 from helpdesk.models import Team
 from helpdesk.permissions import require_agent as _require_agent  # noqa: F401 (re-exported to the services)
 from tickets.models import Tag, Ticket
-from tickets.transitions import merged_check
+from tickets.transitions import MERGE_HOPS, TicketMerged, merged_check
 
 
 def _default_team() -> Team | None:
@@ -39,3 +39,15 @@ def _lock(ticket: Ticket) -> Ticket:
     locked = _lock_row(ticket.pk)
     merged_check(ticket=locked)
     return locked
+
+
+def _lock_live(ticket: Ticket) -> Ticket:
+    """The ticket that lives on, under a row lock: `ticket` itself, or the ticket it was merged into
+    (following merges of merges). For what goes on to the survivor, a customer's reply."""
+    ticket_id = ticket.pk
+    for _hop in range(MERGE_HOPS):
+        locked = _lock_row(ticket_id)
+        if locked.merged_into_id is None:
+            return locked
+        ticket_id = locked.merged_into_id
+    raise TicketMerged.for_ticket(locked)

@@ -17,7 +17,7 @@ from tickets.attachments.store import IncomingFile, attachment_store
 from tickets.content import render_body
 from tickets.models import Channel, EventKind, Message, Status, Ticket, TicketLink
 from tickets.search import ticket_index
-from tickets.services.common import _lock
+from tickets.services.common import _lock, _lock_live
 from tickets.services.links import ticket_link
 from tickets.services.open import ticket_open
 from tickets.services.routing import owner_take_on_reply
@@ -245,12 +245,13 @@ def ticket_customer_reply(
     """A customer's reply on any channel (portal, API, email): the one place that decides its fate.
 
     On a ticket in progress it is a reply; on one solved within HELPDESK_REOPEN_DAYS it reopens it;
-    on a closed ticket or one solved longer ago it opens a new ticket linked as its follow-up.
-    `reply_to_email` (an email's Reply-To) counts only for a follow-up: a later mail never redirects
-    an existing conversation.
+    on a closed ticket or one solved longer ago it opens a new ticket linked as its follow-up. A reply
+    to a merged ticket goes on to the ticket it was merged into (the result's `ticket`), where the
+    same applies. `reply_to_email` (an email's Reply-To) counts only for a follow-up: a later mail never
+    redirects an existing conversation.
     """
     now = now or timezone.now()
-    ticket = _lock(ticket)
+    ticket = _lock_live(ticket)
     if customer_reply_opens_follow_up(ticket, now=now):
         follow_up = _follow_up_create(
             original=ticket,
