@@ -167,6 +167,18 @@ def test_an_email_reply_from_someone_on_the_sources_cc_list_is_a_reply_on_the_ta
 # --- the agent's pages and bulk actions, the API -------------------------------------------------
 
 
+def test_the_agent_page_of_a_merged_ticket_says_where_it_went_and_offers_no_forms(agent_client, merged):
+    source, target = merged
+    page = agent_client.get(reverse("agent:ticket", args=[source.pk])).content.decode()
+    assert f"This ticket was merged into #{target.pk}." in page
+    assert reverse("agent:ticket", args=[target.pk]) in page
+    assert reverse("agent:ticket-reply", args=[source.pk]) not in page  # no composer
+    side = agent_client.get(reverse("agent:ticket-side", args=[source.pk])).content.decode()
+    assert "<fieldset disabled>" in side and "Save changes" not in side
+    assert reverse("agent:ticket-refer", args=[source.pk]) not in side
+    assert reverse("agent:ticket-link", args=[source.pk]) not in side
+
+
 def test_an_agent_reply_posted_to_a_merged_ticket_is_a_form_error_not_a_500(agent_client, merged):
     source, target = merged
     response = agent_client.post(reverse("agent:ticket-reply", args=[source.pk]), {"kind": "reply", "body": "Hi"})
