@@ -150,7 +150,7 @@ class TicketListView(TicketsAPIView):
         extra: dict = {}
         if user.is_agent:
             requester = values.get("requester") or services.RequesterDetails(
-                email=values["requester_email"], full_name=values.get("requester_name", "")
+                email=values["requester_email"], full_name=values.get("requester_name", ""), field="requester_email"
             )
             channel = values.get("channel") or request_channel(request)
             extra = {"team": values.get("team"), "assignee": values.get("assignee"), "tags": values.get("tags", [])}

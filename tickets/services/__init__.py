@@ -12,6 +12,8 @@ from tickets.services.open import (
     RequesterDetails,
     priority_allowed_for,
     requester_resolve,
+    requester_staff_check,
+    staff_address,
     ticket_open,
 )
 from tickets.services.referrals import (
@@ -35,6 +37,8 @@ __all__ = [
     "referral_cancel",
     "referral_mark_customer_informed",
     "requester_resolve",
+    "requester_staff_check",
+    "staff_address",
     "ticket_change_status",
     "ticket_customer_reply",
     "ticket_edit",

@@ -12,13 +12,14 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers import selectors as customer_selectors
 from customers import services as customer_services
 from customers.models import Contact, Product
-from helpdesk.models import Priority, Team, User
+from helpdesk.models import Priority, Role, Team, User
 from tickets import events, notifications
 from tickets.attachments.store import IncomingFile, attachment_store
 from tickets.content import render_body
@@ -50,12 +51,34 @@ class RequesterDetails:
     phone: str = ""
     organization_name: str = ""
     language: str = ""  # a new contact's, chosen by the agent; empty: guessed from what is written
+    field: str = "email"  # the input the address was given in, which a refusal names (the API: requester_email)
+
+
+def staff_address(email: str) -> bool:
+    """Whether `email` is the login of an agent or administrator (active or not), in any letter case.
+    Reads user_email_ci_unique (the lower-cased address): one index probe."""
+    address = (email or "").strip().lower()
+    staff = User.objects.alias(address=Lower("email")).filter(address=address, role__in=(Role.AGENT, Role.ADMIN))
+    return bool(address) and staff.exists()
+
+
+def requester_staff_check(*, email: str, field: str) -> None:
+    """A ticket is a customer's: the address of a staff account is never its requester, so staff never
+    become contacts by opening tickets (ValidationError on `field`, code `staff_address`). Every channel
+    comes here through requester_resolve."""
+    if staff_address(email):
+        raise ValidationError(
+            {field: [_("This address belongs to a staff account; choose the customer.")]}, code="staff_address"
+        )
 
 
 def requester_resolve(requester: Contact | RequesterDetails) -> Contact:
-    """The contact itself, or the one the details find or create (customers.services.contact_get_or_create)."""
+    """The contact itself, or the one the details find or create (customers.services.contact_get_or_create);
+    never a staff address (requester_staff_check), even one a contact was made for before this rule."""
     if isinstance(requester, Contact):
+        requester_staff_check(email=requester.email, field="requester")
         return requester
+    requester_staff_check(email=requester.email, field=requester.field)
     contact, _created = customer_services.contact_get_or_create(
         email=requester.email,
         full_name=requester.full_name,
