@@ -8,8 +8,10 @@ from django.urls import reverse
 from customers.models import Contact
 from customers.services import contact_create
 from tests import factories
+from tests.tickets.conftest import make_mail
 from tickets import services
-from tickets.models import Channel, Ticket
+from tickets.email.ingest import email_ingest
+from tickets.models import Channel, InboundEmail, Message, Status, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +105,33 @@ def test_the_api_still_opens_a_ticket_for_a_customer_address(as_user, agent):
         "/api/v1/tickets/", {"subject": "For them", "body": "Hi", "requester_email": "new@acme.test"}, format="json"
     )
     assert response.status_code == 201, response.content
+
+
+# --- the email channel ----------------------------------------------------------------------------
+
+
+def test_mail_from_a_staff_address_that_answers_no_ticket_is_quarantined_and_makes_no_contact(mailbox, agent):
+    raw = make_mail(sender=f"Agent <{agent.email.upper()}>", subject="Please open a ticket for Carla")
+    inbound = email_ingest(raw=raw, mailbox=mailbox)
+    assert inbound.status == InboundEmail.Status.QUARANTINED
+    assert inbound.reason.lower() == f"the sender {agent.email} is a staff account: mail from staff opens no ticket."
+    assert not Contact.objects.exists() and not Ticket.objects.exists()
+
+
+def test_mail_from_a_staff_address_on_a_ticket_is_a_note_for_review_not_a_customers_reply(
+    mailbox, make, agent, staff_contact
+):
+    ticket = make(subject="Printer on fire", cc_emails=[agent.email])  # the customer copied the agent in
+    raw = make_mail(sender=agent.email, subject=f"Re: [#{ticket.pk}] Printer on fire", body="Ignore this")
+    inbound = email_ingest(raw=raw, mailbox=mailbox)
+    assert (inbound.status, inbound.ticket_id) == (InboundEmail.Status.PROCESSED, ticket.pk)
+    note = Message.objects.get(body_text__contains="Ignore this")
+    assert (note.internal, note.needs_review, note.author_contact, note.author_user) == (True, True, None, None)
+    assert "a staff account" in note.body_text
+    assert Ticket.objects.get(pk=ticket.pk).status == Status.NEW
+    assert list(Contact.objects.filter(email__iexact=agent.email)) == [staff_contact]  # none made
+
+
+def test_mail_from_a_customer_still_opens_a_ticket(mailbox):
+    inbound = email_ingest(raw=make_mail(sender="carla@acme.test"), mailbox=mailbox)
+    assert inbound.status == InboundEmail.Status.PROCESSED and inbound.ticket.requester.email == "carla@acme.test"

@@ -212,18 +212,9 @@ def _route(*, parsed: ParsedEmail, inbound: InboundEmail, now: datetime) -> _Out
     sender = (parsed.from_email or "").strip().strip("<>").strip()
 
     if parsed.is_auto_generated:
-        # Never answered: a reply to an auto-reply or a bounce starts a mail loop.
-        reason = parsed.auto_generated_reason or _("automatic mail")
-        if ticket is None:
-            return _Outcome(status=InboundEmail.Status.IGNORED_LOOP, reason=reason)
-        contact = Contact.objects.filter(email__iexact=sender).first() if sender else None
-        intro = _("Automatic email (%(reason)s) from %(sender)s; it was not answered.") % {
-            "reason": reason,
-            "sender": sender or "?",
-        }
-        message = _review_note(ticket=ticket, contact=contact, parsed=parsed, intro=intro, now=now)
-        return _Outcome(status=InboundEmail.Status.IGNORED_LOOP, ticket=ticket, message=message, reason=reason)
-
+        return _automatic(parsed=parsed, ticket=ticket, sender=sender, now=now)
+    if services.staff_address(sender):
+        return _from_staff(parsed=parsed, ticket=ticket, sender=sender, now=now)
     contact = _sender_contact(parsed, sender)
     if ticket is None:
         ticket = _thread_by_subject(parsed=parsed, contact=contact, now=now)
@@ -264,6 +255,41 @@ def _route(*, parsed: ParsedEmail, inbound: InboundEmail, now: datetime) -> _Out
             "new": outcome.ticket.pk,
         }
     return _Outcome(status=InboundEmail.Status.PROCESSED, ticket=outcome.ticket, message=outcome.message, reason=reason)
+
+
+def _automatic(*, parsed: ParsedEmail, ticket: Ticket | None, sender: str, now: datetime) -> _Outcome:
+    """Never answered: a reply to an auto-reply or a bounce starts a mail loop. On a ticket it answers
+    it is a note for review; else it is ignored."""
+    reason = parsed.auto_generated_reason or _("automatic mail")
+    if ticket is None:
+        return _Outcome(status=InboundEmail.Status.IGNORED_LOOP, reason=reason)
+    contact = Contact.objects.filter(email__iexact=sender).first() if sender else None
+    intro = _("Automatic email (%(reason)s) from %(sender)s; it was not answered.") % {
+        "reason": reason,
+        "sender": sender or "?",
+    }
+    message = _review_note(ticket=ticket, contact=contact, parsed=parsed, intro=intro, now=now)
+    return _Outcome(status=InboundEmail.Status.IGNORED_LOOP, ticket=ticket, message=message, reason=reason)
+
+
+def _from_staff(*, parsed: ParsedEmail, ticket: Ticket | None, sender: str, now: datetime) -> _Outcome:
+    """Mail from a staff account's address: staff are never customers (tickets.services.staff_address),
+    so it makes no contact. On a ticket it answers it is a note for review, as a stranger's mail is;
+    anything else is quarantined for a human (staff open tickets for customers in the workspace)."""
+    if ticket is None:
+        raise _Quarantine(
+            _("The sender %(address)s is a staff account: mail from staff opens no ticket.") % {"address": sender}
+        )
+    intro = _(
+        "Email from %(sender)s, a staff account. It is not shown to the customer; review it before acting on it."
+    ) % {"sender": sender}
+    message = _review_note(ticket=ticket, contact=None, parsed=parsed, intro=intro, now=now)
+    return _Outcome(
+        status=InboundEmail.Status.PROCESSED,
+        ticket=ticket,
+        message=message,
+        reason=_("Sender is a staff account: added as a note for review."),
+    )
 
 
 def _new_ticket(*, parsed: ParsedEmail, contact: Contact, mailbox: Mailbox | None, now: datetime) -> _Outcome:

@@ -65,7 +65,7 @@ def staff_address(email: str) -> bool:
 def requester_staff_check(*, email: str, field: str) -> None:
     """A ticket is a customer's: the address of a staff account is never its requester, so staff never
     become contacts by opening tickets (ValidationError on `field`, code `staff_address`). Every channel
-    comes here through requester_resolve."""
+    comes here through requester_resolve; the email channel asks staff_address first (tickets.email)."""
     if staff_address(email):
         raise ValidationError(
             {field: [_("This address belongs to a staff account; choose the customer.")]}, code="staff_address"
