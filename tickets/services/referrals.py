@@ -94,7 +94,7 @@ def referral_answer(*, referral: Referral, actor: User, answer: str, now: dateti
 def referral_cancel(*, referral: Referral, actor: User, now: datetime | None = None) -> Referral:
     _require_agent(actor)
     now = now or timezone.now()
-    referral = Referral.objects.select_for_update().select_related("ticket").get(pk=referral.pk)
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("ticket").get(pk=referral.pk)
     merged_check(ticket=referral.ticket)
     if referral.state != Referral.State.OPEN:
         raise InvalidTransition(_("This referral is no longer open."))
@@ -111,7 +111,7 @@ def referral_mark_customer_informed(*, referral: Referral, actor: User, now: dat
     """The agent told the customer the outcome of an answered referral."""
     _require_agent(actor)
     now = now or timezone.now()
-    referral = Referral.objects.select_for_update().select_related("ticket").get(pk=referral.pk)
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("ticket").get(pk=referral.pk)
     merged_check(ticket=referral.ticket)
     if referral.state != Referral.State.ANSWERED:
         raise InvalidTransition(_("Only an answered referral has an outcome to tell."))
