@@ -235,6 +235,26 @@ def test_the_tab_counts_and_the_bulk_bar_load_after_the_list(page, live_server, 
     assert {t.status for t in Ticket.objects.filter(pk__in=[first.pk, second.pk])} == {Status.PENDING}
 
 
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_on_a_phone_every_card_of_the_ticket_page_is_as_wide_as_the_page(page, live_server, agent, customer, language):
+    """One column under 1000 px: the properties card, the reply box and the side cards all span it (the
+    desktop grid's align-items: start left each card as wide as its content, some narrower than others)."""
+    agent.language = language
+    agent.save(update_fields=["language"])
+    ticket = make_ticket(requester=Contact.objects.get(user=customer), subject="On a phone", body="Hello.")
+    page.set_viewport_size({"width": 390, "height": 844})
+    _sign_in(page, live_server.url, agent)
+    page.goto(f"{live_server.url}/agent/tickets/{ticket.pk}/")
+    page.wait_for_selector("#kb-slot #kb-title")
+    widths = page.evaluate(
+        """() => [...document.querySelectorAll('.ag-layout .card')].filter(card => card.offsetParent)
+            .map(card => [card.id || card.className, Math.round(card.getBoundingClientRect().width)])"""
+    )
+    column = max(width for _name, width in widths)
+    assert len(widths) > 5 and column <= 390
+    assert [name for name, width in widths if width != column] == []
+
+
 def test_one_request_fills_every_sidebar_panel_and_they_work(page, live_server, agent, customer):
     requester = Contact.objects.get(user=customer)
     ticket = make_ticket(requester=requester, subject="Sidebar in one go", body="Hello.")
