@@ -204,13 +204,17 @@ def _invite_token(contact: Contact) -> str:
 def contact_invite(*, contact: Contact, invited_by: User) -> str:
     """Mail a contact a link to set a password for the portal; returns the link's path.
 
-    Only agents invite. Refused (ValidationError) when the contact already has a login or the
-    address belongs to another login.
+    Only agents invite. Refused (ValidationError) when the contact already has a login, has no
+    email address (a login is an address) or the address belongs to another login.
     """
     if invited_by is None or not invited_by.is_agent:
         raise NotAllowed(_("Only agents may do this."))
     if contact.user_id is not None:
         raise ValidationError({"contact": [_("This contact can already sign in.")]})
+    if not contact.email:
+        raise ValidationError(
+            {"contact": [_("This contact has no email address: add one before inviting them to the portal.")]}
+        )
     if User.objects.filter(email__iexact=contact.email).exists():
         raise ValidationError({"contact": [_("Another login already uses this email address.")]})
     url = reverse("invite_accept", args=[_invite_token(contact)])
@@ -236,9 +240,9 @@ def invite_read(*, token: str) -> Contact:
     except signing.BadSignature as exc:
         raise LinkInvalid() from exc
     contact = Contact.objects.select_related("organization").filter(pk=data.get("c")).first()
-    if contact is None or contact.email.lower() != data.get("e") or contact.user_id is not None:
+    if contact is None or (contact.email or "").lower() != data.get("e") or contact.user_id is not None:
         raise LinkInvalid()
-    if User.objects.filter(email__iexact=contact.email).exists():
+    if not contact.email or User.objects.filter(email__iexact=contact.email).exists():
         raise LinkInvalid()
     return contact
 

@@ -144,7 +144,7 @@ def contact_find(*, email: str = "", phone: str = "") -> Contact | None:
     """The contact with this email (any case) or, failing that, this phone number; for the channels."""
     qs = Contact.objects.select_related("organization")
     if email.strip():
-        found = qs.filter(email__iexact=email.strip()).first()
+        found = qs.with_email(email).first()
         if found is not None:
             return found
     digits = "".join(ch for ch in normalize_text(phone) if ch.isascii() and ch.isdigit()).lstrip("0")

@@ -14,13 +14,17 @@ from tickets.models import CustomStatus, Tag, Ticket
 
 
 class ListRef:
-    """A related row as a ticket list shows it: id, name, an email for people, and the Persian name
-    of teams and products (`display_name`: the one in the active language)."""
+    """A related row as a ticket list shows it: id, name, an email for people (None for a contact
+    without one, as the ticket's own output writes it), and the Persian name of teams and products
+    (`display_name`: the one in the active language)."""
 
     __slots__ = ("email", "name", "name_fa", "pk")
 
-    def __init__(self, pk: int, name: str, email: str = "", name_fa: str = "") -> None:
+    def __init__(self, pk: int, name: str, email: str | None = "", name_fa: str = "") -> None:
         self.pk, self.name, self.email, self.name_fa = pk, name, email, name_fa
+
+    def __str__(self) -> str:  # as Contact.__str__ (the name of one without address is its phone)
+        return self.name or self.email or f"#{self.pk}"
 
     @property
     def full_name(self) -> str:
@@ -103,7 +107,7 @@ def ticket_rows(values: Iterable[dict], *, with_internal: bool) -> list[TicketLi
         elif kind in _NAMED_IN_LANGUAGES:
             found[kind][pk] = (CustomerLabelRef if kind == 8 else ListRef)(pk, name or "", name_fa=email or "")
         else:
-            found[kind][pk] = ListRef(pk, name or "", email or "")
+            found[kind][pk] = ListRef(pk, name or "", email)
     for row in rows:
         for attribute, (kind, *_rest) in references.items():
             setattr(row, attribute, found[kind].get(getattr(row, f"{attribute}_id")))
@@ -121,7 +125,10 @@ def _reference_branches(kinds: Iterable[int], *, with_internal: bool) -> list[tu
         if kind in kinds:
             table = quote(model._meta.db_table)
             email = f"{table}.{quote(email_column)}" if email_column else "''"
-            select = f"{table}.{quote('id')}, {table}.{quote(name_column)}, {email}"
+            name = f"{table}.{quote(name_column)}"
+            if model is Contact:  # one known by phone only: its number, as Contact.__str__ writes it
+                name = f"CASE WHEN {name} = '' AND {email} IS NULL THEN {table}.{quote('phone')} ELSE {name} END"
+            select = f"{table}.{quote('id')}, {name}, {email}"
             branches.append((kind, select, f"{table} WHERE {table}.{quote('id')}"))
     if _TAGS in kinds:
         through = Ticket.tags.through._meta

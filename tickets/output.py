@@ -42,10 +42,11 @@ def iso_datetime(value: datetime | None, tz: tzinfo) -> str | None:
 
 
 def person_ref(obj: Any) -> dict | None:
-    """A user or contact as `{id, name, email}` (the name falls back to the email)."""
+    """A user or contact as `{id, name, email}` (the name falls back to the email, then to the
+    contact's phone or number; `email` is null for a contact who has none)."""
     if obj is None:
         return None
-    return {"id": obj.pk, "name": obj.full_name or obj.email, "email": obj.email}
+    return {"id": obj.pk, "name": obj.full_name or obj.email or str(obj), "email": obj.email}
 
 
 def named_ref(obj: Any) -> dict | None:

@@ -28,7 +28,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQueryField, SearchVectorField
 from django.db import connection
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
-from django.db.models.functions import Cast, Lower
+from django.db.models.functions import Cast
 
 from customers.models import Contact
 from customers.selectors import contacts_matching
@@ -86,7 +86,7 @@ def ticket_index(*, ticket: Ticket, extra_text: str = "") -> None:
         document = ticket_document(
             subject=ticket.subject,
             requester_name=ticket.requester.full_name,
-            requester_email=ticket.requester.email,
+            requester_email=ticket.requester.email or "",  # none: known by phone
             messages=texts,
         )
     ticket.search_document = document
@@ -121,7 +121,7 @@ def tickets_reindex(*, ticket_model, message_model, connection, after: int = 0, 
         for ticket_id, text in messages:
             texts[ticket_id].append(text)
         documents = [
-            (pk, ticket_document(subject=subject, requester_name=name, requester_email=email, messages=texts[pk]))
+            (pk, ticket_document(subject=subject, requester_name=name, requester_email=email or "", messages=texts[pk]))
             for pk, subject, name, email in rows
         ]
         _store_documents(connection, documents)
@@ -156,7 +156,7 @@ def ticket_search(queryset: QuerySet[Ticket], query: str) -> QuerySet[Ticket]:
     if "@" in word and " " not in word:
         # The requester's current address, through the unique index on lower(email) (the indexed words
         # hold the address the ticket had when last indexed, and find the start of it: "customer@exa").
-        condition |= _requester_in(Contact.objects.alias(address=Lower("email")).filter(address=word))
+        condition |= _requester_in(Contact.objects.with_email(word))
     if phone:
         condition |= _requester_in(contacts_matching(Contact.objects.all(), q=query))
     return queryset.filter(condition)

@@ -110,6 +110,7 @@ LIST_RELATED_FIELDS = (
     "requester__id",
     "requester__full_name",
     "requester__email",
+    "requester__phone",  # Contact.__str__ of one without name or address
     "organization__id",
     "organization__name",
     "team__id",

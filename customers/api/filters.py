@@ -11,17 +11,22 @@ from customers.models import (
     Product,
     ServiceContract,
 )
+from customers.models.accounts import ContactQuerySet
 from helpdesk.api_support import FilterSet, ModelChoiceFilter
 
 
 class ContactFilter(FilterSet):
     organization = ModelChoiceFilter(queryset=Organization.objects.all())
-    email = django_filters.CharFilter(lookup_expr="iexact")
+    # Any letter case, through the unique index on lower(email); never a contact without an address.
+    email = django_filters.CharFilter(method="by_email", label=_("Email address"))
     q = django_filters.CharFilter(method="search", label=_("Name, email or phone"))
 
     class Meta:
         model = Contact
         fields = ["organization", "email"]
+
+    def by_email(self, qs: ContactQuerySet, name: str, value: str) -> ContactQuerySet:
+        return qs.with_email(value)
 
     def search(self, qs: QuerySet[Contact], name: str, value: str) -> QuerySet[Contact]:
         return selectors.contacts_matching(qs, q=value)

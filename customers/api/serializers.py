@@ -30,6 +30,9 @@ class OrganizationRef(serializers.Serializer):
 
 
 class ContactCustomerOutput(serializers.ModelSerializer):
+    email = serializers.EmailField(
+        read_only=True, allow_null=True, help_text=_("null when the contact has no email address (known by phone).")
+    )
     organization = OrganizationRef(read_only=True, allow_null=True)
 
     class Meta:
@@ -48,7 +51,14 @@ class ContactOutput(ContactCustomerOutput):
 
 
 class ContactInput(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
+    # Always stated (a PUT replaces the contact; PATCH may leave it out): null or "" for a contact known
+    # by phone only, who then needs a phone number (customers.services.contact_errors decides).
+    email = serializers.EmailField(
+        max_length=254,
+        allow_blank=True,
+        allow_null=True,
+        help_text=_("null or empty for a contact without an email address, who then needs a phone number."),
+    )
     full_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
     organization = serializers.PrimaryKeyRelatedField(

@@ -78,8 +78,24 @@ class OrganizationDomain(models.Model):
         return self.domain
 
 
+class ContactQuerySet(models.QuerySet["Contact"]):
+    def with_email(self, address: str | None) -> "ContactQuerySet":
+        """The contact with this address in any letter case, through the unique index on lower(email)
+        (`email__iexact` compares UPPER() and reads the whole table). No address matches nobody: a
+        contact without one is never found by address."""
+        address = (address or "").strip().lower()
+        if not address:
+            return self.none()
+        return self.alias(_address=Lower("email")).filter(_address=address)
+
+
 class Contact(models.Model):
-    """A person who asks for help; may have a portal login (user)."""
+    """A person who asks for help; may have a portal login (user).
+
+    A contact has an email address or a phone number, or both (customers.services.contact_errors).
+    No address is NULL, never "": the unique index on lower(email) then holds any number of contacts
+    without one and still serves every lookup by address (a partial index would not).
+    """
 
     organization = models.ForeignKey(
         Organization,
@@ -90,7 +106,7 @@ class Contact(models.Model):
         related_name="contacts",
     )
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
-    email = models.EmailField(_("email address"), unique=True)
+    email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     # Digits only (Persian and Arabic digits folded to ASCII): "find the caller" looks it up.
     phone_digits = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
@@ -110,6 +126,8 @@ class Contact(models.Model):
     # their tickets keep a requester for the statistics.
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
 
+    objects = ContactQuerySet.as_manager()
+
     class Meta:
         ordering = ["full_name", "email"]
         verbose_name = _("contact")
@@ -117,7 +135,7 @@ class Contact(models.Model):
         constraints = [models.UniqueConstraint(Lower("email"), name="contact_email_ci_unique")]
 
     def __str__(self) -> str:
-        return self.full_name or self.email
+        return self.full_name or self.email or self.phone or f"#{self.pk}"
 
 
 class ServiceContract(models.Model):

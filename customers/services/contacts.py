@@ -22,15 +22,23 @@ CONTACT_FIELDS = ("email", "full_name", "phone", "organization", "language", "ti
 
 
 def contact_errors(contact: Contact) -> dict[str, str]:
-    """What is wrong with an unsaved contact (the admin form shows the same messages)."""
+    """What is wrong with an unsaved contact (the admin form shows the same messages).
+
+    A contact needs an email address or a phone number (with digits), or both; the address is
+    unique in any letter case when there is one.
+    """
     errors: dict[str, str] = {}
-    try:
-        validate_email(contact.email)
-    except ValidationError:
-        errors["email"] = _("Enter a valid email address.")
+    if not contact.email:
+        if not phone_digits(contact.phone or ""):
+            errors["email"] = _("Give an email address or a phone number.")
     else:
-        if Contact.objects.filter(email__iexact=contact.email).exclude(pk=contact.pk).exists():
-            errors["email"] = _("A contact with this email address already exists.")
+        try:
+            validate_email(contact.email)
+        except ValidationError:
+            errors["email"] = _("Enter a valid email address.")
+        else:
+            if Contact.objects.with_email(contact.email).exclude(pk=contact.pk).exists():
+                errors["email"] = _("A contact with this email address already exists.")
     if contact.language and contact.language not in dict(settings.LANGUAGES):
         errors["language"] = _("Unknown language.")
     if contact.time_zone and (message := rules.time_zone_error(contact.time_zone)):
@@ -38,10 +46,15 @@ def contact_errors(contact: Contact) -> dict[str, str]:
     return errors
 
 
+def email_clean(email: str | None) -> str | None:
+    """An address as stored: trimmed, lower case; None when there is none (never "")."""
+    return (email or "").strip().lower() or None
+
+
 def _contact_save(contact: Contact) -> Contact:
-    contact.email = contact.email.strip().lower()
-    contact.full_name = contact.full_name.strip()
-    contact.phone = contact.phone.strip()
+    contact.email = email_clean(contact.email)
+    contact.full_name = (contact.full_name or "").strip()
+    contact.phone = (contact.phone or "").strip()
     contact.phone_digits = phone_digits(contact.phone)
     _raise_if(contact_errors(contact))
     try:
@@ -54,7 +67,7 @@ def _contact_save(contact: Contact) -> Contact:
 
 def contact_create(
     *,
-    email: str,
+    email: str | None = None,
     full_name: str = "",
     phone: str = "",
     organization: Organization | None = None,
@@ -64,10 +77,11 @@ def contact_create(
 ) -> Contact:
     """Create a contact; without an organization, the one claiming the email domain is used.
 
-    The email is unique in any letter case (ValidationError on `email` otherwise).
+    It needs an email address or a phone number; the email is unique in any letter case
+    (ValidationError on `email` otherwise).
     """
-    email = email.strip().lower()
-    if organization is None:
+    email = email_clean(email)
+    if organization is None and email:
         organization = selectors.organization_for_email(email=email)
     contact = Contact(
         email=email,
@@ -88,16 +102,18 @@ def contact_update(*, contact: Contact, data: Mapping[str, Any]) -> Contact:
 
 
 def contact_get_or_create(
-    *, email: str, full_name: str = "", phone: str = "", organization_name: str = "", language: str = ""
+    *, email: str | None, full_name: str = "", phone: str = "", organization_name: str = "", language: str = ""
 ) -> tuple[Contact, bool]:
     """The contact with this email (any letter case), created when unknown. Safe under races.
 
-    A new contact joins `organization_name` (found by name in any letter case, else created), or
-    else the organization claiming the email's domain; `language` is a new contact's (empty: not
-    chosen, see contact_language_guess).
+    Without an email, a caller known by phone: the contact without an address who has this phone
+    number and this name (any letter case), else a new one (ValidationError when there is no phone
+    number either). A new contact joins `organization_name` (found by name in any letter case,
+    else created), or else the organization claiming the email's domain; `language` is a new
+    contact's (empty: not chosen, see contact_language_guess).
     """
-    email = email.strip().lower()
-    existing = Contact.objects.select_related("organization").filter(email__iexact=email).first()
+    email = email_clean(email)
+    existing = _contact_existing(email=email, full_name=full_name, phone=phone)
     if existing is not None:
         return existing, False
     organization = None
@@ -111,10 +127,21 @@ def contact_get_or_create(
         )
         return contact, True
     except ValidationError:
-        existing = Contact.objects.select_related("organization").filter(email__iexact=email).first()
+        existing = Contact.objects.select_related("organization").with_email(email).first()
         if existing is None:
             raise
         return existing, False
+
+
+def _contact_existing(*, email: str | None, full_name: str, phone: str) -> Contact | None:
+    qs = Contact.objects.select_related("organization")
+    if email:
+        return qs.with_email(email).first()
+    digits = phone_digits(phone)
+    if not digits:
+        return None
+    same = qs.filter(email__isnull=True, phone_digits=digits, full_name__iexact=full_name.strip())
+    return same.order_by("-created_at", "-id").first()
 
 
 def contact_language_guess(*, contact: Contact, text: str, theirs: bool = True) -> Contact:

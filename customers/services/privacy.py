@@ -15,7 +15,8 @@ ERASED_DOMAIN = "erased.invalid"  # a reserved top-level domain: never a real ma
 
 
 def erased_contact_email(contact_id: int) -> str:
-    """The placeholder address an erased contact keeps (the column is unique and required)."""
+    """The placeholder address an erased contact keeps (unique; nobody receives it): erased contacts,
+    with or without an address before, all have one, which marks them."""
     return f"erased-contact-{contact_id}@{ERASED_DOMAIN}"
 
 

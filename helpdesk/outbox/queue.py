@@ -1,6 +1,7 @@
 """Queueing: an outbound mail or webhook delivery becomes a row in the caller's transaction, once
 per key, and a worker is woken up to send it after that transaction commits."""
 
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -13,14 +14,19 @@ from helpdesk.outbox.headers import new_message_id
 from helpdesk.outbox.models import NotificationLog
 from helpdesk.outbox.schedule import unclaimed
 
+logger = logging.getLogger(__name__)
+
 
 def notification_queue(
     *, key: str, recipient: str, template: str, context: dict[str, Any], ticket_id: int | None = None
 ) -> NotificationLog | None:
     """Store one outbound mail (once per key) and send it after the transaction commits.
 
-    Returns the new row, or None when there is no recipient or the key was queued before."""
+    Returns the new row, or None when there is no recipient or the key was queued before. No
+    recipient is no mail, decided here for every sender: a customer known by phone only has no
+    address, and what was written to them stays on the ticket (they hear it on the phone)."""
     if not recipient:
+        logger.info("mail %s not queued (%s): no recipient address", key, template)
         return None
     try:
         with transaction.atomic():
@@ -62,6 +68,8 @@ def notifications_queue_many(*, items: list[dict[str, Any]], now: datetime) -> i
         for item in items
         if item["recipient"]
     ]
+    if len(rows) < len(items):
+        logger.info("%s of %s mails not queued: no recipient address", len(items) - len(rows), len(items))
     if not rows:
         return 0
     NotificationLog.objects.bulk_create(rows, ignore_conflicts=True)

@@ -39,10 +39,10 @@ def _absolute(context: Mapping[str, Any], name: str, *args) -> str:
 class ContactRef(serializers.Serializer):
     id = serializers.IntegerField(source="pk", read_only=True)
     name = serializers.SerializerMethodField()
-    email = serializers.EmailField(read_only=True)
+    email = serializers.EmailField(read_only=True, allow_null=True)  # null: known by phone only
 
     def get_name(self, contact: Contact) -> str:
-        return contact.full_name or contact.email
+        return contact.full_name or contact.email or str(contact)
 
 
 class UserRef(serializers.Serializer):
@@ -274,7 +274,7 @@ class _AuthorType(serializers.ChoiceField):
 class _AuthorName(serializers.CharField):
     def get_attribute(self, message: Message) -> str:
         person = message.author_contact or message.author_user
-        return (person.full_name or person.email) if person is not None else ""
+        return (person.full_name or person.email or str(person)) if person is not None else ""
 
 
 # Who wrote a message, read from the message itself (MessageOutput's `author` has `source="*"`).

@@ -241,7 +241,7 @@ def _route(*, parsed: ParsedEmail, inbound: InboundEmail, now: datetime) -> _Out
         body_html=body_html,
         channel=Channel.EMAIL,
         attachments=files,
-        reply_to_email=_reply_to(parsed, sender=contact.email),
+        reply_to_email=_reply_to(parsed, sender=contact.email or ""),
         email_message_id=(parsed.message_id or "")[:255],
         email_in_reply_to=(parsed.in_reply_to or "")[:255],
         email_references=" ".join(parsed.references),
@@ -263,7 +263,7 @@ def _automatic(*, parsed: ParsedEmail, ticket: Ticket | None, sender: str, now: 
     reason = parsed.auto_generated_reason or _("automatic mail")
     if ticket is None:
         return _Outcome(status=InboundEmail.Status.IGNORED_LOOP, reason=reason)
-    contact = Contact.objects.filter(email__iexact=sender).first() if sender else None
+    contact = Contact.objects.with_email(sender).first() if sender else None
     intro = _("Automatic email (%(reason)s) from %(sender)s; it was not answered.") % {
         "reason": reason,
         "sender": sender or "?",
@@ -304,8 +304,8 @@ def _new_ticket(*, parsed: ParsedEmail, contact: Contact, mailbox: Mailbox | Non
         team=mailbox.team if mailbox is not None else None,
         mailbox=mailbox,
         attachments=files,
-        cc_emails=_cc_emails(parsed, sender=contact.email),
-        reply_to_email=_reply_to(parsed, sender=contact.email),
+        cc_emails=_cc_emails(parsed, sender=contact.email or ""),
+        reply_to_email=_reply_to(parsed, sender=contact.email or ""),
         email_message_id=(parsed.message_id or "")[:255],
         now=now,
     )

@@ -88,7 +88,7 @@ def _is_participant(*, ticket: Ticket, contact: Contact) -> bool:
     ticket's CC list, or a colleague when the organization shares tickets among its contacts."""
     if contact.pk == ticket.requester_id:
         return True
-    if contact.email.lower() in {
+    if (contact.email or "").lower() in {
         email.lower() for email in [*(ticket.cc_emails or []), ticket.reply_to_email] if email
     }:
         return True

@@ -140,6 +140,7 @@ def feedback_links_of_item(*, item: FeedbackItem) -> QuerySet[FeedbackLink]:
             "ticket__created_at",
             "ticket__requester__full_name",
             "ticket__requester__email",
+            "ticket__requester__phone",  # Contact.__str__ of one without name or address
             "ticket__requester__language",
             "ticket__organization__name",
         )

@@ -380,8 +380,9 @@ class Ticket(models.Model):
 
     @property
     def requester_address(self) -> str:
-        """Where mail for the requester goes: the Reply-To they asked for, else their own address."""
-        return self.reply_to_email or self.requester.email
+        """Where mail for the requester goes: the Reply-To they asked for, else their own address;
+        "" for a requester known by phone only (the outbox queues nothing for it)."""
+        return self.reply_to_email or self.requester.email or ""
 
     @property
     def is_open(self) -> bool:

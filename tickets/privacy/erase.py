@@ -38,8 +38,8 @@ from tickets.search import ticket_index
 
 
 def contact_erase(*, contact: Contact, actor, confirm: str) -> dict[str, int]:
-    """Erase a contact's personal data; admins only (NotAllowed), `confirm` must be their email address
-    (ValidationError on `confirm`), twice is a Conflict. Writes an ANONYMISED event on each of their
+    """Erase a contact's personal data; admins only (NotAllowed), `confirm` must be their email address,
+    or their phone number when they have no address (ValidationError on `confirm`), twice is a Conflict. Writes an ANONYMISED event on each of their
     tickets and a PrivacyAction; returns counts of what was changed."""
     require_admin(actor)
     with transaction.atomic():
@@ -56,10 +56,10 @@ def contact_erase(*, contact: Contact, actor, confirm: str) -> dict[str, int]:
             "messages": messages_empty(authored),
             "inbound_emails": inbound_forget(
                 InboundEmail.objects.filter(  # the raw mail of a ticket they were copied on names them too
-                    Q(ticket_id__in=involved) | Q(sender__icontains=contact.email) | Q(ticket_message__in=authored)
+                    Q(ticket_id__in=involved) | inbound_from(contact.email) | Q(ticket_message__in=authored)
                 )
             ),
-            "cc_removed": _remove_cc(copied, contact.email),
+            "cc_removed": _remove_cc(copied, contact.email or ""),
             "ratings": SatisfactionRating.objects.filter(Q(contact=contact) | Q(ticket_id__in=requested))
             .exclude(comment="")
             .update(comment=""),
@@ -84,12 +84,22 @@ def _check(contact: Contact, confirm: str) -> None:
         raise ValidationError(
             {"confirm": [_("This contact's login belongs to staff; change its role before erasing it.")]}
         )
-    if (confirm or "").strip().lower() != contact.email.lower():
+    if not contact.email:  # known by phone only: the number confirms, in any spelling of its digits
+        if not contact.phone_digits or customer_services.phone_digits(confirm or "") != contact.phone_digits:
+            raise ValidationError({"confirm": [_("Type the contact's phone number to confirm.")]})
+    elif (confirm or "").strip().lower() != contact.email.lower():
         raise ValidationError({"confirm": [_("Type the contact's email address exactly to confirm.")]})
 
 
-def tickets_copying(email: str) -> set[int]:
-    """Tickets with the address among their CC addresses (any letter case)."""
+def inbound_from(email: str | None) -> Q:
+    """Inbound mail from the address; nothing for a contact without one ("" would match every mail)."""
+    return Q(sender__icontains=email) if email else Q(pk__in=[])
+
+
+def tickets_copying(email: str | None) -> set[int]:
+    """Tickets with the address among their CC addresses (any letter case); none without an address."""
+    if not email:
+        return set()
     candidates = (
         Ticket.objects.annotate(cc_text=Cast("cc_emails", TextField()))
         .filter(cc_text__icontains=email)
@@ -112,7 +122,7 @@ def _scrub_tickets(contact: Contact, requested: set[int], involved: set[int], sc
     Ticket.objects.filter(pk__in=requested).update(subject=ERASED, reply_to_email="")
     events.events_forget_personal(ticket_ids=requested)
     mentioning = Q(ticket_id__in=involved)
-    for term in (contact.email, contact.full_name.strip()):
+    for term in (contact.email or "", contact.full_name.strip()):
         if len(term) >= MIN_NAME_CHARS:  # a requester changed away keeps its old value on other tickets
             mentioning |= Q(old_value__icontains=term) | Q(new_value__icontains=term)
     scrubbed = scrub_rows(Ticket.objects.filter(pk__in=involved - requested), scrubber, text=("subject",))
@@ -128,15 +138,15 @@ def _scrub_tickets(contact: Contact, requested: set[int], involved: set[int], sc
     return scrubbed
 
 
-def _scrub_outbox(involved: set[int], email: str, scrubber: Scrubber) -> int:
+def _scrub_outbox(involved: set[int], email: str | None, scrubber: Scrubber) -> int:
     """Mails to the contact not sent yet are dropped; every row to them or about the tickets they were
     part of loses their strings (mail bodies and webhook payloads are rendered when sent, from the rows
     already erased, so the rows hold ids and locales only)."""
-    to_them = NotificationLog.objects.filter(recipient__iexact=email)
+    to_them = NotificationLog.objects.filter(recipient__iexact=email) if email else NotificationLog.objects.none()
     to_them.filter(sent_at__isnull=True).update(
         dropped=True, sent_at=timezone.now(), claimed_at=None, last_error="personal data erased"
     )
-    rows = NotificationLog.objects.filter(Q(ticket_id__in=involved) | Q(recipient__iexact=email))
+    rows = NotificationLog.objects.filter(Q(ticket_id__in=involved) | Q(pk__in=to_them.values("pk")))
     return scrub_rows(rows, scrubber, text=("key", "recipient", "last_error"), json=("context",))
 
 

@@ -26,7 +26,7 @@ from helpdesk.permissions import require_admin
 from knowledgebase.models import ArticleFeedback
 from tickets.attachments.store import safe_filename
 from tickets.models import InboundEmail, Message, Referral, SatisfactionRating, Ticket, TicketEvent
-from tickets.privacy.erase import tickets_copying
+from tickets.privacy.erase import inbound_from, tickets_copying
 
 CHUNK = 1024 * 1024
 
@@ -210,7 +210,7 @@ def _events(contact: Contact, ticket_ids: set[int]) -> Iterator[dict]:
 
 def _emails(files: list[tuple[str, FieldFile]], contact: Contact) -> Iterator[dict]:
     """The raw mail they sent, as received (.eml files)."""
-    mine = Q(sender__icontains=contact.email) | Q(ticket_message__author_contact=contact)
+    mine = inbound_from(contact.email) | Q(ticket_message__author_contact=contact)
     for mail in InboundEmail.objects.filter(mine).exclude(raw="").order_by("pk").iterator(chunk_size=200):
         path = f"mail/{mail.pk}.eml"
         files.append((path, mail.raw))

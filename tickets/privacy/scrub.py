@@ -39,7 +39,7 @@ class Scrubber:
 
     @classmethod
     def for_contact(cls, contact: Contact, *, email_to: str) -> "Scrubber":
-        return cls(email=contact.email, full_name=contact.full_name, phone=contact.phone, email_to=email_to)
+        return cls(email=contact.email or "", full_name=contact.full_name, phone=contact.phone, email_to=email_to)
 
     def text(self, value: str) -> str:
         if not value:

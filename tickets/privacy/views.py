@@ -31,7 +31,7 @@ RECENT_ACTIONS = 10
 
 class EraseForm(forms.Form):
     confirm = forms.CharField(
-        label=gettext_lazy("Type the contact's email address to confirm"),
+        label=gettext_lazy("Type the contact's email address (without one, their phone number) to confirm"),
         max_length=254,
         widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off", "spellcheck": "false"}),
     )

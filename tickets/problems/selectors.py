@@ -114,6 +114,7 @@ def problem_incidents(*, user: User, problem: Problem) -> QuerySet[Ticket]:
             "problem_id",
             "requester__full_name",
             "requester__email",
+            "requester__phone",  # Contact.__str__ of one without name or address
             "organization__name",
             "assignee__full_name",
             "assignee__email",

@@ -50,7 +50,8 @@ def surveys_due(*, now: datetime) -> QuerySet[Ticket]:
     return (
         Ticket.objects.filter(status__in=SURVEYED_STATUSES, solved_at__isnull=False)
         .filter(solved_at__lte=now - delay, solved_at__gte=oldest, merged_into__isnull=True)
-        .exclude(Q(reply_to_email="") & Q(requester__email=""))
+        # no address: known by phone only (NULL; "" only if written around the services)
+        .exclude(Q(reply_to_email="") & (Q(requester__email__isnull=True) | Q(requester__email="")))
         .exclude(requester__email__iregex=_MACHINE_ADDRESS)
         .filter(~Exists(SatisfactionSurvey.objects.filter(ticket_id=OuterRef("pk"))))
         .filter(~Exists(SatisfactionRating.objects.filter(ticket_id=OuterRef("pk"))))
@@ -66,7 +67,7 @@ def survey_skip_reason(*, ticket: Ticket) -> str:
         return _("The ticket was reopened before the survey was sent.")
     if ticket.merged_into_id:
         return _("The ticket was merged into another one.")
-    if not ticket.requester_address or re.match(_MACHINE_ADDRESS, ticket.requester.email, re.IGNORECASE):
+    if not ticket.requester_address or re.match(_MACHINE_ADDRESS, ticket.requester.email or "", re.IGNORECASE):
         return _("The requester has no address a person reads.")
     if ticket.tags.filter(name__in=_skip_tags()).exists():
         return _("The ticket is tagged as one that gets no survey (spam, auto-reply).")

@@ -85,7 +85,7 @@ def _merge_events(*, source: Ticket, target: Ticket, actor: User, moved: int, no
 def _merge_participants(*, source: Ticket, target: Ticket) -> None:
     """Everyone who could write to the source may write to the target: its requester, its CC list and
     its Reply-To address join the target's CC list (the email channel takes their replies there)."""
-    own = {target.requester.email.lower(), target.reply_to_email.lower()}
+    own = {(target.requester.email or "").lower(), target.reply_to_email.lower()}  # a caller may have no address
     kept: dict[str, str] = {}
     for email in [*target.cc_emails, *source.cc_emails, source.requester.email, source.reply_to_email]:
         if email and email.lower() not in own:

@@ -44,7 +44,9 @@ def priority_allowed_for(actor: User | None, priority: str) -> bool:
 
 @dataclass(frozen=True)
 class RequesterDetails:
-    """Who a ticket is for when the caller has no contact yet: the contact with this email, created when unknown."""
+    """Who a ticket is for when the caller has no contact yet: the contact with this email, created when unknown.
+
+    Without an email (a caller known by phone), see customers.services.contact_get_or_create."""
 
     email: str
     full_name: str = ""
@@ -91,7 +93,7 @@ def requester_resolve(requester: Contact | RequesterDetails) -> Contact:
 
 def _reply_to_clean(reply_to_email: str, *, requester: Contact) -> str:
     reply_to_email = (reply_to_email or "").strip()
-    if reply_to_email.lower() == requester.email.lower():
+    if reply_to_email.lower() == (requester.email or "").lower():
         return ""
     if reply_to_email:
         try:

@@ -72,7 +72,7 @@ def macro_can_edit(*, user: User, macro: Macro) -> bool:
 
 def placeholder_values(*, ticket: Ticket, agent: User) -> dict[str, str]:
     requester = ticket.requester
-    name = requester.full_name.strip() or requester.email
+    name = requester.full_name.strip() or requester.email or ""
     first = name.split()[0] if requester.full_name.strip() else name
     return {
         "customer.name": name,

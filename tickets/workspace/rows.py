@@ -26,7 +26,7 @@ def _e(value) -> str:
 
 def _person(ref: ListRef) -> str:
     """A contact or an agent as Contact/User __str__ writes them: the name, else the address."""
-    return ref.name or ref.email
+    return ref.name or ref.email or ""
 
 
 def _when(value, language: str) -> str:
