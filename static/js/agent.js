@@ -123,15 +123,17 @@
     if (question && !window.confirm(question)) e.preventDefault();
   });
 
-  // Contact matches fill the email field of "new ticket".
+  // Contact matches fill the email, name and phone fields of "new ticket" (a caller known by
+  // phone has no email: the name and number find them again).
   document.addEventListener("click", (e) => {
     const match = e.target.closest("[data-fill-email]");
     if (!match) return;
-    const input = match.closest("form")?.querySelector("input[name=email]");
-    if (input) {
-      input.value = match.dataset.fillEmail;
-      input.focus();
+    const form = match.closest("form");
+    for (const [name, value] of [["email", match.dataset.fillEmail], ["full_name", match.dataset.fillFull_name], ["phone", match.dataset.fillPhone]]) {
+      const input = form?.querySelector(`input[name=${name}]`);
+      if (input) input.value = value || "";
     }
+    form?.querySelector("input[name=email]")?.focus();
   });
 
   // --- macros and knowledge-base articles in the composer --------------------------------------

@@ -52,8 +52,7 @@ class CallForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("contact") and not data.get("email"):
-            self.add_error("email", _("Choose a contact above, or enter the email of a new one."))
+        # Without a contact, the email or phone makes one (customers.services.contact_errors decides).
         if not data.get("ticket") and not (data.get("subject") or "").strip():
             self.add_error("subject", _("A new ticket needs a subject."))
         return data

@@ -245,7 +245,8 @@ def contact_language_field() -> forms.ChoiceField:
 
 
 class ContactFields(forms.Form):
-    email = forms.EmailField(label=_("Customer email"))
+    # An email or a phone number: customers.services.contact_errors decides, for every channel.
+    email = forms.EmailField(label=_("Customer email"), required=False)
     full_name = forms.CharField(label=_("Name (for a new contact)"), required=False, max_length=200)
     phone = forms.CharField(label=_("Phone (for a new contact)"), required=False, max_length=40)
     organization_name = forms.CharField(
