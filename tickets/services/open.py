@@ -56,7 +56,7 @@ class RequesterDetails:
     field: str = "email"  # the input the address was given in, which a refusal names (the API: requester_email)
 
 
-def staff_address(email: str) -> bool:
+def staff_address(email: str | None) -> bool:
     """Whether `email` is the login of an agent or administrator (active or not), in any letter case.
     Reads user_email_ci_unique (the lower-cased address): one index probe."""
     address = (email or "").strip().lower()
@@ -64,7 +64,7 @@ def staff_address(email: str) -> bool:
     return bool(address) and staff.exists()
 
 
-def requester_staff_check(*, email: str, field: str) -> None:
+def requester_staff_check(*, email: str | None, field: str) -> None:
     """A ticket is a customer's: the address of a staff account is never its requester, so staff never
     become contacts by opening tickets (ValidationError on `field`, code `staff_address`). Every channel
     comes here through requester_resolve; the email channel asks staff_address first (tickets.email)."""
