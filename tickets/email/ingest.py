@@ -225,13 +225,8 @@ def _route(*, parsed: ParsedEmail, inbound: InboundEmail, now: datetime) -> _Out
             "Email from %(sender)s, who is not a participant of this ticket. It is not shown to the customer; "
             "review it before acting on it."
         ) % {"sender": sender}
-        message = _review_note(ticket=ticket, contact=contact, parsed=parsed, intro=intro, now=now)
-        return _Outcome(
-            status=InboundEmail.Status.PROCESSED,
-            ticket=ticket,
-            message=message,
-            reason=_("Sender is not a participant: added as a note for review."),
-        )
+        reason = _("Sender is not a participant: added as a note for review.")
+        return _for_review(ticket=ticket, contact=contact, parsed=parsed, intro=intro, reason=reason, now=now)
     body, body_html, files = _content(parsed)
     outcome = services.ticket_customer_reply(
         ticket=ticket,
@@ -283,13 +278,8 @@ def _from_staff(*, parsed: ParsedEmail, ticket: Ticket | None, sender: str, now:
     intro = _(
         "Email from %(sender)s, a staff account. It is not shown to the customer; review it before acting on it."
     ) % {"sender": sender}
-    message = _review_note(ticket=ticket, contact=None, parsed=parsed, intro=intro, now=now)
-    return _Outcome(
-        status=InboundEmail.Status.PROCESSED,
-        ticket=ticket,
-        message=message,
-        reason=_("Sender is a staff account: added as a note for review."),
-    )
+    reason = _("Sender is a staff account: added as a note for review.")
+    return _for_review(ticket=ticket, contact=None, parsed=parsed, intro=intro, reason=reason, now=now)
 
 
 def _new_ticket(*, parsed: ParsedEmail, contact: Contact, mailbox: Mailbox | None, now: datetime) -> _Outcome:
@@ -312,6 +302,14 @@ def _new_ticket(*, parsed: ParsedEmail, contact: Contact, mailbox: Mailbox | Non
     message = ticket.messages.order_by("id").first()
     _link_inline_images(message)
     return _Outcome(status=InboundEmail.Status.PROCESSED, ticket=ticket, message=message)
+
+
+def _for_review(
+    *, ticket: Ticket, contact: Contact | None, parsed: ParsedEmail, intro: str, reason: str, now: datetime
+) -> _Outcome:
+    """A mail kept on its ticket as a note for review (processed, never shown to the customer)."""
+    message = _review_note(ticket=ticket, contact=contact, parsed=parsed, intro=intro, now=now)
+    return _Outcome(status=InboundEmail.Status.PROCESSED, ticket=ticket, message=message, reason=reason)
 
 
 def _review_note(*, ticket: Ticket, contact: Contact | None, parsed: ParsedEmail, intro: str, now: datetime) -> Message:
