@@ -140,7 +140,7 @@ def signup_request(*, email: str, full_name: str = "", language: str = "") -> No
         raise ValidationError(
             {"email": [_("Sign-up is by invitation for this address. Please ask your support contact to invite you.")]}
         )
-    existing = User.objects.filter(email__iexact=email).first()
+    existing = User.objects.with_email(email).first()
     if existing is not None:
         _queue(
             template="account_exists",
@@ -165,7 +165,7 @@ def signup_read(*, token: str) -> SignupClaim:
     except signing.BadSignature as exc:
         raise LinkInvalid() from exc
     claim = SignupClaim(email=data.get("e", ""), full_name=data.get("n", ""), language=data.get("l", ""))
-    if User.objects.filter(email__iexact=claim.email).exists():
+    if User.objects.with_email(claim.email).exists():
         raise AccountExists()
     if not signup_allowed(email=claim.email):
         raise LinkInvalid()
@@ -215,7 +215,7 @@ def contact_invite(*, contact: Contact, invited_by: User) -> str:
         raise ValidationError(
             {"contact": [_("This contact has no email address: add one before inviting them to the portal.")]}
         )
-    if User.objects.filter(email__iexact=contact.email).exists():
+    if User.objects.with_email(contact.email).exists():
         raise ValidationError({"contact": [_("Another login already uses this email address.")]})
     url = reverse("invite_accept", args=[_invite_token(contact)])
     _queue(
@@ -242,7 +242,7 @@ def invite_read(*, token: str) -> Contact:
     contact = Contact.objects.select_related("organization").filter(pk=data.get("c")).first()
     if contact is None or (contact.email or "").lower() != data.get("e") or contact.user_id is not None:
         raise LinkInvalid()
-    if not contact.email or User.objects.filter(email__iexact=contact.email).exists():
+    if not contact.email or User.objects.with_email(contact.email).exists():
         raise LinkInvalid()
     return contact
 

@@ -120,7 +120,7 @@ def _contacts(organizations: dict[str, Organization]) -> dict[str, Contact]:
         ("other@example.net", "Otto Other", globex, "en", "+49 30 1234567", True),
         ("sara@parsian.example.org", "سارا محمدی", parsian, "fa", "۰۲۱ ۸۸۷۷ ۶۶۵۵", True),
     ]:
-        contact = Contact.objects.filter(email__iexact=email).first()
+        contact = Contact.objects.with_email(email).first()
         if contact is None:
             user = core_demo.customer_user(email, name, language) if has_login else None
             contact = Contact.objects.create(

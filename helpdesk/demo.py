@@ -29,7 +29,7 @@ AGENTS = [
 
 
 def _user(email: str, full_name: str, role: str, language: str = "") -> User:
-    user = User.objects.filter(email__iexact=email).first()
+    user = User.objects.with_email(email).first()
     if user is None:
         user = User.objects.create_user(
             email=email, password=DEMO_PASSWORD, full_name=full_name, role=role, language=language

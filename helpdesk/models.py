@@ -40,8 +40,17 @@ class UserManager(BaseUserManager):
         fields["is_superuser"] = True
         return self._create_user(email, password, **fields)
 
+    def with_email(self, address: str | None) -> models.QuerySet:
+        """The user with this address in any letter case, through user_email_ci_unique (lower(email));
+        `email__iexact` compares UPPER() and reads the whole table. No address matches nobody."""
+        address = (address or "").strip().lower()
+        if not address:
+            return self.none()
+        return self.alias(_address=Lower("email")).filter(_address=address)
+
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        """Sign-in by email, in any letter case (Django's backends and `createsuperuser`)."""
+        return self.with_email(username).get()
 
 
 class AssignmentMode(models.TextChoices):

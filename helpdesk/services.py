@@ -26,7 +26,7 @@ def user_email_checked(email: str, *, user: User | None = None) -> str:
     """A login's email as it is stored (lower-cased); ValidationError when another user has it in any
     letter case (`user`: the one being changed)."""
     email = User.objects.normalize_email(email).lower()
-    others = User.objects.filter(email__iexact=email)
+    others = User.objects.with_email(email)
     if user is not None and user.pk is not None:
         others = others.exclude(pk=user.pk)
     if others.exists():

@@ -72,7 +72,7 @@ class OIDCBackend(OIDCAuthenticationBackend):
         email = (claims.get("email") or "").strip()
         if not email:
             return User.objects.none()
-        return User.objects.filter(email__iexact=email, is_active=True)
+        return User.objects.with_email(email).filter(is_active=True)
 
     def create_user(self, claims):
         raise SuspiciousOperation("OIDC never creates users.")

@@ -61,7 +61,7 @@ def load() -> dict:
             services.article_link_translation(article=articles[left], translation=articles[right], actor=author)
     for slug, others in RELATED:
         articles[slug].related.add(*[articles[o] for o in others])
-    customer = User.objects.filter(email__iexact="customer@example.com").first()
+    customer = User.objects.with_email("customer@example.com").first()
     if customer is not None and not ArticleFeedback.objects.filter(user=customer).exists():
         services.article_vote(
             article=articles["sync-error-timeout"],

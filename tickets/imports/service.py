@@ -108,7 +108,7 @@ def person_import(*, source: str, person: PersonIn) -> tuple[User | Contact, boo
 
 
 def _agent(person: PersonIn, email: str) -> tuple[User, bool]:
-    existing = User.objects.filter(email__iexact=email).first()
+    existing = User.objects.with_email(email).first()
     if existing is not None:
         if not existing.is_agent:
             raise Skip(_("%(email)s signs in here as a customer, not as an agent.") % {"email": email})
