@@ -1,9 +1,8 @@
 """What customers tells the apps above it when data they depend on changes. They connect to these;
 customers never imports them (docs/architecture.md, dependency direction)."""
 
-from django.dispatch import Signal
+# The one signal, defined in helpdesk because a team's change (helpdesk) sends it as well as a policy's
+# or a calendar's (customers); its arguments are described there.
+from helpdesk.signals import sla_terms_changed
 
-# Sent inside the saving transaction when what an SLA clock counts may have changed: a policy's
-# targets or calendar (`policy_ids`), a calendar's hours, holidays or time zone (`calendar_ids`).
-# tickets has the open tickets under them checked again (tickets.sla.terms).
-sla_terms_changed = Signal()
+__all__ = ["sla_terms_changed"]

@@ -35,8 +35,9 @@ class TicketsConfig(AppConfig):
         registry.register_mail(
             templates=opportunity_notifications.TEMPLATES, builder=opportunity_notifications.opportunity_mail
         )
-        # Open tickets follow an SLA policy or calendar an admin changes (recomputed by the next sweep).
-        from customers.signals import sla_terms_changed
+        # Open tickets follow an SLA policy or calendar an admin changes (recomputed by the next sweep),
+        # open referrals those and their team's target and calendar link.
+        from helpdesk.signals import sla_terms_changed
         from tickets import tasks
 
         sla_terms_changed.connect(tasks.sla_terms_changed, dispatch_uid="tickets-sla-terms")

@@ -15,23 +15,26 @@ from tickets.satisfaction import surveys
 from tickets.sla import escalation, terms
 
 
-def sla_terms_changed(sender, *, policy_ids=(), calendar_ids=(), **kwargs) -> None:
-    """customers.signals.sla_terms_changed: the recheck of their open tickets and referrals, queued once
+def sla_terms_changed(sender, *, policy_ids=(), calendar_ids=(), team_ids=(), **kwargs) -> None:
+    """helpdesk.signals.sla_terms_changed: the recheck of their open tickets and referrals, queued once
     the change commits (tickets.sla.terms)."""
     policies = terms.policies_under(policy_ids, calendar_ids)
-    if policies or calendar_ids:
-        enqueue_on_commit(sla_terms_recheck, policies, sorted(calendar_ids))
+    if policies or calendar_ids or team_ids:
+        enqueue_on_commit(sla_terms_recheck, policies, sorted(calendar_ids), sorted(team_ids))
 
 
 @shared_task
-def sla_terms_recheck(policy_ids: list[int], calendar_ids: list[int] | None = None) -> dict:
-    """After an admin changed SLA policies or calendars: their open tickets are checked again now and
-    the open referrals counting in them get new due times (a job queued before calendar_ids existed
-    carries only policies)."""
-    calendars = calendar_ids or []
+def sla_terms_recheck(
+    policy_ids: list[int], calendar_ids: list[int] | None = None, team_ids: list[int] | None = None
+) -> dict:
+    """After an admin changed SLA policies, calendars or a team's referral terms: the open tickets under
+    them are checked again now and the open referrals under them get new due times (a job queued
+    before calendar_ids or team_ids existed carries fewer arguments)."""
     return {
         "tickets": terms.open_tickets_recheck(policy_ids),
-        "referrals": terms.open_referrals_recheck(policy_ids=policy_ids, calendar_ids=calendars),
+        "referrals": terms.open_referrals_recheck(
+            policy_ids=policy_ids, calendar_ids=calendar_ids or [], team_ids=team_ids or []
+        ),
     }
 
 

@@ -1,0 +1,11 @@
+"""What the lowest layer tells the apps above it when data they depend on changes. They connect to
+these; helpdesk and customers never import them (docs/architecture.md, dependency direction)."""
+
+from django.dispatch import Signal
+
+# Sent inside the saving transaction when what an SLA clock counts may have changed: a policy's
+# targets or calendar (`policy_ids`), a calendar's hours, holidays or time zone (`calendar_ids`), a
+# team's referral target or the calendar it keeps (`team_ids`). tickets has the open tickets and
+# referrals under them checked again once the change commits (tickets.sla.terms). Defined here, below
+# customers, so a team's change (helpdesk) can send it too; customers.signals names the same signal.
+sla_terms_changed = Signal()
