@@ -127,6 +127,13 @@ class TeamAdmin(AuditedAdmin):
     search_fields = ["name", "name_fa"]
     list_filter = ["is_active", "assignment_mode"]
 
+    def save_model(self, request, obj, form, change):
+        if not change:  # a new team: no referral to it yet
+            super().save_model(request, obj, form, change)
+            return
+        data = {field: form.cleaned_data[field] for field in services.TEAM_FIELDS if field in form.cleaned_data}
+        services.team_update(actor=request.user, team=obj, data=data)
+
 
 @admin.register(WorkerHeartbeat)
 class WorkerHeartbeatAdmin(admin.ModelAdmin):

@@ -3,7 +3,9 @@
 import hashlib
 import secrets
 import zoneinfo
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -17,6 +19,7 @@ from .audit.services import history_forget, history_record_rows
 from .exceptions import NotAllowed
 from .models import ApiToken, AssignmentMode, Role, Team, User, UserSession, WorkerHeartbeat
 from .security import twofactor
+from .signals import sla_terms_changed
 
 # A token's last use is written at most this often: not one UPDATE per API request.
 API_TOKEN_TOUCH_SECONDS = 60
@@ -227,6 +230,41 @@ def team_set_assignment(*, actor: User, team: Team, mode: str | None = None, cap
         fields.append("max_open_per_agent")
     if fields:
         team.save(update_fields=fields)
+    return team
+
+
+# What an administrator edits on a team (the admin's form): all but the assignment's turn.
+TEAM_FIELDS = (
+    "name",
+    "name_fa",
+    "slug",
+    "description",
+    "email",
+    "lead",
+    "is_active",
+    "referral_target_minutes",
+    "assignment_mode",
+    "max_open_per_agent",
+)
+
+
+def team_update(*, actor: User, team: Team, data: Mapping[str, Any]) -> Team:
+    """Administrators change a team's fields (`data`: those to change, checked by the caller's form). A
+    changed referral target is new terms for the open referrals to the team: sla_terms_changed, so they
+    get new due times once the change commits; saving the same target sends nothing."""
+    if not actor.is_admin:
+        raise PermissionDenied(_("Only administrators may do this."))
+    if unknown := set(data) - set(TEAM_FIELDS):
+        raise TypeError(f"cannot update {sorted(unknown)} of Team")
+    with transaction.atomic():
+        # the stored target, under the row's lock: the instance may carry the form's values already
+        before = Team.objects.select_for_update().values_list("referral_target_minutes", flat=True).get(pk=team.pk)
+        for field, value in data.items():
+            setattr(team, field, value)
+        if data:
+            team.save(update_fields=list(data))  # only these: the instance may be older than the row
+        if team.referral_target_minutes != before:
+            sla_terms_changed.send(sender=Team, team_ids=[team.pk])
     return team
 
 

@@ -239,7 +239,27 @@ class BusinessCalendarAdmin(ServiceAdmin):
 
 @admin.register(TeamCalendar)
 class TeamCalendarAdmin(AuditedAdmin):
+    """Links, relinks and unlinks go through services.team_calendar_set, so the open referrals to the
+    team follow the new calendar. A link stays with its team (its team is read-only once saved): to
+    move it, delete it and add one for the other team."""
+
     list_display = ["team", "calendar"]
+    list_select_related = ["team", "calendar"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["team"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        link = services.team_calendar_set(actor=request.user, team=obj.team, calendar=obj.calendar)
+        if link is not None:  # always, the form asks for a calendar
+            obj.pk = link.pk  # the admin goes on with its own instance (log, redirect)
+
+    def delete_model(self, request, obj):
+        services.team_calendar_set(actor=request.user, team=obj.team, calendar=None)
+
+    def delete_queryset(self, request, queryset):
+        for link in queryset.select_related("team"):
+            services.team_calendar_set(actor=request.user, team=link.team, calendar=None)
 
 
 @admin.register(PrivacyAction)

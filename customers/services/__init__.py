@@ -17,6 +17,7 @@ from customers.services.calendars import (
     calendar_schedule_errors,
     calendar_update,
     calendar_working_minutes,
+    team_calendar_set,
 )
 from customers.services.common import (
     TARGET_FIELDS,
@@ -95,6 +96,7 @@ __all__ = [
     "calendar_schedule_errors",
     "calendar_update",
     "calendar_working_minutes",
+    "team_calendar_set",
     "contact_anonymise",
     "contact_create",
     "contact_delete",

@@ -4,6 +4,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, time
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,11 +14,13 @@ from customers.models import (
     BusinessCalendar,
     Holiday,
     SlaTarget,
+    TeamCalendar,
     WorkingPeriod,
 )
 from customers.services.common import TARGET_FIELDS, HolidaySpec, PeriodSpec, _apply, _delete, _raise_if, _required_text
 from customers.signals import sla_terms_changed
 from helpdesk.audit.services import history_record_rows
+from helpdesk.models import Team, User
 
 CALENDAR_FIELDS = ("name", "name_fa", "time_zone", "always_open")
 
@@ -195,3 +198,29 @@ def calendar_update(*, calendar: BusinessCalendar, data: Mapping[str, Any]) -> B
 def calendar_delete(*, calendar: BusinessCalendar) -> None:
     """Delete a calendar no policy uses; otherwise InUse."""
     _delete(calendar, owned={"periods", "holidays"})
+
+
+def team_calendar_set(*, actor: User, team: Team, calendar: BusinessCalendar | None) -> TeamCalendar | None:
+    """Administrators choose the working hours a team keeps (`calendar=None`: none of its own, so its
+    referrals count in the default policy's calendar). A change is new terms for the open referrals to
+    the team: sla_terms_changed, so they get new due times once it commits; the same calendar sends
+    nothing. Returns the team's link, None when it has none."""
+    if not actor.is_admin:
+        raise PermissionDenied(_("Only administrators may do this."))
+    with transaction.atomic():
+        Team.objects.select_for_update().values_list("pk", flat=True).get(pk=team.pk)  # one change at a time
+        link = TeamCalendar.objects.filter(team=team).first()
+        if calendar is None:
+            if link is None:
+                return None
+            link.delete()
+            link = None
+        elif link is None:
+            link = TeamCalendar.objects.create(team=team, calendar=calendar)
+        elif link.calendar_id == calendar.pk:
+            return link
+        else:
+            link.calendar = calendar
+            link.save(update_fields=["calendar"])
+        sla_terms_changed.send(sender=TeamCalendar, team_ids=[team.pk])
+    return link
