@@ -6,7 +6,8 @@ One module per area; the public functions are re-exported here, so callers write
 
 from tickets.services.conversation import CustomerReply, ticket_customer_reply, ticket_reply
 from tickets.services.edit import SLA_INPUT_FIELDS, UPDATABLE_FIELDS, ticket_edit, ticket_update
-from tickets.services.links import ticket_link, ticket_merge
+from tickets.services.links import ticket_link
+from tickets.services.merge import ticket_merge
 from tickets.services.open import (
     CUSTOMER_MAX_PRIORITY,
     RequesterDetails,

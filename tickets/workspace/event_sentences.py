@@ -91,6 +91,18 @@ def time_sentence(event, actor: str) -> SafeString:
     return say(_("%(actor)s logged %(time)s of work"), actor=actor, time=spent)
 
 
+def merged_sentence(event, actor: str) -> SafeString:
+    """A merge, on the duplicate (`into`) or on the ticket that lives on, with the time that moved there."""
+    data = event.data or {}
+    if data.get("into"):
+        return say(_("%(actor)s merged this ticket into %(ticket)s"), actor=actor, ticket=number(event.new_value))
+    if data.get("minutes"):  # its time entries moved here (tickets.services.merge_records)
+        text = _("%(actor)s merged %(ticket)s into this ticket, with %(time)s of logged time")
+        spent = number(format_minutes(data["minutes"]))
+        return say(text, actor=actor, ticket=number(event.old_value), time=spent)
+    return say(_("%(actor)s merged %(ticket)s into this ticket"), actor=actor, ticket=number(event.old_value))
+
+
 def value_label(field_name: str, value: str) -> str:
     if not value:
         return "—"
@@ -255,11 +267,7 @@ def event_view(event: TicketEvent) -> EventView:
         text = _("%(actor)s linked %(ticket)s (%(kind)s)")
         return EventView(event, say(text, actor=actor, ticket=number(event.new_value), kind=link_kind))
     if kind == EventKind.MERGED:
-        if data.get("into"):
-            text = _("%(actor)s merged this ticket into %(ticket)s")
-            return EventView(event, say(text, actor=actor, ticket=number(event.new_value)))
-        text = _("%(actor)s merged %(ticket)s into this ticket")
-        return EventView(event, say(text, actor=actor, ticket=number(event.old_value)))
+        return EventView(event, merged_sentence(event, actor))
     if kind == EventKind.CALL_LOGGED:
         if data.get("direction") == "inbound":
             text = _("%(actor)s logged an inbound call of %(minutes)s min")
