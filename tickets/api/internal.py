@@ -165,7 +165,9 @@ class MergeView(AgentTicketView):
     @extend_schema(
         operation_id="tickets_merge",
         description=(
-            "Merge this ticket into `into`: messages and attachments move, this ticket closes pointing to it."
+            "Merge this ticket into `into`: messages, attachments, referrals, time entries, sales opportunities"
+            " and product-feedback links move, tags and the problem are added to it (a different problem of its"
+            " own is kept), satisfaction ratings stay; this ticket closes pointing to it."
             " Answers the ticket merged into."
         ),
         request=MergeInput,

@@ -137,7 +137,9 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor: User, now: datetime |
     """Merge `source` into `target`: its messages, attachments, referrals, time entries, sales
     opportunities and product-feedback links move, its tags and problem merge into the target's
     (tickets.services.merge_records), and source closes as a duplicate, read-only from then on
-    (tickets.transitions.merged_check) and with its SLA clocks stopped. A fixed number of queries.
+    (tickets.transitions.merged_check) and with its SLA clocks stopped. Its satisfaction rating stays:
+    it rates the help given on the duplicate (merge_records says what stays and why). A fixed number
+    of queries whatever the counts.
 
     The close is a system move of the status table (any status but closed -> closed), with its
     status event. Both tickets keep an event saying so (the target's counts what moved), and the
