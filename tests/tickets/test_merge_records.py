@@ -274,3 +274,23 @@ def test_a_merge_runs_the_same_queries_whatever_it_carries(make, agent, django_a
         services.ticket_merge(source=source, target=target, actor=agent)
     assert TimeEntry.objects.filter(ticket=target).count() == 60
     assert target.tags.count() == 8
+
+
+# --- the confirmation says what moves, in English and Persian -----------------------------------
+
+
+def test_the_merge_confirmation_and_card_say_what_moves_in_english_and_persian(client, agent, make):
+    from django.utils import translation
+
+    ticket = make(subject="Duplicate")
+    client.force_login(agent)
+    url = reverse("agent:ticket-side", args=[ticket.pk])
+    side = client.get(url, **HTMX).content.decode()
+    assert "time entries, sales opportunities and product feedback move there" in side
+    assert "a satisfaction rating stays where it was given" in side
+    agent.language = "fa"
+    agent.save()
+    with translation.override("fa"):
+        side = client.get(url, HTTP_ACCEPT_LANGUAGE="fa", **HTMX).content.decode()
+    assert "ثبت‌های زمان، فرصت‌های فروش و بازخوردهای محصولِ آن به آنجا منتقل می‌شوند" in side
+    assert "امتیاز رضایت همان‌جا که داده شده می‌ماند" in side
