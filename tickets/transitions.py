@@ -4,6 +4,7 @@ that a ticket merged into another takes no change at all.
 `ticket_change_status` and the reply services enforce it; pages only ask it what to offer.
 """
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -92,3 +93,16 @@ def merged_check(*, ticket: Ticket) -> None:
     to the ticket it was merged into (tickets.services.ticket_customer_reply)."""
     if ticket.merged_into_id is not None:
         raise TicketMerged.for_ticket(ticket)
+
+
+def merged_check_locked(*, tickets: Iterable[Ticket]) -> None:
+    """merged_check on the tickets' rows read again under their lock (in id order), for a write that adds
+    a record to a ticket without going through tickets.services' lock (time entries, opportunities,
+    product-feedback links): a merge committing meanwhile either waits for this transaction and carries
+    the record with it, or has committed and is seen here, never a record left on a closed duplicate
+    because the caller's copy of the ticket was read before the merge."""
+    ids = sorted({ticket.pk for ticket in tickets})
+    rows = Ticket.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", "merged_into_id")
+    for pk, merged_into_id in rows:
+        if merged_into_id is not None:
+            raise TicketMerged.for_ticket(Ticket(pk=pk, merged_into_id=merged_into_id))

@@ -21,6 +21,7 @@ from tickets.models import (
     Message,
     Opportunity,
     SatisfactionRating,
+    Ticket,
     TicketEvent,
     TimeEntry,
 )
@@ -31,6 +32,7 @@ from tickets.reports import REPORTS
 from tickets.reports.params import ReportForm
 from tickets.timetrack import selectors as time_selectors
 from tickets.timetrack import services as time_services
+from tickets.transitions import TicketMerged
 
 pytestmark = pytest.mark.django_db
 
@@ -223,6 +225,25 @@ def test_sales_opportunities_and_feedback_links_move_and_count_once(make, agent)
     data = merged_event(target).data
     assert (data["opportunities"], data["feedback_links"]) == (1, 1)
     assert "Sales opportunities: 1" in note_of(target) and "Product feedback links: 1" in note_of(target)
+
+
+def test_a_record_added_through_a_copy_read_before_the_merge_is_refused_not_left_on_the_duplicate(make, agent):
+    """The race a merge meets: a page read the ticket, the merge commits, then the agent logs time, marks an
+    opportunity or links feedback with the ticket as it was read. Each reads the row again under its lock."""
+    source, target = make(subject="Duplicate"), make(subject="Keeper")
+    stale = Ticket.objects.get(pk=source.pk)
+    services.ticket_merge(source=source, target=target, actor=agent)
+    assert stale.merged_into_id is None  # the caller's copy knows nothing of the merge
+
+    with pytest.raises(TicketMerged):
+        log(stale, agent, 30)
+    with pytest.raises(TicketMerged):
+        opportunity_services.opportunity_create(ticket=stale, actor=agent, note="Wants 50 seats")
+    item = feedback_services.feedback_item_create(actor=agent, title="Dark mode", tickets=[target])
+    with pytest.raises(TicketMerged):
+        feedback_services.feedback_link(item=item, tickets=[target, stale], actor=agent)
+    assert not TimeEntry.objects.exists() and not Opportunity.objects.exists()
+    assert list(FeedbackLink.objects.values_list("ticket_id", flat=True)) == [target.pk]
 
 
 def test_articles_used_in_the_moved_replies_move_with_them_once(make, agent):

@@ -22,7 +22,7 @@ from helpdesk.permissions import require_admin, require_agent
 from tickets import events, selectors
 from tickets.feedback import selectors as feedback_selectors
 from tickets.models import EventKind, FeedbackItem, FeedbackLink, FeedbackStatusChange, Ticket
-from tickets.transitions import merged_check
+from tickets.transitions import merged_check_locked
 
 # What feedback_item_update may change besides the status.
 ITEM_FIELDS = ("title", "description", "product", "kind", "tracker_url", "tracker_key", "owner")
@@ -140,8 +140,7 @@ def feedback_link(
     require_agent(actor)
     now = now or timezone.now()
     tickets = selectors.tickets_all_visible(user=actor, tickets=tickets)
-    for ticket in tickets:
-        merged_check(ticket=ticket)
+    merged_check_locked(tickets=tickets)
     known = set(FeedbackLink.objects.filter(item=item, ticket__in=tickets).values_list("ticket_id", flat=True))
     new = [ticket for ticket in tickets if ticket.pk not in known]
     links = FeedbackLink.objects.bulk_create(

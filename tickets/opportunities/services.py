@@ -22,7 +22,7 @@ from helpdesk.permissions import require_admin, require_agent
 from tickets import events, selectors
 from tickets.models import OPPORTUNITY_TRANSITIONS, EventKind, Opportunity, OpportunityChange, Ticket
 from tickets.opportunities import notifications
-from tickets.transitions import merged_check
+from tickets.transitions import merged_check_locked
 
 # What opportunity_update may change besides the state.
 OPPORTUNITY_FIELDS = ("kind", "note", "estimated_value", "product", "owner")
@@ -46,7 +46,7 @@ def _ticket_check(*, ticket: Ticket, actor: User) -> None:
     the ticket it was merged into is the one to mark)."""
     if not selectors.ticket_base_for(user=actor).filter(pk=ticket.pk).exists():
         raise NotVisible(_("No such ticket."))
-    merged_check(ticket=ticket)
+    merged_check_locked(tickets=[ticket])
 
 
 @transaction.atomic

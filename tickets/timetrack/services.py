@@ -19,7 +19,7 @@ from helpdesk.exceptions import NotAllowed
 from helpdesk.models import User
 from tickets import events
 from tickets.models import MAX_ENTRY_MINUTES, ActivityType, EventKind, Message, Ticket, TimeEntry
-from tickets.transitions import merged_check
+from tickets.transitions import merged_check_locked
 
 ENTRY_FIELDS = ("minutes", "activity", "performed_on", "note")
 
@@ -101,7 +101,7 @@ def time_entry_log(
     `time_logged` event. ValidationError for a bad duration, activity or day, and on a merged ticket
     (TicketMerged: the time goes on the ticket it was merged into)."""
     agent = _require_agent(actor)
-    merged_check(ticket=ticket)
+    merged_check_locked(tickets=[ticket])
     now = now or timezone.now()
     activity = time.activity or default_activity()
     entry = TimeEntry(
