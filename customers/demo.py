@@ -85,14 +85,31 @@ def _policies(calendars: dict) -> tuple[SlaPolicy, SlaPolicy]:
 
 def _products() -> dict[str, Product]:
     products = {}
-    for code, name, policy_text in [
-        ("cloud", "Cloud hosting", "Covered: uptime, backups, restores. Not covered: code running on the servers."),
-        ("mail", "Business email", "Covered: delivery, spam filtering, mailbox restores within 30 days."),
-        ("erp", "ERP suite", "Covered: defects and configuration questions. Custom reports are billed."),
+    for code, name, name_fa, policy_text, policy_text_fa in [
+        (
+            "cloud",
+            "Cloud hosting",
+            "میزبانی ابری",
+            "Covered: uptime, backups, restores. Not covered: code running on the servers.",
+            "پوشش داده می‌شود: دسترس‌پذیری، پشتیبان‌گیری و بازیابی. پوشش داده نمی‌شود: کدی که روی سرورها اجرا می‌شود.",
+        ),
+        (
+            "mail",
+            "Business email",
+            "ایمیل سازمانی",
+            "Covered: delivery, spam filtering, mailbox restores within 30 days.",
+            "پوشش داده می‌شود: تحویل نامه، پالایش هرزنامه و بازیابی صندوق تا ۳۰ روز.",
+        ),
+        (
+            "erp",
+            "ERP suite",
+            "سامانهٔ برنامه‌ریزی منابع سازمان",
+            "Covered: defects and configuration questions. Custom reports are billed.",
+            "پوشش داده می‌شود: ایرادها و پرسش‌های پیکربندی. گزارش‌های سفارشی هزینه دارند.",
+        ),
     ]:
-        products[code], _ = Product.objects.get_or_create(
-            code=code, defaults={"name": name, "policy_text": policy_text}
-        )
+        defaults = {"name": name, "name_fa": name_fa, "policy_text": policy_text, "policy_text_fa": policy_text_fa}
+        products[code], _ = Product.objects.get_or_create(code=code, defaults=defaults)
     return products
 
 

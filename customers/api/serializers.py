@@ -103,7 +103,7 @@ class OrganizationInput(serializers.Serializer):
 class ProductOutput(serializers.ModelSerializer):
     class Meta:
         model = Product
-        fields = ["id", "name", "name_fa", "code", "description", "policy_text", "is_active"]
+        fields = ["id", "name", "name_fa", "code", "description", "policy_text", "policy_text_fa", "is_active"]
 
 
 class ProductInput(serializers.Serializer):
@@ -114,6 +114,9 @@ class ProductInput(serializers.Serializer):
     code = serializers.SlugField(max_length=60)
     description = serializers.CharField(required=False, allow_blank=True)
     policy_text = serializers.CharField(required=False, allow_blank=True)
+    policy_text_fa = serializers.CharField(
+        required=False, allow_blank=True, help_text=_("The support policy on Persian pages; empty shows `policy_text`.")
+    )
     is_active = serializers.BooleanField(required=False)
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers.models.sla import SlaPolicy
-from helpdesk.names import NamedInLanguages
+from helpdesk.names import NamedInLanguages, name_in_language
 
 
 class Product(NamedInLanguages, models.Model):
@@ -21,6 +21,11 @@ class Product(NamedInLanguages, models.Model):
     code = models.SlugField(_("code"), max_length=60, unique=True)
     description = models.TextField(_("description"), blank=True)
     policy_text = models.TextField(_("support policy"), blank=True)
+    policy_text_fa = models.TextField(
+        _("support policy in Persian"),
+        blank=True,
+        help_text=_("What Persian pages show; empty shows the policy above."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -30,6 +35,11 @@ class Product(NamedInLanguages, models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    @property
+    def display_policy(self) -> str:
+        """The support policy in the reader's language (the other one when it has none)."""
+        return name_in_language(self.policy_text, self.policy_text_fa)
 
 
 class Organization(models.Model):

@@ -18,7 +18,7 @@ from customers.models import (
 )
 from customers.services.common import _apply, _delete, _raise_if, _required_text
 
-PRODUCT_FIELDS = ("name", "name_fa", "code", "description", "policy_text", "is_active")
+PRODUCT_FIELDS = ("name", "name_fa", "code", "description", "policy_text", "policy_text_fa", "is_active")
 
 
 def product_errors(product: Product) -> dict[str, str]:
@@ -44,6 +44,7 @@ def product_create(
     name_fa: str = "",
     description: str = "",
     policy_text: str = "",
+    policy_text_fa: str = "",
     is_active: bool = True,
 ) -> Product:
     """Create a product or service; its code is unique."""
@@ -54,6 +55,7 @@ def product_create(
             code=code,
             description=description,
             policy_text=policy_text,
+            policy_text_fa=policy_text_fa,
             is_active=is_active,
         )
     )
