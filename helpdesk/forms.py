@@ -33,6 +33,17 @@ def service_error_text(exc: ValidationError | DomainError) -> str:
     return " ".join(exc.messages)
 
 
+def form_errors_text(form: forms.BaseForm) -> str:
+    """A form's errors as one message above the page, each after its field's label (the message cannot
+    point at the field: "This field is required." twice said nothing)."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        text = " ".join(str(e) for e in errors)
+        parts.append(f"{field.label}: {text}" if field is not None and field.label else text)
+    return " ".join(parts)
+
+
 class SignInForm(AuthenticationForm):
     """Django's sign-in form with the password checked by `signin.signin_attempt` (failures counted,
     limits applied). A refused try is a form error saying how long to wait, kept in `throttled`."""

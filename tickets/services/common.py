@@ -16,8 +16,13 @@ def _default_team() -> Team | None:
     return Team.objects.filter(slug=slug, is_active=True).first() if slug else None
 
 
+def tag_names_clean(names: Iterable[str]) -> set[str]:
+    """Tag names as they are stored: trimmed, lower case, at most 60 characters, no blanks."""
+    return {n.strip().lower()[:60] for n in names if n and n.strip()}
+
+
 def _tags(names: Iterable[str]) -> list[Tag]:
-    clean = sorted({n.strip().lower()[:60] for n in names if n and n.strip()})
+    clean = sorted(tag_names_clean(names))
     existing = {t.name: t for t in Tag.objects.filter(name__in=clean)}
     return [existing.get(name) or Tag.objects.get_or_create(name=name)[0] for name in clean]
 

@@ -17,6 +17,7 @@ from tickets import events, notifications
 from tickets.models import CustomStatus, Status, Ticket
 from tickets.search import ticket_index
 from tickets.services.common import _lock, _require_agent, _tags
+from tickets.services.seen import seen_check, tags_relative
 from tickets.services.status import (
     _change_locked,
     _transition,
@@ -122,6 +123,20 @@ def _update_locked(
         sla_refresh(ticket=ticket, now=now)
 
 
+def _seen_apply(
+    *, ticket: Ticket, seen: Mapping[str, Any], wanted: dict, custom_given: bool, tags: Sequence[str] | None
+) -> Sequence[str] | None:
+    """ticket_edit from a possibly stale view: refuse what both changed; the tags to set."""
+    if wanted["status"] is None:
+        del wanted["status"]
+    if not custom_given:
+        del wanted["custom_status"]
+    seen_check(ticket=ticket, seen=seen, wanted=wanted)
+    if tags is None or "tags" not in seen:
+        return tags
+    return tags_relative(current=[t.name for t in ticket.tags.all()], seen=seen["tags"], wanted=tags)
+
+
 @transaction.atomic
 def ticket_edit(
     *,
@@ -131,6 +146,7 @@ def ticket_edit(
     tags: Sequence[str] | None = None,
     status: str | None = None,
     custom_status: CustomStatus | None = UNCHANGED,
+    seen: Mapping[str, Any] | None = None,
     now: datetime | None = None,
 ) -> Ticket:
     """Change fields and the status together, all or nothing, with the same rules for every channel
@@ -140,6 +156,9 @@ def ticket_edit(
     only solve or reopen) and is checked before anything is written, so a refused move (409) changes no
     field either. A status equal to the ticket's current one is no change. `custom_status` (agents; None
     clears it) moves the status to its base status on the same table (tickets.services.status).
+    `seen`: what the caller's possibly stale view showed (tickets.services.seen): a field changed both
+    there and by someone else since is refused (ValidationError with its current value), and `tags` are
+    then what the view shows, applied as tags added and removed relative to `seen["tags"]`.
     """
     now = now or timezone.now()
     changes = dict(changes or {})
@@ -147,6 +166,9 @@ def ticket_edit(
     if (changes or tags is not None or custom_given) and not actor.is_agent:
         raise DomainError(_("Customers can only change the status of a ticket."), code="permission_denied")
     ticket = _lock(ticket)
+    if seen is not None:
+        wanted = {**changes, "status": status, "custom_status": custom_status}
+        tags = _seen_apply(ticket=ticket, seen=seen, wanted=wanted, custom_given=custom_given, tags=tags)
     if custom_given:
         status = custom_status_wanted(custom=custom_status, status=status)
     wanted = status if status is not None and status != ticket.status else None

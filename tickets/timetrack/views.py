@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from helpdesk.exceptions import NotAllowed
-from helpdesk.forms import service_error_text
+from helpdesk.forms import add_service_errors, form_errors_text, service_error_text
 from helpdesk.permissions import agent_required
 from tickets import selectors as ticket_selectors
 from tickets.timetrack import selectors, services
@@ -19,10 +19,6 @@ from tickets.timetrack.forms import TimeEntryForm
 
 def _back(ticket_id: int) -> str:
     return reverse("agent:ticket", args=[ticket_id]) + "#time-title"
-
-
-def _form_errors(form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 def time_panel(*, user, ticket, activities: list | None = None) -> dict:
@@ -49,6 +45,19 @@ def ticket_time(request: HttpRequest, ticket_id: int) -> HttpResponse:
     return render(request, template, time_panel(user=request.user, ticket=ticket))
 
 
+def _refused(request: HttpRequest, ticket, *, form: TimeEntryForm, entry_id: int | None = None) -> HttpResponse:
+    """The time page with the refused form as typed, its errors beside its fields and above the page: the page the
+    browser shows after posting a form of the panel, with or without JavaScript."""
+    messages.error(request, form_errors_text(form))
+    context = time_panel(user=request.user, ticket=ticket)
+    if entry_id is None:
+        context["time_form"] = form
+    else:
+        context["rows"] = [(entry, form if entry.pk == entry_id else other) for entry, other in context["rows"]]
+        context["open_entry"] = entry_id
+    return render(request, "tickets/timetrack/ticket_time_page.html", context)
+
+
 @agent_required
 @require_POST
 def ticket_time_add(request: HttpRequest, ticket_id: int) -> HttpResponse:
@@ -56,8 +65,7 @@ def ticket_time_add(request: HttpRequest, ticket_id: int) -> HttpResponse:
     ticket = ticket_selectors.ticket_bare_for(user=request.user, ticket_id=ticket_id)
     form = TimeEntryForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return redirect(_back(ticket.pk))
+        return _refused(request, ticket, form=form)
     data = form.cleaned_data
     spent = services.TimeSpent(
         minutes=data["minutes"], activity=data["activity"], performed_on=data.get("performed_on"), note=data["note"]
@@ -65,9 +73,9 @@ def ticket_time_add(request: HttpRequest, ticket_id: int) -> HttpResponse:
     try:
         services.time_entry_log(ticket=ticket, actor=request.user, time=spent)
     except ValidationError as exc:
-        messages.error(request, service_error_text(exc))
-    else:
-        messages.success(request, _("Time logged."))
+        add_service_errors(form, exc)
+        return _refused(request, ticket, form=form)
+    messages.success(request, _("Time logged."))
     return redirect(_back(ticket.pk))
 
 
@@ -81,17 +89,21 @@ def ticket_time_edit(request: HttpRequest, ticket_id: int, entry_id: int, action
         raise Http404("No such time entry on this ticket.")
     if not services.time_entry_can_change(entry=entry, user=request.user):  # before reading the form
         raise NotAllowed(_("Only the agent who logged this time, or an admin, may change it."))
-    try:
-        if action == "delete":
+    if action == "delete":
+        try:
             services.time_entry_delete(entry=entry, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, service_error_text(exc))
+        else:
             messages.success(request, _("Time entry deleted."))
+        return redirect(_back(ticket.pk))
+    form = TimeEntryForm(request.POST, entry=entry, prefix=f"e{entry.pk}")
+    if form.is_valid():
+        try:
+            services.time_entry_update(entry=entry, actor=request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Time entry changed."))
             return redirect(_back(ticket.pk))
-        form = TimeEntryForm(request.POST, entry=entry, prefix=f"e{entry.pk}")
-        if not form.is_valid():
-            messages.error(request, _form_errors(form))
-            return redirect(_back(ticket.pk))
-        services.time_entry_update(entry=entry, actor=request.user, data=form.cleaned_data)
-        messages.success(request, _("Time entry changed."))
-    except ValidationError as exc:
-        messages.error(request, service_error_text(exc))
-    return redirect(_back(ticket.pk))
+    return _refused(request, ticket, form=form, entry_id=entry.pk)

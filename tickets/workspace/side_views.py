@@ -12,6 +12,7 @@ a 404 like the page.
 
 from typing import Any
 
+from django.contrib import messages
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from helpdesk.forms import form_errors_text
 from helpdesk.models import Role, Team, User
 from helpdesk.permissions import agent_required, require_agent
 from helpdesk.statements import STAND_IN_ID, CompiledQuerySet
@@ -126,17 +128,12 @@ def _knowledge_base(ticket: Ticket) -> dict[str, Any]:
     }
 
 
-@agent_required
-@require_GET
-def ticket_side(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    """Every deferred panel of the ticket page in one answer: out-of-band swaps for htmx, else a page."""
-    user = request.user
-    # its own row, then its people and terms in one query (the customer card shows them); tags: properties
-    ticket = selectors.ticket_get_for(user=user, ticket_id=ticket_id, with_tags=False)
+def side_context(user: User, ticket: Ticket, **forms: Any) -> dict[str, Any]:
+    """Every panel's context; `forms` replaces a panel's form (a refused one, bound, with its errors)."""
     # the properties' pickers, the refer picker's teams, the time form's activity types and the sales
     # opportunity's products, in one query
     pickers = pickers_load(user=user, root_causes=True, people=True, activities=True, products=True)
-    context = {
+    return {
         # product feedback and sales opportunities ("ear")
         **ticket_panel(user=user, ticket=ticket, products=pickers.products),
         **_properties(user, ticket, pickers),
@@ -146,7 +143,28 @@ def ticket_side(request: HttpRequest, ticket_id: int) -> HttpResponse:
         **satisfaction_panel(user=user, ticket=ticket),  # the rating, the survey, a follow-up
         **_actions(user, ticket, pickers.teams),
         **_knowledge_base(ticket),
+        **forms,
     }
+
+
+def side_page(request: HttpRequest, ticket_id: int, **forms: Any) -> HttpResponse:
+    """The panels as a page of their own with a refused form kept as typed, its errors beside its fields
+    and above the page: what a sidebar form posted without htmx answers (the page the browser shows,
+    with or without JavaScript). A form shown again, as Django's views do: 200."""
+    ticket = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id, with_tags=False)
+    for form in forms.values():
+        messages.error(request, form_errors_text(form))
+    return render(request, "tickets/agent/side_page.html", side_context(request.user, ticket, **forms))
+
+
+@agent_required
+@require_GET
+def ticket_side(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """Every deferred panel of the ticket page in one answer: out-of-band swaps for htmx, else a page."""
+    user = request.user
+    # its own row, then its people and terms in one query (the customer card shows them); tags: properties
+    ticket = selectors.ticket_get_for(user=user, ticket_id=ticket_id, with_tags=False)
+    context = side_context(user, ticket)
     if request.headers.get("HX-Request") == "true":
         return render(request, "tickets/agent/_side_panels.html", {**context, "oob": True})
     return render(request, "tickets/agent/side_page.html", context)

@@ -6,9 +6,11 @@ pickers read their lists once and render with helpdesk.widgets.FastSelect: the s
 Select without a template per option.
 """
 
+import json
+
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -18,9 +20,10 @@ from helpdesk.widgets import FastSelect
 from tickets.attachments.forms import MultipleFileField
 from tickets.content import MAX_BODY_CHARS
 from tickets.models import Category, CustomStatus, RootCause, Status, Tag, TicketLink, TicketType
+from tickets.services.common import tag_names_clean
 from tickets.timetrack.forms import add_time_fields
 from tickets.transitions import ALLOWED
-from tickets.workspace.forms import AgentChoiceField, picker_agents, picker_teams
+from tickets.workspace.forms import AgentChoiceField, picker_agents, picker_teams, tag_names
 from tickets.workspace.pickers import Pickers, pickers_load
 
 
@@ -56,24 +59,17 @@ class TicketPropertiesForm(forms.Form):
     )
     tags = forms.CharField(label=_("Tags"), required=False, max_length=500, help_text=_("Separate tags with commas."))
 
+    # The values the agent's page showed (a JSON object of what the fields post), so that a save applies
+    # only what the agent changed and refuses what someone else changed meanwhile (tickets.services.seen).
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, user: User, ticket, pickers: Pickers | None = None, **kwargs):
         """`pickers`: the page's lists, with the agents, teams and root causes (else loaded here, in one
         query: tickets.workspace.pickers)."""
-        kwargs.setdefault(
-            "initial",
-            {
-                "status": ticket.status,
-                "custom_status": ticket.custom_status_id,
-                "priority": ticket.priority,
-                "type": ticket.type,
-                "team": ticket.team_id,
-                "assignee": ticket.assignee_id,
-                "category": ticket.category_id,
-                "root_cause": ticket.root_cause_id,
-                "tags": ", ".join(t.name for t in _tags(ticket)),
-            },
-        )
+        self.shown = _shown_values(ticket)
+        kwargs.setdefault("initial", {**self.shown, "seen": json.dumps(self.shown)})
         super().__init__(*args, **kwargs)
+        self.user, self.ticket, self.pickers = user, ticket, pickers
         if self.is_bound:  # the querysets only validate a submitted choice
             self.fields["team"].queryset = picker_teams(user)
             self.fields["assignee"].queryset = picker_agents(user)
@@ -82,7 +78,92 @@ class TicketPropertiesForm(forms.Form):
         _model_choices(self.fields["assignee"], pickers.agents)
         _classification_choices(self, pickers=pickers, ticket=ticket)
         allowed = ALLOWED.get(ticket.status, frozenset()) | {ticket.status}
+        seen = self.seen_values() if self.is_bound else None
+        if seen and self.data.get("status") == seen["status"]:
+            allowed |= {seen["status"]}  # left as the page showed it, though the ticket moved on since: no change
         self.fields["status"].choices = [(v, label) for v, label in Status.choices if v in allowed]
+
+    def seen_values(self) -> dict[str, str] | None:
+        """What the agent's page showed, None when the post carries no snapshot (then nothing is refused)."""
+        try:
+            seen = json.loads(self.data.get("seen") or "")
+        except ValueError:
+            return None
+        if not isinstance(seen, dict):
+            return None
+        return {name: str(seen.get(name) or "") for name in PROPERTY_FIELDS}
+
+    def changed_fields(self) -> list[str]:
+        """The fields the agent changed: posted otherwise than the page showed them (than the ticket is,
+        without a snapshot); a field not posted is unchanged."""
+        seen = self.seen_values() or self.shown
+        changed = []
+        for name in PROPERTY_FIELDS:
+            if name not in self.data:
+                continue
+            posted, shown = self.data.get(name) or "", seen[name]
+            if name == "tags":
+                posted, shown = tag_names_clean(tag_names(posted)), tag_names_clean(tag_names(shown))
+            if posted != shown:
+                changed.append(name)
+        return changed
+
+    def edit_arguments(self) -> dict:
+        """ticket_edit's arguments from the valid form: only the fields the agent changed, with what
+        they saw of them. A new custom status alone brings its base status; a new status alone takes
+        the ticket off its custom status (tickets.services.status)."""
+        data, changed, seen = self.cleaned_data, self.changed_fields(), self.seen_values()
+        arguments: dict = {"changes": {name: data[name] for name in EDIT_FIELDS if name in changed}}
+        if "tags" in changed:
+            arguments["tags"] = tag_names(data["tags"])
+        if "status" in changed:
+            arguments["status"] = data["status"]
+        if "custom_status" in changed:
+            arguments["custom_status"] = data["custom_status"]
+        if seen is not None:
+            arguments["seen"] = {**{name: seen[name] for name in changed}, "tags": tag_names(seen["tags"])}
+        return arguments
+
+    def rebased(self, ticket) -> "TicketPropertiesForm":
+        """The form again after a refused save, on the ticket as it is now: the agent's changes kept,
+        every other field showing its current value, the snapshot the current one (saving again is a
+        deliberate choice) and this form's errors."""
+        changed = self.changed_fields()
+        data = self.data.copy()
+        form = TicketPropertiesForm(data, user=self.user, ticket=ticket, pickers=self.pickers)
+        for name in PROPERTY_FIELDS:
+            if name not in changed:
+                data[name] = form.shown[name]
+        data["seen"] = json.dumps(form.shown)
+        form.full_clean()
+        for name, errors in self.errors.items():
+            for error in errors:
+                if error not in form.errors.get(name, []):
+                    form.add_error(None if name == NON_FIELD_ERRORS else name, error)
+        return form
+
+
+# The properties the form shows and may change; all but the status, custom status and tags are fields
+# of ticket_edit's `changes`.
+PROPERTY_FIELDS = ("status", "custom_status", "priority", "type", "team", "assignee", "category", "root_cause")
+PROPERTY_FIELDS += ("tags",)
+EDIT_FIELDS = ("priority", "type", "team", "assignee", "category", "root_cause")
+
+
+def _shown_values(ticket) -> dict[str, str]:
+    """The ticket's properties as the form posts them (a choice's value, a pk, "" for none)."""
+    values = {
+        "status": ticket.status,
+        "custom_status": ticket.custom_status_id,
+        "priority": ticket.priority,
+        "type": ticket.type,
+        "team": ticket.team_id,
+        "assignee": ticket.assignee_id,
+        "category": ticket.category_id,
+        "root_cause": ticket.root_cause_id,
+        "tags": ", ".join(t.name for t in _tags(ticket)),
+    }
+    return {name: "" if value is None else str(value) for name, value in values.items()}
 
 
 def _tags(ticket) -> list[Tag]:
@@ -121,18 +202,6 @@ def _classification_choices(form: forms.Form, *, pickers: Pickers, ticket) -> No
     root_cause.choices = [("", root_cause.empty_label), *causes]
     if settings.HELPDESK_REQUIRE_ROOT_CAUSE:
         root_cause.help_text = _("Needed to solve the ticket.")
-
-
-def custom_status_argument(form: forms.Form, ticket) -> dict:
-    """ticket_edit's `status` and `custom_status` from a properties form: a custom status chosen anew
-    brings its base status (the status picker still showing the current one is no change); one left as
-    it was is no argument, so a new status alone takes the ticket off it."""
-    data = form.cleaned_data
-    status = data["status"] if data["status"] != ticket.status else None
-    custom = data.get("custom_status")
-    if (custom.pk if custom else None) == ticket.custom_status_id:
-        return {"status": status}
-    return {"status": status, "custom_status": custom}
 
 
 class ReplyForm(forms.Form):

@@ -20,15 +20,14 @@ from tickets.models import Referral, Ticket
 from tickets.timetrack.forms import time_spent_from
 from tickets.workspace import lists as workspace
 from tickets.workspace import presence, timeline
-from tickets.workspace.forms import tag_names
 from tickets.workspace.pickers import pickers_load
+from tickets.workspace.side_views import side_page
 from tickets.workspace.ticket_forms import (
     LinkForm,
     ReferForm,
     ReferralAnswerForm,
     ReplyForm,
     TicketPropertiesForm,
-    custom_status_argument,
 )
 from tickets.workspace.timeline_html import timeline_html
 from tickets.workspace.views import _form_errors, _is_htmx, _ticket_url
@@ -132,40 +131,31 @@ def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
 @agent_required
 @require_POST
 def ticket_properties(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    """Status, priority, type, team, assignee and tags from the sidebar; answers htmx with the sidebar."""
+    """Status, priority, type, team, assignee and tags from the sidebar; answers htmx with the sidebar.
+
+    Only what the agent changed on their page is applied; a field someone else changed since is refused
+    with its current value (tickets.services.seen), the form coming back with the agent's choices."""
     user = request.user
     ticket = selectors.ticket_get_for(user=user, ticket_id=ticket_id)
     form = TicketPropertiesForm(request.POST, user=user, ticket=ticket)
     saved = False
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            services.ticket_edit(
-                ticket=ticket,
-                actor=user,
-                changes={
-                    name: data[name] for name in ("priority", "type", "team", "assignee", "category", "root_cause")
-                },
-                tags=tag_names(data["tags"]),
-                **custom_status_argument(form, ticket),
-            )
+            services.ticket_edit(ticket=ticket, actor=user, **form.edit_arguments())
             saved = True
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except DomainError as exc:
-            form.add_error("status", str(exc.detail))
-            messages.error(request, str(exc.detail))
-    if not _is_htmx(request):
-        if saved:
-            messages.success(request, _("Ticket updated."))
-        elif not form.is_valid() and form.errors:
-            messages.error(request, _form_errors(form))
+        except (ValidationError, DomainError) as exc:
+            add_service_errors(form, exc, field="status")
+    if saved and not _is_htmx(request):
+        messages.success(request, _("Ticket updated."))
         return redirect(_ticket_url(ticket))
-    ticket = selectors.ticket_get_for(user=user, ticket_id=ticket_id)
-    if saved:
-        form = TicketPropertiesForm(user=user, ticket=ticket)
+    if not saved:
+        ticket = selectors.ticket_get_for(user=user, ticket_id=ticket_id)  # as it is now
+        form = form.rebased(ticket)
+        if not _is_htmx(request):
+            return side_page(request, ticket_id, properties_form=form)
     else:
-        list(messages.get_messages(request))  # shown in the partial instead
+        ticket = selectors.ticket_get_for(user=user, ticket_id=ticket_id)
+        form = TicketPropertiesForm(user=user, ticket=ticket)
     response = render(
         request,
         "tickets/agent/_properties.html",
@@ -179,6 +169,7 @@ def ticket_properties(request: HttpRequest, ticket_id: int) -> HttpResponse:
 @agent_required
 @require_POST
 def ticket_refer(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """Refer the ticket to another team; a refused referral comes back on the panels' page as typed."""
     user = request.user
     ticket = selectors.ticket_get_for(user=user, ticket_id=ticket_id)
     form = ReferForm(request.POST, user=user)
@@ -188,16 +179,12 @@ def ticket_refer(request: HttpRequest, ticket_id: int) -> HttpResponse:
             services.ticket_refer(
                 ticket=ticket, actor=user, to_team=data["to_team"], note=data["note"], handoff=data["handoff"]
             )
-        except ValidationError as exc:
+        except (ValidationError, DomainError) as exc:
             add_service_errors(form, exc)
-        except DomainError as exc:
-            messages.error(request, str(exc.detail))
-            return redirect(_ticket_url(ticket))
         else:
             messages.success(request, _("Referred to %(team)s.") % {"team": data["to_team"]})
             return redirect(_ticket_url(ticket))
-    messages.error(request, _form_errors(form))
-    return redirect(_ticket_url(ticket))
+    return side_page(request, ticket.pk, refer_form=form)
 
 
 def _referral(request: HttpRequest, ticket_id: int, referral_id: int) -> Referral:
@@ -233,28 +220,29 @@ def referral_action(request: HttpRequest, ticket_id: int, referral_id: int, acti
 @agent_required
 @require_POST
 def ticket_link(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    """Link this ticket to another by number, or merge it into the other one."""
+    """Link this ticket to another by number, or merge it into the other one; a refused one comes back on
+    the panels' page as typed."""
     user = request.user
     ticket = selectors.ticket_get_for(user=user, ticket_id=ticket_id)
     form = LinkForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return redirect(_ticket_url(ticket))
+        return side_page(request, ticket.pk, link_form=form)
     data = form.cleaned_data
     try:
         other = selectors.ticket_get_for(user=user, ticket_id=data["number"])
     except Http404:
-        messages.error(request, _("There is no ticket #%(number)s.") % {"number": data["number"]})
-        return redirect(_ticket_url(ticket))
+        form.add_error("number", _("There is no ticket #%(number)s.") % {"number": data["number"]})
+        return side_page(request, ticket.pk, link_form=form)
     try:
         if data["action"] == "merge":
             target = services.ticket_merge(source=ticket, target=other, actor=user)
             messages.success(request, _("Ticket #%(source)s was merged into this ticket.") % {"source": ticket.pk})
             return redirect(_ticket_url(target))
         services.ticket_link(ticket=ticket, other=other, kind=data["action"], actor=user)
-        messages.success(request, _("Linked to #%(number)s.") % {"number": other.pk})
     except (ValidationError, DomainError) as exc:
-        messages.error(request, service_error_text(exc))
+        add_service_errors(form, exc, field="number")
+        return side_page(request, ticket.pk, link_form=form)
+    messages.success(request, _("Linked to #%(number)s.") % {"number": other.pk})
     return redirect(_ticket_url(ticket))
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from customers import selectors as customer_selectors
 from helpdesk.exceptions import DomainError
 from helpdesk.forms import add_service_errors
+from helpdesk.forms import form_errors_text as _form_errors  # the views of this package import it from here
 from helpdesk.permissions import agent_required
 from tickets import calls, selectors, services
 from tickets.feedback.views import feedback_bulk_link
@@ -39,17 +40,6 @@ from tickets.workspace.rows import ticket_cards_html, ticket_rows_html
 
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def _form_errors(form) -> str:
-    """A form's errors as one message above the page, each after its field's label (the message cannot
-    point at the field: "This field is required." twice said nothing)."""
-    parts = []
-    for name, errors in form.errors.items():
-        field = form.fields.get(name)
-        text = " ".join(str(e) for e in errors)
-        parts.append(f"{field.label}: {text}" if field is not None and field.label else text)
-    return " ".join(parts)
 
 
 def _ticket_url(ticket: Ticket | int) -> str:
@@ -186,7 +176,8 @@ def _bulk_edit(form: BulkActionForm, ticket: Ticket) -> dict:
     if action == "status":
         return {"status": data["status"]}
     if action == "tag":
-        return {"tags": [t.name for t in ticket.tags.all()] + [data["tag"]]}
+        seen = [t.name for t in ticket.tags.all()]  # as read with the batch: one added, none removed meanwhile
+        return {"tags": [*seen, data["tag"]], "seen": {"tags": seen}}
     if action == "custom_status":  # None takes the ticket off its custom status
         return {"custom_status": data["custom_status"]}
     return {"changes": {action: data[action]}}  # team, priority, category (None: no category)
