@@ -7,6 +7,7 @@ from django.conf import settings
 
 from helpdesk.models import Team
 from helpdesk.permissions import require_agent as _require_agent  # noqa: F401 (re-exported to the services)
+from helpdesk.text import split_items
 from tickets.models import Tag, Ticket
 from tickets.transitions import MERGE_HOPS, TicketMerged, merged_check
 
@@ -17,7 +18,7 @@ def _default_team() -> Team | None:
 
 
 def _tags(names: Iterable[str]) -> list[Tag]:
-    clean = sorted({n.strip().lower()[:60] for n in names if n and n.strip()})
+    clean = sorted({n.lower()[:60] for n in split_items(names)})
     existing = {t.name: t for t in Tag.objects.filter(name__in=clean)}
     return [existing.get(name) or Tag.objects.get_or_create(name=name)[0] for name in clean]
 

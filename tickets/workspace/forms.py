@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk import selectors as core_selectors
 from helpdesk.api_support import DB_INT_MAX
 from helpdesk.models import Priority, User
+from helpdesk.text import split_list
 from tickets.attachments.forms import MultipleFileField
 from tickets.content import MAX_BODY_CHARS
 from tickets.models import Category, Channel, CustomStatus, SlaState, Status, TicketType
@@ -33,7 +34,7 @@ class AgentChoiceField(forms.ModelChoiceField):
 
 
 def tag_names(value: str) -> list[str]:
-    return [t.strip() for t in (value or "").split(",") if t.strip()]
+    return split_list(value)
 
 
 # --- lists ------------------------------------------------------------------------------------
@@ -266,7 +267,9 @@ class NewTicketForm(ContactFields):
     type = forms.ChoiceField(label=_("Type"), choices=TicketType.choices, initial=TicketType.QUESTION)
     team = forms.ModelChoiceField(label=_("Team"), required=False, queryset=None, empty_label=_("Default team"))
     assignee = AgentChoiceField(label=_("Assignee"), required=False, queryset=None, empty_label=_("Unassigned"))
-    tags = forms.CharField(label=_("Tags"), required=False, max_length=500, help_text=_("Separate tags with commas."))
+    tags = forms.CharField(
+        label=_("Tags"), required=False, max_length=500, help_text=_("Separate tags with commas (, or ،).")
+    )
     attachments = MultipleFileField(label=_("Attachments"))
 
     def __init__(self, *args, user: User, **kwargs):
@@ -303,7 +306,7 @@ class MacroForm(forms.Form):
     type = forms.ChoiceField(label=_("Set type"), required=False, choices=_blank(_("Keep type"), TicketType.choices))
     team = forms.ModelChoiceField(label=_("Move to team"), required=False, queryset=None, empty_label=_("Keep team"))
     add_tags = forms.CharField(
-        label=_("Add tags"), required=False, max_length=500, help_text=_("Separate tags with commas.")
+        label=_("Add tags"), required=False, max_length=500, help_text=_("Separate tags with commas (, or ،).")
     )
     shared_with_team = forms.ModelChoiceField(
         label=_("Share with team"), required=False, queryset=None, empty_label=_("Only me")

@@ -54,7 +54,9 @@ class TicketPropertiesForm(forms.Form):
     root_cause = forms.ModelChoiceField(
         label=_("Root cause"), required=False, queryset=None, empty_label=_("Not chosen"), widget=FastSelect
     )
-    tags = forms.CharField(label=_("Tags"), required=False, max_length=500, help_text=_("Separate tags with commas."))
+    tags = forms.CharField(
+        label=_("Tags"), required=False, max_length=500, help_text=_("Separate tags with commas (, or ،).")
+    )
 
     def __init__(self, *args, user: User, ticket, pickers: Pickers | None = None, **kwargs):
         """`pickers`: the page's lists, with the agents, teams and root causes (else loaded here, in one
