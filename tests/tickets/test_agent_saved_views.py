@@ -201,3 +201,12 @@ def test_renaming_a_view_to_its_own_name_is_allowed_but_not_to_another_views(age
     other = saved_views.saved_view_create(actor=agent, name="Mine", query={}, columns=[])
     with pytest.raises(ValidationError):
         saved_views.saved_view_update(view=other, actor=agent, name="urgent first line", columns=[])
+
+
+def test_a_filter_that_does_not_validate_is_named_by_its_label_not_its_parameter(agent_client):
+    too_long = "x" * 201
+    page = agent_client.get(reverse("agent:tickets"), {"q": too_long, "page": "0"}).content.decode()
+    assert "These filters were not understood and are ignored: Search, Page." in page
+    with translation.override("fa"):
+        page = agent_client.get(reverse("agent:tickets"), {"q": too_long}, HTTP_ACCEPT_LANGUAGE="fa").content.decode()
+    assert "این فیلترها فهمیده نشدند و نادیده گرفته می‌شوند: جستجو." in page

@@ -42,7 +42,7 @@ def tag_names(value: str) -> list[str]:
 
 class TicketFilterForm(forms.Form):
     # A built-in view's key, or the id of a saved view (tickets.workspace.saved_views).
-    view = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    view = forms.CharField(label=_("View"), required=False, max_length=20, widget=forms.HiddenInput)
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=_blank(_("Any status"), Status.choices))
     custom_status = forms.ChoiceField(label=_("Custom status"), required=False)
@@ -65,10 +65,18 @@ class TicketFilterForm(forms.Form):
     follow_up = forms.ChoiceField(
         label=_("Satisfaction"), required=False, choices=[("", _("Any rating")), ("open", _("To follow up"))]
     )
-    requester = forms.IntegerField(required=False, min_value=1, max_value=DB_INT_MAX, widget=forms.HiddenInput)
+    requester = forms.IntegerField(
+        label=_("Requester"), required=False, min_value=1, max_value=DB_INT_MAX, widget=forms.HiddenInput
+    )
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=list(SORTS.items()))
     # Bounded so that the page's OFFSET fits the database's integers.
-    page = forms.IntegerField(required=False, min_value=1, max_value=DB_INT_MAX // PAGE_SIZE, widget=forms.HiddenInput)
+    page = forms.IntegerField(
+        label=_("Page"), required=False, min_value=1, max_value=DB_INT_MAX // PAGE_SIZE, widget=forms.HiddenInput
+    )
+
+    def error_labels(self) -> list[str]:
+        """The people's names of the fields that did not validate ("Search", not "q"), for the list's notice."""
+        return [str(self.fields[name].label) if name in self.fields else name for name in self.errors]
 
     FILTER_FIELDS = (
         *("q", "status", "priority", "type", "channel", "team", "assignee", "tag", "sla_state", "follow_up"),
