@@ -7,6 +7,7 @@ diacritics must not matter, and Persian/Arabic digits equal ASCII digits.
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 _DIGITS = {
@@ -132,6 +133,30 @@ def phone_search_key(query: str) -> str:
         return ""
     keys = _phone_keys(re.sub(r"[^0-9]", "", folded))
     return keys[-1] if keys else ""
+
+
+# A list typed by a person: Latin or Persian comma, Latin or Arabic semicolon, or one item per line.
+_LIST_SEPARATORS = re.compile("[,\u060c;\u061b\\n\\r]")
+_EDGE_MARKS = " \t\u200c\u200d\u200e\u200f\ufeff\u00a0"
+
+
+def split_list(text: str) -> list[str]:
+    """A user-typed list as its items: split on "," "،" ";" "؛" and line breaks, each item trimmed
+    (spaces, ZWNJ and direction marks at its edges; a ZWNJ inside a word stays), empties dropped and
+    repeats dropped (letter variants and case alike), first spelling and order kept."""
+    return split_items([text])
+
+
+def split_items(values: Iterable[str]) -> list[str]:
+    """split_list over several values as one list: what services apply to names and keywords that come
+    as a list (API, forms), so "پرینتر، چاپگر" is two items whichever channel sent it."""
+    items: dict[str, str] = {}
+    for value in values:
+        for part in _LIST_SEPARATORS.split(value or ""):
+            item = " ".join(part.split()).strip(_EDGE_MARKS)
+            if item:
+                items.setdefault(normalize_text(item) or item, item)
+    return list(items.values())
 
 
 def detect_language(text: str) -> str:

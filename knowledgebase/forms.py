@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Product
+from helpdesk.text import split_list
 
 from .models import Article, Category, Status, Visibility
 
@@ -29,7 +30,7 @@ class ArticleForm(forms.Form):
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     visibility = forms.ChoiceField(label=_("Visibility"), choices=Visibility.choices)
-    tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separated by commas."))
+    tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separated by commas (, or ،)."))
     products = forms.ModelMultipleChoiceField(
         label=_("Products"), queryset=Product.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -70,7 +71,7 @@ class ArticleForm(forms.Form):
         return [self[name] for name in self.fields if name not in self.MAIN_FIELDS]
 
     def clean_tags(self) -> list[str]:
-        return [t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip()]
+        return split_list(self.cleaned_data["tags"])
 
     @classmethod
     def initial_for(cls, article: Article) -> dict:

@@ -14,6 +14,7 @@ from rest_framework.exceptions import ValidationError
 
 from helpdesk.api_support import FilterSet, IdFilter, IsoDateTimeFilter
 from helpdesk.models import Priority, User
+from helpdesk.text import split_list
 from tickets.models import Channel, RatingFollowUp, SlaState, Status, Ticket, TicketType
 from tickets.search import ticket_search
 
@@ -25,7 +26,7 @@ class ListWidget(forms.TextInput):
         raw = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
         if not isinstance(raw, list | tuple):
             raw = [raw or ""]  # one value from a plain dict (tickets.selectors.ticket_list_for)
-        return [part.strip() for value in raw for part in str(value).split(",") if part.strip()]
+        return [part for value in raw for part in split_list(str(value))]
 
 
 def _choices(choices, label):

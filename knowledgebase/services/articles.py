@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Product
+from helpdesk.text import split_items
 from knowledgebase import search
 from knowledgebase.exceptions import ArticleInvalidTransition
 from knowledgebase.models import (
@@ -29,8 +30,8 @@ _UNSET = object()
 
 def _tags(names: Iterable[str]) -> list[ArticleTag]:
     clean: list[str] = []
-    for name in names:
-        name = " ".join(str(name).split())[:60]
+    for name in split_items(str(name) for name in names):
+        name = name[:60]
         if name and name.casefold() not in {c.casefold() for c in clean}:
             clean.append(name)
     tags = []

@@ -1,4 +1,6 @@
-from helpdesk.text import normalize_text, search_terms
+import pytest
+
+from helpdesk.text import normalize_text, search_terms, split_items, split_list
 
 
 def test_arabic_yeh_and_kaf_fold_to_persian_letters():
@@ -23,3 +25,32 @@ def test_latin_text_is_case_folded():
 
 def test_search_terms_split_on_punctuation():
     assert search_terms("فاکتور، پرداخت!") == ["فاکتور", "پرداخت"]
+
+
+# --- user-typed lists (helpdesk.text.split_list) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "items"),
+    [
+        ("printer, scanner", ["printer", "scanner"]),
+        ("پرینتر، چاپگر", ["پرینتر", "چاپگر"]),
+        ("پرینتر،چاپگر", ["پرینتر", "چاپگر"]),
+        ("a; b؛ c", ["a", "b", "c"]),
+        ("one\ntwo, three", ["one", "two", "three"]),
+        ("  فوری  ،  ، چاپگر ,, ", ["فوری", "چاپگر"]),
+        ("سخت\u200cافزار، نرم\u200cافزار", ["سخت\u200cافزار", "نرم\u200cافزار"]),
+        ("\u200cفوری\u200c، چاپگر", ["فوری", "چاپگر"]),
+        ("Printer, printer، PRINTER", ["Printer"]),
+        ("كيبورد، کیبورد", ["كيبورد"]),
+        ("feature  request, bug", ["feature request", "bug"]),
+        ("", []),
+        (None, []),
+    ],
+)
+def test_a_typed_list_splits_on_latin_and_persian_commas_and_semicolons(typed, items):
+    assert split_list(typed) == items
+
+
+def test_items_of_a_list_are_split_too_and_repeats_across_them_dropped():
+    assert split_items(["پرینتر، سخت\u200cافزار", "printer", "پرینتر"]) == ["پرینتر", "سخت\u200cافزار", "printer"]

@@ -1,9 +1,11 @@
 """Saved views of the ticket list: saving, sharing, visibility, columns, and a fixed query count."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
-from tests.factories import ContactFactory
+from tests.factories import ContactFactory, UserFactory
 from tickets import services
 from tickets.models import SavedView
 from tickets.workspace import saved_views
@@ -163,3 +165,48 @@ def test_built_in_views_still_work_next_to_saved_ones(agent_client, agent, team_
     services.ticket_update(ticket=mine, actor=agent, changes={"assignee": agent})
     body = agent_client.get(reverse("agent:tickets"), {"view": "mine"}).content.decode()
     assert "Assigned to me" in body and "Urgent first line" in body
+
+
+def test_a_second_view_with_the_same_name_is_refused_with_a_message_in_both_languages(agent_client, agent, team_view):
+    response = agent_client.post(reverse("agent:view-save"), {"name": "  URGENT first   line ", "columns": ["number"]})
+    assert response.status_code == 302 and SavedView.objects.count() == 1
+    page = agent_client.get(response["Location"]).content.decode()
+    assert "There is already a view named" in page
+    saved_views.saved_view_create(actor=agent, name="کارهاي من", query={}, columns=[])
+    with translation.override("fa"), pytest.raises(ValidationError) as refused:
+        saved_views.saved_view_create(actor=agent, name="کارهای من", query={}, columns=[])
+    assert "نمای دیگری با نام «کارهای من» هست" in str(refused.value.message_dict["name"])
+
+
+@pytest.fixture
+def other_agent_in_team(team):
+    user = UserFactory(role="agent", email="second@test.example")
+    user.teams.add(team)
+    return user
+
+
+def test_a_view_shared_with_a_team_may_not_repeat_a_name_the_team_already_sees(other_agent_in_team, team, team_view):
+    with pytest.raises(ValidationError):
+        saved_views.saved_view_create(
+            actor=other_agent_in_team, name="urgent first line", query={}, columns=[], shared_with_team=team
+        )
+    kept = saved_views.saved_view_create(actor=other_agent_in_team, name="urgent first line", query={}, columns=[])
+    assert kept.owner == other_agent_in_team  # a private view of another agent may share the name
+
+
+def test_renaming_a_view_to_its_own_name_is_allowed_but_not_to_another_views(agent, team_view):
+    saved_views.saved_view_update(
+        view=team_view, actor=agent, name="Urgent First Line", columns=[], shared_with_team=None
+    )
+    other = saved_views.saved_view_create(actor=agent, name="Mine", query={}, columns=[])
+    with pytest.raises(ValidationError):
+        saved_views.saved_view_update(view=other, actor=agent, name="urgent first line", columns=[])
+
+
+def test_a_filter_that_does_not_validate_is_named_by_its_label_not_its_parameter(agent_client):
+    too_long = "x" * 201
+    page = agent_client.get(reverse("agent:tickets"), {"q": too_long, "page": "0"}).content.decode()
+    assert "These filters were not understood and are ignored: Search, Page." in page
+    with translation.override("fa"):
+        page = agent_client.get(reverse("agent:tickets"), {"q": too_long}, HTTP_ACCEPT_LANGUAGE="fa").content.decode()
+    assert "این فیلترها فهمیده نشدند و نادیده گرفته می‌شوند: جستجو." in page

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from helpdesk.models import Priority
+from helpdesk.text import split_list
 from tickets.imports.dates import parse_time
 from tickets.imports.records import AttachmentIn, MessageIn, PersonIn, Skip, SkippedIn, SourceError, TeamIn, TicketIn
 from tickets.models import Status, TicketType
@@ -148,7 +149,7 @@ class CsvSource:
                 assignee=PersonIn("", first["assignee_email"], is_agent=True) if first.get("assignee_email") else None,
                 solved_at=messages[-1].created_at,
                 closed_at=messages[-1].created_at,
-                tags=tuple(t.strip() for t in first.get("tags", "").split(";") if t.strip()),
+                tags=tuple(split_list(first.get("tags", ""))),
                 messages=tuple(messages),
                 **fields,
             )

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from customers.models import Contact, Organization, Product, ServiceContract
 from helpdesk.audit.admin import AuditedAdmin
 from helpdesk.models import Role, User
+from helpdesk.text import split_list
 from tickets.models import Category, Channel, Mailbox, RoutingRule
 from tickets.routing import rules
 
@@ -31,10 +32,6 @@ RULE_FIELDS = ["name", "position", "is_active", "stop", "set_team", "set_priorit
 RULE_FIELDS += ["set_category"]
 
 
-def _lines(text: str) -> list[str]:
-    return [part.strip() for line in (text or "").splitlines() for part in line.split(",") if part.strip()]
-
-
 class RoutingRuleForm(forms.ModelForm):
     channels = forms.MultipleChoiceField(
         label=_("Channels"), choices=Channel.choices, required=False, widget=forms.CheckboxSelectMultiple
@@ -52,15 +49,17 @@ class RoutingRuleForm(forms.ModelForm):
         label=_("Subject contains"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Any of these words, one per line or separated by commas; Persian letter variants match alike."),
+        help_text=_(
+            "Any of these words, one per line or separated by commas (, or ،); Persian letter variants match alike."
+        ),
     )
     body_keywords = forms.CharField(
         label=_("Description contains"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Any of these words in the first message."),
+        help_text=_("Any of these words in the first message, one per line or separated by commas (, or ،)."),
     )
-    tags = forms.CharField(label=_("Add tags"), required=False, help_text=_("Separated by commas."))
+    tags = forms.CharField(label=_("Add tags"), required=False, help_text=_("Separated by commas (, or ،)."))
     mailboxes = forms.ModelMultipleChoiceField(queryset=Mailbox.objects.all(), required=False)
     organizations = forms.ModelMultipleChoiceField(queryset=Organization.objects.all(), required=False)
     contracts = forms.ModelMultipleChoiceField(queryset=ServiceContract.objects.all(), required=False)
@@ -103,7 +102,7 @@ class RoutingRuleForm(forms.ModelForm):
         for name, (field, _model, _label) in REF_FIELDS.items():
             if data.get(field):
                 conditions.append({"field": name, "values": [obj.pk for obj in data[field]]})
-        emails = _lines(data.get("requesters", ""))
+        emails = split_list(data.get("requesters", ""))
         if emails:
             found = {c.email.lower(): c.pk for c in Contact.objects.filter(email__in=[e.lower() for e in emails])}
             unknown = [e for e in emails if e.lower() not in found]
@@ -113,7 +112,7 @@ class RoutingRuleForm(forms.ModelForm):
             elif found:
                 conditions.append({"field": "requester", "values": list(dict.fromkeys(found.values()))})
         for name in TEXT_FIELDS:
-            words = _lines(data.get(name, ""))
+            words = split_list(data.get(name, ""))
             if words:
                 conditions.append({"field": name, "values": words})
         return conditions
@@ -124,7 +123,7 @@ class RoutingRuleForm(forms.ModelForm):
         fields["set_priority"] = fields.get("set_priority") or ""
         fields["set_type"] = fields.get("set_type") or ""
         fields["conditions"] = self._conditions()
-        fields["add_tags"] = _lines(data.get("tags", ""))
+        fields["add_tags"] = split_list(data.get("tags", ""))
         try:
             self.rule_data = rules.routing_rule_clean(fields)
         except ValidationError as exc:

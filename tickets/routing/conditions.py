@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from customers.models import Contact, Organization, Product, ServiceContract
 from helpdesk.models import Priority, Team
-from helpdesk.text import normalize_text
+from helpdesk.text import normalize_text, split_items
 from tickets.models import Category, Channel, Mailbox, Status, TicketType
 
 MAX_VALUES = 200
@@ -106,7 +106,7 @@ def _clean_values(spec: ConditionField, values: list) -> list:
     if spec.kind == "tags":
         if not all(isinstance(v, str) and v.strip() and len(v.strip()) <= 60 for v in values):
             raise ValueError(_("Each tag is some text of at most 60 characters."))
-        return list(dict.fromkeys(v.strip().lower() for v in values))
+        return list(dict.fromkeys(v.lower() for v in split_items(values)))
     if spec.kind == "keywords":
         words = []
         for value in values:
@@ -114,8 +114,8 @@ def _clean_values(spec: ConditionField, values: list) -> list:
                 raise ValueError(_("Each keyword must be some text."))
             if len(value) > MAX_KEYWORD_CHARS:
                 raise ValueError(_("A keyword is at most %(n)s characters.") % {"n": MAX_KEYWORD_CHARS})
-            words.append(value.strip())
-        return list(dict.fromkeys(words))
+            words.append(value)
+        return split_items(words)
     if spec.kind == "choice":
         allowed = set(spec.choices()) if spec.choices else set()
         for value in values:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from helpdesk.models import Priority, Team, User
 from helpdesk.permissions import require_admin
+from helpdesk.text import split_items
 from tickets.models import RoutingRule, TicketType
 from tickets.routing.conditions import conditions_clean
 
@@ -29,7 +30,7 @@ MAX_TAGS = 20
 def _tags_clean(tags: Any) -> list[str]:
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise ValidationError({"add_tags": [_("Tags are a list of words.")]})
-    clean = list(dict.fromkeys(t.strip().lower() for t in tags if t.strip()))
+    clean = list(dict.fromkeys(t.lower() for t in split_items(tags)))
     if any(len(t) > 60 for t in clean):
         raise ValidationError({"add_tags": [_("A tag is at most 60 characters.")]})
     if len(clean) > MAX_TAGS:

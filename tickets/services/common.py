@@ -7,6 +7,7 @@ from django.conf import settings
 
 from helpdesk.models import Team
 from helpdesk.permissions import require_agent as _require_agent  # noqa: F401 (re-exported to the services)
+from helpdesk.text import split_items
 from tickets.models import Tag, Ticket
 from tickets.transitions import MERGE_HOPS, TicketMerged, merged_check
 
@@ -17,8 +18,9 @@ def _default_team() -> Team | None:
 
 
 def tag_names_clean(names: Iterable[str]) -> set[str]:
-    """Tag names as they are stored: trimmed, lower case, at most 60 characters, no blanks."""
-    return {n.strip().lower()[:60] for n in names if n and n.strip()}
+    """Tag names as they are stored: each value split as a typed list (helpdesk.text.split_items: "," "،"
+    ";" "؛"), trimmed, lower case, at most 60 characters, no blanks."""
+    return {n.lower()[:60] for n in split_items(names)}
 
 
 def _tags(names: Iterable[str]) -> list[Tag]:

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import Priority, Role, User
+from helpdesk.text import split_list
 from tickets.models import Channel, Status, TicketType, TimedRule, Trigger, TriggerEvent
-from tickets.routing.admin import RuleAdmin, _lines
+from tickets.routing.admin import RuleAdmin
 from tickets.routing.conditions import TRIGGER_FIELDS
 from tickets.triggers import rules
 from tickets.triggers.actions import PLACEHOLDERS
@@ -46,7 +47,7 @@ def _condition_field(name: str) -> forms.Field:
         label=spec.label,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Any of these, one per line or separated by commas; Persian letter variants match alike."),
+        help_text=_("Any of these, one per line or separated by commas (, or ،); Persian letter variants match alike."),
     )
 
 
@@ -55,7 +56,7 @@ ConditionFields = type("ConditionFields", (forms.Form,), {f"if_{name}": _conditi
 
 
 class AutomationForm(ConditionFields, forms.ModelForm):
-    tags = forms.CharField(label=_("Add tags"), required=False, help_text=_("Separated by commas."))
+    tags = forms.CharField(label=_("Add tags"), required=False, help_text=_("Separated by commas (, or ،)."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,7 +83,9 @@ class AutomationForm(ConditionFields, forms.ModelForm):
         for name in IN_FORM:
             value = self.cleaned_data.get(f"if_{name}")
             kind = TRIGGER_FIELDS[name].kind
-            values = _lines(value or "") if kind in ("keywords", "tags") else [getattr(v, "pk", v) for v in value or []]
+            values = (
+                split_list(value or "") if kind in ("keywords", "tags") else [getattr(v, "pk", v) for v in value or []]
+            )
             if values:
                 conditions.append({"field": name, "values": values})
         return conditions
@@ -92,7 +95,7 @@ class AutomationForm(ConditionFields, forms.ModelForm):
         model = self._meta.model
         fields = {name: data.get(name) for name in rules.FIELDS[model] if name in self.fields}
         fields["conditions"] = conditions = self._conditions()
-        fields["add_tags"] = _lines(data.get("tags", ""))
+        fields["add_tags"] = split_list(data.get("tags", ""))
         try:
             self.rule_data = rules.automation_clean(model, fields)
         except ValidationError as exc:

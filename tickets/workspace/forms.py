@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk import selectors as core_selectors
 from helpdesk.api_support import DB_INT_MAX
 from helpdesk.models import Priority, User
+from helpdesk.text import split_list
 from tickets.attachments.forms import MultipleFileField
 from tickets.content import MAX_BODY_CHARS
 from tickets.models import Category, Channel, CustomStatus, SlaState, Status, TicketType
@@ -33,7 +34,7 @@ class AgentChoiceField(forms.ModelChoiceField):
 
 
 def tag_names(value: str) -> list[str]:
-    return [t.strip() for t in (value or "").split(",") if t.strip()]
+    return split_list(value)
 
 
 # --- lists ------------------------------------------------------------------------------------
@@ -41,7 +42,7 @@ def tag_names(value: str) -> list[str]:
 
 class TicketFilterForm(forms.Form):
     # A built-in view's key, or the id of a saved view (tickets.workspace.saved_views).
-    view = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    view = forms.CharField(label=_("View"), required=False, max_length=20, widget=forms.HiddenInput)
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=_blank(_("Any status"), Status.choices))
     custom_status = forms.ChoiceField(label=_("Custom status"), required=False)
@@ -64,10 +65,18 @@ class TicketFilterForm(forms.Form):
     follow_up = forms.ChoiceField(
         label=_("Satisfaction"), required=False, choices=[("", _("Any rating")), ("open", _("To follow up"))]
     )
-    requester = forms.IntegerField(required=False, min_value=1, max_value=DB_INT_MAX, widget=forms.HiddenInput)
+    requester = forms.IntegerField(
+        label=_("Requester"), required=False, min_value=1, max_value=DB_INT_MAX, widget=forms.HiddenInput
+    )
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=list(SORTS.items()))
     # Bounded so that the page's OFFSET fits the database's integers.
-    page = forms.IntegerField(required=False, min_value=1, max_value=DB_INT_MAX // PAGE_SIZE, widget=forms.HiddenInput)
+    page = forms.IntegerField(
+        label=_("Page"), required=False, min_value=1, max_value=DB_INT_MAX // PAGE_SIZE, widget=forms.HiddenInput
+    )
+
+    def error_labels(self) -> list[str]:
+        """The people's names of the fields that did not validate ("Search", not "q"), for the list's notice."""
+        return [str(self.fields[name].label) if name in self.fields else name for name in self.errors]
 
     FILTER_FIELDS = (
         *("q", "status", "priority", "type", "channel", "team", "assignee", "tag", "sla_state", "follow_up"),
@@ -266,7 +275,9 @@ class NewTicketForm(ContactFields):
     type = forms.ChoiceField(label=_("Type"), choices=TicketType.choices, initial=TicketType.QUESTION)
     team = forms.ModelChoiceField(label=_("Team"), required=False, queryset=None, empty_label=_("Default team"))
     assignee = AgentChoiceField(label=_("Assignee"), required=False, queryset=None, empty_label=_("Unassigned"))
-    tags = forms.CharField(label=_("Tags"), required=False, max_length=500, help_text=_("Separate tags with commas."))
+    tags = forms.CharField(
+        label=_("Tags"), required=False, max_length=500, help_text=_("Separate tags with commas (, or ،).")
+    )
     attachments = MultipleFileField(label=_("Attachments"))
 
     def __init__(self, *args, user: User, **kwargs):
@@ -303,7 +314,7 @@ class MacroForm(forms.Form):
     type = forms.ChoiceField(label=_("Set type"), required=False, choices=_blank(_("Keep type"), TicketType.choices))
     team = forms.ModelChoiceField(label=_("Move to team"), required=False, queryset=None, empty_label=_("Keep team"))
     add_tags = forms.CharField(
-        label=_("Add tags"), required=False, max_length=500, help_text=_("Separate tags with commas.")
+        label=_("Add tags"), required=False, max_length=500, help_text=_("Separate tags with commas (, or ،).")
     )
     shared_with_team = forms.ModelChoiceField(
         label=_("Share with team"), required=False, queryset=None, empty_label=_("Only me")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from helpdesk.models import Priority, Team, User
 from helpdesk.permissions import require_agent as _require_agent
+from helpdesk.text import split_items
 from tickets import services
 from tickets.models import Macro, Message, Status, Ticket, TicketType
 
@@ -119,7 +120,7 @@ def _clean(
 
 
 def _tag_list(tags: Sequence[str]) -> list[str]:
-    return sorted({t.strip().lower()[:60] for t in tags if t and t.strip()})
+    return sorted({t.lower()[:60] for t in split_items(tags)})
 
 
 @transaction.atomic

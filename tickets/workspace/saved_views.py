@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from helpdesk.models import Role, Team, User
 from helpdesk.permissions import require_agent as _require_agent
 from helpdesk.statements import STAND_IN_ID, CompiledQuerySet
+from helpdesk.text import normalize_text
 from tickets.models import SavedView
 
 # The columns a list may show, in the order they appear.
@@ -86,10 +87,23 @@ def query_from_params(params: QueryDict | dict, *, cleaned: dict) -> dict[str, s
     return query
 
 
-def _check(*, actor: User, name: str, columns: Sequence[str], shared_with_team: Team | None) -> None:
+def _name_taken(*, actor: User, name: str, shared_with_team: Team | None, view: SavedView | None) -> bool:
+    """Another view of the same owner, or shared with the same team, already has this name (case,
+    spacing and Persian letter variants alike): two tabs that read the same cannot be told apart."""
+    scope = Q(owner=actor) | Q(shared_with_team=shared_with_team) if shared_with_team else Q(owner=actor)
+    others = SavedView.objects.filter(scope).exclude(pk=getattr(view, "pk", None)).values_list("name", flat=True)
+    key = normalize_text(name)
+    return any(normalize_text(other) == key for other in others)
+
+
+def _check(
+    *, actor: User, name: str, columns: Sequence[str], shared_with_team: Team | None, view: SavedView | None = None
+) -> None:
     errors: dict[str, list[str]] = {}
     if not (name or "").strip():
         errors["name"] = [_("Give the view a name.")]
+    elif _name_taken(actor=actor, name=name.strip()[:80], shared_with_team=shared_with_team, view=view):
+        errors["name"] = [_("There is already a view named “%(name)s”: choose another name.") % {"name": name.strip()}]
     if set(columns) - set(COLUMNS):
         errors["columns"] = [_("Unknown column.")]
     if shared_with_team is not None and not actor.teams.filter(pk=shared_with_team.pk).exists():
@@ -123,7 +137,7 @@ def saved_view_update(
     """Rename a view, change its columns or sharing (its owner only)."""
     if view.owner_id != actor.pk:
         raise Http404("No such view.")
-    _check(actor=actor, name=name, columns=columns, shared_with_team=shared_with_team)
+    _check(actor=actor, name=name, columns=columns, shared_with_team=shared_with_team, view=view)
     view.name = name.strip()[:80]
     view.columns = ordered_columns(columns or DEFAULT_COLUMNS)
     view.shared_with_team = shared_with_team

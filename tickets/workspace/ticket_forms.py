@@ -57,7 +57,9 @@ class TicketPropertiesForm(forms.Form):
     root_cause = forms.ModelChoiceField(
         label=_("Root cause"), required=False, queryset=None, empty_label=_("Not chosen"), widget=FastSelect
     )
-    tags = forms.CharField(label=_("Tags"), required=False, max_length=500, help_text=_("Separate tags with commas."))
+    tags = forms.CharField(
+        label=_("Tags"), required=False, max_length=500, help_text=_("Separate tags with commas (, or ،).")
+    )
 
     # The values the agent's page showed (a JSON object of what the fields post), so that a save applies
     # only what the agent changed and refuses what someone else changed meanwhile (tickets.services.seen).
