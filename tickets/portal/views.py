@@ -177,7 +177,20 @@ def _ticket_page(request: HttpRequest, ticket, *, forms: dict | None = None, sta
 @customer_page
 def ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
     # The page shows the product alone of the ticket's terms (joined); contract and SLA stay unread.
-    found = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id, with_terms=False)
+    try:
+        found = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id, with_terms=False)
+    except Http404:
+        # A link to a request merged since (the acknowledgement mail): on to the one it lives on in,
+        # when the customer may see that one; otherwise the same 404 as for any other number.
+        survivor = selectors.ticket_survivor_for(user=request.user, ticket_id=ticket_id)
+        if survivor is None:
+            raise
+        messages.info(
+            request,
+            _("Request #%(old)s was merged into request #%(number)s; its conversation continues here.")
+            % {"old": ticket_id, "number": survivor.pk},
+        )
+        return redirect("portal:ticket", survivor.pk)
     return _ticket_page(request, found)
 
 
