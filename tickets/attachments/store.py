@@ -1,5 +1,6 @@
 """Storing and serving attachments safely."""
 
+import codecs
 import hashlib
 import mimetypes
 import re
@@ -113,3 +114,18 @@ def _sha256_of(file: File) -> str:
 def is_inline_safe(attachment: Attachment) -> bool:
     """Whether a browser may show the file inline (images and plain text only)."""
     return attachment.content_type in INLINE_TYPES and attachment.content_type not in ACTIVE_TYPES
+
+
+def utf8_charset(handle) -> str:
+    """ "utf-8" when the open file's bytes decode as UTF-8 (read in chunks, then rewound), else "":
+    a text file is served with the charset it really has, so a browser never guesses (mojibake)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for chunk in iter(lambda: handle.read(64 * 1024), b""):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return ""
+    finally:
+        handle.seek(0)
+    return "utf-8"
