@@ -31,6 +31,20 @@ ACTIVE_TYPES = frozenset(
     }
 )
 INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "text/plain"})
+# What the first bytes of each image type a browser shows (thumbnails, inline) are; `None` any byte.
+_IMAGE_SIGNATURES: tuple[tuple[str, tuple[bytes | None, ...]], ...] = (
+    ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ("image/jpeg", (b"\xff\xd8\xff",)),
+    ("image/gif", (b"GIF87a",)),
+    ("image/gif", (b"GIF89a",)),
+    ("image/webp", (b"RIFF", None, b"WEBP")),
+    ("image/bmp", (b"BM",)),
+    ("image/x-icon", (b"\x00\x00\x01\x00",)),
+    ("image/tiff", (b"II*\x00",)),
+    ("image/tiff", (b"MM\x00*",)),
+    ("image/avif", (None, b"ftypavif")),
+)
+_SIGNATURE_BYTES = 16
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 
 
@@ -79,6 +93,8 @@ def attachment_store(*, ticket: Ticket, message: Message | None, incoming: Incom
     content_type = (incoming.content_type or "").split(";")[0].strip().lower()
     if not content_type or "/" not in content_type:
         content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    if content_type.startswith("image/") and content_type != "image/svg+xml":
+        content_type = image_type_of(_first_bytes(incoming.content), claimed=content_type)
     if isinstance(incoming.content, bytes):
         digest, content = hashlib.sha256(incoming.content).hexdigest(), ContentFile(incoming.content)
     else:
@@ -97,6 +113,34 @@ def attachment_store(*, ticket: Ticket, message: Message | None, incoming: Incom
     attachment.file.save(digest, content, save=False)
     attachment.save()
     return attachment
+
+
+def _first_bytes(content: bytes | File) -> bytes:
+    if isinstance(content, bytes):
+        return content[:_SIGNATURE_BYTES]
+    content.seek(0)
+    head = content.read(_SIGNATURE_BYTES)
+    content.seek(0)
+    return head
+
+
+def _matches(head: bytes, parts: tuple[bytes | None, ...]) -> bool:
+    at = 0
+    for part in parts:
+        if part is not None and head[at : at + len(part)] != part:
+            return False
+        at += len(part) if part is not None else 4
+    return True
+
+
+def image_type_of(head: bytes, *, claimed: str) -> str:
+    """The type a file said to be an image is stored as, from its first bytes: the image type they
+    are (a JPEG sent as .png is a JPEG), else a plain download (`application/octet-stream`): a
+    program renamed .png is kept whole, but never shown as an image or a (broken) thumbnail."""
+    found = [kind for kind, parts in _IMAGE_SIGNATURES if _matches(head, parts)]
+    if claimed in found:
+        return claimed
+    return found[0] if found else "application/octet-stream"
 
 
 def _sha256_of(file: File) -> str:
