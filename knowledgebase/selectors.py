@@ -23,6 +23,7 @@ from .models import (
     SearchGap,
     SearchQueryStat,
     Status,
+    Visibility,
     visible_visibilities,
 )
 
@@ -164,6 +165,15 @@ def _article_full(*, user, **lookup) -> Article:
 def article_page_for(*, user, slug: str) -> Article:
     """The article page's article: category with parent, translation, tags and products."""
     return _article_full(user=user, slug=slug)
+
+
+def article_opens_after_sign_in(*, user, slug: str) -> bool:
+    """Whether an anonymous reader's 404 on `slug` is a published article for signed-in customers
+    (the page sends them to sign in); never true for drafts, internal articles or a signed-in user."""
+    if user is not None and user.is_authenticated:
+        return False
+    signed_in = (Visibility.PUBLIC, Visibility.CUSTOMERS)
+    return Article.objects.filter(slug=slug, status=Status.PUBLISHED, visibility__in=signed_in).exists()
 
 
 def article_detail_for(*, user, article_id: int) -> Article:

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -62,7 +62,12 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def article(request: HttpRequest, slug: str) -> HttpResponse:
-    item = selectors.article_page_for(user=request.user, slug=slug)
+    try:
+        item = selectors.article_page_for(user=request.user, slug=slug)
+    except Http404:
+        if selectors.article_opens_after_sign_in(user=request.user, slug=slug):
+            return redirect_to_login(request.get_full_path())
+        raise
     services.article_record_view(article=item)
     if request.GET.get("sq"):  # opened from a result of the knowledge-base search (search_page)
         services.search_result_opened(key=request.GET["sq"])

@@ -97,3 +97,25 @@ def _replay(*, request: Request, scope: str, key: str, fingerprint: str) -> Resp
     response = Response(record.response_body, status=record.response_status)
     response["Idempotent-Replayed"] = "true"
     return response
+
+
+def once(*, user, scope: str, key: str, run: Callable[[], int]) -> tuple[int, bool]:
+    """Run `run()` (which returns the id of what it made) once per (user, scope, key), in the same
+    transaction as its key row: a concurrent duplicate waits on the unique index, then gets the first
+    one's id. Returns (id, replayed). For pages posting a form token (the portal's new request)."""
+    key = (key or "").strip()[:MAX_KEY_LENGTH]
+    if not key:
+        return run(), False
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = IdempotencyKey.objects.create(
+                    user=user, scope=scope, key=key, request_hash="", response_status=IN_PROGRESS, response_body={}
+                )
+        except IntegrityError:
+            done = IdempotencyKey.objects.get(user=user, scope=scope, key=key)
+            return int(done.response_body["id"]), True
+        made = run()
+        record.response_status, record.response_body = 201, {"id": made}
+        record.save(update_fields=["response_status", "response_body"])
+    return made, False

@@ -57,7 +57,8 @@ def rating_submit(
 ) -> SatisfactionRating:
     """Save the requester's rating (or change it within the allowed days); records a FIELD_CHANGED
     event with field "rating" (EventKind has no kind of its own for it). A bad score opens a
-    follow-up for the team lead (tickets.satisfaction.follow_ups)."""
+    follow-up for the team lead, a score raised above the threshold closes the open one
+    (tickets.satisfaction.follow_ups.follow_up_on_rating)."""
     now = now or timezone.now()
     if score not in SCORES:
         raise ValidationError({"score": [_("Choose a score from 1 to 5.")]})
@@ -90,7 +91,7 @@ def rating_submit(
         at=now,
     )
     rating.ticket = ticket
-    follow_ups.follow_up_open(rating=rating, now=now)
+    follow_ups.follow_up_on_rating(rating=rating, now=now)
     return rating
 
 

@@ -15,6 +15,7 @@ from tickets.filters import ticket_filter
 from tickets.list_rows import ListRef, TicketListRow, ticket_rows  # noqa: F401 (the lists' rows, read through here)
 from tickets.models import Ticket
 from tickets.ticket_terms import ticket_terms_attach
+from tickets.transitions import MERGE_HOPS
 
 # The ticket's own columns that a list row shows (the API's related rows come from ticket_rows).
 LIST_FIELDS = (
@@ -276,3 +277,23 @@ def ticket_reply_get_for(*, user: User, ticket_id: int) -> Ticket:
     if found is None:
         raise Http404("No such ticket.")
     return found
+
+
+def ticket_survivor_for(*, user: User, ticket_id: int) -> Ticket | None:
+    """For a customer who could see `ticket_id` before it was merged: the ticket it lives on in
+    (following merges of merges, at most MERGE_HOPS), when they may see that one too; else None, so
+    a merge into someone else's request stays a 404 that tells nothing (one query per hop, plus one)."""
+    q = ticket_visibility_q(user)
+    if q is None or not str(ticket_id).isdigit() or not 0 < int(ticket_id) <= BIGINT_MAX:
+        return None
+    target_id = Ticket.objects.filter(q, pk=ticket_id).values_list("merged_into_id", flat=True).first()
+    for _hop in range(MERGE_HOPS):
+        if target_id is None:
+            return None
+        found = Ticket.objects.filter(pk=target_id).only("pk", "merged_into_id").first()
+        if found is None:
+            return None
+        if found.merged_into_id is None:
+            return ticket_base_for(user=user).filter(pk=found.pk).first()
+        target_id = found.merged_into_id
+    return None

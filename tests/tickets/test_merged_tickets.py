@@ -143,8 +143,10 @@ def test_another_customer_cannot_reply_to_a_merged_ticket_through_the_portal(cli
 
 
 def test_customers_still_never_see_a_merged_ticket_page(client, customer, merged):
+    # The link goes on to the surviving request (tests/tickets/test_merged_links.py), never to the source.
     client.force_login(customer)
-    assert client.get(reverse("portal:ticket", args=[merged[0].pk])).status_code == 404
+    response = client.get(reverse("portal:ticket", args=[merged[0].pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("portal:ticket", args=[merged[1].pk])
 
 
 def test_an_email_reply_to_a_merged_ticket_goes_to_the_surviving_ticket(mailbox, merged, requester):

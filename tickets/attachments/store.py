@@ -1,5 +1,6 @@
 """Storing and serving attachments safely."""
 
+import codecs
 import hashlib
 import mimetypes
 import re
@@ -30,6 +31,20 @@ ACTIVE_TYPES = frozenset(
     }
 )
 INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "text/plain"})
+# What the first bytes of each image type a browser shows (thumbnails, inline) are; `None` any byte.
+_IMAGE_SIGNATURES: tuple[tuple[str, tuple[bytes | None, ...]], ...] = (
+    ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ("image/jpeg", (b"\xff\xd8\xff",)),
+    ("image/gif", (b"GIF87a",)),
+    ("image/gif", (b"GIF89a",)),
+    ("image/webp", (b"RIFF", None, b"WEBP")),
+    ("image/bmp", (b"BM",)),
+    ("image/x-icon", (b"\x00\x00\x01\x00",)),
+    ("image/tiff", (b"II*\x00",)),
+    ("image/tiff", (b"MM\x00*",)),
+    ("image/avif", (None, b"ftypavif")),
+)
+_SIGNATURE_BYTES = 16
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 
 
@@ -78,6 +93,8 @@ def attachment_store(*, ticket: Ticket, message: Message | None, incoming: Incom
     content_type = (incoming.content_type or "").split(";")[0].strip().lower()
     if not content_type or "/" not in content_type:
         content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    if content_type.startswith("image/") and content_type != "image/svg+xml":
+        content_type = image_type_of(_first_bytes(incoming.content), claimed=content_type)
     if isinstance(incoming.content, bytes):
         digest, content = hashlib.sha256(incoming.content).hexdigest(), ContentFile(incoming.content)
     else:
@@ -98,6 +115,34 @@ def attachment_store(*, ticket: Ticket, message: Message | None, incoming: Incom
     return attachment
 
 
+def _first_bytes(content: bytes | File) -> bytes:
+    if isinstance(content, bytes):
+        return content[:_SIGNATURE_BYTES]
+    content.seek(0)
+    head = content.read(_SIGNATURE_BYTES)
+    content.seek(0)
+    return head
+
+
+def _matches(head: bytes, parts: tuple[bytes | None, ...]) -> bool:
+    at = 0
+    for part in parts:
+        if part is not None and head[at : at + len(part)] != part:
+            return False
+        at += len(part) if part is not None else 4
+    return True
+
+
+def image_type_of(head: bytes, *, claimed: str) -> str:
+    """The type a file said to be an image is stored as, from its first bytes: the image type they
+    are (a JPEG sent as .png is a JPEG), else a plain download (`application/octet-stream`): a
+    program renamed .png is kept whole, but never shown as an image or a (broken) thumbnail."""
+    found = [kind for kind, parts in _IMAGE_SIGNATURES if _matches(head, parts)]
+    if claimed in found:
+        return claimed
+    return found[0] if found else "application/octet-stream"
+
+
 def _sha256_of(file: File) -> str:
     """The hash the upload handler took while the file streamed in (helpdesk.uploads), else read in chunks."""
     digest = getattr(file, "sha256", None)
@@ -113,3 +158,18 @@ def _sha256_of(file: File) -> str:
 def is_inline_safe(attachment: Attachment) -> bool:
     """Whether a browser may show the file inline (images and plain text only)."""
     return attachment.content_type in INLINE_TYPES and attachment.content_type not in ACTIVE_TYPES
+
+
+def utf8_charset(handle) -> str:
+    """ "utf-8" when the open file's bytes decode as UTF-8 (read in chunks, then rewound), else "":
+    a text file is served with the charset it really has, so a browser never guesses (mojibake)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for chunk in iter(lambda: handle.read(64 * 1024), b""):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return ""
+    finally:
+        handle.seek(0)
+    return "utf-8"

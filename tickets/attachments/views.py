@@ -2,7 +2,8 @@
 customer, the message: never an internal note's file) gets the bytes; anyone else gets a 404.
 
 A DRF view so both the browser session and `Authorization: Token` work. Files are sent as
-downloads unless they are images or plain text, with `nosniff` and a sandboxing CSP so an
+downloads unless they are images or plain text (UTF-8 text with its charset; other text is a
+download), with `nosniff` and a sandboxing CSP so an
 uploaded HTML or SVG file can never run in our origin.
 """
 
@@ -16,7 +17,7 @@ from rest_framework.views import APIView
 
 from helpdesk.models import User
 from tickets import selectors
-from tickets.attachments.store import is_inline_safe
+from tickets.attachments.store import is_inline_safe, utf8_charset
 from tickets.models import Attachment
 
 
@@ -59,11 +60,14 @@ class AttachmentDownloadView(APIView):
             handle = attachment.file.open("rb")
         except (FileNotFoundError, OSError) as exc:
             raise Http404 from exc
+        content_type = attachment.content_type or "application/octet-stream"
+        if content_type.startswith("text/"):
+            # Text in another encoding would show as mojibake inline: it is a download without charset.
+            charset = utf8_charset(handle)
+            content_type = f"{content_type}; charset={charset}" if charset else content_type
+            inline = inline and bool(charset)
         response = FileResponse(
-            handle,
-            as_attachment=not inline,
-            filename=attachment.original_name,
-            content_type=attachment.content_type or "application/octet-stream",
+            handle, as_attachment=not inline, filename=attachment.original_name, content_type=content_type
         )
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "sandbox"

@@ -23,7 +23,7 @@ from customers import selectors as customer_selectors
 from helpdesk.exceptions import DomainError
 from helpdesk.forms import add_service_errors, service_error_text
 from helpdesk.ratelimit import ratelimit
-from tickets import deflection, kb_integration, ratings, selectors, services, transitions
+from tickets import deflection, idempotency, kb_integration, ratings, selectors, services, transitions
 from tickets.models import Channel, SatisfactionRating, Status
 from tickets.portal import selectors as portal_selectors
 from tickets.portal.forms import FollowUpForm, NewRequestForm, RatingForm, ReplyForm
@@ -98,24 +98,34 @@ def new(request: HttpRequest) -> HttpResponse:
     form = NewRequestForm(request.POST or None, request.FILES or None, products=products)
     if request.method == "POST" and form.is_valid():
         priority, ticket_type = form.priority_and_type()
+        token = request.POST.get("deflection_token", "")
         try:
-            ticket = services.ticket_open(
-                actor=request.user,
-                requester=contact,
-                subject=form.cleaned_data["subject"],
-                body=form.cleaned_data["description"],
-                priority=priority,
-                type=ticket_type,
-                channel=Channel.PORTAL,
-                product=form.cleaned_data["product"],
-                attachments=form.cleaned_data["attachments"],
+            # The form's token makes a double submit or a re-send open one request (tickets.idempotency.once).
+            ticket_id, replayed = idempotency.once(
+                user=request.user,
+                scope="portal-new-request",
+                key=token,
+                run=lambda: (
+                    services.ticket_open(
+                        actor=request.user,
+                        requester=contact,
+                        subject=form.cleaned_data["subject"],
+                        body=form.cleaned_data["description"],
+                        priority=priority,
+                        type=ticket_type,
+                        channel=Channel.PORTAL,
+                        product=form.cleaned_data["product"],
+                        attachments=form.cleaned_data["attachments"],
+                    ).pk
+                ),
             )
         except (ValidationError, DomainError) as exc:
             add_service_errors(form, exc, field="attachments")
         else:
-            deflection.deflection_converted(
-                contact=contact, token=request.POST.get("deflection_token", ""), ticket=ticket
-            )
+            if replayed:
+                return redirect("portal:ticket", ticket_id)
+            ticket = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id, with_terms=False)
+            deflection.deflection_converted(contact=contact, token=token, ticket=ticket)
             kb_integration.request_sent_despite_suggestions(
                 user=request.user, subject=ticket.subject, description=form.cleaned_data["description"]
             )
@@ -177,7 +187,20 @@ def _ticket_page(request: HttpRequest, ticket, *, forms: dict | None = None, sta
 @customer_page
 def ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
     # The page shows the product alone of the ticket's terms (joined); contract and SLA stay unread.
-    found = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id, with_terms=False)
+    try:
+        found = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id, with_terms=False)
+    except Http404:
+        # A link to a request merged since (the acknowledgement mail): on to the one it lives on in,
+        # when the customer may see that one; otherwise the same 404 as for any other number.
+        survivor = selectors.ticket_survivor_for(user=request.user, ticket_id=ticket_id)
+        if survivor is None:
+            raise
+        messages.info(
+            request,
+            _("Request #%(old)s was merged into request #%(number)s; its conversation continues here.")
+            % {"old": ticket_id, "number": survivor.pk},
+        )
+        return redirect("portal:ticket", survivor.pk)
     return _ticket_page(request, found)
 
 

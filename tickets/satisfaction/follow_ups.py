@@ -2,15 +2,16 @@
 
 A rating of HELPDESK_RATING_FOLLOW_UP_MAX_SCORE or lower (1 or 2 by default) opens one (at most one
 open per ticket), records a FOLLOW_UP_OPENED event and tells the lead (`follow_up_tell_lead`, the one
-place where people hear of it). Marking it done records FOLLOW_UP_DONE with the note.
+place where people hear of it). Marking it done records FOLLOW_UP_DONE with the note; so does the
+customer raising the rating above the threshold (`follow_up_on_rating`), which closes it by itself.
 """
 
 from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy
 
 from helpdesk.exceptions import DomainError
 from helpdesk.models import Role, User
@@ -58,6 +59,43 @@ def follow_up_tell_lead(*, follow_up: RatingFollowUp) -> list[User]:
         mail=Mail(template=TEMPLATE, key=f"follow-up:{follow_up.pk}", context={"follow_up": follow_up.pk}),
     )
     return recipients
+
+
+def follow_up_on_rating(*, rating: SatisfactionRating, now: datetime) -> RatingFollowUp | None:
+    """After a rating is saved or changed (inside rating_submit's transaction): a bad score opens a
+    follow-up (`follow_up_open`); a score above the threshold closes the open one, the customer having
+    raised the rating (`follow_up_close_raised`). Returns the follow-up opened or closed, else None."""
+    if rating.score <= follow_up_max_score():
+        return follow_up_open(rating=rating, now=now)
+    return follow_up_close_raised(rating=rating, now=now)
+
+
+def follow_up_close_raised(*, rating: SatisfactionRating, now: datetime) -> RatingFollowUp | None:
+    """Close the ticket's open follow-up (no agent: `resolved_by` stays empty) with a note that the
+    customer raised the rating, in the site's language, and record FOLLOW_UP_DONE. None when none was open."""
+    follow_up = RatingFollowUp.objects.filter(ticket_id=rating.ticket_id, resolved_at__isnull=True).first()
+    if follow_up is None:
+        return None
+    with translation.override(settings.LANGUAGE_CODE):
+        note = gettext("The customer raised the rating from %(old)s to %(new)s of 5.") % {
+            "old": follow_up.score,
+            "new": rating.score,
+        }
+    closed = RatingFollowUp.objects.filter(pk=follow_up.pk, resolved_at__isnull=True).update(
+        resolved_at=now, resolved_by=None, note=note
+    )
+    if not closed:
+        return None
+    follow_up.refresh_from_db()
+    events.event_record(
+        ticket=rating.ticket,
+        kind=EventKind.FOLLOW_UP_DONE,
+        actor=None,
+        new=str(rating.score),
+        data={"follow_up": follow_up.pk, "note": note, "raised_to": rating.score},
+        at=now,
+    )
+    return follow_up
 
 
 def follow_up_open(*, rating: SatisfactionRating, now: datetime) -> RatingFollowUp | None:
