@@ -14,19 +14,16 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import PasswordResetForm
-from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from customers import services
 from customers.models import Contact, OrganizationDomain
+from helpdesk import passwords
 from helpdesk.exceptions import DomainError, NotAllowed
 from helpdesk.mail import recipient_locale
 from helpdesk.models import NotificationLog, Role, User
@@ -103,18 +100,14 @@ def password_reset_request(*, email: str) -> None:
 
 
 def password_reset_mail(row: NotificationLog) -> MailPlan:
-    """The outbox's mail builder of a reset request: a link for the active login with a usable
-    password at the row's address (Django's rules), in the person's own language, never the asking
-    browser's. No such login: MailDropped, and the row is finished without a mail."""
-    user = next(iter(PasswordResetForm().get_users(row.recipient)), None)
+    """The outbox's mail builder of a reset request: a link for the active login at the row's address
+    (helpdesk.passwords.password_link_user: one added or imported without a password gets a link to
+    choose its first), in the person's own language, never the asking browser's. No such login:
+    MailDropped, and the row is finished without a mail."""
+    user = passwords.password_link_user(email=row.recipient)
     if user is None:
-        raise MailDropped(_("No active login with a password has this address: nothing was sent."))
-    context = {
-        "email": user.email,
-        "user": user,
-        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-        "token": default_token_generator.make_token(user),
-    }
+        raise MailDropped(_("No active login has this address: nothing was sent."))
+    context = passwords.password_link_context(user)
     return MailPlan(context=context, headers={"Auto-Submitted": "auto-generated"}, to=user.email, **user_locale(user))
 
 

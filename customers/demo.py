@@ -145,6 +145,7 @@ def _contacts(organizations: dict[str, Organization]) -> dict[str, Contact]:
                 full_name=name,
                 organization=org,
                 language=language,
+                time_zone=core_demo.DEMO_TIME_ZONES.get(language, ""),
                 phone=phone,
                 phone_digits=phone_digits(phone),  # Persian digits folded, as the service does
                 user=user,

@@ -1,7 +1,10 @@
 from django.contrib import admin, messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_static import admin as otp_static_admin
@@ -11,9 +14,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from helpdesk.outbox import admin as outbox_admin  # noqa: F401 - registers the outbox's models
 
-from . import services
+from . import passwords, services
 from .audit.admin import AuditedAdmin
-from .forms import AdminPasswordChangeForm, AdminSignInForm
+from .exceptions import DomainError
+from .forms import AdminPasswordChangeForm, AdminSignInForm, service_error_text
 from .models import ApiToken, Team, User, WorkerHeartbeat
 from .names import site_name_lazy
 
@@ -55,7 +59,7 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     add_form = UserCreationForm
     form = UserChangeForm
     change_password_form = AdminPasswordChangeForm
-    actions = ["revoke_api_tokens"]
+    actions = ["revoke_api_tokens", "send_password_links"]
     ordering = ["email"]
     list_display = ["email", "full_name", "role", "is_active", "is_away", "last_login"]
     list_filter = ["role", "is_active", "is_away", "two_factor_enabled", "teams"]
@@ -89,6 +93,38 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         super().save_model(request, obj, form, change)
         if change and "is_active" in form.changed_data:
             services.user_set_active(user=obj, active=obj.is_active)
+        if not change and obj.is_agent and not obj.has_usable_password():
+            # an agent added without a password could never sign in: mail them the link to choose one
+            self._send_password_link(request, obj)
+
+    def get_urls(self):
+        send = self.admin_site.admin_view(self.send_password_link_view)
+        return [path("<int:user_id>/password-link/", send, name="helpdesk_user_password_link"), *super().get_urls()]
+
+    def _send_password_link(self, request, user: User) -> int:
+        """One invitation through the service; its refusal, or what was sent, as a message."""
+        try:
+            passwords.user_password_invite(user=user, invited_by=request.user)
+        except (ValidationError, DomainError) as exc:
+            self.message_user(request, f"{user.email}: {service_error_text(exc)}", messages.ERROR)
+            return 0
+        self.message_user(
+            request, _("A link to choose a password was sent to %(email)s.") % {"email": user.email}, messages.SUCCESS
+        )
+        return 1
+
+    def send_password_link_view(self, request, user_id: int):
+        """The change page's "Send a set-password link" button (POST only)."""
+        user = get_object_or_404(User, pk=user_id)
+        if request.method != "POST" or not self.has_change_permission(request, user):
+            raise PermissionDenied
+        self._send_password_link(request, user)
+        return HttpResponseRedirect(reverse("admin:helpdesk_user_change", args=[user.pk]))
+
+    @admin.action(description=_("Send a link to choose a password to the selected users"))
+    def send_password_links(self, request, queryset):
+        for user in queryset:
+            self._send_password_link(request, user)
 
     @admin.action(description=_("Revoke all API tokens of the selected users"))
     def revoke_api_tokens(self, request, queryset):

@@ -12,9 +12,11 @@ class HelpdeskConfig(AppConfig):
         from . import aggregates, api_support  # noqa: F401 - api_support registers the API schema's token scheme
 
         connection_created.connect(aggregates.sqlite_functions, dispatch_uid="helpdesk-sqlite-functions")
+        from . import passwords
         from .outbox import alerts, registry
 
         registry.register_mail(templates=[alerts.FAILED_TEMPLATE], builder=alerts.failed_mail)
+        registry.register_mail(templates=[passwords.SET_PASSWORD_TEMPLATE], builder=passwords.set_password_mail)
 
         # The profile's list of signed-in sessions: a row at every sign-in (the page, the admin, single
         # sign-on), gone at sign-out. Django's own signals are the one place every sign-in passes.

@@ -28,15 +28,23 @@ AGENTS = [
 ]
 
 
+# The Persian demo people work in Tehran: their times show there, not in the site's default (UTC).
+DEMO_TIME_ZONES = {"fa": "Asia/Tehran"}
+
+
 def _user(email: str, full_name: str, role: str, language: str = "") -> User:
+    time_zone = DEMO_TIME_ZONES.get(language, "")
     user = User.objects.with_email(email).first()
     if user is None:
         user = User.objects.create_user(
-            email=email, password=DEMO_PASSWORD, full_name=full_name, role=role, language=language
+            email=email, password=DEMO_PASSWORD, full_name=full_name, role=role, language=language, time_zone=time_zone
         )
         if role == Role.ADMIN:
             user.is_superuser = True
             user.save(update_fields=["is_superuser"])
+    elif time_zone and not user.time_zone:  # demo data loaded before zones were set
+        User.objects.filter(pk=user.pk, time_zone="").update(time_zone=time_zone)
+        user.time_zone = time_zone
     return user
 
 

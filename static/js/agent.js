@@ -185,6 +185,16 @@
   });
 
   // --- keys -----------------------------------------------------------------------------------
+  // The shortcuts by physical key, for layouts whose letters are not Latin: on a Persian keyboard N
+  // sends "د" and shift+/ sends "؟". A Latin key the layout shows (AZERTY, Dvorak) still wins.
+  const SHORTCUT_CODES = { KeyJ: "j", KeyK: "k", KeyO: "o", KeyX: "x", KeyR: "r", KeyN: "n" };
+  const SHORTCUT_KEYS = new Set(["?", "/", "j", "k", "o", "x", "r", "n", "Enter", "Escape"]);
+  const shortcutKey = (e) => {
+    if (SHORTCUT_KEYS.has(e.key)) return e.key;
+    if (e.code === "Slash") return e.shiftKey ? "?" : "/";
+    return SHORTCUT_CODES[e.code] || e.key;
+  };
+
   document.addEventListener("keydown", (e) => {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.key === "Escape" && typing(document.activeElement)) {
@@ -192,7 +202,7 @@
       return;
     }
     if (typing(document.activeElement) || dialog()?.open) return;
-    const key = e.key;
+    const key = shortcutKey(e);
     if (key === "?") {
       openHelp();
     } else if (key === "j") {

@@ -1,0 +1,55 @@
+"""The business-calendar admin page fits the window in both languages: at 1366 px nothing spills past
+the edge, and on a 390 px phone the inline tables (holidays, working hours) scroll inside themselves,
+not the page. Screenshots under /tmp/h8shots."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+if not Path(CHROMIUM).exists():
+    pytest.skip("Chromium is not installed at /usr/bin/chromium", allow_module_level=True)
+pytest.importorskip("playwright.sync_api")
+
+from customers import demo as customers_demo  # noqa: E402
+from customers.models import BusinessCalendar  # noqa: E402
+from helpdesk import demo as core_demo  # noqa: E402
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+SHOTS = Path("/tmp/h8shots")
+
+WIDTHS = """() => ({
+  page: document.documentElement.scrollWidth,
+  header: document.querySelector("#header").getBoundingClientRect().right,
+  inlines: [...document.querySelectorAll(".inline-group")].map((g) => g.getBoundingClientRect().right),
+})"""
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_calendar_page_fits_the_window(browser, live_server, admin_user, language, width):
+    core_demo.load()
+    customers_demo.load()
+    calendar = BusinessCalendar.objects.filter(holidays__isnull=False).first()
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale=language)
+    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        page.goto(f"{live_server.url}/admin/login/")
+        page.fill("input[name=username]", admin_user.email)
+        page.fill("input[name=password]", "secret-pass-1")
+        page.press("input[name=password]", "Enter")
+        page.wait_for_url(re.compile(r".*/admin/$"))
+        page.goto(f"{live_server.url}/admin/customers/businesscalendar/{calendar.pk}/change/")
+        page.wait_for_selector(".inline-group")
+        SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"calendar-{language}-{width}.png"), full_page=True)
+        widths = page.evaluate(WIDTHS)
+        assert widths["page"] <= width, widths
+        assert widths["header"] <= width + 1, widths
+        assert all(right <= width + 1 for right in widths["inlines"]), widths
+    finally:
+        page.goto("about:blank")
+        context.close()
