@@ -9,3 +9,8 @@ from django.dispatch import Signal
 # referrals under them checked again once the change commits (tickets.sla.terms). Defined here, below
 # customers, so a team's change (helpdesk) can send it too; customers.signals names the same signal.
 sla_terms_changed = Signal()
+
+# Sent after a contact's name or email address, or an organization's name, changed (`contact_ids`,
+# `organization_ids`): ticket search indexes these names, so tickets has their tickets' words rebuilt
+# in the background once the change commits (tickets.tasks.search_names_changed).
+search_names_changed = Signal()

@@ -41,3 +41,7 @@ class TicketsConfig(AppConfig):
         from tickets import tasks
 
         sla_terms_changed.connect(tasks.sla_terms_changed, dispatch_uid="tickets-sla-terms")
+        # Ticket search indexes requester and organization names: a rename rebuilds their tickets' words.
+        from helpdesk.signals import search_names_changed
+
+        search_names_changed.connect(tasks.search_names_changed, dispatch_uid="tickets-search-names")

@@ -50,7 +50,7 @@ class TicketCustomerFilter(FilterSet):
     updated_after = IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     updated_before = IsoDateTimeFilter(field_name="updated_at", lookup_expr="lt")
     q = django_filters.CharFilter(
-        method="filter_q", label=_("Search: words of the subject, messages, requester, or #number")
+        method="filter_q", label=_("Search: words of the subject, messages, requester, organization, or #number")
     )
 
     class Meta:
@@ -77,8 +77,17 @@ class TicketFilter(TicketCustomerFilter):
         label=_("`open`: a bad rating waits for its follow-up"),
     )
 
+    q = django_filters.CharFilter(
+        method="filter_q",
+        label=_("Search: words of the subject, messages and internal notes, requester, organization, or #number"),
+    )
+
     class Meta(TicketCustomerFilter.Meta):
         pass
+
+    def filter_q(self, qs: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
+        # Agents also find tickets by the words of internal notes (never customers: the filter above).
+        return ticket_search(qs, value, internal=True)
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user: User | None = None):
         super().__init__(data, queryset, request=request, prefix=prefix)

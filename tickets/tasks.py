@@ -12,6 +12,7 @@ from tickets.alerts import retention as alerts_retention
 from tickets.privacy import retention
 from tickets.reports import summary
 from tickets.satisfaction import surveys
+from tickets.search import index as search_index
 from tickets.sla import escalation, terms
 
 
@@ -36,6 +37,19 @@ def sla_terms_recheck(
             policy_ids=policy_ids, calendar_ids=calendar_ids or [], team_ids=team_ids or []
         ),
     }
+
+
+def search_names_changed(sender, *, contact_ids=(), organization_ids=(), **kwargs) -> None:
+    """helpdesk.signals.search_names_changed: the renamed contacts' and organizations' tickets get their
+    search words rebuilt in the background once the change commits (however many tickets they have)."""
+    if contact_ids or organization_ids:
+        enqueue_on_commit(search_names_refresh, sorted(contact_ids), sorted(organization_ids))
+
+
+@shared_task(soft_time_limit=3600, time_limit=3700)
+def search_names_refresh(contact_ids: list[int], organization_ids: list[int]) -> int:
+    """The search words of these contacts' and organizations' tickets rebuilt from their current names."""
+    return search_index.tickets_of_names_reindex(contact_ids=contact_ids, organization_ids=organization_ids)
 
 
 @shared_task

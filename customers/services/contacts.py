@@ -16,6 +16,7 @@ from customers.models import (
 )
 from customers.services.common import _apply, _delete, _raise_if, phone_digits
 from customers.services.organizations import organization_create
+from customers.signals import search_names_changed
 from helpdesk.text import detect_language
 
 CONTACT_FIELDS = ("email", "full_name", "phone", "organization", "language", "time_zone", "notes")
@@ -96,9 +97,14 @@ def contact_create(
 
 
 def contact_update(*, contact: Contact, data: Mapping[str, Any]) -> Contact:
-    """Change the given fields of a contact (keys of CONTACT_FIELDS); phone digits follow the phone."""
+    """Change the given fields of a contact (keys of CONTACT_FIELDS); phone digits follow the phone.
+    A new name or address is searched in the contact's tickets too (customers.signals.search_names_changed)."""
+    before = (contact.full_name, contact.email)
     _apply(contact, data, CONTACT_FIELDS)
-    return _contact_save(contact)
+    contact = _contact_save(contact)
+    if (contact.full_name, contact.email) != before:
+        search_names_changed.send(sender=Contact, contact_ids=[contact.pk], organization_ids=[])
+    return contact
 
 
 def contact_get_or_create(

@@ -14,6 +14,7 @@ from customers.models import (
     SlaPolicy,
 )
 from customers.services.common import DomainSpec, _apply, _delete, _raise_if, _required_text
+from customers.signals import search_names_changed
 from helpdesk.exceptions import NotAllowed
 from helpdesk.models import User
 
@@ -120,13 +121,18 @@ def organization_update(
     *, organization: Organization, data: Mapping[str, Any], actor: User | None = None
 ) -> Organization:
     """Change the given fields; `domains`, when given, replaces the claimed domains. Only administrators
-    change the SLA policy (`actor` None: a trusted caller)."""
+    change the SLA policy (`actor` None: a trusted caller). A new name is searched in the organization's
+    tickets too (customers.signals.search_names_changed)."""
     if "sla_policy" in data:
         _check_sla_policy_choice(actor)
     data = dict(data)
     domains = data.pop("domains", None)
+    before = organization.name
     _apply(organization, data, ORGANIZATION_FIELDS)
-    return _organization_save(organization, domains)
+    organization = _organization_save(organization, domains)
+    if organization.name != before:
+        search_names_changed.send(sender=Organization, contact_ids=[], organization_ids=[organization.pk])
+    return organization
 
 
 def organization_delete(*, organization: Organization) -> None:

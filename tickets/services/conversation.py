@@ -202,8 +202,7 @@ def ticket_reply(
     )
     ticket.updated_at = now
     ticket.save()
-    if not internal:
-        ticket_index(ticket=ticket, extra_text=text)
+    ticket_index(ticket=ticket, extra_text=text, internal=internal)  # a note: for agents' search only
     sla_refresh(ticket=ticket, now=now)
     if from_agent and not internal:
         notifications.notify_agent_reply(ticket=ticket, message=message)

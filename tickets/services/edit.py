@@ -111,8 +111,8 @@ def _update_locked(
         _transition(ticket=ticket, actor=actor, status=Status.OPEN, now=now, system=True)
     ticket.updated_at = now
     ticket.save()
-    if "subject" in changed:
-        ticket_index(ticket=ticket)
+    if {"subject", "requester", "organization"}.intersection(changed):
+        ticket_index(ticket=ticket)  # the words searched: subject, requester and organization names
     if SLA_INPUT_FIELDS.intersection(changed):
         if "contract" in changed and "sla_policy" not in changed:
             # the contract decides the policy, as it does when a ticket is created

@@ -286,7 +286,7 @@ def ticket_open(
         | ({"category"} if category is not None else set()),
         now=now,
     )
-    ticket_index(ticket=ticket, extra_text="" if internal else text)  # customers search their tickets too
+    ticket_index(ticket=ticket, extra_text=text, internal=internal)  # a note: for agents' search only
     sla_refresh(ticket=ticket, now=now)
     notifications.notify_ticket_created(ticket=ticket, message=message)
     notifications.notify_team_ticket(ticket=ticket, actor=actor)

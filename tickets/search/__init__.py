@@ -6,7 +6,7 @@ and digit parts ("2026-114" → 2026 114, "customer@example.com" → customer ex
 matches as the phrase of its parts, its last part as a prefix: "2026-114" finds "Invoice 2026-114" and
 "INV/2026/114", "customer@exa" finds the requester customer@example.com.
 
-Each text (subject and requester, then every public message) also stores the stems of its words
+Each text (subject, requester and organization, then every message) also stores the stems of its words
 (helpdesk.analysis, the knowledge base's analysis) marked with "~" ("invoices" → ~invoic), which no
 word part can start with. A plain query word (letters only, a ZWNJ join allowed) matches its exact
 parts or its stem or the stems of its synonyms (the knowledge base's SynonymGroup, one vocabulary
@@ -19,13 +19,18 @@ are left out of a query that has other words.
 (a phrase is a substring there). PostgreSQL searches `search_vector`, the same words at the same
 positions, built here rather than by to_tsvector: PostgreSQL's own parser keeps "2026-114" as
 2026 and -114 and an email as one word, so a query cut differently would miss them.
+
+What is stored, and how it is rebuilt, is tickets.search.index: internal notes are stored marked, and
+only an agent's search (`internal=True`) asks for marked words too. Persian verb prefixes and suffixes
+(می‌/نمی‌, ‌ها, ‌ام, ...) are closed up on both sides (helpdesk.text.join_persian_affixes), so
+"نمی‌کند", "نمیکند" and "نمی کند" are one word that never matches «کند» ("slow") on its own.
 """
 
 import re
 from dataclasses import dataclass, replace
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.search import SearchQueryField, SearchVectorField
+from django.contrib.postgres.search import SearchQueryField
 from django.db import connection
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 from django.db.models.functions import Cast
@@ -33,122 +38,54 @@ from django.db.models.functions import Cast
 from customers.models import Contact
 from customers.selectors import contacts_matching
 from helpdesk.analysis import MAX_SPLIT_CHARS, STOP_WORDS, analyze, join_compounds, words
-from helpdesk.text import ARABIC_SCRIPT, SearchChunk, normalize_text, phone_search_key, search_chunks, search_tokens
+from helpdesk.text import (
+    ARABIC_SCRIPT,
+    SearchChunk,
+    join_persian_affixes,
+    normalize_text,
+    phone_search_key,
+    search_chunks,
+)
 from knowledgebase.search import synonym_index
 from tickets.models import Ticket
+from tickets.search.index import (
+    INTERNAL_MARK,
+    MAX_DOCUMENT_CHARS,
+    STEM_MARK,
+    lexeme,
+    text_words,
+    ticket_document,
+    ticket_index,
+    tickets_of_names_reindex,
+    tickets_reindex,
+    tsvector_literal,
+)
 
-MAX_DOCUMENT_CHARS = 100_000
-MAX_POSITION = 16383  # PostgreSQL's largest word position; later words share it (no phrase match there)
-MAX_POSITIONS_PER_WORD = 256  # PostgreSQL keeps no more positions per word
-STEM_MARK = "~"  # before a stored stem: word parts are letters and digits only, so never start with it
+__all__ = [
+    "MAX_DOCUMENT_CHARS",
+    "compound_spellings",
+    "query_concepts",
+    "text_words",
+    "ticket_document",
+    "ticket_index",
+    "ticket_search",
+    "tickets_of_names_reindex",
+    "tickets_reindex",
+    "tsvector_literal",
+]
 _TICKET_NUMBER = re.compile(r"#?([0-9]{1,18})")
 
 
-def text_words(text: str) -> list[str]:
-    """What one text is indexed under: its search tokens, then each stem of its words once, marked."""
-    stems = dict.fromkeys(s for s in analyze(text) if not s.isdigit())
-    return search_tokens(text) + [STEM_MARK + s for s in stems]
-
-
-def ticket_document(*, subject: str, requester_name: str, requester_email: str, messages: list[str]) -> str:
-    """The words of the subject, the requester and the public messages, each after one space."""
-    tokens = text_words(f"{subject} {requester_name} {requester_email}")
-    for text in messages:
-        tokens += text_words(text)
-    return _document("", tokens)
-
-
-def _document(start: str, tokens: list[str]) -> str:
-    document = start + "".join(" " + token for token in tokens)
-    if len(document) > MAX_DOCUMENT_CHARS:
-        document = document[: document.rfind(" ", 0, MAX_DOCUMENT_CHARS + 1)]  # never half a word
-    return document
-
-
-def tsvector_literal(document: str) -> str:
-    """The document as a tsvector: every word at its position, exactly as search_tokens cut it."""
-    positions: dict[str, list[int]] = {}
-    for position, word in enumerate(document.split(), start=1):
-        seen = positions.setdefault(word, [])
-        if len(seen) < MAX_POSITIONS_PER_WORD and (not seen or seen[-1] < MAX_POSITION):
-            seen.append(min(position, MAX_POSITION))
-    return " ".join(f"{_lexeme(word)}:{','.join(map(str, at))}" for word, at in positions.items())
-
-
-def ticket_index(*, ticket: Ticket, extra_text: str = "") -> None:
-    """Refresh a ticket's search fields; `extra_text` is appended (a new message) without rereading all."""
-    if extra_text and ticket.search_document:
-        document = _document(ticket.search_document, text_words(extra_text))
-    else:
-        texts = list(ticket.messages.filter(internal=False).values_list("body_text", flat=True)) if ticket.pk else []
-        if extra_text:
-            texts.append(extra_text)
-        document = ticket_document(
-            subject=ticket.subject,
-            requester_name=ticket.requester.full_name,
-            requester_email=ticket.requester.email or "",  # none: known by phone
-            messages=texts,
-        )
-    ticket.search_document = document
-    updates: dict = {"search_document": document}
-    if connection.vendor == "postgresql":
-        updates["search_vector"] = Cast(Value(tsvector_literal(document)), SearchVectorField())
-    Ticket.objects.filter(pk=ticket.pk).update(**updates)
-
-
-def tickets_reindex(*, ticket_model, message_model, connection, after: int = 0, batch: int = 2000) -> int:
-    """Rebuild the search words of every ticket with an id above `after`, in batches by id: two reads
-    and one UPDATE per batch (the models are arguments so a migration can pass its historical ones;
-    migration 0016 and bench/seed.py use it). Returns the number of tickets rebuilt."""
-    done, last = 0, after
-    while True:
-        rows = list(
-            ticket_model.objects.using(connection.alias)
-            .filter(pk__gt=last)
-            .order_by("pk")
-            .values_list("pk", "subject", "requester__full_name", "requester__email")[:batch]
-        )
-        if not rows:
-            return done
-        last, done = rows[-1][0], done + len(rows)
-        texts: dict[int, list[str]] = {row[0]: [] for row in rows}
-        messages = (
-            message_model.objects.using(connection.alias)
-            .filter(ticket_id__in=list(texts), internal=False)
-            .order_by("ticket_id", "created_at", "pk")
-            .values_list("ticket_id", "body_text")
-        )
-        for ticket_id, text in messages:
-            texts[ticket_id].append(text)
-        documents = [
-            (pk, ticket_document(subject=subject, requester_name=name, requester_email=email or "", messages=texts[pk]))
-            for pk, subject, name, email in rows
-        ]
-        _store_documents(connection, documents)
-
-
-def _store_documents(connection, documents: list[tuple[int, str]]) -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            values = ", ".join(["(%s, %s, %s::tsvector)"] * len(documents))  # placeholders only
-            update = "UPDATE tickets_ticket AS t SET search_document = v.doc, search_vector = v.vec"
-            sql = f"{update} FROM (VALUES {values}) AS v(id, doc, vec) WHERE t.id = v.id"  # noqa: S608
-            cursor.execute(sql, [item for pk, doc in documents for item in (pk, doc, tsvector_literal(doc))])
-        else:
-            cursor.executemany(
-                "UPDATE tickets_ticket SET search_document = %s WHERE id = %s", [(doc, pk) for pk, doc in documents]
-            )
-
-
-def ticket_search(queryset: QuerySet[Ticket], query: str) -> QuerySet[Ticket]:
+def ticket_search(queryset: QuerySet[Ticket], query: str, *, internal: bool = False) -> QuerySet[Ticket]:
     """Tickets matching every word of the query (exactly, or a plain word by its stem or a synonym),
     or its number ("#123", "123"), or a requester by email ("customer@exa…") or phone ("0912 123 4567"
-    finds +98 912 123 4567, in any digits)."""
-    chunks = search_chunks(query)
+    finds +98 912 123 4567, in any digits). `internal` (agents only): the words of internal notes too."""
+    chunks = search_chunks(join_persian_affixes(query))
     if not chunks:
         return queryset
     phone = phone_search_key(query)
-    condition = _text_match(query_concepts(chunks), phone)
+    marks = ("", INTERNAL_MARK) if internal else ("",)
+    condition = _text_match(query_concepts(chunks), phone, marks)
     word = normalize_text(query)
     number = _TICKET_NUMBER.fullmatch(word)
     if number:
@@ -247,12 +184,13 @@ def compound_spellings(concepts: list[Concept]) -> list[Concept]:
     return result
 
 
-def _text_match(concepts: list[Concept], phone: str) -> Q:
-    """Every concept (exactly, by stems or by a synonym), or the phone key as a prefix."""
+def _text_match(concepts: list[Concept], phone: str, marks: tuple[str, ...]) -> Q:
+    """Every concept (exactly, by stems or by a synonym), or the phone key as a prefix; each word as
+    stored with one of `marks` ("" public, INTERNAL_MARK an internal note's)."""
     if connection.vendor == "postgresql":
-        raw = " & ".join(map(_tsquery_concept, concepts))
+        raw = " & ".join(_tsquery_concept(concept, marks) for concept in concepts)
         if phone:
-            raw = f"({raw}) | {_lexeme(phone)}:*"
+            raw = f"({raw}) | {_any(phone, marks, ':*')}"
         # Cast, not to_tsquery: the lexemes are already cut and must not go through the parser again.
         return Q(_Matches(F("search_vector"), Cast(Value(raw), SearchQueryField())))
     condition = Q()
@@ -261,16 +199,24 @@ def _text_match(concepts: list[Concept], phone: str) -> Q:
         for chunk in concept.chunks:
             exact = Q()
             for parts in _spellings(chunk):
-                exact |= Q(search_document__contains=" " + " ".join(parts))
+                exact |= _contains_any(parts, marks, "")
             either &= exact
         for form in _stem_forms(concept):
-            either |= _all_stems(form)
+            either |= _all_stems(form, marks)
         for phrase in concept.compounds:
-            words_at = " " + " ".join(phrase)
-            either |= Q(search_document__contains=words_at + " ") | Q(search_document__endswith=words_at)
+            either |= _contains_any(phrase, marks, " ") | _contains_any(phrase, marks, "", end=True)
         condition &= either
     if phone:
-        condition |= Q(search_document__contains=" " + phone)
+        condition |= _contains_any((phone,), marks, "")
+    return condition
+
+
+def _contains_any(words: tuple[str, ...], marks: tuple[str, ...], after: str, end: bool = False) -> Q:
+    """The document holds `words` in a row (each with the same mark), then `after` (or ends there)."""
+    condition = Q()
+    for mark in marks:
+        text = "".join(f" {mark}{word}" for word in words)
+        condition |= Q(search_document__endswith=text) if end else Q(search_document__contains=text + after)
     return condition
 
 
@@ -278,17 +224,24 @@ def _stem_forms(concept: Concept) -> list[tuple[str, ...]]:
     return [form for form in (concept.stems, *concept.related) if form]
 
 
-def _all_stems(form: tuple[str, ...]) -> Q:
+def _all_stems(form: tuple[str, ...], marks: tuple[str, ...]) -> Q:
     condition = Q()
     for stem in form:
-        condition &= Q(search_document__contains=f" {STEM_MARK}{stem} ")
+        condition &= _contains_any((STEM_MARK + stem,), marks, " ")
     return condition
 
 
-def _tsquery_concept(concept: Concept) -> str:
-    exact = " & ".join("(" + " | ".join(map(_tsquery_phrase, _spellings(c))) + ")" for c in concept.chunks)
-    forms = [" & ".join(_lexeme(STEM_MARK + s) for s in form) for form in _stem_forms(concept)]
-    forms += [" <-> ".join(map(_lexeme, phrase)) for phrase in concept.compounds]
+def _any(word: str, marks: tuple[str, ...], suffix: str = "") -> str:
+    """One stored word in tsquery syntax, in any of its marked forms: 'w' or ('w' | '!w')."""
+    forms = [lexeme(mark + word) + suffix for mark in marks]
+    return forms[0] if len(forms) == 1 else "(" + " | ".join(forms) + ")"
+
+
+def _tsquery_concept(concept: Concept, marks: tuple[str, ...]) -> str:
+    spelled = (" | ".join(_tsquery_phrase(parts, marks) for parts in _spellings(c)) for c in concept.chunks)
+    exact = " & ".join(f"({alternatives})" for alternatives in spelled)
+    forms = [" & ".join(_any(STEM_MARK + s, marks) for s in form) for form in _stem_forms(concept)]
+    forms += [" <-> ".join(_any(word, marks) for word in phrase) for phrase in concept.compounds]
     return "(" + " | ".join([f"({exact})", *(f"({f})" for f in forms)]) + ")"
 
 
@@ -296,13 +249,8 @@ def _spellings(chunk: SearchChunk) -> list[tuple[str, ...]]:
     return [chunk.parts, chunk.joined] if chunk.joined else [chunk.parts]
 
 
-def _tsquery_phrase(parts: tuple[str, ...]) -> str:
-    return " <-> ".join([_lexeme(p) for p in parts[:-1]] + [_lexeme(parts[-1]) + ":*"])
-
-
-def _lexeme(word: str) -> str:
-    """A word quoted for tsvector/tsquery input, so no operator can be injected."""
-    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+def _tsquery_phrase(parts: tuple[str, ...], marks: tuple[str, ...]) -> str:
+    return " <-> ".join([_any(p, marks) for p in parts[:-1]] + [_any(parts[-1], marks, ":*")])
 
 
 def _requester_in(contacts: QuerySet[Contact]) -> Q:
