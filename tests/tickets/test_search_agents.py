@@ -212,7 +212,7 @@ def test_the_upgrade_rebuilds_existing_tickets(as_user, agent, noted):
     from django.db import connection
 
     Ticket.objects.update(search_document="", search_vector=None)
-    migration = importlib.import_module("tickets.migrations.0046_search_notes_organizations_persian_affixes")
+    migration = importlib.import_module("tickets.migrations.0047_search_notes_organizations_persian_affixes")
     migration.rebuild(apps, SimpleNamespace(connection=connection))
     assert api_ids(as_user, agent, "55-31") == [noted.pk]
     assert api_ids(as_user, agent, "Acme") == [noted.pk]

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("tickets", "0045_merged_tickets_stop_sla"),
+        ("tickets", "0046_split_tags_with_persian_commas"),
     ]
 
     operations = [
