@@ -11,7 +11,7 @@ Persian verb prefixes and suffixes joined by a ZWNJ or written apart ("نمی‌
 «کند» is never read on its own out of «نمی‌کند».
 
 A change of these rules needs the stored words rebuilt: `manage.py search_reindex` (and a migration
-that calls `tickets_reindex`, as 0046 does). When a contact or an organization is renamed, a Celery job
+that calls `tickets_reindex`, as 0047 does). When a contact or an organization is renamed, a Celery job
 rebuilds their tickets in batches (tickets.tasks.search_names_refresh).
 """
 
@@ -106,7 +106,7 @@ def tickets_reindex(
 ) -> int:
     """Rebuild the search words of every ticket with an id above `after` (and matching `where`), in
     batches by id: two reads and one UPDATE per batch (the models are arguments so a migration can pass
-    its historical ones; migrations 0016 and 0046, `manage.py search_reindex`, the rename job and
+    its historical ones; migrations 0016 and 0047, `manage.py search_reindex`, the rename job and
     bench/seed.py use it). Returns the number of tickets rebuilt."""
     done, last = 0, after
     tickets = ticket_model.objects.using(connection.alias).order_by("pk")

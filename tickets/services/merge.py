@@ -26,7 +26,11 @@ def _merge_lock(*, source: Ticket, target: Ticket) -> tuple[Ticket, Ticket]:
     """Both tickets under a row lock, in id order (two merges the other way round cannot deadlock)."""
     first, second = sorted([source.pk, target.pk])
     locked = {
-        t.pk: t for t in Ticket.objects.select_for_update().filter(pk__in=[first, second]).select_related("requester")
+        t.pk: t
+        # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the organization's outer join
+        for t in Ticket.objects.select_for_update(of=("self",))
+        .filter(pk__in=[first, second])
+        .select_related("requester", "organization")  # what the target's search words name
     }
     source, target = locked[source.pk], locked[target.pk]
     if source.merged_into_id or source.status == Status.CLOSED:

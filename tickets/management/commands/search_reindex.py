@@ -1,6 +1,6 @@
 """Rebuilds the search words of every ticket (tickets.search.index.tickets_reindex), in batches by id:
 `manage.py search_reindex [--after ID] [--batch-size 2000]`. Safe to run again, and while the helpdesk
-runs (search keeps working on the rows not yet rebuilt). Migration 0046 runs the same rebuild."""
+runs (search keeps working on the rows not yet rebuilt). Migration 0047 runs the same rebuild."""
 
 from django.core.management.base import BaseCommand
 from django.db import connection
