@@ -12,7 +12,10 @@ from datetime import date, time, timedelta
 from typing import Any
 
 import jdatetime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from helpdesk.dates import persian_digits
 
 from .models import EscalationStep, Holiday, WorkingPeriod
 
@@ -25,6 +28,9 @@ FIRST_YEAR, LAST_YEAR = 1900, 2199
 # Every due time must fall within this many days of working time. The SLA maths search 1,098 days
 # (tickets.sla.clock.SEARCH_HORIZON): the extra year absorbs holidays added later and DST hours.
 PLANNING_DAYS = 730
+# The digits a phone number needs (leading zeros aside) to name a caller: contact_find looks nobody up by
+# fewer, and find-or-create without an address refuses fewer (phone_number_error).
+PHONE_MIN_DIGITS = 5
 
 
 def normalize_domain(domain: str) -> str:
@@ -36,6 +42,15 @@ def domain_error(domain: str) -> str | None:
     if not _DOMAIN.match(domain):
         return _("“%(domain)s” is not a valid email domain.") % {"domain": domain}
     return None
+
+
+def phone_number_error(digits: str) -> str | None:
+    """Why a number cannot name a contact who has no email address: its digits (Persian digits folded,
+    customers.services.phone_digits) are fewer than PHONE_MIN_DIGITS after any leading zeros."""
+    if len(digits.lstrip("0")) >= PHONE_MIN_DIGITS:
+        return None
+    count = persian_digits(str(PHONE_MIN_DIGITS)) if get_language() == "fa" else str(PHONE_MIN_DIGITS)
+    return _("This phone number is too short: a number needs at least %(count)s digits.") % {"count": count}
 
 
 @functools.cache

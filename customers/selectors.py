@@ -20,6 +20,7 @@ from .models import (
     ServiceContract,
     SlaPolicy,
 )
+from .rules import PHONE_MIN_DIGITS
 
 
 def contract_for(
@@ -148,12 +149,46 @@ def contact_find(*, email: str = "", phone: str = "") -> Contact | None:
         if found is not None:
             return found
     digits = "".join(ch for ch in normalize_text(phone) if ch.isascii() and ch.isdigit()).lstrip("0")
-    if len(digits) < 5:
+    if len(digits) < PHONE_MIN_DIGITS:
         return None
     exact = qs.filter(phone_digits__endswith=digits).order_by("-created_at", "-id").first()
     if exact is not None or len(digits) <= 10:
         return exact
     return qs.filter(phone_digits__endswith=digits[-10:]).order_by("-created_at", "-id").first()
+
+
+def phone_number_key(digits: str) -> str:
+    """What a number written without its country code shares with the same number written with it (from
+    their digits, Persian digits folded): the digits after any leading zeros (a trunk 0, the 00 before a
+    country code), the last ten of them when there are more. 0912 123 4567, +98 912 123 4567 and
+    0098 912 123 4567 are all 9121234567."""
+    return digits.lstrip("0")[-10:]
+
+
+def _same_number_q(significant: str) -> Q:
+    """Stored numbers that are this one (its digits after leading zeros): the same digits, leading zeros
+    aside; or, one of them written with a country code and the other without, the same last ten digits.
+    Two numbers with different country codes stay apart, and so does a number that only ends another."""
+    key = phone_number_key(significant)
+    if len(significant) < 10:  # no country code in front
+        return Q(phone_digits__regex=rf"^0*{significant}$")
+    if len(significant) == 10:  # as written at home: stored so, or with any country code in front
+        return Q(phone_digits__endswith=significant)
+    return Q(phone_digits__regex=rf"^0*(?:{significant}|{key})$")  # with its country code, or without it
+
+
+def contact_with_number(*, digits: str, full_name: str = "") -> Contact | None:
+    """The newest contact whose phone is this number however either was written (_same_number_q), with
+    or without an email address; with `full_name`, only one of that name (any letter case), so people who
+    share a number stay apart. None for fewer than PHONE_MIN_DIGITS digits. One query (not indexed: the
+    number may end any stored one, as in contact_find)."""
+    significant = digits.lstrip("0")
+    if len(significant) < PHONE_MIN_DIGITS or not significant.isascii() or not significant.isdigit():
+        return None
+    qs = Contact.objects.select_related("organization").filter(_same_number_q(significant))
+    if full_name.strip():
+        qs = qs.filter(full_name__iexact=full_name.strip())
+    return qs.order_by("-created_at", "-id").first()
 
 
 # --- organizations ----------------------------------------------------------------------------

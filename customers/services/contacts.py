@@ -1,4 +1,4 @@
-"""Contacts: create, update, find or create by address (the email channel), language guess, delete."""
+"""Contacts: create, update, find or create (by address, else by phone number), language guess, delete."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -112,14 +112,22 @@ def contact_get_or_create(
 ) -> tuple[Contact, bool]:
     """The contact with this email (any letter case), created when unknown. Safe under races.
 
-    Without an email, a caller known by phone: the contact without an address who has this phone
-    number and this name (any letter case), else a new one (ValidationError when there is no phone
-    number either). A new contact joins `organization_name` (found by name in any letter case,
-    else created), or else the organization claiming the email's domain; `language` is a new
-    contact's (empty: not chosen, see contact_language_guess).
+    Without an email, a caller known by phone: the contact with this number however it was written
+    (Persian digits, spaces, a country code: selectors.contact_with_number), of this name (any letter
+    case) when a name is given, else a new contact without an address. A number of fewer than
+    rules.PHONE_MIN_DIGITS digits is refused (ValidationError on `phone`), and no number at all too (on
+    `email`). A new contact joins `organization_name` (found by name in any letter case, else created),
+    or else the organization claiming the email's domain; `language` is a new contact's (empty: not
+    chosen, see contact_language_guess).
     """
     email = email_clean(email)
-    existing = _contact_existing(email=email, full_name=full_name, phone=phone)
+    if email:
+        existing = Contact.objects.select_related("organization").with_email(email).first()
+    else:
+        digits = phone_digits(phone)
+        if phone.strip() and (message := rules.phone_number_error(digits)):
+            raise ValidationError({"phone": ValidationError(message, code="phone_too_short")})
+        existing = selectors.contact_with_number(digits=digits, full_name=full_name)
     if existing is not None:
         return existing, False
     organization = None
@@ -137,17 +145,6 @@ def contact_get_or_create(
         if existing is None:
             raise
         return existing, False
-
-
-def _contact_existing(*, email: str | None, full_name: str, phone: str) -> Contact | None:
-    qs = Contact.objects.select_related("organization")
-    if email:
-        return qs.with_email(email).first()
-    digits = phone_digits(phone)
-    if not digits:
-        return None
-    same = qs.filter(email__isnull=True, phone_digits=digits, full_name__iexact=full_name.strip())
-    return same.order_by("-created_at", "-id").first()
 
 
 def contact_language_guess(*, contact: Contact, text: str, theirs: bool = True) -> Contact:

@@ -188,11 +188,29 @@ class TicketCreateInput(serializers.Serializer):
 
 
 class TicketAgentCreateInput(TicketCreateInput):
-    """Agents also choose the requester (an existing contact, or an email to create one)."""
+    """Agents also choose the requester (an existing contact, or an email or a phone number to find or create one)."""
 
     requester = serializers.PrimaryKeyRelatedField(queryset=Contact.objects.all(), required=False)
-    requester_email = serializers.EmailField(required=False, max_length=254)
-    requester_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    requester_email = serializers.EmailField(
+        required=False, max_length=254, help_text="The contact with this address (any letter case), else a new one."
+    )
+    requester_phone = serializers.CharField(
+        required=False,
+        max_length=40,
+        help_text=(
+            "A caller known by phone (e.g. from a phone system): without `requester_email`, the contact with this"
+            " number however it is written (spaces, dashes, Persian digits, `+98 912…` or `0912…`), and named"
+            " `requester_name` when that is given (people sharing a number stay apart), else a new contact without"
+            " an email address. With `requester_email` the address finds the contact and the number is only stored"
+            " on a new one. At least 5 digits (leading zeros aside), else a 400 on this field."
+        ),
+    )
+    requester_name = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="A new contact's name; with `requester_phone` alone it also picks the contact among those of that number.",
+    )
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
     team = serializers.PrimaryKeyRelatedField(
         queryset=Team.objects.filter(is_active=True), required=False, allow_null=True
@@ -203,13 +221,14 @@ class TicketAgentCreateInput(TicketCreateInput):
     )
 
     def validate(self, data: dict) -> dict:
-        if "requester" not in data and "requester_email" not in data:
+        details = [name for name in ("requester_email", "requester_phone") if name in data]
+        if "requester" not in data and not details:
             raise serializers.ValidationError(
-                {"requester": [_("Give `requester` (a contact id) or `requester_email`.")]}
+                {"requester": [_("Give `requester` (a contact id), `requester_email` or `requester_phone`.")]}
             )
-        if "requester" in data and "requester_email" in data:
+        if "requester" in data and details:
             raise serializers.ValidationError(
-                {"requester_email": [_("Give `requester` or `requester_email`, not both.")]}
+                {name: [_("Give `requester` or the requester's details, not both.")] for name in details}
             )
         return data
 

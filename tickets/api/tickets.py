@@ -48,7 +48,16 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
     OpenApiParameter.HEADER,
     description="Retry-safe creation: the same key and body return the first answer and create nothing.",
 )
-AGENT_ONLY_CREATE_FIELDS = ("requester", "requester_email", "requester_name", "channel", "team", "assignee", "tags")
+AGENT_ONLY_CREATE_FIELDS = (
+    "requester",
+    "requester_email",
+    "requester_phone",
+    "requester_name",
+    "channel",
+    "team",
+    "assignee",
+    "tags",
+)
 CUSTOMER_NOTE = (
     " Customers get a smaller object (`TicketCustomer`): id, subject, status, priority, type, channel, requester,"
     " organization, team, product, created_at, updated_at, solved_at, closed_at, custom_status (`{id, label}`:"
@@ -124,7 +133,8 @@ class TicketListView(TicketsAPIView):
         operation_id="tickets_create",
         description=(
             "Open a ticket. Everyone sends subject, body, priority, type, product; agents may also send the"
-            " requester (`requester` id, or `requester_email` + `requester_name` to find or create the contact),"
+            " requester (`requester` id, or `requester_email` and/or `requester_phone`, with `requester_name`, to"
+            " find or create the contact: the address finds it when given, else the number, written any way),"
             " channel, team, assignee and tags. Multipart adds `attachments` (several files). A customer's ticket"
             " is theirs, on channel `api` (token) or `portal` (browser session)." + CUSTOMER_NOTE
         ),
@@ -150,7 +160,11 @@ class TicketListView(TicketsAPIView):
         extra: dict = {}
         if user.is_agent:
             requester = values.get("requester") or services.RequesterDetails(
-                email=values["requester_email"], full_name=values.get("requester_name", ""), field="requester_email"
+                email=values.get("requester_email", ""),
+                full_name=values.get("requester_name", ""),
+                phone=values.get("requester_phone", ""),
+                field="requester_email",
+                phone_field="requester_phone",
             )
             channel = values.get("channel") or request_channel(request)
             extra = {"team": values.get("team"), "assignee": values.get("assignee"), "tags": values.get("tags", [])}

@@ -18,8 +18,11 @@ from tickets.imports.records import AttachmentIn, MessageIn, PersonIn, Skip, Ski
 from tickets.models import Status, TicketType
 
 REQUIRED = ("ticket_id", "subject", "requester_email", "message_date", "body")
+# The requester is known by email or, for a caller with no address, by phone: either column will do.
+REQUESTER = ("requester_email", "requester_phone")
 COLUMNS = (
     *REQUIRED,
+    "requester_phone",
     "requester_name",
     "organization",
     "status",
@@ -59,7 +62,12 @@ class CsvSource:
         try:
             with self.path.open(encoding="utf-8-sig", newline="") as file:
                 reader = csv.DictReader(file)
-                missing = [c for c in REQUIRED if c not in (reader.fieldnames or ())]
+                columns = reader.fieldnames or ()
+                missing = [c for c in REQUIRED if c not in columns]
+                if "requester_email" in missing and "requester_phone" in columns:
+                    missing.remove("requester_email")  # every row then needs its number, or an address
+                elif "requester_email" in missing:
+                    missing[missing.index("requester_email")] = _("requester_email (or requester_phone)")
                 if missing:
                     raise SourceError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
                 line = 2
@@ -73,9 +81,10 @@ class CsvSource:
         try:
             earlier = self._tickets.get(values["ticket_id"])
             if earlier:  # a later row of a ticket: its ticket columns may stay empty
-                values = {**values, **{c: values[c] or earlier[0].values[c] for c in ("subject", "requester_email")}}
-            if not values["ticket_id"] or not values["subject"] or not values["requester_email"]:
-                raise ValueError(_("ticket_id, subject and requester_email are required."))
+                inherited = ("subject", *REQUESTER, "requester_name", "organization")
+                values = {**values, **{c: values.get(c) or earlier[0].values.get(c, "") for c in inherited}}
+            if not values["ticket_id"] or not values["subject"] or not any(values.get(c) for c in REQUESTER):
+                raise ValueError(_("ticket_id, subject and requester_email (or requester_phone) are required."))
             message = self._message(line, values)
             if values["ticket_id"] not in self._tickets:
                 _ticket_fields(values)  # refuse a ticket's first row now rather than the whole ticket later
@@ -93,13 +102,16 @@ class CsvSource:
         role = values.get("author_role", "").lower() or "customer"
         if role not in ("customer", "agent"):
             raise ValueError(_("author_role must be customer or agent."))
-        author_email = values.get("author_email") or (values["requester_email"] if role == "customer" else "")
         ticket_id = values["ticket_id"]
+        if values.get("author_email"):
+            author: PersonIn | None = PersonIn("", values["author_email"], is_agent=role == "agent")
+        else:  # a customer's message is the requester's
+            author = _requester(values) if role == "customer" else None
         return MessageIn(
             # Stable across runs of the same (or a corrected) file: not the line number.
             source_id=f"{ticket_id}:{values.get('message_id') or _fingerprint(when.isoformat(), values.get('body', ''))}",
             created_at=when,
-            author=PersonIn("", author_email, is_agent=role == "agent") if author_email else None,
+            author=author,
             body_text=values.get("body", ""),
             internal=_flag(values.get("internal", ""), "internal"),
             attachments=tuple(
@@ -137,12 +149,7 @@ class CsvSource:
             yield TicketIn(
                 source_id=ticket_id,
                 subject=first["subject"],
-                requester=PersonIn(
-                    "",
-                    first["requester_email"],
-                    first.get("requester_name", ""),
-                    organization=first.get("organization", ""),
-                ),
+                requester=_requester(first),
                 created_at=created,
                 updated_at=max(created, messages[-1].created_at),
                 team=TeamIn(f"team:{first['team'].lower()}", first["team"]) if first.get("team") else None,
@@ -153,6 +160,17 @@ class CsvSource:
                 messages=tuple(messages),
                 **fields,
             )
+
+
+def _requester(values: dict[str, str]) -> PersonIn:
+    """The requester of a row's ticket: found by email, else (a caller with no address) by phone number."""
+    return PersonIn(
+        "",
+        values.get("requester_email", ""),
+        values.get("requester_name", ""),
+        phone=values.get("requester_phone", ""),
+        organization=values.get("organization", ""),
+    )
 
 
 def _fingerprint(*parts: str) -> str:

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from customers.models import Contact
-from customers.services import contact_get_or_create, contact_language_guess
+from customers.services import contact_get_or_create, contact_language_guess, phone_digits
 from helpdesk import services as helpdesk_services
 from helpdesk.exceptions import DomainError
 from helpdesk.models import Priority, Role, Team, User
@@ -79,25 +79,35 @@ def _valid_email(email: str) -> str:
     return email
 
 
+def _by_phone(person: PersonIn) -> bool:
+    """A customer the source knows by phone number alone (a CSV's requester_phone): no address to go by."""
+    return not person.is_agent and not person.email.strip() and bool(person.phone.strip())
+
+
 def _person_key(person: PersonIn) -> str:
-    """The person's id in the source; for people a source knows only by address, the address's hash:
-    an ImportRecord must not keep an address that erasing the contact removes everywhere else."""
+    """The person's id in the source; for people a source knows only by address, the address's hash, and
+    for those known only by phone, the hash of the number's digits and the name: an ImportRecord must
+    not keep an address or a number that erasing the contact removes everywhere else."""
     if person.source_id and not person.source_id.startswith("email:"):
         return person.source_id
+    if _by_phone(person):
+        number = phone_digits(person.phone).lstrip("0")
+        return "phone-sha256:" + hashlib.sha256(f"{number}\x00{person.full_name.strip().lower()}".encode()).hexdigest()
     address = person.email.strip().lower()
     return "email-sha256:" + hashlib.sha256(address.encode()).hexdigest()
 
 
 def person_import(*, source: str, person: PersonIn) -> tuple[User | Contact, bool]:
     """An agent becomes a login with the agent role (no password: they reset it or sign in with SSO),
-    matched by email to one that exists; a customer becomes a contact, matched by email likewise."""
+    matched by email to one that exists; a customer becomes a contact, matched by email likewise, or,
+    with no address, by phone number and name (contact_get_or_create, as every channel finds them)."""
     kind = ImportKind.AGENT if person.is_agent else ImportKind.CONTACT
     model: type[User] | type[Contact] = User if person.is_agent else Contact
     pk = _recorded(source, kind, _person_key(person))
     if pk is not None and (found := model.objects.filter(pk=pk).first()) is not None:
         return found, False
     email = _valid_email(person.email)
-    if not email:
+    if not email and not _by_phone(person):
         raise Skip(_("No valid email address (%(email)s).") % {"email": person.email or "-"})
     with transaction.atomic():
         row, created = _agent(person, email) if person.is_agent else _contact(person, email)
@@ -118,12 +128,15 @@ def _agent(person: PersonIn, email: str) -> tuple[User, bool]:
 
 
 def _contact(person: PersonIn, email: str) -> tuple[Contact, bool]:
-    return contact_get_or_create(
-        email=email,
-        full_name=person.full_name[:200],
-        phone=person.phone[:40],
-        organization_name=person.organization[:200],
-    )
+    try:
+        return contact_get_or_create(
+            email=email,
+            full_name=person.full_name[:200],
+            phone=person.phone[:40],
+            organization_name=person.organization[:200],
+        )
+    except ValidationError as exc:  # a number too short to know them by (without an address)
+        raise Skip(" ".join(exc.messages)) from exc
 
 
 @dataclass

@@ -46,7 +46,9 @@ def priority_allowed_for(actor: User | None, priority: str) -> bool:
 class RequesterDetails:
     """Who a ticket is for when the caller has no contact yet: the contact with this email, created when unknown.
 
-    Without an email (a caller known by phone), see customers.services.contact_get_or_create."""
+    Without an email (a caller known by phone), the contact with this phone number, written any way, and
+    this name when one is given, else a new contact without an address: see
+    customers.services.contact_get_or_create, which every channel goes through."""
 
     email: str
     full_name: str = ""
@@ -54,6 +56,7 @@ class RequesterDetails:
     organization_name: str = ""
     language: str = ""  # a new contact's, chosen by the agent; empty: guessed from what is written
     field: str = "email"  # the input the address was given in, which a refusal names (the API: requester_email)
+    phone_field: str = "phone"  # likewise for the number (the API: requester_phone)
 
 
 def staff_address(email: str | None) -> bool:
@@ -75,20 +78,31 @@ def requester_staff_check(*, email: str | None, field: str) -> None:
 
 
 def requester_resolve(requester: Contact | RequesterDetails) -> Contact:
-    """The contact itself, or the one the details find or create (customers.services.contact_get_or_create);
-    never a staff address (requester_staff_check), even one a contact was made for before this rule."""
+    """The contact itself, or the one the details find or create (customers.services.contact_get_or_create:
+    by email, else by phone number); never a staff address (requester_staff_check), even one a contact was
+    made for before this rule. A refusal names the details' own inputs (`field`, `phone_field`)."""
     if isinstance(requester, Contact):
         requester_staff_check(email=requester.email, field="requester")
         return requester
     requester_staff_check(email=requester.email, field=requester.field)
-    contact, _created = customer_services.contact_get_or_create(
-        email=requester.email,
-        full_name=requester.full_name,
-        phone=requester.phone,
-        organization_name=requester.organization_name,
-        language=requester.language,
-    )
+    try:
+        contact, _created = customer_services.contact_get_or_create(
+            email=requester.email,
+            full_name=requester.full_name,
+            phone=requester.phone,
+            organization_name=requester.organization_name,
+            language=requester.language,
+        )
+    except ValidationError as exc:
+        raise _named_as_given(exc, {"email": requester.field, "phone": requester.phone_field}) from exc
     return contact
+
+
+def _named_as_given(exc: ValidationError, names: dict[str, str]) -> ValidationError:
+    """The contact's refusal on the inputs the details came in (the API's requester_email, requester_phone)."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    return ValidationError({names.get(field, field): errors for field, errors in exc.error_dict.items()})
 
 
 def _reply_to_clean(reply_to_email: str, *, requester: Contact) -> str:

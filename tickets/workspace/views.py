@@ -13,7 +13,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from customers import rules as customer_rules
 from customers import selectors as customer_selectors
+from customers.services import phone_digits
 from helpdesk.exceptions import DomainError
 from helpdesk.forms import add_service_errors
 from helpdesk.forms import form_errors_text as _form_errors  # the views of this package import it from here
@@ -239,10 +241,16 @@ def ticket_bulk(request: HttpRequest) -> HttpResponse:
 @agent_required
 @require_GET
 def contact_lookup(request: HttpRequest) -> HttpResponse:
-    """Contacts matching what was typed (name, email or phone), for the "find or create" fields."""
-    q = (request.GET.get("q") or request.GET.get("email") or "").strip()
+    """Contacts matching what was typed (name, email or phone), for the "find or create" fields: the email
+    field sends `email`, the phone field `phone` (found however the number is written, Persian digits too)."""
+    by_phone = "phone" in request.GET
+    q = (request.GET.get("q") or request.GET.get("email") or request.GET.get("phone") or "").strip()
     matches = list(customer_selectors.contact_search(user=request.user, q=q)[:8]) if len(q) >= 2 else []
-    return render(request, "tickets/agent/_contact_matches.html", {"matches": matches, "q": q})
+    # A number no contact has yet, long enough to record one by (customers.rules.phone_number_error).
+    new_number = by_phone and not matches and customer_rules.phone_number_error(phone_digits(q)) is None
+    return render(
+        request, "tickets/agent/_contact_matches.html", {"matches": matches, "q": q, "new_number": new_number}
+    )
 
 
 @agent_required
