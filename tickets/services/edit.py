@@ -167,8 +167,8 @@ def ticket_edit(
         raise DomainError(_("Customers can only change the status of a ticket."), code="permission_denied")
     ticket = _lock(ticket)
     if seen is not None:
-        wanted = {**changes, "status": status, "custom_status": custom_status}
-        tags = _seen_apply(ticket=ticket, seen=seen, wanted=wanted, custom_given=custom_given, tags=tags)
+        asked = {**changes, "status": status, "custom_status": custom_status}
+        tags = _seen_apply(ticket=ticket, seen=seen, wanted=asked, custom_given=custom_given, tags=tags)
     if custom_given:
         status = custom_status_wanted(custom=custom_status, status=status)
     wanted = status if status is not None and status != ticket.status else None

@@ -42,7 +42,7 @@ def seen_conflicts(*, ticket: Ticket, wanted: Mapping[str, Any], seen: Mapping[s
     for field, value in wanted.items():
         if field not in seen:
             continue
-        current = _key(getattr(ticket, Ticket._meta.get_field(field).attname))
+        current = _key(ticket.serializable_value(field))  # a foreign key: its id
         if current in (_key(seen[field]), _key(value)):
             continue
         errors[field] = [
