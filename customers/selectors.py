@@ -20,6 +20,7 @@ from .models import (
     ServiceContract,
     SlaPolicy,
 )
+from .models.accounts import PhoneKey
 from .rules import PHONE_MIN_DIGITS
 
 
@@ -180,12 +181,16 @@ def _same_number_q(significant: str) -> Q:
 def contact_with_number(*, digits: str, full_name: str = "") -> Contact | None:
     """The newest contact whose phone is this number however either was written (_same_number_q), with
     or without an email address; with `full_name`, only one of that name (any letter case), so people who
-    share a number stay apart. None for fewer than PHONE_MIN_DIGITS digits. One query (not indexed: the
-    number may end any stored one, as in contact_find)."""
+    share a number stay apart. None for fewer than PHONE_MIN_DIGITS digits. One query, on the
+    contact_phone_key index (every number _same_number_q matches shares the key)."""
     significant = digits.lstrip("0")
     if len(significant) < PHONE_MIN_DIGITS or not significant.isascii() or not significant.isdigit():
         return None
-    qs = Contact.objects.select_related("organization").filter(_same_number_q(significant))
+    qs = (
+        Contact.objects.select_related("organization")
+        .alias(_phone_key=PhoneKey("phone_digits"))  # the indexed key narrows; the pattern decides
+        .filter(_same_number_q(significant), _phone_key=phone_number_key(significant))
+    )
     if full_name.strip():
         qs = qs.filter(full_name__iexact=full_name.strip())
     return qs.order_by("-created_at", "-id").first()
