@@ -62,6 +62,14 @@ class CalendarDateField(forms.DateField):
             if value and in_persian():
                 try:
                     return dates.parse_jalali_date(value)
+                except dates.NoSuchDay as exc:
+                    raise forms.ValidationError(
+                        _(
+                            "%(date)s is not a day of the Jalali calendar: that month has fewer days (or there is no such month)."
+                        ),
+                        params={"date": dates.persian_digits(value)},
+                        code="invalid",
+                    ) from exc
                 except ValueError as exc:
                     raise forms.ValidationError(
                         _("Type the date in the Jalali calendar (year/month/day), for example 1404/01/01."),

@@ -39,11 +39,17 @@ def to_jalali(value: date) -> str:
     return jdatetime.date.fromgregorian(date=value).strftime("%Y-%m-%d")
 
 
+class NoSuchDay(ValueError):
+    """A date written as year/month/day whose month or day the Jalali calendar does not have (1405/12/30:
+    Esfand has 29 days that year; 1405/13/01): the reader is told that, not how to write a date."""
+
+
 def parse_jalali_date(text: str) -> date:
     """A Jalali date typed as YYYY-MM-DD or YYYY/MM/DD, in any digits, as the Gregorian date it names.
 
     ValueError unless it is a real Jalali date in a plausible year (JALALI_YEARS), so a Gregorian date
-    typed here is refused rather than read as a date six centuries ahead.
+    typed here is refused rather than read as a date six centuries ahead; NoSuchDay (a ValueError) for a
+    date written right whose month or day the calendar lacks.
     """
     match = _YEAR_MONTH_DAY.match(latin_digits(str(text)))
     if match is None:
@@ -51,7 +57,10 @@ def parse_jalali_date(text: str) -> date:
     year, month, day = (int(part) for part in match.groups())
     if year not in JALALI_YEARS:
         raise ValueError(f"{year} is not a plausible Jalali year.")
-    return jdatetime.date(year, month, day).togregorian()  # ValueError for a day the month lacks
+    try:
+        return jdatetime.date(year, month, day).togregorian()
+    except ValueError as exc:
+        raise NoSuchDay(f"{text!r}: no such day in the Jalali calendar.") from exc
 
 
 def parse_end_of_day(text: str) -> time | None:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from helpdesk.text import latin_digits
 from tickets.models import MAX_ENTRY_MINUTES
 
-_MINUTES = re.compile(r"^\d{1,5}$")
+_MINUTES = re.compile(r"^\d{1,9}$")  # a longer number is refused for its size (parse_minutes)
 _HOURS_MINUTES = re.compile(r"^(\d{1,2})\s*[:٫.]\s*(\d{2})$")
 
 

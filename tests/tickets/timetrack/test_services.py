@@ -141,3 +141,10 @@ def test_the_timeline_says_what_was_logged_changed_and_deleted(acme_ticket, agen
     assert "deleted a time entry of" in texts[2]
     with translation.override("fa"):
         assert "۱:۳۰" in str(event_view(events[0]).sentence)
+
+
+@pytest.mark.parametrize("typed", ["999999", "۹۹۹۹۹۹", "1441"])
+def test_too_many_minutes_are_refused_for_their_size_not_their_form(typed):
+    with pytest.raises(ValidationError) as refused:
+        parse_minutes(typed)
+    assert refused.value.messages == ["One entry is at most 24 hours; log longer work as several entries."]
