@@ -1,6 +1,7 @@
 """Macros: who sees and edits them, safe placeholders, and applying one as a single transaction."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from helpdesk.exceptions import InvalidTransition
@@ -158,9 +159,40 @@ def test_placeholders_render_for_a_persian_customer(agent, make, organization):
 
 
 def test_unknown_placeholders_and_template_syntax_stay_literal(agent, ticket):
+    """Rendering never runs what it does not know (a macro saved before its text was checked)."""
     body = "{{customer.secret}} {% load static %}{% now 'Y' %} {{ settings.SECRET_KEY }} {{customer.name|upper}}"
-    macro = macros.macro_create(actor=agent, name="x", body=body)
+    macro = Macro.objects.create(owner=agent, name="x", body=body)
     assert macros.macro_render(macro=macro, ticket=ticket, agent=agent) == body
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("Hi {{customer.password}}", "Unknown placeholder {{customer.password}}"),
+        ("{{ settings.SECRET_KEY }} and {{customer.name|upper}}", "{{settings.SECRET_KEY}}, {{customer.name|upper}}"),
+        ("Done. {% debug %}", "Macros do not run template tags"),
+    ],
+)
+def test_a_macro_naming_what_it_cannot_fill_in_is_refused(agent, macro, body, message):
+    with pytest.raises(ValidationError) as refused:
+        macros.macro_create(actor=agent, name="x", body=body)
+    assert message in " ".join(refused.value.message_dict["body"])
+    with pytest.raises(ValidationError):
+        macros.macro_update(macro=macro, actor=agent, body=body)
+    assert not Macro.objects.filter(name="x").exists()
+
+
+def test_the_macro_page_and_the_api_say_which_placeholder_is_unknown(agent_client, agent, token_client):
+    page = agent_client.post(
+        reverse("agent:macro-new"), {"name": "x", "internal": "0", "body": "Hi {{customer.password}}"}
+    )
+    assert "Unknown placeholder {{customer.password}}" in page.content.decode()
+    api = token_client(agent).post(
+        "/api/v1/macros/", {"name": "x", "body": "Hi {{ foo.bar }}"}, format="json", HTTP_ACCEPT_LANGUAGE="fa"
+    )
+    assert api.status_code == 400 and "body" in str(api.json()) and "{{foo.bar}}" in str(api.json())
+    assert "ماکرو فقط این‌ها را پر می‌کند" in api.content.decode()
+    assert not Macro.objects.filter(name="x").exists()
 
 
 def test_preview_shows_the_rendered_text(agent_client, macro, ticket, requester):
@@ -242,3 +274,13 @@ def test_switched_off_macro_is_not_applied(agent, ticket):
     with pytest.raises(ValidationError):
         macros.macro_apply(macro=macro, ticket=ticket, actor=agent)
     assert ticket.messages.count() == 1
+
+
+def test_the_admin_refuses_an_unknown_placeholder_too(client, admin_user):
+    client.force_login(admin_user)
+    answer = client.post(
+        "/admin/tickets/macro/add/",
+        {"name": "x", "body": "{{customer.password}}", "add_tags": "[]", "usage_count": "0", "is_active": "on"},
+    )
+    assert answer.status_code == 200 and "Unknown placeholder {{customer.password}}" in answer.content.decode()
+    assert not Macro.objects.filter(name="x").exists()

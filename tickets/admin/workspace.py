@@ -3,14 +3,29 @@
 Imported by tickets/admin/__init__.py, which registers them.
 """
 
+from django import forms
 from django.contrib import admin
 
 from helpdesk.audit.admin import AuditedAdmin
 from tickets.models import ArticleUsage, Macro, SavedView
+from tickets.workspace.macros import placeholder_errors
+
+
+class MacroAdminForm(forms.ModelForm):
+    class Meta:
+        model = Macro
+        fields = "__all__"  # noqa: DJ007 (the admin shows every field, as without this form)
+
+    def clean_body(self):
+        body = self.cleaned_data.get("body") or ""
+        if problems := placeholder_errors(body):  # the macro service's check (tickets.workspace.macros)
+            raise forms.ValidationError(problems)
+        return body
 
 
 @admin.register(Macro)
 class MacroAdmin(AuditedAdmin):
+    form = MacroAdminForm
     list_display = ("name", "internal", "owner", "shared_with_team", "is_global", "is_active", "usage_count")
     list_filter = ("is_global", "is_active", "internal", "shared_with_team")
     search_fields = ("name", "body")

@@ -85,6 +85,29 @@ def placeholder_values(*, ticket: Ticket, agent: User) -> dict[str, str]:
     }
 
 
+ANY_PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}|\{%.*?%\}", re.DOTALL)
+
+
+def placeholder_errors(text: str) -> list[str]:
+    """What in a macro's text would reach the customer as written: `{{...}}` naming no placeholder
+    macros fill in (PLACEHOLDERS), and template tags (`{% ... %}`), which macros do not run."""
+    unknown, tags = [], False
+    for match in ANY_PLACEHOLDER.finditer(text or ""):
+        if match.group(1) is None:
+            tags = True
+        elif (name := match.group(1).strip()) not in PLACEHOLDERS and match.group(0) not in unknown:
+            unknown.append(match.group(0) if not name else "{{" + name + "}}")
+    errors = []
+    if unknown:
+        errors.append(
+            _("Unknown placeholder %(names)s: a macro fills in only %(known)s.")
+            % {"names": ", ".join(unknown), "known": ", ".join("{{" + name + "}}" for name in PLACEHOLDERS)}
+        )
+    if tags:
+        errors.append(_("Macros do not run template tags ({% ... %}): remove them from the text."))
+    return errors
+
+
 def render_placeholders(text: str, values: dict[str, str]) -> str:
     """Replace known `{{name}}` placeholders; unknown ones and any other syntax stay as written."""
     return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text or "")
@@ -105,6 +128,8 @@ def _clean(
         errors["name"] = [_("Give the macro a name.")]
     if not (body or "").strip():
         errors["body"] = [_("Write the text of the macro.")]
+    elif problems := placeholder_errors(body):
+        errors["body"] = problems
     if status and status not in Status.values:
         errors["status"] = [_("Unknown status.")]
     if priority and priority not in Priority.values:
