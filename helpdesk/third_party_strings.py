@@ -1,0 +1,22 @@
+"""Text Django's own pages show that its Persian catalogue leaves in English (Django 5.2): listed here
+so `makemessages` keeps them in ours, which comes first (LOCALE_PATHS). Never imported; what matters is
+that the exact msgids appear in our source."""
+
+from django.utils.translation import gettext_noop, ngettext_lazy
+
+# django.contrib.admin: the notice above a form that did not validate
+FORM_ERRORS = ngettext_lazy("Please correct the error below.", "Please correct the errors below.", "count")
+
+# django.contrib.auth.forms: adding a user, or changing their password, in the admin
+PASSWORD_CHOICE = (
+    gettext_noop("Password-based authentication"),
+    gettext_noop("Enabled"),
+    gettext_noop("Disabled"),
+    gettext_noop("Set password"),
+    gettext_noop(
+        "Whether the user will be able to authenticate using a password or not. "
+        "If disabled, they may still be able to authenticate using other backends, "
+        "such as Single Sign-On or LDAP."
+    ),
+    gettext_noop("If disabled, the current password for this user will be lost."),
+)
