@@ -101,23 +101,6 @@ def user_set_preferences(*, user: User, language: str | None = None, time_zone: 
     return user
 
 
-@transaction.atomic
-def user_guess_time_zone(*, user: User, time_zone: str) -> bool:
-    """Store the browser's time zone (sent once by the page's script) for a user who has none; a zone
-    the user chose is never overwritten, even one chosen meanwhile in another tab (the row is locked).
-    Returns whether it was stored; an unknown zone is refused like the profile's (ValidationError)."""
-    time_zone = (time_zone or "").strip()
-    # the profile's list of zones: no empty value (that would be "site default"), no file path
-    if time_zone not in zoneinfo.available_timezones():
-        raise ValidationError({"time_zone": [_("Unknown time zone.")]})
-    locked = User.objects.select_for_update().get(pk=user.pk)
-    if locked.time_zone:
-        return False
-    user_set_preferences(user=locked, time_zone=time_zone)
-    user.time_zone = locked.time_zone
-    return True
-
-
 def user_set_password(*, user: User, password: str | None) -> User:
     """Give `user` a new password (None: no usable password), checked by AUTH_PASSWORD_VALIDATORS, and
     revoke every API token they hold. Every way a password changes calls this: the profile page, the

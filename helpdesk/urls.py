@@ -30,7 +30,6 @@ urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
-    path("profile/time-zone/", views.profile_time_zone, name="profile_time_zone"),
     path("profile/password/", views.profile_password, name="profile_password"),
     path("profile/availability/", views.profile_availability, name="profile_availability"),
     path("profile/tokens/", views.profile_token_create, name="profile_token_create"),

@@ -22,7 +22,7 @@ from django.views.i18n import set_language as django_set_language
 
 from . import health, selectors, services
 from .exceptions import NotAllowed
-from .forms import ApiTokenCreateForm, PasswordChangeForm, SignInForm, add_service_errors, service_error_text
+from .forms import ApiTokenCreateForm, PasswordChangeForm, SignInForm, add_service_errors
 from .models import WorkerHeartbeat
 from .outbox.alerts import outbox_health
 from .security import oidc, sessions, twofactor
@@ -128,18 +128,6 @@ def profile(request: HttpRequest) -> HttpResponse:
             initial={"full_name": user.full_name, "language": user.language, "time_zone": user.time_zone}
         )
     return _profile_page(request, form=form)
-
-
-@login_required
-@require_POST
-def profile_time_zone(request: HttpRequest) -> HttpResponse:
-    """The browser's time zone, sent once by static/js/app.js while the user has none (CSRF-checked);
-    a zone the user chose stays (services.user_guess_time_zone)."""
-    try:
-        stored = services.user_guess_time_zone(user=request.user, time_zone=request.POST.get("time_zone", ""))
-    except ValidationError as exc:
-        return JsonResponse({"code": "invalid", "detail": service_error_text(exc)}, status=400)
-    return JsonResponse({"stored": stored})
 
 
 def _profile_page(request: HttpRequest, *, status: int = 200, **context) -> HttpResponse:

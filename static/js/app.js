@@ -4,27 +4,6 @@ document.addEventListener("htmx:configRequest", (event) => {
   if (token) event.detail.headers["X-CSRFToken"] = token.value;
 });
 
-// A signed-in person without a time zone: the browser's is stored once (helpdesk.views.profile_time_zone),
-// so times stop showing in the site's default. A zone they chose is never overwritten (the server checks).
-document.addEventListener("DOMContentLoaded", () => {
-  const url = document.body.dataset.timeZoneUrl;
-  let zone = "";
-  try {
-    zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
-  } catch (e) {
-    return;
-  }
-  if (!url || !zone || sessionStorage.getItem("hd-time-zone-sent")) return;
-  sessionStorage.setItem("hd-time-zone-sent", "1");
-  const token = JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
-  fetch(url, {
-    method: "POST",
-    credentials: "same-origin",
-    headers: { "X-CSRFToken": token },
-    body: new URLSearchParams({ time_zone: zone }),
-  }).catch(() => sessionStorage.removeItem("hd-time-zone-sent"));
-});
-
 // Phone: the top navigation folds behind a menu button (without JavaScript it simply wraps).
 document.addEventListener("DOMContentLoaded", () => {
   const toggle = document.querySelector("[data-menu-toggle]");

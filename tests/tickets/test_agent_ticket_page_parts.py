@@ -33,7 +33,9 @@ def test_timeline_shows_thumbnails_only_for_safe_images_and_links_every_file(age
         actor=agent,
         body="Three files",
         attachments=[
-            IncomingFile(name="shot.png", content=b"\x89PNG fake", content_type="image/png"),
+            IncomingFile(
+                name="shot.png", content=b"\x89PNG\r\n\x1a\nfake", content_type="image/png"
+            ),  # a PNG signature
             IncomingFile(name="logo.svg", content=b"<svg/>", content_type="image/svg+xml"),
             IncomingFile(name="log.txt", content=b"x" * 2048, content_type="text/plain"),
         ],
