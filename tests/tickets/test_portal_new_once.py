@@ -41,3 +41,14 @@ def test_a_refused_submission_can_be_sent_again_with_the_same_token(client, cust
     assert client.post(reverse("portal:new"), {**FORM, "subject": ""}).status_code == 400
     assert client.post(reverse("portal:new"), FORM).status_code == 302
     assert Ticket.objects.count() == 1
+
+
+def test_a_form_sent_again_with_other_text_opens_its_own_request_and_loses_nothing(client, customer):
+    """Back, change the text, send: the page's token is the same, but the second request is not dropped."""
+    client.force_login(customer)
+    client.post(reverse("portal:new"), FORM)
+    changed = {**FORM, "subject": "Scanner jammed", "description": "The scanner eats paper."}
+    second = client.post(reverse("portal:new"), changed)
+    assert Ticket.objects.count() == 2
+    made = Ticket.objects.get(subject="Scanner jammed")
+    assert second["Location"] == reverse("portal:ticket", args=[made.pk])

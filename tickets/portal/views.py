@@ -5,6 +5,7 @@ who open a portal page are sent to the same ticket in their workspace.
 """
 
 import functools
+import hashlib
 import uuid
 from collections.abc import Callable
 
@@ -100,11 +101,16 @@ def new(request: HttpRequest) -> HttpResponse:
         priority, ticket_type = form.priority_and_type()
         token = request.POST.get("deflection_token", "")
         try:
-            # The form's token makes a double submit or a re-send open one request (tickets.idempotency.once).
+            # The form's token makes a double submit or a re-send open one request (tickets.idempotency.once);
+            # with what was written in the key, a form sent again after going back and changing it (the
+            # same token) opens its own request instead of being dropped for the first one.
+            written = hashlib.sha256(
+                f"{form.cleaned_data['subject']}\0{form.cleaned_data['description']}".encode()
+            ).hexdigest()[:16]
             ticket_id, replayed = idempotency.once(
                 user=request.user,
                 scope="portal-new-request",
-                key=token,
+                key=f"{token}:{written}" if token else "",
                 run=lambda: (
                     services.ticket_open(
                         actor=request.user,
