@@ -1,3 +1,4 @@
+import functools
 import secrets
 import zoneinfo
 from functools import wraps
@@ -9,11 +10,28 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+# The cookie static/js/app.js writes with the browser's time zone (a page script's value: never trusted
+# beyond being one of the known zones).
+BROWSER_TIME_ZONE_COOKIE = "hd_tz"
+
+
+@functools.cache
+def _known_time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def browser_time_zone(request) -> str:
+    """The time zone the browser reported (BROWSER_TIME_ZONE_COOKIE) if it is a known zone, else ""."""
+    zone = request.COOKIES.get(BROWSER_TIME_ZONE_COOKIE, "")
+    return zone if zone in _known_time_zones() else ""
+
 
 class UserPreferencesMiddleware:
     """Activate the signed-in user's language and time zone, chosen in their profile.
 
-    Anonymous visitors keep what LocaleMiddleware picked (cookie, then the browser).
+    Anonymous visitors keep what LocaleMiddleware picked (cookie, then the browser). Whoever has not
+    chosen a time zone (anonymous visitors too) sees times in their browser's, when the page's script
+    has reported it (browser_time_zone), else in the site's (settings.TIME_ZONE).
     """
 
     def __init__(self, get_response):
@@ -21,15 +39,18 @@ class UserPreferencesMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
+        zone = ""
         if user is not None and user.is_authenticated:
             if user.language:
                 translation.activate(user.language)
                 request.LANGUAGE_CODE = user.language
-            if user.time_zone:
-                try:
-                    timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
-                except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                    timezone.deactivate()
+            zone = user.time_zone
+        zone = zone or browser_time_zone(request)
+        if zone:
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(zone))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
         response = self.get_response(request)
         timezone.deactivate()
         return response

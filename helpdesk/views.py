@@ -13,14 +13,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from . import health, selectors, services
+from . import dates, health, selectors, services
 from .exceptions import NotAllowed
 from .forms import ApiTokenCreateForm, PasswordChangeForm, SignInForm, add_service_errors
 from .models import WorkerHeartbeat
@@ -99,7 +99,10 @@ class PreferencesForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         zones = sorted(zoneinfo.available_timezones())
-        self.fields["time_zone"].choices = [("", _("Site default"))] + [(z, z) for z in zones]
+        self.fields["time_zone"].choices = [("", _("As my browser"))] + [(z, z) for z in zones]
+        self.fields["time_zone"].help_text = _(
+            "Without a choice, times show in your browser's time zone, or in the site's (%(zone)s) until it is known."
+        ) % {"zone": dates.time_zone_label(settings.TIME_ZONE, translation.get_language() or "en")}
 
 
 @login_required

@@ -1,6 +1,7 @@
 """Browser tests: a headless Chromium driven by Playwright's sync API, against pytest-django's live server."""
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -45,3 +46,15 @@ def chromium() -> Iterator:
 def browser():
     with chromium() as browser:
         yield browser
+
+
+FACTORY_PASSWORD = "secret-pass-1"  # noqa: S105 (tests.factories' password for every user)
+
+
+def sign_in(page, base: str, user, *, landing: str = r".*/agent/$") -> None:
+    """Sign `user` in through the login form (the factories' password) and wait for their landing page."""
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", user.email)
+    page.fill("input[name=password]", FACTORY_PASSWORD)
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url(re.compile(landing))

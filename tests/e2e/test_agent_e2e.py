@@ -13,6 +13,7 @@ pytest.importorskip("playwright.sync_api")
 
 from customers.models import Contact  # noqa: E402
 from customers.services import contact_create  # noqa: E402
+from tests.e2e.conftest import sign_in  # noqa: E402
 from tests.factories import make_ticket  # noqa: E402
 from tickets.models import ActivityType, EventKind, Macro, Referral, Status, Ticket  # noqa: E402
 
@@ -32,14 +33,6 @@ def page(browser, live_server):
     context.close()
 
 
-def _sign_in(page, base, user):
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", user.email)
-    page.fill("input[name=password]", "secret-pass-1")
-    page.press("input[name=password]", "Enter")
-    page.wait_for_url(re.compile(r".*/agent/$"))
-
-
 def _shoot(page, tmp_path, name):
     path = tmp_path / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
@@ -56,7 +49,7 @@ def test_agent_works_a_ticket_from_search_to_merge_and_logs_a_call(
     caller = contact_create(email="caller@acme.test", full_name="Cyrus Caller", phone="+98 912 123 4567")
     base = live_server.url
 
-    _sign_in(page, base, agent)
+    sign_in(page, base, agent)
     _shoot(page, tmp_path, "home-en")
 
     # Find the ticket through search.
@@ -172,7 +165,7 @@ def test_agent_applies_a_macro_and_uses_saved_view_tabs_in_english_and_persian(
     base = live_server.url
     SHOTS.mkdir(exist_ok=True)
 
-    _sign_in(page, base, agent)
+    sign_in(page, base, agent)
     page.goto(f"{base}/agent/tickets/{ticket.pk}/")
 
     # Choosing a macro previews it in the composer, where it can still be edited.
@@ -221,7 +214,7 @@ def test_the_tab_counts_and_the_bulk_bar_load_after_the_list(page, live_server, 
     requester = Contact.objects.get(user=customer)
     first = make_ticket(requester=requester, subject="Bulk one", body="A.")
     second = make_ticket(requester=requester, subject="Bulk two", body="B.")
-    _sign_in(page, live_server.url, agent)
+    sign_in(page, live_server.url, agent)
     page.goto(f"{live_server.url}/agent/tickets/")
     assert page.locator("#bulk select[name=action]").count() == 0  # not built until wanted
     page.wait_for_selector("#tab-count-open:not(:empty)")  # the tabs' counts come in after the page
@@ -245,7 +238,7 @@ def test_on_a_phone_every_card_of_the_ticket_page_is_as_wide_as_the_page(page, l
     agent.save(update_fields=["language"])
     ticket = make_ticket(requester=Contact.objects.get(user=customer), subject="On a phone", body="Hello.")
     page.set_viewport_size({"width": 390, "height": 844})
-    _sign_in(page, live_server.url, agent)
+    sign_in(page, live_server.url, agent)
     page.goto(f"{live_server.url}/agent/tickets/{ticket.pk}/")
     page.wait_for_selector("#kb-slot #kb-title")
     widths = page.evaluate(
@@ -263,7 +256,7 @@ def test_one_request_fills_every_sidebar_panel_and_they_work(page, live_server, 
     make_ticket(requester=requester, subject="Their earlier request", body="Before.")
     # its own activity: a transactional test before this one may have flushed the migrations' ones
     activity = ActivityType.objects.create(name="Sidebar check", position=99)
-    _sign_in(page, live_server.url, agent)
+    sign_in(page, live_server.url, agent)
     asked = []
     page.on("request", lambda request: asked.append(request.url) if "/agent/tickets/" in request.url else None)
     page.goto(f"{live_server.url}/agent/tickets/{ticket.pk}/")

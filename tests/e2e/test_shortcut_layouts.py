@@ -2,7 +2,6 @@
 the character typed (`key`) is not one of theirs, as on a Persian keyboard (N sends "د", shift+/ sends
 "؟"), and still do nothing while the agent types in a field."""
 
-import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ if not Path(CHROMIUM).exists():
 pytest.importorskip("playwright.sync_api")
 
 from customers.models import Contact  # noqa: E402
+from tests.e2e.conftest import sign_in  # noqa: E402
 from tests.factories import make_ticket  # noqa: E402
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -35,18 +35,10 @@ def page(browser, live_server):
     context.close()
 
 
-def _sign_in(page, base, user):
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", user.email)
-    page.fill("input[name=password]", "secret-pass-1")
-    page.press("input[name=password]", "Enter")
-    page.wait_for_url(re.compile(r".*/agent/$"))
-
-
 def test_shortcuts_work_on_a_persian_layout_and_not_while_typing(page, live_server, agent, customer):
     ticket = make_ticket(requester=Contact.objects.get(user=customer), subject="Printer", body="It jams.")
     base = live_server.url
-    _sign_in(page, base, agent)
+    sign_in(page, base, agent)
     page.goto(f"{base}/agent/tickets/{ticket.pk}/")
     page.wait_for_selector("#composer")
 
@@ -73,7 +65,7 @@ def test_shortcuts_work_on_a_persian_layout_and_not_while_typing(page, live_serv
 
 def test_the_search_shortcut_follows_the_slash_key_and_latin_keys_still_work(page, live_server, agent):
     base = live_server.url
-    _sign_in(page, base, agent)
+    sign_in(page, base, agent)
     page.goto(f"{base}/agent/tickets/")
     page.wait_for_selector("[data-search]")
     # unshifted Slash whatever the layout types there
