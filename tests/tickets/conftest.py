@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from customers import services as customer_services
 from customers.models import Contact
 from helpdesk import services as helpdesk_services
 from tests.factories import make_ticket
@@ -25,6 +26,12 @@ def _media(settings, tmp_path):
 
 def contact_of(user) -> Contact:
     return Contact.objects.get(user=user)
+
+
+@pytest.fixture
+def caller(db) -> Contact:
+    """A customer known by phone only (the phone channel's tests)."""
+    return customer_services.contact_create(full_name="Reza Karimi", phone="0912 123 4567")
 
 
 @pytest.fixture

@@ -16,11 +16,6 @@ pytestmark = pytest.mark.django_db
 TOO_SHORT = "This phone number is too short: a number needs at least 5 digits."
 
 
-@pytest.fixture
-def caller(db) -> Contact:
-    return customer_services.contact_create(full_name="Reza Karimi", phone="0912 123 4567")
-
-
 def _open(client, **requester):
     return client.post(
         "/api/v1/tickets/",

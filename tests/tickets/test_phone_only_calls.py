@@ -3,18 +3,12 @@
 import pytest
 from django.urls import reverse
 
-from customers import services as customer_services
 from customers.models import Contact
 from helpdesk.models import NotificationLog
 from tickets.models import Channel, EventKind, Ticket
 from tickets.notifications import CUSTOMER_TEMPLATES
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def caller(db) -> Contact:
-    return customer_services.contact_create(full_name="Reza Karimi", phone="0912 123 4567")
 
 
 def customer_mail(ticket: Ticket):

@@ -4,19 +4,12 @@ extra query."""
 import pytest
 from django.urls import reverse
 
-from customers import services as customer_services
-from customers.models import Contact
 from tests.tickets.test_agent_pages import _ticket_queries
 from tickets import services
 
 pytestmark = pytest.mark.django_db
 
 NOTICE = "This customer has no email address: replies are not sent by email."
-
-
-@pytest.fixture
-def caller(db) -> Contact:
-    return customer_services.contact_create(full_name="Reza Karimi", phone="0912 123 4567")
 
 
 def test_the_ticket_page_says_replies_are_not_mailed_and_keeps_its_query_count(

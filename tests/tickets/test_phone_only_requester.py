@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers import services as customer_services
-from customers.models import Contact
 from helpdesk.models import NotificationLog
 from tickets import services, tasks
 from tickets.models import SatisfactionSurvey, Status, Ticket
@@ -21,11 +20,6 @@ from tickets.privacy.erase import contact_erase
 from tickets.privacy.export import contact_export
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def caller(db) -> Contact:
-    return customer_services.contact_create(full_name="Reza Karimi", phone="0912 123 4567")
 
 
 def customer_mail(ticket: Ticket):
