@@ -8,7 +8,6 @@ pages and the browser's own date box elsewhere. The API takes ISO dates only.
 
 from datetime import date
 
-import jdatetime
 from django import forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +24,7 @@ def in_persian() -> bool:
 
 def jalali_text(value: date) -> str:
     """A date as a Persian page shows it in a date box: ۱۴۰۴/۰۱/۰۱."""
-    return dates.persian_digits(jdatetime.date.fromgregorian(date=value).strftime("%Y/%m/%d"))
+    return dates.persian_digits(dates.jalali_numbers(value))
 
 
 class CalendarDateInput(forms.DateInput):

@@ -31,10 +31,8 @@ def _person(ref: ListRef) -> str:
 
 def _when(value, language: str) -> str:
     """<time> with the ISO moment in the active time zone and the moment as people read it."""
-    iso = timezone.localtime(value).isoformat()
-    return (
-        f'<td class="small muted"><time datetime="{_e(iso)}">{_e(dates.format_datetime(value, language))}</time></td>'
-    )
+    local = timezone.localtime(value)
+    return f'<td class="small muted"><time datetime="{_e(local.isoformat())}">{_e(dates.format_local(local, language))}</time></td>'
 
 
 def _sla(ticket: TicketListRow, language: str) -> str:
