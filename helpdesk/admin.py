@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from helpdesk.outbox import admin as outbox_admin  # noqa: F401 - registers the outbox's models
 
-from . import passwords, services
+from . import dates, passwords, services
 from .audit.admin import AuditedAdmin
 from .exceptions import DomainError
 from .forms import AdminPasswordChangeForm, AdminSignInForm, service_error_text
@@ -131,7 +131,9 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         count = sum(services.api_tokens_revoke_all(user=user) for user in queryset)
         self.message_user(
             request,
-            ngettext("%(count)d API token revoked.", "%(count)d API tokens revoked.", count) % {"count": count},
+            dates.fill(
+                ngettext("%(count)d API token revoked.", "%(count)d API tokens revoked.", count), {"count": count}
+            ),
             messages.SUCCESS,
         )
 
