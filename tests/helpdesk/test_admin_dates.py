@@ -71,3 +71,46 @@ def test_english_admin_keeps_gregorian_dates(client, admin_user, mail, contract)
     assert "March 21, 2026" in cells(english.get("/admin/helpdesk/notificationlog/").content.decode())
     assert "March 21, 2026" in cells(english.get("/admin/customers/servicecontract/").content.decode())
     assert "۱۴۰۵" not in english.get(f"/admin/helpdesk/notificationlog/{mail.pk}/change/").content.decode()
+
+
+@pytest.fixture
+def mails_around_nowruz():
+    """Mail on 1404/12/28, 1405/01/01 and 1405/02/05 (2026-03-19, 2026-03-21, 2026-04-25)."""
+    for day, who in (
+        (date(2026, 3, 19), "esfand"),
+        (date(2026, 3, 21), "farvardin"),
+        (date(2026, 4, 25), "ordibehesht"),
+    ):
+        moment = datetime.combine(day, NOWRUZ.timetz())
+        NotificationLog.objects.create(key=who, recipient=f"{who}@example.com", template="t", created_at=moment)
+
+
+def hierarchy(page: str) -> str:
+    return re.sub(r"<[^>]+>", " ", re.search(r'<nav class="toplinks">.*?</nav>', page, re.S).group())
+
+
+def test_the_date_hierarchy_goes_by_jalali_years_months_and_days_in_persian(client, admin_user, mails_around_nowruz):
+    persian = signed_in(client, admin_user, "fa")
+    top = persian.get("/admin/helpdesk/notificationlog/").content.decode()
+    assert "۱۴۰۴" in hierarchy(top) and "۱۴۰۵" in hierarchy(top) and "2026" not in hierarchy(top)
+    assert "created_at__year=1405" in top
+    year = persian.get("/admin/helpdesk/notificationlog/?created_at__year=1405").content.decode()
+    assert "فروردین ۱۴۰۵" in hierarchy(year) and "اردیبهشت ۱۴۰۵" in hierarchy(year)
+    assert "farvardin@" in year and "ordibehesht@" in year and "esfand@" not in year
+    month = persian.get("/admin/helpdesk/notificationlog/?created_at__year=1405&created_at__month=1").content.decode()
+    assert "۱ فروردین" in hierarchy(month)
+    assert "farvardin@" in month and "ordibehesht@" not in month and "esfand@" not in month
+    day = persian.get("/admin/helpdesk/notificationlog/?created_at__year=1404&created_at__month=12&created_at__day=28")
+    assert "esfand@" in day.content.decode() and "farvardin@" not in day.content.decode()
+
+
+def test_a_date_hierarchy_link_that_names_no_day_is_refused_not_an_error(client, admin_user, mails_around_nowruz):
+    persian = signed_in(client, admin_user, "fa")
+    response = persian.get("/admin/helpdesk/notificationlog/?created_at__year=1404&created_at__month=13")
+    assert response.status_code == 302 and "e=1" in response["Location"]
+
+
+def test_the_english_date_hierarchy_stays_gregorian(client, admin_user, mails_around_nowruz):
+    page = signed_in(client, admin_user, "en").get("/admin/helpdesk/notificationlog/?created_at__year=2026")
+    assert "March 2026" in hierarchy(page.content.decode()) and "April 2026" in hierarchy(page.content.decode())
+    assert "esfand@" in page.content.decode()
