@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+from customers.rules import target_errors
 from helpdesk.uploads import limits_message
 from tests.conftest import api_as
 
@@ -71,3 +72,23 @@ def test_the_api_states_length_limits_in_the_readers_digits(agent, customer):
     assert "۲۵۵" in persian.json()["errors"]["subject"][0]
     english = api_as(agent).post("/api/v1/tickets/", body, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert "255" in english.json()["errors"]["subject"][0]
+
+
+def test_an_overlong_idempotency_key_is_refused_in_the_readers_digits(agent, customer):
+    body = {"subject": "Printer 4", "body": "Hello", "requester": customer.pk}
+    headers = {"HTTP_IDEMPOTENCY_KEY": "k" * 300}
+    persian = api_as(agent).post("/api/v1/tickets/", body, format="json", HTTP_ACCEPT_LANGUAGE="fa", **headers)
+    assert persian.status_code == 400 and "۲۵۵" in persian.json()["detail"]
+    english = api_as(agent).post("/api/v1/tickets/", body, format="json", HTTP_ACCEPT_LANGUAGE="en", **headers)
+    assert "At most 255 characters." in english.json()["detail"]
+
+
+def test_sla_target_rules_give_their_minutes_in_persian_digits():
+    with translation.override("fa"):
+        errors = target_errors({"first_response_minutes": 90, "resolution_minutes": 30})
+        assert "۹۰" in errors["resolution_minutes"] and "90" not in errors["resolution_minutes"]
+    with translation.override("en"):
+        assert (
+            "(90 minutes)"
+            in target_errors({"first_response_minutes": 90, "resolution_minutes": 30})["resolution_minutes"]
+        )

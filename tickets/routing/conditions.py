@@ -166,7 +166,7 @@ def conditions_clean(conditions: Any, fields: dict[str, ConditionField] = FIELDS
             errors[f"{where}.values"] = [_("Give at least one value.")]
             continue
         if len(values) > MAX_VALUES:
-            errors[f"{where}.values"] = [_("At most %(n)s values.") % {"n": MAX_VALUES}]
+            errors[f"{where}.values"] = [dates.fill(_("At most %(n)s values."), {"n": MAX_VALUES})]
             continue
         try:
             cleaned.append({"field": spec.name, "values": _clean_values(spec, values)})
