@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from helpdesk import dates
 from helpdesk.models import Team
 from tests.factories import TeamFactory
 
@@ -87,3 +88,15 @@ def test_an_agent_cannot_delete_selected_records(client, agent):
     response = client.post("/admin/helpdesk/team/", chosen)
     assert response.status_code in (302, 403, 404)
     assert Team.objects.filter(pk=team.pk).exists()
+
+
+def test_a_change_list_counts_its_rows_in_persian(persian_admin, client, admin_user):
+    TeamFactory.create_batch(2)
+    count = Team.objects.count()
+    page = persian_admin.get("/admin/helpdesk/team/").content.decode()
+    paginator = re.search(r'<p class="paginator">(.*?)</p>', page, re.S).group(1)
+    assert f"{dates.persian_digits(str(count))} تیم" in paginator and "تیم‌ها" not in paginator
+    admin_user.language = "en"
+    admin_user.save(update_fields=["language"])
+    english = client.get("/admin/helpdesk/team/").content.decode()
+    assert f"{count} teams" in re.search(r'<p class="paginator">(.*?)</p>', english, re.S).group(1)
