@@ -28,6 +28,7 @@ compilemessages: venv
 # Refresh locale/fa from the code and templates (keeps existing translations).
 messages: venv
 	flock locale/.lock $(BIN)/python manage.py makemessages -l fa --ignore '.venv/*' --ignore 'bench/*' --no-obsolete -v 0
+	flock locale/.lock $(BIN)/python manage.py makemessages -d djangojs -l fa --ignore '.venv/*' --ignore 'bench/*' --ignore 'var/*' --no-obsolete -v 0
 
 run: compilemessages
 	$(BIN)/python manage.py migrate --noinput -v 0

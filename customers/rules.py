@@ -15,6 +15,7 @@ import jdatetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from helpdesk import dates
 from helpdesk.dates import persian_digits
 
 from .models import EscalationStep, Holiday, WorkingPeriod
@@ -223,9 +224,10 @@ def target_errors(minutes: dict[str, int | None]) -> dict[str, str]:
     }
     first, resolution = minutes.get("first_response_minutes"), minutes.get("resolution_minutes")
     if not errors and first is not None and resolution is not None and resolution < first:
-        errors["resolution_minutes"] = _(
-            "The resolution target must be at least the first response target (%(minutes)s minutes)."
-        ) % {"minutes": first}
+        errors["resolution_minutes"] = dates.fill(
+            _("The resolution target must be at least the first response target (%(minutes)s minutes)."),
+            {"minutes": first},
+        )
     return errors
 
 

@@ -12,6 +12,10 @@ class HelpdeskConfig(AppConfig):
         from . import aggregates, api_support  # noqa: F401 - api_support registers the API schema's token scheme
 
         connection_created.connect(aggregates.sqlite_functions, dispatch_uid="helpdesk-sqlite-functions")
+        from . import admin_dates, error_numbers
+
+        admin_dates.install()
+        error_numbers.install()
         from . import passwords
         from .outbox import alerts, registry
 

@@ -3,6 +3,7 @@
 import functools
 import re
 from datetime import date, datetime, time
+from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jdatetime
@@ -46,6 +47,30 @@ def jalali_numbers(value: date, separator: str = "/") -> str:
     """The Jalali date as YYYY/MM/DD (or another separator) with Latin digits."""
     year, month, day = _jalali_parts(value)
     return f"{year:04d}{separator}{month:02d}{separator}{day:02d}"
+
+
+def local_number(value) -> str:
+    """A number as the active language writes it: Persian digits and separators in fa, as given otherwise."""
+    text = str(value)
+    return persian_number(text) if translation.get_language() == "fa" else text
+
+
+_NUMBER_FIELD = re.compile(r"%\((\w+)\)[di]")
+
+
+def fill(text, params: dict) -> str:
+    """`text % params` for a translated message, with our numbers (int, float, Decimal params) written by
+    local_number, and text (a subject, a name, an address someone typed) kept exactly as typed: never
+    convert the finished sentence's digits, which would change the user's text too."""
+    numbers = {
+        key for key, value in params.items() if isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+    }
+    if hasattr(text, "_get_number_value"):
+        # A lazy plural that names its number (ngettext_lazy(..., "count"), Django's own validators): its
+        # form for that number, as Django's NumberAwareString.__mod__ picks it.
+        text = text._translate(text._get_number_value(params))
+    text = _NUMBER_FIELD.sub(lambda m: f"%({m.group(1)})s" if m.group(1) in numbers else m.group(), str(text))
+    return text % {key: local_number(value) if key in numbers else value for key, value in params.items()}
 
 
 def to_jalali(value: date) -> str:

@@ -8,11 +8,14 @@ Both are Django's own exceptions too, so a page that does not catch them answers
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
+
+from . import dates
 
 
 class DomainError(Exception):
@@ -75,6 +78,21 @@ class TooManyAttempts(DomainError):
         super().__init__(detail)
 
 
+# DRF's refusals that state only our limits, never what was sent ("no more than 200 characters"): DRF
+# writes their numbers into the text itself, so in fa they are written again in Persian digits, as the
+# pages write them (Django's own messages are filled in by helpdesk.error_numbers).
+_LIMIT_CODES = frozenset(
+    {"max_length", "min_length", "max_value", "min_value", "max_digits", "max_decimal_places", "max_whole_digits"}
+)
+
+
+def _message(detail) -> str:
+    text = str(detail)
+    if getattr(detail, "code", None) in _LIMIT_CODES and translation.get_language() == "fa":
+        return dates.persian_number(text)
+    return text
+
+
 def _flatten(detail, prefix: str, out: dict[str, list[str]]) -> None:
     """Nested serializer errors as flat dotted paths, each with a list of plain messages: a nested
     object's field is "contact.email", a list's item "attachments.0" (counted from 0), an item's field
@@ -91,9 +109,9 @@ def _flatten(detail, prefix: str, out: dict[str, list[str]]) -> None:
             if item:
                 _flatten(item, f"{prefix}.{index}" if prefix else str(index), out)
     elif isinstance(detail, list):
-        out.setdefault(prefix or "non_field_errors", []).extend(str(m) for m in detail)
+        out.setdefault(prefix or "non_field_errors", []).extend(_message(m) for m in detail)
     else:
-        out.setdefault(prefix or "non_field_errors", []).append(str(detail))
+        out.setdefault(prefix or "non_field_errors", []).append(_message(detail))
 
 
 def _validation_errors(detail) -> dict:

@@ -55,8 +55,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "helpdesk.security.otp_apps.TOTPConfig",
+    "helpdesk.security.otp_apps.StaticConfig",
     "simple_history",  # the audit trail of configuration and customer records (helpdesk.audit)
 ]
 

@@ -14,9 +14,13 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadhandler import FileUploadHandler, MemoryFileUploadHandler, TemporaryFileUploadHandler
 from django.utils.translation import gettext as _
 
+from . import dates
 
-def _mb(size: int) -> str:
-    return f"{size / 1024 / 1024:g}" if size % (1024 * 1024) == 0 else f"{size / 1024 / 1024:.1f}"
+
+def megabytes(size: int) -> str:
+    """A size in MB as the reader writes it: "10", "2.5" (Persian digits in fa)."""
+    text = f"{size / 1024 / 1024:g}" if size % (1024 * 1024) == 0 else f"{size / 1024 / 1024:.1f}"
+    return dates.local_number(text)
 
 
 class UploadTooLarge(RequestDataTooBig):
@@ -34,7 +38,10 @@ def limits_message() -> str:
     return _(
         "The upload is too large: each file may be at most %(file_mb)s MB, and the files of one request "
         "together at most %(total_mb)s MB."
-    ) % {"file_mb": _mb(settings.HELPDESK_MAX_ATTACHMENT_BYTES), "total_mb": _mb(settings.HELPDESK_MAX_UPLOAD_BYTES)}
+    ) % {
+        "file_mb": megabytes(settings.HELPDESK_MAX_ATTACHMENT_BYTES),
+        "total_mb": megabytes(settings.HELPDESK_MAX_UPLOAD_BYTES),
+    }
 
 
 class UploadLimitHandler(FileUploadHandler):

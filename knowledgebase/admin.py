@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk import dates
 from helpdesk.exceptions import DomainError
 
 from . import services
@@ -52,7 +53,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 moved += 1
             except DomainError as exc:
                 self.message_user(request, f"{article}: {exc.detail}", messages.WARNING)
-        self.message_user(request, _("%(count)s articles changed.") % {"count": moved})
+        self.message_user(request, dates.fill(_("%(count)s articles changed."), {"count": moved}))
 
     @admin.action(description=_("Publish selected articles"))
     def publish(self, request, queryset):

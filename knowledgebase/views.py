@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from helpdesk import dates
 from helpdesk.exceptions import DomainError
 from helpdesk.forms import add_service_errors
 from helpdesk.permissions import agent_required
@@ -309,7 +310,7 @@ def manage_restore(request: HttpRequest, pk: int, revision_id: int) -> HttpRespo
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:
-        messages.success(request, _("Revision %(number)s restored.") % {"number": revision.number})
+        messages.success(request, dates.fill(_("Revision %(number)s restored."), {"number": revision.number}))
     return redirect("kb:manage_revisions", pk=item.pk)
 
 

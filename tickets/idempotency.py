@@ -18,6 +18,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from helpdesk import dates
 from helpdesk.exceptions import Conflict
 from tickets.models import IdempotencyKey
 
@@ -61,7 +62,7 @@ def idempotent(*, request: Request, scope: str, data, run: Callable[[], Response
     if not key:
         return run()
     if len(key) > MAX_KEY_LENGTH:
-        raise ValidationError({HEADER: [_("At most %(n)s characters.") % {"n": MAX_KEY_LENGTH}]})
+        raise ValidationError({HEADER: [dates.fill(_("At most %(n)s characters."), {"n": MAX_KEY_LENGTH})]})
     fingerprint = request_fingerprint(data)
     with transaction.atomic():
         try:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from helpdesk import dates
 from tickets.models import Status, Ticket
 
 ALLOWED: dict[str, frozenset[str]] = {
@@ -81,8 +82,12 @@ class TicketMerged(ValidationError):
     @classmethod
     def for_ticket(cls, ticket: Ticket) -> "TicketMerged":
         return cls(
-            _("Ticket #%(number)s was merged into #%(target)s and can no longer be changed; continue on #%(target)s.")
-            % {"number": ticket.pk, "target": ticket.merged_into_id},
+            dates.fill(
+                _(
+                    "Ticket #%(number)s was merged into #%(target)s and can no longer be changed; continue on #%(target)s."
+                ),
+                {"number": ticket.pk, "target": ticket.merged_into_id},
+            ),
             code="ticket_merged",
         )
 

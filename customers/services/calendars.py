@@ -19,6 +19,7 @@ from customers.models import (
 )
 from customers.services.common import TARGET_FIELDS, HolidaySpec, PeriodSpec, _apply, _delete, _raise_if, _required_text
 from customers.signals import sla_terms_changed
+from helpdesk import dates
 from helpdesk.audit.services import history_record_rows
 from helpdesk.models import Team, User
 
@@ -114,11 +115,13 @@ def calendar_schedule_errors(
             minutes = max(getattr(target, field) or 0 for field in TARGET_FIELDS)
             if minutes > limit:
                 errors.append(
-                    _(
-                        "Policy “%(policy)s” has a target of %(minutes)s minutes, more than this calendar's "
-                        "working time in two years (%(limit)s minutes)."
+                    dates.fill(
+                        _(
+                            "Policy “%(policy)s” has a target of %(minutes)s minutes, more than this calendar's "
+                            "working time in two years (%(limit)s minutes)."
+                        ),
+                        {"policy": target.policy.name, "minutes": minutes, "limit": limit},
                     )
-                    % {"policy": target.policy.name, "minutes": minutes, "limit": limit}
                 )
     return {"periods": errors} if errors else {}
 

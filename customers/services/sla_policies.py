@@ -16,6 +16,7 @@ from customers.models import (
 from customers.services.calendars import calendar_working_minutes
 from customers.services.common import TARGET_FIELDS, StepSpec, TargetSpec, _apply, _delete, _raise_if, _required_text
 from customers.signals import sla_terms_changed
+from helpdesk import dates
 from helpdesk.audit.services import history_record_rows
 from helpdesk.models import Priority
 
@@ -53,12 +54,14 @@ def _step_errors(steps: Sequence[StepSpec]) -> list[str]:
     errors = []
     for number, spec in enumerate(steps, start=1):
         if spec["action"] not in EscalationStep.Action.values:
-            errors.append(_("Step %(number)s: unknown action.") % {"number": number})
+            errors.append(dates.fill(_("Step %(number)s: unknown action."), {"number": number}))
             continue
         if (spec.get("minutes_after_breach") or 0) < 0:
-            errors.append(_("Step %(number)s: minutes after breach cannot be negative.") % {"number": number})
+            errors.append(
+                dates.fill(_("Step %(number)s: minutes after breach cannot be negative."), {"number": number})
+            )
         for message in rules.step_errors(action=spec["action"], team=spec.get("team"), user=spec.get("user")).values():
-            errors.append(_("Step %(number)s: %(message)s") % {"number": number, "message": message})
+            errors.append(dates.fill(_("Step %(number)s: %(message)s"), {"number": number, "message": message}))
     return errors
 
 
@@ -78,11 +81,13 @@ def sla_target_limit_errors(*, calendar: BusinessCalendar, targets: Sequence[Tar
         if minutes > limit:
             label = Priority(priority).label if priority in Priority.values else priority
             errors.append(
-                _(
-                    "%(priority)s: %(minutes)s minutes is more working time than calendar “%(calendar)s” has "
-                    "in two years (%(limit)s minutes), so no due time could be computed."
+                dates.fill(
+                    _(
+                        "%(priority)s: %(minutes)s minutes is more working time than calendar “%(calendar)s” has "
+                        "in two years (%(limit)s minutes), so no due time could be computed."
+                    ),
+                    {"priority": label, "minutes": minutes, "calendar": calendar.name, "limit": limit},
                 )
-                % {"priority": label, "minutes": minutes, "calendar": calendar.name, "limit": limit}
             )
     return errors
 

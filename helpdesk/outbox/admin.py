@@ -11,6 +11,8 @@ from helpdesk.audit.admin import AuditedAdmin
 from helpdesk.outbox import alerts, queue, webhooks
 from helpdesk.outbox.models import NotificationLog, WebhookEndpoint
 
+from .. import dates
+
 
 class FailedFilter(admin.SimpleListFilter):
     """Rows that used every attempt (the admins' mail about failures links here)."""
@@ -80,8 +82,12 @@ class NotificationLogAdmin(admin.ModelAdmin):
         count = queue.notifications_resend(ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(
             request,
-            ngettext("%(count)d notification will be sent again.", "%(count)d notifications will be sent again.", count)
-            % {"count": count},
+            dates.fill(
+                ngettext(
+                    "%(count)d notification will be sent again.", "%(count)d notifications will be sent again.", count
+                ),
+                {"count": count},
+            ),
             messages.SUCCESS,
         )
 

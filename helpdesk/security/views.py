@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from helpdesk import services
 from helpdesk.exceptions import NotAllowed, TooManyAttempts
 
+from .. import dates
 from . import sessions, twofactor
 
 
@@ -134,7 +135,7 @@ def session_end(request: HttpRequest, session_id: int) -> HttpResponse:
 @require_POST
 def sessions_end_others(request: HttpRequest) -> HttpResponse:
     count = sessions.sessions_end_others(user=request.user, current_key=request.session.session_key)
-    messages.success(request, _("Your other sessions were signed out (%(count)s).") % {"count": count})
+    messages.success(request, dates.fill(_("Your other sessions were signed out (%(count)s)."), {"count": count}))
     return redirect("/profile/#sessions")
 
 
@@ -142,5 +143,5 @@ def sessions_end_others(request: HttpRequest) -> HttpResponse:
 @require_POST
 def tokens_revoke_all(request: HttpRequest) -> HttpResponse:
     count = services.api_tokens_revoke_all(user=request.user)
-    messages.success(request, _("All your API tokens were revoked (%(count)s).") % {"count": count})
+    messages.success(request, dates.fill(_("All your API tokens were revoked (%(count)s)."), {"count": count}))
     return redirect("/profile/#api-tokens")

@@ -95,3 +95,12 @@ def chart(value):
         mark_safe(svg),  # noqa: S308 (chart_svg escapes every text it writes)
         legend,
     )
+
+
+@register.simple_tag
+def hd_counted(count, opts):
+    """How many records of a model, as the admin's change list says it: "3 teams"; in Persian the noun
+    after a number stays singular and the digits are Persian ("۳ تیم", not "3 تیم‌ها")."""
+    if translation.get_language() == "fa":
+        return f"{hd_number(count)} {opts.verbose_name}"
+    return f"{count} {opts.verbose_name if count == 1 else opts.verbose_name_plural}"

@@ -1,7 +1,15 @@
 """Django's own admin text that its Persian catalogue leaves in English reads in Persian here
-(helpdesk/third_party_strings.py lists it for ours)."""
+(helpdesk/third_party_strings.py and .js list it for ours; helpdesk/security/otp_apps.py names
+django-otp's apps and models; helpdesk.admin.delete_selected)."""
+
+import json
+import re
 
 import pytest
+
+from helpdesk import dates
+from helpdesk.models import Team
+from tests.factories import TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,3 +31,72 @@ def test_adding_a_user_reads_in_persian(persian_admin):
 def test_a_form_that_did_not_validate_says_so_in_persian(persian_admin):
     page = persian_admin.post("/admin/helpdesk/user/add/", {"email": "not an address"}).content.decode()
     assert "لطفاً خطا" in page and "Please correct the error" not in page
+
+
+def js_catalogue(client) -> dict:
+    """The admin's JavaScript catalogue ({} when the language needs none)."""
+    script = client.get("/admin/jsi18n/").content.decode()
+    found = re.search(r"const newcatalog = (\{.*?\});", script, re.S)
+    return json.loads(found.group(1)) if found else {}
+
+
+def test_the_pickers_of_many_to_many_fields_read_in_persian(persian_admin):
+    catalogue = js_catalogue(persian_admin)
+    assert catalogue["Choose all %s"] == "افزودن همهٔ %s" and catalogue["Remove all %s"] == "حذف همهٔ %s"
+    assert catalogue["Choose selected %s"] and catalogue["Remove selected %s"]
+    assert catalogue["Filter"] == "غربال" and catalogue["Available %s"]  # Django's own, still there
+
+
+def test_the_english_admin_keeps_the_pickers_english(client, admin_user):
+    client.force_login(admin_user)
+    assert "Choose all %s" not in js_catalogue(client)
+
+
+def test_two_factor_devices_are_named_in_persian_in_the_admin(persian_admin):
+    index = persian_admin.get("/admin/").content.decode()
+    assert "ورود دو مرحله‌ای: برنامه‌های احراز هویت" in index and "ورود دو مرحله‌ای: کدهای بازیابی" in index
+    assert "Otp_Totp" not in index and "TOTP devices" not in index and "Static devices" not in index
+    assert "Model name" not in index
+    devices = persian_admin.get("/admin/otp_totp/totpdevice/").content.decode()
+    assert "زمان آخرین استفاده" in devices and "last used at" not in devices
+
+
+def test_deleting_selected_records_reads_in_persian_with_persian_counts(persian_admin):
+    teams = [TeamFactory(name=f"Line {n}") for n in range(3)]
+    listing = persian_admin.get("/admin/helpdesk/team/").content.decode()
+    assert "حذف موارد انتخاب‌شده از تیم‌ها" in listing and "های انتخاب شده" not in listing
+    chosen = {"action": "delete_selected", "_selected_action": [t.pk for t in teams]}
+    confirm = persian_admin.post("/admin/helpdesk/team/", chosen).content.decode()
+    assert "آیا از حذف این تیم‌ها مطمئن هستید؟" in confirm and "تیم‌ها: ۳" in confirm
+    done = persian_admin.post("/admin/helpdesk/team/", {**chosen, "post": "yes"}, follow=True).content.decode()
+    assert "حذف انجام شد: ۳ مورد از تیم‌ها." in done
+    assert not Team.objects.filter(pk__in=[t.pk for t in teams]).exists()
+
+
+def test_deleting_selected_records_in_english_is_djangos(client, admin_user):
+    client.force_login(admin_user)
+    teams = [TeamFactory() for _ in range(2)]
+    chosen = {"action": "delete_selected", "_selected_action": [t.pk for t in teams], "post": "yes"}
+    done = client.post("/admin/helpdesk/team/", chosen, follow=True).content.decode()
+    assert "Successfully deleted 2 teams." in done
+
+
+def test_an_agent_cannot_delete_selected_records(client, agent):
+    team = TeamFactory()
+    client.force_login(agent)
+    chosen = {"action": "delete_selected", "_selected_action": [team.pk], "post": "yes"}
+    response = client.post("/admin/helpdesk/team/", chosen)
+    assert response.status_code in (302, 403, 404)
+    assert Team.objects.filter(pk=team.pk).exists()
+
+
+def test_a_change_list_counts_its_rows_in_persian(persian_admin, client, admin_user):
+    TeamFactory.create_batch(2)
+    count = Team.objects.count()
+    page = persian_admin.get("/admin/helpdesk/team/").content.decode()
+    paginator = re.search(r'<p class="paginator">(.*?)</p>', page, re.S).group(1)
+    assert f"{dates.persian_digits(str(count))} تیم" in paginator and "تیم‌ها" not in paginator
+    admin_user.language = "en"
+    admin_user.save(update_fields=["language"])
+    english = client.get("/admin/helpdesk/team/").content.decode()
+    assert f"{count} teams" in re.search(r'<p class="paginator">(.*?)</p>', english, re.S).group(1)

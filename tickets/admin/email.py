@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from helpdesk import crypto
+from helpdesk import crypto, dates
 from helpdesk.audit.admin import AuditedAdmin
 from helpdesk.exceptions import DomainError
 from tickets.email.ingest import email_reprocess
@@ -155,13 +155,20 @@ class InboundEmailAdmin(admin.ModelAdmin):
         if done:
             self.message_user(
                 request,
-                ngettext("%(count)d email was processed.", "%(count)d emails were processed.", done) % {"count": done},
+                dates.fill(
+                    ngettext("%(count)d email was processed.", "%(count)d emails were processed.", done),
+                    {"count": done},
+                ),
                 messages.SUCCESS,
             )
         if failed:
             self.message_user(
                 request,
-                ngettext("%(count)d email is still quarantined.", "%(count)d emails are still quarantined.", failed)
-                % {"count": failed},
+                dates.fill(
+                    ngettext(
+                        "%(count)d email is still quarantined.", "%(count)d emails are still quarantined.", failed
+                    ),
+                    {"count": failed},
+                ),
                 messages.WARNING,
             )

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from helpdesk import dates
 from helpdesk.exceptions import DomainError
 from tickets.models import RatingFollowUp, SatisfactionRating, SatisfactionSurvey
 from tickets.satisfaction.follow_ups import follow_up_done
@@ -123,6 +124,8 @@ class RatingFollowUpAdmin(ReadOnlyAdmin):
             done += 1
         self.message_user(
             request,
-            ngettext("%(count)s follow-up marked done.", "%(count)s follow-ups marked done.", done) % {"count": done},
+            dates.fill(
+                ngettext("%(count)s follow-up marked done.", "%(count)s follow-ups marked done.", done), {"count": done}
+            ),
             messages.SUCCESS,
         )

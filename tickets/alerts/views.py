@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from helpdesk import dates
 from helpdesk.permissions import agent_required
 from tickets.alerts import selectors, services
 from tickets.alerts.forms import NotificationPreferencesForm
@@ -81,7 +82,7 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
 def notification_read_all(request: HttpRequest) -> HttpResponse:
     marked = services.notification_mark_all_read(user=request.user)
     text = ngettext("%(count)s notification marked read.", "%(count)s notifications marked read.", marked)
-    messages.success(request, text % {"count": marked})
+    messages.success(request, dates.fill(text, {"count": marked}))
     return _back(request)
 
 

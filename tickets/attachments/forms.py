@@ -4,6 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk import dates
+from helpdesk.uploads import megabytes
 from tickets.attachments.store import IncomingFile
 
 MAX_FILES = 10  # files in one form post (the API takes up to tickets.api.serializers.MAX_ATTACHMENTS)
@@ -26,12 +28,11 @@ class MultipleFileField(forms.FileField):
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         files = [f for f in (super(MultipleFileField, self).clean(one, initial) for one in files) if f]
         if len(files) > MAX_FILES:
-            raise forms.ValidationError(_("Attach at most %(n)s files at once.") % {"n": MAX_FILES})
+            raise forms.ValidationError(dates.fill(_("Attach at most %(n)s files at once."), {"n": MAX_FILES}))
         limit = settings.HELPDESK_MAX_ATTACHMENT_BYTES
         for f in files:
             if f.size > limit:
                 raise forms.ValidationError(
-                    _("“%(name)s” is larger than the limit of %(mb)s MB.")
-                    % {"name": f.name, "mb": round(limit / 1024 / 1024, 1)}
+                    _("“%(name)s” is larger than the limit of %(mb)s MB.") % {"name": f.name, "mb": megabytes(limit)}
                 )
         return [IncomingFile(name=f.name, content=f, content_type=getattr(f, "content_type", "") or "") for f in files]

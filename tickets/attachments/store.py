@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile, File
 from django.utils.translation import gettext as _
 
 from helpdesk.exceptions import PayloadTooLarge
+from helpdesk.uploads import megabytes
 from tickets.models import Attachment, Message, Ticket
 
 # Served as downloads, never inline: a browser could run them in our origin.
@@ -81,7 +82,7 @@ def check_size(size: int) -> None:
     limit = settings.HELPDESK_MAX_ATTACHMENT_BYTES
     if size > limit:
         raise PayloadTooLarge(
-            _("The file is larger than the limit of %(mb)s MB.") % {"mb": round(limit / 1024 / 1024, 1)},
+            _("The file is larger than the limit of %(mb)s MB.") % {"mb": megabytes(limit)},
             code="attachment_too_large",
         )
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from helpdesk import dates
 from helpdesk.exceptions import DomainError, NotVisible
 from helpdesk.forms import add_service_errors, service_error_text
 from helpdesk.permissions import agent_required
@@ -99,7 +100,10 @@ def feedback_notify(request: HttpRequest, item_id: int) -> HttpResponse:
     else:
         if queued:
             messages.success(
-                request, _("%(count)s customers will be told; each gets a reply on their ticket.") % {"count": queued}
+                request,
+                dates.fill(
+                    _("%(count)s customers will be told; each gets a reply on their ticket."), {"count": queued}
+                ),
             )
         else:
             messages.info(request, _("Every linked customer has already been told."))
@@ -157,5 +161,5 @@ def feedback_bulk_link(request: HttpRequest, *, item_id: int, tickets: list[Tick
         return
     messages.success(
         request,
-        _("%(count)s tickets linked to “%(title)s”.") % {"count": len(links), "title": item.title},
+        dates.fill(_("%(count)s tickets linked to “%(title)s”."), {"count": len(links), "title": item.title}),
     )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from customers import selectors as customer_selectors
+from helpdesk import dates
 from helpdesk.exceptions import DomainError
 from helpdesk.forms import add_service_errors, service_error_text
 from helpdesk.ratelimit import ratelimit
@@ -135,7 +136,9 @@ def new(request: HttpRequest) -> HttpResponse:
             kb_integration.request_sent_despite_suggestions(
                 user=request.user, subject=ticket.subject, description=form.cleaned_data["description"]
             )
-            messages.success(request, _("Thank you! We received your request #%(number)s.") % {"number": ticket.pk})
+            messages.success(
+                request, dates.fill(_("Thank you! We received your request #%(number)s."), {"number": ticket.pk})
+            )
             return redirect("portal:ticket", ticket.pk)
     token = request.POST.get("deflection_token") or str(uuid.uuid4())
     return _page(
@@ -203,8 +206,10 @@ def ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
             raise
         messages.info(
             request,
-            _("Request #%(old)s was merged into request #%(number)s; its conversation continues here.")
-            % {"old": ticket_id, "number": survivor.pk},
+            dates.fill(
+                _("Request #%(old)s was merged into request #%(number)s; its conversation continues here."),
+                {"old": ticket_id, "number": survivor.pk},
+            ),
         )
         return redirect("portal:ticket", survivor.pk)
     return _ticket_page(request, found)
@@ -241,12 +246,14 @@ def _customer_reply(request: HttpRequest, ticket_id: int, *, form_class, form_ke
 def _reply_done(found, outcome: services.CustomerReply) -> str:
     """What the customer is told became of their reply to `found`."""
     if outcome.follow_up:
-        return _("We opened request #%(number)s, linked to #%(old)s.") % {"number": outcome.ticket.pk, "old": found.pk}
+        return dates.fill(
+            _("We opened request #%(number)s, linked to #%(old)s."), {"number": outcome.ticket.pk, "old": found.pk}
+        )
     if found.merged_into_id is not None:
-        return _("Request #%(old)s was merged into request #%(number)s; your reply was added there.") % {
-            "number": outcome.ticket.pk,
-            "old": found.pk,
-        }
+        return dates.fill(
+            _("Request #%(old)s was merged into request #%(number)s; your reply was added there."),
+            {"number": outcome.ticket.pk, "old": found.pk},
+        )
     return _("Your reply was added.")
 
 

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -20,10 +19,6 @@ from tickets import selectors as ticket_selectors
 from tickets.models import Problem, Ticket
 from tickets.problems import forms, selectors, services
 from tickets.workspace.lists import paginate
-
-
-def _persian() -> bool:
-    return (translation.get_language() or "").startswith("fa")
 
 
 def _form_errors(form) -> str:
@@ -118,12 +113,14 @@ def problem_solve(request: HttpRequest, problem_id: int) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    ngettext(
-                        "Problem solved; its %(count)s open incident is being solved in the background.",
-                        "Problem solved; its %(count)s open incidents are being solved in the background.",
-                        job.total,
-                    )
-                    % {"count": dates.persian_number(str(job.total)) if _persian() else job.total},
+                    dates.fill(
+                        ngettext(
+                            "Problem solved; its %(count)s open incident is being solved in the background.",
+                            "Problem solved; its %(count)s open incidents are being solved in the background.",
+                            job.total,
+                        ),
+                        {"count": job.total},
+                    ),
                 )
             return redirect("agent:problem", problem_id=problem.pk)
     return _detail(request, problem, solve_form=form, status=400)
@@ -152,7 +149,8 @@ def problem_unlink(request: HttpRequest, problem_id: int, ticket_id: int) -> Htt
     try:
         if services.problem_unlink(problem=problem, ticket=ticket, actor=request.user):
             messages.success(
-                request, _("Ticket #%(ticket)s is no longer an incident of this problem.") % {"ticket": ticket.pk}
+                request,
+                dates.fill(_("Ticket #%(ticket)s is no longer an incident of this problem."), {"ticket": ticket.pk}),
             )
     except (ValidationError, DomainError) as exc:  # a merged ticket takes no change
         messages.error(request, service_error_text(exc))
@@ -193,5 +191,6 @@ def problem_bulk_link(request: HttpRequest, *, problem_id: int, tickets: list[Ti
         messages.error(request, _("No such problem.") if isinstance(exc, NotVisible) else service_error_text(exc))
         return
     messages.success(
-        request, _("%(count)s tickets linked to “%(title)s”.") % {"count": len(changed), "title": problem.title}
+        request,
+        dates.fill(_("%(count)s tickets linked to “%(title)s”."), {"count": len(changed), "title": problem.title}),
     )

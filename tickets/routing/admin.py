@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from customers.models import Contact, Organization, Product, ServiceContract
+from helpdesk import dates
 from helpdesk.audit.admin import AuditedAdmin
 from helpdesk.models import Role, User
 from helpdesk.text import split_list
@@ -186,7 +187,9 @@ class RuleAdmin(AuditedAdmin):
             count += 1
         self.message_user(
             request,
-            ngettext("%(count)d rule switched on.", "%(count)d rules switched on.", count) % {"count": count},
+            dates.fill(
+                ngettext("%(count)d rule switched on.", "%(count)d rules switched on.", count), {"count": count}
+            ),
             messages.SUCCESS,
         )
 

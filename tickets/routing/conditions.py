@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from customers.models import Contact, Organization, Product, ServiceContract
+from helpdesk import dates
 from helpdesk.models import Priority, Team
 from helpdesk.text import normalize_text, split_items
 from tickets.models import Category, Channel, Mailbox, Status, TicketType
@@ -113,7 +114,7 @@ def _clean_values(spec: ConditionField, values: list) -> list:
             if not isinstance(value, str) or not value.strip() or "\x00" in value:
                 raise ValueError(_("Each keyword must be some text."))
             if len(value) > MAX_KEYWORD_CHARS:
-                raise ValueError(_("A keyword is at most %(n)s characters.") % {"n": MAX_KEYWORD_CHARS})
+                raise ValueError(dates.fill(_("A keyword is at most %(n)s characters."), {"n": MAX_KEYWORD_CHARS}))
             words.append(value)
         return split_items(words)
     if spec.kind == "choice":
@@ -165,7 +166,7 @@ def conditions_clean(conditions: Any, fields: dict[str, ConditionField] = FIELDS
             errors[f"{where}.values"] = [_("Give at least one value.")]
             continue
         if len(values) > MAX_VALUES:
-            errors[f"{where}.values"] = [_("At most %(n)s values.") % {"n": MAX_VALUES}]
+            errors[f"{where}.values"] = [dates.fill(_("At most %(n)s values."), {"n": MAX_VALUES})]
             continue
         try:
             cleaned.append({"field": spec.name, "values": _clean_values(spec, values)})

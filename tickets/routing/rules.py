@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helpdesk import dates
 from helpdesk.models import Priority, Team, User
 from helpdesk.permissions import require_admin
 from helpdesk.text import split_items
@@ -34,7 +35,7 @@ def _tags_clean(tags: Any) -> list[str]:
     if any(len(t) > 60 for t in clean):
         raise ValidationError({"add_tags": [_("A tag is at most 60 characters.")]})
     if len(clean) > MAX_TAGS:
-        raise ValidationError({"add_tags": [_("At most %(n)s tags.") % {"n": MAX_TAGS}]})
+        raise ValidationError({"add_tags": [dates.fill(_("At most %(n)s tags."), {"n": MAX_TAGS})]})
     return clean
 
 

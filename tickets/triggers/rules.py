@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helpdesk import dates
 from helpdesk.models import Priority, User
 from helpdesk.permissions import require_admin
 from tickets.models import Status, TimedRule, TimedSince, Trigger, TriggerEvent
@@ -81,7 +82,7 @@ def _kind_errors(model: type, data: dict) -> dict[str, list[str]]:
         errors["since"] = [_("Choose what the time is counted from.")]
     minutes = data.get("minutes")
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= MAX_MINUTES:
-        errors["minutes"] = [_("A whole number of minutes from 1 to %(n)s.") % {"n": MAX_MINUTES}]
+        errors["minutes"] = [dates.fill(_("A whole number of minutes from 1 to %(n)s."), {"n": MAX_MINUTES})]
     return errors
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from helpdesk import dates
 from helpdesk.exceptions import DomainError
 from helpdesk.forms import add_service_errors, service_error_text
 from helpdesk.permissions import agent_required
@@ -236,13 +237,15 @@ def ticket_link(request: HttpRequest, ticket_id: int) -> HttpResponse:
     try:
         if data["action"] == "merge":
             target = services.ticket_merge(source=ticket, target=other, actor=user)
-            messages.success(request, _("Ticket #%(source)s was merged into this ticket.") % {"source": ticket.pk})
+            messages.success(
+                request, dates.fill(_("Ticket #%(source)s was merged into this ticket."), {"source": ticket.pk})
+            )
             return redirect(_ticket_url(target))
         services.ticket_link(ticket=ticket, other=other, kind=data["action"], actor=user)
     except (ValidationError, DomainError) as exc:
         add_service_errors(form, exc, field="number")
         return side_page(request, ticket.pk, link_form=form)
-    messages.success(request, _("Linked to #%(number)s.") % {"number": other.pk})
+    messages.success(request, dates.fill(_("Linked to #%(number)s."), {"number": other.pk}))
     return redirect(_ticket_url(ticket))
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from helpdesk import dates
 from helpdesk.exceptions import DomainError
 from helpdesk.forms import add_service_errors, service_error_text
 from helpdesk.permissions import agent_required
@@ -212,7 +213,7 @@ def article_from_ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, service_error_text(exc))
         return redirect(_ticket_url(ticket))
-    messages.success(request, _("Draft article created from ticket #%(number)s.") % {"number": ticket.pk})
+    messages.success(request, dates.fill(_("Draft article created from ticket #%(number)s."), {"number": ticket.pk}))
     return redirect("kb:manage_edit", pk=article.pk)
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from customers import rules as customer_rules
 from customers import selectors as customer_selectors
 from customers.services import phone_digits
+from helpdesk import dates
 from helpdesk.exceptions import DomainError
 from helpdesk.forms import add_service_errors
 from helpdesk.forms import form_errors_text as _form_errors  # the views of this package import it from here
@@ -204,8 +205,10 @@ def ticket_bulk(request: HttpRequest) -> HttpResponse:
     if missing:
         messages.error(
             request,
-            _("%(count)s of the selected tickets were not found: deleted, merged or not yours to see.")
-            % {"count": missing},
+            dates.fill(
+                _("%(count)s of the selected tickets were not found: deleted, merged or not yours to see."),
+                {"count": missing},
+            ),
         )
     if data["action"] == "feedback":
         feedback_bulk_link(request, item_id=data["feedback_item"], tickets=tickets)
@@ -227,10 +230,11 @@ def ticket_bulk(request: HttpRequest) -> HttpResponse:
         except (ValidationError, DomainError):
             skipped += 1
     if done:
-        messages.success(request, _("%(count)s tickets updated.") % {"count": done})
+        messages.success(request, dates.fill(_("%(count)s tickets updated."), {"count": done}))
     if skipped:
         messages.error(
-            request, _("%(count)s tickets were skipped: the change is not allowed for them.") % {"count": skipped}
+            request,
+            dates.fill(_("%(count)s tickets were skipped: the change is not allowed for them."), {"count": skipped}),
         )
     return redirect(back)
 
@@ -284,7 +288,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, str(exc.detail))
         else:
-            messages.success(request, _("Ticket #%(number)s created.") % {"number": ticket.pk})
+            messages.success(request, dates.fill(_("Ticket #%(number)s created."), {"number": ticket.pk}))
             return redirect(_ticket_url(ticket))
     return render(request, "tickets/agent/new_ticket.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -339,7 +343,7 @@ def call_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         ticket = _call_log(request, form, contact)
         if ticket is not None:
-            messages.success(request, _("Call logged on ticket #%(number)s.") % {"number": ticket.pk})
+            messages.success(request, dates.fill(_("Call logged on ticket #%(number)s."), {"number": ticket.pk}))
             return redirect(_ticket_url(ticket))
     open_tickets = (
         list(selectors.ticket_list_for(user=user, filters={"requester": contact.pk}).open()[:10]) if contact else []
