@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile, File
 from django.utils.translation import gettext as _
 
 from helpdesk.exceptions import PayloadTooLarge
-from tickets.models import Attachment, Message, Ticket
+from tickets.models import Attachment, Charset, Message, Ticket
 
 # Served as downloads, never inline: a browser could run them in our origin.
 ACTIVE_TYPES = frozenset(
@@ -99,6 +99,7 @@ def attachment_store(*, ticket: Ticket, message: Message | None, incoming: Incom
         digest, content = hashlib.sha256(incoming.content).hexdigest(), ContentFile(incoming.content)
     else:
         digest, content = _sha256_of(incoming.content), incoming.content
+    charset = _charset_of_bytes(content) if content_type.startswith("text/") else Charset.NONE
     attachment = Attachment(
         ticket=ticket,
         message=message,
@@ -108,6 +109,7 @@ def attachment_store(*, ticket: Ticket, message: Message | None, incoming: Incom
         sha256=digest,
         content_id=incoming.content_id.strip("<>")[:255],
         is_inline=incoming.is_inline,
+        charset=charset,
     )
     # Storage copies (or, for a temporary file on the same disk, moves) the file in chunks.
     attachment.file.save(digest, content, save=False)
@@ -158,6 +160,23 @@ def _sha256_of(file: File) -> str:
 def is_inline_safe(attachment: Attachment) -> bool:
     """Whether a browser may show the file inline (images and plain text only)."""
     return attachment.content_type in INLINE_TYPES and attachment.content_type not in ACTIVE_TYPES
+
+
+def _charset_of_bytes(handle) -> str:
+    return Charset.UTF8 if utf8_charset(handle) else Charset.NONE
+
+
+def charset_of(attachment: Attachment) -> str:
+    """The charset the file is served with ("" for none): the one stored on upload; a row stored
+    before the field has its file read once here and the answer written back for later downloads."""
+    if attachment.charset == Charset.UNDECIDED:
+        charset = Charset.NONE
+        if attachment.content_type.startswith("text/"):
+            with attachment.file.open("rb") as handle:
+                charset = _charset_of_bytes(handle)
+        Attachment.objects.filter(pk=attachment.pk, charset=Charset.UNDECIDED).update(charset=charset)
+        attachment.charset = charset
+    return "" if attachment.charset == Charset.NONE else attachment.charset
 
 
 def utf8_charset(handle) -> str:

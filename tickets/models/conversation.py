@@ -68,6 +68,14 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
     return f"attachments/{now:%Y/%m}/{instance.sha256[:2]}/{instance.sha256}"
 
 
+class Charset(models.TextChoices):
+    """What a file is served with: UTF-8 text with its charset; anything else without one."""
+
+    UNDECIDED = "", _("Not decided yet")
+    UTF8 = "utf-8", "UTF-8"
+    NONE = "none", _("None")
+
+
 class Attachment(models.Model):
     """A file on a message; served only through a permission-checked view."""
 
@@ -80,6 +88,9 @@ class Attachment(models.Model):
     sha256 = models.CharField(max_length=64)
     content_id = models.CharField(max_length=255, blank=True, default="")
     is_inline = models.BooleanField(default=False)
+    # The charset a text file is served with, decided once when it is stored (tickets.attachments.store);
+    # a row stored before the field is decided on its first download and the answer written back.
+    charset = models.CharField(_("charset"), max_length=16, choices=Charset.choices, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
