@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Product
+from helpdesk.forms import FormTokenField
 from helpdesk.models import Priority
 from tickets.attachments.forms import MultipleFileField
 from tickets.content import MAX_BODY_CHARS
@@ -50,6 +51,7 @@ class NewRequestForm(forms.Form):
 class ReplyForm(forms.Form):
     body = forms.CharField(label=_("Your reply"), max_length=MAX_BODY_CHARS, widget=forms.Textarea(attrs={"rows": 5}))
     attachments = MultipleFileField(label=_("Attachments"))
+    token = FormTokenField()  # a double submit stores one reply (tickets.portal.views)
 
 
 class FollowUpForm(forms.Form):
@@ -57,6 +59,7 @@ class FollowUpForm(forms.Form):
         label=_("What is still wrong?"), max_length=MAX_BODY_CHARS, widget=forms.Textarea(attrs={"rows": 5})
     )
     attachments = MultipleFileField(label=_("Attachments"))
+    token = FormTokenField()  # a double submit opens one follow-up (tickets.portal.views)
 
 
 SCORE_LABELS = {

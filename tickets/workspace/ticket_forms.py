@@ -14,6 +14,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.forms import FormTokenField
 from helpdesk.models import Priority, User
 from helpdesk.statements import STAND_IN_ID, CompiledQuerySet
 from helpdesk.widgets import FastSelect
@@ -217,6 +218,7 @@ class ReplyForm(forms.Form):
     attachments = MultipleFileField(label=_("Attachments"))
     seen = forms.DateTimeField(required=False, widget=forms.HiddenInput)
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    token = FormTokenField()  # a double submit stores one message (tickets.workspace.ticket_views)
     # Knowledge-base articles inserted into the text, as "id:mode" words (tickets.kb_integration).
     articles = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
 

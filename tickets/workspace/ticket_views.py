@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from helpdesk.exceptions import DomainError
 from helpdesk.forms import add_service_errors, service_error_text
 from helpdesk.permissions import agent_required
-from tickets import kb_integration, selectors, services, timeline_reads
+from tickets import idempotency, kb_integration, selectors, services, timeline_reads
 from tickets.models import Referral, Ticket
 from tickets.timetrack.forms import time_spent_from
 from tickets.workspace import lists as workspace
@@ -102,21 +102,11 @@ def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
             context["files_dropped"] = bool(data.get("attachments"))
             return render(request, "tickets/agent/ticket.html", context, status=409)
         internal = data["kind"] == "note"
+        # A double submit or a re-send of the same message (the form's token and text) is stored once.
+        files = (f"{f.name}\0{f.size}" for f in data["attachments"])
+        key = idempotency.form_once_key(data["token"], str(ticket.pk), data["kind"], data["body"], *files)
         try:
-            with transaction.atomic():
-                services.ticket_reply(
-                    ticket=ticket,
-                    actor=user,
-                    body=data["body"],
-                    internal=internal,
-                    attachments=data["attachments"],
-                    status=data.get("status") or None,
-                    time=time_spent_from(data),
-                    time_asked=True,
-                )
-                # Articles count as used only once the reply carrying them is sent.
-                refs = kb_integration.parse_usage_refs(data.get("articles") or "")
-                kb_integration.article_usages_record(ticket=ticket, actor=user, refs=refs)
+            idempotency.once(user=user, scope="agent-reply", key=key, run=lambda: _send(user, ticket, data))
         except ValidationError as exc:
             add_service_errors(form, exc)
         except DomainError as exc:
@@ -126,6 +116,24 @@ def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
             messages.success(request, _("Internal note added.") if internal else _("Reply sent."))
             return redirect(_ticket_url(ticket))
     return render(request, "tickets/agent/ticket.html", _ticket_context(request, ticket, reply_form=form), status=400)
+
+
+def _send(user, ticket: Ticket, data: dict) -> int:
+    """The composer's reply or note, and the articles it used (counted only once it is sent)."""
+    with transaction.atomic():
+        message = services.ticket_reply(
+            ticket=ticket,
+            actor=user,
+            body=data["body"],
+            internal=data["kind"] == "note",
+            attachments=data["attachments"],
+            status=data.get("status") or None,
+            time=time_spent_from(data),
+            time_asked=True,
+        )
+        refs = kb_integration.parse_usage_refs(data.get("articles") or "")
+        kb_integration.article_usages_record(ticket=ticket, actor=user, refs=refs)
+    return message.pk
 
 
 @agent_required
