@@ -86,6 +86,19 @@ def check_size(size: int) -> None:
         )
 
 
+def file_refusal(upload) -> str:
+    """Why one uploaded file cannot be attached ("" when it can): the per-file check of every form."""
+    limit = settings.HELPDESK_MAX_ATTACHMENT_BYTES
+    if upload.size > limit:
+        return _("“%(name)s” is larger than the limit of %(mb)s MB.") % {
+            "name": upload.name,
+            "mb": round(limit / 1024 / 1024, 1),
+        }
+    if not upload.size:
+        return _("The submitted file is empty.")
+    return ""
+
+
 def attachment_store(*, ticket: Ticket, message: Message | None, incoming: IncomingFile) -> Attachment:
     """Write one file to storage and record it; refuses files over the configured limit."""
     check_size(incoming.size)

@@ -1,5 +1,7 @@
 """What is said and done on a ticket: messages, attachments and the audit trail (events)."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -97,6 +99,32 @@ class Attachment(models.Model):
         ordering = ["id"]
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+def pending_upload_path(instance: "PendingUpload", filename: str) -> str:
+    return f"pending/{instance.owner_id}/{uuid.uuid4().hex}"
+
+
+class PendingUpload(models.Model):
+    """A file from a reply form that was refused (an empty message, another file too large), kept for
+    its owner so the form shown again still has it; attached by their next send, else deleted after
+    tickets.attachments.pending.PENDING_LIFETIME (tickets.tasks.pending_uploads_purge)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_uploads")
+    file = models.FileField(upload_to=pending_upload_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=127, default="application/octet-stream")
+    size = models.PositiveBigIntegerField(_("size"))
+    # the purge reads the oldest first through this index
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("kept upload")
+        verbose_name_plural = _("kept uploads")
 
     def __str__(self) -> str:
         return self.original_name

@@ -212,7 +212,7 @@ def _customer_reply(request: HttpRequest, ticket_id: int, *, form_class, form_ke
     request merged since the page was shown on to the request it was merged into."""
     contact = _require_contact(request)
     found = selectors.ticket_reply_get_for(user=request.user, ticket_id=ticket_id)
-    form = form_class(request.POST, request.FILES)
+    form = form_class(request.POST, request.FILES, user=request.user)
     if form.is_valid():
         data, made = form.cleaned_data, []
 
@@ -227,11 +227,11 @@ def _customer_reply(request: HttpRequest, ticket_id: int, *, form_class, form_ke
                     attachments=data["attachments"],
                 )
             )
+            form.kept_attached()
             return made[0].ticket.pk
 
         # A double submit or a re-send of the same reply (the form's token and text) is stored once.
-        files = (f"{f.name}\0{f.size}" for f in data["attachments"])
-        key = idempotency.form_once_key(data["token"], str(found.pk), form_key, data["body"], *files)
+        key = idempotency.form_once_key(data["token"], str(found.pk), form_key, data["body"], *form.files_key())
         try:
             ticket_id, replayed = idempotency.once(user=request.user, scope="portal-reply", key=key, run=send)
         except (ValidationError, DomainError) as exc:
@@ -242,6 +242,7 @@ def _customer_reply(request: HttpRequest, ticket_id: int, *, form_class, form_ke
             if found.merged_into_id is not None and not theirs.exists():
                 return redirect("portal:home")  # merged into someone else's request, which they cannot read
             return redirect("portal:ticket", ticket_id)
+    form.keep_files()  # its valid files are not lost: listed as kept on the form shown again
     return _ticket_page(request, found, forms={form_key: form}, status=400)
 
 

@@ -84,7 +84,7 @@ def ticket_timeline(request: HttpRequest, ticket_id: int) -> HttpResponse:
 def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
     user = request.user
     ticket = selectors.ticket_get_for(user=user, ticket_id=ticket_id)
-    form = ReplyForm(request.POST, request.FILES, ticket=ticket)
+    form = ReplyForm(request.POST, request.FILES, ticket=ticket, user=user)
     if form.is_valid():
         data = form.cleaned_data
         changes = (
@@ -93,20 +93,20 @@ def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
             else []
         )
         if changes:
+            form.keep_files()  # asked to check first: the files wait, kept, for "send anyway"
             confirm = request.POST.copy()
             confirm["confirmed"] = "on"
             confirm["seen"] = ticket.updated_at.isoformat()
-            form = ReplyForm(confirm, ticket=ticket)
+            confirm.setlist("kept", [str(upload.pk) for upload in form.kept_uploads])
+            form = ReplyForm(confirm, ticket=ticket, user=user)
             form.is_valid()
             context = _ticket_context(request, ticket, reply_form=form, changes=changes)
-            context["files_dropped"] = bool(data.get("attachments"))
             return render(request, "tickets/agent/ticket.html", context, status=409)
         internal = data["kind"] == "note"
         # A double submit or a re-send of the same message (the form's token and text) is stored once.
-        files = (f"{f.name}\0{f.size}" for f in data["attachments"])
-        key = idempotency.form_once_key(data["token"], str(ticket.pk), data["kind"], data["body"], *files)
+        key = idempotency.form_once_key(data["token"], str(ticket.pk), data["kind"], data["body"], *form.files_key())
         try:
-            idempotency.once(user=user, scope="agent-reply", key=key, run=lambda: _send(user, ticket, data))
+            idempotency.once(user=user, scope="agent-reply", key=key, run=lambda: _send(user, form))
         except ValidationError as exc:
             add_service_errors(form, exc)
         except DomainError as exc:
@@ -115,11 +115,13 @@ def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
             presence.presence_leave(ticket_id=ticket.pk, user=user)
             messages.success(request, _("Internal note added.") if internal else _("Reply sent."))
             return redirect(_ticket_url(ticket))
+    form.keep_files()  # its valid files are not lost: listed as kept on the form shown again
     return render(request, "tickets/agent/ticket.html", _ticket_context(request, ticket, reply_form=form), status=400)
 
 
-def _send(user, ticket: Ticket, data: dict) -> int:
+def _send(user, form: ReplyForm) -> int:
     """The composer's reply or note, and the articles it used (counted only once it is sent)."""
+    ticket, data = form.ticket, form.cleaned_data
     with transaction.atomic():
         message = services.ticket_reply(
             ticket=ticket,
@@ -133,6 +135,7 @@ def _send(user, ticket: Ticket, data: dict) -> int:
         )
         refs = kb_integration.parse_usage_refs(data.get("articles") or "")
         kb_integration.article_usages_record(ticket=ticket, actor=user, refs=refs)
+        form.kept_attached()
     return message.pk
 
 
