@@ -14,3 +14,9 @@ class CustomersConfig(AppConfig):
 
         registry.register_mail(templates=accounts.PLAIN_TEMPLATES, builder=plain_mail)
         registry.register_mail(templates=[accounts.RESET_TEMPLATE], builder=accounts.password_reset_mail)
+
+        # A customer renaming their login (helpdesk's profile page) renames their contact.
+        from customers.services.contacts import contact_login_renamed
+        from helpdesk.signals import user_renamed
+
+        user_renamed.connect(contact_login_renamed, dispatch_uid="customers-contact-login-renamed")

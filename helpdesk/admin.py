@@ -117,7 +117,12 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
+        renamed_to = obj.full_name if change and "full_name" in form.changed_data else None
+        if renamed_to is not None:
+            obj.full_name = form.initial.get("full_name", "")  # the rename itself goes through the service
         super().save_model(request, obj, form, change)
+        if renamed_to is not None:
+            services.user_rename(user=obj, full_name=renamed_to)
         if change and "is_active" in form.changed_data:
             services.user_set_active(user=obj, active=obj.is_active)
         if not change and obj.is_agent and not obj.has_usable_password():

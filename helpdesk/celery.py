@@ -92,4 +92,10 @@ app.conf.beat_schedule = {
         "task": "tickets.tasks.alerts_purge",
         "schedule": crontab(hour=3, minute=50),
     },
+    # every hour at :35: files kept from refused reply forms and never sent, older than a day
+    # (tickets.attachments.pending.PENDING_LIFETIME), are deleted with their rows
+    "pending-uploads-purge": {
+        "task": "tickets.tasks.pending_uploads_purge",
+        "schedule": crontab(minute=35),
+    },
 }

@@ -2,6 +2,8 @@
 password (profile, reset link, admin) through `services.user_set_password`; and `add_service_errors`,
 the one way a page shows a service's refusal on its form."""
 
+import uuid
+
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
@@ -42,6 +44,23 @@ def form_errors_text(form: forms.BaseForm) -> str:
         text = " ".join(str(e) for e in errors)
         parts.append(f"{field.label}: {text}" if field is not None and field.label else text)
     return " ".join(parts)
+
+
+def _new_token() -> str:
+    return str(uuid.uuid4())
+
+
+class FormTokenField(forms.CharField):
+    """A hidden token, new each time the form is shown (a form shown again keeps the one posted): with
+    a hash of what was written it keys the form's write (tickets.idempotency.once), so a double submit
+    or a re-send after a slow answer writes once."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("widget", forms.HiddenInput)
+        kwargs.setdefault("initial", _new_token)
+        super().__init__(**kwargs)
 
 
 class SignInForm(AuthenticationForm):

@@ -19,7 +19,7 @@ from .audit.services import history_forget, history_record_rows
 from .exceptions import NotAllowed
 from .models import ApiToken, AssignmentMode, Role, Team, User, UserSession, WorkerHeartbeat
 from .security import twofactor
-from .signals import sla_terms_changed
+from .signals import sla_terms_changed, user_renamed
 
 # A token's last use is written at most this often: not one UPDATE per API request.
 API_TOKEN_TOUCH_SECONDS = 60
@@ -71,6 +71,17 @@ def team_create(*, name: str, slug: str = "", email: str = "", description: str 
         number += 1
         candidate = f"{base}-{number}"
     return Team.objects.create(name=name, slug=candidate, email=email or "", description=description or "")
+
+
+def user_rename(*, user: User, full_name: str) -> User:
+    """Change the name a login goes by (the profile page, the admin); a customer's contact takes the
+    same name, so agents see and search it (helpdesk.signals.user_renamed). Nothing when unchanged."""
+    full_name = (full_name or "").strip()
+    if full_name != user.full_name:
+        user.full_name = full_name
+        user.save(update_fields=["full_name"])
+        user_renamed.send(sender=User, user=user)
+    return user
 
 
 def user_set_preferences(*, user: User, language: str | None = None, time_zone: str | None = None) -> User:

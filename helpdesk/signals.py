@@ -14,3 +14,8 @@ sla_terms_changed = Signal()
 # `organization_ids`): ticket search indexes these names, so tickets has their tickets' words rebuilt
 # in the background once the change commits (tickets.tasks.search_names_changed).
 search_names_changed = Signal()
+
+# Sent after a login's full name changed (`user`), by helpdesk.services.user_rename: customers has a
+# customer login's contact take the same name through its one rename service, which has the contact's
+# tickets re-indexed (search_names_changed above).
+user_renamed = Signal()

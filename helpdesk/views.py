@@ -118,9 +118,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                if form.cleaned_data["full_name"] != user.full_name:
-                    user.full_name = form.cleaned_data["full_name"]
-                    user.save(update_fields=["full_name"])
+                services.user_rename(user=user, full_name=form.cleaned_data["full_name"])
                 messages.success(request, _("Your preferences were saved."))
                 response = redirect("profile")
                 if user.language:

@@ -100,6 +100,16 @@ def _replay(*, request: Request, scope: str, key: str, fingerprint: str) -> Resp
     return response
 
 
+def form_once_key(token: str, *written: str) -> str:
+    """The once-key of a page's form post: its form token and a hash of what was written, so a double
+    submit or a re-send is one write, and the form sent again with other text (back, change, send: the
+    same token) another. No token, no key: the write is not guarded."""
+    token = (token or "").strip()
+    if not token:
+        return ""
+    return f"{token}:{hashlib.sha256(chr(0).join(written).encode()).hexdigest()[:16]}"
+
+
 def once(*, user, scope: str, key: str, run: Callable[[], int]) -> tuple[int, bool]:
     """Run `run()` (which returns the id of what it made) once per (user, scope, key), in the same
     transaction as its key row: a concurrent duplicate waits on the unique index, then gets the first

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from helpdesk.aftercommit import enqueue_on_commit
 from tickets.alerts import retention as alerts_retention
+from tickets.attachments import pending
 from tickets.privacy import retention
 from tickets.reports import summary
 from tickets.satisfaction import surveys
@@ -83,3 +84,9 @@ def alerts_purge() -> int:
 def report_summary_refresh() -> dict:
     """The reports' summary: whole past days, recent days and changed tickets re-read."""
     return summary.report_summary_refresh()
+
+
+@shared_task(soft_time_limit=600, time_limit=660)
+def pending_uploads_purge() -> int:
+    """Files kept from refused reply forms and never sent, past their lifetime (tickets.attachments.pending)."""
+    return pending.pending_uploads_purge(now=timezone.now())

@@ -107,6 +107,14 @@ def contact_update(*, contact: Contact, data: Mapping[str, Any]) -> Contact:
     return contact
 
 
+def contact_login_renamed(sender, *, user, **kwargs) -> None:
+    """helpdesk.signals.user_renamed: a customer who renamed their login (the profile page) is renamed
+    as a contact too, through contact_update, so their tickets are searched under the new name."""
+    contact = Contact.objects.filter(user=user).first()
+    if contact is not None and contact.full_name != user.full_name:
+        contact_update(contact=contact, data={"full_name": user.full_name})
+
+
 def contact_get_or_create(
     *, email: str | None, full_name: str = "", phone: str = "", organization_name: str = "", language: str = ""
 ) -> tuple[Contact, bool]:

@@ -90,6 +90,16 @@ def agent_client(client, agent):
     return client
 
 
+@pytest.fixture
+def run_queued(django_capture_on_commit_callbacks, monkeypatch):
+    """Commit callbacks run, and the search rebuild they queue runs here, as a worker would run it."""
+    from tickets import tasks
+
+    task = tasks.search_names_refresh
+    monkeypatch.setattr(task, "apply_async", lambda args, **options: task(*args))
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
 # --- The email channel ----------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from tickets import services
 from tickets.attachments.store import IncomingFile
+from tickets.models import Attachment
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +69,37 @@ def test_a_customer_of_another_organization_still_gets_a_404(client, other_custo
     client.force_login(other_customer)
     for url in _urls(texts["utf8"]):
         assert client.get(url).status_code == 404
+
+
+def test_the_charset_is_decided_once_when_the_file_is_stored(texts, acme_ticket, agent):
+    assert (texts["utf8"].charset, texts["legacy"].charset, texts["html"].charset) == ("utf-8", "none", "utf-8")
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    reply = services.ticket_reply(
+        ticket=acme_ticket,
+        actor=agent,
+        body="Screenshot",
+        attachments=[IncomingFile(name="shot.png", content=png, content_type="image/png")],
+    )
+    assert reply.attachments.get().charset == "none"  # not text: nothing to serve a charset with
+
+
+def test_a_download_serves_the_stored_charset_without_reading_the_file_for_it(client, customer, texts):
+    # The bytes behind the row are swapped for non-UTF-8 ones: a download that decided by reading would
+    # now send the file as a download without charset; it keeps what was decided on upload.
+    stored = texts["utf8"]
+    with stored.file.open("wb") as handle:
+        handle.write(WINDOWS_1256)
+    client.force_login(customer)
+    response = client.get(_urls(stored)[0])
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response["Content-Disposition"].startswith("inline;")
+
+
+def test_a_text_file_stored_before_the_field_is_read_once_and_its_charset_written_back(client, customer, texts):
+    Attachment.objects.filter(pk__in=[texts["utf8"].pk, texts["legacy"].pk]).update(charset="")  # undecided
+    client.force_login(customer)
+    assert client.get(_urls(texts["utf8"])[1])["Content-Type"] == "text/plain; charset=utf-8"
+    assert client.get(_urls(texts["legacy"])[1])["Content-Type"] == "text/plain"
+    texts["utf8"].refresh_from_db()
+    texts["legacy"].refresh_from_db()
+    assert (texts["utf8"].charset, texts["legacy"].charset) == ("utf-8", "none")

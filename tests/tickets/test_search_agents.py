@@ -100,14 +100,6 @@ def test_agents_find_tickets_by_the_customer_company_or_requester(
     assert page_ids(agent_client, query) == [wanted.pk]
 
 
-@pytest.fixture
-def run_queued(django_capture_on_commit_callbacks, monkeypatch):
-    """Commit callbacks run, and the job they queue runs here, as a worker would run it."""
-    task = tasks.search_names_refresh
-    monkeypatch.setattr(task, "apply_async", lambda args, **options: task(*args))
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def test_a_renamed_organization_is_found_by_its_new_name(as_user, agent, by_company, run_queued):
     acme_ticket = by_company[0]
     with run_queued():

@@ -1,12 +1,12 @@
 """The one form field for attachments, used by the agent workspace and the customer portal."""
 
 from django import forms
-from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk import dates
-from helpdesk.uploads import megabytes
-from tickets.attachments.store import IncomingFile
+from tickets.attachments import pending
+from tickets.attachments.store import IncomingFile, file_refusal
 
 MAX_FILES = 10  # files in one form post (the API takes up to tickets.api.serializers.MAX_ATTACHMENTS)
 
@@ -29,10 +29,59 @@ class MultipleFileField(forms.FileField):
         files = [f for f in (super(MultipleFileField, self).clean(one, initial) for one in files) if f]
         if len(files) > MAX_FILES:
             raise forms.ValidationError(dates.fill(_("Attach at most %(n)s files at once."), {"n": MAX_FILES}))
-        limit = settings.HELPDESK_MAX_ATTACHMENT_BYTES
         for f in files:
-            if f.size > limit:
-                raise forms.ValidationError(
-                    _("“%(name)s” is larger than the limit of %(mb)s MB.") % {"name": f.name, "mb": megabytes(limit)}
-                )
+            if refusal := file_refusal(f):
+                raise forms.ValidationError(refusal)
         return [IncomingFile(name=f.name, content=f, content_type=getattr(f, "content_type", "") or "") for f in files]
+
+
+class KeptIdsField(forms.Field):
+    """The ids of kept uploads a form posts (`kept`, one per ticked file); anything not a number is dropped."""
+
+    widget = forms.MultipleHiddenInput
+
+    def clean(self, value):
+        values = value if isinstance(value, list | tuple) else []
+        return [int(v) for v in values[:MAX_FILES] if str(v).isdigit() and len(str(v)) < 19]
+
+
+class KeptFilesForm(forms.Form):
+    """A reply form whose files survive a refusal (tickets.attachments.pending): shown again, it lists
+    the files kept for its sender, each ticked to go with the next send (`kept`); sent, they are its
+    first attachments. `user` is the sender: only their own kept uploads are ever found."""
+
+    kept = KeptIdsField(required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.kept_uploads: list = []
+
+    def clean(self):
+        data = super().clean()
+        if self.user is not None:
+            self.kept_uploads = pending.pending_uploads_for(
+                user=self.user, ids=data.get("kept") or [], now=timezone.now()
+            )
+        if "attachments" in data:  # the new files passed their checks
+            if len(self.kept_uploads) + len(data["attachments"]) > MAX_FILES:
+                self.add_error("attachments", dates.fill(_("Attach at most %(n)s files at once."), {"n": MAX_FILES}))
+            else:
+                data["attachments"] = pending.pending_incoming(self.kept_uploads) + data["attachments"]
+        return data
+
+    def keep_files(self) -> None:
+        """The form is shown again with an error: its valid new files are kept beside those it had."""
+        if self.is_bound and self.user is not None:
+            room = MAX_FILES - len(self.kept_uploads)
+            files = self.files.getlist("attachments") if hasattr(self.files, "getlist") else []
+            self.kept_uploads += pending.pending_uploads_keep(user=self.user, files=files, room=room)
+
+    def kept_attached(self) -> None:
+        """The message carrying the kept files was stored: they are deleted with its transaction."""
+        pending.pending_uploads_attached(uploads=self.kept_uploads)
+
+    def files_key(self) -> list[str]:
+        """The files of this post as the once-key counts them: kept ids posted, new files' names and sizes."""
+        new = self.files.getlist("attachments") if hasattr(self.files, "getlist") else []
+        return [f"kept:{pk}" for pk in self.cleaned_data.get("kept") or []] + [f"{f.name}\0{f.size}" for f in new]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from helpdesk.exceptions import PayloadTooLarge
 from helpdesk.uploads import megabytes
-from tickets.models import Attachment, Message, Ticket
+from tickets.models import Attachment, Charset, Message, Ticket
 
 # Served as downloads, never inline: a browser could run them in our origin.
 ACTIVE_TYPES = frozenset(
@@ -87,6 +87,16 @@ def check_size(size: int) -> None:
         )
 
 
+def file_refusal(upload) -> str:
+    """Why one uploaded file cannot be attached ("" when it can): the per-file check of every form."""
+    limit = settings.HELPDESK_MAX_ATTACHMENT_BYTES
+    if upload.size > limit:
+        return _("“%(name)s” is larger than the limit of %(mb)s MB.") % {"name": upload.name, "mb": megabytes(limit)}
+    if not upload.size:
+        return _("The submitted file is empty.")
+    return ""
+
+
 def attachment_store(*, ticket: Ticket, message: Message | None, incoming: IncomingFile) -> Attachment:
     """Write one file to storage and record it; refuses files over the configured limit."""
     check_size(incoming.size)
@@ -100,6 +110,7 @@ def attachment_store(*, ticket: Ticket, message: Message | None, incoming: Incom
         digest, content = hashlib.sha256(incoming.content).hexdigest(), ContentFile(incoming.content)
     else:
         digest, content = _sha256_of(incoming.content), incoming.content
+    charset = _charset_of_bytes(content) if content_type.startswith("text/") else Charset.NONE
     attachment = Attachment(
         ticket=ticket,
         message=message,
@@ -109,6 +120,7 @@ def attachment_store(*, ticket: Ticket, message: Message | None, incoming: Incom
         sha256=digest,
         content_id=incoming.content_id.strip("<>")[:255],
         is_inline=incoming.is_inline,
+        charset=charset,
     )
     # Storage copies (or, for a temporary file on the same disk, moves) the file in chunks.
     attachment.file.save(digest, content, save=False)
@@ -159,6 +171,23 @@ def _sha256_of(file: File) -> str:
 def is_inline_safe(attachment: Attachment) -> bool:
     """Whether a browser may show the file inline (images and plain text only)."""
     return attachment.content_type in INLINE_TYPES and attachment.content_type not in ACTIVE_TYPES
+
+
+def _charset_of_bytes(handle) -> str:
+    return Charset.UTF8 if utf8_charset(handle) else Charset.NONE
+
+
+def charset_of(attachment: Attachment) -> str:
+    """The charset the file is served with ("" for none): the one stored on upload; a row stored
+    before the field has its file read once here and the answer written back for later downloads."""
+    if attachment.charset == Charset.UNDECIDED:
+        charset = Charset.NONE
+        if attachment.content_type.startswith("text/"):
+            with attachment.file.open("rb") as handle:
+                charset = _charset_of_bytes(handle)
+        Attachment.objects.filter(pk=attachment.pk, charset=Charset.UNDECIDED).update(charset=charset)
+        attachment.charset = charset
+    return "" if attachment.charset == Charset.NONE else attachment.charset
 
 
 def utf8_charset(handle) -> str:

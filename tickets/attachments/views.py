@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from helpdesk.models import User
 from tickets import selectors
-from tickets.attachments.store import is_inline_safe, utf8_charset
+from tickets.attachments.store import charset_of, is_inline_safe
 from tickets.models import Attachment
 
 
@@ -57,13 +57,13 @@ class AttachmentDownloadView(APIView):
             raise Http404
         inline = is_inline_safe(attachment)
         try:
+            charset = charset_of(attachment)  # decided on upload; read here only for a row older than that
             handle = attachment.file.open("rb")
         except (FileNotFoundError, OSError) as exc:
             raise Http404 from exc
         content_type = attachment.content_type or "application/octet-stream"
         if content_type.startswith("text/"):
             # Text in another encoding would show as mojibake inline: it is a download without charset.
-            charset = utf8_charset(handle)
             content_type = f"{content_type}; charset={charset}" if charset else content_type
             inline = inline and bool(charset)
         response = FileResponse(

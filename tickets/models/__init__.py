@@ -3,7 +3,15 @@
 from helpdesk.audit.records import audited
 from helpdesk.models import Priority
 from tickets.models.alerts import DEFAULT_DELIVERY, Delivery, Notification, NotificationKind, NotificationPreference
-from tickets.models.conversation import Attachment, EventKind, Message, TicketEvent, attachment_path
+from tickets.models.conversation import (
+    Attachment,
+    Charset,
+    EventKind,
+    Message,
+    PendingUpload,
+    TicketEvent,
+    attachment_path,
+)
 from tickets.models.email import InboundEmail, InboundEmailStatus, Mailbox, inbound_raw_path, new_push_secret
 from tickets.models.feedback import FINAL_STATUSES, FeedbackItem, FeedbackLink, FeedbackStatusChange
 from tickets.models.imports import ImportKind, ImportRecord
@@ -52,6 +60,8 @@ __all__ = [
     "Message",
     "attachment_path",
     "Attachment",
+    "Charset",
+    "PendingUpload",
     "EventKind",
     "TicketEvent",
     "ProblemSolveItem",

@@ -1,5 +1,7 @@
 """What is said and done on a ticket: messages, attachments and the audit trail (events)."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -68,6 +70,14 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
     return f"attachments/{now:%Y/%m}/{instance.sha256[:2]}/{instance.sha256}"
 
 
+class Charset(models.TextChoices):
+    """What a file is served with: UTF-8 text with its charset; anything else without one."""
+
+    UNDECIDED = "", _("Not decided yet")
+    UTF8 = "utf-8", "UTF-8"
+    NONE = "none", _("None")
+
+
 class Attachment(models.Model):
     """A file on a message; served only through a permission-checked view."""
 
@@ -80,12 +90,41 @@ class Attachment(models.Model):
     sha256 = models.CharField(max_length=64)
     content_id = models.CharField(max_length=255, blank=True, default="")
     is_inline = models.BooleanField(default=False)
+    # The charset a text file is served with, decided once when it is stored (tickets.attachments.store);
+    # a row stored before the field is decided on its first download and the answer written back.
+    charset = models.CharField(_("charset"), max_length=16, choices=Charset.choices, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["id"]
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+def pending_upload_path(instance: "PendingUpload", filename: str) -> str:
+    return f"pending/{instance.owner_id}/{uuid.uuid4().hex}"
+
+
+class PendingUpload(models.Model):
+    """A file from a reply form that was refused (an empty message, another file too large), kept for
+    its owner so the form shown again still has it; attached by their next send, else deleted after
+    tickets.attachments.pending.PENDING_LIFETIME (tickets.tasks.pending_uploads_purge)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_uploads")
+    file = models.FileField(upload_to=pending_upload_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=127, default="application/octet-stream")
+    size = models.PositiveBigIntegerField(_("size"))
+    # the purge reads the oldest first through this index
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("kept upload")
+        verbose_name_plural = _("kept uploads")
 
     def __str__(self) -> str:
         return self.original_name

@@ -4,8 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Product
+from helpdesk.forms import FormTokenField
 from helpdesk.models import Priority
-from tickets.attachments.forms import MultipleFileField
+from tickets.attachments.forms import KeptFilesForm, MultipleFileField
 from tickets.content import MAX_BODY_CHARS
 from tickets.models import TicketType
 from tickets.ratings import SCORES
@@ -47,16 +48,18 @@ class NewRequestForm(forms.Form):
         return priority, ticket_type
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(KeptFilesForm):
     body = forms.CharField(label=_("Your reply"), max_length=MAX_BODY_CHARS, widget=forms.Textarea(attrs={"rows": 5}))
     attachments = MultipleFileField(label=_("Attachments"))
+    token = FormTokenField()  # a double submit stores one reply (tickets.portal.views)
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(KeptFilesForm):
     body = forms.CharField(
         label=_("What is still wrong?"), max_length=MAX_BODY_CHARS, widget=forms.Textarea(attrs={"rows": 5})
     )
     attachments = MultipleFileField(label=_("Attachments"))
+    token = FormTokenField()  # a double submit opens one follow-up (tickets.portal.views)
 
 
 SCORE_LABELS = {

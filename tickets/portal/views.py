@@ -5,7 +5,6 @@ who open a portal page are sent to the same ticket in their workspace.
 """
 
 import functools
-import hashlib
 import uuid
 from collections.abc import Callable
 
@@ -105,13 +104,10 @@ def new(request: HttpRequest) -> HttpResponse:
             # The form's token makes a double submit or a re-send open one request (tickets.idempotency.once);
             # with what was written in the key, a form sent again after going back and changing it (the
             # same token) opens its own request instead of being dropped for the first one.
-            written = hashlib.sha256(
-                f"{form.cleaned_data['subject']}\0{form.cleaned_data['description']}".encode()
-            ).hexdigest()[:16]
             ticket_id, replayed = idempotency.once(
                 user=request.user,
                 scope="portal-new-request",
-                key=f"{token}:{written}" if token else "",
+                key=idempotency.form_once_key(token, form.cleaned_data["subject"], form.cleaned_data["description"]),
                 run=lambda: (
                     services.ticket_open(
                         actor=request.user,
@@ -221,25 +217,37 @@ def _customer_reply(request: HttpRequest, ticket_id: int, *, form_class, form_ke
     request merged since the page was shown on to the request it was merged into."""
     contact = _require_contact(request)
     found = selectors.ticket_reply_get_for(user=request.user, ticket_id=ticket_id)
-    form = form_class(request.POST, request.FILES)
+    form = form_class(request.POST, request.FILES, user=request.user)
     if form.is_valid():
-        try:
-            outcome = services.ticket_customer_reply(
-                ticket=found,
-                actor=request.user,
-                contact=contact,
-                body=form.cleaned_data["body"],
-                channel=Channel.PORTAL,
-                attachments=form.cleaned_data["attachments"],
+        data, made = form.cleaned_data, []
+
+        def send() -> int:
+            made.append(
+                services.ticket_customer_reply(
+                    ticket=found,
+                    actor=request.user,
+                    contact=contact,
+                    body=data["body"],
+                    channel=Channel.PORTAL,
+                    attachments=data["attachments"],
+                )
             )
+            form.kept_attached()
+            return made[0].ticket.pk
+
+        # A double submit or a re-send of the same reply (the form's token and text) is stored once.
+        key = idempotency.form_once_key(data["token"], str(found.pk), form_key, data["body"], *form.files_key())
+        try:
+            ticket_id, replayed = idempotency.once(user=request.user, scope="portal-reply", key=key, run=send)
         except (ValidationError, DomainError) as exc:
             add_service_errors(form, exc, field="attachments")
         else:
-            messages.success(request, _reply_done(found, outcome))
-            theirs = selectors.ticket_base_for(user=request.user).filter(pk=outcome.ticket.pk)
+            messages.success(request, _("Your reply was already added.") if replayed else _reply_done(found, made[0]))
+            theirs = selectors.ticket_base_for(user=request.user).filter(pk=ticket_id)
             if found.merged_into_id is not None and not theirs.exists():
                 return redirect("portal:home")  # merged into someone else's request, which they cannot read
-            return redirect("portal:ticket", outcome.ticket.pk)
+            return redirect("portal:ticket", ticket_id)
+    form.keep_files()  # its valid files are not lost: listed as kept on the form shown again
     return _ticket_page(request, found, forms={form_key: form}, status=400)
 
 

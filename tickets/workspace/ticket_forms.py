@@ -14,10 +14,11 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.forms import FormTokenField
 from helpdesk.models import Priority, User
 from helpdesk.statements import STAND_IN_ID, CompiledQuerySet
 from helpdesk.widgets import FastSelect
-from tickets.attachments.forms import MultipleFileField
+from tickets.attachments.forms import KeptFilesForm, MultipleFileField
 from tickets.content import MAX_BODY_CHARS
 from tickets.models import Category, CustomStatus, RootCause, Status, Tag, TicketLink, TicketType
 from tickets.services.common import tag_names_clean
@@ -206,7 +207,7 @@ def _classification_choices(form: forms.Form, *, pickers: Pickers, ticket) -> No
         root_cause.help_text = _("Needed to solve the ticket.")
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(KeptFilesForm):
     KIND_CHOICES = [("reply", _("Public reply")), ("note", _("Internal note"))]
 
     kind = forms.ChoiceField(label=_("Kind"), choices=KIND_CHOICES, initial="reply", widget=forms.RadioSelect)
@@ -217,12 +218,14 @@ class ReplyForm(forms.Form):
     attachments = MultipleFileField(label=_("Attachments"))
     seen = forms.DateTimeField(required=False, widget=forms.HiddenInput)
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    token = FormTokenField()  # a double submit stores one message (tickets.workspace.ticket_views)
     # Knowledge-base articles inserted into the text, as "id:mode" words (tickets.kb_integration).
     articles = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
 
     def __init__(self, *args, ticket, activities: list | None = None, **kwargs):
         """`activities`: the active activity types, loaded once for the page (else loaded here)."""
         super().__init__(*args, **kwargs)
+        self.ticket = ticket
         add_time_fields(self, activities=activities)  # "minutes" and "activity" (tickets.timetrack)
         allowed = ALLOWED.get(ticket.status, frozenset())
         self.fields["status"].choices = [

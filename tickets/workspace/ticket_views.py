@@ -16,7 +16,7 @@ from helpdesk import dates
 from helpdesk.exceptions import DomainError
 from helpdesk.forms import add_service_errors, service_error_text
 from helpdesk.permissions import agent_required
-from tickets import kb_integration, selectors, services, timeline_reads
+from tickets import idempotency, kb_integration, selectors, services, timeline_reads
 from tickets.models import Referral, Ticket
 from tickets.timetrack.forms import time_spent_from
 from tickets.workspace import lists as workspace
@@ -85,7 +85,7 @@ def ticket_timeline(request: HttpRequest, ticket_id: int) -> HttpResponse:
 def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
     user = request.user
     ticket = selectors.ticket_get_for(user=user, ticket_id=ticket_id)
-    form = ReplyForm(request.POST, request.FILES, ticket=ticket)
+    form = ReplyForm(request.POST, request.FILES, ticket=ticket, user=user)
     if form.is_valid():
         data = form.cleaned_data
         changes = (
@@ -94,30 +94,20 @@ def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
             else []
         )
         if changes:
+            form.keep_files()  # asked to check first: the files wait, kept, for "send anyway"
             confirm = request.POST.copy()
             confirm["confirmed"] = "on"
             confirm["seen"] = ticket.updated_at.isoformat()
-            form = ReplyForm(confirm, ticket=ticket)
+            confirm.setlist("kept", [str(upload.pk) for upload in form.kept_uploads])
+            form = ReplyForm(confirm, ticket=ticket, user=user)
             form.is_valid()
             context = _ticket_context(request, ticket, reply_form=form, changes=changes)
-            context["files_dropped"] = bool(data.get("attachments"))
             return render(request, "tickets/agent/ticket.html", context, status=409)
         internal = data["kind"] == "note"
+        # A double submit or a re-send of the same message (the form's token and text) is stored once.
+        key = idempotency.form_once_key(data["token"], str(ticket.pk), data["kind"], data["body"], *form.files_key())
         try:
-            with transaction.atomic():
-                services.ticket_reply(
-                    ticket=ticket,
-                    actor=user,
-                    body=data["body"],
-                    internal=internal,
-                    attachments=data["attachments"],
-                    status=data.get("status") or None,
-                    time=time_spent_from(data),
-                    time_asked=True,
-                )
-                # Articles count as used only once the reply carrying them is sent.
-                refs = kb_integration.parse_usage_refs(data.get("articles") or "")
-                kb_integration.article_usages_record(ticket=ticket, actor=user, refs=refs)
+            idempotency.once(user=user, scope="agent-reply", key=key, run=lambda: _send(user, form))
         except ValidationError as exc:
             add_service_errors(form, exc)
         except DomainError as exc:
@@ -126,7 +116,28 @@ def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
             presence.presence_leave(ticket_id=ticket.pk, user=user)
             messages.success(request, _("Internal note added.") if internal else _("Reply sent."))
             return redirect(_ticket_url(ticket))
+    form.keep_files()  # its valid files are not lost: listed as kept on the form shown again
     return render(request, "tickets/agent/ticket.html", _ticket_context(request, ticket, reply_form=form), status=400)
+
+
+def _send(user, form: ReplyForm) -> int:
+    """The composer's reply or note, and the articles it used (counted only once it is sent)."""
+    ticket, data = form.ticket, form.cleaned_data
+    with transaction.atomic():
+        message = services.ticket_reply(
+            ticket=ticket,
+            actor=user,
+            body=data["body"],
+            internal=data["kind"] == "note",
+            attachments=data["attachments"],
+            status=data.get("status") or None,
+            time=time_spent_from(data),
+            time_asked=True,
+        )
+        refs = kb_integration.parse_usage_refs(data.get("articles") or "")
+        kb_integration.article_usages_record(ticket=ticket, actor=user, refs=refs)
+        form.kept_attached()
+    return message.pk
 
 
 @agent_required
