@@ -52,6 +52,12 @@ class Referral(models.Model):
     def __str__(self) -> str:
         return f"#{self.ticket_id} → {self.to_team}"
 
+    @property
+    def past_due(self) -> bool:
+        """An open referral past its due time (the referrals report counts it late); lists of open
+        referrals read only its due time for this, never its state."""
+        return self.due_at is not None and self.due_at <= timezone.now()
+
 
 class TicketLink(models.Model):
     class Kind(models.TextChoices):

@@ -20,6 +20,7 @@ from tickets.search import ticket_index
 from tickets.services.common import _lock, _lock_live
 from tickets.services.links import ticket_link
 from tickets.services.open import ticket_open
+from tickets.services.referrals import referrals_told_by_reply
 from tickets.services.routing import owner_take_on_reply
 from tickets.services.status import ReopenWindowPassed, TicketClosed, _transition
 from tickets.sla.elapsed import business_minutes_since_created
@@ -190,6 +191,8 @@ def ticket_reply(
     )
     if time is not None:
         time_entry_log(ticket=ticket, actor=actor, time=time, message=message, now=now)
+    if from_agent and not internal and actor is not None:
+        referrals_told_by_reply(ticket=ticket, actor=actor, message_id=message.pk, now=now)
     status_before = ticket.status
     _reply_status(
         ticket=ticket,

@@ -116,13 +116,24 @@ def referral_mark_customer_informed(*, referral: Referral, actor: User, now: dat
     if referral.state != Referral.State.ANSWERED:
         raise InvalidTransition(_("Only an answered referral has an outcome to tell."))
     if referral.customer_informed_at is None:
-        referral.customer_informed_at = now
-        referral.save(update_fields=["customer_informed_at"])
-        events.event_record(
-            ticket=referral.ticket,
-            kind=EventKind.CUSTOMER_INFORMED,
-            actor=actor,
-            data={"referral": referral.pk},
-            at=now,
-        )
+        _customer_told(referral=referral, ticket=referral.ticket, actor=actor, data={}, now=now)
     return referral
+
+
+def referrals_told_by_reply(*, ticket: Ticket, actor: User, message_id: int, now: datetime) -> None:
+    """A public reply by an agent after a referral was answered tells the customer its outcome: the
+    answered referrals still waiting for that stop prompting the ticket's agents (ticket_reply calls
+    this, inside its transaction; the event names the reply)."""
+    waiting = Referral.objects.select_for_update(of=("self",)).filter(
+        ticket=ticket, state=Referral.State.ANSWERED, customer_informed_at__isnull=True
+    )
+    for referral in waiting:
+        _customer_told(referral=referral, ticket=ticket, actor=actor, data={"message": message_id}, now=now)
+
+
+def _customer_told(*, referral: Referral, ticket: Ticket, actor: User, data: dict, now: datetime) -> None:
+    referral.customer_informed_at = now
+    referral.save(update_fields=["customer_informed_at"])
+    events.event_record(
+        ticket=ticket, kind=EventKind.CUSTOMER_INFORMED, actor=actor, data={"referral": referral.pk, **data}, at=now
+    )

@@ -47,7 +47,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
         "sla": workspace.sla_badge(ticket),
         "timeline_html": timeline_html(entries, ticket=ticket, request=request),
         "message_count": len(messages_),
-        "prompt_referrals": timeline.referral_prompt(referrals),
+        "prompt_referrals": timeline.referral_prompt(referrals, viewer=user, ticket=ticket),
         "reply_form": forms.get("reply_form") or ReplyForm(ticket=ticket, activities=composer.activities),
         "changes": forms.get("changes") or [],
         "heartbeat_seconds": presence.HEARTBEAT_SECONDS,

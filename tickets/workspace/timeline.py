@@ -87,6 +87,14 @@ def sla_target_rows(target) -> list[tuple[str, str]]:
     return [(label, duration_text(timedelta(minutes=minutes))) for label, minutes in rows if minutes]
 
 
-def referral_prompt(referrals: list[Referral]) -> list[Referral]:
-    """Answered referrals whose outcome the customer has not been told yet."""
-    return [r for r in referrals if r.state == Referral.State.ANSWERED and r.customer_informed_at is None]
+def referral_prompt(referrals: list[Referral], *, viewer, ticket) -> list[Referral]:
+    """Answered referrals whose outcome the customer has not been told yet, for the agents who tell it:
+    not the one who wrote the answer (their team answered; the ticket's side tells the customer),
+    unless the ticket is theirs."""
+    return [
+        r
+        for r in referrals
+        if r.state == Referral.State.ANSWERED
+        and r.customer_informed_at is None
+        and (r.answered_by_id != viewer.pk or ticket.assignee_id == viewer.pk)
+    ]
