@@ -49,7 +49,7 @@ def feedback_notify_ticket(*, link_id: int, actor: User, status: str, now: datet
                 return False
             link = FeedbackLink.objects.select_related("item", "ticket__requester__user").get(pk=link_id)
             body = feedback_reply_text(item=link.item, ticket=link.ticket, status=status)
-            message = services.ticket_reply(ticket=link.ticket, actor=actor, body=body, now=now)
+            message = services.ticket_reply(ticket=link.ticket, actor=actor, body=body, notice=True, now=now)
             FeedbackLink.objects.filter(pk=link_id).update(notified_message=message)
     except (ValidationError, DomainError) as exc:  # e.g. the ticket closed meanwhile: the claim rolls back
         logger.info("feedback link %s: customer not told: %s", link_id, exc)

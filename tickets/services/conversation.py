@@ -59,10 +59,13 @@ def _reply_author(
 
 
 def _reply_status(
-    *, ticket: Ticket, actor: User | None, from_agent: bool, internal: bool, needs_review: bool, status, now
+    *, ticket: Ticket, actor: User | None, from_agent: bool, internal: bool, needs_review: bool, status, now, notice
 ) -> None:
     """Activity times and the status a reply brings: the agent's choice, else new -> open on an agent's
-    reply, pending or solved -> open on a customer's (a system move of the table)."""
+    reply, pending or solved -> open on a customer's (a system move of the table). A notice brings
+    nothing: it answers nobody."""
+    if notice:
+        return
     if from_agent:
         ticket.last_agent_activity_at = now
         if not internal and ticket.first_responded_at is None:
@@ -91,6 +94,7 @@ def _reply_message(
     email: dict,
     needs_review: bool,
     now: datetime,
+    notice: bool = False,
 ) -> tuple[Message, str]:
     """The message, its attachments and its event; returns it with its plain text."""
     html, text = render_body(text=body, html_body=body_html)
@@ -104,6 +108,7 @@ def _reply_message(
         channel=channel,
         created_at=now,
         needs_review=needs_review,
+        notice=notice,
         **email,
     )
     for incoming in attachments:
@@ -146,6 +151,7 @@ def ticket_reply(
     needs_review: bool = False,
     time: TimeSpent | None = None,
     time_asked: bool = False,
+    notice: bool = False,
     now: datetime | None = None,
 ) -> Message:
     """Add a public reply or an internal note, by an agent (`actor`) or a customer (`contact`).
@@ -155,8 +161,13 @@ def ticket_reply(
     through `ticket_customer_reply`, which opens the follow-up instead. An agent may set the status
     with the reply, and log the `time` spent (a TimeEntry of the message, same transaction); where the
     channel asks for it (`time_asked`: the reply form, the API) HELPDESK_REQUIRE_TIME makes it required.
+    `notice`: an agent's public message telling the customer something without answering them (a feature
+    shipped, tickets.feedback.notify): mailed as any reply, but no first or next response, no SLA target
+    met, no status change, nobody takes the ticket.
     """
     now = now or timezone.now()
+    if notice and (internal or status is not None or contact is not None):
+        raise ValueError("A notice is an agent's public message that changes no status.")
     ticket = _lock(ticket)
     from_agent, contact = _reply_author(
         ticket=ticket,
@@ -167,8 +178,10 @@ def ticket_reply(
         empty=not (body or "").strip() and not body_html and not attachments,
         now=now,
     )
+    if notice and not from_agent:
+        raise NotAllowed(_("Only agents may do this."))
     _reply_time_check(from_agent=from_agent, time=time, time_asked=time_asked)
-    if from_agent and not internal and actor is not None:
+    if from_agent and not internal and not notice and actor is not None:
         owner_take_on_reply(ticket=ticket, actor=actor, now=now)  # HELPDESK_REQUIRE_OWNER
     message, text = _reply_message(
         ticket=ticket,
@@ -187,6 +200,7 @@ def ticket_reply(
         },
         needs_review=needs_review,
         now=now,
+        notice=notice,
     )
     if time is not None:
         time_entry_log(ticket=ticket, actor=actor, time=time, message=message, now=now)
@@ -199,6 +213,7 @@ def ticket_reply(
         needs_review=needs_review,
         status=status,
         now=now,
+        notice=notice,
     )
     ticket.updated_at = now
     ticket.save()
