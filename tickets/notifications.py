@@ -38,6 +38,7 @@ TICKET_TEMPLATES = CUSTOMER_TEMPLATES | {
     "sla_breached",
     "sla_escalated",
     "rating_follow_up",
+    "feedback_outcome",
 }
 
 
@@ -205,6 +206,21 @@ def _warning_is_stale(*, ticket: Ticket, context: dict) -> bool:
         return False
     due_at = datetime.fromisoformat(due)
     return not ticket.is_open or getattr(ticket, f"{target}_due_at") != due_at or timezone.now() >= due_at
+
+
+def notify_feedback_outcome(
+    *, ticket: Ticket, link_id: int, status: str, text: str, told_at: datetime
+) -> NotificationLog | None:
+    """A feedback item's outcome (`text`, written in the requester's language) mailed to the requester of a
+    closed ticket, which takes no message: once per link, outcome and claim (`told_at`, the link's
+    notified_at). None when the requester has no address."""
+    return notification_queue(
+        key=f"feedback:{link_id}:{status}:{int(told_at.timestamp())}",
+        recipient=ticket.requester_address,
+        template="feedback_outcome",
+        ticket=ticket,
+        context={**_requester_locale(ticket), "notice": text},
+    )
 
 
 # Context entries that name a row the builder loads (or the locale, which MailPlan carries).

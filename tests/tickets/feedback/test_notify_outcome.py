@@ -7,9 +7,11 @@ from django.utils import timezone
 from customers.models import BusinessCalendar, SlaPolicy
 from helpdesk.exceptions import NotAllowed
 from helpdesk.models import NotificationLog, Priority
+from helpdesk.outbox.sending import notification_send
+from tests.factories import make_ticket
 from tickets import services as ticket_services
-from tickets.feedback import notify, services
-from tickets.models import EventKind, Message, Status, Ticket, TicketEvent
+from tickets.feedback import notify, selectors, services
+from tickets.models import EventKind, FeedbackLink, Message, Status, Ticket, TicketEvent
 from tickets.sla.store import sla_refresh
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +94,53 @@ def test_a_notice_is_an_agents_public_message_only(known, agent, customer):
     with pytest.raises(NotAllowed):
         ticket_services.ticket_reply(ticket=ticket, actor=customer, body="x", notice=True)
     assert not Message.objects.filter(notice=True).exists()
+
+
+def _close(ticket: Ticket, agent) -> None:
+    ticket_services.ticket_change_status(ticket=ticket, actor=agent, status=Status.SOLVED)
+    ticket_services.ticket_change_status(ticket=ticket, actor=agent, status=Status.CLOSED)
+
+
+def _send_all(mailoutbox, *, to: str) -> list:
+    """Send every unsent outbox row (as the worker would) and return the mails that went to `to`."""
+    start = len(mailoutbox)
+    for row in NotificationLog.objects.filter(sent_at__isnull=True, kind=NotificationLog.Kind.EMAIL).order_by("id"):
+        assert notification_send(notification_id=row.pk)
+    return [mail for mail in mailoutbox[start:] if mail.to == [to]]
+
+
+def test_a_customer_whose_ticket_is_closed_is_told_by_mail_alone_and_only_once(
+    item, known, agent, colleague, mailoutbox
+):
+    closed = known["tickets"][2]  # Bob's
+    _close(closed, agent)
+    _send_all(mailoutbox, to=colleague.email)  # the solved mail, out of the way
+    item = services.feedback_item_update(item=item, actor=agent, changes={"status": "shipped"})
+    assert selectors.feedback_pending_links(item=item).count() == 4  # Bob is among those not told yet
+
+    assert _ship_and_tell(item, agent) == 4
+
+    closed.refresh_from_db()
+    assert closed.status == Status.CLOSED  # not reopened
+    assert not Message.objects.filter(ticket=closed, author_user=agent).exists()  # a closed ticket takes none
+    link = FeedbackLink.objects.get(item=item, ticket=closed)
+    assert link.notified_status == "shipped" and link.notified_at and link.notified_message is None
+    [mail] = _send_all(mailoutbox, to=colleague.email)
+    assert "Dark mode" in mail.body and "now available" in mail.body and f"#{closed.pk}" in mail.subject
+    assert "Reply to this email to add to your request." not in mail.body  # a reply would open a follow-up
+
+    assert services.feedback_item_notify(item=item, actor=agent) == 0
+    assert notify.feedback_notify_pending(item_id=item.pk, actor_id=agent.pk, status="shipped") == (0, False)
+    assert NotificationLog.objects.filter(template="feedback_outcome").count() == 1
+
+
+def test_a_closed_tickets_customer_known_by_phone_only_cannot_be_told_and_is_not_counted(item, known, agent, caller):
+    by_phone = make_ticket(requester=caller, subject="Dark mode on the phone", actor=agent)
+    _close(by_phone, agent)
+    services.feedback_link(item=item, tickets=[by_phone], actor=agent)
+    item = services.feedback_item_update(item=item, actor=agent, changes={"status": "shipped"})
+    assert selectors.feedback_pending_links(item=item).count() == 4  # the four with an address
+
+    assert _ship_and_tell(item, agent) == 4
+    assert FeedbackLink.objects.get(item=item, ticket=by_phone).notified_status == ""
+    assert not NotificationLog.objects.filter(ticket_id=by_phone.pk, template="feedback_outcome").exists()
