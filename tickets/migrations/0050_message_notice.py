@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tickets', '0049_pending_uploads'),
+        ("tickets", "0049_pending_uploads"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='message',
-            name='notice',
-            field=models.BooleanField(default=False, verbose_name='notice'),
+            model_name="message",
+            name="notice",
+            field=models.BooleanField(default=False, verbose_name="notice"),
         ),
     ]
