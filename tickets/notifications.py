@@ -83,9 +83,11 @@ def notify_ticket_created(*, ticket: Ticket, message: Message) -> None:
     )
 
 
-def notify_agent_reply(*, ticket: Ticket, message: Message) -> None:
+def notify_agent_reply(*, ticket: Ticket, message: Message, solved: bool = False) -> None:
     """The reply to the requester and everyone copied, each in their own language: a copied address
-    that is a known contact reads theirs, an unknown one the requester's (it is her conversation)."""
+    that is a known contact reads theirs, an unknown one the requester's (it is her conversation).
+    `solved`: the reply solved the ticket, and says so in the same mail (with the requester's rating links
+    where the solved mail carries them), so the customer gets one mail, not a reply and a solved mail."""
     requester = _requester_locale(ticket)
     cc_emails = [email.lower() for email in ticket.cc_emails or []]
     copied = (
@@ -93,14 +95,17 @@ def notify_agent_reply(*, ticket: Ticket, message: Message) -> None:
         if cc_emails
         else {}
     )
-    for email in [ticket.requester_address, *ticket.cc_emails]:
+    for n, email in enumerate([ticket.requester_address, *ticket.cc_emails]):
         contact = copied.get(email.lower())
+        context = {**(recipient_locale(contact=contact) if contact else requester), "message": message.pk}
+        if solved:
+            context.update(solved=True, copied=n > 0)  # the rating is the requester's to give
         notification_queue(
             key=f"reply:{message.pk}:{email.lower()}",
             recipient=email,
             template="agent_reply",
             ticket=ticket,
-            context={**(recipient_locale(contact=contact) if contact else requester), "message": message.pk},
+            context=context,
         )
 
 

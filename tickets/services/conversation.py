@@ -219,13 +219,14 @@ def ticket_reply(
     ticket.save()
     ticket_index(ticket=ticket, extra_text=text, internal=internal)  # a note: for agents' search only
     sla_refresh(ticket=ticket, now=now)
-    if from_agent and not internal:
-        notifications.notify_agent_reply(ticket=ticket, message=message)
+    solved = ticket.status == Status.SOLVED and status_before != Status.SOLVED
+    if from_agent and not internal:  # a reply that solves says so itself: one mail, not two
+        notifications.notify_agent_reply(ticket=ticket, message=message, solved=solved)
     elif from_agent:
         notifications.notify_mentions(ticket=ticket, message=message, actor=actor)
     elif not internal and not needs_review:
         notifications.notify_customer_reply(ticket=ticket, message=message)
-    if ticket.status == Status.SOLVED and status_before != Status.SOLVED:
+    if solved and (internal or not from_agent):
         notifications.notify_solved(ticket=ticket)
     return message
 
