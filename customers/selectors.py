@@ -147,19 +147,15 @@ def contacts_matching(qs: QuerySet[Contact], *, q: str) -> QuerySet[Contact]:
 
 
 def contact_find(*, email: str = "", phone: str = "") -> Contact | None:
-    """The contact with this email (any case) or, failing that, this phone number; for the channels."""
-    qs = Contact.objects.select_related("organization")
+    """The contact with this email (any case) or, failing that, this phone number; for the channels. The
+    number is looked up as every channel does (contact_with_number): a number several contacts share is
+    refused (ValidationError on `phone`), never answered with whichever is newest."""
     if email.strip():
-        found = qs.with_email(email).first()
+        found = Contact.objects.select_related("organization").with_email(email).first()
         if found is not None:
             return found
-    digits = "".join(ch for ch in normalize_text(phone) if ch.isascii() and ch.isdigit()).lstrip("0")
-    if len(digits) < PHONE_MIN_DIGITS:
-        return None
-    exact = qs.filter(phone_digits__endswith=digits).order_by("-created_at", "-id").first()
-    if exact is not None or len(digits) <= 10:
-        return exact
-    return qs.filter(phone_digits__endswith=digits[-10:]).order_by("-created_at", "-id").first()
+    digits = "".join(ch for ch in normalize_text(phone) if ch.isascii() and ch.isdigit())
+    return contact_with_number(digits=digits)
 
 
 def phone_number_key(digits: str) -> str:
