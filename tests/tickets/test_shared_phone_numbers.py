@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.urls import reverse
 
 from customers import services as customer_services
 from customers.models import Contact
@@ -142,3 +143,25 @@ def test_the_csv_import_refuses_a_row_whose_number_is_shared_and_imports_the_res
     assert _imported("S2").requester == bob and _imported("S2").organization == bob.organization
     assert _imported("S3").requester.full_name == "Carol"
     assert "ticket: 2 imported, 0 already there, 1 skipped" in report
+
+
+def test_the_log_a_call_page_lists_everyone_on_the_number_and_refuses_it_unchosen(agent_client, bob):
+    alice = customer_services.contact_create(full_name="Alice Builder", phone="+1 555 0101")
+    page = agent_client.get(reverse("agent:call-new"), {"caller": "+1 555 0101"}).content.decode()
+    assert "Bob Builder" in page and "Alice Builder" in page  # the agent chooses among the matches
+
+    data = {
+        "phone": "+1 555 0101",
+        "direction": "inbound",
+        "duration": "5",
+        "notes": "n",
+        "subject": "Order",
+        "priority": "normal",
+    }
+    response = agent_client.post(reverse("agent:call-new"), data)
+    assert response.status_code == 400
+    assert _shared([bob.pk, alice.pk]).replace("'", "&#x27;") in response.content.decode()
+    assert not Ticket.objects.exists()
+
+    chosen = agent_client.post(reverse("agent:call-new"), {**data, "contact": alice.pk})
+    assert chosen.status_code == 302 and Ticket.objects.get().requester == alice
