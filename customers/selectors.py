@@ -3,9 +3,13 @@
 import re
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
+from helpdesk import dates
 from helpdesk.models import User
 from helpdesk.permissions import is_agent
 from helpdesk.text import normalize_text, search_terms
@@ -143,19 +147,15 @@ def contacts_matching(qs: QuerySet[Contact], *, q: str) -> QuerySet[Contact]:
 
 
 def contact_find(*, email: str = "", phone: str = "") -> Contact | None:
-    """The contact with this email (any case) or, failing that, this phone number; for the channels."""
-    qs = Contact.objects.select_related("organization")
+    """The contact with this email (any case) or, failing that, this phone number; for the channels. The
+    number is looked up as every channel does (contact_with_number): a number several contacts share is
+    refused (ValidationError on `phone`), never answered with whichever is newest."""
     if email.strip():
-        found = qs.with_email(email).first()
+        found = Contact.objects.select_related("organization").with_email(email).first()
         if found is not None:
             return found
-    digits = "".join(ch for ch in normalize_text(phone) if ch.isascii() and ch.isdigit()).lstrip("0")
-    if len(digits) < PHONE_MIN_DIGITS:
-        return None
-    exact = qs.filter(phone_digits__endswith=digits).order_by("-created_at", "-id").first()
-    if exact is not None or len(digits) <= 10:
-        return exact
-    return qs.filter(phone_digits__endswith=digits[-10:]).order_by("-created_at", "-id").first()
+    digits = "".join(ch for ch in normalize_text(phone) if ch.isascii() and ch.isdigit())
+    return contact_with_number(digits=digits)
 
 
 def phone_number_key(digits: str) -> str:
@@ -178,22 +178,46 @@ def _same_number_q(significant: str) -> Q:
     return Q(phone_digits__regex=rf"^0*(?:{significant}|{key})$")  # with its country code, or without it
 
 
-def contact_with_number(*, digits: str, full_name: str = "") -> Contact | None:
-    """The newest contact whose phone is this number however either was written (_same_number_q), with
-    or without an email address; with `full_name`, only one of that name (any letter case), so people who
-    share a number stay apart. None for fewer than PHONE_MIN_DIGITS digits. One query, on the
+# A shared number names at most this many of its contacts when a lookup by it is refused.
+SHARED_NUMBER_SHOWN = 10
+
+
+def contacts_with_number(*, digits: str) -> QuerySet[Contact]:
+    """Every contact whose phone is this number however either was written (_same_number_q), with or without
+    an email address, oldest first; none for fewer than PHONE_MIN_DIGITS digits. One query, on the
     contact_phone_key index (every number _same_number_q matches shares the key)."""
     significant = digits.lstrip("0")
     if len(significant) < PHONE_MIN_DIGITS or not significant.isascii() or not significant.isdigit():
-        return None
-    qs = (
+        return Contact.objects.none()
+    return (
         Contact.objects.select_related("organization")
         .alias(_phone_key=PhoneKey("phone_digits"))  # the indexed key narrows; the pattern decides
         .filter(_same_number_q(significant), _phone_key=phone_number_key(significant))
+        .order_by("created_at", "id")
     )
+
+
+def contact_with_number(*, digits: str, full_name: str = "") -> Contact | None:
+    """The one contact with this number (contacts_with_number), for every channel that names a requester by
+    phone; with `full_name`, the one of that name (any letter case) among them, so people who share a number
+    stay apart. None when nobody (of that name) has it. A number several contacts share (of that name, when
+    one is given) names nobody: ValidationError on `phone` (code `phone_shared`) naming their ids, so the
+    caller picks the contact by id instead of getting whichever is newest. One query."""
+    found = list(contacts_with_number(digits=digits)[:200])
     if full_name.strip():
-        qs = qs.filter(full_name__iexact=full_name.strip())
-    return qs.order_by("-created_at", "-id").first()
+        name = full_name.strip().casefold()
+        found = [contact for contact in found if contact.full_name.strip().casefold() == name]
+    if len(found) <= 1:
+        return found[0] if found else None
+    ids = ("، " if get_language() == "fa" else ", ").join(
+        dates.local_number(contact.pk) for contact in found[:SHARED_NUMBER_SHOWN]
+    )
+    if len(found) > SHARED_NUMBER_SHOWN:
+        ids += "…"
+    message = _(
+        "Several contacts have this phone number (ids %(ids)s): give the contact's id (`requester`) instead."
+    ) % {"ids": ids}
+    raise ValidationError({"phone": ValidationError(message, code="phone_shared")})
 
 
 # --- organizations ----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from tickets import services
 from tickets.events import event_record
 from tickets.models import Channel, EventKind, Ticket
 from tickets.timetrack.durations import read_minutes
+from tickets.timetrack.services import TimeSpent, call_activity, time_entry_log
 
 # A call's duration, in minutes: 0 (no answer) to a day.
 MAX_CALL_MINUTES = 24 * 60
@@ -55,8 +56,10 @@ def call_log(
     `ticket`, else on a new phone ticket; `notes` are the agent's internal note, `public_message`
     (optional) a public reply by the agent that the customer is mailed.
 
-    Either way the ticket gets a `call_logged` event carrying the direction and duration; all or nothing,
-    a new contact included.
+    Either way the ticket gets a `call_logged` event carrying the direction and duration, and a call that
+    lasted a minute or more is the agent's time on the ticket: one time entry of the call's activity
+    (timetrack call_activity), with the call notes; none while no activity type exists (time is not tracked
+    then). All or nothing, a new contact included.
     """
     now = now or timezone.now()
     contact = services.requester_resolve(contact)
@@ -73,8 +76,14 @@ def call_log(
             now=now,
             **extra,
         )
+        note = ticket.messages.order_by("created_at", "id").first()
     else:
-        services.ticket_reply(ticket=ticket, actor=actor, body=notes, internal=True, channel=Channel.PHONE, now=now)
+        note = services.ticket_reply(
+            ticket=ticket, actor=actor, body=notes, internal=True, channel=Channel.PHONE, now=now
+        )
+    if duration_minutes and (activity := call_activity()) is not None:
+        spent = TimeSpent(minutes=duration_minutes, activity=activity, performed_on=timezone.localdate(now))
+        time_entry_log(ticket=ticket, actor=actor, time=spent, message=note, now=now)
     if (public_message or "").strip():
         services.ticket_reply(ticket=ticket, actor=actor, body=public_message, channel=Channel.PHONE, now=now)
     event_record(ticket=ticket, kind=EventKind.CALL_LOGGED, actor=actor, data=data, at=now)

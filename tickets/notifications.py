@@ -38,6 +38,7 @@ TICKET_TEMPLATES = CUSTOMER_TEMPLATES | {
     "sla_breached",
     "sla_escalated",
     "rating_follow_up",
+    "feedback_outcome",
 }
 
 
@@ -82,9 +83,11 @@ def notify_ticket_created(*, ticket: Ticket, message: Message) -> None:
     )
 
 
-def notify_agent_reply(*, ticket: Ticket, message: Message) -> None:
+def notify_agent_reply(*, ticket: Ticket, message: Message, solved: bool = False) -> None:
     """The reply to the requester and everyone copied, each in their own language: a copied address
-    that is a known contact reads theirs, an unknown one the requester's (it is her conversation)."""
+    that is a known contact reads theirs, an unknown one the requester's (it is her conversation).
+    `solved`: the reply solved the ticket, and says so in the same mail (with the requester's rating links
+    where the solved mail carries them), so the customer gets one mail, not a reply and a solved mail."""
     requester = _requester_locale(ticket)
     cc_emails = [email.lower() for email in ticket.cc_emails or []]
     copied = (
@@ -92,14 +95,17 @@ def notify_agent_reply(*, ticket: Ticket, message: Message) -> None:
         if cc_emails
         else {}
     )
-    for email in [ticket.requester_address, *ticket.cc_emails]:
+    for n, email in enumerate([ticket.requester_address, *ticket.cc_emails]):
         contact = copied.get(email.lower())
+        context = {**(recipient_locale(contact=contact) if contact else requester), "message": message.pk}
+        if solved:
+            context.update(solved=True, copied=n > 0)  # the rating is the requester's to give
         notification_queue(
             key=f"reply:{message.pk}:{email.lower()}",
             recipient=email,
             template="agent_reply",
             ticket=ticket,
-            context={**(recipient_locale(contact=contact) if contact else requester), "message": message.pk},
+            context=context,
         )
 
 
@@ -205,6 +211,21 @@ def _warning_is_stale(*, ticket: Ticket, context: dict) -> bool:
         return False
     due_at = datetime.fromisoformat(due)
     return not ticket.is_open or getattr(ticket, f"{target}_due_at") != due_at or timezone.now() >= due_at
+
+
+def notify_feedback_outcome(
+    *, ticket: Ticket, link_id: int, status: str, text: str, told_at: datetime
+) -> NotificationLog | None:
+    """A feedback item's outcome (`text`, written in the requester's language) mailed to the requester of a
+    closed ticket, which takes no message: once per link, outcome and claim (`told_at`, the link's
+    notified_at). None when the requester has no address."""
+    return notification_queue(
+        key=f"feedback:{link_id}:{status}:{int(told_at.timestamp())}",
+        recipient=ticket.requester_address,
+        template="feedback_outcome",
+        ticket=ticket,
+        context={**_requester_locale(ticket), "notice": text},
+    )
 
 
 # Context entries that name a row the builder loads (or the locale, which MailPlan carries).

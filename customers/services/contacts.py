@@ -122,7 +122,9 @@ def contact_get_or_create(
 
     Without an email, a caller known by phone: the contact with this number however it was written
     (Persian digits, spaces, a country code: selectors.contact_with_number), of this name (any letter
-    case) when a name is given, else a new contact without an address. A number of fewer than
+    case) when a name is given, else a new contact without an address: people may share a number (a
+    household, an office), but a number several contacts (of that name) share names nobody and is refused
+    (ValidationError on `phone`, code `phone_shared`, naming their ids). A number of fewer than
     rules.PHONE_MIN_DIGITS digits is refused (ValidationError on `phone`), and no number at all too (on
     `email`). A new contact joins `organization_name` (found by name in any letter case, else created),
     or else the organization claiming the email's domain; `language` is a new contact's (empty: not

@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from customers import selectors, services
 from customers.models import SlaPolicy
@@ -80,6 +81,14 @@ def test_contact_find_by_email_or_phone():
     assert selectors.contact_find(phone="۰۲۱ ۸۸۷۷ ۶۶۵۵") == contact
     assert selectors.contact_find(phone="123") is None
     assert selectors.contact_find(email="nobody@x.test") is None
+
+
+def test_contact_find_refuses_a_number_several_contacts_share():
+    first = services.contact_create(full_name="Bob", phone="+1 555 0101")
+    second = services.contact_create(full_name="Alice", phone="1 555 0101")
+    with pytest.raises(ValidationError) as refused:
+        selectors.contact_find(phone="+1-555-0101")
+    assert f"(ids {first.pk}, {second.pk})" in refused.value.message_dict["phone"][0]
 
 
 @pytest.mark.parametrize(

@@ -202,7 +202,9 @@ class TicketAgentCreateInput(TicketCreateInput):
             " number however it is written (spaces, dashes, Persian digits, `+98 912…` or `0912…`), and named"
             " `requester_name` when that is given (people sharing a number stay apart), else a new contact without"
             " an email address. With `requester_email` the address finds the contact and the number is only stored"
-            " on a new one. At least 5 digits (leading zeros aside), else a 400 on this field."
+            " on a new one. At least 5 digits (leading zeros aside), else a 400 on this field. A number several"
+            " contacts share (of that name, when one is given) is a 400 on this field naming their ids: send"
+            " `requester` (the contact id) instead."
         ),
     )
     requester_name = serializers.CharField(

@@ -1,8 +1,9 @@
-"""Telling the customers behind a feedback item its outcome: one public reply per linked ticket.
+"""Telling the customers behind a feedback item its outcome: one public notice per linked ticket.
 
-Each reply goes through `tickets.services.ticket_reply` (so SLA clocks, the customer's mail, events
-and webhooks happen per ticket as for any reply), written from a template in the requester's
-language. A link is claimed with a conditional UPDATE before its reply, in the same transaction:
+Each notice goes through `tickets.services.ticket_reply` with notice=True (the customer's mail, events
+and webhooks happen per ticket as for any reply, but it answers nobody: no response, no SLA target met,
+no status change), written from a template in the requester's language. A closed ticket takes no
+message and is never reopened for this: its customer is told by mail alone (notify_feedback_outcome). A link is claimed with a conditional UPDATE before its reply, in the same transaction:
 a second click, a redelivered job or two workers never tell a customer twice.
 """
 
@@ -17,9 +18,9 @@ from django.utils import timezone, translation
 from helpdesk.exceptions import DomainError
 from helpdesk.mail import recipient_locale
 from helpdesk.models import User
-from tickets import services
+from tickets import notifications, services
 from tickets.feedback.selectors import feedback_pending_links
-from tickets.models import FeedbackItem, FeedbackLink, Ticket
+from tickets.models import FeedbackItem, FeedbackLink, Status, Ticket
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +50,13 @@ def feedback_notify_ticket(*, link_id: int, actor: User, status: str, now: datet
                 return False
             link = FeedbackLink.objects.select_related("item", "ticket__requester__user").get(pk=link_id)
             body = feedback_reply_text(item=link.item, ticket=link.ticket, status=status)
-            message = services.ticket_reply(ticket=link.ticket, actor=actor, body=body, now=now)
+            if link.ticket.status == Status.CLOSED:
+                if notifications.notify_feedback_outcome(
+                    ticket=link.ticket, link_id=link_id, status=status, text=body, told_at=now
+                ):
+                    return True
+                raise ValidationError("no address to mail")  # the claim rolls back: nobody was told
+            message = services.ticket_reply(ticket=link.ticket, actor=actor, body=body, notice=True, now=now)
             FeedbackLink.objects.filter(pk=link_id).update(notified_message=message)
     except (ValidationError, DomainError) as exc:  # e.g. the ticket closed meanwhile: the claim rolls back
         logger.info("feedback link %s: customer not told: %s", link_id, exc)

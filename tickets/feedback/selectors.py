@@ -163,11 +163,9 @@ def feedback_links_of_ticket(*, user: User, ticket: Ticket) -> list[FeedbackLink
 
 
 def feedback_pending_links(*, item: FeedbackItem) -> QuerySet[FeedbackLink]:
-    """Links whose customer has not been told the item's current outcome yet; closed tickets take no
-    reply, so they are left out."""
+    """Links whose customer has not been told the item's current outcome yet. A closed ticket's customer is
+    told by mail alone (tickets.feedback.notify), so one without an address (known by phone only) cannot be."""
+    unreachable = Q(ticket__status=Status.CLOSED, ticket__reply_to_email="", ticket__requester__email__isnull=True)
     return (
-        FeedbackLink.objects.filter(item=item)
-        .exclude(notified_status=item.status)
-        .exclude(ticket__status=Status.CLOSED)
-        .order_by("pk")
+        FeedbackLink.objects.filter(item=item).exclude(notified_status=item.status).exclude(unreachable).order_by("pk")
     )

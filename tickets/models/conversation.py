@@ -32,6 +32,9 @@ class Message(models.Model):
     email_in_reply_to = models.CharField(max_length=255, blank=True, default="")
     email_references = models.TextField(blank=True, default="")
     needs_review = models.BooleanField(_("needs review"), default=False)
+    # A notice (a feature the customer asked for has shipped) tells the customer something without
+    # answering them: no first or next response, no SLA target met (tickets.sla.store reads it).
+    notice = models.BooleanField(_("notice"), default=False)
     # The received mail this message came from; its raw file stays downloadable.
     inbound_email = models.ForeignKey(
         "InboundEmail",

@@ -25,6 +25,9 @@ class ActivityType(NamedInLanguages, models.Model):
     name_fa = models.CharField(_("name in Persian"), max_length=100, blank=True, default="")
     is_active = models.BooleanField(_("active"), default=True)
     position = models.PositiveIntegerField(_("position"), default=0, help_text=_("Lower comes first."))
+    for_calls = models.BooleanField(
+        _("for phone calls"), default=False, help_text=_("The duration of a logged call is counted as this activity.")
+    )
 
     class Meta:
         ordering = ["position", "name", "id"]

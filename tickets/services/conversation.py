@@ -60,10 +60,13 @@ def _reply_author(
 
 
 def _reply_status(
-    *, ticket: Ticket, actor: User | None, from_agent: bool, internal: bool, needs_review: bool, status, now
+    *, ticket: Ticket, actor: User | None, from_agent: bool, internal: bool, needs_review: bool, status, now, notice
 ) -> None:
     """Activity times and the status a reply brings: the agent's choice, else new -> open on an agent's
-    reply, pending or solved -> open on a customer's (a system move of the table)."""
+    reply, pending or solved -> open on a customer's (a system move of the table). A notice brings
+    nothing: it answers nobody."""
+    if notice:
+        return
     if from_agent:
         ticket.last_agent_activity_at = now
         if not internal and ticket.first_responded_at is None:
@@ -92,6 +95,7 @@ def _reply_message(
     email: dict,
     needs_review: bool,
     now: datetime,
+    notice: bool = False,
 ) -> tuple[Message, str]:
     """The message, its attachments and its event; returns it with its plain text."""
     html, text = render_body(text=body, html_body=body_html)
@@ -105,6 +109,7 @@ def _reply_message(
         channel=channel,
         created_at=now,
         needs_review=needs_review,
+        notice=notice,
         **email,
     )
     for incoming in attachments:
@@ -147,6 +152,7 @@ def ticket_reply(
     needs_review: bool = False,
     time: TimeSpent | None = None,
     time_asked: bool = False,
+    notice: bool = False,
     now: datetime | None = None,
 ) -> Message:
     """Add a public reply or an internal note, by an agent (`actor`) or a customer (`contact`).
@@ -156,8 +162,13 @@ def ticket_reply(
     through `ticket_customer_reply`, which opens the follow-up instead. An agent may set the status
     with the reply, and log the `time` spent (a TimeEntry of the message, same transaction); where the
     channel asks for it (`time_asked`: the reply form, the API) HELPDESK_REQUIRE_TIME makes it required.
+    `notice`: an agent's public message telling the customer something without answering them (a feature
+    shipped, tickets.feedback.notify): mailed as any reply, but no first or next response, no SLA target
+    met, no status change, nobody takes the ticket.
     """
     now = now or timezone.now()
+    if notice and (internal or status is not None or contact is not None):
+        raise ValueError("A notice is an agent's public message that changes no status.")
     ticket = _lock(ticket)
     from_agent, contact = _reply_author(
         ticket=ticket,
@@ -168,8 +179,10 @@ def ticket_reply(
         empty=not (body or "").strip() and not body_html and not attachments,
         now=now,
     )
+    if notice and not from_agent:
+        raise NotAllowed(_("Only agents may do this."))
     _reply_time_check(from_agent=from_agent, time=time, time_asked=time_asked)
-    if from_agent and not internal and actor is not None:
+    if from_agent and not internal and not notice and actor is not None:
         owner_take_on_reply(ticket=ticket, actor=actor, now=now)  # HELPDESK_REQUIRE_OWNER
     message, text = _reply_message(
         ticket=ticket,
@@ -188,6 +201,7 @@ def ticket_reply(
         },
         needs_review=needs_review,
         now=now,
+        notice=notice,
     )
     if time is not None:
         time_entry_log(ticket=ticket, actor=actor, time=time, message=message, now=now)
@@ -202,18 +216,20 @@ def ticket_reply(
         needs_review=needs_review,
         status=status,
         now=now,
+        notice=notice,
     )
     ticket.updated_at = now
     ticket.save()
     ticket_index(ticket=ticket, extra_text=text, internal=internal)  # a note: for agents' search only
     sla_refresh(ticket=ticket, now=now)
-    if from_agent and not internal:
-        notifications.notify_agent_reply(ticket=ticket, message=message)
+    solved = ticket.status == Status.SOLVED and status_before != Status.SOLVED
+    if from_agent and not internal:  # a reply that solves says so itself: one mail, not two
+        notifications.notify_agent_reply(ticket=ticket, message=message, solved=solved)
     elif from_agent:
         notifications.notify_mentions(ticket=ticket, message=message, actor=actor)
     elif not internal and not needs_review:
         notifications.notify_customer_reply(ticket=ticket, message=message)
-    if ticket.status == Status.SOLVED and status_before != Status.SOLVED:
+    if solved and (internal or not from_agent):
         notifications.notify_solved(ticket=ticket)
     return message
 

@@ -166,9 +166,8 @@ def _check_failed(*, ticket_id: int, expected: datetime, exc: Exception, now: da
 def _batch_rows(ids: list[int]) -> tuple[dict, dict, dict]:
     """A batch's public messages, status history and recorded SLA events, one query each, by ticket."""
     messages, statuses, recorded = defaultdict(list), defaultdict(list), defaultdict(set)
-    for ticket_id, *row in Message.objects.filter(ticket_id__in=ids, internal=False, needs_review=False).values_list(
-        "ticket_id", "created_at", "author_contact_id", "author_user_id"
-    ):
+    public = Message.objects.filter(ticket_id__in=ids, internal=False, needs_review=False, notice=False)
+    for ticket_id, *row in public.values_list("ticket_id", "created_at", "author_contact_id", "author_user_id"):
         messages[ticket_id].append(tuple(row))
     for ticket_id, *row in (
         TicketEvent.objects.filter(ticket_id__in=ids, kind=EventKind.STATUS_CHANGED)

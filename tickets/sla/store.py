@@ -120,7 +120,7 @@ def activity_from_rows(
 def ticket_activity(*, ticket: Ticket, pause_on_hold: bool) -> sla.TicketActivity:
     """Replies and pauses from the ticket's messages and status history (2 queries)."""
     messages = list(
-        Message.objects.filter(ticket=ticket, internal=False, needs_review=False).values_list(
+        Message.objects.filter(ticket=ticket, internal=False, needs_review=False, notice=False).values_list(
             "created_at", "author_contact_id", "author_user_id"
         )
     )

@@ -8,8 +8,8 @@ from tickets.models import ActivityType
 
 @admin.register(ActivityType)
 class ActivityTypeAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_fa", "is_active", "position"]
+    list_display = ["name", "name_fa", "is_active", "for_calls", "position"]
     list_filter = ["is_active"]
-    list_editable = ["is_active", "position"]
+    list_editable = ["is_active", "for_calls", "position"]
     search_fields = ["name", "name_fa"]
-    fields = ["name", "name_fa", "is_active", "position"]
+    fields = ["name", "name_fa", "is_active", "for_calls", "position"]

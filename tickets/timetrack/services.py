@@ -48,6 +48,12 @@ def default_activity() -> ActivityType | None:
     return ActivityType.objects.filter(is_active=True).order_by("position", "name", "id").first()
 
 
+def call_activity() -> ActivityType | None:
+    """The activity a logged call's duration counts as: the active type marked for calls, else the default."""
+    active = ActivityType.objects.filter(is_active=True)
+    return active.filter(for_calls=True).order_by("position", "name", "id").first() or default_activity()
+
+
 def _errors(entry: TimeEntry, *, activity_changed: bool, today: date) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not isinstance(entry.minutes, int) or not 1 <= entry.minutes <= MAX_ENTRY_MINUTES:
