@@ -74,7 +74,18 @@ class ProblemIncidentOutput(serializers.ModelSerializer):
 
 
 class ProblemSolveInput(serializers.Serializer):
-    reply = serializers.CharField(required=False, allow_blank=True, help_text="A public reply to each open incident.")
+    reply = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="The public reply to each open incident, in English: customers who read English get it "
+        "(and Persian readers too when `reply_fa` is empty). With `solve_incidents`, give this or `reply_fa`.",
+    )
+    reply_fa = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="The same reply in Persian, for customers who read Persian (and for the others when `reply` "
+        "is empty).",
+    )
     solve_incidents = serializers.BooleanField(required=False, default=True)
     root_cause = serializers.PrimaryKeyRelatedField(
         queryset=RootCause.objects.all(),
@@ -235,8 +246,8 @@ class ProblemIncidentDetailView(_ProblemView):
 
 
 class ProblemSolveView(_ProblemView):
-    """POST: solve the problem and, unless `solve_incidents` is false, queue a job that posts `reply` on
-    every open incident and solves it, each through the ticket services (mail, SLA, events, webhooks per
+    """POST: solve the problem and, unless `solve_incidents` is false, queue a job that posts the reply on
+    every open incident (`reply` or `reply_fa`, in each customer's language) and solves it, each through the ticket services (mail, SLA, events, webhooks per
     ticket): 202 with the job (200 with `job` null when no incident needed it). GET: the latest run's
     progress and counts. Solving again while a run is unfinished answers that run."""
 
