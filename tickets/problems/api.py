@@ -150,6 +150,11 @@ class _ProblemView(generics.GenericAPIView):
     def output(self, problem_id: int) -> dict:
         return ProblemOutput(selectors.problem_get_for(user=self.request.user, problem_id=problem_id)).data
 
+    def solve_output(self, problem_id: int, job: ProblemSolveJob | None) -> dict:
+        """The problem as `GET /problems/{id}/` shows it (owner and team with their names), and the run."""
+        problem = selectors.problem_get_for(user=self.request.user, problem_id=problem_id)
+        return ProblemSolveOutput({"problem": problem, "job": solve_job_data(self.request.user, job)}).data
+
     def tickets(self, ids: list[int]) -> list[Ticket]:
         """Tickets named in the body, each one the caller may see; otherwise a 400 on `tickets`."""
         found = list(ticket_selectors.ticket_base_for(user=self.request.user).filter(pk__in=ids).only("pk"))
@@ -258,9 +263,7 @@ class ProblemSolveView(_ProblemView):
     def get(self, request: Request, pk: int) -> Response:
         problem = self.problem()
         job = selectors.problem_solve_job_for(user=request.user, problem=problem)
-        return Response(
-            ProblemSolveOutput({"problem": self.output(problem.pk), "job": solve_job_data(request.user, job)}).data
-        )
+        return Response(self.solve_output(problem.pk, job))
 
     @extend_schema(
         request=ProblemSolveInput,
@@ -271,5 +274,5 @@ class ProblemSolveView(_ProblemView):
         serializer = ProblemSolveInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         job = services.problem_solve(problem=problem, actor=request.user, **serializer.validated_data)
-        body = ProblemSolveOutput({"problem": self.output(problem.pk), "job": solve_job_data(request.user, job)}).data
+        body = self.solve_output(problem.pk, job)
         return Response(body, status=status.HTTP_202_ACCEPTED if job is not None else status.HTTP_200_OK)
