@@ -8,6 +8,7 @@ language the worker happens to run in.
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from dataclasses import dataclass
 from typing import Any
@@ -21,8 +22,18 @@ from django.utils import timezone, translation
 # paragraph's direction from its first strong letter: the Persian greeting "%(name)s عزیز، سلام،"
 # would open left to right for a Latin name. One mark at the start makes the first paragraph
 # right to left; the others start with Persian words anyway, and the URL lines stay left to right
-# as they should (a mark on every line would put the slash of a URL on the wrong side).
+# as they should (a mark on every line would put the slash of a URL on the wrong side). A mail that
+# opens with text in the other language (an agent's English reply to a Persian reader) keeps the
+# direction of that text: its first paragraph has Latin letters and no right-to-left one.
 RLM = "\u200f"
+_RTL_LETTER = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+def _opens_left_to_right(text: str) -> bool:
+    """True when the first paragraph of `text` is written left to right (Latin, no Arabic script)."""
+    first = next((part for part in text.strip().split("\n\n") if part.strip()), "")
+    return bool(_LATIN_LETTER.search(first)) and not _RTL_LETTER.search(first)
 
 
 def _known_language(code: str | None) -> str:
@@ -79,7 +90,8 @@ def mail_render(*, template: str, language: str, time_zone: str = "", context: d
     """Render emails/<template>.{subject.txt,txt,html} in `language` and `time_zone` (else the site's).
 
     Templates get `language`, `rtl`, `dir` and `align` (the start side) for the layout;
-    the subject comes out on one line; a right-to-left plain text starts with RLM (see above).
+    the subject comes out on one line; a right-to-left plain text starts with RLM
+    unless it opens with a left-to-right paragraph (see above).
     """
     language = _known_language(language) or settings.LANGUAGE_CODE
     zone = _known_time_zone(time_zone)
@@ -96,6 +108,6 @@ def mail_render(*, template: str, language: str, time_zone: str = "", context: d
         subject = " ".join(render_to_string(f"emails/{template}.subject.txt", data).split())
         text = render_to_string(f"emails/{template}.txt", data)
         html = render_to_string(f"emails/{template}.html", data)
-    if rtl and not text.startswith(RLM):
+    if rtl and not text.startswith(RLM) and not _opens_left_to_right(text):
         text = RLM + text
     return RenderedMail(subject=subject, text=text, html=html, language=language)

@@ -4,8 +4,8 @@ It marks the operations anyone may call without signing in (`{}` among the secur
 credentials optional), and documents the error answers each operation can give, all with the one
 error component (`{"code", "detail"}`, plus `errors` by dotted field path on a 400): 401 where
 credentials are read, 403 where permissions can refuse, 404 where the path names an object or the
-operation is hidden from other roles (a permission with `hides`, helpdesk.permissions), 429 where a
-throttle applies. An operation's own
+operation is hidden from other roles (a permission with `hides`, helpdesk.permissions), 415 where it
+reads a body (any other media type is refused), 429 where a throttle applies. An operation's own
 `@extend_schema(responses=...)` description of a code wins (given the error body if it has none).
 """
 
@@ -39,7 +39,8 @@ def allows_anonymous(view, method: str) -> bool:
     )
 
 
-ERROR_CODES = {"401", "403", "404", "429"}
+ERROR_CODES = {"401", "403", "404", "415", "429"}
+BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 
 class AutoSchema(SpectacularAutoSchema):
@@ -69,6 +70,11 @@ class AutoSchema(SpectacularAutoSchema):
             answers["404"] = "Not available to your role (it does not exist for you), or no such object."
         elif "{" in self.path:
             answers["404"] = "No such object, or not yours to see."
+        if self.method in BODY_METHODS and self.view.get_parsers() and self._get_request_body() is not None:
+            media = ", ".join(sorted({parser.media_type for parser in self.view.get_parsers()}))
+            answers["415"] = (
+                f"The body's `Content-Type` is not one this operation takes ({media}): `unsupported_media_type`."
+            )
         if self.view.get_throttles():
             answers["429"] = "Too many requests: try again after `Retry-After` seconds."
         return answers

@@ -147,7 +147,8 @@ class EventListView(TicketsAPIView):
 
     @extend_schema(
         operation_id="tickets_events_list",
-        description="Customers get a smaller object (id, kind, field, old_value, new_value, actor_name, created_at).",
+        description="Customers get a smaller object (id, kind, field, old_value, new_value, actor_name, created_at):"
+        " `actor`, `public` and `data` are for agents only.",
         responses={200: EventOutput(many=True), **ERR_400, **ERR_401_403, **ERR_404},
     )
     def get(self, request: Request, pk: int) -> Response:

@@ -363,7 +363,12 @@ class EventCustomerOutput(serializers.ModelSerializer):
 
 
 class EventOutput(EventCustomerOutput):
-    actor = UserRef(read_only=True, allow_null=True)
+    # Not required in the schema: the same endpoint answers a customer without them (EventCustomerOutput).
+    actor = UserRef(required=False, allow_null=True, help_text="Agents only: absent for customers.")
+    public = serializers.BooleanField(
+        required=False, help_text="Agents only (a customer sees only public events): absent for customers."
+    )
+    data = serializers.JSONField(required=False, help_text="Agents only: the change's details; absent for customers.")
 
     class Meta(EventCustomerOutput.Meta):
         fields = [*EventCustomerOutput.Meta.fields, "actor", "public", "data"]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import Team
-from helpdesk.names import NamedInLanguages
+from helpdesk.names import NamedInLanguages, name_in_language
 
 
 class Category(NamedInLanguages, models.Model):
@@ -137,7 +137,9 @@ class ProblemSolveJob(models.Model):
 
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="solve_jobs")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # the public reply in English and in Persian: each incident's customer gets theirs, else the other
     reply = models.TextField(blank=True)
+    reply_fa = models.TextField(blank=True)
     root_cause = models.ForeignKey(RootCause, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
     total = models.PositiveIntegerField(default=0)
@@ -167,6 +169,10 @@ class ProblemSolveJob(models.Model):
     @property
     def done_count(self) -> int:
         return self.solved + self.failed
+
+    def reply_in(self, language: str) -> str:
+        """The reply for a customer reading `language`: that language's text, else the other one."""
+        return name_in_language(self.reply.strip(), self.reply_fa.strip(), language)
 
 
 class ProblemSolveItem(models.Model):

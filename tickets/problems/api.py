@@ -74,7 +74,18 @@ class ProblemIncidentOutput(serializers.ModelSerializer):
 
 
 class ProblemSolveInput(serializers.Serializer):
-    reply = serializers.CharField(required=False, allow_blank=True, help_text="A public reply to each open incident.")
+    reply = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="The public reply to each open incident, in English: customers who read English get it "
+        "(and Persian readers too when `reply_fa` is empty). With `solve_incidents`, give this or `reply_fa`.",
+    )
+    reply_fa = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="The same reply in Persian, for customers who read Persian (and for the others when `reply` "
+        "is empty).",
+    )
     solve_incidents = serializers.BooleanField(required=False, default=True)
     root_cause = serializers.PrimaryKeyRelatedField(
         queryset=RootCause.objects.all(),
@@ -138,6 +149,11 @@ class _ProblemView(generics.GenericAPIView):
 
     def output(self, problem_id: int) -> dict:
         return ProblemOutput(selectors.problem_get_for(user=self.request.user, problem_id=problem_id)).data
+
+    def solve_output(self, problem_id: int, job: ProblemSolveJob | None) -> dict:
+        """The problem as `GET /problems/{id}/` shows it (owner and team with their names), and the run."""
+        problem = selectors.problem_get_for(user=self.request.user, problem_id=problem_id)
+        return ProblemSolveOutput({"problem": problem, "job": solve_job_data(self.request.user, job)}).data
 
     def tickets(self, ids: list[int]) -> list[Ticket]:
         """Tickets named in the body, each one the caller may see; otherwise a 400 on `tickets`."""
@@ -235,8 +251,8 @@ class ProblemIncidentDetailView(_ProblemView):
 
 
 class ProblemSolveView(_ProblemView):
-    """POST: solve the problem and, unless `solve_incidents` is false, queue a job that posts `reply` on
-    every open incident and solves it, each through the ticket services (mail, SLA, events, webhooks per
+    """POST: solve the problem and, unless `solve_incidents` is false, queue a job that posts the reply on
+    every open incident (`reply` or `reply_fa`, in each customer's language) and solves it, each through the ticket services (mail, SLA, events, webhooks per
     ticket): 202 with the job (200 with `job` null when no incident needed it). GET: the latest run's
     progress and counts. Solving again while a run is unfinished answers that run."""
 
@@ -247,9 +263,7 @@ class ProblemSolveView(_ProblemView):
     def get(self, request: Request, pk: int) -> Response:
         problem = self.problem()
         job = selectors.problem_solve_job_for(user=request.user, problem=problem)
-        return Response(
-            ProblemSolveOutput({"problem": self.output(problem.pk), "job": solve_job_data(request.user, job)}).data
-        )
+        return Response(self.solve_output(problem.pk, job))
 
     @extend_schema(
         request=ProblemSolveInput,
@@ -260,5 +274,5 @@ class ProblemSolveView(_ProblemView):
         serializer = ProblemSolveInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         job = services.problem_solve(problem=problem, actor=request.user, **serializer.validated_data)
-        body = ProblemSolveOutput({"problem": self.output(problem.pk), "job": solve_job_data(request.user, job)}).data
+        body = self.solve_output(problem.pk, job)
         return Response(body, status=status.HTTP_202_ACCEPTED if job is not None else status.HTTP_200_OK)

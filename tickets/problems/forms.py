@@ -92,10 +92,18 @@ class TicketProblemForm(forms.Form):
 class ProblemSolveForm(forms.Form):
     solve_incidents = forms.BooleanField(label=_("Solve every open incident too"), required=False, initial=True)
     reply = forms.CharField(
-        label=_("Public reply to each open incident"),
+        label=_("Public reply to each open incident, in English"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
-        help_text=_("Sent to each customer on their own ticket before it is solved. Empty: solved without a reply."),
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "ltr", "lang": "en"}),
+        help_text=_("Sent on their own ticket, before it is solved, to each customer who reads English."),
+    )
+    reply_fa = forms.CharField(
+        label=_("The same reply in Persian"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "rtl", "lang": "fa"}),
+        help_text=_(
+            "For customers who read Persian. Write at least one of the two: a customer whose text is empty gets the other."
+        ),
     )
     root_cause = NamedChoiceField(
         label=_("Root cause"),

@@ -169,13 +169,15 @@ def problem_solve(
     problem: Problem,
     actor: User,
     reply: str = "",
+    reply_fa: str = "",
     solve_incidents: bool = True,
     root_cause: RootCause | None = None,
     now: datetime | None = None,
 ) -> ProblemSolveJob | None:
-    """Mark the problem solved and, with `solve_incidents`, queue a job that posts `reply` (if any) on
-    every linked open incident and solves it, each through the ticket services in a transaction of its
-    own (tickets.problems.solving), so SLA, mail, events and webhooks happen per ticket and one refused
+    """Mark the problem solved and, with `solve_incidents`, queue a job that posts the reply on every
+    linked open incident and solves it: `reply` (English) and/or `reply_fa` (Persian), at least one
+    (a 400 on `reply`); each customer gets the text in their language, else the other one. Each incident
+    goes through the ticket services in a transaction of its own (tickets.problems.solving), so SLA, mail, events and webhooks happen per ticket and one refused
     ticket stops no other. `root_cause` (default the problem's) is given to incidents without one;
     with HELPDESK_REQUIRE_ROOT_CAUSE it is needed up front (a 400 on `root_cause`). Returns the job
     (None without `solve_incidents` or open incidents); while one runs, solving again returns it."""
@@ -186,6 +188,8 @@ def problem_solve(
     )
     if not solve_incidents:
         open_incidents = []
+    if solve_incidents and not (reply.strip() or reply_fa.strip()):
+        raise ValidationError({"reply": [_("Write the reply in English or in Persian (or both).")]})
     lacking = [pk for pk, cause in open_incidents if cause is None]
     if lacking and root_cause is None and root_cause_required():
         raise ValidationError({"root_cause": [_("Choose the root cause to give the incidents you solve.")]})
@@ -204,7 +208,12 @@ def problem_solve(
         try:
             with transaction.atomic():
                 job = ProblemSolveJob.objects.create(
-                    problem=problem, actor=actor, reply=reply, root_cause=root_cause, total=len(open_incidents)
+                    problem=problem,
+                    actor=actor,
+                    reply=reply.strip(),
+                    reply_fa=reply_fa.strip(),
+                    root_cause=root_cause,
+                    total=len(open_incidents),
                 )
         except IntegrityError:  # another request started one a moment ago
             return problem_solve_job_running(problem=problem)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from helpdesk.exceptions import DomainError
 from helpdesk.forms import service_error_text
+from helpdesk.mail import recipient_locale
 from helpdesk.models import User
 from tickets.models import OPEN_STATUSES, ProblemSolveItem, ProblemSolveJob, RootCause, Status, Ticket
 from tickets.services import ticket_edit, ticket_reply
@@ -48,12 +49,13 @@ def _solve_item(*, job: ProblemSolveJob, item_id: int, ticket_id: int) -> None:
             )
             if not claimed:
                 return  # another worker has it, or had it
-            ticket = Ticket.objects.select_related("sla_policy").get(pk=ticket_id)
+            ticket = Ticket.objects.select_related("sla_policy", "requester__user").get(pk=ticket_id)
             if ticket.status not in OPEN_STATUSES:
                 raise ValidationError(_("The ticket is no longer open."))
             if job.actor is None or not job.actor.is_active:
                 raise ValidationError(_("The agent who started this is no longer active."))
-            solve_incident(ticket=ticket, actor=job.actor, reply=job.reply, root_cause=job.root_cause)
+            reply = job.reply_in(recipient_locale(contact=ticket.requester)["language"])
+            solve_incident(ticket=ticket, actor=job.actor, reply=reply, root_cause=job.root_cause)
     except (ValidationError, DomainError) as exc:
         ProblemSolveItem.objects.filter(pk=item_id, state=ProblemSolveItem.State.PENDING).update(
             state=ProblemSolveItem.State.FAILED, reason=service_error_text(exc)[:255], done_at=now

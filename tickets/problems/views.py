@@ -102,6 +102,7 @@ def problem_solve(request: HttpRequest, problem_id: int) -> HttpResponse:
                 problem=problem,
                 actor=request.user,
                 reply=data["reply"],
+                reply_fa=data["reply_fa"],
                 solve_incidents=data["solve_incidents"],
                 root_cause=data["root_cause"],
             )

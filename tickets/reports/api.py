@@ -6,6 +6,7 @@ its CSV is the framework's."""
 import json
 
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import renderers, serializers
 from rest_framework.exceptions import NotFound
@@ -22,6 +23,10 @@ from tickets.reports.output import report_csv, report_json
 from tickets.reports.params import ReportForm
 from tickets.reports.stats import sla_compliance
 from tickets.reports.views import csv_response
+
+CSV_FILE = OpenApiResponse(
+    OpenApiTypes.STR, description="With `format=csv`: the report as a CSV file (UTF-8 with a BOM), a header row first."
+)
 
 
 class CsvRenderer(renderers.BaseRenderer):
@@ -116,7 +121,10 @@ class ReportView(APIView):
             *PARAMETERS,
         ],
         responses={
-            200: OpenApiResponse(ReportOutput, description="JSON; with format=csv a text/csv file"),
+            (200, "application/json"): OpenApiResponse(
+                ReportOutput, description="The report as JSON, or with `format=csv` as a CSV file."
+            ),
+            (200, "text/csv"): CSV_FILE,
             **ERR_400,
             **ERR_401_403,
         },
@@ -155,7 +163,12 @@ class SlaReportView(APIView):
 
     @extend_schema(
         parameters=PARAMETERS,
-        responses={200: ComplianceRowOutput(many=True), **ERR_400, **ERR_401_403},
+        responses={
+            (200, "application/json"): ComplianceRowOutput(many=True),
+            (200, "text/csv"): CSV_FILE,
+            **ERR_400,
+            **ERR_401_403,
+        },
     )
     def get(self, request):
         report = REPORTS["sla"]

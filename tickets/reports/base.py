@@ -37,11 +37,17 @@ class Column:
 
 @dataclass(frozen=True)
 class Period:
-    """A time bucket: its first day, and how people read it (Jalali in fa)."""
+    """A time bucket: its first day, and how people read it (Jalali in fa). `first_day`: the first day
+    the report counts in it (the report's start for a bucket that began before), which its labels show."""
 
     start: date
     label: str
     short: str = ""  # for a chart's axis
+    first_day: date | None = None
+
+    @property
+    def begins(self) -> date:
+        return self.first_day or self.start
 
     def __str__(self) -> str:
         return self.start.isoformat()

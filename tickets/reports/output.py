@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from helpdesk import dates
-from tickets.reports.base import Period, Report, ReportParams, ReportResult
+from tickets.reports.base import Column, Period, Report, ReportParams, ReportResult
 
 
 def plain(value: Any) -> Any:
     """A cell as CSV and JSON carry it: ISO dates, numbers as numbers, text as text."""
     if isinstance(value, Period):
-        return value.start.isoformat()
+        return value.begins.isoformat()
     if isinstance(value, datetime):
         return timezone.localtime(value).date().isoformat()
     if isinstance(value, date):
@@ -44,6 +44,20 @@ def summary_note(result: ReportResult, now: datetime | None = None) -> str:
     ) % {"count": count, "when": dates.format_datetime(result.summary_refreshed_at, language), "limit": limit}
 
 
+def _csv_headers(column: Column) -> list[str]:
+    """A period column is two in a CSV: its first day (ISO, for programs), then as the page reads it."""
+    if column.kind == "period":
+        return [str(column.label), _("Period, as on the page")]
+    return [str(column.label)]
+
+
+def _csv_cells(column: Column, value: Any) -> list[Any]:
+    cell = "" if value is None else plain(value)
+    if column.kind == "period":
+        return [cell, value.label if isinstance(value, Period) else ""]
+    return [cell]
+
+
 def report_csv(result: ReportResult) -> bytes:
     """Every table of the result, one after another: its title, its header row, its rows, a blank line."""
     out = io.StringIO()
@@ -54,9 +68,9 @@ def report_csv(result: ReportResult) -> bytes:
         writer.writerow([])
     for table in result.tables:
         writer.writerow([str(table.title)])
-        writer.writerow([str(column.label) for column in table.columns])
+        writer.writerow([label for column in table.columns for label in _csv_headers(column)])
         for row in table.rows:
-            writer.writerow(["" if row.get(c.key) is None else plain(row.get(c.key)) for c in table.columns])
+            writer.writerow([cell for column in table.columns for cell in _csv_cells(column, row.get(column.key))])
         writer.writerow([])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 

@@ -59,10 +59,13 @@ def short_label(start: date, bucket: str) -> str:
 
 
 def periods(first: date, last: date, bucket: str) -> list[Period]:
-    """Every bucket from the one holding `first` to the one holding `last`, empty ones included."""
+    """Every bucket from the one holding `first` to the one holding `last`, empty ones included; the
+    first one is labelled from `first` (a week that began before the report is shown from its start)."""
     found, start = [], bucket_start(first, bucket)
     while start <= last:
-        found.append(Period(start=start, label=period_label(start, bucket), short=short_label(start, bucket)))
+        shown = max(start, first)
+        label, short = period_label(shown, bucket), short_label(shown, bucket)
+        found.append(Period(start=start, label=label, short=short, first_day=shown))
         start = _next_start(start, bucket)
     return found
 

@@ -1,5 +1,6 @@
 """Querysets and grouped aggregates shared by the reports (each one statement in the database)."""
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -8,6 +9,7 @@ from django.utils import translation
 
 from helpdesk import dates
 from helpdesk.aggregates import PercentileCont, PercentilesCont, minutes_between
+from helpdesk.rounding import hours_of, round_half_up
 from tickets.models import OPEN_STATUSES, ReportRow, Ticket
 from tickets.reports.base import ReportParams
 from tickets.reports.dimensions import DIMENSIONS, NONE_LABEL, TICKET_FILTERS, filters_q
@@ -101,11 +103,12 @@ def digits(number: int) -> str:
 
 
 def hours(minutes: float | None) -> float | None:
-    return None if minutes is None else round(minutes / 60, 1)
+    """Minutes as hours to one decimal, half up as the pages round (helpdesk.rounding)."""
+    return None if minutes is None else float(hours_of(minutes))
 
 
 def percent(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
+    return float(round_half_up(Decimal(100 * part) / whole)) if whole else None
 
 
 __all__ = [

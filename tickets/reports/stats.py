@@ -14,9 +14,10 @@ from typing import Any
 from django.db.models import Count, Q
 
 from helpdesk.models import User
+from helpdesk.rounding import round_half_up
 from tickets.models import ReportRow
 from tickets.reports.dimensions import filters_q
-from tickets.reports.query import column_percentiles, grouped
+from tickets.reports.query import column_percentiles, grouped, percent
 
 GROUPS = {"policy": "sla_policy", "team": "team", "priority": "priority"}
 
@@ -37,12 +38,12 @@ class ComplianceRow:
     @property
     def first_response_met_percent(self) -> float | None:
         done = self.first_response_met + self.first_response_breached
-        return round(100 * self.first_response_met / done, 1) if done else None
+        return percent(self.first_response_met, done)
 
     @property
     def resolution_met_percent(self) -> float | None:
         done = self.resolution_met + self.resolution_breached
-        return round(100 * self.resolution_met / done, 1) if done else None
+        return percent(self.resolution_met, done)
 
 
 def _aggregates() -> dict[str, Any]:
@@ -54,7 +55,7 @@ def _aggregates() -> dict[str, Any]:
 
 
 def _minutes(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
+    return None if value is None else float(round_half_up(value))
 
 
 def sla_compliance(

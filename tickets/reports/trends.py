@@ -3,12 +3,14 @@ days just before it. Categories count the tickets created (the reports' summary,
 root causes the tickets solved (a root cause is chosen when solving), read from ticket_solved_report_idx
 alone. Two grouped queries over both periods at once (a conditional count per period)."""
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.charts import Chart, Series
+from helpdesk.rounding import round_half_up
 from tickets.models import ReportRow, Ticket
 from tickets.reports.base import Column, Figure, Report, ReportParams, ReportResult, Table, register
 from tickets.reports.dimensions import filters_q
@@ -33,7 +35,7 @@ def _ranked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ranked = []
     for row in rows:
         now, before = row["now"], row["before"]
-        growth = round(100 * (now - before) / before, 1) if before else None
+        growth = float(round_half_up(Decimal(100 * (now - before)) / before)) if before else None
         ranked.append(
             {"group": row["group"], "now": now, "before": before, "change": now - before, "growth_percent": growth}
         )

@@ -12,6 +12,7 @@ month in `tz`.
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
@@ -19,6 +20,7 @@ from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from helpdesk.names import name_in_language
+from helpdesk.rounding import round_half_up
 from tickets.models import SatisfactionRating, SatisfactionSurvey
 from tickets.ratings import SCORES
 
@@ -51,7 +53,7 @@ class SatisfactionRow:
     @property
     def response_rate(self) -> float | None:
         """Responded / surveys sent, 0-100; None when no survey was sent."""
-        return round(100 * self.responded / self.surveys_sent, 1) if self.surveys_sent else None
+        return float(round_half_up(Decimal(100 * self.responded) / self.surveys_sent)) if self.surveys_sent else None
 
 
 @dataclass
@@ -78,9 +80,11 @@ def _survey_figures() -> dict[str, Any]:
 
 def _fill_ratings(row: SatisfactionRow, values: dict[str, Any]) -> None:
     row.ratings = values["n"]
-    row.average = round(float(values["avg"]), 2) if values["avg"] is not None else None
+    row.average = float(round_half_up(values["avg"], 2)) if values["avg"] is not None else None
     row.distribution = {score: values[f"s{score}"] for score in SCORES}
-    row.satisfied_percent = round(100 * values["satisfied"] / row.ratings, 1) if row.ratings else None
+    row.satisfied_percent = (
+        float(round_half_up(Decimal(100 * values["satisfied"]) / row.ratings)) if row.ratings else None
+    )
 
 
 def _grouped(qs: QuerySet, *, group: str, moment: str, tz: tzinfo) -> tuple[QuerySet, str, tuple[str, ...]]:

@@ -6,16 +6,18 @@ from django import template
 from django.utils import formats
 from django.utils.html import format_html
 
+from helpdesk.rounding import round_half_up
 from helpdesk.templatetags.helpdesk import hd_date, hd_number, hd_percent
 
 register = template.Library()
 
 
 def _number(value, kind: str) -> str:
+    # number_format cuts digits off: round half up first, as everywhere (helpdesk.rounding)
     if kind == "number":
-        return hd_number(formats.number_format(value, 1, use_l10n=False))
+        return hd_number(formats.number_format(round_half_up(value), 1, use_l10n=False))
     if kind == "percent":  # "36.4%", and in Persian "۳۶٫۴٪" with the percent sign after the number
-        return hd_percent(formats.number_format(value, 1, use_l10n=False))
+        return hd_percent(formats.number_format(round_half_up(value), 1, use_l10n=False))
     if kind == "money":
         return hd_number(f"{Decimal(value):,.0f}")
     return hd_number(f"{value:,}" if isinstance(value, int) else value)

@@ -2,12 +2,11 @@
 `{{ minutes|hd_hours }}` is "12.5" hours (one decimal at most, half up as people round: 2.25 is 2.3;
 Persian digits and separator in fa)."""
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from django import template
 from django.utils import translation
 
 from helpdesk import dates
+from helpdesk.rounding import hours_of
 from tickets.timetrack.durations import format_minutes
 
 register = template.Library()
@@ -29,6 +28,6 @@ def hd_duration(minutes) -> str:
 def hd_hours(minutes) -> str:
     if minutes is None or minutes == "":
         return ""
-    hours = (Decimal(int(minutes)) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    hours = hours_of(int(minutes))
     text = str(int(hours)) if hours == int(hours) else str(hours)
     return dates.persian_number(text) if _fa() else text
