@@ -79,3 +79,11 @@ def test_open_referrals_past_their_due_time_say_so(agent, other_agent, other_tea
     other_agent.save(update_fields=["language"])
     body = client.get(reverse("agent:referrals")).content.decode()
     assert "دیرکرد" in body
+
+
+def test_a_notice_tells_no_outcome(agent, ticket, answered):
+    """A notice (a shipped feature, tickets.feedback.notify) is no answer: the referral keeps waiting."""
+    services.ticket_reply(ticket=ticket, actor=agent, body="The export you asked for has shipped.", notice=True)
+    answered.refresh_from_db()
+    assert answered.customer_informed_at is None
+    assert "callout-action" in _page(agent, ticket)

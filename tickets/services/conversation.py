@@ -205,7 +205,7 @@ def ticket_reply(
     )
     if time is not None:
         time_entry_log(ticket=ticket, actor=actor, time=time, message=message, now=now)
-    if from_agent and not internal and actor is not None:
+    if from_agent and not internal and not notice and actor is not None:  # a notice tells no outcome
         referrals_told_by_reply(ticket=ticket, actor=actor, message_id=message.pk, now=now)
     status_before = ticket.status
     _reply_status(

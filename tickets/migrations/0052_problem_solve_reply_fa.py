@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0049_pending_uploads"),
+        ("tickets", "0051_activity_type_for_calls"),
     ]
 
     operations = [
