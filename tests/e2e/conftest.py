@@ -51,9 +51,10 @@ def browser():
 FACTORY_PASSWORD = "secret-pass-1"  # noqa: S105 (tests.factories' password for every user)
 
 
-def sign_in(page, base: str, user, *, landing: str = r".*/agent/$") -> None:
-    """Sign `user` in through the login form (the factories' password) and wait for their landing page."""
-    page.goto(f"{base}/login/")
+def sign_in(page, base: str, user, *, path: str = "/login/", landing: str = r".*/agent/$") -> None:
+    """Sign `user` in through the login form at `path` (the site's, or the admin's "/admin/login/") with
+    the factories' password, and wait for their landing page."""
+    page.goto(f"{base}{path}")
     page.fill("input[name=username]", user.email)
     page.fill("input[name=password]", FACTORY_PASSWORD)
     page.press("input[name=password]", "Enter")

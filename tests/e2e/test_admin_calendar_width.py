@@ -2,7 +2,6 @@
 the edge, and on a 390 px phone the inline tables (holidays, working hours) scroll inside themselves,
 not the page. Screenshots under /tmp/h8shots."""
 
-import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ pytest.importorskip("playwright.sync_api")
 from customers import demo as customers_demo  # noqa: E402
 from customers.models import BusinessCalendar  # noqa: E402
 from helpdesk import demo as core_demo  # noqa: E402
+from tests.e2e.conftest import sign_in  # noqa: E402
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SHOTS = Path("/tmp/h8shots")
@@ -37,11 +37,7 @@ def test_the_calendar_page_fits_the_window(browser, live_server, admin_user, lan
     page = context.new_page()
     page.set_default_timeout(15_000)
     try:
-        page.goto(f"{live_server.url}/admin/login/")
-        page.fill("input[name=username]", admin_user.email)
-        page.fill("input[name=password]", "secret-pass-1")
-        page.press("input[name=password]", "Enter")
-        page.wait_for_url(re.compile(r".*/admin/$"))
+        sign_in(page, live_server.url, admin_user, path="/admin/login/", landing=r".*/admin/$")
         page.goto(f"{live_server.url}/admin/customers/businesscalendar/{calendar.pk}/change/")
         page.wait_for_selector(".inline-group")
         SHOTS.mkdir(exist_ok=True)

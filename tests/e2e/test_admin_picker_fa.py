@@ -2,7 +2,6 @@
 fa: Django's scripts take its texts from the JavaScript catalogue, where ours fills the ones Django's
 Persian catalogue lacks (helpdesk/third_party_strings.js)."""
 
-import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,8 @@ CHROMIUM = "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():
     pytest.skip("Chromium is not installed at /usr/bin/chromium", allow_module_level=True)
 pytest.importorskip("playwright.sync_api")
+
+from tests.e2e.conftest import sign_in  # noqa: E402
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -23,11 +24,7 @@ def test_the_products_picker_speaks_the_admins_language(browser, live_server, ad
     page = context.new_page()
     page.set_default_timeout(15_000)
     try:
-        page.goto(f"{live_server.url}/admin/login/")
-        page.fill("input[name=username]", admin_user.email)
-        page.fill("input[name=password]", "secret-pass-1")
-        page.press("input[name=password]", "Enter")
-        page.wait_for_url(re.compile(r".*/admin/$"))
+        sign_in(page, live_server.url, admin_user, path="/admin/login/", landing=r".*/admin/$")
         page.goto(f"{live_server.url}/admin/customers/servicecontract/add/")
         page.wait_for_selector("#id_products_add_all")
         picker = page.inner_text(".selector")
