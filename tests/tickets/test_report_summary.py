@@ -345,3 +345,16 @@ def test_several_percentiles_in_one_sort_equal_one_at_a_time(random_tickets):
                 "SELECT percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY x) FROM (VALUES (60), (120), (180)) v(x)"
             )
             assert cursor.fetchone()[0] == [120.0, 168.0]
+
+
+def test_a_notice_is_not_an_agent_reply_in_the_reports(db, customer, agent, team):
+    """A notice (a shipped feature told to the customer, tickets.feedback.notify) answers nothing: the
+    report views (migration 0050) leave it out of agent_replies, so first-contact resolution is not
+    inflated by it."""
+    from tickets.models import ReportRow
+
+    ticket = make_ticket(requester=customer.contact, actor=customer, team=team, subject="Export to CSV?")
+    services.ticket_reply(ticket=ticket, actor=agent, body="It has shipped.", notice=True)
+    assert ReportRow.objects.get(ticket_id=ticket.pk).agent_replies == 0
+    services.ticket_reply(ticket=ticket, actor=agent, body="Here is how to use it.")
+    assert ReportRow.objects.get(ticket_id=ticket.pk).agent_replies == 1
