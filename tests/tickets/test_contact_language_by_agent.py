@@ -32,8 +32,11 @@ def test_a_caller_with_a_persian_name_gets_persian_mail_from_an_english_agent(ag
     assert Contact.objects.get(email="maryam@example.ir").language == "fa"
     mails = _send_all(mailoutbox, to="maryam@example.ir")
     assert mails and ticket.messages.filter(internal=False).exists()
-    for mail in mails:  # the acknowledgement and the agent's public message
-        _assert_persian(mail)
+    # the acknowledgement (Persian from its first line) and the agent's English public message, whose
+    # plain text keeps its own left-to-right start (no right-to-left mark before it)
+    assert len(mails) == 2
+    for mail in mails:
+        _assert_persian(mail, opens_with="We are on it." if "We are on it." in mail.body else "")
 
 
 def test_the_language_the_agent_picks_for_a_new_caller_wins(agent_client, mailoutbox):
