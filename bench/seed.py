@@ -186,14 +186,14 @@ def seed_tickets(count: int, messages: int, search: bool = True) -> None:
             cursor.execute(
                 f"""
                 INSERT INTO tickets_message (ticket_id, author_user_id, author_contact_id, internal, body_html, body_text,
-                    channel, created_at, email_message_id, email_in_reply_to, email_references, needs_review)
+                    channel, created_at, email_message_id, email_in_reply_to, email_references, needs_review, notice)
                 SELECT t.id,
                        CASE WHEN m %% 2 = 0 THEN t.assignee_id END,
                        CASE WHEN m %% 2 = 1 OR t.assignee_id IS NULL THEN t.requester_id END,
                        m %% 5 = 4,
                        '<p>' || t.subject || ' ' || ({words})[1 + (t.id * m) %% {len(WORDS)}] || '</p>',
                        t.subject || ' ' || ({words})[1 + (t.id * m) %% {len(WORDS)}],
-                       t.channel, t.created_at + (m || ' hours')::interval, '', '', '', false
+                       t.channel, t.created_at + (m || ' hours')::interval, '', '', '', false, false
                 FROM tickets_ticket t CROSS JOIN generate_series(1, %s) AS m
                 WHERE t.id > %s
                 """,
