@@ -356,12 +356,23 @@ def test_decoding_never_raises_on_any_bytes(data: bytes, label: str | None) -> N
     assert isinstance(decode_bytes(data, label), str)
 
 
+def _fastest_parse(value: str) -> float:
+    """The least of three timings of parse_address_list(value): the machine's busy spells only add."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        parse_address_list(value)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 @pytest.mark.parametrize(
-    "value",
-    ["=?x?q?" * 50_000, "=?utf-8?q?a" + "?" * 100_000, '"a" <b@c.example>, ' * 20_000],
-    ids=["unterminated encoded words", "question marks", "twenty thousand addresses"],
+    "make",
+    [lambda n: "=?x?q?" * n, lambda n: "=?utf-8?q?a" + "?" * (2 * n), lambda n: '"a" <b@c.example>, ' * (n // 2)],
+    ids=["unterminated encoded words", "question marks", "many addresses"],
 )
-def test_a_hostile_address_header_is_read_in_linear_time(value: str) -> None:
-    started = time.monotonic()
-    parse_address_list(value)
-    assert time.monotonic() - started < 5
+def test_a_hostile_address_header_is_read_in_linear_time(make) -> None:
+    """Four times the header takes about four times as long (a quadratic reading would take sixteen):
+    compared with itself, so a busy machine does not fail it as an absolute limit did."""
+    small, large = _fastest_parse(make(6_000)), _fastest_parse(make(24_000))
+    assert large < 10 * small + 0.05
