@@ -17,6 +17,7 @@ from customers.models import (
 from customers.services.common import _apply, _delete, _raise_if, phone_digits
 from customers.services.organizations import organization_create
 from customers.signals import search_names_changed
+from helpdesk.services import user_rename
 from helpdesk.text import detect_language
 
 CONTACT_FIELDS = ("email", "full_name", "phone", "organization", "language", "time_zone", "notes")
@@ -98,10 +99,15 @@ def contact_create(
 
 def contact_update(*, contact: Contact, data: Mapping[str, Any]) -> Contact:
     """Change the given fields of a contact (keys of CONTACT_FIELDS); phone digits follow the phone.
-    A new name or address is searched in the contact's tickets too (customers.signals.search_names_changed)."""
+    A new name or address is searched in the contact's tickets too (customers.signals.search_names_changed).
+    A contact with a portal login who is given a new name (by an agent, the admin or the API) goes by it
+    on the portal too (helpdesk.services.user_rename); a name cleared leaves the login's as it was."""
     before = (contact.full_name, contact.email)
-    _apply(contact, data, CONTACT_FIELDS)
-    contact = _contact_save(contact)
+    with transaction.atomic():
+        _apply(contact, data, CONTACT_FIELDS)
+        contact = _contact_save(contact)
+        if contact.user_id and contact.full_name and contact.full_name != before[0]:
+            user_rename(user=contact.user, full_name=contact.full_name)
     if (contact.full_name, contact.email) != before:
         search_names_changed.send(sender=Contact, contact_ids=[contact.pk], organization_ids=[])
     return contact

@@ -86,3 +86,32 @@ def test_an_admin_renaming_a_customer_login_renames_the_contact_and_reindexes(
     assert Contact.objects.get(user=customer).full_name == "Carla Ruiz"
     assert ids(as_user, agent, "Ruiz") == [carlas_ticket.pk]
     assert Ticket.objects.filter(pk=carlas_ticket.pk).exists()
+
+
+def test_an_agent_renaming_a_contact_renames_their_portal_login(as_user, agent, customer, carlas_ticket, run_queued):
+    contact = Contact.objects.get(user=customer)
+    with run_queued():
+        response = as_user(agent).patch(f"/api/v1/contacts/{contact.pk}/", {"full_name": "Carla Gómez"}, format="json")
+    assert response.status_code == 200, response.content
+    customer.refresh_from_db()
+    assert customer.full_name == "Carla Gómez"
+    portal = Client()
+    portal.force_login(customer)
+    assert "Carla Gómez" in portal.get("/portal/").content.decode()
+    assert ids(as_user, agent, "Gómez") == [carlas_ticket.pk]
+
+
+def test_a_contact_name_cleared_leaves_the_login_its_name(as_user, agent, customer, carlas_ticket):
+    contact = Contact.objects.get(user=customer)
+    response = as_user(agent).patch(f"/api/v1/contacts/{contact.pk}/", {"full_name": ""}, format="json")
+    assert response.status_code == 200, response.content
+    customer.refresh_from_db()
+    assert (Contact.objects.get(pk=contact.pk).full_name, customer.full_name) == ("", "Carla Gomez")
+
+
+def test_a_customer_cannot_rename_another_contact_or_its_login(as_user, customer, other_customer):
+    other = Contact.objects.get(user=other_customer)
+    response = as_user(customer).patch(f"/api/v1/contacts/{other.pk}/", {"full_name": "Hijacked"}, format="json")
+    assert response.status_code in (403, 404)
+    other_customer.refresh_from_db()
+    assert other_customer.full_name != "Hijacked"
