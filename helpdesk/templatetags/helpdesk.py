@@ -5,6 +5,7 @@ from django.template.defaultfilters import filesizeformat, floatformat
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext
 
 from .. import charts, dates
 from ..addresses import reverse_ids
@@ -104,3 +105,18 @@ def hd_counted(count, opts):
     if translation.get_language() == "fa":
         return f"{hd_number(count)} {opts.verbose_name}"
     return f"{count} {opts.verbose_name if count == 1 else opts.verbose_name_plural}"
+
+
+@register.simple_tag
+def hd_counted_text(singular: str, plural: str, count: int, name: str = "counter") -> str:
+    """One of Django's own counted texts ("%(counter)s results", from its catalogue) with the count as the
+    reader writes it (hd_number): the admin's search box and its "selected" notes."""
+    return ngettext(singular, plural, count) % {name: hd_number(count)}
+
+
+@register.filter
+def hd_digits(value) -> str:
+    """Every digit of a text the product wrote itself (never of text people typed) in Persian digits when
+    the language is fa: Django's "0 of 50 selected", whose 0 is in its Persian catalogue."""
+    text = str(value)
+    return dates.persian_digits(text) if translation.get_language() == "fa" else text

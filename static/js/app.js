@@ -118,3 +118,20 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
 });
+
+// Django's admin scripts write their counts through the JavaScript catalogue's interpolate() ("3 of 50
+// selected", admin/js/actions.js): in Persian, the numbers in Persian digits, as the page's own are. This
+// file is deferred, so the catalogue (a plain script before it) has defined interpolate by now.
+if (document.documentElement.lang === "fa" && typeof window.interpolate === "function") {
+  const interpolate = window.interpolate;
+  const persian = (value) =>
+    typeof value === "number" ? String(value).replace(/\d/g, (d) => String.fromCharCode(0x06f0 + Number(d))) : value;
+  window.interpolate = (format, values, named) =>
+    interpolate(
+      format,
+      Array.isArray(values)
+        ? values.map(persian)
+        : Object.fromEntries(Object.entries(values).map(([key, value]) => [key, persian(value)])),
+      named,
+    );
+}

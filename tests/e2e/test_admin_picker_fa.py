@@ -35,3 +35,29 @@ def test_the_products_picker_speaks_the_admins_language(browser, live_server, ad
     finally:
         page.goto("about:blank")
         context.close()
+
+
+@pytest.mark.parametrize(("language", "ticked"), [("fa", "۱ از ۲"), ("en", "1 of 2 selected")])
+def test_the_selection_counter_counts_in_the_admins_digits(browser, live_server, admin_user, language, ticked):
+    """Django's actions.js writes "1 of 2 selected" through interpolate(), which static/js/app.js gives
+    Persian digits in fa."""
+    from tests.factories import TeamFactory
+
+    for name in ("Line one", "Line two"):
+        TeamFactory(name=name)
+    admin_user.language = language
+    admin_user.save(update_fields=["language"])
+    context = browser.new_context(locale=language)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        sign_in(page, live_server.url, admin_user, path="/admin/login/", landing=r".*/admin/$")
+        page.goto(f"{live_server.url}/admin/helpdesk/team/")
+        page.locator("input.action-select").first.check()
+        counter = page.locator(".action-counter")
+        counter.filter(has_text=ticked).wait_for()
+        if language == "fa":
+            assert not any(c.isascii() and c.isdigit() for c in counter.inner_text())
+    finally:
+        page.goto("about:blank")
+        context.close()

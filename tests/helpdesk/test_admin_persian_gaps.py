@@ -100,3 +100,35 @@ def test_a_change_list_counts_its_rows_in_persian(persian_admin, client, admin_u
     admin_user.save(update_fields=["language"])
     english = client.get("/admin/helpdesk/team/").content.decode()
     assert f"{count} teams" in re.search(r'<p class="paginator">(.*?)</p>', english, re.S).group(1)
+
+
+@pytest.fixture
+def two_per_page(monkeypatch):
+    """The team change list two rows a page, so "select all N" is offered."""
+    from django.contrib import admin
+
+    monkeypatch.setattr(admin.site._registry[Team], "list_per_page", 2)
+
+
+def test_the_search_count_and_the_selection_notes_read_in_persian(persian_admin, two_per_page):
+    TeamFactory(name="Billing desk")  # one the search leaves out, so the count shows
+    for n in range(3):
+        TeamFactory(name=f"Line {n}")
+    total = dates.persian_digits(str(Team.objects.count()))
+    page = persian_admin.get("/admin/helpdesk/team/", {"q": "Line"}).content.decode()
+    toolbar = re.search(r'<div id="toolbar">(.*?)</form>', page, re.S).group(1)
+    assert "۳ نتیجه" in toolbar and f"در مجموع {total} تا" in toolbar
+    assert not re.search(r"[0-9]", re.sub(r"<[^>]*>|value=\"[^\"]*\"", "", toolbar))  # no Latin digit shown
+    counter = re.search(r'<div class="actions">(.*?)</div>', page, re.S).group(1)
+    assert "۰ از ۲ انتخاب شده‌اند" in counter and "همه موارد ۳ انتخاب شده" in counter
+    assert "انتخاب تمامی ۳ " in counter
+
+
+def test_the_search_count_and_the_selection_notes_stay_djangos_in_english(client, admin_user, two_per_page):
+    client.force_login(admin_user)
+    TeamFactory(name="Billing desk")  # one the search leaves out, so the count shows
+    for n in range(3):
+        TeamFactory(name=f"Line {n}")
+    page = client.get("/admin/helpdesk/team/", {"q": "Line"}).content.decode()
+    assert "3 results" in page and f"{Team.objects.count()} total" in page
+    assert "0 of 2 selected" in page and "All 3 selected" in page and "Select all 3 teams" in page
