@@ -91,6 +91,34 @@ def test_a_kept_file_unticked_is_left_out_of_the_reply(customer, carlas_request)
     assert not Attachment.objects.filter(message__body_text__contains="No log after all.").exists()
 
 
+def test_a_kept_file_unticked_is_deleted_with_the_send_not_left_for_the_purge(
+    customer, carlas_request, django_capture_on_commit_callbacks
+):
+    browser = browser_for(customer)
+    refused = portal_reply(browser, carlas_request, body="", attachments=log_file("passport.pdf"))
+    kept = PendingUpload.objects.get()
+    assert f'name="kept_offered" value="{kept.pk}"' in refused.content.decode()
+    stored = kept.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = portal_reply(browser, carlas_request, body="Wrong file, sorry.", kept_offered=[kept.pk])
+    assert sent.status_code == 302
+    assert not PendingUpload.objects.exists() and not kept.file.storage.exists(stored)
+    assert not Attachment.objects.filter(ticket=carlas_request).exists()
+
+
+def test_a_kept_file_unticked_on_a_form_refused_again_is_deleted_and_no_longer_listed(
+    customer, carlas_request, django_capture_on_commit_callbacks
+):
+    browser = browser_for(customer)
+    portal_reply(browser, carlas_request, body="", attachments=log_file("one.log"))
+    first = PendingUpload.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = portal_reply(browser, carlas_request, body="", kept_offered=[first.pk], attachments=log_file("two.log"))
+    assert again.status_code == 400
+    assert [u.original_name for u in again.context["reply_form"].kept_uploads] == ["two.log"]
+    assert list(PendingUpload.objects.values_list("original_name", flat=True)) == ["two.log"]
+
+
 def test_the_follow_up_form_keeps_its_files_too(customer, carlas_request):
     response = browser_for(customer).post(
         reverse("portal:follow_up", args=[carlas_request.pk]), {"body": "", "attachments": log_file()}
@@ -112,6 +140,20 @@ def test_another_customer_naming_a_kept_upload_attaches_nothing_and_leaves_it(ot
     ottos = make_ticket(requester=other_customer.contact, subject="Mine")
     assert portal_reply(browser_for(other_customer), ottos, body="Take it", kept=[carlas_kept.pk]).status_code == 302
     assert not Attachment.objects.filter(ticket=ottos).exists()
+    assert PendingUpload.objects.filter(pk=carlas_kept.pk).exists()
+
+
+def test_another_customer_offering_a_kept_upload_unticked_deletes_nothing(other_customer, carlas_kept):
+    ottos = make_ticket(requester=other_customer.contact, subject="Mine")
+    sent = portal_reply(browser_for(other_customer), ottos, body="Drop it", kept_offered=[carlas_kept.pk])
+    assert sent.status_code == 302
+    assert PendingUpload.objects.filter(pk=carlas_kept.pk).exists()
+
+
+def test_an_agent_offering_a_customers_kept_upload_unticked_deletes_nothing(agent_client, carlas_request, carlas_kept):
+    url = reverse("agent:ticket-reply", args=[carlas_request.pk])
+    sent = agent_client.post(url, {"kind": "note", "body": "Drop it", "kept_offered": [carlas_kept.pk]})
+    assert sent.status_code == 302
     assert PendingUpload.objects.filter(pk=carlas_kept.pk).exists()
 
 
@@ -146,6 +188,17 @@ def test_an_agent_note_refused_for_a_too_long_text_keeps_its_file_for_the_next_s
     assert agent_client.post(url, {"kind": "note", "body": "Log attached.", "kept": [kept.pk]}).status_code == 302
     note = carlas_request.messages.get(body_text__contains="Log attached.")
     assert note.internal and [a.original_name for a in note.attachments.all()] == ["printer.log"]
+
+
+def test_an_agent_unticking_a_kept_file_has_it_deleted_with_the_note(agent_client, agent, carlas_request):
+    url = reverse("agent:ticket-reply", args=[carlas_request.pk])
+    refused = agent_client.post(url, {"kind": "note", "body": "x" * (MAX_BODY_CHARS + 1), "attachments": log_file()})
+    kept = PendingUpload.objects.get(owner=agent)
+    assert f'name="kept_offered" value="{kept.pk}"' in refused.content.decode()
+    sent = agent_client.post(url, {"kind": "note", "body": "No log.", "kept_offered": [kept.pk]})
+    assert sent.status_code == 302
+    assert not PendingUpload.objects.filter(owner=agent).exists()
+    assert not carlas_request.messages.get(body_text__contains="No log.").attachments.exists()
 
 
 def test_an_agent_asked_to_check_a_changed_ticket_keeps_the_files_for_send_anyway(

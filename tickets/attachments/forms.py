@@ -51,6 +51,7 @@ class KeptFilesForm(forms.Form):
     first attachments. `user` is the sender: only their own kept uploads are ever found."""
 
     kept = KeptIdsField(required=False)
+    kept_offered = KeptIdsField(required=False)  # every kept file the form listed, ticked or not
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,10 +77,19 @@ class KeptFilesForm(forms.Form):
             room = MAX_FILES - len(self.kept_uploads)
             files = self.files.getlist("attachments") if hasattr(self.files, "getlist") else []
             self.kept_uploads += pending.pending_uploads_keep(user=self.user, files=files, room=room)
+            self._drop_unticked()
 
     def kept_attached(self) -> None:
-        """The message carrying the kept files was stored: they are deleted with its transaction."""
+        """The message carrying the kept files was stored: they are deleted with its transaction, and
+        so are those the sender unticked."""
         pending.pending_uploads_attached(uploads=self.kept_uploads)
+        self._drop_unticked()
+
+    def _drop_unticked(self) -> None:
+        data = getattr(self, "cleaned_data", {})
+        unticked = set(data.get("kept_offered") or []) - set(data.get("kept") or [])
+        if self.user is not None and unticked:
+            pending.pending_uploads_dropped(user=self.user, ids=unticked)
 
     def files_key(self) -> list[str]:
         """The files of this post as the once-key counts them: kept ids posted, new files' names and sizes."""

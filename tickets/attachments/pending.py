@@ -4,8 +4,9 @@ When a reply form comes back with an error (an empty or too long message, anothe
 service's refusal), each file it carried that the attachment checks accept is stored as a PendingUpload
 of the person who sent it, and the form shown again lists it ("kept"). Their next send names the kept
 files it still wants (`kept` ids); only the sender's own, unexpired uploads are found, anyone else's id
-is ignored. Sent, they are attached like new files (tickets.attachments.store) and deleted; never sent,
-the periodic purge deletes them after PENDING_LIFETIME. The portal's reply and the agent's composer use
+is ignored. Sent, they are attached like new files (tickets.attachments.store) and deleted; unticked
+(offered on the form, `kept_offered`, but not sent), they are deleted with that send; never sent, the
+periodic purge deletes them after PENDING_LIFETIME. The portal's reply and the agent's composer use
 this through tickets.attachments.forms.KeptFilesForm.
 """
 
@@ -72,6 +73,17 @@ def pending_uploads_attached(*, uploads: Sequence[PendingUpload]) -> None:
     if uploads:
         PendingUpload.objects.filter(pk__in=[u.pk for u in uploads]).delete()
         delete_files_on_commit(u.file for u in uploads)
+
+
+def pending_uploads_dropped(*, user: User, ids: Iterable[int]) -> None:
+    """Kept uploads their owner unticked (offered on the form, not sent with it): deleted with their
+    files now, not left for the purge (a file attached by mistake goes when it is taken out). Only the
+    user's own are found."""
+    wanted = {i for i in ids if isinstance(i, int)}
+    if wanted and user.is_authenticated:
+        dropped = list(PendingUpload.objects.filter(owner=user, pk__in=wanted))
+        PendingUpload.objects.filter(pk__in=[u.pk for u in dropped]).delete()
+        delete_files_on_commit(u.file for u in dropped)
 
 
 def pending_uploads_purge(*, now: datetime) -> int:
