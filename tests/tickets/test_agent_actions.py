@@ -183,6 +183,32 @@ def test_reply_on_a_closed_ticket_shows_an_error_not_a_500(agent_client, agent, 
     assert "follow-up" in response.content.decode()
 
 
+def test_a_link_made_before_the_page_was_opened_does_not_stop_the_reply(agent_client, other_agent, ticket):
+    """A link writes an event without changing the ticket (a customer's follow-up request links itself
+    to the old one): the page shows it, so the reply from that page goes out at the first press."""
+    from tests.factories import make_ticket
+
+    old = make_ticket(requester=ticket.requester, subject="Old one")
+    services.ticket_link(ticket=ticket, other=old, kind="related", actor=other_agent)
+    page = agent_client.get(_url("ticket", ticket.pk))
+    seen = page.context["reply_form"]["seen"].value()
+    data = {"kind": "reply", "body": "On it", "status": "", "seen": seen}
+    assert agent_client.post(_url("ticket-reply", ticket.pk), data).status_code == 302
+    assert Message.objects.filter(ticket=ticket, body_text__contains="On it").exists()
+
+
+def test_a_link_made_after_the_page_was_opened_still_asks_to_confirm(agent_client, other_agent, ticket):
+    from tests.factories import make_ticket
+
+    page = agent_client.get(_url("ticket", ticket.pk))
+    seen = page.context["reply_form"]["seen"].value()
+    services.ticket_link(
+        ticket=ticket, other=make_ticket(requester=ticket.requester), kind="related", actor=other_agent
+    )
+    data = {"kind": "reply", "body": "On it", "status": "", "seen": seen}
+    assert agent_client.post(_url("ticket-reply", ticket.pk), data).status_code == 409
+
+
 def test_reply_after_someone_else_changed_the_ticket_asks_to_confirm(agent_client, other_agent, ticket):
     seen = (timezone.now() - timedelta(minutes=5)).isoformat()
     services.ticket_update(ticket=ticket, actor=other_agent, changes={"priority": "urgent"})

@@ -222,8 +222,9 @@ class ReplyForm(KeptFilesForm):
     # Knowledge-base articles inserted into the text, as "id:mode" words (tickets.kb_integration).
     articles = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
 
-    def __init__(self, *args, ticket, activities: list | None = None, **kwargs):
-        """`activities`: the active activity types, loaded once for the page (else loaded here)."""
+    def __init__(self, *args, ticket, activities: list | None = None, seen=None, **kwargs):
+        """`activities`: the active activity types, loaded once for the page (else loaded here); `seen`: the
+        moment the page shows the ticket as of (timeline.seen_at; else the ticket's last change)."""
         super().__init__(*args, **kwargs)
         self.ticket = ticket
         add_time_fields(self, activities=activities)  # "minutes" and "activity" (tickets.timetrack)
@@ -232,7 +233,7 @@ class ReplyForm(KeptFilesForm):
             ("", _("Keep status (%(status)s)") % {"status": ticket.get_status_display()})
         ] + [(v, label) for v, label in Status.choices if v in allowed and v != Status.CLOSED]
         if not self.is_bound:
-            self.initial.setdefault("seen", ticket.updated_at)
+            self.initial.setdefault("seen", seen or ticket.updated_at)
             if Status.PENDING in allowed:
                 self.initial.setdefault("status", Status.PENDING)
 

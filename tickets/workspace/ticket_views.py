@@ -48,7 +48,10 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
         "timeline_html": timeline_html(entries, ticket=ticket, request=request),
         "message_count": len(messages_),
         "prompt_referrals": timeline.referral_prompt(referrals, viewer=user, ticket=ticket),
-        "reply_form": forms.get("reply_form") or ReplyForm(ticket=ticket, activities=composer.activities),
+        "reply_form": forms.get("reply_form")
+        or ReplyForm(
+            ticket=ticket, activities=composer.activities, seen=timeline.seen_at(ticket=ticket, events=events)
+        ),
         "changes": forms.get("changes") or [],
         "heartbeat_seconds": presence.HEARTBEAT_SECONDS,
         # the newest event shown: the presence heartbeat asks whether anything came after it
@@ -97,7 +100,7 @@ def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
             form.keep_files()  # asked to check first: the files wait, kept, for "send anyway"
             confirm = request.POST.copy()
             confirm["confirmed"] = "on"
-            confirm["seen"] = ticket.updated_at.isoformat()
+            confirm["seen"] = max(ticket.updated_at, *(change.event.created_at for change in changes)).isoformat()
             confirm.setlist("kept", [str(upload.pk) for upload in form.kept_uploads])
             form = ReplyForm(confirm, ticket=ticket, user=user)
             form.is_valid()

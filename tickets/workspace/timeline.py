@@ -54,6 +54,13 @@ def changes_since(*, user: User, ticket: Ticket, since: datetime) -> list[EventV
     return [event_view(e) for e in events]
 
 
+def seen_at(*, ticket: Ticket, events) -> datetime:
+    """The moment a ticket page shows the ticket as of: its last change or its newest event, whichever is
+    later (a link or a referral writes an event without changing the ticket). The reply collision check
+    (changes_since) asks only what came after it."""
+    return max([ticket.updated_at, *(event.created_at for event in events)])
+
+
 def _changed_after(ticket_id: int, event_id: int, actor_id: int):
     later = TicketEvent.objects.filter(ticket_id=ticket_id, pk__gt=event_id).exclude(actor_id=actor_id)
     return later.order_by().values_list("pk", flat=True)[:1]
