@@ -31,3 +31,15 @@ ADMIN = (
         "related items will be deleted:"
     ),
 )
+
+# django.contrib.auth: the password boxes' help and refusals, whose Persian says "type your previous
+# password" under "confirm the new password" and mixes «رمز عبور» with the «گذرواژه» used everywhere else
+PASSWORDS = (
+    gettext_noop("Enter the same password as before, for verification."),
+    gettext_noop("Your password can’t be too similar to your other personal information."),
+    gettext_noop("Your password can’t be a commonly used password."),
+    gettext_noop("Your password can’t be entirely numeric."),
+    gettext_noop("This password is too common."),
+    gettext_noop("This password is entirely numeric."),
+    gettext_noop("The password is too similar to the %(verbose_name)s."),
+)

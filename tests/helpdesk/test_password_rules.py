@@ -76,6 +76,23 @@ def test_a_weak_new_password_is_refused_under_the_field_it_was_typed_in(client, 
     assert list(mismatch.context["form"].errors) == ["new_password2"]  # a mismatch is the confirmation's
 
 
+def test_the_persian_reset_page_says_what_to_type_in_one_word_for_password_and_persian_digits(
+    client, customer, mailoutbox
+):
+    customer.language = "fa"
+    customer.save(update_fields=["language"])
+    accounts.password_reset_request(email=customer.email)
+    send_outbox_mail()
+    page = client.get(_link(mailoutbox[0], "/account/password-reset/"), follow=True, HTTP_ACCEPT_LANGUAGE="fa")
+    client.cookies["django_language"] = "fa"
+    form = client.get(page.redirect_chain[-1][0]).content.decode()
+    assert "همان گذرواژهٔ تازه را دوباره بنویسید" in form and "رمز عبور قبلی" not in form
+    assert "دست‌کم ۱۲ نویسه" in form and "رمز عبور" not in form and "12" not in re.sub(r"<[^>]*>", "", form)
+    refused = client.post(page.redirect_chain[-1][0], {"new_password1": ELEVEN, "new_password2": ELEVEN})
+    text = refused.content.decode()
+    assert "این گذرواژه کوتاه است: باید دست‌کم ۱۲ نویسه باشد." in text and "too short" not in text
+
+
 @pytest.mark.parametrize(("password", "accepted"), [(ELEVEN, False), (TWELVE, True), (COMMON, False)])
 def test_the_profile_page_applies_the_rules(agent, password, accepted):
     browser = Client()
