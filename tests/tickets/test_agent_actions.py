@@ -209,6 +209,32 @@ def test_a_link_made_after_the_page_was_opened_still_asks_to_confirm(agent_clien
     assert agent_client.post(_url("ticket-reply", ticket.pk), data).status_code == 409
 
 
+def test_a_reply_choosing_the_status_a_colleague_set_meanwhile_meets_the_collision_check(
+    agent_client, other_agent, ticket
+):
+    """Both composers offered "Pending"; the colleague's reply set it first. The second reply is not a
+    silent 400 for a choice no longer offered: the agent sees what changed, and "send anyway" sends."""
+    page = agent_client.get(_url("ticket", ticket.pk))
+    seen = page.context["reply_form"]["seen"].value()
+    services.ticket_reply(ticket=ticket, actor=other_agent, body="Colleague answered", status=Status.PENDING)
+    data = {"kind": "reply", "body": "On it", "status": Status.PENDING, "seen": seen}
+    response = agent_client.post(_url("ticket-reply", ticket.pk), data)
+    assert response.status_code == 409
+    assert "This ticket changed while you were writing" in response.content.decode()
+    data.update(seen=response.context["reply_form"]["seen"].value(), confirmed="True")
+    assert agent_client.post(_url("ticket-reply", ticket.pk), data).status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.status == Status.PENDING
+    assert Message.objects.filter(ticket=ticket, body_text="On it").exists()
+
+
+def test_a_status_the_reply_may_not_set_is_an_error_shown_under_the_box(agent_client, ticket):
+    response = agent_client.post(_url("ticket-reply", ticket.pk), {"kind": "reply", "body": "On it", "status": "bogus"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'aria-describedby="id_status_error"' in page and 'id="id_status_error"' in page
+
+
 def test_reply_after_someone_else_changed_the_ticket_asks_to_confirm(agent_client, other_agent, ticket):
     seen = (timezone.now() - timedelta(minutes=5)).isoformat()
     services.ticket_update(ticket=ticket, actor=other_agent, changes={"priority": "urgent"})

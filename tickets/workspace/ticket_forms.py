@@ -229,13 +229,20 @@ class ReplyForm(KeptFilesForm):
         self.ticket = ticket
         add_time_fields(self, activities=activities)  # "minutes" and "activity" (tickets.timetrack)
         allowed = ALLOWED.get(ticket.status, frozenset())
+        # the status the agent chose may be the one a colleague has set meanwhile: taken as "keep"
+        # (clean_status), so the reply meets the collision check rather than an invalid choice
+        chosen = allowed | ({ticket.status} if self.is_bound and self.data.get("status") == ticket.status else set())
         self.fields["status"].choices = [
             ("", _("Keep status (%(status)s)") % {"status": ticket.get_status_display()})
-        ] + [(v, label) for v, label in Status.choices if v in allowed and v != Status.CLOSED]
+        ] + [(v, label) for v, label in Status.choices if v in chosen and v != Status.CLOSED]
         if not self.is_bound:
             self.initial.setdefault("seen", seen or ticket.updated_at)
             if Status.PENDING in allowed:
                 self.initial.setdefault("status", Status.PENDING)
+
+    def clean_status(self) -> str:
+        status = self.cleaned_data.get("status") or ""
+        return "" if status == self.ticket.status else status
 
     def clean(self):
         data = super().clean()
