@@ -43,3 +43,9 @@ PASSWORDS = (
     gettext_noop("This password is entirely numeric."),
     gettext_noop("The password is too similar to the %(verbose_name)s."),
 )
+
+# rest_framework.relations: an id that names nothing, whose Persian reads "pk نامعتبر … این Object وجود ندارد"
+API = (
+    gettext_noop('Invalid pk "{pk_value}" - object does not exist.'),
+    gettext_noop("Incorrect type. Expected pk value, received {data_type}."),
+)

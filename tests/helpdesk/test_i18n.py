@@ -157,3 +157,16 @@ def test_text_people_type_in_any_form_takes_its_own_direction():
     assert '<input type="text" name="title" dir="auto"' in html
     assert '<textarea name="body" dir="auto"' in html
     assert 'name="code" dir="ltr"' in html and 'name="code" dir="auto"' not in html
+
+
+def test_the_apis_refusals_read_in_persian(customer, agent):
+    from tests.conftest import api_as
+
+    denied = api_as(customer).get("/api/v1/notifications/", HTTP_ACCEPT_LANGUAGE="fa")
+    assert denied.status_code == 403 and denied.json()["detail"] == "اعلان‌ها فقط برای کارشناسان است."
+    body = {"subject": "Printer", "body": "Hello", "requester": customer.contact.pk, "product": 99999}
+    refused = api_as(agent).post("/api/v1/tickets/", body, format="json", HTTP_ACCEPT_LANGUAGE="fa")
+    assert refused.status_code == 400
+    assert refused.json()["errors"]["product"] == ["شناسهٔ «99999» نامعتبر است: چنین موردی وجود ندارد."]
+    english = api_as(agent).post("/api/v1/tickets/", body, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["errors"]["product"] == ['Invalid pk "99999" - object does not exist.']

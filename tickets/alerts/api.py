@@ -5,6 +5,7 @@ does not exist for the caller (404). Views call tickets.alerts.selectors and ser
 """
 
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, permissions, serializers
 from rest_framework.request import Request
@@ -21,7 +22,7 @@ from tickets.models import Notification
 class AgentsOnly(permissions.BasePermission):
     """Signed in as an agent or administrator; a customer is signed in but not allowed (403)."""
 
-    message = "Only agents have notifications."
+    message = gettext_lazy("Only agents have notifications.")
 
     def has_permission(self, request, view) -> bool:
         return is_agent(request.user)
