@@ -92,6 +92,31 @@ def search_terms(query: str) -> list[str]:
     return words
 
 
+# --- what PostgreSQL takes: the index's limits, on every search side ------------------------------
+
+# PostgreSQL refuses a lexeme over 2,047 bytes of UTF-8 in a tsvector or a tsquery ("word is too long"),
+# failing the whole save. Longer words (a run of one letter, a pasted token) are left out of every index
+# and every query; the room kept leaves space for the marks ticket search puts before a stem ("!~").
+MAX_LEXEME_BYTES = 2047
+MAX_WORD_BYTES = MAX_LEXEME_BYTES - 15
+
+
+def indexable(word: str) -> bool:
+    """Whether a word is short enough to be indexed and searched (a Persian letter takes two bytes)."""
+    return len(word) * 4 <= MAX_WORD_BYTES or len(word.encode()) <= MAX_WORD_BYTES
+
+
+def cut_to_bytes(text: str, limit: int) -> str:
+    """The start of `text` that takes at most `limit` bytes of UTF-8, cut after a space (never half a
+    word, the space kept): what an index holds of a huge text, since PostgreSQL refuses a tsvector over 1 MB."""
+    if len(text) * 4 <= limit:
+        return text
+    head = text.encode()[:limit].decode(errors="ignore")
+    if len(head) == len(text):
+        return text
+    return head[: head.rfind(" ") + 1]
+
+
 # --- search tokens: what ticket search indexes and queries, the same on both sides -----------------
 
 # A word is cut into its runs of letters and digits ("2026-114" → 2026 114, "foo_bar" → foo bar); a search
