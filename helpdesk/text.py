@@ -205,6 +205,39 @@ def split_items(values: Iterable[str]) -> list[str]:
     return list(items.values())
 
 
+# --- one line people type (names, subjects, titles) --------------------------------------------
+
+# Embedding, override and isolate controls reorder what others see: "Bob \u202egnp.exe" shows as
+# "Bob exe.png". Direction marks (LRM, RLM, ALM) are removed at the edges, where they change nothing
+# but an empty-looking name. ZWNJ and ZWJ stay: Persian is written with them.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_LINE_EDGES = re.compile(r"^[\s\u200e\u200f\u061c\ufeff]+|[\s\u200e\u200f\u061c\ufeff]+$")
+# Letters that show nothing (tatweel, Hangul fillers, the blank Braille pattern).
+_INVISIBLE_LETTERS = frozenset("\u0640\u115f\u1160\u3164\uffa0\u2800")
+
+
+JOINERS = "\u200c\u200d"  # ZWNJ and ZWJ
+
+
+def without_format_chars(text: str) -> str:
+    """`text` without format characters (bidi controls and marks, zero-width spaces, BOM, soft hyphen),
+    which hide or reorder what it shows, but with ZWNJ and ZWJ, which Persian is written with: the rule
+    for file names on every channel (tickets.attachments.store.safe_filename, tickets.email.mime)."""
+    return "".join(char for char in text if char in JOINERS or unicodedata.category(char) != "Cf")
+
+
+def clean_line(text: str) -> str:
+    """One line a person typed (a name, a subject, a title) without bidi embedding, override or isolate
+    controls, and trimmed of spaces and direction marks at its edges; ZWNJ and ZWJ kept."""
+    return _LINE_EDGES.sub("", _BIDI_CONTROLS.sub("", text or ""))
+
+
+def is_blank(text: str) -> bool:
+    """Whether a text shows nothing: only spaces, joiners, direction marks and other format characters,
+    combining marks or tatweel (what every channel refuses as an empty subject, name or message)."""
+    return not any(char not in _INVISIBLE_LETTERS and unicodedata.category(char)[0] not in "ZCM" for char in text or "")
+
+
 def detect_language(text: str) -> str:
     """fa when the text has Arabic-script letters, else en (the two languages the helpdesk speaks)."""
     return "fa" if ARABIC_SCRIPT.search(text or "") else "en"
