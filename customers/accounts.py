@@ -30,6 +30,7 @@ from helpdesk.models import NotificationLog, Role, User
 from helpdesk.outbox.queue import notification_queue
 from helpdesk.outbox.registry import MailDropped, MailPlan
 from helpdesk.services import user_create
+from helpdesk.text import clean_line
 
 SIGNUP_SALT = "customers.accounts.signup"
 INVITE_SALT = "customers.accounts.invite"
@@ -128,7 +129,7 @@ def signup_request(*, email: str, full_name: str = "", language: str = "") -> No
     Raises ValidationError on `email` when sign-up is closed for the address's domain (checked
     before, and independently of, whether the address is known).
     """
-    email = _normalize(email)
+    email, full_name = _normalize(email), clean_line(full_name)
     if not signup_allowed(email=email):
         raise ValidationError(
             {"email": [_("Sign-up is by invitation for this address. Please ask your support contact to invite you.")]}
@@ -142,7 +143,7 @@ def signup_request(*, email: str, full_name: str = "", language: str = "") -> No
             context={"reset_url": reverse("password_reset"), "login_url": reverse("login")},
         )
         return
-    token = signing.dumps({"e": email, "n": full_name.strip()[:200], "l": language}, salt=SIGNUP_SALT, compress=True)
+    token = signing.dumps({"e": email, "n": full_name[:200], "l": language}, salt=SIGNUP_SALT, compress=True)
     _queue(
         template="account_verify",
         to=email,
@@ -157,7 +158,7 @@ def signup_read(*, token: str) -> SignupClaim:
         data = signing.loads(token, salt=SIGNUP_SALT, max_age=SIGNUP_LINK_DAYS * 86400)
     except signing.BadSignature as exc:
         raise LinkInvalid() from exc
-    claim = SignupClaim(email=data.get("e", ""), full_name=data.get("n", ""), language=data.get("l", ""))
+    claim = SignupClaim(email=data.get("e", ""), full_name=clean_line(data.get("n", "")), language=data.get("l", ""))
     if User.objects.with_email(claim.email).exists():
         raise AccountExists()
     if not signup_allowed(email=claim.email):

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from helpdesk.text import normalize_text
+from helpdesk.text import indexable, normalize_text
 
 _WORD = re.compile(r"\w+")
 
@@ -110,8 +110,9 @@ def stem(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The normalised words of `text`, stop words included (for prefixes and phrases)."""
-    return _WORD.findall(normalize_text(text).replace("_", " "))
+    """The normalised words of `text`, stop words included (for prefixes and phrases); a word too long
+    for PostgreSQL's index (helpdesk.text.indexable) is left out, so it is neither stored nor asked for."""
+    return [word for word in _WORD.findall(normalize_text(text).replace("_", " ")) if indexable(word)]
 
 
 # Two-word forms that mean one thing and lose it when the second word is dropped as a stop word

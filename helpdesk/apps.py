@@ -10,6 +10,9 @@ class HelpdeskConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         from . import aggregates, api_support  # noqa: F401 - api_support registers the API schema's token scheme
+        from .uploads import keep_joiners_in_upload_names
+
+        keep_joiners_in_upload_names()
 
         connection_created.connect(aggregates.sqlite_functions, dispatch_uid="helpdesk-sqlite-functions")
         from . import admin_dates, error_numbers

@@ -20,6 +20,7 @@ from .exceptions import NotAllowed
 from .models import ApiToken, AssignmentMode, Role, Team, User, UserSession, WorkerHeartbeat
 from .security import twofactor
 from .signals import sla_terms_changed, user_renamed
+from .text import clean_line, is_blank
 
 # A token's last use is written at most this often: not one UPDATE per API request.
 API_TOKEN_TOUCH_SECONDS = 60
@@ -51,7 +52,12 @@ def user_create(
     email = user_email_checked(email)
     with transaction.atomic():
         user = User.objects.create_user(
-            email=email, password=password, full_name=full_name, role=role, language=language, time_zone=time_zone
+            email=email,
+            password=password,
+            full_name=clean_line(full_name),
+            role=role,
+            language=language,
+            time_zone=time_zone,
         )
         if teams:
             user.teams.set(teams)
@@ -60,8 +66,8 @@ def user_create(
 
 def team_create(*, name: str, slug: str = "", email: str = "", description: str = "") -> Team:
     """Create a team; the slug comes from the name when not given and is made unique with a number."""
-    name = (name or "").strip()[:100]
-    if not name:
+    name = clean_line(name)[:100]
+    if is_blank(name):
         raise ValidationError({"name": [_("A name is required.")]})
     if Team.objects.filter(name__iexact=name).exists():
         raise ValidationError({"name": [_("A team with this name already exists.")]})
@@ -76,7 +82,7 @@ def team_create(*, name: str, slug: str = "", email: str = "", description: str 
 def user_rename(*, user: User, full_name: str) -> User:
     """Change the name a login goes by (the profile page, the admin); a customer's contact takes the
     same name, so agents see and search it (helpdesk.signals.user_renamed). Nothing when unchanged."""
-    full_name = (full_name or "").strip()
+    full_name = clean_line(full_name)
     if full_name != user.full_name:
         user.full_name = full_name
         user.save(update_fields=["full_name"])
@@ -158,8 +164,8 @@ def api_token_create(
     verified session, or a code with the token login); a token never skips the second factor."""
     if twofactor.applies(user) and not verified:
         raise NotAllowed(_("Enter a code from your authenticator app first."), code="two_factor_required")
-    name = (name or "").strip()
-    if not name:
+    name = clean_line(name)
+    if is_blank(name):
         raise ValidationError({"name": [_("Give the token a name, such as the system that will use it.")]})
     if not user.is_active:
         raise ValidationError(_("This login is not active."))

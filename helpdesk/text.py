@@ -92,6 +92,31 @@ def search_terms(query: str) -> list[str]:
     return words
 
 
+# --- what PostgreSQL takes: the index's limits, on every search side ------------------------------
+
+# PostgreSQL refuses a lexeme over 2,047 bytes of UTF-8 in a tsvector or a tsquery ("word is too long"),
+# failing the whole save. Longer words (a run of one letter, a pasted token) are left out of every index
+# and every query; the room kept leaves space for the marks ticket search puts before a stem ("!~").
+MAX_LEXEME_BYTES = 2047
+MAX_WORD_BYTES = MAX_LEXEME_BYTES - 15
+
+
+def indexable(word: str) -> bool:
+    """Whether a word is short enough to be indexed and searched (a Persian letter takes two bytes)."""
+    return len(word) * 4 <= MAX_WORD_BYTES or len(word.encode()) <= MAX_WORD_BYTES
+
+
+def cut_to_bytes(text: str, limit: int) -> str:
+    """The start of `text` that takes at most `limit` bytes of UTF-8, cut after a space (never half a
+    word, the space kept): what an index holds of a huge text, since PostgreSQL refuses a tsvector over 1 MB."""
+    if len(text) * 4 <= limit:
+        return text
+    head = text.encode()[:limit].decode(errors="ignore")
+    if len(head) == len(text):
+        return text
+    return head[: head.rfind(" ") + 1]
+
+
 # --- search tokens: what ticket search indexes and queries, the same on both sides -----------------
 
 # A word is cut into its runs of letters and digits ("2026-114" → 2026 114, "foo_bar" → foo bar); a search
@@ -178,6 +203,39 @@ def split_items(values: Iterable[str]) -> list[str]:
             if item:
                 items.setdefault(normalize_text(item) or item, item)
     return list(items.values())
+
+
+# --- one line people type (names, subjects, titles) --------------------------------------------
+
+# Embedding, override and isolate controls reorder what others see: "Bob \u202egnp.exe" shows as
+# "Bob exe.png". Direction marks (LRM, RLM, ALM) are removed at the edges, where they change nothing
+# but an empty-looking name. ZWNJ and ZWJ stay: Persian is written with them.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_LINE_EDGES = re.compile(r"^[\s\u200e\u200f\u061c\ufeff]+|[\s\u200e\u200f\u061c\ufeff]+$")
+# Letters that show nothing (tatweel, Hangul fillers, the blank Braille pattern).
+_INVISIBLE_LETTERS = frozenset("\u0640\u115f\u1160\u3164\uffa0\u2800")
+
+
+JOINERS = "\u200c\u200d"  # ZWNJ and ZWJ
+
+
+def without_format_chars(text: str) -> str:
+    """`text` without format characters (bidi controls and marks, zero-width spaces, BOM, soft hyphen),
+    which hide or reorder what it shows, but with ZWNJ and ZWJ, which Persian is written with: the rule
+    for file names on every channel (tickets.attachments.store.safe_filename, tickets.email.mime)."""
+    return "".join(char for char in text if char in JOINERS or unicodedata.category(char) != "Cf")
+
+
+def clean_line(text: str) -> str:
+    """One line a person typed (a name, a subject, a title) without bidi embedding, override or isolate
+    controls, and trimmed of spaces and direction marks at its edges; ZWNJ and ZWJ kept."""
+    return _LINE_EDGES.sub("", _BIDI_CONTROLS.sub("", text or ""))
+
+
+def is_blank(text: str) -> bool:
+    """Whether a text shows nothing: only spaces, joiners, direction marks and other format characters,
+    combining marks or tatweel (what every channel refuses as an empty subject, name or message)."""
+    return not any(char not in _INVISIBLE_LETTERS and unicodedata.category(char)[0] not in "ZCM" for char in text or "")
 
 
 def detect_language(text: str) -> str:

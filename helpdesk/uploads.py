@@ -8,10 +8,12 @@ API, which can name the file; the total here bounds what one request can make th
 """
 
 import hashlib
+import html
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadhandler import FileUploadHandler, MemoryFileUploadHandler, TemporaryFileUploadHandler
+from django.http.multipartparser import MultiPartParser
 from django.utils.translation import gettext as _
 
 from . import dates
@@ -92,3 +94,17 @@ class HashingMemoryFileUploadHandler(_Hashing, MemoryFileUploadHandler):
 
 class HashingTemporaryFileUploadHandler(_Hashing, TemporaryFileUploadHandler):
     """Larger files streamed to a temporary file on disk, hashed."""
+
+
+def _upload_file_name(parser, file_name: str) -> str | None:
+    """Django's MultiPartParser.sanitize_file_name, keeping ZWNJ and ZWJ: Django drops every character
+    that is not printable, so "اسکرین‌شات.png" lost its joiner on the pages and the API but not by mail.
+    The name is untrusted still: tickets.attachments.store.safe_filename cleans it for every channel."""
+    file_name = html.unescape(file_name).rsplit("/")[-1].rsplit("\\")[-1]
+    file_name = "".join(char for char in file_name if char.isprintable() or char in "\u200c\u200d")
+    return None if file_name in {"", ".", ".."} else file_name
+
+
+def keep_joiners_in_upload_names() -> None:
+    """Make every multipart upload (pages and API alike) keep ZWNJ and ZWJ in file names (apps.ready)."""
+    MultiPartParser.sanitize_file_name = _upload_file_name

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from helpdesk.exceptions import Conflict
 from helpdesk.models import Team, User
-from helpdesk.text import normalize_text
+from helpdesk.text import is_blank, normalize_text
 
 
 class InUse(Conflict):
@@ -83,7 +83,7 @@ def _delete(instance: models.Model, *, owned: set[str]) -> None:
 
 
 def _required_text(value: str, field: str) -> dict[str, str]:
-    return {} if value.strip() else {field: _("This field is required.")}
+    return {} if not is_blank(value) else {field: _("This field is required.")}
 
 
 def phone_digits(phone: str) -> str:

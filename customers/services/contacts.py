@@ -18,7 +18,7 @@ from customers.services.common import _apply, _delete, _raise_if, phone_digits
 from customers.services.organizations import organization_create
 from customers.signals import search_names_changed
 from helpdesk.services import user_rename
-from helpdesk.text import detect_language
+from helpdesk.text import clean_line, detect_language
 
 CONTACT_FIELDS = ("email", "full_name", "phone", "organization", "language", "time_zone", "notes")
 
@@ -55,7 +55,7 @@ def email_clean(email: str | None) -> str | None:
 
 def _contact_save(contact: Contact) -> Contact:
     contact.email = email_clean(contact.email)
-    contact.full_name = (contact.full_name or "").strip()
+    contact.full_name = clean_line(contact.full_name)
     contact.phone = (contact.phone or "").strip()
     contact.phone_digits = phone_digits(contact.phone)
     _raise_if(contact_errors(contact))

@@ -17,6 +17,7 @@ from customers.services.common import DomainSpec, _apply, _delete, _raise_if, _r
 from customers.signals import search_names_changed
 from helpdesk.exceptions import NotAllowed
 from helpdesk.models import User
+from helpdesk.text import clean_line
 
 ORGANIZATION_FIELDS = ("name", "share_tickets", "sla_policy", "notes")
 
@@ -66,7 +67,7 @@ def domain_claim_error(*, domain: str, organization: Organization) -> str | None
 
 
 def _organization_save(organization: Organization, domains: Sequence[DomainSpec] | None) -> Organization:
-    organization.name = organization.name.strip()
+    organization.name = clean_line(organization.name)
     errors: dict[str, Any] = organization_errors(organization)
     wanted: dict[str, bool] = {}
     if domains is not None:

@@ -6,19 +6,24 @@ from collections.abc import Iterable
 
 from django.db import DEFAULT_DB_ALIAS
 
+from helpdesk.text import cut_to_bytes
 from knowledgebase.models import SearchTerm
 from knowledgebase.search.query import indexed, search_vector
 
 SEARCH_COLUMNS = ("search_title", "search_summary", "search_body")
 MAX_TERM_CHARS = 100  # SearchTerm.term's length; longer stems are never looked up
+# What the summary with tags and the body are indexed under, at most: PostgreSQL refuses a tsvector
+# over 1 MB, and distinct short words take up to three times their text there (the title is short).
+MAX_SUMMARY_BYTES = 40_000
+MAX_BODY_BYTES = 240_000
 
 
 def search_columns(*, title: str, summary: str, tag_names: Iterable[str], body_text: str) -> dict[str, str]:
     """What an article's search columns hold: its title, its summary and tags, its plain text, analysed."""
     return {
         "search_title": indexed(title)[:200],
-        "search_summary": indexed(" ".join([summary, *tag_names])),
-        "search_body": indexed(body_text),
+        "search_summary": cut_to_bytes(indexed(" ".join([summary, *tag_names])), MAX_SUMMARY_BYTES),
+        "search_body": cut_to_bytes(indexed(body_text), MAX_BODY_BYTES),
     }
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Product
-from helpdesk.text import split_items
+from helpdesk.text import clean_line, split_items
 from knowledgebase import search
 from knowledgebase.exceptions import ArticleInvalidTransition
 from knowledgebase.models import (
@@ -93,6 +93,7 @@ def _remember_terms(articles: Iterable[Article]) -> None:
 def _save(article: Article, *, tag_names: Iterable[str] | None = None) -> None:
     if tag_names is None:
         tag_names = list(article.tags.values_list("name", flat=True)) if article.pk else []
+    article.title = clean_line(article.title)  # no bidi override reorders it for readers
     _refresh_derived(article, tag_names=tag_names)
     article.updated_at = timezone.now()
     article.full_clean(exclude=["slug", "translation", "author"])

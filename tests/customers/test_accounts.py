@@ -365,3 +365,12 @@ def test_signing_up_in_persian_gives_the_login_and_its_contact_persian(acme_sign
     )
     earlier.refresh_from_db()
     assert earlier.user.language == "fa" and earlier.language == "fa"
+
+
+def test_signup_drops_a_right_to_left_override_from_the_name(client, acme_signup, mailoutbox):
+    _signup(client, "bob@acme.test", name="Bob \u202egnp.exe")
+    assert "\u202e" not in _sent(mailoutbox)[0].body
+    client.post(
+        _link(_sent(mailoutbox)[0], "/account/verify/"), {"password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD}
+    )
+    assert User.objects.get(email="bob@acme.test").full_name == "Bob gnp.exe"

@@ -54,3 +54,20 @@ def test_a_typed_list_splits_on_latin_and_persian_commas_and_semicolons(typed, i
 
 def test_items_of_a_list_are_split_too_and_repeats_across_them_dropped():
     assert split_items(["پرینتر، سخت\u200cافزار", "printer", "پرینتر"]) == ["پرینتر", "سخت\u200cافزار", "printer"]
+
+
+def test_words_over_postgresqls_lexeme_limit_are_not_indexable_counted_in_utf8_bytes():
+    from helpdesk.analysis import analyze
+    from helpdesk.text import MAX_WORD_BYTES, indexable
+
+    assert indexable("a" * MAX_WORD_BYTES) and not indexable("a" * 2100)
+    assert indexable("ب" * (MAX_WORD_BYTES // 2)) and not indexable("ب" * 1100)  # two bytes a letter
+    assert analyze(f"invoice {'a' * 2100} {'ب' * 1100} late") == ["invoic", "late"]
+
+
+def test_cut_to_bytes_keeps_whole_words_within_the_limit():
+    from helpdesk.text import cut_to_bytes
+
+    assert cut_to_bytes("short text", 100) == "short text"
+    assert cut_to_bytes("سلام دنیا خوب", 12) == "سلام "  # 8 bytes and a space; "دنیا" would pass 12
+    assert cut_to_bytes("a" * 50, 10) == ""

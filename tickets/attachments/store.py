@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile, File
 from django.utils.translation import gettext as _
 
 from helpdesk.exceptions import PayloadTooLarge
+from helpdesk.text import without_format_chars
 from helpdesk.uploads import megabytes
 from tickets.models import Attachment, Charset, Message, Ticket
 
@@ -66,8 +67,9 @@ class IncomingFile:
 
 
 def safe_filename(name: str) -> str:
-    """The last path part of a name, without control or reserved characters, at most 200 chars."""
-    name = unicodedata.normalize("NFC", name or "")
+    """The last path part of a name, without control, reserved or format characters (bidi controls;
+    ZWNJ and ZWJ are kept), at most 200 chars."""
+    name = without_format_chars(unicodedata.normalize("NFC", name or ""))
     name = PureWindowsPath(PurePosixPath(name).name).name
     name = _UNSAFE.sub("_", name).strip(" .")
     if not name:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import Contact
 from helpdesk.exceptions import DomainError
+from helpdesk.text import is_blank
 from tickets import services
 from tickets.email.intake import (
     _cc_emails,
@@ -287,7 +288,7 @@ def _new_ticket(*, parsed: ParsedEmail, contact: Contact, mailbox: Mailbox | Non
     ticket = services.ticket_open(
         actor=None,
         requester=contact,
-        subject=(parsed.subject or "").strip() or _("(no subject)"),
+        subject=_("(no subject)") if is_blank(parsed.subject or "") else parsed.subject,
         body=body,
         body_html=body_html,
         channel=Channel.EMAIL,

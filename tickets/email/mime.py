@@ -15,6 +15,8 @@ from email.generator import BytesGenerator
 from email.message import Message
 from email.parser import BytesParser
 
+from helpdesk.text import without_format_chars
+
 __all__ = [
     "body_of",
     "decode_transfer",
@@ -342,7 +344,7 @@ _WINDOWS_RESERVED = re.compile(r"^(?:con|prn|aux|nul|com\d|lpt\d)(?:\..*)?$", re
 def safe_filename(*, name: str, content_type: str = "application/octet-stream") -> str:
     """A name safe to store: no directories, no control, reserved or bidi-override characters,
     no leading dots, at most 200 UTF-8 bytes (extension kept), never empty."""
-    name = unicodedata.normalize("NFC", name or "")
+    name = without_format_chars(unicodedata.normalize("NFC", name or ""))
     name = name.replace("\x00", "")
     name = re.split(r"[\\/]", name)[-1]
     name = re.sub(r"[\x00-\x1f\x7f<>:\"|?*\u202a-\u202e\u2066-\u2069]", "_", name)

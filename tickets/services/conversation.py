@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from customers.models import Contact
 from helpdesk.exceptions import NotAllowed
 from helpdesk.models import User
+from helpdesk.text import is_blank
 from tickets import events, notifications
 from tickets.attachments.store import IncomingFile, attachment_store
 from tickets.content import render_body
@@ -176,7 +177,7 @@ def ticket_reply(
         contact=contact,
         internal=internal,
         needs_review=needs_review,
-        empty=not (body or "").strip() and not body_html and not attachments,
+        empty=is_blank(body) and not body_html and not attachments,
         now=now,
     )
     if notice and not from_agent:

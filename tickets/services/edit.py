@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from customers import selectors as customer_selectors
 from helpdesk.exceptions import DomainError
 from helpdesk.models import User
+from helpdesk.text import clean_line, is_blank
 from tickets import events, notifications
 from tickets.models import CustomStatus, Status, Ticket
 from tickets.search import ticket_index
@@ -45,7 +46,7 @@ def _apply_fields(*, ticket: Ticket, actor: User | None, changes: Mapping, now: 
             raise ValidationError({field: [_("This field cannot be changed here.")]})
         if field == "assignee" and value is not None and not value.is_agent:
             raise ValidationError({"assignee": [_("Only agents can be assigned.")]})
-        if field == "subject" and not (value or "").strip():
+        if field == "subject" and is_blank(value := clean_line(value)):
             raise ValidationError({"subject": [_("A subject is required.")]})
         old = getattr(ticket, field)
         if field in ("category", "root_cause") and value is not None and value != old and not value.is_active:

@@ -20,6 +20,7 @@ from customers import selectors as customer_selectors
 from customers import services as customer_services
 from customers.models import Contact, Product
 from helpdesk.models import Priority, Role, Team, User
+from helpdesk.text import clean_line, is_blank
 from tickets import events, notifications
 from tickets.attachments.store import IncomingFile, attachment_store
 from tickets.content import render_body
@@ -121,10 +122,10 @@ def _check_open(
     *, actor: User | None, subject: str, body: str, body_html: str, attachments, assignee: User | None, priority: str
 ) -> str:
     """Refuse what no channel may open; returns the cleaned subject."""
-    subject = (subject or "").strip()
-    if not subject:
+    subject = clean_line(subject)
+    if is_blank(subject):
         raise ValidationError({"subject": [_("A subject is required.")]})
-    if not (body or "").strip() and not body_html and not attachments:
+    if is_blank(body) and not body_html and not attachments:
         raise ValidationError({"body": [_("Please describe the request.")]})
     if assignee is not None and not assignee.is_agent:
         raise ValidationError({"assignee": [_("Only agents can be assigned.")]})
