@@ -113,14 +113,19 @@ def notify_agent_reply(*, ticket: Ticket, message: Message, solved: bool = False
         )
 
 
-def notify_solved(*, ticket: Ticket) -> None:
+def notify_solved(*, ticket: Ticket, actor: User | None) -> None:
+    """The requester hears that the ticket is solved: "you marked" when she did it herself (the portal's
+    "my problem is solved", the API), "we marked" when anyone else did."""
     stamp = int(ticket.solved_at.timestamp()) if ticket.solved_at else 0
+    context = _requester_locale(ticket)
+    if actor is not None and actor.pk is not None and ticket.requester.user_id == actor.pk:
+        context["by_requester"] = True
     notification_queue(
         key=f"solved:{ticket.pk}:{stamp}",
         recipient=ticket.requester_address,
         template="ticket_solved",
         ticket=ticket,
-        context=_requester_locale(ticket),
+        context=context,
     )
 
 
