@@ -5,6 +5,7 @@ HELPDESK_MAIL_ATTACHMENTS_MAX_BYTES together; the rest listed by name and size. 
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.mail.backends.locmem import EmailBackend
 from django.utils import timezone
 
@@ -109,3 +110,14 @@ def test_a_retry_after_a_failed_send_attaches_the_file_once(ticket, agent, mailo
     assert notification_send(notification_id=row.pk, now=timezone.now() + timedelta(hours=1))
     [mail] = mailoutbox
     assert _parts(mail) == [("invoice.pdf", "application/pdf", PDF)]
+
+
+def test_an_agents_reply_through_the_api_mails_its_file_too(ticket, agent, as_user, mailoutbox):
+    upload = SimpleUploadedFile("report.pdf", PDF, content_type="application/pdf")
+    response = as_user(agent).post(
+        f"/api/v1/tickets/{ticket.pk}/messages/",
+        {"body": "Here is the invoice.", "attachments": [upload]},
+        format="multipart",
+    )
+    assert response.status_code == 201, response.content
+    assert _parts(_customer_mail(ticket, mailoutbox)) == [("report.pdf", "application/pdf", PDF)]
