@@ -73,6 +73,12 @@ def signup_allowed(*, email: str) -> bool:
     return OrganizationDomain.objects.filter(domain=domain, allow_signup=True).exists()
 
 
+def contact_claimable(*, email: str) -> bool:
+    """Whether a contact the helpdesk already knows by this address (one who wrote in, or was added)
+    has no login yet: she may claim one through sign-up's verification mail, which proves the address."""
+    return bool(email) and Contact.objects.with_email(_normalize(email)).filter(user__isnull=True).exists()
+
+
 def _queue(*, template: str, to: str, locale: dict[str, str], context: dict) -> None:
     """Queue one account mail, emails/<template>.*, in the reader's `locale` (see helpdesk.mail).
     Each call is a mail of its own (a random key): asking twice mails twice, as before."""
@@ -103,13 +109,34 @@ def password_reset_request(*, email: str) -> None:
 def password_reset_mail(row: NotificationLog) -> MailPlan:
     """The outbox's mail builder of a reset request: a link for the active login at the row's address
     (helpdesk.passwords.password_link_user: one added or imported without a password gets a link to
-    choose its first), in the person's own language, never the asking browser's. No such login:
-    MailDropped, and the row is finished without a mail."""
+    choose its first), in the person's own language, never the asking browser's. No such login: the
+    sign-up link for a contact without a login (`_claim_mail`), else MailDropped, and the row is
+    finished without a mail."""
     user = passwords.password_link_user(email=row.recipient)
     if user is None:
-        raise MailDropped(_("No active login has this address: nothing was sent."))
+        return _claim_mail(row)
     context = passwords.password_link_context(user)
     return MailPlan(context=context, headers={"Auto-Submitted": "auto-generated"}, to=user.email, **user_locale(user))
+
+
+def _signup_url(*, email: str, full_name: str, language: str) -> str:
+    token = signing.dumps({"e": email, "n": full_name.strip()[:200], "l": language}, salt=SIGNUP_SALT, compress=True)
+    return reverse("verify_email", args=[token])
+
+
+def _claim_mail(row: NotificationLog) -> MailPlan:
+    """A reset asked for an address a contact without a login has: the sign-up verification link
+    instead (she claims her login). Any other address: MailDropped, nothing sent."""
+    email = _normalize(row.recipient)
+    contact = Contact.objects.with_email(email).filter(user__isnull=True).first()
+    if contact is None or User.objects.with_email(email).exists():
+        raise MailDropped(_("No active login has this address: nothing was sent."))
+    url = _signup_url(email=email, full_name=contact.full_name, language=contact.language)
+    return MailPlan(
+        context={"email": email, "claim_url": url, "days": SIGNUP_LINK_DAYS},
+        headers={"Auto-Submitted": "auto-generated"},
+        **recipient_locale(contact=contact),
+    )
 
 
 def _check_password(password: str, *, email: str, full_name: str) -> None:
@@ -126,14 +153,12 @@ def signup_request(*, email: str, full_name: str = "", language: str = "") -> No
     """Start a sign-up. Sends a verification link, or, when the address already has an account, a
     "you already have an account" mail; the caller shows the same answer either way.
 
-    Raises ValidationError on `email` when sign-up is closed for the address's domain (checked
-    before, and independently of, whether the address is known).
+    A verification link goes to an address that may sign up (`signup_allowed`) or that a contact
+    without a login has (`contact_claimable`: she claims her login, the mail proving the address is
+    hers). Any other address is by invitation: nothing is sent, and the answer is the same as for a
+    known one, so the page never tells whether the helpdesk knows an address.
     """
     email, full_name = _normalize(email), clean_line(full_name)
-    if not signup_allowed(email=email):
-        raise ValidationError(
-            {"email": [_("Sign-up is by invitation for this address. Please ask your support contact to invite you.")]}
-        )
     existing = User.objects.with_email(email).first()
     if existing is not None:
         _queue(
@@ -143,12 +168,15 @@ def signup_request(*, email: str, full_name: str = "", language: str = "") -> No
             context={"reset_url": reverse("password_reset"), "login_url": reverse("login")},
         )
         return
-    token = signing.dumps({"e": email, "n": full_name[:200], "l": language}, salt=SIGNUP_SALT, compress=True)
+    if not (signup_allowed(email=email) or contact_claimable(email=email)):
+        logger.info("sign-up for an address outside the sign-up domains refused: nothing sent")
+        return
+    url = _signup_url(email=email, full_name=full_name, language=language)
     _queue(
         template="account_verify",
         to=email,
         locale=recipient_locale(fallback=language),
-        context={"full_name": full_name, "url": reverse("verify_email", args=[token]), "days": SIGNUP_LINK_DAYS},
+        context={"full_name": full_name, "url": url, "days": SIGNUP_LINK_DAYS},
     )
 
 
@@ -161,15 +189,15 @@ def signup_read(*, token: str) -> SignupClaim:
     claim = SignupClaim(email=data.get("e", ""), full_name=clean_line(data.get("n", "")), language=data.get("l", ""))
     if User.objects.with_email(claim.email).exists():
         raise AccountExists()
-    if not signup_allowed(email=claim.email):
+    if not (signup_allowed(email=claim.email) or contact_claimable(email=claim.email)):
         raise LinkInvalid()
     return claim
 
 
 @transaction.atomic
 def signup_complete(*, token: str, password: str) -> User:
-    """Create the verified customer account and link it to the contact with that address
-    (created when unknown, in the organization claiming the domain). The link works once."""
+    """Create the verified customer account and link it to the contact with that address (the one
+    claiming her login, else created, in the organization claiming the domain). The link works once."""
     claim = signup_read(token=token)
     _check_password(password, email=claim.email, full_name=claim.full_name)
     user = user_create(

@@ -78,3 +78,7 @@ HELPDESK_ALERTS_PURGE_BATCH = env.int("HELPDESK_ALERTS_PURGE_BATCH", default=200
 # million tickets). Off behind a pooler that does not keep a session's prepared statements (PgBouncer in
 # transaction mode, or one that runs DISCARD ALL between clients).
 HELPDESK_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
+
+# The files of an agent's public reply travel with the customer's mail as attachments (read from storage
+# when the outbox sends it), up to this many bytes together; what does not fit is listed by name and size.
+HELPDESK_MAIL_ATTACHMENTS_MAX_BYTES = env.int("HELPDESK_MAIL_ATTACHMENTS_MAX_BYTES", default=10 * 1024 * 1024)

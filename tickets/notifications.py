@@ -22,6 +22,7 @@ from helpdesk.outbox.registry import MailDropped, MailPlan
 from tickets.alerts.mentions import mentioned_agents
 from tickets.alerts.services import Mail, alert_url, notify
 from tickets.email import outbound
+from tickets.email.reply_files import reply_files
 from tickets.models import Channel, Message, NotificationKind, RatingFollowUp, Referral, Ticket
 from tickets.satisfaction import surveys
 
@@ -40,6 +41,9 @@ TICKET_TEMPLATES = CUSTOMER_TEMPLATES | {
     "rating_follow_up",
     "feedback_outcome",
 }
+
+# Customer mail that carries an agent's message: its public files go with it (tickets.email.reply_files).
+FILE_TEMPLATES = frozenset({"agent_reply"})
 
 
 def notification_queue(
@@ -109,14 +113,19 @@ def notify_agent_reply(*, ticket: Ticket, message: Message, solved: bool = False
         )
 
 
-def notify_solved(*, ticket: Ticket) -> None:
+def notify_solved(*, ticket: Ticket, actor: User | None) -> None:
+    """The requester hears that the ticket is solved: "you marked" when she did it herself (the portal's
+    "my problem is solved", the API), "we marked" when anyone else did."""
     stamp = int(ticket.solved_at.timestamp()) if ticket.solved_at else 0
+    context = _requester_locale(ticket)
+    if actor is not None and actor.pk is not None and ticket.requester.user_id == actor.pk:
+        context["by_requester"] = True
     notification_queue(
         key=f"solved:{ticket.pk}:{stamp}",
         recipient=ticket.requester_address,
         template="ticket_solved",
         ticket=ticket,
-        context=_requester_locale(ticket),
+        context=context,
     )
 
 
@@ -253,8 +262,12 @@ def ticket_mail(row: NotificationLog) -> MailPlan:
         "rating_links": not surveys.surveys_enabled(),
         **{k: v for k, v in context.items() if k not in _LOADED},
     }
+    files = ()
     if "message" in context:
         data["message"] = Message.objects.filter(pk=context["message"]).first()
+        if row.template in FILE_TEMPLATES:  # the reply's public files travel with it; the rest are listed
+            carried = reply_files(message=data["message"])
+            files, data["files_left"] = carried.attached, carried.left
     if "follow_up" in context:
         data["follow_up"] = RatingFollowUp.objects.select_related("rating").filter(pk=context["follow_up"]).first()
     if "referral" in context:
@@ -268,4 +281,5 @@ def ticket_mail(row: NotificationLog) -> MailPlan:
         time_zone=context.get("time_zone", ""),
         headers=outbound.outbound_headers(row=row, ticket=ticket),
         subject=lambda subject: outbound.subject_with_tag(subject=subject, ticket=ticket),
+        files=files,
     )

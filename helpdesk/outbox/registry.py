@@ -19,6 +19,16 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class MailFile:
+    """A file the mail carries as a MIME attachment, read by the builder when the mail is sent (the
+    row references the file, never holds its bytes)."""
+
+    name: str
+    content_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
 class MailPlan:
     """How to write one row's mail: rendered with emails/<row.template>.* (helpdesk.mail.mail_render)."""
 
@@ -30,6 +40,8 @@ class MailPlan:
     subject: Callable[[str], str] | None = None
     # Where the mail goes when it is not the row's recipient (e.g. the login's own spelling).
     to: str = ""
+    # Attached to this attempt's mail (each attempt builds the mail again: attached once).
+    files: tuple[MailFile, ...] = ()
 
 
 class MailDropped(Exception):

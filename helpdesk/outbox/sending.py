@@ -63,7 +63,10 @@ def mail_build(row: NotificationLog) -> EmailMultiAlternatives:
     )
     subject = plan.subject(rendered.subject) if plan.subject else header_safe(rendered.subject)[:200]
     headers = {"Message-ID": f"<{row.message_id}>", **plan.headers}
-    return rendered.email(to=header_safe(plan.to or row.recipient), subject=subject, headers=headers)
+    mail = rendered.email(to=header_safe(plan.to or row.recipient), subject=subject, headers=headers)
+    for file in plan.files:  # a non-ASCII name goes out as RFC 2231 (filename*=utf-8''...)
+        mail.attach(file.name, file.content, file.content_type)
+    return mail
 
 
 def _due(now: datetime) -> Q:

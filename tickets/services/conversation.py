@@ -231,7 +231,7 @@ def ticket_reply(
     elif not internal and not needs_review:
         notifications.notify_customer_reply(ticket=ticket, message=message)
     if solved and (internal or not from_agent):
-        notifications.notify_solved(ticket=ticket)
+        notifications.notify_solved(ticket=ticket, actor=actor)
     return message
 
 

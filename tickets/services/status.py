@@ -169,7 +169,7 @@ def _change_locked(
     ticket.save()
     sla_refresh(ticket=ticket, now=now)
     if status == Status.SOLVED:
-        notifications.notify_solved(ticket=ticket)
+        notifications.notify_solved(ticket=ticket, actor=actor)
 
 
 # --- custom statuses --------------------------------------------------------------------------
