@@ -119,7 +119,10 @@ def profile(request: HttpRequest) -> HttpResponse:
                 add_service_errors(form, exc)
             else:
                 services.user_rename(user=user, full_name=form.cleaned_data["full_name"])
-                messages.success(request, _("Your preferences were saved."))
+                # Said in the language just chosen, the one of the page it shows on (not this request's).
+                chosen = user.language or translation.get_language_from_request(request)
+                with translation.override(chosen):
+                    messages.success(request, str(_("Your preferences were saved.")))
                 response = redirect("profile")
                 if user.language:
                     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
