@@ -45,10 +45,14 @@ class KeptIdsField(forms.Field):
         return [int(v) for v in values[:MAX_FILES] if str(v).isdigit() and len(str(v)) < 19]
 
 
+EMPTY_MESSAGE = _("Write a message or attach a file.")
+
+
 class KeptFilesForm(forms.Form):
     """A reply form whose files survive a refusal (tickets.attachments.pending): shown again, it lists
     the files kept for its sender, each ticked to go with the next send (`kept`); sent, they are its
-    first attachments. `user` is the sender: only their own kept uploads are ever found."""
+    first attachments. `user` is the sender: only their own kept uploads are ever found. Its `body`
+    (optional) may be empty when a file goes with it, not otherwise."""
 
     kept = KeptIdsField(required=False)
     kept_offered = KeptIdsField(required=False)  # every kept file the form listed, ticked or not
@@ -69,6 +73,10 @@ class KeptFilesForm(forms.Form):
                 self.add_error("attachments", dates.fill(_("Attach at most %(n)s files at once."), {"n": MAX_FILES}))
             else:
                 data["attachments"] = pending.pending_incoming(self.kept_uploads) + data["attachments"]
+        # A file alone is a message (a phone user sends a photo); neither text nor file is refused, as
+        # tickets.services.conversation refuses it on every channel.
+        if "body" in self.fields and not (data.get("body") or "").strip() and not data.get("attachments"):
+            self.add_error("body", EMPTY_MESSAGE)
         return data
 
     def keep_files(self) -> None:

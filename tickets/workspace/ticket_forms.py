@@ -236,12 +236,6 @@ class ReplyForm(KeptFilesForm):
             if Status.PENDING in allowed:
                 self.initial.setdefault("status", Status.PENDING)
 
-    def clean(self):
-        data = super().clean()
-        if not (data.get("body") or "").strip() and not data.get("attachments"):
-            self.add_error("body", _("Write a message or attach a file."))
-        return data
-
 
 class ReferForm(forms.Form):
     to_team = forms.ModelChoiceField(
