@@ -8,7 +8,7 @@ from tests.html_references import missing_references
 
 pytestmark = pytest.mark.django_db
 
-CUSTOMER_PAGES = ("/portal/", "/portal/requests/new/", "/profile/", "/portal/contract/")
+CUSTOMER_PAGES = ("/portal/", "/portal/requests/", "/portal/requests/new/", "/profile/", "/portal/contract/")
 AGENT_PAGES = ("/agent/", "/profile/")
 ANONYMOUS_PAGES = ("/login/",)
 

@@ -91,3 +91,11 @@ class RatingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+
+class RequestListForm(forms.Form):
+    """The "all my requests" page's filters (GET): a status (tickets.portal.home.REQUEST_STATUSES) and words."""
+
+    status = forms.ChoiceField(
+        choices=[("all", _("All")), ("open", _("Open")), ("solved", _("Solved"))], required=False
+    )
+    q = forms.CharField(label=_("Search your requests"), required=False, max_length=200)
