@@ -1,10 +1,12 @@
 """The one form field for attachments, used by the agent workspace and the customer portal."""
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk import dates
+from helpdesk.uploads import megabytes
 from tickets.attachments import pending
 from tickets.attachments.store import IncomingFile, file_refusal
 
@@ -12,7 +14,32 @@ MAX_FILES = 10  # files in one form post (the API takes up to tickets.api.serial
 
 
 class MultipleFileInput(forms.ClearableFileInput):
+    """Several files; it names the upload limits (settings, read when drawn) and what to say past them, so
+    the browser stops a send over them before a byte leaves and nothing typed is lost (static/js/app.js)."""
+
     allow_multiple_selected = True
+
+    def get_context(self, name, value, attrs):
+        return super().get_context(name, value, {**(attrs or {}), **upload_limit_attrs()})
+
+
+def upload_limit_attrs() -> dict[str, str]:
+    """The file box's attributes naming the upload limits and what to say past them (static/js/app.js)."""
+    file_limit, total_limit = settings.HELPDESK_MAX_ATTACHMENT_BYTES, settings.HELPDESK_MAX_UPLOAD_BYTES
+    # `%(name)s` is left for the script to fill with the file's name.
+    too_large = _("“%(name)s” is larger than the limit of %(mb)s MB.") % {
+        "name": "%(name)s",
+        "mb": megabytes(file_limit),
+    }
+    too_much = _(
+        "These files together are larger than the limit of %(mb)s MB. Remove some, or send them in several messages."
+    ) % {"mb": megabytes(total_limit)}
+    return {
+        "data-max-file-bytes": str(file_limit),
+        "data-max-total-bytes": str(total_limit),
+        "data-too-large": str(too_large),
+        "data-too-much": str(too_much),
+    }
 
 
 class MultipleFileField(forms.FileField):
