@@ -93,3 +93,19 @@ def test_files_over_the_total_are_stopped_before_sending_and_nothing_typed_is_lo
     page.click("button[type=submit].primary")
     page.wait_for_url(re.compile(r".*/portal/requests/\d+/$"))
     assert Ticket.objects.get().subject == "Three big scans"
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_all_my_requests_fits_a_phone(browser, live_server, transactional_db, language):
+    from tests.factories import make_ticket
+
+    page = _signed_in_on_the_form(browser, live_server, email=f"kim-{language}@acme.test", language=language, width=390)
+    from customers.models import Contact
+
+    contact = Contact.objects.get(email=f"kim-{language}@acme.test")
+    make_ticket(requester=contact, actor=contact.user, subject="A rather long subject about the printer in room 42")
+    page.goto(f"{live_server.url}/portal/requests/?q=printer")
+    page.locator(".prow-subject").first.wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("window.innerWidth")
+    search = page.locator("input[name=q]").bounding_box()
+    assert search["x"] >= 0 and search["x"] + search["width"] <= 390
