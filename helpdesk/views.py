@@ -119,7 +119,10 @@ def profile(request: HttpRequest) -> HttpResponse:
                 add_service_errors(form, exc)
             else:
                 services.user_rename(user=user, full_name=form.cleaned_data["full_name"])
-                messages.success(request, _("Your preferences were saved."))
+                # Said in the language just chosen, the one of the page it shows on (not this request's).
+                chosen = user.language or translation.get_language_from_request(request)
+                with translation.override(chosen):
+                    messages.success(request, str(_("Your preferences were saved.")))
                 response = redirect("profile")
                 if user.language:
                     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
@@ -212,7 +215,13 @@ def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
         status, code, detail = 400, "bad_request", str(_("The request could not be understood."))
     if request.path.startswith("/api/"):
         return JsonResponse({"code": code, "detail": detail}, status=status)
-    return render(request, "400.html", {"detail": detail, "status": status}, status=status)
+    # "Go back" returns to the form (the browser's back keeps what was typed, static/js/app.js); without
+    # history, to the page that sent it when it is one of ours.
+    back = request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("home")
+    context = {"detail": detail, "status": status, "back_url": back}
+    return render(request, "400.html", context, status=status)
 
 
 @login_required

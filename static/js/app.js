@@ -135,3 +135,58 @@ if (document.documentElement.lang === "fa" && typeof window.interpolate === "fun
       named,
     );
 }
+
+// Files over the upload limits (each file, and all of a form's files together; the file box names them,
+// tickets.attachments.forms.MultipleFileInput) are refused here, next to the file box, before anything is
+// sent: the server would refuse the whole request, and the text typed into the form would be lost.
+(() => {
+  const boxes = (form) => [...form.querySelectorAll("input[type=file][data-max-total-bytes]")];
+  const problem = (form) => {
+    let total = 0;
+    for (const box of boxes(form)) {
+      for (const file of box.files || []) {
+        if (file.size > Number(box.dataset.maxFileBytes)) return [box, box.dataset.tooLarge.replace("%(name)s", file.name)];
+        total += file.size;
+      }
+    }
+    const last = boxes(form).pop();
+    return last && total > Number(last.dataset.maxTotalBytes) ? [last, last.dataset.tooMuch] : [null, ""];
+  };
+  const show = (form) => {
+    form.querySelectorAll("[data-upload-error]").forEach((old) => old.remove());
+    const [box, text] = problem(form);
+    if (!box) return true;
+    const note = document.createElement("p");
+    note.className = "field-error";
+    note.setAttribute("role", "alert");
+    note.dataset.uploadError = "";
+    note.textContent = text;
+    box.after(note);
+    return false;
+  };
+  document.addEventListener("change", (event) => {
+    const box = event.target;
+    if (box.matches && box.matches("input[type=file][data-max-total-bytes]") && box.form) show(box.form);
+  });
+  document.addEventListener(
+    "submit",
+    (event) => {
+      const form = event.target;
+      if (!(form instanceof HTMLFormElement) || !boxes(form).length || show(form)) return;
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      boxes(form)[0].focus();
+    },
+    true,
+  );
+})();
+
+// "Go back" on an error page (the 413 of an upload over the limits): the browser's back keeps what was
+// typed into the form in most browsers; the link's own address is the way without history.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest && event.target.closest("a[data-history-back]");
+  if (link && window.history.length > 1) {
+    event.preventDefault();
+    window.history.back();
+  }
+});

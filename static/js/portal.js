@@ -15,4 +15,19 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   panel.addEventListener("click", report);
   panel.addEventListener("auxclick", report);
+
+  // On a phone (one column) the suggestions go right under the subject: what appears as the customer
+  // types then never moves the field being typed in (above the form it pushed it down ~300 px).
+  const aside = panel.closest(".suggest-panel");
+  const subject = form.querySelector("input[name=subject]");
+  const subjectField = subject && subject.closest(".field");
+  if (!aside || !subjectField) return;
+  const column = aside.parentNode;
+  const phone = window.matchMedia("(max-width: 760px)");
+  const place = () => {
+    if (phone.matches) subjectField.after(aside);
+    else column.append(aside);
+  };
+  place();
+  phone.addEventListener("change", place);
 });

@@ -284,6 +284,7 @@ def _pages(world) -> dict[str, list[tuple[str, str]]]:
         ],
         "customer": [
             ("portal-home", "/portal/"),
+            ("portal-requests", "/portal/requests/"),
             ("portal-new", "/portal/requests/new/"),
             ("portal-request", f"/portal/requests/{printer.pk}/"),
             ("portal-organization", "/portal/organization/"),

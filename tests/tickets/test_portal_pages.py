@@ -288,7 +288,7 @@ def test_a_customer_replies_with_attachments(as_customer, conversation):
 def test_an_empty_reply_is_refused_with_a_message(as_customer, conversation):
     response = as_customer.post(f"/portal/requests/{conversation.pk}/reply/", {"body": ""})
     assert response.status_code == 400
-    assert "This field is required." in response.content.decode()
+    assert "Write a message or attach a file." in response.content.decode()
 
 
 def test_a_customer_marks_the_request_solved(as_customer, conversation):

@@ -1,10 +1,12 @@
 """The one form field for attachments, used by the agent workspace and the customer portal."""
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk import dates
+from helpdesk.uploads import megabytes
 from tickets.attachments import pending
 from tickets.attachments.store import IncomingFile, file_refusal
 
@@ -12,7 +14,32 @@ MAX_FILES = 10  # files in one form post (the API takes up to tickets.api.serial
 
 
 class MultipleFileInput(forms.ClearableFileInput):
+    """Several files; it names the upload limits (settings, read when drawn) and what to say past them, so
+    the browser stops a send over them before a byte leaves and nothing typed is lost (static/js/app.js)."""
+
     allow_multiple_selected = True
+
+    def get_context(self, name, value, attrs):
+        return super().get_context(name, value, {**(attrs or {}), **upload_limit_attrs()})
+
+
+def upload_limit_attrs() -> dict[str, str]:
+    """The file box's attributes naming the upload limits and what to say past them (static/js/app.js)."""
+    file_limit, total_limit = settings.HELPDESK_MAX_ATTACHMENT_BYTES, settings.HELPDESK_MAX_UPLOAD_BYTES
+    # `%(name)s` is left for the script to fill with the file's name.
+    too_large = _("“%(name)s” is larger than the limit of %(mb)s MB.") % {
+        "name": "%(name)s",
+        "mb": megabytes(file_limit),
+    }
+    too_much = _(
+        "These files together are larger than the limit of %(mb)s MB. Remove some, or send them in several messages."
+    ) % {"mb": megabytes(total_limit)}
+    return {
+        "data-max-file-bytes": str(file_limit),
+        "data-max-total-bytes": str(total_limit),
+        "data-too-large": str(too_large),
+        "data-too-much": str(too_much),
+    }
 
 
 class MultipleFileField(forms.FileField):
@@ -45,10 +72,14 @@ class KeptIdsField(forms.Field):
         return [int(v) for v in values[:MAX_FILES] if str(v).isdigit() and len(str(v)) < 19]
 
 
+EMPTY_MESSAGE = _("Write a message or attach a file.")
+
+
 class KeptFilesForm(forms.Form):
     """A reply form whose files survive a refusal (tickets.attachments.pending): shown again, it lists
     the files kept for its sender, each ticked to go with the next send (`kept`); sent, they are its
-    first attachments. `user` is the sender: only their own kept uploads are ever found."""
+    first attachments. `user` is the sender: only their own kept uploads are ever found. Its `body`
+    (optional) may be empty when a file goes with it, not otherwise."""
 
     kept = KeptIdsField(required=False)
     kept_offered = KeptIdsField(required=False)  # every kept file the form listed, ticked or not
@@ -69,6 +100,10 @@ class KeptFilesForm(forms.Form):
                 self.add_error("attachments", dates.fill(_("Attach at most %(n)s files at once."), {"n": MAX_FILES}))
             else:
                 data["attachments"] = pending.pending_incoming(self.kept_uploads) + data["attachments"]
+        # A file alone is a message (a phone user sends a photo); neither text nor file is refused, as
+        # tickets.services.conversation refuses it on every channel.
+        if "body" in self.fields and not (data.get("body") or "").strip() and not data.get("attachments"):
+            self.add_error("body", EMPTY_MESSAGE)
         return data
 
     def keep_files(self) -> None:

@@ -49,14 +49,20 @@ class NewRequestForm(forms.Form):
 
 
 class ReplyForm(KeptFilesForm):
-    body = forms.CharField(label=_("Your reply"), max_length=MAX_BODY_CHARS, widget=forms.Textarea(attrs={"rows": 5}))
+    # May be empty when a file goes with it (KeptFilesForm.clean)
+    body = forms.CharField(
+        label=_("Your reply"), required=False, max_length=MAX_BODY_CHARS, widget=forms.Textarea(attrs={"rows": 5})
+    )
     attachments = MultipleFileField(label=_("Attachments"))
     token = FormTokenField()  # a double submit stores one reply (tickets.portal.views)
 
 
 class FollowUpForm(KeptFilesForm):
     body = forms.CharField(
-        label=_("What is still wrong?"), max_length=MAX_BODY_CHARS, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("What is still wrong?"),
+        required=False,  # may be empty when a file goes with it (KeptFilesForm.clean)
+        max_length=MAX_BODY_CHARS,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
     attachments = MultipleFileField(label=_("Attachments"))
     token = FormTokenField()  # a double submit opens one follow-up (tickets.portal.views)
@@ -84,3 +90,12 @@ class RatingForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class RequestListForm(forms.Form):
+    """The "all my requests" page's filters (GET): a status (tickets.portal.home.REQUEST_STATUSES) and words."""
+
+    status = forms.ChoiceField(
+        choices=[("all", _("All")), ("open", _("Open")), ("solved", _("Solved"))], required=False
+    )
+    q = forms.CharField(label=_("Search your requests"), required=False, max_length=200)

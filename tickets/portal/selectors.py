@@ -39,7 +39,7 @@ class PlainStatus:
 
 
 def plain_status(ticket: Ticket, *, viewer: Contact | None = None) -> PlainStatus:
-    """How a customer should read a status. Expects `open_referrals` prefetched (see _with_referrals).
+    """How a customer should read a status. Expects `open_referrals` prefetched (see with_referrals).
 
     A request waiting for its requester reads "Waiting for you" to them and "Waiting for the requester"
     to a colleague who sees it on the organization's list (`viewer` is the reading contact). A ticket on a
@@ -72,7 +72,7 @@ def open_referrals() -> QuerySet[Referral]:
     return Referral.objects.filter(state=Referral.State.OPEN).select_related("to_team").order_by("id")
 
 
-def _with_referrals(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
+def with_referrals(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     return qs.prefetch_related(Prefetch("referrals", queryset=open_referrals(), to_attr="open_referrals"))
 
 
@@ -106,7 +106,7 @@ def organization_tickets_for(*, user: User, contact: Contact | None) -> QuerySet
     if organization is None or not organization.share_tickets:
         return None
     qs = selectors.ticket_list_for(user=user, filters={"organization": organization.pk}, ordering="updated")
-    return _with_referrals(qs)
+    return with_referrals(qs)
 
 
 def organization_rows(tickets, *, viewer: Contact | None) -> list[Row]:

@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from tickets.portal import views
+from tickets.portal import lists, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("requests/", lists.requests, name="requests"),
     path("requests/new/", views.new, name="new"),
     path("requests/new/article-opened/", views.article_opened, name="article_opened"),
     path("requests/<int:ticket_id>/", views.ticket, name="ticket"),
@@ -15,6 +16,6 @@ urlpatterns = [
     path("requests/<int:ticket_id>/follow-up/", views.follow_up, name="follow_up"),
     path("requests/<int:ticket_id>/rate/", views.rate, name="rate"),
     path("rate/<str:token>/", views.rate_link, name="rate_link"),
-    path("organization/", views.organization, name="organization"),
+    path("organization/", lists.organization, name="organization"),
     path("contract/", views.contract, name="contract"),
 ]

@@ -1,4 +1,4 @@
-"""Customer portal pages: requests, the organization's requests, the contract, ratings.
+"""Customer portal pages: home, a request, the contract, ratings (the lists: tickets.portal.lists).
 
 Short views: load through a scoped selector, validate a form, call the service, redirect. Agents
 who open a portal page are sent to the same ticket in their workspace.
@@ -11,7 +11,6 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -29,8 +28,6 @@ from tickets.models import Channel, SatisfactionRating, Status
 from tickets.portal import selectors as portal_selectors
 from tickets.portal.forms import FollowUpForm, NewRequestForm, RatingForm, ReplyForm
 from tickets.portal.home import portal_home_for
-
-ORG_PAGE_SIZE = 25
 
 
 def _agent_url(ticket_id: int | None) -> str:
@@ -360,24 +357,6 @@ def rate_link(request: HttpRequest, token: str) -> HttpResponse:
 
 
 # --- organization, contract -------------------------------------------------------------------
-
-
-@customer_page
-def organization(request: HttpRequest) -> HttpResponse:
-    tickets = portal_selectors.organization_tickets_for(user=request.user, contact=request.contact)
-    if tickets is None:
-        raise Http404("The organization does not share requests.")
-    page = Paginator(tickets, ORG_PAGE_SIZE).get_page(request.GET.get("page"))
-    return _page(
-        request,
-        "tickets/portal/organization.html",
-        {
-            "organization": request.contact.organization,
-            "rows": portal_selectors.organization_rows(page.object_list, viewer=request.contact),
-            "page_obj": page,
-            "active": "organization",
-        },
-    )
 
 
 @customer_page

@@ -48,7 +48,7 @@ def _reply_author(
     if internal and not from_agent and not review_note:
         raise NotAllowed(_("Only agents can write internal notes."))
     if empty:
-        raise ValidationError({"body": [_("The message is empty.")]})
+        raise ValidationError({"body": [_("Write a message or attach a file.")]})
     if ticket.status == Status.CLOSED and not internal:
         raise TicketClosed(_("This ticket is closed; a follow-up ticket is needed."))
     if not from_agent and not internal and customer_reply_opens_follow_up(ticket, now=now):

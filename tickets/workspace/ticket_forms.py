@@ -244,12 +244,6 @@ class ReplyForm(KeptFilesForm):
         status = self.cleaned_data.get("status") or ""
         return "" if status == self.ticket.status else status
 
-    def clean(self):
-        data = super().clean()
-        if not (data.get("body") or "").strip() and not data.get("attachments"):
-            self.add_error("body", _("Write a message or attach a file."))
-        return data
-
 
 class ReferForm(forms.Form):
     to_team = forms.ModelChoiceField(
