@@ -58,6 +58,11 @@ def _notify(*, ticket: Ticket, template: str, key: str, context: dict, recipient
     set up to reach these people, so it mails whatever their notification preferences say."""
     seen: set[str] = set()
     for recipient in recipients:
+        if not isinstance(recipient, str) and not recipient.is_agent:
+            # internal mail (an /agent/ link, another organization's ticket): never to a customer, even
+            # one a row saved before the checks names as lead or recipient
+            logger.warning("Escalation of ticket #%s not mailed to user %s: not an agent", ticket.pk, recipient.pk)
+            continue
         email = recipient if isinstance(recipient, str) else recipient.email
         if email.lower() in seen:
             continue
