@@ -18,9 +18,10 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 
-from customers.models import EscalationStep
+from customers.models import EscalationStep, SlaTarget
+from customers.rules import PRIORITY_UP, RAISE_TARGET_FIELDS, raise_missing
 from helpdesk.mail import recipient_locale
-from helpdesk.models import Priority, User
+from helpdesk.models import User
 from tickets import events, services
 from tickets.models import EventKind, Ticket, TicketEvent
 from tickets.notifications import notification_queue
@@ -34,12 +35,6 @@ from tickets.sla.store import (
 )
 
 logger = logging.getLogger(__name__)
-
-PRIORITY_UP: dict[str, str] = {
-    Priority.LOW: Priority.NORMAL,
-    Priority.NORMAL: Priority.HIGH,
-    Priority.HIGH: Priority.URGENT,
-}
 
 
 def _recipients(ticket: Ticket) -> list[User | str]:
@@ -116,9 +111,22 @@ def _act(*, ticket: Ticket, step: EscalationStep, data: dict, now: datetime) -> 
             recipients=[step.team.email] if step.team.email else list(step.team.members.filter(is_active=True)),
         )
     elif step.action == EscalationStep.Action.RAISE_PRIORITY and ticket.priority in PRIORITY_UP:
-        services.ticket_update(
-            ticket=ticket, actor=None, system=True, changes={"priority": PRIORITY_UP[ticket.priority]}, now=now
-        )
+        _raise(ticket=ticket, data=data, now=now)
+
+
+def _raise(*, ticket: Ticket, data: dict, now: datetime) -> None:
+    """Raise the priority one level, unless the ticket's policy lacks a target there that it has now:
+    the new priority would drop that clock and with it the breach (the report would undercount). Such a
+    step is skipped, and `data` (the escalation event's) says why: `skipped` names the missing targets.
+    Saving a policy refuses that gap (customers.rules.raise_errors); this keeps older rows honest."""
+    raised = PRIORITY_UP[ticket.priority]
+    rows = SlaTarget.objects.filter(policy_id=ticket.sla_policy_id, priority__in=[ticket.priority, raised])
+    targets = {row["priority"]: row for row in rows.values("priority", *RAISE_TARGET_FIELDS)}
+    if missing := raise_missing(targets=targets, priority=ticket.priority):
+        data["skipped"] = {"priority": raised, "missing": missing}
+        logger.warning("Escalation of ticket #%s not raised to %s: no %s target there", ticket.pk, raised, missing)
+        return
+    services.ticket_update(ticket=ticket, actor=None, system=True, changes={"priority": raised}, now=now)
 
 
 def escalate_ticket(*, ticket_id: int, expected: datetime, now: datetime, cache: dict | None = None) -> bool:
