@@ -37,13 +37,14 @@ def escalation_mail_to(address: str) -> int:
     return NotificationLog.objects.filter(key__startswith="escalation:", recipient=address).count()
 
 
-def test_a_customer_made_lead_directly_gets_no_escalation_mail(policy, ticket, team, customer):
+def test_a_customer_made_lead_directly_gets_no_escalation_mail(policy, ticket, team, customer, agent):
     Team.objects.filter(pk=team.pk).update(lead=customer)  # a row saved before the checks
     EscalationStep.objects.create(policy=policy, minutes_after_breach=0, action="notify_team_lead")
     sla_sweep(now=ticket.created_at + timedelta(minutes=61))
     sla_sweep(now=ticket.created_at + timedelta(minutes=62))
     assert ticket.events.filter(kind="escalated").count() == 1
     assert escalation_mail_to(customer.email) == 0
+    assert escalation_mail_to(agent.email) == 1  # the team's member stands in, as without a lead
 
 
 def test_a_customer_as_escalation_recipient_directly_gets_no_mail(policy, ticket, customer, agent):
@@ -85,3 +86,11 @@ def test_escalation_step_offers_no_customer_in_the_admin(admin_user, customer, a
 def test_automation_notice_skips_a_customer(ticket, customer, agent):
     notify(kind=NotificationKind.AUTOMATION, recipients=[customer, agent], ticket=ticket, params={"rule": "r"})
     assert list(Notification.objects.filter(ticket=ticket).values_list("recipient", flat=True)) == [agent.pk]
+
+
+def test_a_bad_rating_under_a_customer_lead_is_told_to_the_team_members(ticket, team, customer, agent):
+    from tickets.models import Ticket
+    from tickets.satisfaction.follow_ups import follow_up_recipients
+
+    Team.objects.filter(pk=team.pk).update(lead=customer)  # a row saved before the checks
+    assert follow_up_recipients(ticket=Ticket.objects.get(pk=ticket.pk)) == [agent]

@@ -78,6 +78,9 @@ def _act(*, ticket: Ticket, step: EscalationStep, data: dict, now: datetime) -> 
     if step.action == EscalationStep.Action.NOTIFY_TEAM_LEAD:
         team = ticket.team if ticket.team_id else None
         lead = team.lead if team is not None and team.lead_id else None
+        if lead is not None and not lead.is_agent:  # a row saved before the checks: who stands in hears
+            logger.warning("Escalation of ticket #%s: lead %s is no active agent, told the team", ticket.pk, lead.pk)
+            lead = None
         _notify(
             ticket=ticket,
             template="sla_escalated",
