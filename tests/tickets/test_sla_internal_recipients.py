@@ -10,7 +10,7 @@ from customers.models import BusinessCalendar, Contact, EscalationStep, SlaPolic
 from customers.services import sla_policy_create
 from helpdesk.models import NotificationLog, Team
 from tests.factories import make_ticket
-from tickets.alerts.services import notify
+from tickets.alerts.services import Mail, notify
 from tickets.models import Notification, NotificationKind
 from tickets.sla.escalation import sla_sweep
 
@@ -83,9 +83,12 @@ def test_escalation_step_offers_no_customer_in_the_admin(admin_user, customer, a
     assert agent in offered
 
 
-def test_automation_notice_skips_a_customer(ticket, customer, agent):
-    notify(kind=NotificationKind.AUTOMATION, recipients=[customer, agent], ticket=ticket, params={"rule": "r"})
+def test_internal_notice_mail_skips_a_customer(ticket, customer, agent):
+    mail = Mail(template="sla_breached", key="breach-test", context={"target": "resolution"})
+    notify(kind=NotificationKind.BAD_RATING, recipients=[customer, agent], ticket=ticket, mail=mail)
     assert list(Notification.objects.filter(ticket=ticket).values_list("recipient", flat=True)) == [agent.pk]
+    mailed = NotificationLog.objects.filter(key__startswith="breach-test").values_list("recipient", flat=True)
+    assert list(mailed) == [agent.email]
 
 
 def test_a_bad_rating_under_a_customer_lead_is_told_to_the_team_members(ticket, team, customer, agent):
