@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from helpdesk import dates
 from helpdesk.dates import persian_digits
+from helpdesk.models import Priority
 
-from .models import EscalationStep, Holiday, WorkingPeriod
+from .models import EscalationStep, Holiday, SlaTarget, WorkingPeriod
 
 # A host name of dot-separated labels; the last one is not all digits (no bare IP addresses).
 _DOMAIN = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$")
@@ -240,6 +241,49 @@ def step_errors(*, action: str, team: Any, user: Any) -> dict[str, str]:
     if user is not None and not user.is_agent:
         return {"user": _("Only agents can be notified by an escalation.")}
     return {}
+
+
+# What an escalation step "raise the priority" makes of a ticket's priority (urgent stays urgent).
+PRIORITY_UP: dict[str, str] = {
+    Priority.LOW: Priority.NORMAL,
+    Priority.NORMAL: Priority.HIGH,
+    Priority.HIGH: Priority.URGENT,
+}
+RAISE_TARGET_FIELDS = ("first_response_minutes", "next_response_minutes", "resolution_minutes")
+
+
+def raise_missing(*, targets: dict[str, dict[str, Any]], priority: str) -> list[str]:
+    """The targets (field names) a ticket of `priority` has in a policy (`targets`: priority -> field ->
+    minutes) that the priority a raise leads to lacks: raising it would erase those clocks, and with them
+    a breach. Empty when the raise keeps every target (or there is no raise from `priority`)."""
+    raised = PRIORITY_UP.get(priority)
+    if raised is None:
+        return []
+    have, after = targets.get(priority, {}), targets.get(raised, {})
+    return [f for f in RAISE_TARGET_FIELDS if have.get(f) is not None and after.get(f) is None]
+
+
+def raise_errors(*, targets: dict[str, dict[str, Any]], steps: Iterable[str]) -> list[str]:
+    """A policy whose escalation raises the priority has, for each priority with targets, the same
+    targets at the priority above (the sweep would otherwise skip the step: tickets.sla.escalation)."""
+    if EscalationStep.Action.RAISE_PRIORITY not in steps:
+        return []
+    errors = []
+    for priority in PRIORITY_UP:
+        if missing := raise_missing(targets=targets, priority=priority):
+            names = ", ".join(str(SlaTarget._meta.get_field(f).verbose_name) for f in missing)
+            errors.append(
+                _(
+                    "A step raises the priority, but %(raised)s has no target for %(targets)s, which %(priority)s "
+                    "has: add the %(raised)s targets, or a raised ticket would lose its SLA."
+                )
+                % {
+                    "raised": Priority(PRIORITY_UP[priority]).label,
+                    "targets": names,
+                    "priority": Priority(priority).label,
+                }
+            )
+    return errors
 
 
 def contract_errors(

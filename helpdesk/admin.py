@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import actions as admin_actions
 from django.contrib.admin.utils import model_ngettext
@@ -190,8 +191,23 @@ class ApiTokenAdmin(AuditedAdmin):
         services.api_token_revoke(token=obj)
 
 
+class TeamForm(forms.ModelForm):
+    """The lead is an agent or an administrator (services.team_lead_errors), on adding and changing."""
+
+    class Meta:
+        model = Team
+        fields = services.TEAM_FIELDS
+
+    def clean_lead(self):
+        lead = self.cleaned_data.get("lead")
+        for message in services.team_lead_errors(lead).get("lead", []):
+            raise ValidationError(message)
+        return lead
+
+
 @admin.register(Team)
 class TeamAdmin(AuditedAdmin):
+    form = TeamForm
     list_display = ["name", "name_fa", "slug", "lead", "assignment_mode", "max_open_per_agent", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "name_fa"]

@@ -76,6 +76,9 @@ class Team(NamedInLanguages, models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="led_teams",
+        # A lead gets internal mail (escalations, automation): agents and administrators only; every
+        # writer also refuses anyone else with a clear message (helpdesk.services.team_lead_errors).
+        limit_choices_to={"role__in": ["agent", "admin"]},
     )
     is_active = models.BooleanField(_("active"), default=True)
     referral_target_minutes = models.PositiveIntegerField(

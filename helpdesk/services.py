@@ -64,11 +64,27 @@ def user_create(
     return user
 
 
-def team_create(*, name: str, slug: str = "", email: str = "", description: str = "") -> Team:
-    """Create a team; the slug comes from the name when not given and is made unique with a number."""
+def team_lead_errors(lead: User | None) -> dict[str, list[str]]:
+    """A team's lead gets internal mail (SLA escalations, automation), so only an agent or an
+    administrator may lead a team. Every writer (admin form, services) asks this."""
+    if lead is not None and lead.role not in (Role.AGENT, Role.ADMIN):
+        return {
+            "lead": [
+                _("Only an agent or an administrator can lead a team; %(name)s is a customer.")
+                % {"name": lead.full_name or lead.email}
+            ]
+        }
+    return {}
+
+
+def team_create(*, name: str, slug: str = "", email: str = "", description: str = "", lead: User | None = None) -> Team:
+    """Create a team; the slug comes from the name when not given and is made unique with a number.
+    Its lead, if any, is an agent or an administrator (team_lead_errors)."""
     name = clean_line(name)[:100]
     if is_blank(name):
         raise ValidationError({"name": [_("A name is required.")]})
+    if errors := team_lead_errors(lead):
+        raise ValidationError(errors)
     if Team.objects.filter(name__iexact=name).exists():
         raise ValidationError({"name": [_("A team with this name already exists.")]})
     base = (slugify(slug or name, allow_unicode=False) or "team")[:50]
@@ -76,7 +92,7 @@ def team_create(*, name: str, slug: str = "", email: str = "", description: str 
     while Team.objects.filter(slug=candidate).exists():
         number += 1
         candidate = f"{base}-{number}"
-    return Team.objects.create(name=name, slug=candidate, email=email or "", description=description or "")
+    return Team.objects.create(name=name, slug=candidate, email=email or "", description=description or "", lead=lead)
 
 
 def user_rename(*, user: User, full_name: str) -> User:
@@ -273,6 +289,8 @@ def team_update(*, actor: User, team: Team, data: Mapping[str, Any]) -> Team:
         raise PermissionDenied(_("Only administrators may do this."))
     if unknown := set(data) - set(TEAM_FIELDS):
         raise TypeError(f"cannot update {sorted(unknown)} of Team")
+    if "lead" in data and (errors := team_lead_errors(data["lead"])):
+        raise ValidationError(errors)
     with transaction.atomic():
         # the stored target, under the row's lock: the instance may carry the form's values already
         before = Team.objects.select_for_update().values_list("referral_target_minutes", flat=True).get(pk=team.pk)

@@ -25,6 +25,7 @@ from customers.admin.forms import (
     ProductForm,
     SlaPolicyForm,
     StepForm,
+    StepFormSet,
     TargetForm,
     TargetFormSet,
 )
@@ -179,6 +180,7 @@ class TargetInline(admin.TabularInline):
 class StepInline(admin.TabularInline):
     model = EscalationStep
     form = StepForm
+    formset = StepFormSet
     extra = 0
     autocomplete_fields = ["team"]
 
@@ -198,6 +200,14 @@ class SlaPolicyAdmin(ServiceAdmin):
     }
     create_service = staticmethod(services.sla_policy_create)
     update_service = staticmethod(lambda policy, data: services.sla_policy_update(policy=policy, data=data))
+
+    def _create_formsets(self, request, obj, change):
+        """The steps' formset checks raises against the targets posted with them (StepFormSet)."""
+        formsets, inlines = super()._create_formsets(request, obj, change)
+        by_model = {formset.model: formset for formset in formsets}
+        if EscalationStep in by_model:
+            by_model[EscalationStep].targets_formset = by_model.get(SlaTarget)
+        return formsets, inlines
 
 
 class PeriodInline(admin.TabularInline):

@@ -239,3 +239,28 @@ class StepForm(forms.ModelForm):
             for field, message in found.items():
                 self.add_error(field, message)
         return cleaned
+
+
+class StepFormSet(BaseInlineFormSet):
+    """A step raising the priority needs the targets above (services.sla_raise_errors): checked against
+    the target inline's rows as posted (SlaPolicyAdmin links that formset here), else the stored ones."""
+
+    targets_formset: BaseInlineFormSet | None = None
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        steps = [f.cleaned_data for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        targets = None
+        if self.targets_formset is not None:
+            if not self.targets_formset.is_valid():
+                return  # the targets' own errors first
+            targets = [
+                form.cleaned_data
+                for form in self.targets_formset.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("priority")
+            ]
+        steps = [step for step in steps if step.get("action")]
+        if errors := services.sla_raise_errors(policy=self.instance, targets=targets, steps=steps):
+            raise forms.ValidationError(errors)

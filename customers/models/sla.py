@@ -71,8 +71,14 @@ class EscalationStep(models.Model):
     minutes_after_breach = models.PositiveIntegerField(_("minutes after breach"), default=0)
     action = models.CharField(_("action"), max_length=32, choices=Action.choices)
     team = models.ForeignKey("helpdesk.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Escalation mail is internal: agents and administrators only (customers.rules.step_errors says so).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"role__in": ["agent", "admin"]},
     )
 
     class Meta:

@@ -70,6 +70,7 @@ from customers.services.sla_policies import (
     sla_policy_delete,
     sla_policy_errors,
     sla_policy_update,
+    sla_raise_errors,
     sla_target_limit_errors,
 )
 
@@ -123,6 +124,7 @@ __all__ = [
     "sla_policy_create",
     "sla_policy_delete",
     "sla_policy_errors",
+    "sla_raise_errors",
     "sla_policy_update",
     "sla_target_limit_errors",
 ]

@@ -107,6 +107,21 @@ def sla_policy_errors(policy: SlaPolicy) -> dict[str, str]:
     return errors
 
 
+def sla_raise_errors(
+    *, policy: SlaPolicy, targets: Sequence[Mapping[str, Any]] | None, steps: Sequence[Mapping[str, Any]] | None
+) -> list[str]:
+    """A step that raises the priority needs, at each priority above one with targets, the same targets
+    (rules.raise_errors); `targets` / `steps` None: the policy's stored ones. The admin's inlines and
+    every service save ask this, so no escalation can erase a ticket's SLA."""
+    stored = policy.pk is not None
+    if targets is None:
+        targets = list(policy.targets.values("priority", *TARGET_FIELDS)) if stored else []
+    actions = [s["action"] for s in steps] if steps is not None else []
+    if steps is None and stored:
+        actions = list(policy.escalation_steps.values_list("action", flat=True))
+    return rules.raise_errors(targets={t["priority"]: dict(t) for t in targets}, steps=actions)
+
+
 def _sla_policy_save(
     policy: SlaPolicy, targets: Sequence[TargetSpec] | None, steps: Sequence[StepSpec] | None
 ) -> SlaPolicy:
@@ -116,6 +131,10 @@ def _sla_policy_save(
         errors["targets"] = target_errors
     if steps is not None and (step_errors := _step_errors(steps)):
         errors["escalation_steps"] = step_errors
+    if not errors.keys() & {"targets", "escalation_steps"} and (
+        raise_errors := sla_raise_errors(policy=policy, targets=targets, steps=steps)
+    ):
+        errors["escalation_steps"] = raise_errors
     if "targets" not in errors and "calendar" not in errors and policy.calendar_id is not None:
         current = targets if targets is not None else list(policy.targets.values("priority", *TARGET_FIELDS))
         if limit_errors := sla_target_limit_errors(calendar=policy.calendar, targets=current):

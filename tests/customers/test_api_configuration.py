@@ -100,7 +100,10 @@ def payloads(world) -> dict[str, dict]:
         "sla-policies": {
             "name": "Gold",
             "calendar": world.standard.calendar_id,
-            "targets": [{"priority": "high", "first_response_minutes": 15, "resolution_minutes": 120}],
+            "targets": [
+                {"priority": "high", "first_response_minutes": 15, "resolution_minutes": 120},
+                {"priority": "urgent", "first_response_minutes": 10, "resolution_minutes": 60},
+            ],
             "escalation_steps": [{"action": "raise_priority", "minutes_after_breach": 30}],
         },
         "calendars": {

@@ -142,7 +142,9 @@ def test_an_sla_warning_is_checked_again_when_it_is_sent_and_a_stale_one_is_drop
 
     sent = {subject: notification_send(notification_id=row.pk) for subject, row in warnings.items()}
     assert sent == {"Answered": False, "Late": False, "Soon": True}
-    assert [str(mail["Subject"]) for _e, mail in smtp_settings.messages] == [f"[#{still_due.pk}] SLA due soon: Soon"]
+    assert [str(mail["Subject"]) for _e, mail in smtp_settings.messages] == [
+        f"[#{still_due.pk}] SLA: first response due soon: Soon"
+    ]
     for subject in ("Answered", "Late"):
         row = NotificationLog.objects.get(pk=warnings[subject].pk)
         assert row.sent_at is not None and row.dropped and "out of date" in row.last_error

@@ -6,6 +6,7 @@ referral reminders; later surveys): it decides, per recipient and kind, whether 
 in-app line, a mail in the outbox (helpdesk.outbox: a row first, sent once), both or neither.
 """
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,6 +20,8 @@ from helpdesk.mail import recipient_locale
 from helpdesk.models import Team, User
 from helpdesk.outbox import queue
 from tickets.models import DEFAULT_DELIVERY, Delivery, Notification, NotificationPreference, Referral, Ticket
+
+logger = logging.getLogger(__name__)
 
 INAPP = frozenset({Delivery.INAPP, Delivery.BOTH})
 BY_MAIL = frozenset({Delivery.MAIL, Delivery.BOTH})
@@ -72,6 +75,9 @@ def _people(alert: Alert, cache: dict) -> list[User]:
     people: dict[int, User] = {}
     for user in [*alert.recipients, *(_members(alert.team, cache) if alert.team else [])]:
         if user is not None and user.is_active and user.pk not in people:
+            if not user.is_agent:  # news about tickets and /agent/ links are internal: never a customer's
+                logger.warning("Notification %s not given to user %s: not an agent", alert.kind, user.pk)
+                continue
             people[user.pk] = user
     if alert.actor is not None:
         people.pop(alert.actor.pk, None)

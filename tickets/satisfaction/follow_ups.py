@@ -37,7 +37,7 @@ def follow_up_recipients(*, ticket: Ticket) -> list[User]:
     """Who hears of a bad rating: the lead of the ticket's team; else its active members; else the
     administrators (a ticket without a team, or a team without people)."""
     team = ticket.team
-    if team is not None and team.lead_id and team.lead is not None and team.lead.is_active:
+    if team is not None and team.lead_id and team.lead is not None and team.lead.is_agent:
         return [team.lead]
     if team is not None:
         members = list(team.members.filter(is_active=True).order_by("pk"))

@@ -18,9 +18,10 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 
-from customers.models import EscalationStep
+from customers.models import EscalationStep, SlaTarget
+from customers.rules import PRIORITY_UP, RAISE_TARGET_FIELDS, raise_missing
 from helpdesk.mail import recipient_locale
-from helpdesk.models import Priority, User
+from helpdesk.models import User
 from tickets import events, services
 from tickets.models import EventKind, Ticket, TicketEvent
 from tickets.notifications import notification_queue
@@ -34,12 +35,6 @@ from tickets.sla.store import (
 )
 
 logger = logging.getLogger(__name__)
-
-PRIORITY_UP: dict[str, str] = {
-    Priority.LOW: Priority.NORMAL,
-    Priority.NORMAL: Priority.HIGH,
-    Priority.HIGH: Priority.URGENT,
-}
 
 
 def _recipients(ticket: Ticket) -> list[User | str]:
@@ -58,6 +53,11 @@ def _notify(*, ticket: Ticket, template: str, key: str, context: dict, recipient
     set up to reach these people, so it mails whatever their notification preferences say."""
     seen: set[str] = set()
     for recipient in recipients:
+        if not isinstance(recipient, str) and not recipient.is_agent:
+            # internal mail (an /agent/ link, another organization's ticket): never to a customer, even
+            # one a row saved before the checks names as lead or recipient
+            logger.warning("Escalation of ticket #%s not mailed to user %s: not an agent", ticket.pk, recipient.pk)
+            continue
         email = recipient if isinstance(recipient, str) else recipient.email
         if email.lower() in seen:
             continue
@@ -78,6 +78,9 @@ def _act(*, ticket: Ticket, step: EscalationStep, data: dict, now: datetime) -> 
     if step.action == EscalationStep.Action.NOTIFY_TEAM_LEAD:
         team = ticket.team if ticket.team_id else None
         lead = team.lead if team is not None and team.lead_id else None
+        if lead is not None and not lead.is_agent:  # a row saved before the checks: who stands in hears
+            logger.warning("Escalation of ticket #%s: lead %s is no active agent, told the team", ticket.pk, lead.pk)
+            lead = None
         _notify(
             ticket=ticket,
             template="sla_escalated",
@@ -111,9 +114,22 @@ def _act(*, ticket: Ticket, step: EscalationStep, data: dict, now: datetime) -> 
             recipients=[step.team.email] if step.team.email else list(step.team.members.filter(is_active=True)),
         )
     elif step.action == EscalationStep.Action.RAISE_PRIORITY and ticket.priority in PRIORITY_UP:
-        services.ticket_update(
-            ticket=ticket, actor=None, system=True, changes={"priority": PRIORITY_UP[ticket.priority]}, now=now
-        )
+        _raise(ticket=ticket, data=data, now=now)
+
+
+def _raise(*, ticket: Ticket, data: dict, now: datetime) -> None:
+    """Raise the priority one level, unless the ticket's policy lacks a target there that it has now:
+    the new priority would drop that clock and with it the breach (the report would undercount). Such a
+    step is skipped, and `data` (the escalation event's) says why: `skipped` names the missing targets.
+    Saving a policy refuses that gap (customers.rules.raise_errors); this keeps older rows honest."""
+    raised = PRIORITY_UP[ticket.priority]
+    rows = SlaTarget.objects.filter(policy_id=ticket.sla_policy_id, priority__in=[ticket.priority, raised])
+    targets = {row["priority"]: row for row in rows.values("priority", *RAISE_TARGET_FIELDS)}
+    if missing := raise_missing(targets=targets, priority=ticket.priority):
+        data["skipped"] = {"priority": raised, "missing": missing}
+        logger.warning("Escalation of ticket #%s not raised to %s: no %s target there", ticket.pk, raised, missing)
+        return
+    services.ticket_update(ticket=ticket, actor=None, system=True, changes={"priority": raised}, now=now)
 
 
 def escalate_ticket(*, ticket_id: int, expected: datetime, now: datetime, cache: dict | None = None) -> bool:

@@ -104,7 +104,9 @@ def act(*, rule: Trigger | TimedRule, ticket: Ticket, event_id: int | None, now:
         services.ticket_reply(ticket=ticket, actor=targets["author"], body=rule.note, internal=True, now=now)
     if rule.reply_en or rule.reply_fa:
         body = reply_text(rule=rule, ticket=ticket)
-        services.ticket_reply(ticket=ticket, actor=targets["author"], body=body, now=now)
+        # an automatic notice (mailed as a reply): no first or next response, no status, no owner, so the
+        # SLA clock runs on until a person answers (tickets.services.ticket_reply)
+        services.ticket_reply(ticket=ticket, actor=targets["author"], body=body, notice=True, now=now)
     if rule.set_status and rule.set_status != Ticket.objects.values_list("status", flat=True).get(pk=ticket.pk):
         services.ticket_change_status(ticket=ticket, actor=None, status=rule.set_status, now=now)
     lead = ticket.team.lead if rule.notify_lead and ticket.team_id and ticket.team else None

@@ -63,7 +63,10 @@ class AutomationForm(ConditionFields, forms.ModelForm):
         agents = User.objects.filter(role__in=(Role.AGENT, Role.ADMIN), is_active=True)
         for name in ("set_assignee", "notify_user", "author"):
             self.fields[name].queryset = agents
-        help_text = _("Placeholders: %(names)s") % {"names": ", ".join(f"{{{p}}}" for p in PLACEHOLDERS)}
+        help_text = _(
+            "Placeholders: %(names)s. Sent and mailed as an automatic notice: it is not the first response, "
+            "so the SLA clock runs on until a person answers."
+        ) % {"names": ", ".join(f"{{{p}}}" for p in PLACEHOLDERS)}
         self.fields["reply_en"].help_text = self.fields["reply_fa"].help_text = help_text
         self.kept = []  # conditions the form does not show (requesters), kept as they are
         for condition in self.instance.conditions if self.instance.pk else []:

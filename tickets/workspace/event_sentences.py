@@ -209,7 +209,12 @@ def sla_sentence(event: TicketEvent) -> SafeString:
 def escalation_sentence(event: TicketEvent) -> SafeString:
     data = event.data or {}
     action = str(dict(EscalationStep.Action.choices).get(data.get("action", ""), data.get("action", "")))
-    return say(_("Escalation step %(step)s: %(action)s."), step=number(data.get("step", "")), action=action)
+    sentence = say(_("Escalation step %(step)s: %(action)s."), step=number(data.get("step", "")), action=action)
+    if skipped := data.get("skipped"):  # tickets.sla.escalation._raise
+        raised = value_label("priority", skipped.get("priority", ""))
+        text = _("Skipped: the policy has no %(priority)s target, so the SLA would be lost.")
+        sentence = format_html("{} {}", sentence, say(text, priority=raised))
+    return sentence
 
 
 def _custom_label(labels: dict | None, *, customer: bool) -> str:
