@@ -20,6 +20,7 @@ from tickets.models import Attachment, PendingUpload
 pytestmark = pytest.mark.django_db
 
 LOG = "خطا در چاپگر\n".encode()
+TOO_LONG = "x" * (MAX_BODY_CHARS + 1)  # a refusal (a file alone is a reply: tests/tickets/test_reply_file_only.py)
 
 
 def log_file(name="printer.log", content=LOG):
@@ -41,11 +42,11 @@ def portal_reply(browser, ticket, **data):
     return browser.post(reverse("portal:reply", args=[ticket.pk]), data)
 
 
-def test_a_portal_reply_refused_for_an_empty_message_keeps_its_file_and_the_next_send_attaches_it(
+def test_a_portal_reply_refused_for_a_too_long_message_keeps_its_file_and_the_next_send_attaches_it(
     customer, carlas_request, django_capture_on_commit_callbacks
 ):
     browser = browser_for(customer)
-    refused = portal_reply(browser, carlas_request, body="", attachments=log_file())
+    refused = portal_reply(browser, carlas_request, body=TOO_LONG, attachments=log_file())
     assert refused.status_code == 400
     kept = PendingUpload.objects.get()
     assert (kept.owner, kept.original_name, kept.size) == (customer, "printer.log", len(LOG))
@@ -75,7 +76,7 @@ def test_only_the_valid_files_of_a_refused_reply_are_kept(customer, carlas_reque
 
 def test_a_too_long_reply_keeps_its_files_beside_those_already_kept(customer, carlas_request):
     browser = browser_for(customer)
-    portal_reply(browser, carlas_request, body="", attachments=log_file("one.log"))
+    portal_reply(browser, carlas_request, body=TOO_LONG, attachments=log_file("one.log"))
     first = PendingUpload.objects.get()
     again = portal_reply(
         browser, carlas_request, body="x" * (MAX_BODY_CHARS + 1), kept=[first.pk], attachments=log_file("two.log")
@@ -86,7 +87,7 @@ def test_a_too_long_reply_keeps_its_files_beside_those_already_kept(customer, ca
 
 def test_a_kept_file_unticked_is_left_out_of_the_reply(customer, carlas_request):
     browser = browser_for(customer)
-    portal_reply(browser, carlas_request, body="", attachments=log_file())
+    portal_reply(browser, carlas_request, body=TOO_LONG, attachments=log_file())
     assert portal_reply(browser, carlas_request, body="No log after all.").status_code == 302
     assert not Attachment.objects.filter(message__body_text__contains="No log after all.").exists()
 
@@ -95,7 +96,7 @@ def test_a_kept_file_unticked_is_deleted_with_the_send_not_left_for_the_purge(
     customer, carlas_request, django_capture_on_commit_callbacks
 ):
     browser = browser_for(customer)
-    refused = portal_reply(browser, carlas_request, body="", attachments=log_file("passport.pdf"))
+    refused = portal_reply(browser, carlas_request, body=TOO_LONG, attachments=log_file("passport.pdf"))
     kept = PendingUpload.objects.get()
     assert f'name="kept_offered" value="{kept.pk}"' in refused.content.decode()
     stored = kept.file.name
@@ -110,10 +111,12 @@ def test_a_kept_file_unticked_on_a_form_refused_again_is_deleted_and_no_longer_l
     customer, carlas_request, django_capture_on_commit_callbacks
 ):
     browser = browser_for(customer)
-    portal_reply(browser, carlas_request, body="", attachments=log_file("one.log"))
+    portal_reply(browser, carlas_request, body=TOO_LONG, attachments=log_file("one.log"))
     first = PendingUpload.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
-        again = portal_reply(browser, carlas_request, body="", kept_offered=[first.pk], attachments=log_file("two.log"))
+        again = portal_reply(
+            browser, carlas_request, body=TOO_LONG, kept_offered=[first.pk], attachments=log_file("two.log")
+        )
     assert again.status_code == 400
     assert [u.original_name for u in again.context["reply_form"].kept_uploads] == ["two.log"]
     assert list(PendingUpload.objects.values_list("original_name", flat=True)) == ["two.log"]
@@ -121,7 +124,7 @@ def test_a_kept_file_unticked_on_a_form_refused_again_is_deleted_and_no_longer_l
 
 def test_the_follow_up_form_keeps_its_files_too(customer, carlas_request):
     response = browser_for(customer).post(
-        reverse("portal:follow_up", args=[carlas_request.pk]), {"body": "", "attachments": log_file()}
+        reverse("portal:follow_up", args=[carlas_request.pk]), {"body": TOO_LONG, "attachments": log_file()}
     )
     assert response.status_code == 400
     assert [u.original_name for u in response.context["follow_up_form"].kept_uploads] == ["printer.log"]
@@ -132,7 +135,7 @@ def test_the_follow_up_form_keeps_its_files_too(customer, carlas_request):
 
 @pytest.fixture
 def carlas_kept(customer, carlas_request):
-    portal_reply(browser_for(customer), carlas_request, body="", attachments=log_file())
+    portal_reply(browser_for(customer), carlas_request, body=TOO_LONG, attachments=log_file())
     return PendingUpload.objects.get(owner=customer)
 
 
@@ -262,5 +265,5 @@ def test_a_double_posted_reply_with_kept_files_is_stored_once_with_them(customer
 def test_the_kept_list_is_in_persian_for_a_persian_customer(customer, carlas_request):
     customer.language = "fa"
     customer.save(update_fields=["language"])
-    page = portal_reply(browser_for(customer), carlas_request, body="", attachments=log_file()).content.decode()
+    page = portal_reply(browser_for(customer), carlas_request, body=TOO_LONG, attachments=log_file()).content.decode()
     assert "فایل‌هایی که از تلاش قبلی نگه داشته شد" in page and "نگه داشته شد: <bdi" in page
