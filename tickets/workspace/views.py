@@ -275,7 +275,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
                 ),
                 subject=data["subject"],
                 body=data["body"],
-                priority=data["priority"],
+                priority=data["priority"] or None,
                 type=data["type"],
                 channel=data["channel"],
                 team=data["team"],
