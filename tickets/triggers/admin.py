@@ -7,13 +7,14 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.forms import TagListField
 from helpdesk.models import Priority, Role, User
 from helpdesk.text import split_list
 from tickets.models import Channel, Status, TicketType, TimedRule, Trigger, TriggerEvent
+from tickets.placeholders import placeholders_known
 from tickets.routing.admin import RuleAdmin
 from tickets.routing.conditions import TRIGGER_FIELDS
 from tickets.triggers import rules
-from tickets.triggers.actions import PLACEHOLDERS
 
 CHOICES = {
     "status": Status.choices,
@@ -56,14 +57,14 @@ ConditionFields = type("ConditionFields", (forms.Form,), {f"if_{name}": _conditi
 
 
 class AutomationForm(ConditionFields, forms.ModelForm):
-    tags = forms.CharField(label=_("Add tags"), required=False, help_text=_("Separated by commas (, or ،)."))
+    tags = TagListField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         agents = User.objects.filter(role__in=(Role.AGENT, Role.ADMIN), is_active=True)
         for name in ("set_assignee", "notify_user", "author"):
             self.fields[name].queryset = agents
-        help_text = _("Placeholders: %(names)s") % {"names": ", ".join(f"{{{p}}}" for p in PLACEHOLDERS)}
+        help_text = _("Placeholders: %(names)s") % {"names": placeholders_known()}
         self.fields["reply_en"].help_text = self.fields["reply_fa"].help_text = help_text
         self.kept = []  # conditions the form does not show (requesters), kept as they are
         for condition in self.instance.conditions if self.instance.pk else []:
@@ -76,7 +77,7 @@ class AutomationForm(ConditionFields, forms.ModelForm):
                 self.initial[f"if_{name}"] = condition.get("values", [])
         if not self.instance.pk:
             self.initial.setdefault("position", rules.next_position(self._meta.model))
-        self.initial.setdefault("tags", ", ".join(self.instance.add_tags or []))
+        self.initial.setdefault("tags", self.instance.add_tags or [])
 
     def _conditions(self) -> list[dict]:
         conditions = list(self.kept)
@@ -95,7 +96,7 @@ class AutomationForm(ConditionFields, forms.ModelForm):
         model = self._meta.model
         fields = {name: data.get(name) for name in rules.FIELDS[model] if name in self.fields}
         fields["conditions"] = conditions = self._conditions()
-        fields["add_tags"] = split_list(data.get("tags", ""))
+        fields["add_tags"] = data.get("tags") or []
         try:
             self.rule_data = rules.automation_clean(model, fields)
         except ValidationError as exc:
