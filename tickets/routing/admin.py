@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from customers.models import Contact, Organization, Product, ServiceContract
 from helpdesk import dates
 from helpdesk.audit.admin import AuditedAdmin
+from helpdesk.forms import TagListField
 from helpdesk.models import Role, User
 from helpdesk.text import split_list
 from tickets.models import Category, Channel, Mailbox, RoutingRule
@@ -60,7 +61,7 @@ class RoutingRuleForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Any of these words in the first message, one per line or separated by commas (, or ،)."),
     )
-    tags = forms.CharField(label=_("Add tags"), required=False, help_text=_("Separated by commas (, or ،)."))
+    tags = TagListField()
     mailboxes = forms.ModelMultipleChoiceField(queryset=Mailbox.objects.all(), required=False)
     organizations = forms.ModelMultipleChoiceField(queryset=Organization.objects.all(), required=False)
     contracts = forms.ModelMultipleChoiceField(queryset=ServiceContract.objects.all(), required=False)
@@ -82,7 +83,7 @@ class RoutingRuleForm(forms.ModelForm):
         self._initial_conditions(self.instance.conditions if self.instance.pk else [])
         if not self.instance.pk:
             self.initial.setdefault("position", rules.next_position())
-        self.initial.setdefault("tags", ", ".join(self.instance.add_tags or []))
+        self.initial.setdefault("tags", self.instance.add_tags or [])
 
     def _initial_conditions(self, conditions: list[dict]) -> None:
         for condition in conditions:
@@ -124,7 +125,7 @@ class RoutingRuleForm(forms.ModelForm):
         fields["set_priority"] = fields.get("set_priority") or ""
         fields["set_type"] = fields.get("set_type") or ""
         fields["conditions"] = self._conditions()
-        fields["add_tags"] = split_list(data.get("tags", ""))
+        fields["add_tags"] = data.get("tags") or []
         try:
             self.rule_data = rules.routing_rule_clean(fields)
         except ValidationError as exc:
