@@ -1,4 +1,5 @@
-"""Dates in Django's admin as every other page shows them: Jalali with Persian digits in fa.
+"""Dates in Django's admin as every other page shows them: Jalali with Persian digits in fa (and decimal
+numbers in Persian digits, with the Persian decimal separator).
 
 Django's admin writes a date, wherever it shows one (change lists, read-only fields on change pages,
 values of list_display callables), through django.contrib.admin.utils.display_for_field and
@@ -41,13 +42,12 @@ def _persian(value) -> str | None:
 
 
 def display_for_field(value, field, empty_value_display, avoid_link=False):
-    if (
-        translation.get_language() == "fa"
-        and isinstance(field, models.DateField | models.TimeField)
-        and not getattr(field, "flatchoices", None)
-        and (shown := _persian(value)) is not None
-    ):
-        return shown
+    if translation.get_language() == "fa" and not getattr(field, "flatchoices", None):
+        if isinstance(field, models.DateField | models.TimeField) and (shown := _persian(value)) is not None:
+            return shown
+        if isinstance(field, models.DecimalField | models.FloatField) and value is not None:
+            # Django writes "12000.00"; a Persian page writes "۱۲۰۰۰٫۰۰" (dates.local_number).
+            return dates.local_number(_django_display_for_field(value, field, empty_value_display, avoid_link))
     return _django_display_for_field(value, field, empty_value_display, avoid_link)
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services, signin
 from .exceptions import DomainError, TooManyAttempts
+from .text import split_list
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError | DomainError, *, field: str | None = None) -> None:
@@ -61,6 +62,27 @@ class FormTokenField(forms.CharField):
         kwargs.setdefault("widget", forms.HiddenInput)
         kwargs.setdefault("initial", _new_token)
         super().__init__(**kwargs)
+
+
+class TagListField(forms.CharField):
+    """Tags typed as plain text, separated by commas (, or ،), cleaned to their list (helpdesk.text.split_list);
+    a stored list shows as that text again. The admin's "add tags" of routing rules, triggers and macros."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Add tags"))
+        kwargs.setdefault("help_text", _("Separated by commas (, or ،)."))
+        super().__init__(required=False, **kwargs)
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list | tuple) else value
+
+    def to_python(self, value) -> list[str]:
+        if isinstance(value, list | tuple):
+            return [str(item) for item in value]
+        return split_list(super().to_python(value))
+
+    def has_changed(self, initial, data) -> bool:
+        return self.prepare_value(initial or []) != self.prepare_value(self.to_python(data))
 
 
 class SignInForm(AuthenticationForm):

@@ -25,6 +25,7 @@ from customers.models import (
 )
 from helpdesk import dates
 from helpdesk.calendar_dates import CalendarDateField
+from helpdesk.text import latin_digits
 
 
 class CheckedForm(forms.ModelForm):
@@ -108,17 +109,30 @@ class DomainForm(forms.ModelForm):
         return domain
 
 
-class PeriodEndField(forms.TimeField):
+class PeriodTimeField(forms.TimeField):
+    """A time of a working period, shown as HH:MM (no seconds) in the page's digits (Persian in fa), and
+    read in either digits."""
+
+    def to_python(self, value):
+        return super().to_python(latin_digits(value) if isinstance(value, str) else value)
+
+    def prepare_value(self, value):
+        shown = value.strftime("%H:%M") if isinstance(value, time) else value
+        return dates.local_number(shown) if isinstance(shown, str) else shown
+
+
+class PeriodEndField(PeriodTimeField):
     """A period's end: 24:00 (or 00:00) is midnight at the end of the day, and is shown as 24:00."""
 
     def to_python(self, value):
         return dates.parse_end_of_day(value) or super().to_python(value)
 
     def prepare_value(self, value):
-        return "24:00" if value == time(0) else super().prepare_value(value)
+        return super().prepare_value("24:00" if value == time(0) else value)
 
 
 class PeriodForm(forms.ModelForm):
+    start = PeriodTimeField(label=gettext_lazy("from"))
     end = PeriodEndField(
         label=gettext_lazy("until"),
         help_text=gettext_lazy("24:00 (or 00:00) is midnight at the end of the day."),

@@ -64,7 +64,8 @@ def test_bulk_status_skips_refused_rows_and_says_how_many(agent_client, agent, m
         _url("ticket-bulk"), {"tickets": [fine.pk, closed.pk], "action": "status", "status": "pending"}, follow=True
     )
     body = response.content.decode()
-    assert "1 tickets updated." in body and "1 tickets were skipped" in body
+    # One of each: the singular (ngettext), never "1 tickets".
+    assert "1 ticket updated." in body and "1 ticket was skipped: the change is not allowed for it." in body
     assert Ticket.objects.get(pk=fine.pk).status == Status.PENDING
     assert Ticket.objects.get(pk=closed.pk).status == Status.CLOSED
 
@@ -362,8 +363,8 @@ def test_a_bulk_change_says_how_many_selected_tickets_it_could_not_find(agent_cl
         follow=True,
     )
     page = response.content.decode()
-    assert "1 tickets updated." in page
-    assert "1 of the selected tickets were not found: deleted, merged or not yours to see." in page
+    assert "1 ticket updated." in page and "1 tickets" not in page
+    assert "1 of the selected tickets was not found: deleted, merged or not yours to see." in page
 
 
 def test_cancel_a_referral_and_cancel_twice_is_an_error(agent_client, agent, other_team, ticket):

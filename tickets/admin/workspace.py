@@ -7,11 +7,14 @@ from django import forms
 from django.contrib import admin
 
 from helpdesk.audit.admin import AuditedAdmin
+from helpdesk.forms import TagListField
 from tickets.models import ArticleUsage, Macro, SavedView
-from tickets.workspace.macros import placeholder_errors
+from tickets.workspace.macros import macro_tags, placeholder_errors
 
 
 class MacroAdminForm(forms.ModelForm):
+    add_tags = TagListField()  # plain text, as for routing rules and triggers; stored as the list
+
     class Meta:
         model = Macro
         fields = "__all__"  # noqa: DJ007 (the admin shows every field, as without this form)
@@ -21,6 +24,9 @@ class MacroAdminForm(forms.ModelForm):
         if problems := placeholder_errors(body):  # the macro service's check (tickets.workspace.macros)
             raise forms.ValidationError(problems)
         return body
+
+    def clean_add_tags(self):
+        return macro_tags(self.cleaned_data.get("add_tags") or [])
 
 
 @admin.register(Macro)

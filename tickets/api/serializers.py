@@ -174,8 +174,9 @@ class TicketCreateInput(serializers.Serializer):
     body = serializers.CharField(required=False, allow_blank=True, default="", max_length=MAX_BODY_CHARS)
     priority = serializers.ChoiceField(
         choices=Priority.choices,
-        default=Priority.NORMAL,
-        help_text="Customers choose up to `high`; `urgent` is for agents.",
+        required=False,
+        help_text="Customers choose up to `high`; `urgent` is for agents. Left out: `normal`, unless a routing"
+        " rule sets another.",
     )
     type = serializers.ChoiceField(choices=TicketType.choices, default=TicketType.QUESTION)
     product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.none(), required=False, allow_null=True)

@@ -178,7 +178,7 @@ class TicketListView(TicketsAPIView):
             requester=requester,
             subject=values["subject"],
             body=values.get("body", ""),
-            priority=values["priority"],
+            priority=values.get("priority"),  # None: not chosen, so a routing rule's priority applies
             type=values["type"],
             channel=channel,
             product=values.get("product"),

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Product
+from helpdesk import dates
 from helpdesk import selectors as core_selectors
 from helpdesk.api_support import DB_INT_MAX
 from helpdesk.models import User
@@ -87,7 +88,10 @@ class LinkItemForm(forms.Form):
         item = self.fields["item"]
         item.queryset = _open_items()  # validates a submitted item
         recent = _RECENT_OPEN_ITEMS.fetch()
-        item.choices = [("", item.empty_label), *((str(i.pk), f"{i.pk} · {i.title}") for i in recent)]
+        item.choices = [
+            ("", item.empty_label),
+            *((str(i.pk), f"{dates.local_number(i.pk)} · {i.title}") for i in recent),
+        ]
 
     def clean(self):
         data = super().clean()

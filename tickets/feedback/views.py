@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from helpdesk import dates
@@ -102,7 +103,12 @@ def feedback_notify(request: HttpRequest, item_id: int) -> HttpResponse:
             messages.success(
                 request,
                 dates.fill(
-                    _("%(count)s customers will be told; each gets a reply on their ticket."), {"count": queued}
+                    ngettext(
+                        "%(count)s customer will be told with a reply on their ticket.",
+                        "%(count)s customers will be told; each gets a reply on their ticket.",
+                        queued,
+                    ),
+                    {"count": queued},
                 ),
             )
         else:
@@ -161,5 +167,8 @@ def feedback_bulk_link(request: HttpRequest, *, item_id: int, tickets: list[Tick
         return
     messages.success(
         request,
-        dates.fill(_("%(count)s tickets linked to “%(title)s”."), {"count": len(links), "title": item.title}),
+        dates.fill(
+            ngettext("%(count)s ticket linked to “%(title)s”.", "%(count)s tickets linked to “%(title)s”.", len(links)),
+            {"count": len(links), "title": item.title},
+        ),
     )

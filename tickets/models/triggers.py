@@ -50,8 +50,8 @@ class Automation(models.Model):
     be deleted from under them) and why the helpdesk switched one off.
 
     `conditions` is a list of `{"field", "values"}` as for routing rules (TRIGGER_FIELDS). The reply
-    is a template in English and Persian; the requester gets it in their language, with
-    {ticket_number}, {requester_name}, {subject} and {team} filled in.
+    is a template in English and Persian; the requester gets it in their language, with the macros'
+    `{{ticket.subject}}`-style placeholders filled in (tickets.placeholders; the older `{subject}` too).
     """
 
     name = models.CharField(_("name"), max_length=120)

@@ -4,6 +4,7 @@ the views call tickets.problems.services."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk import dates
 from helpdesk import selectors as core_selectors
 from helpdesk.api_support import DB_INT_MAX
 from helpdesk.models import Team, User
@@ -80,7 +81,10 @@ class TicketProblemForm(forms.Form):
                 .order_by("-updated_at", "-id")
                 .only("pk", "title")[:LINK_CHOICES_CAP]
             )
-        field.choices = [("", field.empty_label), *((str(p.pk), f"{p.pk} · {p.title}") for p in choices)]
+        field.choices = [
+            ("", field.empty_label),
+            *((str(p.pk), f"{dates.local_number(p.pk)} · {p.title}") for p in choices),
+        ]
 
     def clean(self):
         data = super().clean()

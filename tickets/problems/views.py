@@ -193,5 +193,10 @@ def problem_bulk_link(request: HttpRequest, *, problem_id: int, tickets: list[Ti
         return
     messages.success(
         request,
-        dates.fill(_("%(count)s tickets linked to “%(title)s”."), {"count": len(changed), "title": problem.title}),
+        dates.fill(
+            ngettext(
+                "%(count)s ticket linked to “%(title)s”.", "%(count)s tickets linked to “%(title)s”.", len(changed)
+            ),
+            {"count": len(changed), "title": problem.title},
+        ),
     )

@@ -5,12 +5,14 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from customers.models import Contact, Organization, Product, ServiceContract
 from helpdesk import dates
 from helpdesk.audit.admin import AuditedAdmin
+from helpdesk.forms import TagListField
 from helpdesk.models import Role, User
 from helpdesk.text import split_list
 from tickets.models import Category, Channel, Mailbox, RoutingRule
@@ -60,7 +62,7 @@ class RoutingRuleForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Any of these words in the first message, one per line or separated by commas (, or ،)."),
     )
-    tags = forms.CharField(label=_("Add tags"), required=False, help_text=_("Separated by commas (, or ،)."))
+    tags = TagListField()
     mailboxes = forms.ModelMultipleChoiceField(queryset=Mailbox.objects.all(), required=False)
     organizations = forms.ModelMultipleChoiceField(queryset=Organization.objects.all(), required=False)
     contracts = forms.ModelMultipleChoiceField(queryset=ServiceContract.objects.all(), required=False)
@@ -82,7 +84,7 @@ class RoutingRuleForm(forms.ModelForm):
         self._initial_conditions(self.instance.conditions if self.instance.pk else [])
         if not self.instance.pk:
             self.initial.setdefault("position", rules.next_position())
-        self.initial.setdefault("tags", ", ".join(self.instance.add_tags or []))
+        self.initial.setdefault("tags", self.instance.add_tags or [])
 
     def _initial_conditions(self, conditions: list[dict]) -> None:
         for condition in conditions:
@@ -124,7 +126,7 @@ class RoutingRuleForm(forms.ModelForm):
         fields["set_priority"] = fields.get("set_priority") or ""
         fields["set_type"] = fields.get("set_type") or ""
         fields["conditions"] = self._conditions()
-        fields["add_tags"] = split_list(data.get("tags", ""))
+        fields["add_tags"] = data.get("tags") or []
         try:
             self.rule_data = rules.routing_rule_clean(fields)
         except ValidationError as exc:
@@ -220,17 +222,25 @@ class RoutingRuleAdmin(RuleAdmin):
     def get_fieldsets(self, request, obj=None):
         return self.fieldsets if obj is not None else self.fieldsets[:-1]  # nothing switched off yet
 
+    def get_changelist_instance(self, request):
+        # The names each row's conditions show, for the page's rules at once (condition_names).
+        changelist = super().get_changelist_instance(request)
+        condition_names(changelist.result_list)
+        return changelist
+
     @admin.display(description=_("conditions"))
     def conditions_text(self, rule: RoutingRule) -> str:
         from tickets.routing.conditions import FIELDS
 
+        names = getattr(rule, "condition_names", {})
         parts = []
         for condition in rule.conditions or []:
             spec = FIELDS.get(condition.get("field"))
             values = condition.get("values", [])
-            shown = ", ".join(map(str, values)) if spec and spec.kind != "ref" else len(values)
-            parts.append(f"{spec.label if spec else condition.get('field')}: {shown}")
-        return "; ".join(parts) or str(_("every new ticket"))
+            if spec and spec.kind == "ref":
+                values = [names.get((spec.name, value), value) for value in values]
+            parts.append(f"{spec.label if spec else condition.get('field')}: {_shortened(values)}")
+        return _separator().join(parts) or str(_("every new ticket"))
 
     @admin.display(description=_("actions"))
     def actions_text(self, rule: RoutingRule) -> str:
@@ -246,7 +256,7 @@ class RoutingRuleAdmin(RuleAdmin):
             )
             if value
         ]
-        return "; ".join(parts)
+        return _separator().join(parts)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("set_team", "set_assignee", "set_category")
@@ -259,3 +269,37 @@ class RoutingRuleAdmin(RuleAdmin):
 
     def rule_delete(self, *, actor: User, rule) -> None:
         rules.routing_rule_delete(actor=actor, rule=rule)
+
+
+SHOWN_NAMES = 3  # a condition's values the list shows by name; the rest as "+N"
+
+
+def _separator() -> str:
+    return "؛ " if translation.get_language() == "fa" else "; "
+
+
+def _shortened(values: list) -> str:
+    shown = ", ".join(str(value) for value in values[:SHOWN_NAMES])
+    rest = len(values) - SHOWN_NAMES
+    return f"{shown} +{dates.local_number(rest)}" if rest > 0 else shown
+
+
+def condition_names(rules_: list[RoutingRule]) -> None:
+    """Give each rule `condition_names`: {(condition, id): name} for the records its conditions name
+    (organizations, contracts, …), read with one query per kind of record for all the rules together."""
+    from tickets.routing.conditions import FIELDS
+
+    wanted: dict[str, set] = {}
+    for rule in rules_:
+        for condition in rule.conditions or []:
+            spec = FIELDS.get(condition.get("field"))
+            if spec and spec.kind == "ref":
+                wanted.setdefault(spec.name, set()).update(condition.get("values", []))
+    names = {}
+    for field, ids in wanted.items():
+        records = FIELDS[field].model._default_manager.filter(pk__in=[i for i in ids if isinstance(i, int)])
+        if FIELDS[field].model is Category:
+            records = records.select_related("parent")
+        names.update({(field, record.pk): str(record) for record in records})
+    for rule in rules_:
+        rule.condition_names = names

@@ -203,12 +203,16 @@ def _ticket_row(
     )
 
 
-def _chosen_by_agent(*, actor: User | None, team: Team | None, assignee: User | None) -> frozenset[str]:
-    """What routing rules leave as the opener set it: an agent decides priority and type, and the team
-    and assignee when they chose them; rules decide everything for customers and the email channel."""
+def _chosen_by_agent(
+    *, actor: User | None, priority: str | None, team: Team | None, assignee: User | None
+) -> frozenset[str]:
+    """What routing rules leave as the opener set it: an agent (or an agent's API token) decides the type,
+    and the priority, team and assignee when they chose them (`priority` None: no choice, so a rule's
+    priority applies); rules decide everything for customers and the email channel."""
     if actor is None or not actor.is_agent:
         return frozenset()
-    return frozenset({"priority", "type"} | ({"team"} if team else set()) | ({"assignee"} if assignee else set()))
+    chosen = {"type"} | ({"priority"} if priority else set())
+    return frozenset(chosen | ({"team"} if team else set()) | ({"assignee"} if assignee else set()))
 
 
 @transaction.atomic
@@ -219,7 +223,7 @@ def ticket_open(
     subject: str,
     body: str = "",
     body_html: str = "",
-    priority: str = Priority.NORMAL,
+    priority: str | None = None,
     type: str = TicketType.QUESTION,
     channel: str = Channel.PORTAL,
     team: Team | None = None,
@@ -244,9 +248,12 @@ def ticket_open(
     Enqueues the acknowledgement to the requester after commit. The routing rules and automatic
     assignment run on every new ticket (tickets.services.routing); ``mailbox`` is the one an email
     came in at, for the rules' mailbox condition; its default category is the ticket's unless
-    ``category`` is given (the rules may change either).
+    ``category`` is given (the rules may change either). ``priority`` None: the opener chose none, so the
+    ticket is normal unless a rule sets one; an agent's chosen priority is kept over the rules'.
     """
     now = now or timezone.now()
+    chosen = _chosen_by_agent(actor=actor, priority=priority, team=team, assignee=assignee)
+    priority = priority or Priority.NORMAL
     if internal:
         _require_agent(actor)
     subject = _check_open(
@@ -297,8 +304,7 @@ def ticket_open(
     ticket_route(
         ticket=ticket,
         route=routing_input(ticket=ticket, contact=contact, text=text, mailbox_id=mailbox.pk if mailbox else None),
-        keep=_chosen_by_agent(actor=actor, team=team, assignee=assignee)
-        | ({"category"} if category is not None else set()),
+        keep=chosen | ({"category"} if category is not None else set()),
         now=now,
     )
     ticket_index(ticket=ticket, extra_text=text, internal=internal)  # a note: for agents' search only

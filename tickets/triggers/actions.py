@@ -7,56 +7,34 @@ webhook. What the rule names is re-read and checked each time: a team, agent or 
 since the rule was saved raises RuleBroken, and the rule is switched off (tickets.triggers.failures).
 """
 
-import string
 from datetime import datetime
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from helpdesk.mail import recipient_locale
 from helpdesk.models import Team, User, WebhookEndpoint
-from helpdesk.names import name_in_language
 from helpdesk.outbox import queue
 from tickets import services
 from tickets.alerts.services import notify
 from tickets.models import Category, NotificationKind, Ticket, TimedRule, Trigger
+from tickets.placeholders import placeholder_errors, placeholder_values, placeholders_fill
 from tickets.routing.engine import RuleBroken
 
-PLACEHOLDERS = ("ticket_number", "requester_name", "subject", "team")
 WEBHOOK_EVENT = "ticket.trigger"  # the `event` of a delivery a rule's "call webhook" queues
 
 
 def placeholders_errors(text: str) -> list[str]:
-    """Why a reply template cannot be filled in (unknown or malformed placeholders), or nothing."""
-    try:
-        parts = list(string.Formatter().parse(text or ""))
-    except ValueError:
-        return [_("Write braces as {{ and }}; a placeholder is a name in braces, such as {ticket_number}.")]
-    unknown = sorted({name for _t, name, spec, conv in parts if name is not None and name not in PLACEHOLDERS})
-    formatted = [name for _t, name, spec, conv in parts if name is not None and (spec or conv)]
-    if unknown or formatted:
-        return [
-            _("Unknown placeholder %(names)s; use: %(known)s.")
-            % {"names": ", ".join(unknown or formatted) or "{}", "known": ", ".join(f"{{{p}}}" for p in PLACEHOLDERS)}
-        ]
-    return []
+    """Why a reply cannot be sent as written (unknown or malformed placeholders), or nothing: the macros'
+    check (tickets.placeholders), which also takes the single-brace names replies were saved with before."""
+    return placeholder_errors(text, legacy=True)
 
 
-def reply_text(*, rule: Trigger | TimedRule, ticket: Ticket) -> str:
+def reply_text(*, rule: Trigger | TimedRule, ticket: Ticket, author: User | None = None) -> str:
     """The reply in the requester's language (English when the rule has no Persian text), filled in."""
     language = recipient_locale(contact=ticket.requester)["language"]
     template = (rule.reply_fa if language == "fa" else "") or rule.reply_en or rule.reply_fa
-    team = ticket.team
-    values = {
-        "ticket_number": ticket.pk,
-        "requester_name": str(ticket.requester),
-        "subject": ticket.subject,
-        "team": name_in_language(team.name, team.name_fa, language) if team else "",
-    }
-    try:
-        return template.format_map(values)
-    except (KeyError, ValueError, IndexError) as exc:
-        raise RuleBroken(f"the reply template cannot be filled in ({exc!r})") from exc
+    if placeholders_errors(template):  # saved before the check, or written around it
+        raise RuleBroken("the reply has unknown or malformed placeholders")
+    return placeholders_fill(template, placeholder_values(ticket=ticket, agent=author), legacy=True)
 
 
 def _get(model, pk: int | None, label: str, ok) -> Any:
@@ -103,7 +81,7 @@ def act(*, rule: Trigger | TimedRule, ticket: Ticket, event_id: int | None, now:
     if rule.note:
         services.ticket_reply(ticket=ticket, actor=targets["author"], body=rule.note, internal=True, now=now)
     if rule.reply_en or rule.reply_fa:
-        body = reply_text(rule=rule, ticket=ticket)
+        body = reply_text(rule=rule, ticket=ticket, author=targets["author"])
         # an automatic notice (mailed as a reply): no first or next response, no status, no owner, so the
         # SLA clock runs on until a person answers (tickets.services.ticket_reply)
         services.ticket_reply(ticket=ticket, actor=targets["author"], body=body, notice=True, now=now)

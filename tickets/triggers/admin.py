@@ -7,13 +7,14 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.forms import TagListField
 from helpdesk.models import Priority, Role, User
 from helpdesk.text import split_list
 from tickets.models import Channel, Status, TicketType, TimedRule, Trigger, TriggerEvent
+from tickets.placeholders import placeholders_known
 from tickets.routing.admin import RuleAdmin
 from tickets.routing.conditions import TRIGGER_FIELDS
 from tickets.triggers import rules
-from tickets.triggers.actions import PLACEHOLDERS
 
 CHOICES = {
     "status": Status.choices,
@@ -56,7 +57,7 @@ ConditionFields = type("ConditionFields", (forms.Form,), {f"if_{name}": _conditi
 
 
 class AutomationForm(ConditionFields, forms.ModelForm):
-    tags = forms.CharField(label=_("Add tags"), required=False, help_text=_("Separated by commas (, or ،)."))
+    tags = TagListField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,7 +67,7 @@ class AutomationForm(ConditionFields, forms.ModelForm):
         help_text = _(
             "Placeholders: %(names)s. Sent and mailed as an automatic notice: it is not the first response, "
             "so the SLA clock runs on until a person answers."
-        ) % {"names": ", ".join(f"{{{p}}}" for p in PLACEHOLDERS)}
+        ) % {"names": placeholders_known()}
         self.fields["reply_en"].help_text = self.fields["reply_fa"].help_text = help_text
         self.kept = []  # conditions the form does not show (requesters), kept as they are
         for condition in self.instance.conditions if self.instance.pk else []:
@@ -79,7 +80,7 @@ class AutomationForm(ConditionFields, forms.ModelForm):
                 self.initial[f"if_{name}"] = condition.get("values", [])
         if not self.instance.pk:
             self.initial.setdefault("position", rules.next_position(self._meta.model))
-        self.initial.setdefault("tags", ", ".join(self.instance.add_tags or []))
+        self.initial.setdefault("tags", self.instance.add_tags or [])
 
     def _conditions(self) -> list[dict]:
         conditions = list(self.kept)
@@ -98,7 +99,7 @@ class AutomationForm(ConditionFields, forms.ModelForm):
         model = self._meta.model
         fields = {name: data.get(name) for name in rules.FIELDS[model] if name in self.fields}
         fields["conditions"] = conditions = self._conditions()
-        fields["add_tags"] = split_list(data.get("tags", ""))
+        fields["add_tags"] = data.get("tags") or []
         try:
             self.rule_data = rules.automation_clean(model, fields)
         except ValidationError as exc:

@@ -17,12 +17,12 @@ from helpdesk.models import Priority, Role, Team, User, WebhookEndpoint
 from helpdesk.permissions import IsAdmin
 from tickets.api.common import ERR_400, ERR_401_403, ERR_404
 from tickets.models import Category, Status, TimedRule, TimedSince, Trigger, TriggerEvent
+from tickets.placeholders import placeholders_known
 from tickets.routing.conditions import TRIGGER_FIELDS
 from tickets.triggers import rules
-from tickets.triggers.actions import PLACEHOLDERS
 
 AGENTS = User.objects.filter(role__in=(Role.AGENT, Role.ADMIN))
-TEMPLATE_HELP = "Placeholders: " + ", ".join(f"{{{p}}}" for p in PLACEHOLDERS) + "."
+TEMPLATE_HELP = "Placeholders: " + placeholders_known() + "."
 
 
 class TriggerConditionSerializer(serializers.Serializer):

@@ -271,7 +271,12 @@ class NewTicketForm(ContactFields):
     subject = forms.CharField(label=_("Subject"), max_length=255)
     body = forms.CharField(label=_("Description"), max_length=MAX_BODY_CHARS, widget=forms.Textarea(attrs={"rows": 6}))
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.AGENT)
-    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
+    # No choice: normal, unless a routing rule sets a priority (tickets.services.open._chosen_by_agent).
+    priority = forms.ChoiceField(
+        label=_("Priority"),
+        required=False,
+        choices=_blank(_("Automatic (normal unless a rule sets one)"), Priority.choices),
+    )
     type = forms.ChoiceField(label=_("Type"), choices=TicketType.choices, initial=TicketType.QUESTION)
     team = forms.ModelChoiceField(label=_("Team"), required=False, queryset=None, empty_label=_("Default team"))
     assignee = AgentChoiceField(label=_("Assignee"), required=False, queryset=None, empty_label=_("Unassigned"))

@@ -1,11 +1,10 @@
 """Macros (canned responses): who sees which, writing them, rendering placeholders, applying one.
 
 A macro body is text written by users, so it is never run through the Django template engine:
-`render_placeholders` substitutes a fixed whitelist of `{{name}}` placeholders with a regex and
-leaves everything else (unknown placeholders, `{% ... %}`) exactly as written.
+`render_placeholders` substitutes a fixed whitelist of `{{name}}` placeholders (tickets.placeholders, the
+same as trigger replies') and leaves everything else (unknown placeholders, `{% ... %}`) exactly as written.
 """
 
-import re
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -21,17 +20,12 @@ from helpdesk.permissions import require_agent as _require_agent
 from helpdesk.text import split_items
 from tickets import services
 from tickets.models import Macro, Message, Status, Ticket, TicketType
-
-PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+\.[a-z_]+)\s*\}\}")
-PLACEHOLDERS = (
-    "customer.name",
-    "customer.first_name",
-    "ticket.number",
-    "ticket.subject",
-    "agent.name",
-    "organization.name",
+from tickets.placeholders import (  # noqa: F401 (PLACEHOLDERS, placeholder_errors: re-exported)
+    PLACEHOLDERS,
+    placeholder_errors,
+    placeholder_values,
+    placeholders_fill,
 )
-
 
 # --- reads ------------------------------------------------------------------------------------
 
@@ -71,46 +65,9 @@ def macro_can_edit(*, user: User, macro: Macro) -> bool:
 # --- rendering --------------------------------------------------------------------------------
 
 
-def placeholder_values(*, ticket: Ticket, agent: User) -> dict[str, str]:
-    requester = ticket.requester
-    name = requester.full_name.strip() or requester.email or ""
-    first = name.split()[0] if requester.full_name.strip() else name
-    return {
-        "customer.name": name,
-        "customer.first_name": first,
-        "ticket.number": str(ticket.pk),
-        "ticket.subject": ticket.subject,
-        "agent.name": agent.get_full_name(),
-        "organization.name": ticket.organization.name if ticket.organization_id else "",
-    }
-
-
-ANY_PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}|\{%.*?%\}", re.DOTALL)
-
-
-def placeholder_errors(text: str) -> list[str]:
-    """What in a macro's text would reach the customer as written: `{{...}}` naming no placeholder
-    macros fill in (PLACEHOLDERS), and template tags (`{% ... %}`), which macros do not run."""
-    unknown, tags = [], False
-    for match in ANY_PLACEHOLDER.finditer(text or ""):
-        if match.group(1) is None:
-            tags = True
-        elif (name := match.group(1).strip()) not in PLACEHOLDERS and match.group(0) not in unknown:
-            unknown.append(match.group(0) if not name else "{{" + name + "}}")
-    errors = []
-    if unknown:
-        errors.append(
-            _("Unknown placeholder %(names)s: a macro fills in only %(known)s.")
-            % {"names": ", ".join(unknown), "known": ", ".join("{{" + name + "}}" for name in PLACEHOLDERS)}
-        )
-    if tags:
-        errors.append(_("Macros do not run template tags ({% ... %}): remove them from the text."))
-    return errors
-
-
 def render_placeholders(text: str, values: dict[str, str]) -> str:
     """Replace known `{{name}}` placeholders; unknown ones and any other syntax stay as written."""
-    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text or "")
+    return placeholders_fill(text, values)
 
 
 def macro_render(*, macro: Macro, ticket: Ticket, agent: User) -> str:
@@ -144,7 +101,8 @@ def _clean(
         raise ValidationError(errors)
 
 
-def _tag_list(tags: Sequence[str]) -> list[str]:
+def macro_tags(tags: Sequence[str]) -> list[str]:
+    """A macro's "add tags" as stored: lower case, each at most 60 characters, once, sorted."""
     return sorted({t.lower()[:60] for t in split_items(tags)})
 
 
@@ -184,7 +142,7 @@ def macro_create(
         priority=priority,
         type=type,
         team=team,
-        add_tags=_tag_list(add_tags),
+        add_tags=macro_tags(add_tags),
         owner=actor,
         shared_with_team=shared_with_team,
         is_global=is_global,
@@ -229,7 +187,7 @@ def macro_update(*, macro: Macro, actor: User, **changes) -> Macro:
         is_global=bool(values["is_global"]) and not macro.is_global,
     )
     values["name"] = values["name"].strip()[:100]
-    values["add_tags"] = _tag_list(values["add_tags"])
+    values["add_tags"] = macro_tags(values["add_tags"])
     for name, value in values.items():
         setattr(macro, name, value)
     macro.updated_at = timezone.now()

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from customers import rules as customer_rules
@@ -206,7 +207,11 @@ def ticket_bulk(request: HttpRequest) -> HttpResponse:
         messages.error(
             request,
             dates.fill(
-                _("%(count)s of the selected tickets were not found: deleted, merged or not yours to see."),
+                ngettext(
+                    "%(count)s of the selected tickets was not found: deleted, merged or not yours to see.",
+                    "%(count)s of the selected tickets were not found: deleted, merged or not yours to see.",
+                    missing,
+                ),
                 {"count": missing},
             ),
         )
@@ -229,14 +234,22 @@ def ticket_bulk(request: HttpRequest) -> HttpResponse:
             done += 1
         except (ValidationError, DomainError):
             skipped += 1
-    if done:
-        messages.success(request, dates.fill(_("%(count)s tickets updated."), {"count": done}))
-    if skipped:
-        messages.error(
-            request,
-            dates.fill(_("%(count)s tickets were skipped: the change is not allowed for them."), {"count": skipped}),
-        )
+    _bulk_report(request, done=done, skipped=skipped)
     return redirect(back)
+
+
+def _bulk_report(request: HttpRequest, *, done: int, skipped: int) -> None:
+    """The bulk action's flash messages: how many tickets changed, how many were skipped."""
+    if done:
+        text = ngettext("%(count)s ticket updated.", "%(count)s tickets updated.", done)
+        messages.success(request, dates.fill(text, {"count": done}))
+    if skipped:
+        text = ngettext(
+            "%(count)s ticket was skipped: the change is not allowed for it.",
+            "%(count)s tickets were skipped: the change is not allowed for them.",
+            skipped,
+        )
+        messages.error(request, dates.fill(text, {"count": skipped}))
 
 
 # --- new tickets, contacts, calls -------------------------------------------------------------
@@ -275,7 +288,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
                 ),
                 subject=data["subject"],
                 body=data["body"],
-                priority=data["priority"],
+                priority=data["priority"] or None,
                 type=data["type"],
                 channel=data["channel"],
                 team=data["team"],
