@@ -106,7 +106,7 @@ def contact_update(*, contact: Contact, data: Mapping[str, Any]) -> Contact:
     with transaction.atomic():
         _apply(contact, data, CONTACT_FIELDS)
         contact = _contact_save(contact)
-        if contact.user_id and contact.full_name and contact.full_name != before[0]:
+        if contact.user is not None and contact.full_name and contact.full_name != before[0]:
             user_rename(user=contact.user, full_name=contact.full_name)
     if (contact.full_name, contact.email) != before:
         search_names_changed.send(sender=Contact, contact_ids=[contact.pk], organization_ids=[])

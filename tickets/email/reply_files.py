@@ -26,7 +26,7 @@ class ReplyFiles:
 
 def _read(attachment: Attachment) -> bytes | None:
     try:
-        with attachment.file.storage.open(attachment.file.name, "rb") as handle:
+        with attachment.file.storage.open(attachment.file.name or "", "rb") as handle:
             return handle.read()
     except OSError as exc:
         logger.warning("attachment %s not attached to the mail: %s", attachment.pk, exc)
