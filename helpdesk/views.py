@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.core.exceptions import ValidationError
+from django.core.exceptions import DisallowedHost, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -218,7 +218,11 @@ def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
     # "Go back" returns to the form (the browser's back keeps what was typed, static/js/app.js); without
     # history, to the page that sent it when it is one of ours.
     back = request.META.get("HTTP_REFERER", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    try:
+        host = request.get_host()
+    except DisallowedHost:  # the request refused may be the one whose host is not ours
+        host = ""
+    if not host or not url_has_allowed_host_and_scheme(back, allowed_hosts={host}, require_https=request.is_secure()):
         back = reverse("home")
     context = {"detail": detail, "status": status, "back_url": back}
     return render(request, "400.html", context, status=status)

@@ -1,12 +1,14 @@
-"""A portal reply refused in a real browser keeps its file: the customer picks a file, sends without a
-message, sees it listed as kept (ticked), writes the message and sends; the reply carries the file
-(tickets.attachments.pending). In Persian, at phone width (a screenshot is kept under var/)."""
+"""A portal reply refused in a real browser keeps its file: the customer picks a file, sends a message
+over the length limit (a file alone would be a reply), sees the file listed as kept (ticked), writes a
+shorter message and sends; the reply carries the file (tickets.attachments.pending). In Persian, at
+phone width (a screenshot is kept under var/)."""
 
 from pathlib import Path
 
 import pytest
 
 from tests.factories import make_ticket
+from tickets.content import MAX_BODY_CHARS
 from tickets.models import Attachment
 
 from .conftest import CHROMIUM
@@ -33,6 +35,10 @@ def test_a_refused_portal_reply_keeps_its_file_until_it_is_sent(browser, live_se
     page.wait_for_load_state()
     page.goto(f"{live_server.url}/portal/requests/{ticket.pk}/")
     page.set_input_files("form.reply input[name=attachments]", str(log))
+    # set by script, not typed: typing stops at the box's maxlength, the server's limit
+    page.eval_on_selector(
+        "form.reply textarea[name=body]", "(box, n) => { box.value = 'x'.repeat(n); }", MAX_BODY_CHARS + 1
+    )
     page.click("form.reply button[type=submit]")
     page.wait_for_selector(".kept-files")
     assert "گزارش.txt" in page.inner_text(".kept-files")
