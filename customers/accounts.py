@@ -40,6 +40,8 @@ INVITE_LINK_DAYS = 14
 # the reset mail is written by `password_reset_mail` when the worker sends it.
 PLAIN_TEMPLATES = frozenset({"account_verify", "account_exists", "account_invite"})
 RESET_TEMPLATE = "account_password_reset"
+# A sign-up request: one row for every address typed, written by `signup_mail` when the worker sends it.
+SIGNUP_TEMPLATE = "account_signup"
 
 logger = logging.getLogger(__name__)
 
@@ -150,34 +152,36 @@ def _check_password(password: str, *, email: str, full_name: str) -> None:
 
 
 def signup_request(*, email: str, full_name: str = "", language: str = "") -> None:
-    """Start a sign-up. Sends a verification link, or, when the address already has an account, a
-    "you already have an account" mail; the caller shows the same answer either way.
+    """Start a sign-up. The request only queues one outbox row addressed to the typed address, the
+    same for every address and without looking it up: neither the answer nor its timing tells
+    whether the helpdesk knows the address (ASVS 2.5, as `password_reset_request`). The worker
+    decides what the mail is when it sends it (`signup_mail`)."""
+    notification_queue(
+        key=f"{SIGNUP_TEMPLATE}:{secrets.token_hex(12)}",
+        recipient=_normalize(email),
+        template=SIGNUP_TEMPLATE,
+        context={"full_name": clean_line(full_name), "language": language},
+    )
 
-    A verification link goes to an address that may sign up (`signup_allowed`) or that a contact
-    without a login has (`contact_claimable`: she claims her login, the mail proving the address is
-    hers). Any other address is by invitation: nothing is sent, and the answer is the same as for a
-    known one, so the page never tells whether the helpdesk knows an address.
-    """
-    email, full_name = _normalize(email), clean_line(full_name)
+
+def signup_mail(row: NotificationLog) -> MailPlan:
+    """The outbox's mail builder of a sign-up request. An address with a login: a "you already have
+    an account" mail in its owner's language. An address that may sign up (`signup_allowed`) or
+    that a contact without a login has (`contact_claimable`: she claims her login, the mail proving
+    the address is hers): the verification link, in the language of the page she signed up on. Any
+    other address is by invitation: MailDropped, and the row is finished without a mail."""
+    email, full_name, language = row.recipient, row.context.get("full_name", ""), row.context.get("language", "")
+    headers = {"Auto-Submitted": "auto-generated"}
     existing = User.objects.with_email(email).first()
     if existing is not None:
-        _queue(
-            template="account_exists",
-            to=email,
-            locale=user_locale(existing, fallback=language),
-            context={"reset_url": reverse("password_reset"), "login_url": reverse("login")},
-        )
-        return
+        context = {"reset_url": reverse("password_reset"), "login_url": reverse("login")}
+        locale = user_locale(existing, fallback=language)
+        return MailPlan(template="account_exists", context=context, headers=headers, **locale)
     if not (signup_allowed(email=email) or contact_claimable(email=email)):
-        logger.info("sign-up for an address outside the sign-up domains refused: nothing sent")
-        return
-    url = _signup_url(email=email, full_name=full_name, language=language)
-    _queue(
-        template="account_verify",
-        to=email,
-        locale=recipient_locale(fallback=language),
-        context={"full_name": full_name, "url": url, "days": SIGNUP_LINK_DAYS},
-    )
+        raise MailDropped(_("Sign-up is by invitation for this address: nothing was sent."))
+    context = {"full_name": full_name, "url": _signup_url(email=email, full_name=full_name, language=language)}
+    locale = recipient_locale(fallback=language)
+    return MailPlan(template="account_verify", context={**context, "days": SIGNUP_LINK_DAYS}, headers=headers, **locale)
 
 
 def signup_read(*, token: str) -> SignupClaim:

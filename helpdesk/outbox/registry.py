@@ -30,7 +30,7 @@ class MailFile:
 
 @dataclass(frozen=True)
 class MailPlan:
-    """How to write one row's mail: rendered with emails/<row.template>.* (helpdesk.mail.mail_render)."""
+    """How to write one row's mail: rendered with emails/<template or row.template>.* (helpdesk.mail.mail_render)."""
 
     context: dict[str, Any]
     language: str
@@ -42,6 +42,9 @@ class MailPlan:
     to: str = ""
     # Attached to this attempt's mail (each attempt builds the mail again: attached once).
     files: tuple[MailFile, ...] = ()
+    # The mail template when it is not the row's: a builder that decides at sending time what the
+    # mail is (a sign-up request becomes a verification link or an "already have an account").
+    template: str = ""
 
 
 class MailDropped(Exception):

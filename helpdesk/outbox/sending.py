@@ -59,7 +59,7 @@ def mail_build(row: NotificationLog) -> EmailMultiAlternatives:
         NotificationLog.objects.filter(pk=row.pk, message_id="").update(message_id=row.message_id)
     plan = registry.mail_builder(row.template)(row)
     rendered = mail_render(
-        template=row.template, language=plan.language, time_zone=plan.time_zone, context=plan.context
+        template=plan.template or row.template, language=plan.language, time_zone=plan.time_zone, context=plan.context
     )
     subject = plan.subject(rendered.subject) if plan.subject else header_safe(rendered.subject)[:200]
     headers = {"Message-ID": f"<{row.message_id}>", **plan.headers}

@@ -52,9 +52,14 @@ ASKS = {
     "account_password_reset": (_ask_reset, "carla@acme.test"),
 }
 
+# A sign-up is one row of its own template whatever the address; the worker writes the mail it
+# becomes (a verification link or "you already have an account": customers.accounts.signup_mail).
+ROW_TEMPLATES = {"account_verify": "account_signup", "account_exists": "account_signup"}
+SUBJECTS = {"account_verify": "Confirm your email address", "account_exists": "You already have an account"}
+
 
 def _queued(template: str) -> NotificationLog:
-    [row] = NotificationLog.objects.filter(template=template)
+    [row] = NotificationLog.objects.filter(template=ROW_TEMPLATES.get(template, template))
     return row
 
 
@@ -75,6 +80,8 @@ def test_each_account_mail_is_a_row_first_and_the_worker_sends_it_once(
     [mail] = mailoutbox
     assert mail.to == [to] and mail.extra_headers["Auto-Submitted"] == "auto-generated"
     assert mail.extra_headers["Message-ID"] == f"<{row.message_id}>"
+    if template in SUBJECTS:  # the sign-up row became the mail its address calls for
+        assert mail.subject == SUBJECTS[template]
     row.refresh_from_db()
     assert row.sent_at is not None and row.attempts == 1 and not row.last_error
 

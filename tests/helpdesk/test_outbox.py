@@ -60,7 +60,9 @@ def test_every_mail_template_has_a_builder():
     templates = {
         path.name.removesuffix(".subject.txt") for path in (ROOT / "templates" / "emails").glob("*.subject.txt")
     }
-    assert templates and templates == registry.mail_templates()
+    # a sign-up request's row is written with the mail it becomes (account_verify or account_exists,
+    # named by its builder: tests/customers/test_signup_same_work.py sends each)
+    assert templates and templates == registry.mail_templates() - {"account_signup"}
 
 
 def test_every_ticket_event_is_a_webhook_event():
