@@ -75,3 +75,39 @@ def test_the_search_shortcut_follows_the_slash_key_and_latin_keys_still_work(pag
     # a Latin layout's own key, on another physical key (e.g. Dvorak), keeps its meaning
     assert page.evaluate(PRESS, ["?", "BracketLeft", True]) is True
     assert page.locator("#shortcuts").is_visible()
+
+
+def test_j_and_k_walk_the_list_and_o_opens_the_ticket_on_either_layout(page, live_server, agent, customer):
+    """j/k move through the list's rows (newest change first), o opens the current one; on a Persian
+    keyboard J sends "ت" and O sends "خ". With no row chosen yet, o does nothing."""
+    requester = Contact.objects.get(user=customer)
+    older = make_ticket(requester=requester, subject="Older printer", body="It jams.")
+    newer = make_ticket(requester=requester, subject="Newer scanner", body="It stops.")
+    base = live_server.url
+    sign_in(page, base, agent)
+    page.goto(f"{base}/agent/tickets/?view=all&sort=created")
+    page.wait_for_selector("[data-nav-list] [data-nav-item]")
+    rows = page.locator("[data-nav-list] [data-nav-item]")
+    first_subject = rows.nth(0).inner_text()
+    assert page.evaluate(PRESS, ["o", "KeyO", False]) is False  # nothing chosen: the key is left alone
+    assert page.url.startswith(f"{base}/agent/tickets/?")
+
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    page.keyboard.press("k")
+    assert page.locator("[data-nav-item].is-current").count() == 1
+    assert page.locator("[data-nav-item].is-current").inner_text() == first_subject
+    with page.expect_navigation():
+        page.keyboard.press("o")
+    expected = newer if "Newer scanner" in first_subject else older
+    assert page.url == f"{base}/agent/tickets/{expected.pk}/"
+
+    page.go_back()
+    page.wait_for_selector("[data-nav-list] [data-nav-item]")
+    assert page.evaluate(PRESS, ["ت", "KeyJ", False]) is True
+    assert page.evaluate(PRESS, ["ت", "KeyJ", False]) is True
+    second = page.locator("[data-nav-item].is-current").inner_text()
+    with page.expect_navigation():
+        page.evaluate(PRESS, ["خ", "KeyO", False])
+    expected = older if expected == newer else newer
+    assert second != first_subject and page.url == f"{base}/agent/tickets/{expected.pk}/"
