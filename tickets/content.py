@@ -87,3 +87,25 @@ def render_body(*, text: str = "", html_body: str = "") -> tuple[str, str]:
         clean = sanitize_html(html_body)
         return clean, (text.strip() if text else html_to_text(clean))
     return text_to_html(text), (text or "").strip()
+
+
+_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_REMOTE_SRC = re.compile(r'\ssrc="((?:https?:)?//[^"]*)"', re.IGNORECASE)
+
+
+def remote_images_held(body_html: str) -> tuple[str, int]:
+    """A sanitised body with its images from other sites held back: each <img> whose src is on
+    another host keeps it as data-remote-src (the page loads them when the agent asks), so a
+    tracking pixel in a customer's mail never tells its sender when, or from where, it was read.
+    Images of our own (attachments, inline parts) load as before. Returns the body and how many."""
+    if "<img" not in body_html:
+        return body_html, 0
+    held = 0
+
+    def hold(match: re.Match) -> str:
+        nonlocal held
+        tag, count = _REMOTE_SRC.subn(r' data-remote-src="\1"', match.group(0))
+        held += count
+        return tag
+
+    return _IMG.sub(hold, body_html), held

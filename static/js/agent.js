@@ -232,6 +232,19 @@
     e.preventDefault();
   });
 
+  // A customer's message whose images from other sites were held back (tickets.content
+  // .remote_images_held): the agent asks, and they load; the note goes.
+  document.addEventListener("click", (e) => {
+    const button = e.target.closest?.("[data-show-remote]");
+    if (!button) return;
+    const message = button.closest("article");
+    message?.querySelectorAll("img[data-remote-src]").forEach((img) => {
+      img.src = img.dataset.remoteSrc;
+      img.removeAttribute("data-remote-src");
+    });
+    button.closest(".remote-images")?.remove();
+  });
+
   document.addEventListener("htmx:load", (e) => {
     if (e.target.closest?.("#bulk")) showBulkField();
   });

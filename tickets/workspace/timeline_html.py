@@ -15,10 +15,13 @@ from django.urls import NoReverseMatch
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from helpdesk import dates
 from helpdesk.addresses import reverse_ids
+from helpdesk.dates import fill
 from helpdesk.templatetags.helpdesk import hd_filesize
+from tickets.content import remote_images_held
 from tickets.models import Message, Ticket
 from tickets.workspace.event_sentences import EventView
 from tickets.workspace.timeline import Entry
@@ -83,6 +86,7 @@ def _message(message: Message, ticket: Ticket, language: str, labels: dict[str, 
         href = _e(reverse_ids("agent:message-original", ticket.pk, message.pk))
         original = f'<a class="small" href="{href}" download>{labels["original"]}</a>'
     iso, when = _moment(message.created_at, language)
+    body, held = (message.body_html, 0) if message.is_from_agent else remote_images_held(message.body_html)
     return (
         f'\n  <li class="tl-item">\n    <article class="ag-msg{css}" id="message-{message.pk}">\n'
         f'      <header class="ag-msg-head">\n'
@@ -91,8 +95,29 @@ def _message(message: Message, ticket: Ticket, language: str, labels: dict[str, 
         f"        {badge}\n        {review}\n"
         f'        <time class="muted small" datetime="{iso}">{when}</time>\n'
         f"        {original}\n      </header>\n"
-        f'      <div class="ag-msg-body" dir="auto">{message.body_html}</div>\n'
+        f"{_held_images_bar(held) if held else ''}"
+        f'      <div class="ag-msg-body" dir="auto">{body}</div>\n'
         f"      {_attachments(message, labels)}\n    </article>\n  </li>\n  "
+    )
+
+
+def _held_images_bar(held: int) -> str:
+    """Above a customer's message whose images from other sites were held back (remote_images_held):
+    what happened, and the button that loads them (static/js/agent.js)."""
+    text = fill(
+        ngettext(
+            "This message has %(count)s image from another site. It was not loaded, so the sender cannot "
+            "tell when or where the message was read.",
+            "This message has %(count)s images from other sites. They were not loaded, so the sender cannot "
+            "tell when or where the message was read.",
+            held,
+        ),
+        {"count": held},
+    )
+    show = _("Show images")
+    return (
+        f'      <p class="remote-images small" role="note">{_e(text)} '
+        f'<button type="button" class="secondary" data-show-remote>{_e(show)}</button></p>\n'
     )
 
 
