@@ -24,7 +24,12 @@ def test_a_held_image_loads_only_when_the_agent_asks(browser, live_server, agent
     # "another site": any absolute address; the live server's own, so the browser can reach it
     pixel = f"{live_server.url.replace('localhost', '127.0.0.1')}/remote-pixel.gif?reader=agent"
     services.ticket_reply(
-        ticket=ticket, actor=None, contact=requester, body="", body_html=f'<p>Hi</p><img src="{pixel}">', channel="email"
+        ticket=ticket,
+        actor=None,
+        contact=requester,
+        body="",
+        body_html=f'<p>Hi</p><img src="{pixel}">',
+        channel="email",
     )
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()

@@ -8,9 +8,9 @@ import pytest
 from django.test import Client
 
 from customers.models import Contact
+from tests.factories import make_ticket
 from tickets import services
 from tickets.content import remote_images_held, sanitize_html
-from tests.factories import make_ticket
 
 pytestmark = pytest.mark.django_db
 
