@@ -152,7 +152,7 @@ if (document.documentElement.lang === "fa" && typeof window.interpolate === "fun
     const blocked = new Set((box.dataset.blockedExtensions || "").split(" ").filter(Boolean));
     const part = name.normalize("NFKC").replace(/\p{Cf}/gu, "").split(/[\\/]/).pop();
     const found = [part, part.split(":")[0]].map(lastExtension).find((extension) => blocked.has(extension));
-    return found ? `.${found}` : "";
+    return found ? found.toUpperCase() : ""; // said as "EXE" (tickets.attachments.store.blocked_type_message)
   };
   const refused = (box, file) => {
     const extension = blockedExtension(box, file.name);

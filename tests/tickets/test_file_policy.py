@@ -124,7 +124,7 @@ def test_the_portal_refuses_a_new_request_with_a_program_naming_it_and_keeps_wha
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "“invoice.pdf.exe” cannot be attached: .exe files are programs or scripts" in page
+    assert "“invoice.pdf.exe” cannot be attached: EXE files are programs or scripts" in page
     assert "Invoice wrong" in page and "The total is off by ten." in page
     assert not Ticket.objects.exists() and not Attachment.objects.exists()
 
@@ -148,7 +148,7 @@ def test_the_agent_composer_refuses_a_program_in_a_reply_and_in_a_note(agent_cli
         )
         assert response.status_code == 400
         page = response.content.decode()
-        assert "“fix.BAT” cannot be attached: .bat files" in page and f"Tool for the {kind}" in page
+        assert "“fix.BAT” cannot be attached: BAT files" in page and f"Tool for the {kind}" in page
     assert not Attachment.objects.exists() and not PendingUpload.objects.exists()
 
 

@@ -113,7 +113,10 @@ def blocked_extension(name: str) -> str:
 
 
 def blocked_type_message(*, name: str, extension: str) -> str:
-    """What a refused file type is told as (the server's refusals, and the browser's: tickets.attachments.forms)."""
+    """What a refused file type is told as (the server's refusals, and the browser's: tickets.attachments.forms).
+    The type is said as "EXE", not ".exe": a leading dot shows at the wrong end in a right-to-left sentence."""
+    if extension.startswith("."):
+        extension = extension[1:].upper()
     return _(
         "“%(name)s” cannot be attached: %(extension)s files are programs or scripts, which could harm the "
         "computer of whoever opens them."
