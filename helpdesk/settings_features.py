@@ -82,3 +82,16 @@ HELPDESK_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=
 # The files of an agent's public reply travel with the customer's mail as attachments (read from storage
 # when the outbox sends it), up to this many bytes together; what does not fit is listed by name and size.
 HELPDESK_MAIL_ATTACHMENTS_MAX_BYTES = env.int("HELPDESK_MAIL_ATTACHMENTS_MAX_BYTES", default=10 * 1024 * 1024)
+
+# Files no channel accepts (tickets.attachments.store.blocked_extension): programs and scripts that run
+# when opened, as mail providers block them (Gmail's and Outlook's lists). Matched on a name's last
+# extension in any letter case, after trailing dots and spaces and invisible characters are dropped, so
+# "invoice.pdf.exe", "setup.EXE." and "run.exe::$DATA" are all refused. Pages and the API refuse the
+# upload naming the file; an email's such file is withheld with an event on its ticket. A comma-separated
+# list replaces this one (empty: no file type is refused).
+_BLOCKED_DEFAULT = (  # noqa: SIM905 (a list of words reads better than 63 lines of one word each)
+    "ade adp apk app application appx appxbundle bat cab chm cmd com cpl diagcab dll exe gadget hta img inf ins "
+    "iso isp jar jnlp js jse lnk mde msc msi msix msixbundle msp mst nsh pif ps1 ps1xml ps2 ps2xml psc1 psc2 psm1 "
+    "reg scf scr sct shb shs sys url vb vbe vbs vhd vhdx vxd ws wsc wsf wsh xll"
+).split()
+HELPDESK_BLOCKED_FILE_EXTENSIONS = env.list("HELPDESK_BLOCKED_FILE_EXTENSIONS", default=_BLOCKED_DEFAULT)

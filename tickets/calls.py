@@ -49,12 +49,13 @@ def call_log(
     public_message: str = "",
     ticket: Ticket | None = None,
     subject: str = "",
-    priority: str = "",
+    priority: str | None = None,
     now: datetime | None = None,
 ) -> Ticket:
     """Record a call with `contact` (or the caller's details, to find or create the contact): on
     `ticket`, else on a new phone ticket; `notes` are the agent's internal note, `public_message`
-    (optional) a public reply by the agent that the customer is mailed.
+    (optional) a public reply by the agent that the customer is mailed. A new ticket's `priority` empty or
+    None: none chosen, so a routing rule's priority applies (tickets.services.open), as for any agent's ticket.
 
     Either way the ticket gets a `call_logged` event carrying the direction and duration, and a call that
     lasted a minute or more is the agent's time on the ticket: one time entry of the call's activity
@@ -65,7 +66,6 @@ def call_log(
     contact = services.requester_resolve(contact)
     data = {"direction": direction, "duration_minutes": duration_minutes, "contact": contact.pk}
     if ticket is None:
-        extra = {"priority": priority} if priority else {}
         ticket = services.ticket_open(
             actor=actor,
             requester=contact,
@@ -73,8 +73,8 @@ def call_log(
             body=notes,
             internal=True,
             channel=Channel.PHONE,
+            priority=priority or None,
             now=now,
-            **extra,
         )
         note = ticket.messages.order_by("created_at", "id").first()
     else:

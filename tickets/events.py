@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from helpdesk.models import User
 from helpdesk.names import NamedInLanguages
 from tickets import webhooks
-from tickets.models import EventKind, Ticket, TicketEvent
+from tickets.models import EventKind, Message, Ticket, TicketEvent
 from tickets.triggers import hook as triggers_hook
 
 # Fields whose changes a customer may see in their request's history.
@@ -81,6 +81,13 @@ def event_created(*, ticket: Ticket, actor: User | None) -> TicketEvent:
         data={"channel": ticket.channel},
         at=ticket.created_at,
     )
+
+
+def event_attachment_withheld(*, ticket: Ticket, message: Message | None, name: str, extension: str) -> TicketEvent:
+    """A file of an inbound mail that was not stored because its type is refused on every channel (a
+    program or script, tickets.attachments.store.blocked_extension): for agents only."""
+    data = {"name": name, "extension": extension, "message": message.pk if message else None}
+    return event_record(ticket=ticket, kind=EventKind.ATTACHMENT_WITHHELD, actor=None, new=name, data=data)
 
 
 def _names(value) -> list[str] | None:

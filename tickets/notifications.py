@@ -42,7 +42,8 @@ TICKET_TEMPLATES = CUSTOMER_TEMPLATES | {
     "feedback_outcome",
 }
 
-# Customer mail that carries an agent's message: its public files go with it (tickets.email.reply_files).
+# Customer mail that carries an agent's message: its public files go with it (tickets.email.reply_files);
+# so does the acknowledgement of a ticket an agent opened (its row's context says `agent_files`).
 FILE_TEMPLATES = frozenset({"agent_reply"})
 
 
@@ -78,6 +79,8 @@ def notify_ticket_created(*, ticket: Ticket, message: Message) -> None:
     context = _requester_locale(ticket)
     if not message.internal:  # a phone ticket opens with the agent's note: never offer it to a customer's mail
         context["message"] = message.pk
+        if message.author_user is not None and message.author_user.is_agent:
+            context["agent_files"] = True  # an agent wrote it for the customer: its files go with the mail
     notification_queue(
         key=f"ack:{ticket.pk}",
         recipient=recipient,
@@ -238,7 +241,7 @@ def notify_feedback_outcome(
 
 
 # Context entries that name a row the builder loads (or the locale, which MailPlan carries).
-_LOADED = ("message", "referral", "follow_up", "language", "time_zone")
+_LOADED = ("message", "referral", "follow_up", "language", "time_zone", "agent_files")
 
 
 def ticket_mail(row: NotificationLog) -> MailPlan:
@@ -265,7 +268,7 @@ def ticket_mail(row: NotificationLog) -> MailPlan:
     files = ()
     if "message" in context:
         data["message"] = Message.objects.filter(pk=context["message"]).first()
-        if row.template in FILE_TEMPLATES:  # the reply's public files travel with it; the rest are listed
+        if row.template in FILE_TEMPLATES or context.get("agent_files"):  # the public files go with it; the rest listed
             carried = reply_files(message=data["message"])
             files, data["files_left"] = carried.attached, carried.left
     if "follow_up" in context:

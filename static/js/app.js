@@ -137,15 +137,35 @@ if (document.documentElement.lang === "fa" && typeof window.interpolate === "fun
 }
 
 // Files over the upload limits (each file, and all of a form's files together; the file box names them,
-// tickets.attachments.forms.MultipleFileInput) are refused here, next to the file box, before anything is
-// sent: the server would refuse the whole request, and the text typed into the form would be lost.
+// tickets.attachments.forms.MultipleFileInput), and programs and scripts (the types the box lists), are
+// refused here, next to the file box, before anything is sent: the server would refuse the whole request,
+// and the text typed into the form would be lost.
 (() => {
   const boxes = (form) => [...form.querySelectorAll("input[type=file][data-max-total-bytes]")];
+  // The server's reading of a name (tickets.attachments.store.blocked_extension): invisible characters
+  // dropped, any width or letter case, before an NTFS stream or not, trailing dots and spaces ignored.
+  const lastExtension = (name) => {
+    const [, dot, extension] = name.replace(/[\s.]+$/u, "").match(/^(?:.*)(\.)([^.]*)$/su) || [];
+    return dot ? extension.trim().toLowerCase() : "";
+  };
+  const blockedExtension = (box, name) => {
+    const blocked = new Set((box.dataset.blockedExtensions || "").split(" ").filter(Boolean));
+    const part = name.normalize("NFKC").replace(/\p{Cf}/gu, "").split(/[\\/]/).pop();
+    const found = [part, part.split(":")[0]].map(lastExtension).find((extension) => blocked.has(extension));
+    return found ? found.toUpperCase() : ""; // said as "EXE" (tickets.attachments.store.blocked_type_message)
+  };
+  const refused = (box, file) => {
+    const extension = blockedExtension(box, file.name);
+    if (extension) return box.dataset.blockedType.replace("%(name)s", file.name).replace("%(extension)s", extension);
+    if (file.size > Number(box.dataset.maxFileBytes)) return box.dataset.tooLarge.replace("%(name)s", file.name);
+    return "";
+  };
   const problem = (form) => {
     let total = 0;
     for (const box of boxes(form)) {
       for (const file of box.files || []) {
-        if (file.size > Number(box.dataset.maxFileBytes)) return [box, box.dataset.tooLarge.replace("%(name)s", file.name)];
+        const refusal = refused(box, file);
+        if (refusal) return [box, refusal];
         total += file.size;
       }
     }

@@ -14,7 +14,7 @@ from helpdesk.exceptions import DomainError, PayloadTooLarge
 from helpdesk.schema import ErrorOutput
 from helpdesk.uploads import UploadTooLarge
 from tickets import selectors
-from tickets.attachments.store import IncomingFile, check_size
+from tickets.attachments.store import IncomingFile, check_size, check_type
 from tickets.models import Channel, Ticket
 
 
@@ -44,9 +44,11 @@ class TicketsAPIView(generics.GenericAPIView):
 
 
 def incoming_files(files: Iterable[UploadedFile]) -> list[IncomingFile]:
-    """Uploaded files as the services take them (read in chunks when stored); every size is checked first."""
+    """Uploaded files as the services take them (read in chunks when stored); every size and type (no
+    programs or scripts: tickets.attachments.store.check_type) is checked first."""
     files = list(files)
     for upload in files:
+        check_type(upload.name or "")
         check_size(upload.size)
     return [
         IncomingFile(name=upload.name or "", content=upload, content_type=upload.content_type or "") for upload in files
@@ -72,6 +74,10 @@ ERR_401_403 = {
 ERR_404 = {404: _error("No such ticket (or not yours to see).")}
 ERR_409 = {409: _error("Refused in the current state (`invalid_transition`, `ticket_closed`, ...).")}
 ERR_413 = {413: _error("An attachment or the request body is too large (`attachment_too_large`).")}
+# A program or script among the files: refused before anything is stored (400, `attachment_type_blocked`).
+ERR_400_FILES = {
+    400: _error("Invalid input (`errors`), or an attachment of a refused type (`attachment_type_blocked`).")
+}
 IDEMPOTENCY_409 = {
     409: _error("`idempotency_key_reused`: the key was used with a different body; or a refused state change.")
 }

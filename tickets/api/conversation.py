@@ -14,6 +14,7 @@ from helpdesk.api_support import PageNumberPagination
 from tickets import selectors, services, timeline_reads
 from tickets.api.common import (
     ERR_400,
+    ERR_400_FILES,
     ERR_401_403,
     ERR_404,
     ERR_413,
@@ -65,7 +66,7 @@ class MessageListView(TicketsAPIView):
         ),
         parameters=[IDEMPOTENCY_HEADER],
         request={"application/json": MessageCreateInput, "multipart/form-data": MessageCreateMultipartInput},
-        responses={201: MessageCreatedOutput, **ERR_400, **ERR_401_403, **ERR_404, **IDEMPOTENCY_409, **ERR_413},
+        responses={201: MessageCreatedOutput, **ERR_400_FILES, **ERR_401_403, **ERR_404, **IDEMPOTENCY_409, **ERR_413},
     )
     def post(self, request: Request, pk: int) -> Response:
         ticket = self.ticket()

@@ -16,6 +16,7 @@ from helpdesk.api_support import FilterBackend
 from tickets import selectors, services
 from tickets.api.common import (
     ERR_400,
+    ERR_400_FILES,
     ERR_401_403,
     ERR_404,
     ERR_409,
@@ -140,7 +141,7 @@ class TicketListView(TicketsAPIView):
         ),
         parameters=[IDEMPOTENCY_HEADER],
         request={"application/json": TicketAgentCreateInput, "multipart/form-data": TicketAgentCreateMultipartInput},
-        responses={201: TicketOutput, **ERR_400, **ERR_401_403, **IDEMPOTENCY_409, **ERR_413},
+        responses={201: TicketOutput, **ERR_400_FILES, **ERR_401_403, **IDEMPOTENCY_409, **ERR_413},
     )
     def post(self, request: Request) -> Response:
         data = request.data

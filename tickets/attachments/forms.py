@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk import dates
 from helpdesk.uploads import megabytes
 from tickets.attachments import pending
-from tickets.attachments.store import IncomingFile, file_refusal
+from tickets.attachments.store import IncomingFile, blocked_type_message, file_refusal
 
 MAX_FILES = 10  # files in one form post (the API takes up to tickets.api.serializers.MAX_ATTACHMENTS)
 
@@ -34,7 +34,12 @@ def upload_limit_attrs() -> dict[str, str]:
     too_much = _(
         "These files together are larger than the limit of %(mb)s MB. Remove some, or send them in several messages."
     ) % {"mb": megabytes(total_limit)}
+    # The file types no channel accepts (tickets.attachments.store.blocked_extension), checked by the same rule.
+    blocked_type = blocked_type_message(name="%(name)s", extension="%(extension)s")
+    blocked = sorted({e.strip().lstrip(".").lower() for e in settings.HELPDESK_BLOCKED_FILE_EXTENSIONS} - {""})
     return {
+        "data-blocked-extensions": " ".join(blocked),
+        "data-blocked-type": str(blocked_type),
         "data-max-file-bytes": str(file_limit),
         "data-max-total-bytes": str(total_limit),
         "data-too-large": str(too_large),

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.utils.translation import gettext as _
 
-from helpdesk.exceptions import PayloadTooLarge
+from helpdesk.exceptions import DomainError, PayloadTooLarge
 from helpdesk.text import without_format_chars
 from helpdesk.uploads import megabytes
 from tickets.models import Attachment, Charset, Message, Ticket
@@ -89,8 +89,56 @@ def check_size(size: int) -> None:
         )
 
 
+_NAME_END = re.compile(r"[\s.]+$")
+
+
+def _last_extension(name: str) -> str:
+    _stem, dot, extension = _NAME_END.sub("", name).rpartition(".")
+    return extension.strip().casefold() if dot else ""
+
+
+def blocked_extension(name: str) -> str:
+    """The refused extension a file name ends with, e.g. ".exe" ("" when none; HELPDESK_BLOCKED_FILE_EXTENSIONS).
+    Read as Windows would open the file, and as it is stored: the last path part, with or without what
+    follows a colon (an NTFS stream, "run.exe::$DATA"), without invisible characters (bidi overrides,
+    joiners), trailing dots and spaces, in any letter case or width ("ＥＸＥ"); so "invoice.pdf.exe",
+    "setup.EXE. " and a name that shows reversed by a right-to-left override are all read as .exe."""
+    blocked = {ext.strip().lstrip(".").casefold() for ext in settings.HELPDESK_BLOCKED_FILE_EXTENSIONS} - {""}
+    text = unicodedata.normalize("NFKC", without_format_chars(name or "")).replace("\u200c", "").replace("\u200d", "")
+    last_part = re.split(r"[/\\]", text)[-1]
+    for candidate in (last_part, last_part.split(":")[0]):
+        if (extension := _last_extension(candidate)) in blocked:
+            return f".{extension}"
+    return ""
+
+
+def blocked_type_message(*, name: str, extension: str) -> str:
+    """What a refused file type is told as (the server's refusals, and the browser's: tickets.attachments.forms).
+    The type is said as "EXE", not ".exe": a leading dot shows at the wrong end in a right-to-left sentence."""
+    if extension.startswith("."):
+        extension = extension[1:].upper()
+    return _(
+        "“%(name)s” cannot be attached: %(extension)s files are programs or scripts, which could harm the "
+        "computer of whoever opens them."
+    ) % {"name": name, "extension": extension}
+
+
+def type_refusal(name: str) -> str:
+    """Why a file of this name is refused on every channel ("" when it is not): a program or script."""
+    extension = blocked_extension(name)
+    return blocked_type_message(name=safe_filename(name), extension=extension) if extension else ""
+
+
+def check_type(name: str) -> None:
+    """Refuse a file whose type no channel accepts (400, code `attachment_type_blocked`)."""
+    if refusal := type_refusal(name):
+        raise DomainError(refusal, code="attachment_type_blocked")
+
+
 def file_refusal(upload) -> str:
     """Why one uploaded file cannot be attached ("" when it can): the per-file check of every form."""
+    if refusal := type_refusal(upload.name):
+        return refusal
     limit = settings.HELPDESK_MAX_ATTACHMENT_BYTES
     if upload.size > limit:
         return _("“%(name)s” is larger than the limit of %(mb)s MB.") % {"name": upload.name, "mb": megabytes(limit)}
@@ -100,8 +148,10 @@ def file_refusal(upload) -> str:
 
 
 def attachment_store(*, ticket: Ticket, message: Message | None, incoming: IncomingFile) -> Attachment:
-    """Write one file to storage and record it; refuses files over the configured limit."""
+    """Write one file to storage and record it; refuses files over the configured limit, and programs and
+    scripts (check_type), whichever channel brought them."""
     check_size(incoming.size)
+    check_type(incoming.name)
     name = safe_filename(incoming.name)
     content_type = (incoming.content_type or "").split(";")[0].strip().lower()
     if not content_type or "/" not in content_type:

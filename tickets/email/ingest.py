@@ -32,6 +32,7 @@ from tickets.email.intake import (
     _Quarantine,
     _reply_to,
     _sender_contact,
+    attachments_withheld,
 )
 from tickets.email.parse import ParsedEmail, UnparseableEmail, parse_message
 from tickets.email.thread import _is_participant, _thread, _thread_by_subject
@@ -244,6 +245,7 @@ def _route(*, parsed: ParsedEmail, inbound: InboundEmail, now: datetime) -> _Out
         now=now,
     )
     _link_inline_images(outcome.message)
+    attachments_withheld(parsed=parsed, ticket=outcome.ticket, message=outcome.message)
     reason = ""
     if outcome.follow_up:
         reason = _("Reply to finished ticket #%(id)s: opened follow-up #%(new)s.") % {
@@ -302,6 +304,7 @@ def _new_ticket(*, parsed: ParsedEmail, contact: Contact, mailbox: Mailbox | Non
     )
     message = ticket.messages.order_by("id").first()
     _link_inline_images(message)
+    attachments_withheld(parsed=parsed, ticket=ticket, message=message)
     return _Outcome(status=InboundEmail.Status.PROCESSED, ticket=ticket, message=message)
 
 
@@ -334,4 +337,5 @@ def _review_note(*, ticket: Ticket, contact: Contact | None, parsed: ParsedEmail
         now=now,
     )
     _link_inline_images(message)
+    attachments_withheld(parsed=parsed, ticket=ticket, message=message)
     return message

@@ -5,6 +5,7 @@ Reply-To and Cc, and the body and attachments as a ticket message takes them.
 from __future__ import annotations
 
 import html as html_lib
+import logging
 import re
 from email.utils import parseaddr
 from urllib.parse import unquote
@@ -18,14 +19,18 @@ from django.utils.translation import gettext as _
 
 from customers.models import Contact
 from customers.services import contact_get_or_create, contact_language_guess
-from tickets.attachments.store import IncomingFile
+from tickets.attachments.store import IncomingFile, blocked_extension, safe_filename
 from tickets.content import text_to_html
 from tickets.email.headers import normalize_message_id
 from tickets.email.parse import ParsedEmail
+from tickets.events import event_attachment_withheld
 from tickets.models import (
     Mailbox,
     Message,
+    Ticket,
 )
+
+logger = logging.getLogger(__name__)
 
 _MAX_CC = 20
 _CID = re.compile(r"""cid:([^"'\s>)]+)""", re.IGNORECASE)
@@ -104,7 +109,8 @@ def _cc_emails(parsed: ParsedEmail, *, sender: str) -> list[str]:
 
 def _content(parsed: ParsedEmail) -> tuple[str, str, list[IncomingFile]]:
     """(visible text, sanitized HTML, files). Files over the attachment limit are left out with
-    a line in the text naming them; the original mail keeps them."""
+    a line in the text naming them; programs and scripts are left out silently here, for
+    attachments_withheld to record. The original mail keeps them all."""
     text = (parsed.visible_text or "").strip() or (parsed.text or "").strip()
     body_html = parsed.html or ""
     if body_html and text != (parsed.text or "").strip() and "cid:" not in body_html.lower():
@@ -115,6 +121,8 @@ def _content(parsed: ParsedEmail) -> tuple[str, str, list[IncomingFile]]:
     files: list[IncomingFile] = []
     skipped: list[str] = []
     for attachment in parsed.attachments:
+        if blocked_extension(attachment.filename):
+            continue  # a program or script: withheld, with an event on the ticket (attachments_withheld)
         if attachment.size > limit:
             skipped.append(
                 _(
@@ -144,6 +152,20 @@ def _content(parsed: ParsedEmail) -> tuple[str, str, list[IncomingFile]]:
     if not text and not body_html and not files:
         text = _("(This email had no text.)")
     return text, body_html, files
+
+
+def attachments_withheld(*, parsed: ParsedEmail, ticket: Ticket | None, message: Message | None) -> None:
+    """The mail's programs and scripts (tickets.attachments.store.blocked_extension), which _content left
+    out, each logged and recorded on the ticket as an internal `attachment_withheld` event naming it."""
+    if ticket is None:
+        return
+    for attachment in parsed.attachments:
+        if extension := blocked_extension(attachment.filename):
+            name = safe_filename(attachment.filename)
+            logger.warning(
+                "inbound email attachment %r withheld on ticket #%s: %s files are refused", name, ticket.pk, extension
+            )
+            event_attachment_withheld(ticket=ticket, message=message, name=name, extension=extension)
 
 
 def attachment_download_url(pk: int) -> str:

@@ -167,6 +167,7 @@ class EventKind(models.TextChoices):
     TIME_CHANGED = "time_changed", _("Time entry changed")
     TRIGGER_FAILED = "trigger_failed", _("Trigger failed")
     TRIGGER_LOOP_STOPPED = "trigger_loop_stopped", _("Triggers stopped (loop)")
+    ATTACHMENT_WITHHELD = "attachment_withheld", _("Email attachment withheld")
 
 
 class TicketEvent(models.Model):

@@ -32,7 +32,13 @@ class CallForm(forms.Form):
     )
     ticket = forms.IntegerField(label=_("Add to ticket"), required=False)
     subject = forms.CharField(label=_("Subject (for a new ticket)"), required=False, max_length=255)
-    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
+    # No choice: normal, unless a routing rule sets a priority (tickets.services.open._chosen_by_agent), as on
+    # the new-ticket form.
+    priority = forms.ChoiceField(
+        label=_("Priority"),
+        required=False,
+        choices=[("", _("Automatic (normal unless a rule sets one)")), *Priority.choices],
+    )
     notes = forms.CharField(
         label=_("Call notes"),
         max_length=MAX_BODY_CHARS,

@@ -286,6 +286,10 @@ def event_view(event: TicketEvent) -> EventView:
     if kind == EventKind.ROUTING_FAILED:
         text = _("The routing rule %(rule)s failed and was switched off: %(reason)s")
         return EventView(event, say(text, rule=data.get("rule_name", ""), reason=data.get("reason", "")))
+    if kind == EventKind.ATTACHMENT_WITHHELD:
+        text = _("The email's attachment %(name)s was not kept: %(extension)s files (programs and scripts) are refused")
+        extension = str(data.get("extension", "")).lstrip(".").upper()  # "EXE": no dot to misplace in fa
+        return EventView(event, say(text, name=data.get("name", ""), extension=extension))
     if kind == EventKind.TRIGGER_FAILED:
         text = _("The trigger or timed rule %(rule)s failed and was switched off: %(reason)s")
         return EventView(event, say(text, rule=data.get("rule_name", ""), reason=data.get("reason", "")))
