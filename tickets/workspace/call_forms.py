@@ -37,7 +37,8 @@ class CallForm(forms.Form):
     priority = forms.ChoiceField(
         label=_("Priority"),
         required=False,
-        choices=[("", _("Automatic (normal unless a rule sets one)")), *Priority.choices],
+        choices=[("", _("Automatic")), *Priority.choices],
+        help_text=_("Automatic: normal, unless a routing rule sets the priority."),
     )
     notes = forms.CharField(
         label=_("Call notes"),

@@ -275,7 +275,8 @@ class NewTicketForm(ContactFields):
     priority = forms.ChoiceField(
         label=_("Priority"),
         required=False,
-        choices=_blank(_("Automatic (normal unless a rule sets one)"), Priority.choices),
+        choices=_blank(_("Automatic"), Priority.choices),
+        help_text=_("Automatic: normal, unless a routing rule sets the priority."),
     )
     type = forms.ChoiceField(label=_("Type"), choices=TicketType.choices, initial=TicketType.QUESTION)
     team = forms.ModelChoiceField(label=_("Team"), required=False, queryset=None, empty_label=_("Default team"))
