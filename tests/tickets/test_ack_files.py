@@ -99,7 +99,7 @@ def test_the_listed_files_are_said_in_persian_for_a_persian_customer(agent, requ
     )
     mail = _ack(ticket, mailoutbox)
     assert _parts(mail) == []
-    assert "این پرونده‌ها به این ایمیل پیوست نشدند" in mail.body and "- قرارداد.pdf (" in mail.body
+    assert "این فایل‌ها به این ایمیل پیوست نشدند" in mail.body and "- قرارداد.pdf (" in mail.body
 
 
 def test_a_customers_own_files_are_not_mailed_back_to_them(client, customer, mailoutbox):
