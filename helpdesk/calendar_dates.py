@@ -75,3 +75,23 @@ class CalendarDateField(forms.DateField):
                         code="invalid",
                     ) from exc
         return super().to_python(value)
+
+
+class CalendarTimeField(forms.TimeField):
+    """A time of day typed in any digits (۱۴:۳۰ or 14:30)."""
+
+    def to_python(self, value):
+        return super().to_python(latin_digits(value).strip() if isinstance(value, str) else value)
+
+
+class CalendarSplitDateTimeField(forms.SplitDateTimeField):
+    """A moment typed as a date in the reader's calendar (CalendarDateField) and a time of day, read in
+    the active time zone, as Django's SplitDateTimeField reads it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        date_field, time_field = self.fields
+        self.fields = (
+            CalendarDateField(error_messages=date_field.error_messages, localize=date_field.localize),
+            CalendarTimeField(error_messages=time_field.error_messages, localize=time_field.localize),
+        )
