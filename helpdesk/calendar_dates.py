@@ -84,9 +84,26 @@ class CalendarTimeField(forms.TimeField):
         return super().to_python(latin_digits(value).strip() if isinstance(value, str) else value)
 
 
+class CalendarHiddenDateInput(forms.HiddenInput):
+    """A hidden date (a form's initial value, to tell a change) written as the visible box writes it."""
+
+    def format_value(self, value):
+        if isinstance(value, date):
+            return jalali_text(value) if in_persian() else value.isoformat()
+        return super().format_value(value)
+
+
+class CalendarSplitHiddenDateTime(forms.SplitHiddenDateTimeWidget):
+    def __init__(self, attrs=None, **kwargs):
+        super().__init__(attrs, **kwargs)
+        self.widgets[0] = CalendarHiddenDateInput(attrs=attrs)
+
+
 class CalendarSplitDateTimeField(forms.SplitDateTimeField):
     """A moment typed as a date in the reader's calendar (CalendarDateField) and a time of day, read in
     the active time zone, as Django's SplitDateTimeField reads it."""
+
+    hidden_widget = CalendarSplitHiddenDateTime
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
