@@ -34,7 +34,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from . import dates
-from .calendar_dates import CalendarDateField, CalendarDateInput, CalendarSplitDateTimeField
+from .calendar_dates import CalendarDateField, CalendarDateInput, CalendarSplitDateTimeField, in_persian
 from .time_zones import TimeZoneField
 
 _django_display_for_field = utils.display_for_field
@@ -154,11 +154,19 @@ def date_hierarchy(changelist):
     return {"show": True, "back": None, "choices": choices}
 
 
+class AdminCalendarTimeInput(widgets.BaseAdminTimeWidget):
+    """Django's admin time box, its time in Persian digits on a Persian page (CalendarTimeField reads them)."""
+
+    def format_value(self, value):
+        text = super().format_value(value)
+        return dates.persian_digits(text) if text and in_persian() else text
+
+
 class AdminCalendarSplitDateTime(widgets.AdminSplitDateTime):
     """Django's admin date-and-time boxes, with the date in the reader's calendar."""
 
     def __init__(self, attrs=None):
-        forms.MultiWidget.__init__(self, [CalendarDateInput, widgets.AdminTimeWidget], attrs)
+        forms.MultiWidget.__init__(self, [CalendarDateInput, AdminCalendarTimeInput], attrs)
 
 
 _django_formfield_for_dbfield = BaseModelAdmin.formfield_for_dbfield

@@ -75,6 +75,7 @@ def test_a_moment_typed_in_jalali_in_persian_is_stored_as_the_right_utc_moment(a
     assert agent.date_joined.astimezone(UTC).hour == 6
 
     shown = persian.get(f"/admin/helpdesk/user/{agent.pk}/change/").content.decode()
+    assert 'value="۰۹:۳۰:۰۰"' in shown  # the time of day in Persian digits too
     assert 'value="۱۴۰۵/۰۱/۰۱"' in shown and 'name="initial-date_joined_0" value="۱۴۰۵/۰۱/۰۱"' in shown
     assert "2026-03-21" not in shown
 
