@@ -7,6 +7,14 @@ display_for_value, which use the Gregorian calendar; no ModelAdmin hook reaches 
 (HelpdeskConfig.ready) wraps those two functions once, so every admin of ours and of third-party apps
 (two-factor devices, history) follows helpdesk.dates; other languages keep Django's own output.
 
+Editable dates and moments (change forms, inlines, list_editable) are typed in the reader's calendar:
+`install()` makes helpdesk.calendar_dates' fields the admin's defaults for every DateField and
+DateTimeField (FORMFIELD_FOR_DBFIELD_DEFAULTS, which each ModelAdmin copies when it is registered:
+helpdesk is the first app, so its ready() runs before the admin's autodiscovery). A Persian page gets
+a Jalali text box with the Jalali picker, an English one the browser's date box (as every date box of
+the site: Django's own calendar is Gregorian whatever the language). A field named
+`time_zone` becomes a picker of the zones named in the reader's language (helpdesk.time_zones).
+
 The date hierarchy above a change list (date_hierarchy) goes by Jalali years, months and days in fa: its
 links carry Jalali numbers (?created_at__year=1405&created_at__month=1), which ChangeList.get_filters
 reads as the Gregorian range they span.
@@ -15,8 +23,9 @@ reads as the Gregorian range they span.
 import datetime
 
 import jdatetime
-from django.contrib.admin import helpers, utils
-from django.contrib.admin.options import IncorrectLookupParameters
+from django import forms
+from django.contrib.admin import helpers, options, utils, widgets
+from django.contrib.admin.options import BaseModelAdmin, IncorrectLookupParameters
 from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.views.main import ChangeList
 from django.db import models
@@ -25,6 +34,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from . import dates
+from .calendar_dates import CalendarDateField, CalendarDateInput, CalendarSplitDateTimeField, in_persian
+from .time_zones import TimeZoneField
 
 _django_display_for_field = utils.display_for_field
 _django_display_for_value = utils.display_for_value
@@ -143,8 +154,51 @@ def date_hierarchy(changelist):
     return {"show": True, "back": None, "choices": choices}
 
 
+class AdminCalendarTimeInput(widgets.BaseAdminTimeWidget):
+    """Django's admin time box, its time in Persian digits on a Persian page (CalendarTimeField reads them)."""
+
+    def format_value(self, value):
+        text = super().format_value(value)
+        return dates.persian_digits(text) if text and in_persian() else text
+
+
+class AdminCalendarSplitDateTime(widgets.AdminSplitDateTime):
+    """Django's admin date-and-time boxes, with the date in the reader's calendar."""
+
+    def __init__(self, attrs=None):
+        forms.MultiWidget.__init__(self, [CalendarDateInput, AdminCalendarTimeInput], attrs)
+
+
+_django_formfield_for_dbfield = BaseModelAdmin.formfield_for_dbfield
+
+
+def formfield_for_dbfield(self, db_field, request, **kwargs):
+    """Django's, with a `time_zone` text field drawn as the zone picker in the reader's language."""
+    if db_field.name == "time_zone" and isinstance(db_field, models.CharField) and not db_field.choices:
+        defaults = {
+            "required": not db_field.blank,
+            "blank": "---------" if db_field.blank else None,
+            "label": capfirst(db_field.verbose_name),
+            "help_text": db_field.help_text,
+        }
+        for key in ("widget", "form_class", "localize"):  # the admin's text box for a CharField
+            kwargs.pop(key, None)
+        return TimeZoneField(**{**defaults, **kwargs})
+    return _django_formfield_for_dbfield(self, db_field, request, **kwargs)
+
+
 def install() -> None:
-    """Route the admin's date display and date hierarchy through this module (idempotent)."""
+    """Route the admin's date display, date boxes, date hierarchy and time zone fields through this
+    module (idempotent)."""
+    options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.DateField] = {
+        "form_class": CalendarDateField,
+        "widget": CalendarDateInput,
+    }
+    options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.DateTimeField] = {
+        "form_class": CalendarSplitDateTimeField,
+        "widget": AdminCalendarSplitDateTime,
+    }
+    BaseModelAdmin.formfield_for_dbfield = formfield_for_dbfield
     for module in (utils, admin_list):
         module.display_for_field = display_for_field
         module.display_for_value = display_for_value

@@ -75,3 +75,40 @@ class CalendarDateField(forms.DateField):
                         code="invalid",
                     ) from exc
         return super().to_python(value)
+
+
+class CalendarTimeField(forms.TimeField):
+    """A time of day typed in any digits (۱۴:۳۰ or 14:30)."""
+
+    def to_python(self, value):
+        return super().to_python(latin_digits(value).strip() if isinstance(value, str) else value)
+
+
+class CalendarHiddenDateInput(forms.HiddenInput):
+    """A hidden date (a form's initial value, to tell a change) written as the visible box writes it."""
+
+    def format_value(self, value):
+        if isinstance(value, date):
+            return jalali_text(value) if in_persian() else value.isoformat()
+        return super().format_value(value)
+
+
+class CalendarSplitHiddenDateTime(forms.SplitHiddenDateTimeWidget):
+    def __init__(self, attrs=None, **kwargs):
+        super().__init__(attrs, **kwargs)
+        self.widgets[0] = CalendarHiddenDateInput(attrs=attrs)
+
+
+class CalendarSplitDateTimeField(forms.SplitDateTimeField):
+    """A moment typed as a date in the reader's calendar (CalendarDateField) and a time of day, read in
+    the active time zone, as Django's SplitDateTimeField reads it."""
+
+    hidden_widget = CalendarSplitHiddenDateTime
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        date_field, time_field = self.fields
+        self.fields = (
+            CalendarDateField(error_messages=date_field.error_messages, localize=date_field.localize),
+            CalendarTimeField(error_messages=time_field.error_messages, localize=time_field.localize),
+        )

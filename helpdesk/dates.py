@@ -2,14 +2,16 @@
 
 import functools
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jdatetime
+from babel import Locale
+from babel.dates import get_timezone_location
 from django.utils import formats, timezone, translation
 from django.utils.dates import MONTHS_AP
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext
 
 from .text import latin_digits
 
@@ -140,26 +142,42 @@ def _month_names(language: str) -> dict[int, str]:
         return {number: str(name) for number, name in MONTHS_AP.items()}
 
 
-# The cities of the time zones our users' teams pick most, translated; other zones show their own city.
-_ZONE_CITIES = {
-    "UTC": gettext_lazy("Coordinated Universal Time"),
-    "Asia/Tehran": gettext_lazy("Tehran"),
-    "Asia/Kabul": gettext_lazy("Kabul"),
-    "Asia/Dubai": gettext_lazy("Dubai"),
-    "Europe/Istanbul": gettext_lazy("Istanbul"),
-    "Europe/Berlin": gettext_lazy("Berlin"),
-    "Europe/London": gettext_lazy("London"),
-    "Europe/Paris": gettext_lazy("Paris"),
-    "America/New_York": gettext_lazy("New York"),
-}
+def _zone_city(zone: str, language: str) -> str:
+    """The city a time zone is named after, in `language` (CLDR's exemplar city through Babel: "Tehran",
+    «تهران»); UTC by its name; a zone CLDR does not know by the last part of its id."""
+    if zone in ("UTC", "Etc/UTC"):
+        with translation.override(language):
+            return gettext("Coordinated Universal Time")
+    try:
+        return get_timezone_location(zone, locale=_babel_locale(language), return_city=True)
+    except (LookupError, ValueError):
+        return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+@functools.cache
+def _babel_locale(language: str) -> Locale:
+    try:
+        return Locale.parse(language.replace("-", "_"))
+    except (ValueError, LookupError):
+        return Locale.parse("en")
+
+
+def time_zone_offset(zone: str, when: datetime | None = None) -> timedelta | None:
+    """The zone's distance from UTC at `when` (default now), None for an unknown zone."""
+    try:
+        return (when or timezone.now()).astimezone(ZoneInfo(zone)).utcoffset()
+    except (ValueError, ZoneInfoNotFoundError):
+        return None
 
 
 def time_zone_label(zone: str, language: str, when: datetime | None = None) -> str:
-    """A time zone as people read it, "Tehran (UTC+03:30)"; in Persian "تهران (UTC+۰۳:۳۰)"."""
-    city = str(_ZONE_CITIES.get(zone) or zone.rsplit("/", 1)[-1].replace("_", " "))
-    try:
-        offset = (when or timezone.now()).astimezone(ZoneInfo(zone)).strftime("%z")
-    except (ValueError, ZoneInfoNotFoundError):
+    """A time zone as people read it, "Tehran (UTC+03:30)"; in Persian "تهران (UTC+۰۳:۳۰)". The one
+    name of a zone on every page, in every zone list (helpdesk.time_zones) and in the admin."""
+    city = _zone_city(zone, language)
+    offset = time_zone_offset(zone, when)
+    if offset is None:
         return city
-    text = city if zone == "UTC" else f"{city} (UTC{offset[:3]}:{offset[3:]})"
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    text = city if zone in ("UTC", "Etc/UTC") else f"{city} (UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d})"
     return persian_digits(text) if language == "fa" else text

@@ -77,10 +77,13 @@ class RenderedMail:
     language: str
 
     def email(
-        self, *, to: str, subject: str | None = None, headers: dict[str, str] | None = None
+        self, *, to: str, subject: str | None = None, headers: dict[str, str] | None = None, from_email: str = ""
     ) -> EmailMultiAlternatives:
-        """An EmailMultiAlternatives (text + HTML) carrying the language in `Content-Language`."""
-        mail = EmailMultiAlternatives(subject=self.subject if subject is None else subject, body=self.text, to=[to])
+        """An EmailMultiAlternatives (text + HTML) carrying the language in `Content-Language`, from
+        `from_email` (else DEFAULT_FROM_EMAIL)."""
+        mail = EmailMultiAlternatives(
+            subject=self.subject if subject is None else subject, body=self.text, to=[to], from_email=from_email or None
+        )
         mail.attach_alternative(self.html, "text/html")
         mail.extra_headers.update({"Content-Language": self.language, **(headers or {})})
         return mail

@@ -1,7 +1,6 @@
 """Core pages: health, the role-based start page, language and profile preferences."""
 
 import logging
-import zoneinfo
 
 from django import forms
 from django.conf import settings
@@ -26,6 +25,7 @@ from .forms import ApiTokenCreateForm, PasswordChangeForm, SignInForm, add_servi
 from .models import WorkerHeartbeat
 from .outbox.alerts import outbox_health
 from .security import oidc, sessions, twofactor
+from .time_zones import TimeZoneField
 from .uploads import UploadTooLarge
 
 logger = logging.getLogger(__name__)
@@ -94,12 +94,10 @@ class PreferencesForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language"), choices=[("", _("As my browser"))] + list(settings.LANGUAGES), required=False
     )
-    time_zone = forms.ChoiceField(label=_("Time zone"), required=False)
+    time_zone = TimeZoneField(label=_("Time zone"), required=False, blank=_("As my browser"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        zones = sorted(zoneinfo.available_timezones())
-        self.fields["time_zone"].choices = [("", _("As my browser"))] + [(z, z) for z in zones]
         self.fields["time_zone"].help_text = _(
             "Without a choice, times show in your browser's time zone, or in the site's (%(zone)s) until it is known."
         ) % {"zone": dates.time_zone_label(settings.TIME_ZONE, translation.get_language() or "en")}

@@ -11,6 +11,8 @@ from typing import Any, ClassVar
 
 from django.contrib import admin
 from django.db.models import Model
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from customers import services
 from customers.admin.forms import (
@@ -44,6 +46,7 @@ from customers.models import (
     TeamCalendar,
     WorkingPeriod,
 )
+from helpdesk import dates
 from helpdesk.audit.admin import AuditedAdmin
 
 
@@ -227,7 +230,7 @@ class HolidayInline(admin.TabularInline):
 class BusinessCalendarAdmin(ServiceAdmin):
     form = CalendarForm
     inlines = [PeriodInline, HolidayInline]
-    list_display = ["name", "time_zone", "always_open"]
+    list_display = ["name", "zone", "always_open"]
     search_fields = ["name"]
     service_fields = services.CALENDAR_FIELDS
     inline_fields: ClassVar = {
@@ -236,6 +239,10 @@ class BusinessCalendarAdmin(ServiceAdmin):
     }
     create_service = staticmethod(services.calendar_create)
     update_service = staticmethod(lambda calendar, data: services.calendar_update(calendar=calendar, data=data))
+
+    @admin.display(description=gettext_lazy("time zone"), ordering="time_zone")
+    def zone(self, calendar: BusinessCalendar) -> str:
+        return dates.time_zone_label(calendar.time_zone, translation.get_language() or "en")
 
     def _create_formsets(self, request, obj, change):
         # Whether holidays leave working time is a check across both inlines: the periods formset

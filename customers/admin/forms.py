@@ -24,7 +24,6 @@ from customers.models import (
     WorkingPeriod,
 )
 from helpdesk import dates
-from helpdesk.calendar_dates import CalendarDateField
 from helpdesk.text import latin_digits
 
 
@@ -70,9 +69,7 @@ class ProductForm(CheckedForm):
 
 class ContractForm(CheckedForm):
     check = staticmethod(services.contract_errors)
-    # In the reader's calendar: Jalali with a picker on Persian pages (the admin's own picker is Gregorian).
-    valid_from = CalendarDateField(label=gettext_lazy("valid from"))
-    valid_to = CalendarDateField(label=gettext_lazy("valid until"), required=False)
+    # valid_from, valid_to: in the reader's calendar, as every admin date box (helpdesk.admin_dates.install)
 
     class Meta:
         model = ServiceContract
@@ -189,8 +186,7 @@ class PeriodFormSet(BaseInlineFormSet):
 
 
 class HolidayForm(forms.ModelForm):
-    # A one-off holiday's date: typed and shown in the Jalali calendar on Persian pages, with a picker.
-    date = CalendarDateField(label=gettext_lazy("date"), required=False)
+    # A one-off holiday's date: in the reader's calendar, as every admin date box (helpdesk.admin_dates.install)
 
     class Meta:
         model = Holiday

@@ -27,7 +27,7 @@ from django.utils import timezone
 from helpdesk.mail import mail_render
 from helpdesk.outbox import alerts, delivery, registry
 from helpdesk.outbox.durable import ClaimLease, durable
-from helpdesk.outbox.headers import header_safe, new_message_id
+from helpdesk.outbox.headers import header_safe, new_message_id, sender_address
 from helpdesk.outbox.models import NotificationLog
 from helpdesk.outbox.schedule import MAX_ATTEMPTS, SWEEP_GRACE, retry_backoff, unclaimed
 
@@ -63,7 +63,12 @@ def mail_build(row: NotificationLog) -> EmailMultiAlternatives:
     )
     subject = plan.subject(rendered.subject) if plan.subject else header_safe(rendered.subject)[:200]
     headers = {"Message-ID": f"<{row.message_id}>", **plan.headers}
-    mail = rendered.email(to=header_safe(plan.to or row.recipient), subject=subject, headers=headers)
+    mail = rendered.email(
+        to=header_safe(plan.to or row.recipient),
+        subject=subject,
+        headers=headers,
+        from_email=sender_address(settings.DEFAULT_FROM_EMAIL, language=rendered.language),
+    )
     for file in plan.files:  # a non-ASCII name goes out as RFC 2231 (filename*=utf-8''...)
         mail.attach(file.name, file.content, file.content_type)
     return mail

@@ -7,12 +7,12 @@ tickets.email.ingest looks up on NotificationLog.message_id.
 
 from __future__ import annotations
 
-from email.utils import formataddr, parseaddr
+from email.utils import formataddr
 
 from django.conf import settings
 
 from helpdesk.models import NotificationLog
-from helpdesk.outbox.headers import header_safe
+from helpdesk.outbox.headers import header_safe, sender_address
 from tickets.models import Channel, Mailbox, Message, Ticket
 
 # Mail the helpdesk writes on its own in answer to the customer (RFC 3834 "auto-replied");
@@ -22,9 +22,10 @@ HUMAN_TEMPLATES = frozenset({"agent_reply"})
 _MAX_REFERENCES = 10
 
 
-def reply_to_for(*, ticket: Ticket | None) -> str:
+def reply_to_for(*, ticket: Ticket | None, language: str = "") -> str:
     """Where the customer's answer must go: the mailbox the ticket came in through, else the
-    mailbox of the ticket's team, else DEFAULT_FROM_EMAIL."""
+    mailbox of the ticket's team (by the name it was given), else DEFAULT_FROM_EMAIL (its default
+    name in the reader's `language`, helpdesk.outbox.headers.sender_address)."""
     mailbox = None
     if ticket is not None:
         mailbox = (
@@ -37,8 +38,7 @@ def reply_to_for(*, ticket: Ticket | None) -> str:
         if mailbox is None and ticket.team_id:
             mailbox = Mailbox.objects.filter(team_id=ticket.team_id, is_active=True).order_by("pk").first()
     if mailbox is None:
-        name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-        return formataddr((header_safe(name), address)) if address else header_safe(settings.DEFAULT_FROM_EMAIL)
+        return sender_address(settings.DEFAULT_FROM_EMAIL, language=language or settings.LANGUAGE_CODE)
     return formataddr((header_safe(mailbox.name), mailbox.address))
 
 
@@ -84,7 +84,7 @@ def outbound_headers(*, row: NotificationLog, ticket: Ticket | None) -> dict[str
         headers["X-Auto-Response-Suppress"] = "All"
     if ticket is not None:
         headers["X-Helpdesk-Ticket"] = str(ticket.pk)
-        headers["Reply-To"] = reply_to_for(ticket=ticket)
+        headers["Reply-To"] = reply_to_for(ticket=ticket, language=row.context.get("language", ""))
         in_reply_to, references = thread_ids(ticket=ticket, exclude_notification=row.pk)
         if in_reply_to:
             headers["In-Reply-To"] = f"<{in_reply_to}>"
