@@ -1,6 +1,8 @@
-"""`/api/v1/contacts/{id}/export/` and `/api/v1/contacts/{id}/erase/`: privacy requests, administrators
-only (403 for agents and for a customer asking about themself; another customer's contact is a 404,
-like every contact a customer may not see). Views load through the selector and call the service."""
+"""`/api/v1/contacts/{id}/export/` and `/api/v1/contacts/{id}/erase/`: privacy requests. The export is for
+administrators and for a customer exporting themself (the portal's "download my data", limited per
+login: 429); the erasure is for administrators only (a customer asks for it on the portal). Agents get
+403; another customer's contact is a 404, like every contact a customer may not see. Views load
+through the selector and call the service."""
 
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
@@ -30,7 +32,8 @@ class EraseOutput(serializers.Serializer):
 
 
 class ContactExportView(generics.GenericAPIView):
-    """Everything held about a contact as a zip of JSON files and their files; logged."""
+    """Everything held about a contact as a zip of JSON files and their files; logged. Administrators, or
+    the customer themself (their own contact only, a few times an hour)."""
 
     serializer_class = None
 
@@ -44,6 +47,10 @@ class ContactExportView(generics.GenericAPIView):
             ),
             **ERR_401_403,
             **ERR_404,
+            429: OpenApiResponse(
+                ErrorOutput,
+                description="A customer exporting themself too often (`throttled`); wait `Retry-After` seconds.",
+            ),
         },
     )
     def get(self, request: Request, pk: int) -> FileResponse:
