@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from customers.models.accounts import Contact
 
@@ -50,9 +51,9 @@ class ErasureRequest(models.Model):
     """
 
     class State(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        DONE = "done", _("Carried out")
-        DECLINED = "declined", _("Declined")
+        PENDING = "pending", pgettext_lazy("erasure request", "Pending")
+        DONE = "done", pgettext_lazy("erasure request", "Carried out")
+        DECLINED = "declined", pgettext_lazy("erasure request", "Declined")
 
     contact = models.ForeignKey(
         Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="erasure_requests"
