@@ -78,7 +78,7 @@ def erasure_request_create(*, contact: Contact, actor: User, confirm: str) -> Er
     request at a time and none once erased (Conflict). Mails them that it was received."""
     if not is_own_contact(user=actor, contact=contact):
         raise NotAllowed(_("Only the customer themself may ask for their data to be erased."))
-    address = contact.email or actor.email
+    address = _address(contact)
     if (confirm or "").strip().lower() != (address or "").lower():
         raise ValidationError({"confirm": [_("Type your email address exactly to confirm.")]})
     with transaction.atomic():
@@ -112,7 +112,7 @@ def erasure_request_decline(*, erasure_request: ErasureRequest, actor: User, rea
             raise Conflict(_("This request has been decided already."), code="already_decided")
         request = ErasureRequest.objects.select_related("contact__user").get(pk=erasure_request.pk)
         contact = request.contact
-        _mail(request, ERASURE_DECLINED, to=contact.email or "", locale=recipient_locale(contact=contact))
+        _mail(request, ERASURE_DECLINED, to=_address(contact), locale=recipient_locale(contact=contact))
     return request
 
 
@@ -125,8 +125,13 @@ def erasure_request_close(*, contact: Contact, actor: User, now: datetime) -> Er
         return None
     request.state, request.decided_by, request.decided_at = ErasureRequest.State.DONE, actor, now
     request.save(update_fields=["state", "decided_by", "decided_at"])
-    _mail(request, ERASURE_DONE, to=contact.email or "", locale=recipient_locale(contact=contact))
+    _mail(request, ERASURE_DONE, to=_address(contact), locale=recipient_locale(contact=contact))
     return request
+
+
+def _address(contact: Contact) -> str:
+    """Where mail about their request goes: the contact's address, else their login's."""
+    return contact.email or (contact.user.email if contact.user is not None else "")
 
 
 def _mail(request: ErasureRequest, template: str, *, to: str, locale: dict[str, str]) -> None:

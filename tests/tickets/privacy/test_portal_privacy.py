@@ -289,3 +289,38 @@ def test_the_profile_leads_customers_to_their_data_and_not_agents(world, client)
     assert PAGE in client.get("/profile/").content.decode()
     client.force_login(world["agent"])
     assert PAGE not in client.get("/profile/").content.decode()
+
+
+# --- a real worker ---------------------------------------------------------------------------------
+
+
+@pytest.mark.worker
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_mails_the_request_and_its_outcome_in_persian(customer, admin_user, smtp_server, tmp_path):
+    from django.test import Client
+
+    from tests.conftest import start_worker, stop_worker, wait_for
+
+    address = customer.email
+    customer.language = "fa"
+    customer.save(update_fields=["language"])
+    portal = Client()
+    portal.force_login(customer)
+    assert portal.post(ERASURE, {"confirm": address})["Location"] == PAGE
+    assert not smtp_server.messages  # nothing is sent in the request
+    worker = start_worker(tmp_path / "worker.log", EMAIL_URL=f"smtp://127.0.0.1:{smtp_server.port}")
+    try:
+        assert wait_for(lambda: len(smtp_server.messages) == 1, timeout=60)
+        staff = Client()
+        staff.force_login(admin_user)
+        contact_id = customer.contact.pk
+        assert staff.post(f"/agent/contacts/{contact_id}/erase/", {"confirm": address}).status_code == 302
+        assert wait_for(lambda: len(smtp_server.messages) == 2, timeout=60)
+    finally:
+        stop_worker(worker)
+    (first_envelope, received), (done_envelope, done) = smtp_server.messages
+    assert first_envelope.rcpt_tos == [address] and done_envelope.rcpt_tos == [address]
+    assert received["Content-Language"] == "fa" and "پاک" in received["Subject"]
+    assert done["Content-Language"] == "fa" and "۱۴" in done.get_body(("plain",)).get_content()
+    assert ErasureRequest.objects.get().state == "done"
