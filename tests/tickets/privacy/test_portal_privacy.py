@@ -324,3 +324,56 @@ def test_a_real_worker_mails_the_request_and_its_outcome_in_persian(customer, ad
     assert received["Content-Language"] == "fa" and "پاک" in received["Subject"]
     assert done["Content-Language"] == "fa" and "۱۴" in done.get_body(("plain",)).get_content()
     assert ErasureRequest.objects.get().state == "done"
+
+
+# --- the API ------------------------------------------------------------------------------------
+
+
+def _api_url(contact_id: int) -> str:
+    return f"/api/v1/contacts/{contact_id}/erasure-requests/"
+
+
+def test_a_customer_asks_through_the_api_for_themself_only(world, as_user, customer, django_assert_max_num_queries):
+    zelda = world["zelda"]
+    api = as_user(zelda.user)
+    wrong = api.post(_api_url(zelda.pk), {"confirm": OTHER_EMAIL}, format="json")
+    assert wrong.status_code == 400 and "confirm" in wrong.json()["errors"]
+    made = api.post(_api_url(zelda.pk), {"confirm": EMAIL}, format="json")
+    assert made.status_code == 201, made.json()
+    assert made.json()["state"] == "pending" and made.json()["contact"] == zelda.pk
+    again = api.post(_api_url(zelda.pk), {"confirm": EMAIL}, format="json")
+    assert again.status_code == 409 and again.json()["code"] == "erasure_pending"
+    # token auth: the contact, the page of requests (and its count)
+    with django_assert_max_num_queries(6):
+        listed = api.get(_api_url(zelda.pk))
+    assert [row["id"] for row in listed.json()["results"]] == [made.json()["id"]]
+    other = as_user(customer)  # another customer: Zelda's contact does not exist for her
+    assert other.get(_api_url(zelda.pk)).status_code == 404
+    assert other.post(_api_url(zelda.pk), {"confirm": EMAIL}, format="json").status_code == 404
+    assert as_user(None).get(_api_url(zelda.pk)).status_code == 401
+    assert ErasureRequest.objects.count() == 1
+
+
+def test_staff_cannot_ask_for_a_customer_and_only_administrators_decline(world, as_user):
+    zelda = world["zelda"]
+    assert as_user(world["agent"]).post(_api_url(zelda.pk), {"confirm": EMAIL}, format="json").status_code == 403
+    as_user(zelda.user).post(_api_url(zelda.pk), {"confirm": EMAIL}, format="json")
+    request = ErasureRequest.objects.get()
+    assert as_user(world["agent"]).get(_api_url(zelda.pk)).json()["results"][0]["state"] == "pending"
+    decline = f"{_api_url(zelda.pk)}{request.pk}/decline/"
+    assert as_user(zelda.user).post(decline, {"reason": "mine"}, format="json").status_code == 403
+    assert as_user(world["agent"]).post(decline, {"reason": "no"}, format="json").status_code == 403
+    missing = as_user(world["admin"]).post(decline, {"reason": ""}, format="json")
+    assert missing.status_code == 400 and "reason" in missing.json()["errors"]
+    wrong_contact = f"{_api_url(world['otto'].pk)}{request.pk}/decline/"
+    assert as_user(world["admin"]).post(wrong_contact, {"reason": "x"}, format="json").status_code == 404
+    done = as_user(world["admin"]).post(decline, {"reason": "Contract until March."}, format="json")
+    assert done.status_code == 200 and done.json()["state"] == "declined"
+    twice = as_user(world["admin"]).post(decline, {"reason": "again"}, format="json")
+    assert twice.status_code == 409 and twice.json()["code"] == "already_decided"
+
+
+def test_the_erasure_requests_are_in_the_schema(client):
+    paths = client.get("/api/schema/?format=json").json()["paths"]
+    assert set(paths["/api/v1/contacts/{id}/erasure-requests/"]) >= {"get", "post"}
+    assert "post" in paths["/api/v1/contacts/{id}/erasure-requests/{request_id}/decline/"]
