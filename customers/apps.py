@@ -15,6 +15,9 @@ class CustomersConfig(AppConfig):
         registry.register_mail(templates=accounts.PLAIN_TEMPLATES, builder=plain_mail)
         registry.register_mail(templates=[accounts.RESET_TEMPLATE], builder=accounts.password_reset_mail)
         registry.register_mail(templates=[accounts.SIGNUP_TEMPLATE], builder=accounts.signup_mail)
+        from customers.services import privacy
+
+        registry.register_mail(templates=privacy.ERASURE_TEMPLATES, builder=privacy.erasure_mail)
 
         # A customer renaming their login (helpdesk's profile page) renames their contact.
         from customers.services.contacts import contact_login_renamed

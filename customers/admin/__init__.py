@@ -11,8 +11,11 @@ from typing import Any, ClassVar
 
 from django.contrib import admin
 from django.db.models import Model
+from django.urls import reverse
 from django.utils import translation
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from customers import services
 from customers.admin.forms import (
@@ -34,6 +37,7 @@ from customers.admin.forms import (
 from customers.models import (
     BusinessCalendar,
     Contact,
+    ErasureRequest,
     EscalationStep,
     Holiday,
     Organization,
@@ -288,6 +292,34 @@ class PrivacyActionAdmin(admin.ModelAdmin):
     list_select_related = ["actor"]
     search_fields = ["=contact_ref"]
     readonly_fields = ["kind", "contact", "contact_ref", "actor", "summary", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ErasureRequest)
+class ErasureRequestAdmin(admin.ModelAdmin):
+    """Customers' erasure requests, pending first to find; read only: an administrator decides one on the
+    contact's page in the workspace (carry it out with the erasure, or decline it with a reason)."""
+
+    list_display = ["created_at", "state", "contact_page", "decided_at", "decided_by"]
+    list_filter = ["state"]
+    list_select_related = ["decided_by"]
+    search_fields = ["=contact__id"]
+    readonly_fields = ["contact", "state", "requested_by", "created_at", "decided_by", "decided_at", "reason"]
+
+    @admin.display(description=_("contact"))
+    def contact_page(self, obj: ErasureRequest) -> str:
+        url = reverse("agent:contact", args=[obj.contact_id])
+        return format_html(
+            '<a href="{}#erasure-request">{}</a>', url, dates.fill(_("Contact #%(n)s"), {"n": obj.contact_id})
+        )
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -6,17 +6,18 @@ from customers.models.accounts import (
     Contact,
     Organization,
     OrganizationDomain,
-    PrivacyAction,
     Product,
     ServiceContract,
 )
 from customers.models.calendars import BusinessCalendar, Holiday, TeamCalendar, WorkingPeriod
+from customers.models.privacy import ErasureRequest, PrivacyAction
 from customers.models.sla import EscalationStep, SlaPolicy, SlaTarget
 from helpdesk.audit.records import audited
 
 __all__ = [
     "BusinessCalendar",
     "Contact",
+    "ErasureRequest",
     "EscalationStep",
     "Holiday",
     "Organization",

@@ -1,5 +1,5 @@
 """Who the customers are and what was agreed with them: products, organizations and their domains,
-contacts, service contracts, and the record of privacy requests about a contact."""
+contacts and service contracts (privacy requests about a contact: customers.models.privacy)."""
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -227,34 +227,3 @@ class ServiceContract(models.Model):
 
     def is_valid_on(self, day) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
-
-
-class PrivacyAction(models.Model):
-    """The audit record of a privacy request: who exported or erased which contact, and when.
-
-    It names the contact by id only (never their name or address), so it survives their erasure.
-    """
-
-    class Kind(models.TextChoices):
-        EXPORT = "export", _("Data exported")
-        ERASE = "erase", _("Data erased")
-
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    contact = models.ForeignKey(
-        Contact, verbose_name=_("contact"), null=True, on_delete=models.SET_NULL, related_name="privacy_actions"
-    )
-    contact_ref = models.BigIntegerField(_("contact number"))  # stays when the row is gone
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    summary = models.JSONField(_("summary"), default=dict, blank=True)  # counts only, no personal data
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("privacy action")
-        verbose_name_plural = _("privacy actions")
-        indexes = [models.Index(fields=["contact_ref", "-created_at"], name="privacy_contact_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} contact {self.contact_ref}"

@@ -62,6 +62,10 @@ from customers.services.privacy import (
     ERASED_DOMAIN,
     contact_anonymise,
     erased_contact_email,
+    erasure_request_close,
+    erasure_request_create,
+    erasure_request_decline,
+    is_own_contact,
     privacy_action_record,
 )
 from customers.services.sla_policies import (
@@ -111,6 +115,10 @@ __all__ = [
     "contract_update",
     "domain_claim_error",
     "erased_contact_email",
+    "erasure_request_close",
+    "erasure_request_create",
+    "erasure_request_decline",
+    "is_own_contact",
     "organization_create",
     "organization_delete",
     "organization_errors",

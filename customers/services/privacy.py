@@ -1,17 +1,32 @@
-"""Privacy requests on the customers' side: a contact's record anonymised, and the audit record.
+"""Privacy requests on the customers' side: a contact's record anonymised, the audit record, and a
+customer's own erasure request (asked on the portal, decided by an administrator), with its mails.
 
 The tickets' side (messages, attachments, mail, ratings) is erased by tickets.privacy, which calls
-`contact_anonymise` last, inside its transaction.
+`erasure_request_close` and then `contact_anonymise` last, inside its transaction.
 """
 
 from datetime import datetime
 
-from customers.models import Contact, PrivacyAction
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.models import Contact, ErasureRequest, PrivacyAction
 from helpdesk import services as helpdesk_services
 from helpdesk.audit.services import history_forget
-from helpdesk.models import User
+from helpdesk.exceptions import Conflict, NotAllowed
+from helpdesk.mail import recipient_locale
+from helpdesk.models import NotificationLog, User
+from helpdesk.outbox.queue import notification_queue
+from helpdesk.outbox.registry import MailPlan
+from helpdesk.permissions import is_agent, require_admin
 
 ERASED_DOMAIN = "erased.invalid"  # a reserved top-level domain: never a real mailbox
+# The mails of an erasure request (emails/<template>.*), written by `erasure_mail` when sent.
+ERASURE_RECEIVED, ERASURE_DECLINED, ERASURE_DONE = "erasure_received", "erasure_declined", "erasure_done"
+ERASURE_TEMPLATES = frozenset({ERASURE_RECEIVED, ERASURE_DECLINED, ERASURE_DONE})
 
 
 def erased_contact_email(contact_id: int) -> str:
@@ -49,4 +64,90 @@ def privacy_action_record(
         contact_ref=contact.pk,
         actor=actor if actor is not None and actor.is_authenticated else None,
         summary=summary or {},
+    )
+
+
+def is_own_contact(*, user, contact: Contact) -> bool:
+    """The customer signed in is this contact (their own login; never staff, never anyone else)."""
+    return bool(user is not None and user.is_authenticated and not is_agent(user) and contact.user_id == user.pk)
+
+
+def erasure_request_create(*, contact: Contact, actor: User, confirm: str) -> ErasureRequest:
+    """A customer asks to have their own data erased; nothing is erased yet. Only the contact's own
+    login (NotAllowed), `confirm` must be their email address (ValidationError on `confirm`), one pending
+    request at a time and none once erased (Conflict). Mails them that it was received."""
+    if not is_own_contact(user=actor, contact=contact):
+        raise NotAllowed(_("Only the customer themself may ask for their data to be erased."))
+    address = _address(contact)
+    if (confirm or "").strip().lower() != (address or "").lower():
+        raise ValidationError({"confirm": [_("Type your email address exactly to confirm.")]})
+    with transaction.atomic():
+        contact = Contact.objects.select_for_update().get(pk=contact.pk)
+        if contact.erased_at is not None:
+            raise Conflict(_("This contact's data has already been erased."), code="already_erased")
+        try:
+            with transaction.atomic():
+                request = ErasureRequest.objects.create(contact=contact, requested_by=actor)
+        except IntegrityError:
+            raise Conflict(
+                _("You have already asked for your data to be erased; we are looking at it."), code="erasure_pending"
+            ) from None
+        _mail(request, ERASURE_RECEIVED, to=address, locale=recipient_locale(user=actor, contact=contact))
+    return request
+
+
+def erasure_request_decline(*, erasure_request: ErasureRequest, actor: User, reason: str) -> ErasureRequest:
+    """Decline a pending erasure request with a reason, which is mailed to the customer in their language;
+    administrators only (NotAllowed), a reason is required (ValidationError on `reason`), a request
+    decided already is a Conflict (claimed with a conditional UPDATE: two clicks decide once)."""
+    require_admin(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the request is declined: the customer receives it.")]})
+    with transaction.atomic():
+        claimed = ErasureRequest.objects.filter(pk=erasure_request.pk, state=ErasureRequest.State.PENDING).update(
+            state=ErasureRequest.State.DECLINED, decided_by=actor, decided_at=timezone.now(), reason=reason
+        )
+        if not claimed:
+            raise Conflict(_("This request has been decided already."), code="already_decided")
+        request = ErasureRequest.objects.select_related("contact__user").get(pk=erasure_request.pk)
+        contact = request.contact
+        _mail(request, ERASURE_DECLINED, to=_address(contact), locale=recipient_locale(contact=contact))
+    return request
+
+
+def erasure_request_close(*, contact: Contact, actor: User, now: datetime) -> ErasureRequest | None:
+    """The contact's pending erasure request, marked carried out, and the mail that says so queued to the
+    address they have now. Called by the erasure inside its transaction, after their other mail was
+    scrubbed and before `contact_anonymise` removes the address; None when they had not asked."""
+    request = ErasureRequest.objects.filter(contact=contact, state=ErasureRequest.State.PENDING).first()
+    if request is None:
+        return None
+    request.state, request.decided_by, request.decided_at = ErasureRequest.State.DONE, actor, now
+    request.save(update_fields=["state", "decided_by", "decided_at"])
+    _mail(request, ERASURE_DONE, to=_address(contact), locale=recipient_locale(contact=contact))
+    return request
+
+
+def _address(contact: Contact) -> str:
+    """Where mail about their request goes: the contact's address, else their login's."""
+    return contact.email or (contact.user.email if contact.user is not None else "")
+
+
+def _mail(request: ErasureRequest, template: str, *, to: str, locale: dict[str, str]) -> None:
+    """Queue one mail about the request (once per request and template). The row holds the dates and the
+    reason, never a name: the address is its recipient only."""
+    context = {"requested_at": request.created_at.isoformat(), "reason": request.reason, **locale}
+    notification_queue(key=f"{template}:{request.pk}", recipient=to, template=template, context=context)
+
+
+def erasure_mail(row: NotificationLog) -> MailPlan:
+    """The outbox's mail builder of the erasure request mails: the row's context, its date read back."""
+    context = {k: v for k, v in row.context.items() if k not in ("language", "time_zone")}
+    context["requested_at"] = datetime.fromisoformat(context["requested_at"])
+    return MailPlan(
+        context=context,
+        language=row.context.get("language") or settings.LANGUAGE_CODE,
+        time_zone=row.context.get("time_zone", ""),
+        headers={"Auto-Submitted": "auto-generated"},
     )

@@ -289,6 +289,7 @@ def _pages(world) -> dict[str, list[tuple[str, str]]]:
             ("portal-request", f"/portal/requests/{printer.pk}/"),
             ("portal-organization", "/portal/organization/"),
             ("portal-contract", "/portal/contract/"),
+            ("portal-privacy", "/portal/privacy/"),
             ("profile", "/profile/"),
             ("two-factor-setup", "/profile/two-factor/"),
             *kb_public,

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from tickets.portal import lists, views
+from tickets.privacy.urls import portal_urlpatterns as privacy_urlpatterns
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,3 +20,4 @@ urlpatterns = [
     path("organization/", lists.organization, name="organization"),
     path("contract/", views.contract, name="contract"),
 ]
+urlpatterns += privacy_urlpatterns  # the customer's own data: download, ask to erase

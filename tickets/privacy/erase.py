@@ -67,6 +67,8 @@ def contact_erase(*, contact: Contact, actor, confirm: str) -> dict[str, int]:
         counts["texts_scrubbed"] = _scrub_tickets(contact, requested, involved, scrubber)
         counts["outbox"] = _scrub_outbox(involved, contact.email, scrubber)
         _erase_account_data(contact)
+        # after the outbox was scrubbed, before the address goes: "done" reaches the person who asked
+        customer_services.erasure_request_close(contact=contact, actor=actor, now=now)
         customer_services.contact_anonymise(contact=contact, now=now)
         tickets_mark_anonymised(requested, actor=actor, now=now, reason="erasure")
         for ticket in Ticket.objects.filter(pk__in=involved).select_related("requester"):

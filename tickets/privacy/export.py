@@ -19,22 +19,27 @@ from typing import IO, Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
+from django.utils.translation import gettext as _
 
 from customers import services as customer_services
 from customers.models import Contact, PrivacyAction
-from helpdesk.permissions import require_admin
+from helpdesk import ratelimit
+from helpdesk.exceptions import NotAllowed, TooManyAttempts
+from helpdesk.permissions import is_admin
 from knowledgebase.models import ArticleFeedback
 from tickets.attachments.store import safe_filename
 from tickets.models import InboundEmail, Message, Referral, SatisfactionRating, Ticket, TicketEvent
 from tickets.privacy.erase import inbound_from, tickets_copying
 
 CHUNK = 1024 * 1024
+EXPORTS_PER_HOUR, EXPORT_WINDOW = 5, 3600  # a customer's own exports (administrators are not limited)
 
 
 def contact_export(*, contact: Contact, actor) -> IO[bytes]:
-    """The zip of a contact's data as an open temporary file (deleted when closed); admins only
-    (NotAllowed). Writes a PrivacyAction (who exported whom, when, how much)."""
-    require_admin(actor)
+    """The zip of a contact's data as an open temporary file (deleted when closed); administrators, and
+    the customer themself from the portal or the API (art. 15/20) at most EXPORTS_PER_HOUR times an hour
+    (TooManyAttempts); anyone else NotAllowed. Writes a PrivacyAction (who exported whom, when, how much)."""
+    _check_allowed(contact, actor)
     ticket_ids = set(Ticket.objects.filter(requester=contact).values_list("pk", flat=True))
     ticket_ids |= tickets_copying(contact.email)
     out = tempfile.TemporaryFile(suffix=".zip")  # noqa: SIM115 (the caller streams and closes it)
@@ -56,6 +61,20 @@ def contact_export(*, contact: Contact, actor) -> IO[bytes]:
     )
     out.seek(0)
     return out
+
+
+def _check_allowed(contact: Contact, actor) -> None:
+    if is_admin(actor):
+        return
+    if not customer_services.is_own_contact(user=actor, contact=contact):
+        raise NotAllowed(_("Only administrators, and the customer themself, may export a contact's data."))
+    # Each export reads every file the person ever sent: a customer's own are counted per login.
+    key = ratelimit.cache_key("privacy-export", "user", str(actor.pk))
+    count, left = ratelimit.window_count(key, window=EXPORT_WINDOW, now=ratelimit.clock())
+    if count > EXPORTS_PER_HOUR:
+        seconds = ratelimit.retry_seconds(left)
+        detail = _("You have downloaded your data several times in the last hour. Please try again in %(wait)s.")
+        raise TooManyAttempts(detail % {"wait": ratelimit.wait_text(seconds)}, retry_after=seconds)
 
 
 def _json(archive: zipfile.ZipFile, name: str, value: Any) -> None:

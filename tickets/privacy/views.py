@@ -2,22 +2,25 @@
 
 `/agent/contacts/<id>/` shows a contact and their tickets to agents; administrators also see the
 export button, the record of past privacy actions and the way to the erasure, which asks again on its
-own page (`/agent/contacts/<id>/erase/`): the contact's email address typed in full.
+own page (`/agent/contacts/<id>/erase/`): the contact's email address typed in full. A customer's own
+erasure request (asked on the portal) shows here to every agent; an administrator carries it out with
+that same erasure, or declines it with a reason (`/agent/contacts/<id>/erasure-requests/<id>/decline/`).
 """
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from customers import selectors as customer_selectors
-from customers.models import Contact, PrivacyAction
+from customers import services as customer_services
+from customers.models import Contact, ErasureRequest, PrivacyAction
 from helpdesk.exceptions import DomainError
-from helpdesk.forms import add_service_errors
+from helpdesk.forms import add_service_errors, form_errors_text, service_error_text
 from helpdesk.permissions import agent_required, is_admin, require_admin
 from tickets import selectors
 from tickets.privacy.erase import contact_erase
@@ -27,6 +30,14 @@ from tickets.workspace import lists as workspace
 
 RECENT_TICKETS = 20
 RECENT_ACTIONS = 10
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why it is declined (mailed to the customer)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+    )
 
 
 class EraseForm(forms.Form):
@@ -60,8 +71,33 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
         "is_admin": admin,
         "actions": actions,
         "hours_banks": contact_contracts_hours(user=request.user, contact=contact),
+        # their latest erasure request, to every agent: a pending one is decided by an administrator
+        "erasure": ErasureRequest.objects.filter(contact=contact).select_related("decided_by").first(),
+        "decline_form": DeclineForm(),
     }
     return render(request, "tickets/agent/contact.html", context)
+
+
+@agent_required
+@require_POST
+def erasure_request_decline(request: HttpRequest, contact_id: int, request_id: int) -> HttpResponse:
+    """Decline the contact's pending erasure request with a reason (administrators; 403 for agents)."""
+    require_admin(request.user)
+    contact = _contact(request, contact_id)
+    erasure = get_object_or_404(ErasureRequest, contact=contact, pk=request_id)
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            customer_services.erasure_request_decline(
+                erasure_request=erasure, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except (ValidationError, DomainError) as exc:
+            messages.error(request, service_error_text(exc))
+        else:
+            messages.success(request, _("The erasure request was declined; the customer is told why by mail."))
+    else:
+        messages.error(request, form_errors_text(form))
+    return redirect("agent:contact", contact_id=contact.pk)
 
 
 @agent_required

@@ -106,13 +106,22 @@ def test_the_export_runs_the_same_number_of_queries_for_more_tickets_and_files(w
     assert len(_json(_open(data), "tickets.json")) == 7
 
 
-def test_the_api_refuses_agents_and_customers(world, as_user, customer):
+def test_the_api_refuses_agents_and_other_customers(world, as_user, customer):
     zelda = world["zelda"]
     assert as_user(world["agent"]).get(f"/api/v1/contacts/{zelda.pk}/export/").status_code == 403
-    assert as_user(zelda.user).get(f"/api/v1/contacts/{zelda.pk}/export/").status_code == 403  # herself
     assert as_user(customer).get(f"/api/v1/contacts/{zelda.pk}/export/").status_code == 404  # not hers to see
     assert as_user(None).get(f"/api/v1/contacts/{zelda.pk}/export/").status_code == 401
     assert not PrivacyAction.objects.exists()
+
+
+def test_the_api_lets_a_customer_export_herself(world, as_user):
+    # The portal's "download my data" (art. 15/20) is the same service: the API follows it.
+    zelda = world["zelda"]
+    response = as_user(zelda.user).get(f"/api/v1/contacts/{zelda.pk}/export/")
+    assert response.status_code == 200
+    assert _json(_open(b"".join(response.streaming_content)), "contact.json")["email"] == EMAIL
+    action = PrivacyAction.objects.get()
+    assert action.kind == "export" and action.actor == zelda.user and action.contact_ref == zelda.pk
 
 
 def test_the_page_download_is_for_admins_only(world, client):
