@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from tickets.portal import selectors as portal_selectors
 from tickets.portal.forms import RequestListForm
 from tickets.portal.home import portal_requests_for, request_page_rows
-from tickets.portal.views import _page, customer_page
+from tickets.portal.views import customer_page, portal_page
 
 ORG_PAGE_SIZE = 25
 REQUESTS_PAGE_SIZE = 25
@@ -45,7 +45,7 @@ def requests(request: HttpRequest) -> HttpResponse:
         empty = _("You have no requests yet.")
     else:
         empty = _("No requests here.")
-    return _page(
+    return portal_page(
         request,
         "tickets/portal/requests.html",
         {
@@ -68,7 +68,7 @@ def organization(request: HttpRequest) -> HttpResponse:
     if tickets is None:
         raise Http404("The organization does not share requests.")
     page = Paginator(tickets, ORG_PAGE_SIZE).get_page(request.GET.get("page"))
-    return _page(
+    return portal_page(
         request,
         "tickets/portal/organization.html",
         {

@@ -54,7 +54,7 @@ def customer_page(view: Callable) -> Callable:
     return wrapped
 
 
-def _page(request: HttpRequest, template: str, context: dict, *, status: int = 200) -> HttpResponse:
+def portal_page(request: HttpRequest, template: str, context: dict, *, status: int = 200) -> HttpResponse:
     contact = request.contact
     organization = contact.organization if contact is not None else None
     context = {
@@ -73,7 +73,7 @@ def _kb_url(name: str, fallback: str) -> str:
         return fallback
 
 
-def _require_contact(request: HttpRequest):
+def require_contact(request: HttpRequest):
     if request.contact is None:
         raise Http404("This login is not linked to a customer.")
     return request.contact
@@ -85,13 +85,13 @@ def _require_contact(request: HttpRequest):
 @customer_page
 def home(request: HttpRequest) -> HttpResponse:
     data = portal_home_for(user=request.user, contact=request.contact)
-    return _page(request, "tickets/portal/home.html", {"home": data, "active": "home"})
+    return portal_page(request, "tickets/portal/home.html", {"home": data, "active": "home"})
 
 
 @customer_page
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
-    contact = _require_contact(request)
+    contact = require_contact(request)
     products = portal_selectors.products_for_new_request(contact=contact, today=timezone.localdate())
     form = NewRequestForm(request.POST or None, request.FILES or None, products=products)
     if request.method == "POST" and form.is_valid():
@@ -134,7 +134,7 @@ def new(request: HttpRequest) -> HttpResponse:
             )
             return redirect("portal:ticket", ticket.pk)
     token = request.POST.get("deflection_token") or str(uuid.uuid4())
-    return _page(
+    return portal_page(
         request,
         "tickets/portal/new.html",
         {
@@ -151,7 +151,7 @@ def new(request: HttpRequest) -> HttpResponse:
 @require_POST
 def article_opened(request: HttpRequest) -> HttpResponse:
     """Beacon from the new-request form: the customer opened a suggested article (204, always)."""
-    contact = _require_contact(request)
+    contact = require_contact(request)
     deflection.deflection_open(
         contact=contact,
         user=request.user,
@@ -183,7 +183,7 @@ def _ticket_page(request: HttpRequest, ticket, *, forms: dict | None = None, sta
         "rating_form": RatingForm(initial=initial_rating),
         **(forms or {}),
     }
-    return _page(request, "tickets/portal/ticket.html", context, status=status)
+    return portal_page(request, "tickets/portal/ticket.html", context, status=status)
 
 
 @customer_page
@@ -212,7 +212,7 @@ def _customer_reply(request: HttpRequest, ticket_id: int, *, form_class, form_ke
     """The reply form and the "open a new linked request" form both post a customer's reply; the
     service decides whether it is a reply, a reopening or a linked follow-up, and takes a reply to a
     request merged since the page was shown on to the request it was merged into."""
-    contact = _require_contact(request)
+    contact = require_contact(request)
     found = selectors.ticket_reply_get_for(user=request.user, ticket_id=ticket_id)
     form = form_class(request.POST, request.FILES, user=request.user)
     if form.is_valid():
@@ -303,7 +303,7 @@ def reopen(request: HttpRequest, ticket_id: int) -> HttpResponse:
 @customer_page
 @require_POST
 def rate(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    contact = _require_contact(request)
+    contact = require_contact(request)
     found = selectors.ticket_get_for(user=request.user, ticket_id=ticket_id)
     form = RatingForm(request.POST)
     if form.is_valid():
@@ -362,4 +362,4 @@ def rate_link(request: HttpRequest, token: str) -> HttpResponse:
 @customer_page
 def contract(request: HttpRequest) -> HttpResponse:
     data = portal_selectors.contract_page_for(user=request.user, contact=request.contact, today=timezone.localdate())
-    return _page(request, "tickets/portal/contract.html", {"data": data, "active": "contract"})
+    return portal_page(request, "tickets/portal/contract.html", {"data": data, "active": "contract"})

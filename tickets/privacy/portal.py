@@ -20,7 +20,7 @@ from customers.models import Contact, ErasureRequest
 from helpdesk import ratelimit
 from helpdesk.exceptions import DomainError, TooManyAttempts
 from helpdesk.forms import add_service_errors
-from tickets.portal.views import _page, _require_contact, customer_page
+from tickets.portal.views import customer_page, portal_page, require_contact
 from tickets.privacy.export import contact_export
 
 
@@ -35,21 +35,21 @@ class ErasureRequestForm(forms.Form):
 def _render(request: HttpRequest, contact: Contact, form: ErasureRequestForm, *, status: int = 200) -> HttpResponse:
     latest = ErasureRequest.objects.filter(contact=contact).first()  # newest first
     context = {"form": form, "erasure": latest, "active": "privacy"}
-    return _page(request, "tickets/portal/privacy.html", context, status=status)
+    return portal_page(request, "tickets/portal/privacy.html", context, status=status)
 
 
 @customer_page
 @require_GET
 def privacy(request: HttpRequest) -> HttpResponse:
     """What we hold and the two requests: the download, and the erasure (or the state of the last one)."""
-    return _render(request, _require_contact(request), ErasureRequestForm())
+    return _render(request, require_contact(request), ErasureRequestForm())
 
 
 @customer_page
 @require_POST
 def export(request: HttpRequest) -> HttpResponse:
     """The zip of the customer's own data (a POST: each one is recorded and counted)."""
-    contact = _require_contact(request)
+    contact = require_contact(request)
     try:
         archive = contact_export(contact=contact, actor=request.user)
     except TooManyAttempts as exc:
@@ -61,7 +61,7 @@ def export(request: HttpRequest) -> HttpResponse:
 @require_POST
 def erasure_request(request: HttpRequest) -> HttpResponse:
     """Ask for the erasure: the address typed again; a pending request is shown instead of the form."""
-    contact = _require_contact(request)
+    contact = require_contact(request)
     form = ErasureRequestForm(request.POST)
     if form.is_valid():
         try:
