@@ -283,15 +283,8 @@ class TeamCalendarAdmin(AuditedAdmin):
             services.team_calendar_set(actor=request.user, team=link.team, calendar=None)
 
 
-@admin.register(PrivacyAction)
-class PrivacyActionAdmin(admin.ModelAdmin):
-    """The record of exports and erasures, read only: it is written by the privacy services."""
-
-    list_display = ["created_at", "kind", "contact_ref", "actor"]
-    list_filter = ["kind"]
-    list_select_related = ["actor"]
-    search_fields = ["=contact_ref"]
-    readonly_fields = ["kind", "contact", "contact_ref", "actor", "summary", "created_at"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Browse and filter; rows are written by the services, never added, changed or deleted here."""
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -303,8 +296,19 @@ class PrivacyActionAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(PrivacyAction)
+class PrivacyActionAdmin(ReadOnlyAdmin):
+    """The record of exports and erasures, read only: it is written by the privacy services."""
+
+    list_display = ["created_at", "kind", "contact_ref", "actor"]
+    list_filter = ["kind"]
+    list_select_related = ["actor"]
+    search_fields = ["=contact_ref"]
+    readonly_fields = ["kind", "contact", "contact_ref", "actor", "summary", "created_at"]
+
+
 @admin.register(ErasureRequest)
-class ErasureRequestAdmin(admin.ModelAdmin):
+class ErasureRequestAdmin(ReadOnlyAdmin):
     """Customers' erasure requests, pending first to find; read only: an administrator decides one on the
     contact's page in the workspace (carry it out with the erasure, or decline it with a reason)."""
 
@@ -320,12 +324,3 @@ class ErasureRequestAdmin(admin.ModelAdmin):
         return format_html(
             '<a href="{}#erasure-request">{}</a>', url, dates.fill(_("Contact #%(n)s"), {"n": obj.contact_id})
         )
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
