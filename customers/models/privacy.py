@@ -47,13 +47,15 @@ class ErasureRequest(models.Model):
 
     Nothing is erased when they ask: an administrator carries it out (tickets.privacy.contact_erase,
     which marks the request done) or declines it with a reason that is mailed to them (records a
-    contract or the law makes us keep). A contact has at most one pending request.
+    contract or the law makes us keep). The customer may withdraw it while it is pending. A contact has
+    at most one pending request.
     """
 
     class State(models.TextChoices):
         PENDING = "pending", pgettext_lazy("erasure request", "Pending")
         DONE = "done", pgettext_lazy("erasure request", "Carried out")
         DECLINED = "declined", pgettext_lazy("erasure request", "Declined")
+        WITHDRAWN = "withdrawn", pgettext_lazy("erasure request", "Withdrawn")
 
     contact = models.ForeignKey(
         Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="erasure_requests"

@@ -65,6 +65,7 @@ from customers.services.privacy import (
     erasure_request_close,
     erasure_request_create,
     erasure_request_decline,
+    erasure_request_withdraw,
     is_own_contact,
     privacy_action_record,
 )
@@ -118,6 +119,7 @@ __all__ = [
     "erasure_request_close",
     "erasure_request_create",
     "erasure_request_decline",
+    "erasure_request_withdraw",
     "is_own_contact",
     "organization_create",
     "organization_delete",

@@ -116,6 +116,20 @@ def erasure_request_decline(*, erasure_request: ErasureRequest, actor: User, rea
     return request
 
 
+def erasure_request_withdraw(*, erasure_request: ErasureRequest, actor: User) -> ErasureRequest:
+    """The customer takes back her pending erasure request: only the contact's own login (NotAllowed);
+    a request decided meanwhile is a Conflict (the same conditional UPDATE as a decision). No mail: she
+    did it herself, and the portal says so."""
+    if not is_own_contact(user=actor, contact=erasure_request.contact):
+        raise NotAllowed(_("Only the customer themself may withdraw their request."))
+    claimed = ErasureRequest.objects.filter(pk=erasure_request.pk, state=ErasureRequest.State.PENDING).update(
+        state=ErasureRequest.State.WITHDRAWN, decided_by=actor, decided_at=timezone.now()
+    )
+    if not claimed:
+        raise Conflict(_("This request has been decided already."), code="already_decided")
+    return ErasureRequest.objects.get(pk=erasure_request.pk)
+
+
 def erasure_request_close(*, contact: Contact, actor: User, now: datetime) -> ErasureRequest | None:
     """The contact's pending erasure request, marked carried out, and the mail that says so queued to the
     address they have now. Called by the erasure inside its transaction, after their other mail was

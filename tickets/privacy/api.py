@@ -148,3 +148,21 @@ class ErasureRequestDeclineView(generics.GenericAPIView):
             erasure_request=erasure, actor=request.user, reason=data.validated_data["reason"]
         )
         return Response(ErasureRequestOutput(declined).data)
+
+
+class ErasureRequestWithdrawView(generics.GenericAPIView):
+    """Withdraw your own pending erasure request (the customer herself; nothing is erased)."""
+
+    serializer_class = ErasureRequestOutput
+    queryset = ErasureRequest.objects.none()  # the schema's model; the view scopes every request
+
+    @extend_schema(
+        summary="Withdraw your erasure request",
+        request=None,
+        responses={200: ErasureRequestOutput, **ERR_401_403, **ERR_404, **ERR_409},
+    )
+    def post(self, request: Request, pk: int, request_id: int) -> Response:
+        contact = customer_selectors.contact_get_for(user=request.user, contact_id=pk)
+        erasure = get_object_or_404(ErasureRequest, contact=contact, pk=request_id)
+        withdrawn = customer_services.erasure_request_withdraw(erasure_request=erasure, actor=request.user)
+        return Response(ErasureRequestOutput(withdrawn).data)

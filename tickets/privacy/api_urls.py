@@ -13,4 +13,9 @@ urlpatterns = [
         api.ErasureRequestDeclineView.as_view(),
         name="api-contact-erasure-request-decline",
     ),
+    path(
+        "contacts/<int:pk>/erasure-requests/<int:request_id>/withdraw/",
+        api.ErasureRequestWithdrawView.as_view(),
+        name="api-contact-erasure-request-withdraw",
+    ),
 ]

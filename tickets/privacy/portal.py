@@ -19,7 +19,7 @@ from customers import services as customer_services
 from customers.models import Contact, ErasureRequest
 from helpdesk import ratelimit
 from helpdesk.exceptions import DomainError, TooManyAttempts
-from helpdesk.forms import add_service_errors
+from helpdesk.forms import add_service_errors, service_error_text
 from tickets.portal.views import customer_page, portal_page, require_contact
 from tickets.privacy.export import contact_export
 
@@ -74,3 +74,21 @@ def erasure_request(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("We have received your request to erase your data. We will write to you."))
             return redirect("portal:privacy")
     return _render(request, contact, form, status=400)
+
+
+@customer_page
+@require_POST
+def erasure_withdraw(request: HttpRequest) -> HttpResponse:
+    """Take back the signed-in customer's pending erasure request (there is no id to give: hers only)."""
+    contact = require_contact(request)
+    pending = ErasureRequest.objects.filter(contact=contact, state=ErasureRequest.State.PENDING).first()
+    if pending is None:
+        messages.info(request, _("You have no pending request to withdraw."))
+        return redirect("portal:privacy")
+    try:
+        customer_services.erasure_request_withdraw(erasure_request=pending, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, service_error_text(exc))
+    else:
+        messages.success(request, _("You withdrew your request: nothing will be erased."))
+    return redirect("portal:privacy")

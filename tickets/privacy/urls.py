@@ -19,4 +19,5 @@ portal_urlpatterns = [
     path("privacy/", portal.privacy, name="privacy"),
     path("privacy/export/", portal.export, name="privacy-export"),
     path("privacy/erasure/", portal.erasure_request, name="privacy-erasure"),
+    path("privacy/erasure/withdraw/", portal.erasure_withdraw, name="privacy-erasure-withdraw"),
 ]
