@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers import services as customer_services
-from customers.models import Contact, PrivacyAction
+from customers.models import Contact, ErasureRequest, PrivacyAction
 from helpdesk.exceptions import Conflict
 from helpdesk.models import NotificationLog
 from helpdesk.permissions import require_admin
@@ -153,7 +153,9 @@ def _scrub_outbox(involved: set[int], email: str | None, scrubber: Scrubber) -> 
 
 
 def _erase_account_data(contact: Contact) -> None:
-    """What their login left outside tickets: knowledge-base comments and stored API answers."""
+    """What their login left outside tickets: knowledge-base comments and stored API answers; and the
+    reasons their earlier erasure requests were declined, which were written about them."""
+    ErasureRequest.objects.filter(contact=contact).exclude(reason="").update(reason="")
     if contact.user_id is None:
         return
     ArticleFeedback.objects.filter(user_id=contact.user_id).update(comment="")

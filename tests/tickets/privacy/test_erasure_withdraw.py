@@ -93,3 +93,16 @@ def test_the_contact_page_says_the_customer_withdrew_it(customer, pending, agent
     page = _signed_in(agent).get(f"/agent/contacts/{pending.contact_id}/").content.decode()
     assert "withdrawn by the customer on" in page and "Nothing was erased." in page
     assert "carried out on" not in page
+
+
+def test_the_erasure_also_blanks_the_reasons_earlier_requests_were_declined(customer, pending, admin_user):
+    """A reason is written about the person ("Carla still owes invoice 7"): it goes with the erasure."""
+    customer_services.erasure_request_decline(
+        erasure_request=pending, actor=admin_user, reason="Carla still owes invoice 7"
+    )
+    from tickets.privacy.erase import contact_erase
+
+    contact = Contact.objects.get(user=customer)
+    contact_erase(contact=contact, actor=admin_user, confirm=customer.email)
+    pending.refresh_from_db()
+    assert pending.state == ErasureRequest.State.DECLINED and pending.reason == ""
