@@ -4,9 +4,7 @@ Each rule is a pure function returning messages (never raising), so a service ca
 one `ValidationError` keyed by field and an admin form or formset can show them where they belong.
 """
 
-import functools
 import re
-import zoneinfo
 from collections.abc import Iterable
 from datetime import date, time, timedelta
 from typing import Any
@@ -18,6 +16,7 @@ from django.utils.translation import gettext as _
 from helpdesk import dates
 from helpdesk.dates import persian_digits
 from helpdesk.models import Priority
+from helpdesk.time_zones import known_time_zones
 
 from .models import EscalationStep, Holiday, SlaTarget, WorkingPeriod
 
@@ -55,13 +54,8 @@ def phone_number_error(digits: str) -> str | None:
     return _("This phone number is too short: a number needs at least %(count)s digits.") % {"count": count}
 
 
-@functools.cache
-def _time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())  # reads the tz database from disk: once
-
-
 def time_zone_error(name: str) -> str | None:
-    if name not in _time_zones():
+    if name not in known_time_zones():
         return _("“%(name)s” is not a known time zone.") % {"name": name}
     return None
 

@@ -1,4 +1,3 @@
-import functools
 import secrets
 import zoneinfo
 from functools import wraps
@@ -10,20 +9,17 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from helpdesk.time_zones import known_time_zones
+
 # The cookie static/js/app.js writes with the browser's time zone (a page script's value: never trusted
 # beyond being one of the known zones).
 BROWSER_TIME_ZONE_COOKIE = "hd_tz"
 
 
-@functools.cache
-def _known_time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
 def browser_time_zone(request) -> str:
     """The time zone the browser reported (BROWSER_TIME_ZONE_COOKIE) if it is a known zone, else ""."""
     zone = request.COOKIES.get(BROWSER_TIME_ZONE_COOKIE, "")
-    return zone if zone in _known_time_zones() else ""
+    return zone if zone in known_time_zones() else ""
 
 
 class UserPreferencesMiddleware:
