@@ -3,6 +3,7 @@ through the services (status and state changes keep their history, webhooks and 
 opportunities are created from tickets, on the agent pages or through the API."""
 
 from django.contrib import admin
+from django.db import models
 
 from tickets.feedback import services as feedback_services
 from tickets.models import FeedbackItem, FeedbackLink, Opportunity, OpportunityChange
@@ -30,6 +31,8 @@ class FeedbackItemAdmin(admin.ModelAdmin):
     raw_id_fields = ["owner"]
     fields = ["title", "description", "product", "kind", "status", "tracker_url", "tracker_key", "owner"]
     inlines = [FeedbackLinkInline]
+    # a tracker link typed without a scheme is https (as on the agent's feedback form)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -211,3 +211,16 @@ def test_the_portal_and_the_customer_api_never_show_feedback_or_opportunities(
     ):
         text = api.get(url).content.decode()
         assert "feedback" not in text and "opportunit" not in text and "premium plan" not in text, url
+
+
+def test_the_admins_tracker_link_typed_without_a_scheme_is_https(rf, admin_user):
+    from django.contrib import admin as django_admin
+
+    from tickets.models import FeedbackItem
+
+    request = rf.get("/admin/")
+    request.user = admin_user
+    field = django_admin.site._registry[FeedbackItem].formfield_for_dbfield(
+        FeedbackItem._meta.get_field("tracker_url"), request=request
+    )
+    assert field.clean("tracker.example/issues/7") == "https://tracker.example/issues/7"
