@@ -24,6 +24,15 @@ def totp(key_hex: str, *, at: float | None = None, step: int = 30, digits: int =
     return f"{value:0{digits}d}"
 
 
+def away_from_a_step_edge(*, step: int = 30, margin: float = 4.0) -> None:
+    """Wait for the next time step when this one ends within `margin` seconds. A code computed just before
+    a step ends reaches the server in the next one: accepted one step late, it makes django-otp record a
+    drift of -1, and the following step's code is then two ahead and refused (a flake in browser tests)."""
+    left = step - time.time() % step
+    if left < margin:
+        time.sleep(left + 0.05)
+
+
 def give_two_factor(user: User, *, recovery: tuple[str, ...] = ("recover01", "recover02")) -> TOTPDevice:
     """Two-factor on for `user`: a confirmed app and these recovery codes."""
     device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)

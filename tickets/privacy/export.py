@@ -5,8 +5,8 @@ JSON list written row by row, so a contact with many large files never sits in m
 their profile and login, the tickets they requested or were copied on, the public messages of those
 tickets and every message they wrote (with the files), ratings, referrals as the portal shows them
 (team, state, times; never the teams' notes), the public events, the raw mail they sent, and their
-comments on knowledge-base articles. Internal notes are left out: the export is meant to be handed to
-the person, and the portal never shows them either.
+comments on knowledge-base articles. Internal notes, and the notes agents keep on the contact, are left
+out: the export is meant to be handed to the person, and the portal never shows them either.
 """
 
 import json
@@ -124,7 +124,6 @@ def _profile(contact: Contact) -> dict:
         "language": contact.language,
         "time_zone": contact.time_zone,
         "organization": contact.organization.name if contact.organization else None,
-        "notes": contact.notes,
         "created_at": contact.created_at,
         "login": None
         if user is None

@@ -377,3 +377,12 @@ def test_the_erasure_requests_are_in_the_schema(client):
     paths = client.get("/api/schema/?format=json").json()["paths"]
     assert set(paths["/api/v1/contacts/{id}/erasure-requests/"]) >= {"get", "post"}
     assert "post" in paths["/api/v1/contacts/{id}/erasure-requests/{request_id}/decline/"]
+
+
+def test_the_download_leaves_out_the_notes_agents_keep_on_the_contact(world, client):
+    """The portal says "notes our team keeps for itself are not included": the contact's notes are such."""
+    client.force_login(world["zelda"].user)
+    response = client.post(EXPORT)
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert "notes" not in json.loads(archive.read("contact.json"))
+    assert not any(b"VIP caller" in archive.read(name) for name in archive.namelist())
