@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk import dates
 from helpdesk.uploads import megabytes
 from tickets.attachments import pending
-from tickets.attachments.store import IncomingFile, blocked_type_message, file_refusal
+from tickets.attachments.store import IncomingFile, blocked_extensions, blocked_type_message, file_refusal
 
 MAX_FILES = 10  # files in one form post (the API takes up to tickets.api.serializers.MAX_ATTACHMENTS)
 
@@ -36,7 +36,7 @@ def upload_limit_attrs() -> dict[str, str]:
     ) % {"mb": megabytes(total_limit)}
     # The file types no channel accepts (tickets.attachments.store.blocked_extension), checked by the same rule.
     blocked_type = blocked_type_message(name="%(name)s", extension="%(extension)s")
-    blocked = sorted({e.strip().lstrip(".").lower() for e in settings.HELPDESK_BLOCKED_FILE_EXTENSIONS} - {""})
+    blocked = sorted(blocked_extensions())
     return {
         "data-blocked-extensions": " ".join(blocked),
         "data-blocked-type": str(blocked_type),

@@ -97,13 +97,18 @@ def _last_extension(name: str) -> str:
     return extension.strip().casefold() if dot else ""
 
 
+def blocked_extensions() -> frozenset[str]:
+    """The refused extensions as compared, without their dot ("exe"): HELPDESK_BLOCKED_FILE_EXTENSIONS."""
+    return frozenset(ext.strip().lstrip(".").casefold() for ext in settings.HELPDESK_BLOCKED_FILE_EXTENSIONS) - {""}
+
+
 def blocked_extension(name: str) -> str:
     """The refused extension a file name ends with, e.g. ".exe" ("" when none; HELPDESK_BLOCKED_FILE_EXTENSIONS).
     Read as Windows would open the file, and as it is stored: the last path part, with or without what
     follows a colon (an NTFS stream, "run.exe::$DATA"), without invisible characters (bidi overrides,
     joiners), trailing dots and spaces, in any letter case or width ("ＥＸＥ"); so "invoice.pdf.exe",
     "setup.EXE. " and a name that shows reversed by a right-to-left override are all read as .exe."""
-    blocked = {ext.strip().lstrip(".").casefold() for ext in settings.HELPDESK_BLOCKED_FILE_EXTENSIONS} - {""}
+    blocked = blocked_extensions()
     text = unicodedata.normalize("NFKC", without_format_chars(name or "")).replace("\u200c", "").replace("\u200d", "")
     last_part = re.split(r"[/\\]", text)[-1]
     for candidate in (last_part, last_part.split(":")[0]):
