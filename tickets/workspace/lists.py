@@ -26,7 +26,6 @@ from tickets.models import Channel, Referral, SlaState, Status, Ticket
 PAGE_SIZE = 50
 COUNT_CAP = 1000  # tab counts stop here ("999+"), so a count never scans a million rows
 SOLVED_RECENTLY = timedelta(days=7)
-DUE_SOON = timedelta(hours=4)
 
 # --- queues -----------------------------------------------------------------------------------
 
@@ -310,7 +309,9 @@ def sla_badge(ticket: Ticket, *, now: datetime | None = None, texts: SlaTexts | 
     if due <= now or ticket.sla_state == SlaState.BREACHED:
         text = texts.overdue % {"time": duration_text(now - due, texts)} if due <= now else texts.breached
         return SlaBadge(text, "sla-breached", due, which)
-    css = "sla-warning" if ticket.sla_state == SlaState.WARNING or due - now <= DUE_SOON else "sla-ok"
+    # Due soon is the policy's warning (its percent or minutes before due, stored as sla_state by the
+    # SLA sweep): the same moment the home page's "due soon" list, the filter and the notification use.
+    css = "sla-warning" if ticket.sla_state == SlaState.WARNING else "sla-ok"
     return SlaBadge(texts.left % {"time": duration_text(due - now, texts)}, css, due, which)
 
 
