@@ -66,6 +66,7 @@ from customers.services.privacy import (
     erasure_request_create,
     erasure_request_decline,
     erasure_request_withdraw,
+    erasure_tell_check,
     is_own_contact,
     privacy_action_record,
 )
@@ -120,6 +121,7 @@ __all__ = [
     "erasure_request_create",
     "erasure_request_decline",
     "erasure_request_withdraw",
+    "erasure_tell_check",
     "is_own_contact",
     "organization_create",
     "organization_delete",

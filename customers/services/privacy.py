@@ -130,17 +130,33 @@ def erasure_request_withdraw(*, erasure_request: ErasureRequest, actor: User) ->
     return ErasureRequest.objects.get(pk=erasure_request.pk)
 
 
-def erasure_request_close(*, contact: Contact, actor: User, now: datetime) -> ErasureRequest | None:
+def erasure_request_close(
+    *, contact: Contact, actor: User, now: datetime, asked_elsewhere: bool = False
+) -> ErasureRequest | None:
     """The contact's pending erasure request, marked carried out, and the mail that says so queued to the
     address they have now. Called by the erasure inside its transaction, after their other mail was
-    scrubbed and before `contact_anonymise` removes the address; None when they had not asked."""
+    scrubbed and before `contact_anonymise` removes the address; None when they had not asked.
+
+    `asked_elsewhere`: they asked by mail, phone or letter, not on the portal. The administrator's
+    erasure records that request as asked by them on the customer's behalf, carried out at once, and the
+    same "done" mail goes out (erasure_tell_check says whether there is an address to tell)."""
     request = ErasureRequest.objects.filter(contact=contact, state=ErasureRequest.State.PENDING).first()
-    if request is None:
+    if request is None and not asked_elsewhere:
         return None
+    on_portal = request is not None
+    if request is None:
+        request = ErasureRequest(contact=contact, requested_by=actor, created_at=now)
     request.state, request.decided_by, request.decided_at = ErasureRequest.State.DONE, actor, now
-    request.save(update_fields=["state", "decided_by", "decided_at"])
-    _mail(request, ERASURE_DONE, to=_address(contact), locale=recipient_locale(contact=contact))
+    request.save()
+    # the day they asked is known only for a portal request ("As you asked on ..."), not today's date
+    _mail(request, ERASURE_DONE, to=_address(contact), locale=recipient_locale(contact=contact), dated=on_portal)
     return request
+
+
+def erasure_tell_check(*, contact: Contact, tell: bool) -> None:
+    """Telling someone their data is erased needs an address to tell (ValidationError on `tell`)."""
+    if tell and not _address(contact):
+        raise ValidationError({"tell": [_("This contact has no email address to tell.")]})
 
 
 def _address(contact: Contact) -> str:
@@ -148,17 +164,18 @@ def _address(contact: Contact) -> str:
     return contact.email or (contact.user.email if contact.user is not None else "")
 
 
-def _mail(request: ErasureRequest, template: str, *, to: str, locale: dict[str, str]) -> None:
+def _mail(request: ErasureRequest, template: str, *, to: str, locale: dict[str, str], dated: bool = True) -> None:
     """Queue one mail about the request (once per request and template). The row holds the dates and the
     reason, never a name: the address is its recipient only."""
-    context = {"requested_at": request.created_at.isoformat(), "reason": request.reason, **locale}
+    asked = request.created_at.isoformat() if dated else ""
+    context = {"requested_at": asked, "reason": request.reason, **locale}
     notification_queue(key=f"{template}:{request.pk}", recipient=to, template=template, context=context)
 
 
 def erasure_mail(row: NotificationLog) -> MailPlan:
     """The outbox's mail builder of the erasure request mails: the row's context, its date read back."""
     context = {k: v for k, v in row.context.items() if k not in ("language", "time_zone")}
-    context["requested_at"] = datetime.fromisoformat(context["requested_at"])
+    context["requested_at"] = datetime.fromisoformat(context["requested_at"]) if context["requested_at"] else None
     return MailPlan(
         context=context,
         language=row.context.get("language") or settings.LANGUAGE_CODE,

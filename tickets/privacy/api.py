@@ -32,6 +32,12 @@ class EraseInput(serializers.Serializer):
     confirm = serializers.CharField(
         help_text="The contact's email address, typed again: the erasure cannot be undone.", allow_blank=True
     )
+    tell = serializers.BooleanField(
+        default=False,
+        help_text="They asked by mail, phone or letter: record their request (asked by you on their behalf) and "
+        "mail them, in their language, that it is done. A request made on the portal is told anyway. 400 on "
+        "`tell` when they have no email address.",
+    )
 
 
 class EraseOutput(serializers.Serializer):
@@ -83,7 +89,12 @@ class ContactEraseView(generics.GenericAPIView):
         contact = customer_selectors.contact_get_for(user=request.user, contact_id=pk)
         data = EraseInput(data=request.data)
         data.is_valid(raise_exception=True)
-        counts = contact_erase(contact=contact, actor=request.user, confirm=data.validated_data["confirm"])
+        counts = contact_erase(
+            contact=contact,
+            actor=request.user,
+            confirm=data.validated_data["confirm"],
+            tell=data.validated_data["tell"],
+        )
         return Response(EraseOutput({"contact": contact.pk, "erased": counts}).data)
 
 

@@ -37,14 +37,17 @@ from tickets.privacy.scrub import ERASED, MIN_NAME_CHARS, Scrubber, scrub_rows
 from tickets.search import ticket_index
 
 
-def contact_erase(*, contact: Contact, actor, confirm: str) -> dict[str, int]:
+def contact_erase(*, contact: Contact, actor, confirm: str, tell: bool = False) -> dict[str, int]:
     """Erase a contact's personal data; admins only (NotAllowed), `confirm` must be their email address,
-    or their phone number when they have no address (ValidationError on `confirm`), twice is a Conflict. Writes an ANONYMISED event on each of their
-    tickets and a PrivacyAction; returns counts of what was changed."""
+    or their phone number when they have no address (ValidationError on `confirm`), twice is a Conflict.
+    Writes an ANONYMISED event on each of their tickets and a PrivacyAction; returns counts of what was
+    changed. A pending request from the portal is marked carried out and they are mailed that it is done;
+    `tell` does the same for someone who asked by mail, phone or letter (it needs their address)."""
     require_admin(actor)
     with transaction.atomic():
         contact = Contact.objects.select_for_update(of=("self",)).select_related("user").get(pk=contact.pk)
         _check(contact, confirm)
+        customer_services.erasure_tell_check(contact=contact, tell=tell)
         now = timezone.now()
         scrubber = Scrubber.for_contact(contact, email_to=customer_services.erased_contact_email(contact.pk))
         requested = set(Ticket.objects.filter(requester=contact).values_list("pk", flat=True))
@@ -68,7 +71,7 @@ def contact_erase(*, contact: Contact, actor, confirm: str) -> dict[str, int]:
         counts["outbox"] = _scrub_outbox(involved, contact.email, scrubber)
         _erase_account_data(contact)
         # after the outbox was scrubbed, before the address goes: "done" reaches the person who asked
-        customer_services.erasure_request_close(contact=contact, actor=actor, now=now)
+        customer_services.erasure_request_close(contact=contact, actor=actor, now=now, asked_elsewhere=tell)
         customer_services.contact_anonymise(contact=contact, now=now)
         tickets_mark_anonymised(requested, actor=actor, now=now, reason="erasure")
         for ticket in Ticket.objects.filter(pk__in=involved).select_related("requester"):

@@ -46,6 +46,14 @@ class EraseForm(forms.Form):
         max_length=254,
         widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off", "spellcheck": "false"}),
     )
+    tell = forms.BooleanField(
+        label=gettext_lazy("They asked for it by mail, phone or letter: tell them when it is done"),
+        help_text=gettext_lazy(
+            "The confirmation goes to their address in their language before the address is erased, as for a "
+            "request made on the portal. The request is recorded as asked by you on their behalf."
+        ),
+        required=False,
+    )
 
 
 def _contact(request: HttpRequest, contact_id: int) -> Contact:
@@ -119,12 +127,26 @@ def contact_erase_page(request: HttpRequest, contact_id: int) -> HttpResponse:
     form = EraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            contact_erase(contact=contact, actor=request.user, confirm=form.cleaned_data["confirm"])
+            contact_erase(
+                contact=contact,
+                actor=request.user,
+                confirm=form.cleaned_data["confirm"],
+                tell=form.cleaned_data["tell"],
+            )
         except (ValidationError, DomainError) as exc:
             add_service_errors(form, exc, field="confirm")
         else:
             messages.success(request, _("The contact's personal data has been erased."))
             return redirect("agent:contact", contact_id=contact.pk)
     ticket_count = selectors.ticket_list_for(user=request.user, filters={"requester": contact.pk}).count()
-    context = {"contact": contact, "form": form, "ticket_count": ticket_count}
+    pending = ErasureRequest.objects.filter(contact=contact, state=ErasureRequest.State.PENDING).exists()
+    # a portal request is told anyway; someone with no address cannot be told
+    offer_tell = bool(contact.email or contact.user_id) and not pending
+    context = {
+        "contact": contact,
+        "form": form,
+        "ticket_count": ticket_count,
+        "pending": pending,
+        "offer_tell": offer_tell,
+    }
     return render(request, "tickets/agent/contact_erase.html", context, status=400 if form.errors else 200)
