@@ -105,11 +105,9 @@ def ack_add_refused(*, ticket: Ticket, recipient: str, files: list[dict]) -> boo
     """Name the mail's files not accepted (tickets.email.refused) in the acknowledgement of the ticket it
     opened, queued in this same transaction and so not yet taken by a worker. False when there is no such
     acknowledgement (an hourly limit, another recipient, or one already on its way)."""
-    ack = (
-        NotificationLog.objects.select_for_update()
-        .filter(key=f"ack:{ticket.pk}", recipient=recipient, sent_at__isnull=True, claimed_at__isnull=True, attempts=0)
-        .first()
-    )
+    ack = NotificationLog.objects.filter(
+        key=f"ack:{ticket.pk}", recipient=recipient, sent_at__isnull=True, claimed_at__isnull=True, attempts=0
+    ).first()
     if ack is None:
         return False
     ack.context = {**ack.context, "refused": files}
