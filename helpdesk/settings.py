@@ -383,7 +383,8 @@ HELPDESK_OPEN_SIGNUP = env.bool("HELPDESK_OPEN_SIGNUP", default=False)  # anyone
 HELPDESK_REFERRAL_REMIND_MINUTES = env.int(
     "HELPDESK_REFERRAL_REMIND_MINUTES", default=60
 )  # remind this long before due
-HELPDESK_EMAIL_ACK_PER_HOUR = env.int("HELPDESK_EMAIL_ACK_PER_HOUR", default=5)  # acknowledgements to one sender
+# The email channel's own mails to one sender an hour: acknowledgements and notices of files not accepted.
+HELPDESK_EMAIL_ACK_PER_HOUR = env.int("HELPDESK_EMAIL_ACK_PER_HOUR", default=5)
 HELPDESK_EMAIL_MAX_BYTES = env.int("HELPDESK_EMAIL_MAX_BYTES", default=50 * 1024 * 1024)  # raw-MIME push limit
 # Webhooks (tickets.webhooks): seconds to wait for an answer; whether private addresses may receive
 # them (on in debug, so a local test receiver works; off in production against server-side forgery).

@@ -90,6 +90,22 @@ def event_attachment_withheld(*, ticket: Ticket, message: Message | None, name: 
     return event_record(ticket=ticket, kind=EventKind.ATTACHMENT_WITHHELD, actor=None, new=name, data=data)
 
 
+def event_refused_files_notice(
+    *, ticket: Ticket, message: Message | None, recipient: str, files: list[dict], told: str, not_told: str = ""
+) -> TicketEvent:
+    """Whether the sender of an inbound mail was told which of its `files` were not accepted
+    (tickets.email.refusal_notice): `told` says how ("acknowledgement", "notice"), else `not_told` why not.
+    For agents only, so they know whether the customer knows."""
+    data = {
+        "message": message.pk if message else None,
+        "recipient": recipient,
+        "files": files,
+        "told": told,
+        "not_told": not_told,
+    }
+    return event_record(ticket=ticket, kind=EventKind.REFUSED_FILES_NOTICE, actor=None, new=recipient, data=data)
+
+
 def _names(value) -> list[str] | None:
     """A value named in both languages (a team, category, product, root cause) as [English, Persian],
     so the trail reads in its reader's language whatever language the change was made in."""

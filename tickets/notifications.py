@@ -22,12 +22,15 @@ from helpdesk.outbox.registry import MailDropped, MailPlan
 from tickets.alerts.mentions import mentioned_agents
 from tickets.alerts.services import Mail, alert_url, notify
 from tickets.email import outbound
+from tickets.email.refused import refused_context
 from tickets.email.reply_files import reply_files
 from tickets.models import Channel, Message, NotificationKind, RatingFollowUp, Referral, Ticket
 from tickets.satisfaction import surveys
 
 logger = logging.getLogger(__name__)
-CUSTOMER_TEMPLATES = frozenset({"ticket_created", "agent_reply", "ticket_solved", "satisfaction_survey"})
+CUSTOMER_TEMPLATES = frozenset(
+    {"ticket_created", "agent_reply", "ticket_solved", "satisfaction_survey", "files_refused"}
+)
 # Every template of mail about a ticket (templates/emails/<name>.*): ticket_mail writes them all.
 TICKET_TEMPLATES = CUSTOMER_TEMPLATES | {
     "ticket_assigned",
@@ -45,6 +48,8 @@ TICKET_TEMPLATES = CUSTOMER_TEMPLATES | {
 # Customer mail that carries an agent's message: its public files go with it (tickets.email.reply_files);
 # so does the acknowledgement of a ticket an agent opened (its row's context says `agent_files`).
 FILE_TEMPLATES = frozenset({"agent_reply"})
+# What the email channel writes on its own to a sender, counted together against HELPDESK_EMAIL_ACK_PER_HOUR.
+RATE_LIMITED_TEMPLATES = ("ticket_created", "files_refused")
 
 
 def notification_queue(
@@ -60,15 +65,21 @@ def _requester_locale(ticket: Ticket) -> dict[str, str]:
     return recipient_locale(contact=ticket.requester)
 
 
-def _ack_allowed(*, ticket: Ticket, recipient: str) -> bool:
-    """Email tickets: at most HELPDESK_EMAIL_ACK_PER_HOUR acknowledgements per sender and hour,
-    so a sender (or a loop no header revealed) cannot make us mail them without end."""
-    if ticket.channel != Channel.EMAIL:
-        return True
+def auto_reply_allowed(*, recipient: str) -> bool:
+    """At most HELPDESK_EMAIL_ACK_PER_HOUR mails of the email channel's own (acknowledgements, notices of
+    files not accepted) to one address an hour, so a sender (or a loop no header revealed) cannot make us
+    mail them without end. Reads notification_recipient_idx."""
     limit = getattr(settings, "HELPDESK_EMAIL_ACK_PER_HOUR", 5)
     since = timezone.now() - timedelta(hours=1)
-    sent = NotificationLog.objects.filter(recipient=recipient, created_at__gte=since, template="ticket_created").count()
+    sent = NotificationLog.objects.filter(
+        recipient=recipient, created_at__gte=since, template__in=RATE_LIMITED_TEMPLATES
+    ).count()
     return sent < limit
+
+
+def _ack_allowed(*, ticket: Ticket, recipient: str) -> bool:
+    """Email tickets are acknowledged within the hourly limit (auto_reply_allowed); others always."""
+    return ticket.channel != Channel.EMAIL or auto_reply_allowed(recipient=recipient)
 
 
 def notify_ticket_created(*, ticket: Ticket, message: Message) -> None:
@@ -87,6 +98,35 @@ def notify_ticket_created(*, ticket: Ticket, message: Message) -> None:
         template="ticket_created",
         ticket=ticket,
         context=context,
+    )
+
+
+def ack_add_refused(*, ticket: Ticket, recipient: str, files: list[dict]) -> bool:
+    """Name the mail's files not accepted (tickets.email.refused) in the acknowledgement of the ticket it
+    opened, queued in this same transaction and so not yet taken by a worker. False when there is no such
+    acknowledgement (an hourly limit, another recipient, or one already on its way)."""
+    ack = NotificationLog.objects.filter(
+        key=f"ack:{ticket.pk}", recipient=recipient, sent_at__isnull=True, claimed_at__isnull=True, attempts=0
+    ).first()
+    if ack is None:
+        return False
+    ack.context = {**ack.context, "refused": files}
+    ack.save(update_fields=["context"])
+    return True
+
+
+def notify_files_refused(
+    *, ticket: Ticket, message: Message, recipient: str, contact: Contact, files: list[dict]
+) -> NotificationLog | None:
+    """One mail to the sender of `message` naming its `files` that were not accepted and why, in the
+    sender's language, threaded on the ticket. The caller decides whether they may be mailed
+    (tickets.email.refusal_notice)."""
+    return notification_queue(
+        key=f"refused:{message.pk}",
+        recipient=recipient,
+        template="files_refused",
+        ticket=ticket,
+        context={**recipient_locale(contact=contact), "refused": files, "name": contact.full_name or recipient},
     )
 
 
@@ -240,8 +280,14 @@ def notify_feedback_outcome(
     )
 
 
+def _portal_user(address: str) -> bool:
+    """Whether mail to this address may point to the portal to add files: it is a contact's with an
+    active portal login."""
+    return Contact.objects.with_email(address).filter(user__is_active=True).exists()
+
+
 # Context entries that name a row the builder loads (or the locale, which MailPlan carries).
-_LOADED = ("message", "referral", "follow_up", "language", "time_zone", "agent_files")
+_LOADED = ("message", "referral", "follow_up", "language", "time_zone", "agent_files", "refused")
 
 
 def ticket_mail(row: NotificationLog) -> MailPlan:
@@ -271,6 +317,8 @@ def ticket_mail(row: NotificationLog) -> MailPlan:
         if row.template in FILE_TEMPLATES or context.get("agent_files"):  # the public files go with it; the rest listed
             carried = reply_files(message=data["message"])
             files, data["files_left"] = carried.attached, carried.left
+    if "refused" in context:  # the files of the customer's mail that were not accepted, and how to send them
+        data.update(refused_context(context["refused"]), portal=_portal_user(row.recipient))
     if "follow_up" in context:
         data["follow_up"] = RatingFollowUp.objects.select_related("rating").filter(pk=context["follow_up"]).first()
     if "referral" in context:

@@ -35,6 +35,7 @@ from tickets.email.intake import (
     attachments_withheld,
 )
 from tickets.email.parse import ParsedEmail, UnparseableEmail, parse_message
+from tickets.email.refusal_notice import refused_files_tell
 from tickets.email.thread import _is_participant, _thread, _thread_by_subject
 from tickets.models import (
     Channel,
@@ -246,6 +247,9 @@ def _route(*, parsed: ParsedEmail, inbound: InboundEmail, now: datetime) -> _Out
     )
     _link_inline_images(outcome.message)
     attachments_withheld(parsed=parsed, ticket=outcome.ticket, message=outcome.message)
+    refused_files_tell(
+        parsed=parsed, ticket=outcome.ticket, message=outcome.message, contact=contact, new_ticket=outcome.follow_up
+    )
     reason = ""
     if outcome.follow_up:
         reason = _("Reply to finished ticket #%(id)s: opened follow-up #%(new)s.") % {
@@ -305,6 +309,7 @@ def _new_ticket(*, parsed: ParsedEmail, contact: Contact, mailbox: Mailbox | Non
     message = ticket.messages.order_by("id").first()
     _link_inline_images(message)
     attachments_withheld(parsed=parsed, ticket=ticket, message=message)
+    refused_files_tell(parsed=parsed, ticket=ticket, message=message, contact=contact, new_ticket=True)
     return _Outcome(status=InboundEmail.Status.PROCESSED, ticket=ticket, message=message)
 
 

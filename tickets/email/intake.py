@@ -23,6 +23,7 @@ from tickets.attachments.store import IncomingFile, blocked_extension, safe_file
 from tickets.content import text_to_html
 from tickets.email.headers import normalize_message_id
 from tickets.email.parse import ParsedEmail
+from tickets.email.refused import TYPE, file_refusal
 from tickets.events import event_attachment_withheld
 from tickets.models import (
     Mailbox,
@@ -108,9 +109,9 @@ def _cc_emails(parsed: ParsedEmail, *, sender: str) -> list[str]:
 
 
 def _content(parsed: ParsedEmail) -> tuple[str, str, list[IncomingFile]]:
-    """(visible text, sanitized HTML, files). Files over the attachment limit are left out with
-    a line in the text naming them; programs and scripts are left out silently here, for
-    attachments_withheld to record. The original mail keeps them all."""
+    """(visible text, sanitized HTML, files). The files not accepted (tickets.email.refused) are left out:
+    those over the attachment limit with a line in the text naming them, programs and scripts silently
+    here, for attachments_withheld to record. The original mail keeps them all."""
     text = (parsed.visible_text or "").strip() or (parsed.text or "").strip()
     body_html = parsed.html or ""
     if body_html and text != (parsed.text or "").strip() and "cid:" not in body_html.lower():
@@ -121,9 +122,9 @@ def _content(parsed: ParsedEmail) -> tuple[str, str, list[IncomingFile]]:
     files: list[IncomingFile] = []
     skipped: list[str] = []
     for attachment in parsed.attachments:
-        if blocked_extension(attachment.filename):
-            continue  # a program or script: withheld, with an event on the ticket (attachments_withheld)
-        if attachment.size > limit:
+        if refused := file_refusal(attachment, limit=limit):
+            if refused.reason == TYPE:
+                continue  # a program or script: withheld, with an event on the ticket (attachments_withheld)
             skipped.append(
                 _(
                     "The attachment “%(name)s” (%(size)s) is larger than the limit of %(limit)s and was not kept; "

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["AutoDetection", "detect_auto_generated"]
+__all__ = ["AutoDetection", "detect_auto_generated", "is_system_address"]
 
 _SYSTEM_SENDER = re.compile(r"^(?:mailer-daemon|postmaster|mail-daemon|mailerdaemon)(?:@|$)", re.IGNORECASE)
 _BOUNCE_SUBJECT = re.compile(
@@ -32,6 +32,11 @@ _FLAG_HEADERS = (
     "x-mail-autoreply",
     "x-autoreply-from",
 )
+
+
+def is_system_address(address: str) -> bool:
+    """Whether the address is a mail system's (mailer-daemon, postmaster): never written to automatically."""
+    return bool(_SYSTEM_SENDER.match((address or "").strip().strip("<>")))
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,7 @@ def detect_auto_generated(
     is_dsn = (content_type == "multipart/report" and report_type in ("delivery-status", "")) or (
         "message/delivery-status" in part_types or "message/global-delivery-status" in part_types
     )
-    system_sender = bool(_SYSTEM_SENDER.match(from_email.strip().strip("<>")))
+    system_sender = is_system_address(from_email)
     is_bounce = is_dsn or (system_sender and bool(_BOUNCE_SUBJECT.search(subject)))
 
     def found(reason: str) -> AutoDetection:

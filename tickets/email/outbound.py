@@ -17,7 +17,7 @@ from tickets.models import Channel, Mailbox, Message, Ticket
 
 # Mail the helpdesk writes on its own in answer to the customer (RFC 3834 "auto-replied");
 # every other template except a human's reply is a notification ("auto-generated").
-AUTO_REPLIED_TEMPLATES = frozenset({"ticket_created", "ticket_solved"})
+AUTO_REPLIED_TEMPLATES = frozenset({"ticket_created", "ticket_solved", "files_refused"})
 HUMAN_TEMPLATES = frozenset({"agent_reply"})
 _MAX_REFERENCES = 10
 

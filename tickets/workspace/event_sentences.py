@@ -247,6 +247,27 @@ def custom_status_customer_sentence(event: TicketEvent) -> SafeString:
     return say(_("Your request's status is now %(status)s"), status=_custom_label(new, customer=True))
 
 
+def refused_notice_sentence(data: dict) -> SafeString:
+    """Whether the sender was told that files of their mail were not accepted (tickets.email.refusal_notice)."""
+    names = ("، " if translation.get_language() == "fa" else ", ").join(
+        f.get("name", "") for f in data.get("files", [])
+    )
+    recipient = data.get("recipient") or "?"
+    if data.get("told") == "acknowledgement":
+        text = _("%(recipient)s was told in the acknowledgement that these files were not accepted: %(files)s")
+    elif data.get("told"):
+        text = _("%(recipient)s was sent a notice that these files were not accepted: %(files)s")
+    else:
+        why = {
+            "automatic": _("the email was automatic"),
+            "rate_limited": _("the hourly limit of automatic mails to this address was reached"),
+            "no_address": _("there is no address to write to"),
+        }.get(data.get("not_told", ""), _("the address is our own or a mail system's"))
+        text = _("%(recipient)s was not told that these files were not accepted (%(why)s): %(files)s")
+        return say(text, recipient=recipient, why=why, files=names)
+    return say(text, recipient=recipient, files=names)
+
+
 def event_view(event: TicketEvent) -> EventView:
     actor = event.actor.get_full_name() if event.actor else _("System")
     kind, data = event.kind, event.data or {}
@@ -290,6 +311,8 @@ def event_view(event: TicketEvent) -> EventView:
         text = _("The email's attachment %(name)s was not kept: %(extension)s files (programs and scripts) are refused")
         extension = str(data.get("extension", "")).lstrip(".").upper()  # "EXE": no dot to misplace in fa
         return EventView(event, say(text, name=data.get("name", ""), extension=extension))
+    if kind == EventKind.REFUSED_FILES_NOTICE:
+        return EventView(event, refused_notice_sentence(data))
     if kind == EventKind.TRIGGER_FAILED:
         text = _("The trigger or timed rule %(rule)s failed and was switched off: %(reason)s")
         return EventView(event, say(text, rule=data.get("rule_name", ""), reason=data.get("reason", "")))

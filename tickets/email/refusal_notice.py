@@ -1,0 +1,73 @@
+"""Telling a customer that files of their mail were not accepted (tickets.email.refused), so they do not
+believe the agent has them.
+
+One mail names each file and why, in the sender's language, with how to send it instead; it follows the
+email channel's rules for mail it writes on its own: never to automatic mail (tickets.email.loops), a mail
+system's or our own addresses, and within the hourly limit the acknowledgement keeps
+(tickets.notifications.auto_reply_allowed). A mail that opened a ticket gets it inside the
+acknowledgement, never as a second mail. The ticket records for agents whether the customer was told.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from customers.models import Contact
+from tickets import events, notifications, services
+from tickets.email.intake import _our_addresses
+from tickets.email.loops import is_system_address
+from tickets.email.parse import ParsedEmail
+from tickets.email.refused import refused_files
+from tickets.models import Message, Ticket, TicketEvent
+
+logger = logging.getLogger(__name__)
+
+# How the sender was told (event data `told`), or why not (`not_told`).
+IN_ACKNOWLEDGEMENT = "acknowledgement"
+IN_NOTICE = "notice"
+AUTOMATIC = "automatic"
+OUR_ADDRESS = "our_address"
+NO_ADDRESS = "no_address"
+RATE_LIMITED = "rate_limited"
+
+
+def refused_files_tell(
+    *, parsed: ParsedEmail, ticket: Ticket, message: Message | None, contact: Contact, new_ticket: bool
+) -> TicketEvent | None:
+    """Tell the sender (`contact`, who wrote `message` on `ticket`) which files of `parsed` were not
+    accepted, and record on the ticket whether and how they were told. `new_ticket`: the mail opened the
+    ticket, whose acknowledgement (queued in this transaction, if the limit allowed it) then carries the
+    notice. Does nothing (None) when every file was accepted."""
+    files = [file.as_data() for file in refused_files(parsed.attachments)]
+    if not files or message is None:
+        return None
+    # Mail for the requester goes where the ticket sends hers (her Reply-To); anyone else's to them.
+    recipient = ticket.requester_address if contact.pk == ticket.requester_id else (contact.email or "")
+    told, not_told = "", _why_not(parsed=parsed, recipient=recipient)
+    if not not_told:
+        if new_ticket and notifications.ack_add_refused(ticket=ticket, recipient=recipient, files=files):
+            told = IN_ACKNOWLEDGEMENT
+        elif not notifications.auto_reply_allowed(recipient=recipient):
+            not_told = RATE_LIMITED
+        else:
+            notifications.notify_files_refused(
+                ticket=ticket, message=message, recipient=recipient, contact=contact, files=files
+            )
+            told = IN_NOTICE
+    if not_told:
+        logger.info("files not accepted on ticket #%s: %s not told (%s)", ticket.pk, recipient or "?", not_told)
+    return events.event_refused_files_notice(
+        ticket=ticket, message=message, recipient=recipient, files=files, told=told, not_told=not_told
+    )
+
+
+def _why_not(*, parsed: ParsedEmail, recipient: str) -> str:
+    """Why this sender must not be mailed automatically ("" when they may be)."""
+    if parsed.is_auto_generated:
+        return AUTOMATIC
+    if not recipient:
+        return NO_ADDRESS
+    address = recipient.strip().lower()
+    if is_system_address(address) or address in _our_addresses() or services.staff_address(address):
+        return OUR_ADDRESS
+    return ""
