@@ -174,8 +174,8 @@ def parse(query: str, *, prefix_last: bool = False) -> Query:
 def _with_vocabulary(concepts, spans, meaningful, synonyms) -> list[Concept]:
     """Look the query's words up in the articles' vocabulary (one query), then:
 
-    - two words written apart that the articles write as one ("صورت حساب", "back end") become one
-      concept that matches either way;
+    - two words written apart that the articles or a synonym group write as one ("صورت حساب", "back
+      end", "گذر واژه" or "گذر‌واژه" for the synonym گذرواژه) become one concept that matches either way;
     - a Persian word no article uses that splits into two words they do use ("رمزعبور" for "رمز عبور":
       Persian writes a compound as one word, with a ZWNJ or with a space) also matches as those two;
     - any other word no article uses gets the closest words they do use as related forms ("pasword").
@@ -198,7 +198,7 @@ def _with_vocabulary(concepts, spans, meaningful, synonyms) -> list[Concept]:
         if skip:
             skip = False
             continue
-        if k in joins and joins[k] in known:
+        if k in joins and (joins[k] in known or (joins[k],) in synonyms):
             joined = joins[k]
             pair = (concept.own[0][0], concepts[k + 1].own[0][0])
             merged.append(Concept(own=(pair, (joined,)), related=synonyms.get((joined,), ())))

@@ -210,3 +210,14 @@ document.addEventListener("click", (event) => {
     window.history.back();
   }
 });
+
+// A form the server refused comes back with the focus on the first field in error, unless something
+// already has it: a phone shows the field (even at the foot of a long page) and a screen reader reads
+// its label and, through aria-describedby, its error.
+document.addEventListener("DOMContentLoaded", () => {
+  if (document.activeElement && document.activeElement !== document.body) return;
+  const holder = document.querySelector("main form .has-error");
+  if (!holder) return;
+  const box = holder.querySelector("input:checked") || holder.querySelector("input:not([type=hidden]), textarea, select");
+  if (box) box.focus();
+});

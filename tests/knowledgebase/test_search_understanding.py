@@ -258,3 +258,13 @@ def test_persian_modal_verbs_match_nothing_on_their_own(agent):
     make_article(agent, title="ورود به حساب", body="برای وارد شدن ایمیل و رمز را بنویسید.", language="fa")
     assert analyze("نمی‌توانم می‌خواهم داریم") == []
     assert _titles(selectors.article_search_for(user=None, query="نمی‌توانم وارد شوم")) == ["ورود به حساب"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["گذرواژه", "گذر\u200cواژه", "گذر واژه"], ids=["joined", "with ZWNJ", "with a space"])
+def test_a_synonym_written_as_one_word_matches_however_the_joiner_is_typed(agent, admin_user, typed):
+    # No article uses گذرواژه or its halves: only the synonym group leads from it to رمز عبور.
+    make_article(agent, title="بازنشانی رمز عبور", body="پیوند را باز کنید.", language="fa")
+    make_article(agent, title="تغییر روش پرداخت", body="کارت بانکی را عوض کنید.", language="fa")
+    _synonyms(admin_user, "password", "گذرواژه", "رمز عبور")
+    assert _titles(selectors.article_search_for(user=None, query=typed, prefer_language="fa")) == ["بازنشانی رمز عبور"]

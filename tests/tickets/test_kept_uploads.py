@@ -267,3 +267,62 @@ def test_the_kept_list_is_in_persian_for_a_persian_customer(customer, carlas_req
     customer.save(update_fields=["language"])
     page = portal_reply(browser_for(customer), carlas_request, body=TOO_LONG, attachments=log_file()).content.decode()
     assert "فایل‌هایی که از تلاش قبلی نگه داشته شد" in page and "نگه داشته شد: <bdi" in page
+
+
+# --- the portal's new-request form keeps its files as the reply form does ------------------------
+
+
+def test_a_new_request_refused_for_a_missing_subject_keeps_its_files_and_the_next_send_attaches_them(
+    customer, django_capture_on_commit_callbacks
+):
+    browser = browser_for(customer)
+    new = reverse("portal:new")
+    refused = browser.post(
+        new,
+        {
+            "subject": "",
+            "description": "It prints blank pages.",
+            "impact": "slows",
+            "attachments": [log_file(), log_file("screen.log", b"screen")],
+        },
+    )
+    assert refused.status_code == 400
+    kept = list(PendingUpload.objects.order_by("original_name"))
+    assert [(u.owner, u.original_name) for u in kept] == [(customer, "printer.log"), (customer, "screen.log")]
+    page = refused.content.decode()
+    assert all(f'name="kept" value="{u.pk}" checked' in page for u in kept)
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = browser.post(
+            new,
+            {
+                "subject": "Printer",
+                "description": "It prints blank pages.",
+                "impact": "slows",
+                "kept": [u.pk for u in kept],
+                "kept_offered": [u.pk for u in kept],
+            },
+        )
+    assert sent.status_code == 302
+    attachments = Attachment.objects.filter(ticket__subject="Printer").order_by("original_name")
+    assert [(a.original_name, a.file.open("rb").read()) for a in attachments] == [
+        ("printer.log", LOG),
+        ("screen.log", b"screen"),
+    ]
+    assert not PendingUpload.objects.exists()
+
+
+def test_a_new_request_cannot_attach_another_customers_kept_upload(other_customer, carlas_kept):
+    browser = browser_for(other_customer)
+    sent = browser.post(
+        reverse("portal:new"),
+        {
+            "subject": "Mine",
+            "description": "Text.",
+            "impact": "slows",
+            "kept": [carlas_kept.pk],
+            "kept_offered": [carlas_kept.pk],
+        },
+    )
+    assert sent.status_code == 302
+    assert not Attachment.objects.filter(ticket__subject="Mine").exists()
+    assert PendingUpload.objects.filter(pk=carlas_kept.pk).exists()  # left for its owner

@@ -19,7 +19,8 @@ IMPACTS = {
 }
 
 
-class NewRequestForm(forms.Form):
+class NewRequestForm(KeptFilesForm):
+    # A refused send keeps its valid files, listed ticked on the form shown again (as a reply's are)
     subject = forms.CharField(label=_("What do you need help with?"), max_length=255)
     description = forms.CharField(
         label=_("Tell us more"),
@@ -38,8 +39,8 @@ class NewRequestForm(forms.Form):
     )
     attachments = MultipleFileField(label=_("Attachments"))
 
-    def __init__(self, *args, products=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, products=None, user=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
         if products is not None:
             self.fields["product"].queryset = products
 

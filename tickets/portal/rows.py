@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from customers.models import Contact
 from helpdesk import dates
 from helpdesk.addresses import reverse_ids
+from tickets import ratings
 from tickets.portal.selectors import PlainStatus, Row
 
 
@@ -37,7 +38,8 @@ def _rating(row: Row, contact: Contact | None, language: str) -> str:
     if row.rating:
         text = _("Rated %(score)s/5") % {"score": _e(_number(row.rating.score, language))}
         return f'<span class="rated muted">{text}</span>'
-    if contact is not None and row.ticket.requester_id == contact.pk:
+    # Only where the request's page has the rating form (an open request cannot be rated yet)
+    if ratings.can_rate(ticket=row.ticket, contact=contact, rating=None, now=timezone.now()):
         return f'<span class="rate-cta">{_e(_("Rate our help"))}</span>'
     return ""
 

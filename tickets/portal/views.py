@@ -93,7 +93,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def new(request: HttpRequest) -> HttpResponse:
     contact = require_contact(request)
     products = portal_selectors.products_for_new_request(contact=contact, today=timezone.localdate())
-    form = NewRequestForm(request.POST or None, request.FILES or None, products=products)
+    form = NewRequestForm(request.POST or None, request.FILES or None, products=products, user=request.user)
     if request.method == "POST" and form.is_valid():
         priority, ticket_type = form.priority_and_type()
         token = request.POST.get("deflection_token", "")
@@ -105,19 +105,7 @@ def new(request: HttpRequest) -> HttpResponse:
                 user=request.user,
                 scope="portal-new-request",
                 key=idempotency.form_once_key(token, form.cleaned_data["subject"], form.cleaned_data["description"]),
-                run=lambda: (
-                    services.ticket_open(
-                        actor=request.user,
-                        requester=contact,
-                        subject=form.cleaned_data["subject"],
-                        body=form.cleaned_data["description"],
-                        priority=priority,
-                        type=ticket_type,
-                        channel=Channel.PORTAL,
-                        product=form.cleaned_data["product"],
-                        attachments=form.cleaned_data["attachments"],
-                    ).pk
-                ),
+                run=lambda: _open_request(request, contact, form, priority=priority, ticket_type=ticket_type),
             )
         except (ValidationError, DomainError) as exc:
             add_service_errors(form, exc, field="attachments")
@@ -133,6 +121,7 @@ def new(request: HttpRequest) -> HttpResponse:
                 request, dates.fill(_("Thank you! We received your request #%(number)s."), {"number": ticket.pk})
             )
             return redirect("portal:ticket", ticket.pk)
+    form.keep_files()  # its valid files are not lost: listed as kept on the form shown again
     token = request.POST.get("deflection_token") or str(uuid.uuid4())
     return portal_page(
         request,
@@ -145,6 +134,22 @@ def new(request: HttpRequest) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+def _open_request(request: HttpRequest, contact, form: NewRequestForm, *, priority: str, ticket_type: str) -> int:
+    ticket = services.ticket_open(
+        actor=request.user,
+        requester=contact,
+        subject=form.cleaned_data["subject"],
+        body=form.cleaned_data["description"],
+        priority=priority,
+        type=ticket_type,
+        channel=Channel.PORTAL,
+        product=form.cleaned_data["product"],
+        attachments=form.cleaned_data["attachments"],
+    )
+    form.kept_attached()
+    return ticket.pk
 
 
 @customer_page
