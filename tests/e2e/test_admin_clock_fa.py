@@ -91,3 +91,23 @@ def test_the_clocks_noon_writes_noon_in_the_pages_digits(browser, live_server, a
     finally:
         page.goto("about:blank")
         context.close()
+
+
+def test_the_time_zone_note_writes_a_half_hour_in_persian(browser, live_server, admin_user, agent):
+    """Django's note under a time box when the browser's zone is not the admin's: Tehran is 2.5 hours
+    (1.5 in summer) ahead of Berlin, written "۲٫۵" (static/js/app.js's interpolate), not "۲.۵"."""
+    admin_user.language = "fa"
+    admin_user.time_zone = "Asia/Tehran"
+    admin_user.save(update_fields=["language", "time_zone"])
+    context = browser.new_context(locale="fa", timezone_id="Europe/Berlin")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        sign_in(page, live_server.url, admin_user, path="/admin/login/", landing=r".*/admin/$")
+        page.goto(f"{live_server.url}/admin/helpdesk/user/{agent.pk}/change/")
+        note = page.locator(".timezonewarning").first.inner_text()
+        assert re.search("[۱۲]٫۵ ساعت", note), note
+        assert not re.search(r"[0-9]|\d\.\d", note), note  # no Latin digit, no Latin decimal point
+    finally:
+        page.goto("about:blank")
+        context.close()
