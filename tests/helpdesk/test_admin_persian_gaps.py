@@ -132,3 +132,15 @@ def test_the_search_count_and_the_selection_notes_stay_djangos_in_english(client
     page = client.get("/admin/helpdesk/team/", {"q": "Line"}).content.decode()
     assert "3 results" in page and f"{Team.objects.count()} total" in page
     assert "0 of 2 selected" in page and "All 3 selected" in page and "Select all 3 teams" in page
+
+
+@pytest.mark.parametrize(("language", "first", "second"), [("fa", "۱", "۲"), ("en", "1", "2")])
+def test_the_sorting_priority_of_list_columns_is_in_the_readers_digits(client, admin_user, language, first, second):
+    admin_user.language = language
+    admin_user.save(update_fields=["language"])
+    client.force_login(admin_user)
+    TeamFactory(name="Line one")
+    page = client.get("/admin/helpdesk/team/?o=1.-3").content.decode()
+    priorities = re.findall(r'<span class="sortpriority" title="([^"]*)">([^<]*)</span>', page)
+    assert [shown for _, shown in priorities] == [first, second]
+    assert all(title.endswith(shown) for title, shown in priorities)
