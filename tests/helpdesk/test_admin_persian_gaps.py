@@ -28,6 +28,12 @@ def test_adding_a_user_reads_in_persian(persian_admin):
     assert "Password-based authentication" not in page and "Single Sign-On or LDAP" not in page
 
 
+def test_changing_a_user_reads_in_persian(persian_admin, agent):
+    page = persian_admin.get(f"/admin/helpdesk/user/{agent.pk}/change/").content.decode()
+    assert "بازنشانی گذرواژه" in page and "راهی برای دیدن گذرواژهٔ کاربر نیست" in page
+    assert "Reset password" not in page and "Raw passwords are not stored" not in page
+
+
 def test_a_form_that_did_not_validate_says_so_in_persian(persian_admin):
     page = persian_admin.post("/admin/helpdesk/user/add/", {"email": "not an address"}).content.decode()
     assert "لطفاً خطا" in page and "Please correct the error" not in page
