@@ -150,3 +150,22 @@ def test_the_sorting_priority_of_list_columns_is_in_the_readers_digits(client, a
     priorities = re.findall(r'<span class="sortpriority" title="([^"]*)">([^<]*)</span>', page)
     assert [shown for _, shown in priorities] == [first, second]
     assert all(title.endswith(shown) for title, shown in priorities)
+
+
+@pytest.mark.parametrize(("language", "shown"), [("fa", "۱۲"), ("en", "12")])
+def test_whole_numbers_in_a_list_are_in_the_readers_digits(client, admin_user, language, shown):
+    admin_user.language = language
+    admin_user.save(update_fields=["language"])
+    client.force_login(admin_user)
+    TeamFactory(name="Line one", max_open_per_agent=12)
+    page = client.get("/admin/helpdesk/team/").content.decode()
+    assert re.search(f'<td class="field-max_open_per_agent">{shown}</td>', page), page[-3000:]
+
+
+@pytest.mark.parametrize(("value", "shown"), [(7, "۷"), (2.5, "۲٫۵"), (True, "True")])
+def test_a_number_a_column_computes_is_in_persian_digits(value, shown):
+    from django.contrib.admin import utils
+    from django.utils import translation
+
+    with translation.override("fa"):
+        assert utils.display_for_value(value, "-") == shown
