@@ -15,6 +15,9 @@ PASSWORD_CHOICE = (
     gettext_noop("Set password"),
     gettext_noop("Reset password"),
     gettext_noop("Raw passwords are not stored, so there is no way to see the user’s password."),
+    # a user without a usable password (an invited agent), whose Persian said «رمز» where we say «گذرواژه»
+    gettext_noop("No password set."),
+    gettext_noop("Enable password-based authentication for this user by setting a password."),
     gettext_noop(
         "Whether the user will be able to authenticate using a password or not. "
         "If disabled, they may still be able to authenticate using other backends, "

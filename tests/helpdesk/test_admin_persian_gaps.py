@@ -34,6 +34,14 @@ def test_changing_a_user_reads_in_persian(persian_admin, agent):
     assert "Reset password" not in page and "Raw passwords are not stored" not in page
 
 
+def test_an_invited_user_without_a_password_reads_in_persian(persian_admin, agent):
+    agent.set_unusable_password()
+    agent.save(update_fields=["password"])
+    page = persian_admin.get(f"/admin/helpdesk/user/{agent.pk}/change/").content.decode()
+    assert "گذرواژه‌ای تعیین نشده است." in page and "ورود با گذرواژه را برای این کاربر فعال کنید" in page
+    assert "هیچ رمزی" not in page and "Enable password-based authentication" not in page
+
+
 def test_a_form_that_did_not_validate_says_so_in_persian(persian_admin):
     page = persian_admin.post("/admin/helpdesk/user/add/", {"email": "not an address"}).content.decode()
     assert "لطفاً خطا" in page and "Please correct the error" not in page
