@@ -5,8 +5,10 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from customers.models import EscalationStep
+from helpdesk import dates
 
 
 @pytest.fixture
@@ -46,3 +48,21 @@ def test_in_english_the_labels_stay_english(admin_client, standard_policy, calen
     assert str(calendar.periods.first()).endswith(" 08:00–16:00")
     page = admin_client.get(f"/admin/customers/slapolicy/{standard_policy.pk}/change/").content.decode()
     assert {"Team", "Person"} <= set(_headers(page, "escalation_steps"))
+
+
+def test_an_erasure_request_and_a_privacy_action_are_named_in_persian(persian_admin_client, customer):
+    from customers import services
+    from customers.models import Contact, PrivacyAction
+
+    contact = Contact.objects.get(user=customer)
+    asked = services.erasure_request_create(contact=contact, actor=customer, confirm=customer.email)
+    page = persian_admin_client.get(f"/admin/customers/erasurerequest/{asked.pk}/change/").content.decode()
+    number, contact_number = (dates.persian_digits(str(n)) for n in (asked.pk, contact.pk))
+    assert f"درخواست پاک کردن داده‌ها {number} از مخاطب {contact_number} (در انتظار)" in page
+    assert "erasure request" not in page and "pending" not in page
+    action = PrivacyAction.objects.create(kind="export", contact=contact, contact_ref=contact.pk)
+    with translation.override("fa"):
+        assert str(action).endswith(f": مخاطب {contact_number}") and "export" not in str(action)
+    with translation.override("en"):
+        assert str(asked) == f"Erasure request {asked.pk} of contact {contact.pk} (Pending)"
+        assert str(action) == f"Data exported: contact {contact.pk}"
