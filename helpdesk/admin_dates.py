@@ -1,5 +1,5 @@
-"""Dates in Django's admin as every other page shows them: Jalali with Persian digits in fa (and decimal
-numbers in Persian digits, with the Persian decimal separator).
+"""Dates in Django's admin as every other page shows them: Jalali with Persian digits in fa (and numbers,
+whole or decimal, in Persian digits, with the Persian decimal separator).
 
 Django's admin writes a date, wherever it shows one (change lists, read-only fields on change pages,
 values of list_display callables), through django.contrib.admin.utils.display_for_field and
@@ -21,6 +21,7 @@ reads as the Gregorian range they span.
 """
 
 import datetime
+from decimal import Decimal
 
 import jdatetime
 from django import forms
@@ -56,15 +57,18 @@ def display_for_field(value, field, empty_value_display, avoid_link=False):
     if translation.get_language() == "fa" and not getattr(field, "flatchoices", None):
         if isinstance(field, models.DateField | models.TimeField) and (shown := _persian(value)) is not None:
             return shown
-        if isinstance(field, models.DecimalField | models.FloatField) and value is not None:
-            # Django writes "12000.00"; a Persian page writes "۱۲۰۰۰٫۰۰" (dates.local_number).
+        if isinstance(field, models.DecimalField | models.FloatField | models.IntegerField) and value is not None:
+            # Django writes "12000.00" or "10"; a Persian page writes "۱۲۰۰۰٫۰۰", "۱۰" (dates.local_number).
             return dates.local_number(_django_display_for_field(value, field, empty_value_display, avoid_link))
     return _django_display_for_field(value, field, empty_value_display, avoid_link)
 
 
 def display_for_value(value, empty_value_display, boolean=False):
-    if not boolean and translation.get_language() == "fa" and (shown := _persian(value)) is not None:
-        return shown
+    if not boolean and translation.get_language() == "fa":
+        if (shown := _persian(value)) is not None:
+            return shown
+        if isinstance(value, int | float | Decimal) and not isinstance(value, bool):  # a count a column adds
+            return dates.local_number(_django_display_for_value(value, empty_value_display, boolean))
     return _django_display_for_value(value, empty_value_display, boolean)
 
 

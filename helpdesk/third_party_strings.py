@@ -7,12 +7,17 @@ from django.utils.translation import gettext_noop, ngettext_lazy
 # django.contrib.admin: the notice above a form that did not validate
 FORM_ERRORS = ngettext_lazy("Please correct the error below.", "Please correct the errors below.", "count")
 
-# django.contrib.auth.forms: adding a user, or changing their password, in the admin
+# django.contrib.auth.forms: adding a user, changing one or their password, in the admin
 PASSWORD_CHOICE = (
     gettext_noop("Password-based authentication"),
     gettext_noop("Enabled"),
     gettext_noop("Disabled"),
     gettext_noop("Set password"),
+    gettext_noop("Reset password"),
+    gettext_noop("Raw passwords are not stored, so there is no way to see the user’s password."),
+    # a user without a usable password (an invited agent), whose Persian said «رمز» where we say «گذرواژه»
+    gettext_noop("No password set."),
+    gettext_noop("Enable password-based authentication for this user by setting a password."),
     gettext_noop(
         "Whether the user will be able to authenticate using a password or not. "
         "If disabled, they may still be able to authenticate using other backends, "

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.dates import local_number
 from helpdesk.names import NamedInLanguages
 
 
@@ -59,7 +60,8 @@ class WorkingPeriod(models.Model):
 
     def __str__(self) -> str:
         end = "24:00" if self.end == time(0) else f"{self.end:%H:%M}"
-        return f"{self.get_weekday_display()} {self.start:%H:%M}–{end}"
+        hours = local_number(f"{self.start:%H:%M}–{end}")  # in Persian digits on a Persian page
+        return f"{self.get_weekday_display()} {hours}"
 
 
 class Holiday(NamedInLanguages, models.Model):

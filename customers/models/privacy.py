@@ -5,10 +5,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from customers.models.accounts import Contact
+from helpdesk.dates import fill
 
 
 class PrivacyAction(models.Model):
@@ -39,7 +40,8 @@ class PrivacyAction(models.Model):
         indexes = [models.Index(fields=["contact_ref", "-created_at"], name="privacy_contact_idx")]
 
     def __str__(self) -> str:
-        return f"{self.kind} contact {self.contact_ref}"
+        text = gettext("%(kind)s: contact %(contact)d")
+        return fill(text, {"kind": self.get_kind_display(), "contact": self.contact_ref})
 
 
 class ErasureRequest(models.Model):
@@ -92,4 +94,5 @@ class ErasureRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"erasure request {self.pk} of contact {self.contact_id} ({self.state})"
+        text = gettext("Erasure request %(number)d of contact %(contact)d (%(state)s)")
+        return fill(text, {"number": self.pk, "contact": self.contact_id, "state": self.get_state_display()})

@@ -3,9 +3,11 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from customers.models.calendars import BusinessCalendar
+from helpdesk.dates import fill
 from helpdesk.models import Priority
 from helpdesk.names import NamedInLanguages
 
@@ -70,10 +72,13 @@ class EscalationStep(models.Model):
     policy = models.ForeignKey(SlaPolicy, on_delete=models.CASCADE, related_name="escalation_steps")
     minutes_after_breach = models.PositiveIntegerField(_("minutes after breach"), default=0)
     action = models.CharField(_("action"), max_length=32, choices=Action.choices)
-    team = models.ForeignKey("helpdesk.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    team = models.ForeignKey(
+        "helpdesk.Team", verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Escalation mail is internal: agents and administrators only (customers.rules.step_errors says so).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -87,4 +92,5 @@ class EscalationStep(models.Model):
         verbose_name_plural = _("escalation steps")
 
     def __str__(self) -> str:
-        return f"+{self.minutes_after_breach} min: {self.get_action_display()}"
+        text = gettext("%(minutes)d min after the breach: %(action)s")
+        return fill(text, {"minutes": self.minutes_after_breach, "action": self.get_action_display()})

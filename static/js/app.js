@@ -120,12 +120,18 @@ document.addEventListener("DOMContentLoaded", () => {
 });
 
 // Django's admin scripts write their counts through the JavaScript catalogue's interpolate() ("3 of 50
-// selected", admin/js/actions.js): in Persian, the numbers in Persian digits, as the page's own are. This
-// file is deferred, so the catalogue (a plain script before it) has defined interpolate by now.
+// selected", admin/js/actions.js): in Persian, the numbers in Persian digits and decimal separator, as the
+// page's own are. This file is deferred, so the catalogue (a plain script before it) has defined
+// interpolate by now.
 if (document.documentElement.lang === "fa" && typeof window.interpolate === "function") {
   const interpolate = window.interpolate;
+  // A fraction too ("2.5 hours ahead of server time", admin/js/admin/DateTimeShortcuts.js): "۲٫۵".
   const persian = (value) =>
-    typeof value === "number" ? String(value).replace(/\d/g, (d) => String.fromCharCode(0x06f0 + Number(d))) : value;
+    typeof value === "number"
+      ? String(value)
+          .replace(".", "\u066b")
+          .replace(/\d/g, (d) => String.fromCharCode(0x06f0 + Number(d)))
+      : value;
   window.interpolate = (format, values, named) =>
     interpolate(
       format,

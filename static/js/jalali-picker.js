@@ -40,6 +40,21 @@
     return time;
   }
 
+  // Today in the reader's own calendar day (the browser's time zone), as a UTC midnight: at 01:30 in
+  // Tehran on 1 Farvardin it is still the last day of Esfand in UTC.
+  function today() {
+    const now = new Date();
+    return Date.UTC(now.getFullYear(), now.getMonth(), now.getDate());
+  }
+
+  function write(box, panel, y, m, d) {
+    box.value = `${persian(y, 4)}/${persian(m, 2)}/${persian(d, 2)}`;
+    box.dispatchEvent(new Event("input", { bubbles: true }));
+    box.dispatchEvent(new Event("change", { bubbles: true }));
+    panel.hidden = true;
+    box.focus();
+  }
+
   function read(box) {
     const match = /^\s*(\d{4})\s*[/-]\s*(\d{1,2})\s*[/-]\s*(\d{1,2})\s*$/.exec(latin(box.value));
     return match ? { y: Number(match[1]), m: Number(match[2]), d: Number(match[3]) } : null;
@@ -51,7 +66,7 @@
     const days = Math.round((next - first) / DAY);
     const lead = (new Date(first).getUTCDay() + 1) % 7; // Saturday is 0
     const chosen = read(box);
-    const today = jalali(Date.now() - (Date.now() % DAY));
+    const now = jalali(today());
     panel.replaceChildren();
     const head = document.createElement("div");
     head.className = "jpicker-head";
@@ -85,17 +100,19 @@
       button.type = "button";
       button.textContent = persian(d);
       if (chosen && chosen.y === y && chosen.m === m && chosen.d === d) button.setAttribute("aria-pressed", "true");
-      if (today.y === y && today.m === m && today.d === d) button.classList.add("jpicker-today");
-      button.addEventListener("click", () => {
-        box.value = `${persian(y, 4)}/${persian(m, 2)}/${persian(d, 2)}`;
-        box.dispatchEvent(new Event("input", { bubbles: true }));
-        box.dispatchEvent(new Event("change", { bubbles: true }));
-        panel.hidden = true;
-        box.focus();
-      });
+      if (now.y === y && now.m === m && now.d === d) button.classList.add("jpicker-today");
+      button.addEventListener("click", () => write(box, panel, y, m, d));
       grid.append(button);
     }
-    panel.append(head, grid);
+    const foot = document.createElement("div");
+    foot.className = "jpicker-foot";
+    const pickToday = document.createElement("button");
+    pickToday.type = "button";
+    pickToday.className = "jpicker-pick-today";
+    pickToday.textContent = "امروز";
+    pickToday.addEventListener("click", () => write(box, panel, now.y, now.m, now.d));
+    foot.append(pickToday);
+    panel.append(head, grid, foot);
   }
 
   function attach(box) {
@@ -118,7 +135,7 @@
     wrap.append(box, open, panel);
     open.addEventListener("click", () => {
       if (panel.hidden) {
-        const at = read(box) || jalali(Date.now() - (Date.now() % DAY));
+        const at = read(box) || jalali(today());
         draw(panel, box, at.y, at.m);
       }
       panel.hidden = !panel.hidden;

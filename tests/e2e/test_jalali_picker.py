@@ -78,3 +78,33 @@ def test_a_reports_jalali_date_boxes_stay_in_their_own_cell(browser, live_server
     assert page.input_value("input[name=start]") == "۱۴۰۵/۰۶/۱۵"  # typed in Jalali, shown back in Jalali
     assert page.evaluate(FIELD_OVERRUNS) == []
     page.context.close()
+
+
+def test_today_is_the_readers_own_day_and_the_today_button_writes_it(browser, live_server, admin_user):
+    """At 01:30 in Tehran on 1 Farvardin 1404 (22:00 UTC on 20 March 2025, still 1403/12/30 in UTC) the
+    picker opens on Farvardin 1404, marks its first day as today, and "امروز" writes ۱۴۰۴/۰۱/۰۱."""
+    from datetime import UTC, datetime
+
+    admin_user.language = "fa"
+    admin_user.save()
+    context = browser.new_context(viewport={"width": 390, "height": 900}, timezone_id="Asia/Tehran")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        page.clock.set_fixed_time(datetime(2025, 3, 20, 22, 0, tzinfo=UTC))
+        page.goto(f"{live_server.url}/login/")
+        page.fill("input[name=username]", admin_user.email)
+        page.fill("input[name=password]", "secret-pass-1")
+        page.press("input[name=password]", "Enter")
+        page.wait_for_load_state()
+        page.goto(f"{live_server.url}/admin/customers/servicecontract/add/")
+        page.locator("input[name=valid_from] + .jpicker-open").click()
+        picker = page.locator("input[name=valid_from] ~ .jpicker")
+        assert "فروردین ۱۴۰۴" in picker.locator(".jpicker-head strong").inner_text()
+        assert picker.locator(".jpicker-today").inner_text() == "۱"
+        picker.get_by_role("button", name="امروز").click()
+        assert page.input_value("input[name=valid_from]") == "۱۴۰۴/۰۱/۰۱"
+        assert picker.is_hidden()
+    finally:
+        page.goto("about:blank")
+        context.close()

@@ -28,6 +28,20 @@ def test_adding_a_user_reads_in_persian(persian_admin):
     assert "Password-based authentication" not in page and "Single Sign-On or LDAP" not in page
 
 
+def test_changing_a_user_reads_in_persian(persian_admin, agent):
+    page = persian_admin.get(f"/admin/helpdesk/user/{agent.pk}/change/").content.decode()
+    assert "بازنشانی گذرواژه" in page and "راهی برای دیدن گذرواژهٔ کاربر نیست" in page
+    assert "Reset password" not in page and "Raw passwords are not stored" not in page
+
+
+def test_an_invited_user_without_a_password_reads_in_persian(persian_admin, agent):
+    agent.set_unusable_password()
+    agent.save(update_fields=["password"])
+    page = persian_admin.get(f"/admin/helpdesk/user/{agent.pk}/change/").content.decode()
+    assert "گذرواژه‌ای تعیین نشده است." in page and "ورود با گذرواژه را برای این کاربر فعال کنید" in page
+    assert "هیچ رمزی" not in page and "Enable password-based authentication" not in page
+
+
 def test_a_form_that_did_not_validate_says_so_in_persian(persian_admin):
     page = persian_admin.post("/admin/helpdesk/user/add/", {"email": "not an address"}).content.decode()
     assert "لطفاً خطا" in page and "Please correct the error" not in page
@@ -132,3 +146,34 @@ def test_the_search_count_and_the_selection_notes_stay_djangos_in_english(client
     page = client.get("/admin/helpdesk/team/", {"q": "Line"}).content.decode()
     assert "3 results" in page and f"{Team.objects.count()} total" in page
     assert "0 of 2 selected" in page and "All 3 selected" in page and "Select all 3 teams" in page
+
+
+@pytest.mark.parametrize(("language", "first", "second"), [("fa", "۱", "۲"), ("en", "1", "2")])
+def test_the_sorting_priority_of_list_columns_is_in_the_readers_digits(client, admin_user, language, first, second):
+    admin_user.language = language
+    admin_user.save(update_fields=["language"])
+    client.force_login(admin_user)
+    TeamFactory(name="Line one")
+    page = client.get("/admin/helpdesk/team/?o=1.-3").content.decode()
+    priorities = re.findall(r'<span class="sortpriority" title="([^"]*)">([^<]*)</span>', page)
+    assert [shown for _, shown in priorities] == [first, second]
+    assert all(title.endswith(shown) for title, shown in priorities)
+
+
+@pytest.mark.parametrize(("language", "shown"), [("fa", "۱۲"), ("en", "12")])
+def test_whole_numbers_in_a_list_are_in_the_readers_digits(client, admin_user, language, shown):
+    admin_user.language = language
+    admin_user.save(update_fields=["language"])
+    client.force_login(admin_user)
+    TeamFactory(name="Line one", max_open_per_agent=12)
+    page = client.get("/admin/helpdesk/team/").content.decode()
+    assert re.search(f'<td class="field-max_open_per_agent">{shown}</td>', page), page[-3000:]
+
+
+@pytest.mark.parametrize(("value", "shown"), [(7, "۷"), (2.5, "۲٫۵"), (True, "True")])
+def test_a_number_a_column_computes_is_in_persian_digits(value, shown):
+    from django.contrib.admin import utils
+    from django.utils import translation
+
+    with translation.override("fa"):
+        assert utils.display_for_value(value, "-") == shown
