@@ -168,6 +168,7 @@ class EventKind(models.TextChoices):
     TRIGGER_FAILED = "trigger_failed", _("Trigger failed")
     TRIGGER_LOOP_STOPPED = "trigger_loop_stopped", _("Triggers stopped (loop)")
     ATTACHMENT_WITHHELD = "attachment_withheld", _("Email attachment withheld")
+    MARKED_SPAM = "marked_spam", _("Marked as spam")
 
 
 class TicketEvent(models.Model):

@@ -290,6 +290,11 @@ def event_view(event: TicketEvent) -> EventView:
         text = _("The email's attachment %(name)s was not kept: %(extension)s files (programs and scripts) are refused")
         extension = str(data.get("extension", "")).lstrip(".").upper()  # "EXE": no dot to misplace in fa
         return EventView(event, say(text, name=data.get("name", ""), extension=extension))
+    if kind == EventKind.MARKED_SPAM:
+        if data.get("address"):
+            text = _("%(actor)s marked the ticket as spam and blocked %(sender)s")
+            return EventView(event, say(text, actor=actor, sender=data["address"]))
+        return EventView(event, say(_("%(actor)s marked the ticket as spam"), actor=actor))
     if kind == EventKind.TRIGGER_FAILED:
         text = _("The trigger or timed rule %(rule)s failed and was switched off: %(reason)s")
         return EventView(event, say(text, rule=data.get("rule_name", ""), reason=data.get("reason", "")))
