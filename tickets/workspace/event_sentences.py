@@ -247,6 +247,14 @@ def custom_status_customer_sentence(event: TicketEvent) -> SafeString:
     return say(_("Your request's status is now %(status)s"), status=_custom_label(new, customer=True))
 
 
+def spam_sentence(event: TicketEvent, actor: str) -> SafeString:
+    """Marked as spam (tickets.services.spam), and the address blocked with it if any."""
+    address = (event.data or {}).get("address")
+    if address:
+        return say(_("%(actor)s marked the ticket as spam and blocked %(sender)s"), actor=actor, sender=address)
+    return say(_("%(actor)s marked the ticket as spam"), actor=actor)
+
+
 def event_view(event: TicketEvent) -> EventView:
     actor = event.actor.get_full_name() if event.actor else _("System")
     kind, data = event.kind, event.data or {}
@@ -291,10 +299,7 @@ def event_view(event: TicketEvent) -> EventView:
         extension = str(data.get("extension", "")).lstrip(".").upper()  # "EXE": no dot to misplace in fa
         return EventView(event, say(text, name=data.get("name", ""), extension=extension))
     if kind == EventKind.MARKED_SPAM:
-        if data.get("address"):
-            text = _("%(actor)s marked the ticket as spam and blocked %(sender)s")
-            return EventView(event, say(text, actor=actor, sender=data["address"]))
-        return EventView(event, say(_("%(actor)s marked the ticket as spam"), actor=actor))
+        return EventView(event, spam_sentence(event, actor))
     if kind == EventKind.TRIGGER_FAILED:
         text = _("The trigger or timed rule %(rule)s failed and was switched off: %(reason)s")
         return EventView(event, say(text, rule=data.get("rule_name", ""), reason=data.get("reason", "")))

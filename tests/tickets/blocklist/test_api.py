@@ -64,9 +64,7 @@ def test_a_second_entry_for_the_same_sender_is_refused(as_user, admin_user):
     assert again.status_code == 400 and "already" in again.json()["errors"]["value"][0]
 
 
-def test_the_list_runs_the_same_queries_whatever_its_length(
-    as_user, agent, admin_user, django_assert_max_num_queries
-):
+def test_the_list_runs_the_same_queries_whatever_its_length(as_user, agent, admin_user, django_assert_max_num_queries):
     Mailbox.objects.create(name="Support", address="support@helpdesk.test")
     client = as_user(agent)
     services.blocked_sender_create(actor=admin_user, value="one@junk.example")
