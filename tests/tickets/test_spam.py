@@ -10,6 +10,7 @@ from django.utils import timezone
 from customers.models import Contact
 from helpdesk.exceptions import NotAllowed
 from helpdesk.models import NotificationLog
+from helpdesk.outbox import webhooks
 from tests.tickets.conftest import make_mail
 from tickets import services
 from tickets.email.ingest import email_ingest
@@ -121,3 +122,15 @@ def test_the_spam_operation_is_in_the_schema(as_user, admin_user):
     operation = schema["paths"]["/api/v1/tickets/{id}/spam/"]["post"]
     assert operation["operationId"] == "tickets_spam"
     assert "/api/v1/blocked-senders/" in schema["paths"]
+
+
+def test_webhooks_fire_as_for_any_close_plus_marked_spam(spam, agent, admin_user):
+    webhooks.webhook_create(
+        actor=admin_user,
+        name="CRM",
+        url="https://crm.example/hooks",
+        events=["ticket.status_changed", "ticket.marked_spam", "ticket.replied"],
+    )
+    services.ticket_mark_spam(ticket=spam, actor=agent, block_sender=True)
+    queued = NotificationLog.objects.filter(kind="webhook", ticket_id=spam.pk).values_list("template", flat=True)
+    assert sorted(queued) == ["ticket.marked_spam", "ticket.status_changed"]
