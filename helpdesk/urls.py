@@ -18,6 +18,7 @@ api_urlpatterns = [
     path("", include("tickets.privacy.api_urls")),
     path("", include("tickets.problems.api_urls")),
     path("", include("tickets.statuses.api_urls")),
+    path("", include("tickets.blocklist.api_urls")),
     path("", include("tickets.satisfaction.api_urls")),
     path("", include("tickets.alerts.api_urls")),
     path("", include("tickets.email.urls")),

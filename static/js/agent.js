@@ -109,13 +109,13 @@
     });
   };
 
-  // One confirmation before a bulk change, a referral cancel or a merge.
+  // One confirmation before a bulk change, a referral cancel, a merge or marking as spam.
   document.addEventListener("submit", (e) => {
     const form = e.target;
     let question = form.dataset.confirm;
-    if (form.dataset.confirmMerge && form.querySelector("select[name=action]")?.value === "merge") {
-      question = form.dataset.confirmMerge;
-    }
+    const action = form.querySelector("select[name=action]")?.value;
+    if (form.dataset.confirmMerge && action === "merge") question = form.dataset.confirmMerge;
+    if (form.dataset.confirmSpam && action === "spam") question = form.dataset.confirmSpam;
     if (form.id === "bulk") {
       const n = document.querySelectorAll("input[name=tickets]:checked").length;
       question = `${question} (${localNumber(n)})`;

@@ -9,6 +9,7 @@ from tickets.api.internal import (
     ReferralCustomerInformedView,
     ReferralListView,
 )
+from tickets.api.spam import SpamView
 from tickets.api.tickets import TicketDetailView, TicketListView
 from tickets.api.webhooks import (
     WebhookDeliveryListView,
@@ -27,6 +28,7 @@ __all__ = [
     "ReferralCancelView",
     "ReferralCustomerInformedView",
     "ReferralListView",
+    "SpamView",
     "TicketDetailView",
     "TicketListView",
     "WebhookDeliveryListView",

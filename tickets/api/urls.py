@@ -31,6 +31,7 @@ urlpatterns = [
     ),
     path("tickets/<int:pk>/links/", api.LinkListView.as_view(), name="api-ticket-links"),
     path("tickets/<int:pk>/merge/", api.MergeView.as_view(), name="api-ticket-merge"),
+    path("tickets/<int:pk>/spam/", api.SpamView.as_view(), name="api-ticket-spam"),
     path("attachments/<int:pk>/download/", AttachmentDownloadView.as_view(), name="api-attachment-download"),
     path("reports/sla/", SlaReportView.as_view(), name="api-report-sla"),
     path("reports/deflection/", DeflectionReportView.as_view(), name="api-report-deflection"),

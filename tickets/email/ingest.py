@@ -2,7 +2,8 @@
 
 Every entrance (IMAP poller, `manage.py ingest_email`, the raw-MIME endpoint, the admin's
 "reprocess") calls ``email_ingest`` / ``email_reprocess``. Bad mail never raises: what cannot
-be read or processed is quarantined with its raw bytes kept for a human. Threading is in
+be read or processed is quarantined with its raw bytes kept for a human, and so is mail from a
+blocked sender (tickets.blocklist.services.sender_block_stop). Threading is in
 tickets.email.thread, reading the sender and the content in tickets.email.intake.
 """
 
@@ -24,6 +25,7 @@ from customers.models import Contact
 from helpdesk.exceptions import DomainError
 from helpdesk.text import is_blank
 from tickets import services
+from tickets.blocklist.services import sender_block_stop
 from tickets.email.intake import (
     _cc_emails,
     _content,
@@ -116,6 +118,10 @@ def email_process(*, inbound: InboundEmail, raw: bytes | None = None, now: datet
     inbound.message_id = message_id
     if message_id and (original := _holder(message_id, exclude=inbound.pk)) is not None:
         return _duplicate(inbound, original=original, now=now)
+    if (entry := sender_block_stop(address=inbound.sender, now=now)) is not None:
+        # kept, not lost: never a ticket, a reply or an acknowledgement; processed again once unblocked
+        reason = _("Blocked sender: %(sender)s is on the blocklist (%(entry)s). Unblock it to process this email.")
+        return _quarantine(inbound, reason=reason % {"sender": inbound.sender, "entry": entry}, now=now)
     try:
         with transaction.atomic():
             if message_id:

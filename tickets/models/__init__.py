@@ -3,6 +3,7 @@
 from helpdesk.audit.records import audited
 from helpdesk.models import Priority
 from tickets.models.alerts import DEFAULT_DELIVERY, Delivery, Notification, NotificationKind, NotificationPreference
+from tickets.models.blocklist import BlockedSender
 from tickets.models.conversation import (
     Attachment,
     Charset,
@@ -40,6 +41,7 @@ from tickets.models.triggers import TimedRule, TimedRuleRun, TimedSince, Trigger
 from tickets.models.workspace import ArticleUsage, Deflection, Macro, SavedView
 
 __all__ = [
+    "BlockedSender",
     "DEFAULT_DELIVERY",
     "Delivery",
     "Notification",
@@ -121,3 +123,4 @@ audited(RoutingRule, excluded_fields=["updated_at"])
 audited(Category, RootCause, ActivityType)
 audited(Trigger, TimedRule, excluded_fields=["updated_at"])
 audited(CustomStatus, m2m_fields=["teams"])
+audited(BlockedSender, excluded_fields=["stopped_count", "last_stopped_at"])

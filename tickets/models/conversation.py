@@ -169,6 +169,7 @@ class EventKind(models.TextChoices):
     TRIGGER_LOOP_STOPPED = "trigger_loop_stopped", _("Triggers stopped (loop)")
     ATTACHMENT_WITHHELD = "attachment_withheld", _("Email attachment withheld")
     REFUSED_FILES_NOTICE = "refused_files_notice", _("Sender told of files not accepted")
+    MARKED_SPAM = "marked_spam", _("Marked as spam")
 
 
 class TicketEvent(models.Model):

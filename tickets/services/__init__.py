@@ -23,6 +23,7 @@ from tickets.services.referrals import (
     referral_mark_customer_informed,
     ticket_refer,
 )
+from tickets.services.spam import SpamResult, spam_block_default, ticket_mark_spam
 from tickets.services.status import ReopenWindowPassed, TicketClosed, ticket_change_status
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "UPDATABLE_FIELDS",
     "CustomerReply",
     "RequesterDetails",
+    "SpamResult",
     "ReopenWindowPassed",
     "TicketClosed",
     "priority_allowed_for",
@@ -39,11 +41,13 @@ __all__ = [
     "referral_mark_customer_informed",
     "requester_resolve",
     "requester_staff_check",
+    "spam_block_default",
     "staff_address",
     "ticket_change_status",
     "ticket_customer_reply",
     "ticket_edit",
     "ticket_link",
+    "ticket_mark_spam",
     "ticket_merge",
     "ticket_open",
     "ticket_refer",

@@ -268,6 +268,14 @@ def refused_notice_sentence(data: dict) -> SafeString:
     return say(text, recipient=recipient, files=names)
 
 
+def spam_sentence(event: TicketEvent, actor: str) -> SafeString:
+    """Marked as spam (tickets.services.spam), and the address blocked with it if any."""
+    address = (event.data or {}).get("address")
+    if address:
+        return say(_("%(actor)s marked the ticket as spam and blocked %(sender)s"), actor=actor, sender=address)
+    return say(_("%(actor)s marked the ticket as spam"), actor=actor)
+
+
 def event_view(event: TicketEvent) -> EventView:
     actor = event.actor.get_full_name() if event.actor else _("System")
     kind, data = event.kind, event.data or {}
@@ -313,6 +321,8 @@ def event_view(event: TicketEvent) -> EventView:
         return EventView(event, say(text, name=data.get("name", ""), extension=extension))
     if kind == EventKind.REFUSED_FILES_NOTICE:
         return EventView(event, refused_notice_sentence(data))
+    if kind == EventKind.MARKED_SPAM:
+        return EventView(event, spam_sentence(event, actor))
     if kind == EventKind.TRIGGER_FAILED:
         text = _("The trigger or timed rule %(rule)s failed and was switched off: %(reason)s")
         return EventView(event, say(text, rule=data.get("rule_name", ""), reason=data.get("reason", "")))

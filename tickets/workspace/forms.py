@@ -145,6 +145,7 @@ BULK_ACTIONS = [
     ("category", _("Set category")),
     ("problem", _("Link to problem")),
     ("custom_status", _("Set custom status")),
+    ("spam", _("Mark as spam")),
 ]
 
 
@@ -180,6 +181,8 @@ class BulkActionForm(forms.Form):
     category = ClearingChoiceField(label=_("Category"), required=False, queryset=None)
     problem = forms.IntegerField(label=_("Problem number"), required=False, min_value=1, max_value=DB_INT_MAX)
     custom_status = ClearingChoiceField(label=_("Custom status"), required=False, queryset=None)
+    # "spam": block the requesters of the tickets that came by email (tickets.services.spam_block_default)
+    block_sender = forms.BooleanField(label=_("Also block the senders of email tickets"), required=False, initial=True)
 
     def __init__(
         self,

@@ -7,7 +7,7 @@ from tickets.problems.urls import urlpatterns as problem_urlpatterns
 from tickets.reports import views as report_views
 from tickets.satisfaction.urls import urlpatterns as satisfaction_urlpatterns
 from tickets.timetrack.urls import urlpatterns as timetrack_urlpatterns
-from tickets.workspace import side_views, ticket_views, views
+from tickets.workspace import side_views, spam_views, ticket_views, views
 from tickets.workspace import tool_views as workspace_views
 
 urlpatterns = [
@@ -25,6 +25,7 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/properties/", ticket_views.ticket_properties, name="ticket-properties"),
     path("tickets/<int:ticket_id>/refer/", ticket_views.ticket_refer, name="ticket-refer"),
     path("tickets/<int:ticket_id>/link/", ticket_views.ticket_link, name="ticket-link"),
+    path("tickets/<int:ticket_id>/spam/", spam_views.ticket_spam, name="ticket-spam"),
     path("tickets/<int:ticket_id>/presence/", ticket_views.ticket_presence, name="ticket-presence"),
     path(
         "tickets/<int:ticket_id>/messages/<int:message_id>/original.eml",

@@ -229,6 +229,9 @@ def ticket_bulk(request: HttpRequest) -> HttpResponse:
         try:
             if data["action"] == "merge":
                 services.ticket_merge(source=ticket, target=target, actor=user)
+            elif data["action"] == "spam":
+                block = data["block_sender"] and services.spam_block_default(ticket)
+                services.ticket_mark_spam(ticket=ticket, actor=user, block_sender=block)
             else:
                 services.ticket_edit(ticket=ticket, actor=user, **_bulk_edit(form, ticket))
             done += 1
