@@ -253,10 +253,7 @@ REST_FRAMEWORK = {
     # JSON bodies only; the endpoints that take files add multipart themselves (tickets, messages), the
     # email push endpoint takes raw MIME. One body type per operation keeps generated clients working.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_FILTER_BACKENDS": [
-        "helpdesk.api_support.FilterBackend",
-        "rest_framework.filters.OrderingFilter",
-    ],
+    "DEFAULT_FILTER_BACKENDS": ["helpdesk.api_support.FilterBackend", "rest_framework.filters.OrderingFilter"],
     "DEFAULT_PAGINATION_CLASS": "helpdesk.api_support.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "helpdesk.schema.AutoSchema",
@@ -286,6 +283,7 @@ SPECTACULAR_SETTINGS = {
         "OpportunityStateEnum": "tickets.models.Opportunity.State",
         "ProblemStatusEnum": "tickets.models.Problem.Status",
         "TriggerEventEnum": "tickets.models.TriggerEvent",
+        "BlockedSenderKindEnum": "tickets.models.BlockedSender.Kind",
     },
 }
 

@@ -276,16 +276,14 @@ def spam_sentence(event: TicketEvent, actor: str) -> SafeString:
     return say(_("%(actor)s marked the ticket as spam"), actor=actor)
 
 
+# Said as a change of a field; a problem link reads as a change of the ticket's problem: "set Problem to <title>".
+_FIELD_KINDS = (EventKind.FIELD_CHANGED, EventKind.STATUS_CHANGED, EventKind.PROBLEM_LINKED, EventKind.PROBLEM_UNLINKED)
+
+
 def event_view(event: TicketEvent) -> EventView:
     actor = event.actor.get_full_name() if event.actor else _("System")
     kind, data = event.kind, event.data or {}
-    # A problem link reads as a change of the ticket's problem: "set Problem to <title>".
-    if kind in (
-        EventKind.FIELD_CHANGED,
-        EventKind.STATUS_CHANGED,
-        EventKind.PROBLEM_LINKED,
-        EventKind.PROBLEM_UNLINKED,
-    ):
+    if kind in _FIELD_KINDS:
         return EventView(event, field_change(event, actor))
     if kind == EventKind.CUSTOM_STATUS_CHANGED:
         return EventView(event, custom_status_sentence(event, actor))
