@@ -8,9 +8,7 @@ addresses or a staff account's address (ValidationError, a 400 on the field).
 """
 
 from datetime import datetime
-from email.utils import parseaddr
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Value
@@ -21,7 +19,8 @@ from django.utils.translation import gettext as _
 from helpdesk.models import Role, User
 from helpdesk.permissions import require_admin, require_agent
 from tickets.blocklist.addresses import address_key, domain_and_parents, domain_unicode, entry_value
-from tickets.models import BlockedSender, Mailbox
+from tickets.email.intake import our_addresses
+from tickets.models import BlockedSender
 
 Kind = BlockedSender.Kind
 
@@ -34,9 +33,8 @@ def _covers(*, kind: str, value: str, address: str) -> bool:
 
 
 def _own_addresses() -> list[str]:
-    """Our mailboxes' addresses and the address we send from, compared form."""
-    addresses = [*Mailbox.objects.values_list("address", flat=True), parseaddr(settings.DEFAULT_FROM_EMAIL)[1]]
-    return [key for key in map(address_key, addresses) if key]
+    """Our own addresses (tickets.email.intake.our_addresses), compared form."""
+    return [key for key in map(address_key, our_addresses()) if key]
 
 
 def _staff_covered(*, kind: str, value: str) -> str:

@@ -58,7 +58,8 @@ def _sender_contact(parsed: ParsedEmail, sender: str) -> Contact:
     )
 
 
-def _our_addresses() -> set[str]:
+def our_addresses() -> set[str]:
+    """Our mailboxes' addresses and the address we send from, lower-cased: never a customer."""
     addresses = {address.lower() for address in Mailbox.objects.values_list("address", flat=True)}
     default = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower()
     if default:
@@ -80,7 +81,7 @@ def _mailbox_for(parsed: ParsedEmail) -> Mailbox | None:
 def _reply_to(parsed: ParsedEmail, *, sender: str) -> str:
     """The Reply-To address when it differs from the author's: where replies for the requester
     go. Never one of our own mailboxes (we would mail ourselves in a loop)."""
-    skip = _our_addresses() | {sender.lower()}
+    skip = our_addresses() | {sender.lower()}
     for address in parsed.reply_to:
         email = (address.email or "").strip().strip("<>")
         try:
@@ -94,7 +95,7 @@ def _reply_to(parsed: ParsedEmail, *, sender: str) -> str:
 def _cc_emails(parsed: ParsedEmail, *, sender: str) -> list[str]:
     """Everyone else the customer wrote to (To and Cc), minus our own addresses and the
     Reply-To address (mail for the requester goes there already)."""
-    skip = _our_addresses() | {sender.lower(), _reply_to(parsed, sender=sender).lower()} - {""}
+    skip = our_addresses() | {sender.lower(), _reply_to(parsed, sender=sender).lower()} - {""}
     result: list[str] = []
     for address in (*parsed.to, *parsed.cc):
         email = (address.email or "").strip().strip("<>").lower()

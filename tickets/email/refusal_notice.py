@@ -14,7 +14,7 @@ import logging
 
 from customers.models import Contact
 from tickets import events, notifications, services
-from tickets.email.intake import _our_addresses
+from tickets.email.intake import our_addresses
 from tickets.email.loops import is_system_address
 from tickets.email.parse import ParsedEmail
 from tickets.email.refused import refused_files
@@ -68,6 +68,6 @@ def _why_not(*, parsed: ParsedEmail, recipient: str) -> str:
     if not recipient:
         return NO_ADDRESS
     address = recipient.strip().lower()
-    if is_system_address(address) or address in _our_addresses() or services.staff_address(address):
+    if is_system_address(address) or address in our_addresses() or services.staff_address(address):
         return OUR_ADDRESS
     return ""
