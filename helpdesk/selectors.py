@@ -1,6 +1,7 @@
 """Every read of users and teams, scoped to who is asking."""
 
 from django.db.models import QuerySet
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -34,3 +35,11 @@ def api_token_get_for(*, user: User, token_id: int) -> ApiToken:
     if not 0 < token_id < 2**63:
         raise Http404
     return get_object_or_404(api_token_list_for(user=user), pk=token_id)
+
+
+def staff_address(email: str | None) -> bool:
+    """Whether `email` is the login of an agent or administrator (active or not), in any letter case.
+    Reads user_email_ci_unique (the lower-cased address): one index probe."""
+    address = (email or "").strip().lower()
+    staff = User.objects.alias(address=Lower("email")).filter(address=address, role__in=(Role.AGENT, Role.ADMIN))
+    return bool(address) and staff.exists()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from helpdesk.models import Role, User
 from helpdesk.permissions import require_admin, require_agent
+from helpdesk.selectors import staff_address
 from tickets.blocklist.addresses import address_key, domain_and_parents, domain_unicode, entry_value
 from tickets.email.intake import our_addresses
 from tickets.models import BlockedSender
@@ -149,7 +150,7 @@ def sender_block_stop(*, address: str, now: datetime) -> BlockedSender | None:
     entry = sender_blocked(address=address)
     if entry is None:
         return None
-    if User.objects.filter(role__in=(Role.AGENT, Role.ADMIN), email__iexact=address.strip()).exists():
+    if staff_address(address):
         return None
     counted = BlockedSender.objects.filter(pk=entry.pk).update(
         stopped_count=F("stopped_count") + 1,

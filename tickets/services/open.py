@@ -12,14 +12,14 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers import selectors as customer_selectors
 from customers import services as customer_services
 from customers.models import Contact, Product
-from helpdesk.models import Priority, Role, Team, User
+from helpdesk.models import Priority, Team, User
+from helpdesk.selectors import staff_address
 from helpdesk.text import clean_line, is_blank
 from tickets import events, notifications
 from tickets.attachments.store import IncomingFile, attachment_store
@@ -58,14 +58,6 @@ class RequesterDetails:
     language: str = ""  # a new contact's, chosen by the agent; empty: guessed from what is written
     field: str = "email"  # the input the address was given in, which a refusal names (the API: requester_email)
     phone_field: str = "phone"  # likewise for the number (the API: requester_phone)
-
-
-def staff_address(email: str | None) -> bool:
-    """Whether `email` is the login of an agent or administrator (active or not), in any letter case.
-    Reads user_email_ci_unique (the lower-cased address): one index probe."""
-    address = (email or "").strip().lower()
-    staff = User.objects.alias(address=Lower("email")).filter(address=address, role__in=(Role.AGENT, Role.ADMIN))
-    return bool(address) and staff.exists()
 
 
 def requester_staff_check(*, email: str | None, field: str) -> None:
