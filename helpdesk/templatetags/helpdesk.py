@@ -4,6 +4,7 @@ from django import template
 from django.template.defaultfilters import filesizeformat, floatformat
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
@@ -18,6 +19,22 @@ def url_ids(viewname: str, *ids) -> str:
     """{% url viewname id ... %} for views whose arguments are ids (helpdesk.addresses: reversed once per
     process); the pages printing many links use it. Escaped as {% url %} escapes."""
     return reverse_ids(viewname, *ids)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some parameters replaced (None or "" drops one), for tabs, sorts and
+    pages; the page number goes unless it is one of the changes (another filter or sort starts at page 1)."""
+    params = dict(context["request"].GET.lists())  # the lists as they are: no deep copy of the QueryDict
+    if "page" not in changes:
+        params.pop("page", None)
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = [str(value)]
+    encoded = urlencode(params, doseq=True)
+    return f"?{encoded}" if encoded else "?"
 
 
 @register.filter
