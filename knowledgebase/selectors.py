@@ -128,7 +128,7 @@ def article_category_page_for(*, user, category: Category) -> QuerySet[Article]:
         article_base_for(user=user)
         .filter(Q(category=category) | Q(category__parent=category))
         .only("id", "title", "slug", "summary", "updated_at", "status", "visibility", "language", "category_id")
-        .order_by("title")
+        .order_by("title", "pk")  # the pk keeps the pages apart where titles are equal
     )
 
 
@@ -261,7 +261,7 @@ def article_manage_list_for(*, user, status: str = "", q: str = "") -> QuerySet[
         qs = qs.filter(status=status)
     if q:
         qs = search.matching(qs, q)
-    return qs.order_by("-updated_at")
+    return qs.order_by("-updated_at", "-pk")
 
 
 def article_manage_get_for(*, user, article_id: int) -> Article:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -24,6 +25,7 @@ from .rendering import render_markdown
 SEARCH_PAGE_SIZE = 20
 SUGGEST_DESCRIPTION_CHARS = 500  # the start of a long description says what it is about
 CATEGORY_PAGE_SIZE = 50
+MANAGE_PAGE_SIZE = 50
 
 
 # --- Public pages -------------------------------------------------------------------------------
@@ -46,7 +48,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     current = selectors.category_get_for(user=request.user, slug=slug)
-    articles = list(selectors.article_category_page_for(user=request.user, category=current)[:CATEGORY_PAGE_SIZE])
+    articles = selectors.article_category_page_for(user=request.user, category=current)
+    page = Paginator(articles, CATEGORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "knowledgebase/category.html",
@@ -55,7 +58,8 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
             "subcategories": [
                 c for c in selectors.category_children_for(user=request.user, category=current) if c.article_count
             ],
-            "articles": articles,
+            "articles": page.object_list,
+            "page": page,
             "search_form": SearchForm(),
         },
     )
@@ -176,11 +180,12 @@ def manage_list(request: HttpRequest) -> HttpResponse:
     status = q = ""
     if form.is_valid():
         status, q = form.cleaned_data["status"], form.cleaned_data["q"]
-    articles = selectors.article_manage_list_for(user=request.user, status=status, q=q)[:200]
+    articles = selectors.article_manage_list_for(user=request.user, status=status, q=q)
+    page = Paginator(articles, MANAGE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "knowledgebase/manage/list.html",
-        {"articles": articles, "filter_form": form, "statuses": Status.choices, "current_status": status},
+        {"articles": page.object_list, "page": page, "filter_form": form},
     )
 
 
