@@ -326,7 +326,7 @@ def review_queue_for(*, user) -> QuerySet[Article]:
             )
         )
     )
-    return qs.order_by("-open_comments", "helpful_votes", "-updated_at")
+    return qs.order_by("-open_comments", "helpful_votes", "-updated_at", "-pk")
 
 
 def feedback_get_for(*, user, feedback_id: int) -> ArticleFeedback:
@@ -347,7 +347,7 @@ def feedback_list_for(*, user, article: Article) -> QuerySet[ArticleFeedback]:
 def search_gap_list_for(*, user) -> QuerySet[SearchGap]:
     if not is_agent(user):
         raise Http404
-    return SearchGap.objects.order_by("-count", "-last_seen")
+    return SearchGap.objects.order_by("-count", "-last_seen", "-pk")
 
 
 def search_unopened_for(*, user) -> QuerySet[SearchQueryStat]:

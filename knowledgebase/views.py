@@ -322,8 +322,8 @@ def manage_restore(request: HttpRequest, pk: int, revision_id: int) -> HttpRespo
 @agent_required
 @require_GET
 def manage_review(request: HttpRequest) -> HttpResponse:
-    articles = selectors.review_queue_for(user=request.user)[:100]
-    return render(request, "knowledgebase/manage/review.html", {"articles": articles})
+    page = Paginator(selectors.review_queue_for(user=request.user), MANAGE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "knowledgebase/manage/review.html", {"articles": page.object_list, "page": page})
 
 
 @agent_required
@@ -338,13 +338,17 @@ def manage_feedback_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 @agent_required
 @require_GET
 def manage_gaps(request: HttpRequest) -> HttpResponse:
-    gaps = selectors.search_gap_list_for(user=request.user)[:200]
+    # the gaps are the work (each dismissed once written about), every one reachable page by page; the
+    # two tables under them are the most searched 100 of their kind
+    page = Paginator(selectors.search_gap_list_for(user=request.user), MANAGE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     unopened = selectors.search_unopened_for(user=request.user)[:100]
     led_to_ticket = selectors.search_led_to_ticket_for(user=request.user)[:100]
     return render(
         request,
         "knowledgebase/manage/gaps.html",
-        {"gaps": gaps, "unopened": unopened, "led_to_ticket": led_to_ticket},
+        {"gaps": page.object_list, "page": page, "unopened": unopened, "led_to_ticket": led_to_ticket},
     )
 
 

@@ -97,3 +97,24 @@ def test_the_pager_speaks_persian(agent, client, small_pages):
     client.force_login(agent)
     html = client.get("/kb/manage/", {"page": "2"}, HTTP_ACCEPT_LANGUAGE="fa").content.decode()
     assert "صفحهٔ ۲" in html and ">قبلی<" in html, re.findall(r'<nav class="pager".*?</nav>', html, re.S)
+
+
+@pytest.mark.django_db
+def test_the_review_queue_and_the_gaps_reach_every_item_page_by_page(agent, customer, client, small_pages):
+    from knowledgebase import services
+
+    for i in range(4):
+        article = make_article(agent, title=f"Article {i}", slug=f"article-{i}")
+        services.article_vote(article=article, user=customer, helpful=False, comment=f"Unclear step {i}")
+    for query in ("fax machine", "printer jam", "zebra crossing", "volcano ash"):
+        client.get("/kb/search/", {"q": query})  # found nothing: a gap
+    client.force_login(agent)
+    review = [client.get("/kb/manage/review/", {"page": n}).content.decode() for n in ("1", "2")]
+    assert 'rel="next" href="?page=2"' in review[0]
+    assert sorted(t for html in review for t in _titles(html)) == [f"Article {i}" for i in range(4)]
+    gaps = [client.get("/kb/manage/gaps/", {"page": n}).content.decode() for n in ("1", "2")]
+    found = [
+        q for q in ("fax machine", "printer jam", "zebra crossing", "volcano ash") if any(q in html for html in gaps)
+    ]
+    assert len(found) == 4 and 'rel="next" href="?page=2"' in gaps[0]
+    assert sum(len(re.findall(r'action="/kb/manage/gaps/\d+/dismiss/"', html)) for html in gaps) == 4
