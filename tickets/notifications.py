@@ -22,6 +22,7 @@ from helpdesk.outbox.registry import MailDropped, MailPlan
 from tickets.alerts.mentions import mentioned_agents
 from tickets.alerts.services import Mail, alert_url, notify
 from tickets.email import outbound
+from tickets.email.auto_mail import auto_mail_refusal
 from tickets.email.refused import refused_context
 from tickets.email.reply_files import reply_files
 from tickets.models import Channel, Message, NotificationKind, RatingFollowUp, Referral, Ticket
@@ -83,7 +84,13 @@ def _ack_allowed(*, ticket: Ticket, recipient: str) -> bool:
 
 
 def notify_ticket_created(*, ticket: Ticket, message: Message) -> None:
+    """The acknowledgement to the requester, on every channel; never where the helpdesk may not write on
+    its own (tickets.email.auto_mail: our own mailboxes, the From address, a mail system's or a staff
+    account's address, or none)."""
     recipient = ticket.requester_address
+    if why_not := auto_mail_refusal(recipient=recipient):
+        logger.info("acknowledgement for #%s to %s skipped: %s", ticket.pk, recipient or "?", why_not)
+        return
     if not _ack_allowed(ticket=ticket, recipient=recipient):
         logger.info("acknowledgement for #%s to %s skipped: hourly limit reached", ticket.pk, recipient)
         return

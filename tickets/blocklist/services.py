@@ -20,7 +20,7 @@ from helpdesk.models import Role, User
 from helpdesk.permissions import require_admin, require_agent
 from helpdesk.selectors import staff_address
 from tickets.blocklist.addresses import address_key, domain_and_parents, domain_unicode, entry_value
-from tickets.email.intake import our_addresses
+from tickets.email.auto_mail import our_addresses
 from tickets.models import BlockedSender
 
 Kind = BlockedSender.Kind
@@ -34,7 +34,7 @@ def _covers(*, kind: str, value: str, address: str) -> bool:
 
 
 def _own_addresses() -> list[str]:
-    """Our own addresses (tickets.email.intake.our_addresses), compared form."""
+    """Our own addresses (tickets.email.auto_mail.our_addresses), compared form."""
     return [key for key in map(address_key, our_addresses()) if key]
 
 

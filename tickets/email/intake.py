@@ -21,6 +21,7 @@ from customers.models import Contact
 from customers.services import contact_get_or_create, contact_language_guess
 from tickets.attachments.store import IncomingFile, blocked_extension, safe_filename
 from tickets.content import text_to_html
+from tickets.email.auto_mail import our_addresses
 from tickets.email.headers import normalize_message_id
 from tickets.email.parse import ParsedEmail
 from tickets.email.refused import TYPE, file_refusal
@@ -56,15 +57,6 @@ def _sender_contact(parsed: ParsedEmail, sender: str) -> Contact:
     return contact_language_guess(
         contact=contact, text=f"{parsed.subject or ''}\n{parsed.visible_text or parsed.text or ''}"
     )
-
-
-def our_addresses() -> set[str]:
-    """Our mailboxes' addresses and the address we send from, lower-cased: never a customer."""
-    addresses = {address.lower() for address in Mailbox.objects.values_list("address", flat=True)}
-    default = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower()
-    if default:
-        addresses.add(default)
-    return addresses
 
 
 def _mailbox_for(parsed: ParsedEmail) -> Mailbox | None:

@@ -2,10 +2,10 @@
 believe the agent has them.
 
 One mail names each file and why, in the sender's language, with how to send it instead; it follows the
-email channel's rules for mail it writes on its own: never to automatic mail (tickets.email.loops), a mail
-system's or our own addresses, and within the hourly limit the acknowledgement keeps
-(tickets.notifications.auto_reply_allowed). A mail that opened a ticket gets it inside the
-acknowledgement, never as a second mail. The ticket records for agents whether the customer was told.
+email channel's rule for mail it writes on its own (tickets.email.auto_mail: never to automatic mail, a
+mail system's, our own or a staff account's address), as the acknowledgement does, and the hourly limit
+the acknowledgement keeps (tickets.notifications.auto_reply_allowed). A mail that opened a ticket gets
+it inside the acknowledgement, never as a second mail. The ticket records for agents whether the customer was told.
 """
 
 from __future__ import annotations
@@ -13,21 +13,18 @@ from __future__ import annotations
 import logging
 
 from customers.models import Contact
-from tickets import events, notifications, services
-from tickets.email.intake import our_addresses
-from tickets.email.loops import is_system_address
+from tickets import events, notifications
+from tickets.email.auto_mail import auto_mail_refusal
 from tickets.email.parse import ParsedEmail
 from tickets.email.refused import refused_files
 from tickets.models import Message, Ticket, TicketEvent
 
 logger = logging.getLogger(__name__)
 
-# How the sender was told (event data `told`), or why not (`not_told`).
+# How the sender was told (event data `told`), or why not (`not_told`: these, or the reasons of
+# tickets.email.auto_mail, the rule for whom the helpdesk may write to on its own).
 IN_ACKNOWLEDGEMENT = "acknowledgement"
 IN_NOTICE = "notice"
-AUTOMATIC = "automatic"
-OUR_ADDRESS = "our_address"
-NO_ADDRESS = "no_address"
 RATE_LIMITED = "rate_limited"
 
 
@@ -43,7 +40,7 @@ def refused_files_tell(
         return None
     # Mail for the requester goes where the ticket sends hers (her Reply-To); anyone else's to them.
     recipient = ticket.requester_address if contact.pk == ticket.requester_id else (contact.email or "")
-    told, not_told = "", _why_not(parsed=parsed, recipient=recipient)
+    told, not_told = "", auto_mail_refusal(recipient=recipient, automatic=parsed.is_auto_generated)
     if not not_told:
         if new_ticket and notifications.ack_add_refused(ticket=ticket, recipient=recipient, files=files):
             told = IN_ACKNOWLEDGEMENT
@@ -59,15 +56,3 @@ def refused_files_tell(
     return events.event_refused_files_notice(
         ticket=ticket, message=message, recipient=recipient, files=files, told=told, not_told=not_told
     )
-
-
-def _why_not(*, parsed: ParsedEmail, recipient: str) -> str:
-    """Why this sender must not be mailed automatically ("" when they may be)."""
-    if parsed.is_auto_generated:
-        return AUTOMATIC
-    if not recipient:
-        return NO_ADDRESS
-    address = recipient.strip().lower()
-    if is_system_address(address) or address in our_addresses() or services.staff_address(address):
-        return OUR_ADDRESS
-    return ""

@@ -26,6 +26,7 @@ from tickets.models.statuses import CUSTOM_BASES, CustomStatus
 from tickets.models.tickets import (
     NEVER_DUE,
     OPEN_STATUSES,
+    SPAM_TAG,
     Channel,
     SlaState,
     Status,
@@ -56,6 +57,7 @@ __all__ = [
     "NEVER_DUE",
     "priority_rank",
     "sla_due",
+    "SPAM_TAG",
     "Tag",
     "TicketQuerySet",
     "Ticket",

@@ -10,7 +10,7 @@ from helpdesk.charts import Chart, Series
 from tickets.models import Referral
 from tickets.reports.base import Column, Report, ReportParams, ReportResult, Table, register
 from tickets.reports.dimensions import filters_q
-from tickets.reports.query import TICKET_FILTERS, grouped, hours, percentiles
+from tickets.reports.query import TICKET_FILTERS, grouped, hours, percentiles, spam_out
 
 COLUMNS = [
     Column("group", _("Team"), "text"),
@@ -26,7 +26,10 @@ COLUMNS = [
 
 def compute(params: ReportParams) -> ReportResult:
     referrals = Referral.objects.filter(
-        filters_q(params.filters, prefix="ticket__"), created_at__gte=params.start, created_at__lt=params.end
+        filters_q(params.filters, prefix="ticket__"),
+        spam_out("ticket__"),
+        created_at__gte=params.start,
+        created_at__lt=params.end,
     ).order_by()
     late = Q(state=Referral.State.ANSWERED, answered_at__gt=F("due_at")) | Q(
         state=Referral.State.OPEN, due_at__lt=params.now

@@ -10,7 +10,7 @@ from helpdesk.charts import Chart, Series
 from tickets.models import FeedbackItem, Opportunity
 from tickets.reports.base import Column, Figure, Report, ReportParams, ReportResult, Table, register
 from tickets.reports.dimensions import TICKET_FILTERS, filters_q
-from tickets.reports.query import digits
+from tickets.reports.query import digits, spam_out
 
 SHOWN = 50
 # Filters read from the linked ticket; product and organization are the item's or opportunity's own.
@@ -21,6 +21,7 @@ def _feedback(params: ReportParams) -> Table:
     # One filter() call: the counts below read only the links in the range whose ticket the filters keep.
     links = Q(links__created_at__gte=params.start, links__created_at__lt=params.end)
     links &= filters_q(params.filters, prefix="links__ticket__", allowed=(*TICKET_SIDE, "organization"))
+    links &= spam_out("links__ticket__")
     items = FeedbackItem.objects.filter(links).order_by()
     if params.filters.get("product"):
         items = items.filter(product=params.filters["product"])
@@ -52,6 +53,7 @@ def _feedback(params: ReportParams) -> Table:
 def _opportunities(params: ReportParams) -> tuple[Table, Chart, list[Figure]]:
     found = Opportunity.objects.filter(
         filters_q(params.filters, prefix="ticket__", allowed=TICKET_SIDE),
+        spam_out("ticket__"),
         created_at__gte=params.start,
         created_at__lt=params.end,
     ).order_by()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.charts import Chart, Series
 from tickets.reports.base import Column, Figure, Report, ReportParams, ReportResult, Table, register
 from tickets.reports.dimensions import TICKET_FILTERS, filters_q
+from tickets.reports.query import spam_out
 from tickets.satisfaction.stats import satisfaction_summary
 
 GROUPS = ("team", "agent", "product", "organization", "category")
@@ -41,7 +42,10 @@ def _row(row, label: str) -> dict[str, Any]:
 def compute(params: ReportParams) -> ReportResult:
     group = params.group_by or "team"
     summary = satisfaction_summary(
-        group=group, date_from=params.start, date_to=params.end, tickets=filters_q(params.filters, prefix="ticket__")
+        group=group,
+        date_from=params.start,
+        date_to=params.end,
+        tickets=filters_q(params.filters, prefix="ticket__") & spam_out("ticket__"),
     )
     none = _("(none)")
     rows = [_row(row, row.label or str(none)) for row in summary.rows]

@@ -11,7 +11,7 @@ from helpdesk.charts import Chart, Series
 from tickets.models import TimeEntry
 from tickets.reports.base import Column, Figure, Report, ReportParams, ReportResult, Table, register
 from tickets.reports.dimensions import filters_q
-from tickets.reports.query import grouped, hours, percent
+from tickets.reports.query import grouped, hours, percent, spam_out
 from tickets.timetrack.selectors import contracts_hours
 
 GROUPS = ("agent", "team", "organization", "contract", "activity")
@@ -36,7 +36,7 @@ BANK_COLUMNS = [
 def entries_for(params: ReportParams):
     """The entries of the range (by the day the work was done) that the filters keep."""
     filters = params.filters
-    q = filters_q(filters, prefix="ticket__", allowed=TICKET_SIDE)
+    q = filters_q(filters, prefix="ticket__", allowed=TICKET_SIDE) & spam_out("ticket__")
     if filters.get("agent"):
         q &= Q(agent_id=filters["agent"])
     if filters.get("activity"):

@@ -14,7 +14,7 @@ from helpdesk.rounding import round_half_up
 from tickets.models import ReportRow, Ticket
 from tickets.reports.base import Column, Figure, Report, ReportParams, ReportResult, Table, register
 from tickets.reports.dimensions import filters_q
-from tickets.reports.query import TICKET_FILTERS, digits, grouped
+from tickets.reports.query import TICKET_FILTERS, digits, grouped, spam_out
 
 SHOWN = 50
 CHARTED = 8
@@ -64,6 +64,7 @@ def _root_causes(params: ReportParams) -> list[dict[str, Any]]:
     before = params.start - (params.end - params.start)
     solved = Ticket.objects.filter(
         filters_q(params.filters),
+        spam_out(),
         merged_into__isnull=True,
         root_cause__isnull=False,
         solved_at__gte=before,

@@ -10,7 +10,7 @@ from helpdesk.charts import Chart, Series
 from tickets.models import Message
 from tickets.reports.base import Column, Figure, Report, ReportParams, ReportResult, Table, register
 from tickets.reports.dimensions import filters_q
-from tickets.reports.query import TICKET_FILTERS, grouped, open_tickets, tickets_for
+from tickets.reports.query import TICKET_FILTERS, grouped, open_tickets, spam_out, tickets_for
 
 COLUMNS = [
     Column("group", _("Group"), "text"),
@@ -28,6 +28,7 @@ def compute(params: ReportParams) -> ReportResult:
     )
     messages = Message.objects.filter(
         filters_q(params.filters, prefix="ticket__"),
+        spam_out("ticket__"),
         created_at__gt=F("ticket__created_at"),  # a reply, not the opening message of a ticket an agent opened
         author_contact__isnull=True,
         internal=False,

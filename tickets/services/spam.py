@@ -14,13 +14,13 @@ from helpdesk.exceptions import InvalidTransition
 from helpdesk.models import User
 from tickets import events
 from tickets.blocklist.services import sender_block_for_spam
-from tickets.models import BlockedSender, Channel, EventKind, Status, Ticket
+from tickets.models import SPAM_TAG, BlockedSender, Channel, EventKind, Status, Ticket
 from tickets.services.common import _lock, _require_agent
 from tickets.services.edit import _apply_tags
 from tickets.services.status import _transition
 from tickets.sla.store import sla_refresh
 
-SPAM_TAG = "spam"
+__all__ = ["SPAM_TAG", "SpamResult", "spam_block_default", "ticket_mark_spam"]
 
 
 @dataclass(frozen=True)
