@@ -28,8 +28,10 @@ def _calendars() -> dict:
         for weekday in (5, 6, 0, 1, 2):  # Saturday to Wednesday
             WorkingPeriod.objects.create(calendar=office, weekday=weekday, start=time(8), end=time(16))
         WorkingPeriod.objects.create(calendar=office, weekday=3, start=time(8), end=time(12))  # short Thursday
-        for day, name in [(1, "Nowruz"), (2, "Nowruz"), (3, "Nowruz"), (4, "Nowruz"), (13, "Sizdah Bedar")]:
-            Holiday.objects.create(calendar=office, name=name, recurrence=Holiday.Recurrence.JALALI, month=1, day=day)
+        for day, days, name in [(1, 4, "Nowruz"), (13, 1, "Sizdah Bedar")]:  # Nowruz: 1 to 4 Farvardin
+            Holiday.objects.create(
+                calendar=office, name=name, recurrence=Holiday.Recurrence.JALALI, month=1, day=day, days=days
+            )
     berlin, created = BusinessCalendar.objects.get_or_create(
         name="Berlin office", defaults={"time_zone": "Europe/Berlin"}
     )

@@ -19,6 +19,7 @@ from helpdesk.models import Priority
 from helpdesk.time_zones import known_time_zones
 
 from .models import EscalationStep, Holiday, SlaTarget, WorkingPeriod
+from .models.calendars import HOLIDAY_MAX_DAYS
 
 # A host name of dot-separated labels; the last one is not all digits (no bare IP addresses).
 _DOMAIN = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$")
@@ -115,45 +116,66 @@ def period_errors(periods: Iterable[tuple[int, time, time]]) -> list[str]:
     return errors
 
 
+HolidayRow = tuple[str, date | None, int | None, int | None, int]
+"""A holiday as the checks read it: (recurrence, date, month, day, days)."""
+
+
+def holiday_days(holidays: Iterable[HolidayRow], *, first_day: date, last_day: date) -> set[date]:
+    """The days off from `first_day` to `last_day` (inclusive) that holiday rows make, each row a run of
+    `days` consecutive days from its date, or from its month and day in every year of its calendar."""
+    off: set[date] = set()
+    for recurrence, day_date, month, day, length in holidays:
+        if recurrence == Holiday.Recurrence.ONCE:
+            starts: Iterable[date] = [day_date] if day_date is not None else []
+        elif month is None or day is None:
+            continue
+        else:
+            jalali = recurrence == Holiday.Recurrence.JALALI
+            shift = 621 if jalali else 0  # 1 Farvardin of Jalali year Y falls in March of Y + 621
+            years = range(first_day.year - shift - 2, last_day.year - shift + 1)
+            starts = dates.yearly_starts(month=month, day=day, jalali=jalali, years=years)
+        for start in starts:
+            off.update(d for k in range(length) if first_day <= (d := start + timedelta(days=k)) <= last_day)
+    return off
+
+
 def working_minutes(
     *,
     always_open: bool,
     periods: Iterable[tuple[int, time, time]],
-    holidays: Iterable[tuple[str, date | None, int | None, int | None]],
+    holidays: Iterable[HolidayRow],
     first_day: date,
     days: int = PLANNING_DAYS,
 ) -> int:
     """Wall-clock minutes of working time in `days` days from `first_day`: weekly periods minus holidays
-    (recurrence, date, month, day). An always-open calendar ignores both, as the SLA maths do."""
+    (holiday_days). An always-open calendar ignores both, as the SLA maths do."""
     if always_open:
         return days * 1440
     weekly = [0.0] * 7
     for weekday, start, end in periods:
         first, last = period_minutes(start, end)
         weekly[weekday] += max(last - first, 0)
-    once, gregorian, jalali = set(), set(), set()
-    for recurrence, day_date, month, day in holidays:
-        if recurrence == Holiday.Recurrence.ONCE:
-            once.add(day_date)
-        elif recurrence == Holiday.Recurrence.GREGORIAN:
-            gregorian.add((month, day))
-        elif recurrence == Holiday.Recurrence.JALALI:
-            jalali.add((month, day))
-    total = 0.0
-    for offset in range(days):
-        day = first_day + timedelta(days=offset)
-        if not weekly[day.weekday()] or day in once or (day.month, day.day) in gregorian:
-            continue
-        if jalali:
-            shamsi = jdatetime.date.fromgregorian(date=day)
-            if (shamsi.month, shamsi.day) in jalali:
-                continue
-        total += weekly[day.weekday()]
-    return int(total)
+    all_days = [first_day + timedelta(days=offset) for offset in range(days)]
+    off = holiday_days(holidays, first_day=first_day, last_day=all_days[-1]) if all_days else set()
+    return int(sum(weekly[day.weekday()] for day in all_days if day not in off))
 
 
-def holiday_errors(*, recurrence: str, day_date: date | None, month: int | None, day: int | None) -> dict[str, str]:
-    """A one-off holiday needs a date; a yearly one a month and a day that exist in its calendar."""
+def holiday_length_error(days: int | None) -> str | None:
+    if days is not None and 1 <= days <= HOLIDAY_MAX_DAYS:
+        return None
+    return dates.fill(
+        _("A holiday lasts from %(first)s to %(last)s days (%(last)s is a whole year)."),
+        {"first": 1, "last": HOLIDAY_MAX_DAYS},
+    )
+
+
+def holiday_errors(
+    *, recurrence: str, day_date: date | None, month: int | None, day: int | None, days: int | None = 1
+) -> dict[str, str]:
+    """A holiday lasts 1 to 366 days; a one-off one needs a date, a yearly one a month and a day that
+    exist in its calendar."""
+    if message := holiday_length_error(days):
+        return {"days": message} | holiday_errors(recurrence=recurrence, day_date=day_date, month=month, day=day)
     if recurrence == Holiday.Recurrence.ONCE:
         if day_date is None:
             return {"date": _("A one-off holiday needs a date.")}

@@ -2,6 +2,7 @@
 
 import functools
 import re
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -20,6 +21,16 @@ _YEAR_MONTH_DAY = re.compile(r"^\s*(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2
 _END_OF_DAY = re.compile(r"^\s*24:00(:00(\.0+)?)?\s*$", re.ASCII)
 # Jalali years whose dates fall in 1900–2199: a "Jalali" year outside them is a Gregorian date typed by mistake.
 JALALI_YEARS = range(1279, 1579)
+
+
+def yearly_starts(*, month: int, day: int, jalali: bool, years: Iterable[int]) -> Iterator[date]:
+    """The Gregorian dates of a yearly month and day in the given years of its own calendar (Jalali years
+    for a Jalali day); a year without the day (29 February, 30 Esfand outside leap years) has none."""
+    for year in years:
+        try:
+            yield jdatetime.date(year, month, day).togregorian() if jalali else date(year, month, day)
+        except ValueError:
+            continue
 
 
 def persian_digits(text: str) -> str:

@@ -239,7 +239,7 @@ class BusinessCalendarAdmin(ServiceAdmin):
     service_fields = services.CALENDAR_FIELDS
     inline_fields: ClassVar = {
         "periods": (WorkingPeriod, ("weekday", "start", "end")),
-        "holidays": (Holiday, ("name", "name_fa", "recurrence", "date", "month", "day")),
+        "holidays": (Holiday, ("name", "name_fa", "recurrence", "date", "month", "day", "days")),
     }
     create_service = staticmethod(services.calendar_create)
     update_service = staticmethod(lambda calendar, data: services.calendar_update(calendar=calendar, data=data))

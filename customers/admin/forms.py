@@ -176,6 +176,7 @@ class PeriodFormSet(BaseInlineFormSet):
                 row.cleaned_data.get("date"),
                 row.cleaned_data.get("month"),
                 row.cleaned_data.get("day"),
+                row.cleaned_data.get("days") or 1,
             )
             for row in holidays
             if row.cleaned_data and not row.cleaned_data.get("DELETE")
@@ -190,16 +191,23 @@ class HolidayForm(forms.ModelForm):
 
     class Meta:
         model = Holiday
-        fields = ["name", "name_fa", "recurrence", "date", "month", "day"]
+        fields = ["name", "name_fa", "recurrence", "date", "month", "day", "days"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["days"].required = False  # left empty (or posted by an older form): one day
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("days") is None and "days" not in self.errors:
+            cleaned["days"] = 1
         if "recurrence" in cleaned:
             found = rules.holiday_errors(
                 recurrence=cleaned["recurrence"],
                 day_date=cleaned.get("date"),
                 month=cleaned.get("month"),
                 day=cleaned.get("day"),
+                days=cleaned.get("days"),
             )
             for field, message in found.items():
                 if field not in self.errors:

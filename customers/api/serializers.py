@@ -270,6 +270,14 @@ class HolidaySerializer(serializers.Serializer):
     )
     month = serializers.IntegerField(required=False, allow_null=True)
     day = serializers.IntegerField(required=False, allow_null=True)
+    days = serializers.IntegerField(
+        required=False,
+        default=1,
+        help_text=_(
+            "How many consecutive days off from the date (or the month and day, every year), 1 to 366; "
+            "Nowruz is month 1, day 1, 4 days."
+        ),
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         """A jalali_date becomes the Gregorian `date` the services store."""

@@ -64,8 +64,13 @@ class WorkingPeriod(models.Model):
         return f"{self.get_weekday_display()} {hours}"
 
 
+HOLIDAY_MAX_DAYS = 366
+
+
 class Holiday(NamedInLanguages, models.Model):
-    """A day off: one date, or every year on a Gregorian or a Jalali month and day."""
+    """Days off: a run of `days` consecutive days from one date, or every year from a Gregorian or a
+    Jalali month and day (counted in real days, across month and year ends: 29 Esfand for 3 days is
+    29 and 30 Esfand and 1 Farvardin in a leap year, 29 Esfand and 1 and 2 Farvardin otherwise)."""
 
     class Recurrence(models.TextChoices):
         ONCE = "once", _("Once, on a date")
@@ -79,6 +84,9 @@ class Holiday(NamedInLanguages, models.Model):
     date = models.DateField(_("date"), null=True, blank=True)
     month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True)
     day = models.PositiveSmallIntegerField(_("day"), null=True, blank=True)
+    days = models.PositiveSmallIntegerField(
+        _("days"), default=1, help_text=_("How many consecutive days off, from the date or day given (1 to 366).")
+    )
 
     class Meta:
         ordering = ["calendar", "recurrence", "date", "month", "day"]
@@ -91,7 +99,8 @@ class Holiday(NamedInLanguages, models.Model):
                     | (~Q(recurrence="once") & Q(month__isnull=False, day__isnull=False))
                 ),
                 name="holiday_has_date_or_month_day",
-            )
+            ),
+            models.CheckConstraint(condition=Q(days__gte=1, days__lte=HOLIDAY_MAX_DAYS), name="holiday_days_1_to_366"),
         ]
 
     def __str__(self) -> str:

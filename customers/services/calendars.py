@@ -1,7 +1,7 @@
 """Business calendars: weekly working periods and holidays, refused when they leave no working time."""
 
 from collections.abc import Mapping, Sequence
-from datetime import date, time
+from datetime import time
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -37,6 +37,7 @@ def _holiday_errors(holidays: Sequence[HolidaySpec]) -> list[str]:
             day_date=spec.get("date"),
             month=spec.get("month"),
             day=spec.get("day"),
+            days=spec.get("days", 1),
         )
         errors.extend(_("%(name)s: %(message)s") % {"name": name, "message": m} for m in found.values())
     return errors
@@ -56,7 +57,7 @@ def calendar_errors(calendar: BusinessCalendar) -> dict[str, str]:
 
 
 PeriodRow = tuple[int, time, time]
-HolidayRow = tuple[str, date | None, int | None, int | None]
+HolidayRow = rules.HolidayRow
 
 
 def _period_rows(periods: Sequence[PeriodSpec]) -> list[PeriodRow]:
@@ -67,7 +68,7 @@ def _holiday_rows(holidays: Sequence[HolidaySpec]) -> list[HolidayRow]:
     rows = []
     for spec in holidays:
         recurrence = spec.get("recurrence", Holiday.Recurrence.ONCE)
-        rows.append((recurrence, spec.get("date"), spec.get("month"), spec.get("day")))
+        rows.append((recurrence, spec.get("date"), spec.get("month"), spec.get("day"), spec.get("days", 1)))
     return rows
 
 
@@ -75,7 +76,7 @@ def _saved_schedule(calendar: BusinessCalendar) -> tuple[list[PeriodRow], list[H
     if calendar.pk is None:
         return [], []
     periods = list(WorkingPeriod.objects.filter(calendar=calendar).values_list("weekday", "start", "end"))
-    holidays = list(Holiday.objects.filter(calendar=calendar).values_list("recurrence", "date", "month", "day"))
+    holidays = list(Holiday.objects.filter(calendar=calendar).values_list("recurrence", "date", "month", "day", "days"))
     return periods, holidays
 
 
@@ -172,6 +173,7 @@ def _holiday(calendar: BusinessCalendar, spec: HolidaySpec) -> Holiday:
         date=spec.get("date") if once else None,
         month=None if once else spec.get("month"),
         day=None if once else spec.get("day"),
+        days=spec.get("days", 1),
     )
 
 

@@ -54,6 +54,7 @@ class HolidaySpec(TypedDict):
     date: NotRequired[date | None]
     month: NotRequired[int | None]
     day: NotRequired[int | None]
+    days: NotRequired[int]
 
 
 def _raise_if(errors: Mapping[str, Any]) -> None:

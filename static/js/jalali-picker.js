@@ -40,11 +40,25 @@
     return time;
   }
 
-  // Today in the reader's own calendar day (the browser's time zone), as a UTC midnight: at 01:30 in
-  // Tehran on 1 Farvardin it is still the last day of Esfand in UTC.
+  // The reader's time zone as the server knows it (their profile's, the zone the page's times are in,
+  // which the admin clock's "Now" also keeps): the script tag's data-time-zone. The browser's own zone
+  // may be another (a laptop left on UTC in Tehran), and near midnight its day is another day.
+  const zone = (document.currentScript && document.currentScript.dataset.timeZone) || undefined;
+  const dayParts = (() => {
+    const options = { year: "numeric", month: "numeric", day: "numeric" };
+    try {
+      return new Intl.DateTimeFormat("en-u-ca-gregory-nu-latn", { ...options, timeZone: zone });
+    } catch (error) {
+      return new Intl.DateTimeFormat("en-u-ca-gregory-nu-latn", options); // an unknown zone: the browser's
+    }
+  })();
+
+  // Today in the reader's time zone, as a UTC midnight: at 01:30 in Tehran on 1 Farvardin it is still
+  // the last day of Esfand in UTC.
   function today() {
-    const now = new Date();
-    return Date.UTC(now.getFullYear(), now.getMonth(), now.getDate());
+    const found = {};
+    for (const part of dayParts.formatToParts(new Date())) found[part.type] = Number(part.value);
+    return Date.UTC(found.year, found.month - 1, found.day);
   }
 
   function write(box, panel, y, m, d) {

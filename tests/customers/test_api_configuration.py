@@ -157,7 +157,7 @@ def test_admin_created_nested_rows_come_back(world, as_user, admin_user):
         {"weekday": 0, "start": "13:30:00", "end": "18:00:00"},
     ]
     assert body["holidays"] == [
-        {"name": "New Year", "name_fa": "", "recurrence": "gregorian", "date": None, "month": 1, "day": 1}
+        {"name": "New Year", "name_fa": "", "recurrence": "gregorian", "date": None, "month": 1, "day": 1, "days": 1}
     ]
 
 
@@ -348,7 +348,15 @@ def test_a_one_off_holiday_is_taken_as_a_gregorian_date_or_an_explicit_jalali_on
     response = as_user(admin_user).post("/api/v1/calendars/", payload, format="json")
     assert response.status_code == 201, response.content
     assert response.json()["holidays"] == [
-        {"name": "Esfand 30", "name_fa": "", "recurrence": "once", "date": "2025-03-20", "month": None, "day": None}
+        {
+            "name": "Esfand 30",
+            "name_fa": "",
+            "recurrence": "once",
+            "date": "2025-03-20",
+            "month": None,
+            "day": None,
+            "days": 1,
+        }
     ]
 
 

@@ -7,21 +7,20 @@ shows only the team it went to, never its note.
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import jdatetime
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone, translation
-from django.utils.dates import MONTHS
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from customers import selectors as customer_selectors
-from customers.models import Contact, Holiday, Product, ServiceContract, SlaPolicy, WorkingPeriod
+from customers.models import Contact, Product, ServiceContract, SlaPolicy, WorkingPeriod
 from helpdesk import dates
 from helpdesk.models import Priority, User
 from tickets import selectors, timeline_reads
 from tickets.models import OPEN_STATUSES, Attachment, Message, Referral, SatisfactionRating, Status, Ticket, TicketLink
+from tickets.portal.holidays import HolidayRow, holiday_rows
 from tickets.timetrack.selectors import HoursBank, contract_hours
 from tickets.transitions import customer_can_reopen, customer_reply_opens_follow_up
 
@@ -237,12 +236,6 @@ class DayRow:
     open: bool
 
 
-@dataclass(frozen=True)
-class HolidayRow:
-    name: str
-    when: str
-
-
 @dataclass
 class ContractPage:
     contract: ServiceContract | None
@@ -274,52 +267,6 @@ def _week(periods: list[WorkingPeriod]) -> list[DayRow]:
         spans = sorted(by_day.get(weekday, []), key=lambda p: p.start)
         text = ("، " if fa else ", ").join(f"{_time(p.start)}–{_time(p.end)}" for p in spans)
         rows.append(DayRow(str(WorkingPeriod.Weekday(weekday).label), text or _("Closed"), bool(spans)))
-    return rows
-
-
-def _day_month(day: int, month: int, *, jalali: bool, last_day: int | None = None) -> str:
-    """ "1 Farvardin", "January 1"; with `last_day`, a run of days: "1 to 4 Farvardin", "January 1 to 3"."""
-    fa = translation.get_language() == "fa"
-    if jalali:
-        name = (jdatetime.date.j_months_fa if fa else jdatetime.date.j_months_en)[month - 1]
-    else:
-        name = str(MONTHS[month])
-    days = _digits(str(day))
-    if last_day is not None:
-        days = _("%(first)s to %(last)s") % {"first": days, "last": _digits(str(last_day))}
-    return f"{days} {name}" if fa or jalali else f"{name} {days}"
-
-
-def _holidays(holidays: list[Holiday], *, today: date) -> list[HolidayRow]:
-    """Yearly holidays first (consecutive days of one name grouped), then upcoming one-off days."""
-    language = translation.get_language() or "en"
-    rows: list[HolidayRow] = []
-    yearly = sorted(
-        (h for h in holidays if h.recurrence != Holiday.Recurrence.ONCE),
-        key=lambda h: (h.recurrence != Holiday.Recurrence.JALALI, h.month, h.day),
-    )
-    groups: list[list[Holiday]] = []
-    for holiday in yearly:
-        last = groups[-1][-1] if groups else None
-        if (
-            last is not None
-            and last.name == holiday.name
-            and last.recurrence == holiday.recurrence
-            and last.month == holiday.month
-            and last.day + 1 == holiday.day
-        ):
-            groups[-1].append(holiday)
-        else:
-            groups.append([holiday])
-    for group in groups:
-        first, last = group[0], group[-1]
-        jalali = first.recurrence == Holiday.Recurrence.JALALI
-        when = _day_month(first.day, first.month, jalali=jalali, last_day=last.day if len(group) > 1 else None)
-        text = (_("every year, %(date)s (Persian calendar)") if jalali else _("every year, %(date)s")) % {"date": when}
-        rows.append(HolidayRow(first.display_name, text))
-    for holiday in sorted((h for h in holidays if h.recurrence == Holiday.Recurrence.ONCE), key=lambda h: h.date):
-        if holiday.date >= today:
-            rows.append(HolidayRow(holiday.display_name, dates.format_date(holiday.date, language)))
     return rows
 
 
@@ -365,7 +312,7 @@ def contract_page_for(*, user: User, contact: Contact | None, today: date) -> Co
     page.time_zone = dates.time_zone_label(calendar.time_zone, translation.get_language() or "en")
     if not calendar.always_open:  # a 24/7 calendar ignores weekly hours and holidays (tickets.sla.clock)
         page.days = _week(list(calendar.periods.all()))
-        page.holidays = _holidays(list(calendar.holidays.all()), today=today)
+        page.holidays = holiday_rows(list(calendar.holidays.all()), today=today)
     return page
 
 

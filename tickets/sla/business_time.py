@@ -13,7 +13,9 @@ How time is counted:
   so a 00:00-06:00 night shift lasts 5 hours on a spring-forward night and 7 on a fall-back night.
 - A period ending at 00:00 runs until midnight at the end of its day.
 - Holidays are whole local days: fixed dates, a yearly Gregorian (month, day) and a yearly Jalali
-  (month, day) such as Nowruz 1-4 Farvardin, converted with jdatetime. An `always_open` calendar
+  (month, day) converted with jdatetime, and yearly runs (month, day, days) of consecutive days such
+  as Nowruz (1, 1, 4), counted in real days across month and year ends (a run from 29 Esfand takes in
+  30 Esfand only in a leap year). An `always_open` calendar
   ignores weekly hours and holidays (use 00:00-00:00 every day for "24/7 except holidays").
 - Paused intervals (pending, on hold) stop the clock; an open-ended pause stops it for good, so a
   due time that would fall after its start is unknown (None).
@@ -33,6 +35,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jdatetime
 
+from helpdesk.dates import yearly_starts
+
 Period = tuple[time, time]
 """A working interval in local wall-clock time, (start, end); an end of 00:00 means midnight."""
 Pause = tuple[datetime, datetime | None]
@@ -40,6 +44,8 @@ Pause = tuple[datetime, datetime | None]
 
 
 SEARCH_HORIZON = timedelta(days=3 * 366)
+MAX_RUN_DAYS = 366
+"""The longest run of consecutive holidays one row may hold (customers.models.calendars.HOLIDAY_MAX_DAYS)."""
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 _DAY = timedelta(days=1)
@@ -79,6 +85,8 @@ def calendar_problems(
     weekly: Mapping[int, Iterable[Period]] | None = None,
     yearly_holidays: Iterable[tuple[int, int]] = (),
     jalali_holidays: Iterable[tuple[int, int]] = (),
+    yearly_runs: Iterable[tuple[int, int, int]] = (),
+    jalali_runs: Iterable[tuple[int, int, int]] = (),
 ) -> list[str]:
     """Plain-English problems with calendar settings (empty when fine), so admin forms can show them.
 
@@ -117,6 +125,14 @@ def calendar_problems(
     for month, day in jalali_holidays:
         if not (isinstance(month, int) and 1 <= month <= 12 and 1 <= day <= _JALALI_MONTH_DAYS[month - 1]):
             problems.append(f"Yearly holiday {month}/{day} is not a Jalali month and day.")
+    for month, day, days in yearly_runs:
+        problems += calendar_problems(yearly_holidays=[(month, day)])
+        if not (isinstance(days, int) and 1 <= days <= MAX_RUN_DAYS):
+            problems.append(f"Yearly holiday {month}/{day} lasts {days!r} days, not 1 to {MAX_RUN_DAYS}.")
+    for month, day, days in jalali_runs:
+        problems += calendar_problems(jalali_holidays=[(month, day)])
+        if not (isinstance(days, int) and 1 <= days <= MAX_RUN_DAYS):
+            problems.append(f"Yearly holiday {month}/{day} lasts {days!r} days, not 1 to {MAX_RUN_DAYS}.")
     return problems
 
 
@@ -124,6 +140,23 @@ def calendar_problems(
 def _jalali_month_day(day: date) -> tuple[int, int]:
     jalali = jdatetime.date.fromgregorian(date=day)
     return jalali.month, jalali.day
+
+
+@lru_cache(maxsize=1024)
+def _run_days_in_year(
+    yearly_runs: frozenset[tuple[int, int, int]], jalali_runs: frozenset[tuple[int, int, int]], year: int
+) -> frozenset[date]:
+    """The days of Gregorian `year` that yearly runs cover, those begun the year before included (a run
+    is at most MAX_RUN_DAYS long, so no run reaches further). Cached: is_holiday asks per day."""
+    found: set[date] = set()
+    for runs, jalali, years in (
+        (yearly_runs, False, (year - 1, year)),
+        (jalali_runs, True, (year - 623, year - 622, year - 621)),  # 1 Farvardin falls in March
+    ):
+        for month, day, days in runs:
+            for first in yearly_starts(month=month, day=day, jalali=jalali, years=years):
+                found.update(d for k in range(days) if (d := first + timedelta(days=k)).year == year)
+    return frozenset(found)
 
 
 @dataclass(frozen=True)
@@ -138,6 +171,8 @@ class Calendar:
     holidays: frozenset[date] = frozenset()
     yearly_holidays: frozenset[tuple[int, int]] = frozenset()
     jalali_holidays: frozenset[tuple[int, int]] = frozenset()
+    yearly_runs: frozenset[tuple[int, int, int]] = frozenset()
+    jalali_runs: frozenset[tuple[int, int, int]] = frozenset()
     always_open: bool = False
 
     def __post_init__(self) -> None:
@@ -146,6 +181,8 @@ class Calendar:
             weekly=self.weekly,
             yearly_holidays=self.yearly_holidays,
             jalali_holidays=self.jalali_holidays,
+            yearly_runs=self.yearly_runs,
+            jalali_runs=self.jalali_runs,
         )
         if any(isinstance(day, datetime) or not isinstance(day, date) for day in self.holidays):
             problems.append("Holidays must be dates, not datetimes.")
@@ -156,6 +193,8 @@ class Calendar:
         object.__setattr__(self, "holidays", frozenset(self.holidays))
         object.__setattr__(self, "yearly_holidays", frozenset(self.yearly_holidays))
         object.__setattr__(self, "jalali_holidays", frozenset(self.jalali_holidays))
+        object.__setattr__(self, "yearly_runs", frozenset(self.yearly_runs))
+        object.__setattr__(self, "jalali_runs", frozenset(self.jalali_runs))
 
     @property
     def has_working_time(self) -> bool:
@@ -168,6 +207,10 @@ class Calendar:
             day in self.holidays
             or (day.month, day.day) in self.yearly_holidays
             or (bool(self.jalali_holidays) and _jalali_month_day(day) in self.jalali_holidays)
+            or (
+                bool(self.yearly_runs or self.jalali_runs)
+                and day in _run_days_in_year(self.yearly_runs, self.jalali_runs, day.year)
+            )
         )
 
 

@@ -29,23 +29,18 @@ def calendar_from_row(row: BusinessCalendar) -> sla.Calendar:
     for period in row.periods.all():
         weekly.setdefault(period.weekday, []).append((period.start, period.end))
     once: set[date] = set()
-    yearly: set[tuple[int, int]] = set()
-    jalali: set[tuple[int, int]] = set()
-    for holiday in row.holidays.all():
+    runs: dict[str, set[tuple[int, int, int]]] = {Holiday.Recurrence.GREGORIAN: set(), Holiday.Recurrence.JALALI: set()}
+    for holiday in row.holidays.all():  # a row is a run of `days` days: one-day rows are runs of one
         if holiday.recurrence == Holiday.Recurrence.ONCE and holiday.date:
-            once.add(holiday.date)
-        elif holiday.month is None or holiday.day is None:
-            continue  # a yearly holiday always has both (constraint holiday_has_date_or_month_day)
-        elif holiday.recurrence == Holiday.Recurrence.GREGORIAN:
-            yearly.add((holiday.month, holiday.day))
-        elif holiday.recurrence == Holiday.Recurrence.JALALI:
-            jalali.add((holiday.month, holiday.day))
+            once.update(holiday.date + timedelta(days=k) for k in range(holiday.days))
+        elif holiday.recurrence in runs and holiday.month is not None and holiday.day is not None:
+            runs[holiday.recurrence].add((holiday.month, holiday.day, holiday.days))
     return sla.Calendar(
         time_zone=row.time_zone,
         weekly={day: tuple(periods) for day, periods in weekly.items()},
         holidays=frozenset(once),
-        yearly_holidays=frozenset(yearly),
-        jalali_holidays=frozenset(jalali),
+        yearly_runs=frozenset(runs[Holiday.Recurrence.GREGORIAN]),
+        jalali_runs=frozenset(runs[Holiday.Recurrence.JALALI]),
         always_open=row.always_open,
     )
 
