@@ -67,7 +67,7 @@ class UserEmailMixin:
         try:
             return services.user_email_checked(self.cleaned_data["email"], user=self.instance)
         except ValidationError as exc:
-            raise ValidationError(exc.message_dict["email"], code="unique") from exc
+            raise ValidationError(exc.error_dict["email"]) from exc  # the service's message and code
 
 
 class UserCreationForm(UserEmailMixin, auth_forms.AdminUserCreationForm):

@@ -5,12 +5,18 @@ from a selector, `NotVisible` from a service), what they see but may not do is a
 Both are Django's own exceptions too, so a page that does not catch them answers the same status.
 """
 
+import functools
+
+from django import forms
+from django.core import validators
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, fields, status
+from rest_framework import validators as drf_validators
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
@@ -120,13 +126,50 @@ def _validation_errors(detail) -> dict:
     return out
 
 
+def _subclasses(cls: type) -> set[type]:
+    found = set(cls.__subclasses__())
+    for sub in list(found):
+        found |= _subclasses(sub)
+    return found
+
+
+@functools.cache
+def _field_codes() -> frozenset[str]:
+    """The codes of a field's own validation (`required`, `max_length`, `invalid_choice`, our filters'
+    `offset`...): every error message key of a Django, DRF or django-filter field class, and the codes
+    of Django's and DRF's validators. Read once, at the first refusal, when every app's fields exist."""
+    codes = {"unique_together"}
+    for base in (forms.Field, models.Field, fields.Field):
+        for cls in _subclasses(base) | {base}:
+            codes.update(getattr(cls, "default_error_messages", None) or ())
+    for module in (validators, drf_validators):
+        codes.update(c for v in vars(module).values() if isinstance(c := getattr(v, "code", None), str))
+    return frozenset(codes)
+
+
+def _codes(codes) -> set:
+    if isinstance(codes, dict):
+        return set().union(*map(_codes, codes.values()))
+    if isinstance(codes, list):
+        return set().union(*map(_codes, codes))
+    return {codes}
+
+
+def _error_code(exc: exceptions.ValidationError) -> str:
+    """A 400's `code`: `invalid` for a field's validation (or a mix of refusals); a refusal that names
+    itself (`ticket_merged`, `phone_shared`, `root_cause_required`...) in every message keeps its code."""
+    codes = _codes(exc.get_codes())
+    if len(codes) == 1 and (code := codes.pop()) and code not in _field_codes():
+        return code
+    return "invalid"
+
+
 def api_exception_handler(exc, context):
     if isinstance(exc, DomainError):
         headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) else None
         return Response({"code": exc.code, "detail": str(exc.detail)}, status=exc.status, headers=headers)
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-        exc = exceptions.ValidationError(detail=detail)
+        exc = exceptions.ValidationError(detail=fields.get_error_detail(exc))  # keeps each message's code
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -138,7 +181,7 @@ def api_exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         errors = _validation_errors(exc.detail)
         first = next(iter(errors.values()), [""])
-        response.data = {"code": "invalid", "detail": first[0] if first else "", "errors": errors}
+        response.data = {"code": _error_code(exc), "detail": first[0] if first else "", "errors": errors}
     else:
         code = exc.get_codes() if isinstance(exc.get_codes(), str) else getattr(exc, "default_code", "error")
         response.data = {"code": code, "detail": str(exc.detail)}

@@ -17,7 +17,12 @@ from rest_framework import permissions, serializers
 class ErrorOutput(serializers.Serializer):
     """Every error answer: a stable `code`, a human `detail`, per-field `errors` on a 400."""
 
-    code = serializers.CharField(help_text="Stable, for programs: `invalid`, `not_found`, `permission_denied`, ...")
+    code = serializers.CharField(
+        help_text=(
+            "Stable, for programs: `invalid` (a 400 on fields), `not_found`, `permission_denied`, ...; a 400 the"
+            " service names keeps its own code (`ticket_merged`, `root_cause_required`, `phone_shared`, ...)."
+        )
+    )
     detail = serializers.CharField(help_text="For people: the first field message on a 400.")
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),

@@ -34,7 +34,9 @@ def user_email_checked(email: str, *, user: User | None = None) -> str:
     if user is not None and user.pk is not None:
         others = others.exclude(pk=user.pk)
     if others.exists():
-        raise ValidationError({"email": [_("A user with this email address already exists.")]}, code="unique")
+        raise ValidationError(
+            {"email": ValidationError(_("A user with this email address already exists."), code="unique")}
+        )
     return email
 
 

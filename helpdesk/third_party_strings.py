@@ -54,3 +54,26 @@ API = (
     gettext_noop('Invalid pk "{pk_value}" - object does not exist.'),
     gettext_noop("Incorrect type. Expected pk value, received {data_type}."),
 )
+
+# Django's refusals whose Persian writes «لطفا» without its tanwin (we write «لطفاً»): the sign-in page's
+# wrong password, the admin's staff sign-in and password change, a file box both filled and cleared, and
+# the admin's inline forms with the same row twice
+PLEASE = (
+    gettext_noop("Please enter a correct %(username)s and password. Note that both fields may be case-sensitive."),
+    gettext_noop(
+        "Please enter the correct %(username)s and password for a staff account. Note that both fields may be "
+        "case-sensitive."
+    ),
+    gettext_noop(
+        "Please enter your old password, for security’s sake, and then enter your new password twice so we can "
+        "verify you typed it in correctly."
+    ),
+    gettext_noop("Please either submit a file or check the clear checkbox, not both."),
+    gettext_noop("Please correct the duplicate data for %(field)s."),
+    gettext_noop("Please correct the duplicate data for %(field)s, which must be unique."),
+    gettext_noop(
+        "Please correct the duplicate data for %(field_name)s which must be unique for the %(lookup)s in "
+        "%(date_field)s."
+    ),
+    gettext_noop("Please correct the duplicate values below."),
+)

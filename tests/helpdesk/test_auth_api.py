@@ -29,7 +29,7 @@ def test_wrong_password_is_a_400_with_a_clear_message(api, agent):
     response = api.post("/api/v1/auth/token/", {"email": agent.email, "password": "nope"}, format="json")
     assert response.status_code == 400
     body = response.json()
-    assert body["code"] == "invalid"
+    assert body["code"] == "invalid_credentials"  # the refusal's own code (helpdesk.exceptions._error_code)
     assert body["detail"] == "Unable to sign in with the email and password given."
     assert "non_field_errors" in body["errors"]
 

@@ -78,7 +78,7 @@ def test_too_short_a_number_is_a_400_on_requester_phone(as_user, agent, number):
     response = _open(as_user(agent), requester_phone=number)
 
     assert response.status_code == 400, response.content
-    assert response.json()["code"] == "invalid"
+    assert response.json()["code"] == "phone_too_short"
     assert response.json()["errors"] == {"requester_phone": [TOO_SHORT]}
     assert not Ticket.objects.exists() and not Contact.objects.exists()
 

@@ -48,7 +48,7 @@ def test_a_second_contact_on_a_number_is_allowed_and_then_the_number_alone_is_re
     response = _open(client, requester_phone="+1-555-0101")
 
     assert response.status_code == 400, response.content
-    assert response.json()["code"] == "invalid"
+    assert response.json()["code"] == "phone_shared"
     assert response.json()["errors"] == {"requester_phone": [_shared([bob.pk, alice_id])]}
     assert response.json()["detail"] == _shared([bob.pk, alice_id])
     assert Ticket.objects.count() == 1 and Contact.objects.count() == 2  # nothing opened, nobody made

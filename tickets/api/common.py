@@ -66,7 +66,14 @@ def _error(description: str) -> OpenApiResponse:
     return OpenApiResponse(ErrorOutput, description=description)
 
 
-ERR_400 = {400: _error("Invalid input: `errors` holds per-field messages.")}
+ERR_400 = {400: _error("Invalid input (code `invalid`): `errors` holds per-field messages.")}
+# Any change to a ticket: a merged one takes none (tickets.transitions.TicketMerged).
+ERR_400_TICKET = {
+    400: _error(
+        "Invalid input (code `invalid`, `errors` per field), or code `ticket_merged`: the ticket was merged into"
+        " another and can no longer be changed (`detail` names the ticket to continue on)."
+    )
+}
 ERR_401_403 = {
     401: _error("Not signed in."),
     403: _error("Signed in, but not allowed."),
@@ -76,7 +83,10 @@ ERR_409 = {409: _error("Refused in the current state (`invalid_transition`, `tic
 ERR_413 = {413: _error("An attachment or the request body is too large (`attachment_too_large`).")}
 # A program or script among the files: refused before anything is stored (400, `attachment_type_blocked`).
 ERR_400_FILES = {
-    400: _error("Invalid input (`errors`), or an attachment of a refused type (`attachment_type_blocked`).")
+    400: _error(
+        "Invalid input (`invalid`, `errors` per field), an attachment of a refused type (`attachment_type_blocked`),"
+        " or a change to a merged ticket (`ticket_merged`)."
+    )
 }
 IDEMPOTENCY_409 = {
     409: _error("`idempotency_key_reused`: the key was used with a different body; or a refused state change.")

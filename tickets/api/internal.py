@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from helpdesk.permissions import IsAgent
 from tickets import selectors, services
-from tickets.api.common import ERR_400, ERR_401_403, ERR_404, ERR_409, TicketsAPIView
+from tickets.api.common import ERR_400_TICKET, ERR_401_403, ERR_404, ERR_409, TicketsAPIView
 from tickets.api.internal_serializers import (
     LinkCreateInput,
     LinkOutput,
@@ -64,7 +64,7 @@ class ReferralListView(AgentTicketView):
         operation_id="tickets_referrals_create",
         description="Hand the ticket (`handoff: true`: it moves to that team, unassigned) or a question to a team.",
         request=ReferralCreateInput,
-        responses={201: ReferralOutput, **ERR_400, **ERR_401_403, **ERR_404},
+        responses={201: ReferralOutput, **ERR_400_TICKET, **ERR_401_403, **ERR_404},
     )
     def post(self, request: Request, pk: int) -> Response:
         ticket = self.ticket()
@@ -91,7 +91,7 @@ class ReferralAnswerView(ReferralActionView):
         operation_id="tickets_referrals_answer",
         description="The other team's answer; 409 `invalid_transition` when the referral is no longer open.",
         request=ReferralAnswerInput,
-        responses={200: ReferralOutput, **ERR_400, **ERR_401_403, **ERR_404, **ERR_409},
+        responses={200: ReferralOutput, **ERR_400_TICKET, **ERR_401_403, **ERR_404, **ERR_409},
     )
     def post(self, request: Request, pk: int, rid: int) -> Response:
         referral = self.referral()
@@ -105,7 +105,7 @@ class ReferralCancelView(ReferralActionView):
     @extend_schema(
         operation_id="tickets_referrals_cancel",
         request=None,
-        responses={200: ReferralOutput, **ERR_401_403, **ERR_404, **ERR_409},
+        responses={200: ReferralOutput, **ERR_400_TICKET, **ERR_401_403, **ERR_404, **ERR_409},
     )
     def post(self, request: Request, pk: int, rid: int) -> Response:
         return self.respond(services.referral_cancel(referral=self.referral(), actor=request.user))
@@ -116,7 +116,7 @@ class ReferralCustomerInformedView(ReferralActionView):
         operation_id="tickets_referrals_customer_informed",
         description="The agent told the customer the outcome of an answered referral.",
         request=None,
-        responses={200: ReferralOutput, **ERR_401_403, **ERR_404, **ERR_409},
+        responses={200: ReferralOutput, **ERR_400_TICKET, **ERR_401_403, **ERR_404, **ERR_409},
     )
     def post(self, request: Request, pk: int, rid: int) -> Response:
         return self.respond(services.referral_mark_customer_informed(referral=self.referral(), actor=request.user))
@@ -144,7 +144,7 @@ class LinkListView(AgentTicketView):
         operation_id="tickets_links_create",
         description="Link this ticket to `other` (this ticket is `from_ticket`); linking twice is harmless.",
         request=LinkCreateInput,
-        responses={201: LinkOutput, **ERR_400, **ERR_401_403, **ERR_404},
+        responses={201: LinkOutput, **ERR_400_TICKET, **ERR_401_403, **ERR_404},
     )
     def post(self, request: Request, pk: int) -> Response:
         ticket = self.ticket()
@@ -171,7 +171,7 @@ class MergeView(AgentTicketView):
             " Answers the ticket merged into."
         ),
         request=MergeInput,
-        responses={200: TicketOutput, **ERR_400, **ERR_401_403, **ERR_404, **ERR_409},
+        responses={200: TicketOutput, **ERR_400_TICKET, **ERR_401_403, **ERR_404, **ERR_409},
     )
     def post(self, request: Request, pk: int) -> Response:
         ticket = self.ticket()

@@ -16,7 +16,7 @@ from helpdesk.api_support import PageNumberPagination
 from helpdesk.models import Priority, Team
 from helpdesk.permissions import IsAgent
 from tickets import selectors, timeline_reads
-from tickets.api.common import ERR_400, ERR_401_403, ERR_404, TicketsAPIView
+from tickets.api.common import ERR_400, ERR_400_TICKET, ERR_401_403, ERR_404, TicketsAPIView
 from tickets.api.serializers import MessageCreatedOutput
 from tickets.api.tickets import IDEMPOTENCY_HEADER
 from tickets.idempotency import idempotent
@@ -150,7 +150,7 @@ class MacroApplyView(MacroView):
         operation_id="macros_apply",
         parameters=[IDEMPOTENCY_HEADER],
         request=MacroApplyInput,
-        responses={201: MessageCreatedOutput, **ERR_400, **ERR_401_403, **ERR_404},
+        responses={201: MessageCreatedOutput, **ERR_400_TICKET, **ERR_401_403, **ERR_404},
     )
     def post(self, request: Request, pk: int) -> Response:
         serializer = MacroApplyInput(data=request.data)

@@ -7,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tickets import selectors, services
-from tickets.api.common import ERR_400, ERR_401_403, ERR_404, ERR_409
+from tickets.api.common import ERR_400_TICKET, ERR_401_403, ERR_404, ERR_409
 from tickets.api.internal import AgentTicketView
 from tickets.api.serializers import TicketOutput
 from tickets.blocklist.api import BlockedSenderOutput
@@ -43,7 +43,7 @@ class SpamView(AgentTicketView):
             " close (`ticket.status_changed`) and `ticket.marked_spam`."
         ),
         request=SpamInput,
-        responses={200: SpamOutput, **ERR_400, **ERR_401_403, **ERR_404, **ERR_409},
+        responses={200: SpamOutput, **ERR_400_TICKET, **ERR_401_403, **ERR_404, **ERR_409},
     )
     def post(self, request: Request, pk: int) -> Response:
         ticket = self.ticket()

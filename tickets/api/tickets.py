@@ -17,6 +17,7 @@ from tickets import selectors, services
 from tickets.api.common import (
     ERR_400,
     ERR_400_FILES,
+    ERR_400_TICKET,
     ERR_401_403,
     ERR_404,
     ERR_409,
@@ -236,7 +237,7 @@ class TicketDetailView(TicketsAPIView):
             " `reopen_window_passed` (a reply then opens a linked follow-up)." + CUSTOMER_NOTE
         ),
         request=TicketAgentUpdateInput,
-        responses={200: TicketOutput, **ERR_400, **ERR_401_403, **ERR_404, **ERR_409},
+        responses={200: TicketOutput, **ERR_400_TICKET, **ERR_401_403, **ERR_404, **ERR_409},
     )
     def patch(self, request: Request, pk: int) -> Response:
         ticket = self.ticket()

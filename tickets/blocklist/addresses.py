@@ -53,7 +53,9 @@ def entry_value(*, kind: str, value: str, field: str = "value") -> str:
     if kind == BlockedSender.Kind.DOMAIN:
         domain = domain_ascii(value.removeprefix("*.").removeprefix("@"))
         if not domain:
-            raise ValidationError({field: [_("Enter a domain such as example.com.")]}, code="invalid_domain")
+            raise ValidationError(
+                {field: ValidationError(_("Enter a domain such as example.com."), code="invalid_domain")}
+            )
         return domain
     key = address_key(value)
     try:
@@ -62,6 +64,10 @@ def entry_value(*, kind: str, value: str, field: str = "value") -> str:
         key = ""
     if not key:
         raise ValidationError(
-            {field: [_("Enter an email address; to block a whole domain, choose Domain.")]}, code="invalid_address"
+            {
+                field: ValidationError(
+                    _("Enter an email address; to block a whole domain, choose Domain."), code="invalid_address"
+                )
+            }
         )
     return key

@@ -59,10 +59,10 @@ def blocked_sender_check(*, kind: str, value: str, field: str = "value") -> None
     for own in _own_addresses():
         if _covers(kind=kind, value=value, address=own):
             message = _("%(address)s is one of our own support addresses and cannot be blocked.")
-            raise ValidationError({field: [message % {"address": own}]}, code="own_address")
+            raise ValidationError({field: ValidationError(message % {"address": own}, code="own_address")})
     if staff := _staff_covered(kind=kind, value=value):
         message = _("%(address)s belongs to a staff account and cannot be blocked.")
-        raise ValidationError({field: [message % {"address": staff}]}, code="staff_address")
+        raise ValidationError({field: ValidationError(message % {"address": staff}, code="staff_address")})
 
 
 def _save(entry: BlockedSender) -> BlockedSender:
@@ -70,7 +70,9 @@ def _save(entry: BlockedSender) -> BlockedSender:
         with transaction.atomic():
             entry.save()
     except IntegrityError as exc:
-        raise ValidationError({"value": [_("This sender is blocked already.")]}, code="already_blocked") from exc
+        raise ValidationError(
+            {"value": ValidationError(_("This sender is blocked already."), code="already_blocked")}
+        ) from exc
     return entry
 
 

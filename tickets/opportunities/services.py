@@ -94,7 +94,7 @@ def opportunity_create(
         actor=actor,
         field="opportunity",
         new=opportunity.get_kind_display(),
-        data={"opportunity": opportunity.pk},
+        data={"opportunity": opportunity.pk, "kind": opportunity.kind},  # said in the reader's language
         at=now,
     )
     notifications.notify_sales(opportunity=opportunity)

@@ -20,6 +20,7 @@ from tickets.services.merge_records import Carried, merge_records_carry
 from tickets.services.status import _transition
 from tickets.sla.store import sla_refresh
 from tickets.timetrack.durations import format_minutes
+from tickets.transitions import merged_check
 
 
 def _merge_lock(*, source: Ticket, target: Ticket) -> tuple[Ticket, Ticket]:
@@ -33,9 +34,11 @@ def _merge_lock(*, source: Ticket, target: Ticket) -> tuple[Ticket, Ticket]:
         .select_related("requester", "organization")  # what the target's search words name
     }
     source, target = locked[source.pk], locked[target.pk]
-    if source.merged_into_id or source.status == Status.CLOSED:
-        raise InvalidTransition(_("This ticket is closed or already merged."))
-    if target.status == Status.CLOSED or target.merged_into_id:
+    merged_check(ticket=source)  # merged: the 400 `ticket_merged` of any write, naming where it went
+    merged_check(ticket=target)
+    if source.status == Status.CLOSED:
+        raise InvalidTransition(_("This ticket is closed, so it cannot be merged."))
+    if target.status == Status.CLOSED:
         raise InvalidTransition(_("Tickets cannot be merged into a closed ticket."))
     return source, target
 

@@ -66,7 +66,11 @@ def requester_staff_check(*, email: str | None, field: str) -> None:
     comes here through requester_resolve; the email channel asks staff_address first (tickets.email)."""
     if staff_address(email):
         raise ValidationError(
-            {field: [_("This address belongs to a staff account; choose the customer.")]}, code="staff_address"
+            {
+                field: ValidationError(
+                    _("This address belongs to a staff account; choose the customer."), code="staff_address"
+                )
+            }
         )
 
 

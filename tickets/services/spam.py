@@ -40,11 +40,16 @@ def _block(*, ticket: Ticket, actor: User, now: datetime) -> BlockedSender:
     the login if it is abused), or whose address is ours or a staff account's (tickets.blocklist)."""
     requester = ticket.requester
     if not requester.email:
-        raise ValidationError({"block_sender": [_("The requester has no email address to block.")]}, code="no_address")
+        raise ValidationError(
+            {"block_sender": ValidationError(_("The requester has no email address to block."), code="no_address")}
+        )
     if requester.user_id is not None:
         raise ValidationError(
-            {"block_sender": [_("The requester has a portal login, so their address is not blocked.")]},
-            code="sender_has_login",
+            {
+                "block_sender": ValidationError(
+                    _("The requester has a portal login, so their address is not blocked."), code="sender_has_login"
+                )
+            }
         )
     note = _("Ticket #%(number)s marked as spam.") % {"number": ticket.pk}
     return sender_block_for_spam(actor=actor, address=requester.email, note=note, now=now)

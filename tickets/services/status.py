@@ -54,9 +54,8 @@ def _root_cause_check(*, ticket: Ticket, actor: User | None, status: str) -> Non
     channels set the chosen root cause on the locked ticket first (`ticket_edit`'s changes)."""
     by_agent = actor is not None and actor.is_agent
     if status == Status.SOLVED and by_agent and ticket.root_cause_id is None and root_cause_required():
-        raise ValidationError(
-            {"root_cause": [_("Choose the root cause of this ticket before solving it.")]}, code="root_cause_required"
-        )
+        message = _("Choose the root cause of this ticket before solving it.")
+        raise ValidationError({"root_cause": ValidationError(message, code="root_cause_required")})
 
 
 def status_initial(*, assignee: User | None) -> str:
@@ -191,9 +190,8 @@ def custom_status_wanted(*, custom: CustomStatus | None, status: str | None) -> 
         return status
     if status is not None and status != custom.base_status:
         message = _("This status stands for “%(base)s”, not for the status chosen with it.")
-        raise ValidationError(
-            {"custom_status": [message % {"base": Status(custom.base_status).label}]}, code="custom_status_mismatch"
-        )
+        message = message % {"base": Status(custom.base_status).label}
+        raise ValidationError({"custom_status": ValidationError(message, code="custom_status_mismatch")})
     return custom.base_status
 
 
@@ -204,10 +202,8 @@ def custom_status_check(*, ticket: Ticket, actor: User | None, custom: CustomSta
     if custom is None or ticket.custom_status_id == custom.pk:
         return
     if not custom_status_offered(custom=custom, team_id=ticket.team_id):
-        raise ValidationError(
-            {"custom_status": [_("This status is not offered for this ticket (inactive, or for other teams).")]},
-            code="custom_status_not_offered",
-        )
+        message = _("This status is not offered for this ticket (inactive, or for other teams).")
+        raise ValidationError({"custom_status": ValidationError(message, code="custom_status_not_offered")})
 
 
 def _custom_set(*, ticket: Ticket, actor: User | None, custom: CustomStatus | None, now: datetime) -> bool:

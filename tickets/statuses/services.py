@@ -53,10 +53,8 @@ def custom_status_update(*, actor: User, custom: CustomStatus, changes: Mapping[
     custom = CustomStatus.objects.select_for_update().get(pk=custom.pk)
     base = changes.get("base_status", custom.base_status)
     if base != custom.base_status and Ticket.objects.filter(custom_status=custom).exists():
-        raise ValidationError(
-            {"base_status": [_("Tickets are on this status, so what it stands for cannot change. Add a new one.")]},
-            code="in_use",
-        )
+        message = _("Tickets are on this status, so what it stands for cannot change. Add a new one.")
+        raise ValidationError({"base_status": ValidationError(message, code="in_use")})
     for name in FIELDS:
         if name in changes and name != "teams":
             setattr(custom, name, changes[name])

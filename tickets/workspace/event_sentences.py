@@ -19,7 +19,7 @@ from customers.models import EscalationStep
 from helpdesk import dates
 from helpdesk.models import Priority
 from helpdesk.names import name_in_language
-from tickets.models import Channel, EventKind, Status, TicketEvent, TicketLink, TicketType
+from tickets.models import Channel, EventKind, Opportunity, Status, TicketEvent, TicketLink, TicketType
 from tickets.timetrack.durations import format_minutes
 
 CHOICE_FIELDS = {
@@ -280,6 +280,17 @@ def spam_sentence(event: TicketEvent, actor: str) -> SafeString:
 _FIELD_KINDS = (EventKind.FIELD_CHANGED, EventKind.STATUS_CHANGED, EventKind.PROBLEM_LINKED, EventKind.PROBLEM_UNLINKED)
 
 
+def ear_item(event: TicketEvent) -> str:
+    """The feedback item's title, or the opportunity's kind (created) or new state (changed) in the
+    reader's language: the stored value is the label in the language of whoever made the change."""
+    data = event.data or {}
+    if event.kind == EventKind.OPPORTUNITY_CREATED and data.get("kind") in Opportunity.Kind.values:
+        return str(Opportunity.Kind(data["kind"]).label)
+    if event.kind == EventKind.OPPORTUNITY_CHANGED and data.get("new_state") in Opportunity.State.values:
+        return str(Opportunity.State(data["new_state"]).label)
+    return event.new_value or event.old_value
+
+
 def event_view(event: TicketEvent) -> EventView:
     actor = event.actor.get_full_name() if event.actor else _("System")
     kind, data = event.kind, event.data or {}
@@ -329,9 +340,6 @@ def event_view(event: TicketEvent) -> EventView:
         names = ", ".join(data.get("trigger_names", []))
         return EventView(event, say(text, depth=number(data.get("depth", 0)), rules=names))
     label = str(EventKind(kind).label) if kind in EventKind.values else kind
-    if kind in EAR_EVENTS and (event.new_value or event.old_value):  # which feedback item, which opportunity
-        return EventView(
-            event,
-            say("%(actor)s: %(what)s: %(item)s", actor=actor, what=label, item=event.new_value or event.old_value),
-        )
+    if kind in EAR_EVENTS and (item := ear_item(event)):  # which feedback item, which opportunity
+        return EventView(event, say("%(actor)s: %(what)s: %(item)s", actor=actor, what=label, item=item))
     return EventView(event, say("%(actor)s: %(what)s", actor=actor, what=label))

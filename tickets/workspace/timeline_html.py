@@ -124,7 +124,7 @@ def _held_images_bar(held: int) -> str:
 def event_html(view: EventView, language: str) -> str:
     """An event's sentence and moment (what tickets/agent/_event_text.html wrote)."""
     iso, when = _moment(view.event.created_at, language)
-    return f'{view.sentence}\n<time class="muted" datetime="{iso}">{when}</time>\n'
+    return f'<span class="ev-text">{view.sentence}</span>\n<time class="muted" datetime="{iso}">{when}</time>\n'
 
 
 def timeline_html(entries: list[Entry], *, ticket: Ticket, request) -> SafeString:
