@@ -20,6 +20,6 @@ def add_kind(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tickets", "0055_blocked_senders_and_spam")]
+    dependencies = [("tickets", "0056_reports_leave_out_spam")]
 
     operations = [migrations.RunPython(add_kind, migrations.RunPython.noop)]
