@@ -170,3 +170,13 @@ def world(
 
 def make_contacts(organization, count: int) -> list[Contact]:
     return [factories.ContactFactory(organization=organization) for _ in range(count)]
+
+
+@pytest.fixture
+def persian_admin_client(admin_user):
+    """An administrator signed in with Persian as their language."""
+    admin_user.language = "fa"
+    admin_user.save(update_fields=["language"])
+    client = Client()
+    client.force_login(admin_user)
+    return client

@@ -248,15 +248,6 @@ def test_admin_takes_gregorian_dates_typed_with_persian_digits_in_english(admin_
     assert str(BusinessCalendar.objects.get().holidays.get().date) == "2025-03-20"
 
 
-@pytest.fixture
-def persian_admin_client(admin_user):
-    admin_user.language = "fa"
-    admin_user.save()
-    client = Client()
-    client.force_login(admin_user)
-    return client
-
-
 @pytest.mark.parametrize("typed", ["۱۴۰۳/۱۲/۳۰", "1403-12-30"])
 def test_admin_in_persian_takes_and_shows_one_off_holidays_in_the_jalali_calendar(persian_admin_client, typed):
     holiday = {"name": "Esfand 30", "recurrence": "once", "date": typed}

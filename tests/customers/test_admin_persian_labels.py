@@ -3,21 +3,10 @@ in Persian, and the label above each saved row (its str()) writes its numbers in
 
 import re
 
-import pytest
-from django.test import Client
 from django.utils import translation
 
 from customers.models import EscalationStep
 from helpdesk import dates
-
-
-@pytest.fixture
-def persian_admin_client(admin_user):
-    admin_user.language = "fa"
-    admin_user.save(update_fields=["language"])
-    client = Client()
-    client.force_login(admin_user)
-    return client
 
 
 def _headers(page: str, group: str) -> list[str]:

@@ -2,7 +2,6 @@
 through the API by administrators only; 0 days or more than 366 are refused clearly, nothing saved."""
 
 import pytest
-from django.test import Client
 
 from customers.models import BusinessCalendar, Holiday
 
@@ -12,15 +11,6 @@ pytestmark = pytest.mark.django_db
 NOWRUZ = {"name": "Nowruz", "name_fa": "نوروز", "recurrence": "jalali", "month": "1", "day": "1"}
 TOO_LONG_FA = "یک تعطیلی از ۱ تا ۳۶۶ روز است (۳۶۶ روز یک سال کامل است)."
 TOO_LONG = "A holiday lasts from 1 to 366 days (366 is a whole year)."
-
-
-@pytest.fixture
-def persian_admin_client(admin_user):
-    admin_user.language = "fa"
-    admin_user.save(update_fields=["language"])
-    client = Client()
-    client.force_login(admin_user)
-    return client
 
 
 @pytest.mark.parametrize("typed", ["4", "۴"])

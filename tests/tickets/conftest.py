@@ -153,3 +153,14 @@ def message_id_of(raw: bytes) -> str:
 @pytest.fixture
 def mailbox(db, team):
     return Mailbox.objects.create(name="Support", address="support@helpdesk.test", team=team)
+
+
+@pytest.fixture
+def merged(make, agent):
+    """(source, target): the source merged into the target, both the customer persona's."""
+    from tickets import services
+
+    source, target = make(subject="Duplicate"), make(subject="Keeper")
+    services.ticket_merge(source=source, target=target, actor=agent)
+    source.refresh_from_db()
+    return source, target

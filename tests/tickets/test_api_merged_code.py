@@ -3,19 +3,9 @@ code, kept by helpdesk.exceptions.api_exception_handler) and the message naming 
 
 import pytest
 
-from tickets import services
 from tickets.models import Referral, Status, Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def merged(make, agent):
-    """(source, target): the source merged into the target."""
-    source, target = make(subject="Duplicate"), make(subject="Keeper")
-    services.ticket_merge(source=source, target=target, actor=agent)
-    source.refresh_from_db()
-    return source, target
 
 
 def _calls(source, target, agent, other_team, third):

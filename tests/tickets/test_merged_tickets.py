@@ -24,15 +24,6 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture
-def merged(make, agent):
-    """(source, target): the source merged into the target, both the customer persona's."""
-    source, target = make(subject="Duplicate"), make(subject="Keeper")
-    services.ticket_merge(source=source, target=target, actor=agent)
-    source.refresh_from_db()
-    return source, target
-
-
 def _refused(exc_info, source, target) -> None:
     assert exc_info.value.code == "ticket_merged"
     assert f"Ticket #{source.pk} was merged into #{target.pk}" in exc_info.value.messages[0]
