@@ -10,8 +10,10 @@ from django.utils.translation import ngettext
 
 from .. import charts, dates
 from ..addresses import reverse_ids
+from ..security.user_agents import browser_label
 
 register = template.Library()
+register.filter("browser_label", browser_label)  # a session's browser, named for people
 
 
 @register.simple_tag
