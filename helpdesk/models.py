@@ -217,6 +217,8 @@ class ApiToken(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+        # the profile's and the API's list: one user's tokens, newest first
+        indexes = [models.Index(fields=["user", "-created_at", "-id"], name="apitoken_user_created_idx")]
 
     def __str__(self) -> str:
         return self.name

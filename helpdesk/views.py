@@ -24,9 +24,12 @@ from .exceptions import NotAllowed
 from .forms import ApiTokenCreateForm, PasswordChangeForm, SignInForm, add_service_errors
 from .models import WorkerHeartbeat
 from .outbox.alerts import outbox_health
+from .paging import Page, page_number, peek_page
 from .security import oidc, sessions, twofactor
 from .time_zones import TimeZoneField
 from .uploads import UploadTooLarge
+
+PROFILE_PAGE = 20  # API tokens and signed-in sessions a page on the profile
 
 logger = logging.getLogger(__name__)
 
@@ -132,6 +135,12 @@ def profile(request: HttpRequest) -> HttpResponse:
     return _profile_page(request, form=form)
 
 
+def _profile_list_page(rows, raw_number: str | None) -> Page:
+    """A page of one of the profile's lists; a page past the end (a token revoked meanwhile) is the first."""
+    page = peek_page(rows, number=page_number(raw_number), size=PROFILE_PAGE)
+    return page if page.rows or page.number == 1 else peek_page(rows, number=1, size=PROFILE_PAGE)
+
+
 def _profile_page(request: HttpRequest, *, status: int = 200, **context) -> HttpResponse:
     """The profile page: preferences, password, and the person's own API tokens."""
     user = request.user
@@ -141,8 +150,10 @@ def _profile_page(request: HttpRequest, *, status: int = 200, **context) -> Http
     )
     context.setdefault("password_form", PasswordChangeForm(user=user))
     context.setdefault("token_form", ApiTokenCreateForm())
-    context["tokens"] = list(selectors.api_token_list_for(user=user))
-    context["sessions"] = list(sessions.session_list_for(user=user))
+    # Paged (a script that signs in for a token on each run makes one each time), each list by its own
+    # parameter, so paging one keeps the other's page.
+    context["tokens"] = _profile_list_page(selectors.api_token_list_for(user=user), request.GET.get("tokens_page"))
+    context["sessions"] = _profile_list_page(sessions.session_list_for(user=user), request.GET.get("sessions_page"))
     context["current_session_key"] = request.session.session_key
     context["two_factor"] = {
         "on": user.two_factor_enabled,

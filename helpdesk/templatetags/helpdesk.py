@@ -39,6 +39,16 @@ def query_with(context, **changes) -> str:
     return f"?{encoded}" if encoded else "?"
 
 
+@register.simple_tag(takes_context=True)
+def page_href(context, number, param="", anchor="") -> str:
+    """A pager's link to page `number` of the list read from `param` (default "page"): the current query
+    with that parameter replaced and every other kept (another list's page on the same page too), then
+    `#anchor`, the list's place on the page."""
+    params = dict(context["request"].GET.lists())
+    params[param or "page"] = [str(number)]
+    return f"?{urlencode(params, doseq=True)}" + (f"#{anchor}" if anchor else "")
+
+
 @register.filter
 def hd_date(value):
     """A date (or the date of a moment) in the user's calendar: Jalali when the language is fa."""

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from helpdesk import dates
+from helpdesk.paging import page_number
 from helpdesk.permissions import agent_required
 from tickets.alerts import selectors, services
 from tickets.alerts.forms import NotificationPreferencesForm
@@ -29,10 +30,8 @@ def _is_htmx(request: HttpRequest) -> bool:
 def notification_list(request: HttpRequest) -> HttpResponse:
     """The agent's notifications, newest first, 50 a page (?unread=1: the unread ones only)."""
     unread = request.GET.get("unread") == "1"
-    raw_page = request.GET.get("page", "1")
     page = workspace.paginate(
-        selectors.notification_list_for(user=request.user, unread=unread),
-        page=min(int(raw_page), 10_000) if raw_page.isdigit() and len(raw_page) < 9 else 1,
+        selectors.notification_list_for(user=request.user, unread=unread), page=page_number(request.GET.get("page"))
     )
     for notification in page.rows:
         notification.text = alert_html(notification)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from helpdesk import dates
 from helpdesk.exceptions import DomainError, NotVisible
 from helpdesk.forms import add_service_errors, service_error_text
+from helpdesk.paging import page_number
 from helpdesk.permissions import agent_required
 from tickets import selectors as ticket_selectors
 from tickets.feedback import forms, selectors, services
@@ -53,8 +54,7 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, item: FeedbackItem, edit_form=None) -> dict:
-    page_number = request.GET.get("page", "1")
-    links = paginate(selectors.feedback_links_of_item(item=item), page=int(page_number) if page_number.isdigit() else 1)
+    links = paginate(selectors.feedback_links_of_item(item=item), page=page_number(request.GET.get("page")))
     initial = {field: getattr(item, field) for field in services.ITEM_FIELDS} | {"status": item.status}
     return {
         "item": item,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from helpdesk import dates
 from helpdesk.exceptions import DomainError, NotVisible
 from helpdesk.forms import add_service_errors, service_error_text
+from helpdesk.paging import page_number
 from helpdesk.permissions import agent_required
 from tickets import selectors as ticket_selectors
 from tickets.models import Problem, Ticket
@@ -51,10 +52,8 @@ def problem_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, problem: Problem, *, edit_form=None, solve_form=None, status: int = 200):
-    page_number = request.GET.get("page", "1")
     incidents = paginate(
-        selectors.problem_incidents(user=request.user, problem=problem),
-        page=int(page_number) if page_number.isdigit() else 1,
+        selectors.problem_incidents(user=request.user, problem=problem), page=page_number(request.GET.get("page"))
     )
     initial = {name: getattr(problem, name) for name in services.PROBLEM_FIELDS} | {"status": problem.status}
     context = {

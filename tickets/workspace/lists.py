@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from helpdesk import dates
 from helpdesk.addresses import reverse_ids
 from helpdesk.models import Priority, Role, User
+from helpdesk.paging import Page, peek_page
 from helpdesk.statements import STAND_IN_ID, STAND_IN_MOMENT, Compiled
 from tickets import selectors
 from tickets.models import Channel, Referral, SlaState, Status, Ticket
@@ -100,23 +101,9 @@ def open_referrals_for(*, user: User, team_ids: list[int]) -> QuerySet[Referral]
     ).order_by(F("due_at").asc(nulls_last=True), "id")
 
 
-@dataclass
-class Page:
-    rows: list
-    number: int
-    has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-
 def paginate(qs: QuerySet[Ticket], *, page: int) -> Page:
-    """One page of rows without a total count: one extra row says whether there is a next page."""
-    page = max(1, page)
-    start = (page - 1) * PAGE_SIZE
-    rows = list(qs[start : start + PAGE_SIZE + 1])
-    return Page(rows=rows[:PAGE_SIZE], number=page, has_next=len(rows) > PAGE_SIZE)
+    """One page of rows (PAGE_SIZE) without a total count (helpdesk.paging)."""
+    return peek_page(qs, number=page, size=PAGE_SIZE)
 
 
 COMPILED_PAGES = 3  # the first pages of an unfiltered view read through statements compiled once

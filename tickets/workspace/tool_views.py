@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from helpdesk import dates
 from helpdesk.exceptions import DomainError
 from helpdesk.forms import add_service_errors, service_error_text
+from helpdesk.paging import page_number
 from helpdesk.permissions import agent_required
 from tickets import kb_integration, selectors
 from tickets.models import Macro
@@ -33,12 +34,11 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     """Every open referral to the agent's teams, the soonest due first, 50 a page (the home page shows
     the first eight)."""
     team_ids = list(request.user.teams.values_list("pk", flat=True))
-    raw_page = request.GET.get("page", "1")
     page = workspace.paginate(
         workspace.open_referrals_for(user=request.user, team_ids=team_ids).select_related(
             "ticket", "from_team", "to_team"
         ),
-        page=min(int(raw_page), 10_000) if raw_page.isdigit() and len(raw_page) < 9 else 1,
+        page=page_number(request.GET.get("page")),
     )
     return render(request, "tickets/agent/referrals.html", {"page": page})
 
