@@ -101,8 +101,9 @@ PAGE_PARAMETERS = [
 PAGE_VALUES = [str(2**63), "-" + "9" * 40, "0778-12-18T02:41:59-17:48", "9999-12-31T23:59:59-15:59"]
 
 
-def _page_routes(ticket_id: int) -> list[str]:
-    """Every page's path (not the API, not the admin), with ids of a real ticket filled in."""
+def _page_routes(ids: dict[str, int]) -> list[str]:
+    """Every page's path (not the API, not the admin), each id the id of a real row of its kind (`ids`,
+    by the route's parameter name; the ticket's where none is given), so its page answers."""
     import re
 
     from django.urls import URLResolver, get_resolver
@@ -115,8 +116,39 @@ def _page_routes(ticket_id: int) -> list[str]:
                 yield prefix + str(pattern.pattern)
 
     routes = [r for r in walk(get_resolver().url_patterns) if not r.startswith(("api/", "admin/", "i18n/", "logout"))]
-    filled = [re.sub(r"<int:\w+>", str(ticket_id), re.sub(r"<(str|slug)?:?\w+>", "x", r)) for r in routes]
+    filled = [
+        re.sub(
+            r"<int:(\w+)>",
+            lambda m: str(ids.get(m.group(1), ids["ticket_id"])),
+            re.sub(r"<(str|slug)?:?\w+>", "x", r),
+        )
+        for r in routes
+    ]
     return ["/" + route for route in filled]
+
+
+def _records(agent, customer) -> dict[str, int]:
+    """A ticket and a row of each kind an agent page shows by id: problem, feedback item, opportunity,
+    the requester's contact, an article, a macro."""
+    from tests.factories import make_ticket
+    from tests.knowledgebase.conftest import make_article
+    from tests.tickets.conftest import contact_of
+    from tickets.feedback import services as feedback_services
+    from tickets.opportunities import services as opportunity_services
+    from tickets.problems import services as problem_services
+    from tickets.workspace.macros import macro_create
+
+    ticket = make_ticket(requester=contact_of(customer))
+    return {
+        "ticket_id": ticket.pk,
+        "request_id": ticket.pk,
+        "contact_id": ticket.requester_id,
+        "problem_id": problem_services.problem_create(actor=agent, title="Outage", tickets=[ticket]).pk,
+        "item_id": feedback_services.feedback_item_create(actor=agent, title="Dark mode", tickets=[ticket]).pk,
+        "opportunity_id": opportunity_services.opportunity_create(ticket=ticket, actor=agent).pk,
+        "article_id": make_article(agent).pk,
+        "macro_id": macro_create(actor=agent, name="Thanks", body="Thank you.").pk,
+    }
 
 
 @pytest.mark.slow
@@ -124,18 +156,16 @@ def _page_routes(ticket_id: int) -> list[str]:
 def test_every_page_answers_nul_bytes_extreme_offsets_and_huge_integers_without_a_server_error(
     client, request, persona
 ):
-    from tests.factories import make_ticket
-    from tests.tickets.conftest import contact_of
-
     customer = request.getfixturevalue("customer")
-    ticket = make_ticket(requester=contact_of(customer))
+    ids = _records(request.getfixturevalue("agent"), customer)
     if persona:
         client.force_login(request.getfixturevalue(persona))
     client.raise_request_exception = False
-    tried = 0
-    for path in _page_routes(ticket.pk):
+    tried, pages = 0, set()
+    for path in _page_routes(ids):
         if client.get(path).status_code != 200:
             continue  # a page this persona cannot see, or that takes no GET
+        pages.add(path)
         nul = client.get(path, {name: "x\x00" for name in PAGE_PARAMETERS})
         assert nul.status_code == 400, path
         for name in PAGE_PARAMETERS:
@@ -144,3 +174,5 @@ def test_every_page_answers_nul_bytes_extreme_offsets_and_huge_integers_without_
                 assert response.status_code < 500, (path, name, value)
                 tried += 1
     assert tried > 0
+    if persona == "agent":  # the pages of each record answered, so their parameters were tried
+        assert {f"/agent/problems/{ids['problem_id']}/", f"/agent/feedback/{ids['item_id']}/"} <= pages
