@@ -4,7 +4,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -13,7 +13,7 @@ from helpdesk.models import User
 from helpdesk.statements import BIGINT_MAX, STAND_IN_ID, STAND_IN_MOMENT, CompiledQuerySet
 from tickets.filters import ticket_filter
 from tickets.list_rows import ListRef, TicketListRow, ticket_rows  # noqa: F401 (the lists' rows, read through here)
-from tickets.models import Ticket
+from tickets.models import SPAM_TAG, Ticket
 from tickets.ticket_terms import ticket_terms_attach
 from tickets.transitions import MERGE_HOPS
 
@@ -297,3 +297,14 @@ def ticket_survivor_for(*, user: User, ticket_id: int) -> Ticket | None:
             return ticket_base_for(user=user).filter(pk=found.pk).first()
         target_id = found.merged_into_id
     return None
+
+
+def spam_out(prefix: str = "") -> Q:
+    """Leaves out spam tickets (tagged SPAM_TAG by tickets.services.spam): no report counts them as work,
+    and no contract's hours bank counts time logged on one (tickets.timetrack.selectors). `prefix` is the
+    path to the ticket (`ticket__` from a message or a time entry). The reports' summary views leave spam
+    out themselves (migration 0056).
+    An anti-join on the ticket's id through the tags' (ticket_id, tag_id) index: the few spam rows only."""
+    ticket_id = f"{prefix.removesuffix('__')}_id" if prefix else "pk"
+    spam = Ticket.tags.through.objects.filter(ticket_id=OuterRef(ticket_id), tag__name=SPAM_TAG)
+    return ~Q(Exists(spam))

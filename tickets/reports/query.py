@@ -3,27 +3,18 @@
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import translation
 
 from helpdesk import dates
 from helpdesk.aggregates import PercentileCont, PercentilesCont, minutes_between
 from helpdesk.rounding import hours_of, round_half_up
-from tickets.models import OPEN_STATUSES, SPAM_TAG, ReportRow, Ticket
+from tickets.models import OPEN_STATUSES, ReportRow, Ticket
 from tickets.reports.base import ReportParams
 from tickets.reports.dimensions import DIMENSIONS, NONE_LABEL, TICKET_FILTERS, filters_q
 from tickets.reports.params import site_zone
-
-
-def spam_out(prefix: str = "") -> Q:
-    """Leaves out spam tickets (tagged SPAM_TAG by tickets.services.spam): no report counts them as work.
-    `prefix` is the path to the ticket (`ticket__` from a message). For the reports that read tickets,
-    messages, referrals or time entries; the summary's views leave spam out themselves (migration 0056).
-    An anti-join on the ticket's id through the tags' (ticket_id, tag_id) index: the few spam rows only."""
-    ticket_id = f"{prefix.removesuffix('__')}_id" if prefix else "pk"
-    spam = Ticket.tags.through.objects.filter(ticket_id=OuterRef(ticket_id), tag__name=SPAM_TAG)
-    return ~Q(Exists(spam))
+from tickets.selectors import spam_out  # noqa: F401 (the reports read it from here)
 
 
 def tickets_for(params: ReportParams) -> QuerySet[Ticket]:

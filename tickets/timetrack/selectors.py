@@ -4,7 +4,8 @@ contract's hours bank (used and left), which customers see for their own contrac
 Which time counts against a contract's bank: the entries on tickets that carry the contract
 (`Ticket.contract`, set when the ticket opened from the contract covering the customer), performed
 on a day within the contract's validity (valid_from to valid_to, open-ended without one). Time on a
-ticket of the same organization that no contract covered, or done after the contract ended, does not.
+ticket of the same organization that no contract covered, or done after the contract ended, does not;
+nor does time on a ticket marked as spam (a message that was never the customer's request).
 """
 
 from collections.abc import Iterable, Mapping
@@ -20,6 +21,7 @@ from customers.models import ServiceContract
 from helpdesk.models import User
 from helpdesk.statements import STAND_IN_ID, CompiledQuerySet
 from tickets.models import ActivityType, Ticket, TimeEntry
+from tickets.selectors import spam_out
 
 
 def _require_agent(user: User | None) -> None:
@@ -159,6 +161,7 @@ def _bank_minutes(hours: Decimal | None) -> int | None:
 def _counts_against(contract: ServiceContract, prefix: str = "") -> Q:
     """The entries that count against `contract` (see the module's docstring)."""
     q = Q(**{f"{prefix}ticket__contract_id": contract.pk, f"{prefix}performed_on__gte": contract.valid_from})
+    q &= spam_out(f"{prefix}ticket__")  # time on a spam ticket is not the customer's: never billed to them
     if contract.valid_to is not None:
         q &= Q(**{f"{prefix}performed_on__lte": contract.valid_to})
     return q
