@@ -1,4 +1,5 @@
-"""The agent's lists of product feedback, problems, sales opportunities and macros on a phone, in
+"""The agent's lists of product feedback, problems, sales opportunities and macros on a phone, and the tickets
+linked to one feedback item or problem, in
 Persian: each count, amount, owner and date names its column (the headings are hidden there) and stays
 in its place under the title (it had jumped above it, a bare number), and a macro's English body is
 shortened within the screen rather than cut off at its beginning. On a wide screen the headings name
@@ -35,8 +36,8 @@ def persian_agent(agent, organization):
     agent.language = "fa"
     agent.save(update_fields=["language"])
     ticket = make_ticket(requester=ContactFactory(organization=organization), team=agent.teams.first())
-    feedback_services.feedback_item_create(actor=agent, title="Dark mode for the portal", tickets=[ticket])
-    problem_services.problem_create(actor=agent, title="Backups fail at night", tickets=[ticket], owner=agent)
+    agent.item = feedback_services.feedback_item_create(actor=agent, title="Dark mode", tickets=[ticket])
+    agent.problem = problem_services.problem_create(actor=agent, title="Backups fail", tickets=[ticket], owner=agent)
     opportunity_services.opportunity_create(ticket=ticket, actor=agent, estimated_value=3200, owner=agent)
     macro_create(actor=agent, name="Ask for a screenshot", body=BODY)
     return agent
@@ -78,3 +79,14 @@ def test_on_a_wide_screen_the_headings_name_the_columns_once(browser, live_serve
         page.goto(f"{live_server.url}{path}")
         assert page.locator(".ticket-table thead").is_visible(), path
         assert labels[0] not in page.locator(".ticket-table tbody tr").first.inner_text(), path
+
+
+def test_the_tickets_of_a_feedback_item_or_a_problem_name_their_dates_and_assignee(browser, live_server, persian_agent):
+    page = _page(browser, live_server, persian_agent, 390)
+    for path, labels in (
+        (f"/agent/feedback/{persian_agent.item.pk}/", ["درخواست:", "خبر داده شد:"]),
+        (f"/agent/problems/{persian_agent.problem.pk}/", ["درخواست:", "مسئول:"]),
+    ):
+        page.goto(f"{live_server.url}{path}")
+        text = page.locator(".ticket-table tbody tr").last.inner_text()
+        assert all(label in text for label in labels), (path, text)
