@@ -4,15 +4,37 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Product
+from helpdesk import dates
 from helpdesk.text import split_list
 
 from . import selectors
 from .models import Article, Category, Status, Visibility
 
 _NUMBERS = re.compile(r"[\s,،]+")
+
+
+def _number(typed: str) -> str:
+    """An article number as typed ("#42", "۴۲") in ASCII digits; anything else as it is."""
+    digits = typed.removeprefix("#")
+    return str(int(digits)) if digits.isdecimal() and len(digits) <= 9 else typed
+
+
+class ArticleChoices(forms.ModelMultipleChoiceField):
+    """The related articles: a number no other article has is named in the reader's digits."""
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except ValidationError as exc:
+            number = str((exc.params or {}).get("value", ""))
+            if exc.code != "invalid_choice" or not number.isdecimal():
+                raise
+            message = dates.fill(self.error_messages["invalid_choice"], {"value": int(number)})
+            raise ValidationError(message, code="invalid_choice") from exc
 
 
 class ArticlePicker(forms.Widget):
@@ -31,7 +53,7 @@ class ArticlePicker(forms.Widget):
 
     def value_from_datadict(self, data, files, name):
         ticked = data.getlist(name) if hasattr(data, "getlist") else list(data.get(name) or [])
-        typed = [t.removeprefix("#") for t in _NUMBERS.split(data.get(f"{name}_q", "")) if t]
+        typed = [_number(t) for t in _NUMBERS.split(data.get(f"{name}_q", "")) if t]
         values = list(dict.fromkeys([*ticked, *typed]))
         if self.multiple:
             return values
@@ -84,7 +106,7 @@ class ArticleForm(forms.Form):
         label=_("Products"), queryset=Product.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     # Pickers, not lists of every article: the choices are checked against the database on save.
-    related = forms.ModelMultipleChoiceField(
+    related = ArticleChoices(
         label=_("Related articles"),
         queryset=Article.objects.none(),
         required=False,
