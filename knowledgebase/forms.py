@@ -11,7 +11,7 @@ from customers.models import Product
 from helpdesk import dates
 from helpdesk.text import split_list
 
-from . import selectors
+from . import pickers
 from .models import Article, Category, Status, Visibility
 
 _NUMBERS = re.compile(r"[\s,،]+")
@@ -157,7 +157,7 @@ class ArticleForm(forms.Form):
         if self._chosen_articles is None:
             values = [*(self["related"].value() or []), self["translation"].value()]
             wanted = {int(v) for v in values if str(v).isdecimal() and len(str(v)) <= 9}
-            self._chosen_articles = selectors.article_pick_titles_for(user=self.user, ids=wanted)
+            self._chosen_articles = pickers.article_pick_titles_for(user=self.user, ids=wanted)
         return {pk: self._chosen_articles[pk] for pk in ids if pk in self._chosen_articles}
 
     MAIN_FIELDS = ("title", "summary", "body")

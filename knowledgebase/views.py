@@ -17,7 +17,7 @@ from helpdesk.forms import add_service_errors
 from helpdesk.permissions import agent_required
 from helpdesk.text import detect_language
 
-from . import search, selectors, services
+from . import pickers, search, selectors, services
 from .forms import ArticleForm, FeedbackForm, ManageFilterForm, PickForm, SearchForm, StatusForm
 from .models import TRANSITIONS, Status
 from .rendering import render_markdown
@@ -262,7 +262,7 @@ def manage_pick(request: HttpRequest) -> HttpResponse:
     query, page = data.get("q", "").strip(), data.get("page") or 1
     matches, more = [], False
     if search.searchable(query):
-        matches, more = selectors.article_pick_for(
+        matches, more = pickers.article_pick_for(
             user=request.user,
             query=query,
             exclude_ids=[data["exclude"], *form.chosen],
