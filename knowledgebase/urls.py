@@ -15,6 +15,7 @@ urlpatterns = [
     path("manage/", views.manage_list, name="manage"),
     path("manage/new/", views.manage_new, name="manage_new"),
     path("manage/preview/", views.manage_preview, name="manage_preview"),
+    path("manage/pick/", views.manage_pick, name="manage_pick"),
     path("manage/review/", views.manage_review, name="manage_review"),
     path("manage/gaps/", views.manage_gaps, name="manage_gaps"),
     path("manage/gaps/<int:pk>/dismiss/", views.manage_gap_dismiss, name="manage_gap_dismiss"),

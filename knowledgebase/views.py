@@ -17,8 +17,8 @@ from helpdesk.forms import add_service_errors
 from helpdesk.permissions import agent_required
 from helpdesk.text import detect_language
 
-from . import search, selectors, services
-from .forms import ArticleForm, FeedbackForm, ManageFilterForm, SearchForm, StatusForm
+from . import pickers, search, selectors, services
+from .forms import ArticleForm, FeedbackForm, ManageFilterForm, PickForm, SearchForm, StatusForm
 from .models import TRANSITIONS, Status
 from .rendering import render_markdown
 
@@ -26,6 +26,7 @@ SEARCH_PAGE_SIZE = 20
 SUGGEST_DESCRIPTION_CHARS = 500  # the start of a long description says what it is about
 CATEGORY_PAGE_SIZE = 50
 MANAGE_PAGE_SIZE = 50
+PICK_PAGE_SIZE = 8  # an article picker's matches at a time ("More matches" brings the next ones)
 
 
 # --- Public pages -------------------------------------------------------------------------------
@@ -214,7 +215,8 @@ def _save_article(request: HttpRequest, form: ArticleForm, article=None):
 
 @agent_required
 def manage_new(request: HttpRequest) -> HttpResponse:
-    form = ArticleForm(request.POST or None, initial={"language": translation.get_language(), "visibility": "public"})
+    initial = {"language": translation.get_language(), "visibility": "public"}
+    form = ArticleForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             created = _save_article(request, form)
@@ -229,7 +231,7 @@ def manage_new(request: HttpRequest) -> HttpResponse:
 @agent_required
 def manage_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.article_manage_get_for(user=request.user, article_id=pk)
-    form = ArticleForm(request.POST or None, article=item, initial=ArticleForm.initial_for(item))
+    form = ArticleForm(request.POST or None, user=request.user, article=item, initial=ArticleForm.initial_for(item))
     if request.method == "POST" and form.is_valid():
         try:
             _save_article(request, form, item)
@@ -248,6 +250,37 @@ def manage_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "views": selectors.article_view_total(article=item),
         },
     )
+
+
+@agent_required
+@require_GET
+def manage_pick(request: HttpRequest) -> HttpResponse:
+    """What the editor's article pickers offer for the text typed: for htmx the matches alone (a later
+    page: its rows), without JavaScript a page to find an article's number by its title."""
+    form = PickForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    query, page = data.get("q", "").strip(), data.get("page") or 1
+    matches, more = [], False
+    if search.searchable(query):
+        matches, more = pickers.article_pick_for(
+            user=request.user,
+            query=query,
+            exclude_ids=[data["exclude"], *form.chosen],
+            other_than_language=data["language"],
+            page=page,
+            page_size=PICK_PAGE_SIZE,
+        )
+    template = "_pick_matches.html" if request.headers.get("HX-Request") else "pick.html"
+    context = {
+        "form": form,
+        "query": query,
+        "short": bool(query) and not search.searchable(query),
+        "matches": matches,
+        "page": page,
+        "next_page": page + 1 if more else None,
+        "pager": {"number": page, "has_previous": page > 1, "has_next": more},  # as helpdesk/_pager.html reads
+    }
+    return render(request, f"knowledgebase/manage/{template}", context)
 
 
 @agent_required

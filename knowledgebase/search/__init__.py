@@ -104,6 +104,18 @@ def article_suggest(queryset: QuerySet, query_text: str, *, language: str | None
     return _in_language(items, queryset, language, article_of=lambda item: item, replace=lambda _, a: a)
 
 
+def article_pick(queryset: QuerySet, query_text: str, *, limit: int = 10, offset: int = 0) -> list:
+    """Titles matching what an author types in a picker (the last word as a prefix), best first, in any
+    language: the title's own words above related ones, then ts_rank, then the newest."""
+    query = parse(query_text, prefix_last=True)
+    if not query:
+        return []
+    if uses_postgres():
+        ids = _pg_ranked_ids(queryset, query, weights="A", language=None, limit=limit, offset=offset)
+        return _in_order(queryset.filter(pk__in=ids), ids)
+    return _py_scored(queryset, query, columns=("search_title",), language=None)[offset : offset + limit]
+
+
 def _in_order(queryset: QuerySet, ids: list[int]) -> list:
     by_id = {row.pk: row for row in queryset} if ids else {}
     return [by_id[pk] for pk in ids if pk in by_id]
@@ -164,6 +176,7 @@ __all__ = [
     "_tsquery",
     "article_search",
     "article_suggest",
+    "article_pick",
     "matching",
     "query_key",
     "searchable",

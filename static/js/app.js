@@ -87,6 +87,60 @@ document.addEventListener("DOMContentLoaded", () => {
   });
 });
 
+// The knowledge-base editor's article pickers (knowledgebase.forms.ArticlePicker): the box finds titles as
+// the author types (htmx, kb:manage_pick); a match, clicked or picked with Enter, joins the chosen
+// articles (a translation replaces the one before). The arrow keys go from the box through the matches
+// and back; Escape closes them. Enter in the box never saves the article (it picks the first match).
+function pickArticle(picker, match) {
+  const list = picker.querySelector("[data-picked]");
+  const id = match.dataset.pickArticle;
+  const had = [...list.querySelectorAll("input")].find((input) => input.value === id);
+  if (had) {
+    had.checked = true;
+  } else {
+    if (picker.dataset.multiple !== "true") list.replaceChildren();
+    const item = picker.querySelector("template[data-picked-template]").content.firstElementChild.cloneNode(true);
+    const title = item.querySelector("[data-picked-title]");
+    const source = match.querySelector("[data-pick-title]");
+    item.querySelector("input").value = id;
+    title.textContent = source.textContent;
+    title.lang = source.lang;
+    item.querySelector("[data-picked-meta]").textContent = match.querySelector("[data-pick-meta]").textContent;
+    list.append(item);
+  }
+  const box = picker.querySelector("[data-pick-box]");
+  box.value = "";
+  picker.querySelector("[data-pick-matches]").replaceChildren();
+  box.focus();
+}
+document.addEventListener("click", (event) => {
+  const match = event.target.closest?.("[data-pick-article]");
+  const picker = match?.closest("[data-article-picker]");
+  if (picker) pickArticle(picker, match);
+});
+document.addEventListener("keydown", (event) => {
+  const picker = event.target.closest?.("[data-article-picker]");
+  if (!picker || event.ctrlKey || event.metaKey || event.altKey) return;
+  const box = picker.querySelector("[data-pick-box]");
+  const shown = picker.querySelector("[data-pick-matches]");
+  const buttons = [...shown.querySelectorAll("button")];
+  const at = buttons.indexOf(event.target);
+  if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+    if (event.target !== box && at < 0) return;
+    const next = event.key === "ArrowDown" ? at + 1 : at - 1;
+    (next < 0 ? box : buttons[Math.min(next, buttons.length - 1)])?.focus();
+    event.preventDefault();
+  } else if (event.key === "Enter" && event.target === box) {
+    event.preventDefault();
+    const first = buttons.find((button) => button.dataset.pickArticle);
+    if (first) pickArticle(picker, first);
+  } else if (event.key === "Escape" && buttons.length) {
+    shown.replaceChildren();
+    box.focus();
+    event.preventDefault();
+  }
+});
+
 // The top bar's popups ("More", the person's menu): a button opens the panel under it; a click outside
 // or Escape closes it. Without JavaScript the panel's links stay in the row.
 document.addEventListener("DOMContentLoaded", () => {

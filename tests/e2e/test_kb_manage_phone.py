@@ -1,6 +1,7 @@
 """The knowledge base's authoring pages on a phone, in Persian: the article list is one block per
-article (its headings in each row, nothing wider than the screen), and in a list box an English
-title starts at the left, where a Persian page would otherwise cut off its beginning."""
+article (its headings in each row, nothing wider than the screen), and an English title in a list
+box's option or among an article picker's matches starts at the left, where a Persian page would
+otherwise cut off its beginning."""
 
 import pytest
 
@@ -51,9 +52,15 @@ def test_on_a_wide_screen_the_headings_name_the_columns_once(browser, live_serve
     assert "زبان:" not in page.locator(".kb-articles tbody tr").first.inner_text()
 
 
-def test_a_list_box_option_takes_its_own_texts_direction(browser, live_server, persian_agent):
+def test_a_list_box_option_and_a_picked_title_take_their_own_texts_direction(browser, live_server, persian_agent):
+    services.category_create(actor=persian_agent, name=LONG, slug="first-steps")
     page = _page(browser, live_server, persian_agent, 390, "/kb/manage/new/")
-    option = page.locator("select[multiple] option", has_text=LONG).first
+    option = page.locator("select[name=category] option", has_text=LONG).first
     assert option.evaluate("o => getComputedStyle(o).unicodeBidi") == "plaintext"
     # the page is right-to-left; the option's text, English, is laid out from the left all the same
     assert page.evaluate("() => document.documentElement.dir") == "rtl"
+    # so is an English title among the related-article picker's matches (knowledgebase.forms.ArticlePicker)
+    page.locator("#id_related").press_sequentially("First steps", delay=20)
+    match = page.locator("#id_related_matches [data-pick-title]", has_text=LONG).first
+    match.wait_for()
+    assert match.evaluate("el => getComputedStyle(el).direction") == "ltr"

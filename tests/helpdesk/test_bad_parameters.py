@@ -96,7 +96,7 @@ def test_a_huge_requester_id_on_the_agent_ticket_list_is_a_400(client, agent):
 PAGE_PARAMETERS = [
     "q", "page", "view", "sort", "status", "priority", "type", "channel", "team", "assignee", "tag", "sla_state",
     "requester", "language", "start", "end", "group", "seen", "subject", "email", "contact", "mode", "next",
-    "product", "impact", "category",
+    "product", "impact", "category", "field", "exclude", "related", "related_q", "translation_q",
 ]  # fmt: skip
 PAGE_VALUES = [str(2**63), "-" + "9" * 40, "0778-12-18T02:41:59-17:48", "9999-12-31T23:59:59-15:59"]
 
