@@ -30,7 +30,8 @@ document.addEventListener("DOMContentLoaded", () => {
       toggle.setAttribute("aria-expanded", String(open));
     });
   }
-  // A list's active tab stays in view when the tabs scroll sideways on a narrow screen.
+  // A list's active tab stays in view when its row of tabs scrolls sideways (many saved views on a
+  // desktop; on a phone the tabs wrap, static/css/app.css, and this changes nothing).
   const tab = document.querySelector(".tabs [aria-current='page']");
   if (tab) tab.scrollIntoView({ block: "nearest", inline: "nearest" });
 });
