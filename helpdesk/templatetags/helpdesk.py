@@ -65,6 +65,15 @@ def hd_datetime(value):
     return dates.format_datetime(value, translation.get_language() or "en")
 
 
+@register.filter
+def hd_moment(value, css=""):
+    """A moment as a <time> element in the user's time zone, calendar and language direction, with `css`
+    as its class: what the ticket page's timeline writes (dates.moment_html)."""
+    if not value:
+        return ""
+    return dates.moment_html(value, translation.get_language() or "en", css)
+
+
 def _shown(value) -> str:
     """A float or Decimal with at most one decimal and none when whole (256.0 → "256", 36.44 → "36.4")."""
     if isinstance(value, float | Decimal):

@@ -30,7 +30,8 @@ document.addEventListener("DOMContentLoaded", () => {
       toggle.setAttribute("aria-expanded", String(open));
     });
   }
-  // A list's active tab stays in view when the tabs scroll sideways on a narrow screen.
+  // A list's active tab stays in view when its row of tabs scrolls sideways (many saved views on a
+  // desktop; on a phone the tabs wrap, static/css/app.css, and this changes nothing).
   const tab = document.querySelector(".tabs [aria-current='page']");
   if (tab) tab.scrollIntoView({ block: "nearest", inline: "nearest" });
 });
@@ -241,7 +242,7 @@ if (document.documentElement.lang === "fa" && typeof window.interpolate === "fun
     note.setAttribute("role", "alert");
     note.dataset.uploadError = "";
     note.textContent = text;
-    box.after(note);
+    (box.closest("[data-file-box]") || box).after(note);
     return false;
   };
   document.addEventListener("change", (event) => {
@@ -259,6 +260,44 @@ if (document.documentElement.lang === "fa" && typeof window.interpolate === "fun
     },
     true,
   );
+})();
+
+// The file box (templates/tickets/_file_box.html): the browser's own box is hidden, since it speaks the
+// browser's language, not the page's; the chosen files' names are listed under the label that opens it,
+// and files dropped on the box are chosen as if picked.
+(() => {
+  const list = (box) => {
+    const names = box.closest("[data-file-box]").querySelector("[data-file-names]");
+    const files = [...(box.files || [])];
+    if (!files.length) return names.replaceChildren(names.dataset.none);
+    const items = files.map((file) => {
+      const item = document.createElement("li");
+      const name = item.appendChild(document.createElement("bdi"));
+      name.className = "file-name";
+      name.textContent = file.name;
+      return item;
+    });
+    names.replaceChildren(document.createElement("ul"));
+    names.firstChild.replaceChildren(...items);
+  };
+  const fileBox = (target) => target.closest && target.closest("[data-file-box]");
+  document.addEventListener("change", (event) => {
+    if (event.target.matches && event.target.matches("[data-file-box] input[type=file]")) list(event.target);
+  });
+  document.addEventListener("DOMContentLoaded", () => {
+    document.querySelectorAll("[data-file-box] input[type=file]").forEach(list);
+  });
+  document.addEventListener("dragover", (event) => {
+    if (fileBox(event.target)) event.preventDefault();
+  });
+  document.addEventListener("drop", (event) => {
+    const holder = fileBox(event.target);
+    if (!holder || !event.dataTransfer.files.length) return;
+    event.preventDefault();
+    const box = holder.querySelector("input[type=file]");
+    box.files = event.dataTransfer.files;
+    box.dispatchEvent(new Event("change", { bubbles: true }));
+  });
 })();
 
 // "Go back" on an error page (the 413 of an upload over the limits): the browser's back keeps what was

@@ -1,17 +1,19 @@
 """Events on the ticket page are whole sentences in the reader's language, with names isolated."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone, translation
 
 from customers.models import BusinessCalendar, Contact, SlaPolicy, SlaTarget
+from helpdesk import dates
 from tests.factories import make_ticket
 from tickets import services
 from tickets.models import EventKind, Status, TicketEvent
 from tickets.sla.escalation import sla_sweep
 from tickets.workspace.event_sentences import event_view
+from tickets.workspace.timeline_html import event_html
 
 
 def text(html: str) -> str:
@@ -97,3 +99,18 @@ def test_a_name_kept_in_both_languages_reads_in_the_readers_language(ticket, age
 
     assert "Infrastructure › Performance" in english
     assert "زیرساخت › کارایی" in persian and "Infrastructure" not in persian
+
+
+def test_a_moment_in_an_sla_sentence_is_written_as_the_timestamp_beside_it(ticket, agent):
+    """One function writes both (dates.moment_html): a <time> in its language's direction, so a Persian
+    moment reads date first inside the sentence's isolated part as it does beside it."""
+    sla_sweep(now=ticket.created_at + timedelta(minutes=61))
+    breach = TicketEvent.objects.get(ticket=ticket, kind=EventKind.SLA_BREACHED)
+    due = datetime.fromisoformat(breach.data["due"])
+    for language, direction in (("en", "ltr"), ("fa", "rtl")):
+        with translation.override(language):
+            view = event_view(breach)
+            assert f'<bdi class="ev-due">{dates.moment_html(due, language)}</bdi>' in view.sentence
+            assert f'dir="{direction}">' in dates.moment_html(due, language)
+            column = dates.moment_html(breach.created_at, language, css="muted")
+            assert column in event_html(view, language)

@@ -4,19 +4,12 @@ from html import escape as _escape
 
 from django import template
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import escape, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from helpdesk.templatetags.helpdesk import query_with
-from tickets.attachments.forms import upload_limit_attrs
 
 register = template.Library()
-
-
-@register.simple_tag
-def upload_limits() -> SafeString:
-    """The upload limits' attributes of a file box written out (MultipleFileInput draws them itself)."""
-    return format_html_join(" ", '{}="{}"', upload_limit_attrs().items())
 
 
 @register.simple_tag

@@ -110,8 +110,9 @@ def value_label(field_name: str, value: str) -> str:
 
 
 def _moment(iso: str) -> str:
+    """A moment the event stored, written as the timestamp beside the event is (dates.moment_html)."""
     try:
-        return dates.format_datetime(datetime.fromisoformat(iso), translation.get_language() or "en")
+        return dates.moment_html(datetime.fromisoformat(iso), translation.get_language() or "en")
     except (TypeError, ValueError):
         return ""
 

@@ -12,7 +12,7 @@ from html import escape as _html_escape
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.urls import NoReverseMatch
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -29,11 +29,6 @@ from tickets.workspace.timeline import Entry
 
 def _e(value) -> str:
     return _html_escape(str(value))
-
-
-def _moment(value, language: str) -> tuple[str, str]:
-    """The ISO moment in the active time zone (the `date:'c'` filter) and the moment as people read it."""
-    return _e(timezone.localtime(value).isoformat()), _e(dates.format_datetime(value, language))
 
 
 def _attachment_url(attachment) -> str:
@@ -85,7 +80,7 @@ def _message(message: Message, ticket: Ticket, language: str, labels: dict[str, 
     if message.inbound_email_id:
         href = _e(reverse_ids("agent:message-original", ticket.pk, message.pk))
         original = f'<a class="small" href="{href}" download>{labels["original"]}</a>'
-    iso, when = _moment(message.created_at, language)
+    when = dates.moment_html(message.created_at, language, css="muted small")
     body, held = (message.body_html, 0) if message.is_from_agent else remote_images_held(message.body_html)
     return (
         f'\n  <li class="tl-item">\n    <article class="ag-msg{css}" id="message-{message.pk}">\n'
@@ -93,7 +88,7 @@ def _message(message: Message, ticket: Ticket, language: str, labels: dict[str, 
         f'        <span class="avatar" aria-hidden="true">{_e(message.author_initial)}</span>\n'
         f"        <strong><bdi>{_e(message.author_name)}</bdi></strong>\n"
         f"        {badge}\n        {review}\n"
-        f'        <time class="muted small" datetime="{iso}">{when}</time>\n'
+        f"        {when}\n"
         f"        {original}\n      </header>\n"
         f"{_held_images_bar(held) if held else ''}"
         f'      <div class="ag-msg-body" dir="auto">{body}</div>\n'
@@ -123,8 +118,8 @@ def _held_images_bar(held: int) -> str:
 
 def event_html(view: EventView, language: str) -> str:
     """An event's sentence and moment (what tickets/agent/_event_text.html wrote)."""
-    iso, when = _moment(view.event.created_at, language)
-    return f'<span class="ev-text">{view.sentence}</span>\n<time class="muted" datetime="{iso}">{when}</time>\n'
+    when = dates.moment_html(view.event.created_at, language, css="muted")
+    return f'<span class="ev-text">{view.sentence}</span>\n{when}\n'
 
 
 def timeline_html(entries: list[Entry], *, ticket: Ticket, request) -> SafeString:
