@@ -362,3 +362,19 @@ def test_a_search_page_past_the_last_results_says_so_and_leads_to_the_first(
     assert "page=4" not in html
     first = client.get("/kb/search/", {"q": "installer"}, HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert "install-app" in first and past_the_end not in first
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "link"), [("en", "New request"), ("fa", "درخواست تازه")])
+def test_a_customer_whose_search_found_nothing_is_led_to_a_new_request(client, customer, language, link):
+    """ "Ask us" was no link: a customer who searched before asking had to find the portal's form."""
+    client.force_login(customer)
+    html = client.get("/kb/search/", {"q": "nothing here"}, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'<a href="/portal/requests/new/">{link}</a>' in html
+
+
+@pytest.mark.django_db
+def test_an_agent_or_a_visitor_whose_search_found_nothing_gets_no_new_request_link(client, agent):
+    assert "/portal/requests/new/" not in client.get("/kb/search/", {"q": "nothing here"}).content.decode()
+    client.force_login(agent)
+    assert "/portal/requests/new/" not in client.get("/kb/search/", {"q": "nothing here"}).content.decode()
