@@ -62,4 +62,4 @@ def test_a_rating_without_a_score_comes_back_focused_on_the_scores_at_the_foot_o
     phone.wait_for_selector("section.rating .field-error")
     focused = phone.evaluate(FOCUSED)
     assert focused["name"] == "score" and focused["inView"]
-    assert "الزامی" in focused["described"]
+    assert "امتیازی از ۱ تا ۵ انتخاب کنید." in focused["described"]  # what to do, not "required"
