@@ -253,6 +253,18 @@ document.addEventListener("click", (event) => {
   }
 });
 
+// In the portal, the server's error under a field goes once the customer changes that field: "This field
+// is required." under a subject typed since read as if the form still refused it, while the file box's
+// own check (above) held the form back with the old messages showing. The server checks it again.
+const clearStaleError = (event) => {
+  const holder = event.target.closest && event.target.closest("main.portal form .has-error");
+  if (!holder) return;
+  holder.classList.remove("has-error");
+  holder.querySelectorAll(":scope > div[id$='_error']").forEach((error) => error.remove());
+};
+document.addEventListener("input", clearStaleError);
+document.addEventListener("change", clearStaleError);
+
 // A form the server refused comes back with the focus on the first field in error, unless something
 // already has it: a phone shows the field (even at the foot of a long page) and a screen reader reads
 // its label and, through aria-describedby, its error.
