@@ -171,7 +171,7 @@ if (document.documentElement.lang === "fa" && typeof window.interpolate === "fun
     for (const box of boxes(form)) {
       for (const file of box.files || []) {
         const refusal = refused(box, file);
-        if (refusal) return [box, refusal];
+        if (refusal) return [box, refusal, file.name];
         total += file.size;
       }
     }
@@ -180,13 +180,19 @@ if (document.documentElement.lang === "fa" && typeof window.interpolate === "fun
   };
   const show = (form) => {
     form.querySelectorAll("[data-upload-error]").forEach((old) => old.remove());
-    const [box, text] = problem(form);
+    const [box, text, name] = problem(form);
     if (!box) return true;
     const note = document.createElement("p");
     note.className = "field-error";
     note.setAttribute("role", "alert");
     note.dataset.uploadError = "";
-    note.textContent = text;
+    // The file's name isolated (<bdi>): a Persian name in an English sentence keeps its own order.
+    const at = name ? text.indexOf(name) : -1;
+    if (at < 0) note.textContent = text;
+    else {
+      const isolated = Object.assign(document.createElement("bdi"), { textContent: name });
+      note.replaceChildren(text.slice(0, at), isolated, text.slice(at + name.length));
+    }
     (box.closest(".file-picker") || box).after(note);
     return false;
   };

@@ -74,3 +74,22 @@ def test_the_file_box_of_a_new_request_and_of_a_reply_is_in_the_pages_language(
     assert reply.locator(".file-picker-chosen").inner_text() == none
     page.focus("form.reply input[type=file]")
     assert page.evaluate("document.activeElement.type") == "file"
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_a_file_refused_for_its_size_is_named_in_its_own_direction(
+    browser, live_server, transactional_db, settings, language
+):
+    """«“گزارش.pdf” is larger than…»: the Persian name in the English sentence (or an English one in
+    the Persian) is isolated, so its dot and the quotes stay where they belong."""
+    settings.HELPDESK_MAX_ATTACHMENT_BYTES = 1024
+    page = _signed_in(browser, live_server, email=f"omid-{language}@acme.test", language=language, width=390)
+    page.goto(f"{live_server.url}/portal/requests/new/")
+    name = "گزارش بزرگ.pdf" if language == "en" else "big report.pdf"
+    page.locator("input[name=attachments]").set_input_files(
+        [{"name": name, "mimeType": "application/pdf", "buffer": b"%" * 2048}]
+    )
+    error = page.locator("[data-upload-error]")
+    error.wait_for(timeout=5_000)
+    assert error.locator("bdi").inner_text() == name
+    assert error.evaluate("(note) => note.previousElementSibling.classList.contains('file-picker')")
