@@ -193,7 +193,7 @@ if (document.documentElement.lang === "fa" && typeof window.interpolate === "fun
       const isolated = Object.assign(document.createElement("bdi"), { textContent: name });
       note.replaceChildren(text.slice(0, at), isolated, text.slice(at + name.length));
     }
-    (box.closest(".file-picker") || box).after(note);
+    box.after(note);
     return false;
   };
   document.addEventListener("change", (event) => {
@@ -211,42 +211,6 @@ if (document.documentElement.lang === "fa" && typeof window.interpolate === "fun
     },
     true,
   );
-})();
-
-// The portal's file boxes in the page's language: the browser draws its own button and "No file chosen"
-// or "2 files" in the browser's language (English on most computers; "files 2" in a right-to-left line).
-// The real input stays what the form sends, labelled and focusable, drawn hidden; a label is the button.
-(() => {
-  const fa = document.documentElement.lang === "fa";
-  const number = (n) => (fa ? String(n).replace(/\d/g, (d) => String.fromCharCode(0x06f0 + Number(d))) : String(n));
-  for (const box of document.querySelectorAll("main.portal input[type=file][data-choose-files]")) {
-    const picker = document.createElement("div");
-    picker.className = "file-picker";
-    const button = document.createElement("label");
-    button.className = "button";
-    button.htmlFor = box.id;
-    button.textContent = box.dataset.chooseFiles;
-    const chosen = document.createElement("span");
-    chosen.className = "file-picker-chosen muted";
-    chosen.setAttribute("aria-live", "polite");
-    box.classList.add("file-picker-input");
-    box.before(picker);
-    picker.append(box, button, chosen);
-    // Each name isolated (<bdi>): a Persian name in an English line, or the reverse, keeps its own order.
-    const isolated = (name) => Object.assign(document.createElement("bdi"), { textContent: name });
-    const show = () => {
-      const names = [...(box.files || [])].map((file) => file.name);
-      if (names.length < 2) {
-        chosen.replaceChildren(names.length ? isolated(names[0]) : box.dataset.noFileChosen);
-        return;
-      }
-      const [before, after] = box.dataset.filesChosen.replace("%(count)s", number(names.length)).split("%(names)s");
-      const parts = names.flatMap((name, i) => (i ? [fa ? "، " : ", ", isolated(name)] : [isolated(name)]));
-      chosen.replaceChildren(before, ...parts, after || "");
-    };
-    box.addEventListener("change", show);
-    show();
-  }
 })();
 
 // "Go back" on an error page (the 413 of an upload over the limits): the browser's back keeps what was

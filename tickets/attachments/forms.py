@@ -37,13 +37,7 @@ def upload_limit_attrs() -> dict[str, str]:
     # The file types no channel accepts (tickets.attachments.store.blocked_extension), checked by the same rule.
     blocked_type = blocked_type_message(name="%(name)s", extension="%(extension)s")
     blocked = sorted(blocked_extensions())
-    # The file box as the portal draws it in the page's language (static/js/app.js): the browser's own
-    # button and "No file chosen" are in the browser's language, and "2 files" reads "files 2" right to left.
-    files_chosen = _("%(count)s files: %(names)s") % {"count": "%(count)s", "names": "%(names)s"}
     return {
-        "data-choose-files": str(_("Choose files")),
-        "data-no-file-chosen": str(_("No file chosen")),
-        "data-files-chosen": str(files_chosen),
         "data-blocked-extensions": " ".join(blocked),
         "data-blocked-type": str(blocked_type),
         "data-max-file-bytes": str(file_limit),
