@@ -26,6 +26,7 @@ from tickets.satisfaction import follow_ups
 LINK_SALT = "tickets.ratings.link"
 TOKEN_DAYS = 30
 SCORES = (1, 2, 3, 4, 5)
+CHOOSE_A_SCORE = gettext_lazy("Choose a score from 1 to 5.")  # the service's refusal, and the forms'
 RATED_STATUSES = (Status.SOLVED, Status.CLOSED)
 
 
@@ -61,7 +62,7 @@ def rating_submit(
     (tickets.satisfaction.follow_ups.follow_up_on_rating)."""
     now = now or timezone.now()
     if score not in SCORES:
-        raise ValidationError({"score": [_("Choose a score from 1 to 5.")]})
+        raise ValidationError({"score": [str(CHOOSE_A_SCORE)]})
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.requester_id != contact.pk:
         raise NotAllowed(_("Only the requester can rate this request."))

@@ -3,10 +3,10 @@ from decimal import Decimal
 from django import template
 from django.template.defaultfilters import filesizeformat, floatformat
 from django.utils import translation
-from django.utils.html import format_html, format_html_join
+from django.utils.html import avoid_wrapping, format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from .. import charts, dates
 from ..addresses import reverse_ids
@@ -100,10 +100,24 @@ def hd_percent(value):
     return f"{_shown(value)}%"
 
 
+# Our own words for the units: Django's Persian catalogue leaves "KB", "MB" and "GB" in Latin letters.
+_SIZE_UNITS = {
+    "KB": gettext_lazy("%(size)s KB"),
+    "MB": gettext_lazy("%(size)s MB"),
+    "GB": gettext_lazy("%(size)s GB"),
+    "TB": gettext_lazy("%(size)s TB"),
+    "PB": gettext_lazy("%(size)s PB"),
+}
+
+
 @register.filter
 def hd_filesize(value):
-    """A file size as people read it ("126.1 KB"), with Persian digits when the language is fa."""
-    return hd_number(filesizeformat(value))
+    """A file size as people read it: "126.1 KB"; in fa "۱۲۶٫۱ کیلوبایت" (the number in Persian digits)."""
+    text = filesizeformat(value)  # "126.1\xa0KB", or "98\xa0bytes" in the reader's language
+    number, _space, unit = text.rpartition("\xa0")
+    if unit in _SIZE_UNITS:
+        return avoid_wrapping(str(_SIZE_UNITS[unit]) % {"size": hd_number(number)})
+    return hd_number(text)
 
 
 @register.filter

@@ -226,7 +226,7 @@ if (document.documentElement.lang === "fa" && typeof window.interpolate === "fun
     for (const box of boxes(form)) {
       for (const file of box.files || []) {
         const refusal = refused(box, file);
-        if (refusal) return [box, refusal];
+        if (refusal) return [box, refusal, file.name];
         total += file.size;
       }
     }
@@ -235,13 +235,19 @@ if (document.documentElement.lang === "fa" && typeof window.interpolate === "fun
   };
   const show = (form) => {
     form.querySelectorAll("[data-upload-error]").forEach((old) => old.remove());
-    const [box, text] = problem(form);
+    const [box, text, name] = problem(form);
     if (!box) return true;
     const note = document.createElement("p");
     note.className = "field-error";
     note.setAttribute("role", "alert");
     note.dataset.uploadError = "";
-    note.textContent = text;
+    // The file's name isolated (<bdi>): a Persian name in an English sentence keeps its own order.
+    const at = name ? text.indexOf(name) : -1;
+    if (at < 0) note.textContent = text;
+    else {
+      const isolated = Object.assign(document.createElement("bdi"), { textContent: name });
+      note.replaceChildren(text.slice(0, at), isolated, text.slice(at + name.length));
+    }
     (box.closest("[data-file-box]") || box).after(note);
     return false;
   };
@@ -309,6 +315,18 @@ document.addEventListener("click", (event) => {
     window.history.back();
   }
 });
+
+// In the portal, the server's error under a field goes once the customer changes that field: "This field
+// is required." under a subject typed since read as if the form still refused it, while the file box's
+// own check (above) held the form back with the old messages showing. The server checks it again.
+const clearStaleError = (event) => {
+  const holder = event.target.closest && event.target.closest("main.portal form .has-error");
+  if (!holder) return;
+  holder.classList.remove("has-error");
+  holder.querySelectorAll(":scope > div[id$='_error']").forEach((error) => error.remove());
+};
+document.addEventListener("input", clearStaleError);
+document.addEventListener("change", clearStaleError);
 
 // A form the server refused comes back with the focus on the first field in error, unless something
 // already has it: a phone shows the field (even at the foot of a long page) and a screen reader reads

@@ -62,4 +62,23 @@ def test_a_rating_without_a_score_comes_back_focused_on_the_scores_at_the_foot_o
     phone.wait_for_selector("section.rating .field-error")
     focused = phone.evaluate(FOCUSED)
     assert focused["name"] == "score" and focused["inView"]
-    assert "الزامی" in focused["described"]
+    assert "امتیازی از ۱ تا ۵ انتخاب کنید." in focused["described"]  # what to do, not "required"
+
+
+def test_a_fields_error_goes_once_the_customer_fills_it_and_the_others_stay(phone, live_server):
+    """Filled since, a subject still said «required» beside a file the browser held back, as if the form
+    refused what was typed; the description, still empty, keeps its error; the server checks both again."""
+    phone.goto(f"{live_server.url}/portal/requests/new/")
+    phone.click("form button.primary[type=submit]")
+    phone.wait_for_selector(".field-error")
+    subject, description = phone.locator(".field:has(#id_subject)"), phone.locator(".field:has(#id_description)")
+    assert "الزامی" in subject.inner_text() and "الزامی" in description.inner_text()
+    phone.locator("#id_subject").press_sequentially("چاپگر")
+    assert "الزامی" not in subject.inner_text() and "has-error" not in subject.get_attribute("class")
+    assert "الزامی" in description.inner_text() and "has-error" in description.get_attribute("class")
+    phone.click("form button.primary[type=submit]")  # the description is still empty: refused again
+    phone.wait_for_selector(".field:has(#id_description) .field-error")
+    assert (
+        phone.input_value("#id_subject") == "چاپگر"
+        and "الزامی" not in phone.locator(".field:has(#id_subject)").inner_text()
+    )

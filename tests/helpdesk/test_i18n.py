@@ -97,6 +97,25 @@ def test_numbers_read_as_each_language_writes_them(template, value, english, per
     assert shown.startswith(persian) and not re.search(r"[0-9.%]", shown)
 
 
+@pytest.mark.parametrize(
+    ("value", "english", "persian"),
+    [
+        (129126, "126.1\xa0KB", "۱۲۶٫۱\xa0کیلوبایت"),
+        (5 * 1024 * 1024, "5.0\xa0MB", "۵٫۰\xa0مگابایت"),
+        (3 * 1024**3, "3.0\xa0GB", "۳٫۰\xa0گیگابایت"),
+        (98, "98\xa0bytes", "۹۸\xa0بایت"),
+    ],
+)
+def test_a_file_size_names_its_unit_in_the_readers_language(value, english, persian):
+    """Django's Persian catalogue leaves "KB", "MB" and "GB" in Latin letters: "۱۴۶٫۵ KB" under a
+    customer's attachment, and in the mails that list the files left out."""
+    template = Template("{% load helpdesk %}{{ value|hd_filesize }}")
+    with translation.override("en"):
+        assert template.render(Context({"value": value})) == english
+    with translation.override("fa"):
+        assert template.render(Context({"value": value})) == persian
+
+
 def test_datetime_filter_uses_the_active_time_zone():
     from django.utils import timezone
 

@@ -341,3 +341,40 @@ def test_demo_data_loads_twice_without_duplicates():
     assert Article.objects.count() == count == len(first["articles"])
     assert Article.objects.filter(language="fa", status="published").exists()
     assert Article.objects.filter(visibility="internal").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "past_the_end", "first_results", "nothing_found"),
+    [
+        ("en", "There are no more results for", "See the first results", "Nothing found"),
+        ("fa", "نتیجهٔ دیگری برای", "دیدن نخستین نتیجه‌ها", "چیزی پیدا نشد"),
+    ],
+)
+def test_a_search_page_past_the_last_results_says_so_and_leads_to_the_first(
+    public_article, client, language, past_the_end, first_results, nothing_found
+):
+    """An old link or a typed page number past the end: the search did find articles, so the page must
+    not say that nothing was found, nor offer "Previous" to another empty page."""
+    html = client.get("/kb/search/", {"q": "installer", "page": 5}, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert past_the_end in html and nothing_found not in html
+    assert f'<a href="?q=installer">{first_results}</a>' in html
+    assert "page=4" not in html
+    first = client.get("/kb/search/", {"q": "installer"}, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert "install-app" in first and past_the_end not in first
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "link"), [("en", "New request"), ("fa", "درخواست تازه")])
+def test_a_customer_whose_search_found_nothing_is_led_to_a_new_request(client, customer, language, link):
+    """ "Ask us" was no link: a customer who searched before asking had to find the portal's form."""
+    client.force_login(customer)
+    html = client.get("/kb/search/", {"q": "nothing here"}, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'<a href="/portal/requests/new/">{link}</a>' in html
+
+
+@pytest.mark.django_db
+def test_an_agent_or_a_visitor_whose_search_found_nothing_gets_no_new_request_link(client, agent):
+    assert "/portal/requests/new/" not in client.get("/kb/search/", {"q": "nothing here"}).content.decode()
+    client.force_login(agent)
+    assert "/portal/requests/new/" not in client.get("/kb/search/", {"q": "nothing here"}).content.decode()

@@ -75,6 +75,24 @@ def test_the_request_page_offers_rating_and_saves_it(client, customer, solved):
     assert "Change your rating" in client.get(f"/portal/requests/{solved.pk}/").content.decode()
 
 
+@pytest.mark.parametrize(
+    ("language", "choose"),
+    [("en", "Choose a score from 1 to 5."), ("fa", "امتیازی از ۱ تا ۵ انتخاب کنید.")],
+)
+def test_a_rating_sent_without_a_score_says_to_choose_one_and_keeps_the_comment(
+    client, customer, solved, language, choose
+):
+    customer.language = language
+    customer.save(update_fields=["language"])
+    client.force_login(customer)
+    response = client.post(f"/portal/requests/{solved.pk}/rate/", {"comment": "پاسخ سریع بود"})
+    html = response.content.decode()
+    assert response.status_code == 400 and choose in html
+    assert "This field is required" not in html and "الزامی" not in html
+    assert "پاسخ سریع بود</textarea>" in html
+    assert not SatisfactionRating.objects.exists()
+
+
 def test_a_colleague_sees_no_rating_form(client, colleague, solved):
     client.force_login(colleague)
     assert "How did we do?" not in client.get(f"/portal/requests/{solved.pk}/").content.decode()

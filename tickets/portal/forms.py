@@ -9,7 +9,7 @@ from helpdesk.models import Priority
 from tickets.attachments.forms import KeptFilesForm, MultipleFileField
 from tickets.content import MAX_BODY_CHARS
 from tickets.models import TicketType
-from tickets.ratings import SCORES
+from tickets.ratings import CHOOSE_A_SCORE, SCORES
 
 # What the customer says about the impact, and the priority and type it means (urgent is for agents).
 IMPACTS = {
@@ -84,6 +84,8 @@ class RatingForm(forms.Form):
         coerce=int,
         choices=[(s, SCORE_LABELS[s]) for s in SCORES],
         widget=forms.RadioSelect,
+        # What to do, as the service says it: not "This field is required." under a row of buttons
+        error_messages={"required": CHOOSE_A_SCORE, "invalid_choice": CHOOSE_A_SCORE},
     )
     comment = forms.CharField(
         label=_("Anything you want to tell us?"),
