@@ -135,7 +135,19 @@ def test_an_oversized_attachment_is_left_out_with_a_note_but_the_mail_is_kept(cu
     message = inbound.ticket_message
     assert [a.original_name for a in message.attachments.all()] == ["small.txt"]
     assert "huge.bin" in message.body_text and "not kept" in message.body_text
+    assert "(4.9\xa0KB) is larger than the limit of 1000\xa0bytes" in message.body_text
     assert inbound.raw.open("rb").read() == raw
+
+
+def test_the_note_on_an_oversized_attachment_names_its_size_in_persian_units(customer, settings):
+    from django.utils import translation
+
+    settings.HELPDESK_MAX_ATTACHMENT_BYTES = 2048
+    raw = make_mail(sender=customer.email, attachments=[("بزرگ.bin", b"x" * 5000, "application", "octet-stream")])
+    with translation.override("fa"):  # the language the mail is read in writes the note
+        message = email_ingest(raw=raw).ticket_message
+    assert "(۴٫۹\xa0کیلوبایت) از سقف ۲٫۰\xa0کیلوبایت" in message.body_text
+    assert "KB" not in message.body_text
 
 
 # --- dedupe -----------------------------------------------------------------------------------

@@ -13,12 +13,12 @@ from urllib.parse import unquote
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.template.defaultfilters import filesizeformat
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from customers.models import Contact
 from customers.services import contact_get_or_create, contact_language_guess
+from helpdesk.templatetags.helpdesk import hd_filesize
 from tickets.attachments.store import IncomingFile, blocked_extension, safe_filename
 from tickets.content import text_to_html
 from tickets.email.auto_mail import our_addresses
@@ -125,8 +125,8 @@ def _content(parsed: ParsedEmail) -> tuple[str, str, list[IncomingFile]]:
                 )
                 % {
                     "name": attachment.filename,
-                    "size": filesizeformat(attachment.size),
-                    "limit": filesizeformat(limit),
+                    "size": hd_filesize(attachment.size),
+                    "limit": hd_filesize(limit),
                 }
             )
             continue
