@@ -3,7 +3,6 @@ beside the event does, in both languages: date then time, which in Persian (righ
 on the right. It read time first in Persian: the moment has no letter, so its <bdi> laid it out left to
 right. Screenshots under /tmp/momentshots."""
 
-import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,7 +15,7 @@ if not Path(CHROMIUM).exists():
 pytest.importorskip("playwright.sync_api")
 
 from customers.models import BusinessCalendar, Contact, SlaPolicy, SlaTarget  # noqa: E402
-from tests.e2e.conftest import FACTORY_PASSWORD  # noqa: E402
+from tests.e2e.conftest import sign_in  # noqa: E402
 from tests.factories import make_ticket  # noqa: E402
 from tickets.sla.escalation import sla_sweep  # noqa: E402
 
@@ -61,11 +60,7 @@ def test_a_moment_in_an_event_reads_as_the_timestamp_beside_it(browser, live_ser
     page = context.new_page()
     page.set_default_timeout(15_000)
     try:
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", agent.email)
-        page.fill("#id_password", FACTORY_PASSWORD)
-        page.press("#id_password", "Enter")
-        page.wait_for_url(re.compile(r".*/agent/$"))
+        sign_in(page, live_server.url, agent)
         page.goto(f"{live_server.url}/agent/tickets/{ticket.pk}/")
         page.wait_for_selector("li.event-sla")
         SHOTS.mkdir(exist_ok=True)
