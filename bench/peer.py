@@ -185,6 +185,23 @@ rounds, ms:
 
 100x the peer's list would be 12.3 ms, under the 15.9 ms of the API call for the same rows (the page
 is 1.28x that call), as on the three machines before.
+
+Measured 2026-12-07 (session 23) on a fast machine of the same kind (10M additions: 0.70 s), nothing
+else running (load average 0.4-1.0), main at the session's end (the KB editor's pickers, the file box,
+the paged profile lists; no change to these pages' code), 30 rounds, two runs back to back, ms:
+
+    page                          ours p50      p95  peer p50      p95  peer/ours   goal
+    ticket page, 3 messages    11.4 / 11.1     17.9    55.5 / 53.7     74.7   4.8x / 4.8x  5x NO
+    ticket page, 30 messages   14.6 / 15.8     25.7  169.9 / 152.5    219.8  11.6x / 9.7x  5x ok
+    agent home                 12.5 / 11.8     17.8 1728.3 / 1617.1  2187.3 138.4x / 137.3x 100x ok
+    ticket list, open          13.6 / 12.7     19.3  864.2 / 791.5   1042.0  63.7x / 62.4x 100x NO
+    search 'invoice refund'    17.9 / 17.1     25.3  887.7 / 880.3   1142.1  49.6x / 51.5x
+    floor: signed-in fragment   3.5 / 3.3       5.7
+    floor: the list's rows, API 11.2 / 10.5    14.8
+
+100x the peer's list would be 7.9-8.6 ms, again under the API call for the same rows (10.5-11.2 ms;
+the page is 1.16x that call in process). The 3-message ticket page sits at 4.8x: the peer's page is
+54 ms on this machine against 90 ms on the slower one of session 19, where the same page was 5.8x.
 """
 
 import argparse
