@@ -187,6 +187,11 @@ def article_update(
 ) -> Article:
     """Edit an article's content; the save is kept as a revision naming what changed."""
     _require_agent(actor)
+    if related is not _UNSET:
+        related = list(related)
+        if any(a.pk == article.pk for a in related):
+            # refused before anything changes, on every channel (the editor, the API): never dropped in silence
+            raise ValidationError({"related": [_("An article cannot be related to itself.")]})
     simple = {
         "title": title,
         "summary": summary,
@@ -208,7 +213,7 @@ def article_update(
     if products is not _UNSET:
         article.products.set(list(products))
     if related is not _UNSET:
-        article.related.set([a for a in related if a.pk != article.pk])
+        article.related.set(related)
     if translation is not _UNSET:
         _link_translation(article=article, translation=translation)
     _record_revision(article=article, actor=actor, note=note)

@@ -204,3 +204,18 @@ def test_the_api_root_lists_the_kb_resources(as_user):
     resources = as_user(None).get("/api/v1/").json()["resources"]
     assert resources["kb-articles"].endswith("/api/v1/kb/articles/")
     assert resources["kb-categories"].endswith("/api/v1/kb/categories/")
+
+
+@pytest.mark.django_db
+def test_an_article_related_to_itself_is_refused_with_a_message_and_nothing_changes(agent, public_article, as_user):
+    from tests.knowledgebase.conftest import make_article
+
+    other = make_article(agent, title="Uninstall the desktop app")
+    url = f"/api/v1/kb/articles/{public_article.pk}/"
+    api = as_user(agent)
+    response = api.patch(url, {"title": "Changed", "related": [other.pk, public_article.pk]}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"]["related"] == ["An article cannot be related to itself."]
+    public_article.refresh_from_db()
+    assert public_article.title == "Install the desktop app" and not public_article.related.exists()
+    assert api.patch(url, {"related": [other.pk]}, format="json").json()["related"] == [other.pk]
