@@ -61,3 +61,18 @@ def test_a_persian_agent_reads_the_browser_in_persian(agent):
     desk = sign_in(agent, HTTP_USER_AGENT=EDGE, REMOTE_ADDR="198.51.100.7")
     page = desk.get("/profile/").content.decode()
     assert "<bdi>Edge</bdi> ۱۳۱ روی <bdi>Windows</bdi>" in page
+
+
+def test_the_template_tags_load_without_ua_parser_until_a_session_is_shown():
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import django, sys; django.setup(); import helpdesk.templatetags.helpdesk; "
+        "assert 'ua_parser' not in sys.modules; "
+        "from helpdesk.security.user_agents import browser_parts; browser_parts('curl/8.0'); "
+        "assert 'ua_parser' in sys.modules"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "helpdesk.settings"}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=60)
