@@ -19,8 +19,13 @@ _NUMBERS = re.compile(r"[\s,،]+")
 
 def _number(typed: str) -> str:
     """An article number as typed ("#42", "۴۲") in ASCII digits; anything else as it is."""
-    digits = typed.removeprefix("#")
-    return str(int(digits)) if digits.isdecimal() and len(digits) <= 9 else typed
+    number = pickers.article_number(typed)
+    return typed if number is None else str(number)
+
+
+def _numbers(values) -> list[int]:
+    """The article numbers among a picker's values (anything else left out)."""
+    return [n for n in map(pickers.article_number, values) if n is not None]
 
 
 class ArticleChoices(forms.ModelMultipleChoiceField):
@@ -69,13 +74,13 @@ class ArticlePicker(forms.Widget):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         values = context["widget"]["value"]
-        ids = [int(v) for v in values if v.isdecimal() and len(v) <= 9]
+        ids = _numbers(values)
         found = self.chosen(ids)
         context["widget"].update(
             multiple=self.multiple,
             chosen=[found[pk] for pk in dict.fromkeys(ids) if pk in found],
             # what was typed and is no article's number stays in the box, beside its error
-            typed=", ".join(v for v in values if not (v.isdecimal() and int(v) in found)),
+            typed=", ".join(v for v in values if pickers.article_number(v) not in found),
             exclude_id=self.exclude_id,
         )
         return context
@@ -156,7 +161,7 @@ class ArticleForm(forms.Form):
         """The articles both pickers show as chosen, read in one query the first time either is drawn."""
         if self._chosen_articles is None:
             values = [*(self["related"].value() or []), self["translation"].value()]
-            wanted = {int(v) for v in values if str(v).isdecimal() and len(str(v)) <= 9}
+            wanted = set(_numbers(v for v in values if v is not None))
             self._chosen_articles = pickers.article_pick_titles_for(user=self.user, ids=wanted)
         return {pk: self._chosen_articles[pk] for pk in ids if pk in self._chosen_articles}
 
@@ -225,7 +230,7 @@ class PickForm(forms.Form):
         name = data.get("field") if data.get("field") in ("related", "translation") else "related"
         data.setdefault("q", data.get(f"{name}_q", ""))
         super().__init__(data, *args, **kwargs)
-        self.chosen = [int(v) for v in data.getlist(name) if v.isdecimal() and len(v) <= 9]
+        self.chosen = _numbers(data.getlist(name))
 
 
 class ManageFilterForm(forms.Form):

@@ -12,9 +12,10 @@ from .models import Article
 PICK_COLUMNS = ("id", "title", "language", "status", "updated_at")
 
 
-def _article_number(text: str) -> int | None:
-    """The article number an author typed ("42", "#42", "۴۲"), else None."""
-    text = text.strip().removeprefix("#")
+def article_number(text) -> int | None:
+    """The article number an author typed or a form sent ("42", "#42", "۴۲", 42), else None: the one
+    reading of an article's number for the pickers, their form and their page."""
+    text = str(text).strip().removeprefix("#")
     return int(text) if text.isdecimal() and len(text) <= 9 else None
 
 
@@ -30,7 +31,7 @@ def article_pick_for(
     qs = Article.objects.exclude(pk__in=[pk for pk in exclude_ids if pk is not None]).only(*PICK_COLUMNS)
     if other_than_language:
         qs = qs.exclude(language=other_than_language)
-    number = _article_number(query)
+    number = article_number(query)
     by_number = list(qs.filter(pk=number)) if number is not None else []
     if number is not None and by_number:
         qs = qs.exclude(pk=number)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from helpdesk import dates
 from helpdesk.exceptions import DomainError
 from helpdesk.forms import add_service_errors
+from helpdesk.paging import Page
 from helpdesk.permissions import agent_required
 from helpdesk.text import detect_language
 
@@ -278,7 +279,7 @@ def manage_pick(request: HttpRequest) -> HttpResponse:
         "matches": matches,
         "page": page,
         "next_page": page + 1 if more else None,
-        "pager": {"number": page, "has_previous": page > 1, "has_next": more},  # as helpdesk/_pager.html reads
+        "pager": Page(rows=matches, number=page, has_next=more),  # for helpdesk/_pager.html
     }
     return render(request, f"knowledgebase/manage/{template}", context)
 

@@ -36,10 +36,10 @@ def _tokens(user, count: int) -> None:
         services.api_token_create(user=user, name=f"script-{n:02d}", now=start + timedelta(minutes=n))
 
 
-def _sessions(user, count: int) -> None:
+def _sessions(user, count: int, browser: str = "probe") -> None:
     start = timezone.now() - timedelta(hours=1)
     UserSession.objects.bulk_create(
-        UserSession(user=user, session_key=f"{user.pk}-{n:03d}", user_agent=f"probe/{n}", last_seen_at=start)
+        UserSession(user=user, session_key=f"{user.pk}-{n:03d}", user_agent=f"{browser}/{n}", last_seen_at=start)
         for n in range(count)
     )
 
@@ -58,9 +58,10 @@ def test_the_profile_pages_its_tokens_newest_first(client, agent, other_agent):
         assert page.count("script-") == (20 if page is first else 5)
 
 
-def test_each_list_keeps_the_others_page(client, agent):
+def test_each_list_keeps_the_others_page(client, agent, other_agent):
     _tokens(agent, 21)
     _sessions(agent, 25)
+    _sessions(other_agent, 30, browser="theirs")  # another person's: on no page, nor counted in the pages
     client.force_login(agent)
     page = client.get("/profile/?tokens_page=2&sessions_page=2").content.decode()
     assert "script-00" in page and "script-01" not in page
@@ -68,6 +69,10 @@ def test_each_list_keeps_the_others_page(client, agent):
     assert 'href="?tokens_page=1&amp;sessions_page=2#api-tokens"' in page
     assert 'href="?tokens_page=2&amp;sessions_page=1#sessions"' in page
     assert "Sign out all other sessions" in page
+    assert "theirs/" not in page
+    first = client.get("/profile/").content.decode()
+    assert first.count('title="probe/') == 19 and "This browser" in first and "theirs/" not in first
+    assert "sessions_page=3" not in page  # 26 sessions of theirs would have made a third page
 
 
 @pytest.mark.parametrize("raw", ["9", "x", HUGE])
