@@ -6,7 +6,7 @@
 Uses bench/pages.py's fixtures (a seeded database, see bench/seed.py) and renders, as the agent and the
 customer, the pages bench/pages.py measures plus the fragments a page may load on demand. The clock is
 stopped at one moment (`django.utils.timezone.now`), so SLA badges and "x ago" texts are the same in
-every run; per-request values (CSRF tokens, CSP nonces) are replaced by placeholders. --compare prints
+every run; per-request values (CSRF tokens, CSP nonces, forms' one-time tokens) are replaced by placeholders. --compare prints
 a diff that ignores differences in whitespace only.
 """
 
@@ -30,6 +30,8 @@ VOLATILE = [
     (re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"'), 'name="csrfmiddlewaretoken" value="CSRF"'),
     (re.compile(r'"X-CSRFToken": ?"[^"]+"'), '"X-CSRFToken": "CSRF"'),
     (re.compile(r'nonce="[^"]+"'), 'nonce="NONCE"'),
+    # a form's one-time token (a reply posted twice is taken once): new on every render
+    (re.compile(r'name="token" value="[0-9a-f-]{36}"'), 'name="token" value="TOKEN"'),
     (re.compile(r'name="csrf-token" content="[^"]+"'), 'name="csrf-token" content="CSRF"'),
 ]
 

@@ -68,7 +68,9 @@ class Compiled:
                 params=params,
                 places=places,
                 ops=ops,
-                prepared=_prepared(sql, params, variable) if self.prepare else None,
+                # A statement with no value of the caller's in it is planned the same on every call:
+                # prepared whatever `prepare` says (an agent's "open" list, 0.3 ms of planning).
+                prepared=_prepared(sql, params, variable) if self.prepare or not variable else None,
             )
         return self._compiled
 
@@ -81,7 +83,9 @@ class Compiled:
             for i, stored in compiled["places"][name]:
                 params[i] = compiled["ops"].adapt_datetimefield_value(value) if stored else value
         sql, passed = _on_connection(compiled)
-        return compiled["db"], sql, params if passed is None else [params[i] for i in passed]
+        if passed is None:
+            return compiled["db"], sql, params
+        return compiled["db"], sql, [_argument(params[i]) for i in passed]
 
     def rows(self, **values) -> list[tuple]:
         db, sql, params = self.statement(**values)
@@ -206,6 +210,15 @@ def _prepared(sql: str, params: list, variable: list[int]) -> dict | None:
         "variable": variable,
         "execute": f"EXECUTE {name}{arguments} /* {comment} */",
     }
+
+
+def _argument(value: Any) -> Any:
+    """A value as the EXECUTE of a prepared statement passes it: a list of integers as PostgreSQL's array
+    text ('{1,2,3}', read by the statement's bigint[] parameter) where psycopg2 would write ARRAY[1,2,3]
+    adapting each item on its own (0.3 ms for the ~200 ids a list page's names are read by)."""
+    if type(value) is list and all(type(item) is int for item in value):
+        return "{" + ",".join(map(str, value)) + "}"
+    return value
 
 
 def _on_connection(compiled: dict) -> tuple[str, list[int] | None]:

@@ -178,9 +178,12 @@ def test_a_list_of_ids_is_one_array_parameter_of_the_prepared_statement(agent, o
     )
     assert ids.rows(ids=[agent.pk, other_agent.pk]) == sorted([(agent.pk,), (other_agent.pk,)])
     assert ids._compiled["prepared"]["prepare"].startswith(f"PREPARE {ids._compiled['prepared']['name']} (bigint[]) AS")
-    assert ids.statement(ids=[agent.pk])[1].startswith("EXECUTE")
+    db, sql, params = ids.statement(ids=[agent.pk, other_agent.pk])
+    # passed as PostgreSQL's array text, which the bigint[] parameter reads (not adapted id by id)
+    assert sql.startswith("EXECUTE") and params == [f"{{{agent.pk},{other_agent.pk}}}"]
     assert ids.rows(ids=[other_agent.pk]) == [(other_agent.pk,)]  # each call's own list
     assert ids.rows(ids=[]) == []  # an empty list matches nothing
+    assert ids.rows(ids=[-1, 0, 2**62]) == []  # any bigint, whatever its sign or size
 
 
 @needs_postgres
@@ -271,3 +274,17 @@ def test_a_statement_compiled_not_to_be_prepared_runs_its_sql_planned_for_each_c
     db, sql, params = agents._statement.statement(user_id=other_agent.pk)
     assert not sql.startswith("EXECUTE") and other_agent.pk in params  # the SQL itself, with the values
     assert agents._statement._compiled["prepared"] is None
+
+
+@needs_postgres
+def test_a_statement_without_a_callers_value_is_prepared_even_when_asked_not_to_be(agent, other_agent):
+    """prepare=False guards a plan that depends on the values; a statement that takes none of the
+    caller's (an agent's "open" list: constants only) has one plan for every call, so it is prepared."""
+    agents = CompiledQuerySet(
+        lambda: User.objects.filter(role="agent").order_by("-date_joined", "-pk")[:5], {}, prepare=False
+    )
+    expected = [u.pk for u in User.objects.filter(role="agent").order_by("-date_joined", "-pk")[:5]]
+    assert [u.pk for u in agents.fetch()] == expected
+    db, sql, params = agents._statement.statement()
+    assert sql.startswith("EXECUTE") and params == []
+    assert [u.pk for u in agents.fetch()] == expected  # again, through the statement prepared on this connection

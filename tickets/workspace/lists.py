@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from helpdesk import dates
-from helpdesk.addresses import reverse_ids
+from helpdesk.addresses import ids_pattern
 from helpdesk.models import Priority, Role, User
 from helpdesk.paging import Page, peek_page
 from helpdesk.statements import STAND_IN_ID, STAND_IN_MOMENT, Compiled
@@ -310,17 +310,22 @@ def decorate_rows(rows: list[Ticket], *, now: datetime | None = None) -> list[Ti
     return rows
 
 
+@functools.cache
+def _choice_labels(language: str | None) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """The status, priority and channel labels in one language, translated once per process."""
+    return tuple({value: str(label) for value, label in choices.choices} for choices in (Status, Priority, Channel))
+
+
 def list_rows(rows: list[Ticket], *, now: datetime | None = None) -> list[Ticket]:
     """decorate_rows() plus what the ticket list's cells print: the link and the choice labels.
 
     Worked out here once per row, so the template only prints attributes (per-row get_FOO_display()
     and {% url %} were a good part of the page's rendering time).
     """
-    statuses = {value: str(label) for value, label in Status.choices}  # translated once per page
-    priorities = {value: str(label) for value, label in Priority.choices}
-    channels = {value: str(label) for value, label in Channel.choices}
+    statuses, priorities, channels = _choice_labels(translation.get_language())
+    address = ids_pattern("agent:ticket")
     for ticket in decorate_rows(rows, now=now):
-        ticket.url = reverse_ids("agent:ticket", ticket.pk)  # reversed once per process
+        ticket.url = address.format(ticket.pk)
         # A team's own status shows instead of its base where the rows carry it (ticket_list_for and
         # the home page join it; a list loading fewer columns shows the base): never a query per row.
         custom = ticket.custom_status if ticket.__dict__.get("custom_status_id") else None

@@ -24,90 +24,108 @@ def _e(value) -> str:
     return _html_escape(str(value))
 
 
+class _Escaped(dict):
+    """Escaped text by its value, each value escaped once per page: a list's labels, badges' classes and
+    people repeat from row to row."""
+
+    def __missing__(self, value) -> str:
+        text = self[value] = _html_escape(str(value))
+        return text
+
+
 def _person(ref: ListRef) -> str:
     """A contact or an agent as Contact/User __str__ writes them: the name, else the address."""
     return ref.name or ref.email or ""
 
 
-def _when(value, language: str) -> str:
-    """<time> with the ISO moment in the active time zone and the moment as people read it."""
-    local = timezone.localtime(value)
-    return f'<td class="small muted"><time datetime="{_e(local.isoformat())}">{_e(dates.format_local(local, language))}</time></td>'
+class _Cells:
+    """What every row's cells need once per page: the language, the time zone, escaped repeats."""
 
+    def __init__(self, show: dict[str, bool]) -> None:
+        self.show = show
+        self.language = translation.get_language() or "en"
+        self.zone = timezone.get_current_timezone()
+        self.e = _Escaped()
+        self.unassigned = f'<span class="muted">{_e(_("Unassigned"))}</span>'
 
-def _sla(ticket: TicketListRow, language: str) -> str:
-    sla = ticket.sla
-    if not sla:
-        return '<td><span class="muted">—</span></td>'
-    due = dates.format_datetime(sla.due_at, language) if sla.due_at else ""
-    return f'<td><span class="badge {_e(sla.css)}" title="{_e(sla.title)}: {_e(due)}">{_e(sla.text)}</span></td>'
-
-
-def _subject(ticket: TicketListRow, show: dict[str, bool]) -> str:
-    who = ""
-    if not show["requester"]:
-        org = (
-            f" · <bdi>{_e(ticket.organization.name)}</bdi>" if ticket.organization and not show["organization"] else ""
-        )
-        who = f'<span class="muted small block truncate"><bdi>{_e(_person(ticket.requester))}</bdi>{org}</span>'
-    subject = _e(ticket.subject)
-    return (
-        f'<td class="col-subject">\n          <a class="subject truncate" dir="auto" href="{_e(ticket.url)}" '
-        f'data-nav-link title="{subject}">{subject}</a>\n          {who}\n        </td>'
-    )
-
-
-def _tags(ticket: TicketListRow) -> str:
-    tags = "".join(f'<span class="badge tag" dir="auto">{_e(name)}</span> ' for name in ticket.tag_names)
-    return '<td class="small">' + (tags or _NO_TAGS) + "</td>"
-
-
-def _cell(key: str, ticket: TicketListRow, show: dict[str, bool], language: str, unassigned: str) -> str:
-    if key == "number":
-        number = dates.persian_digits(ticket.pk) if language == "fa" else str(ticket.pk)
-        return f'<td class="num"><a href="{_e(ticket.url)}">#{number}</a></td>'
-    if key == "subject":
-        return _subject(ticket, show)
-    if key == "requester":
-        return f'<td class="small" dir="auto">{_e(_person(ticket.requester))}</td>'
-    if key == "organization":
-        return f'<td class="small" dir="auto">{_e((ticket.organization and ticket.organization.name) or "—")}</td>'
-    if key in ("status", "priority"):
-        value, label = getattr(ticket, key), getattr(ticket, f"{key}_label")
-        css = "status" if key == "status" else "prio"
-        return f'<td><span class="badge {css}-{_e(value)}">{_e(label)}</span></td>'
-    if key == "sla":
-        return _sla(ticket, language)
-    if key == "team":
-        return f'<td class="small" dir="auto">{_e((ticket.team and ticket.team.display_name) or "—")}</td>'
-    if key == "assignee":
+    def when(self, value) -> str:
+        """<time> with the ISO moment in the active time zone and the moment as people read it."""
+        local = value.astimezone(self.zone)
         return (
-            f'<td class="small">{f"<bdi>{_e(_person(ticket.assignee))}</bdi>" if ticket.assignee else unassigned}</td>'
+            f'<td class="small muted"><time datetime="{local.isoformat()}">'
+            f"{self.e[dates.format_local(local, self.language)]}</time></td>"
         )
-    if key == "channel":
-        return f'<td class="small">{_e(ticket.channel_label)}</td>'
-    if key == "tags":
-        return _tags(ticket)
-    return _when(getattr(ticket, f"{key}_at"), language)  # created, updated
+
+    def sla(self, ticket: TicketListRow) -> str:
+        sla, e = ticket.sla, self.e
+        if not sla:
+            return '<td><span class="muted">—</span></td>'
+        due = dates.format_local(sla.due_at.astimezone(self.zone), self.language) if sla.due_at else ""
+        return f'<td><span class="badge {e[sla.css]}" title="{e[sla.title]}: {e[due]}">{e[sla.text]}</span></td>'
+
+    def subject(self, ticket: TicketListRow, url: str) -> str:
+        who, e = "", self.e
+        if not self.show["requester"]:
+            org = ticket.organization
+            org = f" · <bdi>{e[org.name]}</bdi>" if org and not self.show["organization"] else ""
+            who = f'<span class="muted small block truncate"><bdi>{e[_person(ticket.requester)]}</bdi>{org}</span>'
+        subject = _e(ticket.subject)
+        return (
+            f'<td class="col-subject">\n          <a class="subject truncate" dir="auto" href="{url}" '
+            f'data-nav-link title="{subject}">{subject}</a>\n          {who}\n        </td>'
+        )
+
+    def tags(self, ticket: TicketListRow) -> str:
+        tags = "".join(f'<span class="badge tag" dir="auto">{self.e[name]}</span> ' for name in ticket.tag_names)
+        return '<td class="small">' + (tags or _NO_TAGS) + "</td>"
+
+    def cell(self, key: str, ticket: TicketListRow, url: str) -> str:
+        e = self.e
+        if key == "number":
+            number = dates.persian_digits(ticket.pk) if self.language == "fa" else ticket.pk
+            return f'<td class="num"><a href="{url}">#{number}</a></td>'
+        if key == "subject":
+            return self.subject(ticket, url)
+        if key == "requester":
+            return f'<td class="small" dir="auto">{e[_person(ticket.requester)]}</td>'
+        if key == "organization":
+            return f'<td class="small" dir="auto">{e[(ticket.organization and ticket.organization.name) or "—"]}</td>'
+        if key == "status":
+            return f'<td><span class="badge status-{e[ticket.status]}">{e[ticket.status_label]}</span></td>'
+        if key == "priority":
+            return f'<td><span class="badge prio-{e[ticket.priority]}">{e[ticket.priority_label]}</span></td>'
+        if key == "sla":
+            return self.sla(ticket)
+        if key == "team":
+            return f'<td class="small" dir="auto">{e[(ticket.team and ticket.team.display_name) or "—"]}</td>'
+        if key == "assignee":
+            assignee = f"<bdi>{e[_person(ticket.assignee)]}</bdi>" if ticket.assignee else self.unassigned
+            return f'<td class="small">{assignee}</td>'
+        if key == "channel":
+            return f'<td class="small">{e[ticket.channel_label]}</td>'
+        if key == "tags":
+            return self.tags(ticket)
+        return self.when(getattr(ticket, f"{key}_at"))  # created, updated
 
 
 def ticket_rows_html(rows: list[TicketListRow], *, show: dict[str, bool]) -> SafeString:
     """The <tr> of each row (selectors.ticket_rows, decorated by lists.list_rows), with the cells `show`
-    names, in column order."""
-    language = translation.get_language() or "en"
-    unassigned = f'<span class="muted">{_e(_("Unassigned"))}</span>'
+    names, in column order. Each row's link (lists.list_rows: reverse_ids' pattern, digits and slashes),
+    ids and ISO moments are written as they are; every other value is escaped."""
+    cells = _Cells(show)
     select = _("Select ticket #%(number)s")
     out = []
     for ticket in rows:
+        url = ticket.url
         label = _e(select % {"number": ticket.pk})
         out.append(
             f'\n      <tr data-nav-item>\n        <td class="col-check"><input type="checkbox" name="tickets" '
             f'value="{ticket.pk}" form="bulk" aria-label="{label}"></td>\n'
         )
         for key, shown in show.items():
-            out.append("        " + (_cell(key, ticket, show, language, unassigned) if shown else "") + "\n")
+            out.append("        " + (cells.cell(key, ticket, url) if shown else "") + "\n")
         out.append("      </tr>\n      ")
-    return mark_safe("".join(out))  # noqa: S308 (every value in it went through _e)
+    return mark_safe("".join(out))  # noqa: S308 (every value in it went through _e or _Escaped)
 
 
 def ticket_cards_html(rows: list, *, empty_text: str) -> SafeString:
