@@ -147,6 +147,9 @@ def test_a_customer_signs_up_asks_for_help_and_rates_it(browser, live_server, wo
     rating = SatisfactionRating.objects.get(ticket=ticket)
     assert (rating.score, rating.comment) == (5, "Quick and clear, thanks!")
     shot(page, "en-ticket-rated-desktop")
+    thread, side, reply = (page.locator(css).bounding_box() for css in (".thread", ".ticket-side", "form.reply"))
+    # wide: the reply form under the conversation, the side beside both
+    assert reply["y"] >= thread["y"] + thread["height"] and reply["x"] + reply["width"] <= side["x"]
 
     page.goto(f"{base}/portal/")
     shot(page, "en-home-desktop")
@@ -163,6 +166,9 @@ def test_a_customer_signs_up_asks_for_help_and_rates_it(browser, live_server, wo
         page.goto(base + path)
         shot(page, f"en-{name}-phone")
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), name
+    # one column on a phone: the facts and the rating come before the reply form, not after it
+    rating, reply = (page.locator(css).bounding_box() for css in (".ticket-side .rating", "form.reply"))
+    assert rating["y"] + rating["height"] <= reply["y"]
 
     # Persian: switch with the language switcher (kept in the profile), right to left.
     page.set_viewport_size({"width": 1280, "height": 900})

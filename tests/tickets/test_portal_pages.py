@@ -245,6 +245,20 @@ def test_the_request_page_shows_public_messages_only(as_customer, conversation, 
     assert agent.email not in html  # no internal fields
 
 
+def test_the_reply_form_comes_after_the_requests_facts_and_rating_so_a_phone_shows_them_first(
+    as_customer, conversation, agent
+):
+    """On a phone the page is one column in the page's order: the conversation, the facts with "My problem
+    is solved" (and, once solved, the rating), then the reply form; a wide screen puts the form under the
+    conversation by the grid (static/css/app.css)."""
+    html = as_customer.get(f"/portal/requests/{conversation.pk}/").content.decode()
+    thread, facts = html.index("PUBLIC answer from support"), html.index("About this request")
+    assert thread < facts < html.index("My problem is solved") < html.index(f"/portal/requests/{conversation.pk}/reply/")
+    services.ticket_change_status(ticket=conversation, actor=agent, status=Status.SOLVED)
+    html = as_customer.get(f"/portal/requests/{conversation.pk}/").content.decode()
+    assert html.index("How did we do?") < html.index("Not solved after all? Reply to reopen")
+
+
 def test_referrals_show_the_team_but_never_the_note(as_customer, conversation, agent, other_team):
     services.ticket_refer(ticket=conversation, actor=agent, to_team=other_team, note="Can we refund? VERY SECRET")
     html = as_customer.get(f"/portal/requests/{conversation.pk}/").content.decode()
