@@ -253,7 +253,9 @@ def test_the_reply_form_comes_after_the_requests_facts_and_rating_so_a_phone_sho
     conversation by the grid (static/css/app.css)."""
     html = as_customer.get(f"/portal/requests/{conversation.pk}/").content.decode()
     thread, facts = html.index("PUBLIC answer from support"), html.index("About this request")
-    assert thread < facts < html.index("My problem is solved") < html.index(f"/portal/requests/{conversation.pk}/reply/")
+    assert (
+        thread < facts < html.index("My problem is solved") < html.index(f"/portal/requests/{conversation.pk}/reply/")
+    )
     services.ticket_change_status(ticket=conversation, actor=agent, status=Status.SOLVED)
     html = as_customer.get(f"/portal/requests/{conversation.pk}/").content.decode()
     assert html.index("How did we do?") < html.index("Not solved after all? Reply to reopen")
