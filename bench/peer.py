@@ -202,6 +202,27 @@ the paged profile lists; no change to these pages' code), 30 rounds, two runs ba
 100x the peer's list would be 7.9-8.6 ms, again under the API call for the same rows (10.5-11.2 ms;
 the page is 1.16x that call in process). The 3-message ticket page sits at 4.8x: the peer's page is
 54 ms on this machine against 90 ms on the slower one of session 19, where the same page was 5.8x.
+
+Measured 2026-12-07 (session 24) on a fast machine of the same kind (10M additions: 0.66 s), nothing
+else running (load average 0.7-1.1), 30 rounds, ms. At the session's start (main at 268a1c0) and after
+its changes (prepared statements take a list of ids as one array text, where psycopg2 adapted each id
+alone: 0.3 ms for the list's ~200; the open list's statement, which takes none of the agent's values,
+prepared; the list's rows with the time zone, labels and link pattern looked up once a page), two runs:
+    page                          ours p50      p95  peer p50      p95  peer/ours   goal
+    start: ticket page, 3 msgs         8.7     13.9      45.2     63.3       5.2x  5x ok
+    start: ticket list, open          11.7     18.8     738.5    783.8      63.0x 100x NO
+    start: floor: list's rows, API     9.0     12.0
+    ticket page, 3 messages      8.7 / 8.9     13.2    44.7 / 45.2    56.6   5.1x / 5.1x  5x ok
+    ticket page, 30 messages    12.5 / 12.4    19.7  134.5 / 130.7   191.7  10.8x / 10.5x 5x ok
+    agent home                   9.0 / 9.4     13.4 1481.0 / 1424.5 1657.8 164.7x / 151.0x 100x ok
+    ticket list, open           10.2 / 10.4    12.8  739.8 / 729.7   848.7  72.4x / 70.4x 100x NO
+    search 'invoice refund'     14.6 / 14.1    18.1  829.1 / 810.3   925.9  56.8x / 57.5x
+    floor: signed-in fragment    3.1 / 3.1      4.0
+    floor: the list's rows, API  8.7 / 9.1     10.9
+100x the peer's list is 7.3 ms, under the API call that returns the same 50 rows (8.7-9.1 ms); the page
+is 1.15-1.2x that call. Timed alone on one worker, one request after another, the list takes 7.9-8.6 ms
+(the server's own time 7.8-8.2): between the peer's requests each of ours pays ~2 ms of a machine whose
+caches the peer's 0.7 s of work has just filled.
 """
 
 import argparse
