@@ -36,6 +36,8 @@ class Chart:
     series: list[Series] = field(default_factory=list)
     # Shorter labels for the axis (dates as "Nov 5"); the categories' own when empty.
     axis_labels: list[str] = field(default_factory=list)
+    # The categories are periods in order: a screen too narrow for the whole chart shows the latest first.
+    over_time: bool = False
 
     def colour(self, index: int) -> str:
         return PALETTE[index % len(PALETTE)]

@@ -143,8 +143,11 @@ def chart(value):
         '<li><span class="chart-key chart-key-{}" aria-hidden="true"></span><bdi>{}</bdi></li>',
         ((index % len(charts.PALETTE), series.name) for index, series in enumerate(value.series)),
     )
+    # too wide for a phone, the chart scrolls sideways; one over time starts at its latest end (static/js/app.js)
+    scroll = '<div class="chart-scroll" data-scroll-end>' if value.over_time else '<div class="chart-scroll">'
     return format_html(
-        '<figure class="chart-wrap"><div class="chart-scroll">{}</div><ul class="chart-legend">{}</ul></figure>',
+        '<figure class="chart-wrap">{}{}</div><ul class="chart-legend">{}</ul></figure>',
+        mark_safe(scroll),  # noqa: S308 (a constant)
         mark_safe(svg),  # noqa: S308 (chart_svg escapes every text it writes)
         legend,
     )

@@ -251,10 +251,6 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     showBulkField();
-    // Filters stay open on wide screens; on a phone they fold away behind their summary.
-    if (window.matchMedia("(min-width: 861px)").matches) {
-      document.querySelectorAll("details[data-open-wide]").forEach((d) => (d.open = true));
-    }
     const form = composer();
     if (form) {
       const status = form.querySelector("select[name=status]");

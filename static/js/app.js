@@ -18,6 +18,18 @@ document.addEventListener("htmx:configRequest", (event) => {
   document.cookie = `hd_tz=${zone}; Path=/; Max-Age=31536000; SameSite=Lax${secure}`;
 })();
 
+// Filters (the ticket list's, a report's) stay open on wide screens; on a phone they fold away behind their
+// summary, so what they filter comes first.
+document.addEventListener("DOMContentLoaded", () => {
+  if (window.matchMedia("(min-width: 861px)").matches) {
+    document.querySelectorAll("details[data-open-wide]").forEach((d) => (d.open = true));
+  }
+  // A chart over time wider than the screen starts scrolled to its latest end (the left end right to left).
+  document.querySelectorAll(".chart-scroll[data-scroll-end]").forEach((box) => {
+    box.scrollLeft = getComputedStyle(box).direction === "rtl" ? -box.scrollWidth : box.scrollWidth;
+  });
+});
+
 // Phone: the top navigation folds behind a menu button (without JavaScript it simply wraps).
 document.addEventListener("DOMContentLoaded", () => {
   const toggle = document.querySelector("[data-menu-toggle]");

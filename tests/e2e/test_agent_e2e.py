@@ -54,6 +54,7 @@ def test_agent_works_a_ticket_from_search_to_merge_and_logs_a_call(
 
     # Find the ticket through search.
     page.goto(f"{base}/agent/tickets/")
+    assert page.locator("details.filter-more").evaluate("d => d.open")  # a wide screen shows the filters
     page.fill("input[name=q]", "west wing")
     page.press("input[name=q]", "Enter")
     page.wait_for_url(re.compile(r"q=west"))

@@ -111,6 +111,21 @@ class ReportForm(forms.Form):
                 widget=FastSelect,
             )
 
+    # the range, always in sight; the rest (grouping, filters) folds away on a phone (report.html)
+    RANGE = ("start", "end")
+
+    def range_fields(self) -> list:
+        return [self[name] for name in self.RANGE]
+
+    def folded_fields(self) -> list:
+        return [field for field in self if field.name not in self.RANGE]
+
+    def folded_open(self) -> bool:
+        """Whether the folded fields show unfolded: one of them was refused, or a filter narrows the report."""
+        return any(name not in self.RANGE for name in self.errors) or any(
+            self.data.get(key) for key in self.report.filters
+        )
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if self.errors:

@@ -62,6 +62,7 @@ def _channel_table(params: ReportParams, created: list[tuple]) -> tuple[Table, C
         title=str(_("Tickets created by channel")),
         categories=[p.label for p in buckets],
         axis_labels=[p.short for p in buckets],
+        over_time=True,
         series=[Series(str(label), [row[key] for row in table]) for key, label in Channel.choices],
     )
     return Table("by_channel", _("Tickets created by channel"), columns, table), chart
