@@ -3,7 +3,7 @@ wide screen), the figures in the first screen, the chart over time scrolled to i
 
 import pytest
 
-from .conftest import CHROMIUM
+from .conftest import CHROMIUM, sign_in
 
 pytestmark = [
     pytest.mark.e2e,
@@ -16,11 +16,7 @@ def _report(browser, live_server, user, *, width: int):
     context = browser.new_context(viewport={"width": width, "height": 844})
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", user.email)
-    page.fill("input[name=password]", "secret-pass-1")
-    page.press("input[name=password]", "Enter")
-    page.wait_for_load_state()
+    sign_in(page, live_server.url, user, landing=r".*/(agent|admin)/$")
     page.goto(f"{live_server.url}/agent/reports/volume/?bucket=day")
     page.wait_for_selector(".chart")
     return page
