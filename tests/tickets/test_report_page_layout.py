@@ -46,6 +46,20 @@ def test_a_filter_that_narrows_the_report_shows_unfolded(signed_in, team):
     assert " open" not in tag
 
 
+def test_the_folds_summary_names_what_it_holds_other_than_the_defaults(signed_in, agent, team):
+    def summary(slug: str, **query) -> str:
+        html = signed_in.get(f"/agent/reports/{slug}/", query).content.decode()
+        return re.search(r"<summary>(.*?)</summary>", html, re.S).group(1)
+
+    assert summary("volume", bucket="week") == "Grouping and filters"  # the default period says nothing
+    chosen = summary("volume", bucket="month", team=team.pk, channel="")
+    assert "Per: <bdi>Month</bdi>" in chosen and f"Team: <bdi>{team.name}</bdi>" in chosen
+    assert "Channel" not in chosen  # "All" is no choice
+    agent.language = "fa"
+    agent.save(update_fields=["language"])
+    assert "<bdi>۱۴</bdi>" in summary("recurring", days="14")  # a number of days, in Persian digits
+
+
 def test_a_refused_folded_field_shows_unfolded_with_its_error(signed_in):
     response = signed_in.get("/agent/reports/volume/", {"team": "999999"})
     tag, folded = _folded(response.content.decode())

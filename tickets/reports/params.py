@@ -120,6 +120,21 @@ class ReportForm(forms.Form):
     def folded_fields(self) -> list:
         return [field for field in self if field.name not in self.RANGE]
 
+    def folded_choices(self) -> list[tuple[str, str]]:
+        """(label, chosen) of each folded field set to other than its default (a choice's first, an empty
+        box): what the fold's summary says it holds while folded ("Per: Month", "Team: First line")."""
+        chosen = []
+        for field in self.folded_fields():
+            value = self.data.get(field.name)
+            if value in (None, "") or field.name in self.errors:
+                continue
+            choices = getattr(field.field, "choices", None)
+            if choices is None:  # a number of days
+                chosen.append((str(field.label), dates.local_number(value)))
+            elif value != str(choices[0][0]):
+                chosen.append((str(field.label), str(dict(choices).get(value, value))))
+        return chosen
+
     def folded_open(self) -> bool:
         """Whether the folded fields show unfolded: one of them was refused, or a filter narrows the report."""
         return any(name not in self.RANGE for name in self.errors) or any(
