@@ -9,7 +9,9 @@ a referral and a link). django-helpdesk: built once in /tmp (bench/peer_venv.py,
 migrated into --peer-database-url and seeded there by bench/peer_seed.py with as many tickets (3
 follow-ups each, one ticket with 30; statuses open/reopened/resolved/closed, 3 in 4 assigned).
 
-Both run under gunicorn (2 sync workers each, DEBUG off); this process signs one agent in to each
+Both run under gunicorn (2 sync workers each, DEBUG off), on the interpreter that runs this script (the
+peer's virtualenv is made from it, one per interpreter; the report names it and times a loop on it, as
+builds of one Python differ: see session 25 below); this process signs one agent in to each
 through its login form and times each page from request to the last byte, one request at a time, with
 Python's http.client (wrk is not used: the peer's list is two requests, timed as one wait). Each round
 times every page of both once, the two products' order alternating round by round; p50 and p95 are
@@ -386,6 +388,20 @@ def report(table: list, times: dict) -> None:
         )
 
 
+def interpreter() -> str:
+    """The interpreter both products run on, and how fast it is here: ten million additions in a loop.
+    Figures from different machines, or from two builds of one Python (a distribution's, built with
+    profile-guided optimisation as the Docker image's is, against one built without), compare only
+    beside it."""
+    started = time.perf_counter()
+    total = 0
+    for number in range(10_000_000):
+        total += number
+    loop = time.perf_counter() - started
+    base = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
+    return f"{base} {sys.version.split()[0]}; 10M additions {loop:.2f} s"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=20)
@@ -400,7 +416,7 @@ def main() -> None:
     our_env = {**os.environ, "DJANGO_DEBUG": "0"}
     servers = [
         gunicorn(
-            [str(ROOT / ".venv/bin/gunicorn"), "helpdesk.wsgi"], port=args.port, cwd=ROOT, env=our_env, probe="/healthz"
+            [sys.executable, "-m", "gunicorn", "helpdesk.wsgi"], port=args.port, cwd=ROOT, env=our_env, probe="/healthz"
         ),
         gunicorn(
             gunicorn_command(),
@@ -416,6 +432,7 @@ def main() -> None:
         browsers["peer"].sign_in("/helpdesk/login/", peer["username"], peer["password"])
         table = cases(ours, peer, browsers["peer"])
         print(f"tickets: ours {pages.Ticket.objects.count()}, peer {peer['tickets']}; {args.rounds} rounds")
+        print(f"python: {interpreter()}")
         print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
         times = measure(table, browsers, args.rounds)
         print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")

@@ -3,13 +3,19 @@ once per version and set of extra packages under /tmp. Shared by the import test
 (tests/tickets/imports/test_django_helpdesk.py) and the side-by-side benchmark (bench/peer.py)."""
 
 import fcntl
+import hashlib
+import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 DJANGO_HELPDESK_VERSION = "2.6.1"  # with Django 5.2 and psycopg2, pinned so the schema read is known
-VENV = Path(tempfile.gettempdir()) / f"hdimport-django-helpdesk-{DJANGO_HELPDESK_VERSION}"
+# One per interpreter (the one running this, its virtualenv's base): bench/peer.py runs both products
+# on the interpreter it runs on, and two builds of the same Python can differ by a fifth in speed.
+_BASE = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
+_INTERPRETER = hashlib.sha256(f"{_BASE} {sys.version}".encode()).hexdigest()[:8]
+VENV = Path(tempfile.gettempdir()) / f"hdimport-django-helpdesk-{DJANGO_HELPDESK_VERSION}-{_INTERPRETER}"
 PACKAGES = (f"django-helpdesk=={DJANGO_HELPDESK_VERSION}", "psycopg2-binary==2.9.13")
 
 

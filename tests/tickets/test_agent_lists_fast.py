@@ -143,6 +143,25 @@ def test_the_list_builds_no_bulk_pickers_and_the_bar_loads_them(agent_client, ma
     assert "Team 02" in bar and "Category 02" in bar
 
 
+def test_the_list_reads_no_categories_it_has_no_filter_for(agent_client, make, django_assert_max_num_queries):
+    """The list filters by custom status, team and assignee, never by category: its pickers' statement
+    leaves the categories out (the bulk bar reads them when it loads), however many there are."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tickets.models import Category
+
+    make(subject="One")
+    for i in range(5):
+        Category.objects.create(name=f"Category {i}")
+    agent_client.get(reverse("agent:tickets"))  # the statements compiled once per process
+    with django_assert_max_num_queries(6), CaptureQueriesContext(connection) as read:
+        page = agent_client.get(reverse("agent:tickets")).content.decode()
+    assert "One" in page and "Category 4" not in page
+    assert not [query["sql"] for query in read.captured_queries if Category._meta.db_table in query["sql"]]
+    assert "Category 4" in agent_client.get(reverse("agent:ticket-bulk-fields")).content.decode()
+
+
 def test_without_javascript_the_list_links_to_itself_with_the_bulk_fields_and_they_apply(agent_client, make):
     one, two = make(subject="One"), make(subject="Two")
     page = agent_client.get(reverse("agent:tickets"), {"view": "open", "sort": "due"}).content.decode()

@@ -88,11 +88,12 @@ class TicketFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Loaded once, in one query (custom statuses, categories, agents, teams); the list page hands
         # them on to its BulkActionForm.
-        self.pickers = pickers or pickers_load(user=user, people=True)
+        self.pickers = pickers or pickers_load(user=user, people=True, categories=False)
         self.agents = self.pickers.agents
         self.teams = self.pickers.teams
         team = self.fields["team"]
-        team.queryset = picker_teams(user)  # validates a submitted team
+        if self.is_bound:  # validates a submitted team; an unbound form shows the choices below alone
+            team.queryset = picker_teams(user)
         self.read_choices = {
             "custom_status": [("", _("Any custom status")), *((str(c.pk), c.label) for c in self.pickers.statuses)],
             "team": [("", team.empty_label), *((str(t.pk), team.label_from_instance(t)) for t in self.teams)],

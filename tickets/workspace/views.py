@@ -104,7 +104,9 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         if saved is None:
             raise Http404("No such view.")
     params = _list_params(request, saved)
-    pickers = pickers_load(user=user, people=True)  # one query, compiled once per process
+    # one query, compiled once per process: the filters' custom statuses, agents and teams (the list
+    # has no category filter; the bulk bar's categories load with its fields)
+    pickers = pickers_load(user=user, people=True, categories=False)
     form = TicketFilterForm(params or None, user=user, pickers=pickers)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     view = filters.get("view") or ("all" if filters.get("q") else "open")
