@@ -225,6 +225,25 @@ prepared; the list's rows with the time zone, labels and link pattern looked up 
 is 1.15-1.2x that call. Timed alone on one worker, one request after another, the list takes 7.9-8.6 ms
 (the server's own time 7.8-8.2): between the peer's requests each of ours pays ~2 ms of a machine whose
 caches the peer's 0.7 s of work has just filled.
+
+Measured 2026-12-07 (session 25) on a slower machine of the same kind (a VM whose speed swings 10-20%
+between back-to-back runs of the same code), nothing else running (load average 0.8-1.1), 30 rounds,
+ms, main at 777f71e (the list reads no categories; its unbound filter form builds no team queryset),
+each run with both products on one interpreter: pyenv's 3.11.7 (the machine's python3.11, built
+without profile-guided optimisation; the loop line of the report: 0.62 s) and Debian's 3.11.2
+(/usr/bin/python3.11, built with it, as the Docker image's python:3.11 is; 0.30 s):
+    page                          pyenv: ours     peer   ratio   Debian: ours     peer   ratio  goal
+    ticket page, 3 messages              14.4     74.9    5.2x           13.7     81.9    6.0x    5x
+    ticket page, 30 messages             20.9    217.1   10.4x           20.1    233.2   11.6x    5x
+    agent home                           16.2   2213.6  136.9x           13.9   2137.9  154.3x  100x
+    ticket list, open                    17.4   1132.9   65.1x           15.9   1302.4   81.7x  100x
+    search 'invoice refund'              21.3   1312.0   61.7x           22.1   1546.6   69.9x
+    floor: signed-in fragment             3.7                             4.0
+    floor: the list's rows, API          12.7                            14.4
+The session's first runs (main at f167207) read the list at 64.6x (18.0 against 1163 ms) on pyenv's
+interpreter and 87.8x (15.0 against 1314) on Debian's. The optimised interpreter runs a bare loop twice
+as fast but our pages only 5-15% faster: what is left is spread over ~200 template nodes (10-20 us
+each), five round trips to PostgreSQL (0.35-0.7 ms each here) and the middleware, not in any loop.
 """
 
 import argparse
