@@ -84,10 +84,9 @@ class TicketFilterForm(forms.Form):
     )
 
     def __init__(self, *args, user: User, pickers: Pickers | None = None, **kwargs):
-        """`pickers`: what pickers_load(people=True) reads, when the list page read it already."""
+        """`pickers`: what pickers_load(people=True, categories=False) reads, when the list page read it already."""
         super().__init__(*args, **kwargs)
-        # Loaded once, in one query (custom statuses, categories, agents, teams); the list page hands
-        # them on to its BulkActionForm.
+        # Loaded once, in one query: the custom statuses, agents and teams its filters offer.
         self.pickers = pickers or pickers_load(user=user, people=True, categories=False)
         self.agents = self.pickers.agents
         self.teams = self.pickers.teams
