@@ -242,8 +242,9 @@ without profile-guided optimisation; the loop line of the report: 0.62 s) and De
     floor: the list's rows, API          12.7                            14.4
 The session's first runs (main at f167207) read the list at 64.6x (18.0 against 1163 ms) on pyenv's
 interpreter and 87.8x (15.0 against 1314) on Debian's. The optimised interpreter runs a bare loop twice
-as fast but our pages only 5-15% faster: what is left is spread over ~200 template nodes (10-20 us
-each), five round trips to PostgreSQL (0.35-0.7 ms each here) and the middleware, not in any loop.
+as fast but our list, home and ticket pages only 5-15% faster (search within the noise): what is left
+is spread over ~200 template nodes (10-20 us each), five round trips to PostgreSQL (0.35-0.7 ms each
+here) and the middleware, not in any loop.
 """
 
 import argparse
