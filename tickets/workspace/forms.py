@@ -184,18 +184,11 @@ class BulkActionForm(forms.Form):
     # "spam": block the requesters of the tickets that came by email (tickets.services.spam_block_default)
     block_sender = forms.BooleanField(label=_("Also block the senders of email tickets"), required=False, initial=True)
 
-    def __init__(
-        self,
-        *args,
-        user: User,
-        agents: list | None = None,
-        teams: list | None = None,
-        pickers: Pickers | None = None,
-        **kwargs,
-    ):
-        """`agents`, `teams` and `pickers`: what a TicketFilterForm already loaded (else loaded here)."""
+    def __init__(self, *args, user: User, **kwargs):
+        """Its own agents, teams and pickers: the list's filter form reads no categories, and the bar
+        loads after the list (ticket_bulk_fields) or with it only when asked for (?bulk=1)."""
         super().__init__(*args, **kwargs)
-        self.agents = {str(a.pk): a for a in (picker_agents(user) if agents is None else agents)}
+        self.agents = {str(a.pk): a for a in picker_agents(user)}
         self.fields["assignee"].choices = [
             ("", _("Choose…")),
             ("none", _("Nobody")),
@@ -207,11 +200,11 @@ class BulkActionForm(forms.Form):
         team.choices = lambda: [  # read only when the bar is shown
             choose,
             (ClearingChoiceField.NONE, _("No team")),
-            *((str(t.pk), str(t)) for t in (team.queryset if teams is None else teams)),
+            *((str(t.pk), str(t)) for t in team.queryset),
         ]
         category = self.fields["category"]
         category.queryset = Category.objects.all()  # validates; the service refuses an inactive one
-        pickers = pickers or pickers_load(user=user)
+        pickers = pickers_load(user=user)
         category.choices = [choose, (ClearingChoiceField.NONE, _("No category")), *pickers.categories]
         custom = self.fields["custom_status"]
         custom.queryset = CustomStatus.objects.all()  # validates; the service checks it is offered
