@@ -39,14 +39,17 @@ def _person(ref: ListRef) -> str:
 
 
 class _Cells:
-    """What every row's cells need once per page: the language, the time zone, escaped repeats."""
+    """What every row's cells need once per page: the language, the time zone, escaped repeats; and
+    `writers`, each shown column's cell as a method of (row, its link), looked up once per page."""
 
     def __init__(self, show: dict[str, bool]) -> None:
-        self.show = show
         self.language = translation.get_language() or "en"
         self.zone = timezone.get_current_timezone()
         self.e = _Escaped()
         self.unassigned = f'<span class="muted">{_e(_("Unassigned"))}</span>'
+        self.with_requester = not show["requester"] and not show["organization"]
+        self.without_requester = show["requester"]
+        self.writers = {key: getattr(self, f"cell_{key}") for key, shown in show.items() if shown}
 
     def when(self, value) -> str:
         """<time> with the ISO moment in the active time zone and the moment as people read it."""
@@ -56,18 +59,15 @@ class _Cells:
             f"{self.e[dates.format_local(local, self.language)]}</time></td>"
         )
 
-    def sla(self, ticket: TicketListRow) -> str:
-        sla, e = ticket.sla, self.e
-        if not sla:
-            return '<td><span class="muted">—</span></td>'
-        due = dates.format_local(sla.due_at.astimezone(self.zone), self.language) if sla.due_at else ""
-        return f'<td><span class="badge {e[sla.css]}" title="{e[sla.title]}: {e[due]}">{e[sla.text]}</span></td>'
+    def cell_number(self, ticket: TicketListRow, url: str) -> str:
+        number = dates.persian_digits(ticket.pk) if self.language == "fa" else ticket.pk
+        return f'<td class="num"><a href="{url}">#{number}</a></td>'
 
-    def subject(self, ticket: TicketListRow, url: str) -> str:
+    def cell_subject(self, ticket: TicketListRow, url: str) -> str:
         who, e = "", self.e
-        if not self.show["requester"]:
+        if not self.without_requester:
             org = ticket.organization
-            org = f" · <bdi>{e[org.name]}</bdi>" if org and not self.show["organization"] else ""
+            org = f" · <bdi>{e[org.name]}</bdi>" if org and self.with_requester else ""
             who = f'<span class="muted small block truncate"><bdi>{e[_person(ticket.requester)]}</bdi>{org}</span>'
         subject = _e(ticket.subject)
         return (
@@ -75,37 +75,46 @@ class _Cells:
             f'data-nav-link title="{subject}">{subject}</a>\n          {who}\n        </td>'
         )
 
-    def tags(self, ticket: TicketListRow) -> str:
+    def cell_requester(self, ticket: TicketListRow, url: str) -> str:
+        return f'<td class="small" dir="auto">{self.e[_person(ticket.requester)]}</td>'
+
+    def cell_organization(self, ticket: TicketListRow, url: str) -> str:
+        return f'<td class="small" dir="auto">{self.e[(ticket.organization and ticket.organization.name) or "—"]}</td>'
+
+    def cell_status(self, ticket: TicketListRow, url: str) -> str:
+        e = self.e
+        return f'<td><span class="badge status-{e[ticket.status]}">{e[ticket.status_label]}</span></td>'
+
+    def cell_priority(self, ticket: TicketListRow, url: str) -> str:
+        e = self.e
+        return f'<td><span class="badge prio-{e[ticket.priority]}">{e[ticket.priority_label]}</span></td>'
+
+    def cell_sla(self, ticket: TicketListRow, url: str) -> str:
+        sla, e = ticket.sla, self.e
+        if not sla:
+            return '<td><span class="muted">—</span></td>'
+        due = dates.format_local(sla.due_at.astimezone(self.zone), self.language) if sla.due_at else ""
+        return f'<td><span class="badge {e[sla.css]}" title="{e[sla.title]}: {e[due]}">{e[sla.text]}</span></td>'
+
+    def cell_team(self, ticket: TicketListRow, url: str) -> str:
+        return f'<td class="small" dir="auto">{self.e[(ticket.team and ticket.team.display_name) or "—"]}</td>'
+
+    def cell_assignee(self, ticket: TicketListRow, url: str) -> str:
+        assignee = f"<bdi>{self.e[_person(ticket.assignee)]}</bdi>" if ticket.assignee else self.unassigned
+        return f'<td class="small">{assignee}</td>'
+
+    def cell_channel(self, ticket: TicketListRow, url: str) -> str:
+        return f'<td class="small">{self.e[ticket.channel_label]}</td>'
+
+    def cell_tags(self, ticket: TicketListRow, url: str) -> str:
         tags = "".join(f'<span class="badge tag" dir="auto">{self.e[name]}</span> ' for name in ticket.tag_names)
         return '<td class="small">' + (tags or _NO_TAGS) + "</td>"
 
-    def cell(self, key: str, ticket: TicketListRow, url: str) -> str:
-        e = self.e
-        if key == "number":
-            number = dates.persian_digits(ticket.pk) if self.language == "fa" else ticket.pk
-            return f'<td class="num"><a href="{url}">#{number}</a></td>'
-        if key == "subject":
-            return self.subject(ticket, url)
-        if key == "requester":
-            return f'<td class="small" dir="auto">{e[_person(ticket.requester)]}</td>'
-        if key == "organization":
-            return f'<td class="small" dir="auto">{e[(ticket.organization and ticket.organization.name) or "—"]}</td>'
-        if key == "status":
-            return f'<td><span class="badge status-{e[ticket.status]}">{e[ticket.status_label]}</span></td>'
-        if key == "priority":
-            return f'<td><span class="badge prio-{e[ticket.priority]}">{e[ticket.priority_label]}</span></td>'
-        if key == "sla":
-            return self.sla(ticket)
-        if key == "team":
-            return f'<td class="small" dir="auto">{e[(ticket.team and ticket.team.display_name) or "—"]}</td>'
-        if key == "assignee":
-            assignee = f"<bdi>{e[_person(ticket.assignee)]}</bdi>" if ticket.assignee else self.unassigned
-            return f'<td class="small">{assignee}</td>'
-        if key == "channel":
-            return f'<td class="small">{e[ticket.channel_label]}</td>'
-        if key == "tags":
-            return self.tags(ticket)
-        return self.when(getattr(ticket, f"{key}_at"))  # created, updated
+    def cell_created(self, ticket: TicketListRow, url: str) -> str:
+        return self.when(ticket.created_at)
+
+    def cell_updated(self, ticket: TicketListRow, url: str) -> str:
+        return self.when(ticket.updated_at)
 
 
 def ticket_rows_html(rows: list[TicketListRow], *, show: dict[str, bool]) -> SafeString:
@@ -113,18 +122,29 @@ def ticket_rows_html(rows: list[TicketListRow], *, show: dict[str, bool]) -> Saf
     names, in column order. Each row's link (lists.list_rows: reverse_ids' pattern, digits and slashes),
     ids and ISO moments are written as they are; every other value is escaped."""
     cells = _Cells(show)
-    select = _("Select ticket #%(number)s")
+    # Each shown cell with the text before it: a column not shown leaves its line empty, as the
+    # template's loop did.
+    writers, before = [], ""
+    for key, shown in show.items():
+        if shown:
+            writers.append((before + "        ", cells.writers[key]))
+            before = "\n"
+        else:
+            before += "        \n"
+    end = before + "      </tr>\n      "
+    # The label escaped once: html.escape writes no "%", so the number goes in after (digits only).
+    select = _e(_("Select ticket #%(number)s"))
     out = []
     for ticket in rows:
-        url = ticket.url
-        label = _e(select % {"number": ticket.pk})
+        url, pk = ticket.url, ticket.pk
         out.append(
             f'\n      <tr data-nav-item>\n        <td class="col-check"><input type="checkbox" name="tickets" '
-            f'value="{ticket.pk}" form="bulk" aria-label="{label}"></td>\n'
+            f'value="{pk}" form="bulk" aria-label="{select % {"number": pk}}"></td>\n'
         )
-        for key, shown in show.items():
-            out.append("        " + (cells.cell(key, ticket, url) if shown else "") + "\n")
-        out.append("      </tr>\n      ")
+        for text, write in writers:
+            out.append(text)
+            out.append(write(ticket, url))
+        out.append(end)
     return mark_safe("".join(out))  # noqa: S308 (every value in it went through _e or _Escaped)
 
 
