@@ -268,6 +268,20 @@ class WorkerHeartbeat(models.Model):
         return f"{self.name} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"
 
 
+class SharedListsVersion(models.Model):
+    """One row: the version of the lists every agent page reads (helpdesk.shared_lists). Database
+    triggers give it a new value whenever one of those tables changes; nothing else writes it."""
+
+    value = models.BigIntegerField(_("version"))
+
+    class Meta:
+        verbose_name = _("version of the shared lists")
+        verbose_name_plural = _("versions of the shared lists")
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
 class Priority(models.TextChoices):
     """How urgent a request is; shared by tickets and the SLA targets of customer contracts."""
 
@@ -286,6 +300,7 @@ __all__ = [
     "ApiToken",
     "UserSession",
     "WorkerHeartbeat",
+    "SharedListsVersion",
     "Priority",
     "NotificationLog",
     "WebhookEndpoint",

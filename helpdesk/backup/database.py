@@ -32,6 +32,13 @@ DO $wipe$ DECLARE r record; BEGIN
            FROM pg_tables WHERE schemaname = current_schema() LOOP EXECUTE r.s; END LOOP;
   FOR r IN SELECT format('DROP SEQUENCE IF EXISTS %I.%I CASCADE', schemaname, sequencename) AS s
            FROM pg_sequences WHERE schemaname = current_schema() LOOP EXECUTE r.s; END LOOP;
+  -- the schema's own functions (the shared lists' trigger function, helpdesk.shared_lists), not an extension's
+  FOR r IN SELECT format('DROP FUNCTION IF EXISTS %I.%I(%s) CASCADE', n.nspname, p.proname,
+                         pg_get_function_identity_arguments(p.oid)) AS s
+           FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+           WHERE n.nspname = current_schema() AND p.prokind = 'f'
+             AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e') LOOP
+    EXECUTE r.s; END LOOP;
 END $wipe$;
 """
 

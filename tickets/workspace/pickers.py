@@ -5,17 +5,20 @@ The ticket list and the ticket page's sidebar also read their agents and teams i
 (people=True), the ticket page's composer its activity types and macros (activities=True,
 macros=True), and the sidebar its activity types and products (products=True): round trips fewer on
 those pages. Each choice of lists is a statement compiled once per
-process (helpdesk.statements)."""
+process (helpdesk.statements), and what it reads is kept in the process until one of its tables changes
+(helpdesk.shared_lists)."""
 
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db.models import Case, CharField, Exists, F, IntegerField, OuterRef, Q, Value, When, Window
 from django.db.models.functions import Cast, RowNumber
+from django.utils import translation
 
 from customers.models import Product
 from customers.selectors import product_list_for
 from helpdesk import selectors as core_selectors
+from helpdesk import shared_lists
 from helpdesk.models import Role, Team, User
 from helpdesk.names import name_in_language
 from helpdesk.permissions import require_agent
@@ -195,8 +198,16 @@ def pickers_load(
     shape = tuple(lists.values())
     if shape not in _PICKERS:
         _PICKERS[shape] = _statement(**lists)
-    rows = _PICKERS[shape].rows(**({"user_id": user.pk} if people or macros else {}))
-    return pickers_from_rows(sorted(rows, key=lambda row: (row[0], row[6], row[2], row[1])))
+    per_user = {"user_id": user.pk} if people or macros else {}
+
+    def read() -> Pickers:
+        rows = _PICKERS[shape].rows(**per_user)
+        return pickers_from_rows(sorted(rows, key=lambda row: (row[0], row[6], row[2], row[1])))
+
+    # kept in this process until one of the tables read changes (helpdesk.shared_lists); the language
+    # is in the key: category and root cause names are written in it
+    key = ("pickers", shape, per_user.get("user_id"), translation.get_language())
+    return shared_lists.kept(user=user, key=key, read=read)
 
 
 def pickers_from_rows(rows: list[tuple]) -> Pickers:

@@ -9,6 +9,7 @@ from django.http import Http404, QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from helpdesk import shared_lists
 from helpdesk.models import Role, Team, User
 from helpdesk.permissions import require_agent as _require_agent
 from helpdesk.statements import STAND_IN_ID, CompiledQuerySet
@@ -62,10 +63,11 @@ _TABS = CompiledQuerySet(
 
 
 def saved_view_tabs_for(*, user: User) -> list[SavedView]:
-    """saved_view_list_for's views, for the list's tabs: a statement compiled once per process."""
+    """saved_view_list_for's views, for the list's tabs: a statement compiled once per process, its rows
+    kept in the process until a view, a user or a team changes (helpdesk.shared_lists)."""
     if not user.is_authenticated or not user.is_agent:
         return []
-    return _TABS.fetch(user_id=user.pk)
+    return shared_lists.kept(user=user, key=("saved-view-tabs", user.pk), read=lambda: _TABS.fetch(user_id=user.pk))
 
 
 def saved_view_get_for(*, user: User, view_id: int) -> SavedView:
