@@ -8,6 +8,8 @@ digits past MAX_PAGE, whose rows' offset no database integer may hold) reads as 
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.http import QueryDict
+from django.utils.http import urlencode
 
 MAX_PAGE = 10_000  # past this no one pages by hand; filters and search narrow a list instead
 
@@ -38,3 +40,18 @@ def peek_page(rows: QuerySet, *, number: int, size: int) -> Page:
     start = (number - 1) * size
     found = list(rows[start : start + size + 1])
     return Page(rows=found[:size], number=number, has_next=len(found) > size)
+
+
+def query_with(get: QueryDict, **changes) -> str:
+    """The query string `get` with some parameters replaced (None or "" drops one), for tabs, sorts and
+    pages; the page number goes unless it is one of the changes (another filter or sort starts at page 1)."""
+    params = dict(get.lists())  # the lists as they are: no deep copy of the QueryDict
+    if "page" not in changes:
+        params.pop("page", None)
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = [str(value)]
+    encoded = urlencode(params, doseq=True)
+    return f"?{encoded}" if encoded else "?"

@@ -8,7 +8,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy, ngettext
 
-from .. import charts, dates
+from .. import charts, dates, paging
 from ..addresses import reverse_ids
 from ..security.user_agents import browser_label
 
@@ -25,18 +25,8 @@ def url_ids(viewname: str, *ids) -> str:
 
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes) -> str:
-    """The current query string with some parameters replaced (None or "" drops one), for tabs, sorts and
-    pages; the page number goes unless it is one of the changes (another filter or sort starts at page 1)."""
-    params = dict(context["request"].GET.lists())  # the lists as they are: no deep copy of the QueryDict
-    if "page" not in changes:
-        params.pop("page", None)
-    for key, value in changes.items():
-        if value is None or value == "":
-            params.pop(key, None)
-        else:
-            params[key] = [str(value)]
-    encoded = urlencode(params, doseq=True)
-    return f"?{encoded}" if encoded else "?"
+    """The current query string with some parameters replaced (helpdesk.paging.query_with)."""
+    return paging.query_with(context["request"].GET, **changes)
 
 
 @register.simple_tag(takes_context=True)

@@ -39,7 +39,7 @@ from tickets.workspace.forms import (
 from tickets.workspace.home import ROWS as HOME_ROWS
 from tickets.workspace.home import home_lists
 from tickets.workspace.pickers import pickers_load
-from tickets.workspace.rows import ticket_cards_html, ticket_rows_html
+from tickets.workspace.rows import ticket_cards_html, ticket_header_html, ticket_rows_html, ticket_tabs_html
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -132,7 +132,6 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             "view": view,
             "view_param": saved.pk if saved else view,
             "saved": saved,
-            "saved_views": my_views,
             # "save this view": its labels and choices, without building a form to validate nothing
             "save_form": SaveViewForm.base_fields,
             "save_query": encoded.urlencode(),
@@ -142,11 +141,17 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             "my_teams": form.pickers.my_teams,
             "columns": columns,
             "rows_html": ticket_rows_html(page.rows, show={key: key in columns for key in saved_views.COLUMNS}),
-            "column_labels": [(key, saved_views.COLUMNS[key]) for key in columns],
+            "header_html": ticket_header_html(
+                [(key, saved_views.COLUMNS[key]) for key in columns], sort=sort, get=request.GET
+            ),
             "sort": sort,
-            "sorts": workspace.SORTS.items(),
             # the counts load after the page (ticket_tab_counts): the list's rows come first
-            "tabs": workspace.view_tabs(user=user, active="" if saved else view, counted=False),
+            "tabs_html": ticket_tabs_html(
+                workspace.view_tabs(user=user, active="" if saved else view, counted=False),
+                saved_views=my_views,
+                saved=saved,
+                get=request.GET,
+            ),
             "page": page,
             "filtered": bool(filters) and form.is_filtered,
             # without JavaScript the bar's fields come with the page when asked for (?bulk=1)
