@@ -92,17 +92,24 @@ def _list_params(request: HttpRequest, saved) -> QueryDict:
     return params
 
 
+def _saved_view(request: HttpRequest, my_views: list):
+    """The saved view `?view=<id>` names, among the agent's own and those shared with them; 404 for any
+    other id, None for a built-in view."""
+    raw_view = request.GET.get("view", "")
+    if not raw_view.isdigit():
+        return None
+    saved = next((v for v in my_views if v.pk == int(raw_view)), None)
+    if saved is None:
+        raise Http404("No such view.")
+    return saved
+
+
 @agent_required
 @require_GET
 def ticket_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     my_views = saved_views.saved_view_tabs_for(user=user)
-    saved = None
-    raw_view = request.GET.get("view", "")
-    if raw_view.isdigit():
-        saved = next((v for v in my_views if v.pk == int(raw_view)), None)
-        if saved is None:
-            raise Http404("No such view.")
+    saved = _saved_view(request, my_views)
     params = _list_params(request, saved)
     # one query, compiled once per process: the filters' custom statuses, agents and teams (the list
     # has no category filter; the bulk bar's categories load with its fields)
@@ -123,6 +130,8 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     current["view"] = view
     encoded = QueryDict(mutable=True)
     encoded.update(current)
+    # the counts load after the page (ticket_tab_counts): the list's rows come first
+    tabs = workspace.view_tabs(user=user, active="" if saved else view, counted=False)
     return render(
         request,
         "tickets/agent/tickets.html",
@@ -142,16 +151,10 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             "columns": columns,
             "rows_html": ticket_rows_html(page.rows, show={key: key in columns for key in saved_views.COLUMNS}),
             "header_html": ticket_header_html(
-                [(key, saved_views.COLUMNS[key]) for key in columns], sort=sort, get=request.GET
+                [(k, saved_views.COLUMNS[k]) for k in columns], sort=sort, get=request.GET
             ),
             "sort": sort,
-            # the counts load after the page (ticket_tab_counts): the list's rows come first
-            "tabs_html": ticket_tabs_html(
-                workspace.view_tabs(user=user, active="" if saved else view, counted=False),
-                saved_views=my_views,
-                saved=saved,
-                get=request.GET,
-            ),
+            "tabs_html": ticket_tabs_html(tabs, saved_views=my_views, saved=saved, get=request.GET),
             "page": page,
             "filtered": bool(filters) and form.is_filtered,
             # without JavaScript the bar's fields come with the page when asked for (?bulk=1)
