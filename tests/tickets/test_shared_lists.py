@@ -15,7 +15,7 @@ from helpdesk import services as core_services
 from helpdesk import shared_lists
 from helpdesk.models import SharedListsVersion, Team, User
 from tests import factories
-from tickets.models import Category, CustomStatus, SavedView, Status
+from tickets.models import Category, CustomStatus, RootCause, SavedView, Status, Ticket
 from tickets.problems.categories import category_create
 from tickets.statuses.services import custom_status_create
 from tickets.workspace import pickers, saved_views
@@ -218,3 +218,22 @@ def test_each_change_gives_a_new_version(agent, admin_user):
     SavedView.objects.create(name="Mine", owner=agent, query={}, columns=[])
     versions.append(SharedListsVersion.objects.get().value)
     assert len(set(versions)) == 4
+
+
+def test_a_ticket_with_a_retired_category_leaves_the_kept_pickers_as_they_were(agent_client, agent, admin_user, make):
+    """The properties panel offers a ticket's own category and root cause even when they are retired: added
+    to that panel's choices, never to the kept lists every later page reads."""
+    retired = category_create(actor=admin_user, name="Retired category")
+    cause = RootCause.objects.create(name="Retired cause")
+    Category.objects.filter(pk=retired.pk).update(is_active=False)
+    RootCause.objects.filter(pk=cause.pk).update(is_active=False)
+    old = make(subject="Filed under what is retired", category=retired)
+    Ticket.objects.filter(pk=old.pk).update(root_cause=cause)
+    other = make(subject="Filed under nothing")
+    side = "agent:ticket-side"
+    agent_client.get(reverse(side, args=[other.pk]))  # the pickers read and kept
+    first = agent_client.get(reverse(side, args=[old.pk])).content.decode()
+    assert "Retired category" in first and "Retired cause" in first
+    later = agent_client.get(reverse(side, args=[other.pk])).content.decode()
+    assert "Retired category" not in later
+    assert "Retired cause" not in later

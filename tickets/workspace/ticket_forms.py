@@ -195,11 +195,11 @@ def _classification_choices(form: forms.Form, *, pickers: Pickers, ticket) -> No
     if ticket.custom_status_id and str(ticket.custom_status_id) not in {value for value, _label in statuses}:
         statuses.append((str(ticket.custom_status_id), str(ticket.custom_status)))
     custom.choices = [("", custom.empty_label), *statuses]
-    choices = pickers.categories
+    choices = list(pickers.categories)  # a copy: the pickers are kept for later pages (helpdesk.shared_lists)
     if ticket.category_id and str(ticket.category_id) not in {value for value, _label in choices}:
         choices.append((str(ticket.category_id), str(ticket.category)))
     category.choices = [("", category.empty_label), *choices]
-    causes = pickers.root_causes
+    causes = list(pickers.root_causes)
     if ticket.root_cause_id and str(ticket.root_cause_id) not in {value for value, _label in causes}:
         causes.append((str(ticket.root_cause_id), str(ticket.root_cause)))
     root_cause.choices = [("", root_cause.empty_label), *causes]
