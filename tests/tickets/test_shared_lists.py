@@ -2,6 +2,7 @@
 never shown stale, whichever way their tables change (a service, a queryset's update(), a many-to-many
 link, a rolled-back transaction)."""
 
+import copy
 import itertools
 import re
 
@@ -237,3 +238,24 @@ def test_a_ticket_with_a_retired_category_leaves_the_kept_pickers_as_they_were(a
     later = agent_client.get(reverse(side, args=[other.pk])).content.decode()
     assert "Retired category" not in later
     assert "Retired cause" not in later
+
+
+def test_no_page_changes_what_is_kept_for_the_pages_after_it(agent_client, agent, admin_user, make):
+    """Every agent page that reads kept lists, first over a plain ticket, then over one with a retired
+    category, then all again: what the first round kept is unchanged after (a page that changed a kept
+    list in place would show its change on every page after it)."""
+    retired = category_create(actor=admin_user, name="Retired category")
+    Category.objects.filter(pk=retired.pk).update(is_active=False)
+
+    def pages(ticket) -> list[str]:
+        ticket_urls = [reverse("agent:ticket", args=[ticket.pk]), reverse("agent:ticket-side", args=[ticket.pk])]
+        return [LIST, f"{LIST}&team=1&assignee=me", reverse("agent:ticket-bulk-fields"), *ticket_urls]
+
+    plain, odd = pages(make(subject="Plain")), pages(make(subject="Retired", category=retired))
+    for url in plain:
+        assert agent_client.get(url).status_code in (200, 400)
+    first = copy.deepcopy(shared_lists._kept)
+    assert len(first) >= 3  # the list's, the ticket page's and the panel's pickers, the saved views
+    for url in [*odd, *plain, *odd]:
+        assert agent_client.get(url).status_code in (200, 400)
+    assert {key: shared_lists._kept.get(key) for key in first} == first
