@@ -2,6 +2,7 @@
 password (profile, reset link, admin) through `services.user_set_password`; and `add_service_errors`,
 the one way a page shows a service's refusal on its form."""
 
+import copy
 import uuid
 
 from django import forms
@@ -14,6 +15,36 @@ from django.utils.translation import gettext_lazy as _
 from . import services, signin
 from .exceptions import DomainError, TooManyAttempts
 from .text import split_list
+
+
+class _SharedFields(dict):
+    """A form class's fields (share_fields): each form built gets its own copy of those named in
+    `per_form`, and the class's own instance of the others."""
+
+    def __init__(self, fields: dict, per_form: frozenset[str]) -> None:
+        super().__init__(fields)
+        self.per_form = per_form
+
+    def __deepcopy__(self, memo: dict) -> dict:  # BaseForm.__init__: self.fields = deepcopy(base_fields)
+        return {name: copy.deepcopy(field, memo) if name in self.per_form else field for name, field in self.items()}
+
+
+def share_fields(*per_form: str):
+    """Class decorator for a form built on every request of a page. Django deep-copies each field of each
+    form built, with its widget and its choices (0.3 ms for the ticket list's 15 filters, each request),
+    so that a form may change its own. Here only the fields named in `per_form` are copied: those whose
+    choices, queryset or widget the form's __init__ or its page set. The others are the class's own,
+    shared by every form of it, and nothing may change them (tests/helpdesk/test_shared_fields.py
+    checks that the forms using this leave them as they were)."""
+
+    def decorate(form_class: type[forms.BaseForm]) -> type[forms.BaseForm]:
+        unknown = set(per_form) - set(form_class.base_fields)
+        if unknown:
+            raise TypeError(f"{form_class.__name__} has no field {', '.join(sorted(unknown))}")
+        form_class.base_fields = _SharedFields(form_class.base_fields, frozenset(per_form))
+        return form_class
+
+    return decorate
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError | DomainError, *, field: str | None = None) -> None:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helpdesk import selectors as core_selectors
 from helpdesk.api_support import DB_INT_MAX
+from helpdesk.forms import share_fields
 from helpdesk.models import Priority, User
 from helpdesk.text import split_list
 from tickets.attachments.forms import MultipleFileField
@@ -40,6 +41,7 @@ def tag_names(value: str) -> list[str]:
 # --- lists ------------------------------------------------------------------------------------
 
 
+@share_fields("custom_status", "team", "assignee")  # their choices are read per user (pickers)
 class TicketFilterForm(forms.Form):
     # A built-in view's key, or the id of a saved view (tickets.workspace.saved_views).
     view = forms.CharField(label=_("View"), required=False, max_length=20, widget=forms.HiddenInput)
