@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk import selectors as core_selectors
@@ -93,22 +94,35 @@ class TicketFilterForm(forms.Form):
         self.agents = self.pickers.agents
         self.teams = self.pickers.teams
         team = self.fields["team"]
-        if self.is_bound:  # validates a submitted team; an unbound form shows the choices below alone
+        if self.is_bound and self.data.get("team"):  # validates a submitted team; shown, the choices below
             team.queryset = picker_teams(user)
-        self.read_choices = {
-            "custom_status": [("", _("Any custom status")), *((str(c.pk), c.label) for c in self.pickers.statuses)],
-            "team": [("", team.empty_label), *((str(t.pk), team.label_from_instance(t)) for t in self.teams)],
-            "assignee": [
-                ("", _("Anyone")),
-                ("me", _("Me")),
-                ("none", _("Unassigned")),
-                *((str(a.pk), a.get_full_name()) for a in self.agents),
-            ],
-        }
+        key = ("list-filters", translation.get_language())
+        if key not in self.pickers.derived:
+            self.pickers.derived[key] = self._picker_choices(self.pickers, team)
+        self.read_choices, self._read_choices_repr = self.pickers.derived[key]
         for name, choices in self.read_choices.items():
             # as a callable, checked and normalised only when shown or a value is submitted: most lists
             # take the panel from the fragment cache (panel_key) and filter by none of these
             self.fields[name].choices = lambda choices=choices: choices
+
+    PANEL_CHOICES = ("custom_status", "team", "assignee")  # the choices read from the database
+
+    @classmethod
+    def _picker_choices(cls, pickers: Pickers, team: forms.ModelChoiceField) -> tuple[dict, str]:
+        """The choices of the filters read from the database, their labels in the active language, and
+        their repr for panel_key: once per kept pickers and language (Pickers.derived)."""
+        choices = {
+            "custom_status": [("", _("Any custom status")), *((str(c.pk), c.label) for c in pickers.statuses)],
+            "team": [("", team.empty_label), *((str(t.pk), team.label_from_instance(t)) for t in pickers.teams)],
+            "assignee": [
+                ("", _("Anyone")),
+                ("me", _("Me")),
+                ("none", _("Unassigned")),
+                *((str(a.pk), a.get_full_name()) for a in pickers.agents),
+            ],
+        }
+        choices = {name: [(value, str(label)) for value, label in options] for name, options in choices.items()}
+        return choices, repr([choices[name] for name in cls.PANEL_CHOICES])
 
     def clean_view(self):
         value = (self.cleaned_data.get("view") or "").strip()
@@ -121,8 +135,6 @@ class TicketFilterForm(forms.Form):
         data = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
         return any(data.get(name) for name in self.FILTER_FIELDS)
 
-    PANEL_CHOICES = ("custom_status", "team", "assignee")  # the choices read from the database
-
     def panel_key(self) -> str:
         """Everything the list's filter panel shows but its language: each of its fields' submitted value
         and whether it was refused, and the choices read from the database. The list page keeps the
@@ -132,8 +144,7 @@ class TicketFilterForm(forms.Form):
         refused = set(self.errors) if self.is_bound else set()
         shown = [name for name, field in self.fields.items() if not field.widget.is_hidden and name != "q"]
         values = [(name, data.get(name), name in refused) for name in shown]
-        choices = [[(value, str(label)) for value, label in self.read_choices[name]] for name in self.PANEL_CHOICES]
-        return repr((values, choices))
+        return repr(values) + self._read_choices_repr
 
 
 BULK_ACTIONS = [

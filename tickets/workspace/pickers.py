@@ -59,6 +59,9 @@ class Pickers:
     macros: list[Macro] = field(default_factory=list)
     # products=True: the active products by name (the sidebar's sales opportunity picker)
     products: list[Product] = field(default_factory=list)
+    # What a page works out from these lists, by the page's own key (the language among it): kept with
+    # them (helpdesk.shared_lists), so worked out once per version of the lists, not per request.
+    derived: dict = field(default_factory=dict, compare=False, repr=False)
 
     def statuses_for(self, *, team_id: int | None) -> list[StatusChoice]:
         return [choice for choice in self.statuses if choice.offered_for(team_id)]
