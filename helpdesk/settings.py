@@ -95,7 +95,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "helpdesk.names.site_context",
             ],
-            "builtins": ["helpdesk.templatetags.i18n_cached", "django.templatetags.static"],
+            "builtins": ["helpdesk.templatetags.i18n_cached", "helpdesk.templatetags.static_kept"],
         },
     },
 ]
