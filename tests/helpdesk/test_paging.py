@@ -5,13 +5,16 @@ sessions, each paged by its own parameter; nobody pages into another person's.""
 from datetime import timedelta
 
 import pytest
+from django.core.paginator import Paginator
 from django.db import connection
+from django.template import engines
+from django.template.loader import get_template
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from helpdesk import services
 from helpdesk.models import UserSession
-from helpdesk.paging import MAX_PAGE, page_number
+from helpdesk.paging import MAX_PAGE, Page, page_number
 from tests.factories import ContactFactory, make_ticket
 from tickets.feedback import services as feedback_services
 from tickets.problems import services as problem_services
@@ -112,3 +115,34 @@ def test_agent_lists_read_a_page_number_no_database_integer_holds_as_the_first(c
         response = client.get(url, {"page": raw})
         assert response.status_code == 200, url
     assert ticket.subject in client.get(f"/agent/problems/{problem.pk}/", {"page": HUGE}).content.decode()
+
+
+# What helpdesk/_pager.html was, as a template, before the pager was written in Python: the reference.
+PAGER_TEMPLATE = (
+    "{% load helpdesk %}{% if page.has_previous or page.has_next %}\n"
+    '<nav class="pager" aria-label="{% translate \'Pages\' %}">\n'
+    '  {% if page.has_previous %}<a class="button" rel="prev" href="{% page_href page.number|add:\'-1\' page_param '
+    'page_anchor %}">{% translate "Previous" %}</a>{% endif %}\n'
+    '  <span class="muted">{% blocktranslate with number=page.number|hd_number %}Page {{ number }}'
+    "{% endblocktranslate %}</span>\n"
+    '  {% if page.has_next %}<a class="button" rel="next" href="{% page_href page.number|add:\'1\' page_param '
+    'page_anchor %}">{% translate "Next" %}</a>{% endif %}\n'
+    "</nav>\n{% endif %}\n"
+)
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+@pytest.mark.parametrize("query", ["", "?view=open&page=3", "?q=%3Cb%3E+%26+%22x%22&tag=%D9%85%D9%87%D9%85&page=2"])
+@pytest.mark.parametrize("where", [{}, {"page_param": "sessions_page", "page_anchor": "sessions"}])
+def test_the_pager_writes_what_its_template_wrote(rf, language, query, where):
+    """Both kinds of page (a Paginator's, helpdesk.paging's), alone, first, in the middle and last, in both
+    languages, with the other query parameters kept and a list's own parameter and anchor."""
+    request = rf.get(f"/agent/tickets/{query}")
+    reference, ours = engines["django"].from_string(PAGER_TEMPLATE), get_template("helpdesk/_pager.html")
+    paginator = Paginator(range(100), 10)
+    pages = [Page([], 1, False), Page([], 1, True), Page([], 7, True), Page([], 12, False)]
+    pages += [paginator.page(1), paginator.page(5), paginator.page(10), Paginator(range(3), 10).page(1), None]
+    with translation.override(language):
+        for page in pages:
+            context = {"page": page, **where}
+            assert ours.render(context, request) == reference.render(context, request)
