@@ -33,7 +33,8 @@ def share_fields(*per_form: str):
     """Class decorator for a form built on every request of a page. Django deep-copies each field of each
     form built, with its widget and its choices (0.3 ms for the ticket list's 15 filters, each request),
     so that a form may change its own. Here only the fields named in `per_form` are copied: those whose
-    choices, queryset or widget the form's __init__ or its page set. The others are the class's own,
+    choices, queryset or widget the form's __init__ or its page set, and those whose widget notes what a
+    post held (a file box: ClearableFileInput.checked). The others are the class's own,
     shared by every form of it, and nothing may change them (tests/helpdesk/test_shared_fields.py
     checks that the forms using this leave them as they were)."""
 

@@ -5,10 +5,12 @@ import copy
 
 import pytest
 from django import forms
-from django.urls import get_resolver
+from django.urls import get_resolver, reverse
 
 from helpdesk.forms import _SharedFields, share_fields
+from tickets.services.edit import ticket_update
 from tickets.workspace.forms import TicketFilterForm
+from tickets.workspace.ticket_forms import ReplyForm
 
 pytestmark = pytest.mark.django_db
 
@@ -56,19 +58,35 @@ def _state(form_class) -> dict:
     }
 
 
-def _filter_pages(make) -> list[str]:
+def _filter_pages(client, make) -> None:
     make(subject="A row")
-    return [
+    for url in [
         "/agent/tickets/?view=open",
         "/agent/tickets/?view=all&status=open&priority=high&team=1&assignee=me&tag=x&sort=created&page=1",
         "/agent/tickets/?status=nonsense&priority=9&page=0&requester=-1&sort=nope&custom_status=abc",
         "/agent/tickets/?q=printer&assignee=none&sla_state=warning&follow_up=open&type=question&channel=email",
         "/agent/tickets/?view=unknown-view&tag=" + "x" * 100,
-    ]
+    ]:
+        assert client.get(url).status_code in (200, 400), url
+
+
+def _reply_pages(client, make) -> None:
+    """The ticket page, a reply refused (no text, a bad file count, an unknown status), a reply that meets a
+    colleague's change (shown again to confirm), a reply sent."""
+    ticket = make(subject="Replies")
+    page, reply = reverse("agent:ticket", args=[ticket.pk]), reverse("agent:ticket-reply", args=[ticket.pk])
+    seen = client.get(page).context["reply_form"]["seen"].value()
+    refused = {"kind": "reply", "body": "", "status": "nonsense", "kept": ["x", "3"], "minutes": "abc"}
+    assert client.post(reply, refused).status_code == 400
+    ticket_update(actor=None, ticket=ticket, changes={"priority": "high"}, system=True)
+    stale = {"kind": "note", "body": "Checking", "seen": seen, "articles": "1:link"}
+    assert client.post(reply, stale).status_code == 409
+    assert client.post(reply, {"kind": "reply", "body": "Done", "confirmed": "on"}).status_code == 302
+    assert client.get(page).status_code == 200
 
 
 # The pages that build each form sharing fields, with values both valid and refused.
-PAGES = {TicketFilterForm: _filter_pages}
+PAGES = {TicketFilterForm: _filter_pages, ReplyForm: _reply_pages}
 
 
 def test_no_page_changes_a_shared_field(agent_client, make):
@@ -78,7 +96,5 @@ def test_no_page_changes_a_shared_field(agent_client, make):
     assert _forms_sharing_fields() == set(PAGES)
     for form_class, pages in PAGES.items():
         before = _state(form_class)
-        for url in pages(make):
-            response = agent_client.get(url)
-            assert response.status_code in (200, 400), url
+        pages(agent_client, make)
         assert _state(form_class) == before

@@ -14,7 +14,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.forms import FormTokenField
+from helpdesk.forms import FormTokenField, share_fields
 from helpdesk.models import Priority, User
 from helpdesk.statements import STAND_IN_ID, CompiledQuerySet
 from helpdesk.widgets import FastSelect
@@ -207,6 +207,8 @@ def _classification_choices(form: forms.Form, *, pickers: Pickers, ticket) -> No
         root_cause.help_text = _("Needed to solve the ticket.")
 
 
+# per form: the status choices follow the ticket; the file box notes what each post cleared (ClearableFileInput)
+@share_fields("status", "attachments")
 class ReplyForm(KeptFilesForm):
     KIND_CHOICES = [("reply", _("Public reply")), ("note", _("Internal note"))]
 
