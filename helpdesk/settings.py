@@ -215,8 +215,6 @@ else:
         "store_processed": False,
         "control_folder": str(_broker_dir / "control"),
     }
-# Template fragments kept in each process ({% cache %}), keyed by the language and all else they show.
-CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}
 
 # Celery: JSON only, bounded tasks, a job acknowledged only once it has run.
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="helpdesk")

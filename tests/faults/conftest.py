@@ -81,7 +81,7 @@ def redis_for_app(settings, redis_server):
     settings.CELERY_BROKER_URL = redis_server.url(0)
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = dict(django_settings.HELPDESK_REDIS_BROKER_OPTIONS)
     settings.CACHES = {
-        **settings.CACHES,  # the fragments' local cache stays
+        **settings.CACHES,
         "default": {
             "BACKEND": "helpdesk.cache.RedisCache",
             "LOCATION": redis_server.url(1),

@@ -62,7 +62,7 @@ def test_presence_heartbeat_shows_nothing_and_pages_render_while_redis_is_down(
 
 def test_healthz_answers_and_names_the_cache_when_only_the_cache_is_down(settings, redis_server, client):
     settings.CACHES = {
-        **settings.CACHES,  # the fragments' local cache stays
+        **settings.CACHES,
         "default": {
             "BACKEND": "helpdesk.cache.RedisCache",
             "LOCATION": redis_server.url(1),

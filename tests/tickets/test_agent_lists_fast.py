@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from helpdesk.templatetags.helpdesk import forget_kept
 from tickets import selectors, services
 from tickets.models import Status, Ticket
 from tickets.workspace import lists
@@ -254,13 +255,11 @@ def test_the_tab_counts_are_for_agents_only(client, customer):
 
 
 def test_the_filter_panel_is_rendered_once_for_what_it_shows(agent_client, agent):
-    from django.core.cache import caches
-
     from helpdesk import services as core_services
     from helpdesk.models import Role
     from tickets.workspace.forms import TicketFilterForm
 
-    caches["fragments"].clear()
+    forget_kept()
     rendered = []
     real_iter = TicketFilterForm.__iter__
 
@@ -374,11 +373,9 @@ def test_the_filters_read_from_the_database_accept_only_what_they_offer(agent_cl
 def test_the_save_view_fields_are_kept_per_language_columns_and_teams(agent_client, agent, team, other_team):
     """The "save this view" fields of a list are a fragment kept per process under what they show: the
     columns checked, the agent's teams by name, and the language."""
-    from django.core.cache import caches
-
     from tickets.workspace.saved_views import saved_view_create
 
-    caches["fragments"].clear()
+    forget_kept()
     agent.teams.add(team)
 
     def fields(**params) -> str:
