@@ -48,6 +48,32 @@ def test_the_reply_forms_and_the_agent_composer_name_the_limits(client, customer
     assert "data-max-total-bytes" in _file_box(page)
 
 
+def test_the_box_drawn_once_follows_the_limits_the_language_and_the_blocked_types(client, customer, settings):
+    """The box is drawn once per its limits and language in each process (MultipleFileInput.render): a
+    change of either is drawn anew, and drawing it again gives the same text."""
+    client.force_login(customer)
+
+    def box() -> str:
+        return html.unescape(_file_box(client.get("/portal/requests/new/").content.decode()))
+
+    settings.HELPDESK_MAX_UPLOAD_BYTES = 45 * MB
+    first = box()
+    assert f'data-max-total-bytes="{45 * MB}"' in first and box() == first
+    settings.HELPDESK_MAX_UPLOAD_BYTES = 46 * MB
+    assert f'data-max-total-bytes="{46 * MB}"' in box()
+    settings.HELPDESK_MAX_ATTACHMENT_BYTES = 7 * MB
+    assert "larger than the limit of 7 MB" in box()
+    settings.HELPDESK_BLOCKED_FILE_EXTENSIONS = [".exe", ".zzz"]
+    assert 'data-blocked-extensions="exe zzz"' in box()
+    customer.language = "fa"
+    customer.save(update_fields=["language"])
+    assert "۴۶" in box().split("data-too-much=")[1]
+    settings.HELPDESK_MAX_UPLOAD_BYTES = 45 * MB
+    customer.language = "en"
+    customer.save(update_fields=["language"])
+    assert 'data-blocked-extensions="exe zzz"' in box() and "larger than the limit of 7 MB" in box()
+
+
 def _parts(n: int, size: int) -> list[SimpleUploadedFile]:
     return [SimpleUploadedFile(f"part{i}.pdf", (hashlib.sha256(bytes([i])).digest() * (size // 32))) for i in range(n)]
 
