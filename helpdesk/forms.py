@@ -35,7 +35,7 @@ def share_fields(*per_form: str):
     so that a form may change its own. Here only the fields named in `per_form` are copied: those whose
     choices, queryset or widget the form's __init__ or its page set, and those whose widget notes what a
     post held (a file box: ClearableFileInput.checked). The others are the class's own,
-    shared by every form of it, and nothing may change them (tests/helpdesk/test_shared_fields.py
+    shared by every form of it, and nothing may change them (tests/tickets/test_shared_fields.py
     checks that the forms using this leave them as they were)."""
 
     def decorate(form_class: type[forms.BaseForm]) -> type[forms.BaseForm]:

@@ -35,7 +35,7 @@ def test_every_page_has_a_language_switcher(client):
 
 @pytest.mark.django_db
 def test_the_switcher_marks_the_pages_language_and_returns_to_the_page(client):
-    """Its buttons are written once per language (the fragments cache): each language's page marks its
+    """Its buttons are written once per language ({% kept %}): each language's page marks its
     own, and the form carries this page's path and a token of this request."""
 
     def switcher(path: str, language: str) -> str:

@@ -102,7 +102,7 @@ class TicketFilterForm(forms.Form):
         self.read_choices, self._read_choices_repr = self.pickers.derived[key]
         for name, choices in self.read_choices.items():
             # as a callable, checked and normalised only when shown or a value is submitted: most lists
-            # take the panel from the fragment cache (panel_key) and filter by none of these
+            # take the panel kept under panel_key ({% kept %}) and filter by none of these
             self.fields[name].choices = lambda choices=choices: choices
 
     PANEL_CHOICES = ("custom_status", "team", "assignee")  # the choices read from the database
@@ -138,7 +138,7 @@ class TicketFilterForm(forms.Form):
     def panel_key(self) -> str:
         """Everything the list's filter panel shows but its language: each of its fields' submitted value
         and whether it was refused, and the choices read from the database. The list page keeps the
-        panel's HTML under it (a fragment cache), so the panel is rendered once per language, choices and
+        panel's HTML under it ({% kept %}), so the panel is rendered once per language, choices and
         values (the search words are not in the panel: every search shares the panel of its filters)."""
         data = self.data if self.is_bound else {}
         refused = set(self.errors) if self.is_bound else set()

@@ -121,7 +121,7 @@ def _bell(body: str) -> str:
 def test_the_page_bell_is_the_loading_one_whatever_the_page_and_its_language(agent_client, agent, ticket):
     """The bell the top bar first shows never takes a page's own variables: the notification centre's
     unread filter once read as a count ("Notifications: True unread"). It is written once per page name
-    and language (the fragments cache), so it must be the same for every agent."""
+    and language ({% kept %}), so it must be the same for every agent."""
     many(agent, ticket, 3)  # the count comes from the badge, fetched on load
     for _ in range(2):  # written, then from the cache
         bell = _bell(agent_client.get(reverse("agent:notifications") + "?unread=1").content.decode())
